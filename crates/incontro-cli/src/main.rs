@@ -1,0 +1,52 @@
+//! The `incontro` command-line tool.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod commands;
+#[allow(dead_code)]
+mod progress;
+
+/// Incontro: skills-based job matching for public employment services.
+#[derive(Debug, Parser)]
+#[command(name = "incontro", version, about, long_about = None)]
+struct Cli {
+    /// Data directory (SQLite database and search indexes).
+    #[arg(
+        long,
+        global = true,
+        env = "INCONTRO_DATA_DIR",
+        default_value = "./incontro-data"
+    )]
+    data_dir: PathBuf,
+
+    /// Hide progress bars.
+    #[arg(long, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: commands::Command,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    incontro_cli_logging();
+    match commands::run(cli.command, &cli.data_dir, cli.quiet) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn incontro_cli_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INCONTRO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

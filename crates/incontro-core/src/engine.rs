@@ -1,0 +1,45 @@
+//! [`Engine`]: the one façade that applications, the CLI and the HTTP server call.
+//!
+//! The struct lives here; each area adds its calls in an `impl Engine` block of its own module
+//! (`taxonomy`, `scoring`, `training`, `outreach`, …), so this file stays small.
+
+use std::path::{Path, PathBuf};
+
+use crate::store::Store;
+use crate::Result;
+
+/// The engine: the store plus in-memory caches derived from it.
+#[derive(Debug)]
+pub struct Engine {
+    store: Store,
+    data_dir: Option<PathBuf>,
+}
+
+impl Engine {
+    /// Opens the engine over a data directory (created if missing).
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        let store = Store::open(data_dir)?;
+        Ok(Engine {
+            store,
+            data_dir: Some(data_dir.to_path_buf()),
+        })
+    }
+
+    /// An engine over a private in-memory database (tests, examples).
+    pub fn open_in_memory() -> Result<Self> {
+        Ok(Engine {
+            store: Store::open_in_memory()?,
+            data_dir: None,
+        })
+    }
+
+    /// The store (system of record).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The data directory, if the engine is on disk.
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+}

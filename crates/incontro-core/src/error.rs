@@ -1,0 +1,239 @@
+//! The one error type of the engine.
+//!
+//! Every fallible call returns [`crate::Result`]. An [`Error`] carries an HTTP-agnostic
+//! [`ErrorKind`] that the server maps to a status code and a stable machine-readable code, and a
+//! message that is lowercase, concise and without a trailing period.
+
+use std::fmt;
+
+/// What kind of failure happened, independent of any transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The caller sent something malformed or out of range.
+    Invalid,
+    /// The object asked for does not exist.
+    NotFound,
+    /// The request conflicts with the current state (duplicate, wrong workflow step).
+    Conflict,
+    /// The caller may not do this.
+    Forbidden,
+    /// The payload is larger than allowed.
+    TooLarge,
+    /// Something went wrong inside the engine (I/O, database, index).
+    Internal,
+}
+
+/// One problem found in an input file, with its place.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputProblem {
+    /// The file (or logical source) where the problem is.
+    pub file: String,
+    /// 1-based line number; 0 when the problem concerns the whole file.
+    pub line: u64,
+    /// The field (column) concerned, if any.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, self.line, field, self.message
+            ),
+            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+        }
+    }
+}
+
+/// The engine's error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value failed validation (a field of a request, a CLI argument).
+    #[error("{message}")]
+    Invalid {
+        /// Stable snake_case code, e.g. `invalid_codice_fiscale`.
+        code: &'static str,
+        /// Human-readable message.
+        message: String,
+    },
+    /// An import found problems; nothing was written.
+    #[error("{} problem(s) in input, nothing imported; first: {}", problems.len(), problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    InvalidInput {
+        /// Every problem found (capped by the importer).
+        problems: Vec<InputProblem>,
+    },
+    /// The object does not exist.
+    #[error("{what} not found: {id}")]
+    NotFound {
+        /// Stable snake_case code, e.g. `vacancy_not_found`.
+        code: &'static str,
+        /// What was looked for.
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The request conflicts with the current state.
+    #[error("{message}")]
+    Conflict {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human-readable message.
+        message: String,
+    },
+    /// The caller may not do this.
+    #[error("{message}")]
+    Forbidden {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human-readable message.
+        message: String,
+    },
+    /// A payload over its limit.
+    #[error("{message}")]
+    TooLarge {
+        /// Human-readable message.
+        message: String,
+    },
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The search index failed.
+    #[error("index error: {0}")]
+    Index(String),
+    /// Reading or writing a file failed.
+    #[error("i/o error on {path}: {source}")]
+    Io {
+        /// The path concerned.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The transport-independent kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid { .. } | Error::InvalidInput { .. } => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::Database(_) | Error::Index(_) | Error::Io { .. } | Error::Internal(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { code, .. }
+            | Error::NotFound { code, .. }
+            | Error::Conflict { code, .. }
+            | Error::Forbidden { code, .. } => code,
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::TooLarge { .. } => "payload_too_large",
+            Error::Database(_) | Error::Index(_) | Error::Io { .. } | Error::Internal(_) => {
+                "internal"
+            }
+        }
+    }
+
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::NotFound`].
+    pub fn not_found(code: &'static str, what: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            code,
+            what,
+            id: id.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Conflict`].
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for an I/O error on a path.
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(error: tantivy::TantivyError) -> Self {
+        Error::Index(error.to_string())
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(error: csv::Error) -> Self {
+        Error::Internal(format!("csv: {error}"))
+    }
+}
+
+/// Collects input problems while an importer reads a file, capped so that a wholly wrong file
+/// cannot exhaust memory.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// The problems found so far (at most [`Problems::CAP`]).
+    pub list: Vec<InputProblem>,
+    /// How many problems were found in all, including those past the cap.
+    pub total: u64,
+}
+
+impl Problems {
+    /// At most this many problems are kept.
+    pub const CAP: usize = 1000;
+
+    /// Records one problem.
+    pub fn push(&mut self, file: &str, line: u64, field: Option<&str>, message: impl Into<String>) {
+        self.total += 1;
+        if self.list.len() < Self::CAP {
+            self.list.push(InputProblem {
+                file: file.to_string(),
+                line,
+                field: field.map(str::to_string),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// True when no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Turns the problems into an error, or `Ok(())` when there are none.
+    pub fn into_result(self) -> crate::Result<()> {
+        if self.list.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidInput {
+                problems: self.list,
+            })
+        }
+    }
+}

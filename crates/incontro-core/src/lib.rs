@@ -1,0 +1,39 @@
+//! # Incontro core
+//!
+//! The engine of Incontro, a skills-based job matching engine for Italian public employment
+//! services ("incontro tra domanda e offerta"). It matches people to vacancies by individual ESCO
+//! competences with levels, explains every match, proposes training that closes a gap, and turns
+//! the *comunicazioni obbligatorie* into outreach call lists.
+//!
+//! This crate has no HTTP and no async runtime: applications embed [`Engine`], the one façade.
+//!
+//! ```
+//! use incontro_core::{Engine, model::{CodiceFiscale, Level}};
+//!
+//! let engine = Engine::open_in_memory().expect("engine");
+//! assert!(CodiceFiscale::parse("RSSMRA80A01H501U").is_ok());
+//! assert_eq!(Level::parse("avanzato").unwrap().get(), 3);
+//! # let _ = engine;
+//! ```
+
+pub mod error;
+pub mod model;
+pub mod progress;
+pub mod store;
+
+pub mod index;
+pub mod outreach;
+pub mod profile;
+pub mod scoring;
+pub mod suggest;
+pub mod taxonomy;
+pub mod training;
+
+mod engine;
+
+pub use engine::Engine;
+pub use error::{Error, ErrorKind, InputProblem, Problems};
+pub use progress::{NoProgress, Progress};
+
+/// The result type of every fallible engine call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,409 @@
+//! Companies, vacancies, job seekers and courses.
+//!
+//! Personal data (codice fiscale, names, phone) lives only in [`PersonalData`], stored apart from
+//! the analytical [`JobSeeker`] record, which is keyed by a pseudonymous [`EntityId`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex, SkillUri, Weight,
+};
+use crate::{Error, Result};
+
+/// The id of a company, vacancy, job seeker or course: 1–64 characters of `[A-Za-z0-9_.-]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EntityId(String);
+
+impl EntityId {
+    /// Parses an id.
+    pub fn parse(raw: &str) -> Result<Self> {
+        let id = raw.trim();
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if ok {
+            Ok(EntityId(id.to_string()))
+        } else {
+            Err(Error::invalid(
+                "invalid_id",
+                format!("id must be 1-64 characters of A-Z a-z 0-9 _ - ., got {id:?}"),
+            ))
+        }
+    }
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for EntityId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for EntityId {
+    type Error = Error;
+    fn try_from(value: String) -> Result<Self> {
+        EntityId::parse(&value)
+    }
+}
+
+impl From<EntityId> for String {
+    fn from(value: EntityId) -> Self {
+        value.0
+    }
+}
+
+/// One competence a vacancy requires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requirement {
+    /// The ESCO skill.
+    pub skill: SkillUri,
+    /// The minimum level.
+    pub level: Level,
+    /// Essential (true) or optional.
+    pub essential: bool,
+    /// Extra weight set by the validator (1.0 when not given).
+    pub weight: Weight,
+}
+
+/// A company and its sites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    /// Id.
+    pub id: EntityId,
+    /// Name (denominazione).
+    pub name: String,
+    /// Codice fiscale of the company (16 or 11 characters).
+    pub codice_fiscale: CodiceFiscale,
+    /// Partita IVA, when distinct.
+    pub partita_iva: Option<PartitaIva>,
+    /// ATECO 2007 code, e.g. `17.12.00`.
+    pub ateco: Option<String>,
+    /// Whether the company offers extracurricular internships (tirocini).
+    pub offers_tirocini: bool,
+    /// The company's sites.
+    pub sites: Vec<Site>,
+}
+
+/// A site (sede operativa) of a company.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    /// The comune.
+    pub comune: ComuneCode,
+    /// Street address.
+    pub address: Option<String>,
+}
+
+/// How a vacancy places a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlacementType {
+    /// An employment contract of a COB `TipologiaContrattuale` type, e.g. `A.02.00`.
+    Contract {
+        /// Contract type code.
+        contract_type: String,
+    },
+    /// A tirocinio extracurriculare.
+    Tirocinio {
+        /// Duration in months.
+        months: u8,
+        /// Monthly indemnity in euro.
+        monthly_indemnity_eur: u32,
+    },
+}
+
+impl PlacementType {
+    /// True for a tirocinio.
+    pub fn is_tirocinio(&self) -> bool {
+        matches!(self, PlacementType::Tirocinio { .. })
+    }
+}
+
+/// Who published a vacancy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VacancySource {
+    /// The public job centre.
+    Public,
+    /// A named private agency.
+    Agency {
+        /// The agency's name.
+        name: String,
+    },
+}
+
+/// Workflow status of a vacancy's competence breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum VacancyStatus {
+    /// Being written.
+    Draft,
+    /// Checked by a competency validator.
+    Validated {
+        /// The validator's name.
+        by: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// No longer open.
+    Closed,
+}
+
+/// A vacancy, broken down into competences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vacancy {
+    /// Id.
+    pub id: EntityId,
+    /// The company.
+    pub company_id: EntityId,
+    /// Title.
+    pub title: String,
+    /// Free-text description.
+    pub description: String,
+    /// The ESCO occupation, if chosen.
+    pub occupation: Option<OccupationUri>,
+    /// Where the job is.
+    pub comune: ComuneCode,
+    /// Contract or tirocinio.
+    pub placement: PlacementType,
+    /// How many people are wanted.
+    pub positions: u16,
+    /// Open from.
+    pub opens: NaiveDate,
+    /// Open until (inclusive), if set.
+    pub closes: Option<NaiveDate>,
+    /// Who published it.
+    pub source: VacancySource,
+    /// Workflow status.
+    pub status: VacancyStatus,
+    /// The competence breakdown.
+    pub requirements: Vec<Requirement>,
+}
+
+impl Vacancy {
+    /// True when the vacancy is open on `day` (validated or draft, within its dates).
+    pub fn is_open_on(&self, day: NaiveDate) -> bool {
+        !matches!(self.status, VacancyStatus::Closed)
+            && self.opens <= day
+            && self.closes.is_none_or(|closes| day <= closes)
+    }
+}
+
+/// Highest education level (simplified ISCED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EducationLevel {
+    /// Up to licenza media (ISCED 0–2).
+    LowerSecondary,
+    /// Qualifica professionale (ISCED 3, vocational 3 years).
+    Vocational,
+    /// Diploma (ISCED 3).
+    UpperSecondary,
+    /// ITS or laurea triennale (ISCED 5–6).
+    Bachelor,
+    /// Laurea magistrale or above (ISCED 7–8).
+    Master,
+}
+
+impl EducationLevel {
+    /// Parses the snake_case name.
+    pub fn parse(raw: &str) -> Result<Self> {
+        serde_json::from_value(serde_json::Value::String(raw.trim().to_string())).map_err(|_| {
+            Error::invalid(
+                "invalid_education",
+                format!("unknown education level {:?}", raw.trim()),
+            )
+        })
+    }
+}
+
+/// Personal data of a job seeker, kept apart from the analytical record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonalData {
+    /// Codice fiscale.
+    pub codice_fiscale: CodiceFiscale,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Mobile phone, if known.
+    pub mobile: Option<String>,
+    /// E-mail, if known.
+    pub email: Option<String>,
+}
+
+/// A job seeker's analytical record (no direct identifiers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSeeker {
+    /// Pseudonymous id.
+    pub id: EntityId,
+    /// Year of birth.
+    pub birth_year: u16,
+    /// Sex.
+    pub sex: Sex,
+    /// Comune of domicile.
+    pub comune: ComuneCode,
+    /// Education.
+    pub education: EducationLevel,
+    /// Available from this date.
+    pub available_from: Option<NaiveDate>,
+    /// Willing to do a tirocinio.
+    pub accepts_tirocinio: bool,
+    /// Has a recognised disability (L. 68/99): tirocini up to 24 months.
+    pub disability: bool,
+    /// Competences with evidence.
+    pub competences: Vec<Competence>,
+    /// Past jobs.
+    pub work_history: Vec<PastJob>,
+}
+
+/// One competence of a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Competence {
+    /// The ESCO skill.
+    pub skill: SkillUri,
+    /// Level.
+    pub level: Level,
+    /// Where it comes from.
+    pub evidence: Evidence,
+    /// When it was asserted.
+    pub since: Option<NaiveDate>,
+    /// Free-text note on the evidence (course id, assessor, spell…).
+    pub note: Option<String>,
+}
+
+/// How a past job's occupation is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scheme", content = "code", rename_all = "snake_case")]
+pub enum OccupationCode {
+    /// An ESCO occupation.
+    Esco(OccupationUri),
+    /// An ISCO-08 code (1–4 digits).
+    Isco08(String),
+    /// An Italian CP2011 code (`d.d.d.d.d`, optionally a 6th COB segment).
+    Cp2011(String),
+}
+
+/// A past job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastJob {
+    /// The occupation.
+    pub occupation: OccupationCode,
+    /// Start date.
+    pub start: NaiveDate,
+    /// End date (None = still in this job).
+    pub end: Option<NaiveDate>,
+    /// Employer's name, free text.
+    pub employer: Option<String>,
+}
+
+/// Delivery mode of a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    /// In presence.
+    InPresence,
+    /// Online.
+    Online,
+    /// Blended.
+    Blended,
+}
+
+impl Modality {
+    /// Parses the snake_case name (Italian synonyms accepted).
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "in_presence" | "presenza" | "in presenza" => Ok(Modality::InPresence),
+            "online" | "distanza" | "fad" => Ok(Modality::Online),
+            "blended" | "mista" => Ok(Modality::Blended),
+            other => Err(Error::invalid(
+                "invalid_modality",
+                format!("unknown modality {other:?}"),
+            )),
+        }
+    }
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::InPresence => "in_presence",
+            Modality::Online => "online",
+            Modality::Blended => "blended",
+        }
+    }
+}
+
+/// The GOL path a course belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GolPath {
+    /// Reinserimento lavorativo.
+    Reinserimento,
+    /// Aggiornamento (upskilling).
+    Upskilling,
+    /// Riqualificazione (reskilling).
+    Reskilling,
+    /// Lavoro e inclusione.
+    LavoroInclusione,
+}
+
+impl GolPath {
+    /// Parses the snake_case name (Italian synonyms accepted).
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "reinserimento" => Ok(GolPath::Reinserimento),
+            "upskilling" | "aggiornamento" => Ok(GolPath::Upskilling),
+            "reskilling" | "riqualificazione" => Ok(GolPath::Reskilling),
+            "lavoro_inclusione" | "lavoro e inclusione" => Ok(GolPath::LavoroInclusione),
+            other => Err(Error::invalid(
+                "invalid_gol_path",
+                format!("unknown GOL path {other:?}"),
+            )),
+        }
+    }
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GolPath::Reinserimento => "reinserimento",
+            GolPath::Upskilling => "upskilling",
+            GolPath::Reskilling => "reskilling",
+            GolPath::LavoroInclusione => "lavoro_inclusione",
+        }
+    }
+}
+
+/// A training course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Course {
+    /// Id.
+    pub id: EntityId,
+    /// Title.
+    pub title: String,
+    /// Training provider.
+    pub provider: String,
+    /// Length in hours.
+    pub hours: u16,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Delivery mode.
+    pub modality: Modality,
+    /// Where (for in-presence and blended courses).
+    pub comune: Option<ComuneCode>,
+    /// Seats available.
+    pub seats: u32,
+    /// Cost per participant in euro (0 = free, e.g. GOL-funded).
+    pub cost_eur: u32,
+    /// Certification issued, if any.
+    pub certification: Option<String>,
+    /// GOL path.
+    pub gol_path: Option<GolPath>,
+    /// Competences taught, each with the level reached.
+    pub teaches: Vec<(SkillUri, Level)>,
+}

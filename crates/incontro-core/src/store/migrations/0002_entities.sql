@@ -1,0 +1,2 @@
+-- 0002_entities: tables are added by the area that owns them.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- 0003_outreach: tables are added by the area that owns them.
+SELECT 1;

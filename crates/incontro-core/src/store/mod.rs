@@ -1,0 +1,209 @@
+//! Persistence: the embedded SQLite system of record. The ONLY module that writes SQL.
+//!
+//! What it does: opens the database in the data directory with WAL and foreign keys on, runs the
+//! versioned schema migrations, and offers one transaction per import or multi-row write so that a
+//! failed write changes nothing. Submodules hold the queries of each area.
+//!
+//! What it does NOT do: validation (the model types are already checked) or any scoring.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use crate::{Error, Result};
+
+pub mod access;
+pub mod entities;
+pub mod outreach;
+pub mod taxonomy;
+pub mod training;
+
+/// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+/// Never edit a shipped migration: add a new one.
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_taxonomy",
+        include_str!("migrations/0001_taxonomy.sql"),
+    ),
+    (
+        "0002_entities",
+        include_str!("migrations/0002_entities.sql"),
+    ),
+    (
+        "0003_outreach",
+        include_str!("migrations/0003_outreach.sql"),
+    ),
+    (
+        "0004_training",
+        include_str!("migrations/0004_training.sql"),
+    ),
+    ("0005_access", include_str!("migrations/0005_access.sql")),
+];
+
+/// The database file name inside the data directory.
+pub const DATABASE_FILE: &str = "incontro.sqlite";
+
+/// The embedded database. One writer connection behind a mutex; SQLite's WAL lets readers of
+/// other connections (see [`Store::reader`]) proceed while it writes.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn configure(connection: &Connection) -> Result<()> {
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.pragma_update(None, "temp_store", "MEMORY")?;
+    connection.pragma_update(None, "cache_size", -65536)?;
+    connection.busy_timeout(std::time::Duration::from_secs(30))?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::io(data_dir, source))?;
+        let path = data_dir.join(DATABASE_FILE);
+        let connection = Connection::open(&path)?;
+        configure(&connection)?;
+        let store = Store {
+            path,
+            writer: Mutex::new(connection),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a private in-memory database (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Self> {
+        let connection = Connection::open_in_memory()?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        let store = Store {
+            path: PathBuf::from(":memory:"),
+            writer: Mutex::new(connection),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut connection = self.lock();
+        let applied: usize = connection
+            .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
+            as usize;
+        if applied > MIGRATIONS.len() {
+            return Err(Error::Internal(format!(
+                "database schema version {applied} is newer than this build ({}); upgrade incontro",
+                MIGRATIONS.len()
+            )));
+        }
+        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let transaction = connection.transaction()?;
+            transaction
+                .execute_batch(sql)
+                .map_err(|error| Error::Internal(format!("migration {name} failed: {error}")))?;
+            transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+            transaction.commit()?;
+            tracing::info!(migration = name, "applied schema migration");
+        }
+        Ok(())
+    }
+
+    /// The path of the database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Locks the writer connection (also usable for reads that must see the latest writes).
+    pub fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A poisoned mutex only means another thread panicked while holding it; SQLite's own
+        // transaction rollback keeps the data consistent, so the connection stays usable.
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A new read-only connection for long reads that must not block writers.
+    pub fn reader(&self) -> Result<Connection> {
+        if self.path == Path::new(":memory:") {
+            return Err(Error::Internal(
+                "in-memory stores have no separate readers".into(),
+            ));
+        }
+        let connection = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(connection)
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction: all of it is committed, or nothing.
+    pub fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = work(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `work` with the connection for reading.
+    pub fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let connection = self.lock();
+        work(&connection)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_reopen() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let store = Store::open(dir.path()).expect("open");
+            let version: i64 = store
+                .read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+                .expect("v");
+            assert_eq!(version as usize, MIGRATIONS.len());
+        }
+        let store = Store::open(dir.path()).expect("reopen");
+        let mode: String = store
+            .read(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
+            .expect("mode");
+        assert_eq!(mode.to_lowercase(), "wal");
+    }
+
+    #[test]
+    fn failed_write_changes_nothing() {
+        let store = Store::open_in_memory().expect("open");
+        let result: Result<()> = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO taxonomy_meta(key, value) VALUES ('probe', 'x')",
+                [],
+            )?;
+            Err(Error::invalid("test", "boom"))
+        });
+        assert!(result.is_err());
+        let count: i64 = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM taxonomy_meta WHERE key = 'probe'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("count");
+        assert_eq!(count, 0);
+    }
+}

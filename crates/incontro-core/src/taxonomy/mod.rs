@@ -1,0 +1,1 @@
+//! The taxonomy module.
