@@ -1,1 +1,251 @@
-//! The profile module.
+//! Competence profiles: what a person can do, with the evidence for each competence.
+//!
+//! A job seeker's profile is the union of
+//! - the **explicit** competences (declared, assessed by an operator, certified, gained through a
+//!   course), and
+//! - the competences **inferred from work history**: each past job's occupation (an ESCO occupation,
+//!   an ISCO-08 code or an Italian CP2011 code through the crosswalk) contributes the ESCO skills of
+//!   that occupation, essential ones at higher confidence than optional ones, with a level that grows
+//!   with the time spent in the job and decays with the time since it ended.
+//!
+//! Explicit competences override inferred ones for the same skill, whatever their level. Every
+//! entry keeps its evidence, so an explanation can say where a competence comes from.
+//!
+//! What it does NOT do: resolve occupation codes (the caller passes a resolver built from the
+//! taxonomy and the crosswalk) or touch storage.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Competence, Evidence, Level, OccupationCode, PastJob, SkillUri};
+
+/// The skills an occupation contributes, as resolved by the taxonomy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OccupationSkills {
+    /// A label for the explanation ("ESCO: saldatore", "ISCO 7212", …).
+    pub source: String,
+    /// `(skill, essential)` pairs; for ISCO/CP2011 codes the skills shared by the group's occupations.
+    pub skills: Vec<(SkillUri, bool)>,
+    /// How much to trust this resolution (1.0 for an exact ESCO occupation; less for a group code).
+    pub resolution_confidence: f32,
+}
+
+/// Tunables of the inference, with documented defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InferenceConfig {
+    /// The day the profile is computed for (time since a job ended counts up to here).
+    pub today: NaiveDate,
+    /// Months in a job needed for level 2, 3 and 4 (level 1 below the first threshold).
+    pub months_for_level: [u32; 3],
+    /// Years since a job ended after which the level drops by one, and by two.
+    pub decay_years: [u32; 2],
+    /// Confidence of an essential skill of an ESCO occupation.
+    pub essential_confidence: f32,
+    /// Confidence of an optional skill (also lowered by one level).
+    pub optional_confidence: f32,
+    /// Whether optional skills of past occupations are inferred at all.
+    pub include_optional: bool,
+}
+
+impl InferenceConfig {
+    /// The defaults: levels 2/3/4 after 6/24/60 months; −1 level after 5 years, −2 after 10;
+    /// essential skills at confidence 0.8, optional ones at 0.4 and one level lower.
+    pub fn new(today: NaiveDate) -> Self {
+        InferenceConfig {
+            today,
+            months_for_level: [6, 24, 60],
+            decay_years: [5, 10],
+            essential_confidence: 0.8,
+            optional_confidence: 0.4,
+            include_optional: true,
+        }
+    }
+}
+
+/// One competence of a profile, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileEntry {
+    /// The skill.
+    pub skill: SkillUri,
+    /// Level used for matching.
+    pub level: Level,
+    /// Where it comes from.
+    pub evidence: Evidence,
+    /// 1.0 for explicit competences; lower for inferred ones.
+    pub confidence: f32,
+    /// Human-readable provenance ("dichiarata", "ESCO: saldatore, 38 mesi, fino al 2024-03-31").
+    pub source: String,
+}
+
+/// Whole months between two dates (0 when `end` is before `start`).
+fn months_between(start: NaiveDate, end: NaiveDate) -> u32 {
+    if end <= start {
+        return 0;
+    }
+    let days = (end - start).num_days();
+    (days as f64 / 30.4375).floor() as u32
+}
+
+/// The level a job of `months` that ended `years_ago` years ago gives to its essential skills.
+pub fn inferred_level(months: u32, years_ago: u32, config: &InferenceConfig) -> Level {
+    let mut level: u8 = 1 + config.months_for_level.iter().filter(|&&threshold| months >= threshold).count() as u8;
+    let decay = config.decay_years.iter().filter(|&&threshold| years_ago >= threshold).count() as u8;
+    level = level.saturating_sub(decay).max(1);
+    Level::new(level).unwrap_or(Level::BASE)
+}
+
+/// Builds a profile from explicit competences and work history.
+///
+/// `resolve` maps a past job's occupation code to the skills it contributes (or `None` when the
+/// code is unknown to the taxonomy; such jobs contribute nothing). The result is sorted by skill URI
+/// and holds one entry per skill: the explicit one if any, else the highest inferred level (ties:
+/// higher confidence).
+pub fn build_profile(
+    explicit: &[Competence],
+    history: &[PastJob],
+    resolve: &dyn Fn(&OccupationCode) -> Option<OccupationSkills>,
+    config: &InferenceConfig,
+) -> Vec<ProfileEntry> {
+    let mut by_skill: std::collections::BTreeMap<SkillUri, ProfileEntry> = std::collections::BTreeMap::new();
+    for job in history {
+        let Some(resolved) = resolve(&job.occupation) else {
+            continue;
+        };
+        let end = job.end.unwrap_or(config.today).min(config.today);
+        let months = months_between(job.start, end);
+        let years_ago = months_between(end, config.today) / 12;
+        let essential_level = inferred_level(months, years_ago, config);
+        let until = match job.end {
+            Some(day) => format!("fino al {day}"),
+            None => "in corso".to_string(),
+        };
+        for (skill, essential) in &resolved.skills {
+            if !essential && !config.include_optional {
+                continue;
+            }
+            let (level, confidence) = if *essential {
+                (essential_level, config.essential_confidence)
+            } else {
+                let lowered = Level::new(essential_level.get().saturating_sub(1).max(1)).unwrap_or(Level::BASE);
+                (lowered, config.optional_confidence)
+            };
+            let candidate = ProfileEntry {
+                skill: skill.clone(),
+                level,
+                evidence: Evidence::WorkHistory,
+                confidence: confidence * resolved.resolution_confidence,
+                source: format!("{}, {} mesi, {}", resolved.source, months, until),
+            };
+            let replace = match by_skill.get(skill) {
+                None => true,
+                Some(current) => {
+                    (candidate.level, candidate.confidence) > (current.level, current.confidence)
+                }
+            };
+            if replace {
+                by_skill.insert(skill.clone(), candidate);
+            }
+        }
+    }
+    for competence in explicit {
+        let source = match &competence.note {
+            Some(note) => format!("{}: {}", competence.evidence.as_str(), note),
+            None => competence.evidence.as_str().to_string(),
+        };
+        let entry = ProfileEntry {
+            skill: competence.skill.clone(),
+            level: competence.level,
+            evidence: competence.evidence,
+            confidence: if competence.evidence.is_explicit() { 1.0 } else { 0.8 },
+            source,
+        };
+        // Explicit evidence overrides inferred; between explicit ones the higher level wins.
+        let replace = match by_skill.get(&competence.skill) {
+            None => true,
+            Some(current) => !current.evidence.is_explicit() || entry.level > current.level,
+        };
+        if replace {
+            by_skill.insert(competence.skill.clone(), entry);
+        }
+    }
+    by_skill.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    fn skill(n: u32) -> SkillUri {
+        SkillUri::parse(&format!("http://data.europa.eu/esco/skill/s{n}")).expect("uri")
+    }
+
+    fn welder_resolver(code: &OccupationCode) -> Option<OccupationSkills> {
+        match code {
+            OccupationCode::Isco08(isco) if isco == "7212" => Some(OccupationSkills {
+                source: "ISCO 7212".into(),
+                skills: vec![(skill(1), true), (skill(2), false)],
+                resolution_confidence: 0.75,
+            }),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn level_grows_with_time_and_decays_with_age() {
+        let config = InferenceConfig::new(day("2026-01-01"));
+        assert_eq!(inferred_level(3, 0, &config).get(), 1);
+        assert_eq!(inferred_level(12, 0, &config).get(), 2);
+        assert_eq!(inferred_level(30, 0, &config).get(), 3);
+        assert_eq!(inferred_level(80, 0, &config).get(), 4);
+        assert_eq!(inferred_level(80, 6, &config).get(), 3);
+        assert_eq!(inferred_level(80, 12, &config).get(), 2);
+        assert_eq!(inferred_level(2, 12, &config).get(), 1);
+    }
+
+    #[test]
+    fn inferred_skills_with_evidence_and_explicit_override() {
+        let config = InferenceConfig::new(day("2026-01-01"));
+        let history = vec![PastJob {
+            occupation: OccupationCode::Isco08("7212".into()),
+            start: day("2020-01-01"),
+            end: Some(day("2025-01-01")),
+            employer: None,
+        }];
+        let profile = build_profile(&[], &history, &welder_resolver, &config);
+        assert_eq!(profile.len(), 2);
+        let essential = profile.iter().find(|e| e.skill == skill(1)).expect("s1");
+        assert_eq!(essential.level.get(), 4, "60 months, ended 1 year ago");
+        assert_eq!(essential.evidence, Evidence::WorkHistory);
+        assert!((essential.confidence - 0.6).abs() < 1e-6);
+        let optional = profile.iter().find(|e| e.skill == skill(2)).expect("s2");
+        assert_eq!(optional.level.get(), 3);
+
+        let explicit = vec![Competence {
+            skill: skill(1),
+            level: Level::BASE,
+            evidence: Evidence::Assessed,
+            since: None,
+            note: Some("colloquio".into()),
+        }];
+        let profile = build_profile(&explicit, &history, &welder_resolver, &config);
+        let overridden = profile.iter().find(|e| e.skill == skill(1)).expect("s1");
+        assert_eq!(overridden.level, Level::BASE, "explicit overrides inferred even when lower");
+        assert_eq!(overridden.evidence, Evidence::Assessed);
+    }
+
+    #[test]
+    fn unknown_occupations_contribute_nothing() {
+        let config = InferenceConfig::new(day("2026-01-01"));
+        let history = vec![PastJob {
+            occupation: OccupationCode::Cp2011("9.9.9.9.9".into()),
+            start: day("2020-01-01"),
+            end: None,
+            employer: None,
+        }];
+        assert!(build_profile(&[], &history, &welder_resolver, &config).is_empty());
+    }
+}
