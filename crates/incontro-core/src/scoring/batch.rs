@@ -320,6 +320,10 @@ struct VacancyIndex<'a> {
     graph_node_skill: Vec<u32>,
     posting_offsets: Vec<u32>,
     postings: Vec<Posting>,
+    /// Exact mode: `(vacancy, weight / total)` grouped by `(skill, required level)`; group
+    /// `skill * 4 + level - 1` spans `level_offsets[g]..level_offsets[g + 1]`.
+    level_offsets: Vec<u32>,
+    level_postings: Vec<(u32, f32)>,
     unknown_to_taxonomy: HashSet<u64>,
 }
 
@@ -570,7 +574,27 @@ impl<'a> VacancyIndex<'a> {
             };
             *slot += 1;
         }
+        let mut level_offsets = vec![0u32; skill_uris.len() * 4 + 1];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                level_offsets[skill * 4 + usize::from(posting.level)] += 1;
+            }
+        }
+        for i in 0..skill_uris.len() * 4 {
+            level_offsets[i + 1] += level_offsets[i];
+        }
+        let mut level_fill = level_offsets.clone();
+        let mut level_postings = vec![(0u32, 0.0f32); postings.len()];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                let slot = &mut level_fill[skill * 4 + usize::from(posting.level) - 1];
+                level_postings[*slot as usize] = (posting.vacancy, posting.weight);
+                *slot += 1;
+            }
+        }
         Ok(VacancyIndex {
+            level_offsets,
+            level_postings,
             vacancy_ids,
             has_essential: essential_count.iter().map(|&c| c > 0).collect(),
             skills,
@@ -629,7 +653,9 @@ struct Matcher<'i, 'a, 'r> {
 struct Scratch {
     accumulated: Vec<f32>,
     essential: Vec<f32>,
+    /// Vacancies touched by the current worker: `touched[..touched_len]` (room for all).
     touched: Vec<u32>,
+    touched_len: usize,
     exact_level: Vec<u8>,
     related_level: Vec<u8>,
     touched_skills: Vec<u32>,
@@ -643,7 +669,8 @@ impl Matcher<'_, '_, '_> {
         Scratch {
             accumulated: vec![0.0; vacancies],
             essential: vec![0.0; vacancies],
-            touched: Vec::with_capacity(1024),
+            touched: vec![0; vacancies],
+            touched_len: 0,
             exact_level: vec![0; skills],
             related_level: vec![0; skills],
             touched_skills: Vec::new(),
@@ -656,18 +683,28 @@ impl Matcher<'_, '_, '_> {
         let Scratch {
             accumulated,
             touched,
+            touched_len,
             ..
         } = scratch;
+        // `touched` has room for every vacancy: store without a branch, keep it when new.
+        let mut count = 0usize;
+        let offsets = &self.index.level_offsets;
         for &(skill, level) in &worker.known {
             let credit = &LEVEL_CREDIT[usize::from(level)];
-            for posting in self.index.postings(skill) {
-                let slot = &mut accumulated[posting.vacancy as usize];
-                if *slot == 0.0 {
-                    touched.push(posting.vacancy);
+            let first = skill as usize * 4;
+            for required in 1..=4usize {
+                let factor = credit[required];
+                let start = offsets[first + required - 1] as usize;
+                let end = offsets[first + required] as usize;
+                for &(vacancy, weight) in &self.index.level_postings[start..end] {
+                    let slot = &mut accumulated[vacancy as usize];
+                    touched[count] = vacancy;
+                    count += usize::from(*slot == 0.0);
+                    *slot += weight * factor;
                 }
-                *slot += posting.weight * credit[usize::from(posting.level)];
             }
         }
+        *touched_len = count;
     }
 
     /// Default mode: exact level and best related level per skill, then the postings.
@@ -676,11 +713,13 @@ impl Matcher<'_, '_, '_> {
             accumulated,
             essential,
             touched,
+            touched_len,
             exact_level,
             related_level,
             touched_skills,
             ..
         } = scratch;
+        let mut count = 0usize;
         for &(skill, level) in &worker.known {
             if exact_level[skill as usize] == 0 && related_level[skill as usize] == 0 {
                 touched_skills.push(skill);
@@ -715,14 +754,14 @@ impl Matcher<'_, '_, '_> {
                     continue;
                 }
                 let v = posting.vacancy as usize;
-                if accumulated[v] == 0.0 && essential[v] == 0.0 {
-                    touched.push(posting.vacancy);
-                }
+                touched[count] = posting.vacancy;
+                count += usize::from(accumulated[v] == 0.0 && essential[v] == 0.0);
                 accumulated[v] += posting.weight * credit;
                 essential[v] += posting.essential_share * credit;
             }
         }
         touched_skills.clear();
+        *touched_len = count;
     }
 
     /// Scores one worker and appends its result lines to `out`; returns how many.
@@ -740,14 +779,20 @@ impl Matcher<'_, '_, '_> {
             accumulated,
             essential,
             touched,
+            touched_len,
             top,
             ..
         } = scratch;
         top.clear();
-        for &vacancy in touched.iter() {
+        // Below this raw score nothing can enter the top k (with slack for rounding).
+        let mut threshold = min_score.max(0.25 / SCORE_SCALE);
+        for &vacancy in &touched[..*touched_len] {
             let v = vacancy as usize;
             let mut value = accumulated[v];
             accumulated[v] = 0.0;
+            if exact_mode && value < threshold {
+                continue;
+            }
             if !exact_mode {
                 if essential_factor {
                     let coverage = if self.index.has_essential[v] {
@@ -762,7 +807,11 @@ impl Matcher<'_, '_, '_> {
             if value < min_score {
                 continue;
             }
-            let quantized = (value.min(1.0) * SCORE_SCALE).round() as u32;
+            if value < threshold {
+                continue;
+            }
+            // value > 0, so adding 0.5 and truncating rounds to nearest.
+            let quantized = (value.min(1.0) * SCORE_SCALE + 0.5) as u32;
             if quantized == 0 {
                 continue;
             }
@@ -777,8 +826,13 @@ impl Matcher<'_, '_, '_> {
             }
             let at = top.partition_point(|&entry| better(entry, candidate));
             top.insert(at, candidate);
+            if top.len() == k {
+                if let Some(&(lowest, _)) = top.last() {
+                    threshold = threshold.max((lowest as f32 - 0.75) / SCORE_SCALE);
+                }
+            }
         }
-        touched.clear();
+        *touched_len = 0;
         for (rank, &(quantized, vacancy)) in top.iter().enumerate() {
             out.extend_from_slice(worker.id);
             let _ = write!(out, ",{},", rank + 1);
@@ -901,11 +955,13 @@ fn process_region(
     let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first, piece_offset)| {
         parse_worker_piece(piece, first, piece_offset, columns, matcher.index, matcher.related)
     });
-    let mut rows = Vec::new();
-    for (piece_rows, piece_problems) in parsed {
-        rows.extend(piece_rows);
+    let mut rows: Vec<&WorkerRow<'_>> = Vec::new();
+    for (piece_rows, piece_problems) in &parsed {
+        rows.extend(piece_rows.iter());
         for problem in piece_problems {
-            state.problems.push(file, problem.line, problem.field, problem.message);
+            state
+                .problems
+                .push(file, problem.line, problem.field, problem.message.clone());
         }
     }
     // Group consecutive rows of one worker.
