@@ -5,6 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 
 mod import;
+mod matching;
 mod stats;
 
 /// The commands of `incontro`.
@@ -13,6 +14,8 @@ pub enum Command {
     /// Import data: the ESCO taxonomy, the demo dataset, entities, courses, COB notices.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Batch matching: the top vacancies for every worker of a CSV file.
+    Match(matching::MatchArgs),
     /// Counts per entity, taxonomy version and languages.
     Stats(stats::StatsArgs),
 }
@@ -21,6 +24,7 @@ pub enum Command {
 pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
     match command {
         Command::Import(import) => import::run(import, data_dir, quiet),
+        Command::Match(args) => matching::run(args, data_dir, quiet),
         Command::Stats(args) => stats::run(args, data_dir),
     }
 }

@@ -1,0 +1,1261 @@
+//! The batch matcher: top-k vacancies for every worker of a CSV file, streamed to a CSV file.
+//!
+//! Input (`incontro match`): `workers.csv` with `worker_id,skill_uri,level` (the rows of one worker
+//! consecutive) and `vacancies.csv` with `vacancy_id,skill_uri,level,essential`. Output:
+//! `worker_id,rank,vacancy_id,score`, rank from 1, only scores > 0, score rounded to 6 decimals,
+//! ties by vacancy id, workers in input order.
+//!
+//! How it runs: the vacancy file is read whole and parsed in parallel chunks; skills are interned
+//! to `u32`; an inverted index skill → `(vacancy, required level, weight / total weight)` is built.
+//! The worker file is streamed in blocks; within a block, workers are scored in parallel, each by
+//! accumulating into a dense per-thread array over vacancies (reset through the touched list),
+//! followed by a top-k selection. Blocks are written in order to a temporary file renamed at the
+//! end, so a failed run leaves nothing behind. Scores are compared after rounding to 6 decimals,
+//! so equal scores tie exactly and the lowest vacancy id wins.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use ahash::{AHashMap, RandomState};
+
+use super::parallel::{map_with_scratch, threads};
+use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
+use crate::progress::Progress;
+use crate::{Error, Problems, Result};
+
+/// Related-competence credit for the batch: how to find a skill URI in the graph, and the graph.
+#[derive(Clone, Copy)]
+pub struct RelatedSkills<'a> {
+    /// Maps a skill URI to its node in `graph` (None: unknown to the taxonomy).
+    pub lookup: &'a (dyn Fn(&str) -> Option<u32> + Sync),
+    /// The related-skill graph.
+    pub graph: &'a SkillGraph,
+}
+
+impl std::fmt::Debug for RelatedSkills<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelatedSkills")
+            .field("skills", &self.graph.skill_count())
+            .finish()
+    }
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BatchReport {
+    /// Workers read.
+    pub workers: u64,
+    /// Vacancies read.
+    pub vacancies: u64,
+    /// Distinct skills required by vacancies.
+    pub vacancy_skills: u64,
+    /// Result rows written.
+    pub rows_written: u64,
+    /// True when related-competence credit was on (default mode with a taxonomy).
+    pub related_credit: bool,
+    /// Distinct skill URIs (of both files) unknown to the taxonomy; they earn no related credit.
+    /// 0 when no taxonomy was given.
+    pub skills_unknown_to_taxonomy: u64,
+}
+
+const NONE: u32 = u32::MAX;
+const BLOCK_BYTES: usize = 32 << 20;
+const WORKERS_PER_TASK: usize = 256;
+const SCORE_SCALE: f32 = 1_000_000.0;
+
+/// Runs the batch: for each worker the `top_k` best vacancies under `config`, written to `out`.
+/// `related` enables related-competence credit and specificity weights in default mode.
+pub fn run_csv(
+    workers: &Path,
+    vacancies: &Path,
+    top_k: usize,
+    config: &ScoringConfig,
+    related: Option<&RelatedSkills<'_>>,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<BatchReport> {
+    if top_k == 0 {
+        return Err(Error::invalid("invalid_top", "top must be at least 1"));
+    }
+    let config = config.validated()?;
+    let related = related.filter(|_| config.mode == super::Mode::Default);
+    let vacancy_bytes = std::fs::read(vacancies).map_err(|e| Error::io(vacancies, e))?;
+    progress.start("reading vacancies", Some(vacancy_bytes.len() as u64));
+    let index = VacancyIndex::parse(&vacancy_bytes, &vacancies.display().to_string(), &config, related)?;
+    progress.advance(vacancy_bytes.len() as u64);
+    progress.finish();
+
+    let mut output = PartialFile::create(out)?;
+    let mut report = BatchReport {
+        vacancies: index.vacancy_ids.len() as u64,
+        vacancy_skills: index.skill_count() as u64,
+        related_credit: related.is_some(),
+        ..BatchReport::default()
+    };
+    let mut unknown = index.unknown_to_taxonomy.clone();
+    let matcher = Matcher {
+        index: &index,
+        config,
+        related,
+        top_k,
+    };
+    stream_workers(workers, &matcher, &mut output, &mut report, &mut unknown, progress)?;
+    report.skills_unknown_to_taxonomy = if related.is_some() { unknown.len() as u64 } else { 0 };
+    output.commit()?;
+    Ok(report)
+}
+
+/// A temporary file next to the target, renamed over it on commit, removed otherwise.
+struct PartialFile {
+    temporary: PathBuf,
+    target: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl PartialFile {
+    fn create(target: &Path) -> Result<Self> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "matches.csv".into());
+        let temporary = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+        let file = File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        writer
+            .write_all(b"worker_id,rank,vacancy_id,score\n")
+            .map_err(|e| Error::io(&temporary, e))?;
+        Ok(PartialFile {
+            temporary,
+            target: target.to_path_buf(),
+            writer: Some(writer),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self.writer.as_mut() {
+            Some(writer) => writer.write_all(bytes).map_err(|e| Error::io(&self.temporary, e)),
+            None => Err(Error::Internal("output already closed".into())),
+        }
+    }
+
+    fn commit(mut self) -> Result<()> {
+        if let Some(writer) = self.writer.take() {
+            let file = writer
+                .into_inner()
+                .map_err(|e| Error::io(&self.temporary, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(&self.temporary, e))?;
+        }
+        std::fs::rename(&self.temporary, &self.target).map_err(|e| Error::io(&self.target, e))
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() || self.temporary.exists() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV lines
+
+/// A problem found while parsing, with its line.
+struct LineProblem {
+    line: u64,
+    field: Option<&'static str>,
+    message: String,
+}
+
+fn clean(field: &[u8]) -> &[u8] {
+    let field = field.trim_ascii();
+    match field {
+        [b'"', inner @ .., b'"'] => inner,
+        other => other,
+    }
+}
+
+fn is_valid_token(value: &[u8]) -> bool {
+    !value.is_empty() && value.iter().all(|&b| b > b' ' && b != b'"' && b != 0x7f)
+}
+
+const MAX_FIELDS: usize = 16;
+
+/// Splits a line at commas into at most [`MAX_FIELDS`] cleaned fields; returns how many.
+fn split_line<'a>(line: &'a [u8], fields: &mut [&'a [u8]; MAX_FIELDS]) -> usize {
+    let mut count = 0;
+    let mut start = 0;
+    for comma in memchr::memchr_iter(b',', line) {
+        if count == MAX_FIELDS {
+            return count + 1;
+        }
+        fields[count] = clean(&line[start..comma]);
+        count += 1;
+        start = comma + 1;
+    }
+    if count < MAX_FIELDS {
+        fields[count] = clean(&line[start..]);
+    }
+    count + 1
+}
+
+/// Finds the positions of `wanted` columns in a header line.
+fn parse_header(header: &[u8], wanted: &[&'static str], file: &str) -> Result<Vec<usize>> {
+    let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(header);
+    let mut fields = [&b""[..]; MAX_FIELDS];
+    let count = split_line(header, &mut fields).min(MAX_FIELDS);
+    let mut problems = Problems::default();
+    let mut positions = Vec::with_capacity(wanted.len());
+    for &name in wanted {
+        match fields[..count].iter().position(|f| f.eq_ignore_ascii_case(name.as_bytes())) {
+            Some(position) => positions.push(position),
+            None => problems.push(file, 1, Some(name), "missing column"),
+        }
+    }
+    problems.into_result()?;
+    Ok(positions)
+}
+
+/// Splits `body` into about `parts` pieces ending at line ends.
+fn split_at_lines(body: &[u8], parts: usize) -> Vec<&[u8]> {
+    let target = (body.len() / parts.max(1)).max(1 << 16);
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        if rest.len() <= target {
+            pieces.push(rest);
+            break;
+        }
+        let cut = match memchr::memchr(b'\n', &rest[target..]) {
+            Some(offset) => target + offset + 1,
+            None => rest.len(),
+        };
+        pieces.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    pieces
+}
+
+/// The lines of `piece` with their 0-based index within it and byte offset.
+fn lines_of(piece: &[u8]) -> impl Iterator<Item = (u64, usize, &[u8])> {
+    let mut start = 0usize;
+    let mut index = 0u64;
+    std::iter::from_fn(move || {
+        if start >= piece.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |o| start + o);
+        let line = &piece[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let item = (index, start, line);
+        start = end + 1;
+        index += 1;
+        Some(item)
+    })
+}
+
+fn parse_level(value: &[u8]) -> Option<u8> {
+    match value {
+        [digit @ b'1'..=b'4'] => Some(digit - b'0'),
+        _ => None,
+    }
+}
+
+fn parse_essential(value: &[u8]) -> Option<bool> {
+    const TRUE: [&[u8]; 3] = [b"true", b"1", b"yes"];
+    const FALSE: [&[u8]; 3] = [b"false", b"0", b"no"];
+    if TRUE.iter().any(|t| value.eq_ignore_ascii_case(t)) {
+        Some(true)
+    } else if FALSE.iter().any(|f| value.eq_ignore_ascii_case(f)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn lossy(value: &[u8]) -> String {
+    String::from_utf8_lossy(value).chars().take(80).collect()
+}
+
+fn hash_uri(hasher: &RandomState, uri: &[u8]) -> u64 {
+    hasher.hash_one(uri)
+}
+
+fn fixed_hasher() -> RandomState {
+    RandomState::with_seeds(0x1c0, 0x7e0, 0x5c0, 0x4e5)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vacancies
+
+struct VacancyRow<'a> {
+    id: &'a [u8],
+    skill: &'a [u8],
+    level: u8,
+    essential: bool,
+    line: u64,
+}
+
+/// One entry of the inverted index.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    vacancy: u32,
+    /// Requirement weight divided by the vacancy's total weight.
+    weight: f32,
+    /// `1 / essential count` for essential requirements, else 0.
+    essential_share: f32,
+    level: u8,
+}
+
+struct VacancyIndex<'a> {
+    /// Vacancy ids sorted ascending; positions index everything else.
+    vacancy_ids: Vec<&'a [u8]>,
+    has_essential: Vec<bool>,
+    skills: AHashMap<&'a [u8], u32>,
+    /// Graph node of each interned skill (NONE when unknown or without taxonomy).
+    skill_graph_node: Vec<u32>,
+    /// Interned skill of each graph node (NONE when no vacancy requires it).
+    graph_node_skill: Vec<u32>,
+    posting_offsets: Vec<u32>,
+    postings: Vec<Posting>,
+    /// Exact mode: `(vacancy, weight / total)` grouped by `(skill, required level)`; group
+    /// `skill * 4 + level - 1` spans `level_offsets[g]..level_offsets[g + 1]`.
+    level_offsets: Vec<u32>,
+    level_postings: Vec<(u32, f32)>,
+    unknown_to_taxonomy: HashSet<u64>,
+}
+
+fn parse_vacancy_piece<'a>(
+    piece: &'a [u8],
+    first_line: u64,
+    columns: &[usize],
+) -> (Vec<VacancyRow<'a>>, Vec<LineProblem>) {
+    let mut rows = Vec::with_capacity(piece.len() / 80);
+    let mut problems = Vec::new();
+    let needed = columns.iter().copied().max().unwrap_or(0) + 1;
+    let mut fields = [&b""[..]; MAX_FIELDS];
+    for (index, _, line) in lines_of(piece) {
+        let line_number = first_line + index;
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        let count = split_line(line, &mut fields);
+        if count < needed {
+            problems.push(LineProblem {
+                line: line_number,
+                field: None,
+                message: format!("expected at least {needed} columns, found {count}"),
+            });
+            continue;
+        }
+        let (id, skill, level, essential) = (
+            fields[columns[0]],
+            fields[columns[1]],
+            fields[columns[2]],
+            fields[columns[3]],
+        );
+        let mut bad = |field: &'static str, message: String| {
+            problems.push(LineProblem {
+                line: line_number,
+                field: Some(field),
+                message,
+            })
+        };
+        if !is_valid_token(id) {
+            bad("vacancy_id", format!("malformed id {:?}", lossy(id)));
+            continue;
+        }
+        if !is_valid_token(skill) {
+            bad("skill_uri", format!("malformed skill uri {:?}", lossy(skill)));
+            continue;
+        }
+        let Some(level) = parse_level(level) else {
+            bad("level", format!("level {:?} is not 1, 2, 3 or 4", lossy(level)));
+            continue;
+        };
+        let Some(essential) = parse_essential(essential) else {
+            bad("essential", format!("{:?} is not true or false", lossy(essential)));
+            continue;
+        };
+        rows.push(VacancyRow {
+            id,
+            skill,
+            level,
+            essential,
+            line: line_number,
+        });
+    }
+    (rows, problems)
+}
+
+/// Splits the file into header and body; fails on an empty file.
+fn header_and_body<'a>(bytes: &'a [u8], file: &str) -> Result<(&'a [u8], &'a [u8])> {
+    let mut problems = Problems::default();
+    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let header = &bytes[..end];
+    let body = bytes.get(end + 1..).unwrap_or(&[]);
+    if header.trim_ascii().is_empty() {
+        problems.push(file, 0, None, "empty file");
+    } else if body.trim_ascii().is_empty() {
+        problems.push(file, 0, None, "no data rows after the header");
+    }
+    problems.into_result()?;
+    Ok((header.strip_suffix(b"\r").unwrap_or(header), body))
+}
+
+fn parse_pieces<'a, R: Send>(
+    body: &'a [u8],
+    parse: impl Fn(&'a [u8], u64) -> (Vec<R>, Vec<LineProblem>) + Sync + Send,
+) -> (Vec<R>, Vec<LineProblem>) {
+    let pieces = split_at_lines(body, threads() * 4);
+    let line_counts = map_with_scratch(&pieces, || (), |_, piece| {
+        let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
+        newlines + u64::from(!piece.ends_with(b"\n"))
+    });
+    let mut first_lines = Vec::with_capacity(pieces.len());
+    let mut next = 2u64; // line 1 is the header
+    for count in &line_counts {
+        first_lines.push(next);
+        next += count;
+    }
+    let jobs: Vec<(&'a [u8], u64)> = pieces.into_iter().zip(first_lines).collect();
+    let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first)| parse(piece, first));
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (piece_rows, piece_problems) in parsed {
+        rows.extend(piece_rows);
+        problems.extend(piece_problems);
+    }
+    (rows, problems)
+}
+
+fn into_problems(file: &str, list: Vec<LineProblem>) -> Problems {
+    let mut problems = Problems::default();
+    for problem in list {
+        problems.push(file, problem.line, problem.field, problem.message);
+    }
+    problems
+}
+
+impl<'a> VacancyIndex<'a> {
+    fn parse(
+        bytes: &'a [u8],
+        file: &str,
+        config: &ScoringConfig,
+        related: Option<&RelatedSkills<'_>>,
+    ) -> Result<Self> {
+        const COLUMNS: [&str; 4] = ["vacancy_id", "skill_uri", "level", "essential"];
+        let (header, body) = header_and_body(bytes, file)?;
+        let columns = parse_header(header, &COLUMNS, file)?;
+        let (rows, line_problems) = parse_pieces(body, |piece, first| {
+            parse_vacancy_piece(piece, first, &columns)
+        });
+        let mut problems = into_problems(file, line_problems);
+
+        // Intern ids and skills in file order, then renumber vacancies by id.
+        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut first_seen: Vec<&'a [u8]> = Vec::new();
+        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut skill_uris: Vec<&'a [u8]> = Vec::new();
+        let mut interned: Vec<(u32, u32, u8, bool, u64)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let vacancy = *vacancy_of.entry(row.id).or_insert_with(|| {
+                first_seen.push(row.id);
+                (first_seen.len() - 1) as u32
+            });
+            let skill = *skills.entry(row.skill).or_insert_with(|| {
+                skill_uris.push(row.skill);
+                (skill_uris.len() - 1) as u32
+            });
+            interned.push((vacancy, skill, row.level, row.essential, row.line));
+        }
+        drop(rows);
+        let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
+        order.sort_unstable_by_key(|&v| first_seen[v as usize]);
+        let mut position_of = vec![0u32; first_seen.len()];
+        for (position, &vacancy) in order.iter().enumerate() {
+            position_of[vacancy as usize] = position as u32;
+        }
+        let vacancy_ids: Vec<&'a [u8]> = order.iter().map(|&v| first_seen[v as usize]).collect();
+        for entry in &mut interned {
+            entry.0 = position_of[entry.0 as usize];
+        }
+        interned.sort_unstable_by_key(|&(vacancy, skill, _, _, line)| (vacancy, skill, line));
+        for pair in interned.windows(2) {
+            if pair[0].0 == pair[1].0 && pair[0].1 == pair[1].1 {
+                problems.push(
+                    file,
+                    pair[1].4,
+                    Some("skill_uri"),
+                    format!(
+                        "duplicate row: vacancy {} already requires {} (line {})",
+                        lossy(vacancy_ids[pair[1].0 as usize]),
+                        lossy(skill_uris[pair[1].1 as usize]),
+                        pair[0].4
+                    ),
+                );
+            }
+        }
+        problems.into_result()?;
+
+        // Taxonomy links.
+        let hasher = fixed_hasher();
+        let mut skill_graph_node = vec![NONE; skill_uris.len()];
+        let mut graph_node_skill = Vec::new();
+        let mut unknown_to_taxonomy = HashSet::new();
+        if let Some(related) = related {
+            graph_node_skill = vec![NONE; related.graph.skill_count()];
+            for (skill, uri) in skill_uris.iter().enumerate() {
+                let node = std::str::from_utf8(uri)
+                    .ok()
+                    .and_then(|text| (related.lookup)(text))
+                    .filter(|&node| (node as usize) < graph_node_skill.len());
+                match node {
+                    Some(node) => {
+                        skill_graph_node[skill] = node;
+                        graph_node_skill[node as usize] = skill as u32;
+                    }
+                    None => {
+                        unknown_to_taxonomy.insert(hash_uri(&hasher, uri));
+                    }
+                }
+            }
+        }
+        let specificity = |skill: u32| -> f32 {
+            match (related, skill_graph_node[skill as usize]) {
+                (Some(related), node) if node != NONE && config.uses_specificity() => {
+                    related.graph.specificity(node).multiplier()
+                }
+                _ => Specificity::Unknown.multiplier(),
+            }
+        };
+
+        // Per-vacancy totals, then postings grouped by skill (counting sort).
+        let vacancy_count = vacancy_ids.len();
+        let mut total_weight = vec![0.0f32; vacancy_count];
+        let mut essential_count = vec![0u32; vacancy_count];
+        let mut weights = Vec::with_capacity(interned.len());
+        for &(vacancy, skill, _, essential, _) in &interned {
+            let base = if essential { 1.0 } else { 0.5 };
+            let weight = base * specificity(skill);
+            weights.push(weight);
+            total_weight[vacancy as usize] += weight;
+            essential_count[vacancy as usize] += u32::from(essential);
+        }
+        let mut posting_offsets = vec![0u32; skill_uris.len() + 1];
+        for &(_, skill, _, _, _) in &interned {
+            posting_offsets[skill as usize + 1] += 1;
+        }
+        for i in 0..skill_uris.len() {
+            posting_offsets[i + 1] += posting_offsets[i];
+        }
+        let mut fill = posting_offsets.clone();
+        let empty = Posting {
+            vacancy: 0,
+            weight: 0.0,
+            essential_share: 0.0,
+            level: 1,
+        };
+        let mut postings = vec![empty; interned.len()];
+        for (&(vacancy, skill, level, essential, _), &weight) in interned.iter().zip(&weights) {
+            let v = vacancy as usize;
+            let slot = &mut fill[skill as usize];
+            postings[*slot as usize] = Posting {
+                vacancy,
+                weight: weight / total_weight[v],
+                essential_share: if essential {
+                    1.0 / essential_count[v] as f32
+                } else {
+                    0.0
+                },
+                level,
+            };
+            *slot += 1;
+        }
+        let mut level_offsets = vec![0u32; skill_uris.len() * 4 + 1];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                level_offsets[skill * 4 + usize::from(posting.level)] += 1;
+            }
+        }
+        for i in 0..skill_uris.len() * 4 {
+            level_offsets[i + 1] += level_offsets[i];
+        }
+        let mut level_fill = level_offsets.clone();
+        let mut level_postings = vec![(0u32, 0.0f32); postings.len()];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                let slot = &mut level_fill[skill * 4 + usize::from(posting.level) - 1];
+                level_postings[*slot as usize] = (posting.vacancy, posting.weight);
+                *slot += 1;
+            }
+        }
+        Ok(VacancyIndex {
+            level_offsets,
+            level_postings,
+            vacancy_ids,
+            has_essential: essential_count.iter().map(|&c| c > 0).collect(),
+            skills,
+            skill_graph_node,
+            graph_node_skill,
+            posting_offsets,
+            postings,
+            unknown_to_taxonomy,
+        })
+    }
+
+    fn skill_count(&self) -> usize {
+        self.posting_offsets.len() - 1
+    }
+
+    fn postings(&self, skill: u32) -> &[Posting] {
+        let start = self.posting_offsets[skill as usize] as usize;
+        let end = self.posting_offsets[skill as usize + 1] as usize;
+        &self.postings[start..end]
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers
+
+struct WorkerRow<'a> {
+    id: &'a [u8],
+    /// Interned skill (vacancy skills) or NONE.
+    skill: u32,
+    /// Graph node or NONE.
+    node: u32,
+    /// Hash of the URI (duplicate detection, unknown-skill count).
+    uri_hash: u64,
+    level: u8,
+    line: u64,
+    offset: usize,
+}
+
+/// One worker, ready to score.
+struct WorkerJob<'a> {
+    id: &'a [u8],
+    /// (interned skill, level), sorted, vacancy skills only.
+    known: Vec<(u32, u8)>,
+    /// (graph node, level) of every skill found in the taxonomy.
+    nodes: Vec<(u32, u8)>,
+}
+
+struct Matcher<'i, 'a, 'r> {
+    index: &'i VacancyIndex<'a>,
+    config: ScoringConfig,
+    related: Option<&'r RelatedSkills<'r>>,
+    top_k: usize,
+}
+
+#[derive(Default)]
+struct Scratch {
+    accumulated: Vec<f32>,
+    essential: Vec<f32>,
+    /// Vacancies touched by the current worker: `touched[..touched_len]` (room for all).
+    touched: Vec<u32>,
+    touched_len: usize,
+    exact_level: Vec<u8>,
+    related_level: Vec<u8>,
+    touched_skills: Vec<u32>,
+    top: Vec<(u32, u32)>,
+}
+
+impl Matcher<'_, '_, '_> {
+    fn scratch(&self) -> Scratch {
+        let vacancies = self.index.vacancy_ids.len();
+        let skills = self.index.skill_count();
+        Scratch {
+            accumulated: vec![0.0; vacancies],
+            essential: vec![0.0; vacancies],
+            touched: vec![0; vacancies],
+            touched_len: 0,
+            exact_level: vec![0; skills],
+            related_level: vec![0; skills],
+            touched_skills: Vec::new(),
+            top: Vec::with_capacity(self.top_k + 1),
+        }
+    }
+
+    /// Exact coverage: dense accumulation over the postings of the worker's skills.
+    fn accumulate_exact(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>) {
+        let Scratch {
+            accumulated,
+            touched,
+            touched_len,
+            ..
+        } = scratch;
+        // `touched` has room for every vacancy: store without a branch, keep it when new.
+        let mut count = 0usize;
+        let offsets = &self.index.level_offsets;
+        for &(skill, level) in &worker.known {
+            let credit = &LEVEL_CREDIT[usize::from(level)];
+            let first = skill as usize * 4;
+            for required in 1..=4usize {
+                let factor = credit[required];
+                let start = offsets[first + required - 1] as usize;
+                let end = offsets[first + required] as usize;
+                for &(vacancy, weight) in &self.index.level_postings[start..end] {
+                    let slot = &mut accumulated[vacancy as usize];
+                    touched[count] = vacancy;
+                    count += usize::from(*slot == 0.0);
+                    *slot += weight * factor;
+                }
+            }
+        }
+        *touched_len = count;
+    }
+
+    /// Default mode: exact level and best related level per skill, then the postings.
+    fn accumulate_default(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>) {
+        let Scratch {
+            accumulated,
+            essential,
+            touched,
+            touched_len,
+            exact_level,
+            related_level,
+            touched_skills,
+            ..
+        } = scratch;
+        let mut count = 0usize;
+        for &(skill, level) in &worker.known {
+            if exact_level[skill as usize] == 0 && related_level[skill as usize] == 0 {
+                touched_skills.push(skill);
+            }
+            exact_level[skill as usize] = level;
+        }
+        if let Some(related) = self.related.filter(|_| self.config.uses_related()) {
+            for &(node, level) in &worker.nodes {
+                for &(neighbour, _) in related.graph.related_to(node) {
+                    let skill = self.index.graph_node_skill[neighbour as usize];
+                    if skill == NONE {
+                        continue;
+                    }
+                    let slot = skill as usize;
+                    if exact_level[slot] == 0 && related_level[slot] == 0 {
+                        touched_skills.push(skill);
+                    }
+                    related_level[slot] = related_level[slot].max(level);
+                }
+            }
+        }
+        let discount = self.config.related_discount;
+        for &skill in touched_skills.iter() {
+            let exact = &LEVEL_CREDIT[usize::from(exact_level[skill as usize])];
+            let near = &LEVEL_CREDIT[usize::from(related_level[skill as usize])];
+            exact_level[skill as usize] = 0;
+            related_level[skill as usize] = 0;
+            for posting in self.index.postings(skill) {
+                let required = usize::from(posting.level);
+                let credit = exact[required].max(discount * near[required]);
+                if credit <= 0.0 {
+                    continue;
+                }
+                let v = posting.vacancy as usize;
+                touched[count] = posting.vacancy;
+                count += usize::from(accumulated[v] == 0.0 && essential[v] == 0.0);
+                accumulated[v] += posting.weight * credit;
+                essential[v] += posting.essential_share * credit;
+            }
+        }
+        touched_skills.clear();
+        *touched_len = count;
+    }
+
+    /// Scores one worker and appends its result lines to `out`; returns how many.
+    fn score_worker(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>, out: &mut Vec<u8>) -> u64 {
+        let exact_mode = self.config.mode == super::Mode::Exact;
+        if exact_mode {
+            self.accumulate_exact(scratch, worker);
+        } else {
+            self.accumulate_default(scratch, worker);
+        }
+        let essential_factor = self.config.uses_essential_factor();
+        let min_score = self.config.min_score;
+        let k = self.top_k;
+        let Scratch {
+            accumulated,
+            essential,
+            touched,
+            touched_len,
+            top,
+            ..
+        } = scratch;
+        top.clear();
+        // Below this raw score nothing can enter the top k (with slack for rounding).
+        let mut threshold = min_score.max(0.25 / SCORE_SCALE);
+        for &vacancy in &touched[..*touched_len] {
+            let v = vacancy as usize;
+            let mut value = accumulated[v];
+            accumulated[v] = 0.0;
+            if exact_mode && value < threshold {
+                continue;
+            }
+            if !exact_mode {
+                if essential_factor {
+                    let coverage = if self.index.has_essential[v] {
+                        essential[v].min(1.0)
+                    } else {
+                        1.0
+                    };
+                    value *= 0.5 + 0.5 * coverage;
+                }
+                essential[v] = 0.0;
+            }
+            if value < min_score {
+                continue;
+            }
+            if value < threshold {
+                continue;
+            }
+            // value > 0, so adding 0.5 and truncating rounds to nearest.
+            let quantized = (value.min(1.0) * SCORE_SCALE + 0.5) as u32;
+            if quantized == 0 {
+                continue;
+            }
+            let better = |a: (u32, u32), b: (u32, u32)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+            let candidate = (quantized, vacancy);
+            if top.len() == k {
+                let Some(&last) = top.last() else { continue };
+                if !better(candidate, last) {
+                    continue;
+                }
+                top.pop();
+            }
+            let at = top.partition_point(|&entry| better(entry, candidate));
+            top.insert(at, candidate);
+            if top.len() == k {
+                if let Some(&(lowest, _)) = top.last() {
+                    threshold = threshold.max((lowest as f32 - 0.75) / SCORE_SCALE);
+                }
+            }
+        }
+        *touched_len = 0;
+        for (rank, &(quantized, vacancy)) in top.iter().enumerate() {
+            out.extend_from_slice(worker.id);
+            let _ = write!(out, ",{},", rank + 1);
+            out.extend_from_slice(self.index.vacancy_ids[vacancy as usize]);
+            let _ = writeln!(
+                out,
+                ",{}.{:06}",
+                quantized / 1_000_000,
+                quantized % 1_000_000
+            );
+        }
+        top.len() as u64
+    }
+}
+
+fn parse_worker_piece<'a>(
+    piece: &'a [u8],
+    first_line: u64,
+    piece_offset: usize,
+    columns: &[usize],
+    index: &VacancyIndex<'_>,
+    related: Option<&RelatedSkills<'_>>,
+) -> (Vec<WorkerRow<'a>>, Vec<LineProblem>) {
+    let hasher = fixed_hasher();
+    let mut rows = Vec::with_capacity(piece.len() / 80);
+    let mut problems = Vec::new();
+    let needed = columns.iter().copied().max().unwrap_or(0) + 1;
+    let mut fields = [&b""[..]; MAX_FIELDS];
+    for (line_index, offset, line) in lines_of(piece) {
+        let line_number = first_line + line_index;
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        let count = split_line(line, &mut fields);
+        if count < needed {
+            problems.push(LineProblem {
+                line: line_number,
+                field: None,
+                message: format!("expected at least {needed} columns, found {count}"),
+            });
+            continue;
+        }
+        let (id, skill, level) = (fields[columns[0]], fields[columns[1]], fields[columns[2]]);
+        let mut bad = |field: &'static str, message: String| {
+            problems.push(LineProblem {
+                line: line_number,
+                field: Some(field),
+                message,
+            })
+        };
+        if !is_valid_token(id) {
+            bad("worker_id", format!("malformed id {:?}", lossy(id)));
+            continue;
+        }
+        if !is_valid_token(skill) {
+            bad("skill_uri", format!("malformed skill uri {:?}", lossy(skill)));
+            continue;
+        }
+        let Some(level) = parse_level(level) else {
+            bad("level", format!("level {:?} is not 1, 2, 3 or 4", lossy(level)));
+            continue;
+        };
+        let interned = index.skills.get(skill).copied().unwrap_or(NONE);
+        let node = match related {
+            Some(_) if interned != NONE => index.skill_graph_node[interned as usize],
+            Some(related) => std::str::from_utf8(skill)
+                .ok()
+                .and_then(|text| (related.lookup)(text))
+                .filter(|&node| (node as usize) < related.graph.skill_count())
+                .unwrap_or(NONE),
+            None => NONE,
+        };
+        rows.push(WorkerRow {
+            id,
+            skill: interned,
+            node,
+            uri_hash: hash_uri(&hasher, skill),
+            level,
+            line: line_number,
+            offset: piece_offset + offset,
+        });
+    }
+    (rows, problems)
+}
+
+struct StreamState {
+    seen: HashSet<Box<[u8]>, RandomState>,
+    problems: Problems,
+}
+
+/// Parses the complete lines of `region` (starting at line `first_line`), scores and writes every
+/// worker except, unless `at_end`, the last one (whose rows may continue in the next block).
+/// Returns the byte offset where unprocessed input starts and its line number.
+#[allow(clippy::too_many_arguments)]
+fn process_region(
+    region: &[u8],
+    first_line: u64,
+    at_end: bool,
+    columns: &[usize],
+    matcher: &Matcher<'_, '_, '_>,
+    file: &str,
+    state: &mut StreamState,
+    output: &mut PartialFile,
+    report: &mut BatchReport,
+    unknown: &mut HashSet<u64>,
+) -> Result<(usize, u64)> {
+    let pieces = split_at_lines(region, threads() * 4);
+    let line_counts = map_with_scratch(&pieces, || (), |_, piece| {
+        memchr::memchr_iter(b'\n', piece).count() as u64 + u64::from(!piece.ends_with(b"\n"))
+    });
+    let mut jobs = Vec::with_capacity(pieces.len());
+    let mut line = first_line;
+    let mut offset = 0usize;
+    for (piece, count) in pieces.iter().zip(&line_counts) {
+        jobs.push((*piece, line, offset));
+        line += count;
+        offset += piece.len();
+    }
+    let region_end_line = line;
+    let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first, piece_offset)| {
+        parse_worker_piece(piece, first, piece_offset, columns, matcher.index, matcher.related)
+    });
+    let mut rows: Vec<&WorkerRow<'_>> = Vec::new();
+    for (piece_rows, piece_problems) in &parsed {
+        rows.extend(piece_rows.iter());
+        for problem in piece_problems {
+            state
+                .problems
+                .push(file, problem.line, problem.field, problem.message.clone());
+        }
+    }
+    // Group consecutive rows of one worker.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=rows.len() {
+        if i == rows.len() || rows[i].id != rows[start].id {
+            groups.push((start, i));
+            start = i;
+        }
+    }
+    let (cut, next_line) = match (at_end, groups.last()) {
+        (false, Some(&(last_start, _))) => {
+            groups.pop();
+            (rows[last_start].offset, rows[last_start].line)
+        }
+        _ => (region.len(), region_end_line),
+    };
+    let mut workers = Vec::with_capacity(groups.len());
+    for &(start, end) in &groups {
+        let group = &rows[start..end];
+        let id = group[0].id;
+        if !state.seen.insert(id.into()) {
+            state.problems.push(
+                file,
+                group[0].line,
+                Some("worker_id"),
+                format!(
+                    "rows of worker {} are not consecutive (the worker appeared earlier)",
+                    lossy(id)
+                ),
+            );
+            continue;
+        }
+        let mut keys: Vec<(u64, u64)> = group.iter().map(|r| (r.uri_hash, r.line)).collect();
+        keys.sort_unstable();
+        for pair in keys.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                state.problems.push(
+                    file,
+                    pair[1].1,
+                    Some("skill_uri"),
+                    format!(
+                        "duplicate row: worker {} already holds this skill (line {})",
+                        lossy(id),
+                        pair[0].1
+                    ),
+                );
+            }
+        }
+        if !state.problems.is_empty() {
+            continue;
+        }
+        if matcher.related.is_some() {
+            for row in group.iter().filter(|r| r.node == NONE) {
+                unknown.insert(row.uri_hash);
+            }
+        }
+        let mut known: Vec<(u32, u8)> = group
+            .iter()
+            .filter(|r| r.skill != NONE)
+            .map(|r| (r.skill, r.level))
+            .collect();
+        known.sort_unstable();
+        let nodes = group
+            .iter()
+            .filter(|r| r.node != NONE)
+            .map(|r| (r.node, r.level))
+            .collect();
+        workers.push(WorkerJob { id, known, nodes });
+    }
+    report.workers += groups.len() as u64;
+    if state.problems.is_empty() {
+        let tasks: Vec<&[WorkerJob<'_>]> = workers.chunks(WORKERS_PER_TASK).collect();
+        let outputs = map_with_scratch(
+            &tasks,
+            || matcher.scratch(),
+            |scratch, task| {
+                let mut bytes = Vec::with_capacity(task.len() * matcher.top_k * 40);
+                let mut written = 0;
+                for worker in task.iter() {
+                    written += matcher.score_worker(scratch, worker, &mut bytes);
+                }
+                (bytes, written)
+            },
+        );
+        for (bytes, written) in outputs {
+            output.write(&bytes)?;
+            report.rows_written += written;
+        }
+    }
+    Ok((cut, next_line))
+}
+
+fn stream_workers(
+    path: &Path,
+    matcher: &Matcher<'_, '_, '_>,
+    output: &mut PartialFile,
+    report: &mut BatchReport,
+    unknown: &mut HashSet<u64>,
+    progress: &dyn Progress,
+) -> Result<()> {
+    const COLUMNS: [&str; 3] = ["worker_id", "skill_uri", "level"];
+    let file_name = path.display().to_string();
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let total = file.metadata().map(|m| m.len()).ok();
+    progress.start("matching workers", total);
+    let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
+    let mut columns: Option<Vec<usize>> = None;
+    let mut line = 1u64;
+    let mut at_end = false;
+    let mut state = StreamState {
+        seen: HashSet::with_hasher(fixed_hasher()),
+        problems: Problems::default(),
+    };
+    let mut saw_rows = false;
+    while !at_end {
+        let before = buffer.len();
+        let read = (&mut file)
+            .take(BLOCK_BYTES as u64)
+            .read_to_end(&mut buffer)
+            .map_err(|e| Error::io(path, e))?;
+        at_end = read == 0;
+        debug_assert!(buffer.len() == before + read);
+        progress.advance(read as u64);
+        if columns.is_none() {
+            let Some(end) = memchr::memchr(b'\n', &buffer).or(at_end.then_some(buffer.len())) else {
+                continue;
+            };
+            let (header, _) = header_and_body(&buffer, &file_name).or_else(|error| {
+                // A header without rows is reported below as "no data rows".
+                if buffer[..end].trim_ascii().is_empty() {
+                    Err(error)
+                } else {
+                    Ok((&buffer[..end], &[][..]))
+                }
+            })?;
+            let header = header.strip_suffix(b"\r").unwrap_or(header);
+            columns = Some(parse_header(header, &COLUMNS, &file_name)?);
+            buffer.drain(..(end + 1).min(buffer.len()));
+            line = 2;
+        }
+        let complete = if at_end {
+            buffer.len()
+        } else {
+            match memchr::memrchr(b'\n', &buffer) {
+                Some(last) => last + 1,
+                None => continue,
+            }
+        };
+        let Some(columns) = columns.as_deref() else {
+            continue;
+        };
+        saw_rows |= buffer[..complete].iter().any(|b| !b.is_ascii_whitespace());
+        let (cut, next_line) = process_region(
+            &buffer[..complete],
+            line,
+            at_end,
+            columns,
+            matcher,
+            &file_name,
+            &mut state,
+            output,
+            report,
+            unknown,
+        )?;
+        buffer.drain(..cut);
+        line = next_line;
+    }
+    progress.finish();
+    if !saw_rows && state.problems.is_empty() {
+        state.problems.push(&file_name, 0, None, "no data rows after the header");
+    }
+    state.problems.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::scoring::{score, MatchSet, Requirement};
+
+    struct Files {
+        dir: tempfile::TempDir,
+    }
+
+    impl Files {
+        fn new(workers: &str, vacancies: &str) -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("w.csv"), workers).unwrap();
+            std::fs::write(dir.path().join("v.csv"), vacancies).unwrap();
+            Files { dir }
+        }
+        fn path(&self, name: &str) -> PathBuf {
+            self.dir.path().join(name)
+        }
+        fn run(&self, k: usize, config: &ScoringConfig, related: Option<&RelatedSkills<'_>>) -> Result<(BatchReport, String)> {
+            let out = self.path("out.csv");
+            let report = run_csv(&self.path("w.csv"), &self.path("v.csv"), k, config, related, &out, &NoProgress)?;
+            Ok((report, std::fs::read_to_string(out).unwrap()))
+        }
+    }
+
+    const VACANCIES: &str = "vacancy_id,skill_uri,level,essential\n\
+        V2,s:a,2,true\nV2,s:b,4,true\nV2,s:c,1,false\n\
+        V1,s:a,1,true\n\
+        V3,s:d,2,false\n";
+
+    #[test]
+    fn exact_batch_by_hand() {
+        let files = Files::new("worker_id,skill_uri,level\nW1,s:a,3\nW1,s:b,2\nW1,s:z,4\nW2,s:q,1\n", VACANCIES);
+        let (report, out) = files.run(10, &ScoringConfig::exact(), None).unwrap();
+        assert_eq!(
+            out,
+            "worker_id,rank,vacancy_id,score\nW1,1,V1,1.000000\nW1,2,V2,0.600000\n"
+        );
+        assert_eq!(report.workers, 2);
+        assert_eq!(report.vacancies, 3);
+        assert_eq!(report.rows_written, 2);
+    }
+
+    #[test]
+    fn ties_go_to_the_lowest_vacancy_id_and_top_k_cuts() {
+        let vacancies = "vacancy_id,skill_uri,level,essential\nB,s:a,1,true\nA,s:a,1,true\nC,s:a,1,true\n";
+        let files = Files::new("worker_id,skill_uri,level\nW,s:a,1\n", vacancies);
+        let (_, out) = files.run(2, &ScoringConfig::exact(), None).unwrap();
+        assert_eq!(out, "worker_id,rank,vacancy_id,score\nW,1,A,1.000000\nW,2,B,1.000000\n");
+    }
+
+    #[test]
+    fn bad_input_reports_file_line_and_field_and_writes_nothing() {
+        let cases = [
+            ("worker_id,skill_uri,level\nW1,s:a,5\n", "level", 2),
+            ("worker_id,skill_uri,level\nW1,s:a,1\nW1,s:a,2\n", "skill_uri", 3),
+            ("worker_id,skill_uri,level\nW 1,s:a,1\n", "worker_id", 2),
+            ("worker_id,skill_uri,level\nW1,s:a,1\nW2,s:a,1\nW1,s:b,1\n", "worker_id", 4),
+            ("worker_id,skill_uri\nW1,s:a\n", "level", 1),
+        ];
+        for (workers, field, line) in cases {
+            let files = Files::new(workers, VACANCIES);
+            let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+            let Error::InvalidInput { problems } = &error else { panic!("{error}") };
+            assert_eq!(problems[0].field.as_deref(), Some(field), "{workers}");
+            assert_eq!(problems[0].line, line, "{workers}");
+            assert!(problems[0].file.ends_with("w.csv"));
+            assert!(!files.path("out.csv").exists());
+            let leftovers = std::fs::read_dir(files.dir.path()).unwrap().count();
+            assert_eq!(leftovers, 2, "temporary file left behind");
+        }
+        for workers in ["", "worker_id,skill_uri,level\n"] {
+            let files = Files::new(workers, VACANCIES);
+            let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+            assert_eq!(error.code(), "invalid_input");
+        }
+        let files = Files::new("worker_id,skill_uri,level\nW1,s:a,1\n", "vacancy_id,skill_uri,level,essential\nV,s:a,1,maybe\nV,s:a,2,true\n");
+        let Error::InvalidInput { problems } = files.run(3, &ScoringConfig::exact(), None).unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(problems[0].field.as_deref(), Some("essential"));
+        assert_eq!(problems[0].line, 2);
+    }
+
+    #[test]
+    fn default_batch_agrees_with_the_reference_kernel() {
+        // skills: s:a=0 s:b=1 s:c=2 s:d=3 s:z=4, group g=5 over a, b, z; c related to d.
+        let uris = ["s:a", "s:b", "s:c", "s:d", "s:z", "s:g"];
+        let graph = SkillGraph::new(
+            6,
+            &[(0, 5), (1, 5), (4, 5)],
+            &[(2, 3)],
+            vec![Specificity::Transversal, Specificity::OccupationSpecific],
+        )
+        .unwrap();
+        let lookup = |uri: &str| uris.iter().position(|u| *u == uri).map(|p| p as u32);
+        let related = RelatedSkills { lookup: &lookup, graph: &graph };
+        let workers = "worker_id,skill_uri,level\nW1,s:z,3\nW1,s:c,1\nW2,s:b,4\nW2,s:x,2\n";
+        let files = Files::new(workers, VACANCIES);
+        let config = ScoringConfig::default();
+        let (report, out) = files.run(10, &config, Some(&related)).unwrap();
+        assert!(report.related_credit);
+        assert_eq!(report.skills_unknown_to_taxonomy, 1);
+
+        let mut set = MatchSet::with_graph(std::sync::Arc::new(graph.clone()));
+        let req = |s: u32, l: u8, e: bool| Requirement::new(s, l, e).unwrap();
+        set.add_vacancy("V1", vec![req(0, 1, true)]).unwrap();
+        set.add_vacancy("V2", vec![req(0, 2, true), req(1, 4, true), req(2, 1, false)]).unwrap();
+        set.add_vacancy("V3", vec![req(3, 2, false)]).unwrap();
+        let mut expected = String::from("worker_id,rank,vacancy_id,score\n");
+        for (id, profile) in [("W1", vec![(2u32, 1u8), (4, 3)]), ("W2", vec![(1, 4)])] {
+            for (rank, (v, _)) in set.top_vacancies_for_worker(&profile, 10, &config, &|_| true).iter().enumerate() {
+                let value = score(&profile, set.vacancy_requirements(*v), &config, Some(&graph));
+                expected.push_str(&format!("{id},{},{},{:.6}\n", rank + 1, set.vacancy_id(*v), value));
+            }
+        }
+        assert_eq!(out, expected);
+    }
+}

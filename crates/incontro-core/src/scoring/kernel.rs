@@ -1,0 +1,221 @@
+//! The reference kernel: one profile against one vacancy, requirement by requirement.
+
+use super::{Relation, Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
+
+/// How one requirement was met.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Credit {
+    /// The person holds the required skill at `level`.
+    Exact {
+        /// The level held.
+        level: u8,
+        /// `min(1, level / required)`.
+        credit: f32,
+    },
+    /// The person holds a related skill `via` at `level`.
+    Related {
+        /// The held skill that earned the credit.
+        via: u32,
+        /// How it relates to the required skill.
+        relation: Relation,
+        /// The level held.
+        level: u8,
+        /// `discount × min(1, level / required)`.
+        credit: f32,
+    },
+    /// Nothing earns credit.
+    Missing,
+}
+
+impl Credit {
+    /// The credit in [0, 1].
+    pub fn value(&self) -> f32 {
+        match *self {
+            Credit::Exact { credit, .. } | Credit::Related { credit, .. } => credit,
+            Credit::Missing => 0.0,
+        }
+    }
+}
+
+fn held_level(profile: &[(u32, u8)], skill: u32) -> Option<u8> {
+    debug_assert!(profile.windows(2).all(|w| w[0].0 < w[1].0), "profile must be sorted");
+    profile
+        .binary_search_by_key(&skill, |&(held, _)| held)
+        .ok()
+        .map(|index| profile[index].1)
+}
+
+/// The credit a profile earns for one requirement: the exact skill, or (default mode, with a
+/// graph) the best related skill, whichever is higher. Ties between related skills go to the
+/// lowest skill id.
+pub fn requirement_credit(
+    profile: &[(u32, u8)],
+    requirement: &Requirement,
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> Credit {
+    let required = usize::from(requirement.level.clamp(1, 4));
+    let mut best = match held_level(profile, requirement.skill) {
+        Some(level) => Credit::Exact {
+            level,
+            credit: LEVEL_CREDIT[usize::from(level.min(4))][required],
+        },
+        None => Credit::Missing,
+    };
+    let Some(graph) = graph.filter(|_| config.uses_related()) else {
+        return best;
+    };
+    for &(held_skill, relation) in graph.related_to(requirement.skill) {
+        let Some(level) = held_level(profile, held_skill) else {
+            continue;
+        };
+        let credit = config.related_discount * LEVEL_CREDIT[usize::from(level.min(4))][required];
+        if credit > best.value() {
+            best = Credit::Related {
+                via: held_skill,
+                relation,
+                level,
+                credit,
+            };
+        }
+    }
+    best
+}
+
+/// The weight of a requirement under `config`: base weight, times the specificity multiplier
+/// when that is on and a graph is given.
+pub(crate) fn requirement_weight(
+    requirement: &Requirement,
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> f32 {
+    let specificity = match graph {
+        Some(graph) if config.uses_specificity() => {
+            graph.specificity(requirement.skill).multiplier()
+        }
+        _ => 1.0,
+    };
+    requirement.base_weight() * specificity
+}
+
+/// The score in [0, 1] of a profile (sorted by skill) against a vacancy's requirements.
+///
+/// Exact mode: `Σ weight·credit / Σ weight`. Default mode adds related credit, specificity
+/// weights and the essential-coverage factor as configured. An empty vacancy scores 0.
+pub fn score(
+    profile: &[(u32, u8)],
+    requirements: &[Requirement],
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> f32 {
+    score_parts(profile, requirements, config, graph).0
+}
+
+/// `(score, essential coverage)`.
+pub(crate) fn score_parts(
+    profile: &[(u32, u8)],
+    requirements: &[Requirement],
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> (f32, f32) {
+    let mut weighted_credit = 0.0f32;
+    let mut total_weight = 0.0f32;
+    let mut essential_credit = 0.0f32;
+    let mut essential_count = 0u32;
+    for requirement in requirements {
+        let credit = requirement_credit(profile, requirement, config, graph).value();
+        let weight = requirement_weight(requirement, config, graph);
+        weighted_credit += weight * credit;
+        total_weight += weight;
+        if requirement.essential {
+            essential_credit += credit;
+            essential_count += 1;
+        }
+    }
+    let essential_coverage = if essential_count == 0 {
+        1.0
+    } else {
+        essential_credit / essential_count as f32
+    };
+    if total_weight <= 0.0 {
+        return (0.0, essential_coverage);
+    }
+    let coverage = weighted_credit / total_weight;
+    let factor = if config.uses_essential_factor() {
+        0.5 + 0.5 * essential_coverage
+    } else {
+        1.0
+    };
+    ((coverage * factor).clamp(0.0, 1.0), essential_coverage.min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::{Mode, Specificity};
+
+    fn req(skill: u32, level: u8, essential: bool) -> Requirement {
+        Requirement::new(skill, level, essential).unwrap()
+    }
+
+    #[test]
+    fn exact_coverage_by_hand() {
+        // weights 1, 1, 0.5; credits 1 (3≥2), 2/4, 0 → (1 + 0.5) / 2.5 = 0.6
+        let vacancy = [req(1, 2, true), req(2, 4, true), req(3, 1, false)];
+        let profile = [(1, 3), (2, 2), (9, 4)];
+        let value = score(&profile, &vacancy, &ScoringConfig::exact(), None);
+        assert!((value - 0.6).abs() < 1e-6, "{value}");
+    }
+
+    #[test]
+    fn empty_vacancy_and_empty_profile_score_zero() {
+        assert_eq!(score(&[(1, 2)], &[], &ScoringConfig::exact(), None), 0.0);
+        assert_eq!(score(&[], &[req(1, 1, true)], &ScoringConfig::exact(), None), 0.0);
+    }
+
+    #[test]
+    fn related_credit_is_discounted_by_hand() {
+        // 10 = group; 1 and 2 siblings. Person holds 2 at level 2, vacancy needs 1 at level 4.
+        let graph = SkillGraph::new(11, &[(1, 10), (2, 10)], &[], vec![]).unwrap();
+        let config = ScoringConfig {
+            specificity: false,
+            essential_factor: false,
+            ..ScoringConfig::default()
+        };
+        let credit = requirement_credit(&[(2, 2)], &req(1, 4, true), &config, Some(&graph));
+        assert_eq!(
+            credit,
+            Credit::Related {
+                via: 2,
+                relation: Relation::SameBroader,
+                level: 2,
+                credit: 0.25
+            }
+        );
+        // exact beats related
+        let credit = requirement_credit(&[(1, 1), (2, 4)], &req(1, 4, true), &config, Some(&graph));
+        assert_eq!(credit.value(), 0.5);
+    }
+
+    #[test]
+    fn specificity_and_essential_factor_by_hand() {
+        let graph = SkillGraph::new(
+            3,
+            &[],
+            &[],
+            vec![Specificity::Transversal, Specificity::OccupationSpecific],
+        )
+        .unwrap();
+        let config = ScoringConfig::default();
+        assert_eq!(config.mode, Mode::Default);
+        // req 0 transversal essential (w 0.5), req 1 occupation-specific optional (w 0.625).
+        // Person holds 1 only: coverage 0.625 / 1.125; essential coverage 0 → factor 0.5.
+        let value = score(
+            &[(1, 4)],
+            &[req(0, 1, true), req(1, 1, false)],
+            &config,
+            Some(&graph),
+        );
+        assert!((value - 0.5 * 0.625 / 1.125).abs() < 1e-6, "{value}");
+    }
+}
