@@ -136,9 +136,9 @@ pub(crate) fn write_batch(
         )?;
         for concept in &batch.touched {
             let language = &batch.languages[concept.language as usize];
-            let key = params![concept.kind.to_db(), concept.id, language];
-            delete_labels.execute(key)?;
-            delete_description.execute(key)?;
+            let kind = concept.kind.to_db();
+            delete_labels.execute(params![kind, concept.id, language])?;
+            delete_description.execute(params![kind, concept.id, language])?;
             ticker.tick();
         }
         let mut insert_label = transaction.prepare(

@@ -369,13 +369,16 @@ impl BatchReader {
         const COMMON: [&str; 2] = ["conceptUri", "preferredLabel"];
         const TEXTS: [&str; 3] = ["altLabels", "hiddenLabels", "description"];
         let (required, optional): (&[&str], Vec<&str>) = match kind {
-            FileKind::Skills => (&COMMON, [&TEXTS[..], &["skillType", "reuseLevel"]].concat()),
-            FileKind::SkillGroups => (&COMMON, [&TEXTS[..], &["code"]].concat()),
-            FileKind::Occupations => (
-                &["conceptUri", "preferredLabel", "iscoGroup"],
-                [&TEXTS[..], &["code"]].concat(),
+            FileKind::Skills => (
+                &COMMON[..],
+                [&TEXTS[..], &["skillType", "reuseLevel"][..]].concat(),
             ),
-            _ => (&["conceptUri", "preferredLabel", "code"], TEXTS.to_vec()),
+            FileKind::SkillGroups => (&COMMON[..], [&TEXTS[..], &["code"][..]].concat()),
+            FileKind::Occupations => (
+                &["conceptUri", "preferredLabel", "iscoGroup"][..],
+                [&TEXTS[..], &["code"][..]].concat(),
+            ),
+            _ => (&["conceptUri", "preferredLabel", "code"][..], TEXTS.to_vec()),
         };
         let mut rows = CsvRows::open(file, stream, required, &optional, progress)?;
         // Map our column numbers onto the order CsvRows uses (required, then optional).
