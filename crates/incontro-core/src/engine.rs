@@ -13,6 +13,7 @@ use crate::Result;
 pub struct Engine {
     store: Store,
     data_dir: Option<PathBuf>,
+    pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
 }
 
 impl Engine {
@@ -22,6 +23,7 @@ impl Engine {
         Ok(Engine {
             store,
             data_dir: Some(data_dir.to_path_buf()),
+            taxonomy: Default::default(),
         })
     }
 
@@ -30,6 +32,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open_in_memory()?,
             data_dir: None,
+            taxonomy: Default::default(),
         })
     }
 

@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use incontro_core::taxonomy::{EscoImportOptions, EscoImportReport};
+
+use crate::progress::Bar;
 
 /// What to import.
 #[derive(Debug, Subcommand)]
@@ -12,15 +15,66 @@ pub enum ImportCommand {
         /// Zip files or folders of the ESCO release.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Import the valid rows and list the invalid ones, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
     },
 }
 
 /// Runs an import.
 pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let _ = (data_dir, quiet);
     match command {
-        ImportCommand::Esco { paths } => {
-            anyhow::bail!("esco import of {} path(s) is not wired yet", paths.len())
+        ImportCommand::Esco {
+            paths,
+            skip_invalid,
+        } => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let options = EscoImportOptions { skip_invalid };
+            let progress = Bar::new(quiet);
+            let report = match engine.import_esco(&paths, &options, &progress) {
+                Ok(report) => report,
+                Err(incontro_core::Error::InvalidInput { problems }) => {
+                    for problem in &problems {
+                        eprintln!("{problem}");
+                    }
+                    anyhow::bail!(
+                        "{} problem(s) in the esco files, nothing imported (use --skip-invalid to import the valid rows)",
+                        problems.len()
+                    );
+                }
+                Err(error) => return Err(error.into()),
+            };
+            print_esco_report(&report);
+            Ok(())
         }
+    }
+}
+
+fn print_esco_report(report: &EscoImportReport) {
+    println!(
+        "ESCO {} ({})",
+        report.version.as_deref().unwrap_or("version unknown"),
+        report.languages.join(", ")
+    );
+    let rows = [
+        ("skills", report.skills),
+        ("skill groups", report.skill_groups),
+        ("occupations", report.occupations),
+        ("ISCO groups", report.isco_groups),
+        ("occupation-skill relations", report.occupation_skill_relations),
+        ("broader relations", report.broader_relations),
+        ("skill-skill relations", report.skill_skill_relations),
+        ("skipped rows", report.skipped.len() as u64),
+    ];
+    for (name, count) in rows {
+        println!("  {name:<28} {count:>9}");
+    }
+    println!(
+        "  {:<28} {:>8.2}s",
+        "elapsed",
+        report.elapsed.as_secs_f64()
+    );
+    for problem in &report.skipped {
+        eprintln!("skipped: {problem}");
     }
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use clap::Args;
+use serde_json::{json, Map, Value};
 
 /// Arguments of `incontro stats`.
 #[derive(Debug, Args)]
@@ -12,9 +13,39 @@ pub struct StatsArgs {
     json: bool,
 }
 
-/// Prints the counts.
+/// Prints the counts: `{"taxonomy": {...}, "entities": {...}}`.
 pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
     let engine = incontro_core::Engine::open(data_dir)?;
-    let _ = (args.json, engine);
+    let taxonomy = engine.taxonomy_stats()?;
+    // Each area adds its own object; entity counts join `entities`.
+    let entities = Map::new();
+    if args.json {
+        let stats = json!({
+            "taxonomy": serde_json::to_value(&taxonomy)?,
+            "entities": Value::Object(entities),
+        });
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+        return Ok(());
+    }
+    println!(
+        "taxonomy: ESCO {} ({})",
+        taxonomy.version.as_deref().unwrap_or("version unknown"),
+        taxonomy.languages.join(", ")
+    );
+    let rows = [
+        ("skills", taxonomy.skills),
+        ("skill groups", taxonomy.skill_groups),
+        ("occupations", taxonomy.occupations),
+        ("ISCO groups", taxonomy.isco_groups),
+        ("occupation-skill relations", taxonomy.occupation_skill_relations),
+        ("broader relations", taxonomy.broader_relations),
+        ("skill-skill relations", taxonomy.skill_skill_relations),
+    ];
+    for (name, count) in rows {
+        println!("  {name:<28} {count:>9}");
+    }
+    for (name, count) in &entities {
+        println!("  {name:<28} {count:>9}");
+    }
     Ok(())
 }
