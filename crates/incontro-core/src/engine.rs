@@ -14,6 +14,7 @@ pub struct Engine {
     store: Store,
     data_dir: Option<PathBuf>,
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
+    pub(crate) match_cache: crate::matching::MatchCache,
 }
 
 impl Engine {
@@ -24,6 +25,7 @@ impl Engine {
             store,
             data_dir: Some(data_dir.to_path_buf()),
             taxonomy: Default::default(),
+            match_cache: Default::default(),
         })
     }
 
@@ -33,6 +35,7 @@ impl Engine {
             store: Store::open_in_memory()?,
             data_dir: None,
             taxonomy: Default::default(),
+            match_cache: Default::default(),
         })
     }
 

@@ -23,7 +23,9 @@ pub mod store;
 
 pub mod index;
 pub mod outreach;
+pub mod matching;
 pub mod profile;
+pub mod records;
 pub mod scoring;
 pub mod suggest;
 pub mod taxonomy;

@@ -1,0 +1,635 @@
+//! Matching over the store: the engine-level calls desk staff and validators use.
+//!
+//! This module joins the pieces: it loads the open vacancies and the job seekers from the store,
+//! builds each person's competence profile (explicit competences plus those inferred from work
+//! history, see [`crate::profile`]), interns skills with the taxonomy's indexes, builds the
+//! related-skill graph from the ESCO hierarchy and skill–skill relations, and keeps the resulting
+//! [`MatchSet`] in memory until the store changes. Queries then run in memory:
+//!
+//! - [`Engine::vacancies_for_person`]: top-k vacancies for a job seeker, with filters (distance
+//!   from a comune, contract or tirocinio, contract type, public or agency source, open on a day)
+//!   and paging, each with its explanation;
+//! - [`Engine::candidates_for_vacancy`]: the reverse, top-k job seekers for a vacancy;
+//! - [`Engine::match_all`]: the nightly batch over the whole pool, written as CSV.
+//!
+//! What it does NOT do: the scoring maths (see [`crate::scoring`]) or SQL (see [`crate::store`]).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use ahash::AHashMap;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, SkillUri, Vacancy, VacancySource};
+use crate::profile::{build_profile, InferenceConfig, OccupationSkills, ProfileEntry};
+use crate::scoring::{Explanation, MatchSet, Mode, Requirement, ScoringConfig, SkillGraph, Specificity};
+use crate::taxonomy::{ReuseLevel, Taxonomy};
+use crate::{Engine, Error, Progress, Result};
+
+/// The largest `k` a query may ask for.
+pub const MAX_K: usize = 500;
+
+/// Filters and paging of a matching query.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchQuery {
+    /// How many results (after `offset`); at most [`MAX_K`].
+    pub k: usize,
+    /// Results to skip (paging).
+    #[serde(default)]
+    pub offset: usize,
+    /// Exact coverage instead of the default mode.
+    #[serde(default)]
+    pub exact: bool,
+    /// Only vacancies (or people) within `km` of this comune.
+    #[serde(default)]
+    pub near: Option<(ComuneCode, f64)>,
+    /// Only tirocini (`Some(true)`) or only contracts (`Some(false)`).
+    #[serde(default)]
+    pub tirocinio: Option<bool>,
+    /// Only this COB contract type (e.g. `A.02.00`).
+    #[serde(default)]
+    pub contract_type: Option<String>,
+    /// Only public job-centre vacancies (`Some(true)`) or only private agencies (`Some(false)`).
+    #[serde(default)]
+    pub public_source: Option<bool>,
+    /// Only results scoring at least this much.
+    #[serde(default)]
+    pub min_score: f32,
+}
+
+impl Default for MatchQuery {
+    fn default() -> Self {
+        MatchQuery {
+            k: 10,
+            offset: 0,
+            exact: false,
+            near: None,
+            tirocinio: None,
+            contract_type: None,
+            public_source: None,
+            min_score: 0.0,
+        }
+    }
+}
+
+impl MatchQuery {
+    fn check(&self) -> Result<()> {
+        if self.k == 0 || self.k > MAX_K {
+            return Err(Error::invalid("invalid_k", format!("k must be 1 to {MAX_K}, got {}", self.k)));
+        }
+        if self.offset > 10_000 {
+            return Err(Error::invalid("invalid_offset", "offset must be at most 10000"));
+        }
+        if let Some((_, km)) = &self.near {
+            if !km.is_finite() || *km <= 0.0 || *km > 1000.0 {
+                return Err(Error::invalid("invalid_distance", "distance must be in (0, 1000] km"));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err(Error::invalid("invalid_min_score", "min_score must be in [0, 1]"));
+        }
+        Ok(())
+    }
+
+    fn scoring(&self) -> ScoringConfig {
+        let base = if self.exact { ScoringConfig::exact() } else { ScoringConfig::default() };
+        ScoringConfig { min_score: self.min_score, ..base }
+    }
+}
+
+/// One ranked vacancy for a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct VacancyMatch {
+    /// Rank from 1.
+    pub rank: usize,
+    /// The vacancy.
+    pub vacancy_id: String,
+    /// Its title.
+    pub title: String,
+    /// The company.
+    pub company_id: String,
+    /// Where.
+    pub comune: String,
+    /// Distance from the person's comune, when both have coordinates.
+    pub distance_km: Option<f64>,
+    /// Contract or tirocinio.
+    pub placement: PlacementType,
+    /// Who published it.
+    pub source: VacancySource,
+    /// The score in [0, 1].
+    pub score: f32,
+    /// Requirement by requirement.
+    pub explanation: Explanation,
+}
+
+/// One ranked candidate for a vacancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateMatch {
+    /// Rank from 1.
+    pub rank: usize,
+    /// The job seeker's pseudonymous id.
+    pub job_seeker_id: String,
+    /// Comune of domicile.
+    pub comune: String,
+    /// Distance from the vacancy, when both have coordinates.
+    pub distance_km: Option<f64>,
+    /// The score in [0, 1].
+    pub score: f32,
+    /// Requirement by requirement.
+    pub explanation: Explanation,
+}
+
+/// What the in-memory state knows of a vacancy beyond its requirements.
+#[derive(Debug, Clone)]
+struct VacancyFacts {
+    title: String,
+    company_id: String,
+    comune: ComuneCode,
+    placement: PlacementType,
+    source: VacancySource,
+}
+
+/// The in-memory matching state, built from the store.
+pub struct MatchState {
+    built_from: i64,
+    taxonomy: Arc<Taxonomy>,
+    set: MatchSet,
+    skill_uris: Vec<String>,
+    skill_ids: AHashMap<String, u32>,
+    vacancy_facts: Vec<VacancyFacts>,
+    vacancy_position: AHashMap<String, usize>,
+    worker_comuni: Vec<ComuneCode>,
+    worker_position: AHashMap<String, usize>,
+    coordinates: HashMap<ComuneCode, (f64, f64)>,
+    unknown_skills: usize,
+}
+
+impl std::fmt::Debug for MatchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatchState")
+            .field("vacancies", &self.set.vacancy_count())
+            .field("workers", &self.set.worker_count())
+            .field("skills", &self.skill_uris.len())
+            .finish()
+    }
+}
+
+/// The engine's cached [`MatchState`].
+#[derive(Debug, Default)]
+pub struct MatchCache(Mutex<Option<Arc<MatchState>>>);
+
+/// Great-circle distance in km.
+pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The related-skill graph of the taxonomy, for default-mode scoring.
+pub fn skill_graph(taxonomy: &Taxonomy) -> Result<SkillGraph> {
+    let count = taxonomy.skill_count();
+    let mut broader_edges = Vec::new();
+    let mut related_edges = Vec::new();
+    let mut specificity = Vec::with_capacity(count);
+    for skill in 0..count as u32 {
+        for &parent in taxonomy.broader(skill) {
+            broader_edges.push((skill, parent));
+        }
+        for &(other, _) in taxonomy.related(skill) {
+            related_edges.push((skill, other));
+        }
+        specificity.push(match taxonomy.reuse_level(skill) {
+            ReuseLevel::Transversal => Specificity::Transversal,
+            ReuseLevel::CrossSector => Specificity::CrossSector,
+            ReuseLevel::SectorSpecific => Specificity::SectorSpecific,
+            ReuseLevel::OccupationSpecific => Specificity::OccupationSpecific,
+            ReuseLevel::Unknown => Specificity::Unknown,
+        });
+    }
+    SkillGraph::new(count, &broader_edges, &related_edges, specificity)
+}
+
+/// Resolves a past job's occupation code to the ESCO skills it contributes.
+///
+/// An ESCO occupation gives its own essential and optional skills. An ISCO-08 code (or a CP2011
+/// code mapped to ISCO-08 through the crosswalk) stands for a group of ESCO occupations: a skill
+/// counts as essential when it is essential in at least half of the group's occupations, optional
+/// when it is essential or optional in at least a quarter; the resolution confidence is 0.75.
+pub fn resolve_occupation(
+    taxonomy: &Taxonomy,
+    crosswalk: &HashMap<String, String>,
+    code: &OccupationCode,
+) -> Option<OccupationSkills> {
+    let isco = match code {
+        OccupationCode::Esco(uri) => {
+            let occupation = taxonomy.occupation_idx(uri.as_str())?;
+            let label = taxonomy.occupation_label(occupation, "it").unwrap_or(uri.as_str()).to_string();
+            let skills = taxonomy
+                .occupation_skills(occupation)
+                .iter()
+                .filter_map(|&(skill, essential)| {
+                    SkillUri::parse(taxonomy.skill_uri(skill)).ok().map(|uri| (uri, essential))
+                })
+                .collect();
+            return Some(OccupationSkills { source: format!("ESCO: {label}"), skills, resolution_confidence: 1.0 });
+        }
+        OccupationCode::Isco08(isco) => isco.clone(),
+        OccupationCode::Cp2011(cp) => {
+            let five: String = cp.split('.').take(5).collect::<Vec<_>>().join(".");
+            crosswalk.get(&five).or_else(|| crosswalk.get(cp))?.clone()
+        }
+    };
+    let occupations: Vec<u32> = taxonomy.occupations_in_isco(&isco).collect();
+    if occupations.is_empty() {
+        return None;
+    }
+    let mut essential_count: AHashMap<u32, usize> = AHashMap::new();
+    let mut any_count: AHashMap<u32, usize> = AHashMap::new();
+    for &occupation in &occupations {
+        for &(skill, essential) in taxonomy.occupation_skills(occupation) {
+            *any_count.entry(skill).or_default() += 1;
+            if essential {
+                *essential_count.entry(skill).or_default() += 1;
+            }
+        }
+    }
+    let total = occupations.len();
+    let mut skills: Vec<(SkillUri, bool)> = any_count
+        .iter()
+        .filter_map(|(&skill, &any)| {
+            let essential = essential_count.get(&skill).copied().unwrap_or(0) * 2 >= total;
+            let optional = any * 4 >= total;
+            if !essential && !optional {
+                return None;
+            }
+            SkillUri::parse(taxonomy.skill_uri(skill)).ok().map(|uri| (uri, essential))
+        })
+        .collect();
+    skills.sort_by(|a, b| a.0.cmp(&b.0));
+    let source = match code {
+        OccupationCode::Cp2011(cp) => format!("CP2011 {cp} → ISCO {isco}"),
+        _ => format!("ISCO {isco}"),
+    };
+    Some(OccupationSkills { source, skills, resolution_confidence: 0.75 })
+}
+
+struct Interner<'t> {
+    taxonomy: &'t Taxonomy,
+    extra: AHashMap<String, u32>,
+    extra_uris: Vec<String>,
+}
+
+impl Interner<'_> {
+    fn id(&mut self, uri: &str) -> u32 {
+        if let Some(index) = self.taxonomy.skill_idx(uri) {
+            return index;
+        }
+        if let Some(&index) = self.extra.get(uri) {
+            return index;
+        }
+        let index = (self.taxonomy.skill_count() + self.extra_uris.len()) as u32;
+        self.extra.insert(uri.to_string(), index);
+        self.extra_uris.push(uri.to_string());
+        index
+    }
+}
+
+impl MatchState {
+    /// Builds the state from vacancies, job seekers and reference tables.
+    pub fn build(
+        taxonomy: Arc<Taxonomy>,
+        vacancies: &[Vacancy],
+        job_seekers: &[JobSeeker],
+        coordinates: HashMap<ComuneCode, (f64, f64)>,
+        crosswalk: &HashMap<String, String>,
+        today: NaiveDate,
+        built_from: i64,
+    ) -> Result<Self> {
+        let graph = Arc::new(skill_graph(&taxonomy)?);
+        let mut set = MatchSet::with_graph(graph);
+        let mut interner = Interner { taxonomy: &taxonomy, extra: AHashMap::new(), extra_uris: Vec::new() };
+        let mut vacancy_facts = Vec::with_capacity(vacancies.len());
+        let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
+        for vacancy in vacancies {
+            let mut requirements = Vec::with_capacity(vacancy.requirements.len());
+            for requirement in &vacancy.requirements {
+                let skill = interner.id(requirement.skill.as_str());
+                requirements.push(Requirement::with_weight(
+                    skill,
+                    requirement.level.get(),
+                    requirement.essential,
+                    requirement.weight.get(),
+                )?);
+            }
+            let position = set.add_vacancy(vacancy.id.as_str(), requirements)?;
+            vacancy_position.insert(vacancy.id.as_str().to_string(), position);
+            vacancy_facts.push(VacancyFacts {
+                title: vacancy.title.clone(),
+                company_id: vacancy.company_id.as_str().to_string(),
+                comune: vacancy.comune.clone(),
+                placement: vacancy.placement.clone(),
+                source: vacancy.source.clone(),
+            });
+        }
+        let inference = InferenceConfig::new(today);
+        let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, crosswalk, code);
+        let mut worker_comuni = Vec::with_capacity(job_seekers.len());
+        let mut worker_position = AHashMap::with_capacity(job_seekers.len());
+        for seeker in job_seekers {
+            let profile = build_profile(&seeker.competences, &seeker.work_history, &resolve, &inference);
+            let mut interned: Vec<(u32, u8)> =
+                profile.iter().map(|entry| (interner.id(entry.skill.as_str()), entry.level.get())).collect();
+            interned.sort_unstable();
+            interned.dedup_by_key(|entry| entry.0);
+            let position = set.add_worker(seeker.id.as_str(), interned)?;
+            worker_position.insert(seeker.id.as_str().to_string(), position);
+            worker_comuni.push(seeker.comune.clone());
+        }
+        let unknown_skills = interner.extra_uris.len();
+        let mut skill_uris: Vec<String> =
+            (0..taxonomy.skill_count() as u32).map(|skill| taxonomy.skill_uri(skill).to_string()).collect();
+        skill_uris.extend(interner.extra_uris);
+        let skill_ids = skill_uris.iter().enumerate().map(|(index, uri)| (uri.clone(), index as u32)).collect();
+        Ok(MatchState {
+            built_from,
+            taxonomy,
+            set,
+            skill_uris,
+            skill_ids,
+            vacancy_facts,
+            vacancy_position,
+            worker_comuni,
+            worker_position,
+            coordinates,
+            unknown_skills,
+        })
+    }
+
+    /// Vacancies and workers held.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.set.vacancy_count(), self.set.worker_count())
+    }
+
+    /// Skills of the vacancies and profiles that the taxonomy does not know.
+    pub fn unknown_skills(&self) -> usize {
+        self.unknown_skills
+    }
+
+    fn label(&self, skill: u32, language: &str) -> String {
+        if (skill as usize) < self.taxonomy.skill_count() {
+            if let Some(label) = self.taxonomy.preferred_label(skill, language) {
+                return label.to_string();
+            }
+        }
+        self.skill_uris.get(skill as usize).cloned().unwrap_or_default()
+    }
+
+    fn distance(&self, a: &ComuneCode, b: &ComuneCode) -> Option<f64> {
+        Some(haversine_km(*self.coordinates.get(a)?, *self.coordinates.get(b)?))
+    }
+
+    fn vacancy_passes(&self, position: usize, query: &MatchQuery, origin: Option<&ComuneCode>) -> bool {
+        let facts = &self.vacancy_facts[position];
+        if let Some(want_tirocinio) = query.tirocinio {
+            if facts.placement.is_tirocinio() != want_tirocinio {
+                return false;
+            }
+        }
+        if let Some(wanted) = &query.contract_type {
+            match &facts.placement {
+                PlacementType::Contract { contract_type } if contract_type == wanted => {}
+                _ => return false,
+            }
+        }
+        if let Some(want_public) = query.public_source {
+            if matches!(facts.source, VacancySource::Public) != want_public {
+                return false;
+            }
+        }
+        if let Some((centre, km)) = &query.near {
+            let centre = origin.unwrap_or(centre);
+            match self.distance(centre, &facts.comune) {
+                Some(distance) if distance <= *km => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// Top vacancies for a profile given as `(skill URI, level)` (the core of
+    /// [`Engine::vacancies_for_person`], usable without a stored person).
+    pub fn vacancies_for_profile(
+        &self,
+        profile: &[(u32, u8)],
+        home: Option<&ComuneCode>,
+        query: &MatchQuery,
+        language: &str,
+    ) -> Result<Vec<VacancyMatch>> {
+        query.check()?;
+        let config = query.scoring();
+        let origin = query.near.as_ref().map(|(centre, _)| centre);
+        let filter = |position: usize| self.vacancy_passes(position, query, origin);
+        let ranked = self.set.top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
+        let labels = |skill: u32| self.label(skill, language);
+        let mut results = Vec::new();
+        for (rank, (position, score)) in ranked.into_iter().enumerate().skip(query.offset) {
+            let facts = &self.vacancy_facts[position];
+            let explanation = self.set.explain(profile, position, &config, self.set.graph(), &labels)?;
+            results.push(VacancyMatch {
+                rank: rank + 1,
+                vacancy_id: self.set.vacancy_id(position).to_string(),
+                title: facts.title.clone(),
+                company_id: facts.company_id.clone(),
+                comune: facts.comune.as_str().to_string(),
+                distance_km: home.and_then(|home| self.distance(home, &facts.comune)),
+                placement: facts.placement.clone(),
+                source: facts.source.clone(),
+                score,
+                explanation,
+            });
+        }
+        Ok(results)
+    }
+
+    /// Interns a profile of skill URIs (unknown ones are dropped: no vacancy requires them).
+    pub fn intern_profile(&self, entries: &[ProfileEntry]) -> Vec<(u32, u8)> {
+        let mut profile: Vec<(u32, u8)> = entries
+            .iter()
+            .filter_map(|entry| self.skill_ids.get(entry.skill.as_str()).map(|&id| (id, entry.level.get())))
+            .collect();
+        profile.sort_unstable();
+        profile.dedup_by_key(|entry| entry.0);
+        profile
+    }
+}
+
+impl Engine {
+    /// The in-memory matching state, rebuilt when the store has changed since it was built.
+    pub fn match_state(&self) -> Result<Arc<MatchState>> {
+        let revision = self.data_revision()?;
+        let mut cached = self.match_cache.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(state) = cached.as_ref() {
+            if state.built_from == revision {
+                return Ok(Arc::clone(state));
+            }
+        }
+        let today = chrono::Local::now().date_naive();
+        let taxonomy = self.taxonomy()?;
+        let vacancies = self.list_open_vacancies(today)?;
+        let job_seekers = self.all_job_seekers()?;
+        let coordinates = self.comuni_coordinates()?;
+        let crosswalk = self.cp2011_crosswalk()?;
+        let state = Arc::new(MatchState::build(
+            taxonomy,
+            &vacancies,
+            &job_seekers,
+            coordinates,
+            &crosswalk,
+            today,
+            revision,
+        )?);
+        tracing::info!(
+            vacancies = vacancies.len(),
+            job_seekers = job_seekers.len(),
+            unknown_skills = state.unknown_skills,
+            "matching state rebuilt"
+        );
+        *cached = Some(Arc::clone(&state));
+        Ok(state)
+    }
+
+    /// A job seeker's competence profile with evidence (explicit plus inferred from work history).
+    pub fn person_profile(&self, id: &EntityId) -> Result<Vec<ProfileEntry>> {
+        let seeker = self.get_job_seeker(id)?;
+        let taxonomy = self.taxonomy()?;
+        let crosswalk = self.cp2011_crosswalk()?;
+        let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, &crosswalk, code);
+        let today = chrono::Local::now().date_naive();
+        Ok(build_profile(&seeker.competences, &seeker.work_history, &resolve, &InferenceConfig::new(today)))
+    }
+
+    /// The best open vacancies for a job seeker, with explanations (labels in `language`).
+    pub fn vacancies_for_person(
+        &self,
+        id: &EntityId,
+        query: &MatchQuery,
+        language: &str,
+    ) -> Result<Vec<VacancyMatch>> {
+        query.check()?;
+        let state = self.match_state()?;
+        let Some(&position) = state.worker_position.get(id.as_str()) else {
+            return Err(Error::not_found("job_seeker_not_found", "job seeker", id.as_str()));
+        };
+        let home = state.worker_comuni[position].clone();
+        let mut query = query.clone();
+        if let Some((_, km)) = &query.near {
+            // "near" without an explicit centre means near the person's home.
+            query.near = Some((query.near.as_ref().map(|(c, _)| c.clone()).unwrap_or(home.clone()), *km));
+        }
+        let profile = state.set.worker_profile(position).to_vec();
+        state.vacancies_for_profile(&profile, Some(&home), &query, language)
+    }
+
+    /// The best candidates for an open vacancy, with explanations.
+    pub fn candidates_for_vacancy(
+        &self,
+        id: &EntityId,
+        query: &MatchQuery,
+        language: &str,
+    ) -> Result<Vec<CandidateMatch>> {
+        query.check()?;
+        let state = self.match_state()?;
+        let Some(&position) = state.vacancy_position.get(id.as_str()) else {
+            return Err(Error::not_found("vacancy_not_found", "open vacancy", id.as_str()));
+        };
+        let config = query.scoring();
+        let workplace = state.vacancy_facts[position].comune.clone();
+        let filter = |worker: usize| match &query.near {
+            Some((centre, km)) => state
+                .distance(centre, &state.worker_comuni[worker])
+                .is_some_and(|distance| distance <= *km),
+            None => true,
+        };
+        let ranked = state.set.top_workers_for_vacancy(position, query.offset + query.k, &config, &filter);
+        let labels = |skill: u32| state.label(skill, language);
+        let mut results = Vec::new();
+        for (rank, (worker, score)) in ranked.into_iter().enumerate().skip(query.offset) {
+            let profile = state.set.worker_profile(worker);
+            let explanation = state.set.explain(profile, position, &config, state.set.graph(), &labels)?;
+            results.push(CandidateMatch {
+                rank: rank + 1,
+                job_seeker_id: state.set.worker_id(worker).to_string(),
+                comune: state.worker_comuni[worker].as_str().to_string(),
+                distance_km: state.distance(&workplace, &state.worker_comuni[worker]),
+                score,
+                explanation,
+            });
+        }
+        Ok(results)
+    }
+
+    /// Explains one person–vacancy pair.
+    pub fn explain_match(&self, person: &EntityId, vacancy: &EntityId, exact: bool, language: &str) -> Result<Explanation> {
+        let state = self.match_state()?;
+        let Some(&worker) = state.worker_position.get(person.as_str()) else {
+            return Err(Error::not_found("job_seeker_not_found", "job seeker", person.as_str()));
+        };
+        let Some(&position) = state.vacancy_position.get(vacancy.as_str()) else {
+            return Err(Error::not_found("vacancy_not_found", "open vacancy", vacancy.as_str()));
+        };
+        let config = if exact { ScoringConfig::exact() } else { ScoringConfig::default() };
+        let labels = |skill: u32| state.label(skill, language);
+        state.set.explain(state.set.worker_profile(worker), position, &config, state.set.graph(), &labels)
+    }
+
+    /// Matches every job seeker against every open vacancy and writes
+    /// `worker_id,rank,vacancy_id,score` to `out` (the nightly batch, `incontro match --all`).
+    pub fn match_all(&self, k: usize, exact: bool, out: &Path, progress: &dyn Progress) -> Result<usize> {
+        if k == 0 || k > MAX_K {
+            return Err(Error::invalid("invalid_k", format!("k must be 1 to {MAX_K}")));
+        }
+        let state = self.match_state()?;
+        let config = if exact { ScoringConfig { mode: Mode::Exact, ..ScoringConfig::exact() } } else { ScoringConfig::default() };
+        let workers: Vec<usize> = (0..state.set.worker_count()).collect();
+        progress.start("matching", Some(workers.len() as u64));
+        let results = crate::scoring::parallel::map_with_scratch(
+            &workers,
+            || (),
+            |_, &worker| {
+                let ranked = state.set.top_vacancies_for_worker(state.set.worker_profile(worker), k, &config, &|_| true);
+                progress.advance(1);
+                ranked
+            },
+        );
+        progress.finish();
+        let temporary = out.with_extension("partial");
+        let file = std::fs::File::create(&temporary).map_err(|source| Error::io(&temporary, source))?;
+        let mut writer = std::io::BufWriter::new(file);
+        let mut rows = 0;
+        let io = |source| Error::io(out, source);
+        writeln!(writer, "worker_id,rank,vacancy_id,score").map_err(io)?;
+        for (worker, ranked) in workers.iter().zip(results) {
+            for (rank, (position, score)) in ranked.into_iter().enumerate() {
+                writeln!(
+                    writer,
+                    "{},{},{},{:.6}",
+                    state.set.worker_id(*worker),
+                    rank + 1,
+                    state.set.vacancy_id(position),
+                    score
+                )
+                .map_err(io)?;
+                rows += 1;
+            }
+        }
+        writer.flush().map_err(io)?;
+        drop(writer);
+        std::fs::rename(&temporary, out).map_err(|source| Error::io(out, source))?;
+        Ok(rows)
+    }
+}

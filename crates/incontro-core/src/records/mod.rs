@@ -1,0 +1,241 @@
+//! Records: companies, vacancies, job seekers and courses — the engine calls and the importers.
+//!
+//! Every write is one transaction and bumps the data revision, so the matching state and the
+//! search indexes know they are behind. Personal data is written and read only by the calls that
+//! name it ([`Engine::get_personal_data`], [`Engine::find_job_seeker_by_cf`]).
+//!
+//! What it does NOT do: scoring or SQL (see [`crate::store::entities`]).
+
+mod import;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use import::{ImportOptions, ImportReport, RecordFiles};
+
+use crate::model::{CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy, VacancyStatus};
+use crate::store::entities as sql;
+use crate::{Engine, Error, Result};
+
+/// Row counts per entity.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EntityCounts(pub std::collections::BTreeMap<String, i64>);
+
+/// The demo dataset's folder: `INCONTRO_DEMO_DIR`, else the repository's `data/` folder.
+pub fn demo_dir() -> PathBuf {
+    match std::env::var_os("INCONTRO_DEMO_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+    }
+}
+
+impl Engine {
+    /// The current data revision (bumped by every write to matching data).
+    pub fn data_revision(&self) -> Result<i64> {
+        self.store().read(sql::revision)
+    }
+
+    /// Creates or replaces a company.
+    pub fn put_company(&self, company: &Company) -> Result<()> {
+        self.store().write(|tx| {
+            sql::upsert_company(tx, company)?;
+            sql::bump_revision(tx)?;
+            Ok(())
+        })
+    }
+
+    /// One company.
+    pub fn get_company(&self, id: &EntityId) -> Result<Company> {
+        self.store()
+            .read(|c| sql::get_company(c, id.as_str()))?
+            .ok_or_else(|| Error::not_found("company_not_found", "company", id.as_str()))
+    }
+
+    /// Companies by id, paged.
+    pub fn list_companies(&self, limit: usize, offset: usize) -> Result<Vec<Company>> {
+        self.store().read(|c| sql::list_companies(c, limit, offset))
+    }
+
+    /// Creates or replaces a vacancy with its competence breakdown; its company must exist.
+    pub fn put_vacancy(&self, vacancy: &Vacancy) -> Result<()> {
+        self.store().write(|tx| {
+            if sql::get_company(tx, vacancy.company_id.as_str())?.is_none() {
+                return Err(Error::not_found("company_not_found", "company", vacancy.company_id.as_str()));
+            }
+            sql::upsert_vacancy(tx, vacancy)?;
+            sql::bump_revision(tx)?;
+            Ok(())
+        })
+    }
+
+    /// One vacancy.
+    pub fn get_vacancy(&self, id: &EntityId) -> Result<Vacancy> {
+        self.store()
+            .read(|c| sql::get_vacancy(c, id.as_str()))?
+            .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))
+    }
+
+    /// All vacancies (of one company, if given).
+    pub fn list_vacancies(&self, company: Option<&EntityId>) -> Result<Vec<Vacancy>> {
+        self.store().read(|c| sql::load_vacancies(c, company.map(EntityId::as_str)))
+    }
+
+    /// Vacancies open on `day`.
+    pub fn list_open_vacancies(&self, day: NaiveDate) -> Result<Vec<Vacancy>> {
+        Ok(self.list_vacancies(None)?.into_iter().filter(|vacancy| vacancy.is_open_on(day)).collect())
+    }
+
+    /// Replaces a vacancy's competence breakdown (a validated vacancy goes back to draft).
+    pub fn set_requirements(&self, id: &EntityId, requirements: Vec<crate::model::Requirement>) -> Result<Vacancy> {
+        self.store().write(|tx| {
+            let mut vacancy = sql::get_vacancy(tx, id.as_str())?
+                .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+            if matches!(vacancy.status, VacancyStatus::Closed) {
+                return Err(Error::conflict("vacancy_closed", "a closed vacancy cannot change"));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for requirement in &requirements {
+                if !seen.insert(requirement.skill.clone()) {
+                    return Err(Error::invalid("duplicate_skill", format!("skill {} appears twice", requirement.skill)));
+                }
+            }
+            vacancy.requirements = requirements;
+            vacancy.status = VacancyStatus::Draft;
+            sql::upsert_vacancy(tx, &vacancy)?;
+            sql::bump_revision(tx)?;
+            Ok(vacancy)
+        })
+    }
+
+    /// Draft → validated by a named validator on a date.
+    pub fn validate_vacancy(&self, id: &EntityId, validator: &str, on: NaiveDate) -> Result<Vacancy> {
+        let validator = validator.trim();
+        if validator.is_empty() || validator.len() > 200 {
+            return Err(Error::invalid("invalid_validator", "validator name must be 1-200 characters"));
+        }
+        self.store().write(|tx| {
+            let mut vacancy = sql::get_vacancy(tx, id.as_str())?
+                .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+            match vacancy.status {
+                VacancyStatus::Draft => {}
+                VacancyStatus::Validated { .. } => {
+                    return Err(Error::conflict("vacancy_already_validated", "vacancy is already validated"))
+                }
+                VacancyStatus::Closed => return Err(Error::conflict("vacancy_closed", "vacancy is closed")),
+            }
+            if vacancy.requirements.is_empty() {
+                return Err(Error::conflict("vacancy_without_competences", "a vacancy needs competences to be validated"));
+            }
+            vacancy.status = VacancyStatus::Validated { by: validator.to_string(), on };
+            sql::upsert_vacancy(tx, &vacancy)?;
+            sql::bump_revision(tx)?;
+            Ok(vacancy)
+        })
+    }
+
+    /// Creates or replaces a job seeker; personal data is written when given.
+    pub fn put_job_seeker(&self, seeker: &JobSeeker, personal: Option<&PersonalData>) -> Result<()> {
+        self.store().write(|tx| {
+            if let Some(personal) = personal {
+                if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
+                    if owner != seeker.id.as_str() {
+                        return Err(Error::conflict("duplicate_codice_fiscale", "codice fiscale belongs to another job seeker"));
+                    }
+                }
+            }
+            sql::upsert_job_seeker(tx, seeker, personal)?;
+            sql::bump_revision(tx)?;
+            Ok(())
+        })
+    }
+
+    /// A job seeker's analytical record (no personal data).
+    pub fn get_job_seeker(&self, id: &EntityId) -> Result<JobSeeker> {
+        self.store()
+            .read(|c| sql::get_job_seeker(c, id.as_str()))?
+            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))
+    }
+
+    /// Every job seeker (analytical records).
+    pub fn all_job_seekers(&self) -> Result<Vec<JobSeeker>> {
+        self.store().read(sql::load_job_seekers)
+    }
+
+    /// A job seeker's personal data (callers audit this read).
+    pub fn get_personal_data(&self, id: &EntityId) -> Result<PersonalData> {
+        self.store()
+            .read(|c| sql::get_personal_data(c, id.as_str()))?
+            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))
+    }
+
+    /// The job seeker with this codice fiscale.
+    pub fn find_job_seeker_by_cf(&self, cf: &CodiceFiscale) -> Result<EntityId> {
+        let id = self
+            .store()
+            .read(|c| sql::find_job_seeker_by_cf(c, cf))?
+            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", "(codice fiscale)"))?;
+        EntityId::parse(&id)
+    }
+
+    /// Job seekers whose name contains `text`: `(id, first name, last name)`.
+    pub fn find_job_seekers_by_name(&self, text: &str, limit: usize) -> Result<Vec<(String, String, String)>> {
+        if text.trim().len() < 2 {
+            return Err(Error::invalid("query_too_short", "type at least 2 characters"));
+        }
+        self.store().read(|c| sql::find_job_seekers_by_name(c, text.trim(), limit.min(100)))
+    }
+
+    /// Creates or replaces a course.
+    pub fn put_course(&self, course: &Course) -> Result<()> {
+        self.store().write(|tx| {
+            sql::upsert_course(tx, course)?;
+            sql::bump_revision(tx)?;
+            Ok(())
+        })
+    }
+
+    /// Every course.
+    pub fn list_courses(&self) -> Result<Vec<Course>> {
+        self.store().read(sql::load_courses)
+    }
+
+    /// Coordinates of the imported comuni.
+    pub fn comuni_coordinates(&self) -> Result<HashMap<ComuneCode, (f64, f64)>> {
+        self.store().read(sql::load_coordinates)
+    }
+
+    /// Names of the imported comuni by code.
+    pub fn comuni_names(&self) -> Result<HashMap<String, String>> {
+        self.store().read(sql::load_comune_names)
+    }
+
+    /// The CP2011 → ISCO-08 crosswalk.
+    pub fn cp2011_crosswalk(&self) -> Result<HashMap<String, String>> {
+        self.store().read(sql::load_crosswalk)
+    }
+
+    /// Row counts per entity.
+    pub fn entity_counts(&self) -> Result<EntityCounts> {
+        let counts = self.store().read(sql::counts)?;
+        Ok(EntityCounts(counts.into_iter().map(|(name, count)| (name.to_string(), count)).collect()))
+    }
+
+    /// Imports the demo dataset: its ESCO subset with Italian labels (`data/esco-demo`), then the
+    /// records in `data/demo`. Idempotent.
+    pub fn import_demo(&self, progress: &dyn crate::Progress) -> Result<ImportReport> {
+        let dir = demo_dir();
+        self.import_esco(&[dir.join("esco-demo")], &crate::taxonomy::EscoImportOptions::default(), progress)?;
+        self.import_records(&RecordFiles::in_dir(&dir.join("demo")), &ImportOptions::default())
+    }
+
+    /// True when nothing has been stored yet (no taxonomy, no records).
+    pub fn is_empty(&self) -> Result<bool> {
+        let counts = self.entity_counts()?;
+        let taxonomy = self.taxonomy_stats()?;
+        Ok(counts.0.values().all(|&count| count == 0) && taxonomy.skills == 0)
+    }
+}
+
