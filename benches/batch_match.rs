@@ -30,8 +30,16 @@ fn bench_batch(c: &mut Criterion) {
     let config = ScoringConfig::exact();
     c.bench_function("batch_exact_3000x1000_top10", |b| {
         b.iter(|| {
-            let report = run_csv(&workers_path, &vacancies_path, 10, &config, None, &out, &NoProgress)
-                .expect("batch run");
+            let report = run_csv(
+                &workers_path,
+                &vacancies_path,
+                10,
+                &config,
+                None,
+                &out,
+                &NoProgress,
+            )
+            .expect("batch run");
             assert_eq!(report.workers, 3000);
             assert_eq!(report.vacancies, 1000);
             assert!(report.rows_written > 0);

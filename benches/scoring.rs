@@ -35,7 +35,8 @@ fn bench_scoring(c: &mut Criterion) {
 
     let mut set = MatchSet::new();
     for v in 0..2000 {
-        set.add_vacancy(format!("V{v:05}"), requirements(v)).expect("vacancy");
+        set.add_vacancy(format!("V{v:05}"), requirements(v))
+            .expect("vacancy");
     }
     let top = set.top_vacancies_for_worker(&person, 10, &exact, &|_| true);
     assert_eq!(top.len(), 10);

@@ -123,7 +123,13 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         &args.out,
         &bar,
     )
-    .with_context(|| format!("matching {} against {}", args.workers.display(), args.vacancies.display()))?;
+    .with_context(|| {
+        format!(
+            "matching {} against {}",
+            args.workers.display(),
+            args.vacancies.display()
+        )
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     let mode = if args.exact { "exact" } else { "default" };
     eprintln!(
