@@ -114,7 +114,7 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     });
     let started = std::time::Instant::now();
     let bar = Bar::new(quiet);
-    let report = run_csv(
+    let result = run_csv(
         &args.workers,
         &args.vacancies,
         args.top,
@@ -122,8 +122,19 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         related.as_ref(),
         &args.out,
         &bar,
-    )
-    .with_context(|| format!("matching {} against {}", args.workers.display(), args.vacancies.display()))?;
+    );
+    if let Err(incontro_core::Error::InvalidInput { problems }) = &result {
+        for problem in problems.iter().take(50) {
+            eprintln!("{problem}");
+        }
+    }
+    let report = result.with_context(|| {
+        format!(
+            "matching {} against {}",
+            args.workers.display(),
+            args.vacancies.display()
+        )
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     let mode = if args.exact { "exact" } else { "default" };
     eprintln!(

@@ -83,7 +83,12 @@ pub fn run_csv(
     let related = related.filter(|_| config.mode == super::Mode::Default);
     let vacancy_bytes = std::fs::read(vacancies).map_err(|e| Error::io(vacancies, e))?;
     progress.start("reading vacancies", Some(vacancy_bytes.len() as u64));
-    let index = VacancyIndex::parse(&vacancy_bytes, &vacancies.display().to_string(), &config, related)?;
+    let index = VacancyIndex::parse(
+        &vacancy_bytes,
+        &vacancies.display().to_string(),
+        &config,
+        related,
+    )?;
     progress.advance(vacancy_bytes.len() as u64);
     progress.finish();
 
@@ -101,8 +106,19 @@ pub fn run_csv(
         related,
         top_k,
     };
-    stream_workers(workers, &matcher, &mut output, &mut report, &mut unknown, progress)?;
-    report.skills_unknown_to_taxonomy = if related.is_some() { unknown.len() as u64 } else { 0 };
+    stream_workers(
+        workers,
+        &matcher,
+        &mut output,
+        &mut report,
+        &mut unknown,
+        progress,
+    )?;
+    report.skills_unknown_to_taxonomy = if related.is_some() {
+        unknown.len() as u64
+    } else {
+        0
+    };
     output.commit()?;
     Ok(report)
 }
@@ -135,7 +151,9 @@ impl PartialFile {
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self.writer.as_mut() {
-            Some(writer) => writer.write_all(bytes).map_err(|e| Error::io(&self.temporary, e)),
+            Some(writer) => writer
+                .write_all(bytes)
+                .map_err(|e| Error::io(&self.temporary, e)),
             None => Err(Error::Internal("output already closed".into())),
         }
     }
@@ -209,7 +227,10 @@ fn parse_header(header: &[u8], wanted: &[&'static str], file: &str) -> Result<Ve
     let mut problems = Problems::default();
     let mut positions = Vec::with_capacity(wanted.len());
     for &name in wanted {
-        match fields[..count].iter().position(|f| f.eq_ignore_ascii_case(name.as_bytes())) {
+        match fields[..count]
+            .iter()
+            .position(|f| f.eq_ignore_ascii_case(name.as_bytes()))
+        {
             Some(position) => positions.push(position),
             None => problems.push(file, 1, Some(name), "missing column"),
         }
@@ -368,15 +389,24 @@ fn parse_vacancy_piece<'a>(
             continue;
         }
         if !is_valid_token(skill) {
-            bad("skill_uri", format!("malformed skill uri {:?}", lossy(skill)));
+            bad(
+                "skill_uri",
+                format!("malformed skill uri {:?}", lossy(skill)),
+            );
             continue;
         }
         let Some(level) = parse_level(level) else {
-            bad("level", format!("level {:?} is not 1, 2, 3 or 4", lossy(level)));
+            bad(
+                "level",
+                format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
+            );
             continue;
         };
         let Some(essential) = parse_essential(essential) else {
-            bad("essential", format!("{:?} is not true or false", lossy(essential)));
+            bad(
+                "essential",
+                format!("{:?} is not true or false", lossy(essential)),
+            );
             continue;
         };
         rows.push(VacancyRow {
@@ -410,10 +440,14 @@ fn parse_pieces<'a, R: Send>(
     parse: impl Fn(&'a [u8], u64) -> (Vec<R>, Vec<LineProblem>) + Sync + Send,
 ) -> (Vec<R>, Vec<LineProblem>) {
     let pieces = split_at_lines(body, threads() * 4);
-    let line_counts = map_with_scratch(&pieces, || (), |_, piece| {
-        let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
-        newlines + u64::from(!piece.ends_with(b"\n"))
-    });
+    let line_counts = map_with_scratch(
+        &pieces,
+        || (),
+        |_, piece| {
+            let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
+            newlines + u64::from(!piece.ends_with(b"\n"))
+        },
+    );
     let mut first_lines = Vec::with_capacity(pieces.len());
     let mut next = 2u64; // line 1 is the header
     for count in &line_counts {
@@ -765,7 +799,12 @@ impl Matcher<'_, '_, '_> {
     }
 
     /// Scores one worker and appends its result lines to `out`; returns how many.
-    fn score_worker(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>, out: &mut Vec<u8>) -> u64 {
+    fn score_worker(
+        &self,
+        scratch: &mut Scratch,
+        worker: &WorkerJob<'_>,
+        out: &mut Vec<u8>,
+    ) -> u64 {
         let exact_mode = self.config.mode == super::Mode::Exact;
         if exact_mode {
             self.accumulate_exact(scratch, worker);
@@ -888,11 +927,17 @@ fn parse_worker_piece<'a>(
             continue;
         }
         if !is_valid_token(skill) {
-            bad("skill_uri", format!("malformed skill uri {:?}", lossy(skill)));
+            bad(
+                "skill_uri",
+                format!("malformed skill uri {:?}", lossy(skill)),
+            );
             continue;
         }
         let Some(level) = parse_level(level) else {
-            bad("level", format!("level {:?} is not 1, 2, 3 or 4", lossy(level)));
+            bad(
+                "level",
+                format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
+            );
             continue;
         };
         let interned = index.skills.get(skill).copied().unwrap_or(NONE);
@@ -940,9 +985,13 @@ fn process_region(
     unknown: &mut HashSet<u64>,
 ) -> Result<(usize, u64)> {
     let pieces = split_at_lines(region, threads() * 4);
-    let line_counts = map_with_scratch(&pieces, || (), |_, piece| {
-        memchr::memchr_iter(b'\n', piece).count() as u64 + u64::from(!piece.ends_with(b"\n"))
-    });
+    let line_counts = map_with_scratch(
+        &pieces,
+        || (),
+        |_, piece| {
+            memchr::memchr_iter(b'\n', piece).count() as u64 + u64::from(!piece.ends_with(b"\n"))
+        },
+    );
     let mut jobs = Vec::with_capacity(pieces.len());
     let mut line = first_line;
     let mut offset = 0usize;
@@ -952,9 +1001,20 @@ fn process_region(
         offset += piece.len();
     }
     let region_end_line = line;
-    let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first, piece_offset)| {
-        parse_worker_piece(piece, first, piece_offset, columns, matcher.index, matcher.related)
-    });
+    let parsed = map_with_scratch(
+        &jobs,
+        || (),
+        |_, &(piece, first, piece_offset)| {
+            parse_worker_piece(
+                piece,
+                first,
+                piece_offset,
+                columns,
+                matcher.index,
+                matcher.related,
+            )
+        },
+    );
     let mut rows: Vec<&WorkerRow<'_>> = Vec::new();
     for (piece_rows, piece_problems) in &parsed {
         rows.extend(piece_rows.iter());
@@ -1088,7 +1148,8 @@ fn stream_workers(
         debug_assert!(buffer.len() == before + read);
         progress.advance(read as u64);
         if columns.is_none() {
-            let Some(end) = memchr::memchr(b'\n', &buffer).or(at_end.then_some(buffer.len())) else {
+            let Some(end) = memchr::memchr(b'\n', &buffer).or(at_end.then_some(buffer.len()))
+            else {
                 continue;
             };
             let (header, _) = header_and_body(&buffer, &file_name).or_else(|error| {
@@ -1133,7 +1194,9 @@ fn stream_workers(
     }
     progress.finish();
     if !saw_rows && state.problems.is_empty() {
-        state.problems.push(&file_name, 0, None, "no data rows after the header");
+        state
+            .problems
+            .push(&file_name, 0, None, "no data rows after the header");
     }
     state.problems.into_result()
 }
@@ -1158,9 +1221,22 @@ mod tests {
         fn path(&self, name: &str) -> PathBuf {
             self.dir.path().join(name)
         }
-        fn run(&self, k: usize, config: &ScoringConfig, related: Option<&RelatedSkills<'_>>) -> Result<(BatchReport, String)> {
+        fn run(
+            &self,
+            k: usize,
+            config: &ScoringConfig,
+            related: Option<&RelatedSkills<'_>>,
+        ) -> Result<(BatchReport, String)> {
             let out = self.path("out.csv");
-            let report = run_csv(&self.path("w.csv"), &self.path("v.csv"), k, config, related, &out, &NoProgress)?;
+            let report = run_csv(
+                &self.path("w.csv"),
+                &self.path("v.csv"),
+                k,
+                config,
+                related,
+                &out,
+                &NoProgress,
+            )?;
             Ok((report, std::fs::read_to_string(out).unwrap()))
         }
     }
@@ -1172,7 +1248,10 @@ mod tests {
 
     #[test]
     fn exact_batch_by_hand() {
-        let files = Files::new("worker_id,skill_uri,level\nW1,s:a,3\nW1,s:b,2\nW1,s:z,4\nW2,s:q,1\n", VACANCIES);
+        let files = Files::new(
+            "worker_id,skill_uri,level\nW1,s:a,3\nW1,s:b,2\nW1,s:z,4\nW2,s:q,1\n",
+            VACANCIES,
+        );
         let (report, out) = files.run(10, &ScoringConfig::exact(), None).unwrap();
         assert_eq!(
             out,
@@ -1185,25 +1264,39 @@ mod tests {
 
     #[test]
     fn ties_go_to_the_lowest_vacancy_id_and_top_k_cuts() {
-        let vacancies = "vacancy_id,skill_uri,level,essential\nB,s:a,1,true\nA,s:a,1,true\nC,s:a,1,true\n";
+        let vacancies =
+            "vacancy_id,skill_uri,level,essential\nB,s:a,1,true\nA,s:a,1,true\nC,s:a,1,true\n";
         let files = Files::new("worker_id,skill_uri,level\nW,s:a,1\n", vacancies);
         let (_, out) = files.run(2, &ScoringConfig::exact(), None).unwrap();
-        assert_eq!(out, "worker_id,rank,vacancy_id,score\nW,1,A,1.000000\nW,2,B,1.000000\n");
+        assert_eq!(
+            out,
+            "worker_id,rank,vacancy_id,score\nW,1,A,1.000000\nW,2,B,1.000000\n"
+        );
     }
 
     #[test]
     fn bad_input_reports_file_line_and_field_and_writes_nothing() {
         let cases = [
             ("worker_id,skill_uri,level\nW1,s:a,5\n", "level", 2),
-            ("worker_id,skill_uri,level\nW1,s:a,1\nW1,s:a,2\n", "skill_uri", 3),
+            (
+                "worker_id,skill_uri,level\nW1,s:a,1\nW1,s:a,2\n",
+                "skill_uri",
+                3,
+            ),
             ("worker_id,skill_uri,level\nW 1,s:a,1\n", "worker_id", 2),
-            ("worker_id,skill_uri,level\nW1,s:a,1\nW2,s:a,1\nW1,s:b,1\n", "worker_id", 4),
+            (
+                "worker_id,skill_uri,level\nW1,s:a,1\nW2,s:a,1\nW1,s:b,1\n",
+                "worker_id",
+                4,
+            ),
             ("worker_id,skill_uri\nW1,s:a\n", "level", 1),
         ];
         for (workers, field, line) in cases {
             let files = Files::new(workers, VACANCIES);
             let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
-            let Error::InvalidInput { problems } = &error else { panic!("{error}") };
+            let Error::InvalidInput { problems } = &error else {
+                panic!("{error}")
+            };
             assert_eq!(problems[0].field.as_deref(), Some(field), "{workers}");
             assert_eq!(problems[0].line, line, "{workers}");
             assert!(problems[0].file.ends_with("w.csv"));
@@ -1216,8 +1309,13 @@ mod tests {
             let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
             assert_eq!(error.code(), "invalid_input");
         }
-        let files = Files::new("worker_id,skill_uri,level\nW1,s:a,1\n", "vacancy_id,skill_uri,level,essential\nV,s:a,1,maybe\nV,s:a,2,true\n");
-        let Error::InvalidInput { problems } = files.run(3, &ScoringConfig::exact(), None).unwrap_err() else {
+        let files = Files::new(
+            "worker_id,skill_uri,level\nW1,s:a,1\n",
+            "vacancy_id,skill_uri,level,essential\nV,s:a,1,maybe\nV,s:a,2,true\n",
+        );
+        let Error::InvalidInput { problems } =
+            files.run(3, &ScoringConfig::exact(), None).unwrap_err()
+        else {
             panic!()
         };
         assert_eq!(problems[0].field.as_deref(), Some("essential"));
@@ -1236,7 +1334,10 @@ mod tests {
         )
         .unwrap();
         let lookup = |uri: &str| uris.iter().position(|u| *u == uri).map(|p| p as u32);
-        let related = RelatedSkills { lookup: &lookup, graph: &graph };
+        let related = RelatedSkills {
+            lookup: &lookup,
+            graph: &graph,
+        };
         let workers = "worker_id,skill_uri,level\nW1,s:z,3\nW1,s:c,1\nW2,s:b,4\nW2,s:x,2\n";
         let files = Files::new(workers, VACANCIES);
         let config = ScoringConfig::default();
@@ -1247,13 +1348,31 @@ mod tests {
         let mut set = MatchSet::with_graph(std::sync::Arc::new(graph.clone()));
         let req = |s: u32, l: u8, e: bool| Requirement::new(s, l, e).unwrap();
         set.add_vacancy("V1", vec![req(0, 1, true)]).unwrap();
-        set.add_vacancy("V2", vec![req(0, 2, true), req(1, 4, true), req(2, 1, false)]).unwrap();
+        set.add_vacancy(
+            "V2",
+            vec![req(0, 2, true), req(1, 4, true), req(2, 1, false)],
+        )
+        .unwrap();
         set.add_vacancy("V3", vec![req(3, 2, false)]).unwrap();
         let mut expected = String::from("worker_id,rank,vacancy_id,score\n");
         for (id, profile) in [("W1", vec![(2u32, 1u8), (4, 3)]), ("W2", vec![(1, 4)])] {
-            for (rank, (v, _)) in set.top_vacancies_for_worker(&profile, 10, &config, &|_| true).iter().enumerate() {
-                let value = score(&profile, set.vacancy_requirements(*v), &config, Some(&graph));
-                expected.push_str(&format!("{id},{},{},{:.6}\n", rank + 1, set.vacancy_id(*v), value));
+            for (rank, (v, _)) in set
+                .top_vacancies_for_worker(&profile, 10, &config, &|_| true)
+                .iter()
+                .enumerate()
+            {
+                let value = score(
+                    &profile,
+                    set.vacancy_requirements(*v),
+                    &config,
+                    Some(&graph),
+                );
+                expected.push_str(&format!(
+                    "{id},{},{},{:.6}\n",
+                    rank + 1,
+                    set.vacancy_id(*v),
+                    value
+                ));
             }
         }
         assert_eq!(out, expected);

@@ -107,7 +107,8 @@ pub fn explain(
             outcome,
         });
     }
-    let count = |pick: &dyn Fn(&RequirementExplanation) -> bool| items.iter().filter(|i| pick(i)).count();
+    let count =
+        |pick: &dyn Fn(&RequirementExplanation) -> bool| items.iter().filter(|i| pick(i)).count();
     let total = items.len();
     let met = count(&|i| i.credit > 0.0);
     let related = count(&|i| matches!(i.outcome, MatchOutcome::Related { .. }));

@@ -109,8 +109,13 @@ impl SkillGraph {
         related_edges: &[(u32, u32)],
         reuse_level: Vec<Specificity>,
     ) -> Result<Self> {
-        let bad_edge = |(a, b): &(u32, u32)| (*a as usize) >= skill_count || (*b as usize) >= skill_count;
-        if let Some(edge) = broader_edges.iter().chain(related_edges).find(|e| bad_edge(e)) {
+        let bad_edge =
+            |(a, b): &(u32, u32)| (*a as usize) >= skill_count || (*b as usize) >= skill_count;
+        if let Some(edge) = broader_edges
+            .iter()
+            .chain(related_edges)
+            .find(|e| bad_edge(e))
+        {
             return Err(Error::invalid(
                 "invalid_skill_graph",
                 format!("edge {edge:?} refers to a skill outside 0..{skill_count}"),
@@ -163,7 +168,10 @@ impl SkillGraph {
         for i in 0..skill_count {
             offsets[i + 1] += offsets[i];
         }
-        let neighbours = pairs.into_iter().map(|(_, held, relation)| (held, relation)).collect();
+        let neighbours = pairs
+            .into_iter()
+            .map(|(_, held, relation)| (held, relation))
+            .collect();
         let mut specificity = reuse_level;
         specificity.resize(skill_count, Specificity::Unknown);
         Ok(SkillGraph {
@@ -231,7 +239,10 @@ mod tests {
 
     #[test]
     fn esco_reuse_levels_parse() {
-        assert_eq!(Specificity::from_esco("cross-sector"), Specificity::CrossSector);
+        assert_eq!(
+            Specificity::from_esco("cross-sector"),
+            Specificity::CrossSector
+        );
         assert_eq!(
             Specificity::from_esco("occupation-specific"),
             Specificity::OccupationSpecific

@@ -38,7 +38,10 @@ impl Credit {
 }
 
 fn held_level(profile: &[(u32, u8)], skill: u32) -> Option<u8> {
-    debug_assert!(profile.windows(2).all(|w| w[0].0 < w[1].0), "profile must be sorted");
+    debug_assert!(
+        profile.windows(2).all(|w| w[0].0 < w[1].0),
+        "profile must be sorted"
+    );
     profile
         .binary_search_by_key(&skill, |&(held, _)| held)
         .ok()
@@ -146,7 +149,10 @@ pub(crate) fn score_parts(
     } else {
         1.0
     };
-    ((coverage * factor).clamp(0.0, 1.0), essential_coverage.min(1.0))
+    (
+        (coverage * factor).clamp(0.0, 1.0),
+        essential_coverage.min(1.0),
+    )
 }
 
 #[cfg(test)]
@@ -170,7 +176,10 @@ mod tests {
     #[test]
     fn empty_vacancy_and_empty_profile_score_zero() {
         assert_eq!(score(&[(1, 2)], &[], &ScoringConfig::exact(), None), 0.0);
-        assert_eq!(score(&[], &[req(1, 1, true)], &ScoringConfig::exact(), None), 0.0);
+        assert_eq!(
+            score(&[], &[req(1, 1, true)], &ScoringConfig::exact(), None),
+            0.0
+        );
     }
 
     #[test]

@@ -60,7 +60,11 @@ impl MatchSet {
 
     /// Adds a vacancy; its requirements are sorted by skill. Fails on a repeated skill or an
     /// empty list. Returns its position.
-    pub fn add_vacancy(&mut self, id: impl Into<String>, requirements: Vec<Requirement>) -> Result<usize> {
+    pub fn add_vacancy(
+        &mut self,
+        id: impl Into<String>,
+        requirements: Vec<Requirement>,
+    ) -> Result<usize> {
         let id = id.into();
         let mut requirements = requirements;
         requirements.sort_by_key(|r| r.skill);
@@ -144,7 +148,11 @@ impl MatchSet {
 
     /// Skills whose holders could earn credit: the given ones plus, when related credit is on,
     /// their neighbours in the graph.
-    fn reachable_skills(&self, skills: impl Iterator<Item = u32>, config: &ScoringConfig) -> Vec<u32> {
+    fn reachable_skills(
+        &self,
+        skills: impl Iterator<Item = u32>,
+        config: &ScoringConfig,
+    ) -> Vec<u32> {
         let mut reachable = Vec::new();
         for skill in skills {
             reachable.push(skill);
@@ -258,12 +266,14 @@ mod tests {
         let mut set = MatchSet::new();
         set.add_vacancy("b", vec![req(1, 1, true)]).unwrap();
         set.add_vacancy("a", vec![req(1, 1, true)]).unwrap();
-        set.add_vacancy("c", vec![req(1, 1, true), req(2, 1, true)]).unwrap();
+        set.add_vacancy("c", vec![req(1, 1, true), req(2, 1, true)])
+            .unwrap();
         set.add_vacancy("d", vec![req(3, 1, true)]).unwrap();
         let top = set.top_vacancies_for_worker(&[(1, 2)], 10, &ScoringConfig::exact(), &|_| true);
         let ids: Vec<&str> = top.iter().map(|&(p, _)| set.vacancy_id(p)).collect();
         assert_eq!(ids, ["a", "b", "c"]);
-        let filtered = set.top_vacancies_for_worker(&[(1, 2)], 1, &ScoringConfig::exact(), &|p| p != 1);
+        let filtered =
+            set.top_vacancies_for_worker(&[(1, 2)], 1, &ScoringConfig::exact(), &|p| p != 1);
         assert_eq!(filtered, vec![(0, 1.0)]);
     }
 
@@ -280,13 +290,23 @@ mod tests {
     #[test]
     fn bad_input_is_rejected() {
         let mut set = MatchSet::new();
-        assert_eq!(set.add_vacancy("v", vec![]).unwrap_err().code(), "empty_requirements");
         assert_eq!(
-            set.add_vacancy("v", vec![req(1, 1, true), req(1, 2, false)]).unwrap_err().code(),
+            set.add_vacancy("v", vec![]).unwrap_err().code(),
+            "empty_requirements"
+        );
+        assert_eq!(
+            set.add_vacancy("v", vec![req(1, 1, true), req(1, 2, false)])
+                .unwrap_err()
+                .code(),
             "duplicate_requirement"
         );
-        assert_eq!(set.add_worker("w", vec![(1, 5)]).unwrap_err().code(), "invalid_level");
-        assert!(set.explain(&[], 3, &ScoringConfig::exact(), None, &|s| s.to_string()).is_err());
+        assert_eq!(
+            set.add_worker("w", vec![(1, 5)]).unwrap_err().code(),
+            "invalid_level"
+        );
+        assert!(set
+            .explain(&[], 3, &ScoringConfig::exact(), None, &|s| s.to_string())
+            .is_err());
     }
 
     fn arb_profile() -> impl Strategy<Value = Vec<(u32, u8)>> {
@@ -306,7 +326,15 @@ mod tests {
         use crate::scoring::Specificity::*;
         let broader: Vec<(u32, u32)> = (0..20).map(|s| (s, 20 + s % 4)).collect();
         let reuse = (0..24)
-            .map(|s| [Transversal, CrossSector, SectorSpecific, OccupationSpecific, Unknown][s % 5])
+            .map(|s| {
+                [
+                    Transversal,
+                    CrossSector,
+                    SectorSpecific,
+                    OccupationSpecific,
+                    Unknown,
+                ][s % 5]
+            })
             .collect();
         SkillGraph::new(24, &broader, &[(1, 7), (3, 11), (5, 6)], reuse).unwrap()
     }
