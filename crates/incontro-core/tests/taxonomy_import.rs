@@ -121,11 +121,19 @@ fn shared_release_imports_whole_and_reimports_in_place() {
     assert_eq!(stats.languages, vec!["en".to_string()]);
 
     let taxonomy = engine.taxonomy().expect("taxonomy");
-    assert_eq!(taxonomy.skill_count() as u64, stats.skills + stats.skill_groups);
+    assert_eq!(
+        taxonomy.skill_count() as u64,
+        stats.skills + stats.skill_groups
+    );
     let director = taxonomy
-        .occupation_idx("http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34")
+        .occupation_idx(
+            "http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34",
+        )
         .expect("technical director");
-    assert_eq!(taxonomy.occupation_label(director, "en"), Some("technical director"));
+    assert_eq!(
+        taxonomy.occupation_label(director, "en"),
+        Some("technical director")
+    );
     assert_eq!(taxonomy.occupation_isco_group(director), "2654");
     assert!(!taxonomy.occupation_skills(director).is_empty());
 
@@ -137,7 +145,10 @@ fn shared_release_imports_whole_and_reimports_in_place() {
     assert_eq!(again, stats);
     let taxonomy_again = engine.taxonomy().expect("taxonomy");
     let labels_before = taxonomy.occupation_labels(director).count();
-    assert_eq!(taxonomy_again.occupation_labels(director).count(), labels_before);
+    assert_eq!(
+        taxonomy_again.occupation_labels(director).count(),
+        labels_before
+    );
 
     // Italian, from the zip and from the folder: labels join the same concepts.
     let zip = italian_zip(dir.path());
@@ -151,20 +162,31 @@ fn shared_release_imports_whole_and_reimports_in_place() {
     let with_italian = engine.taxonomy_stats().expect("stats");
     assert_eq!(with_italian.skills, stats.skills);
     assert_eq!(with_italian.occupations, stats.occupations);
-    assert_eq!(with_italian.languages, vec!["en".to_string(), "it".to_string()]);
+    assert_eq!(
+        with_italian.languages,
+        vec!["en".to_string(), "it".to_string()]
+    );
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let director = taxonomy
-        .occupation_idx("http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34")
+        .occupation_idx(
+            "http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34",
+        )
         .expect("technical director");
     assert_eq!(
         taxonomy.occupation_label(director, "it"),
         Some("direttore tecnico/direttrice tecnica")
     );
-    assert_eq!(taxonomy.occupation_label(director, "en"), Some("technical director"));
+    assert_eq!(
+        taxonomy.occupation_label(director, "en"),
+        Some("technical director")
+    );
     let musical = taxonomy
         .skill_idx("http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab")
         .expect("skill");
-    assert_eq!(taxonomy.preferred_label(musical, "it"), Some("gestire il personale musicale"));
+    assert_eq!(
+        taxonomy.preferred_label(musical, "it"),
+        Some("gestire il personale musicale")
+    );
     assert_eq!(
         taxonomy
             .labels(musical)
@@ -183,20 +205,30 @@ fn italian_fixture_imports_alone_from_zip_and_folder() {
         .import_esco(&[zip], &EscoImportOptions::default(), &NoProgress)
         .expect("import");
     assert_eq!(report.version.as_deref(), Some("v1.1.1"));
-    assert_eq!((report.skills, report.occupations, report.isco_groups), (3, 2, 2));
+    assert_eq!(
+        (report.skills, report.occupations, report.isco_groups),
+        (3, 2, 2)
+    );
     let first = engine.taxonomy_stats().expect("stats");
     engine
         .import_esco(&[fixture_dir()], &EscoImportOptions::default(), &NoProgress)
         .expect("folder");
     let second = engine.taxonomy_stats().expect("stats");
     assert_eq!(first, second, "re-import changes nothing");
-    assert_eq!(second.version.as_deref(), Some("v1.1.1"), "folder without version keeps it");
+    assert_eq!(
+        second.version.as_deref(),
+        Some("v1.1.1"),
+        "folder without version keeps it"
+    );
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let group = taxonomy
         .skill_idx("http://data.europa.eu/esco/isced-f/00")
         .expect("group");
     assert!(taxonomy.is_group(group));
-    assert_eq!(taxonomy.preferred_label(group, "en"), Some("programmi e qualifiche generici"));
+    assert_eq!(
+        taxonomy.preferred_label(group, "en"),
+        Some("programmi e qualifiche generici")
+    );
 }
 
 #[test]
@@ -213,8 +245,12 @@ fn small_release_with_relations() {
     let welder = taxonomy
         .occupation_idx("http://data.europa.eu/esco/occupation/o1")
         .expect("welder");
-    let welding = taxonomy.skill_idx("http://data.europa.eu/esco/skill/s1").expect("s1");
-    assert!(taxonomy.occupation_skills(welder).contains(&(welding, true)));
+    let welding = taxonomy
+        .skill_idx("http://data.europa.eu/esco/skill/s1")
+        .expect("s1");
+    assert!(taxonomy
+        .occupation_skills(welder)
+        .contains(&(welding, true)));
     assert_eq!(taxonomy.description(welding, "it"), Some("Joining metals."));
     assert_eq!(taxonomy.labels(welding).count(), 3);
 }
@@ -229,24 +265,44 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let folder = small_release(dir.path(), &relations);
     let before = engine.taxonomy_stats().expect("stats");
     let error = engine
-        .import_esco(&[folder.clone()], &EscoImportOptions::default(), &NoProgress)
+        .import_esco(
+            &[folder.clone()],
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
         .expect_err("unknown uri");
     let Error::InvalidInput { problems } = error else {
         panic!("expected invalid input, got {error:?}");
     };
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].file.ends_with("occupationSkillRelations_en.csv"));
+    assert!(problems[0]
+        .file
+        .ends_with("occupationSkillRelations_en.csv"));
     assert_eq!(problems[0].line, 4);
     assert_eq!(problems[0].field.as_deref(), Some("skillUri"));
-    assert_eq!(engine.taxonomy_stats().expect("stats"), before, "store unchanged");
+    assert_eq!(
+        engine.taxonomy_stats().expect("stats"),
+        before,
+        "store unchanged"
+    );
 
     // With skip_invalid, the valid rows go in and the bad one is reported.
     let report = engine
-        .import_esco(&[folder], &EscoImportOptions { skip_invalid: true }, &NoProgress)
+        .import_esco(
+            &[folder],
+            &EscoImportOptions { skip_invalid: true },
+            &NoProgress,
+        )
         .expect("skip invalid");
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.occupation_skill_relations, 2);
-    assert_eq!(engine.taxonomy_stats().expect("stats").occupation_skill_relations, 2);
+    assert_eq!(
+        engine
+            .taxonomy_stats()
+            .expect("stats")
+            .occupation_skill_relations,
+        2
+    );
 }
 
 #[test]
@@ -256,10 +312,17 @@ fn wrong_header_names_the_file() {
     let folder = csv_folder(
         dir.path(),
         "esco-v1.1.1",
-        &[("skills_en.csv", "uri,label\nhttp://data.europa.eu/esco/skill/s1,welding\n")],
+        &[(
+            "skills_en.csv",
+            "uri,label\nhttp://data.europa.eu/esco/skill/s1,welding\n",
+        )],
     );
     let error = engine
-        .import_esco(&[folder], &EscoImportOptions { skip_invalid: true }, &NoProgress)
+        .import_esco(
+            &[folder],
+            &EscoImportOptions { skip_invalid: true },
+            &NoProgress,
+        )
         .expect_err("bad header");
     assert_eq!(error.code(), "esco_bad_header");
     assert!(error.to_string().contains("skills_en.csv"), "{error}");
@@ -275,7 +338,11 @@ fn malformed_csv_is_reported_with_its_line() {
     );
     let folder = csv_folder(dir.path(), "esco-v1.1.1", &[("skills_en.csv", &skills)]);
     let error = engine
-        .import_esco(&[folder.clone()], &EscoImportOptions::default(), &NoProgress)
+        .import_esco(
+            &[folder.clone()],
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
         .expect_err("malformed");
     let Error::InvalidInput { problems } = error else {
         panic!("expected invalid input, got {error:?}");
@@ -285,7 +352,11 @@ fn malformed_csv_is_reported_with_its_line() {
     assert_eq!(engine.taxonomy_stats().expect("stats").skills, 0);
 
     let report = engine
-        .import_esco(&[folder], &EscoImportOptions { skip_invalid: true }, &NoProgress)
+        .import_esco(
+            &[folder],
+            &EscoImportOptions { skip_invalid: true },
+            &NoProgress,
+        )
         .expect("skip");
     assert_eq!((report.skills, report.skipped.len()), (1, 1));
 }
@@ -304,7 +375,11 @@ fn missing_source_is_an_error() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let error = engine
-        .import_esco(&[dir.path().to_path_buf()], &EscoImportOptions::default(), &NoProgress)
+        .import_esco(
+            &[dir.path().to_path_buf()],
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
         .expect_err("empty folder");
     assert_eq!(error.code(), "esco_files_not_found");
 }

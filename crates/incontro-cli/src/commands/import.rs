@@ -61,7 +61,10 @@ fn print_esco_report(report: &EscoImportReport) {
         ("skill groups", report.skill_groups),
         ("occupations", report.occupations),
         ("ISCO groups", report.isco_groups),
-        ("occupation-skill relations", report.occupation_skill_relations),
+        (
+            "occupation-skill relations",
+            report.occupation_skill_relations,
+        ),
         ("broader relations", report.broader_relations),
         ("skill-skill relations", report.skill_skill_relations),
         ("skipped rows", report.skipped.len() as u64),
@@ -69,11 +72,7 @@ fn print_esco_report(report: &EscoImportReport) {
     for (name, count) in rows {
         println!("  {name:<28} {count:>9}");
     }
-    println!(
-        "  {:<28} {:>8.2}s",
-        "elapsed",
-        report.elapsed.as_secs_f64()
-    );
+    println!("  {:<28} {:>8.2}s", "elapsed", report.elapsed.as_secs_f64());
     for problem in &report.skipped {
         eprintln!("skipped: {problem}");
     }

@@ -37,7 +37,10 @@ pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
         ("skill groups", taxonomy.skill_groups),
         ("occupations", taxonomy.occupations),
         ("ISCO groups", taxonomy.isco_groups),
-        ("occupation-skill relations", taxonomy.occupation_skill_relations),
+        (
+            "occupation-skill relations",
+            taxonomy.occupation_skill_relations,
+        ),
         ("broader relations", taxonomy.broader_relations),
         ("skill-skill relations", taxonomy.skill_skill_relations),
     ];

@@ -4,9 +4,7 @@ use ahash::AHashMap;
 use rusqlite::{params, Connection, Transaction};
 
 use crate::progress::Progress;
-use crate::taxonomy::graph::{
-    LabelRecord, OccupationRecord, SkillRecord, TaxonomyRows,
-};
+use crate::taxonomy::graph::{LabelRecord, OccupationRecord, SkillRecord, TaxonomyRows};
 use crate::taxonomy::import::{EscoBatch, Interner, KnownIds};
 use crate::taxonomy::{LabelKind, ReuseLevel, SkillType, TaxonomyStats};
 use crate::Result;
@@ -101,17 +99,21 @@ pub(crate) fn write_batch(
     }
     {
         let mut upsert = transaction.prepare(
-            "INSERT INTO esco_occupation(id, uri, isco_group, code) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO esco_occupation(id, uri, isco_group, code, listed)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(id) DO UPDATE SET
-                 isco_group = excluded.isco_group,
-                 code = CASE WHEN excluded.code = '' THEN code ELSE excluded.code END",
+                 isco_group = CASE WHEN excluded.isco_group = '' THEN isco_group
+                                   ELSE excluded.isco_group END,
+                 code = CASE WHEN excluded.code = '' THEN code ELSE excluded.code END,
+                 listed = max(listed, excluded.listed)",
         )?;
         for occupation in &batch.occupations {
             upsert.execute(params![
                 occupation.id,
                 occupation.uri,
                 occupation.isco_group,
-                occupation.code
+                occupation.code,
+                occupation.listed,
             ])?;
             ticker.tick();
         }
@@ -182,9 +184,8 @@ pub(crate) fn write_batch(
     }
     if let Some(relations) = &batch.broader {
         transaction.execute("DELETE FROM esco_broader", [])?;
-        let mut insert = transaction.prepare(
-            "INSERT OR IGNORE INTO esco_broader(skill_id, broader_id) VALUES (?1, ?2)",
-        )?;
+        let mut insert = transaction
+            .prepare("INSERT OR IGNORE INTO esco_broader(skill_id, broader_id) VALUES (?1, ?2)")?;
         for (skill, broader) in relations {
             insert.execute(params![skill, broader])?;
             ticker.tick();
@@ -232,11 +233,23 @@ pub(crate) fn stats(connection: &Connection) -> Result<TaxonomyStats> {
     Ok(TaxonomyStats {
         version: version(connection)?,
         languages: languages(connection)?,
-        skills: count(connection, "SELECT count(*) FROM esco_skill WHERE is_group = 0")?,
-        skill_groups: count(connection, "SELECT count(*) FROM esco_skill WHERE is_group = 1")?,
-        occupations: count(connection, "SELECT count(*) FROM esco_occupation")?,
+        skills: count(
+            connection,
+            "SELECT count(*) FROM esco_skill WHERE is_group = 0",
+        )?,
+        skill_groups: count(
+            connection,
+            "SELECT count(*) FROM esco_skill WHERE is_group = 1",
+        )?,
+        occupations: count(
+            connection,
+            "SELECT count(*) FROM esco_occupation WHERE listed = 1",
+        )?,
         isco_groups: count(connection, "SELECT count(*) FROM esco_isco_group")?,
-        occupation_skill_relations: count(connection, "SELECT count(*) FROM esco_occupation_skill")?,
+        occupation_skill_relations: count(
+            connection,
+            "SELECT count(*) FROM esco_occupation_skill",
+        )?,
         broader_relations: count(connection, "SELECT count(*) FROM esco_broader")?,
         skill_skill_relations: count(connection, "SELECT count(*) FROM esco_skill_relation")?,
     })
@@ -325,9 +338,8 @@ pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(triples)
     };
-    let occupation_skills = triples(
-        "SELECT occupation_id, skill_id, essential FROM esco_occupation_skill",
-    )?;
+    let occupation_skills =
+        triples("SELECT occupation_id, skill_id, essential FROM esco_occupation_skill")?;
     let skill_relations =
         triples("SELECT skill_id, related_id, essential FROM esco_skill_relation")?;
     let broader = triples("SELECT skill_id, broader_id, 0 FROM esco_broader")?

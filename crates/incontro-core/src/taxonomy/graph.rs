@@ -147,14 +147,12 @@ fn pick<'t>(
             .find(|text| text.kind == kind && text.language == wanted)
             .map(|text| &*text.text)
     };
-    of_kind(language)
-        .or_else(|| of_kind(english))
-        .or_else(|| {
-            texts
-                .iter()
-                .find(|text| text.kind == kind)
-                .map(|text| &*text.text)
-        })
+    of_kind(language).or_else(|| of_kind(english)).or_else(|| {
+        texts
+            .iter()
+            .find(|text| text.kind == kind)
+            .map(|text| &*text.text)
+    })
 }
 
 impl Taxonomy {
@@ -186,7 +184,11 @@ impl Taxonomy {
             skill_index.insert(uri.clone(), index);
             skill_uris.push(uri);
             skill_is_group.push(skill.is_group);
-            skill_types.push(if skill.is_group { None } else { skill.skill_type });
+            skill_types.push(if skill.is_group {
+                None
+            } else {
+                skill.skill_type
+            });
             reuse_levels.push(skill.reuse_level);
         }
 
@@ -209,8 +211,7 @@ impl Taxonomy {
         let mut skill_labels: Vec<Vec<Text>> = (0..skill_count).map(|_| Vec::new()).collect();
         let mut occupation_labels: Vec<Vec<Text>> =
             (0..occupation_count).map(|_| Vec::new()).collect();
-        let mut skill_descriptions: Vec<Vec<Text>> =
-            (0..skill_count).map(|_| Vec::new()).collect();
+        let mut skill_descriptions: Vec<Vec<Text>> = (0..skill_count).map(|_| Vec::new()).collect();
         let mut occupation_descriptions: Vec<Vec<Text>> =
             (0..occupation_count).map(|_| Vec::new()).collect();
         for (records, skill_texts, occupation_texts) in [
@@ -257,9 +258,7 @@ impl Taxonomy {
         let occupation_skills = rows
             .occupation_skills
             .iter()
-            .filter_map(|(from, to, essential)| {
-                Some((occupation(from)?, (skill(to)?, *essential)))
-            })
+            .filter_map(|(from, to, essential)| Some((occupation(from)?, (skill(to)?, *essential))))
             .collect();
 
         Taxonomy {
@@ -421,7 +420,11 @@ impl Taxonomy {
     }
 
     /// The description of an occupation in `language`, else English, else any language.
-    pub fn occupation_description(&self, occupation: OccupationIdx, language: &str) -> Option<&str> {
+    pub fn occupation_description(
+        &self,
+        occupation: OccupationIdx,
+        language: &str,
+    ) -> Option<&str> {
         let (wanted, english) = self.language_pair(language);
         pick(
             &self.occupation_descriptions[occupation as usize],
@@ -463,7 +466,13 @@ impl Taxonomy {
 mod tests {
     use super::*;
 
-    fn label(occupation: bool, id: u32, language: &str, kind: LabelKind, text: &str) -> LabelRecord {
+    fn label(
+        occupation: bool,
+        id: u32,
+        language: &str,
+        kind: LabelKind,
+        text: &str,
+    ) -> LabelRecord {
         LabelRecord {
             occupation,
             id,
@@ -516,10 +525,14 @@ mod tests {
     #[test]
     fn labels_fall_back_to_english_then_any() {
         let taxonomy = small();
-        let welding = taxonomy.skill_idx("http://data.europa.eu/esco/skill/a").unwrap();
+        let welding = taxonomy
+            .skill_idx("http://data.europa.eu/esco/skill/a")
+            .unwrap();
         assert_eq!(taxonomy.preferred_label(welding, "it"), Some("saldatura"));
         assert_eq!(taxonomy.preferred_label(welding, "de"), Some("welding"));
-        let group = taxonomy.skill_idx("http://data.europa.eu/esco/isced-f/06").unwrap();
+        let group = taxonomy
+            .skill_idx("http://data.europa.eu/esco/isced-f/06")
+            .unwrap();
         assert_eq!(taxonomy.preferred_label(group, "en"), Some("ICT"));
         assert_eq!(taxonomy.labels(welding).count(), 3);
         assert!(taxonomy
@@ -530,8 +543,12 @@ mod tests {
     #[test]
     fn graph_uses_dense_indexes() {
         let taxonomy = small();
-        let welding = taxonomy.skill_idx("http://data.europa.eu/esco/skill/a").unwrap();
-        let group = taxonomy.skill_idx("http://data.europa.eu/esco/isced-f/06").unwrap();
+        let welding = taxonomy
+            .skill_idx("http://data.europa.eu/esco/skill/a")
+            .unwrap();
+        let group = taxonomy
+            .skill_idx("http://data.europa.eu/esco/isced-f/06")
+            .unwrap();
         assert_eq!((welding, group), (0, 1));
         assert!(taxonomy.is_group(group));
         assert_eq!(taxonomy.broader(welding), &[group]);
@@ -543,7 +560,10 @@ mod tests {
             taxonomy.occupation_skills(director),
             &[(welding, true), (group, false)]
         );
-        assert_eq!(taxonomy.occupations_in_isco("26").collect::<Vec<_>>(), vec![director]);
+        assert_eq!(
+            taxonomy.occupations_in_isco("26").collect::<Vec<_>>(),
+            vec![director]
+        );
         assert_eq!(taxonomy.occupations_in_isco("3").count(), 0);
         assert_eq!(taxonomy.occupation_isco_group(director), "2654");
         assert_eq!(taxonomy.occupation_code(director), "2654.1");

@@ -91,6 +91,8 @@ pub(crate) struct OccupationRow {
     pub(crate) uri: String,
     pub(crate) isco_group: String,
     pub(crate) code: String,
+    /// False for an occupation only known from the occupation pillar.
+    pub(crate) listed: bool,
 }
 
 /// An ISCO group to insert or update.
@@ -210,7 +212,10 @@ pub(crate) fn read_all(
 }
 
 fn single_version(files: &[EscoFile]) -> Result<Option<String>> {
-    let mut versions: Vec<&str> = files.iter().filter_map(|file| file.version.as_deref()).collect();
+    let mut versions: Vec<&str> = files
+        .iter()
+        .filter_map(|file| file.version.as_deref())
+        .collect();
     versions.sort_unstable();
     versions.dedup();
     match versions.as_slice() {
@@ -283,7 +288,9 @@ fn check_uri(uri: &str) -> std::result::Result<(), String> {
     if uri.is_empty() {
         return Err("empty uri".to_string());
     }
-    if !(uri.starts_with("http://") || uri.starts_with("https://")) || uri.contains(char::is_whitespace) {
+    if !(uri.starts_with("http://") || uri.starts_with("https://"))
+        || uri.contains(char::is_whitespace)
+    {
         return Err(format!("not a uri: {uri:?}"));
     }
     Ok(())
@@ -291,7 +298,12 @@ fn check_uri(uri: &str) -> std::result::Result<(), String> {
 
 impl BatchReader {
     fn language_index(&mut self, language: &str) -> u16 {
-        if let Some(index) = self.batch.languages.iter().position(|known| known == language) {
+        if let Some(index) = self
+            .batch
+            .languages
+            .iter()
+            .position(|known| known == language)
+        {
             return index as u16;
         }
         self.batch.languages.push(language.to_string());
@@ -299,13 +311,19 @@ impl BatchReader {
     }
 
     fn read_file(&mut self, file: &EscoFile, progress: &dyn Progress) -> Result<()> {
-        progress.start(&format!("reading {}", short_name(&file.display)), Some(file.size));
+        progress.start(
+            &format!("reading {}", short_name(&file.display)),
+            Some(file.size),
+        );
         let language = file
             .language
             .as_deref()
             .map(|language| self.language_index(language));
         let result = file.with_reader(|stream| match (file.kind, language) {
             (FileKind::BroaderSkills, _) => self.read_broader(file, stream, progress),
+            (FileKind::BroaderOccupations, _) => {
+                self.read_occupation_pillar(file, stream, progress)
+            }
             (FileKind::SkillSkillRelations, _) => self.read_skill_relations(file, stream, progress),
             (FileKind::OccupationSkillRelations, _) => {
                 self.read_occupation_skills(file, stream, progress)
@@ -341,7 +359,10 @@ impl BatchReader {
                 text: preferred.to_string(),
             });
         }
-        for (cell, kind) in [(alternative, LabelKind::Alternative), (hidden, LabelKind::Hidden)] {
+        for (cell, kind) in [
+            (alternative, LabelKind::Alternative),
+            (hidden, LabelKind::Hidden),
+        ] {
             for label in split_labels(cell) {
                 self.batch.labels.push(LabelRow {
                     concept,
@@ -378,7 +399,10 @@ impl BatchReader {
                 &["conceptUri", "preferredLabel", "iscoGroup"][..],
                 [&TEXTS[..], &["code"][..]].concat(),
             ),
-            _ => (&["conceptUri", "preferredLabel", "code"][..], TEXTS.to_vec()),
+            _ => (
+                &["conceptUri", "preferredLabel", "code"][..],
+                TEXTS.to_vec(),
+            ),
         };
         let mut rows = CsvRows::open(file, stream, required, &optional, progress)?;
         // Map our column numbers onto the order CsvRows uses (required, then optional).
@@ -447,6 +471,7 @@ impl BatchReader {
                         uri: uri.to_string(),
                         isco_group: isco_group.to_string(),
                         code: rows.get(position_of("code")).to_string(),
+                        listed: true,
                     });
                     self.report.occupations += 1;
                     (ConceptKind::Occupation, id)
@@ -523,6 +548,8 @@ impl BatchReader {
                 .unwrap_or(usize::MAX)
         };
         let mut rows = CsvRows::open(file, stream, &required, &optional, progress)?;
+        // Rows of the hierarchy stop after their deepest level: fewer fields than the header.
+        rows.allow_short_rows();
         while rows.next(&mut self.problems)? {
             let line = rows.line();
             for (uri_name, label_name, code_name) in LEVELS {
@@ -531,7 +558,8 @@ impl BatchReader {
                     continue;
                 }
                 if let Err(message) = check_uri(uri) {
-                    self.problems.push(&file.display, line, Some(uri_name), message);
+                    self.problems
+                        .push(&file.display, line, Some(uri_name), message);
                     continue;
                 }
                 let id = self.known.skills.intern(uri);
@@ -606,6 +634,54 @@ impl BatchReader {
             }
         }
         self.batch.broader = Some(relations);
+        Ok(())
+    }
+
+    /// The occupation pillar makes known the occupations that no occupations file lists but
+    /// that relations point to (67 relations of v1.1.1); they are kept as unlisted occupations.
+    fn read_occupation_pillar(
+        &mut self,
+        file: &EscoFile,
+        stream: &mut dyn Read,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let mut rows = CsvRows::open(
+            file,
+            stream,
+            &["conceptType", "conceptUri", "broaderType", "broaderUri"],
+            &[],
+            progress,
+        )?;
+        while rows.next(&mut self.problems)? {
+            let uri = rows.get(1);
+            if rows.get(0) != "Occupation" || self.known.occupations.get(uri).is_some() {
+                continue;
+            }
+            if let Err(message) = check_uri(uri) {
+                self.problems
+                    .push(&file.display, rows.line(), Some("conceptUri"), message);
+                continue;
+            }
+            let isco_group = if rows.get(2) == "ISCOGroup" {
+                let broader = rows.get(3);
+                broader
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches('C')
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let id = self.known.occupations.intern(uri);
+            self.batch.occupations.push(OccupationRow {
+                id,
+                uri: uri.to_string(),
+                isco_group,
+                code: String::new(),
+                listed: false,
+            });
+        }
         Ok(())
     }
 
@@ -695,6 +771,9 @@ struct CsvRows<'a> {
     progress: &'a dyn Progress,
     reported_bytes: u64,
     since_report: u32,
+    /// How many fields the header has; rows must have as many unless `short_rows_allowed`.
+    width: usize,
+    short_rows_allowed: bool,
 }
 
 impl<'a> CsvRows<'a> {
@@ -707,7 +786,7 @@ impl<'a> CsvRows<'a> {
     ) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
-            .flexible(false)
+            .flexible(true)
             .buffer_capacity(1 << 16)
             .from_reader(stream);
         let headers = reader.headers().map_err(|error| {
@@ -716,6 +795,7 @@ impl<'a> CsvRows<'a> {
                 format!("{}: cannot read the header: {error}", file.display),
             )
         })?;
+        let width = headers.len();
         let columns = Columns::find(headers, file, required, optional)?;
         Ok(CsvRows {
             reader,
@@ -725,6 +805,8 @@ impl<'a> CsvRows<'a> {
             progress,
             reported_bytes: 0,
             since_report: 0,
+            width,
+            short_rows_allowed: false,
         })
     }
 
@@ -736,7 +818,21 @@ impl<'a> CsvRows<'a> {
                 self.report_progress();
             }
             match self.reader.read_record(&mut self.record) {
-                Ok(true) => return Ok(true),
+                Ok(true) => {
+                    let fields = self.record.len();
+                    if fields == self.width || (self.short_rows_allowed && fields < self.width) {
+                        return Ok(true);
+                    }
+                    problems.push(
+                        self.display,
+                        self.line(),
+                        None,
+                        format!(
+                            "malformed csv: found {fields} fields, the header has {}",
+                            self.width
+                        ),
+                    );
+                }
                 Ok(false) => {
                     self.report_progress();
                     return Ok(false);
@@ -753,6 +849,11 @@ impl<'a> CsvRows<'a> {
                 }
             }
         }
+    }
+
+    /// Accepts rows with fewer fields than the header (missing fields read as empty).
+    fn allow_short_rows(&mut self) {
+        self.short_rows_allowed = true;
     }
 
     fn report_progress(&mut self) {

@@ -26,7 +26,7 @@ pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod source;
 
-pub use graph::{SkillIdx, OccupationIdx, Taxonomy};
+pub use graph::{OccupationIdx, SkillIdx, Taxonomy};
 
 /// Whether a skill is knowledge or a skill/competence (ESCO `skillType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -193,7 +193,10 @@ pub struct TaxonomyCache(Mutex<Option<Arc<Taxonomy>>>);
 
 impl TaxonomyCache {
     fn clear(&self) {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 }
 

@@ -14,6 +14,7 @@ pub(crate) enum FileKind {
     SkillsHierarchy,
     Skills,
     Occupations,
+    BroaderOccupations,
     BroaderSkills,
     SkillSkillRelations,
     OccupationSkillRelations,
@@ -29,6 +30,7 @@ impl FileKind {
             "skills" => Some(FileKind::Skills),
             "occupations" => Some(FileKind::Occupations),
             "broaderRelationsSkillPillar" => Some(FileKind::BroaderSkills),
+            "broaderRelationsOccPillar" => Some(FileKind::BroaderOccupations),
             "skillSkillRelations" => Some(FileKind::SkillSkillRelations),
             "occupationSkillRelations" => Some(FileKind::OccupationSkillRelations),
             _ => None,
@@ -40,6 +42,7 @@ impl FileKind {
         matches!(
             self,
             FileKind::BroaderSkills
+                | FileKind::BroaderOccupations
                 | FileKind::SkillSkillRelations
                 | FileKind::OccupationSkillRelations
         )
@@ -177,7 +180,8 @@ fn discover_zip(zip: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
     let zip_name = file_name(zip);
     let version = detect_version(&zip_name);
     let file = File::open(zip).map_err(|source| Error::io(zip, source))?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|error| bad_zip(zip, error))?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|error| bad_zip(zip, error))?;
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
@@ -186,7 +190,11 @@ fn discover_zip(zip: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
             continue;
         }
         let entry_path = entry.name().to_string();
-        let name = entry_path.rsplit('/').next().unwrap_or(&entry_path).to_string();
+        let name = entry_path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&entry_path)
+            .to_string();
         let Some((kind, language)) = classify(&name) else {
             continue;
         };
@@ -283,7 +291,6 @@ mod tests {
             Some((FileKind::OccupationSkillRelations, None))
         );
         assert_eq!(classify("greenSkillsCollection_en.csv"), None);
-        assert_eq!(classify("broaderRelationsOccPillar.csv"), None);
         assert_eq!(classify("skills_it.txt"), None);
     }
 

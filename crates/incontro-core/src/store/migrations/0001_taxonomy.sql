@@ -18,7 +18,10 @@ CREATE TABLE esco_occupation (
     id         INTEGER PRIMARY KEY,
     uri        TEXT NOT NULL UNIQUE,
     isco_group TEXT NOT NULL DEFAULT '',
-    code       TEXT NOT NULL DEFAULT ''
+    code       TEXT NOT NULL DEFAULT '',
+    -- 1 when listed in an occupations file; 0 when only known from the occupation pillar
+    -- (a few v1.1.1 relations point to such occupations).
+    listed     INTEGER NOT NULL DEFAULT 1
 );
 
 CREATE TABLE esco_isco_group (
