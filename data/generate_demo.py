@@ -150,7 +150,7 @@ def main():
         if r["occupationUri"] in occ_uris and r["skillUri"] in chosen:
             relations[r["occupationUri"]].append((r["skillUri"], r["relationType"] == "essential", r["skillType"]))
 
-    demo = os.path.join(HERE, "esco-demo")
+    demo = os.path.join(HERE, "esco-v1.1.1-it-demo")
     write(os.path.join(demo, "skills_it.csv"),
           ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status", "modifiedDate", "scopeNote", "definition", "inScheme", "description"],
           [["KnowledgeSkillCompetence", uri, skills_en[uri]["skillType"], skills_en[uri]["reuseLevel"], it, "", "", "released", "", "", "", "", ""]
@@ -237,7 +237,7 @@ def main():
             competences.append([sid, s, lvl, rng.choice(["declared", "declared", "assessed", "certified"]), "2026-06-15", ""])
         for j in range(rng.choice([0, 1, 1, 2, 3])):
             start_year = rng.randint(2008, 2023)
-            end = f"{min(start_year + rng.randint(0, 3), 2026)}-{rng.randint(1, 12):02d}-28"
+            end = f"{min(start_year + rng.randint(1, 3), 2026)}-{rng.randint(1, 12):02d}-28"
             if j == 0:
                 history.append([sid, "esco", main_occ, f"{start_year}-03-01", end, rng.choice(COMPANIES)[1]])
             elif j == 1:
@@ -257,7 +257,7 @@ def main():
             continue
         competences.append(["JS0001", r[1], max(int(r[2]), 2), "assessed", "2026-10-02", "colloquio allo sportello"])
     history[:] = [h for h in history if h[0] != "JS0001"]
-    history.append(["JS0001", "cp2011", "6.2.1.2.0", "2019-04-01", "2025-09-30", "Carpenteria Metallica Massarosa"])
+    history.append(["JS0001", "cp2011", "6.2.3.3.0", "2019-04-01", "2025-09-30", "Carpenteria Metallica Massarosa"])
     competences.sort()
     write(os.path.join(out, "job_seekers.csv"), ["id", "codice_fiscale", "first_name", "last_name", "mobile", "email", "birth_year", "sex", "comune", "education", "available_from", "accepts_tirocinio", "disability"], seekers)
     write(os.path.join(out, "competences.csv"), ["job_seeker_id", "skill_uri", "level", "evidence", "since", "note"], competences)

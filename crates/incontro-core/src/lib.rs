@@ -22,8 +22,8 @@ pub mod progress;
 pub mod store;
 
 pub mod index;
-pub mod outreach;
 pub mod matching;
+pub mod outreach;
 pub mod profile;
 pub mod records;
 pub mod scoring;

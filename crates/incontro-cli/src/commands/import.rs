@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use incontro_core::records::{ImportOptions, ImportReport, RecordFiles};
 use incontro_core::taxonomy::{EscoImportOptions, EscoImportReport};
 
 use crate::progress::Bar;
@@ -15,6 +16,18 @@ pub enum ImportCommand {
         /// Zip files or folders of the ESCO release.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Import the valid rows and list the invalid ones, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Import the bundled demo dataset (a small world around Lucca). Idempotent.
+    Demo,
+    /// Import records from a folder of CSV files (companies.csv, vacancies.csv, requirements.csv,
+    /// job_seekers.csv, competences.csv, work_history.csv, courses.csv, course_skills.csv,
+    /// courses.json, comuni.csv, cp2011_isco.csv: any subset; see docs/formats.md).
+    Records {
+        /// The folder.
+        dir: PathBuf,
         /// Import the valid rows and list the invalid ones, instead of importing nothing.
         #[arg(long)]
         skip_invalid: bool,
@@ -47,6 +60,51 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             print_esco_report(&report);
             Ok(())
         }
+        ImportCommand::Demo => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let report = report_problems(engine.import_demo(&Bar::new(quiet)))?;
+            print_records_report(&report);
+            Ok(())
+        }
+        ImportCommand::Records { dir, skip_invalid } => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let files = RecordFiles::in_dir(&dir);
+            let report =
+                report_problems(engine.import_records(&files, &ImportOptions { skip_invalid }))?;
+            print_records_report(&report);
+            Ok(())
+        }
+    }
+}
+
+fn report_problems<T>(result: incontro_core::Result<T>) -> anyhow::Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(incontro_core::Error::InvalidInput { problems }) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in the input, nothing imported (use --skip-invalid to import the valid rows)",
+                problems.len()
+            )
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn print_records_report(report: &ImportReport) {
+    for (kind, count) in &report.imported {
+        println!("  {kind:<28} {count:>9}");
+    }
+    if report.unchecked_uris > 0 {
+        println!(
+            "  {:<28} {:>9}",
+            "skill URIs not checked", report.unchecked_uris
+        );
+    }
+    for problem in &report.skipped {
+        eprintln!("skipped: {problem}");
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use incontro_core::scoring::batch::{run_csv, RelatedSkills};
-use incontro_core::scoring::{ScoringConfig, SkillGraph, Specificity};
+use incontro_core::scoring::{ScoringConfig, SkillGraph};
 use incontro_core::Engine;
 
 use crate::progress::Bar;
@@ -14,11 +14,14 @@ use crate::progress::Bar;
 #[derive(Debug, Args)]
 pub struct MatchArgs {
     /// Workers CSV: `worker_id,skill_uri,level` (rows of one worker consecutive).
-    #[arg(long)]
-    workers: PathBuf,
+    #[arg(long, required_unless_present = "all")]
+    workers: Option<PathBuf>,
     /// Vacancies CSV: `vacancy_id,skill_uri,level,essential`.
-    #[arg(long)]
-    vacancies: PathBuf,
+    #[arg(long, required_unless_present = "all")]
+    vacancies: Option<PathBuf>,
+    /// Match every stored job seeker against every open stored vacancy instead of CSV files.
+    #[arg(long, conflicts_with_all = ["workers", "vacancies"])]
+    all: bool,
     /// How many vacancies per worker.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -30,69 +33,37 @@ pub struct MatchArgs {
     out: PathBuf,
 }
 
-/// The taxonomy graph read from the store, with a URI lookup.
+/// The taxonomy graph with a URI lookup.
 struct TaxonomyGraph {
     graph: SkillGraph,
-    nodes: std::collections::HashMap<String, u32>,
+    taxonomy: std::sync::Arc<incontro_core::taxonomy::Taxonomy>,
 }
 
-/// Reads tables `skill`, `skill_broader`, `skill_relation` when they exist and are non-empty.
-/// Interim glue until the taxonomy module exposes `Engine::taxonomy()`.
+/// The imported taxonomy's related-skill graph, if a taxonomy is imported.
 fn load_taxonomy_graph(data_dir: &Path) -> anyhow::Result<Option<TaxonomyGraph>> {
-    if !data_dir.exists() {
+    let engine = Engine::open(data_dir)?;
+    let taxonomy = engine.taxonomy()?;
+    if taxonomy.skill_count() == 0 {
         return Ok(None);
     }
-    let engine = Engine::open(data_dir)?;
-    let loaded = engine.store().read(|conn| {
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
-             AND name IN ('skill', 'skill_broader', 'skill_relation')",
-            [],
-            |row| row.get(0),
-        )?;
-        if tables < 3 {
-            return Ok(None);
-        }
-        let mut node_of_id = std::collections::HashMap::new();
-        let mut nodes = std::collections::HashMap::new();
-        let mut reuse = Vec::new();
-        let mut statement = conn.prepare("SELECT id, uri, reuse_level FROM skill ORDER BY id")?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let uri: String = row.get(1)?;
-            let level: Option<String> = row.get(2).ok().flatten();
-            let node = reuse.len() as u32;
-            node_of_id.insert(id, node);
-            nodes.insert(uri, node);
-            reuse.push(Specificity::from_esco(level.as_deref().unwrap_or("")));
-        }
-        if reuse.is_empty() {
-            return Ok(None);
-        }
-        let edges = |sql: &str| -> incontro_core::Result<Vec<(u32, u32)>> {
-            let mut statement = conn.prepare(sql)?;
-            let mut rows = statement.query([])?;
-            let mut edges = Vec::new();
-            while let Some(row) = rows.next()? {
-                let (a, b): (i64, i64) = (row.get(0)?, row.get(1)?);
-                if let (Some(&a), Some(&b)) = (node_of_id.get(&a), node_of_id.get(&b)) {
-                    edges.push((a, b));
-                }
-            }
-            Ok(edges)
-        };
-        let broader = edges("SELECT skill_id, broader_id FROM skill_broader")?;
-        let related = edges("SELECT skill_id, related_id FROM skill_relation")?;
-        let count = reuse.len();
-        let graph = SkillGraph::new(count, &broader, &related, reuse)?;
-        Ok(Some(TaxonomyGraph { graph, nodes }))
-    })?;
-    Ok(loaded)
+    let graph = incontro_core::matching::skill_graph(&taxonomy)?;
+    Ok(Some(TaxonomyGraph { graph, taxonomy }))
 }
 
 /// Runs the batch matcher.
 pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
+    let (Some(workers), Some(vacancies)) = (args.workers.clone(), args.vacancies.clone()) else {
+        let engine = Engine::open(data_dir)?;
+        let started = std::time::Instant::now();
+        let rows = engine.match_all(args.top, args.exact, &args.out, &Bar::new(quiet))?;
+        let (vacancy_count, worker_count) = engine.match_state()?.counts();
+        eprintln!(
+            "matched {worker_count} job seekers against {vacancy_count} open vacancies in {:.2}s: {rows} rows written to {}",
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+        return Ok(());
+    };
     let config = if args.exact {
         ScoringConfig::exact()
     } else {
@@ -107,7 +78,7 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         }
         loaded
     };
-    let lookup = |uri: &str| taxonomy.as_ref().and_then(|t| t.nodes.get(uri).copied());
+    let lookup = |uri: &str| taxonomy.as_ref().and_then(|t| t.taxonomy.skill_idx(uri));
     let related = taxonomy.as_ref().map(|t| RelatedSkills {
         lookup: &lookup,
         graph: &t.graph,
@@ -115,8 +86,8 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     let started = std::time::Instant::now();
     let bar = Bar::new(quiet);
     let result = run_csv(
-        &args.workers,
-        &args.vacancies,
+        &workers,
+        &vacancies,
         args.top,
         &config,
         related.as_ref(),
@@ -131,8 +102,8 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     let report = result.with_context(|| {
         format!(
             "matching {} against {}",
-            args.workers.display(),
-            args.vacancies.display()
+            workers.display(),
+            vacancies.display()
         )
     })?;
     let seconds = started.elapsed().as_secs_f64();

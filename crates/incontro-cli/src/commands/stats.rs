@@ -18,7 +18,10 @@ pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
     let engine = incontro_core::Engine::open(data_dir)?;
     let taxonomy = engine.taxonomy_stats()?;
     // Each area adds its own object; entity counts join `entities`.
-    let entities = Map::new();
+    let mut entities = Map::new();
+    for (name, count) in engine.entity_counts()?.0 {
+        entities.insert(name, Value::from(count));
+    }
     if args.json {
         let stats = json!({
             "taxonomy": serde_json::to_value(&taxonomy)?,
@@ -47,6 +50,7 @@ pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
     for (name, count) in rows {
         println!("  {name:<28} {count:>9}");
     }
+    println!("entities:");
     for (name, count) in &entities {
         println!("  {name:<28} {count:>9}");
     }

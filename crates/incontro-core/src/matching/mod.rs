@@ -23,9 +23,14 @@ use ahash::AHashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, SkillUri, Vacancy, VacancySource};
+use crate::model::{
+    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, SkillUri, Vacancy,
+    VacancySource,
+};
 use crate::profile::{build_profile, InferenceConfig, OccupationSkills, ProfileEntry};
-use crate::scoring::{Explanation, MatchSet, Mode, Requirement, ScoringConfig, SkillGraph, Specificity};
+use crate::scoring::{
+    Explanation, MatchSet, Mode, Requirement, ScoringConfig, SkillGraph, Specificity,
+};
 use crate::taxonomy::{ReuseLevel, Taxonomy};
 use crate::{Engine, Error, Progress, Result};
 
@@ -79,25 +84,44 @@ impl Default for MatchQuery {
 impl MatchQuery {
     fn check(&self) -> Result<()> {
         if self.k == 0 || self.k > MAX_K {
-            return Err(Error::invalid("invalid_k", format!("k must be 1 to {MAX_K}, got {}", self.k)));
+            return Err(Error::invalid(
+                "invalid_k",
+                format!("k must be 1 to {MAX_K}, got {}", self.k),
+            ));
         }
         if self.offset > 10_000 {
-            return Err(Error::invalid("invalid_offset", "offset must be at most 10000"));
+            return Err(Error::invalid(
+                "invalid_offset",
+                "offset must be at most 10000",
+            ));
         }
         if let Some((_, km)) = &self.near {
             if !km.is_finite() || *km <= 0.0 || *km > 1000.0 {
-                return Err(Error::invalid("invalid_distance", "distance must be in (0, 1000] km"));
+                return Err(Error::invalid(
+                    "invalid_distance",
+                    "distance must be in (0, 1000] km",
+                ));
             }
         }
         if !(0.0..=1.0).contains(&self.min_score) {
-            return Err(Error::invalid("invalid_min_score", "min_score must be in [0, 1]"));
+            return Err(Error::invalid(
+                "invalid_min_score",
+                "min_score must be in [0, 1]",
+            ));
         }
         Ok(())
     }
 
     fn scoring(&self) -> ScoringConfig {
-        let base = if self.exact { ScoringConfig::exact() } else { ScoringConfig::default() };
-        ScoringConfig { min_score: self.min_score, ..base }
+        let base = if self.exact {
+            ScoringConfig::exact()
+        } else {
+            ScoringConfig::default()
+        };
+        ScoringConfig {
+            min_score: self.min_score,
+            ..base
+        }
     }
 }
 
@@ -186,7 +210,8 @@ pub struct MatchCache(Mutex<Option<Arc<MatchState>>>);
 pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
     let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
@@ -228,15 +253,24 @@ pub fn resolve_occupation(
     let isco = match code {
         OccupationCode::Esco(uri) => {
             let occupation = taxonomy.occupation_idx(uri.as_str())?;
-            let label = taxonomy.occupation_label(occupation, "it").unwrap_or(uri.as_str()).to_string();
+            let label = taxonomy
+                .occupation_label(occupation, "it")
+                .unwrap_or(uri.as_str())
+                .to_string();
             let skills = taxonomy
                 .occupation_skills(occupation)
                 .iter()
                 .filter_map(|&(skill, essential)| {
-                    SkillUri::parse(taxonomy.skill_uri(skill)).ok().map(|uri| (uri, essential))
+                    SkillUri::parse(taxonomy.skill_uri(skill))
+                        .ok()
+                        .map(|uri| (uri, essential))
                 })
                 .collect();
-            return Some(OccupationSkills { source: format!("ESCO: {label}"), skills, resolution_confidence: 1.0 });
+            return Some(OccupationSkills {
+                source: format!("ESCO: {label}"),
+                skills,
+                resolution_confidence: 1.0,
+            });
         }
         OccupationCode::Isco08(isco) => isco.clone(),
         OccupationCode::Cp2011(cp) => {
@@ -267,7 +301,9 @@ pub fn resolve_occupation(
             if !essential && !optional {
                 return None;
             }
-            SkillUri::parse(taxonomy.skill_uri(skill)).ok().map(|uri| (uri, essential))
+            SkillUri::parse(taxonomy.skill_uri(skill))
+                .ok()
+                .map(|uri| (uri, essential))
         })
         .collect();
     skills.sort_by(|a, b| a.0.cmp(&b.0));
@@ -275,7 +311,11 @@ pub fn resolve_occupation(
         OccupationCode::Cp2011(cp) => format!("CP2011 {cp} → ISCO {isco}"),
         _ => format!("ISCO {isco}"),
     };
-    Some(OccupationSkills { source, skills, resolution_confidence: 0.75 })
+    Some(OccupationSkills {
+        source,
+        skills,
+        resolution_confidence: 0.75,
+    })
 }
 
 struct Interner<'t> {
@@ -312,7 +352,11 @@ impl MatchState {
     ) -> Result<Self> {
         let graph = Arc::new(skill_graph(&taxonomy)?);
         let mut set = MatchSet::with_graph(graph);
-        let mut interner = Interner { taxonomy: &taxonomy, extra: AHashMap::new(), extra_uris: Vec::new() };
+        let mut interner = Interner {
+            taxonomy: &taxonomy,
+            extra: AHashMap::new(),
+            extra_uris: Vec::new(),
+        };
         let mut vacancy_facts = Vec::with_capacity(vacancies.len());
         let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
         for vacancy in vacancies {
@@ -341,9 +385,16 @@ impl MatchState {
         let mut worker_comuni = Vec::with_capacity(job_seekers.len());
         let mut worker_position = AHashMap::with_capacity(job_seekers.len());
         for seeker in job_seekers {
-            let profile = build_profile(&seeker.competences, &seeker.work_history, &resolve, &inference);
-            let mut interned: Vec<(u32, u8)> =
-                profile.iter().map(|entry| (interner.id(entry.skill.as_str()), entry.level.get())).collect();
+            let profile = build_profile(
+                &seeker.competences,
+                &seeker.work_history,
+                &resolve,
+                &inference,
+            );
+            let mut interned: Vec<(u32, u8)> = profile
+                .iter()
+                .map(|entry| (interner.id(entry.skill.as_str()), entry.level.get()))
+                .collect();
             interned.sort_unstable();
             interned.dedup_by_key(|entry| entry.0);
             let position = set.add_worker(seeker.id.as_str(), interned)?;
@@ -351,10 +402,15 @@ impl MatchState {
             worker_comuni.push(seeker.comune.clone());
         }
         let unknown_skills = interner.extra_uris.len();
-        let mut skill_uris: Vec<String> =
-            (0..taxonomy.skill_count() as u32).map(|skill| taxonomy.skill_uri(skill).to_string()).collect();
+        let mut skill_uris: Vec<String> = (0..taxonomy.skill_count() as u32)
+            .map(|skill| taxonomy.skill_uri(skill).to_string())
+            .collect();
         skill_uris.extend(interner.extra_uris);
-        let skill_ids = skill_uris.iter().enumerate().map(|(index, uri)| (uri.clone(), index as u32)).collect();
+        let skill_ids = skill_uris
+            .iter()
+            .enumerate()
+            .map(|(index, uri)| (uri.clone(), index as u32))
+            .collect();
         Ok(MatchState {
             built_from,
             taxonomy,
@@ -386,14 +442,25 @@ impl MatchState {
                 return label.to_string();
             }
         }
-        self.skill_uris.get(skill as usize).cloned().unwrap_or_default()
+        self.skill_uris
+            .get(skill as usize)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn distance(&self, a: &ComuneCode, b: &ComuneCode) -> Option<f64> {
-        Some(haversine_km(*self.coordinates.get(a)?, *self.coordinates.get(b)?))
+        Some(haversine_km(
+            *self.coordinates.get(a)?,
+            *self.coordinates.get(b)?,
+        ))
     }
 
-    fn vacancy_passes(&self, position: usize, query: &MatchQuery, origin: Option<&ComuneCode>) -> bool {
+    fn vacancy_passes(
+        &self,
+        position: usize,
+        query: &MatchQuery,
+        origin: Option<&ComuneCode>,
+    ) -> bool {
         let facts = &self.vacancy_facts[position];
         if let Some(want_tirocinio) = query.tirocinio {
             if facts.placement.is_tirocinio() != want_tirocinio {
@@ -434,12 +501,16 @@ impl MatchState {
         let config = query.scoring();
         let origin = query.near.as_ref().map(|(centre, _)| centre);
         let filter = |position: usize| self.vacancy_passes(position, query, origin);
-        let ranked = self.set.top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
+        let ranked =
+            self.set
+                .top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
         let labels = |skill: u32| self.label(skill, language);
         let mut results = Vec::new();
         for (rank, (position, score)) in ranked.into_iter().enumerate().skip(query.offset) {
             let facts = &self.vacancy_facts[position];
-            let explanation = self.set.explain(profile, position, &config, self.set.graph(), &labels)?;
+            let explanation =
+                self.set
+                    .explain(profile, position, &config, self.set.graph(), &labels)?;
             results.push(VacancyMatch {
                 rank: rank + 1,
                 vacancy_id: self.set.vacancy_id(position).to_string(),
@@ -460,7 +531,11 @@ impl MatchState {
     pub fn intern_profile(&self, entries: &[ProfileEntry]) -> Vec<(u32, u8)> {
         let mut profile: Vec<(u32, u8)> = entries
             .iter()
-            .filter_map(|entry| self.skill_ids.get(entry.skill.as_str()).map(|&id| (id, entry.level.get())))
+            .filter_map(|entry| {
+                self.skill_ids
+                    .get(entry.skill.as_str())
+                    .map(|&id| (id, entry.level.get()))
+            })
             .collect();
         profile.sort_unstable();
         profile.dedup_by_key(|entry| entry.0);
@@ -472,7 +547,11 @@ impl Engine {
     /// The in-memory matching state, rebuilt when the store has changed since it was built.
     pub fn match_state(&self) -> Result<Arc<MatchState>> {
         let revision = self.data_revision()?;
-        let mut cached = self.match_cache.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cached = self
+            .match_cache
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(state) = cached.as_ref() {
             if state.built_from == revision {
                 return Ok(Arc::clone(state));
@@ -510,7 +589,12 @@ impl Engine {
         let crosswalk = self.cp2011_crosswalk()?;
         let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, &crosswalk, code);
         let today = chrono::Local::now().date_naive();
-        Ok(build_profile(&seeker.competences, &seeker.work_history, &resolve, &InferenceConfig::new(today)))
+        Ok(build_profile(
+            &seeker.competences,
+            &seeker.work_history,
+            &resolve,
+            &InferenceConfig::new(today),
+        ))
     }
 
     /// The best open vacancies for a job seeker, with explanations (labels in `language`).
@@ -523,13 +607,24 @@ impl Engine {
         query.check()?;
         let state = self.match_state()?;
         let Some(&position) = state.worker_position.get(id.as_str()) else {
-            return Err(Error::not_found("job_seeker_not_found", "job seeker", id.as_str()));
+            return Err(Error::not_found(
+                "job_seeker_not_found",
+                "job seeker",
+                id.as_str(),
+            ));
         };
         let home = state.worker_comuni[position].clone();
         let mut query = query.clone();
         if let Some((_, km)) = &query.near {
             // "near" without an explicit centre means near the person's home.
-            query.near = Some((query.near.as_ref().map(|(c, _)| c.clone()).unwrap_or(home.clone()), *km));
+            query.near = Some((
+                query
+                    .near
+                    .as_ref()
+                    .map(|(c, _)| c.clone())
+                    .unwrap_or(home.clone()),
+                *km,
+            ));
         }
         let profile = state.set.worker_profile(position).to_vec();
         state.vacancies_for_profile(&profile, Some(&home), &query, language)
@@ -545,7 +640,11 @@ impl Engine {
         query.check()?;
         let state = self.match_state()?;
         let Some(&position) = state.vacancy_position.get(id.as_str()) else {
-            return Err(Error::not_found("vacancy_not_found", "open vacancy", id.as_str()));
+            return Err(Error::not_found(
+                "vacancy_not_found",
+                "open vacancy",
+                id.as_str(),
+            ));
         };
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
@@ -555,12 +654,18 @@ impl Engine {
                 .is_some_and(|distance| distance <= *km),
             None => true,
         };
-        let ranked = state.set.top_workers_for_vacancy(position, query.offset + query.k, &config, &filter);
+        let ranked =
+            state
+                .set
+                .top_workers_for_vacancy(position, query.offset + query.k, &config, &filter);
         let labels = |skill: u32| state.label(skill, language);
         let mut results = Vec::new();
         for (rank, (worker, score)) in ranked.into_iter().enumerate().skip(query.offset) {
             let profile = state.set.worker_profile(worker);
-            let explanation = state.set.explain(profile, position, &config, state.set.graph(), &labels)?;
+            let explanation =
+                state
+                    .set
+                    .explain(profile, position, &config, state.set.graph(), &labels)?;
             results.push(CandidateMatch {
                 rank: rank + 1,
                 job_seeker_id: state.set.worker_id(worker).to_string(),
@@ -574,41 +679,87 @@ impl Engine {
     }
 
     /// Explains one person–vacancy pair.
-    pub fn explain_match(&self, person: &EntityId, vacancy: &EntityId, exact: bool, language: &str) -> Result<Explanation> {
+    pub fn explain_match(
+        &self,
+        person: &EntityId,
+        vacancy: &EntityId,
+        exact: bool,
+        language: &str,
+    ) -> Result<Explanation> {
         let state = self.match_state()?;
         let Some(&worker) = state.worker_position.get(person.as_str()) else {
-            return Err(Error::not_found("job_seeker_not_found", "job seeker", person.as_str()));
+            return Err(Error::not_found(
+                "job_seeker_not_found",
+                "job seeker",
+                person.as_str(),
+            ));
         };
         let Some(&position) = state.vacancy_position.get(vacancy.as_str()) else {
-            return Err(Error::not_found("vacancy_not_found", "open vacancy", vacancy.as_str()));
+            return Err(Error::not_found(
+                "vacancy_not_found",
+                "open vacancy",
+                vacancy.as_str(),
+            ));
         };
-        let config = if exact { ScoringConfig::exact() } else { ScoringConfig::default() };
+        let config = if exact {
+            ScoringConfig::exact()
+        } else {
+            ScoringConfig::default()
+        };
         let labels = |skill: u32| state.label(skill, language);
-        state.set.explain(state.set.worker_profile(worker), position, &config, state.set.graph(), &labels)
+        state.set.explain(
+            state.set.worker_profile(worker),
+            position,
+            &config,
+            state.set.graph(),
+            &labels,
+        )
     }
 
     /// Matches every job seeker against every open vacancy and writes
     /// `worker_id,rank,vacancy_id,score` to `out` (the nightly batch, `incontro match --all`).
-    pub fn match_all(&self, k: usize, exact: bool, out: &Path, progress: &dyn Progress) -> Result<usize> {
+    pub fn match_all(
+        &self,
+        k: usize,
+        exact: bool,
+        out: &Path,
+        progress: &dyn Progress,
+    ) -> Result<usize> {
         if k == 0 || k > MAX_K {
-            return Err(Error::invalid("invalid_k", format!("k must be 1 to {MAX_K}")));
+            return Err(Error::invalid(
+                "invalid_k",
+                format!("k must be 1 to {MAX_K}"),
+            ));
         }
         let state = self.match_state()?;
-        let config = if exact { ScoringConfig { mode: Mode::Exact, ..ScoringConfig::exact() } } else { ScoringConfig::default() };
+        let config = if exact {
+            ScoringConfig {
+                mode: Mode::Exact,
+                ..ScoringConfig::exact()
+            }
+        } else {
+            ScoringConfig::default()
+        };
         let workers: Vec<usize> = (0..state.set.worker_count()).collect();
         progress.start("matching", Some(workers.len() as u64));
         let results = crate::scoring::parallel::map_with_scratch(
             &workers,
             || (),
             |_, &worker| {
-                let ranked = state.set.top_vacancies_for_worker(state.set.worker_profile(worker), k, &config, &|_| true);
+                let ranked = state.set.top_vacancies_for_worker(
+                    state.set.worker_profile(worker),
+                    k,
+                    &config,
+                    &|_| true,
+                );
                 progress.advance(1);
                 ranked
             },
         );
         progress.finish();
         let temporary = out.with_extension("partial");
-        let file = std::fs::File::create(&temporary).map_err(|source| Error::io(&temporary, source))?;
+        let file =
+            std::fs::File::create(&temporary).map_err(|source| Error::io(&temporary, source))?;
         let mut writer = std::io::BufWriter::new(file);
         let mut rows = 0;
         let io = |source| Error::io(out, source);

@@ -88,8 +88,16 @@ fn months_between(start: NaiveDate, end: NaiveDate) -> u32 {
 
 /// The level a job of `months` that ended `years_ago` years ago gives to its essential skills.
 pub fn inferred_level(months: u32, years_ago: u32, config: &InferenceConfig) -> Level {
-    let mut level: u8 = 1 + config.months_for_level.iter().filter(|&&threshold| months >= threshold).count() as u8;
-    let decay = config.decay_years.iter().filter(|&&threshold| years_ago >= threshold).count() as u8;
+    let mut level: u8 = 1 + config
+        .months_for_level
+        .iter()
+        .filter(|&&threshold| months >= threshold)
+        .count() as u8;
+    let decay = config
+        .decay_years
+        .iter()
+        .filter(|&&threshold| years_ago >= threshold)
+        .count() as u8;
     level = level.saturating_sub(decay).max(1);
     Level::new(level).unwrap_or(Level::BASE)
 }
@@ -106,7 +114,8 @@ pub fn build_profile(
     resolve: &dyn Fn(&OccupationCode) -> Option<OccupationSkills>,
     config: &InferenceConfig,
 ) -> Vec<ProfileEntry> {
-    let mut by_skill: std::collections::BTreeMap<SkillUri, ProfileEntry> = std::collections::BTreeMap::new();
+    let mut by_skill: std::collections::BTreeMap<SkillUri, ProfileEntry> =
+        std::collections::BTreeMap::new();
     for job in history {
         let Some(resolved) = resolve(&job.occupation) else {
             continue;
@@ -126,7 +135,8 @@ pub fn build_profile(
             let (level, confidence) = if *essential {
                 (essential_level, config.essential_confidence)
             } else {
-                let lowered = Level::new(essential_level.get().saturating_sub(1).max(1)).unwrap_or(Level::BASE);
+                let lowered = Level::new(essential_level.get().saturating_sub(1).max(1))
+                    .unwrap_or(Level::BASE);
                 (lowered, config.optional_confidence)
             };
             let candidate = ProfileEntry {
@@ -156,7 +166,11 @@ pub fn build_profile(
             skill: competence.skill.clone(),
             level: competence.level,
             evidence: competence.evidence,
-            confidence: if competence.evidence.is_explicit() { 1.0 } else { 0.8 },
+            confidence: if competence.evidence.is_explicit() {
+                1.0
+            } else {
+                0.8
+            },
             source,
         };
         // Explicit evidence overrides inferred; between explicit ones the higher level wins.
@@ -233,7 +247,11 @@ mod tests {
         }];
         let profile = build_profile(&explicit, &history, &welder_resolver, &config);
         let overridden = profile.iter().find(|e| e.skill == skill(1)).expect("s1");
-        assert_eq!(overridden.level, Level::BASE, "explicit overrides inferred even when lower");
+        assert_eq!(
+            overridden.level,
+            Level::BASE,
+            "explicit overrides inferred even when lower"
+        );
         assert_eq!(overridden.evidence, Evidence::Assessed);
     }
 

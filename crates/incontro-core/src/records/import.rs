@@ -15,9 +15,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    CodiceFiscale, Company, ComuneCode, Competence, Course, EducationLevel, EntityId, Evidence, GolPath, JobSeeker,
-    Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob, PersonalData, PlacementType, Requirement,
-    Sex, Site, SkillUri, Vacancy, VacancySource, VacancyStatus, Weight,
+    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
+    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
+    PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
+    VacancyStatus, Weight,
 };
 use crate::store::entities as sql;
 use crate::{Engine, Error, InputProblem, Problems, Result};
@@ -88,25 +89,50 @@ impl RecordFiles {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Reads a CSV file into typed rows `(line, row)`, reporting a wrong header or malformed rows.
-fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, expected: &[&str], problems: &mut Problems) -> Result<Vec<(u64, T)>> {
+fn read_rows<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    expected: &[&str],
+    problems: &mut Problems,
+) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|error| Error::invalid("unreadable_file", format!("{}: {error}", path.display())))?;
-    let headers = reader.headers().map_err(|error| Error::invalid("malformed_csv", format!("{name}: {error}")))?.clone();
-    let missing: Vec<&str> = expected.iter().copied().filter(|column| !headers.iter().any(|h| h == *column)).collect();
+        .map_err(|error| {
+            Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
+        })?;
+    let headers = reader
+        .headers()
+        .map_err(|error| Error::invalid("malformed_csv", format!("{name}: {error}")))?
+        .clone();
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|column| !headers.iter().any(|h| h == *column))
+        .collect();
     if !missing.is_empty() {
-        problems.push(&name, 1, None, format!("wrong header: missing column(s) {}", missing.join(", ")));
+        problems.push(
+            &name,
+            1,
+            None,
+            format!("wrong header: missing column(s) {}", missing.join(", ")),
+        );
         return Ok(Vec::new());
     }
     let unknown: Vec<&str> = headers.iter().filter(|h| !expected.contains(h)).collect();
     if !unknown.is_empty() {
-        problems.push(&name, 1, None, format!("wrong header: unknown column(s) {}", unknown.join(", ")));
+        problems.push(
+            &name,
+            1,
+            None,
+            format!("wrong header: unknown column(s) {}", unknown.join(", ")),
+        );
         return Ok(Vec::new());
     }
     let mut rows = Vec::new();
@@ -129,19 +155,28 @@ fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, expected: &[&str], probl
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("invalid_date", format!("date must be YYYY-MM-DD, got {:?}", text.trim())))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            "invalid_date",
+            format!("date must be YYYY-MM-DD, got {:?}", text.trim()),
+        )
+    })
 }
 
 fn optional(text: &Option<String>) -> Option<&str> {
-    text.as_deref().map(str::trim).filter(|value| !value.is_empty())
+    text.as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
 }
 
 fn parse_bool(text: &str) -> Result<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "si" | "sì" => Ok(true),
         "false" | "0" | "no" | "" => Ok(false),
-        other => Err(Error::invalid("invalid_boolean", format!("expected true/false, got {other:?}"))),
+        other => Err(Error::invalid(
+            "invalid_boolean",
+            format!("expected true/false, got {other:?}"),
+        )),
     }
 }
 
@@ -158,14 +193,16 @@ impl RowCheck<'_> {
         match value {
             Ok(value) => Some(value),
             Err(error) => {
-                self.problems.push(&self.file, self.line, Some(field), error.to_string());
+                self.problems
+                    .push(&self.file, self.line, Some(field), error.to_string());
                 self.ok = false;
                 None
             }
         }
     }
     fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.problems.push(&self.file, self.line, Some(field), message);
+        self.problems
+            .push(&self.file, self.line, Some(field), message);
         self.ok = false;
     }
 }
@@ -325,7 +362,11 @@ struct Parsed {
 
 impl Engine {
     /// Imports the given record files in one transaction (see the module documentation).
-    pub fn import_records(&self, files: &RecordFiles, options: &ImportOptions) -> Result<ImportReport> {
+    pub fn import_records(
+        &self,
+        files: &RecordFiles,
+        options: &ImportOptions,
+    ) -> Result<ImportReport> {
         let taxonomy = self.taxonomy()?;
         let known_skill = |uri: &str| -> Option<bool> {
             if taxonomy.skill_count() == 0 {
@@ -334,14 +375,24 @@ impl Engine {
                 Some(taxonomy.skill_idx(uri).is_some())
             }
         };
-        let existing_companies: HashSet<String> =
-            self.store().read(|c| Ok(sql::list_companies(c, usize::MAX >> 1, 0)?.into_iter().map(|c| c.id.to_string()).collect()))?;
+        let existing_companies: HashSet<String> = self.store().read(|c| {
+            Ok(sql::list_companies(c, usize::MAX >> 1, 0)?
+                .into_iter()
+                .map(|c| c.id.to_string())
+                .collect())
+        })?;
         let mut problems = Problems::default();
         let parsed = parse_all(files, &known_skill, &existing_companies, &mut problems)?;
         if !problems.is_empty() && !options.skip_invalid {
-            return Err(Error::InvalidInput { problems: problems.list });
+            return Err(Error::InvalidInput {
+                problems: problems.list,
+            });
         }
-        let mut report = ImportReport { skipped: problems.list, unchecked_uris: parsed.unchecked, ..Default::default() };
+        let mut report = ImportReport {
+            skipped: problems.list,
+            unchecked_uris: parsed.unchecked,
+            ..Default::default()
+        };
         self.store().write(|tx| {
             for (code, name, province, lat, lon) in &parsed.comuni {
                 sql::upsert_comune(tx, code, name, province, *lat, *lon)?;
@@ -424,8 +475,15 @@ fn parse_all(
     if let Some(path) = &files.comuni {
         let file = file_name(path);
         let mut seen = HashSet::new();
-        for (line, row) in read_rows::<ComuneRow>(path, &["code", "name", "province", "lat", "lon"], problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+        for (line, row) in
+            read_rows::<ComuneRow>(path, &["code", "name", "province", "lat", "lon"], problems)?
+        {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let code = check.field("code", ComuneCode::parse(&row.code));
             if !(-90.0..=90.0).contains(&row.lat) || !(-180.0..=180.0).contains(&row.lon) {
                 check.fail("lat", "coordinates out of range");
@@ -434,7 +492,9 @@ fn parse_all(
                 if !seen.insert(code.clone()) {
                     check.fail("code", format!("duplicate comune {}", code.as_str()));
                 } else if check.ok {
-                    parsed.comuni.push((code, row.name, row.province, row.lat, row.lon));
+                    parsed
+                        .comuni
+                        .push((code, row.name, row.province, row.lat, row.lon));
                 }
             }
         }
@@ -442,13 +502,31 @@ fn parse_all(
     if let Some(path) = &files.crosswalk {
         let file = file_name(path);
         for (line, row) in read_rows::<CrosswalkRow>(path, &["cp2011", "isco08"], problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
-            let cp_ok = row.cp2011.split('.').count() >= 5 && row.cp2011.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
+            let cp_ok = row.cp2011.split('.').count() >= 5
+                && row
+                    .cp2011
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
             if !cp_ok {
-                check.fail("cp2011", format!("CP2011 code must look like 5.1.2.2.0, got {:?}", row.cp2011));
+                check.fail(
+                    "cp2011",
+                    format!("CP2011 code must look like 5.1.2.2.0, got {:?}", row.cp2011),
+                );
             }
             if row.isco08.len() != 4 || !row.isco08.bytes().all(|b| b.is_ascii_digit()) {
-                check.fail("isco08", format!("ISCO-08 unit group must have 4 digits, got {:?}", row.isco08));
+                check.fail(
+                    "isco08",
+                    format!(
+                        "ISCO-08 unit group must have 4 digits, got {:?}",
+                        row.isco08
+                    ),
+                );
             }
             if check.ok {
                 parsed.crosswalk.push((row.cp2011, row.isco08));
@@ -459,17 +537,39 @@ fn parse_all(
     if let Some(path) = &files.companies {
         let file = file_name(path);
         let mut seen = HashSet::new();
-        let columns = ["id", "name", "codice_fiscale", "partita_iva", "ateco", "offers_tirocini", "comuni"];
+        let columns = [
+            "id",
+            "name",
+            "codice_fiscale",
+            "partita_iva",
+            "ateco",
+            "offers_tirocini",
+            "comuni",
+        ];
         for (line, row) in read_rows::<CompanyRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let id = check.field("id", EntityId::parse(&row.id));
             let cf = check.field("codice_fiscale", CodiceFiscale::parse(&row.codice_fiscale));
-            let piva = optional(&row.partita_iva).map(|p| check.field("partita_iva", PartitaIva::parse(p)));
+            let piva = optional(&row.partita_iva)
+                .map(|p| check.field("partita_iva", PartitaIva::parse(p)));
             let tirocini = check.field("offers_tirocini", parse_bool(&row.offers_tirocini));
             let mut sites = Vec::new();
-            for code in row.comuni.split('|').map(str::trim).filter(|c| !c.is_empty()) {
+            for code in row
+                .comuni
+                .split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
                 if let Some(comune) = check.field("comuni", ComuneCode::parse(code)) {
-                    sites.push(Site { comune, address: None });
+                    sites.push(Site {
+                        comune,
+                        address: None,
+                    });
                 }
             }
             if row.name.trim().is_empty() {
@@ -498,12 +598,32 @@ fn parse_all(
     if let Some(path) = &files.vacancies {
         let file = file_name(path);
         let columns = [
-            "id", "company_id", "title", "description", "occupation_uri", "comune", "placement", "contract_type",
-            "tirocinio_months", "tirocinio_indemnity_eur", "positions", "opens", "closes", "source", "agency", "status",
-            "validated_by", "validated_on",
+            "id",
+            "company_id",
+            "title",
+            "description",
+            "occupation_uri",
+            "comune",
+            "placement",
+            "contract_type",
+            "tirocinio_months",
+            "tirocinio_indemnity_eur",
+            "positions",
+            "opens",
+            "closes",
+            "source",
+            "agency",
+            "status",
+            "validated_by",
+            "validated_on",
         ];
         for (line, row) in read_rows::<VacancyRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let id = check.field("id", EntityId::parse(&row.id));
             let company = check.field("company_id", EntityId::parse(&row.company_id));
             if let Some(company) = &company {
@@ -511,40 +631,64 @@ fn parse_all(
                     check.fail("company_id", format!("unknown company {company}"));
                 }
             }
-            let occupation = optional(&row.occupation_uri).and_then(|uri| check.field("occupation_uri", OccupationUri::parse(uri)));
+            let occupation = optional(&row.occupation_uri)
+                .and_then(|uri| check.field("occupation_uri", OccupationUri::parse(uri)));
             let comune = check.field("comune", ComuneCode::parse(&row.comune));
             let placement = match row.placement.trim() {
                 "contract" => match optional(&row.contract_type) {
                     Some(code) if code.len() == 7 && code.as_bytes()[1] == b'.' => {
-                        Some(PlacementType::Contract { contract_type: code.to_string() })
+                        Some(PlacementType::Contract {
+                            contract_type: code.to_string(),
+                        })
                     }
                     _ => {
-                        check.fail("contract_type", "a contract needs a COB contract type like A.02.00");
+                        check.fail(
+                            "contract_type",
+                            "a contract needs a COB contract type like A.02.00",
+                        );
                         None
                     }
                 },
                 "tirocinio" => {
                     let months = optional(&row.tirocinio_months).and_then(|m| m.parse::<u8>().ok());
-                    let indemnity = optional(&row.tirocinio_indemnity_eur).and_then(|m| m.parse::<u32>().ok());
+                    let indemnity =
+                        optional(&row.tirocinio_indemnity_eur).and_then(|m| m.parse::<u32>().ok());
                     match (months, indemnity) {
-                        (Some(months), Some(monthly_indemnity_eur)) if (1..=24).contains(&months) => {
-                            Some(PlacementType::Tirocinio { months, monthly_indemnity_eur })
+                        (Some(months), Some(monthly_indemnity_eur))
+                            if (1..=24).contains(&months) =>
+                        {
+                            Some(PlacementType::Tirocinio {
+                                months,
+                                monthly_indemnity_eur,
+                            })
                         }
                         _ => {
-                            check.fail("tirocinio_months", "a tirocinio needs months (1-24) and a monthly indemnity in euro");
+                            check.fail(
+                                "tirocinio_months",
+                                "a tirocinio needs months (1-24) and a monthly indemnity in euro",
+                            );
                             None
                         }
                     }
                 }
                 other => {
-                    check.fail("placement", format!("placement must be contract or tirocinio, got {other:?}"));
+                    check.fail(
+                        "placement",
+                        format!("placement must be contract or tirocinio, got {other:?}"),
+                    );
                     None
                 }
             };
             let positions = match row.positions.trim().parse::<u16>() {
                 Ok(count) if count > 0 => Some(count),
                 _ => {
-                    check.fail("positions", format!("positions must be a positive number, got {:?}", row.positions));
+                    check.fail(
+                        "positions",
+                        format!(
+                            "positions must be a positive number, got {:?}",
+                            row.positions
+                        ),
+                    );
                     None
                 }
             };
@@ -558,14 +702,19 @@ fn parse_all(
             let source = match row.source.trim() {
                 "public" => Some(VacancySource::Public),
                 "agency" => match optional(&row.agency) {
-                    Some(name) => Some(VacancySource::Agency { name: name.to_string() }),
+                    Some(name) => Some(VacancySource::Agency {
+                        name: name.to_string(),
+                    }),
                     None => {
                         check.fail("agency", "an agency vacancy needs the agency's name");
                         None
                     }
                 },
                 other => {
-                    check.fail("source", format!("source must be public or agency, got {other:?}"));
+                    check.fail(
+                        "source",
+                        format!("source must be public or agency, got {other:?}"),
+                    );
                     None
                 }
             };
@@ -573,16 +722,25 @@ fn parse_all(
                 "draft" => Some(VacancyStatus::Draft),
                 "closed" => Some(VacancyStatus::Closed),
                 "validated" => match (optional(&row.validated_by), optional(&row.validated_on)) {
-                    (Some(by), Some(on)) => check
-                        .field("validated_on", parse_date(on))
-                        .map(|on| VacancyStatus::Validated { by: by.to_string(), on }),
+                    (Some(by), Some(on)) => check.field("validated_on", parse_date(on)).map(|on| {
+                        VacancyStatus::Validated {
+                            by: by.to_string(),
+                            on,
+                        }
+                    }),
                     _ => {
-                        check.fail("validated_by", "a validated vacancy needs validated_by and validated_on");
+                        check.fail(
+                            "validated_by",
+                            "a validated vacancy needs validated_by and validated_on",
+                        );
                         None
                     }
                 },
                 other => {
-                    check.fail("status", format!("status must be draft, validated or closed, got {other:?}"));
+                    check.fail(
+                        "status",
+                        format!("status must be draft, validated or closed, got {other:?}"),
+                    );
                     None
                 }
             };
@@ -591,9 +749,19 @@ fn parse_all(
                     check.fail("id", format!("duplicate vacancy id {id}"));
                 }
             }
-            if let (true, Some(id), Some(company_id), Some(comune), Some(placement), Some(positions), Some(opens), Some(source), Some(status)) =
-                (check.ok, id, company, comune, placement, positions, opens, source, status)
-            {
+            if let (
+                true,
+                Some(id),
+                Some(company_id),
+                Some(comune),
+                Some(placement),
+                Some(positions),
+                Some(opens),
+                Some(source),
+                Some(status),
+            ) = (
+                check.ok, id, company, comune, placement, positions, opens, source, status,
+            ) {
                 vacancy_index.insert(id.to_string(), parsed.vacancies.len());
                 parsed.vacancies.push(Vacancy {
                     id,
@@ -616,13 +784,33 @@ fn parse_all(
     if let Some(path) = &files.requirements {
         let file = file_name(path);
         let mut seen = HashSet::new();
-        for (line, row) in read_rows::<RequirementRow>(path, &["vacancy_id", "skill_uri", "level", "essential", "weight"], problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+        for (line, row) in read_rows::<RequirementRow>(
+            path,
+            &["vacancy_id", "skill_uri", "level", "essential", "weight"],
+            problems,
+        )? {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let position = vacancy_index.get(row.vacancy_id.trim()).copied();
             if position.is_none() {
-                check.fail("vacancy_id", format!("unknown vacancy {} (not in the vacancies file)", row.vacancy_id.trim()));
+                check.fail(
+                    "vacancy_id",
+                    format!(
+                        "unknown vacancy {} (not in the vacancies file)",
+                        row.vacancy_id.trim()
+                    ),
+                );
             }
-            let skill = check_skill(&mut check, &row.skill_uri, known_skill, &mut parsed.unchecked);
+            let skill = check_skill(
+                &mut check,
+                &row.skill_uri,
+                known_skill,
+                &mut parsed.unchecked,
+            );
             let level = check.field("level", Level::parse(&row.level));
             let essential = check.field("essential", parse_bool(&row.essential));
             let weight = match optional(&row.weight) {
@@ -643,7 +831,12 @@ fn parse_all(
             if let (true, Some(position), Some(skill), Some(level), Some(essential), Some(weight)) =
                 (check.ok, position, skill, level, essential, weight)
             {
-                parsed.vacancies[position].requirements.push(Requirement { skill, level, essential, weight });
+                parsed.vacancies[position].requirements.push(Requirement {
+                    skill,
+                    level,
+                    essential,
+                    weight,
+                });
             }
         }
     }
@@ -652,16 +845,35 @@ fn parse_all(
         let file = file_name(path);
         let mut seen_cf = HashSet::new();
         let columns = [
-            "id", "codice_fiscale", "first_name", "last_name", "mobile", "email", "birth_year", "sex", "comune",
-            "education", "available_from", "accepts_tirocinio", "disability",
+            "id",
+            "codice_fiscale",
+            "first_name",
+            "last_name",
+            "mobile",
+            "email",
+            "birth_year",
+            "sex",
+            "comune",
+            "education",
+            "available_from",
+            "accepts_tirocinio",
+            "disability",
         ];
         for (line, row) in read_rows::<SeekerRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let id = check.field("id", EntityId::parse(&row.id));
             let cf = check.field("codice_fiscale", CodiceFiscale::parse(&row.codice_fiscale));
             if let Some(cf) = &cf {
                 if !cf.is_personal() {
-                    check.fail("codice_fiscale", "a person's codice fiscale has 16 characters");
+                    check.fail(
+                        "codice_fiscale",
+                        "a person's codice fiscale has 16 characters",
+                    );
                 } else if !seen_cf.insert(cf.clone()) {
                     check.fail("codice_fiscale", "duplicate codice fiscale");
                 }
@@ -669,14 +881,18 @@ fn parse_all(
             let birth_year = match row.birth_year.trim().parse::<u16>() {
                 Ok(year) if (1900..=2015).contains(&year) => Some(year),
                 _ => {
-                    check.fail("birth_year", format!("birth year must be 1900-2015, got {:?}", row.birth_year));
+                    check.fail(
+                        "birth_year",
+                        format!("birth year must be 1900-2015, got {:?}", row.birth_year),
+                    );
                     None
                 }
             };
             let sex = check.field("sex", Sex::parse(&row.sex));
             let comune = check.field("comune", ComuneCode::parse(&row.comune));
             let education = check.field("education", EducationLevel::parse(&row.education));
-            let available = optional(&row.available_from).and_then(|d| check.field("available_from", parse_date(d)));
+            let available = optional(&row.available_from)
+                .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
@@ -685,7 +901,8 @@ fn parse_all(
             if let Some(mobile) = optional(&row.mobile) {
                 let digits: String = mobile.chars().filter(|c| !c.is_whitespace()).collect();
                 let digits = digits.strip_prefix("+39").unwrap_or(&digits);
-                if !(9..=11).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                if !(9..=11).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
                     check.fail("mobile", "mobile must be 9-11 digits, optionally with +39");
                 }
             }
@@ -694,9 +911,19 @@ fn parse_all(
                     check.fail("id", format!("duplicate job seeker id {id}"));
                 }
             }
-            if let (true, Some(id), Some(cf), Some(birth_year), Some(sex), Some(comune), Some(education), Some(accepts_tirocinio), Some(disability)) =
-                (check.ok, id, cf, birth_year, sex, comune, education, tirocinio, disability)
-            {
+            if let (
+                true,
+                Some(id),
+                Some(cf),
+                Some(birth_year),
+                Some(sex),
+                Some(comune),
+                Some(education),
+                Some(accepts_tirocinio),
+                Some(disability),
+            ) = (
+                check.ok, id, cf, birth_year, sex, comune, education, tirocinio, disability,
+            ) {
                 seeker_index.insert(id.to_string(), parsed.seekers.len());
                 parsed.seekers.push((
                     JobSeeker {
@@ -725,23 +952,52 @@ fn parse_all(
     if let Some(path) = &files.competences {
         let file = file_name(path);
         let mut seen = HashSet::new();
-        let columns = ["job_seeker_id", "skill_uri", "level", "evidence", "since", "note"];
+        let columns = [
+            "job_seeker_id",
+            "skill_uri",
+            "level",
+            "evidence",
+            "since",
+            "note",
+        ];
         for (line, row) in read_rows::<CompetenceRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let position = seeker_index.get(row.job_seeker_id.trim()).copied();
             if position.is_none() {
-                check.fail("job_seeker_id", format!("unknown job seeker {}", row.job_seeker_id.trim()));
+                check.fail(
+                    "job_seeker_id",
+                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                );
             }
-            let skill = check_skill(&mut check, &row.skill_uri, known_skill, &mut parsed.unchecked);
+            let skill = check_skill(
+                &mut check,
+                &row.skill_uri,
+                known_skill,
+                &mut parsed.unchecked,
+            );
             let level = check.field("level", Level::parse(&row.level));
             let evidence = check.field("evidence", Evidence::parse(&row.evidence));
             let since = optional(&row.since).and_then(|d| check.field("since", parse_date(d)));
             if let (Some(skill), Some(evidence)) = (&skill, evidence) {
-                if !seen.insert((row.job_seeker_id.trim().to_string(), skill.clone(), evidence.as_str())) {
-                    check.fail("skill_uri", "duplicate competence (same skill and evidence)");
+                if !seen.insert((
+                    row.job_seeker_id.trim().to_string(),
+                    skill.clone(),
+                    evidence.as_str(),
+                )) {
+                    check.fail(
+                        "skill_uri",
+                        "duplicate competence (same skill and evidence)",
+                    );
                 }
             }
-            if let (true, Some(position), Some(skill), Some(level), Some(evidence)) = (check.ok, position, skill, level, evidence) {
+            if let (true, Some(position), Some(skill), Some(level), Some(evidence)) =
+                (check.ok, position, skill, level, evidence)
+            {
                 parsed.seekers[position].0.competences.push(Competence {
                     skill,
                     level,
@@ -754,17 +1010,37 @@ fn parse_all(
     }
     if let Some(path) = &files.work_history {
         let file = file_name(path);
-        let columns = ["job_seeker_id", "scheme", "code", "start", "end", "employer"];
+        let columns = [
+            "job_seeker_id",
+            "scheme",
+            "code",
+            "start",
+            "end",
+            "employer",
+        ];
         for (line, row) in read_rows::<PastJobRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let position = seeker_index.get(row.job_seeker_id.trim()).copied();
             if position.is_none() {
-                check.fail("job_seeker_id", format!("unknown job seeker {}", row.job_seeker_id.trim()));
+                check.fail(
+                    "job_seeker_id",
+                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                );
             }
             let code = row.code.trim().to_string();
             let occupation = match row.scheme.trim() {
-                "esco" => check.field("code", OccupationUri::parse(&code)).map(OccupationCode::Esco),
-                "isco08" if (1..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()) => {
+                "esco" => check
+                    .field("code", OccupationUri::parse(&code))
+                    .map(OccupationCode::Esco),
+                "isco08"
+                    if (1..=4).contains(&code.len())
+                        && code.bytes().all(|b| b.is_ascii_digit()) =>
+                {
                     Some(OccupationCode::Isco08(code))
                 }
                 "cp2011" if code.split('.').count() >= 5 => Some(OccupationCode::Cp2011(code)),
@@ -780,7 +1056,9 @@ fn parse_all(
                     check.fail("end", "job ends before it starts");
                 }
             }
-            if let (true, Some(position), Some(occupation), Some(start)) = (check.ok, position, occupation, start) {
+            if let (true, Some(position), Some(occupation), Some(start)) =
+                (check.ok, position, occupation, start)
+            {
                 parsed.seekers[position].0.work_history.push(PastJob {
                     occupation,
                     start,
@@ -794,11 +1072,26 @@ fn parse_all(
     if let Some(path) = &files.courses {
         let file = file_name(path);
         let columns = [
-            "id", "title", "provider", "hours", "start", "end", "modality", "comune", "seats", "cost_eur",
-            "certification", "gol_path",
+            "id",
+            "title",
+            "provider",
+            "hours",
+            "start",
+            "end",
+            "modality",
+            "comune",
+            "seats",
+            "cost_eur",
+            "certification",
+            "gol_path",
         ];
         for (line, row) in read_rows::<CourseRow>(path, &columns, problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let course = CourseJson {
                 id: row.id,
                 title: row.title,
@@ -806,7 +1099,10 @@ fn parse_all(
                 hours: match row.hours.trim().parse() {
                     Ok(hours) => hours,
                     Err(_) => {
-                        check.fail("hours", format!("hours must be a number, got {:?}", row.hours));
+                        check.fail(
+                            "hours",
+                            format!("hours must be a number, got {:?}", row.hours),
+                        );
                         0
                     }
                 },
@@ -826,7 +1122,9 @@ fn parse_all(
                 gol_path: row.gol_path,
                 teaches: Vec::new(),
             };
-            if let Some(course) = course_from(&mut check, course, known_skill, &mut parsed.unchecked) {
+            if let Some(course) =
+                course_from(&mut check, course, known_skill, &mut parsed.unchecked)
+            {
                 if course_index.contains_key(course.id.as_str()) {
                     check.fail("id", format!("duplicate course id {}", course.id));
                 } else if check.ok {
@@ -838,15 +1136,32 @@ fn parse_all(
     }
     if let Some(path) = &files.course_skills {
         let file = file_name(path);
-        for (line, row) in read_rows::<CourseSkillRow>(path, &["course_id", "skill_uri", "level"], problems)? {
-            let mut check = RowCheck { file: file.clone(), line, problems, ok: true };
+        for (line, row) in
+            read_rows::<CourseSkillRow>(path, &["course_id", "skill_uri", "level"], problems)?
+        {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
             let position = course_index.get(row.course_id.trim()).copied();
             if position.is_none() {
-                check.fail("course_id", format!("unknown course {}", row.course_id.trim()));
+                check.fail(
+                    "course_id",
+                    format!("unknown course {}", row.course_id.trim()),
+                );
             }
-            let skill = check_skill(&mut check, &row.skill_uri, known_skill, &mut parsed.unchecked);
+            let skill = check_skill(
+                &mut check,
+                &row.skill_uri,
+                known_skill,
+                &mut parsed.unchecked,
+            );
             let level = check.field("level", Level::parse(&row.level));
-            if let (true, Some(position), Some(skill), Some(level)) = (check.ok, position, skill, level) {
+            if let (true, Some(position), Some(skill), Some(level)) =
+                (check.ok, position, skill, level)
+            {
                 let teaches = &mut parsed.courses[position].teaches;
                 if teaches.iter().any(|(existing, _)| existing == &skill) {
                     check.fail("skill_uri", "duplicate skill for this course");
@@ -860,11 +1175,23 @@ fn parse_all(
         let file = file_name(path);
         let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
         match serde_json::from_str::<Vec<CourseJson>>(&text) {
-            Err(error) => problems.push(&file, error.line() as u64, None, format!("malformed JSON: {error}")),
+            Err(error) => problems.push(
+                &file,
+                error.line() as u64,
+                None,
+                format!("malformed JSON: {error}"),
+            ),
             Ok(courses) => {
                 for (index, course) in courses.into_iter().enumerate() {
-                    let mut check = RowCheck { file: format!("{file}[{index}]"), line: 0, problems, ok: true };
-                    if let Some(course) = course_from(&mut check, course, known_skill, &mut parsed.unchecked) {
+                    let mut check = RowCheck {
+                        file: format!("{file}[{index}]"),
+                        line: 0,
+                        problems,
+                        ok: true,
+                    };
+                    if let Some(course) =
+                        course_from(&mut check, course, known_skill, &mut parsed.unchecked)
+                    {
                         if course_index.contains_key(course.id.as_str()) {
                             check.fail("id", format!("duplicate course id {}", course.id));
                         } else if check.ok {

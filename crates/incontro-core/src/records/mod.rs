@@ -16,7 +16,10 @@ use serde::Serialize;
 
 pub use import::{ImportOptions, ImportReport, RecordFiles};
 
-use crate::model::{CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy, VacancyStatus};
+use crate::model::{
+    CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy,
+    VacancyStatus,
+};
 use crate::store::entities as sql;
 use crate::{Engine, Error, Result};
 
@@ -63,7 +66,11 @@ impl Engine {
     pub fn put_vacancy(&self, vacancy: &Vacancy) -> Result<()> {
         self.store().write(|tx| {
             if sql::get_company(tx, vacancy.company_id.as_str())?.is_none() {
-                return Err(Error::not_found("company_not_found", "company", vacancy.company_id.as_str()));
+                return Err(Error::not_found(
+                    "company_not_found",
+                    "company",
+                    vacancy.company_id.as_str(),
+                ));
             }
             sql::upsert_vacancy(tx, vacancy)?;
             sql::bump_revision(tx)?;
@@ -80,26 +87,41 @@ impl Engine {
 
     /// All vacancies (of one company, if given).
     pub fn list_vacancies(&self, company: Option<&EntityId>) -> Result<Vec<Vacancy>> {
-        self.store().read(|c| sql::load_vacancies(c, company.map(EntityId::as_str)))
+        self.store()
+            .read(|c| sql::load_vacancies(c, company.map(EntityId::as_str)))
     }
 
     /// Vacancies open on `day`.
     pub fn list_open_vacancies(&self, day: NaiveDate) -> Result<Vec<Vacancy>> {
-        Ok(self.list_vacancies(None)?.into_iter().filter(|vacancy| vacancy.is_open_on(day)).collect())
+        Ok(self
+            .list_vacancies(None)?
+            .into_iter()
+            .filter(|vacancy| vacancy.is_open_on(day))
+            .collect())
     }
 
     /// Replaces a vacancy's competence breakdown (a validated vacancy goes back to draft).
-    pub fn set_requirements(&self, id: &EntityId, requirements: Vec<crate::model::Requirement>) -> Result<Vacancy> {
+    pub fn set_requirements(
+        &self,
+        id: &EntityId,
+        requirements: Vec<crate::model::Requirement>,
+    ) -> Result<Vacancy> {
         self.store().write(|tx| {
             let mut vacancy = sql::get_vacancy(tx, id.as_str())?
                 .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
             if matches!(vacancy.status, VacancyStatus::Closed) {
-                return Err(Error::conflict("vacancy_closed", "a closed vacancy cannot change"));
+                return Err(Error::conflict(
+                    "vacancy_closed",
+                    "a closed vacancy cannot change",
+                ));
             }
             let mut seen = std::collections::HashSet::new();
             for requirement in &requirements {
                 if !seen.insert(requirement.skill.clone()) {
-                    return Err(Error::invalid("duplicate_skill", format!("skill {} appears twice", requirement.skill)));
+                    return Err(Error::invalid(
+                        "duplicate_skill",
+                        format!("skill {} appears twice", requirement.skill),
+                    ));
                 }
             }
             vacancy.requirements = requirements;
@@ -111,10 +133,18 @@ impl Engine {
     }
 
     /// Draft → validated by a named validator on a date.
-    pub fn validate_vacancy(&self, id: &EntityId, validator: &str, on: NaiveDate) -> Result<Vacancy> {
+    pub fn validate_vacancy(
+        &self,
+        id: &EntityId,
+        validator: &str,
+        on: NaiveDate,
+    ) -> Result<Vacancy> {
         let validator = validator.trim();
         if validator.is_empty() || validator.len() > 200 {
-            return Err(Error::invalid("invalid_validator", "validator name must be 1-200 characters"));
+            return Err(Error::invalid(
+                "invalid_validator",
+                "validator name must be 1-200 characters",
+            ));
         }
         self.store().write(|tx| {
             let mut vacancy = sql::get_vacancy(tx, id.as_str())?
@@ -122,14 +152,25 @@ impl Engine {
             match vacancy.status {
                 VacancyStatus::Draft => {}
                 VacancyStatus::Validated { .. } => {
-                    return Err(Error::conflict("vacancy_already_validated", "vacancy is already validated"))
+                    return Err(Error::conflict(
+                        "vacancy_already_validated",
+                        "vacancy is already validated",
+                    ))
                 }
-                VacancyStatus::Closed => return Err(Error::conflict("vacancy_closed", "vacancy is closed")),
+                VacancyStatus::Closed => {
+                    return Err(Error::conflict("vacancy_closed", "vacancy is closed"))
+                }
             }
             if vacancy.requirements.is_empty() {
-                return Err(Error::conflict("vacancy_without_competences", "a vacancy needs competences to be validated"));
+                return Err(Error::conflict(
+                    "vacancy_without_competences",
+                    "a vacancy needs competences to be validated",
+                ));
             }
-            vacancy.status = VacancyStatus::Validated { by: validator.to_string(), on };
+            vacancy.status = VacancyStatus::Validated {
+                by: validator.to_string(),
+                on,
+            };
             sql::upsert_vacancy(tx, &vacancy)?;
             sql::bump_revision(tx)?;
             Ok(vacancy)
@@ -137,12 +178,19 @@ impl Engine {
     }
 
     /// Creates or replaces a job seeker; personal data is written when given.
-    pub fn put_job_seeker(&self, seeker: &JobSeeker, personal: Option<&PersonalData>) -> Result<()> {
+    pub fn put_job_seeker(
+        &self,
+        seeker: &JobSeeker,
+        personal: Option<&PersonalData>,
+    ) -> Result<()> {
         self.store().write(|tx| {
             if let Some(personal) = personal {
                 if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
                     if owner != seeker.id.as_str() {
-                        return Err(Error::conflict("duplicate_codice_fiscale", "codice fiscale belongs to another job seeker"));
+                        return Err(Error::conflict(
+                            "duplicate_codice_fiscale",
+                            "codice fiscale belongs to another job seeker",
+                        ));
                     }
                 }
             }
@@ -176,16 +224,26 @@ impl Engine {
         let id = self
             .store()
             .read(|c| sql::find_job_seeker_by_cf(c, cf))?
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", "(codice fiscale)"))?;
+            .ok_or_else(|| {
+                Error::not_found("job_seeker_not_found", "job seeker", "(codice fiscale)")
+            })?;
         EntityId::parse(&id)
     }
 
     /// Job seekers whose name contains `text`: `(id, first name, last name)`.
-    pub fn find_job_seekers_by_name(&self, text: &str, limit: usize) -> Result<Vec<(String, String, String)>> {
+    pub fn find_job_seekers_by_name(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String, String)>> {
         if text.trim().len() < 2 {
-            return Err(Error::invalid("query_too_short", "type at least 2 characters"));
+            return Err(Error::invalid(
+                "query_too_short",
+                "type at least 2 characters",
+            ));
         }
-        self.store().read(|c| sql::find_job_seekers_by_name(c, text.trim(), limit.min(100)))
+        self.store()
+            .read(|c| sql::find_job_seekers_by_name(c, text.trim(), limit.min(100)))
     }
 
     /// Creates or replaces a course.
@@ -220,15 +278,27 @@ impl Engine {
     /// Row counts per entity.
     pub fn entity_counts(&self) -> Result<EntityCounts> {
         let counts = self.store().read(sql::counts)?;
-        Ok(EntityCounts(counts.into_iter().map(|(name, count)| (name.to_string(), count)).collect()))
+        Ok(EntityCounts(
+            counts
+                .into_iter()
+                .map(|(name, count)| (name.to_string(), count))
+                .collect(),
+        ))
     }
 
     /// Imports the demo dataset: its ESCO subset with Italian labels (`data/esco-demo`), then the
     /// records in `data/demo`. Idempotent.
     pub fn import_demo(&self, progress: &dyn crate::Progress) -> Result<ImportReport> {
         let dir = demo_dir();
-        self.import_esco(&[dir.join("esco-demo")], &crate::taxonomy::EscoImportOptions::default(), progress)?;
-        self.import_records(&RecordFiles::in_dir(&dir.join("demo")), &ImportOptions::default())
+        self.import_esco(
+            &[dir.join("esco-v1.1.1-it-demo")],
+            &crate::taxonomy::EscoImportOptions::default(),
+            progress,
+        )?;
+        self.import_records(
+            &RecordFiles::in_dir(&dir.join("demo")),
+            &ImportOptions::default(),
+        )
     }
 
     /// True when nothing has been stored yet (no taxonomy, no records).
@@ -238,4 +308,3 @@ impl Engine {
         Ok(counts.0.values().all(|&count| count == 0) && taxonomy.skills == 0)
     }
 }
-

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    CodiceFiscale, Company, ComuneCode, Competence, Course, EducationLevel, EntityId, Evidence, GolPath, JobSeeker,
-    Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob, PersonalData, Requirement, Sex, Site,
-    SkillUri, Vacancy, Weight,
+    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
+    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
+    PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight,
 };
 use crate::{Error, Result};
 
@@ -26,13 +26,20 @@ fn optional_date(text: Option<String>) -> Result<Option<NaiveDate>> {
 
 /// Increments the data revision (call inside every write transaction that changes matching data).
 pub fn bump_revision(connection: &Connection) -> Result<i64> {
-    connection.execute("UPDATE data_revision SET revision = revision + 1 WHERE id = 1", [])?;
+    connection.execute(
+        "UPDATE data_revision SET revision = revision + 1 WHERE id = 1",
+        [],
+    )?;
     revision(connection)
 }
 
 /// The current data revision.
 pub fn revision(connection: &Connection) -> Result<i64> {
-    Ok(connection.query_row("SELECT revision FROM data_revision WHERE id = 1", [], |row| row.get(0))?)
+    Ok(connection.query_row(
+        "SELECT revision FROM data_revision WHERE id = 1",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 /// Inserts or replaces a company and its sites.
@@ -51,7 +58,10 @@ pub fn upsert_company(connection: &Connection, company: &Company) -> Result<()> 
             company.offers_tirocini,
         ],
     )?;
-    connection.execute("DELETE FROM company_site WHERE company_id = ?1", [company.id.as_str()])?;
+    connection.execute(
+        "DELETE FROM company_site WHERE company_id = ?1",
+        [company.id.as_str()],
+    )?;
     for site in &company.sites {
         connection.execute(
             "INSERT OR REPLACE INTO company_site (company_id, comune, address) VALUES (?1, ?2, ?3)",
@@ -65,12 +75,19 @@ fn company_from_row(connection: &Connection, row: &Row<'_>) -> Result<Company> {
     let id: String = row.get(0)?;
     let codice_fiscale: String = row.get(2)?;
     let partita_iva: Option<String> = row.get(3)?;
-    let mut statement = connection.prepare_cached("SELECT comune, address FROM company_site WHERE company_id = ?1 ORDER BY comune")?;
+    let mut statement = connection.prepare_cached(
+        "SELECT comune, address FROM company_site WHERE company_id = ?1 ORDER BY comune",
+    )?;
     let sites = statement
-        .query_map([&id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?
+        .query_map([&id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+        })?
         .map(|site| {
             let (comune, address) = site?;
-            Ok(Site { comune: ComuneCode::parse(&comune)?, address })
+            Ok(Site {
+                comune: ComuneCode::parse(&comune)?,
+                address,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Company {
@@ -88,7 +105,9 @@ const COMPANY_COLUMNS: &str = "id, name, codice_fiscale, partita_iva, ateco, off
 
 /// One company.
 pub fn get_company(connection: &Connection, id: &str) -> Result<Option<Company>> {
-    let mut statement = connection.prepare_cached(&format!("SELECT {COMPANY_COLUMNS} FROM company WHERE id = ?1"))?;
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {COMPANY_COLUMNS} FROM company WHERE id = ?1"
+    ))?;
     let mut rows = statement.query([id])?;
     match rows.next()? {
         Some(row) => Ok(Some(company_from_row(connection, row)?)),
@@ -97,9 +116,14 @@ pub fn get_company(connection: &Connection, id: &str) -> Result<Option<Company>>
 }
 
 /// Companies ordered by id.
-pub fn list_companies(connection: &Connection, limit: usize, offset: usize) -> Result<Vec<Company>> {
-    let mut statement =
-        connection.prepare(&format!("SELECT {COMPANY_COLUMNS} FROM company ORDER BY id LIMIT ?1 OFFSET ?2"))?;
+pub fn list_companies(
+    connection: &Connection,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<Company>> {
+    let mut statement = connection.prepare(&format!(
+        "SELECT {COMPANY_COLUMNS} FROM company ORDER BY id LIMIT ?1 OFFSET ?2"
+    ))?;
     let mut rows = statement.query(params![limit as i64, offset as i64])?;
     let mut companies = Vec::new();
     while let Some(row) = rows.next()? {
@@ -134,7 +158,10 @@ pub fn upsert_vacancy(connection: &Connection, vacancy: &Vacancy) -> Result<()> 
             json(&vacancy.status)?,
         ],
     )?;
-    connection.execute("DELETE FROM vacancy_requirement WHERE vacancy_id = ?1", [vacancy.id.as_str()])?;
+    connection.execute(
+        "DELETE FROM vacancy_requirement WHERE vacancy_id = ?1",
+        [vacancy.id.as_str()],
+    )?;
     let mut statement = connection.prepare_cached(
         "INSERT OR REPLACE INTO vacancy_requirement (vacancy_id, skill_uri, level, essential, weight)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -177,19 +204,28 @@ fn vacancy_from_row(row: &Row<'_>) -> Result<Vacancy> {
         company_id: EntityId::parse(&row.get::<_, String>(1)?)?,
         title: row.get(2)?,
         description: row.get(3)?,
-        occupation: occupation.as_deref().map(OccupationUri::parse).transpose()?,
+        occupation: occupation
+            .as_deref()
+            .map(OccupationUri::parse)
+            .transpose()?,
         comune: ComuneCode::parse(&row.get::<_, String>(5)?)?,
-        placement: serde_json::from_value(parse_json(6, "placement")?).map_err(|e| corrupt("placement", e))?,
+        placement: serde_json::from_value(parse_json(6, "placement")?)
+            .map_err(|e| corrupt("placement", e))?,
         positions: row.get(7)?,
         opens: date(&row.get::<_, String>(8)?)?,
         closes: optional_date(row.get(9)?)?,
-        source: serde_json::from_value(parse_json(10, "source")?).map_err(|e| corrupt("source", e))?,
-        status: serde_json::from_value(parse_json(11, "status")?).map_err(|e| corrupt("status", e))?,
+        source: serde_json::from_value(parse_json(10, "source")?)
+            .map_err(|e| corrupt("source", e))?,
+        status: serde_json::from_value(parse_json(11, "status")?)
+            .map_err(|e| corrupt("status", e))?,
         requirements: Vec::new(),
     })
 }
 
-fn requirements_by_vacancy(connection: &Connection, only: Option<&str>) -> Result<HashMap<String, Vec<Requirement>>> {
+fn requirements_by_vacancy(
+    connection: &Connection,
+    only: Option<&str>,
+) -> Result<HashMap<String, Vec<Requirement>>> {
     let sql = match only {
         Some(_) => "SELECT vacancy_id, skill_uri, level, essential, weight FROM vacancy_requirement WHERE vacancy_id = ?1 ORDER BY skill_uri",
         None => "SELECT vacancy_id, skill_uri, level, essential, weight FROM vacancy_requirement ORDER BY vacancy_id, skill_uri",
@@ -215,12 +251,19 @@ fn requirements_by_vacancy(connection: &Connection, only: Option<&str>) -> Resul
 
 /// One vacancy with its requirements.
 pub fn get_vacancy(connection: &Connection, id: &str) -> Result<Option<Vacancy>> {
-    let mut statement = connection.prepare_cached(&format!("SELECT {VACANCY_COLUMNS} FROM vacancy WHERE id = ?1"))?;
-    let vacancy = statement.query_row([id], |row| Ok(vacancy_from_row(row))).optional()?.transpose()?;
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {VACANCY_COLUMNS} FROM vacancy WHERE id = ?1"
+    ))?;
+    let vacancy = statement
+        .query_row([id], |row| Ok(vacancy_from_row(row)))
+        .optional()?
+        .transpose()?;
     let Some(mut vacancy) = vacancy else {
         return Ok(None);
     };
-    vacancy.requirements = requirements_by_vacancy(connection, Some(id))?.remove(id).unwrap_or_default();
+    vacancy.requirements = requirements_by_vacancy(connection, Some(id))?
+        .remove(id)
+        .unwrap_or_default();
     Ok(Some(vacancy))
 }
 
@@ -228,7 +271,9 @@ pub fn get_vacancy(connection: &Connection, id: &str) -> Result<Option<Vacancy>>
 pub fn load_vacancies(connection: &Connection, company: Option<&str>) -> Result<Vec<Vacancy>> {
     let mut requirements = requirements_by_vacancy(connection, None)?;
     let sql = match company {
-        Some(_) => format!("SELECT {VACANCY_COLUMNS} FROM vacancy WHERE company_id = ?1 ORDER BY id"),
+        Some(_) => {
+            format!("SELECT {VACANCY_COLUMNS} FROM vacancy WHERE company_id = ?1 ORDER BY id")
+        }
         None => format!("SELECT {VACANCY_COLUMNS} FROM vacancy ORDER BY id"),
     };
     let mut statement = connection.prepare(&sql)?;
@@ -247,7 +292,11 @@ pub fn load_vacancies(connection: &Connection, company: Option<&str>) -> Result<
 
 /// Inserts or replaces a job seeker (analytical record, competences, work history) and, when
 /// given, their personal data.
-pub fn upsert_job_seeker(connection: &Connection, seeker: &JobSeeker, personal: Option<&PersonalData>) -> Result<()> {
+pub fn upsert_job_seeker(
+    connection: &Connection,
+    seeker: &JobSeeker,
+    personal: Option<&PersonalData>,
+) -> Result<()> {
     connection.execute(
         "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -265,8 +314,14 @@ pub fn upsert_job_seeker(connection: &Connection, seeker: &JobSeeker, personal: 
             seeker.disability,
         ],
     )?;
-    connection.execute("DELETE FROM competence WHERE job_seeker_id = ?1", [seeker.id.as_str()])?;
-    connection.execute("DELETE FROM work_history WHERE job_seeker_id = ?1", [seeker.id.as_str()])?;
+    connection.execute(
+        "DELETE FROM competence WHERE job_seeker_id = ?1",
+        [seeker.id.as_str()],
+    )?;
+    connection.execute(
+        "DELETE FROM work_history WHERE job_seeker_id = ?1",
+        [seeker.id.as_str()],
+    )?;
     let mut competence = connection.prepare_cached(
         "INSERT OR REPLACE INTO competence (job_seeker_id, skill_uri, level, evidence, since, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -321,7 +376,8 @@ pub fn upsert_job_seeker(connection: &Connection, seeker: &JobSeeker, personal: 
     Ok(())
 }
 
-const SEEKER_COLUMNS: &str = "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability";
+const SEEKER_COLUMNS: &str =
+    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability";
 
 fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
     Ok(JobSeeker {
@@ -362,14 +418,25 @@ fn job_from_row(row: &Row<'_>) -> Result<(String, PastJob)> {
     };
     Ok((
         row.get(0)?,
-        PastJob { occupation, start: date(&row.get::<_, String>(3)?)?, end: optional_date(row.get(4)?)?, employer: row.get(5)? },
+        PastJob {
+            occupation,
+            start: date(&row.get::<_, String>(3)?)?,
+            end: optional_date(row.get(4)?)?,
+            employer: row.get(5)?,
+        },
     ))
 }
 
 /// One job seeker with competences and work history (no personal data).
 pub fn get_job_seeker(connection: &Connection, id: &str) -> Result<Option<JobSeeker>> {
-    let mut statement = connection.prepare_cached(&format!("SELECT {SEEKER_COLUMNS} FROM job_seeker WHERE id = ?1"))?;
-    let Some(mut seeker) = statement.query_row([id], |row| Ok(seeker_from_row(row))).optional()?.transpose()? else {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {SEEKER_COLUMNS} FROM job_seeker WHERE id = ?1"
+    ))?;
+    let Some(mut seeker) = statement
+        .query_row([id], |row| Ok(seeker_from_row(row)))
+        .optional()?
+        .transpose()?
+    else {
         return Ok(None);
     };
     let mut statement = connection.prepare_cached(
@@ -407,7 +474,9 @@ pub fn load_job_seekers(connection: &Connection) -> Result<Vec<JobSeeker>> {
         let (id, job) = job_from_row(row)?;
         history.entry(id).or_default().push(job);
     }
-    let mut statement = connection.prepare(&format!("SELECT {SEEKER_COLUMNS} FROM job_seeker ORDER BY id"))?;
+    let mut statement = connection.prepare(&format!(
+        "SELECT {SEEKER_COLUMNS} FROM job_seeker ORDER BY id"
+    ))?;
     let mut rows = statement.query([])?;
     let mut seekers = Vec::new();
     while let Some(row) = rows.next()? {
@@ -426,31 +495,56 @@ pub fn get_personal_data(connection: &Connection, id: &str) -> Result<Option<Per
     )?;
     let found = statement
         .query_row([id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })
         .optional()?;
     let Some((cf, first_name, last_name, mobile, email)) = found else {
         return Ok(None);
     };
-    Ok(Some(PersonalData { codice_fiscale: CodiceFiscale::parse(&cf)?, first_name, last_name, mobile, email }))
+    Ok(Some(PersonalData {
+        codice_fiscale: CodiceFiscale::parse(&cf)?,
+        first_name,
+        last_name,
+        mobile,
+        email,
+    }))
 }
 
 /// The job seeker id of a codice fiscale.
-pub fn find_job_seeker_by_cf(connection: &Connection, cf: &CodiceFiscale) -> Result<Option<String>> {
+pub fn find_job_seeker_by_cf(
+    connection: &Connection,
+    cf: &CodiceFiscale,
+) -> Result<Option<String>> {
     Ok(connection
-        .query_row("SELECT job_seeker_id FROM person_pii WHERE codice_fiscale = ?1", [cf.as_str()], |row| row.get(0))
+        .query_row(
+            "SELECT job_seeker_id FROM person_pii WHERE codice_fiscale = ?1",
+            [cf.as_str()],
+            |row| row.get(0),
+        )
         .optional()?)
 }
 
 /// Job seekers whose name contains `text` (case-insensitive), as `(id, first, last)`.
-pub fn find_job_seekers_by_name(connection: &Connection, text: &str, limit: usize) -> Result<Vec<(String, String, String)>> {
+pub fn find_job_seekers_by_name(
+    connection: &Connection,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<(String, String, String)>> {
     let pattern = format!("%{}%", text.replace(['%', '_'], ""));
     let mut statement = connection.prepare_cached(
         "SELECT job_seeker_id, first_name, last_name FROM person_pii
          WHERE (first_name || ' ' || last_name) LIKE ?1 OR (last_name || ' ' || first_name) LIKE ?1
          ORDER BY last_name, first_name LIMIT ?2",
     )?;
-    let rows = statement.query_map(params![pattern, limit as i64], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    let rows = statement.query_map(params![pattern, limit as i64], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -478,9 +572,13 @@ pub fn upsert_course(connection: &Connection, course: &Course) -> Result<()> {
             course.gol_path.map(GolPath::as_str),
         ],
     )?;
-    connection.execute("DELETE FROM course_skill WHERE course_id = ?1", [course.id.as_str()])?;
-    let mut statement =
-        connection.prepare_cached("INSERT OR REPLACE INTO course_skill (course_id, skill_uri, level) VALUES (?1, ?2, ?3)")?;
+    connection.execute(
+        "DELETE FROM course_skill WHERE course_id = ?1",
+        [course.id.as_str()],
+    )?;
+    let mut statement = connection.prepare_cached(
+        "INSERT OR REPLACE INTO course_skill (course_id, skill_uri, level) VALUES (?1, ?2, ?3)",
+    )?;
     for (skill, level) in &course.teaches {
         statement.execute(params![course.id.as_str(), skill.as_str(), level.get()])?;
     }
@@ -490,11 +588,16 @@ pub fn upsert_course(connection: &Connection, course: &Course) -> Result<()> {
 /// Every course with what it teaches, ordered by id.
 pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
     let mut teaches: HashMap<String, Vec<(SkillUri, Level)>> = HashMap::new();
-    let mut statement = connection.prepare("SELECT course_id, skill_uri, level FROM course_skill ORDER BY course_id, skill_uri")?;
+    let mut statement = connection.prepare(
+        "SELECT course_id, skill_uri, level FROM course_skill ORDER BY course_id, skill_uri",
+    )?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
-        teaches.entry(id).or_default().push((SkillUri::parse(&row.get::<_, String>(1)?)?, Level::new(row.get(2)?)?));
+        teaches.entry(id).or_default().push((
+            SkillUri::parse(&row.get::<_, String>(1)?)?,
+            Level::new(row.get(2)?)?,
+        ));
     }
     let mut statement = connection.prepare(
         "SELECT id, title, provider, hours, start, end, modality, comune, seats, cost_eur, certification, gol_path
@@ -526,7 +629,14 @@ pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
 }
 
 /// Inserts or replaces a comune.
-pub fn upsert_comune(connection: &Connection, code: &ComuneCode, name: &str, province: &str, lat: f64, lon: f64) -> Result<()> {
+pub fn upsert_comune(
+    connection: &Connection,
+    code: &ComuneCode,
+    name: &str,
+    province: &str,
+    lat: f64,
+    lon: f64,
+) -> Result<()> {
     connection.execute(
         "INSERT OR REPLACE INTO comune (code, name, province, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![code.as_str(), name, province, lat, lon],
@@ -540,7 +650,10 @@ pub fn load_coordinates(connection: &Connection) -> Result<HashMap<ComuneCode, (
     let mut rows = statement.query([])?;
     let mut map = HashMap::new();
     while let Some(row) = rows.next()? {
-        map.insert(ComuneCode::parse(&row.get::<_, String>(0)?)?, (row.get(1)?, row.get(2)?));
+        map.insert(
+            ComuneCode::parse(&row.get::<_, String>(0)?)?,
+            (row.get(1)?, row.get(2)?),
+        );
     }
     Ok(map)
 }
@@ -554,13 +667,17 @@ pub fn load_comune_names(connection: &Connection) -> Result<HashMap<String, Stri
 
 /// Adds a CP2011 → ISCO-08 link.
 pub fn upsert_crosswalk(connection: &Connection, cp2011: &str, isco08: &str) -> Result<()> {
-    connection.execute("INSERT OR IGNORE INTO cp2011_isco (cp2011, isco08) VALUES (?1, ?2)", params![cp2011, isco08])?;
+    connection.execute(
+        "INSERT OR IGNORE INTO cp2011_isco (cp2011, isco08) VALUES (?1, ?2)",
+        params![cp2011, isco08],
+    )?;
     Ok(())
 }
 
 /// The crosswalk as CP2011 → first ISCO-08 code.
 pub fn load_crosswalk(connection: &Connection) -> Result<HashMap<String, String>> {
-    let mut statement = connection.prepare("SELECT cp2011, min(isco08) FROM cp2011_isco GROUP BY cp2011")?;
+    let mut statement =
+        connection.prepare("SELECT cp2011, min(isco08) FROM cp2011_isco GROUP BY cp2011")?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
 }
@@ -579,7 +696,10 @@ pub fn counts(connection: &Connection) -> Result<Vec<(&'static str, i64)>> {
     ];
     let mut result = Vec::new();
     for (name, table) in tables {
-        let count: i64 = connection.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0))?;
+        let count: i64 =
+            connection.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })?;
         result.push((name, count));
     }
     Ok(result)
