@@ -1,3 +1,4 @@
+#![allow(missing_docs)]
 //! Criterion bench of the batch CSV matcher on a synthetic workload, asserting its output.
 
 use std::fmt::Write as _;

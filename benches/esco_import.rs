@@ -1,3 +1,4 @@
+#![allow(missing_docs)]
 //! Full import of the shared ESCO v1.1.1 release (English + relations zips) into a fresh
 //! on-disk store. Asserts the counts so that a broken import cannot post a fast time.
 //! Prints "skipped: ../shared not found" and does nothing when the release is absent.

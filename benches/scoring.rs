@@ -1,3 +1,4 @@
+#![allow(missing_docs)]
 //! Criterion bench of the scoring kernel and MatchSet top-k, asserting their results.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -7,7 +8,9 @@ fn requirements(seed: u32) -> Vec<Requirement> {
     (0..21u32)
         .map(|i| {
             let skill = (seed * 7 + i * 13) % 500;
-            Requirement::new(skill, (i % 4 + 1) as u8, i % 3 != 0).expect("valid requirement")
+            let requirement =
+                Requirement::new(skill, (i % 4 + 1) as u8, i % 3 != 0).expect("valid requirement");
+            (skill, requirement)
         })
         .collect::<std::collections::BTreeMap<u32, Requirement>>()
         .into_values()

@@ -266,7 +266,7 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let before = engine.taxonomy_stats().expect("stats");
     let error = engine
         .import_esco(
-            &[folder.clone()],
+            std::slice::from_ref(&folder),
             &EscoImportOptions::default(),
             &NoProgress,
         )
@@ -339,7 +339,7 @@ fn malformed_csv_is_reported_with_its_line() {
     let folder = csv_folder(dir.path(), "esco-v1.1.1", &[("skills_en.csv", &skills)]);
     let error = engine
         .import_esco(
-            &[folder.clone()],
+            std::slice::from_ref(&folder),
             &EscoImportOptions::default(),
             &NoProgress,
         )

@@ -7,6 +7,7 @@ use clap::Subcommand;
 mod import;
 mod matching;
 mod stats;
+mod tour;
 
 /// The commands of `incontro`.
 #[derive(Debug, Subcommand)]
@@ -18,6 +19,9 @@ pub enum Command {
     Match(matching::MatchArgs),
     /// Counts per entity, taxonomy version and languages.
     Stats(stats::StatsArgs),
+    /// The main job on the demo data: loads it into an empty data directory, then shows a job
+    /// seeker's competences, best vacancies with explanations, gap courses and candidates.
+    Demo(tour::TourArgs),
 }
 
 /// Runs one command.
@@ -26,5 +30,6 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Import(import) => import::run(import, data_dir, quiet),
         Command::Match(args) => matching::run(args, data_dir, quiet),
         Command::Stats(args) => stats::run(args, data_dir),
+        Command::Demo(args) => tour::run(args, data_dir, quiet),
     }
 }

@@ -134,12 +134,12 @@ impl fmt::Debug for Taxonomy {
 }
 
 /// Picks the text of `kind` in `language`, else in English, else in any language.
-fn pick<'t>(
-    texts: &'t [Text],
+fn pick(
+    texts: &[Text],
     kind: LabelKind,
     language: Option<u16>,
     english: Option<u16>,
-) -> Option<&'t str> {
+) -> Option<&str> {
     let of_kind = |wanted: Option<u16>| {
         let wanted = wanted?;
         texts

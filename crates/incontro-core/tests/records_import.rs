@@ -1,0 +1,290 @@
+//! Records importers, the demo dataset and matching over the store.
+
+use std::path::{Path, PathBuf};
+
+use incontro_core::matching::MatchQuery;
+use incontro_core::model::EntityId;
+use incontro_core::records::{demo_dir, ImportOptions, RecordFiles};
+use incontro_core::{Engine, Error, NoProgress};
+
+fn demo_engine() -> Engine {
+    let engine = Engine::open_in_memory().expect("engine");
+    engine.import_demo(&NoProgress).expect("demo imports");
+    engine
+}
+
+/// Copies the demo's record files into a temp dir so a test can damage one of them.
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("demo");
+    std::fs::create_dir_all(&target).expect("mkdir");
+    for entry in std::fs::read_dir(demo_dir().join("demo")).expect("demo dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+    }
+    (dir, target)
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+fn counts(engine: &Engine) -> Vec<(String, i64)> {
+    engine
+        .entity_counts()
+        .expect("counts")
+        .0
+        .into_iter()
+        .collect()
+}
+
+fn problems_of(
+    result: incontro_core::Result<incontro_core::records::ImportReport>,
+) -> Vec<incontro_core::InputProblem> {
+    match result {
+        Err(Error::InvalidInput { problems }) => problems,
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+#[test]
+fn demo_loads_whole_and_is_idempotent() {
+    let engine = demo_engine();
+    let first = counts(&engine);
+    let get = |name: &str| {
+        first
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| *c)
+            .expect(name)
+    };
+    assert_eq!(get("companies"), 15);
+    assert_eq!(get("vacancies"), 60);
+    assert_eq!(get("job_seekers"), 200);
+    assert_eq!(get("courses"), 25);
+    engine.import_demo(&NoProgress).expect("second import");
+    assert_eq!(
+        counts(&engine),
+        first,
+        "a second demo import changes nothing"
+    );
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    assert!(taxonomy.skill_count() >= 140);
+    assert!(taxonomy.languages().iter().any(|language| language == "it"));
+}
+
+#[test]
+fn personal_data_is_kept_apart() {
+    let engine = demo_engine();
+    let id = EntityId::parse("JS0001").expect("id");
+    let seeker = engine.get_job_seeker(&id).expect("seeker");
+    let analytical = serde_json::to_string(&seeker).expect("json");
+    let personal = engine.get_personal_data(&id).expect("pii");
+    assert!(!analytical.contains(personal.codice_fiscale.as_str()));
+    assert!(!analytical.contains(&personal.last_name));
+    assert_eq!(
+        engine
+            .find_job_seeker_by_cf(&personal.codice_fiscale)
+            .expect("by cf"),
+        id
+    );
+}
+
+#[test]
+fn a_file_with_one_bad_row_changes_nothing() {
+    let engine = Engine::open_in_memory().expect("engine");
+    let before = counts(&engine);
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("job_seekers.csv", ",F,", ",X,", "sex"),
+        ("requirements.csv", ",true,", ",maybe,", "essential"),
+        ("companies.csv", "C01,", "C02,", "id"),
+        ("vacancies.csv", "2026-", "2026-13-", "opens"),
+        ("vacancies.csv", ",C01,", ",C99,", "company_id"),
+    ];
+    for (file, from, to, field) in cases {
+        let (_dir, copy) = demo_copy();
+        replace_in(&copy.join(file), from, to);
+        let problems = problems_of(
+            engine.import_records(&RecordFiles::in_dir(&copy), &ImportOptions::default()),
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.file == *file && p.line > 1 && p.field.as_deref() == Some(*field)),
+            "{file}: expected a problem on field {field}, got {problems:?}"
+        );
+        assert_eq!(counts(&engine), before, "{file}: nothing imported");
+    }
+}
+
+#[test]
+fn bad_codice_fiscale_and_level_are_reported_with_line() {
+    let engine = Engine::open_in_memory().expect("engine");
+    let (_dir, copy) = demo_copy();
+    let seekers = copy.join("job_seekers.csv");
+    let text = std::fs::read_to_string(&seekers).expect("read");
+    let second_line = text.lines().nth(1).expect("row");
+    let cf = second_line.split(',').nth(1).expect("cf");
+    let mut broken = cf.to_string();
+    let last = broken.pop().expect("char");
+    broken.push(if last == 'A' { 'B' } else { 'A' });
+    replace_in(&seekers, cf, &broken);
+    replace_in(&copy.join("competences.csv"), ",2,", ",5,");
+    let problems =
+        problems_of(engine.import_records(&RecordFiles::in_dir(&copy), &ImportOptions::default()));
+    let cf_problem = problems
+        .iter()
+        .find(|p| p.field.as_deref() == Some("codice_fiscale"))
+        .expect("cf problem");
+    assert_eq!(
+        (cf_problem.file.as_str(), cf_problem.line),
+        ("job_seekers.csv", 2)
+    );
+    assert!(cf_problem.message.contains("check character"));
+    assert!(
+        !cf_problem.message.contains(cf),
+        "the message does not echo the code"
+    );
+    assert!(problems
+        .iter()
+        .any(|p| p.file == "competences.csv" && p.field.as_deref() == Some("level")));
+}
+
+#[test]
+fn wrong_header_is_reported() {
+    let engine = Engine::open_in_memory().expect("engine");
+    let (_dir, copy) = demo_copy();
+    replace_in(&copy.join("courses.csv"), "provider", "fornitore");
+    let problems =
+        problems_of(engine.import_records(&RecordFiles::in_dir(&copy), &ImportOptions::default()));
+    assert!(problems
+        .iter()
+        .any(|p| p.file == "courses.csv" && p.line == 1 && p.message.contains("wrong header")));
+}
+
+#[test]
+fn skip_invalid_imports_the_rest_and_reports() {
+    let engine = Engine::open_in_memory().expect("engine");
+    let (_dir, copy) = demo_copy();
+    replace_in(&copy.join("companies.csv"), "C15,", "C15 bad id!,");
+    let report = engine
+        .import_records(
+            &RecordFiles::in_dir(&copy),
+            &ImportOptions { skip_invalid: true },
+        )
+        .expect("imports");
+    assert_eq!(report.imported["companies"], 14);
+    assert!(report
+        .skipped
+        .iter()
+        .any(|p| p.file == "companies.csv" && p.field.as_deref() == Some("id")));
+    assert!(report
+        .skipped
+        .iter()
+        .any(|p| p.file == "vacancies.csv" && p.field.as_deref() == Some("company_id")));
+}
+
+#[test]
+fn demo_story_matches_with_explanations() {
+    let engine = demo_engine();
+    let person = EntityId::parse("JS0001").expect("id");
+    let found = engine
+        .vacancies_for_person(&person, &MatchQuery::default(), "it")
+        .expect("matches");
+    assert!(!found.is_empty());
+    for pair in found.windows(2) {
+        assert!(pair[0].score >= pair[1].score, "ranked by score");
+    }
+    let welder = found
+        .iter()
+        .find(|m| m.vacancy_id == "V009")
+        .expect("V009 ranked");
+    assert!(
+        welder.score > 0.5 && welder.score < 1.0,
+        "nearly fits: {}",
+        welder.score
+    );
+    assert!(welder.explanation.items.iter().any(|item| item.essential
+        && matches!(item.outcome, incontro_core::scoring::MatchOutcome::Missing)));
+    let exact = MatchQuery {
+        exact: true,
+        ..MatchQuery::default()
+    };
+    let exact_found = engine
+        .vacancies_for_person(&person, &exact, "it")
+        .expect("exact");
+    assert!(!exact_found.is_empty());
+    let tirocini = MatchQuery {
+        tirocinio: Some(true),
+        ..MatchQuery::default()
+    };
+    for found in engine
+        .vacancies_for_person(&person, &tirocini, "it")
+        .expect("filtered")
+    {
+        assert!(found.placement.is_tirocinio());
+    }
+    let near = MatchQuery {
+        near: Some((
+            incontro_core::model::ComuneCode::parse("L833").expect("comune"),
+            5.0,
+        )),
+        ..MatchQuery::default()
+    };
+    for found in engine
+        .vacancies_for_person(&person, &near, "it")
+        .expect("near")
+    {
+        assert!(found.distance_km.expect("distance") <= 5.0);
+    }
+    let vacancy = EntityId::parse("V009").expect("id");
+    let candidates = engine
+        .candidates_for_vacancy(&vacancy, &MatchQuery::default(), "it")
+        .expect("candidates");
+    assert!(candidates.iter().any(|c| c.job_seeker_id == "JS0001"));
+    let missing = engine.vacancies_for_person(
+        &EntityId::parse("NOPE").expect("id"),
+        &MatchQuery::default(),
+        "it",
+    );
+    assert_eq!(missing.unwrap_err().code(), "job_seeker_not_found");
+    let bad_k = MatchQuery {
+        k: 0,
+        ..MatchQuery::default()
+    };
+    assert_eq!(
+        engine
+            .vacancies_for_person(&person, &bad_k, "it")
+            .unwrap_err()
+            .code(),
+        "invalid_k"
+    );
+}
+
+#[test]
+fn validation_workflow() {
+    let engine = demo_engine();
+    let draft = engine
+        .list_vacancies(None)
+        .expect("list")
+        .into_iter()
+        .find(|v| matches!(v.status, incontro_core::model::VacancyStatus::Draft))
+        .expect("a draft");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("day");
+    let validated = engine
+        .validate_vacancy(&draft.id, "Marta Lazzari", day)
+        .expect("validates");
+    assert!(matches!(
+        validated.status,
+        incontro_core::model::VacancyStatus::Validated { .. }
+    ));
+    assert_eq!(
+        engine
+            .validate_vacancy(&draft.id, "Marta Lazzari", day)
+            .unwrap_err()
+            .code(),
+        "vacancy_already_validated"
+    );
+}
