@@ -140,12 +140,13 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                // The csv crate counts the header as line 0 here; report file lines from 1.
+                let line = error.position().map(|p| p.line() + 1).unwrap_or(0);
                 problems.push(&name, line, None, format!("malformed CSV: {error}"));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| p.line() + 1).unwrap_or(0);
         match record.deserialize::<T>(Some(&headers)) {
             Ok(row) => rows.push((line, row)),
             Err(error) => problems.push(&name, line, None, format!("malformed row: {error}")),
