@@ -200,6 +200,17 @@ impl Engine {
         })
     }
 
+    /// Creates or replaces many job seekers (analytical records only) in one transaction.
+    pub fn put_job_seekers(&self, seekers: &[JobSeeker]) -> Result<()> {
+        self.store().write(|tx| {
+            for seeker in seekers {
+                sql::upsert_job_seeker(tx, seeker, None)?;
+            }
+            sql::bump_revision(tx)?;
+            Ok(())
+        })
+    }
+
     /// A job seeker's analytical record (no personal data).
     pub fn get_job_seeker(&self, id: &EntityId) -> Result<JobSeeker> {
         self.store()
