@@ -15,6 +15,7 @@ pub struct Engine {
     data_dir: Option<PathBuf>,
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
     pub(crate) match_cache: crate::matching::MatchCache,
+    pub(crate) search: crate::index::SearchCache,
 }
 
 impl Engine {
@@ -26,6 +27,7 @@ impl Engine {
             data_dir: Some(data_dir.to_path_buf()),
             taxonomy: Default::default(),
             match_cache: Default::default(),
+            search: Default::default(),
         })
     }
 
@@ -36,6 +38,7 @@ impl Engine {
             data_dir: None,
             taxonomy: Default::default(),
             match_cache: Default::default(),
+            search: Default::default(),
         })
     }
 

@@ -75,7 +75,8 @@ impl Engine {
             sql::upsert_vacancy(tx, vacancy)?;
             sql::bump_revision(tx)?;
             Ok(())
-        })
+        })?;
+        self.index_vacancy_after_commit(vacancy)
     }
 
     /// One vacancy.
@@ -106,30 +107,32 @@ impl Engine {
         id: &EntityId,
         requirements: Vec<crate::model::Requirement>,
     ) -> Result<Vacancy> {
-        self.store().write(|tx| {
-            let mut vacancy = sql::get_vacancy(tx, id.as_str())?
-                .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
-            if matches!(vacancy.status, VacancyStatus::Closed) {
-                return Err(Error::conflict(
-                    "vacancy_closed",
-                    "a closed vacancy cannot change",
-                ));
-            }
-            let mut seen = std::collections::HashSet::new();
-            for requirement in &requirements {
-                if !seen.insert(requirement.skill.clone()) {
-                    return Err(Error::invalid(
-                        "duplicate_skill",
-                        format!("skill {} appears twice", requirement.skill),
+        self.store()
+            .write(|tx| {
+                let mut vacancy = sql::get_vacancy(tx, id.as_str())?
+                    .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+                if matches!(vacancy.status, VacancyStatus::Closed) {
+                    return Err(Error::conflict(
+                        "vacancy_closed",
+                        "a closed vacancy cannot change",
                     ));
                 }
-            }
-            vacancy.requirements = requirements;
-            vacancy.status = VacancyStatus::Draft;
-            sql::upsert_vacancy(tx, &vacancy)?;
-            sql::bump_revision(tx)?;
-            Ok(vacancy)
-        })
+                let mut seen = std::collections::HashSet::new();
+                for requirement in &requirements {
+                    if !seen.insert(requirement.skill.clone()) {
+                        return Err(Error::invalid(
+                            "duplicate_skill",
+                            format!("skill {} appears twice", requirement.skill),
+                        ));
+                    }
+                }
+                vacancy.requirements = requirements;
+                vacancy.status = VacancyStatus::Draft;
+                sql::upsert_vacancy(tx, &vacancy)?;
+                sql::bump_revision(tx)?;
+                Ok(vacancy)
+            })
+            .and_then(|vacancy| self.index_vacancy_after_commit(&vacancy).map(|()| vacancy))
     }
 
     /// Draft → validated by a named validator on a date.
@@ -146,35 +149,37 @@ impl Engine {
                 "validator name must be 1-200 characters",
             ));
         }
-        self.store().write(|tx| {
-            let mut vacancy = sql::get_vacancy(tx, id.as_str())?
-                .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
-            match vacancy.status {
-                VacancyStatus::Draft => {}
-                VacancyStatus::Validated { .. } => {
+        self.store()
+            .write(|tx| {
+                let mut vacancy = sql::get_vacancy(tx, id.as_str())?
+                    .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+                match vacancy.status {
+                    VacancyStatus::Draft => {}
+                    VacancyStatus::Validated { .. } => {
+                        return Err(Error::conflict(
+                            "vacancy_already_validated",
+                            "vacancy is already validated",
+                        ))
+                    }
+                    VacancyStatus::Closed => {
+                        return Err(Error::conflict("vacancy_closed", "vacancy is closed"))
+                    }
+                }
+                if vacancy.requirements.is_empty() {
                     return Err(Error::conflict(
-                        "vacancy_already_validated",
-                        "vacancy is already validated",
-                    ))
+                        "vacancy_without_competences",
+                        "a vacancy needs competences to be validated",
+                    ));
                 }
-                VacancyStatus::Closed => {
-                    return Err(Error::conflict("vacancy_closed", "vacancy is closed"))
-                }
-            }
-            if vacancy.requirements.is_empty() {
-                return Err(Error::conflict(
-                    "vacancy_without_competences",
-                    "a vacancy needs competences to be validated",
-                ));
-            }
-            vacancy.status = VacancyStatus::Validated {
-                by: validator.to_string(),
-                on,
-            };
-            sql::upsert_vacancy(tx, &vacancy)?;
-            sql::bump_revision(tx)?;
-            Ok(vacancy)
-        })
+                vacancy.status = VacancyStatus::Validated {
+                    by: validator.to_string(),
+                    on,
+                };
+                sql::upsert_vacancy(tx, &vacancy)?;
+                sql::bump_revision(tx)?;
+                Ok(vacancy)
+            })
+            .and_then(|vacancy| self.index_vacancy_after_commit(&vacancy).map(|()| vacancy))
     }
 
     /// Creates or replaces a job seeker; personal data is written when given.
