@@ -28,6 +28,18 @@ pub struct MatchArgs {
     /// Exact coverage only (no related credit, no specificity, no essential factor).
     #[arg(long)]
     exact: bool,
+    /// Default mode: credit factor of a related competence, in [0, 1].
+    #[arg(long, default_value_t = 0.25)]
+    related_discount: f32,
+    /// Default mode: do not weigh requirements by ESCO reuse level.
+    #[arg(long)]
+    no_specificity: bool,
+    /// Default mode: do not multiply by the essential-coverage factor.
+    #[arg(long)]
+    no_essential_factor: bool,
+    /// Default mode: also count skills under the same ESCO skill group as related.
+    #[arg(long)]
+    with_skill_groups: bool,
     /// Output CSV: `worker_id,rank,vacancy_id,score`.
     #[arg(long)]
     out: PathBuf,
@@ -40,13 +52,16 @@ struct TaxonomyGraph {
 }
 
 /// The imported taxonomy's related-skill graph, if a taxonomy is imported.
-fn load_taxonomy_graph(data_dir: &Path) -> anyhow::Result<Option<TaxonomyGraph>> {
+fn load_taxonomy_graph(
+    data_dir: &Path,
+    with_groups: bool,
+) -> anyhow::Result<Option<TaxonomyGraph>> {
     let engine = Engine::open(data_dir)?;
     let taxonomy = engine.taxonomy()?;
     if taxonomy.skill_count() == 0 {
         return Ok(None);
     }
-    let graph = incontro_core::matching::skill_graph(&taxonomy)?;
+    let graph = incontro_core::matching::skill_graph_with(&taxonomy, with_groups)?;
     Ok(Some(TaxonomyGraph { graph, taxonomy }))
 }
 
@@ -67,12 +82,18 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     let config = if args.exact {
         ScoringConfig::exact()
     } else {
-        ScoringConfig::default()
+        ScoringConfig {
+            related_discount: args.related_discount,
+            specificity: !args.no_specificity,
+            essential_factor: !args.no_essential_factor,
+            ..ScoringConfig::default()
+        }
+        .validated()?
     };
     let taxonomy = if args.exact {
         None
     } else {
-        let loaded = load_taxonomy_graph(data_dir)?;
+        let loaded = load_taxonomy_graph(data_dir, args.with_skill_groups)?;
         if loaded.is_none() {
             eprintln!("no ESCO taxonomy imported: default mode without related-competence credit");
         }

@@ -216,14 +216,26 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// The related-skill graph of the taxonomy, for default-mode scoring.
+///
+/// Edges are the ESCO skill–skill relations and the broader relations between two skills (a
+/// knowledge concept and its narrower concepts). Broader relations to *skill groups* are left out:
+/// a group holds up to hundreds of skills, and crediting every sibling as related lowered the rank
+/// of people's own occupations on the shared workload (see docs/scoring.md).
 pub fn skill_graph(taxonomy: &Taxonomy) -> Result<SkillGraph> {
+    skill_graph_with(taxonomy, false)
+}
+
+/// [`skill_graph`], optionally with the broader relations to skill groups too.
+pub fn skill_graph_with(taxonomy: &Taxonomy, with_groups: bool) -> Result<SkillGraph> {
     let count = taxonomy.skill_count();
     let mut broader_edges = Vec::new();
     let mut related_edges = Vec::new();
     let mut specificity = Vec::with_capacity(count);
     for skill in 0..count as u32 {
         for &parent in taxonomy.broader(skill) {
-            broader_edges.push((skill, parent));
+            if with_groups || !taxonomy.is_group(parent) {
+                broader_edges.push((skill, parent));
+            }
         }
         for &(other, _) in taxonomy.related(skill) {
             related_edges.push((skill, other));

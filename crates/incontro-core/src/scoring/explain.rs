@@ -138,7 +138,11 @@ mod tests {
     #[test]
     fn explains_exact_related_and_missing() {
         let graph = SkillGraph::new(4, &[], &[(1, 3)], vec![]).unwrap();
-        let config = ScoringConfig::default();
+        // Hand-computed with a related discount of 0.5, set explicitly (the default is 0.25).
+        let config = ScoringConfig {
+            related_discount: 0.5,
+            ..ScoringConfig::default()
+        };
         let requirements = [
             Requirement::new(0, 3, true).unwrap(),
             Requirement::new(1, 2, true).unwrap(),

@@ -98,7 +98,7 @@ pub enum Mode {
 pub struct ScoringConfig {
     /// Exact or default scoring.
     pub mode: Mode,
-    /// Credit factor for a related competence, in [0, 1] (default 0.5). Default mode only.
+    /// Credit factor for a related competence, in [0, 1] (default 0.25). Default mode only.
     pub related_discount: f32,
     /// Weigh requirements by ESCO reuse level (default on). Default mode only.
     pub specificity: bool,
@@ -112,7 +112,7 @@ impl Default for ScoringConfig {
     fn default() -> Self {
         ScoringConfig {
             mode: Mode::Default,
-            related_discount: 0.5,
+            related_discount: 0.25,
             specificity: true,
             essential_factor: true,
             min_score: 0.0,
