@@ -49,7 +49,10 @@ fn uri(skill: u32) -> SkillUri {
     SkillUri::parse(&format!("http://data.europa.eu/esco/skill/bench-{skill}")).expect("uri")
 }
 
-fn build() -> (MatchState, Vec<Vec<(u32, u8)>>, Vec<ComuneCode>) {
+/// The state, the people's interned profiles and their home comuni.
+type Workload = (MatchState, Vec<Vec<(u32, u8)>>, Vec<ComuneCode>);
+
+fn build() -> Workload {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let uris: Vec<SkillUri> = (0..SKILLS as u32).map(uri).collect();
     let comuni: Vec<ComuneCode> = COMUNI

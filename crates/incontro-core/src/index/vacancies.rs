@@ -365,7 +365,9 @@ impl VacancyIndex {
                         .and_then(|v| v.as_f64())
                         .unwrap_or(f64::NAN),
                 );
-                if !(haversine_km((lat, lon), here) <= km) {
+                // A vacancy without coordinates (NaN distance) is never "near".
+                let within = haversine_km((lat, lon), here) <= km;
+                if !within {
                     continue;
                 }
             }
