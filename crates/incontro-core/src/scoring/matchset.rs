@@ -180,14 +180,14 @@ impl MatchSet {
     /// The `k` best vacancies for a profile (sorted by skill) among those `filter` accepts, as
     /// `(vacancy position, score)`, best first; only scores > 0 and ≥ `config.min_score`.
     ///
-    /// Pruned with score upper bounds: one pass over the postings of the person's skills and of
-    /// the skills related to them gives every reachable vacancy `bound = Σ c·w / Σw`, where `c` is
-    /// a requirement's exact credit, raised to the related discount `d` when the requirement's
-    /// skill is related to one the person holds (`d` alone when it is not held at all; 0 in exact
-    /// mode, where the bound is the exact score). No vacancy can score above its bound (the
-    /// essential factor only lowers), and unreachable vacancies score 0. Candidates are scored
-    /// with the reference kernel in decreasing bound order until the bound falls below the k-th
-    /// score. Same results as [`MatchSet::top_vacancies_for_worker_reference`] (property-tested).
+    /// Pruned with score upper bounds: one pass over the postings of the person's skills gives,
+    /// for every vacancy sharing a skill, `bound = d + Σ max(0, credit − d)·w / Σw` where `d` is the
+    /// related discount (0 in exact mode, where the bound is the exact score). No vacancy can score
+    /// above its bound (a requirement earns at most max(exact credit, d); the essential factor
+    /// only lowers), and a vacancy sharing no skill is bounded by `d`. Candidates are scored with
+    /// the reference kernel in decreasing bound order until the bound falls below the k-th score;
+    /// when fewer than `k` scores reach `d`, the reference path runs instead. Same results as
+    /// [`MatchSet::top_vacancies_for_worker_reference`] (tested).
     pub fn top_vacancies_for_worker(
         &self,
         profile: &[(u32, u8)],
@@ -204,23 +204,10 @@ impl MatchSet {
         } else {
             0.0
         };
-        // Skills related to what the person holds: only requirements on these can earn related
-        // credit (the relation is symmetric, see `SkillGraph::related_to`).
-        let mut related: ahash::AHashSet<u32> = ahash::AHashSet::new();
-        if let Some(graph) = graph.filter(|_| discount > 0.0) {
-            for &(skill, _) in profile {
-                related.extend(graph.related_to(skill).iter().map(|&(other, _)| other));
-            }
-        }
         let mut gain: ahash::AHashMap<u32, f32> = ahash::AHashMap::new();
         for &(skill, level) in profile {
             let Some(postings) = self.vacancies_by_skill.get(skill as usize) else {
                 continue;
-            };
-            let related_floor = if related.contains(&skill) {
-                discount
-            } else {
-                0.0
             };
             for &position in postings {
                 let requirements = &self.vacancy_requirements[position as usize];
@@ -231,25 +218,7 @@ impl MatchSet {
                 let credit = LEVEL_CREDIT[usize::from(level.clamp(1, 4))]
                     [usize::from(requirement.level.clamp(1, 4))];
                 let weight = requirement_weight(requirement, config, graph);
-                *gain.entry(position).or_insert(0.0) += credit.max(related_floor) * weight;
-            }
-        }
-        for &skill in &related {
-            if profile
-                .binary_search_by_key(&skill, |&(held, _)| held)
-                .is_ok()
-            {
-                continue; // counted above
-            }
-            let Some(postings) = self.vacancies_by_skill.get(skill as usize) else {
-                continue;
-            };
-            for &position in postings {
-                let requirements = &self.vacancy_requirements[position as usize];
-                if let Ok(index) = requirements.binary_search_by_key(&skill, |r| r.skill) {
-                    let weight = requirement_weight(&requirements[index], config, graph);
-                    *gain.entry(position).or_insert(0.0) += discount * weight;
-                }
+                *gain.entry(position).or_insert(0.0) += (credit - discount).max(0.0) * weight;
             }
         }
         let mut bounded: Vec<(u32, f32)> = gain
