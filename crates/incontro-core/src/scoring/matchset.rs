@@ -4,8 +4,8 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::explain::{explain, Explanation};
-use super::kernel::{requirement_weight, score};
-use super::{Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
+use super::kernel::score;
+use super::{Requirement, ScoringConfig, SkillGraph};
 use crate::{Error, Result};
 
 /// An in-memory set of vacancies and workers over interned skills.
@@ -179,100 +179,7 @@ impl MatchSet {
 
     /// The `k` best vacancies for a profile (sorted by skill) among those `filter` accepts, as
     /// `(vacancy position, score)`, best first; only scores > 0 and ≥ `config.min_score`.
-    ///
-    /// Pruned with score upper bounds: one pass over the postings of the person's skills gives,
-    /// for every vacancy sharing a skill, `bound = d + Σ max(0, credit − d)·w / Σw` where `d` is the
-    /// related discount (0 in exact mode, where the bound is the exact score). No vacancy can score
-    /// above its bound (a requirement earns at most max(exact credit, d); the essential factor
-    /// only lowers), and a vacancy sharing no skill is bounded by `d`. Candidates are scored with
-    /// the reference kernel in decreasing bound order until the bound falls below the k-th score;
-    /// when fewer than `k` scores reach `d`, the reference path runs instead. Same results as
-    /// [`MatchSet::top_vacancies_for_worker_reference`] (tested).
     pub fn top_vacancies_for_worker(
-        &self,
-        profile: &[(u32, u8)],
-        k: usize,
-        config: &ScoringConfig,
-        filter: &dyn Fn(usize) -> bool,
-    ) -> Vec<(usize, f32)> {
-        if k == 0 {
-            return Vec::new();
-        }
-        let graph = self.graph();
-        let discount = if config.uses_related() && graph.is_some() {
-            config.related_discount
-        } else {
-            0.0
-        };
-        let mut gain: ahash::AHashMap<u32, f32> = ahash::AHashMap::new();
-        for &(skill, level) in profile {
-            let Some(postings) = self.vacancies_by_skill.get(skill as usize) else {
-                continue;
-            };
-            for &position in postings {
-                let requirements = &self.vacancy_requirements[position as usize];
-                let Ok(index) = requirements.binary_search_by_key(&skill, |r| r.skill) else {
-                    continue;
-                };
-                let requirement = &requirements[index];
-                let credit = LEVEL_CREDIT[usize::from(level.clamp(1, 4))]
-                    [usize::from(requirement.level.clamp(1, 4))];
-                let weight = requirement_weight(requirement, config, graph);
-                *gain.entry(position).or_insert(0.0) += (credit - discount).max(0.0) * weight;
-            }
-        }
-        let mut bounded: Vec<(u32, f32)> = gain
-            .into_iter()
-            .filter(|&(position, _)| filter(position as usize))
-            .map(|(position, gained)| {
-                let total: f32 = self.vacancy_requirements[position as usize]
-                    .iter()
-                    .map(|r| requirement_weight(r, config, graph))
-                    .sum();
-                let bound = if total > 0.0 {
-                    discount + gained / total
-                } else {
-                    0.0
-                };
-                // Inflate a little so that float rounding never prunes an equal score.
-                (position, bound * (1.0 + 1e-5) + 1e-6)
-            })
-            .collect();
-        bounded.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let order = by_score_then_id(&self.vacancy_ids);
-        let mut best: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
-        for (position, bound) in bounded {
-            if best.len() == k && bound < best[k - 1].1 {
-                break;
-            }
-            let position = position as usize;
-            let value = score(profile, &self.vacancy_requirements[position], config, graph);
-            if value <= 0.0 || value < config.min_score {
-                continue;
-            }
-            let entry = (position, value);
-            let at = best.partition_point(|existing| order(existing, &entry) == Ordering::Less);
-            if at < k {
-                best.insert(at, entry);
-                best.truncate(k);
-            }
-        }
-        let kth_reaches_discount =
-            best.len() == k && best[k - 1].1 > discount * (1.0 + 1e-5) + 1e-6;
-        if discount > 0.0 && !kth_reaches_discount {
-            // Vacancies sharing no skill may still earn related credit up to the discount.
-            return self.top_vacancies_for_worker_reference(profile, k, config, filter);
-        }
-        best
-    }
-
-    /// The reference implementation of [`MatchSet::top_vacancies_for_worker`]: scores every
-    /// candidate sharing a (related) skill. Same results, slower; kept for tests and as the
-    /// fallback when the best scores are too low for pruning.
-    ///
-    /// The `k` best vacancies for a profile (sorted by skill) among those `filter` accepts, as
-    /// `(vacancy position, score)`, best first; only scores > 0 and ≥ `config.min_score`.
-    pub fn top_vacancies_for_worker_reference(
         &self,
         profile: &[(u32, u8)],
         k: usize,
@@ -347,36 +254,6 @@ impl MatchSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
-        /// The pruned top-k equals the reference, in both modes, with and without a graph.
-        #[test]
-        fn pruned_top_k_equals_reference(
-            vacancies in proptest::collection::vec(proptest::collection::btree_map(0u32..40, (1u8..=4, proptest::bool::ANY), 1..8), 1..40),
-            profile in proptest::collection::btree_map(0u32..40, 1u8..=4, 0..10),
-            k in 1usize..6,
-            exact in proptest::bool::ANY,
-            discount in 0.0f32..1.0,
-        ) {
-            let broader: Vec<(u32, u32)> = (0..40u32).filter(|s| s % 5 != 0).map(|s| (s, s - s % 5)).collect();
-            let related: Vec<(u32, u32)> = (0..39u32).step_by(3).map(|s| (s, s + 1)).collect();
-            let graph = Arc::new(SkillGraph::new(40, &broader, &related, vec![]).unwrap());
-            for with_graph in [false, true] {
-                let mut set = if with_graph { MatchSet::with_graph(Arc::clone(&graph)) } else { MatchSet::new() };
-                for (i, requirements) in vacancies.iter().enumerate() {
-                    let requirements = requirements.iter().map(|(&skill, &(level, essential))| Requirement::new(skill, level, essential).unwrap()).collect();
-                    set.add_vacancy(format!("v{i:03}"), requirements).unwrap();
-                }
-                let profile: Vec<(u32, u8)> = profile.iter().map(|(&s, &l)| (s, l)).collect();
-                let config = if exact { ScoringConfig::exact() } else { ScoringConfig { related_discount: discount, ..ScoringConfig::default() } };
-                let filter = |position: usize| position % 7 != 3;
-                let pruned = set.top_vacancies_for_worker(&profile, k, &config, &filter);
-                let reference = set.top_vacancies_for_worker_reference(&profile, k, &config, &filter);
-                proptest::prop_assert_eq!(pruned, reference);
-            }
-        }
-    }
     use crate::scoring::parallel;
     use proptest::prelude::*;
 
