@@ -5,7 +5,8 @@
 //! vacancies, a long tail), 21 requirements per vacancy and 23 competences per person, over the
 //! 13 comuni of the demo with real coordinates. Each query asks for the top 10 contract vacancies
 //! within 30 km of the person's comune, with explanations. Besides criterion's estimate the bench
-//! prints p50 and p99 over 2,000 distinct people, and asserts the results are ranked and filtered.
+//! prints p50 and p99 over 2,000 distinct people, and asserts the results are ranked and filtered
+//! and, for the first 50 people, equal (ids and scores, bit for bit) to the reference path.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -155,6 +156,23 @@ fn bench_matching(c: &mut Criterion) {
         assert!(found
             .iter()
             .all(|m| !m.placement.is_tirocinio() && m.distance_km.is_some_and(|d| d <= 30.0)));
+    }
+    for (profile, home) in people.iter().zip(&homes).take(50) {
+        let query = query_for(home);
+        let found: Vec<(String, u32)> = state
+            .vacancies_for_profile(profile, Some(home), &query, "it")
+            .expect("query")
+            .into_iter()
+            .map(|m| (m.vacancy_id, m.score.to_bits()))
+            .collect();
+        let reference: Vec<(String, u32)> = state
+            .vacancies_for_profile_reference(profile, &query)
+            .expect("reference")
+            .into_iter()
+            .map(|(id, score)| (id, score.to_bits()))
+            .collect();
+        assert_eq!(found.len(), 10);
+        assert_eq!(found, reference);
     }
     latencies.sort_unstable();
     let p50 = latencies[latencies.len() / 2];

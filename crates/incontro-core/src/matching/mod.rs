@@ -177,6 +177,88 @@ struct VacancyFacts {
     source: VacancySource,
 }
 
+/// The filter facts of a vacancy, as small numbers (see [`FilterTables`]).
+#[derive(Debug, Clone, Copy)]
+struct VacancyFilterFacts {
+    tirocinio: bool,
+    /// Index into `FilterTables::contract_types` (`None`: a tirocinio).
+    contract_type: Option<u32>,
+    public: bool,
+    comune: u32,
+}
+
+/// Comuni and contract types interned, so that a query's filters are array look-ups.
+#[derive(Debug, Default)]
+struct FilterTables {
+    comuni: AHashMap<ComuneCode, u32>,
+    comune_coordinates: Vec<Option<(f64, f64)>>,
+    contract_types: AHashMap<String, u32>,
+    vacancies: Vec<VacancyFilterFacts>,
+    worker_comuni: Vec<u32>,
+}
+
+impl FilterTables {
+    fn comune(&mut self, code: &ComuneCode, coordinates: &HashMap<ComuneCode, (f64, f64)>) -> u32 {
+        if let Some(&index) = self.comuni.get(code) {
+            return index;
+        }
+        let index = self.comune_coordinates.len() as u32;
+        self.comuni.insert(code.clone(), index);
+        self.comune_coordinates.push(coordinates.get(code).copied());
+        index
+    }
+
+    fn contract_type(&mut self, contract_type: &str) -> u32 {
+        let next = self.contract_types.len() as u32;
+        *self
+            .contract_types
+            .entry(contract_type.to_string())
+            .or_insert(next)
+    }
+}
+
+/// "Within `km` of a centre", answered once per comune and remembered for the query.
+struct NearFilter<'a> {
+    centre: Option<(f64, f64)>,
+    km: f64,
+    coordinates: &'a [Option<(f64, f64)>],
+    /// 0: not asked yet, 1: within, 2: not within.
+    known: Vec<std::cell::Cell<u8>>,
+}
+
+impl<'a> NearFilter<'a> {
+    fn new(
+        tables: &'a FilterTables,
+        all_coordinates: &HashMap<ComuneCode, (f64, f64)>,
+        near: Option<&(ComuneCode, f64)>,
+    ) -> Option<Self> {
+        let (centre, km) = near?;
+        Some(NearFilter {
+            centre: all_coordinates.get(centre).copied(),
+            km: *km,
+            coordinates: &tables.comune_coordinates,
+            known: vec![std::cell::Cell::new(0); tables.comune_coordinates.len()],
+        })
+    }
+
+    /// The same answer as `distance(centre, comune) <= km` (haversine from the centre).
+    fn within(&self, comune: u32) -> bool {
+        let slot = &self.known[comune as usize];
+        match slot.get() {
+            1 => true,
+            2 => false,
+            _ => {
+                let within = match (self.centre, self.coordinates[comune as usize]) {
+                    (Some(centre), Some(place)) => haversine_km(centre, place) <= self.km,
+                    _ => false,
+                };
+                slot.set(if within { 1 } else { 2 });
+                within
+            }
+        }
+    }
+}
+
 /// The in-memory matching state, built from the store.
 pub struct MatchState {
     built_from: i64,
@@ -190,6 +272,7 @@ pub struct MatchState {
     worker_position: AHashMap<String, usize>,
     coordinates: HashMap<ComuneCode, (f64, f64)>,
     unknown_skills: usize,
+    filters: FilterTables,
 }
 
 impl std::fmt::Debug for MatchState {
@@ -371,6 +454,7 @@ impl MatchState {
         };
         let mut vacancy_facts = Vec::with_capacity(vacancies.len());
         let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
+        let mut filters = FilterTables::default();
         for vacancy in vacancies {
             let mut requirements = Vec::with_capacity(vacancy.requirements.len());
             for requirement in &vacancy.requirements {
@@ -384,6 +468,19 @@ impl MatchState {
             }
             let position = set.add_vacancy(vacancy.id.as_str(), requirements)?;
             vacancy_position.insert(vacancy.id.as_str().to_string(), position);
+            let contract_type = match &vacancy.placement {
+                PlacementType::Contract { contract_type } => {
+                    Some(filters.contract_type(contract_type))
+                }
+                _ => None,
+            };
+            let facts = VacancyFilterFacts {
+                tirocinio: vacancy.placement.is_tirocinio(),
+                contract_type,
+                public: matches!(vacancy.source, VacancySource::Public),
+                comune: filters.comune(&vacancy.comune, &coordinates),
+            };
+            filters.vacancies.push(facts);
             vacancy_facts.push(VacancyFacts {
                 title: vacancy.title.clone(),
                 company_id: vacancy.company_id.as_str().to_string(),
@@ -411,6 +508,8 @@ impl MatchState {
             interned.dedup_by_key(|entry| entry.0);
             let position = set.add_worker(seeker.id.as_str(), interned)?;
             worker_position.insert(seeker.id.as_str().to_string(), position);
+            let comune = filters.comune(&seeker.comune, &coordinates);
+            filters.worker_comuni.push(comune);
             worker_comuni.push(seeker.comune.clone());
         }
         let unknown_skills = interner.extra_uris.len();
@@ -435,6 +534,7 @@ impl MatchState {
             worker_position,
             coordinates,
             unknown_skills,
+            filters,
         })
     }
 
@@ -500,6 +600,39 @@ impl MatchState {
         true
     }
 
+    /// The query's vacancy filter over the interned tables: the same answers as
+    /// [`MatchState::vacancy_passes`], with the distance computed once per comune.
+    fn vacancy_filter<'q>(&'q self, query: &'q MatchQuery) -> impl Fn(usize) -> bool + 'q {
+        // A contract type no open vacancy has: no contract passes.
+        let wanted_contract = query
+            .contract_type
+            .as_ref()
+            .map(|wanted| self.filters.contract_types.get(wanted).copied());
+        let near = NearFilter::new(&self.filters, &self.coordinates, query.near.as_ref());
+        move |position: usize| {
+            let facts = &self.filters.vacancies[position];
+            if let Some(want_tirocinio) = query.tirocinio {
+                if facts.tirocinio != want_tirocinio {
+                    return false;
+                }
+            }
+            if let Some(wanted) = wanted_contract {
+                if wanted.is_none() || facts.contract_type != wanted {
+                    return false;
+                }
+            }
+            if let Some(want_public) = query.public_source {
+                if facts.public != want_public {
+                    return false;
+                }
+            }
+            match &near {
+                Some(near) => near.within(facts.comune),
+                None => true,
+            }
+        }
+    }
+
     /// Top vacancies for a profile given as `(skill URI, level)` (the core of
     /// [`Engine::vacancies_for_person`], usable without a stored person).
     pub fn vacancies_for_profile(
@@ -511,8 +644,7 @@ impl MatchState {
     ) -> Result<Vec<VacancyMatch>> {
         query.check()?;
         let config = query.scoring();
-        let origin = query.near.as_ref().map(|(centre, _)| centre);
-        let filter = |position: usize| self.vacancy_passes(position, query, origin);
+        let filter = self.vacancy_filter(query);
         let ranked =
             self.set
                 .top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
@@ -537,6 +669,32 @@ impl MatchState {
             });
         }
         Ok(results)
+    }
+
+    /// The ranking of [`MatchState::vacancies_for_profile`] (vacancy id and score, best first,
+    /// after `offset`) computed the slow way: every filter checked on every candidate through the
+    /// store's facts, every candidate scored with the reference kernel. For tests and benches
+    /// that check the fast path against it.
+    pub fn vacancies_for_profile_reference(
+        &self,
+        profile: &[(u32, u8)],
+        query: &MatchQuery,
+    ) -> Result<Vec<(String, f32)>> {
+        query.check()?;
+        let config = query.scoring();
+        let origin = query.near.as_ref().map(|(centre, _)| centre);
+        let filter = |position: usize| self.vacancy_passes(position, query, origin);
+        let ranked = self.set.top_vacancies_for_worker_reference(
+            profile,
+            query.offset + query.k,
+            &config,
+            &filter,
+        );
+        Ok(ranked
+            .into_iter()
+            .skip(query.offset)
+            .map(|(position, score)| (self.set.vacancy_id(position).to_string(), score))
+            .collect())
     }
 
     /// Interns a profile of skill URIs (unknown ones are dropped: no vacancy requires them).
@@ -660,10 +818,9 @@ impl Engine {
         };
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
-        let filter = |worker: usize| match &query.near {
-            Some((centre, km)) => state
-                .distance(centre, &state.worker_comuni[worker])
-                .is_some_and(|distance| distance <= *km),
+        let near = NearFilter::new(&state.filters, &state.coordinates, query.near.as_ref());
+        let filter = |worker: usize| match &near {
+            Some(near) => near.within(state.filters.worker_comuni[worker]),
             None => true,
         };
         let ranked =
