@@ -7,6 +7,7 @@ use clap::Subcommand;
 mod import;
 mod matching;
 mod stats;
+mod suggest;
 mod tour;
 
 /// The commands of `incontro`.
@@ -22,6 +23,9 @@ pub enum Command {
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
     /// seeker's competences, best vacancies with explanations, gap courses and candidates.
     Demo(tour::TourArgs),
+    /// Suggest ESCO competences from a job ad or a CV (`--text`, `--file`), or from every line
+    /// of a file (`--lines IN --out OUT.csv`); `suggest eval` measures their quality.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Runs one command.
@@ -31,5 +35,6 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Match(args) => matching::run(args, data_dir, quiet),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
+        Command::Suggest(args) => suggest::run(args, data_dir, quiet),
     }
 }

@@ -16,6 +16,7 @@ use crate::{Error, Result};
 pub mod access;
 pub mod entities;
 pub mod outreach;
+pub mod suggest;
 pub mod taxonomy;
 pub mod training;
 
@@ -39,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_training.sql"),
     ),
     ("0005_access", include_str!("migrations/0005_access.sql")),
+    ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
 ];
 
 /// The database file name inside the data directory.
