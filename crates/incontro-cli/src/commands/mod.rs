@@ -4,8 +4,10 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+mod generate;
 mod import;
 mod matching;
+mod outreach;
 mod stats;
 mod suggest;
 mod tour;
@@ -18,6 +20,12 @@ pub enum Command {
     Import(import::ImportCommand),
     /// Batch matching: the top vacancies for every worker of a CSV file.
     Match(matching::MatchArgs),
+    /// Cob23 outreach: cohort, call lists, outcomes, funnel, retention purge.
+    #[command(subcommand)]
+    Outreach(outreach::OutreachCommand),
+    /// Generate synthetic data (COB notices).
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
     /// Counts per entity, taxonomy version and languages.
     Stats(stats::StatsArgs),
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
@@ -33,6 +41,8 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
     match command {
         Command::Import(import) => import::run(import, data_dir, quiet),
         Command::Match(args) => matching::run(args, data_dir, quiet),
+        Command::Outreach(command) => outreach::run(command, data_dir, quiet),
+        Command::Generate(command) => generate::run(command),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
         Command::Suggest(args) => suggest::run(args, data_dir, quiet),

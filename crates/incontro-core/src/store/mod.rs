@@ -40,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_training.sql"),
     ),
     ("0005_access", include_str!("migrations/0005_access.sql")),
+    (
+        "0007_outreach",
+        include_str!("migrations/0007_outreach.sql"),
+    ),
     ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
 ];
 
