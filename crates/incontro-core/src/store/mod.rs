@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod appointments;
 pub mod entities;
 pub mod outreach;
 pub mod taxonomy;
@@ -39,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_training.sql"),
     ),
     ("0005_access", include_str!("migrations/0005_access.sql")),
+    (
+        "0010_appointments",
+        include_str!("migrations/0010_appointments.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.
