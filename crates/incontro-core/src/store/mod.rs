@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod appointments;
 pub mod entities;
 pub mod outreach;
 pub mod suggest;
@@ -45,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0007_outreach.sql"),
     ),
     ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
+    (
+        "0010_appointments",
+        include_str!("migrations/0010_appointments.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.
