@@ -29,8 +29,8 @@ struct VacancyPosting {
     vacancy: u32,
     /// `Requirement::base_weight()`, before the specificity multiplier.
     base_weight: f32,
-    /// Required level, clamped to 1..=4 as the reference kernel does.
-    level: u8,
+    /// Required level minus one (0..=3), the level clamped to 1..=4 as the reference kernel does.
+    level_index: u8,
     essential: bool,
 }
 
@@ -73,7 +73,7 @@ impl VacancyPostings {
             self.by_skill[slot].push(VacancyPosting {
                 vacancy: position as u32,
                 base_weight: requirement.base_weight(),
-                level: requirement.level.clamp(1, 4),
+                level_index: requirement.level.clamp(1, 4) - 1,
                 essential: requirement.essential,
             });
         }
@@ -127,27 +127,31 @@ impl WorkerPostings {
     }
 }
 
+/// One position's values in [`Dense`] (one cache line access per posting).
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    stamp: u32,
+    first: f32,
+    second: f32,
+}
+
 /// Dense per-position values reset by generation stamps: a position whose stamp is not the
 /// current generation holds nothing yet.
 #[derive(Debug, Default)]
 struct Dense {
     generation: u32,
-    stamp: Vec<u32>,
-    first: Vec<f32>,
-    second: Vec<f32>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
 }
 
 impl Dense {
     fn begin(&mut self, size: usize) {
-        if self.stamp.len() < size {
-            self.stamp.resize(size, 0);
-            self.first.resize(size, 0.0);
-            self.second.resize(size, 0.0);
+        if self.slots.len() < size {
+            self.slots.resize(size, Slot::default());
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.slots.fill(Slot::default());
             self.generation = 1;
         }
         self.touched.clear();
@@ -156,27 +160,34 @@ impl Dense {
     /// `first += a; second += b` at `position`, starting from zero.
     #[inline]
     fn add(&mut self, position: u32, a: f32, b: f32) {
-        let index = position as usize;
-        if self.stamp[index] != self.generation {
-            self.stamp[index] = self.generation;
-            self.first[index] = 0.0;
-            self.second[index] = 0.0;
+        let generation = self.generation;
+        let slot = &mut self.slots[position as usize];
+        if slot.stamp != generation {
+            *slot = Slot {
+                stamp: generation,
+                first: 0.0,
+                second: 0.0,
+            };
             self.touched.push(position);
         }
-        self.first[index] += a;
-        self.second[index] += b;
+        slot.first += a;
+        slot.second += b;
     }
 
     /// `first = max(first, value)` at `position`, starting from `value`.
     #[inline]
     fn raise(&mut self, position: u32, value: f32) {
-        let index = position as usize;
-        if self.stamp[index] != self.generation {
-            self.stamp[index] = self.generation;
-            self.first[index] = value;
+        let generation = self.generation;
+        let slot = &mut self.slots[position as usize];
+        if slot.stamp != generation {
+            *slot = Slot {
+                stamp: generation,
+                first: value,
+                second: 0.0,
+            };
             self.touched.push(position);
-        } else if value > self.first[index] {
-            self.first[index] = value;
+        } else if value > slot.first {
+            slot.first = value;
         }
     }
 }
@@ -215,6 +226,8 @@ struct TopK<'a> {
     filter: &'a dyn Fn(usize) -> bool,
     /// With a large `k`, collect every accepted candidate and select at the end.
     collect_all: bool,
+    /// Scores below this cannot enter: `min_score`, then the k-th score once there are k.
+    threshold: f32,
 }
 
 const INSERTION_LIMIT: usize = 64;
@@ -225,6 +238,7 @@ impl<'a> TopK<'a> {
         best: &'a mut Vec<(usize, f32)>,
         order: &'a Order<'a>,
         filter: &'a dyn Fn(usize) -> bool,
+        config: &ScoringConfig,
     ) -> Self {
         best.clear();
         TopK {
@@ -233,14 +247,20 @@ impl<'a> TopK<'a> {
             order,
             filter,
             collect_all: k > INSERTION_LIMIT,
+            threshold: config.min_score,
         }
     }
 
-    #[inline]
-    fn offer(&mut self, position: usize, value: f32, config: &ScoringConfig) {
-        if !(value > 0.0 && value >= config.min_score) {
-            return;
+    /// Offers a candidate; only scores > 0 and ≥ `min_score` are kept.
+    #[inline(always)]
+    fn offer(&mut self, position: usize, value: f32) {
+        if value > 0.0 && value >= self.threshold {
+            self.consider(position, value);
         }
+    }
+
+    #[inline(never)]
+    fn consider(&mut self, position: usize, value: f32) {
         if self.collect_all {
             if (self.filter)(position) {
                 self.best.push((position, value));
@@ -262,6 +282,9 @@ impl<'a> TopK<'a> {
             .partition_point(|existing| (self.order)(existing, &entry) == Ordering::Less);
         self.best.insert(at, entry);
         self.best.truncate(self.k);
+        if self.best.len() == self.k {
+            self.threshold = self.threshold.max(self.best[self.k - 1].1);
+        }
     }
 
     fn finish(self) -> Vec<(usize, f32)> {
@@ -337,7 +360,7 @@ pub(crate) fn top_vacancies(
                 None => 1.0,
             };
             for posting in list {
-                let credit = credits[usize::from(posting.level)];
+                let credit = credits[usize::from(posting.level_index & 3)];
                 if credit > 0.0 {
                     let weight = posting.base_weight * multiplier;
                     let essential = if posting.essential { credit } else { 0.0 };
@@ -350,30 +373,32 @@ pub(crate) fn top_vacancies(
         } else {
             &postings.total_plain
         };
-        let mut top = TopK::new(k, selected, order, filter);
+        let mut top = TopK::new(k, selected, order, filter, config);
         for &vacancy in &sums.touched {
             let index = vacancy as usize;
+            let slot = &sums.slots[index];
             let (value, _) = finish_score(
-                sums.first[index],
+                slot.first,
                 totals[index],
-                sums.second[index],
+                slot.second,
                 postings.essential_count[index],
                 config,
             );
-            top.offer(index, value, config);
+            top.offer(index, value);
         }
         top.finish()
     })
 }
 
-/// The credit of a required skill at each required level 1..=4 (index 0 unused), given the
+/// The credit of a required skill at each required level 1..=4 (at index level − 1), given the
 /// level of the skill held (0: not held) and the best level of a related skill held (0: none).
 /// The same value as [`requirement_credit`](super::requirement_credit): `discount × credit` grows
 /// with the level, so the best related skill is the one held at the highest level.
 #[inline]
-fn level_credits(exact: u8, related: u8, uses_related: bool, config: &ScoringConfig) -> [f32; 5] {
-    let mut credits = [0.0f32; 5];
-    for (required, credit) in credits.iter_mut().enumerate().skip(1) {
+fn level_credits(exact: u8, related: u8, uses_related: bool, config: &ScoringConfig) -> [f32; 4] {
+    let mut credits = [0.0f32; 4];
+    for (index, credit) in credits.iter_mut().enumerate() {
+        let required = index + 1;
         let exact_credit = LEVEL_CREDIT[usize::from(exact.min(4))][required];
         *credit = exact_credit;
         if uses_related {
@@ -436,24 +461,25 @@ pub(crate) fn top_workers(
                 }
             }
             for &worker in &best.touched {
-                let credit = best.first[worker as usize];
+                let credit = best.slots[worker as usize].first;
                 if credit > 0.0 {
                     let essential = if requirement.essential { credit } else { 0.0 };
                     sums.add(worker, weight * credit, essential);
                 }
             }
         }
-        let mut top = TopK::new(k, selected, order, filter);
+        let mut top = TopK::new(k, selected, order, filter, config);
         for &worker in &sums.touched {
             let index = worker as usize;
+            let slot = &sums.slots[index];
             let (value, _) = finish_score(
-                sums.first[index],
+                slot.first,
                 total_weight,
-                sums.second[index],
+                slot.second,
                 essential_count,
                 config,
             );
-            top.offer(index, value, config);
+            top.offer(index, value);
         }
         top.finish()
     })
