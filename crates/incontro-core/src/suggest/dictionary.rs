@@ -62,7 +62,7 @@ pub(crate) struct Dictionary {
 pub(crate) struct LabelInput<'t> {
     pub(crate) concept: u32,
     pub(crate) kind: LabelKind,
-    pub(crate) text: &'t str,
+    pub(crate) text: std::borrow::Cow<'t, str>,
 }
 
 impl Dictionary {
@@ -73,7 +73,7 @@ impl Dictionary {
         let mut seen: AHashSet<(u32, Box<[u32]>)> = AHashSet::new();
         let mut pending: Vec<(u32, LabelKind, Box<str>, Vec<u32>, Vec<Box<str>>)> = Vec::new();
         for label in labels {
-            let words = analyser.words(label.text);
+            let words = analyser.words(&label.text);
             let mut terms = Vec::new();
             let mut folded = Vec::new();
             for word in words {
@@ -100,7 +100,13 @@ impl Dictionary {
             if !seen.insert((label.concept, terms.clone().into_boxed_slice())) {
                 continue;
             }
-            pending.push((label.concept, label.kind, label.text.into(), terms, folded));
+            pending.push((
+                label.concept,
+                label.kind,
+                (*label.text).into(),
+                terms,
+                folded,
+            ));
         }
         let term_count = dictionary.terms.len();
         dictionary.df = vec![0; term_count];
@@ -313,7 +319,7 @@ mod tests {
             labels.iter().map(|&(concept, kind, text)| LabelInput {
                 concept,
                 kind,
-                text,
+                text: text.into(),
             }),
         )
     }
