@@ -548,7 +548,10 @@ fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> 
 
 /// The engine's suggesters, one per language, built on first use for the current taxonomy.
 #[derive(Debug, Default)]
-pub struct SuggestCache(Mutex<Vec<(Arc<Taxonomy>, Lang, Arc<Suggester>)>>);
+pub struct SuggestCache(Mutex<Vec<CachedSuggester>>);
+
+/// A suggester with the taxonomy it was built from.
+type CachedSuggester = (Arc<Taxonomy>, Lang, Arc<Suggester>);
 
 impl Engine {
     fn suggester(&self, lang: Lang) -> Result<(Arc<Taxonomy>, Arc<Suggester>)> {
