@@ -58,11 +58,20 @@ pub(crate) struct Dictionary {
     postings: Vec<Vec<u32>>,
 }
 
+/// A label analysed, before its idf is known.
+struct Pending {
+    concept: u32,
+    kind: LabelKind,
+    label: Box<str>,
+    terms: Vec<u32>,
+    folded: Vec<Box<str>>,
+}
+
 /// A label to put in a dictionary.
 pub(crate) struct LabelInput<'t> {
     pub(crate) concept: u32,
     pub(crate) kind: LabelKind,
-    pub(crate) text: &'t str,
+    pub(crate) text: std::borrow::Cow<'t, str>,
 }
 
 impl Dictionary {
@@ -71,9 +80,9 @@ impl Dictionary {
         let mut analyser = WordAnalyser::new(lang);
         let mut dictionary = Dictionary::default();
         let mut seen: AHashSet<(u32, Box<[u32]>)> = AHashSet::new();
-        let mut pending: Vec<(u32, LabelKind, Box<str>, Vec<u32>, Vec<Box<str>>)> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         for label in labels {
-            let words = analyser.words(label.text);
+            let words = analyser.words(&label.text);
             let mut terms = Vec::new();
             let mut folded = Vec::new();
             for word in words {
@@ -100,13 +109,19 @@ impl Dictionary {
             if !seen.insert((label.concept, terms.clone().into_boxed_slice())) {
                 continue;
             }
-            pending.push((label.concept, label.kind, label.text.into(), terms, folded));
+            pending.push(Pending {
+                concept: label.concept,
+                kind: label.kind,
+                label: (*label.text).into(),
+                terms,
+                folded,
+            });
         }
         let term_count = dictionary.terms.len();
         dictionary.df = vec![0; term_count];
         dictionary.postings = vec![Vec::new(); term_count];
-        for (position, (_, _, _, terms, _)) in pending.iter().enumerate() {
-            let mut unique = terms.clone();
+        for (position, label) in pending.iter().enumerate() {
+            let mut unique = label.terms.clone();
             unique.sort_unstable();
             unique.dedup();
             for term in unique {
@@ -120,7 +135,14 @@ impl Dictionary {
             .iter()
             .map(|&df| (1.0 + total / df.max(1) as f32).ln())
             .collect();
-        for (position, (concept, kind, label, terms, folded)) in pending.into_iter().enumerate() {
+        for (position, pending_label) in pending.into_iter().enumerate() {
+            let Pending {
+                concept,
+                kind,
+                label,
+                terms,
+                folded,
+            } = pending_label;
             let position = position as u32;
             let mut head = 0;
             for (index, &term) in terms.iter().enumerate() {
@@ -313,7 +335,7 @@ mod tests {
             labels.iter().map(|&(concept, kind, text)| LabelInput {
                 concept,
                 kind,
-                text,
+                text: text.into(),
             }),
         )
     }

@@ -21,6 +21,9 @@ use crate::index::WordAnalyser;
 use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
 use crate::{Engine, Error, Result};
 
+/// A held-out query set: its name and how a label becomes the query.
+type QueryVariant<'a> = (&'a str, &'a dyn Fn(&str) -> Option<String>);
+
 /// Ranks looked at.
 const CUTOFF: usize = 10;
 
@@ -250,17 +253,17 @@ impl Engine {
             .copied()
             .collect();
         if !held_out.is_empty() {
-            let mut excluded: std::collections::HashMap<SkillIdx, Vec<&str>> =
+            let mut excluded: std::collections::HashMap<SkillIdx, Vec<String>> =
                 std::collections::HashMap::new();
             for &(skill, label) in &held_out {
-                excluded.entry(skill).or_default().push(label);
+                excluded.entry(skill).or_default().push(label.to_string());
             }
             let without = Suggester::build(&taxonomy, lang, &|skill, label| {
                 excluded
                     .get(&skill)
                     .is_some_and(|labels| labels.iter().any(|held| *held == label))
             })?;
-            let variants: [(&str, &dyn Fn(&str) -> Option<String>); 3] = [
+            let variants: [QueryVariant<'_>; 3] = [
                 ("held-out alternative labels, as written", &|label| {
                     Some(label.to_string())
                 }),

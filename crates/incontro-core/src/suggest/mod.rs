@@ -289,7 +289,7 @@ impl Suggester {
                     skill_labels.push(LabelInput {
                         concept: skill,
                         kind,
-                        text,
+                        text: text.into(),
                     });
                 }
             }
@@ -303,8 +303,7 @@ impl Suggester {
                 if language != code {
                     continue;
                 }
-                // Italian (and some English) labels list gendered forms: "saldatore/saldatrice".
-                for variant in text.split('/').map(str::trim).filter(|v| !v.is_empty()) {
+                for variant in gendered_forms(text) {
                     occupation_labels.push(LabelInput {
                         concept: occupation,
                         kind,
@@ -472,6 +471,35 @@ impl Suggester {
     }
 }
 
+/// The forms of an occupation label that lists gendered forms: "saldatore/saldatrice di
+/// tubazioni" gives "saldatore di tubazioni" and "saldatrice di tubazioni" (the words after the
+/// last form apply to every form); a label without `/` gives itself.
+fn gendered_forms(label: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let forms: Vec<&str> = label
+        .split('/')
+        .map(str::trim)
+        .filter(|form| !form.is_empty())
+        .collect();
+    let Some(last) = forms.last() else {
+        return Vec::new();
+    };
+    let last_words: Vec<&str> = last.split_whitespace().collect();
+    let last_position = forms.len() - 1;
+    forms
+        .iter()
+        .enumerate()
+        .map(|(position, form)| {
+            let words = form.split_whitespace().count();
+            if position < last_position && words < last_words.len() {
+                let tail = last_words[words..].join(" ");
+                std::borrow::Cow::Owned(format!("{form} {tail}"))
+            } else {
+                std::borrow::Cow::Borrowed(*form)
+            }
+        })
+        .collect()
+}
+
 fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
     let start = words[first].from;
     let end = words[last].to;
@@ -520,7 +548,10 @@ fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> 
 
 /// The engine's suggesters, one per language, built on first use for the current taxonomy.
 #[derive(Debug, Default)]
-pub struct SuggestCache(Mutex<Vec<(Arc<Taxonomy>, Lang, Arc<Suggester>)>>);
+pub struct SuggestCache(Mutex<Vec<CachedSuggester>>);
+
+/// A suggester with the taxonomy it was built from.
+type CachedSuggester = (Arc<Taxonomy>, Lang, Arc<Suggester>);
 
 impl Engine {
     fn suggester(&self, lang: Lang) -> Result<(Arc<Taxonomy>, Arc<Suggester>)> {
