@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use incontro_core::outreach::{generate_cob, CobGeneratorConfig};
+use incontro_core::outreach::{generate_cob_with_contacts, CobGeneratorConfig};
 
 /// What to generate.
 #[derive(Debug, Subcommand)]
@@ -18,6 +18,9 @@ pub enum GenerateCommand {
         /// Output CSV file.
         #[arg(long)]
         out: PathBuf,
+        /// Also write a contacts file (mobile for ~70% of people, 1% do-not-contact).
+        #[arg(long)]
+        contacts: Option<PathBuf>,
         /// Random seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -27,10 +30,26 @@ pub enum GenerateCommand {
 /// Runs a generator.
 pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
     match command {
-        GenerateCommand::Cob { people, out, seed } => {
+        GenerateCommand::Cob {
+            people,
+            out,
+            contacts,
+            seed,
+        } => {
             let file = std::fs::File::create(&out)
                 .with_context(|| format!("creating {}", out.display()))?;
-            let stats = generate_cob(&CobGeneratorConfig::new(people, seed), file)?;
+            let contacts_file = match &contacts {
+                Some(path) => Some(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let stats = generate_cob_with_contacts(
+                &CobGeneratorConfig::new(people, seed),
+                file,
+                contacts_file,
+            )?;
             println!(
                 "{}: {} people, {} notices ({} rettifiche, {} annullamenti, {} tirocini)",
                 out.display(),

@@ -375,9 +375,9 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
 }
 
 fn print_report(report: &incontro_core::outreach::SelectionReport) {
-    println!("  {:<28} {:>9}", "people with spells", report.people);
+    println!("  {:<34} {:>9}", "people with spells", report.people);
     for (rule, count) in &report.excluded {
-        println!("  excluded: {rule:<18} {count:>9}");
+        println!("  excluded: {rule:<24} {count:>9}");
     }
-    println!("  {:<28} {:>9}", "selected", report.selected);
+    println!("  {:<34} {:>9}", "selected", report.selected);
 }

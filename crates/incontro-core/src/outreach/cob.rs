@@ -737,6 +737,8 @@ pub struct CobImportReport {
     pub skipped_rows: u64,
     /// Columns that map to no notice field.
     pub ignored_columns: Vec<String>,
+    /// Campaign placements newly confirmed by the imported hiring notices.
+    pub placements_confirmed: u64,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
@@ -1178,13 +1180,19 @@ impl Engine {
                     skipped: outcome.problems.list,
                     skipped_rows: outcome.invalid_rows,
                     ignored_columns: outcome.ignored_columns,
+                    placements_confirmed: 0,
                     elapsed: Duration::ZERO,
                 })
             })
         })?;
-        self.after_cob_import()?;
+        let placements_confirmed = if report.inserted > 0 {
+            self.after_cob_import()?
+        } else {
+            0
+        };
         Ok(CobImportReport {
             elapsed: started.elapsed(),
+            placements_confirmed,
             ..report
         })
     }

@@ -4,7 +4,7 @@
 //! that excludes them):
 //!
 //! 1. `last_end_not_in_window`: their latest spell ending on or before `ended_to` ended on or
-//!    after `ended_from` (the *reference spell*);
+//!    after `ended_from` (the *reference spell*; short jobs are passed over when tolerated);
 //! 2. `too_recent`: at least `no_new_hire_days` have passed since that end (on `as_of`);
 //! 3. `rehired`: no other spell started within `no_new_hire_days` after the end or was still going
 //!    on the day after it (jobs of at most `ignore_short_jobs_up_to_days` days are ignored when
@@ -217,11 +217,28 @@ fn check_person(
     person: &Person,
 ) -> std::result::Result<Candidate, usize> {
     // 1. The reference spell: the latest end on or before the window's end.
+    // Short jobs are skipped when tolerated, unless they are all there is.
+    let is_short = |spell: &super::spells::Spell| {
+        matches!(
+            (rule.ignore_short_jobs_up_to_days, spell.duration_days()),
+            (Some(limit), Some(duration)) if duration <= limit
+        )
+    };
+    let ended =
+        |spell: &&super::spells::Spell| spell.effective_end.is_some_and(|end| end <= rule.ended_to);
     let reference = person
         .spells
         .iter()
-        .filter(|spell| spell.effective_end.is_some_and(|end| end <= rule.ended_to))
-        .max_by_key(|spell| (spell.effective_end, spell.start));
+        .filter(ended)
+        .filter(|spell| !is_short(spell))
+        .max_by_key(|spell| (spell.effective_end, spell.start))
+        .or_else(|| {
+            person
+                .spells
+                .iter()
+                .filter(ended)
+                .max_by_key(|spell| (spell.effective_end, spell.start))
+        });
     let Some(reference) = reference else {
         return Err(0);
     };
@@ -243,11 +260,7 @@ fn check_person(
         if std::ptr::eq(spell, reference) {
             return false;
         }
-        let counts = match (rule.ignore_short_jobs_up_to_days, spell.duration_days()) {
-            (Some(limit), Some(duration)) => duration > limit,
-            _ => true,
-        };
-        counts
+        !is_short(spell)
             && ((spell.start > end && spell.start <= horizon)
                 || (spell.start <= end && spell.covers(day_after)))
     });

@@ -119,10 +119,13 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A funnel step: label, colour, count.
+type Step = (&'static str, &'static str, fn(&FunnelRow) -> u64);
+
 /// The funnel of one dimension as an SVG chart: one group of horizontal bars per value, one bar
 /// per step, with counts and the share of people called.
 pub fn funnel_svg(rows: &[FunnelRow], dimension: &str, title: &str) -> String {
-    let steps: [(&str, &str, fn(&FunnelRow) -> u64); 5] = [
+    let steps: [Step; 5] = [
         ("called", "#1f4e79", |r| r.called),
         ("answered", "#2e75b6", |r| r.answered),
         ("taken in charge", "#70ad47", |r| r.taken_in_charge),

@@ -203,6 +203,24 @@ fn person_cf(index: usize, sex_female: bool, birth: NaiveDate, comune: &str) -> 
 
 /// Writes a synthetic COB CSV file (header included) and returns what it wrote.
 pub fn generate_cob(config: &CobGeneratorConfig, out: impl Write) -> Result<CobGeneratorStats> {
+    generate_cob_with_contacts(config, out, None::<std::io::Sink>)
+}
+
+/// Like [`generate_cob`], also writing a contacts file: a mobile for about 70% of the people
+/// (source `SAP`), and a do-not-contact flag for 1%.
+pub fn generate_cob_with_contacts<C: Write>(
+    config: &CobGeneratorConfig,
+    out: impl Write,
+    contacts: Option<C>,
+) -> Result<CobGeneratorStats> {
+    let mut contacts = contacts.map(|c| std::io::BufWriter::with_capacity(1 << 16, c));
+    if let Some(contacts) = contacts.as_mut() {
+        writeln!(
+            contacts,
+            "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact"
+        )
+        .map_err(|source| Error::io("generated contacts file", source))?;
+    }
     let mut rng = StdRng::seed_from_u64(config.seed);
     let until = config.from + Duration::days(config.days - 1);
     let employer_count = (config.people / 8).clamp(20, 200_000);
@@ -238,6 +256,28 @@ pub fn generate_cob(config: &CobGeneratorConfig, out: impl Write) -> Result<CobG
             domicile,
         };
         writer.stats.people += 1;
+        if let Some(contacts) = contacts.as_mut() {
+            let has_mobile = rng.gen_bool(0.7);
+            let objected = rng.gen_bool(0.01);
+            if has_mobile || objected {
+                let observed = config.from + Duration::days(rng.gen_range(0..config.days));
+                let (kind, value) = if has_mobile {
+                    (
+                        "mobile",
+                        format!("3{:09}", rng.gen_range(200_000_000u32..999_999_999)),
+                    )
+                } else {
+                    ("", String::new())
+                };
+                writeln!(
+                    contacts,
+                    "{},{kind},{value},SAP,{},Persona {index},{objected}",
+                    person.cf,
+                    observed.format("%Y-%m-%d")
+                )
+                .map_err(|source| Error::io("generated contacts file", source))?;
+            }
+        }
         // Jobs one after another, starting somewhere in the first year (or before the period).
         let mut start = config.from + Duration::days(rng.gen_range(-200..365));
         let qualifica = *pick(&mut rng, &QUALIFICHE);
@@ -481,5 +521,10 @@ pub fn generate_cob(config: &CobGeneratorConfig, out: impl Write) -> Result<CobG
         .out
         .flush()
         .map_err(|source| Error::io("generated COB file", source))?;
+    if let Some(contacts) = contacts.as_mut() {
+        contacts
+            .flush()
+            .map_err(|source| Error::io("generated contacts file", source))?;
+    }
     Ok(writer.stats)
 }

@@ -36,7 +36,7 @@ pub use codes::{CodeEntry, CodeScheme, CodeStatus, CodeTables};
 pub use cohort::{select, CohortRule, SelectionReport};
 pub use contacts::{ContactImportOptions, ContactImportReport};
 pub use funnel::{funnel_csv, funnel_svg, FunnelRow};
-pub use generator::{generate_cob, CobGeneratorConfig};
+pub use generator::{generate_cob, generate_cob_with_contacts, CobGeneratorConfig};
 pub use spells::{CobData, Person, Spell, SpellBuilder, Sym};
 
 use crate::model::{CodiceFiscale, PastJob};
@@ -81,7 +81,49 @@ impl Engine {
     }
 
     /// Work done after each COB import: placements confirmed by new hiring notices.
-    pub(crate) fn after_cob_import(&self) -> Result<()> {
+    pub(crate) fn after_cob_import(&self) -> Result<u64> {
+        let mut confirmed = 0;
+        for campaign in self.campaigns()? {
+            if campaign.purged_on.is_none() {
+                confirmed += self.confirm_placements(&campaign.id)?;
+            }
+        }
+        Ok(confirmed)
+    }
+}
+
+impl Engine {
+    /// The demo's outreach part (called by `import_demo`): Milan's comuni, the shipped code
+    /// tables, a small COB file and its contacts from `dir`.
+    pub(crate) fn import_outreach_demo(
+        &self,
+        dir: &std::path::Path,
+        report: &mut crate::records::ImportReport,
+        progress: &dyn crate::Progress,
+    ) -> Result<()> {
+        let comuni = crate::records::RecordFiles {
+            comuni: Some(dir.join("comuni.csv")),
+            ..crate::records::RecordFiles::default()
+        };
+        let comuni_report =
+            self.import_records(&comuni, &crate::records::ImportOptions::default())?;
+        for (kind, count) in comuni_report.imported {
+            *report.imported.entry(kind).or_default() += count;
+        }
+        let codes = crate::records::demo_dir().join("cob_codes.csv");
+        report.imported.insert(
+            "cob code entries".into(),
+            self.import_cob_codes(&codes)? as u64,
+        );
+        let cob = self.import_cob(&dir.join("cob.csv"), &CobImportOptions::default(), progress)?;
+        report
+            .imported
+            .insert("cob notices".into(), cob.inserted + cob.already_present);
+        let contacts = self.import_contacts(
+            &dir.join("contacts.csv"),
+            &contacts::ContactImportOptions::default(),
+        )?;
+        report.imported.insert("contacts".into(), contacts.contacts);
         Ok(())
     }
 }
