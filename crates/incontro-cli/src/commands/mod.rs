@@ -8,6 +8,7 @@ mod import;
 mod matching;
 mod stats;
 mod tour;
+mod training;
 
 /// The commands of `incontro`.
 #[derive(Debug, Subcommand)]
@@ -22,6 +23,12 @@ pub enum Command {
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
     /// seeker's competences, best vacancies with explanations, gap courses and candidates.
     Demo(tour::TourArgs),
+    /// Training that closes gaps: course proposals and the courses that open most doors.
+    #[command(subcommand)]
+    Training(training::TrainingCommand),
+    /// Reports: the competence demand of an area (CSV tables and SVG charts).
+    #[command(subcommand)]
+    Report(training::ReportCommand),
 }
 
 /// Runs one command.
@@ -31,5 +38,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Match(args) => matching::run(args, data_dir, quiet),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
+        Command::Training(command) => training::run(command, data_dir),
+        Command::Report(command) => training::run_report(command, data_dir, quiet),
     }
 }
