@@ -216,10 +216,14 @@ pub fn print_proposal(proposal: &GapProposal) {
     } else {
         println!("  competenze essenziali da colmare:");
         for gap in &proposal.missing {
+            let held = if gap.held_level == 0 {
+                "manca".to_string()
+            } else {
+                format!("livello {}", gap.held_level)
+            };
             println!(
-                "    - {:<56} livello {} richiesto {}",
+                "    - {:<56} {held:<10} richiesto {}",
                 cut(&gap.label, 56),
-                gap.held_level,
                 gap.required_level
             );
         }

@@ -146,7 +146,8 @@ pub fn horizontal_bar_chart(
     let bar_height = 14.0;
     let group_gap = 10.0;
     let group_height = bar_height * series.len().max(1) as f64 + group_gap;
-    let top = 92.0;
+    let legend_top = 66.0;
+    let top = legend_top + 20.0 * series.len() as f64 + 12.0;
     let height = top + group_height * rows.len() as f64 + 40.0;
     let max = rows
         .iter()
@@ -172,16 +173,16 @@ pub fn horizontal_bar_chart(
         r##"<text x="20" y="54" font-size="13" fill="#555">{}</text>"##,
         escape(subtitle)
     );
-    let mut legend_x = label_width;
     for (index, name) in series.iter().enumerate() {
         let colour = COLOURS[index % COLOURS.len()];
+        let y = legend_top + 20.0 * index as f64;
         let _ = writeln!(
             svg,
-            r##"<rect x="{legend_x}" y="66" width="14" height="14" fill="{colour}"/><text x="{}" y="78" font-size="13" fill="#222">{}</text>"##,
-            legend_x + 20.0,
+            r##"<rect x="{label_width}" y="{y}" width="14" height="14" fill="{colour}"/><text x="{}" y="{}" font-size="13" fill="#222">{}</text>"##,
+            label_width + 20.0,
+            y + 12.0,
             escape(name)
         );
-        legend_x += 40.0 + 8.0 * name.chars().count() as f64;
     }
     for (index, row) in rows.iter().enumerate() {
         let y = top + group_height * index as f64;
@@ -191,7 +192,7 @@ pub fn horizontal_bar_chart(
             r##"<text x="{}" y="{label_y}" font-size="13" text-anchor="end" fill="#222"><title>{}</title>{}</text>"##,
             label_width - 10.0,
             escape(&row.label),
-            escape(&shorten(&row.label, 48))
+            escape(&shorten(&row.label, 54))
         );
         for (serie, &value) in row.values.iter().enumerate() {
             let colour = COLOURS[serie % COLOURS.len()];
@@ -245,7 +246,7 @@ impl DemandTables {
             .filter(|row| row.gap > 0.0)
             .take(n)
             .map(|row| BarRow {
-                label: format!("{} (liv. {})", row.label, row.required_level),
+                label: format!("{} (liv. {})", shorten(&row.label, 44), row.required_level),
                 values: vec![row.demand, f64::from(row.seekers_at_level), row.gap],
             })
             .collect();
@@ -276,7 +277,7 @@ impl DemandTables {
             .iter()
             .take(n)
             .map(|row| BarRow {
-                label: format!("{} {}", row.course_id, row.title),
+                label: format!("{} {}", row.course_id, shorten(&row.title, 46)),
                 values: vec![f64::from(row.people), row.eligibilities as f64],
             })
             .collect();

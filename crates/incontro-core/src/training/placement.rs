@@ -258,13 +258,8 @@ pub fn placement_path(
             }
         }
     };
-    let tirocinio = tirocinio.filter(|_| {
-        if !facts.person_accepts_tirocinio {
-            reasons.push("la persona non accetta tirocini".into());
-        }
-        facts.person_accepts_tirocinio
-    });
     let tirocinio_fits = |reasons: &mut Vec<String>| -> Option<PlacementPath> {
+        let offer = tirocinio.clone()?;
         if facts.missing_essentials > 0 && !in_band {
             reasons.push(format!(
                 "divario fuori dalla fascia del tirocinio (punteggio almeno {:.2}, al massimo {} essenziali mancanti)",
@@ -272,7 +267,11 @@ pub fn placement_path(
             ));
             return None;
         }
-        tirocinio.clone()
+        if !facts.person_accepts_tirocinio {
+            reasons.push("la persona non accetta tirocini".into());
+            return None;
+        }
+        Some(offer)
     };
     let is_tirocinio_vacancy = facts.vacancy.is_tirocinio();
     if facts.missing_essentials == 0 {
