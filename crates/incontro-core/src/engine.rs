@@ -17,6 +17,7 @@ pub struct Engine {
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
     pub(crate) suggest: crate::suggest::SuggestCache,
+    pub(crate) training: crate::training::TrainingCache,
 }
 
 impl Engine {
@@ -30,6 +31,7 @@ impl Engine {
             match_cache: Default::default(),
             search: Default::default(),
             suggest: Default::default(),
+            training: Default::default(),
         })
     }
 
@@ -42,6 +44,7 @@ impl Engine {
             match_cache: Default::default(),
             search: Default::default(),
             suggest: Default::default(),
+            training: Default::default(),
         })
     }
 

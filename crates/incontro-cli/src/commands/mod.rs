@@ -11,6 +11,7 @@ mod outreach;
 mod stats;
 mod suggest;
 mod tour;
+mod training;
 
 /// The commands of `incontro`.
 #[derive(Debug, Subcommand)]
@@ -34,6 +35,12 @@ pub enum Command {
     /// Suggest ESCO competences from a job ad or a CV (`--text`, `--file`), or from every line
     /// of a file (`--lines IN --out OUT.csv`); `suggest eval` measures their quality.
     Suggest(suggest::SuggestArgs),
+    /// Training that closes gaps: course proposals and the courses that open most doors.
+    #[command(subcommand)]
+    Training(training::TrainingCommand),
+    /// Reports: the competence demand of an area (CSV tables and SVG charts).
+    #[command(subcommand)]
+    Report(training::ReportCommand),
 }
 
 /// Runs one command.
@@ -46,5 +53,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
         Command::Suggest(args) => suggest::run(args, data_dir, quiet),
+        Command::Training(command) => training::run(command, data_dir),
+        Command::Report(command) => training::run_report(command, data_dir, quiet),
     }
 }

@@ -953,3 +953,57 @@ impl Engine {
         Ok(rows)
     }
 }
+
+/// Read access for the training area (`crate::training`), which builds on the same state.
+impl MatchState {
+    pub(crate) fn match_set(&self) -> &MatchSet {
+        &self.set
+    }
+
+    pub(crate) fn skill_id(&self, uri: &str) -> Option<u32> {
+        self.skill_ids.get(uri).copied()
+    }
+
+    pub(crate) fn skill_uri(&self, skill: u32) -> &str {
+        self.skill_uris
+            .get(skill as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub(crate) fn skill_count_interned(&self) -> usize {
+        self.skill_uris.len()
+    }
+
+    pub(crate) fn skill_label(&self, skill: u32, language: &str) -> String {
+        self.label(skill, language)
+    }
+
+    pub(crate) fn worker_index(&self, id: &str) -> Option<usize> {
+        self.worker_position.get(id).copied()
+    }
+
+    pub(crate) fn vacancy_index(&self, id: &str) -> Option<usize> {
+        self.vacancy_position.get(id).copied()
+    }
+
+    pub(crate) fn worker_comune(&self, worker: usize) -> &ComuneCode {
+        &self.worker_comuni[worker]
+    }
+
+    pub(crate) fn vacancy_title(&self, vacancy: usize) -> &str {
+        &self.vacancy_facts[vacancy].title
+    }
+
+    pub(crate) fn vacancy_comune(&self, vacancy: usize) -> &ComuneCode {
+        &self.vacancy_facts[vacancy].comune
+    }
+
+    pub(crate) fn vacancy_placement(&self, vacancy: usize) -> &PlacementType {
+        &self.vacancy_facts[vacancy].placement
+    }
+
+    pub(crate) fn distance_km(&self, a: &ComuneCode, b: &ComuneCode) -> Option<f64> {
+        self.distance(a, b)
+    }
+}
