@@ -264,10 +264,6 @@ pub struct TrainingState {
     /// Per skill, `(course, level)`.
     course_postings: AHashMap<u32, Vec<(u32, u8)>>,
     /// Per skill, the vacancies requiring it.
-    /// Per skill, `(vacancy, requirement index)` of the requirements on it.
-    vacancy_postings: AHashMap<u32, Vec<(u32, u16)>>,
-    /// Start of each vacancy's requirements in a flat per-requirement array.
-    requirement_offsets: Vec<u32>,
     max_taught: usize,
     rules: TirocinioRules,
 }
@@ -306,29 +302,12 @@ impl TrainingState {
             }
             teaches.push(interned);
         }
-        let set = match_state.match_set();
-        let mut vacancy_postings: AHashMap<u32, Vec<(u32, u16)>> = AHashMap::new();
-        let mut requirement_offsets = Vec::with_capacity(set.vacancy_count() + 1);
-        let mut offset = 0u32;
-        for vacancy in 0..set.vacancy_count() {
-            requirement_offsets.push(offset);
-            for (index, requirement) in set.vacancy_requirements(vacancy).iter().enumerate() {
-                vacancy_postings
-                    .entry(requirement.skill)
-                    .or_default()
-                    .push((vacancy as u32, index as u16));
-                offset += 1;
-            }
-        }
-        requirement_offsets.push(offset);
         let max_taught = teaches.iter().map(Vec::len).max().unwrap_or(0);
         TrainingState {
             match_state,
             courses,
             teaches,
             course_postings,
-            vacancy_postings,
-            requirement_offsets,
             max_taught,
             rules: TirocinioRules::builtin(),
         }
@@ -647,13 +626,15 @@ impl TrainingState {
 }
 
 impl TrainingState {
-    /// Adds to `unlocked` the closed vacancies whose score reaches `threshold` after each
+    /// Adds to `unlocked` the closed vacancies whose score reaches `threshold` after one
     /// available course. A requirement's credit after a course is the larger of its credit now
     /// and the credit the course's competences earn alone (the scorer takes the best held or
-    /// related level, and levels only grow), so per course only the requirements on a skill it
-    /// teaches (or, in default mode, a related one) change: their gains are accumulated per
-    /// vacancy, and the vacancies that come within 1e-4 of the threshold are confirmed with the
-    /// real scorer on the merged profile.
+    /// related level, and levels only grow). So, per closed vacancy: an upper bound first (a
+    /// course gives exact credit to at most as many requirements as it teaches skills, and
+    /// related credit of at most the discount to the others) skips the vacancies no course can
+    /// lift to the threshold; then the courses teaching a required skill (or, in default mode, a
+    /// related one) are found through the course postings, their gains accumulated, and the
+    /// courses that come within 1e-4 of the threshold confirmed with the real scorer.
     fn unlock_by_score(
         &self,
         profile: &[(u32, u8)],
@@ -665,6 +646,12 @@ impl TrainingState {
     ) {
         let set = self.match_state.match_set();
         let graph = set.graph();
+        let related_graph = graph.filter(|_| config.uses_related());
+        let discount = if related_graph.is_some() {
+            config.related_discount
+        } else {
+            0.0
+        };
         let weight = |requirement: &Requirement| -> f32 {
             let specificity = match graph {
                 Some(graph) if config.uses_specificity() => {
@@ -674,104 +661,137 @@ impl TrainingState {
             };
             requirement.base_weight() * specificity
         };
-        let vacancy_count = set.vacancy_count();
-        // Credit now of every requirement of the closed vacancies, and per vacancy
-        // (Σ weight × credit, Σ weight, Σ essential credit, essential count).
-        let mut credit_now = vec![0f32; self.requirement_offsets[vacancy_count] as usize];
-        let mut totals = vec![(0f32, 0f32, 0f32, 0u32); vacancy_count];
-        for vacancy in 0..vacancy_count {
+        let factor = |essential: f32, count: u32| -> f32 {
+            if !config.uses_essential_factor() {
+                return 1.0;
+            }
+            let coverage = if count == 0 {
+                1.0
+            } else {
+                (essential / count as f32).min(1.0)
+            };
+            0.5 + 0.5 * coverage
+        };
+        let already: ahash::AHashSet<(u32, u32)> = unlocked
+            .iter()
+            .enumerate()
+            .flat_map(|(course, list)| list.iter().map(move |&v| (course as u32, v)))
+            .collect();
+        let course_count = self.courses.len();
+        // Per course: (weighted gain, essential gain) for the current vacancy, and the best
+        // credit for the current requirement.
+        let mut gains = vec![(0f32, 0f32); course_count];
+        let mut gained: Vec<u32> = Vec::new();
+        let mut best = vec![0f32; course_count];
+        let mut offered: Vec<u32> = Vec::new();
+        let mut credits: Vec<f32> = Vec::new();
+        let mut exact_room: Vec<f32> = Vec::new();
+        let mut essential_room: Vec<f32> = Vec::new();
+        for vacancy in 0..set.vacancy_count() {
             if !closed_before[vacancy] {
                 continue;
             }
-            let offset = self.requirement_offsets[vacancy] as usize;
-            let total = &mut totals[vacancy];
-            for (index, requirement) in set.vacancy_requirements(vacancy).iter().enumerate() {
+            let requirements = set.vacancy_requirements(vacancy);
+            credits.clear();
+            exact_room.clear();
+            essential_room.clear();
+            let (mut weighted, mut total_weight, mut essential, mut essential_count) =
+                (0f32, 0f32, 0f32, 0u32);
+            let (mut related_bound, mut essential_related_bound) = (0f32, 0f32);
+            for requirement in requirements {
                 let credit = requirement_credit(profile, requirement, config, graph).value();
-                credit_now[offset + index] = credit;
+                credits.push(credit);
                 let requirement_weight = weight(requirement);
-                total.0 += requirement_weight * credit;
-                total.1 += requirement_weight;
+                weighted += requirement_weight * credit;
+                total_weight += requirement_weight;
+                let related_room = (discount - credit).max(0.0);
+                related_bound += requirement_weight * related_room;
+                exact_room.push(requirement_weight * ((1.0 - credit) - related_room));
                 if requirement.essential {
-                    total.2 += credit;
-                    total.3 += 1;
+                    essential += credit;
+                    essential_count += 1;
+                    essential_related_bound += related_room;
+                    essential_room.push((1.0 - credit) - related_room);
                 }
             }
-        }
-        let mut gain = vec![(0f32, 0f32); vacancy_count];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut effective: AHashMap<u32, (u8, u8)> = AHashMap::new();
-        let mut already = vec![u32::MAX; vacancy_count];
-        for (course, teaches) in self.teaches.iter().enumerate() {
-            if !availability[course].0 || teaches.is_empty() {
+            if total_weight <= 0.0 {
                 continue;
             }
-            for &vacancy in &unlocked[course] {
-                already[vacancy as usize] = course as u32;
+            let top = |room: &mut Vec<f32>| -> f32 {
+                room.sort_unstable_by(|a, b| b.total_cmp(a));
+                room.iter().take(self.max_taught).sum()
+            };
+            let weighted_bound = related_bound + top(&mut exact_room);
+            let essential_bound = essential_related_bound + top(&mut essential_room);
+            let bound = ((weighted + weighted_bound) / total_weight
+                * factor(essential + essential_bound, essential_count))
+            .clamp(0.0, 1.0);
+            if bound + 1e-4 < threshold {
+                continue;
             }
-            // The levels the course gives: exact per taught skill, related per neighbour.
-            effective.clear();
-            for &(skill, level) in teaches {
-                let entry = effective.entry(skill).or_default();
-                entry.0 = entry.0.max(level);
-                if let Some(graph) = graph.filter(|_| config.uses_related()) {
-                    for &(neighbour, _) in graph.related_to(skill) {
-                        let entry = effective.entry(neighbour).or_default();
-                        entry.1 = entry.1.max(level);
+            gained.clear();
+            for (requirement, &now) in requirements.iter().zip(&credits) {
+                let required = usize::from(requirement.level.clamp(1, 4));
+                offered.clear();
+                let mut offer = |course: u32, credit: f32| {
+                    let slot = &mut best[course as usize];
+                    if *slot == 0.0 {
+                        offered.push(course);
+                    }
+                    if credit > *slot {
+                        *slot = credit;
+                    }
+                };
+                for &(course, level) in self
+                    .course_postings
+                    .get(&requirement.skill)
+                    .into_iter()
+                    .flatten()
+                {
+                    offer(course, LEVEL_CREDIT[usize::from(level.min(4))][required]);
+                }
+                if let Some(graph) = related_graph {
+                    for &(neighbour, _) in graph.related_to(requirement.skill) {
+                        for &(course, level) in
+                            self.course_postings.get(&neighbour).into_iter().flatten()
+                        {
+                            offer(
+                                course,
+                                discount * LEVEL_CREDIT[usize::from(level.min(4))][required],
+                            );
+                        }
                     }
                 }
-            }
-            touched.clear();
-            for (&skill, &(exact_level, related_level)) in &effective {
-                for &(vacancy, index) in self.vacancy_postings.get(&skill).into_iter().flatten() {
-                    let position = vacancy as usize;
-                    if !closed_before[position] || already[position] == course as u32 {
+                for &course in &offered {
+                    let credit = std::mem::take(&mut best[course as usize]);
+                    if credit <= now || !availability[course as usize].0 {
                         continue;
                     }
-                    let requirement = &set.vacancy_requirements(position)[usize::from(index)];
-                    let required = usize::from(requirement.level.clamp(1, 4));
-                    let course_credit = LEVEL_CREDIT[usize::from(exact_level.min(4))][required]
-                        .max(
-                            config.related_discount
-                                * LEVEL_CREDIT[usize::from(related_level.min(4))][required],
-                        );
-                    let now = credit_now
-                        [self.requirement_offsets[position] as usize + usize::from(index)];
-                    if course_credit > now {
-                        if gain[position] == (0.0, 0.0) {
-                            touched.push(vacancy);
-                        }
-                        gain[position].0 += weight(requirement) * (course_credit - now);
-                        if requirement.essential {
-                            gain[position].1 += course_credit - now;
-                        }
+                    let gain = &mut gains[course as usize];
+                    if *gain == (0.0, 0.0) {
+                        gained.push(course);
+                    }
+                    gain.0 += weight(requirement) * (credit - now);
+                    if requirement.essential {
+                        gain.1 += credit - now;
                     }
                 }
             }
-            let mut merged: Option<Vec<(u32, u8)>> = None;
-            for &vacancy in &touched {
-                let position = vacancy as usize;
-                let (weighted, total_weight, essential, essential_count) = totals[position];
-                let (weighted_gain, essential_gain) = std::mem::take(&mut gain[position]);
-                if total_weight <= 0.0 {
+            gained.sort_unstable();
+            for &course in &gained {
+                let (weighted_gain, essential_gain) = std::mem::take(&mut gains[course as usize]);
+                if already.contains(&(course, vacancy as u32)) {
                     continue;
                 }
-                let factor = if config.uses_essential_factor() {
-                    let coverage = if essential_count == 0 {
-                        1.0
-                    } else {
-                        (essential + essential_gain) / essential_count as f32
-                    };
-                    0.5 + 0.5 * coverage
-                } else {
-                    1.0
-                };
-                let estimate = ((weighted + weighted_gain) / total_weight * factor).clamp(0.0, 1.0);
+                let estimate = ((weighted + weighted_gain) / total_weight
+                    * factor(essential + essential_gain, essential_count))
+                .clamp(0.0, 1.0);
                 if estimate + 1e-4 < threshold {
                     continue;
                 }
-                let merged = merged.get_or_insert_with(|| merge_course(profile, teaches));
-                if score(merged, set.vacancy_requirements(position), config, graph) >= threshold {
-                    unlocked[course].push(vacancy);
+                let merged = merge_course(profile, &self.teaches[course as usize]);
+                if score(&merged, requirements, config, graph) >= threshold {
+                    unlocked[course as usize].push(vacancy as u32);
                 }
             }
         }
