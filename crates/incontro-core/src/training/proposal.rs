@@ -687,8 +687,8 @@ impl TrainingState {
         let mut credits: Vec<f32> = Vec::new();
         let mut exact_room: Vec<f32> = Vec::new();
         let mut essential_room: Vec<f32> = Vec::new();
-        for vacancy in 0..set.vacancy_count() {
-            if !closed_before[vacancy] {
+        for (vacancy, &closed) in closed_before.iter().enumerate() {
+            if !closed {
                 continue;
             }
             let requirements = set.vacancy_requirements(vacancy);
