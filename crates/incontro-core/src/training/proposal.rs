@@ -528,11 +528,7 @@ impl TrainingState {
             if gaps.is_empty() {
                 continue;
             }
-            if let Some(threshold) = options.min_score {
-                if score(profile, requirements, &config, graph) >= threshold {
-                    continue;
-                }
-            }
+            // With a score threshold, vacancies already open by score are dropped below.
             *closed = true;
             if gaps.len() > self.max_taught {
                 continue;
@@ -552,14 +548,17 @@ impl TrainingState {
             }
         }
         if let Some(threshold) = options.min_score {
-            self.unlock_by_score(
+            let open_by_score = self.unlock_by_score(
                 profile,
                 threshold,
                 &config,
                 &availability,
-                &closed_before,
+                &mut closed_before,
                 &mut unlocked,
             );
+            for list in &mut unlocked {
+                list.retain(|&vacancy| !open_by_score[vacancy as usize]);
+            }
         }
         let mut ranked: Vec<usize> = (0..self.courses.len())
             .filter(|&course| !unlocked[course].is_empty())
@@ -634,16 +633,17 @@ impl TrainingState {
     /// related credit of at most the discount to the others) skips the vacancies no course can
     /// lift to the threshold; then the courses teaching a required skill (or, in default mode, a
     /// related one) are found through the course postings, their gains accumulated, and the
-    /// courses that come within 1e-4 of the threshold confirmed with the real scorer.
+    /// courses that come within 1e-4 of the threshold confirmed with the real scorer. Vacancies
+    /// whose score reaches the threshold already are reopened (returned, and no longer closed).
     fn unlock_by_score(
         &self,
         profile: &[(u32, u8)],
         threshold: f32,
         config: &ScoringConfig,
         availability: &[(bool, Option<f64>)],
-        closed_before: &[bool],
+        closed_before: &mut [bool],
         unlocked: &mut [Vec<u32>],
-    ) {
+    ) -> Vec<bool> {
         let set = self.match_state.match_set();
         let graph = set.graph();
         let related_graph = graph.filter(|_| config.uses_related());
@@ -687,8 +687,9 @@ impl TrainingState {
         let mut credits: Vec<f32> = Vec::new();
         let mut exact_room: Vec<f32> = Vec::new();
         let mut essential_room: Vec<f32> = Vec::new();
-        for (vacancy, &closed) in closed_before.iter().enumerate() {
-            if !closed {
+        let mut open_by_score = vec![false; closed_before.len()];
+        for (vacancy, closed) in closed_before.iter_mut().enumerate() {
+            if !*closed {
                 continue;
             }
             let requirements = set.vacancy_requirements(vacancy);
@@ -715,6 +716,16 @@ impl TrainingState {
                 }
             }
             if total_weight <= 0.0 {
+                continue;
+            }
+            let estimate_now =
+                (weighted / total_weight * factor(essential, essential_count)).clamp(0.0, 1.0);
+            if estimate_now + 1e-4 >= threshold
+                && (estimate_now - 1e-4 >= threshold
+                    || score(profile, requirements, config, graph) >= threshold)
+            {
+                open_by_score[vacancy] = true;
+                *closed = false;
                 continue;
             }
             let top = |room: &mut Vec<f32>| -> f32 {
@@ -795,6 +806,7 @@ impl TrainingState {
                 }
             }
         }
+        open_by_score
     }
 }
 
