@@ -854,7 +854,7 @@ impl Streamer<'_> {
         if let Some(previous) = &notice.previous {
             if notice.kind != RecordKind::Ordinaria {
                 let target = code_hash(previous);
-                if !self.known.codes.contains(&target) {
+                if !self.known.codes.contains(&target) && !self.file_codes.contains(&target) {
                     self.pending.push(Pending {
                         line,
                         code: notice.code.clone(),
@@ -866,7 +866,6 @@ impl Streamer<'_> {
                 }
             }
         }
-        self.known.codes.insert(hash);
         // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
         if self.skip_invalid || self.problems.is_empty() {
             self.batch.push(notice);
@@ -886,6 +885,7 @@ impl Streamer<'_> {
         for pending in std::mem::take(&mut self.pending) {
             let found = if pending.rettifica {
                 self.known.codes.contains(&pending.target)
+                    || self.file_codes.contains(&pending.target)
             } else {
                 self.known.hires.contains(&pending.target)
             };
@@ -1096,7 +1096,10 @@ impl Engine {
             .map_err(|source| Error::io(path, source))?
             .len();
         progress.start("checking stored notices", None);
-        let (codes_known, hires_known) = self.store().read(sql::load_notice_keys)?;
+        let (codes_known, mut hires_known) = self.store().read(sql::load_notice_keys)?;
+        // About 145 bytes per notice: reserving avoids rehashing millions of keys.
+        let expected_rows = (size / 120) as usize;
+        hires_known.reserve(expected_rows / 2);
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
@@ -1113,7 +1116,10 @@ impl Engine {
                             codes: codes_known,
                             hires: hires_known,
                         },
-                        file_codes: HashSet64::default(),
+                        file_codes: HashSet64::with_capacity_and_hasher(
+                            expected_rows,
+                            Default::default(),
+                        ),
                         pending: Vec::new(),
                         problems: Problems::default(),
                         invalid_rows: 0,
