@@ -993,6 +993,7 @@ fn stream_json_lines(
     let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
     let reader = BufReader::with_capacity(1 << 20, file);
     let mut ignored: Vec<String> = Vec::new();
+    let mut mapping: std::collections::HashMap<String, Option<Field>> = Default::default();
     let mut pending_bytes = 0u64;
     for (index, line_text) in reader.lines().enumerate() {
         let line = index as u64 + 1;
@@ -1021,8 +1022,18 @@ fn stream_json_lines(
             }
         };
         let mut values: [Option<String>; FIELD_COUNT] = Default::default();
+        let mut conflict = None;
         for (key, value) in &object {
-            let Some(field) = field_for_column(key) else {
+            // The mapping of each key is decided once per file.
+            let field = match mapping.get(key) {
+                Some(field) => *field,
+                None => {
+                    let field = field_for_column(key);
+                    mapping.insert(key.clone(), field);
+                    field
+                }
+            };
+            let Some(field) = field else {
                 if !ignored.contains(key) && ignored.len() < 100 {
                     ignored.push(key.clone());
                 }
@@ -1033,7 +1044,22 @@ fn stream_json_lines(
                 serde_json::Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
+            if values[field as usize].is_some() {
+                conflict = Some(field);
+            }
             values[field as usize] = Some(text);
+        }
+        if let Some(field) = conflict {
+            streamer.rows += 1;
+            streamer.invalid_rows += 1;
+            let file = streamer.file.clone();
+            streamer.problems.push(
+                &file,
+                line,
+                Some(canonical(field)),
+                "two keys give this field: choose one",
+            );
+            continue;
         }
         streamer.accept(line, |field: Field| values[field as usize].as_deref());
     }
