@@ -4,11 +4,11 @@
 set -eu
 DATA="${1:-./incontro-outreach-demo}"
 BIN="${INCONTRO_BIN:-cargo run --release -q -p incontro-cli --}"
-DEMO="$(dirname "$0")/../data/demo/outreach"
+DEMO="$(dirname "$0")/../data/demo"
 run() { $BIN --data-dir "$DATA" --quiet "$@"; }
 
 run import demo
-run outreach cohort --campaign demo --name "Cob23 demo" --rule "$DEMO/cob23_rule.json" --retention-until 2025-12-31
+run outreach cohort --campaign demo --name "Cob23 demo" --rule "$DEMO/outreach_rule.json" --retention-until 2025-12-31
 run outreach assign --campaign demo --operator giulia:5 --operator marco:5 --operator sara:3
 run outreach calls --campaign demo --operator giulia --date 2025-01-20
 # Day 1: every operator calls their list.
@@ -28,7 +28,7 @@ run outreach outcome --campaign demo --entry 6 --milestone enrolled --date 2025-
 run outreach outcome --campaign demo --entry 1 --milestone placed --date 2025-02-03
 # A later COB file: three hirings of called people (fixed-term, tirocinio, open-ended) confirm
 # their placements automatically.
-run import cob "$DEMO/cob_2025.csv"
+run import cob "$DEMO/outreach_cob_2025.csv"
 run outreach funnel --campaign demo --csv "$DATA/funnel.csv" --svg "$DATA/funnel-operator.svg" --by operator
 run outreach purge --today 2026-01-01
 run outreach funnel --campaign demo --by campaign
