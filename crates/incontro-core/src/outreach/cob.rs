@@ -897,7 +897,10 @@ impl Streamer<'_> {
                     pending.message,
                 );
                 self.invalid_rows += 1;
-                retract.push(pending.code);
+                // A notice stored by an earlier import stays: only this file's rows are retracted.
+                if !self.known.codes.contains(&code_hash(&pending.code)) {
+                    retract.push(pending.code);
+                }
             }
         }
         ParseOutcome {
