@@ -350,7 +350,7 @@ impl Suggester {
             .map(|hit| info[hit.first].sentence)
             .collect();
         self.describe_sentences(&words, &info, &matched_sentences, &mut candidates)?;
-        let skills = aggregate(candidates, top_k)
+        let skills = aggregate(candidates, top_k, 0.03)
             .into_iter()
             .map(|(best, mentions)| SuggestedSkill {
                 uri: taxonomy.skill_uri(best.concept).to_string(),
@@ -374,9 +374,12 @@ impl Suggester {
         ));
         let occupation_candidates = occupation_hits
             .iter()
-            .map(|hit| self.candidate(&self.occupations, hit))
+            .map(|hit| Candidate {
+                score: matcher::occupation_score(&self.occupations, hit),
+                ..self.candidate(&self.occupations, hit)
+            })
             .collect();
-        let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS)
+        let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS, 0.1)
             .into_iter()
             .map(|(best, _)| {
                 let mut essential_skills: Vec<HintSkill> = taxonomy
@@ -511,8 +514,9 @@ fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
 }
 
 /// The best candidate of each concept with the number of distinct places evoking it, best
-/// first (ties by concept), at most `top_k`. Each extra place adds a little to the score.
-fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> {
+/// first (ties by concept), at most `top_k`. Each extra place adds `per_place` to the score (at
+/// most three times; scores stay at most 1).
+fn aggregate(candidates: Vec<Candidate>, top_k: usize, per_place: f32) -> Vec<(Candidate, u32)> {
     let mut best: AHashMap<u32, (Candidate, AHashSet<(usize, usize)>)> = AHashMap::new();
     for candidate in candidates {
         let place = (candidate.first, candidate.last);
@@ -533,7 +537,7 @@ fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> 
         .into_values()
         .map(|(mut candidate, places)| {
             let extra = places.len().saturating_sub(1).min(3) as f32;
-            candidate.score = (candidate.score + 0.03 * extra).min(1.0);
+            candidate.score = (candidate.score + per_place * extra).min(1.0);
             (candidate, places.len() as u32)
         })
         .collect();
