@@ -350,13 +350,6 @@ fn hit(
     }
 }
 
-/// The score of an occupation hit: like a skill's, but a one-word title ("welder") is as
-/// specific as a longer one, so no length factor.
-pub(crate) fn occupation_score(dictionary: &Dictionary, hit: &Hit) -> f32 {
-    let entry = &dictionary.entries[hit.entry as usize];
-    kind_base(hit.kind) * label_factor(entry.kind)
-}
-
 /// The score of a description match from its BM25 score: below every label match.
 pub(crate) fn description_score(bm25: f32) -> f32 {
     kind_base(MatchKind::Description) * bm25 / (bm25 + 10.0)

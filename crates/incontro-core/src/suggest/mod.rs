@@ -374,11 +374,9 @@ impl Suggester {
         ));
         let occupation_candidates = occupation_hits
             .iter()
-            .map(|hit| Candidate {
-                score: matcher::occupation_score(&self.occupations, hit),
-                ..self.candidate(&self.occupations, hit)
-            })
+            .map(|hit| self.candidate(&self.occupations, hit))
             .collect();
+        // A title repeated in an ad ("a welder … the welder will …") weighs more than a skill.
         let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS, 0.1)
             .into_iter()
             .map(|(best, _)| {
