@@ -16,6 +16,7 @@ pub struct Engine {
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
+    pub(crate) audit: crate::access::AuditLog,
 }
 
 impl Engine {
@@ -28,6 +29,7 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
+            audit: Default::default(),
         })
     }
 
@@ -39,6 +41,7 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
+            audit: Default::default(),
         })
     }
 

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_training.sql"),
     ),
     ("0005_access", include_str!("migrations/0005_access.sql")),
+    ("0008_access", include_str!("migrations/0008_access.sql")),
     (
         "0010_appointments",
         include_str!("migrations/0010_appointments.sql"),
