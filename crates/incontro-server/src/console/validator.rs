@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use incontro_core::access::{Action, StatusFilter, VacancyFilter};
 use incontro_core::model::{Company, EntityId, PlacementType, Vacancy, VacancyStatus};
-use incontro_core::taxonomy::views::ConceptRef;
+use incontro_core::taxonomy::ConceptRef;
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
