@@ -129,7 +129,12 @@ impl Browser {
     }
 
     async fn path(&self) -> String {
-        self.client.current_url().await.expect("url").path().to_string()
+        self.client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .to_string()
     }
 
     async fn find(&self, css: &str) -> fantoccini::elements::Element {
@@ -142,7 +147,11 @@ impl Browser {
     }
 
     async fn count(&self, css: &str) -> usize {
-        self.client.find_all(Locator::Css(css)).await.expect("find_all").len()
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("find_all")
+            .len()
     }
 
     async fn text(&self, css: &str) -> String {
@@ -191,7 +200,9 @@ where
     if !browser_available() {
         return;
     }
-    let _one = ONE_BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let app = spawn_app();
     let driver = Driver::start();
     tokio::runtime::Builder::new_current_thread()
@@ -207,12 +218,18 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         let browser = browser(&driver, &app).await;
         browser.sign_in(&app.keys[&Role::Validator]).await;
         browser.screenshot("home-validator").await;
-        browser.click("header nav a[href='/console/companies']").await;
+        browser
+            .click("header nav a[href='/console/companies']")
+            .await;
         browser.find("table a[href='/console/companies/C01']").await;
         browser.screenshot("companies").await;
         browser.open("/console/companies/C01").await;
-        browser.fill("#title", "Conduttore di macchine continue (prova)").await;
-        browser.fill("#description", "Turni; contratto a tempo determinato.").await;
+        browser
+            .fill("#title", "Conduttore di macchine continue (prova)")
+            .await;
+        browser
+            .fill("#description", "Turni; contratto a tempo determinato.")
+            .await;
         // Occupation through the type-ahead, picked with the mouse.
         browser.fill("#occupation-text", "condutt").await;
         browser.click("#occupation-list [role=option]").await;
@@ -223,12 +240,20 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
             .await
             .expect("prop")
             .unwrap_or_default();
-        assert!(occupation.starts_with("http://data.europa.eu/esco/occupation/"), "{occupation}");
+        assert!(
+            occupation.starts_with("http://data.europa.eu/esco/occupation/"),
+            "{occupation}"
+        );
         browser.screenshot("vacancy-new").await;
-        browser.click("form[action='/console/companies/C01/vacancies'] button[type=submit]").await;
+        browser
+            .click("form[action='/console/companies/C01/vacancies'] button[type=submit]")
+            .await;
         browser.find("#add-requirement").await;
         assert!(browser.path().await.starts_with("/console/vacancies/V"));
-        assert!(browser.text("main").await.contains("bozza"), "a new vacancy is a draft");
+        assert!(
+            browser.text("main").await.contains("bozza"),
+            "a new vacancy is a draft"
+        );
 
         // A skill through the type-ahead, picked with the keyboard (arrow down, Enter).
         browser.fill("#skill-text", "scorte").await;
@@ -243,9 +268,19 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
             .await
             .expect("prop")
             .unwrap_or_default();
-        assert!(chosen.starts_with("http://data.europa.eu/esco/skill/"), "{chosen}");
-        browser.find("#level").await.select_by_value("3").await.expect("level");
-        browser.click("#add-requirement input[name=essential][value=false]").await;
+        assert!(
+            chosen.starts_with("http://data.europa.eu/esco/skill/"),
+            "{chosen}"
+        );
+        browser
+            .find("#level")
+            .await
+            .select_by_value("3")
+            .await
+            .expect("level");
+        browser
+            .click("#add-requirement input[name=essential][value=false]")
+            .await;
         browser.click("#add-requirement button[type=submit]").await;
         browser.find("#requirements tbody tr").await;
         assert_eq!(browser.count("#requirements tbody tr").await, 1);
@@ -253,7 +288,10 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         assert!(row.contains("3") && row.contains("facoltativa"), "{row}");
 
         // One suggestion from the occupation's essential skills.
-        assert!(browser.count(".suggestions li").await > 0, "the chosen occupation suggests skills");
+        assert!(
+            browser.count(".suggestions li").await > 0,
+            "the chosen occupation suggests skills"
+        );
         browser.click(".suggestions li button").await;
         browser.find("#requirements tbody tr:nth-child(2)").await;
         assert_eq!(browser.count("#requirements tbody tr").await, 2);
@@ -263,7 +301,10 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         browser.click("#validate").await;
         let validated = browser.text("#validated").await;
         let today = chrono::Local::now().date_naive().to_string();
-        assert!(validated.contains("test validator") && validated.contains(&today), "{validated}");
+        assert!(
+            validated.contains("test validator") && validated.contains(&today),
+            "{validated}"
+        );
         browser.screenshot("vacancy-validated").await;
         browser.close().await;
     });
@@ -278,39 +319,77 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         // By name: a list of people of the office.
         browser.fill("#q", "Bianchi").await;
         browser.click("form[role=search] button[type=submit]").await;
-        browser.find(&format!("ul.people a[href='/console/desk/people/{PERSON}']")).await;
+        browser
+            .find(&format!(
+                "ul.people a[href='/console/desk/people/{PERSON}']"
+            ))
+            .await;
         browser.screenshot("desk-search").await;
         // By codice fiscale: straight to the person.
         browser.fill("#q", PERSON_CF).await;
         browser.click("form[role=search] button[type=submit]").await;
         browser.find("#competences").await;
-        assert_eq!(browser.path().await, format!("/console/desk/people/{PERSON}"));
+        assert_eq!(
+            browser.path().await,
+            format!("/console/desk/people/{PERSON}")
+        );
         assert!(browser.count("#competences + .table-wrap tbody tr").await > 0);
         let cards = browser.count("ol.matches > li.card").await;
         assert!(cards > 0, "the demo person has matching vacancies");
         browser.click("ol.matches > li.card details summary").await;
-        let bars = browser.count("ol.matches > li.card:first-child .bars li[data-outcome]").await;
+        let bars = browser
+            .count("ol.matches > li.card:first-child .bars li[data-outcome]")
+            .await;
         assert!(bars > 0, "the explanation lists the requirements");
-        assert!(browser.count("ol.matches > li.card:first-child .bars meter").await == bars);
+        assert!(
+            browser
+                .count("ol.matches > li.card:first-child .bars meter")
+                .await
+                == bars
+        );
         let explanation = browser.text("ol.matches > li.card:first-child .bars").await;
         assert!(
-            ["posseduta", "affine", "mancante"].iter().any(|word| explanation.contains(word)),
+            ["posseduta", "affine", "mancante"]
+                .iter()
+                .any(|word| explanation.contains(word)),
             "{explanation}"
         );
         browser.screenshot("desk-person").await;
         // Filters: only tirocini, within 30 km; every card left is a tirocinio.
-        browser.find("#placement").await.select_by_value("tirocinio").await.expect("select");
+        browser
+            .find("#placement")
+            .await
+            .select_by_value("tirocinio")
+            .await
+            .expect("select");
         browser.fill("#near_km", "30").await;
         browser.click("form.filters button[type=submit]").await;
         browser.find("#vacancies").await;
-        assert!(browser.client.current_url().await.expect("url").as_str().contains("placement=tirocinio"));
-        for card in browser.client.find_all(Locator::Css("ol.matches > li.card p.muted")).await.expect("cards") {
+        assert!(browser
+            .client
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains("placement=tirocinio"));
+        for card in browser
+            .client
+            .find_all(Locator::Css("ol.matches > li.card p.muted"))
+            .await
+            .expect("cards")
+        {
             assert!(card.text().await.expect("text").contains("Tirocinio"));
         }
         // English, at phone width.
-        browser.open(&format!("/console/desk/people/{PERSON}?lang=en")).await;
+        browser
+            .open(&format!("/console/desk/people/{PERSON}?lang=en"))
+            .await;
         assert!(browser.text("#competences").await.contains("Competences"));
-        browser.client.set_window_size(390, 844).await.expect("phone size");
+        browser
+            .client
+            .set_window_size(390, 844)
+            .await
+            .expect("phone size");
         browser.screenshot("desk-person-phone-en").await;
         browser.close().await;
     });
@@ -355,13 +434,18 @@ fn resident_books_a_slot_and_a_second_booking_of_it_is_refused() {
         // The agenda shows the booking to staff.
         staff.open("/console/appointments").await;
         let agenda = staff.text("#agenda-table").await;
-        assert!(agenda.contains("Maria Rossi") && !agenda.contains("Luca Bianchi"), "{agenda}");
+        assert!(
+            agenda.contains("Maria Rossi") && !agenda.contains("Luca Bianchi"),
+            "{agenda}"
+        );
         staff.screenshot("appointments-agenda").await;
 
         // The resident cancels with the reference; the slot is free again.
         first.open("/prenota/annulla").await;
         first.fill("#reference", &reference).await;
-        first.click("form[action='/prenota/annulla'] button[type=submit]").await;
+        first
+            .click("form[action='/prenota/annulla'] button[type=submit]")
+            .await;
         assert!(first.text("p.notice").await.contains("annullata"));
         for browser in [staff, first, second] {
             browser.close().await;
@@ -397,7 +481,12 @@ fn each_role_opens_only_its_own_pages() {
                 .expect("attr")
                 .unwrap_or_default();
             assert_eq!(code, "forbidden_role", "{role:?} on {forbidden}");
-            assert_eq!(browser.count(&format!("header nav a[href='{forbidden}']")).await, 0);
+            assert_eq!(
+                browser
+                    .count(&format!("header nav a[href='{forbidden}']"))
+                    .await,
+                0
+            );
             if role == Role::Validator {
                 browser.screenshot("forbidden").await;
             }
@@ -422,27 +511,48 @@ fn console_forms_refuse_a_missing_csrf_token() {
     let refused = agent
         .post(&format!("{}/console/sign-in", app.address))
         .send_form(&[("key", &app.keys[&Role::Desk]), ("form_token", "forged")]);
-    assert!(matches!(refused, Err(ureq::Error::Status(403, _))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ureq::Error::Status(403, _))),
+        "{refused:?}"
+    );
     let signed_in = agent
         .post(&format!("{}/console/sign-in", app.address))
         .set("Cookie", &format!("incontro_form={form_cookie}"))
-        .send_form(&[("key", &app.keys[&Role::Desk]), ("form_token", &form_cookie)])
+        .send_form(&[
+            ("key", &app.keys[&Role::Desk]),
+            ("form_token", &form_cookie),
+        ])
         .expect("sign in");
     assert_eq!(signed_in.status(), 303);
     let session = set_cookie(&signed_in, "incontro_session").expect("session cookie");
-    let header = signed_in.header("set-cookie").unwrap_or_default().to_string();
+    let header = signed_in
+        .header("set-cookie")
+        .unwrap_or_default()
+        .to_string();
     let all: Vec<&str> = signed_in.all("set-cookie");
     assert!(
-        all.iter().any(|cookie| cookie.starts_with("incontro_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict")),
+        all.iter()
+            .any(|cookie| cookie.starts_with("incontro_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")),
         "{header}"
     );
     let forged = agent
         .post(&format!("{}/console/appointments/slots", app.address))
         .set("Cookie", &format!("incontro_session={session}"))
-        .send_form(&[("csrf", "forged"), ("day", "2030-01-01"), ("times", "09:00"), ("minutes", "30"), ("room_url", "https://meet.example.org")]);
+        .send_form(&[
+            ("csrf", "forged"),
+            ("day", "2030-01-01"),
+            ("times", "09:00"),
+            ("minutes", "30"),
+            ("room_url", "https://meet.example.org"),
+        ]);
     match forged {
         Err(ureq::Error::Status(403, response)) => {
-            assert!(response.into_string().expect("body").contains("invalid_csrf_token"));
+            assert!(response
+                .into_string()
+                .expect("body")
+                .contains("invalid_csrf_token"));
         }
         other => panic!("expected 403, got {other:?}"),
     }

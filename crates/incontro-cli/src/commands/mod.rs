@@ -5,7 +5,9 @@ use std::path::Path;
 use clap::Subcommand;
 
 mod import;
+mod keys;
 mod matching;
+mod serve;
 mod stats;
 mod tour;
 
@@ -22,6 +24,11 @@ pub enum Command {
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
     /// seeker's competences, best vacancies with explanations, gap courses and candidates.
     Demo(tour::TourArgs),
+    /// The HTTP service (loads the demo data into an empty data directory).
+    Serve(serve::ServeArgs),
+    /// API keys of the HTTP service: create (token shown once), list, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// Runs one command.
@@ -31,5 +38,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Match(args) => matching::run(args, data_dir, quiet),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
+        Command::Serve(args) => serve::run(args, data_dir),
+        Command::Keys(command) => keys::run(command, data_dir),
     }
 }

@@ -27,7 +27,10 @@ pub fn configure_staff(config: &mut web::ServiceConfig) {
     config
         .route("/appointments", web::get().to(agenda_page))
         .route("/appointments/slots", web::post().to(publish))
-        .route("/appointments/slots/{id}/cancel", web::post().to(cancel_slot));
+        .route(
+            "/appointments/slots/{id}/cancel",
+            web::post().to(cancel_slot),
+        );
 }
 
 /// Registers the public booking pages (resources at the root, beside the API).
@@ -68,7 +71,13 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
             .call(move |engine| {
                 let agenda = engine.agenda(Some(&agenda_office), None, from, to)?;
                 let target = format!("agenda:{agenda_office}");
-                engine.audit(vec![AuditEntry::now(&principal, "read_agenda", None, Some(&target), Outcome::Ok)])?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "read_agenda",
+                    None,
+                    Some(&target),
+                    Outcome::Ok,
+                )])?;
                 Ok(agenda)
             })
             .await?;
@@ -162,7 +171,11 @@ pub struct PublishForm {
 }
 
 /// `POST /console/appointments/slots`: `Engine::publish_slots` for the signed-in staff member.
-pub async fn publish(ctx: Ctx, state: web::Data<AppState>, form: web::Form<PublishForm>) -> HttpResponse {
+pub async fn publish(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<PublishForm>,
+) -> HttpResponse {
     let result = async {
         ctx.require(sections::APPOINTMENTS)?;
         let user = ctx.check_csrf(&form.csrf)?;
@@ -183,7 +196,9 @@ pub async fn publish(ctx: Ctx, state: web::Data<AppState>, form: web::Form<Publi
             room_url: form.room_url,
         };
         let at = now();
-        state.call(move |engine| engine.publish_slots(&new, at)).await?;
+        state
+            .call(move |engine| engine.publish_slots(&new, at))
+            .await?;
         Ok(ctx.see_other("/console/appointments#agenda"))
     }
     .await;
@@ -245,7 +260,8 @@ pub struct BookingForm {
 
 /// `GET /prenota` (and `/book`): the free slots and the booking form.
 pub async fn booking_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
-    let result = booking_form_page(&ctx, &state, StatusCode::OK, None, &BookingForm::default()).await;
+    let result =
+        booking_form_page(&ctx, &state, StatusCode::OK, None, &BookingForm::default()).await;
     ctx.finish(result)
 }
 
@@ -265,7 +281,11 @@ async fn booking_form_page(
 }
 
 fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingForm) -> Markup {
-    let language = if typed.language.is_empty() { ctx.lang.code() } else { typed.language.as_str() };
+    let language = if typed.language.is_empty() {
+        ctx.lang.code()
+    } else {
+        typed.language.as_str()
+    };
     html! {
         h1 { (ctx.t("booking.title")) }
         p { (ctx.t("booking.intro")) }
@@ -319,12 +339,23 @@ fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingF
 }
 
 /// `POST /prenota`: `Engine::book_slot`; a slot already taken is refused with 409 and the form.
-pub async fn book(ctx: Ctx, state: web::Data<AppState>, form: web::Form<BookingForm>) -> HttpResponse {
+pub async fn book(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<BookingForm>,
+) -> HttpResponse {
     let result = async {
         ctx.check_form_token(&form.form_token)?;
         let form = form.into_inner();
         let Some(slot_id) = form.slot_id else {
-            return booking_form_page(&ctx, &state, StatusCode::BAD_REQUEST, Some(ctx.t("booking.choose_slot").into()), &form).await;
+            return booking_form_page(
+                &ctx,
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(ctx.t("booking.choose_slot").into()),
+                &form,
+            )
+            .await;
         };
         let request = BookingRequest {
             slot_id,
@@ -401,14 +432,25 @@ pub struct CancelForm {
 }
 
 /// `POST /prenota/annulla`: `Engine::cancel_booking` by reference.
-pub async fn cancel_booking(ctx: Ctx, state: web::Data<AppState>, form: web::Form<CancelForm>) -> HttpResponse {
+pub async fn cancel_booking(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<CancelForm>,
+) -> HttpResponse {
     if let Err(fail) = ctx.check_form_token(&form.form_token) {
         return ctx.finish(Err(fail));
     }
     let reference = form.reference.trim().to_string();
     let at = now();
-    match state.call(move |engine| engine.cancel_booking(&reference, at)).await {
-        Ok(()) => cancel_form(&ctx, StatusCode::OK, Some(("ok", ctx.t("booking.cancelled").to_string()))),
+    match state
+        .call(move |engine| engine.cancel_booking(&reference, at))
+        .await
+    {
+        Ok(()) => cancel_form(
+            &ctx,
+            StatusCode::OK,
+            Some(("ok", ctx.t("booking.cancelled").to_string())),
+        ),
         Err(error) => {
             let fail = Fail::from(error);
             if fail.status.is_server_error() {

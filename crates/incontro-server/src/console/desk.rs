@@ -32,8 +32,19 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/desk/people/{id}", web::get().to(person_page));
 }
 
-fn audit(engine: &Engine, principal: &Principal, action: &str, person: &str) -> incontro_core::Result<()> {
-    engine.audit(vec![AuditEntry::now(principal, action, Some(person), None, Outcome::Ok)])
+fn audit(
+    engine: &Engine,
+    principal: &Principal,
+    action: &str,
+    person: &str,
+) -> incontro_core::Result<()> {
+    engine.audit(vec![AuditEntry::now(
+        principal,
+        action,
+        Some(person),
+        None,
+        Outcome::Ok,
+    )])
 }
 
 fn search_form(ctx: &Ctx, value: &str) -> Markup {
@@ -70,7 +81,11 @@ pub struct SearchForm {
 
 /// `POST /console/desk/search`: a codice fiscale goes straight to the person; a name lists the
 /// people of the caller's office whose name contains it. Every person found is audited.
-pub async fn search(ctx: Ctx, state: web::Data<AppState>, form: web::Form<SearchForm>) -> HttpResponse {
+pub async fn search(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<SearchForm>,
+) -> HttpResponse {
     let result = search_inner(&ctx, &state, form.into_inner()).await;
     ctx.finish(result)
 }
@@ -97,9 +112,14 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
         .call(move |engine| {
             let mut visible = Vec::new();
             for (id, first_name, last_name) in engine.find_job_seekers_by_name(&query, 50)? {
-                let Ok(entity) = EntityId::parse(&id) else { continue };
+                let Ok(entity) = EntityId::parse(&id) else {
+                    continue;
+                };
                 // Only people of the caller's office; each one listed is audited.
-                if engine.job_seeker_for(&principal, Action::FindPerson, &entity).is_ok() {
+                if engine
+                    .job_seeker_for(&principal, Action::FindPerson, &entity)
+                    .is_ok()
+                {
                     audit(engine, &principal, "find_by_name", &id)?;
                     visible.push((id, first_name, last_name));
                 }
@@ -142,7 +162,9 @@ impl PersonFilters {
                     .parse::<f64>()
                     .ok()
                     .filter(|km| km.is_finite() && *km > 0.0 && *km <= 1000.0)
-                    .ok_or_else(|| Fail::bad_request("distance must be a number of km from 1 to 1000"))?,
+                    .ok_or_else(|| {
+                        Fail::bad_request("distance must be a number of km from 1 to 1000")
+                    })?,
             ),
         };
         Ok(MatchParams {
@@ -238,10 +260,17 @@ async fn person_inner(
                     let period = format!(
                         "{} – {}",
                         job.start,
-                        job.end.map_or_else(|| "…".to_string(), |end| end.to_string())
+                        job.end
+                            .map_or_else(|| "…".to_string(), |end| end.to_string())
                     );
                     let employer = job.employer.clone().unwrap_or_default();
-                    (format!("{occupation}{}{employer}", if employer.is_empty() { "" } else { " · " }), period)
+                    (
+                        format!(
+                            "{occupation}{}{employer}",
+                            if employer.is_empty() { "" } else { " · " }
+                        ),
+                        period,
+                    )
                 })
                 .collect();
             let query = params
@@ -261,10 +290,17 @@ async fn person_inner(
             }
             let comuni = engine.comuni_names()?;
             engine.audit(
-                ["read_job_seeker", "read_personal_data", "read_competences", "vacancies_for_person"]
-                    .into_iter()
-                    .map(|action| AuditEntry::now(&principal, action, Some(id.as_str()), None, Outcome::Ok))
-                    .collect(),
+                [
+                    "read_job_seeker",
+                    "read_personal_data",
+                    "read_competences",
+                    "vacancies_for_person",
+                ]
+                .into_iter()
+                .map(|action| {
+                    AuditEntry::now(&principal, action, Some(id.as_str()), None, Outcome::Ok)
+                })
+                .collect(),
             )?;
             Ok(PersonView {
                 seeker,
@@ -294,7 +330,11 @@ fn evidence_key(evidence: &Evidence) -> &'static str {
 
 fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup {
     let seeker = &view.seeker;
-    let comune = view.comuni.get(seeker.comune.as_str()).cloned().unwrap_or_else(|| seeker.comune.as_str().to_string());
+    let comune = view
+        .comuni
+        .get(seeker.comune.as_str())
+        .cloned()
+        .unwrap_or_else(|| seeker.comune.as_str().to_string());
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     html! {
         p { a href="/console/desk" { "← " (ctx.t("desk.title")) } }
@@ -374,8 +414,16 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
 }
 
 fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
-    let company = view.companies.get(&found.company_id).cloned().unwrap_or_else(|| found.company_id.clone());
-    let comune = view.comuni.get(&found.comune).cloned().unwrap_or_else(|| found.comune.clone());
+    let company = view
+        .companies
+        .get(&found.company_id)
+        .cloned()
+        .unwrap_or_else(|| found.company_id.clone());
+    let comune = view
+        .comuni
+        .get(&found.comune)
+        .cloned()
+        .unwrap_or_else(|| found.comune.clone());
     let percent = (found.score * 100.0).round();
     let summary = match ctx.lang {
         Lang::It => &found.explanation.summary_it,
@@ -414,19 +462,40 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.
 fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
     let (kind, why) = match &item.outcome {
-        MatchOutcome::Exact { level, deficit } if *deficit == 0 => {
-            ("met", format!("{} {level}/{}", ctx.t("explain.level_held"), item.required_level))
-        }
+        MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
+            "met",
+            format!(
+                "{} {level}/{}",
+                ctx.t("explain.level_held"),
+                item.required_level
+            ),
+        ),
         MatchOutcome::Exact { level, .. } => (
             "related",
-            format!("{} {level}/{}", ctx.t("explain.level_low"), item.required_level),
+            format!(
+                "{} {level}/{}",
+                ctx.t("explain.level_low"),
+                item.required_level
+            ),
         ),
-        MatchOutcome::Related { via_label, relation, level, .. } => {
+        MatchOutcome::Related {
+            via_label,
+            relation,
+            level,
+            ..
+        } => {
             let relation = match ctx.lang {
                 Lang::It => relation.describe_it(),
                 Lang::En => relation.describe_en(),
             };
-            ("related", format!("{} {via_label} ({relation}, {} {level})", ctx.t("explain.via"), ctx.t("explain.level")))
+            (
+                "related",
+                format!(
+                    "{} {via_label} ({relation}, {} {level})",
+                    ctx.t("explain.via"),
+                    ctx.t("explain.level")
+                ),
+            )
         }
         MatchOutcome::Missing => ("missing", ctx.t("explain.missing_detail").to_string()),
     };

@@ -292,7 +292,10 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for (key, italian, english) in MESSAGES {
             assert!(seen.insert(*key), "duplicate message {key}");
-            assert!(!italian.is_empty() && !english.is_empty(), "empty message {key}");
+            assert!(
+                !italian.is_empty() && !english.is_empty(),
+                "empty message {key}"
+            );
         }
         let sources = [
             include_str!("mod.rs"),
@@ -306,15 +309,31 @@ mod tests {
         let mut used = 0;
         for source in sources {
             for part in source.split('"').skip(1).step_by(2) {
-                let looks_like_key = !part.ends_with(".rs") && part.split_once('.').is_some_and(|(area, rest)| {
-                    [
-                        "layout", "nav", "role", "error", "errors", "home", "signin", "desk", "evidence",
-                        "explain", "companies", "vacancy", "level", "appointments", "booking",
-                    ]
-                    .contains(&area)
-                        && !rest.is_empty()
-                        && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-                });
+                let looks_like_key = !part.ends_with(".rs")
+                    && part.split_once('.').is_some_and(|(area, rest)| {
+                        [
+                            "layout",
+                            "nav",
+                            "role",
+                            "error",
+                            "errors",
+                            "home",
+                            "signin",
+                            "desk",
+                            "evidence",
+                            "explain",
+                            "companies",
+                            "vacancy",
+                            "level",
+                            "appointments",
+                            "booking",
+                        ]
+                        .contains(&area)
+                            && !rest.is_empty()
+                            && rest
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    });
                 if looks_like_key {
                     used += 1;
                     assert!(seen.contains(part), "message {part} is used but missing");
@@ -336,6 +355,9 @@ mod tests {
             Lang::En.error_message("slot_already_booked", "x"),
             "This slot has just been booked by someone else: please choose another."
         );
-        assert_eq!(Lang::It.error_message("unmapped_code", "the engine says"), "the engine says");
+        assert_eq!(
+            Lang::It.error_message("unmapped_code", "the engine says"),
+            "the engine says"
+        );
     }
 }

@@ -35,7 +35,11 @@ const NAV: &[NavItem] = &[
 
 /// The hidden CSRF field of a signed-in user's POST form.
 pub fn csrf_field(ctx: &Ctx) -> Markup {
-    let token = ctx.user.as_ref().map(|user| user.csrf.as_str()).unwrap_or("");
+    let token = ctx
+        .user
+        .as_ref()
+        .map(|user| user.csrf.as_str())
+        .unwrap_or("");
     html! { input type="hidden" name="csrf" value=(token); }
 }
 

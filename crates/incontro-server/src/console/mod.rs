@@ -60,27 +60,31 @@ pub mod sections {
 /// Registers the console under `/console` and the public booking page under `/prenota` and
 /// `/book`. Needs a [`ConsoleState`] and the [`AppState`] in the app data.
 pub fn configure(config: &mut web::ServiceConfig) {
-    let form_errors = web::FormConfig::default()
-        .limit(64 * 1024)
-        .error_handler(|error, _request| {
-            Fail::bad_request(format!("invalid form: {}", error.to_string().to_lowercase())).into()
-        });
-    config
-        .service(
-            web::scope("/console")
-                .app_data(form_errors.clone())
-                .route("", web::get().to(signin::home))
-                .route("/", web::get().to(signin::home))
-                .route("/assets/console.css", web::get().to(layout::stylesheet))
-                .route("/assets/console.js", web::get().to(layout::script))
-                .route("/sign-in", web::get().to(signin::form))
-                .route("/sign-in", web::post().to(signin::submit))
-                .route("/sign-out", web::post().to(signin::sign_out))
-                .configure(desk::configure)
-                .configure(validator::configure)
-                .configure(appointments::configure_staff)
-                .default_service(web::to(not_found)),
-        );
+    let form_errors =
+        web::FormConfig::default()
+            .limit(64 * 1024)
+            .error_handler(|error, _request| {
+                Fail::bad_request(format!(
+                    "invalid form: {}",
+                    error.to_string().to_lowercase()
+                ))
+                .into()
+            });
+    config.service(
+        web::scope("/console")
+            .app_data(form_errors.clone())
+            .route("", web::get().to(signin::home))
+            .route("/", web::get().to(signin::home))
+            .route("/assets/console.css", web::get().to(layout::stylesheet))
+            .route("/assets/console.js", web::get().to(layout::script))
+            .route("/sign-in", web::get().to(signin::form))
+            .route("/sign-in", web::post().to(signin::submit))
+            .route("/sign-out", web::post().to(signin::sign_out))
+            .configure(desk::configure)
+            .configure(validator::configure)
+            .configure(appointments::configure_staff)
+            .default_service(web::to(not_found)),
+    );
     appointments::configure_public(config, form_errors);
 }
 

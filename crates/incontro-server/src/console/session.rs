@@ -77,7 +77,10 @@ impl Sessions {
     pub fn open(&self, api_key: String) -> String {
         let id = random_token();
         let now = Instant::now();
-        let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut table = self
+            .table
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.retain(|_, session| is_live(session, now));
         if table.len() >= MAX_SESSIONS {
             // Drop the least recently used session rather than refuse a sign-in.
@@ -104,7 +107,10 @@ impl Sessions {
     /// The live session `id`, touched; `None` when unknown or expired.
     pub fn get(&self, id: &str) -> Option<Session> {
         let now = Instant::now();
-        let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut table = self
+            .table
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let live = table.get(id).is_some_and(|session| is_live(session, now));
         if !live {
             table.remove(id);
@@ -117,7 +123,10 @@ impl Sessions {
 
     /// Ends session `id`.
     pub fn close(&self, id: &str) {
-        let mut table = self.table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut table = self
+            .table
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.remove(id);
     }
 }

@@ -18,7 +18,12 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
     };
     let role = user.role();
     let links: Vec<(&str, &str, &str)> = [
-        (super::sections::DESK, "/console/desk", "nav.desk", "home.desk"),
+        (
+            super::sections::DESK,
+            "/console/desk",
+            "nav.desk",
+            "home.desk",
+        ),
         (
             super::sections::VALIDATOR,
             "/console/companies",
@@ -100,7 +105,11 @@ pub async fn submit(
     }
     let key = form.key.trim().to_string();
     if key.is_empty() || key.len() > 200 {
-        return sign_in_page(&ctx, StatusCode::UNAUTHORIZED, Some(ctx.t("signin.invalid")));
+        return sign_in_page(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            Some(ctx.t("signin.invalid")),
+        );
     }
     let checked = key.clone();
     let principal = match state
@@ -112,7 +121,11 @@ pub async fn submit(
     };
     let Some(principal) = principal else {
         tracing::info!("console sign-in refused");
-        return sign_in_page(&ctx, StatusCode::UNAUTHORIZED, Some(ctx.t("signin.invalid")));
+        return sign_in_page(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            Some(ctx.t("signin.invalid")),
+        );
     };
     // A fresh id on every sign-in (no session fixation); the old one, if any, ends.
     if let Some(old) = &ctx.user {

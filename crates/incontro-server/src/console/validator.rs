@@ -27,8 +27,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/companies/{id}", web::get().to(company_page))
         .route("/companies/{id}/vacancies", web::post().to(create_vacancy))
         .route("/vacancies/{id}", web::get().to(vacancy_page))
-        .route("/vacancies/{id}/requirements", web::post().to(add_requirement))
-        .route("/vacancies/{id}/requirements/remove", web::post().to(remove_requirement))
+        .route(
+            "/vacancies/{id}/requirements",
+            web::post().to(add_requirement),
+        )
+        .route(
+            "/vacancies/{id}/requirements/remove",
+            web::post().to(remove_requirement),
+        )
         .route("/vacancies/{id}/validate", web::post().to(validate))
         .route("/api/skills", web::get().to(skill_search))
         .route("/api/occupations", web::get().to(occupation_search));
@@ -77,7 +83,11 @@ fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
 }
 
 /// `GET /console/companies/{id}`
-pub async fn company_page(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn company_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
@@ -108,7 +118,12 @@ fn company_body(
     vacancies: &[Vacancy],
     comuni: &std::collections::HashMap<String, String>,
 ) -> Markup {
-    let comune_name = |code: &str| comuni.get(code).cloned().unwrap_or_else(|| code.to_string());
+    let comune_name = |code: &str| {
+        comuni
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
     let today = now().date();
     html! {
         p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
@@ -217,7 +232,8 @@ pub struct NewVacancyForm {
 }
 
 fn parse_date(raw: &str) -> Result<NaiveDate, Fail> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| Fail::bad_request("dates are YYYY-MM-DD"))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| Fail::bad_request("dates are YYYY-MM-DD"))
 }
 
 /// `POST /console/companies/{id}/vacancies`: the same conversion and engine call as
@@ -291,7 +307,11 @@ struct VacancyView {
 }
 
 /// `GET /console/vacancies/{id}`
-pub async fn vacancy_page(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn vacancy_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
@@ -301,7 +321,11 @@ pub async fn vacancy_page(ctx: Ctx, state: web::Data<AppState>, path: web::Path<
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&principal, Action::ReadVacancy, &id)?;
                 let company = engine.get_company(&vacancy.company_id)?;
-                let uris: Vec<&str> = vacancy.requirements.iter().map(|r| r.skill.as_str()).collect();
+                let uris: Vec<&str> = vacancy
+                    .requirements
+                    .iter()
+                    .map(|r| r.skill.as_str())
+                    .collect();
                 let labels = engine
                     .skill_labels(&uris, &language)?
                     .into_iter()
@@ -311,7 +335,8 @@ pub async fn vacancy_page(ctx: Ctx, state: web::Data<AppState>, path: web::Path<
                 let (occupation, suggestions) = match &vacancy.occupation {
                     Some(uri) => match engine.occupation_detail(uri.as_str(), &language) {
                         Ok(detail) => {
-                            let taken: std::collections::HashSet<&str> = uris.iter().copied().collect();
+                            let taken: std::collections::HashSet<&str> =
+                                uris.iter().copied().collect();
                             let suggestions = detail
                                 .essential_skills
                                 .into_iter()
@@ -622,7 +647,11 @@ pub struct Suggestion {
 }
 
 /// `GET /console/api/skills?q=&lang=`: `Engine::skill_search` for the signed-in user.
-pub async fn skill_search(ctx: Ctx, state: web::Data<AppState>, query: web::Query<TypeaheadQuery>) -> HttpResponse {
+pub async fn skill_search(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<TypeaheadQuery>,
+) -> HttpResponse {
     typeahead(ctx, state, query.into_inner(), false).await
 }
 
@@ -635,12 +664,19 @@ pub async fn occupation_search(
     typeahead(ctx, state, query.into_inner(), true).await
 }
 
-async fn typeahead(ctx: Ctx, state: web::Data<AppState>, query: TypeaheadQuery, occupations: bool) -> HttpResponse {
+async fn typeahead(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: TypeaheadQuery,
+    occupations: bool,
+) -> HttpResponse {
     let Some(user) = &ctx.user else {
-        return HttpResponse::Unauthorized().json(serde_json::json!({"message": "sign in first", "code": "sign_in"}));
+        return HttpResponse::Unauthorized()
+            .json(serde_json::json!({"message": "sign in first", "code": "sign_in"}));
     };
     if let Err(error) = user.principal.authorize(Action::ReadTaxonomy) {
-        return HttpResponse::Forbidden().json(serde_json::json!({"message": error.to_string(), "code": "forbidden_role"}));
+        return HttpResponse::Forbidden()
+            .json(serde_json::json!({"message": error.to_string(), "code": "forbidden_role"}));
     }
     let language = match query.lang.as_deref() {
         Some("en") => "en",
