@@ -17,6 +17,8 @@ pub struct Engine {
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
     pub(crate) audit: crate::access::AuditLog,
+    pub(crate) suggest: crate::suggest::SuggestCache,
+    pub(crate) training: crate::training::TrainingCache,
 }
 
 impl Engine {
@@ -30,6 +32,8 @@ impl Engine {
             match_cache: Default::default(),
             search: Default::default(),
             audit: Default::default(),
+            suggest: Default::default(),
+            training: Default::default(),
         })
     }
 
@@ -42,6 +46,8 @@ impl Engine {
             match_cache: Default::default(),
             search: Default::default(),
             audit: Default::default(),
+            suggest: Default::default(),
+            training: Default::default(),
         })
     }
 
