@@ -355,6 +355,21 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
             "{explanation}"
         );
         browser.screenshot("desk-person").await;
+        // The courses that close the gaps of the first vacancy, with the score after.
+        let training = browser
+            .find("ol.matches > li.card:first-child a.training")
+            .await
+            .attr("href")
+            .await
+            .expect("attr")
+            .unwrap_or_default();
+        browser.open(&training).await;
+        let after = browser.text("#score-after").await;
+        assert!(after.ends_with('%'), "{after}");
+        browser.screenshot("desk-training").await;
+        browser
+            .open(&format!("/console/desk/people/{PERSON}"))
+            .await;
         // Filters: only tirocini, within 30 km; every card left is a tirocinio.
         browser
             .find("#placement")

@@ -19,7 +19,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::i18n::Lang;
-use super::layout::{self, csrf_field};
+use super::layout::csrf_field;
 use super::{sections, Ctx, Fail};
 use crate::api::MatchParams;
 use crate::state::AppState;
@@ -345,17 +345,17 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         }
         h2 id="competences" { (ctx.t("desk.competences")) }
         div class="table-wrap" {
-            table {
+            table class="stack" {
                 thead { tr { th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
                     th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) } } }
                 tbody {
                     @for (entry, label) in &view.profile {
                         tr {
-                            td { (label) }
-                            td { (entry.level.get()) " / 4" }
-                            td { (ctx.t(evidence_key(&entry.evidence)))
+                            td data-label=(ctx.t("desk.skill")) { (label) }
+                            td data-label=(ctx.t("desk.level")) { (entry.level.get()) " / 4" }
+                            td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
-                            td { (entry.source) }
+                            td data-label=(ctx.t("desk.source")) { (entry.source) }
                         }
                     }
                 }
@@ -450,6 +450,7 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
             meter min="0" max="1" value=(found.score) aria-label=(ctx.t("desk.score")) {}
         }
         p { (summary) }
+        p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
         details {
             summary { (ctx.t("desk.explanation")) }
             ul class="bars" {
@@ -515,9 +516,4 @@ fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
             span class="why" { span class={ "tag " (kind) } { (tag) } " " (why) }
         }
     }
-}
-
-#[allow(unused)]
-fn _layout_used() -> Markup {
-    layout::notice("ok", "")
 }

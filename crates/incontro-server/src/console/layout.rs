@@ -210,7 +210,12 @@ th { background: var(--bg); }
   main { padding: .75rem; }
   .bars li { grid-template-columns: 1fr 6rem; } .bars li .why { grid-column: 1 / -1; }
   th, td { padding: .3rem; }
+  table.stack thead { display: none; }
+  table.stack tr { display: block; border-bottom: 2px solid var(--line); padding: .3rem 0; }
+  table.stack td { display: block; border: none; padding: .1rem .3rem; }
+  table.stack td::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+.chosen:empty { min-height: 0; margin: 0; }
 "#;
 
 const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; every form also works without it).

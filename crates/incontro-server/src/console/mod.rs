@@ -33,6 +33,7 @@ pub mod i18n;
 pub mod layout;
 pub mod session;
 pub mod signin;
+pub mod training;
 pub mod validator;
 
 use i18n::Lang;

@@ -6,7 +6,7 @@ use incontro_core::access::Role;
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::{self, csrf_field, form_token_field};
+use super::layout::{self, form_token_field};
 use super::session::{self, SESSION_COOKIE};
 use super::{ConsoleState, Ctx, Fail};
 use crate::state::AppState;
@@ -164,9 +164,4 @@ pub async fn sign_out(
         session::set_cookie(SESSION_COOKIE, "", Some(0), ctx.secure),
     );
     response
-}
-
-#[allow(dead_code)]
-fn _csrf_used(ctx: &Ctx) -> maud::Markup {
-    csrf_field(ctx)
 }
