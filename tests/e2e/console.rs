@@ -481,7 +481,8 @@ fn each_role_opens_only_its_own_pages() {
         let cases = [
             (Role::Validator, "/console/desk", "/console/companies"),
             (Role::Desk, "/console/companies", "/console/desk"),
-            (Role::Analyst, "/console/appointments", "/console"),
+            (Role::Analyst, "/console/appointments", "/console/reports"),
+            (Role::Desk, "/console/reports", "/console/appointments"),
             (Role::Operator, "/console/desk/people/JS0001", "/console"),
         ];
         for (role, forbidden, allowed) in cases {
@@ -509,6 +510,46 @@ fn each_role_opens_only_its_own_pages() {
             assert_eq!(browser.count("p.error").await, 0, "{role:?} on {allowed}");
             browser.close().await;
         }
+    });
+}
+
+#[test]
+fn analyst_reads_the_demand_report_with_chart_and_csv() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Analyst]).await;
+        browser.click("header nav a[href='/console/reports']").await;
+        browser.find("#demand-table").await;
+        assert!(
+            browser.count("#demand-table tbody tr").await > 0,
+            "the demo area has demand"
+        );
+        let width = browser
+            .client
+            .execute(
+                "const img = document.querySelector('img.chart'); \
+                 return img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth));",
+                vec![],
+            )
+            .await
+            .expect("chart width");
+        assert!(
+            width.as_f64().unwrap_or(0.0) > 100.0,
+            "the SVG chart loads: {width}"
+        );
+        let csv = browser
+            .client
+            .execute(
+                "return fetch(document.querySelector('a[download=\"competenze.csv\"]').href).then(r => r.text());",
+                vec![],
+            )
+            .await
+            .expect("csv");
+        let csv = csv.as_str().unwrap_or_default();
+        assert!(csv.starts_with("skill_uri,label,demand"), "{csv}");
+        assert!(csv.lines().count() > 1);
+        browser.screenshot("reports").await;
+        browser.close().await;
     });
 }
 

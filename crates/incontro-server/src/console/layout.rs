@@ -31,6 +31,11 @@ const NAV: &[NavItem] = &[
         key: "nav.appointments",
         roles: sections::APPOINTMENTS,
     },
+    NavItem {
+        path: "/console/reports",
+        key: "nav.reports",
+        roles: sections::REPORTS,
+    },
 ];
 
 /// The hidden CSRF field of a signed-in user's POST form.
@@ -204,6 +209,7 @@ th { background: var(--bg); }
 .chosen { margin: .3rem 0; color: var(--ok); min-height: 1.2rem; }
 .slots { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .5rem; }
 .slots label { font-weight: 400; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin: 0; display: flex; gap: .5rem; }
+img.chart { max-width: 100%; height: auto; border: 1px solid var(--line); }
 .big { font-size: 1.2rem; word-break: break-all; }
 @media (max-width: 40rem) {
   header.top { padding: .5rem; } .tools { margin-left: 0; }

@@ -31,6 +31,7 @@ pub mod appointments;
 pub mod desk;
 pub mod i18n;
 pub mod layout;
+pub mod reports;
 pub mod session;
 pub mod signin;
 pub mod training;
@@ -56,6 +57,8 @@ pub mod sections {
     pub const VALIDATOR: &[Role] = &[Role::Admin, Role::Validator];
     /// Online-desk appointments (staff side).
     pub const APPOINTMENTS: &[Role] = &[Role::Admin, Role::Desk];
+    /// Managers and analysts: aggregate reports.
+    pub const REPORTS: &[Role] = &[Role::Admin, Role::Analyst];
 }
 
 /// Registers the console under `/console` and the public booking page under `/prenota` and

@@ -31,6 +31,12 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
             "home.validator",
         ),
         (
+            super::sections::REPORTS,
+            "/console/reports",
+            "nav.reports",
+            "home.reports",
+        ),
+        (
             super::sections::APPOINTMENTS,
             "/console/appointments",
             "nav.appointments",
