@@ -85,6 +85,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/sign-in", web::post().to(signin::submit))
             .route("/sign-out", web::post().to(signin::sign_out))
             .configure(desk::configure)
+            .configure(training::configure)
+            .configure(reports::configure)
             .configure(validator::configure)
             .configure(appointments::configure_staff)
             .default_service(web::to(not_found)),
