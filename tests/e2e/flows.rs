@@ -103,7 +103,7 @@ fn taxonomy_search_detail_and_hierarchy() {
     let hits = app.get("/v1/skills?q=saldatura&lang=it", Role::Analyst);
     assert_eq!(hits.status, 200);
     assert!(!hits.body["items"].as_array().expect("items").is_empty());
-    let typo = app.get("/v1/skills?q=saldatrua", Role::Operator);
+    let typo = app.get("/v1/skills?q=saldatra", Role::Operator);
     assert!(
         !typo.body["items"].as_array().expect("items").is_empty(),
         "typo tolerance"
