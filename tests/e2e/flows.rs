@@ -92,7 +92,7 @@ fn profile_competences_and_work_history() {
         Role::Desk,
     );
     assert_eq!(personal.body["codice_fiscale"], PERSON_CF);
-    let history = app.get(&format!("/v1/job-seekers/JS0002/work-history"), Role::Desk);
+    let history = app.get("/v1/job-seekers/JS0002/work-history", Role::Desk);
     assert_eq!(history.status, 200);
     assert!(!history.body["items"].as_array().expect("items").is_empty());
 }
