@@ -16,6 +16,8 @@ pub struct Engine {
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
+    pub(crate) suggest: crate::suggest::SuggestCache,
+    pub(crate) training: crate::training::TrainingCache,
     pub(crate) audit: crate::access::AuditLog,
 }
 
@@ -29,6 +31,8 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
+            suggest: Default::default(),
+            training: Default::default(),
             audit: Default::default(),
         })
     }
@@ -41,6 +45,8 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
+            suggest: Default::default(),
+            training: Default::default(),
             audit: Default::default(),
         })
     }

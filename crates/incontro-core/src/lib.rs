@@ -22,6 +22,7 @@ pub mod progress;
 pub mod store;
 
 pub mod access;
+pub mod appointments;
 pub mod index;
 pub mod matching;
 pub mod outreach;

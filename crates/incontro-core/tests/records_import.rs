@@ -20,6 +20,10 @@ fn demo_copy() -> (tempfile::TempDir, PathBuf) {
     std::fs::create_dir_all(&target).expect("mkdir");
     for entry in std::fs::read_dir(demo_dir().join("demo")).expect("demo dir") {
         let entry = entry.expect("entry");
+        // The demo's record files only; sub-folders (e.g. `outreach/`) belong to other importers.
+        if !entry.file_type().expect("file type").is_file() {
+            continue;
+        }
         std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
     }
     (dir, target)

@@ -22,6 +22,28 @@ pub enum ImportCommand {
     },
     /// Import the bundled demo dataset (a small world around Lucca). Idempotent.
     Demo,
+    /// Import COB notices (CSV, or JSON lines for .jsonl/.ndjson/.json) with UniLav or regional
+    /// column names. Idempotent by CodiceComunicazione.
+    Cob {
+        /// The file.
+        file: PathBuf,
+        /// Import the valid notices and list the invalid ones, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Import COB code tables (scheme,code,label_it,valid_from,valid_to), e.g. data/cob_codes.csv.
+    CobCodes {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Import contacts (codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]).
+    Contacts {
+        /// The file.
+        file: PathBuf,
+        /// Import the valid rows and list the invalid ones, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
     /// Import records from a folder of CSV files (companies.csv, vacancies.csv, requirements.csv,
     /// job_seekers.csv, competences.csv, work_history.csv, courses.csv, course_skills.csv,
     /// courses.json, comuni.csv, cp2011_isco.csv: any subset; see docs/formats.md).
@@ -64,6 +86,41 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             let engine = incontro_core::Engine::open(data_dir)?;
             let report = report_problems(engine.import_demo(&Bar::new(quiet)))?;
             print_records_report(&report);
+            Ok(())
+        }
+        ImportCommand::Cob { file, skip_invalid } => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let options = incontro_core::outreach::CobImportOptions { skip_invalid };
+            let report = report_problems(engine.import_cob(&file, &options, &Bar::new(quiet)))?;
+            println!("  {:<28} {:>9}", "rows", report.rows);
+            println!("  {:<28} {:>9}", "notices stored", report.inserted);
+            println!("  {:<28} {:>9}", "already stored", report.already_present);
+            println!("  {:<28} {:>9}", "rows skipped", report.skipped_rows);
+            println!("  {:<28} {:>8.2}s", "elapsed", report.elapsed.as_secs_f64());
+            if !report.ignored_columns.is_empty() {
+                println!("  ignored columns: {}", report.ignored_columns.join(", "));
+            }
+            for problem in &report.skipped {
+                eprintln!("skipped: {problem}");
+            }
+            Ok(())
+        }
+        ImportCommand::CobCodes { file } => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let count = report_problems(engine.import_cob_codes(&file))?;
+            println!("  {:<28} {:>9}", "code entries", count);
+            Ok(())
+        }
+        ImportCommand::Contacts { file, skip_invalid } => {
+            let engine = incontro_core::Engine::open(data_dir)?;
+            let options = incontro_core::outreach::ContactImportOptions { skip_invalid };
+            let report = report_problems(engine.import_contacts(&file, &options))?;
+            println!("  {:<28} {:>9}", "contacts", report.contacts);
+            println!("  {:<28} {:>9}", "names", report.names);
+            println!("  {:<28} {:>9}", "do not contact", report.do_not_contact);
+            for problem in &report.skipped {
+                eprintln!("skipped: {problem}");
+            }
             Ok(())
         }
         ImportCommand::Records { dir, skip_invalid } => {

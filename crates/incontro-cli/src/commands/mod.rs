@@ -4,12 +4,16 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+mod generate;
 mod import;
 mod keys;
 mod matching;
+mod outreach;
 mod serve;
 mod stats;
+mod suggest;
 mod tour;
+mod training;
 
 /// The commands of `incontro`.
 #[derive(Debug, Subcommand)]
@@ -19,11 +23,26 @@ pub enum Command {
     Import(import::ImportCommand),
     /// Batch matching: the top vacancies for every worker of a CSV file.
     Match(matching::MatchArgs),
+    /// Cob23 outreach: cohort, call lists, outcomes, funnel, retention purge.
+    #[command(subcommand)]
+    Outreach(outreach::OutreachCommand),
+    /// Generate synthetic data (COB notices).
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
     /// Counts per entity, taxonomy version and languages.
     Stats(stats::StatsArgs),
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
     /// seeker's competences, best vacancies with explanations, gap courses and candidates.
     Demo(tour::TourArgs),
+    /// Suggest ESCO competences from a job ad or a CV (`--text`, `--file`), or from every line
+    /// of a file (`--lines IN --out OUT.csv`); `suggest eval` measures their quality.
+    Suggest(suggest::SuggestArgs),
+    /// Training that closes gaps: course proposals and the courses that open most doors.
+    #[command(subcommand)]
+    Training(training::TrainingCommand),
+    /// Reports: the competence demand of an area (CSV tables and SVG charts).
+    #[command(subcommand)]
+    Report(training::ReportCommand),
     /// The HTTP service (loads the demo data into an empty data directory).
     Serve(serve::ServeArgs),
     /// API keys of the HTTP service: create (token shown once), list, revoke.
@@ -36,8 +55,13 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
     match command {
         Command::Import(import) => import::run(import, data_dir, quiet),
         Command::Match(args) => matching::run(args, data_dir, quiet),
+        Command::Outreach(command) => outreach::run(command, data_dir, quiet),
+        Command::Generate(command) => generate::run(command),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
+        Command::Suggest(args) => suggest::run(args, data_dir, quiet),
+        Command::Training(command) => training::run(command, data_dir),
+        Command::Report(command) => training::run_report(command, data_dir, quiet),
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Keys(command) => keys::run(command, data_dir),
     }

@@ -7,6 +7,7 @@ use clap::Args;
 use incontro_core::matching::MatchQuery;
 use incontro_core::model::EntityId;
 use incontro_core::scoring::MatchOutcome;
+use incontro_core::training::TrainingOptions;
 use incontro_core::Engine;
 
 use crate::progress::Bar;
@@ -121,40 +122,11 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
             detail
         );
     }
-    let courses = engine.list_courses()?;
-    let missing_uris: Vec<String> = near
-        .explanation
-        .items
-        .iter()
-        .filter(|item| matches!(item.outcome, MatchOutcome::Missing) && item.essential)
-        .map(|item| taxonomy.skill_uri(item.skill).to_string())
-        .collect();
-    println!("\nCorsi che insegnano le competenze essenziali mancanti:");
-    let mut any = false;
-    for course in &courses {
-        let taught: Vec<&str> = course
-            .teaches
-            .iter()
-            .filter(|(skill, _)| missing_uris.iter().any(|uri| uri == skill.as_str()))
-            .map(|(skill, _)| skill.as_str())
-            .collect();
-        if !taught.is_empty() {
-            any = true;
-            println!(
-                "  {} {} — {} ore, {}, {} competenze su {}",
-                course.id,
-                course.title,
-                course.hours,
-                course.provider,
-                taught.len(),
-                missing_uris.len()
-            );
-        }
-    }
-    if !any {
-        println!("  nessun corso del catalogo copre queste competenze");
-    }
     let vacancy = EntityId::parse(&near.vacancy_id)?;
+    let today = chrono::Local::now().date_naive();
+    println!("\nCorsi che colmano il divario (il minor numero di ore in tutto):");
+    let proposal = engine.propose_courses(&person, &vacancy, &TrainingOptions::on(today))?;
+    super::training::print_proposal(&proposal);
     let candidates = engine.candidates_for_vacancy(&vacancy, &query, "it")?;
     println!("\nCandidati per {} (in ordine):", near.vacancy_id);
     for candidate in candidates {

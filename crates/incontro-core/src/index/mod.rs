@@ -10,12 +10,16 @@
 //!
 //! What it does NOT do: scoring (see [`crate::scoring`]) or reading the store.
 
+mod descriptions;
 mod engine;
 mod skills;
+mod text;
 mod vacancies;
 
+pub use descriptions::SkillDescriptionIndex;
 pub use engine::SearchCache;
 pub use skills::{SkillHit, SkillLabelIndex};
+pub use text::{Word, WordAnalyser};
 pub use vacancies::{VacancyIndex, VacancyQuery};
 
 use tantivy::tokenizer::{

@@ -177,6 +177,88 @@ struct VacancyFacts {
     source: VacancySource,
 }
 
+/// The filter facts of a vacancy, as small numbers (see [`FilterTables`]).
+#[derive(Debug, Clone, Copy)]
+struct VacancyFilterFacts {
+    tirocinio: bool,
+    /// Index into `FilterTables::contract_types` (`None`: a tirocinio).
+    contract_type: Option<u32>,
+    public: bool,
+    comune: u32,
+}
+
+/// Comuni and contract types interned, so that a query's filters are array look-ups.
+#[derive(Debug, Default)]
+struct FilterTables {
+    comuni: AHashMap<ComuneCode, u32>,
+    comune_coordinates: Vec<Option<(f64, f64)>>,
+    contract_types: AHashMap<String, u32>,
+    vacancies: Vec<VacancyFilterFacts>,
+    worker_comuni: Vec<u32>,
+}
+
+impl FilterTables {
+    fn comune(&mut self, code: &ComuneCode, coordinates: &HashMap<ComuneCode, (f64, f64)>) -> u32 {
+        if let Some(&index) = self.comuni.get(code) {
+            return index;
+        }
+        let index = self.comune_coordinates.len() as u32;
+        self.comuni.insert(code.clone(), index);
+        self.comune_coordinates.push(coordinates.get(code).copied());
+        index
+    }
+
+    fn contract_type(&mut self, contract_type: &str) -> u32 {
+        let next = self.contract_types.len() as u32;
+        *self
+            .contract_types
+            .entry(contract_type.to_string())
+            .or_insert(next)
+    }
+}
+
+/// "Within `km` of a centre", answered once per comune and remembered for the query.
+struct NearFilter<'a> {
+    centre: Option<(f64, f64)>,
+    km: f64,
+    coordinates: &'a [Option<(f64, f64)>],
+    /// 0: not asked yet, 1: within, 2: not within.
+    known: Vec<std::cell::Cell<u8>>,
+}
+
+impl<'a> NearFilter<'a> {
+    fn new(
+        tables: &'a FilterTables,
+        all_coordinates: &HashMap<ComuneCode, (f64, f64)>,
+        near: Option<&(ComuneCode, f64)>,
+    ) -> Option<Self> {
+        let (centre, km) = near?;
+        Some(NearFilter {
+            centre: all_coordinates.get(centre).copied(),
+            km: *km,
+            coordinates: &tables.comune_coordinates,
+            known: vec![std::cell::Cell::new(0); tables.comune_coordinates.len()],
+        })
+    }
+
+    /// The same answer as `distance(centre, comune) <= km` (haversine from the centre).
+    fn within(&self, comune: u32) -> bool {
+        let slot = &self.known[comune as usize];
+        match slot.get() {
+            1 => true,
+            2 => false,
+            _ => {
+                let within = match (self.centre, self.coordinates[comune as usize]) {
+                    (Some(centre), Some(place)) => haversine_km(centre, place) <= self.km,
+                    _ => false,
+                };
+                slot.set(if within { 1 } else { 2 });
+                within
+            }
+        }
+    }
+}
+
 /// The in-memory matching state, built from the store.
 pub struct MatchState {
     built_from: i64,
@@ -190,6 +272,7 @@ pub struct MatchState {
     worker_position: AHashMap<String, usize>,
     coordinates: HashMap<ComuneCode, (f64, f64)>,
     unknown_skills: usize,
+    filters: FilterTables,
 }
 
 impl std::fmt::Debug for MatchState {
@@ -371,6 +454,7 @@ impl MatchState {
         };
         let mut vacancy_facts = Vec::with_capacity(vacancies.len());
         let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
+        let mut filters = FilterTables::default();
         for vacancy in vacancies {
             let mut requirements = Vec::with_capacity(vacancy.requirements.len());
             for requirement in &vacancy.requirements {
@@ -384,6 +468,19 @@ impl MatchState {
             }
             let position = set.add_vacancy(vacancy.id.as_str(), requirements)?;
             vacancy_position.insert(vacancy.id.as_str().to_string(), position);
+            let contract_type = match &vacancy.placement {
+                PlacementType::Contract { contract_type } => {
+                    Some(filters.contract_type(contract_type))
+                }
+                _ => None,
+            };
+            let facts = VacancyFilterFacts {
+                tirocinio: vacancy.placement.is_tirocinio(),
+                contract_type,
+                public: matches!(vacancy.source, VacancySource::Public),
+                comune: filters.comune(&vacancy.comune, &coordinates),
+            };
+            filters.vacancies.push(facts);
             vacancy_facts.push(VacancyFacts {
                 title: vacancy.title.clone(),
                 company_id: vacancy.company_id.as_str().to_string(),
@@ -411,6 +508,8 @@ impl MatchState {
             interned.dedup_by_key(|entry| entry.0);
             let position = set.add_worker(seeker.id.as_str(), interned)?;
             worker_position.insert(seeker.id.as_str().to_string(), position);
+            let comune = filters.comune(&seeker.comune, &coordinates);
+            filters.worker_comuni.push(comune);
             worker_comuni.push(seeker.comune.clone());
         }
         let unknown_skills = interner.extra_uris.len();
@@ -435,6 +534,7 @@ impl MatchState {
             worker_position,
             coordinates,
             unknown_skills,
+            filters,
         })
     }
 
@@ -500,6 +600,39 @@ impl MatchState {
         true
     }
 
+    /// The query's vacancy filter over the interned tables: the same answers as
+    /// [`MatchState::vacancy_passes`], with the distance computed once per comune.
+    fn vacancy_filter<'q>(&'q self, query: &'q MatchQuery) -> impl Fn(usize) -> bool + 'q {
+        // A contract type no open vacancy has: no contract passes.
+        let wanted_contract = query
+            .contract_type
+            .as_ref()
+            .map(|wanted| self.filters.contract_types.get(wanted).copied());
+        let near = NearFilter::new(&self.filters, &self.coordinates, query.near.as_ref());
+        move |position: usize| {
+            let facts = &self.filters.vacancies[position];
+            if let Some(want_tirocinio) = query.tirocinio {
+                if facts.tirocinio != want_tirocinio {
+                    return false;
+                }
+            }
+            if let Some(wanted) = wanted_contract {
+                if wanted.is_none() || facts.contract_type != wanted {
+                    return false;
+                }
+            }
+            if let Some(want_public) = query.public_source {
+                if facts.public != want_public {
+                    return false;
+                }
+            }
+            match &near {
+                Some(near) => near.within(facts.comune),
+                None => true,
+            }
+        }
+    }
+
     /// Top vacancies for a profile given as `(skill URI, level)` (the core of
     /// [`Engine::vacancies_for_person`], usable without a stored person).
     pub fn vacancies_for_profile(
@@ -511,8 +644,7 @@ impl MatchState {
     ) -> Result<Vec<VacancyMatch>> {
         query.check()?;
         let config = query.scoring();
-        let origin = query.near.as_ref().map(|(centre, _)| centre);
-        let filter = |position: usize| self.vacancy_passes(position, query, origin);
+        let filter = self.vacancy_filter(query);
         let ranked =
             self.set
                 .top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
@@ -537,6 +669,32 @@ impl MatchState {
             });
         }
         Ok(results)
+    }
+
+    /// The ranking of [`MatchState::vacancies_for_profile`] (vacancy id and score, best first,
+    /// after `offset`) computed the slow way: every filter checked on every candidate through the
+    /// store's facts, every candidate scored with the reference kernel. For tests and benches
+    /// that check the fast path against it.
+    pub fn vacancies_for_profile_reference(
+        &self,
+        profile: &[(u32, u8)],
+        query: &MatchQuery,
+    ) -> Result<Vec<(String, f32)>> {
+        query.check()?;
+        let config = query.scoring();
+        let origin = query.near.as_ref().map(|(centre, _)| centre);
+        let filter = |position: usize| self.vacancy_passes(position, query, origin);
+        let ranked = self.set.top_vacancies_for_worker_reference(
+            profile,
+            query.offset + query.k,
+            &config,
+            &filter,
+        );
+        Ok(ranked
+            .into_iter()
+            .skip(query.offset)
+            .map(|(position, score)| (self.set.vacancy_id(position).to_string(), score))
+            .collect())
     }
 
     /// Interns a profile of skill URIs (unknown ones are dropped: no vacancy requires them).
@@ -660,10 +818,9 @@ impl Engine {
         };
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
-        let filter = |worker: usize| match &query.near {
-            Some((centre, km)) => state
-                .distance(centre, &state.worker_comuni[worker])
-                .is_some_and(|distance| distance <= *km),
+        let near = NearFilter::new(&state.filters, &state.coordinates, query.near.as_ref());
+        let filter = |worker: usize| match &near {
+            Some(near) => near.within(state.filters.worker_comuni[worker]),
             None => true,
         };
         let ranked =
@@ -794,5 +951,207 @@ impl Engine {
         drop(writer);
         std::fs::rename(&temporary, out).map_err(|source| Error::io(out, source))?;
         Ok(rows)
+    }
+}
+
+/// Read access for the training area (`crate::training`), which builds on the same state.
+impl MatchState {
+    pub(crate) fn match_set(&self) -> &MatchSet {
+        &self.set
+    }
+
+    pub(crate) fn skill_id(&self, uri: &str) -> Option<u32> {
+        self.skill_ids.get(uri).copied()
+    }
+
+    pub(crate) fn skill_uri(&self, skill: u32) -> &str {
+        self.skill_uris
+            .get(skill as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub(crate) fn skill_count_interned(&self) -> usize {
+        self.skill_uris.len()
+    }
+
+    pub(crate) fn skill_label(&self, skill: u32, language: &str) -> String {
+        self.label(skill, language)
+    }
+
+    pub(crate) fn worker_index(&self, id: &str) -> Option<usize> {
+        self.worker_position.get(id).copied()
+    }
+
+    pub(crate) fn vacancy_index(&self, id: &str) -> Option<usize> {
+        self.vacancy_position.get(id).copied()
+    }
+
+    pub(crate) fn worker_comune(&self, worker: usize) -> &ComuneCode {
+        &self.worker_comuni[worker]
+    }
+
+    pub(crate) fn vacancy_title(&self, vacancy: usize) -> &str {
+        &self.vacancy_facts[vacancy].title
+    }
+
+    pub(crate) fn vacancy_comune(&self, vacancy: usize) -> &ComuneCode {
+        &self.vacancy_facts[vacancy].comune
+    }
+
+    pub(crate) fn vacancy_placement(&self, vacancy: usize) -> &PlacementType {
+        &self.vacancy_facts[vacancy].placement
+    }
+
+    pub(crate) fn distance_km(&self, a: &ComuneCode, b: &ComuneCode) -> Option<f64> {
+        self.distance(a, b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Level, Requirement as VacancyRequirement, VacancyStatus, Weight};
+    use rand::{Rng, SeedableRng};
+
+    fn comune(code: &str) -> ComuneCode {
+        ComuneCode::parse(code).unwrap()
+    }
+
+    /// A state of 400 vacancies over 30 skills in 5 comuni (one without coordinates), with every
+    /// kind of placement and source, and some repeated requirement sets (ties).
+    fn state(rng: &mut rand::rngs::StdRng) -> (MatchState, Vec<SkillUri>) {
+        let uris: Vec<SkillUri> = (0..30)
+            .map(|s| SkillUri::parse(&format!("http://data.europa.eu/esco/skill/t-{s}")).unwrap())
+            .collect();
+        let places = [
+            ("E715", Some((43.8429, 10.5027))),
+            ("B648", Some((43.8425, 10.5731))),
+            ("A657", Some((44.0667, 10.4833))),
+            ("F205", Some((45.4642, 9.19))),
+            ("Z999", None),
+        ];
+        let coordinates: HashMap<ComuneCode, (f64, f64)> = places
+            .iter()
+            .filter_map(|(code, at)| at.map(|at| (comune(code), at)))
+            .collect();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let vacancies: Vec<Vacancy> = (0..400)
+            .map(|i| {
+                let mut skills: Vec<usize> = (0..rng.gen_range(1..8))
+                    .map(|_| rng.gen_range(0..30))
+                    .collect();
+                if i % 10 == 9 {
+                    skills = vec![1, 2, 3];
+                }
+                skills.sort_unstable();
+                skills.dedup();
+                Vacancy {
+                    id: EntityId::parse(&format!("V{:04}", (i * 37) % 400)).unwrap(),
+                    company_id: EntityId::parse("C1").unwrap(),
+                    title: String::new(),
+                    description: String::new(),
+                    occupation: None,
+                    comune: comune(places[i % places.len()].0),
+                    placement: match i % 3 {
+                        0 => PlacementType::Tirocinio {
+                            months: 6,
+                            monthly_indemnity_eur: 600,
+                        },
+                        1 => PlacementType::Contract {
+                            contract_type: "A.02.00".into(),
+                        },
+                        _ => PlacementType::Contract {
+                            contract_type: "A.03.00".into(),
+                        },
+                    },
+                    positions: 1,
+                    opens: day,
+                    closes: None,
+                    source: if i % 4 == 0 {
+                        VacancySource::Agency { name: "Z".into() }
+                    } else {
+                        VacancySource::Public
+                    },
+                    status: VacancyStatus::Draft,
+                    requirements: skills
+                        .iter()
+                        .map(|&s| VacancyRequirement {
+                            skill: uris[s].clone(),
+                            level: Level::new(if i % 10 == 9 { 2 } else { rng.gen_range(1..=4) })
+                                .unwrap(),
+                            essential: s % 3 != 0,
+                            weight: Weight::ESSENTIAL,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let state = MatchState::build(
+            Arc::new(Taxonomy::empty()),
+            &vacancies,
+            &[],
+            coordinates,
+            &HashMap::new(),
+            day,
+            0,
+        )
+        .unwrap();
+        (state, uris)
+    }
+
+    /// The engine's query path (interned filters, accumulator) ranks exactly as the reference
+    /// path (filters on the stored facts, reference kernel) under every filter combination.
+    #[test]
+    fn fast_query_path_equals_reference_under_filters() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let (state, uris) = state(&mut rng);
+        let centres = [
+            None,
+            Some(("E715", 10.0)),
+            Some(("A657", 40.0)),
+            Some(("Z999", 50.0)),
+        ];
+        let contract_types = [None, Some("A.02.00"), Some("X.99.99")];
+        let mut non_empty = 0;
+        for person in 0..30 {
+            let entries: Vec<ProfileEntry> = (0..rng.gen_range(1..10))
+                .map(|_| ProfileEntry {
+                    skill: uris[rng.gen_range(0..30)].clone(),
+                    level: Level::new(rng.gen_range(1..=4)).unwrap(),
+                    evidence: crate::model::Evidence::Declared,
+                    confidence: 1.0,
+                    source: String::new(),
+                })
+                .collect();
+            let profile = state.intern_profile(&entries);
+            for (index, near) in centres.iter().enumerate() {
+                let query = MatchQuery {
+                    k: 1 + (person % 12),
+                    offset: person % 3,
+                    exact: person % 2 == 0,
+                    near: near.map(|(code, km)| (comune(code), km)),
+                    tirocinio: [None, Some(true), Some(false)][(person + index) % 3],
+                    contract_type: contract_types[(person / 3 + index) % 3].map(String::from),
+                    public_source: [None, Some(true), Some(false)][(person / 2 + index) % 3],
+                    min_score: [0.0, 0.3][person % 2],
+                };
+                let fast: Vec<(String, u32)> = state
+                    .vacancies_for_profile(&profile, None, &query, "it")
+                    .unwrap()
+                    .into_iter()
+                    .map(|m| (m.vacancy_id, m.score.to_bits()))
+                    .collect();
+                let reference: Vec<(String, u32)> = state
+                    .vacancies_for_profile_reference(&profile, &query)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(id, score)| (id, score.to_bits()))
+                    .collect();
+                assert_eq!(fast, reference, "{query:?}");
+                non_empty += usize::from(!fast.is_empty());
+            }
+        }
+        assert!(non_empty >= 20, "only {non_empty} queries found anything");
     }
 }

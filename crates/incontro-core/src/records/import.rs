@@ -101,12 +101,28 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|error| {
-            Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
-        })?;
+        .from_reader(bytes.as_slice());
+    // File line of a byte offset, counted from the newlines themselves: the csv crate's own
+    // line counter differs between LF and CRLF files (it was one too high on LF files).
+    // See: issue 4
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = (byte as usize).min(bytes.len());
+        // On CRLF files the csv crate places a record at the LF that ends the previous line.
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        let (from, line) = counted;
+        if byte < from {
+            return 1 + memchr::memchr_iter(b'\n', &bytes[..byte]).count() as u64;
+        }
+        let line = line + memchr::memchr_iter(b'\n', &bytes[from..byte]).count() as u64;
+        counted = (byte, line);
+        line
+    };
     let headers = reader
         .headers()
         .map_err(|error| Error::invalid("malformed_csv", format!("{name}: {error}")))?
@@ -140,13 +156,12 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                // The csv crate counts the header as line 0 here; report file lines from 1.
-                let line = error.position().map(|p| p.line() + 1).unwrap_or(0);
+                let line = error.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 problems.push(&name, line, None, format!("malformed CSV: {error}"));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() + 1).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         match record.deserialize::<T>(Some(&headers)) {
             Ok(row) => rows.push((line, row)),
             Err(error) => problems.push(&name, line, None, format!("malformed row: {error}")),

@@ -311,10 +311,16 @@ impl Engine {
             &crate::taxonomy::EscoImportOptions::default(),
             progress,
         )?;
-        self.import_records(
+        let mut report = self.import_records(
             &RecordFiles::in_dir(&dir.join("demo")),
             &ImportOptions::default(),
-        )
+        )?;
+        // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.
+        let outreach = dir.join("demo").join("outreach");
+        if outreach.is_dir() {
+            self.import_outreach_demo(&outreach, &mut report, progress)?;
+        }
+        Ok(report)
     }
 
     /// True when nothing has been stored yet (no taxonomy, no records).

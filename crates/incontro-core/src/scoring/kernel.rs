@@ -135,6 +135,26 @@ pub(crate) fn score_parts(
             essential_count += 1;
         }
     }
+    finish_score(
+        weighted_credit,
+        total_weight,
+        essential_credit,
+        essential_count,
+        config,
+    )
+}
+
+/// `(score, essential coverage)` from the sums of [`score_parts`], each accumulated in
+/// requirement order. Shared with the accumulator path (`scoring/postings.rs`), which feeds it
+/// the same sums in the same order, so both give bit-identical scores.
+#[inline]
+pub(crate) fn finish_score(
+    weighted_credit: f32,
+    total_weight: f32,
+    essential_credit: f32,
+    essential_count: u32,
+    config: &ScoringConfig,
+) -> (f32, f32) {
     let essential_coverage = if essential_count == 0 {
         1.0
     } else {

@@ -5,15 +5,18 @@ use std::sync::Arc;
 
 use super::explain::{explain, Explanation};
 use super::kernel::score;
+use super::postings::{self, VacancyPostings, WorkerPostings};
 use super::{Requirement, ScoringConfig, SkillGraph};
 use crate::{Error, Result};
 
 /// An in-memory set of vacancies and workers over interned skills.
 ///
-/// Vacancies and workers are addressed by position (the order they were added). Candidates for a
-/// query come from the inverted indexes skill → vacancies and skill → workers (plus, in default
-/// mode with a graph, the skills related to the query's); each candidate is scored with the
-/// reference kernel [`super::score`]. Results are ordered by score descending, then id ascending.
+/// Vacancies and workers are addressed by position (the order they were added). Queries walk the
+/// posting lists skill → requirements and skill → workers of the skills that can earn credit (in
+/// default mode with a graph, also the skills related to the query's) and accumulate each
+/// candidate's sums in dense per-thread arrays (`scoring/postings.rs`); the scores are
+/// bit-identical to the reference kernel [`super::score`], which the `*_reference` twins use on
+/// every candidate. Results are ordered by score descending, then id ascending (then position).
 #[derive(Debug, Default, Clone)]
 pub struct MatchSet {
     graph: Option<Arc<SkillGraph>>,
@@ -21,22 +24,20 @@ pub struct MatchSet {
     vacancy_requirements: Vec<Vec<Requirement>>,
     worker_ids: Vec<String>,
     worker_profiles: Vec<Vec<(u32, u8)>>,
-    vacancies_by_skill: Vec<Vec<u32>>,
-    workers_by_skill: Vec<Vec<u32>>,
+    vacancy_postings: VacancyPostings,
+    worker_postings: WorkerPostings,
 }
 
+/// Score descending, then id ascending, then position ascending (what a stable sort of the
+/// candidates in position order by score and id gives).
 fn by_score_then_id<'a>(
     ids: &'a [String],
 ) -> impl Fn(&(usize, f32), &(usize, f32)) -> Ordering + 'a {
-    move |a, b| b.1.total_cmp(&a.1).then_with(|| ids[a.0].cmp(&ids[b.0]))
-}
-
-fn index_into(index: &mut Vec<Vec<u32>>, skill: u32, position: usize) {
-    let slot = skill as usize;
-    if index.len() <= slot {
-        index.resize_with(slot + 1, Vec::new);
+    move |a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| ids[a.0].cmp(&ids[b.0]))
+            .then_with(|| a.0.cmp(&b.0))
     }
-    index[slot].push(position as u32);
 }
 
 impl MatchSet {
@@ -81,9 +82,8 @@ impl MatchSet {
             ));
         }
         let position = self.vacancy_ids.len();
-        for requirement in &requirements {
-            index_into(&mut self.vacancies_by_skill, requirement.skill, position);
-        }
+        self.vacancy_postings
+            .add(position, &requirements, self.graph.as_deref());
         self.vacancy_ids.push(id);
         self.vacancy_requirements.push(requirements);
         Ok(position)
@@ -108,9 +108,7 @@ impl MatchSet {
             ));
         }
         let position = self.worker_ids.len();
-        for &(skill, _) in &profile {
-            index_into(&mut self.workers_by_skill, skill, position);
-        }
+        self.worker_postings.add(position, &profile);
         self.worker_ids.push(id);
         self.worker_profiles.push(profile);
         Ok(position)
@@ -165,13 +163,11 @@ impl MatchSet {
         reachable
     }
 
-    fn candidates(index: &[Vec<u32>], skills: &[u32]) -> Vec<u32> {
-        let mut candidates: Vec<u32> = skills
-            .iter()
-            .filter_map(|&skill| index.get(skill as usize))
-            .flatten()
-            .copied()
-            .collect();
+    fn candidates<I: Iterator<Item = u32>>(
+        skills: &[u32],
+        postings: impl Fn(u32) -> I,
+    ) -> Vec<u32> {
+        let mut candidates: Vec<u32> = skills.iter().flat_map(|&skill| postings(skill)).collect();
         candidates.sort_unstable();
         candidates.dedup();
         candidates
@@ -179,6 +175,10 @@ impl MatchSet {
 
     /// The `k` best vacancies for a profile (sorted by skill) among those `filter` accepts, as
     /// `(vacancy position, score)`, best first; only scores > 0 and ≥ `config.min_score`.
+    ///
+    /// Accumulates over the posting lists (see the type's doc); same results as
+    /// [`MatchSet::top_vacancies_for_worker_reference`]. `filter` must be a pure function of the
+    /// position: it is asked only about candidates whose score could enter the top `k`.
     pub fn top_vacancies_for_worker(
         &self,
         profile: &[(u32, u8)],
@@ -186,8 +186,37 @@ impl MatchSet {
         config: &ScoringConfig,
         filter: &dyn Fn(usize) -> bool,
     ) -> Vec<(usize, f32)> {
+        if !profile.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            // Not a profile in the documented form: the reference defines what it means.
+            return self.top_vacancies_for_worker_reference(profile, k, config, filter);
+        }
+        let order = by_score_then_id(&self.vacancy_ids);
+        postings::top_vacancies(
+            &self.vacancy_postings,
+            self.graph(),
+            profile,
+            k,
+            config,
+            filter,
+            &order,
+        )
+    }
+
+    /// The reference twin of [`MatchSet::top_vacancies_for_worker`]: every vacancy sharing a
+    /// (related) skill is scored with the reference kernel [`super::score`], then all are sorted.
+    /// Slower; kept as the definition the fast path is tested against.
+    pub fn top_vacancies_for_worker_reference(
+        &self,
+        profile: &[(u32, u8)],
+        k: usize,
+        config: &ScoringConfig,
+        filter: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, f32)> {
         let skills = self.reachable_skills(profile.iter().map(|&(skill, _)| skill), config);
-        let mut scored: Vec<(usize, f32)> = Self::candidates(&self.vacancies_by_skill, &skills)
+        let candidates = Self::candidates(&skills, |skill| {
+            self.vacancy_postings.vacancies_requiring(skill)
+        });
+        let mut scored: Vec<(usize, f32)> = candidates
             .into_iter()
             .map(|position| position as usize)
             .filter(|&position| filter(position))
@@ -204,6 +233,10 @@ impl MatchSet {
 
     /// The `k` best workers for the vacancy at `vacancy_position` among those `filter` accepts
     /// (worker positions), best first, ties by worker id.
+    ///
+    /// Accumulates over the posting lists; same results as
+    /// [`MatchSet::top_workers_for_vacancy_reference`]. `filter` must be a pure function of the
+    /// position: it is asked only about candidates whose score could enter the top `k`.
     pub fn top_workers_for_vacancy(
         &self,
         vacancy_position: usize,
@@ -214,8 +247,35 @@ impl MatchSet {
         let Some(requirements) = self.vacancy_requirements.get(vacancy_position) else {
             return Vec::new();
         };
+        let order = by_score_then_id(&self.worker_ids);
+        postings::top_workers(
+            &self.worker_postings,
+            self.worker_ids.len(),
+            self.graph(),
+            requirements,
+            k,
+            config,
+            filter,
+            &order,
+        )
+    }
+
+    /// The reference twin of [`MatchSet::top_workers_for_vacancy`]: every worker holding a
+    /// (related) skill is scored with the reference kernel, then all are sorted.
+    pub fn top_workers_for_vacancy_reference(
+        &self,
+        vacancy_position: usize,
+        k: usize,
+        config: &ScoringConfig,
+        filter: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, f32)> {
+        let Some(requirements) = self.vacancy_requirements.get(vacancy_position) else {
+            return Vec::new();
+        };
         let skills = self.reachable_skills(requirements.iter().map(|r| r.skill), config);
-        let mut scored: Vec<(usize, f32)> = Self::candidates(&self.workers_by_skill, &skills)
+        let candidates =
+            Self::candidates(&skills, |skill| self.worker_postings.workers_holding(skill));
+        let mut scored: Vec<(usize, f32)> = candidates
             .into_iter()
             .map(|position| position as usize)
             .filter(|&position| filter(position))
@@ -254,7 +314,7 @@ impl MatchSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::parallel;
+    use crate::scoring::{parallel, Mode};
     use proptest::prelude::*;
 
     fn req(skill: u32, level: u8, essential: bool) -> Requirement {
@@ -349,6 +409,119 @@ mod tests {
                 ..ScoringConfig::default()
             },
         ]
+    }
+
+    /// A graph over 40 skills with broader concepts, siblings and skill–skill relations, and
+    /// every reuse level.
+    fn wide_graph() -> SkillGraph {
+        use crate::scoring::Specificity::*;
+        let broader: Vec<(u32, u32)> = (0..40u32)
+            .filter(|s| s % 5 != 0)
+            .map(|s| (s, s - s % 5))
+            .collect();
+        let related: Vec<(u32, u32)> = (0..39u32).step_by(3).map(|s| (s, (s + 7) % 40)).collect();
+        let reuse = (0..40)
+            .map(|s| {
+                [
+                    Transversal,
+                    CrossSector,
+                    SectorSpecific,
+                    OccupationSpecific,
+                    Unknown,
+                ][s % 5]
+            })
+            .collect();
+        SkillGraph::new(40, &broader, &related, reuse).unwrap()
+    }
+
+    fn arb_weighted_requirements() -> impl Strategy<Value = Vec<Requirement>> {
+        proptest::collection::btree_map(
+            0u32..44,
+            (
+                1u8..=4,
+                any::<bool>(),
+                prop_oneof![Just(1.0f32), 0.1f32..3.0],
+            ),
+            1..9,
+        )
+        .prop_map(|map| {
+            map.into_iter()
+                .map(|(skill, (level, essential, weight))| {
+                    Requirement::with_weight(skill, level, essential, weight).unwrap()
+                })
+                .collect()
+        })
+    }
+
+    fn arb_config() -> impl Strategy<Value = ScoringConfig> {
+        (
+            any::<bool>(),
+            prop_oneof![Just(0.25f32), Just(0.0), Just(1.0), 0.0f32..=1.0],
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![Just(0.0f32), 0.0f32..0.8],
+        )
+            .prop_map(
+                |(exact, related_discount, specificity, essential_factor, min_score)| {
+                    ScoringConfig {
+                        mode: if exact { Mode::Exact } else { Mode::Default },
+                        related_discount,
+                        specificity,
+                        essential_factor,
+                        min_score,
+                    }
+                },
+            )
+    }
+
+    fn bits(ranked: &[(usize, f32)]) -> Vec<(usize, u32)> {
+        ranked.iter().map(|&(p, s)| (p, s.to_bits())).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// The accumulator path gives the reference's results bit for bit, in both directions:
+        /// same positions, same scores, same order on ties (ids repeat on purpose), with and
+        /// without a graph, under filters, small and large k.
+        #[test]
+        fn accumulator_equals_reference(
+            vacancies in proptest::collection::vec(arb_weighted_requirements(), 1..60),
+            workers in proptest::collection::vec(
+                proptest::collection::btree_map(0u32..44, 1u8..=4, 0..10), 1..40),
+            config in arb_config(),
+            k in prop_oneof![1usize..8, 60usize..80],
+            modulus in 2usize..6,
+            with_graph in any::<bool>(),
+        ) {
+            let mut set = if with_graph {
+                MatchSet::with_graph(Arc::new(wide_graph()))
+            } else {
+                MatchSet::new()
+            };
+            for (i, requirements) in vacancies.into_iter().enumerate() {
+                set.add_vacancy(format!("v{:02}", (i * 7) % 23), requirements).unwrap();
+            }
+            for (i, profile) in workers.into_iter().enumerate() {
+                set.add_worker(format!("w{:02}", (i * 5) % 17), profile.into_iter().collect()).unwrap();
+            }
+            let filter = |position: usize| position % modulus != 1;
+            for worker in 0..set.worker_count() {
+                let profile = set.worker_profile(worker);
+                for filter in [&filter as &dyn Fn(usize) -> bool, &|_| true] {
+                    let fast = set.top_vacancies_for_worker(profile, k, &config, filter);
+                    let reference = set.top_vacancies_for_worker_reference(profile, k, &config, filter);
+                    prop_assert_eq!(bits(&fast), bits(&reference));
+                }
+            }
+            for vacancy in 0..set.vacancy_count() {
+                for filter in [&filter as &dyn Fn(usize) -> bool, &|_| true] {
+                    let fast = set.top_workers_for_vacancy(vacancy, k, &config, filter);
+                    let reference = set.top_workers_for_vacancy_reference(vacancy, k, &config, filter);
+                    prop_assert_eq!(bits(&fast), bits(&reference));
+                }
+            }
+        }
     }
 
     proptest! {

@@ -26,6 +26,7 @@ mod graph;
 mod kernel;
 mod matchset;
 pub mod parallel;
+mod postings;
 
 pub use explain::{Explanation, MatchOutcome, RequirementExplanation};
 pub use graph::{Relation, SkillGraph, Specificity};

@@ -14,8 +14,10 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod appointments;
 pub mod entities;
 pub mod outreach;
+pub mod suggest;
 pub mod taxonomy;
 pub mod training;
 
@@ -39,6 +41,15 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0004_training.sql"),
     ),
     ("0005_access", include_str!("migrations/0005_access.sql")),
+    (
+        "0007_outreach",
+        include_str!("migrations/0007_outreach.sql"),
+    ),
+    ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
+    (
+        "0010_appointments",
+        include_str!("migrations/0010_appointments.sql"),
+    ),
     ("0008_access", include_str!("migrations/0008_access.sql")),
 ];
 

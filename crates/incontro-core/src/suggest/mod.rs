@@ -1,1 +1,738 @@
-//! The suggest module.
+//! Competence suggestions: reads a job ad, notes from a company visit or a CV, in Italian or
+//! English, and proposes the ESCO competences it mentions, each tied to the words that evoke it.
+//!
+//! Offline, from the imported taxonomy only. The text is split into words by tantivy's tokenizer,
+//! folded and stemmed with its Snowball stemmers (see [`crate::index::WordAnalyser`]); then
+//!
+//! 1. **exact and near label matches**: every run of 1 to 8 content words (stop words skipped, never
+//!    across a clause) is looked up in a phrase dictionary of the stemmed labels (preferred,
+//!    alternative, hidden) of the language — the same words in order is an *exact* match when the
+//!    written forms agree too, an *inflection* otherwise; the same words in another order, or a word
+//!    one edit away from a label word (5+ letters), is a *near* match; a label whose most
+//!    distinctive word and enough of the rest appear in the clause is a weaker *partial* near match;
+//! 2. **description matches**: sentences that name no label are searched with BM25 over the skill
+//!    descriptions of the language (see [`crate::index::SkillDescriptionIndex`]), scored below
+//!    every label match.
+//!
+//! Words inside a negation scope ("no experience in …", "not required", "senza esperienza",
+//! "non ho …", "nessuna esperienza …") are never matched; a scope ends at the end of its clause.
+//! When the text names an ESCO occupation, the occupation and its essential skills come back as a
+//! second list (the *occupation hint*).
+//!
+//! What it does NOT do: store anything (see [`Engine::record_suggestion_feedback`] for the
+//! decisions), or search vacancies.
+
+mod dictionary;
+mod eval;
+mod feedback;
+mod lang;
+mod matcher;
+
+use std::sync::{Arc, Mutex};
+
+use ahash::{AHashMap, AHashSet};
+use serde::Serialize;
+
+pub use eval::{EvalReport, EvalSet};
+pub use feedback::{Decision, FeedbackRecord, FeedbackReport, FeedbackTarget};
+pub use lang::Lang;
+
+use crate::index::{SkillDescriptionIndex, Word, WordAnalyser};
+use crate::progress::Progress;
+use crate::taxonomy::{SkillIdx, Taxonomy};
+use crate::{Engine, Error, Result};
+use dictionary::{Dictionary, LabelInput};
+use matcher::Hit;
+
+/// Texts longer than this many bytes are refused unless [`SuggestOptions::max_bytes`] says more.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;
+/// At most this many suggestions per text.
+pub const MAX_TOP_K: usize = 200;
+/// Description matches: at most this many per sentence, from BM25 scores of at least this much.
+const DESCRIPTION_HITS: usize = 3;
+const DESCRIPTION_MIN_BM25: f32 = 4.0;
+/// Occupation hints: at most this many.
+const OCCUPATION_HINTS: usize = 3;
+
+/// How a suggestion was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "reason")]
+pub enum MatchKind {
+    /// The words of a label, in order, as written.
+    Exact,
+    /// Nearly a label: see the reason.
+    Near(NearReason),
+    /// The sentence resembles the skill's description.
+    Description,
+}
+
+/// Why a near match is not exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NearReason {
+    /// The label's words in another form ("welded pipes" for "weld pipe").
+    Inflection,
+    /// The label's words in another order, or with other words between them.
+    WordOrder,
+    /// A word one edit away from the label's.
+    Typo,
+    /// The label's most distinctive word and a good share of the rest.
+    Partial,
+}
+
+impl MatchKind {
+    /// `exact`, `inflection`, `word_order`, `typo`, `partial` or `description`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Near(NearReason::Inflection) => "inflection",
+            MatchKind::Near(NearReason::WordOrder) => "word_order",
+            MatchKind::Near(NearReason::Typo) => "typo",
+            MatchKind::Near(NearReason::Partial) => "partial",
+            MatchKind::Description => "description",
+        }
+    }
+}
+
+/// The words of the text that evoked a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset past the last character.
+    pub end: usize,
+    /// `text[start..end]`.
+    pub quote: String,
+}
+
+/// One suggested competence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuggestedSkill {
+    /// The ESCO skill URI.
+    pub uri: String,
+    /// Its preferred label in the text's language (else English, else any).
+    pub label: String,
+    /// Relevance in (0, 1]: exact label matches near 1, description matches below 0.4.
+    pub score: f32,
+    /// How the best evidence matched.
+    pub kind: MatchKind,
+    /// The label (or `description`) that matched.
+    pub matched_label: String,
+    /// The words that evoked it (the best evidence).
+    pub span: Span,
+    /// How many distinct places of the text evoke it.
+    pub mentions: u32,
+}
+
+/// A skill of an occupation hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HintSkill {
+    /// The ESCO skill URI.
+    pub uri: String,
+    /// Its preferred label in the text's language.
+    pub label: String,
+}
+
+/// An ESCO occupation named by the text, with its essential skills.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OccupationHint {
+    /// The ESCO occupation URI.
+    pub uri: String,
+    /// Its preferred label in the text's language.
+    pub label: String,
+    /// Relevance in (0, 1].
+    pub score: f32,
+    /// How it matched.
+    pub kind: MatchKind,
+    /// The label that matched.
+    pub matched_label: String,
+    /// The words that name it.
+    pub span: Span,
+    /// Its essential skills, by label.
+    pub essential_skills: Vec<HintSkill>,
+}
+
+/// What [`Engine::suggest_competences`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestions {
+    /// The language the text was read in.
+    pub language: Lang,
+    /// True when the language was detected rather than given.
+    pub detected: bool,
+    /// The competences, best first (ties by URI).
+    pub skills: Vec<SuggestedSkill>,
+    /// Occupations the text names, best first.
+    pub occupations: Vec<OccupationHint>,
+}
+
+/// Options of [`Engine::suggest_competences_with`].
+#[derive(Debug, Clone)]
+pub struct SuggestOptions {
+    /// The language; detected from stop words when `None`.
+    pub language: Option<Lang>,
+    /// How many competences to return (1 to [`MAX_TOP_K`]).
+    pub top_k: usize,
+    /// Longer texts are refused.
+    pub max_bytes: usize,
+}
+
+impl Default for SuggestOptions {
+    fn default() -> Self {
+        SuggestOptions {
+            language: None,
+            top_k: 10,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Checks that `bytes` is text one can suggest from: not empty, at most `max_bytes`, valid UTF-8,
+/// not binary (no NUL, few control characters).
+pub fn check_text(bytes: &[u8], max_bytes: usize) -> Result<&str> {
+    if bytes.len() > max_bytes {
+        return Err(Error::TooLarge {
+            message: format!(
+                "text is {} bytes, over the limit of {max_bytes} bytes",
+                bytes.len()
+            ),
+        });
+    }
+    if let Some(position) = memchr::memchr(0, bytes) {
+        return Err(Error::invalid(
+            "binary_text",
+            format!("text looks binary (NUL byte at offset {position})"),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        Error::invalid(
+            "invalid_utf8",
+            format!("text is not valid UTF-8 (at byte {})", error.valid_up_to()),
+        )
+    })?;
+    let (mut characters, mut controls) = (0usize, 0usize);
+    for character in text.chars() {
+        characters += 1;
+        if character.is_control() && !matches!(character, '\n' | '\r' | '\t' | '\u{c}') {
+            controls += 1;
+        }
+    }
+    if controls > 8.max(characters / 100) {
+        return Err(Error::invalid(
+            "binary_text",
+            format!("text looks binary ({controls} control characters)"),
+        ));
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(Error::invalid("empty_text", "text has no words"));
+    }
+    Ok(text)
+}
+
+fn detect_language(text: &str) -> Result<Lang> {
+    let lowered = text.to_lowercase();
+    let words = lowered
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty());
+    lang::detect(words).ok_or_else(|| {
+        Error::invalid(
+            "unknown_language",
+            "cannot tell the language of the text: give it (it or en)",
+        )
+    })
+}
+
+/// Everything needed to suggest in one language, built from the taxonomy.
+pub(crate) struct Suggester {
+    lang: Lang,
+    skills: Dictionary,
+    occupations: Dictionary,
+    descriptions: SkillDescriptionIndex,
+}
+
+impl std::fmt::Debug for Suggester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suggester")
+            .field("lang", &self.lang)
+            .field("skill_labels", &self.skills.len())
+            .field("occupation_labels", &self.occupations.len())
+            .field("descriptions", &self.descriptions.len())
+            .finish()
+    }
+}
+
+/// A candidate before aggregation: a label hit or a description hit.
+struct Candidate {
+    concept: u32,
+    first: usize,
+    last: usize,
+    kind: MatchKind,
+    score: f32,
+    matched: Option<u32>,
+}
+
+impl Suggester {
+    /// Builds the dictionaries and the description index of `lang`, leaving out the skill labels
+    /// `exclude` names (for held-out evaluation).
+    pub(crate) fn build(
+        taxonomy: &Taxonomy,
+        lang: Lang,
+        exclude: &dyn Fn(SkillIdx, &str) -> bool,
+    ) -> Result<Self> {
+        let code = lang.code();
+        let mut skill_labels = Vec::new();
+        for skill in 0..taxonomy.skill_count() as SkillIdx {
+            if taxonomy.is_group(skill) {
+                continue;
+            }
+            for (language, kind, text) in taxonomy.labels(skill) {
+                if language == code && !exclude(skill, text) {
+                    skill_labels.push(LabelInput {
+                        concept: skill,
+                        kind,
+                        text: text.into(),
+                    });
+                }
+            }
+        }
+        // Preferred labels first, so a label repeated as alternative keeps the better kind.
+        skill_labels.sort_by_key(|label| (label.kind.to_db(), label.concept));
+        let skills = Dictionary::build(lang, skill_labels.into_iter());
+        let mut occupation_labels = Vec::new();
+        for occupation in 0..taxonomy.occupation_count() as u32 {
+            for (language, kind, text) in taxonomy.occupation_labels(occupation) {
+                if language != code {
+                    continue;
+                }
+                for variant in gendered_forms(text) {
+                    occupation_labels.push(LabelInput {
+                        concept: occupation,
+                        kind,
+                        text: variant,
+                    });
+                }
+            }
+        }
+        occupation_labels.sort_by_key(|label| (label.kind.to_db(), label.concept));
+        let occupations = Dictionary::build(lang, occupation_labels.into_iter());
+        let descriptions = SkillDescriptionIndex::build(taxonomy, lang, &|_| true)?;
+        Ok(Suggester {
+            lang,
+            skills,
+            occupations,
+            descriptions,
+        })
+    }
+
+    /// The competences and occupations `text` (already checked) names.
+    pub(crate) fn suggest(
+        &self,
+        taxonomy: &Taxonomy,
+        analyser: &mut WordAnalyser,
+        text: &str,
+        top_k: usize,
+    ) -> Result<(Vec<SuggestedSkill>, Vec<OccupationHint>)> {
+        let words = analyser.words(text);
+        if words.is_empty() {
+            return Err(Error::invalid("empty_text", "text has no words"));
+        }
+        let info = matcher::annotate(self.lang, text, &words);
+        let segments = matcher::segments(&info);
+
+        let hits =
+            matcher::drop_covered(matcher::find_labels(&self.skills, &words, &segments, true));
+        let mut candidates: Vec<Candidate> = hits
+            .iter()
+            .map(|hit| self.candidate(&self.skills, hit))
+            .collect();
+        let matched_sentences: AHashSet<u32> = hits
+            .iter()
+            .filter(|hit| !matches!(hit.kind, MatchKind::Near(NearReason::Partial)))
+            .map(|hit| info[hit.first].sentence)
+            .collect();
+        self.describe_sentences(&words, &info, &matched_sentences, &mut candidates)?;
+        let skills = aggregate(candidates, top_k)
+            .into_iter()
+            .map(|(best, mentions)| SuggestedSkill {
+                uri: taxonomy.skill_uri(best.concept).to_string(),
+                label: taxonomy
+                    .preferred_label(best.concept, self.lang.code())
+                    .unwrap_or_default()
+                    .to_string(),
+                score: best.score,
+                kind: best.kind,
+                matched_label: self.matched_label(&self.skills, best.matched),
+                span: span(text, &words, best.first, best.last),
+                mentions,
+            })
+            .collect();
+
+        let occupation_hits = matcher::drop_covered(matcher::find_labels(
+            &self.occupations,
+            &words,
+            &segments,
+            false,
+        ));
+        let occupation_candidates = occupation_hits
+            .iter()
+            .map(|hit| self.candidate(&self.occupations, hit))
+            .collect();
+        let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS)
+            .into_iter()
+            .map(|(best, _)| {
+                let mut essential_skills: Vec<HintSkill> = taxonomy
+                    .occupation_skills(best.concept)
+                    .iter()
+                    .filter(|(_, essential)| *essential)
+                    .map(|&(skill, _)| HintSkill {
+                        uri: taxonomy.skill_uri(skill).to_string(),
+                        label: taxonomy
+                            .preferred_label(skill, self.lang.code())
+                            .unwrap_or_default()
+                            .to_string(),
+                    })
+                    .collect();
+                essential_skills.sort_by(|a, b| a.label.cmp(&b.label).then(a.uri.cmp(&b.uri)));
+                OccupationHint {
+                    uri: taxonomy.occupation_uri(best.concept).to_string(),
+                    label: taxonomy
+                        .occupation_label(best.concept, self.lang.code())
+                        .unwrap_or_default()
+                        .to_string(),
+                    score: best.score,
+                    kind: best.kind,
+                    matched_label: self.matched_label(&self.occupations, best.matched),
+                    span: span(text, &words, best.first, best.last),
+                    essential_skills,
+                }
+            })
+            .collect();
+        Ok((skills, occupations))
+    }
+
+    fn candidate(&self, dictionary: &Dictionary, hit: &Hit) -> Candidate {
+        Candidate {
+            concept: dictionary.entries[hit.entry as usize].concept,
+            first: hit.first,
+            last: hit.last,
+            kind: hit.kind,
+            score: hit.score,
+            matched: Some(hit.entry),
+        }
+    }
+
+    fn matched_label(&self, dictionary: &Dictionary, entry: Option<u32>) -> String {
+        match entry {
+            Some(entry) => dictionary.entries[entry as usize].label.to_string(),
+            None => "description".to_string(),
+        }
+    }
+
+    /// Description matches for the sentences without a label match.
+    fn describe_sentences(
+        &self,
+        words: &[Word],
+        info: &[matcher::WordInfo],
+        matched_sentences: &AHashSet<u32>,
+        candidates: &mut Vec<Candidate>,
+    ) -> Result<()> {
+        if self.descriptions.is_empty() {
+            return Ok(());
+        }
+        let mut start = 0;
+        while start < words.len() {
+            let sentence = info[start].sentence;
+            let mut end = start;
+            while end + 1 < words.len() && info[end + 1].sentence == sentence {
+                end += 1;
+            }
+            if !matched_sentences.contains(&sentence) {
+                let stems: Vec<&str> = (start..=end)
+                    .filter(|&index| !info[index].stop && !info[index].negated && !info[index].cue)
+                    .map(|index| words[index].stem.as_str())
+                    .collect();
+                if stems.len() >= 2 {
+                    for (skill, bm25) in self.descriptions.search(&stems, DESCRIPTION_HITS)? {
+                        if bm25 >= DESCRIPTION_MIN_BM25 {
+                            candidates.push(Candidate {
+                                concept: skill,
+                                first: start,
+                                last: end,
+                                kind: MatchKind::Description,
+                                score: matcher::description_score(bm25),
+                                matched: None,
+                            });
+                        }
+                    }
+                }
+            }
+            start = end + 1;
+        }
+        Ok(())
+    }
+}
+
+/// The forms of an occupation label that lists gendered forms: "saldatore/saldatrice di
+/// tubazioni" gives "saldatore di tubazioni" and "saldatrice di tubazioni" (the words after the
+/// last form apply to every form); a label without `/` gives itself.
+fn gendered_forms(label: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let forms: Vec<&str> = label
+        .split('/')
+        .map(str::trim)
+        .filter(|form| !form.is_empty())
+        .collect();
+    let Some(last) = forms.last() else {
+        return Vec::new();
+    };
+    let last_words: Vec<&str> = last.split_whitespace().collect();
+    let last_position = forms.len() - 1;
+    forms
+        .iter()
+        .enumerate()
+        .map(|(position, form)| {
+            let words = form.split_whitespace().count();
+            if position < last_position && words < last_words.len() {
+                let tail = last_words[words..].join(" ");
+                std::borrow::Cow::Owned(format!("{form} {tail}"))
+            } else {
+                std::borrow::Cow::Borrowed(*form)
+            }
+        })
+        .collect()
+}
+
+fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
+    let start = words[first].from;
+    let end = words[last].to;
+    Span {
+        start,
+        end,
+        quote: text.get(start..end).unwrap_or_default().to_string(),
+    }
+}
+
+/// The best candidate of each concept with the number of distinct places evoking it, best
+/// first (ties by concept), at most `top_k`. Each extra place adds a little to the score.
+fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> {
+    let mut best: AHashMap<u32, (Candidate, AHashSet<(usize, usize)>)> = AHashMap::new();
+    for candidate in candidates {
+        let place = (candidate.first, candidate.last);
+        match best.get_mut(&candidate.concept) {
+            Some((current, places)) => {
+                places.insert(place);
+                if candidate.score > current.score {
+                    *current = candidate;
+                }
+            }
+            None => {
+                let places = AHashSet::from_iter([place]);
+                best.insert(candidate.concept, (candidate, places));
+            }
+        }
+    }
+    let mut ranked: Vec<(Candidate, u32)> = best
+        .into_values()
+        .map(|(mut candidate, places)| {
+            let extra = places.len().saturating_sub(1).min(3) as f32;
+            candidate.score = (candidate.score + 0.03 * extra).min(1.0);
+            (candidate, places.len() as u32)
+        })
+        .collect();
+    ranked.sort_by(|(a, _), (b, _)| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.concept.cmp(&b.concept))
+    });
+    ranked.truncate(top_k);
+    ranked
+}
+
+/// The engine's suggesters, one per language, built on first use for the current taxonomy.
+#[derive(Debug, Default)]
+pub struct SuggestCache(Mutex<Vec<CachedSuggester>>);
+
+/// A suggester with the taxonomy it was built from.
+type CachedSuggester = (Arc<Taxonomy>, Lang, Arc<Suggester>);
+
+impl Engine {
+    fn suggester(&self, lang: Lang) -> Result<(Arc<Taxonomy>, Arc<Suggester>)> {
+        let taxonomy = self.taxonomy()?;
+        let mut cached = self
+            .suggest
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.retain(|(built_from, _, _)| Arc::ptr_eq(built_from, &taxonomy));
+        if let Some((_, _, suggester)) = cached
+            .iter()
+            .find(|(_, cached_lang, _)| *cached_lang == lang)
+        {
+            return Ok((taxonomy, Arc::clone(suggester)));
+        }
+        let started = std::time::Instant::now();
+        let suggester = Arc::new(Suggester::build(&taxonomy, lang, &|_, _| false)?);
+        if suggester.skills.is_empty() {
+            return Err(Error::invalid(
+                "language_not_imported",
+                format!(
+                    "no ESCO skill labels in {} are imported: import the ESCO release of that language first",
+                    lang.code()
+                ),
+            ));
+        }
+        tracing::info!(
+            language = lang.code(),
+            labels = suggester.skills.len(),
+            descriptions = suggester.descriptions.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "suggester built"
+        );
+        cached.push((Arc::clone(&taxonomy), lang, Arc::clone(&suggester)));
+        Ok((taxonomy, suggester))
+    }
+
+    /// Suggests ESCO competences for a job ad, visit notes or a CV (see the module documentation):
+    /// `language` is `it` or `en`, or `None` to detect it; at most `top_k` competences.
+    ///
+    /// Errors: empty text, text over [`DEFAULT_MAX_BYTES`] (`payload_too_large`), invalid UTF-8 or
+    /// binary data, an unknown or undetectable language, a language with no imported labels.
+    /// Nothing is stored.
+    pub fn suggest_competences(
+        &self,
+        text: impl AsRef<[u8]>,
+        language: Option<&str>,
+        top_k: usize,
+    ) -> Result<Suggestions> {
+        let options = SuggestOptions {
+            language: language.map(Lang::parse).transpose()?,
+            top_k,
+            ..SuggestOptions::default()
+        };
+        self.suggest_competences_with(text, &options)
+    }
+
+    /// [`Engine::suggest_competences`] with every option.
+    pub fn suggest_competences_with(
+        &self,
+        text: impl AsRef<[u8]>,
+        options: &SuggestOptions,
+    ) -> Result<Suggestions> {
+        check_top_k(options.top_k)?;
+        let text = check_text(text.as_ref(), options.max_bytes)?;
+        let (language, detected) = match options.language {
+            Some(language) => (language, false),
+            None => (detect_language(text)?, true),
+        };
+        let (taxonomy, suggester) = self.suggester(language)?;
+        let mut analyser = WordAnalyser::new(language);
+        let (skills, occupations) =
+            suggester.suggest(&taxonomy, &mut analyser, text, options.top_k)?;
+        Ok(Suggestions {
+            language,
+            detected,
+            skills,
+            occupations,
+        })
+    }
+
+    /// Suggests for many texts at once, in parallel, keeping their order: one result per text
+    /// (a bad text fails alone). `progress` advances by one per text.
+    pub fn suggest_many(
+        &self,
+        texts: &[&str],
+        options: &SuggestOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Result<Suggestions>>> {
+        check_top_k(options.top_k)?;
+        let languages: Vec<Lang> = match options.language {
+            Some(language) => vec![language],
+            None => Lang::ALL.to_vec(),
+        };
+        let mut suggesters = Vec::new();
+        for language in languages {
+            match self.suggester(language) {
+                Ok(suggester) => suggesters.push((language, suggester)),
+                Err(error) if options.language.is_some() => return Err(error),
+                Err(_) => {}
+            }
+        }
+        progress.start("suggesting", Some(texts.len() as u64));
+        let results = crate::scoring::parallel::map_with_scratch(
+            texts,
+            AHashMap::<Lang, WordAnalyser>::new,
+            |analysers, text| {
+                let result = (|| {
+                    let text = check_text(text.as_bytes(), options.max_bytes)?;
+                    let (language, detected) = match options.language {
+                        Some(language) => (language, false),
+                        None => (detect_language(text)?, true),
+                    };
+                    let Some((_, (taxonomy, suggester))) =
+                        suggesters.iter().find(|(lang, _)| *lang == language)
+                    else {
+                        return Err(Error::invalid(
+                            "language_not_imported",
+                            format!("no ESCO skill labels in {} are imported", language.code()),
+                        ));
+                    };
+                    let analyser = analysers
+                        .entry(language)
+                        .or_insert_with(|| WordAnalyser::new(language));
+                    let (skills, occupations) =
+                        suggester.suggest(taxonomy, analyser, text, options.top_k)?;
+                    Ok(Suggestions {
+                        language,
+                        detected,
+                        skills,
+                        occupations,
+                    })
+                })();
+                progress.advance(1);
+                result
+            },
+        );
+        progress.finish();
+        Ok(results)
+    }
+}
+
+fn check_top_k(top_k: usize) -> Result<()> {
+    if top_k == 0 || top_k > MAX_TOP_K {
+        return Err(Error::invalid(
+            "invalid_top_k",
+            format!("top must be between 1 and {MAX_TOP_K}"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_texts_are_refused() {
+        assert_eq!(check_text(b"", 100).unwrap_err().code(), "empty_text");
+        assert_eq!(check_text(b"  \n ", 100).unwrap_err().code(), "empty_text");
+        assert_eq!(
+            check_text(b"welding", 3).unwrap_err().code(),
+            "payload_too_large"
+        );
+        assert_eq!(
+            check_text(b"weld\0ing", 100).unwrap_err().code(),
+            "binary_text"
+        );
+        assert_eq!(
+            check_text(b"weld\xffing", 100).unwrap_err().code(),
+            "invalid_utf8"
+        );
+        let controls = "\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f} welding";
+        assert_eq!(
+            check_text(controls.as_bytes(), 100).unwrap_err().code(),
+            "binary_text"
+        );
+        assert_eq!(
+            check_text("saldatura\tà filo\n".as_bytes(), 100).expect("ok"),
+            "saldatura\tà filo\n"
+        );
+    }
+}

@@ -364,6 +364,12 @@ impl Taxonomy {
         )
     }
 
+    /// Every description of a skill: (language, description).
+    pub fn descriptions(&self, skill: SkillIdx) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.texts(&self.skill_descriptions[skill as usize])
+            .map(|(language, _, text)| (language, text))
+    }
+
     /// Knowledge or skill/competence; `None` for skill groups and when the release does not say.
     pub fn skill_type(&self, skill: SkillIdx) -> Option<SkillType> {
         self.skill_types[skill as usize]
@@ -432,6 +438,15 @@ impl Taxonomy {
             wanted,
             english,
         )
+    }
+
+    /// Every description of an occupation: (language, description).
+    pub fn occupation_descriptions(
+        &self,
+        occupation: OccupationIdx,
+    ) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.texts(&self.occupation_descriptions[occupation as usize])
+            .map(|(language, _, text)| (language, text))
     }
 
     /// The ISCO-08 unit group (4 digits) of an occupation.

@@ -1,0 +1,163 @@
+#![allow(missing_docs)]
+//! Competence suggestions over the whole English ESCO v1.1.1 release: one 300-word job ad, and
+//! 10,000 sentences in parallel. Asserts the results so a broken path cannot post a fast time.
+//! Prints "skipped: ../shared not found" and does nothing when the release is absent.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use incontro_core::suggest::{Lang, SuggestOptions};
+use incontro_core::taxonomy::EscoImportOptions;
+use incontro_core::{Engine, NoProgress};
+
+const JOB_AD: &str = "Metalwork company near Lucca is hiring a welder for its production plant. \
+The welder will use welding equipment and operate metal fabricating machinery, read standard \
+blueprints and technical drawings, and inspect the quality of products before delivery. \
+Daily tasks include arc welding techniques, cutting and grinding metal parts, assembling metal \
+parts according to specifications, and applying health and safety standards in the workshop. \
+You will wear appropriate protective gear, maintain equipment in good condition, and keep the \
+working area clean. Knowledge of gas metal arc welding and tungsten inert gas welding is a strong \
+asset. Experience with forklift driving is welcome but not required. No experience in \
+accounting is needed. The candidate should be able to work in a team, follow verbal \
+instructions, solve problems independently and communicate with customers when the foreman is \
+away. We value attention to detail, punctuality and the ability to manage time. You will \
+cooperate with engineers and quality control staff, record production data, report defective \
+materials and perform minor maintenance on machines. Training will cover troubleshooting, \
+measuring parts with measuring instruments, interpreting 2D plans and using power tools. \
+We offer a full-time contract, a canteen, overtime pay and the chance to grow into a team \
+leader role after two years. Please send your CV with a short cover letter describing your \
+welding experience, the machines you can operate and any certificates you hold. Candidates \
+with a driving licence and willingness to work in shifts will be preferred. The company \
+follows the national collective agreement for the metalworking industry and supports \
+apprenticeships for young people who want to learn the trade.";
+
+fn release() -> Option<Vec<PathBuf>> {
+    let folder = match std::env::var("INCONTRO_SHARED") {
+        Ok(shared) => PathBuf::from(shared).join("data/esco-v1.1.1"),
+        Err(_) => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/esco-v1.1.1"),
+    };
+    let mut zips: Vec<PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "zip"))
+        .collect();
+    zips.sort();
+    (!zips.is_empty()).then_some(zips)
+}
+
+/// 10,000 sentences built from preferred labels with a fixed-seed generator: (sentence, the URI
+/// of the skill whose label it quotes first).
+fn sentences(engine: &Engine, count: usize) -> Vec<(String, String)> {
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let skills: Vec<u32> = (0..taxonomy.skill_count() as u32)
+        .filter(|&skill| !taxonomy.is_group(skill))
+        .collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let templates = [
+        "The candidate must be able to {a}.",
+        "Experience with {a} and {b} is an asset.",
+        "You will {a} and support the team with {b}.",
+        "Strong knowledge of {a}; no experience in {b} is required.",
+        "Tasks: {a}, {b}, reporting to the shift supervisor.",
+    ];
+    (0..count)
+        .map(|_| {
+            let a = skills[next(skills.len())];
+            let b = skills[next(skills.len())];
+            let template = templates[next(templates.len())];
+            let label = |skill| taxonomy.preferred_label(skill, "en").unwrap_or_default();
+            let sentence = template.replace("{a}", label(a)).replace("{b}", label(b));
+            (sentence, taxonomy.skill_uri(a).to_string())
+        })
+        .collect()
+}
+
+fn suggest(c: &mut Criterion) {
+    let Some(zips) = release() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let engine = Engine::open_in_memory().expect("engine");
+    engine
+        .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
+        .expect("import");
+    let words = JOB_AD.split_whitespace().count();
+    assert!((290..=330).contains(&words), "the job ad has {words} words");
+
+    // build the suggester once (cached by the engine), and check the answer
+    let ad = engine
+        .suggest_competences(JOB_AD, None, 20)
+        .expect("suggest");
+    assert_eq!(ad.language, Lang::English);
+    assert!(ad
+        .skills
+        .iter()
+        .any(|skill| skill.uri.ends_with("2ee57de4-bffd-4194-b009-0060edec77cc")));
+    assert!(!ad
+        .skills
+        .iter()
+        .any(|skill| skill.span.quote.contains("accounting")));
+    assert!(ad
+        .occupations
+        .iter()
+        .any(|hint| hint.span.quote == "welder"));
+
+    let mut group = c.benchmark_group("suggest");
+    group.sample_size(50);
+    group.bench_function("job_ad_300_words_en", |b| {
+        b.iter(|| {
+            let result = engine
+                .suggest_competences(JOB_AD, Some("en"), 20)
+                .expect("suggest");
+            assert_eq!(result.skills.len(), ad.skills.len());
+            result
+        })
+    });
+
+    let corpus = sentences(&engine, 10_000);
+    let texts: Vec<&str> = corpus.iter().map(|(text, _)| text.as_str()).collect();
+    let options = SuggestOptions {
+        language: Some(Lang::English),
+        top_k: 10,
+        ..SuggestOptions::default()
+    };
+    let check = |results: &[incontro_core::Result<incontro_core::suggest::Suggestions>]| {
+        let mut found = 0;
+        for ((_, uri), result) in corpus.iter().zip(results) {
+            let suggestions = result.as_ref().expect("suggestions");
+            if suggestions.skills.iter().any(|skill| &skill.uri == uri) {
+                found += 1;
+            }
+        }
+        found as f64 / corpus.len() as f64
+    };
+    let results = engine
+        .suggest_many(&texts, &options, &NoProgress)
+        .expect("many");
+    let recall = check(&results);
+    println!(
+        "10k sentences: the quoted skill is in the top 10 for {:.1}%",
+        recall * 100.0
+    );
+    assert!(recall >= 0.8, "recall {recall}");
+    group.sample_size(10);
+    group.bench_function("sentences_10k_en_parallel", |b| {
+        b.iter(|| {
+            let results = engine
+                .suggest_many(&texts, &options, &NoProgress)
+                .expect("many");
+            assert_eq!(results.len(), texts.len());
+            results
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, suggest);
+criterion_main!(benches);

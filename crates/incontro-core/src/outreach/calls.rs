@@ -1,0 +1,675 @@
+//! Campaigns, call lists and outcomes.
+//!
+//! A campaign saves its cohort rule (JSON) and selection report, and one call-list entry per
+//! selected person with its priority and reasons. Entries are numbered by priority (1 = first) and
+//! operators refer to them by that number, never by codice fiscale.
+//!
+//! - **Fair assignment** ([`assign_fairly`]): entries in priority order go, one at a time, to the
+//!   operator with the lowest `(assigned + 1) / daily_capacity`, so each operator's share is
+//!   proportional to their capacity and every operator gets the same mix of priorities.
+//! - **Retry policy**: an unanswered or busy call is retried after `retry_days`, at most
+//!   `max_attempts` attempts; answered, refused and wrong-number calls close the entry.
+//! - **Operator view** ([`OperatorEntry`]): only the operator's own entries, due on the day, up to
+//!   their capacity: name, mobile, comune, last sector, end date and best-fitting vacancies. No
+//!   termination reason, no salary, no codice fiscale.
+//! - **Outcomes**: every attempt; taken in charge, enrolled in a course, placed (reported);
+//!   placement confirmed automatically by a later COB hiring notice (contract or tirocinio).
+//!   `refused` sets the person's do-not-contact flag.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::cohort::{age_band, priority, select, CohortRule, PriorityReason, SelectionReport};
+use super::spells::TIROCINIO;
+use crate::matching::MatchQuery;
+use crate::model::CodiceFiscale;
+use crate::store::outreach as sql;
+use crate::{Engine, Error, Progress, Result};
+
+/// What a new campaign needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CampaignSpec {
+    /// Identifier (letters, digits, `-`, `_`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Cohort rule.
+    pub rule: CohortRule,
+    /// Call lists and outcomes are purged after this day (aggregates are kept).
+    pub retention_until: NaiveDate,
+    /// Attempts per person (default 3).
+    pub max_attempts: u32,
+    /// Days between unanswered attempts (default 2).
+    pub retry_days: u32,
+}
+
+/// A stored campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct Campaign {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The rule it was selected with.
+    pub rule: CohortRule,
+    /// Its selection report.
+    pub report: SelectionReport,
+    /// Creation day.
+    pub created_on: NaiveDate,
+    /// Retention limit.
+    pub retention_until: NaiveDate,
+    /// Attempts per person.
+    pub max_attempts: u32,
+    /// Days between attempts.
+    pub retry_days: u32,
+    /// When its call lists were purged.
+    pub purged_on: Option<NaiveDate>,
+}
+
+/// One stored call-list entry (for the campaign owner, not the operator view).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRecord {
+    /// Number in the campaign (1 = highest priority).
+    pub entry_no: u32,
+    /// Priority 0–100.
+    pub priority: f32,
+    /// Its reasons.
+    pub reasons: Vec<PriorityReason>,
+    /// Assigned operator.
+    pub operator: Option<String>,
+    /// Sex.
+    pub sex: Option<String>,
+    /// Age band.
+    pub age_band: String,
+    /// Comune of domicile.
+    pub comune: Option<String>,
+    /// Sector of the last job.
+    pub last_sector: Option<String>,
+    /// End of the last job.
+    pub end_date: NaiveDate,
+}
+
+/// An entry to store.
+#[derive(Debug, Clone)]
+pub(crate) struct NewEntry {
+    pub entry_no: u32,
+    pub worker: String,
+    pub record: EntryRecord,
+}
+
+fn check_id(id: &str) -> Result<()> {
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "invalid_campaign_id",
+            "campaign id must be 1-64 letters, digits, '-' or '_'",
+        ));
+    }
+    Ok(())
+}
+
+/// An operator and their daily capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    /// Identifier.
+    pub id: String,
+    /// Calls per day.
+    pub daily_capacity: u32,
+}
+
+#[derive(PartialEq, Eq)]
+struct Load {
+    assigned: u64,
+    capacity: u64,
+    index: usize,
+}
+
+impl Ord for Load {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Max-heap: the smallest (assigned + 1) / capacity first, then the lowest index.
+        let mine = (self.assigned + 1) * other.capacity;
+        let theirs = (other.assigned + 1) * self.capacity;
+        theirs.cmp(&mine).then_with(|| other.index.cmp(&self.index))
+    }
+}
+
+impl PartialOrd for Load {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Assigns `entries` entries (already in priority order) to operators with these daily
+/// capacities: the operator index of each entry. Each operator's share is proportional to their
+/// capacity (within one entry) and priorities are interleaved.
+pub fn assign_fairly(entries: usize, capacities: &[u32]) -> Vec<usize> {
+    let mut heap: BinaryHeap<Load> = capacities
+        .iter()
+        .enumerate()
+        .filter(|(_, &capacity)| capacity > 0)
+        .map(|(index, &capacity)| Load {
+            assigned: 0,
+            capacity: capacity as u64,
+            index,
+        })
+        .collect();
+    let mut assignment = Vec::with_capacity(entries);
+    if heap.is_empty() {
+        return assignment;
+    }
+    for _ in 0..entries {
+        let Some(mut load) = heap.pop() else { break };
+        assignment.push(load.index);
+        load.assigned += 1;
+        heap.push(load);
+    }
+    assignment
+}
+
+/// Result of a call attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallResult {
+    /// The person answered.
+    Answered,
+    /// No answer (retried).
+    NoAnswer,
+    /// Busy (retried).
+    Busy,
+    /// Wrong number (closes the entry).
+    WrongNumber,
+    /// The person refused to be contacted: do-not-contact from now on.
+    Refused,
+}
+
+impl CallResult {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallResult::Answered => "answered",
+            CallResult::NoAnswer => "no_answer",
+            CallResult::Busy => "busy",
+            CallResult::WrongNumber => "wrong_number",
+            CallResult::Refused => "refused",
+        }
+    }
+    /// Parses a stored or typed name.
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw.trim() {
+            "answered" => Ok(CallResult::Answered),
+            "no_answer" => Ok(CallResult::NoAnswer),
+            "busy" => Ok(CallResult::Busy),
+            "wrong_number" => Ok(CallResult::WrongNumber),
+            "refused" => Ok(CallResult::Refused),
+            other => Err(Error::invalid(
+                "invalid_call_result",
+                format!("call result must be answered, no_answer, busy, wrong_number or refused, got {other:?}"),
+            )),
+        }
+    }
+    /// True when the entry needs another attempt.
+    pub fn retry(self) -> bool {
+        matches!(self, CallResult::NoAnswer | CallResult::Busy)
+    }
+}
+
+/// A later step of the funnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Milestone {
+    /// Accepted to be taken in charge (DID + patto di servizio).
+    TakenInCharge,
+    /// Enrolled in a course.
+    Enrolled,
+    /// Placed, as reported by the operator.
+    Placed,
+}
+
+impl Milestone {
+    /// Parses `taken_in_charge`, `enrolled` or `placed`.
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw.trim() {
+            "taken_in_charge" => Ok(Milestone::TakenInCharge),
+            "enrolled" => Ok(Milestone::Enrolled),
+            "placed" => Ok(Milestone::Placed),
+            other => Err(Error::invalid(
+                "invalid_milestone",
+                format!("milestone must be taken_in_charge, enrolled or placed, got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// One line of an operator's call list: the minimised view.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperatorEntry {
+    /// Entry number (what the operator reports outcomes on).
+    pub entry_no: u32,
+    /// Name, when a contact source gave one.
+    pub name: Option<String>,
+    /// Mobile number.
+    pub mobile: Option<String>,
+    /// Comune of domicile.
+    pub comune: Option<String>,
+    /// Sector of the last job (ATECO).
+    pub last_sector: Option<String>,
+    /// When the last job ended.
+    pub end_date: NaiveDate,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// Titles of the best-fitting open vacancies (when the person is known to the matching
+    /// engine).
+    pub vacancies: Vec<String>,
+}
+
+/// What creating a campaign did.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignSummary {
+    /// The campaign.
+    pub id: String,
+    /// The selection report.
+    pub report: SelectionReport,
+    /// Seconds spent loading notices and building spells.
+    pub load_seconds: f64,
+    /// Seconds spent on the selection itself.
+    pub select_seconds: f64,
+}
+
+/// Score from which an open vacancy "fits" a person for priorities.
+pub const FIT_SCORE: f32 = 0.5;
+
+impl Engine {
+    /// Open vacancies that fit a person now (0 when the person is not known to the matching
+    /// engine), best first.
+    pub fn fitting_vacancies(&self, worker: &str, k: usize) -> Vec<String> {
+        let Ok(cf) = CodiceFiscale::parse(worker) else {
+            return Vec::new();
+        };
+        let Ok(id) = self.find_job_seeker_by_cf(&cf) else {
+            return Vec::new();
+        };
+        let query = MatchQuery {
+            k,
+            min_score: FIT_SCORE,
+            ..MatchQuery::default()
+        };
+        self.vacancies_for_person(&id, &query, "it")
+            .map(|matches| matches.into_iter().map(|m| m.title).collect())
+            .unwrap_or_default()
+    }
+
+    /// Applies a cohort rule to the stored notices and contacts (nothing is stored).
+    pub fn select_cohort(
+        &self,
+        rule: &CohortRule,
+    ) -> Result<(Vec<super::cohort::Candidate>, SelectionReport)> {
+        rule.check()?;
+        let data = self.cob_data(rule.as_of)?;
+        let contacts = self.contact_book()?;
+        select(&data, &contacts, rule)
+    }
+
+    /// Selects the cohort, computes priorities and stores the campaign with its call list.
+    pub fn create_campaign(
+        &self,
+        spec: &CampaignSpec,
+        progress: &dyn Progress,
+    ) -> Result<CampaignSummary> {
+        check_id(&spec.id)?;
+        spec.rule.check()?;
+        if spec.max_attempts == 0 || spec.max_attempts > 20 {
+            return Err(Error::invalid(
+                "invalid_campaign",
+                "max_attempts must be 1-20",
+            ));
+        }
+        if self.store().read(|c| sql::campaign_exists(c, &spec.id))? {
+            return Err(Error::conflict(
+                "campaign_exists",
+                format!("campaign {} already exists", spec.id),
+            ));
+        }
+        progress.start("building spells", None);
+        let started = std::time::Instant::now();
+        let data = self.cob_data(spec.rule.as_of)?;
+        let contacts = self.contact_book()?;
+        let load_seconds = started.elapsed().as_secs_f64();
+        progress.finish();
+        let started = std::time::Instant::now();
+        let (candidates, report) = select(&data, &contacts, &spec.rule)?;
+        let select_seconds = started.elapsed().as_secs_f64();
+        progress.start("priorities", Some(candidates.len() as u64));
+        let mut scored: Vec<(f32, Vec<PriorityReason>, &super::cohort::Candidate)> = candidates
+            .iter()
+            .map(|candidate| {
+                let fitting = self.fitting_vacancies(&candidate.worker, 50).len();
+                progress.advance(1);
+                let (points, reasons) = priority(candidate.days_since_end, fitting, candidate.age);
+                (points, reasons, candidate)
+            })
+            .collect();
+        progress.finish();
+        scored.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.2.end_date.cmp(&b.2.end_date))
+                .then_with(|| a.2.worker.cmp(&b.2.worker))
+        });
+        let entries: Vec<NewEntry> = scored
+            .into_iter()
+            .enumerate()
+            .map(|(rank, (points, reasons, candidate))| NewEntry {
+                entry_no: rank as u32 + 1,
+                worker: candidate.worker.clone(),
+                record: EntryRecord {
+                    entry_no: rank as u32 + 1,
+                    priority: points,
+                    reasons,
+                    operator: None,
+                    sex: candidate.sex.map(|sex| sex.as_str().to_string()),
+                    age_band: age_band(candidate.age).to_string(),
+                    comune: candidate.comune.clone(),
+                    last_sector: candidate.last_sector.clone(),
+                    end_date: candidate.end_date,
+                },
+            })
+            .collect();
+        let today = chrono::Local::now().date_naive();
+        self.store().write(|tx| {
+            sql::insert_campaign(tx, spec, &report, today)?;
+            for entry in &entries {
+                sql::insert_entry(tx, &spec.id, entry)?;
+            }
+            Ok(())
+        })?;
+        Ok(CampaignSummary {
+            id: spec.id.clone(),
+            report,
+            load_seconds,
+            select_seconds,
+        })
+    }
+
+    /// One campaign.
+    pub fn campaign(&self, id: &str) -> Result<Campaign> {
+        self.store()
+            .read(|c| sql::get_campaign(c, id))?
+            .ok_or_else(|| Error::not_found("campaign_not_found", "campaign", id))
+    }
+
+    /// Every campaign.
+    pub fn campaigns(&self) -> Result<Vec<Campaign>> {
+        self.store().read(sql::list_campaigns)
+    }
+
+    /// The campaign's call list (for its owner; operators use [`Engine::call_list`]).
+    pub fn campaign_entries(&self, id: &str) -> Result<Vec<EntryRecord>> {
+        self.campaign(id)?;
+        self.store().read(|c| sql::list_entries(c, id))
+    }
+
+    /// Assigns the campaign's entries fairly to operators; returns entries per operator.
+    pub fn assign_operators(
+        &self,
+        campaign: &str,
+        operators: &[Operator],
+    ) -> Result<Vec<(String, u64)>> {
+        let stored = self.campaign(campaign)?;
+        if stored.purged_on.is_some() {
+            return Err(Error::conflict(
+                "campaign_purged",
+                "the campaign's call lists were purged",
+            ));
+        }
+        let mut seen = HashSet::new();
+        for operator in operators {
+            check_id(&operator.id).map_err(|_| {
+                Error::invalid(
+                    "invalid_operator",
+                    "operator id must be 1-64 letters, digits, '-' or '_'",
+                )
+            })?;
+            if operator.daily_capacity == 0 || !seen.insert(operator.id.as_str()) {
+                return Err(Error::invalid(
+                    "invalid_operator",
+                    format!("operator {} is repeated or has no capacity", operator.id),
+                ));
+            }
+        }
+        if operators.is_empty() {
+            return Err(Error::invalid(
+                "invalid_operator",
+                "give at least one operator",
+            ));
+        }
+        self.store().write(|tx| {
+            let entry_numbers = sql::entry_numbers_by_priority(tx, campaign)?;
+            let capacities: Vec<u32> = operators.iter().map(|o| o.daily_capacity).collect();
+            let assignment = assign_fairly(entry_numbers.len(), &capacities);
+            sql::replace_operators(tx, campaign, operators)?;
+            let mut counts = vec![0u64; operators.len()];
+            for (entry_no, operator) in entry_numbers.iter().zip(&assignment) {
+                sql::set_entry_operator(tx, campaign, *entry_no, &operators[*operator].id)?;
+                counts[*operator] += 1;
+            }
+            Ok(operators.iter().map(|o| o.id.clone()).zip(counts).collect())
+        })
+    }
+
+    /// The operator's call list for `day`: their own entries that are due, not closed and not
+    /// do-not-contact, by priority, up to their daily capacity.
+    pub fn call_list(
+        &self,
+        campaign: &str,
+        operator: &str,
+        day: NaiveDate,
+    ) -> Result<Vec<OperatorEntry>> {
+        let stored = self.campaign(campaign)?;
+        if stored.purged_on.is_some() {
+            return Err(Error::conflict(
+                "campaign_purged",
+                "the campaign's call lists were purged",
+            ));
+        }
+        let capacity = self
+            .store()
+            .read(|c| sql::operator_capacity(c, campaign, operator))?
+            .ok_or_else(|| Error::not_found("operator_not_found", "operator", operator))?;
+        let rows = self
+            .store()
+            .read(|c| sql::operator_entries(c, campaign, operator))?;
+        let book = self.contact_book()?;
+        let comuni = self.comuni_names().unwrap_or_default();
+        let mut list = Vec::new();
+        for row in rows {
+            if list.len() >= capacity as usize {
+                break;
+            }
+            if book.do_not_contact.contains(&row.worker) {
+                continue;
+            }
+            let closed = row.last_result.is_some_and(|result| !result.retry())
+                || row.attempts >= stored.max_attempts;
+            let due = row
+                .last_called_on
+                .is_none_or(|last| day >= last + chrono::Duration::days(stored.retry_days as i64));
+            if closed || !due {
+                continue;
+            }
+            let name = self.store().read(|c| sql::display_name(c, &row.worker))?;
+            list.push(OperatorEntry {
+                entry_no: row.entry_no,
+                name,
+                mobile: book.mobiles.get(&row.worker).cloned(),
+                comune: row
+                    .comune
+                    .map(|code| comuni.get(&code).cloned().unwrap_or(code)),
+                last_sector: row.last_sector,
+                end_date: row.end_date,
+                attempts: row.attempts,
+                vacancies: self.fitting_vacancies(&row.worker, 3),
+            });
+        }
+        Ok(list)
+    }
+
+    /// Records one call attempt by the entry's operator.
+    pub fn record_attempt(
+        &self,
+        campaign: &str,
+        entry_no: u32,
+        operator: &str,
+        result: CallResult,
+        day: NaiveDate,
+    ) -> Result<u32> {
+        let stored = self.campaign(campaign)?;
+        if stored.purged_on.is_some() {
+            return Err(Error::conflict(
+                "campaign_purged",
+                "the campaign's call lists were purged",
+            ));
+        }
+        self.store().write(|tx| {
+            let (worker, assigned) =
+                sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
+                    Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+                })?;
+            if assigned.as_deref() != Some(operator) {
+                return Err(Error::Forbidden {
+                    code: "entry_not_assigned",
+                    message: format!("entry {entry_no} is not assigned to operator {operator}"),
+                });
+            }
+            let attempt = sql::insert_attempt(tx, campaign, entry_no, operator, result, day)?;
+            if result == CallResult::Refused {
+                let cf = CodiceFiscale::parse(&worker)?;
+                sql::update_person(
+                    tx,
+                    &super::contacts::PersonUpdate {
+                        worker: cf,
+                        display_name: None,
+                        do_not_contact: Some((
+                            true,
+                            day,
+                            format!("refused in campaign {campaign}"),
+                        )),
+                    },
+                )?;
+            }
+            Ok(attempt)
+        })
+    }
+
+    /// Records a later step of the funnel for an entry.
+    pub fn record_milestone(
+        &self,
+        campaign: &str,
+        entry_no: u32,
+        milestone: Milestone,
+        day: NaiveDate,
+    ) -> Result<()> {
+        let stored = self.campaign(campaign)?;
+        if stored.purged_on.is_some() {
+            return Err(Error::conflict(
+                "campaign_purged",
+                "the campaign's call lists were purged",
+            ));
+        }
+        self.store().write(|tx| {
+            if sql::entry_worker(tx, campaign, entry_no)?.is_none() {
+                return Err(Error::not_found(
+                    "entry_not_found",
+                    "call-list entry",
+                    entry_no.to_string(),
+                ));
+            }
+            sql::set_milestone(tx, campaign, entry_no, milestone, day)
+        })
+    }
+
+    /// Confirms placements from COB: a called person with a hiring (contract or tirocinio) that
+    /// starts on or after their first call. Returns how many entries were newly confirmed.
+    pub fn confirm_placements(&self, campaign: &str) -> Result<u64> {
+        let pending = self
+            .store()
+            .read(|c| sql::unconfirmed_called(c, campaign))?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let workers: HashSet<String> = pending
+            .iter()
+            .map(|(_, worker, _)| worker.clone())
+            .collect();
+        let today = chrono::Local::now().date_naive();
+        let data = self.cob_data_for(&workers, today)?;
+        let by_worker: HashMap<&str, &super::spells::Person> = data
+            .people
+            .iter()
+            .filter_map(|person| Some((data.text(person.worker)?, person)))
+            .collect();
+        let mut confirmations = Vec::new();
+        for (entry_no, worker, first_call) in &pending {
+            let Some(person) = by_worker.get(worker.as_str()) else {
+                continue;
+            };
+            let hire = person
+                .spells
+                .iter()
+                .filter(|spell| spell.start >= *first_call && !spell.hiring_notice.is_none())
+                .min_by_key(|spell| spell.start);
+            if let Some(spell) = hire {
+                let contract = data.text(spell.contract_type()).unwrap_or_default();
+                let kind = if contract == TIROCINIO {
+                    format!("tirocinio {contract}")
+                } else {
+                    format!("contract {contract}")
+                };
+                confirmations.push((
+                    *entry_no,
+                    spell.start,
+                    data.text(spell.hiring_notice)
+                        .unwrap_or_default()
+                        .to_string(),
+                    kind,
+                ));
+            }
+        }
+        self.store().write(|tx| {
+            for (entry_no, day, code, kind) in &confirmations {
+                sql::confirm_placement(tx, campaign, *entry_no, *day, code, kind)?;
+            }
+            Ok(confirmations.len() as u64)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignment_is_proportional_and_interleaved() {
+        let assignment = assign_fairly(1000, &[10, 10, 20]);
+        let mut counts = [0usize; 3];
+        for &operator in &assignment {
+            counts[operator] += 1;
+        }
+        assert_eq!(counts, [250, 250, 500]);
+        // The first entries (highest priority) are spread over all operators.
+        let first: HashSet<usize> = assignment[..4].iter().copied().collect();
+        assert_eq!(first.len(), 3);
+    }
+
+    #[test]
+    fn no_capacity_no_assignment() {
+        assert!(assign_fairly(10, &[0, 0]).is_empty());
+        assert_eq!(assign_fairly(3, &[0, 5]), vec![1, 1, 1]);
+    }
+}

@@ -1,0 +1,1235 @@
+//! COB notices: parsing CSV and JSON-lines files with UniLav or regional column names, checking
+//! every row, and importing them idempotently.
+//!
+//! The header mapping is chosen once per file from [`COLUMNS`]: the official UniLav element names
+//! (`CodiceComunicazione`, `DataInizio`, `CodCausa` …) and the regional/SIL column names
+//! (`CODICE_COMUNICAZIONE_REG`, `DT_INIZIO_RAPPORTO`, `CODMVCESSAZIONE` …), compared
+//! case-insensitively. Unknown columns are ignored and listed in the report.
+//!
+//! Checks, each reported as `file:line: field: message` (never echoing a codice fiscale): codice
+//! fiscale checksums, required fields per event, codes unknown to (or not valid on the date in) the
+//! versioned code tables, dates out of order, duplicate `CodiceComunicazione` within the file, a
+//! proroga/trasformazione/cessazione with no hiring for its rapporto (worker, employer, start) in
+//! the store or the file, and a rettifica or annullamento pointing to no notice. A file with
+//! problems changes nothing unless `skip_invalid` is set.
+//!
+//! Streaming: one thread parses and checks while the caller's thread writes batches through one
+//! prepared statement in one transaction. Memory is bounded by the batch channel plus two sets of
+//! 64-bit hashes (notice codes, rapporto keys: 16 bytes per notice before set overhead).
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::codes::{CodeScheme, CodeStatus, CodeTables};
+use crate::model::{CodiceFiscale, Sex};
+use crate::store::outreach as sql;
+use crate::{Engine, Error, InputProblem, Problems, Progress, Result};
+
+/// Ministry record kind (`TipoComunicazione`): ordinary, rettifica or annullamento.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RecordKind {
+    /// `01`: an ordinary notice.
+    Ordinaria,
+    /// `03`: replaces the notice it points to.
+    Rettifica,
+    /// `04`: cancels the notice it points to.
+    Annullamento,
+}
+
+impl RecordKind {
+    /// The Ministry code (1, 3, 4).
+    pub fn as_i64(self) -> i64 {
+        match self {
+            RecordKind::Ordinaria => 1,
+            RecordKind::Rettifica => 3,
+            RecordKind::Annullamento => 4,
+        }
+    }
+    /// From the stored number.
+    pub fn from_i64(value: i64) -> Option<Self> {
+        match value {
+            1 => Some(RecordKind::Ordinaria),
+            3 => Some(RecordKind::Rettifica),
+            4 => Some(RecordKind::Annullamento),
+            _ => None,
+        }
+    }
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "01" | "1" => Some(RecordKind::Ordinaria),
+            "03" | "3" => Some(RecordKind::Rettifica),
+            "04" | "4" => Some(RecordKind::Annullamento),
+            _ => None,
+        }
+    }
+}
+
+/// The event a notice reports (regional 3-letter type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EventType {
+    /// `ASS` assunzione (hiring).
+    Assunzione,
+    /// `PRO` proroga (extension).
+    Proroga,
+    /// `TRS` trasformazione.
+    Trasformazione,
+    /// `CES` cessazione (termination).
+    Cessazione,
+}
+
+impl EventType {
+    /// The stored number (1–4).
+    pub fn as_i64(self) -> i64 {
+        match self {
+            EventType::Assunzione => 1,
+            EventType::Proroga => 2,
+            EventType::Trasformazione => 3,
+            EventType::Cessazione => 4,
+        }
+    }
+    /// From the stored number.
+    pub fn from_i64(value: i64) -> Option<Self> {
+        match value {
+            1 => Some(EventType::Assunzione),
+            2 => Some(EventType::Proroga),
+            3 => Some(EventType::Trasformazione),
+            4 => Some(EventType::Cessazione),
+            _ => None,
+        }
+    }
+    /// `ASS`, `PRO`, `TRS` or `CES`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Assunzione => "ASS",
+            EventType::Proroga => "PRO",
+            EventType::Trasformazione => "TRS",
+            EventType::Cessazione => "CES",
+        }
+    }
+    fn parse(raw: &str) -> Option<Self> {
+        match raw.to_ascii_uppercase().as_str() {
+            "ASS" => Some(EventType::Assunzione),
+            "PRO" => Some(EventType::Proroga),
+            "TRS" => Some(EventType::Trasformazione),
+            "CES" => Some(EventType::Cessazione),
+            _ => None,
+        }
+    }
+}
+
+/// One checked COB notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// `CodiceComunicazione`.
+    pub code: String,
+    /// `CodiceComunicazionePrecedente` (the notice a rettifica/annullamento points to).
+    pub previous: Option<String>,
+    /// `TipoComunicazione`.
+    pub kind: RecordKind,
+    /// ASS/PRO/TRS/CES.
+    pub event: EventType,
+    /// `DataInvio`.
+    pub sent: NaiveDate,
+    /// The worker's `CodFiscale`.
+    pub worker: CodiceFiscale,
+    /// `Sesso`.
+    pub sex: Option<Sex>,
+    /// `DataNascita`.
+    pub birth: Option<NaiveDate>,
+    /// `ComuneDomicilio` (codice catastale).
+    pub domicile: Option<String>,
+    /// The employer's `CodFiscale`.
+    pub employer: CodiceFiscale,
+    /// `DataInizio` of the rapporto.
+    pub start: NaiveDate,
+    /// `DataFine` (fixed-term contracts).
+    pub planned_end: Option<NaiveDate>,
+    /// `DataFineProroga`.
+    pub extension_end: Option<NaiveDate>,
+    /// `DataTrasformazione`.
+    pub transformation_date: Option<NaiveDate>,
+    /// `CodTrasformazione`.
+    pub transformation: Option<String>,
+    /// `DataCessazione`.
+    pub termination_date: Option<NaiveDate>,
+    /// `CodCausa`.
+    pub termination_reason: Option<String>,
+    /// `TipologiaContrattuale`.
+    pub contract_type: Option<String>,
+    /// `QualificaProfessionaleIstat` (CP2011 with the Ministry's 6th segment).
+    pub qualifica: Option<String>,
+    /// `Settore` (ATECO 2007).
+    pub sector: Option<String>,
+    /// `ComuneSedeLavoro` (codice catastale).
+    pub workplace: Option<String>,
+}
+
+impl Notice {
+    /// The date the event takes effect (hiring start, transformation, termination; sending date
+    /// for an extension).
+    pub fn effective_date(&self) -> NaiveDate {
+        match self.event {
+            EventType::Assunzione => self.start,
+            EventType::Proroga => self.sent.max(self.start),
+            EventType::Trasformazione => self.transformation_date.unwrap_or(self.sent),
+            EventType::Cessazione => self.termination_date.unwrap_or(self.sent),
+        }
+    }
+}
+
+/// The fields of a notice, in column order of [`COLUMNS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+enum Field {
+    Code,
+    Previous,
+    Kind,
+    Event,
+    Sent,
+    WorkerCf,
+    Sex,
+    Birth,
+    Domicile,
+    EmployerCf,
+    Start,
+    PlannedEnd,
+    ExtensionEnd,
+    TransformationDate,
+    Transformation,
+    TerminationDate,
+    TerminationReason,
+    ContractType,
+    Qualifica,
+    Sector,
+    Workplace,
+}
+
+const FIELD_COUNT: usize = 21;
+
+const FIELDS: [Field; FIELD_COUNT] = [
+    Field::Code,
+    Field::Previous,
+    Field::Kind,
+    Field::Event,
+    Field::Sent,
+    Field::WorkerCf,
+    Field::Sex,
+    Field::Birth,
+    Field::Domicile,
+    Field::EmployerCf,
+    Field::Start,
+    Field::PlannedEnd,
+    Field::ExtensionEnd,
+    Field::TransformationDate,
+    Field::Transformation,
+    Field::TerminationDate,
+    Field::TerminationReason,
+    Field::ContractType,
+    Field::Qualifica,
+    Field::Sector,
+    Field::Workplace,
+];
+
+/// Accepted column names per field: the first is the canonical UniLav name used in messages and
+/// written by the generator; the others are aliases (regional comonl DB, SIL "movimento").
+pub const COLUMNS: [&[&str]; FIELD_COUNT] = [
+    &[
+        "CodiceComunicazione",
+        "CODICE_COMUNICAZIONE_REG",
+        "CODCOMUNICAZIONE",
+    ],
+    &[
+        "CodiceComunicazionePrecedente",
+        "CODICE_COMUN_REG_PREC",
+        "CODCOMUNICAZIONEPREC",
+    ],
+    &["TipoComunicazione", "ID_COM_T_TIPO_COMUNICAZIONE_TU"],
+    &[
+        "TipoEvento",
+        "ID_COM_T_TIPO_COMUNICAZIONE",
+        "CODTIPOMOV",
+        "TipoMovimento",
+    ],
+    &["DataInvio", "DT_INVIO"],
+    &[
+        "CodFiscaleLavoratore",
+        "Lavoratore.CodFiscale",
+        "CODICE_FISCALE_LAVORATORE",
+        "CODICE_FISCALE",
+    ],
+    &["Sesso", "SESSO"],
+    &["DataNascita", "DT_NASCITA"],
+    &["ComuneDomicilio", "ID_COMUNE_DOM"],
+    &[
+        "CodFiscaleDatore",
+        "DatoreDiLavoro.CodFiscale",
+        "DATORECODICEFISCALE",
+        "CODICE_FISCALE_DATORE",
+    ],
+    &["DataInizio", "DT_INIZIO_RAPPORTO", "DATINIZIO"],
+    &["DataFine", "DT_FINE_RAPPORTO", "DATFINE"],
+    &["DataFineProroga", "DT_FINE_PROROGA"],
+    &["DataTrasformazione", "DT_TRASFORMAZIONE"],
+    &[
+        "CodTrasformazione",
+        "ID_COM_T_TRASFORMAZIONERL",
+        "codTrasformazionirlMin",
+    ],
+    &["DataCessazione", "DT_CESSAZIONE"],
+    &[
+        "CodCausa",
+        "ID_COM_T_CESSAZIONERL",
+        "codCessazioneMin",
+        "CODMVCESSAZIONE",
+    ],
+    &[
+        "TipologiaContrattuale",
+        "ID_COM_T_TIPO_CONTRATTO",
+        "codTipoContrattoMin",
+        "CODTIPOCONTRATTO",
+    ],
+    &[
+        "QualificaProfessionaleIstat",
+        "ID_COM_ISTAT2001LIVELLO5",
+        "codIstat2001livello5Min",
+        "CODMANSIONEDOT",
+    ],
+    &["Settore", "ID_COM_T_ATECOFIN", "codAtecofinMin"],
+    &["ComuneSedeLavoro", "ID_COM_T_COMUNE", "CODCOMLAVORO"],
+];
+
+/// Fields a file must have a column for.
+const REQUIRED: [Field; 7] = [
+    Field::Code,
+    Field::Kind,
+    Field::Event,
+    Field::Sent,
+    Field::WorkerCf,
+    Field::EmployerCf,
+    Field::Start,
+];
+
+fn canonical(field: Field) -> &'static str {
+    COLUMNS[field as usize][0]
+}
+
+fn field_for_column(column: &str) -> Option<Field> {
+    let column = column.trim();
+    FIELDS.iter().copied().find(|&field| {
+        COLUMNS[field as usize]
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(column))
+    })
+}
+
+/// The column of each field, chosen once per file.
+#[derive(Debug, Clone)]
+struct HeaderMap {
+    columns: [Option<usize>; FIELD_COUNT],
+    ignored: Vec<String>,
+}
+
+impl HeaderMap {
+    fn build(headers: &[String], file: &str, problems: &mut Problems) -> Option<Self> {
+        let mut columns = [None; FIELD_COUNT];
+        let mut ignored = Vec::new();
+        let mut ok = true;
+        for (index, header) in headers.iter().enumerate() {
+            match field_for_column(header) {
+                Some(field) => {
+                    if let Some(earlier) = columns[field as usize] {
+                        problems.push(
+                            file,
+                            1,
+                            Some(header),
+                            format!(
+                                "column gives {} like column {:?}: choose one",
+                                canonical(field),
+                                headers[earlier]
+                            ),
+                        );
+                        ok = false;
+                    } else {
+                        columns[field as usize] = Some(index);
+                    }
+                }
+                None => ignored.push(header.clone()),
+            }
+        }
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .filter(|field| columns[**field as usize].is_none())
+            .map(|field| canonical(*field))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(
+                file,
+                1,
+                None,
+                format!("wrong header: missing column(s) {}", missing.join(", ")),
+            );
+            ok = false;
+        }
+        ok.then_some(HeaderMap { columns, ignored })
+    }
+}
+
+/// Days since 1970-01-01 (the stored date form).
+pub fn to_days(day: NaiveDate) -> i64 {
+    day.num_days_from_ce() as i64 - 719_163
+}
+
+/// The date of a stored day number.
+pub fn from_days(days: i64) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt((days + 719_163) as i32).unwrap_or_default()
+}
+
+/// Parses `YYYY-MM-DD` or `DD/MM/YYYY`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.trim().as_bytes();
+    let number = |slice: &[u8]| -> Option<u32> {
+        let mut value = 0u32;
+        for &byte in slice {
+            if !byte.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + (byte - b'0') as u32;
+        }
+        Some(value)
+    };
+    if bytes.len() != 10 {
+        return None;
+    }
+    let (year, month, day) = if bytes[4] == b'-' && bytes[7] == b'-' {
+        (
+            number(&bytes[0..4])?,
+            number(&bytes[5..7])?,
+            number(&bytes[8..10])?,
+        )
+    } else if bytes[2] == b'/' && bytes[5] == b'/' {
+        (
+            number(&bytes[6..10])?,
+            number(&bytes[3..5])?,
+            number(&bytes[0..2])?,
+        )
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A fixed-seed hasher so that hashes of codes and rapporto keys are stable within a run.
+fn hash_of(parts: &[&str]) -> u64 {
+    let state = ahash::RandomState::with_seeds(0x1c0b, 0x2a3b, 0x5d4e, 0x7f60);
+    let mut hasher = state.build_hasher();
+    for part in parts {
+        hasher.write(part.as_bytes());
+        hasher.write_u8(0xff);
+    }
+    hasher.finish()
+}
+
+/// Hash of a notice code.
+pub(crate) fn code_hash(code: &str) -> u64 {
+    hash_of(&[code])
+}
+
+/// Hash of a rapporto key (worker, employer, start).
+pub(crate) fn rapporto_hash(worker: &str, employer: &str, start: NaiveDate) -> u64 {
+    hash_of(&[worker, employer, &to_days(start).to_string()])
+}
+
+/// A set of precomputed 64-bit hashes.
+pub(crate) type HashSet64 = HashSet<u64, BuildHasherDefault<IdentityHasher>>;
+
+/// Identity hasher for keys that already are hashes.
+#[derive(Default)]
+pub(crate) struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ byte as u64;
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// Checks one row given a field accessor; pushes problems and returns the notice when valid.
+struct RowParser<'a> {
+    file: &'a str,
+    codes: &'a CodeTables,
+}
+
+/// Records the problems of one row.
+struct Check<'p> {
+    file: &'p str,
+    line: u64,
+    problems: &'p mut Problems,
+    ok: bool,
+}
+
+impl Check<'_> {
+    fn fail(&mut self, field: Field, message: impl Into<String>) {
+        self.problems
+            .push(self.file, self.line, Some(canonical(field)), message);
+        self.ok = false;
+    }
+}
+
+impl RowParser<'_> {
+    fn parse<'r>(
+        &self,
+        line: u64,
+        get: impl Fn(Field) -> Option<&'r str>,
+        problems: &mut Problems,
+    ) -> Option<Notice> {
+        let mut check = Check {
+            file: self.file,
+            line,
+            problems,
+            ok: true,
+        };
+        let value = |field: Field| get(field).map(str::trim).filter(|text| !text.is_empty());
+        let required = |check: &mut Check<'_>, field: Field| {
+            let found = value(field);
+            if found.is_none() {
+                check.fail(field, "required");
+            }
+            found
+        };
+        let date = |check: &mut Check<'_>, field: Field| -> Option<NaiveDate> {
+            let text = value(field)?;
+            let parsed = parse_date(text);
+            if parsed.is_none() {
+                check.fail(
+                    field,
+                    format!("date must be YYYY-MM-DD or DD/MM/YYYY, got {text:?}"),
+                );
+            }
+            parsed
+        };
+        let text = |field: Field| value(field).map(str::to_string);
+
+        let code = required(&mut check, Field::Code);
+        if let Some(code) = code {
+            if code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                check.fail(Field::Code, "must be 1-32 letters or digits");
+            }
+        }
+        let previous = value(Field::Previous);
+        let kind = required(&mut check, Field::Kind).and_then(|raw| {
+            let kind = RecordKind::parse(raw);
+            if kind.is_none() {
+                check.fail(
+                    Field::Kind,
+                    format!(
+                        "unknown TipoComunicazione {raw:?} (01, 03 rettifica, 04 annullamento)"
+                    ),
+                );
+            }
+            kind
+        });
+        if matches!(kind, Some(RecordKind::Rettifica | RecordKind::Annullamento))
+            && previous.is_none()
+        {
+            check.fail(
+                Field::Previous,
+                "a rettifica or annullamento must point to the notice it corrects",
+            );
+        }
+        let event = required(&mut check, Field::Event).and_then(|raw| {
+            let event = EventType::parse(raw);
+            if event.is_none() {
+                check.fail(
+                    Field::Event,
+                    format!("unsupported event type {raw:?} (ASS, PRO, TRS, CES)"),
+                );
+            }
+            event
+        });
+        let sent = required(&mut check, Field::Sent).and_then(|_| date(&mut check, Field::Sent));
+        let codice_fiscale = |check: &mut Check<'_>, field: Field, personal: bool| {
+            let raw = required(check, field)?;
+            match CodiceFiscale::parse(raw) {
+                Ok(cf) if personal && !cf.is_personal() => {
+                    check.fail(field, "a worker's codice fiscale has 16 characters");
+                    None
+                }
+                Ok(cf) => Some(cf),
+                // The message never echoes the code itself.
+                Err(error) => {
+                    check.fail(field, error.to_string());
+                    None
+                }
+            }
+        };
+        let worker = codice_fiscale(&mut check, Field::WorkerCf, true);
+        let employer = codice_fiscale(&mut check, Field::EmployerCf, false);
+        let sex = value(Field::Sex).and_then(|raw| match Sex::parse(raw) {
+            Ok(sex) => Some(sex),
+            Err(error) => {
+                check.fail(Field::Sex, error.to_string());
+                None
+            }
+        });
+        let birth = date(&mut check, Field::Birth);
+        let start = required(&mut check, Field::Start).and_then(|_| date(&mut check, Field::Start));
+        let planned_end = date(&mut check, Field::PlannedEnd);
+        let extension_end = date(&mut check, Field::ExtensionEnd);
+        let transformation_date = date(&mut check, Field::TransformationDate);
+        let termination_date = date(&mut check, Field::TerminationDate);
+        let transformation = text(Field::Transformation);
+        let termination_reason = text(Field::TerminationReason);
+        let contract_type = text(Field::ContractType);
+
+        if let (Some(start), Some(event)) = (start, event) {
+            let after_start = [
+                (Field::PlannedEnd, planned_end),
+                (Field::ExtensionEnd, extension_end),
+                (Field::TransformationDate, transformation_date),
+                (Field::TerminationDate, termination_date),
+            ];
+            for (field, day) in after_start {
+                if let Some(day) = day.filter(|day| *day < start) {
+                    check.fail(
+                        field,
+                        format!("dates out of order: {day} is before DataInizio {start}"),
+                    );
+                }
+            }
+            if let (Some(end), Some(extension)) = (planned_end, extension_end) {
+                if extension < end {
+                    check.fail(
+                        Field::ExtensionEnd,
+                        format!("dates out of order: {extension} is before DataFine {end}"),
+                    );
+                }
+            }
+            if birth.is_some_and(|birth| birth >= start) {
+                check.fail(Field::Birth, "dates out of order: born after DataInizio");
+            }
+            match event {
+                EventType::Assunzione if contract_type.is_none() => {
+                    check.fail(Field::ContractType, "required for a hiring")
+                }
+                EventType::Proroga if extension_end.is_none() => {
+                    check.fail(Field::ExtensionEnd, "required for a proroga")
+                }
+                EventType::Trasformazione => {
+                    if transformation.is_none() {
+                        check.fail(Field::Transformation, "required for a trasformazione");
+                    }
+                    if transformation_date.is_none() {
+                        check.fail(Field::TransformationDate, "required for a trasformazione");
+                    }
+                }
+                EventType::Cessazione => {
+                    if termination_date.is_none() {
+                        check.fail(Field::TerminationDate, "required for a cessazione");
+                    }
+                    if termination_reason.is_none() {
+                        check.fail(Field::TerminationReason, "required for a cessazione");
+                    }
+                }
+                _ => {}
+            }
+            let code_checks = [
+                (
+                    Field::ContractType,
+                    CodeScheme::TipologiaContrattuale,
+                    contract_type.as_deref(),
+                    transformation_date.unwrap_or(start),
+                ),
+                (
+                    Field::TerminationReason,
+                    CodeScheme::CausaCessazione,
+                    termination_reason.as_deref(),
+                    termination_date.unwrap_or(start),
+                ),
+                (
+                    Field::Transformation,
+                    CodeScheme::Trasformazione,
+                    transformation.as_deref(),
+                    transformation_date.unwrap_or(start),
+                ),
+            ];
+            for (field, scheme, code, day) in code_checks {
+                let Some(code) = code else { continue };
+                match self.codes.check(scheme, code, day) {
+                    CodeStatus::Valid => {}
+                    CodeStatus::Unknown => {
+                        check.fail(field, format!("unknown {} code {code:?}", scheme.as_str()))
+                    }
+                    CodeStatus::NotValidOn => check.fail(
+                        field,
+                        format!("{} code {code:?} is not valid on {day}", scheme.as_str()),
+                    ),
+                }
+            }
+        }
+        if !check.ok {
+            return None;
+        }
+        Some(Notice {
+            code: code?.to_string(),
+            previous: previous.map(str::to_string),
+            kind: kind?,
+            event: event?,
+            sent: sent?,
+            worker: worker?,
+            sex,
+            birth,
+            domicile: text(Field::Domicile),
+            employer: employer?,
+            start: start?,
+            planned_end,
+            extension_end,
+            transformation_date,
+            transformation,
+            termination_date,
+            termination_reason,
+            contract_type,
+            qualifica: text(Field::Qualifica),
+            sector: text(Field::Sector),
+            workplace: text(Field::Workplace),
+        })
+    }
+}
+
+/// Options of a COB import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CobImportOptions {
+    /// Import the valid notices and report the others, instead of importing nothing.
+    pub skip_invalid: bool,
+}
+
+/// What a COB import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CobImportReport {
+    /// Data rows read.
+    pub rows: u64,
+    /// Notices newly stored.
+    pub inserted: u64,
+    /// Notices whose `CodiceComunicazione` was already stored (idempotent re-import).
+    pub already_present: u64,
+    /// Problems of the skipped rows (with `skip_invalid`; capped).
+    pub skipped: Vec<InputProblem>,
+    /// How many rows were skipped in all.
+    pub skipped_rows: u64,
+    /// Columns that map to no notice field.
+    pub ignored_columns: Vec<String>,
+    /// Campaign placements newly confirmed by the imported hiring notices.
+    pub placements_confirmed: u64,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+/// File format of a COB file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CobFormat {
+    /// Comma- or semicolon-separated values with a header line.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+impl CobFormat {
+    /// Guesses the format from the file extension (`.jsonl`, `.ndjson`, `.json` → JSON lines).
+    pub fn from_path(path: &Path) -> Self {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl" | "ndjson" | "json") => CobFormat::JsonLines,
+            _ => CobFormat::Csv,
+        }
+    }
+}
+
+/// A pending reference check, resolved at the end of the file.
+struct Pending {
+    line: u64,
+    code: String,
+    target: u64,
+    rettifica: bool,
+    field: Field,
+    message: &'static str,
+}
+
+/// What the parsing thread hands back.
+struct ParseOutcome {
+    rows: u64,
+    problems: Problems,
+    invalid_rows: u64,
+    /// Codes of rows sent to the writer that later failed a reference check.
+    retract: Vec<String>,
+    ignored_columns: Vec<String>,
+}
+
+const BATCH: usize = 4096;
+
+/// Known codes and rapporto keys of the store and the file so far.
+struct Known {
+    codes: HashSet64,
+    hires: HashSet64,
+}
+
+struct Streamer<'a> {
+    file: String,
+    parser: RowParser<'a>,
+    known: Known,
+    file_codes: HashSet64,
+    pending: Vec<Pending>,
+    problems: Problems,
+    invalid_rows: u64,
+    rows: u64,
+    batch: Vec<Notice>,
+    sender: mpsc::SyncSender<Vec<Notice>>,
+    skip_invalid: bool,
+}
+
+impl Streamer<'_> {
+    fn accept<'r>(&mut self, line: u64, get: impl Fn(Field) -> Option<&'r str>) {
+        self.rows += 1;
+        let before = self.problems.total;
+        let Some(notice) = self.parser.parse(line, get, &mut self.problems) else {
+            self.invalid_rows += 1;
+            return;
+        };
+        debug_assert_eq!(before, self.problems.total);
+        let hash = code_hash(&notice.code);
+        if !self.file_codes.insert(hash) {
+            self.problems.push(
+                &self.file,
+                line,
+                Some(canonical(Field::Code)),
+                "duplicate notice: an earlier line has the same CodiceComunicazione",
+            );
+            self.invalid_rows += 1;
+            return;
+        }
+        let rapporto = rapporto_hash(
+            notice.worker.as_str(),
+            notice.employer.as_str(),
+            notice.start,
+        );
+        if notice.event == EventType::Assunzione {
+            self.known.hires.insert(rapporto);
+        } else if !self.known.hires.contains(&rapporto) {
+            self.pending.push(Pending {
+                line,
+                code: notice.code.clone(),
+                target: rapporto,
+                rettifica: false,
+                field: Field::Event,
+                message: match notice.event {
+                    EventType::Cessazione => "termination with no hiring for this rapporto (worker, employer, DataInizio)",
+                    EventType::Proroga => "proroga with no hiring for this rapporto (worker, employer, DataInizio)",
+                    _ => "trasformazione with no hiring for this rapporto (worker, employer, DataInizio)",
+                },
+            });
+        }
+        if let Some(previous) = &notice.previous {
+            if notice.kind != RecordKind::Ordinaria {
+                let target = code_hash(previous);
+                if !self.known.codes.contains(&target) {
+                    self.pending.push(Pending {
+                        line,
+                        code: notice.code.clone(),
+                        target,
+                        rettifica: true,
+                        field: Field::Previous,
+                        message: "rettifica or annullamento points to no known notice",
+                    });
+                }
+            }
+        }
+        self.known.codes.insert(hash);
+        // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
+        if self.skip_invalid || self.problems.is_empty() {
+            self.batch.push(notice);
+            if self.batch.len() >= BATCH {
+                let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+                let _ = self.sender.send(batch);
+            }
+        }
+    }
+
+    fn finish(mut self, ignored_columns: Vec<String>) -> ParseOutcome {
+        if !self.batch.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            let _ = self.sender.send(batch);
+        }
+        let mut retract = Vec::new();
+        for pending in std::mem::take(&mut self.pending) {
+            let found = if pending.rettifica {
+                self.known.codes.contains(&pending.target)
+            } else {
+                self.known.hires.contains(&pending.target)
+            };
+            if !found {
+                self.problems.push(
+                    &self.file,
+                    pending.line,
+                    Some(canonical(pending.field)),
+                    pending.message,
+                );
+                self.invalid_rows += 1;
+                retract.push(pending.code);
+            }
+        }
+        ParseOutcome {
+            rows: self.rows,
+            problems: self.problems,
+            invalid_rows: self.invalid_rows,
+            retract,
+            ignored_columns,
+        }
+    }
+}
+
+/// Progress is reported every this many bytes.
+const PROGRESS_STEP: u64 = 1 << 20;
+
+fn stream_csv(
+    path: &Path,
+    streamer: &mut Streamer<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+    // Pick the delimiter from the header line (comma or semicolon, as regional exports use).
+    let mut head = BufReader::new(file);
+    let delimiter = {
+        let buffer = head.fill_buf().map_err(|source| Error::io(path, source))?;
+        let first_line = buffer.split(|&b| b == b'\n').next().unwrap_or_default();
+        let semicolons = first_line.iter().filter(|&&b| b == b';').count();
+        let commas = first_line.iter().filter(|&&b| b == b',').count();
+        if semicolons > commas {
+            b';'
+        } else {
+            b','
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(head);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|error| Error::invalid("malformed_csv", format!("{}: {error}", streamer.file)))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let Some(map) = HeaderMap::build(&headers, &streamer.file.clone(), &mut streamer.problems)
+    else {
+        return Ok(Vec::new());
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut reported = 0u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                streamer.problems.push(
+                    &streamer.file.clone(),
+                    line,
+                    None,
+                    format!("malformed row: {error}"),
+                );
+                streamer.invalid_rows += 1;
+                if matches!(error.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let columns = map.columns;
+        let record_ref = &record;
+        let get = |field: Field| -> Option<&str> {
+            let index = columns[field as usize]?;
+            std::str::from_utf8(record_ref.get(index)?).ok()
+        };
+        streamer.accept(line, get);
+        let byte = record.position().map(|p| p.byte()).unwrap_or(0);
+        if byte - reported >= PROGRESS_STEP {
+            progress.advance(byte - reported);
+            reported = byte;
+        }
+    }
+    Ok(map.ignored)
+}
+
+fn stream_json_lines(
+    path: &Path,
+    streamer: &mut Streamer<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+    let reader = BufReader::with_capacity(1 << 20, file);
+    let mut ignored: Vec<String> = Vec::new();
+    let mut pending_bytes = 0u64;
+    for (index, line_text) in reader.lines().enumerate() {
+        let line = index as u64 + 1;
+        let text = line_text.map_err(|source| Error::io(path, source))?;
+        pending_bytes += text.len() as u64 + 1;
+        if pending_bytes >= PROGRESS_STEP {
+            progress.advance(pending_bytes);
+            pending_bytes = 0;
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(&text) {
+            Ok(object) => object,
+            Err(error) => {
+                streamer.rows += 1;
+                streamer.invalid_rows += 1;
+                let file = streamer.file.clone();
+                streamer.problems.push(
+                    &file,
+                    line,
+                    None,
+                    format!("malformed JSON object: {error}"),
+                );
+                continue;
+            }
+        };
+        let mut values: [Option<String>; FIELD_COUNT] = Default::default();
+        for (key, value) in &object {
+            let Some(field) = field_for_column(key) else {
+                if !ignored.contains(key) && ignored.len() < 100 {
+                    ignored.push(key.clone());
+                }
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            values[field as usize] = Some(text);
+        }
+        streamer.accept(line, |field: Field| values[field as usize].as_deref());
+    }
+    Ok(ignored)
+}
+
+impl Engine {
+    /// The COB code tables in the store; when none is imported yet, the tables shipped in
+    /// `data/cob_codes.csv` are imported first.
+    pub fn cob_code_tables(&self) -> Result<CodeTables> {
+        let entries = self.store().read(sql::load_codes)?;
+        if !entries.is_empty() {
+            return Ok(CodeTables::new(entries));
+        }
+        let shipped = crate::records::demo_dir().join("cob_codes.csv");
+        if !shipped.is_file() {
+            return Err(Error::invalid(
+                "no_code_tables",
+                "no COB code tables imported: run `incontro import cob-codes FILE`",
+            ));
+        }
+        self.import_cob_codes(&shipped)?;
+        Ok(CodeTables::new(self.store().read(sql::load_codes)?))
+    }
+
+    /// Imports (adds or replaces by scheme, code and start of validity) a code-table CSV file.
+    pub fn import_cob_codes(&self, path: &Path) -> Result<usize> {
+        let entries = super::codes::read_code_file(path)?;
+        self.store().write(|tx| {
+            for entry in &entries {
+                sql::upsert_code(tx, entry)?;
+            }
+            Ok(entries.len())
+        })
+    }
+
+    /// Imports a COB file (CSV, or JSON lines by extension): checked, streamed, idempotent by
+    /// `CodiceComunicazione`, in one transaction. With problems nothing is written unless
+    /// `options.skip_invalid`.
+    pub fn import_cob(
+        &self,
+        path: &Path,
+        options: &CobImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<CobImportReport> {
+        self.import_cob_as(path, CobFormat::from_path(path), options, progress)
+    }
+
+    /// [`Engine::import_cob`] with an explicit format.
+    pub fn import_cob_as(
+        &self,
+        path: &Path,
+        format: CobFormat,
+        options: &CobImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<CobImportReport> {
+        let started = Instant::now();
+        let codes = self.cob_code_tables()?;
+        let size = std::fs::metadata(path)
+            .map_err(|source| Error::io(path, source))?
+            .len();
+        progress.start("checking stored notices", None);
+        let (codes_known, hires_known) = self.store().read(sql::load_notice_keys)?;
+        progress.finish();
+        let file = file_name(path);
+        let skip_invalid = options.skip_invalid;
+        let report = self.store().write(|tx| {
+            let (sender, receiver) = mpsc::sync_channel::<Vec<Notice>>(8);
+            let codes = &codes;
+            let file = &file;
+            std::thread::scope(|scope| -> Result<CobImportReport> {
+                let parser = scope.spawn(move || -> Result<ParseOutcome> {
+                    let mut streamer = Streamer {
+                        file: file.clone(),
+                        parser: RowParser { file, codes },
+                        known: Known {
+                            codes: codes_known,
+                            hires: hires_known,
+                        },
+                        file_codes: HashSet64::default(),
+                        pending: Vec::new(),
+                        problems: Problems::default(),
+                        invalid_rows: 0,
+                        rows: 0,
+                        batch: Vec::with_capacity(BATCH),
+                        sender,
+                        skip_invalid,
+                    };
+                    progress.start("importing COB notices", Some(size));
+                    let ignored = match format {
+                        CobFormat::Csv => stream_csv(path, &mut streamer, progress),
+                        CobFormat::JsonLines => stream_json_lines(path, &mut streamer, progress),
+                    };
+                    let ignored = match ignored {
+                        Ok(ignored) => ignored,
+                        Err(error) => {
+                            drop(streamer);
+                            return Err(error);
+                        }
+                    };
+                    Ok(streamer.finish(ignored))
+                });
+                let mut inserter = sql::NoticeInserter::new(tx)?;
+                let mut inserted = 0u64;
+                let mut already_present = 0u64;
+                let mut write_error = None;
+                for batch in receiver {
+                    if write_error.is_some() {
+                        continue;
+                    }
+                    for notice in &batch {
+                        match inserter.insert(notice) {
+                            Ok(true) => inserted += 1,
+                            Ok(false) => already_present += 1,
+                            Err(error) => {
+                                write_error = Some(error);
+                                break;
+                            }
+                        }
+                    }
+                }
+                drop(inserter);
+                let outcome = parser
+                    .join()
+                    .map_err(|_| Error::Internal("the COB parser thread panicked".into()))??;
+                progress.finish();
+                if let Some(error) = write_error {
+                    return Err(error);
+                }
+                if !outcome.problems.is_empty() && !skip_invalid {
+                    return Err(Error::InvalidInput {
+                        problems: outcome.problems.list,
+                    });
+                }
+                for code in &outcome.retract {
+                    if sql::delete_notice(tx, code)? {
+                        inserted -= 1;
+                    }
+                }
+                Ok(CobImportReport {
+                    rows: outcome.rows,
+                    inserted,
+                    already_present,
+                    skipped: outcome.problems.list,
+                    skipped_rows: outcome.invalid_rows,
+                    ignored_columns: outcome.ignored_columns,
+                    placements_confirmed: 0,
+                    elapsed: Duration::ZERO,
+                })
+            })
+        })?;
+        let placements_confirmed = if report.inserted > 0 {
+            self.after_cob_import()?
+        } else {
+            0
+        };
+        Ok(CobImportReport {
+            elapsed: started.elapsed(),
+            placements_confirmed,
+            ..report
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 9).expect("day");
+        assert_eq!(parse_date("2024-03-09"), Some(day));
+        assert_eq!(parse_date("09/03/2024"), Some(day));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(from_days(to_days(day)), day);
+        assert_eq!(
+            to_days(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")),
+            0
+        );
+    }
+
+    #[test]
+    fn aliases_map_to_fields() {
+        assert_eq!(field_for_column("DT_INIZIO_RAPPORTO"), Some(Field::Start));
+        assert_eq!(field_for_column("codicecomunicazione"), Some(Field::Code));
+        assert_eq!(
+            field_for_column("CODMVCESSAZIONE"),
+            Some(Field::TerminationReason)
+        );
+        assert_eq!(field_for_column("Cognome"), None);
+        let mut problems = Problems::default();
+        let headers: Vec<String> = ["CodiceComunicazione", "CODICE_COMUNICAZIONE_REG"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(HeaderMap::build(&headers, "f.csv", &mut problems).is_none());
+        assert!(problems.list[0].message.contains("choose one"));
+    }
+}

@@ -1,0 +1,370 @@
+//! The Cob23 cohort rule and the selection report.
+//!
+//! A person is selected when, in this order (the report counts each person under the first rule
+//! that excludes them):
+//!
+//! 1. `last_end_not_in_window`: their latest spell ending on or before `ended_to` ended on or
+//!    after `ended_from` (the *reference spell*; short jobs are passed over when tolerated);
+//! 2. `too_recent`: at least `no_new_hire_days` have passed since that end (on `as_of`);
+//! 3. `rehired`: no other spell started within `no_new_hire_days` after the end or was still going
+//!    on the day after it (jobs of at most `ignore_short_jobs_up_to_days` days are ignored when
+//!    set, as a contract of up to six months only suspends unemployment, art. 19 D.Lgs. 150/2015);
+//! 4. `excluded_contract_type`: the reference spell's last contract type is not excluded;
+//! 5. `excluded_end_reason`: its termination reason is not excluded;
+//! 6. `sex`, 7. `age` (on `as_of`; unknown birth excludes), 8. `comune` of domicile;
+//! 9. `do_not_contact`: the person has not objected;
+//! 10. `no_mobile_number`: a mobile is on record (when `require_mobile`).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::contacts::ContactBook;
+use super::spells::{CobData, Person, Sym};
+use crate::model::Sex;
+use crate::{Error, Result};
+
+fn default_no_new_hire_days() -> i64 {
+    183
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The configurable selection rule, saved with each campaign as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortRule {
+    /// First day of the window in which the last spell ended.
+    pub ended_from: NaiveDate,
+    /// Last day of that window.
+    pub ended_to: NaiveDate,
+    /// No new hire within this many days after the end (default 183).
+    #[serde(default = "default_no_new_hire_days")]
+    pub no_new_hire_days: i64,
+    /// Jobs lasting at most this many days do not count as a new hire.
+    #[serde(default)]
+    pub ignore_short_jobs_up_to_days: Option<i64>,
+    /// Only this sex.
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    /// Minimum age on `as_of`.
+    #[serde(default)]
+    pub age_min: Option<u32>,
+    /// Maximum age on `as_of`.
+    #[serde(default)]
+    pub age_max: Option<u32>,
+    /// Only these comuni of domicile (codice catastale); empty = all.
+    #[serde(default)]
+    pub comuni: Vec<String>,
+    /// Reference spells ending with these contract types are left out (e.g. `C.01.00`).
+    #[serde(default)]
+    pub exclude_contract_types: Vec<String>,
+    /// Reference spells ended for these reasons are left out (e.g. `PE` pensionamento).
+    #[serde(default)]
+    pub exclude_end_reasons: Vec<String>,
+    /// Only people with a mobile number on record (default true).
+    #[serde(default = "default_true")]
+    pub require_mobile: bool,
+    /// The reference day (ages, elapsed time, expired fixed terms).
+    pub as_of: NaiveDate,
+}
+
+impl CohortRule {
+    /// Checks the rule's own consistency.
+    pub fn check(&self) -> Result<()> {
+        if self.ended_from > self.ended_to {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                "ended_from is after ended_to",
+            ));
+        }
+        if !(0..=3650).contains(&self.no_new_hire_days) {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                "no_new_hire_days must be 0-3650",
+            ));
+        }
+        if let (Some(min), Some(max)) = (self.age_min, self.age_max) {
+            if min > max {
+                return Err(Error::invalid(
+                    "invalid_cohort_rule",
+                    "age_min is above age_max",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rules of the selection, in the order they are applied.
+pub const RULES: [&str; 10] = [
+    "last_end_not_in_window",
+    "too_recent",
+    "rehired",
+    "excluded_contract_type",
+    "excluded_end_reason",
+    "sex",
+    "age",
+    "comune",
+    "do_not_contact",
+    "no_mobile_number",
+];
+
+/// How many people each rule excluded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectionReport {
+    /// People with at least one spell.
+    pub people: u64,
+    /// `(rule, people excluded by it)` in [`RULES`] order.
+    pub excluded: Vec<(String, u64)>,
+    /// People selected.
+    pub selected: u64,
+}
+
+/// One selected person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Index into [`CobData::people`].
+    pub person: usize,
+    /// The codice fiscale (text).
+    pub worker: String,
+    /// End of the reference spell.
+    pub end_date: NaiveDate,
+    /// Days from the end to `as_of`.
+    pub days_since_end: i64,
+    /// Age on `as_of`.
+    pub age: Option<u32>,
+    /// ATECO sector of the reference spell.
+    pub last_sector: Option<String>,
+    /// Comune of domicile.
+    pub comune: Option<String>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// The mobile on record.
+    pub mobile: Option<String>,
+}
+
+/// The age band used in priorities and the funnel.
+pub fn age_band(age: Option<u32>) -> &'static str {
+    match age {
+        None => "unknown",
+        Some(age) if age < 30 => "<30",
+        Some(age) if age < 40 => "30-39",
+        Some(age) if age < 50 => "40-49",
+        Some(_) => "50+",
+    }
+}
+
+struct Prepared {
+    excluded_contracts: HashSet<Sym>,
+    excluded_reasons: HashSet<Sym>,
+    comuni: Option<HashSet<Sym>>,
+}
+
+/// Applies `rule` to every person; returns the selected people and the report.
+pub fn select(
+    data: &CobData,
+    contacts: &ContactBook,
+    rule: &CohortRule,
+) -> Result<(Vec<Candidate>, SelectionReport)> {
+    rule.check()?;
+    let syms = |codes: &[String]| -> HashSet<Sym> {
+        codes
+            .iter()
+            .filter_map(|code| data.strings.get(code))
+            .collect()
+    };
+    let prepared = Prepared {
+        excluded_contracts: syms(&rule.exclude_contract_types),
+        excluded_reasons: syms(&rule.exclude_end_reasons),
+        comuni: (!rule.comuni.is_empty()).then(|| syms(&rule.comuni)),
+    };
+    let mut counts = [0u64; RULES.len()];
+    let mut selected = Vec::new();
+    let mut people = 0u64;
+    for (index, person) in data.people.iter().enumerate() {
+        if person.spells.is_empty() {
+            continue;
+        }
+        people += 1;
+        match check_person(data, contacts, rule, &prepared, index, person) {
+            Ok(candidate) => selected.push(candidate),
+            Err(rule_index) => counts[rule_index] += 1,
+        }
+    }
+    let report = SelectionReport {
+        people,
+        excluded: RULES
+            .iter()
+            .zip(counts)
+            .map(|(rule, count)| (rule.to_string(), count))
+            .collect(),
+        selected: selected.len() as u64,
+    };
+    Ok((selected, report))
+}
+
+/// The candidate, or the index in [`RULES`] of the first rule that excludes the person.
+fn check_person(
+    data: &CobData,
+    contacts: &ContactBook,
+    rule: &CohortRule,
+    prepared: &Prepared,
+    index: usize,
+    person: &Person,
+) -> std::result::Result<Candidate, usize> {
+    // 1. The reference spell: the latest end on or before the window's end.
+    // Short jobs are skipped when tolerated, unless they are all there is.
+    let is_short = |spell: &super::spells::Spell| {
+        matches!(
+            (rule.ignore_short_jobs_up_to_days, spell.duration_days()),
+            (Some(limit), Some(duration)) if duration <= limit
+        )
+    };
+    let ended =
+        |spell: &&super::spells::Spell| spell.effective_end.is_some_and(|end| end <= rule.ended_to);
+    let reference = person
+        .spells
+        .iter()
+        .filter(ended)
+        .filter(|spell| !is_short(spell))
+        .max_by_key(|spell| (spell.effective_end, spell.start))
+        .or_else(|| {
+            person
+                .spells
+                .iter()
+                .filter(ended)
+                .max_by_key(|spell| (spell.effective_end, spell.start))
+        });
+    let Some(reference) = reference else {
+        return Err(0);
+    };
+    let Some(end) = reference.effective_end else {
+        return Err(0);
+    };
+    if end < rule.ended_from {
+        return Err(0);
+    }
+    // 2. Enough time has passed to know there was no new hire.
+    let days_since_end = (rule.as_of - end).num_days();
+    if days_since_end < rule.no_new_hire_days {
+        return Err(1);
+    }
+    // 3. No new hire (or job still going on) within the period.
+    let horizon = end + chrono::Duration::days(rule.no_new_hire_days);
+    let day_after = end + chrono::Duration::days(1);
+    let rehired = person.spells.iter().any(|spell| {
+        if std::ptr::eq(spell, reference) {
+            return false;
+        }
+        !is_short(spell)
+            && ((spell.start > end && spell.start <= horizon)
+                || (spell.start <= end && spell.covers(day_after)))
+    });
+    if rehired {
+        return Err(2);
+    }
+    // 4–5. Contract type and end reason of the reference spell.
+    if prepared
+        .excluded_contracts
+        .contains(&reference.contract_type())
+    {
+        return Err(3);
+    }
+    if !reference.end_reason.is_none() && prepared.excluded_reasons.contains(&reference.end_reason)
+    {
+        return Err(4);
+    }
+    // 6–8. Sex, age, comune.
+    if rule.sex.is_some() && person.sex != rule.sex {
+        return Err(5);
+    }
+    let age = person.age_on(rule.as_of);
+    if rule.age_min.is_some() || rule.age_max.is_some() {
+        let Some(age) = age else { return Err(6) };
+        if rule.age_min.is_some_and(|min| age < min) || rule.age_max.is_some_and(|max| age > max) {
+            return Err(6);
+        }
+    }
+    if let Some(comuni) = &prepared.comuni {
+        if !comuni.contains(&person.domicile) {
+            return Err(7);
+        }
+    }
+    // 9–10. Do-not-contact and mobile.
+    let worker = data.text(person.worker).unwrap_or_default();
+    if contacts.do_not_contact.contains(worker) {
+        return Err(8);
+    }
+    let mobile = contacts.mobiles.get(worker).cloned();
+    if rule.require_mobile && mobile.is_none() {
+        return Err(9);
+    }
+    Ok(Candidate {
+        person: index,
+        worker: worker.to_string(),
+        end_date: end,
+        days_since_end,
+        age,
+        last_sector: data.text(reference.sector).map(str::to_string),
+        comune: data.text(person.domicile).map(str::to_string),
+        sex: person.sex,
+        mobile,
+    })
+}
+
+/// One reason of a priority, with its points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityReason {
+    /// What is measured (`days_since_end`, `fitting_vacancies`, `age_band`).
+    pub factor: String,
+    /// The person's value.
+    pub value: String,
+    /// Points it gives.
+    pub points: f32,
+}
+
+/// The priority of one candidate (0–100) and its reasons:
+///
+/// - up to 40 points for time since the job ended (linear up to two years: the longer without
+///   work, the more help is needed);
+/// - 10 points per open vacancy that fits the person now (score ≥ 0.5 in the matching engine),
+///   up to 40;
+/// - 20 points for the 50+ age band and 10 for under-30s (GOL priority groups).
+pub fn priority(
+    days_since_end: i64,
+    fitting_vacancies: usize,
+    age: Option<u32>,
+) -> (f32, Vec<PriorityReason>) {
+    let time_points = 40.0 * (days_since_end.clamp(0, 730) as f32) / 730.0;
+    let vacancy_points = 10.0 * fitting_vacancies.min(4) as f32;
+    let band = age_band(age);
+    let age_points = match band {
+        "50+" => 20.0,
+        "<30" => 10.0,
+        _ => 0.0,
+    };
+    let round = |points: f32| (points * 10.0).round() / 10.0;
+    let reasons = vec![
+        PriorityReason {
+            factor: "days_since_end".into(),
+            value: days_since_end.to_string(),
+            points: round(time_points),
+        },
+        PriorityReason {
+            factor: "fitting_vacancies".into(),
+            value: fitting_vacancies.to_string(),
+            points: round(vacancy_points),
+        },
+        PriorityReason {
+            factor: "age_band".into(),
+            value: band.to_string(),
+            points: round(age_points),
+        },
+    ];
+    let total = reasons.iter().map(|reason| reason.points).sum();
+    (total, reasons)
+}

@@ -1,0 +1,355 @@
+//! Contacts: COB notices carry no worker phone, so mobiles and e-mails come from another source
+//! (SAP, SIL, portal) with provenance and date. A do-not-contact flag (right to object, Art. 21
+//! GDPR) excludes a person from every cohort, call list and operator view.
+//!
+//! File columns: `codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]`
+//! with `kind` = `mobile` or `email`. A row may have only a name or only the flag (empty `kind`
+//! and `value`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::cob::{file_name, parse_date};
+use crate::model::CodiceFiscale;
+use crate::store::outreach as sql;
+use crate::{Engine, Error, InputProblem, Problems, Result};
+
+/// Kind of contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    /// Mobile phone.
+    Mobile,
+    /// E-mail address.
+    Email,
+}
+
+impl ContactKind {
+    /// `mobile` or `email`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Mobile => "mobile",
+            ContactKind::Email => "email",
+        }
+    }
+}
+
+/// One contact of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// Whose.
+    pub worker: CodiceFiscale,
+    /// Mobile or e-mail.
+    pub kind: ContactKind,
+    /// The normalised number (`+39…`) or address.
+    pub value: String,
+    /// Where it comes from (`SAP`, `SILP` …).
+    pub source: String,
+    /// When it was observed there.
+    pub observed_on: NaiveDate,
+}
+
+/// Normalises an Italian mobile number to `+39` and 9–10 digits starting with 3.
+pub fn normalise_mobile(raw: &str) -> Result<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '/' | '(' | ')'))
+        .collect();
+    let national = digits
+        .strip_prefix("+39")
+        .or_else(|| digits.strip_prefix("0039"))
+        .unwrap_or(&digits);
+    if (9..=10).contains(&national.len())
+        && national.starts_with('3')
+        && national.bytes().all(|b| b.is_ascii_digit())
+    {
+        Ok(format!("+39{national}"))
+    } else {
+        Err(Error::invalid(
+            "invalid_mobile",
+            "not an Italian mobile number (3xx with 9-10 digits, optional +39)",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct ContactRow {
+    codice_fiscale: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    observed_on: String,
+    #[serde(default)]
+    display_name: Option<String>,
+    #[serde(default)]
+    do_not_contact: Option<String>,
+}
+
+/// Options of a contacts import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContactImportOptions {
+    /// Import the valid rows and report the others, instead of importing nothing.
+    pub skip_invalid: bool,
+}
+
+/// What a contacts import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ContactImportReport {
+    /// Contacts stored (new or updated).
+    pub contacts: u64,
+    /// Names stored.
+    pub names: u64,
+    /// People flagged do-not-contact.
+    pub do_not_contact: u64,
+    /// Problems of skipped rows.
+    pub skipped: Vec<InputProblem>,
+}
+
+/// A person's name and do-not-contact flag from a contacts row.
+#[derive(Debug, Clone)]
+pub(crate) struct PersonUpdate {
+    pub worker: CodiceFiscale,
+    pub display_name: Option<String>,
+    pub do_not_contact: Option<(bool, NaiveDate, String)>,
+}
+
+fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "si" | "sì" => Some(true),
+        "false" | "0" | "no" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn read_contacts(
+    path: &Path,
+    problems: &mut Problems,
+) -> Result<(Vec<Contact>, Vec<PersonUpdate>)> {
+    let name = file_name(path);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|error| {
+            Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
+        })?;
+    let mut contacts = Vec::new();
+    let mut people = Vec::new();
+    for (index, row) in reader.deserialize::<ContactRow>().enumerate() {
+        let line = index as u64 + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(error) => {
+                problems.push(&name, line, None, format!("malformed row: {error}"));
+                continue;
+            }
+        };
+        let before = problems.total;
+        // Never echo the code in the message.
+        let worker = match CodiceFiscale::parse(&row.codice_fiscale) {
+            Ok(cf) if cf.is_personal() => Some(cf),
+            Ok(_) => {
+                problems.push(
+                    &name,
+                    line,
+                    Some("codice_fiscale"),
+                    "a person's codice fiscale has 16 characters",
+                );
+                None
+            }
+            Err(error) => {
+                problems.push(&name, line, Some("codice_fiscale"), error.to_string());
+                None
+            }
+        };
+        let observed_on = if row.observed_on.is_empty() {
+            None
+        } else {
+            let day = parse_date(&row.observed_on);
+            if day.is_none() {
+                problems.push(&name, line, Some("observed_on"), "date must be YYYY-MM-DD");
+            }
+            day
+        };
+        let dnc = match row.do_not_contact.as_deref().map(parse_flag) {
+            None => None,
+            Some(Some(flag)) => Some(flag),
+            Some(None) => {
+                problems.push(
+                    &name,
+                    line,
+                    Some("do_not_contact"),
+                    "expected true or false",
+                );
+                None
+            }
+        };
+        let contact = match row.kind.as_str() {
+            "" if row.value.is_empty() => None,
+            "mobile" => match normalise_mobile(&row.value) {
+                Ok(value) => Some((ContactKind::Mobile, value)),
+                Err(error) => {
+                    problems.push(&name, line, Some("value"), error.to_string());
+                    None
+                }
+            },
+            "email" => {
+                let value = row.value.trim().to_ascii_lowercase();
+                if value.contains('@') && !value.contains(' ') && value.len() <= 254 {
+                    Some((ContactKind::Email, value))
+                } else {
+                    problems.push(&name, line, Some("value"), "not an e-mail address");
+                    None
+                }
+            }
+            other => {
+                problems.push(
+                    &name,
+                    line,
+                    Some("kind"),
+                    format!("kind must be mobile or email, got {other:?}"),
+                );
+                None
+            }
+        };
+        if contact.is_some() && (row.source.is_empty() || observed_on.is_none()) {
+            problems.push(
+                &name,
+                line,
+                Some("source"),
+                "a contact needs its source and observed_on date",
+            );
+        }
+        if problems.total != before {
+            continue;
+        }
+        let Some(worker) = worker else { continue };
+        let today = chrono::Local::now().date_naive();
+        if let Some((kind, value)) = contact {
+            contacts.push(Contact {
+                worker: worker.clone(),
+                kind,
+                value,
+                source: row.source.clone(),
+                observed_on: observed_on.unwrap_or(today),
+            });
+        }
+        let display_name = row.display_name.filter(|name| !name.is_empty());
+        if display_name.is_some() || dnc.is_some() {
+            people.push(PersonUpdate {
+                worker,
+                display_name,
+                do_not_contact: dnc.map(|flag| {
+                    (
+                        flag,
+                        observed_on.unwrap_or(today),
+                        if row.source.is_empty() {
+                            "contacts file".to_string()
+                        } else {
+                            row.source.clone()
+                        },
+                    )
+                }),
+            });
+        }
+    }
+    Ok((contacts, people))
+}
+
+/// Mobiles and do-not-contact flags, as the cohort needs them.
+#[derive(Debug, Clone, Default)]
+pub struct ContactBook {
+    /// The most recently observed mobile per codice fiscale.
+    pub mobiles: HashMap<String, String>,
+    /// People who objected.
+    pub do_not_contact: HashSet<String>,
+}
+
+impl Engine {
+    /// Imports a contacts file in one transaction (nothing on problems unless `skip_invalid`).
+    pub fn import_contacts(
+        &self,
+        path: &Path,
+        options: &ContactImportOptions,
+    ) -> Result<ContactImportReport> {
+        let mut problems = Problems::default();
+        let (contacts, people) = read_contacts(path, &mut problems)?;
+        if !problems.is_empty() && !options.skip_invalid {
+            return problems
+                .into_result()
+                .map(|()| ContactImportReport::default());
+        }
+        self.store().write(|tx| {
+            let mut report = ContactImportReport {
+                skipped: problems.list.clone(),
+                ..ContactImportReport::default()
+            };
+            for contact in &contacts {
+                sql::upsert_contact(tx, contact)?;
+                report.contacts += 1;
+            }
+            for person in &people {
+                sql::update_person(tx, person)?;
+                report.names += u64::from(person.display_name.is_some());
+                report.do_not_contact += u64::from(
+                    person
+                        .do_not_contact
+                        .as_ref()
+                        .is_some_and(|(flag, _, _)| *flag),
+                );
+            }
+            Ok(report)
+        })
+    }
+
+    /// Records that a person objected to being contacted (or withdrew the objection).
+    pub fn set_do_not_contact(
+        &self,
+        worker: &CodiceFiscale,
+        flag: bool,
+        on: NaiveDate,
+        source: &str,
+    ) -> Result<()> {
+        let update = PersonUpdate {
+            worker: worker.clone(),
+            display_name: None,
+            do_not_contact: Some((flag, on, source.to_string())),
+        };
+        self.store().write(|tx| sql::update_person(tx, &update))
+    }
+
+    /// Every mobile and do-not-contact flag.
+    pub fn contact_book(&self) -> Result<ContactBook> {
+        self.store().read(|c| {
+            Ok(ContactBook {
+                mobiles: sql::load_mobiles(c)?,
+                do_not_contact: sql::load_do_not_contact(c)?,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobiles_are_normalised() {
+        assert_eq!(
+            normalise_mobile("347 123 4567").ok().as_deref(),
+            Some("+393471234567")
+        );
+        assert_eq!(
+            normalise_mobile("+39 347-1234567").ok().as_deref(),
+            Some("+393471234567")
+        );
+        assert!(normalise_mobile("0583 123456").is_err());
+        assert!(normalise_mobile("34712").is_err());
+    }
+}

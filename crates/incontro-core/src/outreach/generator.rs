@@ -1,0 +1,530 @@
+//! Synthetic COB notices for tests and benchmarks: a metropolitan area (Milan's comuni) over
+//! three years with fixed-term contracts, extensions, transformations to open-ended, terminations
+//! (and fixed terms that simply expire), tirocini, short jobs, rettifiche and annullamenti.
+//! Every codice fiscale is valid (check character computed) and unique per person; notice codes
+//! increase in file order. The output uses the canonical UniLav column names.
+
+use std::io::Write;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::model::{CodiceFiscale, PartitaIva};
+use crate::{Error, Result};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct CobGeneratorConfig {
+    /// Number of people.
+    pub people: usize,
+    /// Random seed (same seed, same file).
+    pub seed: u64,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Length of the period in days.
+    pub days: i64,
+}
+
+impl CobGeneratorConfig {
+    /// `people` people over 2022–2024 with `seed`.
+    pub fn new(people: usize, seed: u64) -> Self {
+        CobGeneratorConfig {
+            people,
+            seed,
+            from: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default(),
+            days: 3 * 365 + 1,
+        }
+    }
+}
+
+/// Counts of what was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CobGeneratorStats {
+    /// People.
+    pub people: u64,
+    /// Notices (rows).
+    pub notices: u64,
+    /// Rettifiche among them.
+    pub rettifiche: u64,
+    /// Annullamenti among them.
+    pub annullamenti: u64,
+    /// Tirocini hired.
+    pub tirocini: u64,
+}
+
+/// The header written by the generator.
+pub const HEADER: &str = "CodiceComunicazione,CodiceComunicazionePrecedente,TipoComunicazione,TipoEvento,DataInvio,CodFiscaleLavoratore,Sesso,DataNascita,ComuneDomicilio,CodFiscaleDatore,DataInizio,DataFine,DataFineProroga,DataTrasformazione,CodTrasformazione,DataCessazione,CodCausa,TipologiaContrattuale,QualificaProfessionaleIstat,Settore,ComuneSedeLavoro";
+
+/// Comuni of the Città metropolitana di Milano (codice catastale), Milan weighted most.
+pub const MILAN_COMUNI: [(&str, &str); 10] = [
+    ("F205", "Milano"),
+    ("I690", "Sesto San Giovanni"),
+    ("C707", "Cinisello Balsamo"),
+    ("E514", "Legnano"),
+    ("H264", "Rho"),
+    ("G686", "Pioltello"),
+    ("H623", "Rozzano"),
+    ("A010", "Abbiategrasso"),
+    ("E801", "Magenta"),
+    ("D045", "Corsico"),
+];
+
+const QUALIFICHE: [&str; 12] = [
+    "5.1.2.2.0.1",
+    "5.2.2.3.0.2",
+    "4.1.1.1.0.1",
+    "4.1.2.3.0.2",
+    "8.1.4.1.0.1",
+    "8.1.3.1.0.1",
+    "5.3.1.1.0.1",
+    "7.2.7.2.0.1",
+    "6.2.1.2.0.1",
+    "3.3.1.2.1.1",
+    "2.1.1.4.1.1",
+    "5.2.2.1.0.1",
+];
+
+const SECTORS: [&str; 10] = [
+    "47.11.10", "56.10.11", "56.30.00", "82.20.00", "81.21.00", "49.41.00", "52.10.10", "25.62.00",
+    "62.01.00", "86.10.10",
+];
+
+const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
+
+/// A row being written.
+#[derive(Default)]
+struct Row<'a> {
+    previous: Option<u64>,
+    kind: &'a str,
+    event: &'a str,
+    sent: Option<NaiveDate>,
+    start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    extension_end: Option<NaiveDate>,
+    transformation_date: Option<NaiveDate>,
+    transformation: &'a str,
+    termination_date: Option<NaiveDate>,
+    reason: &'a str,
+    contract: &'a str,
+}
+
+struct PersonFacts {
+    cf: String,
+    sex: &'static str,
+    birth: NaiveDate,
+    domicile: &'static str,
+}
+
+struct Writer<W: Write> {
+    out: W,
+    next_code: u64,
+    until: NaiveDate,
+    stats: CobGeneratorStats,
+}
+
+fn date(day: Option<NaiveDate>) -> String {
+    day.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+impl<W: Write> Writer<W> {
+    /// Writes one notice if it was sent within the period; returns its code.
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &mut self,
+        person: &PersonFacts,
+        employer: &str,
+        qualifica: &str,
+        sector: &str,
+        workplace: &str,
+        row: Row<'_>,
+    ) -> Result<Option<u64>> {
+        let sent = row.sent.unwrap_or(self.until);
+        if sent > self.until {
+            return Ok(None);
+        }
+        self.next_code += 1;
+        let code = self.next_code;
+        match row.kind {
+            "03" => self.stats.rettifiche += 1,
+            "04" => self.stats.annullamenti += 1,
+            _ => {}
+        }
+        self.stats.notices += 1;
+        writeln!(
+            self.out,
+            "{code:016},{},{},{},{},{},{},{},{},{employer},{},{},{},{},{},{},{},{},{qualifica},{sector},{workplace}",
+            row.previous.map(|p| format!("{p:016}")).unwrap_or_default(),
+            row.kind,
+            row.event,
+            date(Some(sent)),
+            person.cf,
+            person.sex,
+            date(Some(person.birth)),
+            person.domicile,
+            date(row.start),
+            date(row.planned_end),
+            date(row.extension_end),
+            date(row.transformation_date),
+            row.transformation,
+            date(row.termination_date),
+            row.reason,
+            row.contract,
+        )
+        .map_err(|source| Error::io("generated COB file", source))?;
+        Ok(Some(code))
+    }
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.gen_range(0..items.len())]
+}
+
+fn person_cf(index: usize, sex_female: bool, birth: NaiveDate, comune: &str) -> Result<String> {
+    // Six letters from the index make every person's code unique.
+    let mut letters = [b'A'; 6];
+    let mut rest = index;
+    for letter in letters.iter_mut().rev() {
+        *letter = b'A' + (rest % 26) as u8;
+        rest /= 26;
+    }
+    let day = birth.day() + if sex_female { 40 } else { 0 };
+    let first15 = format!(
+        "{}{:02}{}{:02}{}",
+        std::str::from_utf8(&letters).unwrap_or("AAAAAA"),
+        birth.year() % 100,
+        MONTHS[birth.month0() as usize] as char,
+        day,
+        comune
+    );
+    Ok(CodiceFiscale::complete(&first15)?.as_str().to_string())
+}
+
+/// Writes a synthetic COB CSV file (header included) and returns what it wrote.
+pub fn generate_cob(config: &CobGeneratorConfig, out: impl Write) -> Result<CobGeneratorStats> {
+    generate_cob_with_contacts(config, out, None::<std::io::Sink>)
+}
+
+/// Like [`generate_cob`], also writing a contacts file: a mobile for about 70% of the people
+/// (source `SAP`), and a do-not-contact flag for 1%.
+pub fn generate_cob_with_contacts<C: Write>(
+    config: &CobGeneratorConfig,
+    out: impl Write,
+    contacts: Option<C>,
+) -> Result<CobGeneratorStats> {
+    let mut contacts = contacts.map(|c| std::io::BufWriter::with_capacity(1 << 16, c));
+    if let Some(contacts) = contacts.as_mut() {
+        writeln!(
+            contacts,
+            "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact"
+        )
+        .map_err(|source| Error::io("generated contacts file", source))?;
+    }
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let until = config.from + Duration::days(config.days - 1);
+    let employer_count = (config.people / 8).clamp(20, 200_000);
+    let mut employers = Vec::with_capacity(employer_count);
+    for index in 0..employer_count {
+        let first10 = format!("{:010}", 1_000_000_000 + index * 7919 % 900_000_000);
+        employers.push(PartitaIva::complete(&first10)?.as_str().to_string());
+    }
+    let mut writer = Writer {
+        out: std::io::BufWriter::with_capacity(1 << 20, out),
+        next_code: 1_000_000_000,
+        until,
+        stats: CobGeneratorStats::default(),
+    };
+    writeln!(writer.out, "{HEADER}").map_err(|source| Error::io("generated COB file", source))?;
+    for index in 0..config.people {
+        let female = rng.gen_bool(0.5);
+        let birth = NaiveDate::from_ymd_opt(
+            rng.gen_range(1960..=2004),
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28),
+        )
+        .unwrap_or_default();
+        let domicile = if rng.gen_bool(0.5) {
+            MILAN_COMUNI[0].0
+        } else {
+            pick(&mut rng, &MILAN_COMUNI).0
+        };
+        let person = PersonFacts {
+            cf: person_cf(index, female, birth, domicile)?,
+            sex: if female { "F" } else { "M" },
+            birth,
+            domicile,
+        };
+        writer.stats.people += 1;
+        if let Some(contacts) = contacts.as_mut() {
+            let has_mobile = rng.gen_bool(0.7);
+            let objected = rng.gen_bool(0.01);
+            if has_mobile || objected {
+                let observed = config.from + Duration::days(rng.gen_range(0..config.days));
+                let (kind, value) = if has_mobile {
+                    (
+                        "mobile",
+                        format!("3{:09}", rng.gen_range(200_000_000u32..999_999_999)),
+                    )
+                } else {
+                    ("", String::new())
+                };
+                writeln!(
+                    contacts,
+                    "{},{kind},{value},SAP,{},Persona {index},{objected}",
+                    person.cf,
+                    observed.format("%Y-%m-%d")
+                )
+                .map_err(|source| Error::io("generated contacts file", source))?;
+            }
+        }
+        // Jobs one after another, starting somewhere in the first year (or before the period).
+        let mut start = config.from + Duration::days(rng.gen_range(-200..365));
+        let qualifica = *pick(&mut rng, &QUALIFICHE);
+        while start <= until {
+            let employer = pick(&mut rng, &employers).clone();
+            let sector = *pick(&mut rng, &SECTORS);
+            let workplace = pick(&mut rng, &MILAN_COMUNI).0;
+            let roll: f64 = rng.gen();
+            let (contract, planned_days): (&str, Option<i64>) = if roll < 0.15 {
+                ("A.01.00", None)
+            } else if roll < 0.22 {
+                ("C.01.00", Some(rng.gen_range(60..=365)))
+            } else if roll < 0.30 {
+                ("A.03.09", Some(rng.gen_range(365..=1095)))
+            } else if roll < 0.40 {
+                ("A.06.01", Some(rng.gen_range(7..=180)))
+            } else if roll < 0.60 {
+                ("A.02.00", Some(rng.gen_range(1..=30)))
+            } else {
+                ("A.02.00", Some(rng.gen_range(31..=365)))
+            };
+            if contract == "C.01.00" {
+                writer.stats.tirocini += 1;
+            }
+            let mut planned_end = planned_days.map(|days| start + Duration::days(days));
+            let hired = writer.write(
+                &person,
+                &employer,
+                qualifica,
+                sector,
+                workplace,
+                Row {
+                    kind: "01",
+                    event: "ASS",
+                    sent: Some(start - Duration::days(1)),
+                    start: Some(start),
+                    planned_end,
+                    contract,
+                    ..Row::default()
+                },
+            )?;
+            let Some(hiring_code) = hired else { break };
+            let mut notices_of_rapporto = 1;
+            // A rettifica of the hiring (e.g. a corrected end date).
+            if rng.gen_bool(0.03) {
+                if let Some(end) = planned_end.as_mut() {
+                    *end += Duration::days(rng.gen_range(1..=10));
+                }
+                writer.write(
+                    &person,
+                    &employer,
+                    qualifica,
+                    sector,
+                    workplace,
+                    Row {
+                        previous: Some(hiring_code),
+                        kind: "03",
+                        event: "ASS",
+                        sent: Some(start),
+                        start: Some(start),
+                        planned_end,
+                        contract,
+                        ..Row::default()
+                    },
+                )?;
+            }
+            // An annulled hiring: the job never started.
+            if rng.gen_bool(0.01) {
+                writer.write(
+                    &person,
+                    &employer,
+                    qualifica,
+                    sector,
+                    workplace,
+                    Row {
+                        previous: Some(hiring_code),
+                        kind: "04",
+                        event: "ASS",
+                        sent: Some(start),
+                        start: Some(start),
+                        planned_end,
+                        contract,
+                        ..Row::default()
+                    },
+                )?;
+                start += Duration::days(rng.gen_range(1..=60));
+                continue;
+            }
+            let mut current_contract = contract;
+            // Extensions of longer fixed terms.
+            if let Some(end) = planned_end {
+                if contract != "C.01.00" && (end - start).num_days() > 30 {
+                    let mut end = end;
+                    for _ in 0..2 {
+                        if !rng.gen_bool(0.3) {
+                            break;
+                        }
+                        let new_end = end + Duration::days(rng.gen_range(30..=180));
+                        writer.write(
+                            &person,
+                            &employer,
+                            qualifica,
+                            sector,
+                            workplace,
+                            Row {
+                                kind: "01",
+                                event: "PRO",
+                                sent: Some(end - Duration::days(3)),
+                                start: Some(start),
+                                planned_end: Some(end),
+                                extension_end: Some(new_end),
+                                contract,
+                                ..Row::default()
+                            },
+                        )?;
+                        notices_of_rapporto += 1;
+                        end = new_end;
+                    }
+                    planned_end = Some(end);
+                    // Transformation to open-ended.
+                    if contract == "A.02.00" && rng.gen_bool(0.12) {
+                        let day = start + Duration::days((end - start).num_days() / 2);
+                        writer.write(
+                            &person,
+                            &employer,
+                            qualifica,
+                            sector,
+                            workplace,
+                            Row {
+                                kind: "01",
+                                event: "TRS",
+                                sent: Some(day + Duration::days(2)),
+                                start: Some(start),
+                                transformation_date: Some(day),
+                                transformation: "DI",
+                                contract: "A.01.00",
+                                ..Row::default()
+                            },
+                        )?;
+                        notices_of_rapporto += 1;
+                        planned_end = None;
+                        current_contract = "A.01.00";
+                    }
+                }
+            }
+            // How it ends.
+            let (end, reason) = match planned_end {
+                None => {
+                    if rng.gen_bool(0.5) {
+                        let days = rng.gen_range(60..=900);
+                        (
+                            Some(start + Duration::days(days)),
+                            *pick(&mut rng, &["DV", "LI", "GM", "RC", "PE"]),
+                        )
+                    } else {
+                        (None, "")
+                    }
+                }
+                Some(planned) => {
+                    let roll: f64 = rng.gen();
+                    if roll < 0.15 && (planned - start).num_days() > 10 {
+                        let days = rng.gen_range(1..(planned - start).num_days());
+                        (
+                            Some(start + Duration::days(days)),
+                            *pick(&mut rng, &["DV", "LI", "PR", "DP"]),
+                        )
+                    } else if roll < 0.55 {
+                        (
+                            Some(planned),
+                            if current_contract == "C.01.00" {
+                                "AL"
+                            } else {
+                                "TE"
+                            },
+                        )
+                    } else {
+                        // Natural expiry: no cessazione notice.
+                        (Some(planned), "")
+                    }
+                }
+            };
+            if let (Some(end), false) = (end, reason.is_empty()) {
+                let ces = writer.write(
+                    &person,
+                    &employer,
+                    qualifica,
+                    sector,
+                    workplace,
+                    Row {
+                        kind: "01",
+                        event: "CES",
+                        sent: Some(end + Duration::days(3)),
+                        start: Some(start),
+                        planned_end: if current_contract == "A.01.00" {
+                            None
+                        } else {
+                            planned_end
+                        },
+                        termination_date: Some(end),
+                        reason,
+                        contract: current_contract,
+                        ..Row::default()
+                    },
+                )?;
+                notices_of_rapporto += 1;
+                // A cessazione sent by mistake and annulled: the job goes on until its term.
+                if let Some(ces) = ces {
+                    if notices_of_rapporto > 1 && rng.gen_bool(0.01) {
+                        writer.write(
+                            &person,
+                            &employer,
+                            qualifica,
+                            sector,
+                            workplace,
+                            Row {
+                                previous: Some(ces),
+                                kind: "04",
+                                event: "CES",
+                                sent: Some(end + Duration::days(4)),
+                                start: Some(start),
+                                termination_date: Some(end),
+                                reason,
+                                contract: current_contract,
+                                ..Row::default()
+                            },
+                        )?;
+                    }
+                }
+            }
+            let Some(end) = end else { break };
+            // The gap before the next job: short for most, long for some.
+            let gap = if rng.gen_bool(0.6) {
+                rng.gen_range(1..=90)
+            } else {
+                rng.gen_range(91..=500)
+            };
+            start = end + Duration::days(gap);
+        }
+    }
+    writer
+        .out
+        .flush()
+        .map_err(|source| Error::io("generated COB file", source))?;
+    if let Some(contacts) = contacts.as_mut() {
+        contacts
+            .flush()
+            .map_err(|source| Error::io("generated contacts file", source))?;
+    }
+    Ok(writer.stats)
+}

@@ -1,0 +1,486 @@
+//! The accumulator path behind [`MatchSet`](super::MatchSet)'s top-k queries.
+//!
+//! Instead of scoring every candidate requirement by requirement with the reference kernel, a
+//! query walks the posting lists of the skills that can earn credit, in ascending skill order, and
+//! adds each requirement's `weight × credit` (and, for essential requirements, its credit) into
+//! dense per-thread arrays over vacancy (or worker) positions. Because a vacancy's requirements
+//! are sorted by skill, each sum receives the same terms in the same order as in
+//! [`score_parts`](super::kernel::score_parts) — the terms the reference adds for requirements that
+//! earn nothing are zeros, which leave an `f32` sum unchanged — and the same closing arithmetic
+//! ([`finish_score`]) turns them into a score. So the scores are bit-identical to the reference,
+//! which the property tests in `scoring/matchset.rs` check.
+//!
+//! The credit of a required skill does not depend on the vacancy, only on the required level:
+//! it is computed once per query for each reachable skill and level (the best exact or related
+//! level held, see [`requirement_credit`](super::requirement_credit)). Per-vacancy total weights
+//! and essential counts are precomputed when the vacancy is added. The filter is called only for
+//! candidates whose score could still enter the top k, and the scratch arrays are reused across
+//! queries of a thread (reset by generation stamps, not by clearing).
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+
+use super::kernel::{finish_score, requirement_weight};
+use super::{Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
+
+/// One requirement in the posting list of its skill.
+#[derive(Debug, Clone, Copy)]
+struct VacancyPosting {
+    vacancy: u32,
+    /// `Requirement::base_weight()`, before the specificity multiplier.
+    base_weight: f32,
+    /// Required level minus one (0..=3), the level clamped to 1..=4 as the reference kernel does.
+    level_index: u8,
+    essential: bool,
+}
+
+/// Posting lists skill → requirements, with per-vacancy totals.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct VacancyPostings {
+    by_skill: Vec<Vec<VacancyPosting>>,
+    /// Σ weight in requirement order, without the specificity multiplier.
+    total_plain: Vec<f32>,
+    /// Σ weight in requirement order, with the specificity multiplier of the set's graph.
+    total_specific: Vec<f32>,
+    essential_count: Vec<u32>,
+}
+
+impl VacancyPostings {
+    /// Adds the vacancy at `position` (the next one); `requirements` sorted by skill; `graph` is
+    /// the set's graph (for the specificity totals).
+    pub(crate) fn add(
+        &mut self,
+        position: usize,
+        requirements: &[Requirement],
+        graph: Option<&SkillGraph>,
+    ) {
+        debug_assert_eq!(position, self.total_plain.len());
+        let plain = ScoringConfig::exact();
+        let specific = ScoringConfig::default();
+        let mut total_plain = 0.0f32;
+        let mut total_specific = 0.0f32;
+        let mut essential_count = 0u32;
+        for requirement in requirements {
+            total_plain += requirement_weight(requirement, &plain, graph);
+            total_specific += requirement_weight(requirement, &specific, graph);
+            if requirement.essential {
+                essential_count += 1;
+            }
+            let slot = requirement.skill as usize;
+            if self.by_skill.len() <= slot {
+                self.by_skill.resize_with(slot + 1, Vec::new);
+            }
+            self.by_skill[slot].push(VacancyPosting {
+                vacancy: position as u32,
+                base_weight: requirement.base_weight(),
+                level_index: requirement.level.clamp(1, 4) - 1,
+                essential: requirement.essential,
+            });
+        }
+        self.total_plain.push(total_plain);
+        self.total_specific.push(total_specific);
+        self.essential_count.push(essential_count);
+    }
+
+    /// The positions of the vacancies requiring `skill`, ascending.
+    pub(crate) fn vacancies_requiring(&self, skill: u32) -> impl Iterator<Item = u32> + '_ {
+        self.by_skill
+            .get(skill as usize)
+            .into_iter()
+            .flatten()
+            .map(|posting| posting.vacancy)
+    }
+}
+
+/// Posting lists skill → `(worker position, level held)`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WorkerPostings {
+    by_skill: Vec<Vec<(u32, u8)>>,
+}
+
+impl WorkerPostings {
+    /// Adds the worker at `position` with its profile.
+    pub(crate) fn add(&mut self, position: usize, profile: &[(u32, u8)]) {
+        for &(skill, level) in profile {
+            let slot = skill as usize;
+            if self.by_skill.len() <= slot {
+                self.by_skill.resize_with(slot + 1, Vec::new);
+            }
+            self.by_skill[slot].push((position as u32, level));
+        }
+    }
+
+    /// The positions of the workers holding `skill`, ascending.
+    pub(crate) fn workers_holding(&self, skill: u32) -> impl Iterator<Item = u32> + '_ {
+        self.by_skill
+            .get(skill as usize)
+            .into_iter()
+            .flatten()
+            .map(|&(worker, _)| worker)
+    }
+
+    fn holding(&self, skill: u32) -> &[(u32, u8)] {
+        self.by_skill
+            .get(skill as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// One position's values in [`Dense`] (one cache line access per posting).
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    stamp: u32,
+    first: f32,
+    second: f32,
+}
+
+/// Dense per-position values reset by generation stamps: a position whose stamp is not the
+/// current generation holds nothing yet.
+#[derive(Debug, Default)]
+struct Dense {
+    generation: u32,
+    slots: Vec<Slot>,
+    touched: Vec<u32>,
+}
+
+impl Dense {
+    fn begin(&mut self, size: usize) {
+        if self.slots.len() < size {
+            self.slots.resize(size, Slot::default());
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill(Slot::default());
+            self.generation = 1;
+        }
+        self.touched.clear();
+    }
+
+    /// `first += a; second += b` at `position`, starting from zero.
+    #[inline]
+    fn add(&mut self, position: u32, a: f32, b: f32) {
+        let generation = self.generation;
+        let slot = &mut self.slots[position as usize];
+        if slot.stamp != generation {
+            *slot = Slot {
+                stamp: generation,
+                first: 0.0,
+                second: 0.0,
+            };
+            self.touched.push(position);
+        }
+        slot.first += a;
+        slot.second += b;
+    }
+
+    /// `first = max(first, value)` at `position`, starting from `value`.
+    #[inline]
+    fn raise(&mut self, position: u32, value: f32) {
+        let generation = self.generation;
+        let slot = &mut self.slots[position as usize];
+        if slot.stamp != generation {
+            *slot = Slot {
+                stamp: generation,
+                first: value,
+                second: 0.0,
+            };
+            self.touched.push(position);
+        } else if value > slot.first {
+            slot.first = value;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Scratch {
+    sums: Dense,
+    best: Dense,
+    /// `(skill, exact level held, best related level held)` before merging.
+    reachable: Vec<(u32, u8, u8)>,
+    selected: Vec<(usize, f32)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `work` with this thread's scratch (a fresh one if it is already in use, e.g. a filter
+/// that queries again).
+fn with_scratch<R>(work: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => work(&mut scratch),
+        Err(_) => work(&mut Scratch::default()),
+    })
+}
+
+/// The ranking order: score descending, then `order` (id, then position) ascending.
+pub(crate) type Order<'a> = dyn Fn(&(usize, f32), &(usize, f32)) -> Ordering + 'a;
+
+/// Keeps the `k` best of the candidates offered, by `order`; `filter` is asked only about
+/// candidates that could enter.
+struct TopK<'a> {
+    k: usize,
+    best: &'a mut Vec<(usize, f32)>,
+    order: &'a Order<'a>,
+    filter: &'a dyn Fn(usize) -> bool,
+    /// With a large `k`, collect every accepted candidate and select at the end.
+    collect_all: bool,
+    /// Scores below this cannot enter: `min_score`, then the k-th score once there are k.
+    threshold: f32,
+}
+
+const INSERTION_LIMIT: usize = 64;
+
+impl<'a> TopK<'a> {
+    fn new(
+        k: usize,
+        best: &'a mut Vec<(usize, f32)>,
+        order: &'a Order<'a>,
+        filter: &'a dyn Fn(usize) -> bool,
+        config: &ScoringConfig,
+    ) -> Self {
+        best.clear();
+        TopK {
+            k,
+            best,
+            order,
+            filter,
+            collect_all: k > INSERTION_LIMIT,
+            threshold: config.min_score,
+        }
+    }
+
+    /// Offers a candidate; only scores > 0 and ≥ `min_score` are kept.
+    #[inline(always)]
+    fn offer(&mut self, position: usize, value: f32) {
+        if value > 0.0 && value >= self.threshold {
+            self.consider(position, value);
+        }
+    }
+
+    #[inline(never)]
+    fn consider(&mut self, position: usize, value: f32) {
+        if self.collect_all {
+            if (self.filter)(position) {
+                self.best.push((position, value));
+            }
+            return;
+        }
+        let entry = (position, value);
+        if self.best.len() == self.k {
+            let last = &self.best[self.k - 1];
+            if value < last.1 || (self.order)(&entry, last) != Ordering::Less {
+                return;
+            }
+        }
+        if !(self.filter)(position) {
+            return;
+        }
+        let at = self
+            .best
+            .partition_point(|existing| (self.order)(existing, &entry) == Ordering::Less);
+        self.best.insert(at, entry);
+        self.best.truncate(self.k);
+        if self.best.len() == self.k {
+            self.threshold = self.threshold.max(self.best[self.k - 1].1);
+        }
+    }
+
+    fn finish(self) -> Vec<(usize, f32)> {
+        let order = self.order;
+        if self.collect_all && self.best.len() > self.k {
+            self.best.select_nth_unstable_by(self.k - 1, order);
+            self.best.truncate(self.k);
+        }
+        if self.collect_all {
+            self.best.sort_unstable_by(order);
+        }
+        self.best.clone()
+    }
+}
+
+/// The `k` best vacancies for `profile` (strictly sorted by skill, levels as in the reference):
+/// the accumulator twin of `MatchSet::top_vacancies_for_worker_reference`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn top_vacancies(
+    postings: &VacancyPostings,
+    graph: Option<&SkillGraph>,
+    profile: &[(u32, u8)],
+    k: usize,
+    config: &ScoringConfig,
+    filter: &dyn Fn(usize) -> bool,
+    order: &Order<'_>,
+) -> Vec<(usize, f32)> {
+    debug_assert!(profile.windows(2).all(|w| w[0].0 < w[1].0));
+    if k == 0 {
+        return Vec::new();
+    }
+    let related_graph = graph.filter(|_| config.uses_related());
+    let specificity_graph = graph.filter(|_| config.uses_specificity());
+    with_scratch(|scratch| {
+        let Scratch {
+            sums,
+            reachable,
+            selected,
+            ..
+        } = scratch;
+        reachable.clear();
+        for &(held, level) in profile {
+            reachable.push((held, level, 0));
+            if let Some(graph) = related_graph {
+                reachable.extend(
+                    graph
+                        .related_to(held)
+                        .iter()
+                        .map(|&(required, _)| (required, 0, level)),
+                );
+            }
+        }
+        reachable.sort_unstable_by_key(|entry| entry.0);
+        sums.begin(postings.total_plain.len());
+        let mut index = 0;
+        while index < reachable.len() {
+            let skill = reachable[index].0;
+            let (mut exact, mut related) = (0u8, 0u8);
+            while index < reachable.len() && reachable[index].0 == skill {
+                exact = exact.max(reachable[index].1);
+                related = related.max(reachable[index].2);
+                index += 1;
+            }
+            let Some(list) = postings.by_skill.get(skill as usize) else {
+                continue;
+            };
+            if list.is_empty() {
+                continue;
+            }
+            let credits = level_credits(exact, related, related_graph.is_some(), config);
+            let multiplier = match specificity_graph {
+                Some(graph) => graph.specificity(skill).multiplier(),
+                None => 1.0,
+            };
+            for posting in list {
+                let credit = credits[usize::from(posting.level_index & 3)];
+                if credit > 0.0 {
+                    let weight = posting.base_weight * multiplier;
+                    let essential = if posting.essential { credit } else { 0.0 };
+                    sums.add(posting.vacancy, weight * credit, essential);
+                }
+            }
+        }
+        let totals = if specificity_graph.is_some() {
+            &postings.total_specific
+        } else {
+            &postings.total_plain
+        };
+        let mut top = TopK::new(k, selected, order, filter, config);
+        for &vacancy in &sums.touched {
+            let index = vacancy as usize;
+            let slot = &sums.slots[index];
+            let (value, _) = finish_score(
+                slot.first,
+                totals[index],
+                slot.second,
+                postings.essential_count[index],
+                config,
+            );
+            top.offer(index, value);
+        }
+        top.finish()
+    })
+}
+
+/// The credit of a required skill at each required level 1..=4 (at index level − 1), given the
+/// level of the skill held (0: not held) and the best level of a related skill held (0: none).
+/// The same value as [`requirement_credit`](super::requirement_credit): `discount × credit` grows
+/// with the level, so the best related skill is the one held at the highest level.
+#[inline]
+fn level_credits(exact: u8, related: u8, uses_related: bool, config: &ScoringConfig) -> [f32; 4] {
+    let mut credits = [0.0f32; 4];
+    for (index, credit) in credits.iter_mut().enumerate() {
+        let required = index + 1;
+        let exact_credit = LEVEL_CREDIT[usize::from(exact.min(4))][required];
+        *credit = exact_credit;
+        if uses_related {
+            let related_credit =
+                config.related_discount * LEVEL_CREDIT[usize::from(related.min(4))][required];
+            if related_credit > exact_credit {
+                *credit = related_credit;
+            }
+        }
+    }
+    credits
+}
+
+/// The `k` best workers for a vacancy's `requirements` (sorted by skill): the accumulator twin of
+/// `MatchSet::top_workers_for_vacancy_reference`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn top_workers(
+    postings: &WorkerPostings,
+    worker_count: usize,
+    graph: Option<&SkillGraph>,
+    requirements: &[Requirement],
+    k: usize,
+    config: &ScoringConfig,
+    filter: &dyn Fn(usize) -> bool,
+    order: &Order<'_>,
+) -> Vec<(usize, f32)> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let related_graph = graph.filter(|_| config.uses_related());
+    with_scratch(|scratch| {
+        let Scratch {
+            sums,
+            best,
+            selected,
+            ..
+        } = scratch;
+        sums.begin(worker_count);
+        let mut total_weight = 0.0f32;
+        let mut essential_count = 0u32;
+        for requirement in requirements {
+            let required = usize::from(requirement.level.clamp(1, 4));
+            let weight = requirement_weight(requirement, config, graph);
+            total_weight += weight;
+            if requirement.essential {
+                essential_count += 1;
+            }
+            // The best credit of each worker for this requirement: exact, or the best related.
+            best.begin(worker_count);
+            for &(worker, level) in postings.holding(requirement.skill) {
+                best.raise(worker, LEVEL_CREDIT[usize::from(level.min(4))][required]);
+            }
+            if let Some(graph) = related_graph {
+                for &(held, _) in graph.related_to(requirement.skill) {
+                    for &(worker, level) in postings.holding(held) {
+                        let credit = config.related_discount
+                            * LEVEL_CREDIT[usize::from(level.min(4))][required];
+                        best.raise(worker, credit);
+                    }
+                }
+            }
+            for &worker in &best.touched {
+                let credit = best.slots[worker as usize].first;
+                if credit > 0.0 {
+                    let essential = if requirement.essential { credit } else { 0.0 };
+                    sums.add(worker, weight * credit, essential);
+                }
+            }
+        }
+        let mut top = TopK::new(k, selected, order, filter, config);
+        for &worker in &sums.touched {
+            let index = worker as usize;
+            let slot = &sums.slots[index];
+            let (value, _) = finish_score(
+                slot.first,
+                total_weight,
+                slot.second,
+                essential_count,
+                config,
+            );
+            top.offer(index, value);
+        }
+        top.finish()
+    })
+}

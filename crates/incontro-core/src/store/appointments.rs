@@ -1,0 +1,172 @@
+//! SQL of the online-desk appointments (slots and bookings).
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::appointments::{Booking, Slot};
+use crate::{Error, Result};
+
+const SLOT_COLUMNS: &str = "s.id, s.office, s.staff, s.starts_at, s.minutes, s.cancelled,
+    (SELECT count(*) FROM appointment_booking b WHERE b.slot_id = s.id AND b.cancelled_at IS NULL)";
+
+fn slot_from_row(row: &Row<'_>) -> rusqlite::Result<Slot> {
+    Ok(Slot {
+        id: row.get(0)?,
+        office: row.get(1)?,
+        staff: row.get(2)?,
+        starts_at: row.get(3)?,
+        minutes: row.get(4)?,
+        cancelled: row.get(5)?,
+        booked: row.get::<_, i64>(6)? > 0,
+    })
+}
+
+fn booking_from_row(row: &Row<'_>) -> rusqlite::Result<Booking> {
+    Ok(Booking {
+        id: row.get(0)?,
+        slot_id: row.get(1)?,
+        reference: row.get(2)?,
+        name: row.get(3)?,
+        contact: row.get(4)?,
+        topic: row.get(5)?,
+        language: row.get(6)?,
+        video_link: row.get(7)?,
+        booked_at: row.get(8)?,
+        cancelled_at: row.get(9)?,
+    })
+}
+
+const BOOKING_COLUMNS: &str =
+    "id, slot_id, reference, name, contact, topic, language, video_link, booked_at, cancelled_at";
+
+/// Inserts one slot; `Conflict` when the same staff member already has a slot at that time.
+pub fn insert_slot(
+    connection: &Connection,
+    office: &str,
+    staff: &str,
+    starts_at: &str,
+    minutes: u32,
+    room_url: &str,
+    created_at: &str,
+) -> Result<i64> {
+    let inserted = connection.execute(
+        "INSERT INTO appointment_slot (office, staff, starts_at, minutes, room_url, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(staff, starts_at) DO NOTHING",
+        params![office, staff, starts_at, minutes, room_url, created_at],
+    )?;
+    if inserted == 0 {
+        return Err(Error::conflict(
+            "slot_exists",
+            format!("{staff} already has a slot at {starts_at}"),
+        ));
+    }
+    Ok(connection.last_insert_rowid())
+}
+
+/// One slot with its room base, if it exists.
+pub fn get_slot(connection: &Connection, id: i64) -> Result<Option<(Slot, String)>> {
+    Ok(connection
+        .query_row(
+            &format!("SELECT {SLOT_COLUMNS}, s.room_url FROM appointment_slot s WHERE s.id = ?1"),
+            [id],
+            |row| Ok((slot_from_row(row)?, row.get::<_, String>(7)?)),
+        )
+        .optional()?)
+}
+
+/// Slots starting in `[from, to)`, optionally of one office or one staff member, by time.
+pub fn list_slots(
+    connection: &Connection,
+    from: &str,
+    to: &str,
+    office: Option<&str>,
+    staff: Option<&str>,
+) -> Result<Vec<Slot>> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {SLOT_COLUMNS} FROM appointment_slot s
+         WHERE s.starts_at >= ?1 AND s.starts_at < ?2
+           AND (?3 IS NULL OR s.office = ?3) AND (?4 IS NULL OR s.staff = ?4)
+         ORDER BY s.starts_at, s.id"
+    ))?;
+    let rows = statement.query_map(params![from, to, office, staff], slot_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks a slot cancelled (its active booking, if any, is cancelled too).
+pub fn cancel_slot(connection: &Connection, id: i64, now: &str) -> Result<bool> {
+    let changed = connection.execute(
+        "UPDATE appointment_slot SET cancelled = 1 WHERE id = ?1 AND cancelled = 0",
+        [id],
+    )?;
+    connection.execute(
+        "UPDATE appointment_booking SET cancelled_at = ?2 WHERE slot_id = ?1 AND cancelled_at IS NULL",
+        params![id, now],
+    )?;
+    Ok(changed > 0)
+}
+
+/// Inserts a booking; `Conflict` when the slot already has an active one (the partial unique
+/// index decides, so two concurrent bookings cannot both succeed).
+pub fn insert_booking(connection: &Connection, booking: &Booking) -> Result<i64> {
+    let result = connection.execute(
+        "INSERT INTO appointment_booking
+           (slot_id, reference, name, contact, topic, language, video_link, booked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            booking.slot_id,
+            booking.reference,
+            booking.name,
+            booking.contact,
+            booking.topic,
+            booking.language,
+            booking.video_link,
+            booking.booked_at,
+        ],
+    );
+    match result {
+        Ok(_) => Ok(connection.last_insert_rowid()),
+        Err(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(Error::conflict(
+                "slot_already_booked",
+                "this slot has just been booked by someone else; choose another",
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The active or past booking with this reference.
+pub fn booking_by_reference(connection: &Connection, reference: &str) -> Result<Option<Booking>> {
+    Ok(connection
+        .query_row(
+            &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE reference = ?1"),
+            [reference],
+            booking_from_row,
+        )
+        .optional()?)
+}
+
+/// The active booking of a slot.
+pub fn active_booking(connection: &Connection, slot_id: i64) -> Result<Option<Booking>> {
+    Ok(connection
+        .query_row(
+            &format!(
+                "SELECT {BOOKING_COLUMNS} FROM appointment_booking
+                 WHERE slot_id = ?1 AND cancelled_at IS NULL"
+            ),
+            [slot_id],
+            booking_from_row,
+        )
+        .optional()?)
+}
+
+/// Cancels a booking by reference; false when it was already cancelled.
+pub fn cancel_booking(connection: &Connection, reference: &str, now: &str) -> Result<bool> {
+    let changed = connection.execute(
+        "UPDATE appointment_booking SET cancelled_at = ?2
+         WHERE reference = ?1 AND cancelled_at IS NULL",
+        params![reference, now],
+    )?;
+    Ok(changed > 0)
+}

@@ -1,0 +1,899 @@
+//! Gap → courses for one person and one vacancy, and the courses that open the most doors.
+
+use std::sync::Arc;
+
+use ahash::AHashMap;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::cover::{min_hours_cover, CoverCourse};
+use super::placement::{
+    placement_path, PlacementAdvice, PlacementConfig, PlacementFacts, TirocinioRules,
+};
+use crate::matching::MatchState;
+use crate::model::{Course, GolPath, Modality};
+use crate::scoring::{requirement_credit, score, Requirement, ScoringConfig, LEVEL_CREDIT};
+use crate::{Error, Result};
+
+/// Which courses count as available, and how to score.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingOptions {
+    /// The day of the proposal: courses that ended before it are left out.
+    pub today: NaiveDate,
+    /// Courses must start within this many days of `today`.
+    pub horizon_days: u32,
+    /// Allowed delivery modes (empty = any).
+    pub modalities: Vec<Modality>,
+    /// In-presence and blended courses must be within this many km of the person's comune
+    /// (None = any distance). Online courses are always in reach.
+    pub max_km: Option<f64>,
+    /// Score with exact coverage instead of the default mode.
+    pub exact: bool,
+    /// Language of skill labels (`it`, `en`).
+    pub language: String,
+    /// The placement decision's thresholds and region.
+    pub placement: PlacementConfig,
+}
+
+impl TrainingOptions {
+    /// The defaults on a given day: a year's horizon, any modality, 50 km, default scoring,
+    /// Italian labels, Toscana's rules.
+    pub fn on(today: NaiveDate) -> Self {
+        TrainingOptions {
+            today,
+            horizon_days: 365,
+            modalities: Vec::new(),
+            max_km: Some(50.0),
+            exact: false,
+            language: "it".into(),
+            placement: PlacementConfig::default(),
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if let Some(km) = self.max_km {
+            if !km.is_finite() || km <= 0.0 {
+                return Err(Error::invalid(
+                    "invalid_distance",
+                    "max_km must be a positive number",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn scoring(&self) -> ScoringConfig {
+        if self.exact {
+            ScoringConfig::exact()
+        } else {
+            ScoringConfig::default()
+        }
+    }
+
+    /// True when the course can be taken: not ended, starting within the horizon, seats left,
+    /// an allowed modality and (unless online) within `max_km` (`distance_km` None = unknown,
+    /// which fails a distance limit).
+    pub fn admits(&self, course: &Course, distance_km: Option<f64>) -> bool {
+        let horizon = self.today + chrono::Days::new(u64::from(self.horizon_days));
+        if course.end < self.today || course.start > horizon || course.seats == 0 {
+            return false;
+        }
+        if !self.modalities.is_empty() && !self.modalities.contains(&course.modality) {
+            return false;
+        }
+        match (course.modality, self.max_km) {
+            (Modality::Online, _) | (_, None) => true,
+            (_, Some(km)) => distance_km.is_some_and(|distance| distance <= km),
+        }
+    }
+}
+
+/// What the placement decision needs to know about the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PersonContext {
+    /// Willing to do a tirocinio.
+    pub accepts_tirocinio: bool,
+    /// Recognised disability (L. 68/99).
+    pub disability: bool,
+}
+
+/// An essential competence below the required level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillGap {
+    /// ESCO URI.
+    pub skill_uri: String,
+    /// Label in the requested language.
+    pub label: String,
+    /// Level the vacancy requires.
+    pub required_level: u8,
+    /// Level the person holds (0 = none).
+    pub held_level: u8,
+}
+
+/// A course as proposed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CourseOffer {
+    /// Id.
+    pub course_id: String,
+    /// Title.
+    pub title: String,
+    /// Provider.
+    pub provider: String,
+    /// Hours.
+    pub hours: u16,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Delivery mode.
+    pub modality: Modality,
+    /// Where, unless online.
+    pub comune: Option<String>,
+    /// Distance from the person's comune, when known.
+    pub distance_km: Option<f64>,
+    /// Seats available.
+    pub seats: u32,
+    /// Cost per participant.
+    pub cost_eur: u32,
+    /// Certification issued.
+    pub certification: Option<String>,
+    /// GOL path.
+    pub gol_path: Option<GolPath>,
+    /// Labels of the gaps this course closes (proposals) or of the skills it teaches (doors).
+    pub closes: Vec<String>,
+}
+
+/// Gap → courses for one person and one vacancy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapProposal {
+    /// The job seeker.
+    pub job_seeker_id: String,
+    /// The vacancy.
+    pub vacancy_id: String,
+    /// Its title.
+    pub vacancy_title: String,
+    /// Score now.
+    pub score_before: f32,
+    /// Score with the competences of the proposed courses added.
+    pub score_after: f32,
+    /// Essential competences below the required level.
+    pub missing: Vec<SkillGap>,
+    /// The minimum-hours course set closing every gap some available course closes.
+    pub courses: Vec<CourseOffer>,
+    /// Total hours.
+    pub total_hours: u32,
+    /// Total cost per participant.
+    pub total_cost_eur: u32,
+    /// Gaps no available course closes.
+    pub untaught: Vec<SkillGap>,
+    /// False when the gaps were too many for the exact search.
+    pub optimal: bool,
+    /// Contract now, after the courses, or tirocinio.
+    pub placement: PlacementAdvice,
+}
+
+/// Options of [`TrainingState::doors`].
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoorsOptions {
+    /// Course availability and scoring.
+    pub training: TrainingOptions,
+    /// A vacancy also counts as open to the person when the score reaches this (None: only
+    /// "every essential competence at the required level" counts).
+    pub min_score: Option<f32>,
+    /// How many courses to return.
+    pub k: usize,
+    /// Only vacancies within this many km of the person's comune.
+    pub vacancy_max_km: Option<f64>,
+}
+
+impl DoorsOptions {
+    /// Defaults on a day: essentials rule only, top 10, any distance for vacancies.
+    pub fn on(today: NaiveDate) -> Self {
+        DoorsOptions {
+            training: TrainingOptions::on(today),
+            min_score: None,
+            k: 10,
+            vacancy_max_km: None,
+        }
+    }
+}
+
+/// A vacancy a course unlocks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnlockedVacancy {
+    /// The vacancy.
+    pub vacancy_id: String,
+    /// Its title.
+    pub title: String,
+    /// Its comune.
+    pub comune: String,
+    /// Score now.
+    pub score_before: f32,
+    /// Score after the course.
+    pub score_after: f32,
+}
+
+/// A course and the vacancies it unlocks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Door {
+    /// The course.
+    pub course: CourseOffer,
+    /// Vacancies newly open to the person after it, best score after first.
+    pub unlocks: Vec<UnlockedVacancy>,
+}
+
+/// The person's profile with a course's competences added (max of the levels), sorted.
+pub fn merge_course(profile: &[(u32, u8)], teaches: &[(u32, u8)]) -> Vec<(u32, u8)> {
+    let mut merged: Vec<(u32, u8)> = Vec::with_capacity(profile.len() + teaches.len());
+    merged.extend_from_slice(profile);
+    merged.extend_from_slice(teaches);
+    merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    merged.dedup_by_key(|entry| entry.0);
+    merged
+}
+
+fn held(profile: &[(u32, u8)], skill: u32) -> u8 {
+    profile
+        .binary_search_by_key(&skill, |&(held, _)| held)
+        .map(|index| profile[index].1)
+        .unwrap_or(0)
+}
+
+/// The essential requirements (all requirements when none is essential) below the level.
+fn essential_gaps(profile: &[(u32, u8)], requirements: &[Requirement]) -> Vec<(u32, u8, u8)> {
+    let any_essential = requirements.iter().any(|r| r.essential);
+    requirements
+        .iter()
+        .filter(|r| r.essential || !any_essential)
+        .filter_map(|r| {
+            let level = held(profile, r.skill);
+            (level < r.level).then_some((r.skill, r.level, level))
+        })
+        .collect()
+}
+
+/// The course catalogue interned against a [`MatchState`], cached until the data changes.
+pub struct TrainingState {
+    match_state: Arc<MatchState>,
+    courses: Vec<Course>,
+    /// Per course, `(skill, level reached)` sorted by skill (skills no vacancy or person uses
+    /// and the taxonomy does not know are dropped: they cannot close a gap).
+    teaches: Vec<Vec<(u32, u8)>>,
+    /// Per skill, `(course, level)`.
+    course_postings: AHashMap<u32, Vec<(u32, u8)>>,
+    /// Per skill, the vacancies requiring it.
+    max_taught: usize,
+    rules: TirocinioRules,
+}
+
+impl std::fmt::Debug for TrainingState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainingState")
+            .field("courses", &self.courses.len())
+            .field("match_state", &self.match_state)
+            .finish()
+    }
+}
+
+impl TrainingState {
+    /// Interns `courses` against the matching state.
+    pub fn build(match_state: Arc<MatchState>, courses: Vec<Course>) -> Self {
+        let mut teaches = Vec::with_capacity(courses.len());
+        let mut course_postings: AHashMap<u32, Vec<(u32, u8)>> = AHashMap::new();
+        for (index, course) in courses.iter().enumerate() {
+            let mut interned: Vec<(u32, u8)> = course
+                .teaches
+                .iter()
+                .filter_map(|(skill, level)| {
+                    match_state
+                        .skill_id(skill.as_str())
+                        .map(|id| (id, level.get()))
+                })
+                .collect();
+            interned.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            interned.dedup_by_key(|entry| entry.0);
+            for &(skill, level) in &interned {
+                course_postings
+                    .entry(skill)
+                    .or_default()
+                    .push((index as u32, level));
+            }
+            teaches.push(interned);
+        }
+        let max_taught = teaches.iter().map(Vec::len).max().unwrap_or(0);
+        TrainingState {
+            match_state,
+            courses,
+            teaches,
+            course_postings,
+            max_taught,
+            rules: TirocinioRules::builtin(),
+        }
+    }
+
+    /// Replaces the regional tirocinio rules (default: the built-in table).
+    pub fn with_rules(mut self, rules: TirocinioRules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The matching state this was built on.
+    pub fn match_state(&self) -> &Arc<MatchState> {
+        &self.match_state
+    }
+
+    /// The courses.
+    pub fn courses(&self) -> &[Course] {
+        &self.courses
+    }
+
+    fn worker(&self, id: &str) -> Result<usize> {
+        self.match_state
+            .worker_index(id)
+            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id))
+    }
+
+    fn vacancy(&self, id: &str) -> Result<usize> {
+        self.match_state
+            .vacancy_index(id)
+            .ok_or_else(|| Error::not_found("vacancy_not_found", "open vacancy", id))
+    }
+
+    /// Course availability for the person at `worker`: `(admitted, distance)` per course.
+    fn available(&self, worker: usize, options: &TrainingOptions) -> Vec<(bool, Option<f64>)> {
+        let home = self.match_state.worker_comune(worker);
+        self.courses
+            .iter()
+            .map(|course| {
+                let distance = course
+                    .comune
+                    .as_ref()
+                    .and_then(|comune| self.match_state.distance_km(home, comune));
+                (options.admits(course, distance), distance)
+            })
+            .collect()
+    }
+
+    fn offer(&self, course: usize, distance_km: Option<f64>, closes: Vec<String>) -> CourseOffer {
+        let source = &self.courses[course];
+        CourseOffer {
+            course_id: source.id.to_string(),
+            title: source.title.clone(),
+            provider: source.provider.clone(),
+            hours: source.hours,
+            start: source.start,
+            end: source.end,
+            modality: source.modality,
+            comune: source.comune.as_ref().map(|c| c.as_str().to_string()),
+            distance_km,
+            seats: source.seats,
+            cost_eur: source.cost_eur,
+            certification: source.certification.clone(),
+            gol_path: source.gol_path,
+            closes,
+        }
+    }
+
+    fn gap(&self, (skill, required, held): (u32, u8, u8), language: &str) -> SkillGap {
+        SkillGap {
+            skill_uri: self.match_state.skill_uri(skill).to_string(),
+            label: self.match_state.skill_label(skill, language),
+            required_level: required,
+            held_level: held,
+        }
+    }
+
+    /// The minimum-hours set of available courses that brings every missing essential
+    /// competence of `vacancy_id` up to the required level for `person_id`, with the score before
+    /// and after (the real scorer, with the courses' competences added) and the placement path.
+    pub fn propose(
+        &self,
+        person_id: &str,
+        vacancy_id: &str,
+        person: PersonContext,
+        company_offers_tirocini: bool,
+        options: &TrainingOptions,
+    ) -> Result<GapProposal> {
+        options.check()?;
+        let rule = self.rules.region(&options.placement.region)?;
+        let worker = self.worker(person_id)?;
+        let vacancy = self.vacancy(vacancy_id)?;
+        let set = self.match_state.match_set();
+        let profile = set.worker_profile(worker);
+        let requirements = set.vacancy_requirements(vacancy);
+        let config = options.scoring();
+        let graph = set.graph();
+        let score_before = score(profile, requirements, &config, graph);
+        let gaps = essential_gaps(profile, requirements);
+        let gap_pairs: Vec<(u32, u8)> = gaps.iter().map(|&(s, l, _)| (s, l)).collect();
+        // Candidates: available courses that teach at least one gap skill.
+        let availability = self.available(worker, options);
+        let mut candidates: Vec<usize> = gap_pairs
+            .iter()
+            .flat_map(|(skill, _)| self.course_postings.get(skill).into_iter().flatten())
+            .map(|&(course, _)| course as usize)
+            .filter(|&course| availability[course].0)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let cover_courses: Vec<CoverCourse<'_>> = candidates
+            .iter()
+            .map(|&course| CoverCourse {
+                hours: u32::from(self.courses[course].hours),
+                cost_eur: self.courses[course].cost_eur,
+                teaches: &self.teaches[course],
+            })
+            .collect();
+        let cover = min_hours_cover(&gap_pairs, &cover_courses);
+        let chosen: Vec<usize> = cover.courses.iter().map(|&i| candidates[i]).collect();
+        let mut after = profile.to_vec();
+        for &course in &chosen {
+            after = merge_course(&after, &self.teaches[course]);
+        }
+        let score_after = score(&after, requirements, &config, graph);
+        let language = options.language.as_str();
+        let courses: Vec<CourseOffer> = chosen
+            .iter()
+            .map(|&course| {
+                let closes = gap_pairs
+                    .iter()
+                    .filter(|&&(skill, level)| held(&self.teaches[course], skill) >= level)
+                    .map(|&(skill, _)| self.match_state.skill_label(skill, language))
+                    .collect();
+                self.offer(course, availability[course].1, closes)
+            })
+            .collect();
+        let total_cost_eur = chosen.iter().map(|&c| self.courses[c].cost_eur).sum();
+        let ready_on = chosen.iter().map(|&c| self.courses[c].end).max();
+        let placement = placement_path(
+            &PlacementFacts {
+                vacancy: self.match_state.vacancy_placement(vacancy),
+                company_offers_tirocini,
+                person_accepts_tirocinio: person.accepts_tirocinio,
+                person_disability: person.disability,
+                missing_essentials: gaps.len(),
+                uncovered: cover.uncovered.len(),
+                score_before,
+                courses: ready_on.map(|day| (cover.hours, day)),
+            },
+            &options.placement,
+            rule,
+        );
+        Ok(GapProposal {
+            job_seeker_id: person_id.to_string(),
+            vacancy_id: vacancy_id.to_string(),
+            vacancy_title: self.match_state.vacancy_title(vacancy).to_string(),
+            score_before,
+            score_after,
+            missing: gaps.iter().map(|&gap| self.gap(gap, language)).collect(),
+            untaught: cover
+                .uncovered
+                .iter()
+                .map(|&index| self.gap(gaps[index], language))
+                .collect(),
+            courses,
+            total_hours: cover.hours,
+            total_cost_eur,
+            optimal: cover.optimal,
+            placement,
+        })
+    }
+
+    /// The available courses ranked by how many open vacancies each unlocks for the person: a
+    /// vacancy is unlocked when it was not open to the person before the course and is after it
+    /// (open = every essential competence at the required level, or, with
+    /// [`DoorsOptions::min_score`], a score at least that). Ties: fewer hours, then course id.
+    pub fn doors(&self, person_id: &str, options: &DoorsOptions) -> Result<Vec<Door>> {
+        options.training.check()?;
+        if options.k == 0 || options.k > crate::matching::MAX_K {
+            return Err(Error::invalid(
+                "invalid_k",
+                format!("k must be 1 to {}", crate::matching::MAX_K),
+            ));
+        }
+        if let Some(threshold) = options.min_score {
+            if !(0.0..=1.0).contains(&threshold) {
+                return Err(Error::invalid(
+                    "invalid_min_score",
+                    "min_score must be in [0, 1]",
+                ));
+            }
+        }
+        let worker = self.worker(person_id)?;
+        let set = self.match_state.match_set();
+        let profile = set.worker_profile(worker);
+        let config = options.training.scoring();
+        let graph = set.graph();
+        let availability = self.available(worker, &options.training);
+        let home = self.match_state.worker_comune(worker);
+        let vacancy_in_reach = |vacancy: usize| match options.vacancy_max_km {
+            None => true,
+            Some(km) => self
+                .match_state
+                .distance_km(home, self.match_state.vacancy_comune(vacancy))
+                .is_some_and(|distance| distance <= km),
+        };
+        // Vacancies open to the person now are skipped; `closed_before[v]` marks the rest.
+        let vacancy_count = set.vacancy_count();
+        let mut closed_before = vec![false; vacancy_count];
+        let mut unlocked: Vec<Vec<u32>> = vec![Vec::new(); self.courses.len()];
+        for (vacancy, closed) in closed_before.iter_mut().enumerate() {
+            if !vacancy_in_reach(vacancy) {
+                continue;
+            }
+            let requirements = set.vacancy_requirements(vacancy);
+            let gaps = essential_gaps(profile, requirements);
+            if gaps.is_empty() {
+                continue;
+            }
+            // With a score threshold, vacancies already open by score are dropped below.
+            *closed = true;
+            if gaps.len() > self.max_taught {
+                continue;
+            }
+            let (first_skill, first_level, _) = gaps[0];
+            for &(course, level) in self.course_postings.get(&first_skill).into_iter().flatten() {
+                if level < first_level || !availability[course as usize].0 {
+                    continue;
+                }
+                let teaches = &self.teaches[course as usize];
+                if gaps[1..]
+                    .iter()
+                    .all(|&(skill, required, _)| held(teaches, skill) >= required)
+                {
+                    unlocked[course as usize].push(vacancy as u32);
+                }
+            }
+        }
+        if let Some(threshold) = options.min_score {
+            let open_by_score = self.unlock_by_score(
+                profile,
+                threshold,
+                &config,
+                &availability,
+                &mut closed_before,
+                &mut unlocked,
+            );
+            for list in &mut unlocked {
+                list.retain(|&vacancy| !open_by_score[vacancy as usize]);
+            }
+        }
+        let mut ranked: Vec<usize> = (0..self.courses.len())
+            .filter(|&course| !unlocked[course].is_empty())
+            .collect();
+        ranked.sort_by(|&a, &b| {
+            unlocked[b]
+                .len()
+                .cmp(&unlocked[a].len())
+                .then(self.courses[a].hours.cmp(&self.courses[b].hours))
+                .then(self.courses[a].id.cmp(&self.courses[b].id))
+        });
+        ranked.truncate(options.k);
+        let language = options.training.language.as_str();
+        let score_before: AHashMap<u32, f32> = ranked
+            .iter()
+            .flat_map(|&course| unlocked[course].iter().copied())
+            .map(|vacancy| {
+                let requirements = set.vacancy_requirements(vacancy as usize);
+                (vacancy, score(profile, requirements, &config, graph))
+            })
+            .collect();
+        let mut doors = Vec::with_capacity(ranked.len());
+        for course in ranked {
+            let merged = merge_course(profile, &self.teaches[course]);
+            let mut unlocks: Vec<UnlockedVacancy> = unlocked[course]
+                .iter()
+                .map(|&vacancy| {
+                    let position = vacancy as usize;
+                    let requirements = set.vacancy_requirements(position);
+                    UnlockedVacancy {
+                        vacancy_id: set.vacancy_id(position).to_string(),
+                        title: self.match_state.vacancy_title(position).to_string(),
+                        comune: self
+                            .match_state
+                            .vacancy_comune(position)
+                            .as_str()
+                            .to_string(),
+                        score_before: score_before[&vacancy],
+                        score_after: score(&merged, requirements, &config, graph),
+                    }
+                })
+                .collect();
+            unlocks.sort_by(|a, b| {
+                b.score_after
+                    .total_cmp(&a.score_after)
+                    .then(a.vacancy_id.cmp(&b.vacancy_id))
+            });
+            let teaches = self.teaches[course]
+                .iter()
+                .map(|&(skill, level)| {
+                    format!(
+                        "{} ({level})",
+                        self.match_state.skill_label(skill, language)
+                    )
+                })
+                .collect();
+            doors.push(Door {
+                course: self.offer(course, availability[course].1, teaches),
+                unlocks,
+            });
+        }
+        Ok(doors)
+    }
+}
+
+impl TrainingState {
+    /// Adds to `unlocked` the closed vacancies whose score reaches `threshold` after one
+    /// available course. A requirement's credit after a course is the larger of its credit now
+    /// and the credit the course's competences earn alone (the scorer takes the best held or
+    /// related level, and levels only grow). So, per closed vacancy: an upper bound first (a
+    /// course gives exact credit to at most as many requirements as it teaches skills, and
+    /// related credit of at most the discount to the others) skips the vacancies no course can
+    /// lift to the threshold; then the courses teaching a required skill (or, in default mode, a
+    /// related one) are found through the course postings, their gains accumulated, and the
+    /// courses that come within 1e-4 of the threshold confirmed with the real scorer. Vacancies
+    /// whose score reaches the threshold already are reopened (returned, and no longer closed).
+    fn unlock_by_score(
+        &self,
+        profile: &[(u32, u8)],
+        threshold: f32,
+        config: &ScoringConfig,
+        availability: &[(bool, Option<f64>)],
+        closed_before: &mut [bool],
+        unlocked: &mut [Vec<u32>],
+    ) -> Vec<bool> {
+        let set = self.match_state.match_set();
+        let graph = set.graph();
+        let related_graph = graph.filter(|_| config.uses_related());
+        let discount = if related_graph.is_some() {
+            config.related_discount
+        } else {
+            0.0
+        };
+        let weight = |requirement: &Requirement| -> f32 {
+            let specificity = match graph {
+                Some(graph) if config.uses_specificity() => {
+                    graph.specificity(requirement.skill).multiplier()
+                }
+                _ => 1.0,
+            };
+            requirement.base_weight() * specificity
+        };
+        let factor = |essential: f32, count: u32| -> f32 {
+            if !config.uses_essential_factor() {
+                return 1.0;
+            }
+            let coverage = if count == 0 {
+                1.0
+            } else {
+                (essential / count as f32).min(1.0)
+            };
+            0.5 + 0.5 * coverage
+        };
+        let already: ahash::AHashSet<(u32, u32)> = unlocked
+            .iter()
+            .enumerate()
+            .flat_map(|(course, list)| list.iter().map(move |&v| (course as u32, v)))
+            .collect();
+        let course_count = self.courses.len();
+        // Per course: (weighted gain, essential gain) for the current vacancy, and the best
+        // credit for the current requirement.
+        let mut gains = vec![(0f32, 0f32); course_count];
+        let mut gained: Vec<u32> = Vec::new();
+        let mut best = vec![0f32; course_count];
+        let mut offered: Vec<u32> = Vec::new();
+        let mut credits: Vec<f32> = Vec::new();
+        let mut exact_room: Vec<f32> = Vec::new();
+        let mut essential_room: Vec<f32> = Vec::new();
+        let mut open_by_score = vec![false; closed_before.len()];
+        for (vacancy, closed) in closed_before.iter_mut().enumerate() {
+            if !*closed {
+                continue;
+            }
+            let requirements = set.vacancy_requirements(vacancy);
+            credits.clear();
+            exact_room.clear();
+            essential_room.clear();
+            let (mut weighted, mut total_weight, mut essential, mut essential_count) =
+                (0f32, 0f32, 0f32, 0u32);
+            let (mut related_bound, mut essential_related_bound) = (0f32, 0f32);
+            for requirement in requirements {
+                let credit = requirement_credit(profile, requirement, config, graph).value();
+                credits.push(credit);
+                let requirement_weight = weight(requirement);
+                weighted += requirement_weight * credit;
+                total_weight += requirement_weight;
+                let related_room = (discount - credit).max(0.0);
+                related_bound += requirement_weight * related_room;
+                exact_room.push(requirement_weight * ((1.0 - credit) - related_room));
+                if requirement.essential {
+                    essential += credit;
+                    essential_count += 1;
+                    essential_related_bound += related_room;
+                    essential_room.push((1.0 - credit) - related_room);
+                }
+            }
+            if total_weight <= 0.0 {
+                continue;
+            }
+            let estimate_now =
+                (weighted / total_weight * factor(essential, essential_count)).clamp(0.0, 1.0);
+            if estimate_now + 1e-4 >= threshold
+                && (estimate_now - 1e-4 >= threshold
+                    || score(profile, requirements, config, graph) >= threshold)
+            {
+                open_by_score[vacancy] = true;
+                *closed = false;
+                continue;
+            }
+            let top = |room: &mut Vec<f32>| -> f32 {
+                room.sort_unstable_by(|a, b| b.total_cmp(a));
+                room.iter().take(self.max_taught).sum()
+            };
+            let weighted_bound = related_bound + top(&mut exact_room);
+            let essential_bound = essential_related_bound + top(&mut essential_room);
+            let bound = ((weighted + weighted_bound) / total_weight
+                * factor(essential + essential_bound, essential_count))
+            .clamp(0.0, 1.0);
+            if bound + 1e-4 < threshold {
+                continue;
+            }
+            gained.clear();
+            for (requirement, &now) in requirements.iter().zip(&credits) {
+                let required = usize::from(requirement.level.clamp(1, 4));
+                offered.clear();
+                let mut offer = |course: u32, credit: f32| {
+                    let slot = &mut best[course as usize];
+                    if *slot == 0.0 {
+                        offered.push(course);
+                    }
+                    if credit > *slot {
+                        *slot = credit;
+                    }
+                };
+                for &(course, level) in self
+                    .course_postings
+                    .get(&requirement.skill)
+                    .into_iter()
+                    .flatten()
+                {
+                    offer(course, LEVEL_CREDIT[usize::from(level.min(4))][required]);
+                }
+                if let Some(graph) = related_graph {
+                    for &(neighbour, _) in graph.related_to(requirement.skill) {
+                        for &(course, level) in
+                            self.course_postings.get(&neighbour).into_iter().flatten()
+                        {
+                            offer(
+                                course,
+                                discount * LEVEL_CREDIT[usize::from(level.min(4))][required],
+                            );
+                        }
+                    }
+                }
+                for &course in &offered {
+                    let credit = std::mem::take(&mut best[course as usize]);
+                    if credit <= now || !availability[course as usize].0 {
+                        continue;
+                    }
+                    let gain = &mut gains[course as usize];
+                    if *gain == (0.0, 0.0) {
+                        gained.push(course);
+                    }
+                    gain.0 += weight(requirement) * (credit - now);
+                    if requirement.essential {
+                        gain.1 += credit - now;
+                    }
+                }
+            }
+            gained.sort_unstable();
+            for &course in &gained {
+                let (weighted_gain, essential_gain) = std::mem::take(&mut gains[course as usize]);
+                if already.contains(&(course, vacancy as u32)) {
+                    continue;
+                }
+                let estimate = ((weighted + weighted_gain) / total_weight
+                    * factor(essential + essential_gain, essential_count))
+                .clamp(0.0, 1.0);
+                if estimate + 1e-4 < threshold {
+                    continue;
+                }
+                let merged = merge_course(profile, &self.teaches[course as usize]);
+                if score(&merged, requirements, config, graph) >= threshold {
+                    unlocked[course as usize].push(vacancy as u32);
+                }
+            }
+        }
+        open_by_score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The accumulated score gains equal full rescoring: on the demo data (real ESCO relations,
+    /// default and exact mode), every (course, vacancy) pair that the brute force finds crossing
+    /// the threshold is unlocked, and nothing else.
+    #[test]
+    fn score_threshold_unlocks_equal_brute_force_on_the_demo() {
+        let engine = crate::Engine::open_in_memory().expect("engine");
+        engine.import_demo(&crate::NoProgress).expect("demo");
+        let state = engine.training_state().expect("state");
+        let set = state.match_state.match_set();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("day");
+        let mut compared = 0;
+        for exact in [false, true] {
+            for threshold in [0.4f32, 0.6, 0.8] {
+                for worker in (0..set.worker_count()).step_by(7) {
+                    let mut options = DoorsOptions::on(today);
+                    options.training.exact = exact;
+                    options.min_score = Some(threshold);
+                    options.k = crate::matching::MAX_K;
+                    let person = set.worker_id(worker).to_string();
+                    let doors = state.doors(&person, &options).expect("doors");
+                    let mut found: Vec<(String, String)> = doors
+                        .iter()
+                        .flat_map(|door| {
+                            door.unlocks
+                                .iter()
+                                .map(|u| (door.course.course_id.clone(), u.vacancy_id.clone()))
+                        })
+                        .collect();
+                    found.sort();
+                    let config = options.training.scoring();
+                    let profile = set.worker_profile(worker);
+                    let availability = state.available(worker, &options.training);
+                    let open = |p: &[(u32, u8)], vacancy: usize| {
+                        let requirements = set.vacancy_requirements(vacancy);
+                        essential_gaps(p, requirements).is_empty()
+                            || score(p, requirements, &config, set.graph()) >= threshold
+                    };
+                    let mut expected = Vec::new();
+                    for (course, teaches) in state.teaches.iter().enumerate() {
+                        if !availability[course].0 {
+                            continue;
+                        }
+                        let merged = merge_course(profile, teaches);
+                        for vacancy in 0..set.vacancy_count() {
+                            if !open(profile, vacancy) && open(&merged, vacancy) {
+                                expected.push((
+                                    state.courses[course].id.to_string(),
+                                    set.vacancy_id(vacancy).to_string(),
+                                ));
+                            }
+                        }
+                    }
+                    expected.sort();
+                    compared += expected.len();
+                    assert_eq!(found, expected, "{person} exact={exact} t={threshold}");
+                }
+            }
+        }
+        assert!(compared > 0, "some course unlocks something");
+    }
+
+    #[test]
+    fn merge_keeps_the_higher_level() {
+        let merged = merge_course(&[(1, 2), (3, 4)], &[(1, 3), (2, 1), (3, 2)]);
+        assert_eq!(merged, vec![(1, 3), (2, 1), (3, 4)]);
+    }
+
+    #[test]
+    fn gaps_are_essentials_below_level() {
+        let requirements = [
+            Requirement::new(1, 3, true).unwrap(),
+            Requirement::new(2, 2, true).unwrap(),
+            Requirement::new(3, 4, false).unwrap(),
+        ];
+        assert_eq!(
+            essential_gaps(&[(1, 2), (2, 2)], &requirements),
+            vec![(1, 3, 2)]
+        );
+        // With no essential requirement, every requirement counts.
+        let optional = [Requirement::new(5, 2, false).unwrap()];
+        assert_eq!(essential_gaps(&[], &optional), vec![(5, 2, 0)]);
+    }
+}

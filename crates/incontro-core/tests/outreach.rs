@@ -1,0 +1,722 @@
+//! Outreach (Cob23) end to end through the engine: COB import and its checks, spells, contacts,
+//! cohort, call lists, outcomes, confirmation by later hiring, funnel and purge.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use incontro_core::model::{CodiceFiscale, OccupationCode, PartitaIva};
+use incontro_core::outreach::{
+    generate_cob, CallResult, CampaignSpec, CobGeneratorConfig, CobImportOptions, CohortRule,
+    ContactImportOptions, Milestone, Operator,
+};
+use incontro_core::{Engine, Error, NoProgress};
+
+const HEADER: &str = "CodiceComunicazione,CodiceComunicazionePrecedente,TipoComunicazione,TipoEvento,DataInvio,CodFiscaleLavoratore,Sesso,DataNascita,ComuneDomicilio,CodFiscaleDatore,DataInizio,DataFine,DataFineProroga,DataTrasformazione,CodTrasformazione,DataCessazione,CodCausa,TipologiaContrattuale,QualificaProfessionaleIstat,Settore,ComuneSedeLavoro";
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+/// A valid personal codice fiscale; `female` adds 40 to the day of birth.
+fn person(letters: &str, female: bool) -> String {
+    let day = if female { 41 } else { 1 };
+    CodiceFiscale::complete(&format!("{letters}80A{day:02}F205"))
+        .expect("cf")
+        .as_str()
+        .to_string()
+}
+
+fn employer(n: u32) -> String {
+    PartitaIva::complete(&format!("{:010}", 1_234_500_000 + n))
+        .expect("piva")
+        .as_str()
+        .to_string()
+}
+
+/// One notice row.
+#[derive(Clone, Default)]
+struct Row {
+    code: String,
+    previous: String,
+    kind: &'static str,
+    event: &'static str,
+    sent: &'static str,
+    worker: String,
+    sex: &'static str,
+    birth: &'static str,
+    employer: String,
+    start: &'static str,
+    end: &'static str,
+    extension: &'static str,
+    trs_date: &'static str,
+    trs: &'static str,
+    ces_date: &'static str,
+    reason: &'static str,
+    contract: &'static str,
+}
+
+impl Row {
+    fn csv(&self) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{},F205,{},{},{},{},{},{},{},{},{},5.1.2.2.0.1,47.11.10,F205",
+            self.code,
+            self.previous,
+            if self.kind.is_empty() {
+                "01"
+            } else {
+                self.kind
+            },
+            self.event,
+            self.sent,
+            self.worker,
+            if self.sex.is_empty() { "F" } else { self.sex },
+            if self.birth.is_empty() {
+                "1980-01-01"
+            } else {
+                self.birth
+            },
+            self.employer,
+            self.start,
+            self.end,
+            self.extension,
+            self.trs_date,
+            self.trs,
+            self.ces_date,
+            self.reason,
+            self.contract,
+        )
+    }
+}
+
+fn hire(code: &str, worker: &str, employer: &str, start: &'static str, end: &'static str) -> Row {
+    Row {
+        code: code.into(),
+        event: "ASS",
+        sent: start,
+        worker: worker.into(),
+        employer: employer.into(),
+        start,
+        end,
+        contract: if end.is_empty() { "A.01.00" } else { "A.02.00" },
+        ..Row::default()
+    }
+}
+
+fn cessazione(
+    code: &str,
+    worker: &str,
+    employer: &str,
+    start: &'static str,
+    on: &'static str,
+    reason: &'static str,
+) -> Row {
+    Row {
+        code: code.into(),
+        event: "CES",
+        sent: on,
+        worker: worker.into(),
+        employer: employer.into(),
+        start,
+        ces_date: on,
+        reason,
+        ..Row::default()
+    }
+}
+
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn new() -> Self {
+        Files {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+    fn cob(&self, name: &str, rows: &[Row]) -> PathBuf {
+        let mut text = format!("{HEADER}\n");
+        for row in rows {
+            text.push_str(&row.csv());
+            text.push('\n');
+        }
+        self.write(name, &text)
+    }
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+}
+
+fn codes_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/cob_codes.csv")
+}
+
+fn engine() -> Engine {
+    let engine = Engine::open_in_memory().expect("engine");
+    engine.import_cob_codes(&codes_file()).expect("codes");
+    engine
+}
+
+fn import(
+    engine: &Engine,
+    path: &Path,
+) -> incontro_core::Result<incontro_core::outreach::CobImportReport> {
+    engine.import_cob(path, &CobImportOptions::default(), &NoProgress)
+}
+
+fn problems(result: incontro_core::Result<impl std::fmt::Debug>) -> Vec<String> {
+    match result {
+        Err(Error::InvalidInput { problems }) => problems.iter().map(|p| p.to_string()).collect(),
+        other => panic!("expected input problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn chain_gives_spell_with_extension_transformation_and_termination() {
+    let files = Files::new();
+    let (w, e) = (person("RSSMRA", true), employer(1));
+    let path = files.cob(
+        "chain.csv",
+        &[
+            hire("1001", &w, &e, "2023-01-02", "2023-06-30"),
+            Row {
+                code: "1002".into(),
+                event: "PRO",
+                sent: "2023-06-25",
+                worker: w.clone(),
+                employer: e.clone(),
+                start: "2023-01-02",
+                end: "2023-06-30",
+                extension: "2023-12-31",
+                contract: "A.02.00",
+                ..Row::default()
+            },
+            Row {
+                code: "1003".into(),
+                event: "TRS",
+                sent: "2023-10-03",
+                worker: w.clone(),
+                employer: e.clone(),
+                start: "2023-01-02",
+                trs_date: "2023-10-01",
+                trs: "DI",
+                contract: "A.01.00",
+                ..Row::default()
+            },
+            cessazione("1004", &w, &e, "2023-01-02", "2024-03-31", "LI"),
+        ],
+    );
+    let engine = engine();
+    let report = import(&engine, &path).expect("import");
+    assert_eq!(report.inserted, 4);
+    let data = engine.cob_data(day("2025-01-01")).expect("data");
+    assert_eq!(data.people.len(), 1);
+    let spell = &data.people[0].spells[0];
+    assert_eq!(spell.start, day("2023-01-02"));
+    assert_eq!(
+        spell.planned_end, None,
+        "a transformation to open-ended clears the planned end"
+    );
+    assert_eq!(spell.effective_end, Some(day("2024-03-31")));
+    assert_eq!(data.text(spell.end_reason), Some("LI"));
+    let contracts: Vec<&str> = spell
+        .contracts
+        .iter()
+        .map(|(_, c)| data.text(*c).unwrap_or_default())
+        .collect();
+    assert_eq!(contracts, ["A.02.00", "A.01.00"]);
+    assert!(!spell.tirocinio);
+    // Work history for matching: the CP2011 unit of the qualifica.
+    let cf = CodiceFiscale::parse(&w).expect("cf");
+    let jobs = engine
+        .work_history_from_cob(&cf, day("2025-01-01"))
+        .expect("jobs");
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(
+        jobs[0].occupation,
+        OccupationCode::Cp2011("5.1.2.2.0".into())
+    );
+    assert_eq!(jobs[0].end, Some(day("2024-03-31")));
+}
+
+#[test]
+fn fixed_term_without_cessazione_ends_once_passed_and_tirocinio_is_flagged() {
+    let files = Files::new();
+    let (w, e) = (person("BNCLRA", true), employer(2));
+    let mut stage = hire("2001", &w, &e, "2024-01-08", "2024-07-07");
+    stage.contract = "C.01.00";
+    let path = files.cob(
+        "fixed.csv",
+        &[hire("2000", &w, &e, "2023-01-02", "2023-03-31"), stage],
+    );
+    let engine = engine();
+    import(&engine, &path).expect("import");
+    let before = engine.cob_data(day("2023-03-15")).expect("data");
+    assert_eq!(
+        before.people[0].spells[0].effective_end, None,
+        "not passed yet"
+    );
+    let after = engine.cob_data(day("2024-12-01")).expect("data");
+    let spells = &after.people[0].spells;
+    assert_eq!(spells[0].effective_end, Some(day("2023-03-31")));
+    assert!(spells[0].end_reason.is_none());
+    assert!(spells[1].tirocinio);
+    assert_eq!(spells[1].effective_end, Some(day("2024-07-07")));
+}
+
+#[test]
+fn rettifica_replaces_and_annullamento_cancels() {
+    let files = Files::new();
+    let (w, e, e2) = (person("VRDGNN", false), employer(3), employer(4));
+    let mut corrected = hire("3002", &w, &e, "2023-02-01", "2023-09-30");
+    corrected.kind = "03";
+    corrected.previous = "3001".into();
+    let mut cancel = cessazione("3004", &w, &e2, "2023-03-01", "2023-04-01", "DV");
+    cancel.kind = "04";
+    cancel.previous = "3003".into();
+    let path = files.cob(
+        "rett.csv",
+        &[
+            hire("3001", &w, &e, "2023-02-01", "2023-05-31"),
+            corrected,
+            hire("3005", &w, &e2, "2023-03-01", ""),
+            cessazione("3003", &w, &e2, "2023-03-01", "2023-04-01", "DV"),
+            cancel,
+        ],
+    );
+    let engine = engine();
+    import(&engine, &path).expect("import");
+    let data = engine.cob_data(day("2024-06-01")).expect("data");
+    assert_eq!(
+        data.superseded_notices, 3,
+        "3001 replaced; 3003 and 3004 cancelled"
+    );
+    let spells = &data.people[0].spells;
+    assert_eq!(spells.len(), 2);
+    assert_eq!(
+        spells[0].planned_end,
+        Some(day("2023-09-30")),
+        "the rettifica's end date"
+    );
+    assert_eq!(
+        spells[1].effective_end, None,
+        "the annulled cessazione does not end the job"
+    );
+}
+
+#[test]
+fn reimport_is_idempotent_and_json_lines_with_regional_names_work() {
+    let files = Files::new();
+    let (w, e) = (person("NRELSA", true), employer(5));
+    let path = files.cob(
+        "a.csv",
+        &[
+            hire("4001", &w, &e, "2023-01-02", "2023-03-31"),
+            cessazione("4002", &w, &e, "2023-01-02", "2023-02-28", "DV"),
+        ],
+    );
+    let engine = engine();
+    assert_eq!(import(&engine, &path).expect("first").inserted, 2);
+    let again = import(&engine, &path).expect("second");
+    assert_eq!((again.inserted, again.already_present), (0, 2));
+    assert_eq!(engine.cob_notice_count().expect("count"), 2);
+    // A later notice in JSON lines with the regional column names, pointing to a stored hiring.
+    let jsonl = format!(
+        "{{\"CODICE_COMUNICAZIONE_REG\":\"4003\",\"ID_COM_T_TIPO_COMUNICAZIONE_TU\":\"01\",\"ID_COM_T_TIPO_COMUNICAZIONE\":\"ASS\",\"DT_INVIO\":\"01/04/2023\",\"CODICE_FISCALE\":\"{w}\",\"SESSO\":\"F\",\"DATORECODICEFISCALE\":\"{e}\",\"DT_INIZIO_RAPPORTO\":\"02/04/2023\",\"ID_COM_T_TIPO_CONTRATTO\":\"A.01.00\",\"COGNOME\":\"ignored\"}}\n"
+    );
+    let path = files.write("b.jsonl", &jsonl);
+    let report = import(&engine, &path).expect("jsonl");
+    assert_eq!(report.inserted, 1);
+    assert_eq!(report.ignored_columns, ["COGNOME"]);
+    assert_eq!(engine.cob_notice_count().expect("count"), 3);
+}
+
+#[test]
+fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
+    let files = Files::new();
+    let (w, e) = (person("GLLPLA", false), employer(6));
+    let mut bad_cf = hire("5002", &w, &e, "2023-01-02", "");
+    let mut chars: Vec<char> = w.chars().collect();
+    chars[15] = if chars[15] == 'A' { 'B' } else { 'A' };
+    bad_cf.worker = chars.iter().collect();
+    let mut unknown_code = hire("5003", &w, &e, "2023-01-02", "");
+    unknown_code.contract = "Z.99.99";
+    let mut retired_code = hire("5004", &w, &e, "2023-01-02", "");
+    retired_code.contract = "B.01.00";
+    let orphan = cessazione("5005", &w, &e, "2020-05-05", "2020-06-01", "LI");
+    let mut nowhere = hire("5006", &w, &employer(7), "2023-01-02", "");
+    nowhere.kind = "03";
+    nowhere.previous = "9999".into();
+    let out_of_order = hire("5007", &w, &employer(8), "2023-05-01", "2023-04-01");
+    let duplicate = hire("5001", &w, &employer(9), "2023-01-02", "");
+    let rows = [
+        hire("5001", &w, &e, "2023-01-02", ""),
+        bad_cf,
+        unknown_code,
+        retired_code,
+        orphan,
+        nowhere,
+        out_of_order,
+        duplicate,
+    ];
+    let path = files.cob("bad.csv", &rows);
+    let engine = engine();
+    let found = problems(import(&engine, &path));
+    let expect = [
+        ("bad.csv:3: CodFiscaleLavoratore: codice fiscale check character is wrong", true),
+        ("bad.csv:4: TipologiaContrattuale: unknown TipologiaContrattuale code \"Z.99.99\"", true),
+        ("bad.csv:5: TipologiaContrattuale: TipologiaContrattuale code \"B.01.00\" is not valid on 2023-01-02", true),
+        ("bad.csv:6: TipoEvento: termination with no hiring", false),
+        ("bad.csv:7: CodiceComunicazionePrecedente: rettifica or annullamento points to no known notice", true),
+        ("bad.csv:8: DataFine: dates out of order", false),
+        ("bad.csv:9: CodiceComunicazione: duplicate notice", false),
+    ];
+    for (text, exact) in expect {
+        assert!(
+            found.iter().any(|p| if exact {
+                p == text
+            } else {
+                p.starts_with(text)
+            }),
+            "missing {text:?} in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    for problem in &found {
+        assert!(!problem.contains(&w), "a codice fiscale leaked: {problem}");
+    }
+    assert_eq!(
+        engine.cob_notice_count().expect("count"),
+        0,
+        "nothing written"
+    );
+    // With --skip-invalid the valid notice goes in and the others are reported.
+    let report = engine
+        .import_cob(&path, &CobImportOptions { skip_invalid: true }, &NoProgress)
+        .expect("skip");
+    assert_eq!(report.inserted, 1);
+    assert_eq!(report.skipped_rows, 7);
+    assert_eq!(engine.cob_notice_count().expect("count"), 1);
+}
+
+#[test]
+fn missing_columns_are_reported() {
+    let files = Files::new();
+    let path = files.write("h.csv", "CodiceComunicazione,DataInvio\n1,2023-01-01\n");
+    let found = problems(import(&engine(), &path));
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("h.csv:1: wrong header: missing column(s) TipoComunicazione"));
+}
+
+/// Eight people, each excluded by one rule (or selected), in rule order.
+fn cohort_world(files: &Files) -> (Engine, Vec<String>) {
+    let people: Vec<String> = [
+        "AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF", "GGGGGG", "HHHHHH", "IIIIII",
+        "JJJJJJ", "KKKKKK",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, letters)| person(letters, i != 5))
+    .collect();
+    let e = employer(10);
+    let e2 = employer(11);
+    let p = |i: usize| people[i].clone();
+    let mut rows = vec![
+        // 0: ended before the window.
+        hire("6000", &p(0), &e, "2022-01-03", "2022-12-31"),
+        // 1: ended too recently.
+        hire("6010", &p(1), &e, "2024-01-02", "2024-06-30"),
+        // 2: rehired 100 days later for a year.
+        hire("6020", &p(2), &e, "2023-01-02", "2023-03-31"),
+        hire("6021", &p(2), &e2, "2023-07-09", "2024-07-08"),
+        // 3: excluded contract type (tirocinio).
+        hire("6030", &p(3), &e, "2023-01-02", "2023-03-31"),
+        // 4: excluded end reason (PE).
+        hire("6040", &p(4), &e, "2023-01-02", ""),
+        cessazione("6041", &p(4), &e, "2023-01-02", "2023-03-31", "PE"),
+        // 5: a man (rule: women only).
+        hire("6050", &p(5), &e, "2023-01-02", "2023-03-31"),
+        // 6: too old.
+        hire("6060", &p(6), &e, "2023-01-02", "2023-03-31"),
+        // 7: lives in another comune.
+        hire("6070", &p(7), &e, "2023-01-02", "2023-03-31"),
+        // 8: do not contact.
+        hire("6080", &p(8), &e, "2023-01-02", "2023-03-31"),
+        // 9: no mobile.
+        hire("6090", &p(9), &e, "2023-01-02", "2023-03-31"),
+        // 10: selected, despite a short job (20 days) after the end.
+        hire("6100", &p(10), &e, "2023-01-02", "2023-03-31"),
+        hire("6101", &p(10), &e2, "2023-05-02", "2023-05-21"),
+    ];
+    rows[4].contract = "C.01.00";
+    rows[7].sex = "M";
+    rows[8].birth = "1950-01-01";
+    let mut text = format!("{HEADER}\n");
+    for (index, row) in rows.iter().enumerate() {
+        let mut line = row.csv();
+        if index == 9 {
+            line = line.replacen(",F205,", ",E514,", 1);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let path = files.write("cohort.csv", &text);
+    let engine = engine();
+    import(&engine, &path).expect("import");
+    let mut contacts =
+        String::from("codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact\n");
+    for (i, cf) in people.iter().enumerate() {
+        if i == 9 {
+            continue;
+        }
+        contacts.push_str(&format!(
+            "{cf},mobile,347 000 00{i:02},SAP,2024-01-10,Persona {i},{}\n",
+            i == 8
+        ));
+    }
+    let report = engine
+        .import_contacts(
+            &files.write("contacts.csv", &contacts),
+            &ContactImportOptions::default(),
+        )
+        .expect("contacts");
+    assert_eq!((report.contacts, report.do_not_contact), (10, 1));
+    (engine, people)
+}
+
+fn cohort_rule() -> CohortRule {
+    serde_json::from_str(
+        r#"{"ended_from": "2023-01-01", "ended_to": "2024-06-30", "as_of": "2024-09-01",
+            "ignore_short_jobs_up_to_days": 30, "sex": "F", "age_max": 60, "comuni": ["F205"],
+            "exclude_contract_types": ["C.01.00"], "exclude_end_reasons": ["PE"]}"#,
+    )
+    .expect("rule")
+}
+
+#[test]
+fn cohort_counts_each_exclusion() {
+    let files = Files::new();
+    let (engine, people) = cohort_world(&files);
+    let rule = cohort_rule();
+    assert_eq!(rule.no_new_hire_days, 183);
+    assert!(rule.require_mobile);
+    let (selected, report) = engine.select_cohort(&rule).expect("select");
+    let counts: Vec<(&str, u64)> = report
+        .excluded
+        .iter()
+        .map(|(r, c)| (r.as_str(), *c))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("last_end_not_in_window", 1),
+            ("too_recent", 1),
+            ("rehired", 1),
+            ("excluded_contract_type", 1),
+            ("excluded_end_reason", 1),
+            ("sex", 1),
+            ("age", 1),
+            ("comune", 1),
+            ("do_not_contact", 1),
+            ("no_mobile_number", 1),
+        ]
+    );
+    assert_eq!((report.people, report.selected), (11, 1));
+    assert_eq!(selected[0].worker, people[10]);
+    assert_eq!(selected[0].end_date, day("2023-03-31"));
+    // Without the short-job tolerance the 20-day job is the last spell that ended.
+    let strict = CohortRule {
+        ignore_short_jobs_up_to_days: None,
+        ..rule
+    };
+    let (selected, report) = engine.select_cohort(&strict).expect("select");
+    assert_eq!(report.selected, 1);
+    assert_eq!(selected[0].end_date, day("2023-05-21"));
+}
+
+fn campaign_spec(id: &str, rule: CohortRule) -> CampaignSpec {
+    CampaignSpec {
+        id: id.into(),
+        name: "Cob23 test".into(),
+        rule,
+        retention_until: day("2025-06-30"),
+        max_attempts: 2,
+        retry_days: 2,
+    }
+}
+
+#[test]
+fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
+    let files = Files::new();
+    let (engine, people) = cohort_world(&files);
+    // Widen the rule so that several people are selected.
+    let rule = CohortRule {
+        sex: None,
+        age_max: None,
+        comuni: Vec::new(),
+        exclude_contract_types: Vec::new(),
+        exclude_end_reasons: Vec::new(),
+        ..cohort_rule()
+    };
+    let summary = engine
+        .create_campaign(&campaign_spec("c1", rule), &NoProgress)
+        .expect("campaign");
+    assert_eq!(summary.report.selected, 6, "{:?}", summary.report);
+    let entries = engine.campaign_entries("c1").expect("entries");
+    assert_eq!(entries.len(), 6);
+    assert!(entries.windows(2).all(|w| w[0].priority >= w[1].priority));
+    assert_eq!(entries[0].reasons.len(), 3);
+    // Fair assignment: capacities 2 and 1 → 4 and 2 entries.
+    let operators = [
+        Operator {
+            id: "anna".into(),
+            daily_capacity: 2,
+        },
+        Operator {
+            id: "bruno".into(),
+            daily_capacity: 1,
+        },
+    ];
+    let counts = engine.assign_operators("c1", &operators).expect("assign");
+    assert_eq!(counts, [("anna".to_string(), 4), ("bruno".to_string(), 2)]);
+    // The operator view: own entries only, up to capacity, no codice fiscale.
+    let today = day("2024-09-02");
+    let anna = engine.call_list("c1", "anna", today).expect("calls");
+    let bruno = engine.call_list("c1", "bruno", today).expect("calls");
+    assert_eq!((anna.len(), bruno.len()), (2, 1));
+    let anna_entries: HashSet<u32> = anna.iter().map(|e| e.entry_no).collect();
+    assert!(bruno.iter().all(|e| !anna_entries.contains(&e.entry_no)));
+    assert!(anna[0]
+        .mobile
+        .as_deref()
+        .is_some_and(|m| m.starts_with("+39347")));
+    let view = serde_json::to_string(&anna).expect("json");
+    for cf in &people {
+        assert!(!view.contains(cf.as_str()));
+    }
+    assert!(!view.contains("end_reason") && !view.contains("salary"));
+    // Bruno may not record an outcome on Anna's entry.
+    let first = anna[0].entry_no;
+    let error = engine
+        .record_attempt("c1", first, "bruno", CallResult::Answered, today)
+        .expect_err("forbidden");
+    assert_eq!(error.code(), "entry_not_assigned");
+    // No answer → retried after 2 days; answered → taken in charge → placed.
+    engine
+        .record_attempt("c1", first, "anna", CallResult::NoAnswer, today)
+        .expect("attempt");
+    let next_day = engine
+        .call_list("c1", "anna", day("2024-09-03"))
+        .expect("calls");
+    assert!(next_day.iter().all(|e| e.entry_no != first), "not due yet");
+    let later = engine
+        .call_list("c1", "anna", day("2024-09-04"))
+        .expect("calls");
+    assert!(later.iter().any(|e| e.entry_no == first && e.attempts == 1));
+    engine
+        .record_attempt("c1", first, "anna", CallResult::Answered, day("2024-09-04"))
+        .expect("attempt");
+    engine
+        .record_milestone("c1", first, Milestone::TakenInCharge, day("2024-09-10"))
+        .expect("m");
+    engine
+        .record_milestone("c1", first, Milestone::Placed, day("2024-10-01"))
+        .expect("m");
+    // Refused → do-not-contact everywhere.
+    let second = anna[1].entry_no;
+    engine
+        .record_attempt("c1", second, "anna", CallResult::Refused, today)
+        .expect("attempt");
+    let after = engine
+        .call_list("c1", "anna", day("2024-09-20"))
+        .expect("calls");
+    assert!(after
+        .iter()
+        .all(|e| e.entry_no != second && e.entry_no != first));
+    let (_, report) = engine.select_cohort(&cohort_rule()).expect("select");
+    assert!(report.excluded[8].1 >= 1);
+    // A later COB hiring of the first person confirms the placement.
+    let first_worker = cf_of(&engine, first);
+    let hired = files.cob(
+        "later.csv",
+        &[hire(
+            "7000",
+            &first_worker,
+            &employer(20),
+            "2024-10-01",
+            "2025-03-31",
+        )],
+    );
+    import(&engine, &hired).expect("import");
+    let funnel = engine.funnel("c1").expect("funnel");
+    let total = funnel
+        .iter()
+        .find(|r| r.dimension == "campaign")
+        .expect("row");
+    assert_eq!(
+        (
+            total.people,
+            total.called,
+            total.answered,
+            total.taken_in_charge,
+            total.placed_reported,
+            total.placed_confirmed
+        ),
+        (6, 2, 1, 1, 1, 1)
+    );
+    assert!(funnel
+        .iter()
+        .any(|r| r.dimension == "operator" && r.value == "anna" && r.called == 2));
+    let csv = incontro_core::outreach::funnel_csv(&funnel);
+    assert!(csv.starts_with("dimension,value,people,called"));
+    let svg = incontro_core::outreach::funnel_svg(&funnel, "age_band", "test");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    // Retention: nothing before the date, then call lists go and aggregates stay.
+    assert!(engine
+        .purge_outreach(day("2025-06-30"))
+        .expect("purge")
+        .is_empty());
+    assert_eq!(
+        engine.purge_outreach(day("2025-07-01")).expect("purge"),
+        ["c1"]
+    );
+    assert!(engine.campaign_entries("c1").expect("entries").is_empty());
+    assert_eq!(engine.funnel("c1").expect("funnel"), funnel);
+    let error = engine.call_list("c1", "anna", today).expect_err("purged");
+    assert_eq!(error.code(), "campaign_purged");
+}
+
+/// The codice fiscale behind an entry, read the way the campaign owner can (not the operator).
+fn cf_of(engine: &Engine, entry: u32) -> String {
+    engine
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT worker_cf FROM outreach_entry WHERE campaign_id = 'c1' AND entry_no = ?1",
+                [entry],
+                |r| r.get::<_, String>(0),
+            )?)
+        })
+        .expect("entry")
+}
+
+#[test]
+fn generated_file_imports_cleanly() {
+    let files = Files::new();
+    let path = files.dir.path().join("gen.csv");
+    let stats = generate_cob(
+        &CobGeneratorConfig::new(400, 3),
+        std::fs::File::create(&path).expect("file"),
+    )
+    .expect("generate");
+    assert!(stats.notices > 1000, "{stats:?}");
+    assert!(stats.rettifiche > 0 && stats.annullamenti > 0 && stats.tirocini > 0);
+    let engine = engine();
+    let report = import(&engine, &path).expect("import");
+    assert_eq!(report.inserted, stats.notices);
+    let data = engine.cob_data(day("2025-01-01")).expect("data");
+    assert_eq!(data.people.len(), 400);
+    assert!(data.superseded_notices > 0);
+}
