@@ -198,3 +198,32 @@ fn system_routes() {
     assert!(html.contains("/v1/job-seekers/{id}/vacancies"));
     assert!(!html.contains("<script"));
 }
+
+#[test]
+fn training_proposals_and_demand_report() {
+    let app = shared_app();
+    let proposal = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/courses"),
+        Role::Desk,
+    );
+    assert_eq!(proposal.status, 200, "{:?}", proposal.body);
+    let doors = app.get(
+        &format!("/v1/job-seekers/{PERSON}/course-doors?k=3"),
+        Role::Desk,
+    );
+    assert_eq!(doors.body["job_seeker_id"], PERSON);
+    let demand = app.get(
+        "/v1/reports/demand?comuni=E715,B648,G882&from=2026-01-01&to=2026-12-31",
+        Role::Analyst,
+    );
+    assert_eq!(demand.status, 200, "{:?}", demand.body);
+    assert!(!demand.body.to_string().contains(PERSON_CF));
+    let bad_period = app.get(
+        "/v1/reports/demand?comuni=E715&from=2026-12-31&to=2026-01-01",
+        Role::Analyst,
+    );
+    assert_eq!(
+        (bad_period.status, bad_period.code()),
+        (400, "invalid_period")
+    );
+}
