@@ -42,6 +42,16 @@ fn read_routes() -> Vec<(String, &'static [Role])> {
             format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/explanation"),
             PEOPLE,
         ),
+        (
+            format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/courses"),
+            PEOPLE,
+        ),
+        (format!("/v1/job-seekers/{PERSON}/course-doors?k=3"), PEOPLE),
+        (
+            "/v1/reports/demand?comuni=E715,B648,G882&from=2026-01-01&to=2026-12-31".into(),
+            AGGREGATES,
+        ),
+        ("/v1/campaigns".into(), AGGREGATES),
         ("/v1/admin/audit".into(), ADMIN),
         ("/v1/admin/keys".into(), ADMIN),
     ]
@@ -450,4 +460,42 @@ fn analysts_never_see_a_person_and_reads_of_people_are_audited() {
         Admin,
     );
     assert_eq!(denied.body["items"][0]["outcome"], "denied");
+}
+
+#[test]
+fn operators_reach_only_their_own_call_list() {
+    let app = shared_app();
+    for role in Role::ALL {
+        let reply = app.get("/v1/campaigns/NOPE/call-list", role);
+        let expected = match role {
+            Operator => (404, "campaign_not_found"),
+            Admin => (400, "missing_operator"),
+            _ => (403, "forbidden_role"),
+        };
+        assert_eq!((reply.status, reply.code()), expected, "{role:?}");
+        let attempt = app.request(
+            "POST",
+            "/v1/campaigns/NOPE/entries/1/attempts",
+            Some(&app.keys[&role]),
+            Some(&json!({"result": "answered"})),
+        );
+        let expected = match role {
+            Operator | Admin => (404, "campaign_not_found"),
+            _ => (403, "forbidden_role"),
+        };
+        assert_eq!(
+            (attempt.status, attempt.code()),
+            expected,
+            "{role:?} attempt"
+        );
+    }
+    let someone_else = app.get("/v1/campaigns/NOPE/call-list?operator=another", Operator);
+    assert_eq!(
+        (someone_else.status, someone_else.code()),
+        (403, "not_your_entries")
+    );
+    let admin = app.get("/v1/campaigns/NOPE/call-list?operator=another", Admin);
+    assert_eq!((admin.status, admin.code()), (404, "campaign_not_found"));
+    let funnel = app.get("/v1/campaigns/NOPE/funnel", Analyst);
+    assert_eq!((funnel.status, funnel.code()), (404, "campaign_not_found"));
 }

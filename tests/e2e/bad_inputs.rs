@@ -5,12 +5,22 @@ use serde_json::json;
 
 use crate::helpers::*;
 
+/// method, path, body, content type, expected status, expected code
+type Case = (
+    &'static str,
+    String,
+    Vec<u8>,
+    &'static str,
+    u16,
+    &'static str,
+);
+
 #[test]
 fn bad_bodies_are_refused_and_change_nothing() {
     let app = spawn_app();
     let desk = app.keys[&Role::Desk].clone();
     let before = app.snapshot_of_state();
-    let cases: Vec<(&str, String, Vec<u8>, &str, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             "/v1/companies".into(),

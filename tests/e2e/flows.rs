@@ -92,7 +92,7 @@ fn profile_competences_and_work_history() {
         Role::Desk,
     );
     assert_eq!(personal.body["codice_fiscale"], PERSON_CF);
-    let history = app.get(&format!("/v1/job-seekers/JS0002/work-history"), Role::Desk);
+    let history = app.get("/v1/job-seekers/JS0002/work-history", Role::Desk);
     assert_eq!(history.status, 200);
     assert!(!history.body["items"].as_array().expect("items").is_empty());
 }
@@ -103,7 +103,7 @@ fn taxonomy_search_detail_and_hierarchy() {
     let hits = app.get("/v1/skills?q=saldatura&lang=it", Role::Analyst);
     assert_eq!(hits.status, 200);
     assert!(!hits.body["items"].as_array().expect("items").is_empty());
-    let typo = app.get("/v1/skills?q=saldatrua", Role::Operator);
+    let typo = app.get("/v1/skills?q=saldatra", Role::Operator);
     assert!(
         !typo.body["items"].as_array().expect("items").is_empty(),
         "typo tolerance"
@@ -197,4 +197,33 @@ fn system_routes() {
     let html = docs.body.as_str().expect("html");
     assert!(html.contains("/v1/job-seekers/{id}/vacancies"));
     assert!(!html.contains("<script"));
+}
+
+#[test]
+fn training_proposals_and_demand_report() {
+    let app = shared_app();
+    let proposal = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/courses"),
+        Role::Desk,
+    );
+    assert_eq!(proposal.status, 200, "{:?}", proposal.body);
+    let doors = app.get(
+        &format!("/v1/job-seekers/{PERSON}/course-doors?k=3"),
+        Role::Desk,
+    );
+    assert_eq!(doors.body["job_seeker_id"], PERSON);
+    let demand = app.get(
+        "/v1/reports/demand?comuni=E715,B648,G882&from=2026-01-01&to=2026-12-31",
+        Role::Analyst,
+    );
+    assert_eq!(demand.status, 200, "{:?}", demand.body);
+    assert!(!demand.body.to_string().contains(PERSON_CF));
+    let bad_period = app.get(
+        "/v1/reports/demand?comuni=E715&from=2026-12-31&to=2026-01-01",
+        Role::Analyst,
+    );
+    assert_eq!(
+        (bad_period.status, bad_period.code()),
+        (400, "invalid_period")
+    );
 }

@@ -16,9 +16,9 @@ pub struct Engine {
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
-    pub(crate) audit: crate::access::AuditLog,
     pub(crate) suggest: crate::suggest::SuggestCache,
     pub(crate) training: crate::training::TrainingCache,
+    pub(crate) audit: crate::access::AuditLog,
 }
 
 impl Engine {
@@ -31,9 +31,9 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
-            audit: Default::default(),
             suggest: Default::default(),
             training: Default::default(),
+            audit: Default::default(),
         })
     }
 
@@ -45,9 +45,9 @@ impl Engine {
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
-            audit: Default::default(),
             suggest: Default::default(),
             training: Default::default(),
+            audit: Default::default(),
         })
     }
 

@@ -159,11 +159,14 @@ impl ApiError {
     }
 }
 
+/// Lowercases the first letter of a message ("Expected …" → "expected …"), not of an acronym
+/// ("EOF while …" stays).
 fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
+    let second_is_upper = text.chars().nth(1).is_some_and(char::is_uppercase);
     match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+        Some(first) if !second_is_upper => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_string(),
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{admin, companies, people, system, taxonomy, vacancies};
+use crate::routes::{admin, companies, outreach, people, system, taxonomy, training, vacancies};
 
 struct BearerAuth;
 
@@ -57,6 +57,13 @@ impl Modify for BearerAuth {
         people::vacancies_for_person,
         people::explanation,
         people::candidates_for_vacancy,
+        training::courses_for_gap,
+        training::course_doors,
+        training::demand,
+        outreach::campaigns,
+        outreach::funnel,
+        outreach::call_list,
+        outreach::record_attempt,
         admin::stats,
         admin::audit,
         admin::keys,
@@ -78,6 +85,7 @@ impl Modify for BearerAuth {
         crate::api::LookupResult,
         crate::api::Health,
         crate::api::Stats,
+        outreach::AttemptBody,
     )),
     modifiers(&BearerAuth)
 )]

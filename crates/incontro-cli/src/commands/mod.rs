@@ -34,11 +34,6 @@ pub enum Command {
     /// The main job on the demo data: loads it into an empty data directory, then shows a job
     /// seeker's competences, best vacancies with explanations, gap courses and candidates.
     Demo(tour::TourArgs),
-    /// The HTTP service (loads the demo data into an empty data directory).
-    Serve(serve::ServeArgs),
-    /// API keys of the HTTP service: create (token shown once), list, revoke.
-    #[command(subcommand)]
-    Keys(keys::KeysCommand),
     /// Suggest ESCO competences from a job ad or a CV (`--text`, `--file`), or from every line
     /// of a file (`--lines IN --out OUT.csv`); `suggest eval` measures their quality.
     Suggest(suggest::SuggestArgs),
@@ -48,6 +43,11 @@ pub enum Command {
     /// Reports: the competence demand of an area (CSV tables and SVG charts).
     #[command(subcommand)]
     Report(training::ReportCommand),
+    /// The HTTP service (loads the demo data into an empty data directory).
+    Serve(serve::ServeArgs),
+    /// API keys of the HTTP service: create (token shown once), list, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// Runs one command.
@@ -59,10 +59,10 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Generate(command) => generate::run(command),
         Command::Stats(args) => stats::run(args, data_dir),
         Command::Demo(args) => tour::run(args, data_dir, quiet),
-        Command::Serve(args) => serve::run(args, data_dir),
-        Command::Keys(command) => keys::run(command, data_dir),
         Command::Suggest(args) => suggest::run(args, data_dir, quiet),
         Command::Training(command) => training::run(command, data_dir),
         Command::Report(command) => training::run_report(command, data_dir, quiet),
+        Command::Serve(args) => serve::run(args, data_dir),
+        Command::Keys(command) => keys::run(command, data_dir),
     }
 }

@@ -271,8 +271,17 @@ struct CourseGains {
     adjust: AHashMap<u32, i64>,
 }
 
-/// Computes the report. `threads`: run the per-vacancy pass in parallel (rayon) or not.
+/// Computes the report. `parallel`: run the per-vacancy pass in parallel (rayon) or not.
 pub fn demand_report(input: &DemandInput, parallel: bool) -> DemandReport {
+    demand_report_with_progress(input, parallel, &crate::NoProgress)
+}
+
+/// [`demand_report`], advancing `progress` by one per vacancy.
+pub fn demand_report_with_progress(
+    input: &DemandInput,
+    parallel: bool,
+    progress: &dyn crate::Progress,
+) -> DemandReport {
     let indexes = build_indexes(input);
     let seeker_count = input.seekers.len();
     let skills = skill_table(input, &indexes);
@@ -297,6 +306,7 @@ pub fn demand_report(input: &DemandInput, parallel: bool) -> DemandReport {
         } else {
             crate::scoring::parallel::map_with_scratch_sequential(chunk, init, work)
         };
+        progress.advance(chunk.len() as u64);
         for (&index, outcome) in chunk.iter().zip(outcomes) {
             let vacancy = &input.vacancies[index];
             vacancies.push(VacancyReadiness {

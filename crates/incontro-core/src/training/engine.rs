@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::chart::{CourseRow, DemandTables, SkillRow, VacancyRow};
-use super::demand::{demand_report, DemandCourse, DemandInput, DemandVacancy};
+use super::demand::{demand_report_with_progress, DemandCourse, DemandInput, DemandVacancy};
 use super::proposal::{
     Door, DoorsOptions, GapProposal, PersonContext, TrainingOptions, TrainingState,
 };
@@ -114,7 +114,6 @@ impl Engine {
         progress: &dyn Progress,
     ) -> Result<DemandTables> {
         query.check()?;
-        progress.start("demand report", None);
         let state = self.match_state()?;
         let area: HashSet<&str> = query.comuni.iter().map(ComuneCode::as_str).collect();
         let coordinates = self.comuni_coordinates()?;
@@ -211,7 +210,8 @@ impl Engine {
             seekers,
             courses,
         };
-        let report = demand_report(&input, true);
+        progress.start("demand report", Some(input.vacancies.len() as u64));
+        let report = demand_report_with_progress(&input, true, progress);
         let label = |skill: u32| -> (String, String) {
             if (skill as usize) < state.skill_count_interned() {
                 (

@@ -12,7 +12,7 @@ use super::placement::{
 };
 use crate::matching::MatchState;
 use crate::model::{Course, GolPath, Modality};
-use crate::scoring::{score, Requirement, ScoringConfig};
+use crate::scoring::{requirement_credit, score, Requirement, ScoringConfig, LEVEL_CREDIT};
 use crate::{Error, Result};
 
 /// Which courses count as available, and how to score.
@@ -264,7 +264,6 @@ pub struct TrainingState {
     /// Per skill, `(course, level)`.
     course_postings: AHashMap<u32, Vec<(u32, u8)>>,
     /// Per skill, the vacancies requiring it.
-    vacancy_postings: AHashMap<u32, Vec<u32>>,
     max_taught: usize,
     rules: TirocinioRules,
 }
@@ -303,23 +302,12 @@ impl TrainingState {
             }
             teaches.push(interned);
         }
-        let set = match_state.match_set();
-        let mut vacancy_postings: AHashMap<u32, Vec<u32>> = AHashMap::new();
-        for vacancy in 0..set.vacancy_count() {
-            for requirement in set.vacancy_requirements(vacancy) {
-                vacancy_postings
-                    .entry(requirement.skill)
-                    .or_default()
-                    .push(vacancy as u32);
-            }
-        }
         let max_taught = teaches.iter().map(Vec::len).max().unwrap_or(0);
         TrainingState {
             match_state,
             courses,
             teaches,
             course_postings,
-            vacancy_postings,
             max_taught,
             rules: TirocinioRules::builtin(),
         }
@@ -540,11 +528,7 @@ impl TrainingState {
             if gaps.is_empty() {
                 continue;
             }
-            if let Some(threshold) = options.min_score {
-                if score(profile, requirements, &config, graph) >= threshold {
-                    continue;
-                }
-            }
+            // With a score threshold, vacancies already open by score are dropped below.
             *closed = true;
             if gaps.len() > self.max_taught {
                 continue;
@@ -564,41 +548,16 @@ impl TrainingState {
             }
         }
         if let Some(threshold) = options.min_score {
-            // Rescore, per course, the closed vacancies that require a skill it teaches or (in
-            // default mode) a skill related to one.
-            let mut seen = vec![u32::MAX; vacancy_count];
-            for (course, teaches) in self.teaches.iter().enumerate() {
-                if !availability[course].0 || teaches.is_empty() {
-                    continue;
-                }
-                for &vacancy in &unlocked[course] {
-                    seen[vacancy as usize] = course as u32;
-                }
-                let merged = merge_course(profile, teaches);
-                let mut touched: Vec<u32> = Vec::new();
-                for &(skill, _) in teaches {
-                    let related = graph
-                        .filter(|_| !options.training.exact)
-                        .map(|graph| graph.related_to(skill))
-                        .unwrap_or(&[]);
-                    let skills = std::iter::once(skill).chain(related.iter().map(|&(s, _)| s));
-                    for required in skills {
-                        for &vacancy in self.vacancy_postings.get(&required).into_iter().flatten() {
-                            if closed_before[vacancy as usize]
-                                && seen[vacancy as usize] != course as u32
-                            {
-                                seen[vacancy as usize] = course as u32;
-                                touched.push(vacancy);
-                            }
-                        }
-                    }
-                }
-                for vacancy in touched {
-                    let requirements = set.vacancy_requirements(vacancy as usize);
-                    if score(&merged, requirements, &config, graph) >= threshold {
-                        unlocked[course].push(vacancy);
-                    }
-                }
+            let open_by_score = self.unlock_by_score(
+                profile,
+                threshold,
+                &config,
+                &availability,
+                &mut closed_before,
+                &mut unlocked,
+            );
+            for list in &mut unlocked {
+                list.retain(|&vacancy| !open_by_score[vacancy as usize]);
             }
         }
         let mut ranked: Vec<usize> = (0..self.courses.len())
@@ -665,9 +624,256 @@ impl TrainingState {
     }
 }
 
+impl TrainingState {
+    /// Adds to `unlocked` the closed vacancies whose score reaches `threshold` after one
+    /// available course. A requirement's credit after a course is the larger of its credit now
+    /// and the credit the course's competences earn alone (the scorer takes the best held or
+    /// related level, and levels only grow). So, per closed vacancy: an upper bound first (a
+    /// course gives exact credit to at most as many requirements as it teaches skills, and
+    /// related credit of at most the discount to the others) skips the vacancies no course can
+    /// lift to the threshold; then the courses teaching a required skill (or, in default mode, a
+    /// related one) are found through the course postings, their gains accumulated, and the
+    /// courses that come within 1e-4 of the threshold confirmed with the real scorer. Vacancies
+    /// whose score reaches the threshold already are reopened (returned, and no longer closed).
+    fn unlock_by_score(
+        &self,
+        profile: &[(u32, u8)],
+        threshold: f32,
+        config: &ScoringConfig,
+        availability: &[(bool, Option<f64>)],
+        closed_before: &mut [bool],
+        unlocked: &mut [Vec<u32>],
+    ) -> Vec<bool> {
+        let set = self.match_state.match_set();
+        let graph = set.graph();
+        let related_graph = graph.filter(|_| config.uses_related());
+        let discount = if related_graph.is_some() {
+            config.related_discount
+        } else {
+            0.0
+        };
+        let weight = |requirement: &Requirement| -> f32 {
+            let specificity = match graph {
+                Some(graph) if config.uses_specificity() => {
+                    graph.specificity(requirement.skill).multiplier()
+                }
+                _ => 1.0,
+            };
+            requirement.base_weight() * specificity
+        };
+        let factor = |essential: f32, count: u32| -> f32 {
+            if !config.uses_essential_factor() {
+                return 1.0;
+            }
+            let coverage = if count == 0 {
+                1.0
+            } else {
+                (essential / count as f32).min(1.0)
+            };
+            0.5 + 0.5 * coverage
+        };
+        let already: ahash::AHashSet<(u32, u32)> = unlocked
+            .iter()
+            .enumerate()
+            .flat_map(|(course, list)| list.iter().map(move |&v| (course as u32, v)))
+            .collect();
+        let course_count = self.courses.len();
+        // Per course: (weighted gain, essential gain) for the current vacancy, and the best
+        // credit for the current requirement.
+        let mut gains = vec![(0f32, 0f32); course_count];
+        let mut gained: Vec<u32> = Vec::new();
+        let mut best = vec![0f32; course_count];
+        let mut offered: Vec<u32> = Vec::new();
+        let mut credits: Vec<f32> = Vec::new();
+        let mut exact_room: Vec<f32> = Vec::new();
+        let mut essential_room: Vec<f32> = Vec::new();
+        let mut open_by_score = vec![false; closed_before.len()];
+        for (vacancy, closed) in closed_before.iter_mut().enumerate() {
+            if !*closed {
+                continue;
+            }
+            let requirements = set.vacancy_requirements(vacancy);
+            credits.clear();
+            exact_room.clear();
+            essential_room.clear();
+            let (mut weighted, mut total_weight, mut essential, mut essential_count) =
+                (0f32, 0f32, 0f32, 0u32);
+            let (mut related_bound, mut essential_related_bound) = (0f32, 0f32);
+            for requirement in requirements {
+                let credit = requirement_credit(profile, requirement, config, graph).value();
+                credits.push(credit);
+                let requirement_weight = weight(requirement);
+                weighted += requirement_weight * credit;
+                total_weight += requirement_weight;
+                let related_room = (discount - credit).max(0.0);
+                related_bound += requirement_weight * related_room;
+                exact_room.push(requirement_weight * ((1.0 - credit) - related_room));
+                if requirement.essential {
+                    essential += credit;
+                    essential_count += 1;
+                    essential_related_bound += related_room;
+                    essential_room.push((1.0 - credit) - related_room);
+                }
+            }
+            if total_weight <= 0.0 {
+                continue;
+            }
+            let estimate_now =
+                (weighted / total_weight * factor(essential, essential_count)).clamp(0.0, 1.0);
+            if estimate_now + 1e-4 >= threshold
+                && (estimate_now - 1e-4 >= threshold
+                    || score(profile, requirements, config, graph) >= threshold)
+            {
+                open_by_score[vacancy] = true;
+                *closed = false;
+                continue;
+            }
+            let top = |room: &mut Vec<f32>| -> f32 {
+                room.sort_unstable_by(|a, b| b.total_cmp(a));
+                room.iter().take(self.max_taught).sum()
+            };
+            let weighted_bound = related_bound + top(&mut exact_room);
+            let essential_bound = essential_related_bound + top(&mut essential_room);
+            let bound = ((weighted + weighted_bound) / total_weight
+                * factor(essential + essential_bound, essential_count))
+            .clamp(0.0, 1.0);
+            if bound + 1e-4 < threshold {
+                continue;
+            }
+            gained.clear();
+            for (requirement, &now) in requirements.iter().zip(&credits) {
+                let required = usize::from(requirement.level.clamp(1, 4));
+                offered.clear();
+                let mut offer = |course: u32, credit: f32| {
+                    let slot = &mut best[course as usize];
+                    if *slot == 0.0 {
+                        offered.push(course);
+                    }
+                    if credit > *slot {
+                        *slot = credit;
+                    }
+                };
+                for &(course, level) in self
+                    .course_postings
+                    .get(&requirement.skill)
+                    .into_iter()
+                    .flatten()
+                {
+                    offer(course, LEVEL_CREDIT[usize::from(level.min(4))][required]);
+                }
+                if let Some(graph) = related_graph {
+                    for &(neighbour, _) in graph.related_to(requirement.skill) {
+                        for &(course, level) in
+                            self.course_postings.get(&neighbour).into_iter().flatten()
+                        {
+                            offer(
+                                course,
+                                discount * LEVEL_CREDIT[usize::from(level.min(4))][required],
+                            );
+                        }
+                    }
+                }
+                for &course in &offered {
+                    let credit = std::mem::take(&mut best[course as usize]);
+                    if credit <= now || !availability[course as usize].0 {
+                        continue;
+                    }
+                    let gain = &mut gains[course as usize];
+                    if *gain == (0.0, 0.0) {
+                        gained.push(course);
+                    }
+                    gain.0 += weight(requirement) * (credit - now);
+                    if requirement.essential {
+                        gain.1 += credit - now;
+                    }
+                }
+            }
+            gained.sort_unstable();
+            for &course in &gained {
+                let (weighted_gain, essential_gain) = std::mem::take(&mut gains[course as usize]);
+                if already.contains(&(course, vacancy as u32)) {
+                    continue;
+                }
+                let estimate = ((weighted + weighted_gain) / total_weight
+                    * factor(essential + essential_gain, essential_count))
+                .clamp(0.0, 1.0);
+                if estimate + 1e-4 < threshold {
+                    continue;
+                }
+                let merged = merge_course(profile, &self.teaches[course as usize]);
+                if score(&merged, requirements, config, graph) >= threshold {
+                    unlocked[course as usize].push(vacancy as u32);
+                }
+            }
+        }
+        open_by_score
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The accumulated score gains equal full rescoring: on the demo data (real ESCO relations,
+    /// default and exact mode), every (course, vacancy) pair that the brute force finds crossing
+    /// the threshold is unlocked, and nothing else.
+    #[test]
+    fn score_threshold_unlocks_equal_brute_force_on_the_demo() {
+        let engine = crate::Engine::open_in_memory().expect("engine");
+        engine.import_demo(&crate::NoProgress).expect("demo");
+        let state = engine.training_state().expect("state");
+        let set = state.match_state.match_set();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("day");
+        let mut compared = 0;
+        for exact in [false, true] {
+            for threshold in [0.4f32, 0.6, 0.8] {
+                for worker in (0..set.worker_count()).step_by(7) {
+                    let mut options = DoorsOptions::on(today);
+                    options.training.exact = exact;
+                    options.min_score = Some(threshold);
+                    options.k = crate::matching::MAX_K;
+                    let person = set.worker_id(worker).to_string();
+                    let doors = state.doors(&person, &options).expect("doors");
+                    let mut found: Vec<(String, String)> = doors
+                        .iter()
+                        .flat_map(|door| {
+                            door.unlocks
+                                .iter()
+                                .map(|u| (door.course.course_id.clone(), u.vacancy_id.clone()))
+                        })
+                        .collect();
+                    found.sort();
+                    let config = options.training.scoring();
+                    let profile = set.worker_profile(worker);
+                    let availability = state.available(worker, &options.training);
+                    let open = |p: &[(u32, u8)], vacancy: usize| {
+                        let requirements = set.vacancy_requirements(vacancy);
+                        essential_gaps(p, requirements).is_empty()
+                            || score(p, requirements, &config, set.graph()) >= threshold
+                    };
+                    let mut expected = Vec::new();
+                    for (course, teaches) in state.teaches.iter().enumerate() {
+                        if !availability[course].0 {
+                            continue;
+                        }
+                        let merged = merge_course(profile, teaches);
+                        for vacancy in 0..set.vacancy_count() {
+                            if !open(profile, vacancy) && open(&merged, vacancy) {
+                                expected.push((
+                                    state.courses[course].id.to_string(),
+                                    set.vacancy_id(vacancy).to_string(),
+                                ));
+                            }
+                        }
+                    }
+                    expected.sort();
+                    compared += expected.len();
+                    assert_eq!(found, expected, "{person} exact={exact} t={threshold}");
+                }
+            }
+        }
+        assert!(compared > 0, "some course unlocks something");
+    }
 
     #[test]
     fn merge_keeps_the_higher_level() {

@@ -5,9 +5,11 @@ use actix_web::web;
 
 pub mod admin;
 pub mod companies;
+pub mod outreach;
 pub mod people;
 pub mod system;
 pub mod taxonomy;
+pub mod training;
 pub mod vacancies;
 
 /// Registers every route.
@@ -32,6 +34,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(vacancies::set_requirements)
         .service(vacancies::validate)
         .service(people::candidates_for_vacancy)
+        .service(training::courses_for_gap)
+        .service(training::course_doors)
+        .service(training::demand)
+        .service(outreach::campaigns)
+        .service(outreach::funnel)
+        .service(outreach::call_list)
+        .service(outreach::record_attempt)
         .service(vacancies::get)
         .service(vacancies::replace)
         .service(people::lookup)
