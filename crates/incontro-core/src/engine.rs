@@ -18,6 +18,7 @@ pub struct Engine {
     pub(crate) search: crate::index::SearchCache,
     pub(crate) suggest: crate::suggest::SuggestCache,
     pub(crate) training: crate::training::TrainingCache,
+    pub(crate) audit: crate::access::AuditLog,
 }
 
 impl Engine {
@@ -32,6 +33,7 @@ impl Engine {
             search: Default::default(),
             suggest: Default::default(),
             training: Default::default(),
+            audit: Default::default(),
         })
     }
 
@@ -45,6 +47,7 @@ impl Engine {
             search: Default::default(),
             suggest: Default::default(),
             training: Default::default(),
+            audit: Default::default(),
         })
     }
 

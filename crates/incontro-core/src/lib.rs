@@ -21,6 +21,7 @@ pub mod model;
 pub mod progress;
 pub mod store;
 
+pub mod access;
 pub mod appointments;
 pub mod index;
 pub mod matching;

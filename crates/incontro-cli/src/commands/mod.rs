@@ -6,8 +6,10 @@ use clap::Subcommand;
 
 mod generate;
 mod import;
+mod keys;
 mod matching;
 mod outreach;
+mod serve;
 mod stats;
 mod suggest;
 mod tour;
@@ -41,6 +43,11 @@ pub enum Command {
     /// Reports: the competence demand of an area (CSV tables and SVG charts).
     #[command(subcommand)]
     Report(training::ReportCommand),
+    /// The HTTP service (loads the demo data into an empty data directory).
+    Serve(serve::ServeArgs),
+    /// API keys of the HTTP service: create (token shown once), list, revoke.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// Runs one command.
@@ -55,5 +62,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Suggest(args) => suggest::run(args, data_dir, quiet),
         Command::Training(command) => training::run(command, data_dir),
         Command::Report(command) => training::run_report(command, data_dir, quiet),
+        Command::Serve(args) => serve::run(args, data_dir),
+        Command::Keys(command) => keys::run(command, data_dir),
     }
 }

@@ -50,6 +50,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_appointments",
         include_str!("migrations/0010_appointments.sql"),
     ),
+    ("0008_access", include_str!("migrations/0008_access.sql")),
 ];
 
 /// The database file name inside the data directory.

@@ -25,8 +25,12 @@ use crate::{Engine, Result};
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod source;
+mod views;
 
 pub use graph::{OccupationIdx, SkillIdx, Taxonomy};
+pub use views::{
+    ConceptRef, LabelView, OccupationDetail, OccupationHit, SkillDetail, SkillHierarchy,
+};
 
 /// Whether a skill is knowledge or a skill/competence (ESCO `skillType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -1,0 +1,76 @@
+//! `incontro serve`: the HTTP service.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use incontro_server::{ConfigLayer, ServerConfig};
+
+/// Arguments of `incontro serve` (each overrides the config file and the environment).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// TOML config file (unknown keys are refused).
+    #[arg(long, env = "INCONTRO_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+    #[arg(long)]
+    bind: Option<String>,
+    /// actix-web worker threads.
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Engine calls running at once (the bounded CPU pool).
+    #[arg(long)]
+    pool_size: Option<usize>,
+    /// Largest JSON body in bytes.
+    #[arg(long)]
+    body_limit_bytes: Option<usize>,
+    /// Time allowed for one engine call, in milliseconds.
+    #[arg(long)]
+    request_timeout_ms: Option<u64>,
+    /// Time allowed for a client to send the request head, in milliseconds.
+    #[arg(long)]
+    client_timeout_ms: Option<u64>,
+    /// Largest page size.
+    #[arg(long)]
+    max_page_size: Option<usize>,
+    /// Largest k of a matching query.
+    #[arg(long)]
+    max_k: Option<usize>,
+    /// Do not load the demo dataset into an empty data directory.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+/// The data directory counts as a flag only when it was given (`--data-dir` or
+/// `INCONTRO_DATA_DIR`); the global option's default must not hide the config file's value.
+fn explicit_data_dir(data_dir: &Path) -> Option<PathBuf> {
+    let is_default =
+        data_dir == Path::new("./incontro-data") && std::env::var_os("INCONTRO_DATA_DIR").is_none();
+    (!is_default).then(|| data_dir.to_path_buf())
+}
+
+/// Starts the service and blocks until it stops.
+pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
+    let flags = ConfigLayer {
+        bind: args.bind,
+        data_dir: explicit_data_dir(data_dir),
+        workers: args.workers,
+        pool_size: args.pool_size,
+        body_limit_bytes: args.body_limit_bytes,
+        request_timeout_ms: args.request_timeout_ms,
+        client_timeout_ms: args.client_timeout_ms,
+        max_page_size: args.max_page_size,
+        max_k: args.max_k,
+        load_demo_if_empty: args.no_demo.then_some(false),
+    };
+    let config = ServerConfig::load(
+        args.config.as_deref(),
+        &|name| std::env::var(name).ok(),
+        flags,
+    )?;
+    eprintln!("incontro: opening {}", config.data_dir.display());
+    incontro_server::serve(config, |port| {
+        // Parsed by scripts and tests: keep the format.
+        println!("incontro: listening on port {port}");
+    })?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Bearer-key authentication: the [`Caller`] extractor.
+//!
+//! `Authorization: Bearer inc_…` is looked up (by its SHA-256) on the pool; a missing header is
+//! 401 `missing_api_key`, an unknown or revoked key 401 `invalid_api_key`. Authorization of the
+//! action itself is the engine's ([`incontro_core::access`]): handlers name their action.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use incontro_core::access::Principal;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+/// The key id of the request, kept in the request extensions for the access log.
+#[derive(Debug, Clone)]
+pub struct KeyId(pub String);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            let state = request
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("application state missing"))?;
+            let header = request
+                .headers()
+                .get(AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .ok_or_else(ApiError::missing_key)?;
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .ok_or_else(ApiError::missing_key)?
+                .trim()
+                .to_string();
+            let principal = state
+                .call(move |engine| engine.authenticate(&token))
+                .await?
+                .ok_or_else(ApiError::invalid_key)?;
+            request
+                .extensions_mut()
+                .insert(KeyId(principal.key_id.clone()));
+            Ok(Caller(principal))
+        })
+    }
+}

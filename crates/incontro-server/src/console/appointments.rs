@@ -1,0 +1,463 @@
+//! Online-desk appointments. Staff publish slots and see their office's agenda (bookings
+//! included) under `/console/appointments`; residents book a slot on the public page `/prenota`
+//! (alias `/book`) with name, contact, topic and the privacy notice, get the video-call link and
+//! a cancellation reference, and may cancel at `/prenota/annulla`. A second booking of a slot is
+//! refused by the engine (unique index), and the page says so.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Duration;
+use incontro_core::access::{AuditEntry, Outcome};
+use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::{self, csrf_field, form_token_field};
+use super::{now, sections, Ctx, Fail};
+use crate::state::AppState;
+
+/// The default base address of the video-call rooms, shown in the publish form.
+pub const DEFAULT_ROOM_URL: &str = "https://meet.incontro.example/sportello";
+
+/// Days of agenda shown to staff and of slots offered to residents.
+const DAYS_AHEAD: u32 = 30;
+
+/// Registers the staff pages (under `/console`).
+pub fn configure_staff(config: &mut web::ServiceConfig) {
+    config
+        .route("/appointments", web::get().to(agenda_page))
+        .route("/appointments/slots", web::post().to(publish))
+        .route(
+            "/appointments/slots/{id}/cancel",
+            web::post().to(cancel_slot),
+        );
+}
+
+/// Registers the public booking pages (resources at the root, beside the API).
+pub fn configure_public(config: &mut web::ServiceConfig, form_errors: web::FormConfig) {
+    for path in ["/prenota", "/book"] {
+        config.service(
+            web::resource(path)
+                .app_data(form_errors.clone())
+                .route(web::get().to(booking_page))
+                .route(web::post().to(book)),
+        );
+    }
+    config.service(
+        web::resource("/prenota/annulla")
+            .app_data(form_errors)
+            .route(web::get().to(cancel_page))
+            .route(web::post().to(cancel_booking)),
+    );
+}
+
+fn office_of(ctx: &Ctx) -> String {
+    ctx.user
+        .as_ref()
+        .and_then(|user| user.principal.office.clone())
+        .unwrap_or_else(|| "LU".to_string())
+}
+
+/// `GET /console/appointments`: the publish form and the office's agenda.
+pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let user = ctx.require(sections::APPOINTMENTS)?;
+        let principal = user.principal.clone();
+        let office = office_of(&ctx);
+        let from = now();
+        let to = from + Duration::days(i64::from(DAYS_AHEAD));
+        let agenda_office = office.clone();
+        let agenda = state
+            .call(move |engine| {
+                let agenda = engine.agenda(Some(&agenda_office), None, from, to)?;
+                let target = format!("agenda:{agenda_office}");
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "read_agenda",
+                    None,
+                    Some(&target),
+                    Outcome::Ok,
+                )])?;
+                Ok(agenda)
+            })
+            .await?;
+        let body = agenda_body(&ctx, &office, &agenda);
+        Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry]) -> Markup {
+    let tomorrow = (now() + Duration::days(1)).date();
+    html! {
+        h1 { (ctx.t("appointments.title")) }
+        h2 { (ctx.t("appointments.publish")) }
+        form method="post" action="/console/appointments/slots" id="publish" {
+            (csrf_field(ctx))
+            div class="row" {
+                div {
+                    label for="day" { (ctx.t("appointments.day")) }
+                    input type="date" id="day" name="day" value=(tomorrow.to_string()) required;
+                }
+                div {
+                    label for="times" { (ctx.t("appointments.times")) }
+                    input type="text" id="times" name="times" value="09:00, 09:30, 10:00" required
+                        aria-describedby="times-help" maxlength="2000";
+                }
+                div {
+                    label for="minutes" { (ctx.t("appointments.minutes")) }
+                    input type="number" id="minutes" name="minutes" min="5" max="240" value="30" required;
+                }
+            }
+            p id="times-help" class="muted" { (ctx.t("appointments.times_help")) }
+            label for="room_url" { (ctx.t("appointments.room_url")) }
+            input type="url" id="room_url" name="room_url" value=(DEFAULT_ROOM_URL) required;
+            p class="muted" { (ctx.t("appointments.office")) " " (office) }
+            button type="submit" { (ctx.t("appointments.publish_button")) }
+        }
+        h2 id="agenda" { (ctx.t("appointments.agenda")) }
+        @if agenda.is_empty() { p { (ctx.t("appointments.empty")) } }
+        @else {
+            div class="table-wrap" {
+                table id="agenda-table" {
+                    thead { tr {
+                        th scope="col" { (ctx.t("appointments.when")) } th scope="col" { (ctx.t("appointments.staff")) }
+                        th scope="col" { (ctx.t("appointments.state")) } th scope="col" { (ctx.t("appointments.resident")) }
+                        th scope="col" { span class="muted" { (ctx.t("vacancy.actions")) } }
+                    } }
+                    tbody {
+                        @for entry in agenda {
+                            tr data-slot=(entry.slot.id) {
+                                td { (entry.slot.starts_at.replace('T', " ")) " (" (entry.slot.minutes) "′)" }
+                                td { (entry.slot.staff) }
+                                td {
+                                    @if entry.slot.cancelled { span class="tag closed" { (ctx.t("appointments.withdrawn")) } }
+                                    @else if entry.booking.is_some() { span class="tag validated" { (ctx.t("appointments.booked")) } }
+                                    @else { span class="tag draft" { (ctx.t("appointments.free")) } }
+                                }
+                                td {
+                                    @if let Some(booking) = &entry.booking {
+                                        (booking.name) " · " (booking.contact) br;
+                                        span class="muted" { (booking.topic) " (" (booking.language) ")" } br;
+                                        a href=(booking.video_link) rel="noreferrer" { (ctx.t("appointments.video")) }
+                                    }
+                                }
+                                td {
+                                    @if !entry.slot.cancelled && entry.booking.is_none() {
+                                        form method="post" action={ "/console/appointments/slots/" (entry.slot.id) "/cancel" } class="inline" {
+                                            (csrf_field(ctx))
+                                            button type="submit" class="secondary" { (ctx.t("appointments.withdraw")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The publish form.
+#[derive(Debug, Deserialize)]
+pub struct PublishForm {
+    csrf: String,
+    day: String,
+    times: String,
+    minutes: u32,
+    room_url: String,
+}
+
+/// `POST /console/appointments/slots`: `Engine::publish_slots` for the signed-in staff member.
+pub async fn publish(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<PublishForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::APPOINTMENTS)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let form = form.into_inner();
+        let day = form.day.trim().to_string();
+        let starts: Vec<String> = form
+            .times
+            .split([',', ' ', ';'])
+            .map(str::trim)
+            .filter(|time| !time.is_empty())
+            .map(|time| format!("{day}T{time}"))
+            .collect();
+        let new = NewSlots {
+            office: office_of(&ctx),
+            staff: user.principal.label.clone(),
+            starts,
+            minutes: form.minutes,
+            room_url: form.room_url,
+        };
+        let at = now();
+        state
+            .call(move |engine| engine.publish_slots(&new, at))
+            .await?;
+        Ok(ctx.see_other("/console/appointments#agenda"))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The withdraw form.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /console/appointments/slots/{id}/cancel`: withdraws a slot of the office.
+pub async fn cancel_slot(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::APPOINTMENTS)?;
+        ctx.check_csrf(&form.csrf)?;
+        let office = office_of(&ctx);
+        let id = path.into_inner();
+        let at = now();
+        state
+            .call(move |engine| {
+                let slot = engine.slot(id)?;
+                if !slot.office.eq_ignore_ascii_case(&office) {
+                    return Err(incontro_core::Error::Forbidden {
+                        code: "other_office",
+                        message: "the slot belongs to another office".into(),
+                    });
+                }
+                engine.cancel_slot(id, at)
+            })
+            .await?;
+        Ok(ctx.see_other("/console/appointments#agenda"))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// What the resident typed, echoed back when the booking fails.
+#[derive(Debug, Default, Deserialize)]
+pub struct BookingForm {
+    form_token: String,
+    slot_id: Option<i64>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    language: String,
+    privacy: Option<String>,
+}
+
+/// `GET /prenota` (and `/book`): the free slots and the booking form.
+pub async fn booking_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
+    let result =
+        booking_form_page(&ctx, &state, StatusCode::OK, None, &BookingForm::default()).await;
+    ctx.finish(result)
+}
+
+async fn booking_form_page(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    error: Option<String>,
+    typed: &BookingForm,
+) -> Result<HttpResponse, Fail> {
+    let at = now();
+    let slots = state
+        .call(move |engine| engine.bookable_slots(None, at, DAYS_AHEAD))
+        .await?;
+    let body = booking_body(ctx, &slots, error.as_deref(), typed);
+    Ok(ctx.page(status, ctx.t("booking.title"), body))
+}
+
+fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingForm) -> Markup {
+    let language = if typed.language.is_empty() {
+        ctx.lang.code()
+    } else {
+        typed.language.as_str()
+    };
+    html! {
+        h1 { (ctx.t("booking.title")) }
+        p { (ctx.t("booking.intro")) }
+        @if let Some(error) = error { (layout::notice("error", error)) }
+        @if slots.is_empty() {
+            p { (ctx.t("booking.no_slots")) }
+        } @else {
+            form method="post" action="/prenota" id="booking" {
+                (form_token_field(ctx))
+                fieldset {
+                    legend { (ctx.t("booking.slot")) }
+                    ul class="slots" {
+                        @for slot in slots {
+                            li {
+                                label class="check" {
+                                    input type="radio" name="slot_id" value=(slot.id) required
+                                        checked[typed.slot_id == Some(slot.id)];
+                                    span { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min"
+                                        br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                label for="name" { (ctx.t("booking.name")) }
+                input type="text" id="name" name="name" required maxlength="120" autocomplete="name" value=(typed.name);
+                label for="contact" { (ctx.t("booking.contact")) }
+                input type="text" id="contact" name="contact" required maxlength="120" autocomplete="email"
+                    aria-describedby="contact-help" value=(typed.contact);
+                p id="contact-help" class="muted" { (ctx.t("booking.contact_help")) }
+                label for="topic" { (ctx.t("booking.topic")) }
+                textarea id="topic" name="topic" required maxlength="500" { (typed.topic) }
+                label for="language" { (ctx.t("booking.language")) }
+                select id="language" name="language" {
+                    option value="it" selected[language == "it"] { "Italiano" }
+                    option value="en" selected[language == "en"] { "English" }
+                }
+                details open {
+                    summary { (ctx.t("booking.privacy_title")) }
+                    p id="privacy-text" { (ctx.t("booking.privacy_text")) }
+                }
+                label class="check" {
+                    input type="checkbox" name="privacy" value="yes" required aria-describedby="privacy-text";
+                    (ctx.t("booking.privacy_accept"))
+                }
+                button type="submit" { (ctx.t("booking.submit")) }
+            }
+        }
+        p { a href="/prenota/annulla" { (ctx.t("booking.cancel_link")) } }
+    }
+}
+
+/// `POST /prenota`: `Engine::book_slot`; a slot already taken is refused with 409 and the form.
+pub async fn book(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<BookingForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.check_form_token(&form.form_token)?;
+        let form = form.into_inner();
+        let Some(slot_id) = form.slot_id else {
+            return booking_form_page(
+                &ctx,
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(ctx.t("booking.choose_slot").into()),
+                &form,
+            )
+            .await;
+        };
+        let request = BookingRequest {
+            slot_id,
+            name: form.name.clone(),
+            contact: form.contact.clone(),
+            topic: form.topic.clone(),
+            language: form.language.clone(),
+            privacy_accepted: form.privacy.as_deref() == Some("yes"),
+        };
+        let at = now();
+        let booked = state
+            .call(move |engine| {
+                let booking = engine.book_slot(&request, at)?;
+                let slot = engine.slot(booking.slot_id)?;
+                Ok((booking, slot))
+            })
+            .await;
+        match booked {
+            Ok((booking, slot)) => Ok(confirmation(&ctx, &booking, &slot)),
+            Err(error) => {
+                let fail = Fail::from(error);
+                if fail.status.is_server_error() {
+                    return Err(fail);
+                }
+                let message = ctx.lang.error_message(fail.code, &fail.message);
+                booking_form_page(&ctx, &state, fail.status, Some(message), &form).await
+            }
+        }
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn confirmation(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
+    let body = html! {
+        h1 { (ctx.t("booking.confirmed")) }
+        (layout::notice("ok", ctx.t("booking.confirmed_text")))
+        dl {
+            dt { (ctx.t("appointments.when")) } dd id="when" { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min" }
+            dt { (ctx.t("booking.video_link")) } dd { a id="video-link" class="big" href=(booking.video_link) rel="noreferrer" { (booking.video_link) } }
+            dt { (ctx.t("booking.reference")) } dd { code id="reference" class="big" { (booking.reference) } }
+        }
+        p { (ctx.t("booking.keep_reference")) }
+        p { a href="/prenota/annulla" { (ctx.t("booking.cancel_link")) } }
+    };
+    ctx.page(StatusCode::CREATED, ctx.t("booking.confirmed"), body)
+}
+
+/// `GET /prenota/annulla`
+pub async fn cancel_page(ctx: Ctx) -> HttpResponse {
+    cancel_form(&ctx, StatusCode::OK, None)
+}
+
+fn cancel_form(ctx: &Ctx, status: StatusCode, message: Option<(&str, String)>) -> HttpResponse {
+    let body = html! {
+        h1 { (ctx.t("booking.cancel_title")) }
+        @if let Some((kind, text)) = &message { (layout::notice(kind, text)) }
+        form method="post" action="/prenota/annulla" {
+            (form_token_field(ctx))
+            label for="reference" { (ctx.t("booking.reference")) }
+            input type="text" id="reference" name="reference" required maxlength="64" autocomplete="off";
+            button type="submit" class="danger" { (ctx.t("booking.cancel_button")) }
+        }
+        p { a href="/prenota" { (ctx.t("booking.title")) } }
+    };
+    ctx.page(status, ctx.t("booking.cancel_title"), body)
+}
+
+/// The cancellation form.
+#[derive(Debug, Deserialize)]
+pub struct CancelForm {
+    form_token: String,
+    reference: String,
+}
+
+/// `POST /prenota/annulla`: `Engine::cancel_booking` by reference.
+pub async fn cancel_booking(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<CancelForm>,
+) -> HttpResponse {
+    if let Err(fail) = ctx.check_form_token(&form.form_token) {
+        return ctx.finish(Err(fail));
+    }
+    let reference = form.reference.trim().to_string();
+    let at = now();
+    match state
+        .call(move |engine| engine.cancel_booking(&reference, at))
+        .await
+    {
+        Ok(()) => cancel_form(
+            &ctx,
+            StatusCode::OK,
+            Some(("ok", ctx.t("booking.cancelled").to_string())),
+        ),
+        Err(error) => {
+            let fail = Fail::from(error);
+            if fail.status.is_server_error() {
+                return ctx.finish(Err(fail));
+            }
+            let message = ctx.lang.error_message(fail.code, &fail.message);
+            cancel_form(&ctx, fail.status, Some(("error", message)))
+        }
+    }
+}

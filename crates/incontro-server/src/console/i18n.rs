@@ -1,0 +1,410 @@
+//! Interface languages: Italian (default) and English. One message table, looked up by key;
+//! `?lang=en` on any page switches and is remembered in a cookie.
+
+use serde::Deserialize;
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Italiano.
+    #[default]
+    It,
+    /// English.
+    En,
+}
+
+/// The `lang` query parameter of any page.
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    /// `it` or `en`.
+    pub lang: Option<String>,
+}
+
+impl Lang {
+    /// `it` or `en`; anything else is `None`.
+    pub fn parse(raw: &str) -> Option<Lang> {
+        match raw.trim() {
+            "it" => Some(Lang::It),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for the switch).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::It => Lang::En,
+            Lang::En => Lang::It,
+        }
+    }
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::It => "Italiano",
+            Lang::En => "English",
+        }
+    }
+
+    /// The message `key`; the key itself when missing (a test checks none is).
+    pub fn t(self, key: &str) -> &'static str {
+        for (name, italian, english) in MESSAGES {
+            if *name == key {
+                return match self {
+                    Lang::It => italian,
+                    Lang::En => english,
+                };
+            }
+        }
+        debug_assert!(false, "missing console message {key}");
+        "?"
+    }
+
+    /// A readable message for an engine error code; the engine's (English) message otherwise.
+    pub fn error_message(self, code: &str, message: &str) -> String {
+        let key = match code {
+            "slot_already_booked" => "errors.slot_already_booked",
+            "slot_not_bookable" => "errors.slot_not_bookable",
+            "privacy_not_accepted" => "errors.privacy_not_accepted",
+            "invalid_contact" => "errors.invalid_contact",
+            "missing_field" => "errors.missing_field",
+            "booking_not_found" => "errors.booking_not_found",
+            "booking_already_cancelled" => "errors.booking_already_cancelled",
+            "forbidden_role" => "errors.forbidden_role",
+            "other_office" => "errors.other_office",
+            "invalid_csrf_token" => "errors.invalid_csrf_token",
+            "job_seeker_not_found" => "errors.job_seeker_not_found",
+            "query_too_short" => "errors.query_too_short",
+            "unknown_skill" => "errors.unknown_skill",
+            "slot_in_past" => "errors.slot_in_past",
+            "invalid_time" => "errors.invalid_time",
+            _ => return message.to_string(),
+        };
+        self.t(key).to_string()
+    }
+}
+
+/// (key, Italian, English).
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("layout.skip", "Vai al contenuto", "Skip to content"),
+    ("layout.nav", "Sezioni", "Sections"),
+    ("layout.sign_out", "Esci", "Sign out"),
+    ("layout.footer", "Incontro · servizi per il lavoro", "Incontro · employment services"),
+    ("layout.back_home", "Torna alla pagina iniziale", "Back to the home page"),
+    ("nav.desk", "Sportello", "Desk"),
+    ("nav.companies", "Aziende e offerte", "Companies and vacancies"),
+    ("nav.appointments", "Appuntamenti", "Appointments"),
+    ("role.admin", "amministratore", "administrator"),
+    ("role.validator", "validatore delle competenze", "competency validator"),
+    ("role.desk", "operatore di sportello", "desk staff"),
+    ("role.operator", "operatore outreach", "outreach operator"),
+    ("role.analyst", "analista", "analyst"),
+    ("error.forbidden", "Accesso non consentito", "Access denied"),
+    ("error.not_found", "Non trovato", "Not found"),
+    ("error.conflict", "Operazione non possibile", "Not possible"),
+    ("error.internal", "Errore interno", "Internal error"),
+    ("error.internal_detail", "Si è verificato un errore. Riprova tra poco.", "Something went wrong. Please try again shortly."),
+    ("error.invalid", "Dati non validi", "Invalid input"),
+    ("errors.slot_already_booked", "Questo orario è appena stato prenotato da un'altra persona: scegline un altro.", "This slot has just been booked by someone else: please choose another."),
+    ("errors.slot_not_bookable", "Questo orario non è più disponibile.", "This slot is no longer available."),
+    ("errors.privacy_not_accepted", "Per prenotare occorre accettare l'informativa sulla privacy.", "You must accept the privacy notice to book."),
+    ("errors.invalid_contact", "Il recapito deve essere un indirizzo e-mail o un numero di telefono.", "The contact must be an e-mail address or a phone number."),
+    ("errors.missing_field", "Compila tutti i campi obbligatori.", "Please fill in every required field."),
+    ("errors.booking_not_found", "Nessuna prenotazione con questo codice.", "No booking has this reference."),
+    ("errors.booking_already_cancelled", "La prenotazione era già stata annullata.", "The booking was already cancelled."),
+    ("errors.forbidden_role", "Il tuo ruolo non consente di aprire questa pagina.", "Your role may not open this page."),
+    ("errors.other_office", "Questo dato appartiene a un altro ufficio.", "This belongs to another office."),
+    ("errors.invalid_csrf_token", "Il modulo è scaduto o non proviene da questo sito: ricarica la pagina e riprova.", "The form expired or did not come from this site: reload the page and try again."),
+    ("errors.job_seeker_not_found", "Nessuna persona trovata.", "No person found."),
+    ("errors.query_too_short", "Scrivi almeno 2 caratteri.", "Type at least 2 characters."),
+    ("errors.unknown_skill", "Nessuna competenza corrisponde al testo: scegline una dall'elenco.", "No skill matches this text: pick one from the list."),
+    ("errors.slot_in_past", "Gli orari devono essere nel futuro.", "Slots must be in the future."),
+    ("errors.invalid_time", "Orario non valido: usa HH:MM.", "Invalid time: use HH:MM."),
+    ("home.title", "Benvenuto", "Welcome"),
+    ("home.office", "ufficio", "office"),
+    ("home.nothing", "Nessuna sezione della console per il tuo ruolo.", "No console section for your role."),
+    ("home.api_hint", "Le altre funzioni sono disponibili tramite l'API (/v1, documentazione su /docs).", "Other functions are available through the API (/v1, documentation at /docs)."),
+    ("home.desk", "Cerca una persona, vedi competenze, esperienze e offerte compatibili con la spiegazione del punteggio.", "Find a person, see competences, work history and matching vacancies with the score explained."),
+    ("home.validator", "Aziende, offerte e scomposizione in competenze; validazione.", "Companies, vacancies and their competence breakdown; validation."),
+    ("home.appointments", "Pubblica gli orari dello sportello online e consulta l'agenda.", "Publish the online desk's slots and see the agenda."),
+    ("signin.title", "Accedi", "Sign in"),
+    ("signin.key", "Chiave di accesso", "Access key"),
+    ("signin.key_help", "La chiave personale ricevuta dall'amministratore (inizia con inc_).", "The personal key you received from the administrator (starts with inc_)."),
+    ("signin.submit", "Accedi", "Sign in"),
+    ("signin.invalid", "Chiave non valida o revocata.", "Unknown or revoked key."),
+    ("signin.public_booking", "Sei un cittadino? Prenota un appuntamento online", "Are you a resident? Book an online appointment"),
+    ("desk.title", "Sportello: cerca una persona", "Desk: find a person"),
+    ("desk.search_label", "Nome e cognome o codice fiscale", "Name or codice fiscale"),
+    ("desk.search_help", "La ricerca viene registrata nel registro degli accessi.", "Searches are recorded in the audit log."),
+    ("desk.search", "Cerca", "Search"),
+    ("desk.results", "Risultati", "Results"),
+    ("desk.no_results", "Nessuna persona trovata nel tuo ufficio.", "No person found in your office."),
+    ("desk.id", "Codice", "Id"),
+    ("desk.born", "nata/o nel", "born"),
+    ("desk.accepts_tirocinio", "disponibile al tirocinio", "open to a tirocinio"),
+    ("desk.competences", "Competenze ed evidenze", "Competences and evidence"),
+    ("desk.skill", "Competenza", "Skill"),
+    ("desk.level", "Livello", "Level"),
+    ("desk.evidence", "Evidenza", "Evidence"),
+    ("desk.source", "Provenienza", "Source"),
+    ("desk.history", "Esperienze di lavoro", "Work history"),
+    ("desk.no_history", "Nessuna esperienza registrata.", "No past jobs recorded."),
+    ("desk.vacancies", "Offerte compatibili", "Matching vacancies"),
+    ("desk.filters", "Filtri", "Filters"),
+    ("desk.distance", "Distanza massima (km)", "Maximum distance (km)"),
+    ("desk.placement", "Tipo di inserimento", "Placement"),
+    ("desk.any", "Tutti", "Any"),
+    ("desk.contract", "Contratto", "Contract"),
+    ("desk.tirocinio", "Tirocinio", "Tirocinio"),
+    ("desk.vacancy_source", "Fonte", "Source"),
+    ("desk.public", "Centro per l'impiego", "Public job centre"),
+    ("desk.agency", "Agenzia", "Agency"),
+    ("desk.exact", "Solo competenze esatte", "Exact competences only"),
+    ("desk.apply", "Applica", "Apply"),
+    ("desk.no_vacancies", "Nessuna offerta con questi filtri.", "No vacancy with these filters."),
+    ("desk.months", "mesi", "months"),
+    ("desk.score", "Compatibilità", "Match"),
+    ("desk.explanation", "Perché questo punteggio", "Why this score"),
+    ("evidence.declared", "dichiarata", "declared"),
+    ("evidence.assessed", "verificata", "assessed"),
+    ("evidence.certified", "certificata", "certified"),
+    ("evidence.work_history", "da esperienza", "from work history"),
+    ("evidence.course", "da corso", "from a course"),
+    ("explain.met", "posseduta", "met"),
+    ("explain.related", "affine", "related"),
+    ("explain.missing", "mancante", "missing"),
+    ("explain.missing_detail", "nessuna competenza corrispondente", "no matching competence"),
+    ("explain.level_held", "livello posseduto/richiesto", "level held/required"),
+    ("explain.level_low", "livello inferiore: posseduto/richiesto", "level too low: held/required"),
+    ("explain.via", "tramite", "through"),
+    ("explain.level", "livello", "level"),
+    ("explain.essential", "essenziale", "essential"),
+    ("companies.title", "Aziende", "Companies"),
+    ("companies.count", "aziende del tuo ufficio", "companies of your office"),
+    ("companies.name", "Ragione sociale", "Name"),
+    ("companies.sites", "Sedi", "Sites"),
+    ("companies.tax_code", "Codice fiscale", "Tax code"),
+    ("companies.offers_tirocini", "offre tirocini", "offers tirocini"),
+    ("companies.vacancies", "Offerte", "Vacancies"),
+    ("companies.no_vacancies", "Nessuna offerta.", "No vacancies."),
+    ("vacancy.draft", "bozza", "draft"),
+    ("vacancy.validated", "validata", "validated"),
+    ("vacancy.closed", "chiusa", "closed"),
+    ("vacancy.new", "Nuova offerta", "New vacancy"),
+    ("vacancy.title_field", "Titolo", "Title"),
+    ("vacancy.description", "Descrizione", "Description"),
+    ("vacancy.occupation", "Professione ESCO", "ESCO occupation"),
+    ("vacancy.occupation_help", "Scrivi almeno 2 lettere e scegli dall'elenco: le sue competenze essenziali saranno suggerite.", "Type 2 letters or more and pick from the list: its essential skills will be suggested."),
+    ("vacancy.comune", "Sede (comune)", "Site (comune)"),
+    ("vacancy.positions", "Posti", "Positions"),
+    ("vacancy.positions_short", "posti", "positions"),
+    ("vacancy.placement", "Tipo di inserimento", "Placement"),
+    ("vacancy.contract_type", "Tipologia contrattuale (COB)", "Contract type (COB)"),
+    ("vacancy.months", "Durata tirocinio (mesi)", "Tirocinio length (months)"),
+    ("vacancy.indemnity", "Indennità mensile (€)", "Monthly indemnity (€)"),
+    ("vacancy.opens", "Aperta dal", "Open from"),
+    ("vacancy.closes", "Aperta fino al", "Open until"),
+    ("vacancy.create", "Crea bozza", "Create draft"),
+    ("vacancy.breakdown", "Competenze richieste", "Required competences"),
+    ("vacancy.no_requirements", "Nessuna competenza ancora.", "No competences yet."),
+    ("vacancy.kind", "Tipo", "Kind"),
+    ("vacancy.actions", "Azioni", "Actions"),
+    ("vacancy.essential", "essenziale", "essential"),
+    ("vacancy.optional", "facoltativa", "optional"),
+    ("vacancy.remove", "Rimuovi", "Remove"),
+    ("vacancy.add", "Aggiungi una competenza", "Add a competence"),
+    ("vacancy.skill_search", "Competenza (italiano o inglese)", "Skill (Italian or English)"),
+    ("vacancy.skill_help", "Scrivi almeno 2 lettere; frecce e Invio per scegliere.", "Type 2 letters or more; arrows and Enter to pick."),
+    ("vacancy.add_button", "Aggiungi", "Add"),
+    ("vacancy.suggestions", "Suggerite dalla professione", "Suggested by the occupation"),
+    ("vacancy.suggestions_help", "Competenze essenziali della professione ESCO scelta, non ancora aggiunte (livello 2, essenziali).", "Essential skills of the chosen ESCO occupation not added yet (level 2, essential)."),
+    ("vacancy.validation", "Validazione", "Validation"),
+    ("vacancy.validated_by", "Validata da", "Validated by"),
+    ("vacancy.on", "il", "on"),
+    ("vacancy.validate_help", "La validazione registra il tuo nome e la data di oggi.", "Validation records your name and today's date."),
+    ("vacancy.validate", "Valida", "Validate"),
+    ("vacancy.validate_not_allowed", "Solo un validatore può validare.", "Only a validator may validate."),
+    ("level.1", "base", "basic"),
+    ("level.2", "intermedio", "intermediate"),
+    ("level.3", "avanzato", "advanced"),
+    ("level.4", "esperto", "expert"),
+    ("appointments.title", "Appuntamenti dello sportello online", "Online desk appointments"),
+    ("appointments.publish", "Pubblica orari", "Publish slots"),
+    ("appointments.day", "Giorno", "Day"),
+    ("appointments.times", "Orari di inizio", "Start times"),
+    ("appointments.times_help", "Separati da virgole, per esempio 09:00, 09:30, 10:00.", "Comma-separated, for example 09:00, 09:30, 10:00."),
+    ("appointments.minutes", "Durata (minuti)", "Length (minutes)"),
+    ("appointments.room_url", "Indirizzo del servizio di videochiamata", "Video-call service address"),
+    ("appointments.office", "Ufficio:", "Office:"),
+    ("appointments.publish_button", "Pubblica", "Publish"),
+    ("appointments.agenda", "Agenda (prossimi 30 giorni)", "Agenda (next 30 days)"),
+    ("appointments.empty", "Nessun orario pubblicato.", "No slots published."),
+    ("appointments.when", "Quando", "When"),
+    ("appointments.staff", "Operatore", "Staff"),
+    ("appointments.state", "Stato", "State"),
+    ("appointments.resident", "Cittadino", "Resident"),
+    ("appointments.withdrawn", "ritirato", "withdrawn"),
+    ("appointments.booked", "prenotato", "booked"),
+    ("appointments.free", "libero", "free"),
+    ("appointments.video", "Collegamento video", "Video link"),
+    ("appointments.withdraw", "Ritira", "Withdraw"),
+    ("training.title", "Corsi per colmare le lacune", "Courses that close the gaps"),
+    ("training.link", "Corsi per colmare le lacune", "Courses that close the gaps"),
+    ("training.before", "Compatibilità oggi:", "Match today:"),
+    ("training.after", "Dopo i corsi:", "After the courses:"),
+    ("training.gaps", "Competenze essenziali mancanti", "Missing essential competences"),
+    ("training.no_gaps", "Nessuna lacuna sulle competenze essenziali.", "No gap on the essential competences."),
+    ("training.courses", "Corsi proposti", "Proposed courses"),
+    ("training.no_courses", "Nessun corso disponibile chiude queste lacune.", "No available course closes these gaps."),
+    ("training.course", "Corso", "Course"),
+    ("training.provider", "Ente", "Provider"),
+    ("training.hours", "Ore", "Hours"),
+    ("training.dates", "Date", "Dates"),
+    ("training.where", "Dove", "Where"),
+    ("training.total", "Totale:", "Total:"),
+    ("training.untaught", "Lacune che nessun corso chiude", "Gaps no course closes"),
+    ("training.placement", "Percorso consigliato", "Suggested path"),
+    ("nav.reports", "Report", "Reports"),
+    ("home.reports", "Domanda di competenze del territorio e funnel delle campagne di outreach, con grafici e CSV.", "Competence demand of an area and the outreach campaigns' funnel, with charts and CSV."),
+    ("reports.title", "Report", "Reports"),
+    ("reports.area", "Territorio e periodo", "Area and period"),
+    ("reports.comuni", "Comuni (codici catastali)", "Comuni (cadastral codes)"),
+    ("reports.comuni_help", "Separati da virgole, per esempio E715, B648; vuoto = tutti.", "Comma-separated, for example E715, B648; empty = all."),
+    ("reports.from", "Dal", "From"),
+    ("reports.to", "Al", "To"),
+    ("reports.campaign", "Campagna di outreach", "Outreach campaign"),
+    ("reports.demand", "Domanda di competenze", "Competence demand"),
+    ("reports.vacancies", "offerte aperte", "open vacancies"),
+    ("reports.seekers", "persone in cerca di lavoro", "job seekers"),
+    ("reports.courses", "corsi", "courses"),
+    ("reports.demand_chart", "Grafico: competenze più richieste che mancano sul territorio", "Chart: most demanded competences missing in the area"),
+    ("reports.download_csv", "Scarica CSV", "Download CSV"),
+    ("reports.demand_col", "Domanda", "Demand"),
+    ("reports.supply", "Persone con la competenza", "People holding it"),
+    ("reports.gap", "Divario", "Gap"),
+    ("reports.funnel", "Funnel dell'outreach", "Outreach funnel"),
+    ("reports.no_funnel", "Nessuna campagna di outreach.", "No outreach campaign."),
+    ("reports.funnel_chart", "Persone in lista, che hanno risposto, prese in carico", "People listed, answered, taken in charge"),
+    ("reports.dimension", "Dimensione", "Dimension"),
+    ("reports.people", "In lista", "Listed"),
+    ("reports.called", "Chiamate", "Called"),
+    ("reports.answered", "Hanno risposto", "Answered"),
+    ("reports.taken", "Prese in carico", "Taken in charge"),
+    ("reports.enrolled", "Iscritte a corsi", "Enrolled"),
+    ("reports.placed", "Inserite (dichiarato)", "Placed (reported)"),
+    ("reports.confirmed", "Inserite (confermato COB)", "Placed (COB confirmed)"),
+    ("booking.title", "Prenota un appuntamento online", "Book an online appointment"),
+    ("booking.intro", "Lo sportello lavoro ti riceve in videochiamata. Scegli un orario libero e lascia un recapito.", "The job desk meets you by video call. Choose a free slot and leave a contact."),
+    ("booking.no_slots", "Al momento non ci sono orari liberi. Riprova nei prossimi giorni.", "No free slots at the moment. Please try again in a few days."),
+    ("booking.slot", "Orario", "Slot"),
+    ("booking.desk", "Sportello", "Desk"),
+    ("booking.name", "Nome e cognome", "Name and surname"),
+    ("booking.contact", "E-mail o telefono", "E-mail or phone"),
+    ("booking.contact_help", "Lo useremo solo per questo appuntamento.", "We use it only for this appointment."),
+    ("booking.topic", "Di cosa vuoi parlare", "What would you like to discuss"),
+    ("booking.language", "Lingua del colloquio", "Language of the meeting"),
+    ("booking.privacy_title", "Informativa sulla privacy", "Privacy notice"),
+    ("booking.privacy_text", "I dati (nome, recapito, argomento) sono trattati dal centro per l'impiego solo per gestire l'appuntamento (art. 13 GDPR), sono visibili al solo personale dello sportello e vengono cancellati dopo l'appuntamento. Puoi annullare in ogni momento con il codice che riceverai.", "Your data (name, contact, topic) are processed by the job centre only to manage the appointment (art. 13 GDPR), are visible only to desk staff and are deleted after the appointment. You can cancel at any time with the reference you will receive."),
+    ("booking.privacy_accept", "Ho letto l'informativa sulla privacy", "I have read the privacy notice"),
+    ("booking.submit", "Prenota", "Book"),
+    ("booking.choose_slot", "Scegli un orario.", "Please choose a slot."),
+    ("booking.confirmed", "Appuntamento prenotato", "Appointment booked"),
+    ("booking.confirmed_text", "Ti aspettiamo all'orario scelto con il collegamento qui sotto.", "We will meet you at the chosen time with the link below."),
+    ("booking.video_link", "Collegamento alla videochiamata", "Video-call link"),
+    ("booking.reference", "Codice di prenotazione", "Booking reference"),
+    ("booking.keep_reference", "Conserva il codice: serve per annullare.", "Keep the reference: you need it to cancel."),
+    ("booking.cancel_link", "Annulla una prenotazione", "Cancel a booking"),
+    ("booking.cancel_title", "Annulla una prenotazione", "Cancel a booking"),
+    ("booking.cancel_button", "Annulla la prenotazione", "Cancel the booking"),
+    ("booking.cancelled", "Prenotazione annullata. L'orario torna disponibile.", "Booking cancelled. The slot is free again."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key the console's sources look up exists, once, in both languages.
+    #[test]
+    fn every_message_used_exists_and_is_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, italian, english) in MESSAGES {
+            assert!(seen.insert(*key), "duplicate message {key}");
+            assert!(
+                !italian.is_empty() && !english.is_empty(),
+                "empty message {key}"
+            );
+        }
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("layout.rs"),
+            include_str!("signin.rs"),
+            include_str!("desk.rs"),
+            include_str!("validator.rs"),
+            include_str!("appointments.rs"),
+            include_str!("training.rs"),
+            include_str!("reports.rs"),
+            include_str!("i18n.rs"),
+        ];
+        let mut used = 0;
+        for source in sources {
+            for part in source.split('"').skip(1).step_by(2) {
+                let looks_like_key = !part.ends_with(".rs")
+                    && part.split_once('.').is_some_and(|(area, rest)| {
+                        [
+                            "layout",
+                            "nav",
+                            "role",
+                            "error",
+                            "errors",
+                            "home",
+                            "signin",
+                            "desk",
+                            "evidence",
+                            "explain",
+                            "companies",
+                            "vacancy",
+                            "level",
+                            "appointments",
+                            "booking",
+                        ]
+                        .contains(&area)
+                            && !rest.is_empty()
+                            && rest
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    });
+                if looks_like_key {
+                    used += 1;
+                    assert!(seen.contains(part), "message {part} is used but missing");
+                }
+            }
+        }
+        assert!(used > 100, "only {used} keys found: the scan is broken");
+    }
+
+    #[test]
+    fn languages_parse_and_switch() {
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::default(), Lang::It);
+        assert_eq!(Lang::It.other(), Lang::En);
+        assert_eq!(Lang::En.t("signin.title"), "Sign in");
+        assert_eq!(Lang::It.t("signin.title"), "Accedi");
+        assert_eq!(
+            Lang::En.error_message("slot_already_booked", "x"),
+            "This slot has just been booked by someone else: please choose another."
+        );
+        assert_eq!(
+            Lang::It.error_message("unmapped_code", "the engine says"),
+            "the engine says"
+        );
+    }
+}

@@ -1,0 +1,715 @@
+//! Validator pages: the companies of the office, a company's page with its vacancies and a new
+//! vacancy form, and the vacancy page where the competence breakdown is built (skill type-ahead
+//! in Italian and English, level 1–4, essential or optional, suggestions from the chosen ESCO
+//! occupation's essential skills) and validated (draft → validated, with name and date).
+//! The two JSON routes behind the type-ahead call `Engine::skill_search` and
+//! `Engine::occupation_search`, like `/v1/skills/search`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use incontro_core::access::{Action, StatusFilter, VacancyFilter};
+use incontro_core::model::{Company, EntityId, PlacementType, Vacancy, VacancyStatus};
+use incontro_core::taxonomy::ConceptRef;
+use maud::{html, Markup};
+use serde::{Deserialize, Serialize};
+
+use super::layout::csrf_field;
+use super::session::random_token;
+use super::{now, sections, Ctx, Fail};
+use crate::api::{self, PlacementBody, RequirementBody, SourceBody, VacancyBody};
+use crate::state::AppState;
+
+/// Registers the validator pages and the type-ahead routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/companies", web::get().to(companies_page))
+        .route("/companies/{id}", web::get().to(company_page))
+        .route("/companies/{id}/vacancies", web::post().to(create_vacancy))
+        .route("/vacancies/{id}", web::get().to(vacancy_page))
+        .route(
+            "/vacancies/{id}/requirements",
+            web::post().to(add_requirement),
+        )
+        .route(
+            "/vacancies/{id}/requirements/remove",
+            web::post().to(remove_requirement),
+        )
+        .route("/vacancies/{id}/validate", web::post().to(validate))
+        .route("/api/skills", web::get().to(skill_search))
+        .route("/api/occupations", web::get().to(occupation_search));
+}
+
+/// `GET /console/companies`
+pub async fn companies_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let user = ctx.require(sections::VALIDATOR)?;
+        let principal = user.principal.clone();
+        let (companies, total) = state
+            .call(move |engine| engine.companies_visible_to(&principal, 100, 0))
+            .await?;
+        let body = html! {
+            h1 { (ctx.t("companies.title")) }
+            p class="muted" { (total) " " (ctx.t("companies.count")) }
+            div class="table-wrap" {
+                table {
+                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { "ATECO" } th scope="col" { (ctx.t("companies.sites")) } } }
+                    tbody {
+                        @for company in &companies {
+                            tr {
+                                td { a href={ "/console/companies/" (company.id) } { (company.name) } }
+                                td { (company.ateco.clone().unwrap_or_default()) }
+                                td { (company.sites.iter().map(|site| site.comune.as_str()).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(ctx.page(StatusCode::OK, ctx.t("companies.title"), body))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
+    match status {
+        VacancyStatus::Draft => html! { span class="tag draft" { (ctx.t("vacancy.draft")) } },
+        VacancyStatus::Validated { by, on } => html! {
+            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (on) }
+        },
+        VacancyStatus::Closed => html! { span class="tag closed" { (ctx.t("vacancy.closed")) } },
+    }
+}
+
+/// `GET /console/companies/{id}`
+pub async fn company_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let user = ctx.require(sections::VALIDATOR)?;
+        let principal = user.principal.clone();
+        let id = EntityId::parse(&path)?;
+        let (company, vacancies, comuni) = state
+            .call(move |engine| {
+                let company = engine.company_for(&principal, Action::ReadCompany, &id)?;
+                let filter = VacancyFilter {
+                    company_id: Some(id.clone()),
+                    comune: None,
+                    status: None::<StatusFilter>,
+                };
+                let (vacancies, _) = engine.vacancies_visible_to(&principal, &filter, 100, 0)?;
+                let comuni = engine.comuni_names()?;
+                Ok((company, vacancies, comuni))
+            })
+            .await?;
+        let body = company_body(&ctx, &company, &vacancies, &comuni);
+        Ok(ctx.page(StatusCode::OK, &company.name, body))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn company_body(
+    ctx: &Ctx,
+    company: &Company,
+    vacancies: &[Vacancy],
+    comuni: &std::collections::HashMap<String, String>,
+) -> Markup {
+    let comune_name = |code: &str| {
+        comuni
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
+    let today = now().date();
+    html! {
+        p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
+        h1 { (company.name) }
+        p class="muted" {
+            (ctx.t("companies.tax_code")) " " (company.codice_fiscale.as_str())
+            @if let Some(ateco) = &company.ateco { " · ATECO " (ateco) }
+            @if company.offers_tirocini { " · " (ctx.t("companies.offers_tirocini")) }
+        }
+        p { (ctx.t("companies.sites")) ": "
+            (company.sites.iter().map(|site| comune_name(site.comune.as_str())).collect::<Vec<_>>().join(", ")) }
+        h2 { (ctx.t("companies.vacancies")) }
+        @if vacancies.is_empty() { p { (ctx.t("companies.no_vacancies")) } }
+        ul {
+            @for vacancy in vacancies {
+                li {
+                    a href={ "/console/vacancies/" (vacancy.id) } { (vacancy.title) } " · "
+                    (comune_name(vacancy.comune.as_str())) " · " (status_tag(ctx, &vacancy.status))
+                }
+            }
+        }
+        h2 id="new-vacancy" { (ctx.t("vacancy.new")) }
+        form method="post" action={ "/console/companies/" (company.id) "/vacancies" } {
+            (csrf_field(ctx))
+            label for="title" { (ctx.t("vacancy.title_field")) }
+            input type="text" id="title" name="title" required maxlength="200";
+            label for="description" { (ctx.t("vacancy.description")) }
+            textarea id="description" name="description" maxlength="10000" {}
+            div class="typeahead" id="occupation-box" data-url="/console/api/occupations" data-lang=(ctx.lang.code()) {
+                label for="occupation-text" { (ctx.t("vacancy.occupation")) }
+                input type="search" id="occupation-text" name="occupation_text" autocomplete="off" role="combobox"
+                    aria-autocomplete="list" aria-expanded="false" aria-controls="occupation-list"
+                    aria-describedby="occupation-help";
+                input type="hidden" name="occupation" value="";
+                ul id="occupation-list" role="listbox" aria-label=(ctx.t("vacancy.occupation")) {}
+                p class="chosen" aria-live="polite" {}
+                p id="occupation-help" class="muted" { (ctx.t("vacancy.occupation_help")) }
+            }
+            div class="row" {
+                div {
+                    label for="comune" { (ctx.t("vacancy.comune")) }
+                    select id="comune" name="comune" required {
+                        @for site in &company.sites { option value=(site.comune.as_str()) { (comune_name(site.comune.as_str())) } }
+                    }
+                }
+                div {
+                    label for="positions" { (ctx.t("vacancy.positions")) }
+                    input type="number" id="positions" name="positions" min="1" max="1000" value="1" required;
+                }
+            }
+            fieldset {
+                legend { (ctx.t("vacancy.placement")) }
+                label class="check" { input type="radio" name="placement" value="contract" checked; (ctx.t("desk.contract")) }
+                label class="check" { input type="radio" name="placement" value="tirocinio"; (ctx.t("desk.tirocinio")) }
+                div class="row" {
+                    div {
+                        label for="contract_type" { (ctx.t("vacancy.contract_type")) }
+                        input type="text" id="contract_type" name="contract_type" value="A.02.00" maxlength="20";
+                    }
+                    div {
+                        label for="months" { (ctx.t("vacancy.months")) }
+                        input type="number" id="months" name="months" min="1" max="24" value="6";
+                    }
+                    div {
+                        label for="indemnity" { (ctx.t("vacancy.indemnity")) }
+                        input type="number" id="indemnity" name="indemnity" min="0" max="5000" value="600";
+                    }
+                }
+            }
+            div class="row" {
+                div {
+                    label for="opens" { (ctx.t("vacancy.opens")) }
+                    input type="date" id="opens" name="opens" value=(today.to_string()) required;
+                }
+                div {
+                    label for="closes" { (ctx.t("vacancy.closes")) }
+                    input type="date" id="closes" name="closes";
+                }
+            }
+            button type="submit" { (ctx.t("vacancy.create")) }
+        }
+    }
+}
+
+/// The new-vacancy form.
+#[derive(Debug, Deserialize)]
+pub struct NewVacancyForm {
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    occupation: String,
+    #[serde(default)]
+    occupation_text: String,
+    comune: String,
+    positions: u16,
+    placement: String,
+    #[serde(default)]
+    contract_type: String,
+    months: Option<u8>,
+    indemnity: Option<u32>,
+    opens: String,
+    #[serde(default)]
+    closes: String,
+}
+
+fn parse_date(raw: &str) -> Result<NaiveDate, Fail> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| Fail::bad_request("dates are YYYY-MM-DD"))
+}
+
+/// `POST /console/companies/{id}/vacancies`: the same conversion and engine call as
+/// `POST /v1/vacancies`; the vacancy starts as a draft.
+pub async fn create_vacancy(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<NewVacancyForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::VALIDATOR)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        let form = form.into_inner();
+        let placement = if form.placement == "tirocinio" {
+            PlacementBody::Tirocinio {
+                months: form.months.unwrap_or(6),
+                monthly_indemnity_eur: form.indemnity.unwrap_or(0),
+            }
+        } else {
+            PlacementBody::Contract {
+                contract_type: form.contract_type.clone(),
+            }
+        };
+        let closes = match form.closes.trim() {
+            "" => None,
+            raw => Some(parse_date(raw)?),
+        };
+        let occupation_text = form.occupation_text.trim().to_string();
+        let language = ctx.lang.code().to_string();
+        let body = VacancyBody {
+            id: Some(format!("V{}", random_token()[..10].to_uppercase())),
+            company_id: path.into_inner(),
+            title: form.title,
+            description: form.description,
+            occupation: Some(form.occupation.trim().to_string()).filter(|uri| !uri.is_empty()),
+            comune: form.comune,
+            placement,
+            positions: form.positions,
+            opens: parse_date(&form.opens)?,
+            closes,
+            source: SourceBody::Public,
+            requirements: Vec::new(),
+        };
+        let vacancy = state
+            .call(move |engine| {
+                let mut body = body;
+                // Without the script the occupation comes as text: take the best label match.
+                if body.occupation.is_none() && occupation_text.len() >= 2 {
+                    let (hits, _) = engine.occupation_search(&occupation_text, &language, 1, 0)?;
+                    body.occupation = hits.into_iter().next().map(|hit| hit.uri);
+                }
+                let vacancy = body.into_vacancy(None)?;
+                engine.create_vacancy(&principal, &vacancy)
+            })
+            .await?;
+        Ok(ctx.see_other(&format!("/console/vacancies/{}", vacancy.id)))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// What the vacancy page shows.
+struct VacancyView {
+    vacancy: Vacancy,
+    company: Company,
+    labels: Vec<String>,
+    occupation: Option<String>,
+    suggestions: Vec<ConceptRef>,
+}
+
+/// `GET /console/vacancies/{id}`
+pub async fn vacancy_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let user = ctx.require(sections::VALIDATOR)?;
+        let principal = user.principal.clone();
+        let id = EntityId::parse(&path)?;
+        let language = ctx.lang.code().to_string();
+        let view = state
+            .call(move |engine| {
+                let vacancy = engine.vacancy_for(&principal, Action::ReadVacancy, &id)?;
+                let company = engine.get_company(&vacancy.company_id)?;
+                let uris: Vec<&str> = vacancy
+                    .requirements
+                    .iter()
+                    .map(|r| r.skill.as_str())
+                    .collect();
+                let labels = engine
+                    .skill_labels(&uris, &language)?
+                    .into_iter()
+                    .zip(&uris)
+                    .map(|(label, uri)| label.unwrap_or_else(|| uri.to_string()))
+                    .collect();
+                let (occupation, suggestions) = match &vacancy.occupation {
+                    Some(uri) => match engine.occupation_detail(uri.as_str(), &language) {
+                        Ok(detail) => {
+                            let taken: std::collections::HashSet<&str> =
+                                uris.iter().copied().collect();
+                            let suggestions = detail
+                                .essential_skills
+                                .into_iter()
+                                .filter(|skill| !taken.contains(skill.uri.as_str()))
+                                .collect();
+                            (Some(detail.occupation.label), suggestions)
+                        }
+                        Err(_) => (Some(uri.as_str().to_string()), Vec::new()),
+                    },
+                    None => (None, Vec::new()),
+                };
+                Ok(VacancyView {
+                    vacancy,
+                    company,
+                    labels,
+                    occupation,
+                    suggestions,
+                })
+            })
+            .await?;
+        let body = vacancy_body(&ctx, &view);
+        Ok(ctx.page(StatusCode::OK, &view.vacancy.title, body))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn level_options(ctx: &Ctx, selected: u8) -> Markup {
+    html! {
+        @for level in 1..=4u8 {
+            option value=(level) selected[level == selected] { (level) " – " (ctx.t(level_key(level))) }
+        }
+    }
+}
+
+fn level_key(level: u8) -> &'static str {
+    match level {
+        1 => "level.1",
+        2 => "level.2",
+        3 => "level.3",
+        _ => "level.4",
+    }
+}
+
+fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
+    let vacancy = &view.vacancy;
+    let base = format!("/console/vacancies/{}", vacancy.id);
+    let may_validate = ctx
+        .user
+        .as_ref()
+        .is_some_and(|user| user.role().allows(Action::ValidateVacancy));
+    html! {
+        p { a href={ "/console/companies/" (view.company.id) } { "← " (view.company.name) } }
+        h1 { (vacancy.title) }
+        p { (status_tag(ctx, &vacancy.status)) }
+        p class="muted" {
+            @match &vacancy.placement {
+                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
+                PlacementType::Tirocinio { months, monthly_indemnity_eur } => {
+                    (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) ", " (monthly_indemnity_eur) " €"
+                }
+            }
+            " · " (vacancy.positions) " " (ctx.t("vacancy.positions_short"))
+            @if let Some(occupation) = &view.occupation { " · ESCO: " (occupation) }
+        }
+        @if !vacancy.description.is_empty() { p { (vacancy.description) } }
+        h2 id="breakdown" { (ctx.t("vacancy.breakdown")) }
+        @if vacancy.requirements.is_empty() { p { (ctx.t("vacancy.no_requirements")) } }
+        @else {
+            div class="table-wrap" {
+                table id="requirements" {
+                    thead { tr {
+                        th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
+                        th scope="col" { (ctx.t("vacancy.kind")) } th scope="col" { span class="muted" { (ctx.t("vacancy.actions")) } }
+                    } }
+                    tbody {
+                        @for (requirement, label) in vacancy.requirements.iter().zip(&view.labels) {
+                            tr data-skill=(requirement.skill.as_str()) {
+                                td { (label) }
+                                td { (requirement.level.get()) " – " (ctx.t(level_key(requirement.level.get()))) }
+                                td { @if requirement.essential { (ctx.t("vacancy.essential")) } @else { (ctx.t("vacancy.optional")) } }
+                                td {
+                                    form method="post" action={ (base) "/requirements/remove" } class="inline" {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        button type="submit" class="secondary" aria-label={ (ctx.t("vacancy.remove")) ": " (label) } { (ctx.t("vacancy.remove")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h3 { (ctx.t("vacancy.add")) }
+        form method="post" action={ (base) "/requirements" } id="add-requirement" {
+            (csrf_field(ctx))
+            div class="typeahead" id="skill-box" data-url="/console/api/skills" data-lang=(ctx.lang.code()) {
+                label for="skill-text" { (ctx.t("vacancy.skill_search")) }
+                input type="search" id="skill-text" name="skill_text" autocomplete="off" role="combobox"
+                    aria-autocomplete="list" aria-expanded="false" aria-controls="skill-list"
+                    aria-describedby="skill-help" required minlength="2";
+                input type="hidden" name="skill" value="";
+                ul id="skill-list" role="listbox" aria-label=(ctx.t("vacancy.skill_search")) {}
+                p class="chosen" aria-live="polite" {}
+                p id="skill-help" class="muted" { (ctx.t("vacancy.skill_help")) }
+            }
+            div class="row" {
+                div {
+                    label for="level" { (ctx.t("desk.level")) }
+                    select id="level" name="level" { (level_options(ctx, 2)) }
+                }
+                div {
+                    fieldset {
+                        legend { (ctx.t("vacancy.kind")) }
+                        label class="check" { input type="radio" name="essential" value="true" checked; (ctx.t("vacancy.essential")) }
+                        label class="check" { input type="radio" name="essential" value="false"; (ctx.t("vacancy.optional")) }
+                    }
+                }
+            }
+            button type="submit" { (ctx.t("vacancy.add_button")) }
+        }
+        @if !view.suggestions.is_empty() {
+            h3 id="suggestions" { (ctx.t("vacancy.suggestions")) }
+            p class="muted" { (ctx.t("vacancy.suggestions_help")) }
+            ul class="suggestions" {
+                @for skill in &view.suggestions {
+                    li {
+                        form method="post" action={ (base) "/requirements" } class="inline" {
+                            (csrf_field(ctx))
+                            input type="hidden" name="skill" value=(skill.uri);
+                            input type="hidden" name="skill_text" value=(skill.label);
+                            input type="hidden" name="level" value="2";
+                            input type="hidden" name="essential" value="true";
+                            button type="submit" class="secondary" aria-label={ (ctx.t("vacancy.add_button")) ": " (skill.label) } { "+ " }
+                        }
+                        " " (skill.label)
+                    }
+                }
+            }
+        }
+        h2 id="validation" { (ctx.t("vacancy.validation")) }
+        @match &vacancy.status {
+            VacancyStatus::Validated { by, on } => {
+                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (on) }
+            }
+            VacancyStatus::Closed => { p { (ctx.t("vacancy.closed")) } }
+            VacancyStatus::Draft => {
+                @if may_validate {
+                    form method="post" action={ (base) "/validate" } {
+                        (csrf_field(ctx))
+                        p { (ctx.t("vacancy.validate_help")) }
+                        button type="submit" id="validate" disabled[vacancy.requirements.is_empty()] { (ctx.t("vacancy.validate")) }
+                    }
+                } @else {
+                    p { (ctx.t("vacancy.validate_not_allowed")) }
+                }
+            }
+        }
+    }
+}
+
+/// Adding one requirement.
+#[derive(Debug, Deserialize)]
+pub struct RequirementForm {
+    csrf: String,
+    #[serde(default)]
+    skill: String,
+    #[serde(default)]
+    skill_text: String,
+    level: u8,
+    essential: String,
+}
+
+/// `POST /console/vacancies/{id}/requirements`: adds (or replaces) one requirement through
+/// `Engine::set_requirements`, like `PUT /v1/vacancies/{id}/requirements`.
+pub async fn add_requirement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<RequirementForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::VALIDATOR)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        let id = EntityId::parse(&path)?;
+        let form = form.into_inner();
+        let language = ctx.lang.code().to_string();
+        state
+            .call(move |engine| {
+                let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                let mut skill = form.skill.trim().to_string();
+                // Without the script the skill comes as text: take the best label match.
+                if skill.is_empty() {
+                    let hits = engine.skill_search(form.skill_text.trim(), &language, 1)?;
+                    let Some(hit) = hits.into_iter().next() else {
+                        return Err(incontro_core::Error::invalid(
+                            "unknown_skill",
+                            "no skill matches this text; pick one from the list",
+                        ));
+                    };
+                    skill = hit.uri;
+                }
+                let added = api::requirements(vec![RequirementBody {
+                    skill,
+                    level: form.level,
+                    essential: form.essential == "true",
+                    weight: None,
+                }])?;
+                let mut requirements: Vec<_> = vacancy
+                    .requirements
+                    .into_iter()
+                    .filter(|existing| added.iter().all(|new| new.skill != existing.skill))
+                    .collect();
+                requirements.extend(added);
+                engine.set_requirements(&id, requirements)
+            })
+            .await?;
+        Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// Removing one requirement.
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    csrf: String,
+    skill: String,
+}
+
+/// `POST /console/vacancies/{id}/requirements/remove`
+pub async fn remove_requirement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<RemoveForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::VALIDATOR)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        let id = EntityId::parse(&path)?;
+        let skill = form.skill.trim().to_string();
+        state
+            .call(move |engine| {
+                let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                let requirements = vacancy
+                    .requirements
+                    .into_iter()
+                    .filter(|existing| existing.skill.as_str() != skill)
+                    .collect();
+                engine.set_requirements(&id, requirements)
+            })
+            .await?;
+        Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The validation form.
+#[derive(Debug, Deserialize)]
+pub struct ValidateForm {
+    csrf: String,
+}
+
+/// `POST /console/vacancies/{id}/validate`: draft → validated by the signed-in validator today.
+pub async fn validate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ValidateForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::VALIDATOR)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::ValidateVacancy)?;
+        let id = EntityId::parse(&path)?;
+        let today = now().date();
+        state
+            .call(move |engine| {
+                engine.vacancy_for(&principal, Action::ValidateVacancy, &id)?;
+                engine.validate_vacancy(&id, &principal.label, today)
+            })
+            .await?;
+        Ok(ctx.see_other(&format!("/console/vacancies/{}#validation", path.as_str())))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The type-ahead query.
+#[derive(Debug, Deserialize)]
+pub struct TypeaheadQuery {
+    q: String,
+    lang: Option<String>,
+}
+
+/// One type-ahead suggestion.
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    uri: String,
+    label: String,
+    matched: String,
+}
+
+/// `GET /console/api/skills?q=&lang=`: `Engine::skill_search` for the signed-in user.
+pub async fn skill_search(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<TypeaheadQuery>,
+) -> HttpResponse {
+    typeahead(ctx, state, query.into_inner(), false).await
+}
+
+/// `GET /console/api/occupations?q=&lang=`: `Engine::occupation_search`.
+pub async fn occupation_search(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<TypeaheadQuery>,
+) -> HttpResponse {
+    typeahead(ctx, state, query.into_inner(), true).await
+}
+
+async fn typeahead(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: TypeaheadQuery,
+    occupations: bool,
+) -> HttpResponse {
+    let Some(user) = &ctx.user else {
+        return HttpResponse::Unauthorized()
+            .json(serde_json::json!({"message": "sign in first", "code": "sign_in"}));
+    };
+    if let Err(error) = user.principal.authorize(Action::ReadTaxonomy) {
+        return HttpResponse::Forbidden()
+            .json(serde_json::json!({"message": error.to_string(), "code": "forbidden_role"}));
+    }
+    let language = match query.lang.as_deref() {
+        Some("en") => "en",
+        _ => "it",
+    };
+    let text: String = query.q.chars().take(100).collect();
+    let found = state
+        .call(move |engine| {
+            if occupations {
+                let (hits, _) = engine.occupation_search(&text, language, 10, 0)?;
+                Ok(hits
+                    .into_iter()
+                    .map(|hit| Suggestion {
+                        matched: hit.label.clone(),
+                        uri: hit.uri,
+                        label: hit.label,
+                    })
+                    .collect::<Vec<_>>())
+            } else {
+                let hits = engine.skill_search(&text, language, 10)?;
+                Ok(hits
+                    .into_iter()
+                    .map(|hit| Suggestion {
+                        uri: hit.uri,
+                        label: hit.preferred_label,
+                        matched: hit.matched_label,
+                    })
+                    .collect())
+            }
+        })
+        .await;
+    match found {
+        Ok(suggestions) => HttpResponse::Ok().json(suggestions),
+        Err(error) => actix_web::ResponseError::error_response(&error),
+    }
+}

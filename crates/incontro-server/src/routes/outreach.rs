@@ -1,0 +1,188 @@
+//! Outreach: campaigns and their funnel (aggregates), and the operator's own call list and
+//! call outcomes. An operator key's label is its operator id.
+
+use actix_web::{get, post, web, HttpResponse};
+use incontro_core::access::{Action, AuditEntry, Outcome, Role};
+use incontro_core::outreach::CallResult;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::Page;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Every campaign (rules and selection reports; no person).
+#[utoipa::path(
+    tag = "outreach",
+    responses((status = 200, description = "Campaigns", body = crate::api::PageDoc)),
+    security(("bearer" = []))
+)]
+#[get("/v1/campaigns")]
+pub async fn campaigns(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadAggregates)?;
+    let items = state.call(|engine| engine.campaigns()).await?;
+    let total = items.len();
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: Some(total),
+        limit: total,
+        offset: 0,
+    }))
+}
+
+/// A campaign's funnel by every dimension (people, called, answered, taken in charge, enrolled,
+/// placed as reported and as confirmed by COB).
+#[utoipa::path(
+    tag = "outreach",
+    params(("id" = String, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "Funnel rows", body = crate::api::PageDoc),
+        (status = 404, description = "campaign_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/campaigns/{id}/funnel")]
+pub async fn funnel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadAggregates)?;
+    let id = id.into_inner();
+    let items = state.call(move |engine| engine.funnel(&id)).await?;
+    let total = items.len();
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: Some(total),
+        limit: total,
+        offset: 0,
+    }))
+}
+
+/// Call-list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallListParams {
+    /// Admins only: whose list (operators always get their own).
+    pub operator: Option<String>,
+}
+
+fn operator_of(caller: &Caller, asked: Option<String>) -> ApiResult<String> {
+    match (caller.0.role, asked) {
+        (Role::Admin, Some(operator)) => Ok(operator),
+        (Role::Admin, None) => Err(ApiError::invalid("missing_operator", "give operator")),
+        (_, Some(operator)) if operator != caller.0.label => {
+            Err(ApiError::from(incontro_core::Error::Forbidden {
+                code: "not_your_entries",
+                message: "operators see only their own call-list entries".into(),
+            }))
+        }
+        _ => Ok(caller.0.label.clone()),
+    }
+}
+
+/// The operator's call list for today: their own entries that are due, by priority, up to
+/// their daily capacity (names and mobiles: every entry shown is audited).
+#[utoipa::path(
+    tag = "outreach",
+    params(("id" = String, Path, description = "Campaign id"), CallListParams),
+    responses(
+        (status = 200, description = "Entries", body = crate::api::PageDoc),
+        (status = 403, description = "forbidden_role, not_your_entries", body = crate::error::ErrorBody),
+        (status = 404, description = "campaign_not_found, operator_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/campaigns/{id}/call-list")]
+pub async fn call_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    params: web::Query<CallListParams>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadOwnCallList)?;
+    let operator = operator_of(&caller, params.into_inner().operator)?;
+    let campaign = id.into_inner();
+    let principal = caller.0;
+    let items = state
+        .call(move |engine| {
+            let today = chrono::Local::now().date_naive();
+            let entries = engine.call_list(&campaign, &operator, today)?;
+            let audit = entries
+                .iter()
+                .map(|entry| {
+                    AuditEntry::now(
+                        &principal,
+                        "read_call_list_entry",
+                        Some(&format!("{campaign}#{}", entry.entry_no)),
+                        Some(&campaign),
+                        Outcome::Ok,
+                    )
+                })
+                .collect();
+            engine.audit(audit)?;
+            Ok(entries)
+        })
+        .await?;
+    let total = items.len();
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: Some(total),
+        limit: total,
+        offset: 0,
+    }))
+}
+
+/// The outcome of one call.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptBody {
+    /// `answered`, `no_answer`, `busy`, `wrong_number` or `refused`.
+    pub result: String,
+}
+
+/// Records a call attempt on one of the caller's own entries.
+#[utoipa::path(
+    tag = "outreach",
+    params(
+        ("id" = String, Path, description = "Campaign id"),
+        ("entry_no" = u32, Path, description = "Entry number")
+    ),
+    request_body = AttemptBody,
+    responses(
+        (status = 200, description = "Recorded: the attempt number", body = Object),
+        (status = 403, description = "forbidden_role or not the caller's entry", body = crate::error::ErrorBody),
+        (status = 404, description = "campaign_not_found, entry_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/campaigns/{id}/entries/{entry_no}/attempts")]
+pub async fn record_attempt(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, u32)>,
+    body: web::Json<AttemptBody>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::WriteOwnOutcome)?;
+    let (campaign, entry_no) = path.into_inner();
+    let result = CallResult::parse(&body.result)?;
+    let operator = caller.0.label.clone();
+    let principal = caller.0;
+    let attempt = state
+        .call(move |engine| {
+            let today = chrono::Local::now().date_naive();
+            let attempt = engine.record_attempt(&campaign, entry_no, &operator, result, today)?;
+            engine.audit(vec![AuditEntry::now(
+                &principal,
+                "record_call_attempt",
+                Some(&format!("{campaign}#{entry_no}")),
+                Some(&campaign),
+                Outcome::Ok,
+            )])?;
+            Ok(attempt)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "attempt": attempt })))
+}

@@ -1,0 +1,342 @@
+//! Job seekers (profile, competences with evidence, work history, personal data, lookup) and
+//! matching in both directions. Every read of a person's data is audited before it is returned.
+
+use actix_web::{get, post, web, HttpResponse};
+use incontro_core::access::{Action, AuditEntry, Outcome, Principal};
+use incontro_core::model::CodiceFiscale;
+
+use crate::api::{self, ExplainParams, LookupBody, LookupResult, MatchParams, Page, PersonItems};
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+fn audit_one(
+    engine: &incontro_core::Engine,
+    principal: &Principal,
+    action: &str,
+    person: &str,
+    target: Option<&str>,
+) -> incontro_core::Result<()> {
+    engine.audit(vec![AuditEntry::now(
+        principal,
+        action,
+        Some(person),
+        target,
+        Outcome::Ok,
+    )])
+}
+
+/// A job seeker's analytical record (no direct identifiers).
+#[utoipa::path(
+    tag = "job seekers",
+    params(("id" = String, Path, description = "Pseudonymous job seeker id")),
+    responses(
+        (status = 200, description = "The record", body = Object),
+        (status = 403, description = "forbidden_role or other_office", body = crate::error::ErrorBody),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    let id = api::entity_id(&id)?;
+    let principal = caller.0;
+    let seeker = state
+        .call(move |engine| {
+            let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
+            audit_one(engine, &principal, "read_job_seeker", id.as_str(), None)?;
+            Ok(seeker)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(seeker))
+}
+
+/// A job seeker's competence profile with evidence: explicit competences and those inferred
+/// from work history, each with its provenance and confidence.
+#[utoipa::path(
+    tag = "job seekers",
+    params(("id" = String, Path, description = "Pseudonymous job seeker id")),
+    responses(
+        (status = 200, description = "The profile", body = crate::api::PersonItemsDoc),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}/competences")]
+pub async fn competences(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    let id = api::entity_id(&id)?;
+    let principal = caller.0;
+    let items = state
+        .call(move |engine| {
+            engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
+            let profile = engine.person_profile(&id)?;
+            audit_one(engine, &principal, "read_competences", id.as_str(), None)?;
+            Ok(PersonItems {
+                job_seeker_id: id.as_str().to_string(),
+                items: profile,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// A job seeker's work history.
+#[utoipa::path(
+    tag = "job seekers",
+    params(("id" = String, Path, description = "Pseudonymous job seeker id")),
+    responses(
+        (status = 200, description = "Past jobs", body = crate::api::PersonItemsDoc),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}/work-history")]
+pub async fn work_history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    let id = api::entity_id(&id)?;
+    let principal = caller.0;
+    let items = state
+        .call(move |engine| {
+            let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
+            audit_one(engine, &principal, "read_work_history", id.as_str(), None)?;
+            Ok(PersonItems {
+                job_seeker_id: id.as_str().to_string(),
+                items: seeker.work_history,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// A job seeker's personal data (codice fiscale, names, contacts): desk staff and admins only.
+#[utoipa::path(
+    tag = "job seekers",
+    params(("id" = String, Path, description = "Pseudonymous job seeker id")),
+    responses(
+        (status = 200, description = "Personal data", body = Object),
+        (status = 403, description = "forbidden_role or other_office", body = crate::error::ErrorBody),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}/personal-data")]
+pub async fn personal_data(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPersonalData)?;
+    let id = api::entity_id(&id)?;
+    let principal = caller.0;
+    let personal = state
+        .call(move |engine| {
+            engine.job_seeker_for(&principal, Action::ReadPersonalData, &id)?;
+            let personal = engine.get_personal_data(&id)?;
+            audit_one(engine, &principal, "read_personal_data", id.as_str(), None)?;
+            Ok(personal)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(personal))
+}
+
+/// Finds a job seeker by codice fiscale (sent in the body, never in the URL).
+#[utoipa::path(
+    tag = "job seekers",
+    request_body = LookupBody,
+    responses(
+        (status = 200, description = "Found", body = LookupResult),
+        (status = 400, description = "invalid_codice_fiscale", body = crate::error::ErrorBody),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/job-seekers/lookup")]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<LookupBody>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::FindPerson)?;
+    let codice_fiscale = CodiceFiscale::parse(&body.codice_fiscale)?;
+    let principal = caller.0;
+    let found = state
+        .call(move |engine| {
+            let id = engine.find_job_seeker_by_cf(&codice_fiscale)?;
+            engine.job_seeker_for(&principal, Action::FindPerson, &id)?;
+            audit_one(
+                engine,
+                &principal,
+                "find_by_codice_fiscale",
+                id.as_str(),
+                None,
+            )?;
+            Ok(LookupResult {
+                job_seeker_id: id.as_str().to_string(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// The best open vacancies for a job seeker, with filters and an explanation each.
+#[utoipa::path(
+    tag = "matching",
+    params(("id" = String, Path, description = "Pseudonymous job seeker id"), MatchParams),
+    responses(
+        (status = 200, description = "Ranked vacancies", body = crate::api::PageDoc),
+        (status = 400, description = "invalid_k, invalid_distance, invalid_min_score", body = crate::error::ErrorBody),
+        (status = 404, description = "job_seeker_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}/vacancies")]
+pub async fn vacancies_for_person(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    params: web::Query<MatchParams>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::MatchForPerson)?;
+    let id = api::entity_id(&id)?;
+    let params = params.into_inner();
+    let language = api::language(params.lang.as_deref())?;
+    let max_k = state.config.max_k;
+    let principal = caller.0;
+    let (items, query) = state
+        .call(move |engine| {
+            let seeker = engine.job_seeker_for(&principal, Action::MatchForPerson, &id)?;
+            let query = params
+                .to_query(max_k, Some(&seeker.comune))
+                .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            let items = engine.vacancies_for_person(&id, &query, &language)?;
+            audit_one(
+                engine,
+                &principal,
+                "vacancies_for_person",
+                id.as_str(),
+                None,
+            )?;
+            Ok((items, query))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: None,
+        limit: query.k,
+        offset: query.offset,
+    }))
+}
+
+/// Requirement by requirement: why a job seeker scores what they score against a vacancy.
+#[utoipa::path(
+    tag = "matching",
+    params(
+        ("id" = String, Path, description = "Pseudonymous job seeker id"),
+        ("vacancy_id" = String, Path, description = "Vacancy id"),
+        ExplainParams
+    ),
+    responses(
+        (status = 200, description = "The explanation", body = Object),
+        (status = 404, description = "job_seeker_not_found or vacancy_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/job-seekers/{id}/vacancies/{vacancy_id}/explanation")]
+pub async fn explanation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    params: web::Query<ExplainParams>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::MatchForPerson)?;
+    let (person, vacancy) = path.into_inner();
+    let person = api::entity_id(&person)?;
+    let vacancy = api::entity_id(&vacancy)?;
+    let language = api::language(params.lang.as_deref())?;
+    let exact = params.exact.unwrap_or(false);
+    let principal = caller.0;
+    let explanation = state
+        .call(move |engine| {
+            engine.job_seeker_for(&principal, Action::MatchForPerson, &person)?;
+            let explanation = engine.explain_match(&person, &vacancy, exact, &language)?;
+            audit_one(
+                engine,
+                &principal,
+                "explain_match",
+                person.as_str(),
+                Some(vacancy.as_str()),
+            )?;
+            Ok(explanation)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(explanation))
+}
+
+/// The best candidates for an open vacancy, with an explanation each (pseudonymous ids only;
+/// every candidate listed is audited).
+#[utoipa::path(
+    tag = "matching",
+    params(("id" = String, Path, description = "Vacancy id"), MatchParams),
+    responses(
+        (status = 200, description = "Ranked candidates", body = crate::api::PageDoc),
+        (status = 404, description = "vacancy_not_found", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/vacancies/{id}/candidates")]
+pub async fn candidates_for_vacancy(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    params: web::Query<MatchParams>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::MatchForVacancy)?;
+    let id = api::entity_id(&id)?;
+    let params = params.into_inner();
+    let language = api::language(params.lang.as_deref())?;
+    let max_k = state.config.max_k;
+    let principal = caller.0;
+    let (items, query) = state
+        .call(move |engine| {
+            let vacancy = engine.vacancy_for(&principal, Action::MatchForVacancy, &id)?;
+            let query = params
+                .to_query(max_k, Some(&vacancy.comune))
+                .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            let items = engine.candidates_for_vacancy(&id, &query, &language)?;
+            let entries = items
+                .iter()
+                .map(|candidate| {
+                    AuditEntry::now(
+                        &principal,
+                        "candidates_for_vacancy",
+                        Some(&candidate.job_seeker_id),
+                        Some(id.as_str()),
+                        Outcome::Ok,
+                    )
+                })
+                .collect();
+            engine.audit(entries)?;
+            Ok((items, query))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: None,
+        limit: query.k,
+        offset: query.offset,
+    }))
+}

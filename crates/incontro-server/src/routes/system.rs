@@ -1,0 +1,47 @@
+//! Unauthenticated system routes: health, metrics, the OpenAPI document and its HTML page.
+
+use actix_web::{get, web, HttpResponse};
+
+use crate::api::Health;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Liveness and the store's data revision.
+#[utoipa::path(
+    tag = "system",
+    responses((status = 200, description = "Up", body = Health))
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let data_revision = state.call(|engine| engine.data_revision()).await?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+        data_revision,
+    }))
+}
+
+/// Request counts and latency histograms (Prometheus text format).
+#[utoipa::path(
+    tag = "system",
+    responses((status = 200, description = "Prometheus text", content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}
+
+/// This document.
+#[get("/openapi.json")]
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(crate::openapi::document())
+}
+
+/// The API reference as plain HTML, rendered on the server from the OpenAPI document.
+#[get("/docs")]
+pub async fn docs() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(crate::openapi::html())
+}

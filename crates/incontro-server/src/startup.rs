@@ -1,0 +1,168 @@
+//! Building and running the service: open the engine (loading the demo data into an empty data
+//! directory), warm the matching state, bind, and serve.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, Service};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use incontro_core::{Engine, NoProgress};
+
+use crate::auth::KeyId;
+use crate::config::ServerConfig;
+use crate::error::{ApiError, ApiErrorKind};
+use crate::metrics::Metrics;
+use crate::pool::CpuPool;
+use crate::state::AppState;
+
+/// A bound, not yet running service.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+/// Opens the engine of `config` and prepares it: demo data into an empty data directory, the
+/// matching state and the vacancy index brought up to date.
+pub fn open_engine(config: &ServerConfig) -> incontro_core::Result<Engine> {
+    let engine = Engine::open(&config.data_dir)?;
+    if config.load_demo_if_empty && engine.is_empty()? {
+        tracing::info!("empty data directory: loading the demo dataset");
+        engine.import_demo(&NoProgress)?;
+    }
+    let started = Instant::now();
+    let state = engine.match_state()?;
+    let (vacancies, job_seekers) = state.counts();
+    engine.search_vacancies(&incontro_core::index::VacancyQuery::default())?;
+    tracing::info!(
+        vacancies,
+        job_seekers,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "matching state and vacancy index ready"
+    );
+    Ok(engine)
+}
+
+impl Application {
+    /// Binds `config.bind` (port 0 picks a free port) over an opened engine.
+    pub fn build(config: ServerConfig, engine: Arc<Engine>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            engine,
+            pool: CpuPool::new(
+                config.pool_size,
+                Duration::from_millis(config.request_timeout_ms),
+            ),
+            metrics: Arc::new(Metrics::default()),
+            config: config.clone(),
+        });
+        let body_limit = config.body_limit_bytes;
+        let console = web::Data::new(crate::console::ConsoleState::default());
+        let server = HttpServer::new(move || {
+            let json = web::JsonConfig::default()
+                .limit(body_limit)
+                .error_handler(|error, _request| ApiError::from_json(&error).into());
+            let query = web::QueryConfig::default().error_handler(|error, _request| {
+                ApiError::invalid("invalid_query", error.to_string().to_lowercase()).into()
+            });
+            let path = web::PathConfig::default().error_handler(|error, _request| {
+                ApiError::invalid("invalid_path", error.to_string().to_lowercase()).into()
+            });
+            let metrics = Arc::clone(&state.metrics);
+            App::new()
+                .app_data(state.clone())
+                .app_data(json)
+                .app_data(query)
+                .app_data(path)
+                .wrap_fn(move |request, service| {
+                    let started = Instant::now();
+                    let method = request.method().to_string();
+                    let metrics = Arc::clone(&metrics);
+                    let response = service.call(request);
+                    async move {
+                        let response = response.await?;
+                        let elapsed = started.elapsed();
+                        let route = response
+                            .request()
+                            .match_pattern()
+                            .unwrap_or_else(|| "(unmatched)".to_string());
+                        let status = response.status().as_u16();
+                        metrics.record(&route, &method, status, elapsed);
+                        let key_id = response
+                            .request()
+                            .extensions()
+                            .get::<KeyId>()
+                            .map(|key| key.0.clone());
+                        tracing::info!(
+                            method,
+                            route,
+                            status,
+                            elapsed_us = elapsed.as_micros() as u64,
+                            key_id,
+                            "request"
+                        );
+                        Ok(response)
+                    }
+                })
+                .app_data(console.clone())
+                .configure(crate::console::configure)
+                .configure(crate::routes::configure)
+                .default_service(web::to(|| async {
+                    let error = ApiError::new(
+                        ApiErrorKind::Engine(incontro_core::ErrorKind::NotFound),
+                        "route_not_found",
+                        "no such route",
+                    );
+                    Err::<HttpResponse, ApiError>(error)
+                }))
+        })
+        .workers(config.workers)
+        .client_request_timeout(Duration::from_millis(config.client_timeout_ms))
+        .shutdown_timeout(5)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped (Ctrl-C / SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Why the service could not start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The engine failed to open or prepare.
+    #[error(transparent)]
+    Engine(#[from] incontro_core::Error),
+    /// Binding or serving failed.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the engine, binds and serves until stopped (blocks the calling thread); `on_bound`
+/// receives the port once it is bound.
+pub fn serve(config: ServerConfig, on_bound: impl FnOnce(u16)) -> Result<(), ServeError> {
+    let engine = Arc::new(open_engine(&config)?);
+    actix_web::rt::System::new().block_on(async move {
+        let application = Application::build(config, engine)?;
+        on_bound(application.port());
+        application.run_until_stopped().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,631 @@
+//! The web console in a real browser: headless Chromium driven over WebDriver (fantoccini),
+//! against the real server on port 0 with the demo data.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`scripts/install-browser.sh`). Without
+//! `/usr/bin/chromedriver` the browser tests print `skipped: chromedriver not found` and pass,
+//! unless `INCONTRO_REQUIRE_BROWSER=1` (CI), where they fail. Screenshots of the main pages go to
+//! `screenshots/` at the repository root (gitignored).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use incontro_core::access::Role;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, TestApp, PERSON, PERSON_CF};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// One browser test at a time: two cores do not run two Chromiums well.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+/// Whether the browser tests can run; prints the skip line (or fails under CI) when not.
+fn browser_available() -> bool {
+    if Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    if std::env::var("INCONTRO_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("INCONTRO_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is missing: run scripts/install-browser.sh");
+    }
+    println!("skipped: chromedriver not found");
+    false
+}
+
+/// A chromedriver process on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            let ready = ureq::get(&format!("{url}/status"))
+                .timeout(Duration::from_secs(2))
+                .call()
+                .is_ok();
+            if ready {
+                break;
+            }
+            assert!(started.elapsed() < WAIT, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, url }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh browser session (its own empty profile, so its own cookies).
+struct Browser {
+    client: Client,
+    base: String,
+    _profile: tempfile::TempDir,
+}
+
+async fn browser(driver: &Driver, app: &TestApp) -> Browser {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1280,900".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("chrome"));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": CHROMIUM, "args": args }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("webdriver session");
+    Browser {
+        client,
+        base: app.address.clone(),
+        _profile: profile,
+    }
+}
+
+impl Browser {
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigate");
+    }
+
+    async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .to_string()
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no element {css}: {error}"))
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("find_all")
+            .len()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("text")
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clear");
+        field.send_keys(value).await.expect("type");
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    async fn sign_in(&self, key: &str) {
+        self.open("/console/sign-in").await;
+        self.fill("#key", key).await;
+        self.click("form.signin button[type=submit]").await;
+        self.find("header nav").await;
+        assert_eq!(self.path().await, "/console");
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).expect("screenshots dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    async fn close(self) {
+        self.client.close().await.expect("close session");
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots")
+}
+
+/// Runs one browser scenario: serialised, with its own server, chromedriver and runtime.
+fn run_in_browser<F>(scenario: impl FnOnce(TestApp, Driver) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let app = spawn_app();
+    let driver = Driver::start();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(scenario(app, driver));
+}
+
+#[test]
+fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Validator]).await;
+        browser.screenshot("home-validator").await;
+        browser
+            .click("header nav a[href='/console/companies']")
+            .await;
+        browser.find("table a[href='/console/companies/C01']").await;
+        browser.screenshot("companies").await;
+        browser.open("/console/companies/C01").await;
+        browser
+            .fill("#title", "Conduttore di macchine continue (prova)")
+            .await;
+        browser
+            .fill("#description", "Turni; contratto a tempo determinato.")
+            .await;
+        // Occupation through the type-ahead, picked with the mouse.
+        browser.fill("#occupation-text", "condutt").await;
+        browser.click("#occupation-list [role=option]").await;
+        let occupation = browser
+            .find("#occupation-box input[type=hidden]")
+            .await
+            .prop("value")
+            .await
+            .expect("prop")
+            .unwrap_or_default();
+        assert!(
+            occupation.starts_with("http://data.europa.eu/esco/occupation/"),
+            "{occupation}"
+        );
+        browser.screenshot("vacancy-new").await;
+        browser
+            .click("form[action='/console/companies/C01/vacancies'] button[type=submit]")
+            .await;
+        browser.find("#add-requirement").await;
+        assert!(browser.path().await.starts_with("/console/vacancies/V"));
+        assert!(
+            browser.text("main").await.contains("bozza"),
+            "a new vacancy is a draft"
+        );
+
+        // A skill through the type-ahead, picked with the keyboard (arrow down, Enter).
+        browser.fill("#skill-text", "scorte").await;
+        browser.find("#skill-list [role=option]").await;
+        let input = browser.find("#skill-text").await;
+        input.send_keys("\u{E015}").await.expect("arrow down");
+        input.send_keys("\u{E007}").await.expect("enter");
+        let chosen = browser
+            .find("#skill-box input[type=hidden]")
+            .await
+            .prop("value")
+            .await
+            .expect("prop")
+            .unwrap_or_default();
+        assert!(
+            chosen.starts_with("http://data.europa.eu/esco/skill/"),
+            "{chosen}"
+        );
+        browser
+            .find("#level")
+            .await
+            .select_by_value("3")
+            .await
+            .expect("level");
+        browser
+            .click("#add-requirement input[name=essential][value=false]")
+            .await;
+        browser.click("#add-requirement button[type=submit]").await;
+        browser.find("#requirements tbody tr").await;
+        assert_eq!(browser.count("#requirements tbody tr").await, 1);
+        let row = browser.text("#requirements tbody tr").await;
+        assert!(row.contains("3") && row.contains("facoltativa"), "{row}");
+
+        // One suggestion from the occupation's essential skills.
+        assert!(
+            browser.count(".suggestions li").await > 0,
+            "the chosen occupation suggests skills"
+        );
+        browser.click(".suggestions li button").await;
+        browser.find("#requirements tbody tr:nth-child(2)").await;
+        assert_eq!(browser.count("#requirements tbody tr").await, 2);
+        browser.screenshot("vacancy-breakdown").await;
+
+        // Draft → validated, with the validator's name and today's date.
+        browser.click("#validate").await;
+        let validated = browser.text("#validated").await;
+        let today = chrono::Local::now().date_naive().to_string();
+        assert!(
+            validated.contains("test validator") && validated.contains(&today),
+            "{validated}"
+        );
+        browser.screenshot("vacancy-validated").await;
+        browser.close().await;
+    });
+}
+
+#[test]
+fn desk_finds_a_person_and_sees_the_explained_matches() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Desk]).await;
+        browser.open("/console/desk").await;
+        // By name: a list of people of the office.
+        browser.fill("#q", "Bianchi").await;
+        browser.click("form[role=search] button[type=submit]").await;
+        browser
+            .find(&format!(
+                "ul.people a[href='/console/desk/people/{PERSON}']"
+            ))
+            .await;
+        browser.screenshot("desk-search").await;
+        // By codice fiscale: straight to the person.
+        browser.fill("#q", PERSON_CF).await;
+        browser.click("form[role=search] button[type=submit]").await;
+        browser.find("#competences").await;
+        assert_eq!(
+            browser.path().await,
+            format!("/console/desk/people/{PERSON}")
+        );
+        assert!(browser.count("#competences + .table-wrap tbody tr").await > 0);
+        let cards = browser.count("ol.matches > li.card").await;
+        assert!(cards > 0, "the demo person has matching vacancies");
+        browser.click("ol.matches > li.card details summary").await;
+        let bars = browser
+            .count("ol.matches > li.card:first-child .bars li[data-outcome]")
+            .await;
+        assert!(bars > 0, "the explanation lists the requirements");
+        assert!(
+            browser
+                .count("ol.matches > li.card:first-child .bars meter")
+                .await
+                == bars
+        );
+        let explanation = browser.text("ol.matches > li.card:first-child .bars").await;
+        assert!(
+            ["posseduta", "affine", "mancante"]
+                .iter()
+                .any(|word| explanation.contains(word)),
+            "{explanation}"
+        );
+        browser.screenshot("desk-person").await;
+        // The courses that close the gaps of the first vacancy, with the score after.
+        let training = browser
+            .find("ol.matches > li.card:first-child a.training")
+            .await
+            .attr("href")
+            .await
+            .expect("attr")
+            .unwrap_or_default();
+        browser.open(&training).await;
+        let after = browser.text("#score-after").await;
+        assert!(after.ends_with('%'), "{after}");
+        browser.screenshot("desk-training").await;
+        browser
+            .open(&format!("/console/desk/people/{PERSON}"))
+            .await;
+        // Filters: only tirocini, within 30 km; every card left is a tirocinio.
+        browser
+            .find("#placement")
+            .await
+            .select_by_value("tirocinio")
+            .await
+            .expect("select");
+        browser.fill("#near_km", "30").await;
+        browser.click("form.filters button[type=submit]").await;
+        browser.find("#vacancies").await;
+        assert!(browser
+            .client
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains("placement=tirocinio"));
+        for card in browser
+            .client
+            .find_all(Locator::Css("ol.matches > li.card p.muted"))
+            .await
+            .expect("cards")
+        {
+            assert!(card.text().await.expect("text").contains("Tirocinio"));
+        }
+        // English, at phone width.
+        browser
+            .open(&format!("/console/desk/people/{PERSON}?lang=en"))
+            .await;
+        assert!(browser.text("#competences").await.contains("Competences"));
+        browser
+            .client
+            .set_window_size(390, 844)
+            .await
+            .expect("phone size");
+        browser.screenshot("desk-person-phone-en").await;
+        browser.close().await;
+    });
+}
+
+#[test]
+fn resident_books_a_slot_and_a_second_booking_of_it_is_refused() {
+    run_in_browser(|app, driver| async move {
+        // Staff publish two slots for tomorrow.
+        let staff = browser(&driver, &app).await;
+        staff.sign_in(&app.keys[&Role::Desk]).await;
+        staff.open("/console/appointments").await;
+        staff.fill("#times", "09:00, 09:30").await;
+        staff.click("#publish button[type=submit]").await;
+        staff.find("#agenda-table").await;
+        assert_eq!(staff.count("#agenda-table tbody tr").await, 2);
+
+        // Two residents open the booking page at the same time and pick the same slot.
+        let first = browser(&driver, &app).await;
+        let second = browser(&driver, &app).await;
+        for (resident, name) in [(&first, "Maria Rossi"), (&second, "Luca Bianchi")] {
+            resident.open("/prenota").await;
+            resident.click("#booking input[name=slot_id]").await;
+            resident.fill("#name", name).await;
+            resident.fill("#contact", "maria@example.org").await;
+            resident.fill("#topic", "Cerco un tirocinio").await;
+            resident.click("#booking input[name=privacy]").await;
+        }
+        first.screenshot("booking-form").await;
+        first.click("#booking button[type=submit]").await;
+        let link = first.text("#video-link").await;
+        assert!(link.starts_with("https://"), "{link}");
+        let reference = first.text("#reference").await;
+        assert!(reference.len() >= 12, "{reference}");
+        first.screenshot("booking-confirmed").await;
+
+        second.click("#booking button[type=submit]").await;
+        let refusal = second.text("p.notice.error").await;
+        assert!(refusal.contains("appena stato prenotato"), "{refusal}");
+        second.screenshot("booking-refused").await;
+
+        // The agenda shows the booking to staff.
+        staff.open("/console/appointments").await;
+        let agenda = staff.text("#agenda-table").await;
+        assert!(
+            agenda.contains("Maria Rossi") && !agenda.contains("Luca Bianchi"),
+            "{agenda}"
+        );
+        staff.screenshot("appointments-agenda").await;
+
+        // The resident cancels with the reference; the slot is free again.
+        first.open("/prenota/annulla").await;
+        first.fill("#reference", &reference).await;
+        first
+            .click("form[action='/prenota/annulla'] button[type=submit]")
+            .await;
+        assert!(first.text("p.notice").await.contains("annullata"));
+        for browser in [staff, first, second] {
+            browser.close().await;
+        }
+    });
+}
+
+#[test]
+fn each_role_opens_only_its_own_pages() {
+    run_in_browser(|app, driver| async move {
+        let anonymous = browser(&driver, &app).await;
+        anonymous.open("/console/desk").await;
+        anonymous.find("#key").await;
+        assert_eq!(anonymous.path().await, "/console/sign-in");
+        anonymous.screenshot("sign-in").await;
+        anonymous.close().await;
+
+        let cases = [
+            (Role::Validator, "/console/desk", "/console/companies"),
+            (Role::Desk, "/console/companies", "/console/desk"),
+            (Role::Analyst, "/console/appointments", "/console/reports"),
+            (Role::Desk, "/console/reports", "/console/appointments"),
+            (Role::Operator, "/console/desk/people/JS0001", "/console"),
+        ];
+        for (role, forbidden, allowed) in cases {
+            let browser = browser(&driver, &app).await;
+            browser.sign_in(&app.keys[&role]).await;
+            browser.open(forbidden).await;
+            let code = browser
+                .find("p.error")
+                .await
+                .attr("data-code")
+                .await
+                .expect("attr")
+                .unwrap_or_default();
+            assert_eq!(code, "forbidden_role", "{role:?} on {forbidden}");
+            assert_eq!(
+                browser
+                    .count(&format!("header nav a[href='{forbidden}']"))
+                    .await,
+                0
+            );
+            if role == Role::Validator {
+                browser.screenshot("forbidden").await;
+            }
+            browser.open(allowed).await;
+            assert_eq!(browser.count("p.error").await, 0, "{role:?} on {allowed}");
+            browser.close().await;
+        }
+    });
+}
+
+#[test]
+fn analyst_reads_the_demand_report_with_chart_and_csv() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Analyst]).await;
+        browser.click("header nav a[href='/console/reports']").await;
+        browser.find("#demand-table").await;
+        assert!(
+            browser.count("#demand-table tbody tr").await > 0,
+            "the demo area has demand"
+        );
+        let width = browser
+            .client
+            .execute(
+                "const img = document.querySelector('img.chart'); \
+                 return img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth));",
+                vec![],
+            )
+            .await
+            .expect("chart width");
+        assert!(
+            width.as_f64().unwrap_or(0.0) > 100.0,
+            "the SVG chart loads: {width}"
+        );
+        let csv = browser
+            .client
+            .execute(
+                "return fetch(document.querySelector('a[download=\"competenze.csv\"]').href).then(r => r.text());",
+                vec![],
+            )
+            .await
+            .expect("csv");
+        let csv = csv.as_str().unwrap_or_default();
+        assert!(csv.starts_with("skill_uri,label,demand"), "{csv}");
+        assert!(csv.lines().count() > 1);
+        browser.screenshot("reports").await;
+        browser.close().await;
+    });
+}
+
+/// Without a browser: a signed-in POST without the session's CSRF token is refused and changes
+/// nothing; the sign-in form refuses a missing double-submit token.
+#[test]
+fn console_forms_refuse_a_missing_csrf_token() {
+    let app = spawn_app();
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let sign_in_page = agent
+        .get(&format!("{}/console/sign-in", app.address))
+        .call()
+        .expect("sign-in page");
+    let form_cookie = set_cookie(&sign_in_page, "incontro_form").expect("form cookie");
+    let refused = agent
+        .post(&format!("{}/console/sign-in", app.address))
+        .send_form(&[("key", &app.keys[&Role::Desk]), ("form_token", "forged")]);
+    assert!(
+        matches!(refused, Err(ureq::Error::Status(403, _))),
+        "{refused:?}"
+    );
+    let signed_in = agent
+        .post(&format!("{}/console/sign-in", app.address))
+        .set("Cookie", &format!("incontro_form={form_cookie}"))
+        .send_form(&[
+            ("key", &app.keys[&Role::Desk]),
+            ("form_token", &form_cookie),
+        ])
+        .expect("sign in");
+    assert_eq!(signed_in.status(), 303);
+    let session = set_cookie(&signed_in, "incontro_session").expect("session cookie");
+    let header = signed_in
+        .header("set-cookie")
+        .unwrap_or_default()
+        .to_string();
+    let all: Vec<&str> = signed_in.all("set-cookie");
+    assert!(
+        all.iter()
+            .any(|cookie| cookie.starts_with("incontro_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")),
+        "{header}"
+    );
+    let forged = agent
+        .post(&format!("{}/console/appointments/slots", app.address))
+        .set("Cookie", &format!("incontro_session={session}"))
+        .send_form(&[
+            ("csrf", "forged"),
+            ("day", "2030-01-01"),
+            ("times", "09:00"),
+            ("minutes", "30"),
+            ("room_url", "https://meet.example.org"),
+        ]);
+    match forged {
+        Err(ureq::Error::Status(403, response)) => {
+            assert!(response
+                .into_string()
+                .expect("body")
+                .contains("invalid_csrf_token"));
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+    let agenda = agent
+        .get(&format!("{}/console/appointments", app.address))
+        .set("Cookie", &format!("incontro_session={session}"))
+        .call()
+        .expect("agenda")
+        .into_string()
+        .expect("body");
+    assert!(!agenda.contains("agenda-table"), "no slot was published");
+}
+
+fn set_cookie(response: &ureq::Response, name: &str) -> Option<String> {
+    response.all("set-cookie").into_iter().find_map(|cookie| {
+        let (pair, _) = cookie.split_once(';').unwrap_or((cookie, ""));
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_string())
+    })
+}

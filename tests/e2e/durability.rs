@@ -1,0 +1,237 @@
+//! Durability: the real `incontro serve` binary as a child process, writes streamed at it,
+//! SIGKILL at random points, restart: every acknowledged write is there, nothing is duplicated,
+//! and every acknowledged read of a person left its audit row.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::helpers::*;
+use rand::Rng;
+
+/// `target/<profile>/incontro`, next to this test binary's `deps/` folder.
+fn incontro_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("INCONTRO_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let binary = profile_dir.join(format!("incontro{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} not built: run `cargo build -p incontro-cli` (cargo test --workspace builds it)",
+        binary.display()
+    );
+    binary
+}
+
+fn incontro(data_dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(incontro_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("run incontro");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+fn start(data_dir: &Path) -> Server {
+    let mut child = Command::new(incontro_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--workers",
+            "2",
+            "--max-page-size",
+            "1000",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn incontro serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read port line");
+    let port = line
+        .trim()
+        .strip_prefix("incontro: listening on port ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let key = incontro(
+        data_dir.path(),
+        &[
+            "keys",
+            "create",
+            "--role",
+            "desk",
+            "--office",
+            "LU",
+            "--label",
+            "durability",
+        ],
+    );
+    let admin = incontro(
+        data_dir.path(),
+        &["keys", "create", "--role", "admin", "--label", "auditor"],
+    );
+    let mut acknowledged_vacancies: Vec<String> = Vec::new();
+    let mut acknowledged_reads = 0usize;
+    let mut rng = rand::thread_rng();
+    for round in 0..4 {
+        let mut server = start(data_dir.path());
+        let stop = Arc::new(AtomicBool::new(false));
+        let acked = Arc::new(Mutex::new(Vec::new()));
+        let reads = Arc::new(Mutex::new(0usize));
+        let mut writers = Vec::new();
+        for writer in 0..2 {
+            let (stop, acked, reads) = (Arc::clone(&stop), Arc::clone(&acked), Arc::clone(&reads));
+            let (address, key) = (server.address.clone(), key.clone());
+            writers.push(std::thread::spawn(move || {
+                let mut sequence = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let id = format!("D{round}_{writer}_{sequence}");
+                    sequence += 1;
+                    let body = serde_json::to_vec(&vacancy_body(&id)).expect("json");
+                    match send_raw(
+                        &address,
+                        "POST",
+                        "/v1/vacancies",
+                        Some(&key),
+                        Some(("application/json", &body)),
+                    ) {
+                        Ok(reply) if reply.status == 201 => acked.lock().expect("lock").push(id),
+                        Ok(reply) => panic!("unexpected {} {:?}", reply.status, reply.body),
+                        Err(_) => break, // killed mid-request: not acknowledged
+                    }
+                    match send_raw(
+                        &address,
+                        "GET",
+                        &format!("/v1/job-seekers/{PERSON}"),
+                        Some(&key),
+                        None,
+                    ) {
+                        Ok(reply) if reply.status == 200 => *reads.lock().expect("lock") += 1,
+                        Ok(reply) => panic!("unexpected {} {:?}", reply.status, reply.body),
+                        Err(_) => break,
+                    }
+                }
+            }));
+        }
+        std::thread::sleep(Duration::from_millis(rng.gen_range(150..1200)));
+        server.child.kill().expect("SIGKILL"); // SIGKILL on Unix: no shutdown, no flush
+        server.child.wait().expect("reap");
+        stop.store(true, Ordering::SeqCst);
+        for writer in writers {
+            writer.join().expect("writer thread");
+        }
+        let acked = acked.lock().expect("lock").clone();
+        acknowledged_vacancies.extend(acked);
+        acknowledged_reads += *reads.lock().expect("lock");
+
+        let mut server = start(data_dir.path());
+        let app_like = |path: &str, key: &str| {
+            send_raw(&server.address, "GET", path, Some(key), None).expect("transport")
+        };
+        for id in &acknowledged_vacancies {
+            let reply = app_like(&format!("/v1/vacancies/{id}"), &key);
+            assert_eq!(reply.status, 200, "round {round}: acknowledged {id} lost");
+            let breakdown = app_like(&format!("/v1/vacancies/{id}/requirements"), &key);
+            let essential = breakdown.body["essential"].as_array().map_or(0, Vec::len);
+            let optional = breakdown.body["optional"].as_array().map_or(0, Vec::len);
+            assert_eq!(
+                (essential, optional),
+                (1, 1),
+                "round {round}: {id} requirements duplicated or lost"
+            );
+        }
+        let listing = app_like("/v1/vacancies?limit=100&offset=0", &key);
+        let total = listing.body["total"].as_u64().expect("total") as usize;
+        let mut all_ids = Vec::new();
+        let mut offset = 0;
+        while offset < total {
+            let page = app_like(&format!("/v1/vacancies?limit=100&offset={offset}"), &key);
+            for item in page.body["items"].as_array().expect("items") {
+                all_ids.push(item["id"].as_str().expect("id").to_string());
+            }
+            offset += 100;
+        }
+        let mut unique = all_ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            all_ids.len(),
+            "round {round}: duplicated vacancies"
+        );
+        // A retried, unacknowledged create is either new (201) or already there (409), never both.
+        let retry = vacancy_body(&format!("D{round}_0_retry"));
+        let first = send_raw(
+            &server.address,
+            "POST",
+            "/v1/vacancies",
+            Some(&key),
+            Some((
+                "application/json",
+                &serde_json::to_vec(&retry).expect("json"),
+            )),
+        )
+        .expect("transport");
+        let second = send_raw(
+            &server.address,
+            "POST",
+            "/v1/vacancies",
+            Some(&key),
+            Some((
+                "application/json",
+                &serde_json::to_vec(&retry).expect("json"),
+            )),
+        )
+        .expect("transport");
+        assert_eq!(
+            (first.status, second.status, second.code()),
+            (201, 409, "vacancy_exists")
+        );
+        acknowledged_vacancies.push(format!("D{round}_0_retry"));
+        let audit = app_like(
+            &format!("/v1/admin/audit?person_id={PERSON}&action=read_job_seeker&limit=1000"),
+            &admin,
+        );
+        let audited = audit.body["items"].as_array().expect("items").len();
+        assert!(
+            audited >= acknowledged_reads,
+            "round {round}: {audited} audit rows for {acknowledged_reads} acknowledged reads"
+        );
+        server.child.kill().expect("kill");
+        server.child.wait().expect("reap");
+    }
+    assert!(!acknowledged_vacancies.is_empty());
+}

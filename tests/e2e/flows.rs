@@ -1,0 +1,229 @@
+//! Happy paths: the desk's questions, the validator's workflow, the system routes.
+
+use incontro_core::access::Role;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[test]
+fn desk_asks_which_vacancies_fit_and_why() {
+    let app = shared_app();
+    let reply = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies?k=5&lang=it"),
+        Role::Desk,
+    );
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let items = reply.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 5);
+    let scores: Vec<f64> = items
+        .iter()
+        .map(|item| item["score"].as_f64().expect("score"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
+    assert!(items[0]["explanation"]["summary_it"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    // Filters: only tirocini, and paging continues the ranking.
+    let tirocini = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies?k=5&tirocinio=true"),
+        Role::Desk,
+    );
+    for item in tirocini.body["items"].as_array().expect("items") {
+        assert_eq!(item["placement"]["kind"], "tirocinio");
+    }
+    let second = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies?k=2&offset=2"),
+        Role::Desk,
+    );
+    let second_ids: Vec<&str> = second.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["vacancy_id"].as_str().unwrap_or(""))
+        .collect();
+    let first_ids: Vec<&str> = items[2..4]
+        .iter()
+        .map(|i| i["vacancy_id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(second_ids, first_ids);
+    let near = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies?k=10&near_km=5"),
+        Role::Desk,
+    );
+    for item in near.body["items"].as_array().expect("items") {
+        assert!(
+            item["distance_km"].as_f64().is_some_and(|d| d <= 5.0),
+            "{item}"
+        );
+    }
+    let top = items[0]["vacancy_id"].as_str().expect("id");
+    let explanation = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies/{top}/explanation"),
+        Role::Desk,
+    );
+    assert_eq!(explanation.status, 200);
+    assert!((explanation.body["score"].as_f64().expect("score") - scores[0]).abs() < 1e-6);
+    let candidates = app.get(&format!("/v1/vacancies/{top}/candidates?k=3"), Role::Desk);
+    assert_eq!(candidates.status, 200);
+    assert_eq!(candidates.body["items"].as_array().expect("items").len(), 3);
+    assert!(candidates.body["items"][0].get("first_name").is_none());
+}
+
+#[test]
+fn profile_competences_and_work_history() {
+    let app = shared_app();
+    let competences = app.get(&format!("/v1/job-seekers/{PERSON}/competences"), Role::Desk);
+    assert_eq!(competences.status, 200);
+    let items = competences.body["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(items
+        .iter()
+        .all(|item| item["evidence"].is_string() && item["source"].is_string()));
+    let record = app.get(&format!("/v1/job-seekers/{PERSON}"), Role::Desk);
+    assert!(
+        record.body.get("codice_fiscale").is_none(),
+        "analytical record leaks personal data"
+    );
+    let personal = app.get(
+        &format!("/v1/job-seekers/{PERSON}/personal-data"),
+        Role::Desk,
+    );
+    assert_eq!(personal.body["codice_fiscale"], PERSON_CF);
+    let history = app.get("/v1/job-seekers/JS0002/work-history", Role::Desk);
+    assert_eq!(history.status, 200);
+    assert!(!history.body["items"].as_array().expect("items").is_empty());
+}
+
+#[test]
+fn taxonomy_search_detail_and_hierarchy() {
+    let app = shared_app();
+    let hits = app.get("/v1/skills?q=saldatura&lang=it", Role::Analyst);
+    assert_eq!(hits.status, 200);
+    assert!(!hits.body["items"].as_array().expect("items").is_empty());
+    let typo = app.get("/v1/skills?q=saldatra", Role::Operator);
+    assert!(
+        !typo.body["items"].as_array().expect("items").is_empty(),
+        "typo tolerance"
+    );
+    let detail = app.get(&format!("/v1/skills/{SKILL}"), Role::Analyst);
+    assert_eq!(
+        detail.body["uri"],
+        format!("http://data.europa.eu/esco/skill/{SKILL}")
+    );
+    let occupation = app.get(&format!("/v1/occupations/{OCCUPATION}"), Role::Desk);
+    assert!(!occupation.body["essential_skills"]
+        .as_array()
+        .expect("skills")
+        .is_empty());
+    let occupations = app.get("/v1/occupations?q=conduttore&limit=5", Role::Desk);
+    assert!(occupations.body["total"]
+        .as_u64()
+        .is_some_and(|total| total >= 1));
+}
+
+#[test]
+fn validator_workflow_draft_to_validated() {
+    let app = spawn_app();
+    let validator = app.keys[&Role::Validator].clone();
+    let created = app.request(
+        "POST",
+        "/v1/vacancies",
+        Some(&validator),
+        Some(&vacancy_body("VW1")),
+    );
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let breakdown = app.get("/v1/vacancies/VW1/requirements", Role::Validator);
+    assert_eq!(
+        breakdown.body["essential"]
+            .as_array()
+            .expect("essential")
+            .len(),
+        1
+    );
+    assert_eq!(
+        breakdown.body["optional"]
+            .as_array()
+            .expect("optional")
+            .len(),
+        1
+    );
+    assert!(breakdown.body["essential"][0]["label"]
+        .as_str()
+        .is_some_and(|l| !l.is_empty()));
+    let validated = app.request("POST", "/v1/vacancies/VW1/validate", Some(&validator), None);
+    assert_eq!(validated.body["status"]["state"], "validated");
+    // Changing the breakdown sends it back to draft.
+    let changed = app.request(
+        "PUT",
+        "/v1/vacancies/VW1/requirements",
+        Some(&validator),
+        Some(&json!({"requirements": [{"skill": format!("http://data.europa.eu/esco/skill/{SKILL}"), "level": 4}]})),
+    );
+    assert_eq!(changed.body["status"]["state"], "draft");
+    // The new vacancy is matchable at once.
+    let candidates = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);
+    assert_eq!(candidates.status, 200, "{:?}", candidates.body);
+}
+
+#[test]
+fn system_routes() {
+    let app = shared_app();
+    let health = app.request("GET", "/health", None, None);
+    assert_eq!(health.body["status"], "ok");
+    app.get("/v1/stats", Role::Analyst);
+    let metrics = app.request("GET", "/metrics", None, None);
+    let text = metrics.body.as_str().expect("text");
+    assert!(
+        text.contains(
+            "incontro_http_requests_total{route=\"/v1/stats\",method=\"GET\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("incontro_http_request_duration_seconds_bucket"));
+    assert!(
+        !text.contains(PERSON),
+        "metrics must carry route patterns, not ids"
+    );
+    let openapi = app.request("GET", "/openapi.json", None, None);
+    assert!(openapi.body["paths"]["/v1/job-seekers/{id}/vacancies"]["get"].is_object());
+    assert_eq!(
+        openapi.body["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let docs = app.request("GET", "/docs", None, None);
+    let html = docs.body.as_str().expect("html");
+    assert!(html.contains("/v1/job-seekers/{id}/vacancies"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn training_proposals_and_demand_report() {
+    let app = shared_app();
+    let proposal = app.get(
+        &format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/courses"),
+        Role::Desk,
+    );
+    assert_eq!(proposal.status, 200, "{:?}", proposal.body);
+    let doors = app.get(
+        &format!("/v1/job-seekers/{PERSON}/course-doors?k=3"),
+        Role::Desk,
+    );
+    assert_eq!(doors.body["job_seeker_id"], PERSON);
+    let demand = app.get(
+        "/v1/reports/demand?comuni=E715,B648,G882&from=2026-01-01&to=2026-12-31",
+        Role::Analyst,
+    );
+    assert_eq!(demand.status, 200, "{:?}", demand.body);
+    assert!(!demand.body.to_string().contains(PERSON_CF));
+    let bad_period = app.get(
+        "/v1/reports/demand?comuni=E715&from=2026-12-31&to=2026-01-01",
+        Role::Analyst,
+    );
+    assert_eq!(
+        (bad_period.status, bad_period.code()),
+        (400, "invalid_period")
+    );
+}

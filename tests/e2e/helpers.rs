@@ -1,0 +1,204 @@
+//! `spawn_app()` and a small HTTP client.
+
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::Duration;
+
+use incontro_core::access::Role;
+use incontro_server::{open_engine, Application, ServerConfig};
+use serde_json::Value;
+
+/// Demo ids used across modules (all in the province of Lucca).
+pub const PERSON: &str = "JS0001";
+pub const PERSON_CF: &str = "BNCGLI94E52L833Q";
+pub const VACANCY: &str = "V001";
+pub const COMPANY: &str = "C01";
+pub const SKILL: &str = "8d4271ca-c9fd-40b3-875f-15f78332a49e";
+pub const OCCUPATION: &str = "4b6a55a8-8ec9-4ae2-9f62-ebcea1fa93d0";
+
+/// The body limit of test servers (small, so oversized bodies are cheap to send).
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// A running test server.
+pub struct TestApp {
+    pub address: String,
+    /// One key per role; office-scoped roles are bound to LU (the demo's office).
+    pub keys: BTreeMap<Role, String>,
+    /// Desk and validator keys of another office (MI).
+    pub desk_elsewhere: String,
+    pub validator_elsewhere: String,
+    pub key_ids: BTreeMap<Role, String>,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Starts the real server on port 0 over a fresh data directory loaded with the demo data.
+pub fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        workers: 1,
+        pool_size: 2,
+        body_limit_bytes: BODY_LIMIT,
+        request_timeout_ms: 60_000,
+        ..ServerConfig::default()
+    };
+    let engine = Arc::new(open_engine(&config).expect("open engine with demo data"));
+    let mut keys = BTreeMap::new();
+    let mut key_ids = BTreeMap::new();
+    for role in Role::ALL {
+        let office = role.is_office_scoped().then_some("LU");
+        let created = engine
+            .create_api_key(role, office, &format!("test {}", role.as_str()))
+            .expect("key");
+        keys.insert(role, created.token);
+        key_ids.insert(role, created.key.id);
+    }
+    let desk_elsewhere = engine
+        .create_api_key(Role::Desk, Some("MI"), "desk in Milan")
+        .expect("key")
+        .token;
+    let validator_elsewhere = engine
+        .create_api_key(Role::Validator, Some("MI"), "validator in Milan")
+        .expect("key")
+        .token;
+    let (bound, port) = mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let application = Application::build(config, engine).expect("bind");
+            bound.send(application.port()).expect("send port");
+            application.run_until_stopped().await.expect("serve");
+        })
+    });
+    let port = port
+        .recv_timeout(Duration::from_secs(60))
+        .expect("server port");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        keys,
+        desk_elsewhere,
+        validator_elsewhere,
+        key_ids,
+        _data_dir: data_dir,
+    }
+}
+
+/// One server shared by the tests that only read.
+pub fn shared_app() -> &'static TestApp {
+    static APP: OnceLock<TestApp> = OnceLock::new();
+    APP.get_or_init(spawn_app)
+}
+
+/// A response: status and JSON body (`Value::String` for a non-JSON body).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .build()
+}
+
+/// Sends a request to `address` (raw body, any content type).
+pub fn send_raw(
+    address: &str,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<(&str, &[u8])>,
+) -> Result<Reply, String> {
+    let mut request = agent().request(method, &format!("{address}{path}"));
+    if let Some(key) = key {
+        request = request.set("Authorization", &format!("Bearer {key}"));
+    }
+    let outcome = match body {
+        Some((content_type, bytes)) => request.set("Content-Type", content_type).send_bytes(bytes),
+        None => request.call(),
+    };
+    let response = match outcome {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(ureq::Error::Transport(transport)) => return Err(transport.to_string()),
+    };
+    let status = response.status();
+    let text = response.into_string().map_err(|error| error.to_string())?;
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Ok(Reply { status, body })
+}
+
+impl TestApp {
+    /// A request with a JSON body (or none).
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let bytes = body.map(|body| serde_json::to_vec(body).expect("json"));
+        send_raw(
+            &self.address,
+            method,
+            path,
+            key,
+            bytes.as_deref().map(|bytes| ("application/json", bytes)),
+        )
+        .expect("transport")
+    }
+
+    /// GET with a role's key.
+    pub fn get(&self, path: &str, role: Role) -> Reply {
+        self.request("GET", path, Some(&self.keys[&role]), None)
+    }
+
+    /// The store's data revision and entity counts (what a failed write must not change).
+    pub fn snapshot_of_state(&self) -> (Value, Value) {
+        let health = self.request("GET", "/health", None, None);
+        let stats = self.get("/v1/stats", Role::Admin);
+        (
+            health.body["data_revision"].clone(),
+            stats.body["entities"].clone(),
+        )
+    }
+}
+
+/// A valid vacancy body for company C01 in Capannori (LU).
+pub fn vacancy_body(id: &str) -> Value {
+    serde_json::json!({
+        "id": id,
+        "company_id": COMPANY,
+        "title": "Conduttore di macchine continue",
+        "description": "Turni, contratto a tempo determinato.",
+        "comune": "B648",
+        "placement": {"kind": "contract", "contract_type": "A.02.00"},
+        "positions": 2,
+        "opens": "2026-01-01",
+        "closes": "2030-12-31",
+        "source": {"kind": "public"},
+        "requirements": [
+            {"skill": format!("http://data.europa.eu/esco/skill/{SKILL}"), "level": 3},
+            {"skill": "http://data.europa.eu/esco/skill/334e3e49-fb02-4051-809a-f06adfdc1c40", "level": 2, "essential": false}
+        ]
+    })
+}
+
+/// A valid company body with one site in Lucca.
+pub fn company_body(id: &str) -> Value {
+    serde_json::json!({
+        "id": id,
+        "name": "Officine Test S.r.l.",
+        "codice_fiscale": "02100000468",
+        "offers_tirocini": true,
+        "sites": [{"comune": "E715", "address": "Via Test 1"}]
+    })
+}

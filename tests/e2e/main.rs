@@ -1,0 +1,10 @@
+//! The one end-to-end test binary: the real server on a real socket (port 0, a temporary data
+//! directory with the demo data), real HTTP with ureq. One module per feature.
+
+mod auth_matrix;
+mod bad_inputs;
+mod console;
+mod durability;
+mod flows;
+mod helpers;
+mod snapshots;
