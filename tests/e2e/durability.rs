@@ -12,23 +12,12 @@ use std::time::Duration;
 use crate::helpers::*;
 use rand::Rng;
 
-/// `target/<profile>/incontro`, next to this test binary's `deps/` folder.
+/// The `incontro` binary cargo built for this test (or `INCONTRO_BIN`).
 fn incontro_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("INCONTRO_BIN") {
-        return PathBuf::from(path);
+    match std::env::var_os("INCONTRO_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_incontro")),
     }
-    let exe = std::env::current_exe().expect("current exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let binary = profile_dir.join(format!("incontro{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} not built: run `cargo build -p incontro-cli` (cargo test --workspace builds it)",
-        binary.display()
-    );
-    binary
 }
 
 fn incontro(data_dir: &Path, args: &[&str]) -> String {
