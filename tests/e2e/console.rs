@@ -517,8 +517,9 @@ fn each_role_opens_only_its_own_pages() {
     });
 }
 
-/// A Cob23 campaign over the demo's COB notices, all entries assigned to the test operator.
-fn prepare_campaign(app: &TestApp) -> usize {
+/// A Cob23 campaign over the demo's COB notices, all entries assigned to a new operator key
+/// (label `op_anna`, the operator id); returns the entries assigned and the key.
+fn prepare_campaign(app: &TestApp) -> (usize, String) {
     use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
     let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
     let rule_file =
@@ -537,25 +538,29 @@ fn prepare_campaign(app: &TestApp) -> usize {
         .create_campaign(&spec, &incontro_core::NoProgress)
         .expect("campaign");
     let operators = [Operator {
-        id: "test operator".into(),
+        id: "op_anna".into(),
         daily_capacity: 50,
     }];
     let assigned = engine
         .assign_operators("cob23-console", &operators)
         .expect("assign");
-    assigned.iter().map(|(_, count)| *count as usize).sum()
+    let key = engine
+        .create_api_key(Role::Operator, Some("LU"), "op_anna")
+        .expect("operator key")
+        .token;
+    (assigned.iter().map(|(_, count)| *count as usize).sum(), key)
 }
 
 #[test]
 fn operator_records_outcomes_through_the_call_list() {
     run_in_browser(|app, driver| async move {
-        let assigned = prepare_campaign(&app);
+        let (assigned, operator_key) = prepare_campaign(&app);
         assert!(
             assigned >= 2,
             "the demo cohort has people to call: {assigned}"
         );
         let browser = browser(&driver, &app).await;
-        browser.sign_in(&app.keys[&Role::Operator]).await;
+        browser.sign_in(&operator_key).await;
         browser.click("header nav a[href='/console/calls']").await;
         browser.find("#entry").await;
         let first = browser.text("#entry h2").await;
