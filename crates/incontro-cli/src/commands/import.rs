@@ -96,6 +96,12 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             println!("  {:<28} {:>9}", "notices stored", report.inserted);
             println!("  {:<28} {:>9}", "already stored", report.already_present);
             println!("  {:<28} {:>9}", "rows skipped", report.skipped_rows);
+            if report.placements_confirmed > 0 {
+                println!(
+                    "  {:<28} {:>9}",
+                    "placements confirmed", report.placements_confirmed
+                );
+            }
             println!("  {:<28} {:>8.2}s", "elapsed", report.elapsed.as_secs_f64());
             if !report.ignored_columns.is_empty() {
                 println!("  ignored columns: {}", report.ignored_columns.join(", "));

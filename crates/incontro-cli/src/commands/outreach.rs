@@ -110,6 +110,15 @@ pub enum OutreachCommand {
         #[arg(long)]
         today: Option<NaiveDate>,
     },
+    /// The campaign's call list with priorities and their reasons (campaign owner's view).
+    Entries {
+        /// Campaign id.
+        #[arg(long)]
+        campaign: String,
+        /// Show the first N entries.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
     /// List campaigns.
     List,
 }
@@ -351,6 +360,29 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             }
             for id in purged {
                 println!("purged call lists and outcomes of {id} (aggregates kept)");
+            }
+            Ok(())
+        }
+        OutreachCommand::Entries { campaign, top } => {
+            let stored = engine.campaign(&campaign)?;
+            println!("rule: {}", serde_json::to_string(&stored.rule)?);
+            for entry in engine.campaign_entries(&campaign)?.into_iter().take(top) {
+                let reasons: Vec<String> = entry
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{}={} (+{})", r.factor, r.value, r.points))
+                    .collect();
+                println!(
+                    "{:>5}  {:>5.1}  {:<8} {:<3} {:<7} {:<6} ended {}  {}",
+                    entry.entry_no,
+                    entry.priority,
+                    entry.operator.unwrap_or_default(),
+                    entry.sex.unwrap_or_default(),
+                    entry.age_band,
+                    entry.comune.unwrap_or_default(),
+                    entry.end_date,
+                    reasons.join(", ")
+                );
             }
             Ok(())
         }

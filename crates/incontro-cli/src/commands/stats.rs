@@ -22,6 +22,14 @@ pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
     for (name, count) in engine.entity_counts()?.0 {
         entities.insert(name, Value::from(count));
     }
+    entities.insert(
+        "cob_notices".into(),
+        Value::from(engine.cob_notice_count()?),
+    );
+    entities.insert(
+        "outreach_campaigns".into(),
+        Value::from(engine.campaigns()?.len()),
+    );
     if args.json {
         let stats = json!({
             "taxonomy": serde_json::to_value(&taxonomy)?,

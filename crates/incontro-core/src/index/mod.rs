@@ -7,6 +7,9 @@
 //!   required skills as terms, and the filters as fast fields (comune, coordinates for distance,
 //!   contract type, tirocinio or contract, public or agency source, open dates, status). It records
 //!   the store's data revision it was built from, so the engine rebuilds it when it is behind.
+//! - [`WordAnalyser`] and [`SkillDescriptionIndex`]: the words of a text with their byte spans
+//!   (folded and Snowball-stemmed, for competence suggestions) and BM25 over the skill
+//!   descriptions of one language (see [`crate::suggest`]).
 //!
 //! What it does NOT do: scoring (see [`crate::scoring`]) or reading the store.
 

@@ -485,15 +485,11 @@ impl Engine {
         let rows = self
             .store()
             .read(|c| sql::operator_entries(c, campaign, operator))?;
-        let book = self.contact_book()?;
         let comuni = self.comuni_names().unwrap_or_default();
         let mut list = Vec::new();
         for row in rows {
             if list.len() >= capacity as usize {
                 break;
-            }
-            if book.do_not_contact.contains(&row.worker) {
-                continue;
             }
             let closed = row.last_result.is_some_and(|result| !result.retry())
                 || row.attempts >= stored.max_attempts;
@@ -503,11 +499,20 @@ impl Engine {
             if closed || !due {
                 continue;
             }
-            let name = self.store().read(|c| sql::display_name(c, &row.worker))?;
+            let (do_not_contact, name, mobile) = self.store().read(|c| {
+                Ok((
+                    sql::is_do_not_contact(c, &row.worker)?,
+                    sql::display_name(c, &row.worker)?,
+                    sql::mobile_of(c, &row.worker)?,
+                ))
+            })?;
+            if do_not_contact {
+                continue;
+            }
             list.push(OperatorEntry {
                 entry_no: row.entry_no,
                 name,
-                mobile: book.mobiles.get(&row.worker).cloned(),
+                mobile,
                 comune: row
                     .comune
                     .map(|code| comuni.get(&code).cloned().unwrap_or(code)),

@@ -854,7 +854,7 @@ impl Streamer<'_> {
         if let Some(previous) = &notice.previous {
             if notice.kind != RecordKind::Ordinaria {
                 let target = code_hash(previous);
-                if !self.known.codes.contains(&target) {
+                if !self.known.codes.contains(&target) && !self.file_codes.contains(&target) {
                     self.pending.push(Pending {
                         line,
                         code: notice.code.clone(),
@@ -866,7 +866,6 @@ impl Streamer<'_> {
                 }
             }
         }
-        self.known.codes.insert(hash);
         // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
         if self.skip_invalid || self.problems.is_empty() {
             self.batch.push(notice);
@@ -886,6 +885,7 @@ impl Streamer<'_> {
         for pending in std::mem::take(&mut self.pending) {
             let found = if pending.rettifica {
                 self.known.codes.contains(&pending.target)
+                    || self.file_codes.contains(&pending.target)
             } else {
                 self.known.hires.contains(&pending.target)
             };
@@ -897,7 +897,10 @@ impl Streamer<'_> {
                     pending.message,
                 );
                 self.invalid_rows += 1;
-                retract.push(pending.code);
+                // A notice stored by an earlier import stays: only this file's rows are retracted.
+                if !self.known.codes.contains(&code_hash(&pending.code)) {
+                    retract.push(pending.code);
+                }
             }
         }
         ParseOutcome {
@@ -993,6 +996,7 @@ fn stream_json_lines(
     let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
     let reader = BufReader::with_capacity(1 << 20, file);
     let mut ignored: Vec<String> = Vec::new();
+    let mut mapping: std::collections::HashMap<String, Option<Field>> = Default::default();
     let mut pending_bytes = 0u64;
     for (index, line_text) in reader.lines().enumerate() {
         let line = index as u64 + 1;
@@ -1021,8 +1025,18 @@ fn stream_json_lines(
             }
         };
         let mut values: [Option<String>; FIELD_COUNT] = Default::default();
+        let mut conflict = None;
         for (key, value) in &object {
-            let Some(field) = field_for_column(key) else {
+            // The mapping of each key is decided once per file.
+            let field = match mapping.get(key) {
+                Some(field) => *field,
+                None => {
+                    let field = field_for_column(key);
+                    mapping.insert(key.clone(), field);
+                    field
+                }
+            };
+            let Some(field) = field else {
                 if !ignored.contains(key) && ignored.len() < 100 {
                     ignored.push(key.clone());
                 }
@@ -1033,7 +1047,22 @@ fn stream_json_lines(
                 serde_json::Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
+            if values[field as usize].is_some() {
+                conflict = Some(field);
+            }
             values[field as usize] = Some(text);
+        }
+        if let Some(field) = conflict {
+            streamer.rows += 1;
+            streamer.invalid_rows += 1;
+            let file = streamer.file.clone();
+            streamer.problems.push(
+                &file,
+                line,
+                Some(canonical(field)),
+                "two keys give this field: choose one",
+            );
+            continue;
         }
         streamer.accept(line, |field: Field| values[field as usize].as_deref());
     }
@@ -1096,7 +1125,10 @@ impl Engine {
             .map_err(|source| Error::io(path, source))?
             .len();
         progress.start("checking stored notices", None);
-        let (codes_known, hires_known) = self.store().read(sql::load_notice_keys)?;
+        let (codes_known, mut hires_known) = self.store().read(sql::load_notice_keys)?;
+        // About 145 bytes per notice: reserving avoids rehashing millions of keys.
+        let expected_rows = (size / 120) as usize;
+        hires_known.reserve(expected_rows / 2);
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
@@ -1113,7 +1145,10 @@ impl Engine {
                             codes: codes_known,
                             hires: hires_known,
                         },
-                        file_codes: HashSet64::default(),
+                        file_codes: HashSet64::with_capacity_and_hasher(
+                            expected_rows,
+                            Default::default(),
+                        ),
                         pending: Vec::new(),
                         problems: Problems::default(),
                         invalid_rows: 0,

@@ -368,3 +368,45 @@ pub fn priority(
     let total = reasons.iter().map(|reason| reason.points).sum();
     (total, reasons)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_is_capped_and_explained() {
+        let (points, reasons) = priority(365, 2, Some(55));
+        assert_eq!(reasons.len(), 3);
+        assert!((points - (20.0 + 20.0 + 20.0)).abs() < 0.01, "{points}");
+        let (max, _) = priority(10_000, 100, Some(25));
+        assert!((max - 90.0).abs() < 0.01, "{max}");
+        let (low, _) = priority(-5, 0, None);
+        assert_eq!(low, 0.0);
+        // Longer without work never lowers the priority.
+        assert!(priority(400, 0, Some(40)).0 >= priority(200, 0, Some(40)).0);
+    }
+
+    #[test]
+    fn age_bands() {
+        assert_eq!(age_band(Some(29)), "<30");
+        assert_eq!(age_band(Some(30)), "30-39");
+        assert_eq!(age_band(Some(50)), "50+");
+        assert_eq!(age_band(None), "unknown");
+    }
+
+    #[test]
+    fn rule_json_rejects_unknown_keys_and_checks_itself() {
+        let unknown = serde_json::from_str::<CohortRule>(
+            r#"{"ended_from":"2023-01-01","ended_to":"2023-12-31","as_of":"2024-09-01","typo":1}"#,
+        );
+        assert!(unknown.is_err());
+        let backwards: CohortRule = serde_json::from_str(
+            r#"{"ended_from":"2024-01-01","ended_to":"2023-12-31","as_of":"2024-09-01"}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            backwards.check().expect_err("checked").code(),
+            "invalid_cohort_rule"
+        );
+    }
+}

@@ -233,3 +233,38 @@ pub fn check_dimension(dimension: &str) -> Result<()> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregates_every_dimension_and_escapes_svg() {
+        let entry = |operator: &str, answered: bool| EntryFacts {
+            operator: Some(operator.into()),
+            sex: Some("F".into()),
+            age_band: "<30".into(),
+            comune: Some("F205".into()),
+            called: true,
+            answered,
+            ..EntryFacts::default()
+        };
+        let rows = aggregate(
+            "c<1>",
+            &[entry("a", true), entry("b", false), entry("a", false)],
+        );
+        let find = |dimension: &str, value: &str| {
+            rows.iter()
+                .find(|r| r.dimension == dimension && r.value == value)
+                .cloned()
+                .expect("row")
+        };
+        assert_eq!(find("campaign", "c<1>").called, 3);
+        assert_eq!(find("operator", "a").answered, 1);
+        assert_eq!(find("sex", "F").people, 3);
+        assert_eq!(rows.len(), 6);
+        let svg = funnel_svg(&rows, "campaign", "t & <t>");
+        assert!(svg.contains("c&lt;1&gt;") && svg.contains("t &amp; &lt;t&gt;"));
+        assert!(!svg.contains("c<1>"));
+    }
+}

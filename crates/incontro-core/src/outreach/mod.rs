@@ -94,7 +94,7 @@ impl Engine {
 
 impl Engine {
     /// The demo's outreach part (called by `import_demo`): Milan's comuni, the shipped code
-    /// tables, a small COB file and its contacts from `dir`.
+    /// tables, a small COB file and its contacts (`outreach_*.csv` in `dir`).
     pub(crate) fn import_outreach_demo(
         &self,
         dir: &std::path::Path,
@@ -102,7 +102,7 @@ impl Engine {
         progress: &dyn crate::Progress,
     ) -> Result<()> {
         let comuni = crate::records::RecordFiles {
-            comuni: Some(dir.join("comuni.csv")),
+            comuni: Some(dir.join("outreach_comuni.csv")),
             ..crate::records::RecordFiles::default()
         };
         let comuni_report =
@@ -115,12 +115,16 @@ impl Engine {
             "cob code entries".into(),
             self.import_cob_codes(&codes)? as u64,
         );
-        let cob = self.import_cob(&dir.join("cob.csv"), &CobImportOptions::default(), progress)?;
+        let cob = self.import_cob(
+            &dir.join("outreach_cob.csv"),
+            &CobImportOptions::default(),
+            progress,
+        )?;
         report
             .imported
             .insert("cob notices".into(), cob.inserted + cob.already_present);
         let contacts = self.import_contacts(
-            &dir.join("contacts.csv"),
+            &dir.join("outreach_contacts.csv"),
             &contacts::ContactImportOptions::default(),
         )?;
         report.imported.insert("contacts".into(), contacts.contacts);

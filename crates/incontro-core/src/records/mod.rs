@@ -316,9 +316,8 @@ impl Engine {
             &ImportOptions::default(),
         )?;
         // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.
-        let outreach = dir.join("demo").join("outreach");
-        if outreach.is_dir() {
-            self.import_outreach_demo(&outreach, &mut report, progress)?;
+        if dir.join("demo").join("outreach_cob.csv").is_file() {
+            self.import_outreach_demo(&dir.join("demo"), &mut report, progress)?;
         }
         Ok(report)
     }

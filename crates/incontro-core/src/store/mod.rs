@@ -45,12 +45,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_outreach",
         include_str!("migrations/0007_outreach.sql"),
     ),
+    ("0008_access", include_str!("migrations/0008_access.sql")),
     ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
     (
         "0010_appointments",
         include_str!("migrations/0010_appointments.sql"),
     ),
-    ("0008_access", include_str!("migrations/0008_access.sql")),
 ];
 
 /// The database file name inside the data directory.

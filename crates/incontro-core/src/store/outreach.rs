@@ -168,9 +168,8 @@ pub fn for_each_notice(
                 continue;
             }
         }
-        let worker = CodiceFiscale::parse(worker_text)?;
-        let employer =
-            CodiceFiscale::parse(row.get_ref(9)?.as_str().map_err(rusqlite::Error::from)?)?;
+        let worker = CodiceFiscale::from_stored(worker_text.to_string());
+        let employer = CodiceFiscale::from_stored(row.get(9)?);
         let kind = RecordKind::from_i64(row.get(2)?)
             .ok_or_else(|| Error::Internal("stored notice has an unknown kind".into()))?;
         let event = EventType::from_i64(row.get(3)?)
@@ -180,7 +179,9 @@ pub fn for_each_notice(
             .as_str_or_null()
             .map_err(rusqlite::Error::from)?
         {
-            Some(text) => Some(Sex::parse(text)?),
+            Some("F") => Some(Sex::F),
+            Some("M") => Some(Sex::M),
+            Some(_) => return Err(Error::Internal("stored notice has an unknown sex".into())),
             None => None,
         };
         visit(Notice {
@@ -263,6 +264,18 @@ pub fn load_do_not_contact(connection: &Connection) -> Result<HashSet<String>> {
         connection.prepare("SELECT worker_cf FROM outreach_person WHERE do_not_contact = 1")?;
     let rows = statement.query_map([], |row| row.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The most recently observed mobile of one person.
+pub fn mobile_of(connection: &Connection, worker: &str) -> Result<Option<String>> {
+    Ok(connection
+        .query_row(
+            "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
+             ORDER BY observed_on DESC LIMIT 1",
+            [worker],
+            |row| row.get(0),
+        )
+        .optional()?)
 }
 
 /// True when the person objected.

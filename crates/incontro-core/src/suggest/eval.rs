@@ -9,6 +9,9 @@
 //!   longest word) or inflected (English: gerund of the first word or plural of the last;
 //!   Italian: gerund of an infinitive or another final vowel), the answer its skill.
 //!
+//! - **occupation hint**: for the same occupation descriptions, whether the occupation hint (at
+//!   most 3) names the occupation described (recall@10 is then the share found).
+//!
 //! MRR is the mean reciprocal rank of the first answer in the top 10 (0 when none is there).
 
 use std::collections::HashSet;
@@ -93,6 +96,8 @@ impl Tally {
     }
 }
 
+/// Runs one query; adds its skills to `tally` and, when given, its occupation hints to `hints`
+/// (against `occupation`).
 fn run(
     suggester: &Suggester,
     taxonomy: &Taxonomy,
@@ -100,13 +105,23 @@ fn run(
     tally: &mut Tally,
     query: &str,
     answers: &HashSet<String>,
+    hints: Option<(&mut Tally, &str)>,
 ) {
     match suggester.suggest(taxonomy, analyser, query, CUTOFF) {
-        Ok((skills, _)) => {
+        Ok((skills, occupations)) => {
             let ranked: Vec<String> = skills.into_iter().map(|skill| skill.uri).collect();
             tally.add(&ranked, answers);
+            if let Some((hints, occupation)) = hints {
+                let ranked: Vec<String> = occupations.into_iter().map(|hint| hint.uri).collect();
+                hints.add(&ranked, &HashSet::from([occupation.to_string()]));
+            }
         }
-        Err(_) => tally.fail(),
+        Err(_) => {
+            tally.fail();
+            if let Some((hints, _)) = hints {
+                hints.fail();
+            }
+        }
     }
 }
 
@@ -220,7 +235,9 @@ impl Engine {
             })
             .collect();
         let mut tally = Tally::default();
-        for (_, description, answers) in evenly(&described, max_queries) {
+        let mut hints = Tally::default();
+        for (occupation, description, answers) in evenly(&described, max_queries) {
+            let uri = taxonomy.occupation_uri(*occupation);
             run(
                 &suggester,
                 &taxonomy,
@@ -228,10 +245,12 @@ impl Engine {
                 &mut tally,
                 description,
                 answers,
+                Some((&mut hints, uri)),
             );
         }
         if tally.queries > 0 {
             sets.push(tally.finish("occupation descriptions → essential skills"));
+            sets.push(hints.finish("occupation descriptions → the occupation (hint)"));
         }
 
         let mut alternatives: Vec<(SkillIdx, &str)> = Vec::new();
@@ -286,6 +305,7 @@ impl Engine {
                         &mut tally,
                         &query,
                         &answers,
+                        None,
                     );
                 }
                 sets.push(tally.finish(name));
@@ -341,6 +361,7 @@ impl Engine {
                 &mut tally,
                 text,
                 &answers,
+                None,
             );
         }
         Ok(EvalReport {

@@ -294,7 +294,7 @@ pub(crate) fn find_labels(
 }
 
 /// How much of `entry` the segment holds: each label word is taken at its occurrence nearest to
-/// the seed. `None` unless the label's most distinctive word is there and the coverage is enough.
+/// the seed, if within the label's length (plus one) of it. `None` unless the label's most distinctive word is there and the coverage is enough.
 /// Returns (first, last) positions in the segment, the idf share and whether every word is there.
 fn cover(
     dictionary: &Dictionary,
@@ -304,11 +304,13 @@ fn cover(
 ) -> Option<(usize, usize, f32, bool)> {
     let (mut first, mut last, mut mass, mut complete) = (seed, seed, 0.0f32, true);
     for (index, &term) in entry.terms.iter().enumerate() {
+        let reach = entry.terms.len() + 1;
         let nearest = terms
             .iter()
             .enumerate()
             .filter(|(_, candidate)| candidate.is_some_and(|(found, _)| found == term))
             .map(|(position, _)| position)
+            .filter(|position| position.abs_diff(seed) <= reach)
             .min_by_key(|&position| position.abs_diff(seed));
         match nearest {
             Some(position) => {
@@ -353,8 +355,9 @@ pub(crate) fn description_score(bm25: f32) -> f32 {
     kind_base(MatchKind::Description) * bm25 / (bm25 + 10.0)
 }
 
-/// Drops every hit whose words lie inside the words of a longer full match: the longer label
-/// explains them better ("welding techniques" over "welding").
+/// Drops every hit whose words lie inside the words of a longer full match, and every partial or
+/// description hit inside any full match: the full label explains those words better ("welding
+/// techniques" over "welding").
 pub(crate) fn drop_covered(hits: Vec<Hit>) -> Vec<Hit> {
     let full: Vec<(usize, usize)> = hits
         .iter()
@@ -363,8 +366,10 @@ pub(crate) fn drop_covered(hits: Vec<Hit>) -> Vec<Hit> {
         .collect();
     hits.into_iter()
         .filter(|hit| {
+            let partial = !hit.is_full();
             !full.iter().any(|&(first, last)| {
-                first <= hit.first && hit.last <= last && last - first > hit.last - hit.first
+                let inside = first <= hit.first && hit.last <= last;
+                inside && (partial || last - first > hit.last - hit.first)
             })
         })
         .collect()

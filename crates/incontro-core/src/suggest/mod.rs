@@ -10,7 +10,7 @@
 //!    written forms agree too, an *inflection* otherwise; the same words in another order, or a word
 //!    one edit away from a label word (5+ letters), is a *near* match; a label whose most
 //!    distinctive word and enough of the rest appear in the clause is a weaker *partial* near match;
-//! 2. **description matches**: sentences that name no label are searched with BM25 over the skill
+//! 2. **description matches**: every sentence is also searched with BM25 over the skill
 //!    descriptions of the language (see [`crate::index::SkillDescriptionIndex`]), scored below
 //!    every label match.
 //!
@@ -344,13 +344,8 @@ impl Suggester {
             .iter()
             .map(|hit| self.candidate(&self.skills, hit))
             .collect();
-        let matched_sentences: AHashSet<u32> = hits
-            .iter()
-            .filter(|hit| !matches!(hit.kind, MatchKind::Near(NearReason::Partial)))
-            .map(|hit| info[hit.first].sentence)
-            .collect();
-        self.describe_sentences(&words, &info, &matched_sentences, &mut candidates)?;
-        let skills = aggregate(candidates, top_k)
+        self.describe_sentences(&words, &info, &mut candidates)?;
+        let skills = aggregate(candidates, top_k, 0.03)
             .into_iter()
             .map(|(best, mentions)| SuggestedSkill {
                 uri: taxonomy.skill_uri(best.concept).to_string(),
@@ -376,7 +371,8 @@ impl Suggester {
             .iter()
             .map(|hit| self.candidate(&self.occupations, hit))
             .collect();
-        let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS)
+        // A title repeated in an ad ("a welder … the welder will …") weighs more than a skill.
+        let occupations = aggregate(occupation_candidates, OCCUPATION_HINTS, 0.1)
             .into_iter()
             .map(|(best, _)| {
                 let mut essential_skills: Vec<HintSkill> = taxonomy
@@ -427,12 +423,13 @@ impl Suggester {
         }
     }
 
-    /// Description matches for the sentences without a label match.
+    /// Description matches for every sentence (below any label match of the same skill; measured
+    /// better than describing only the sentences without a label match: held-out labels 0.920
+    /// against 0.892 recall@10).
     fn describe_sentences(
         &self,
         words: &[Word],
         info: &[matcher::WordInfo],
-        matched_sentences: &AHashSet<u32>,
         candidates: &mut Vec<Candidate>,
     ) -> Result<()> {
         if self.descriptions.is_empty() {
@@ -445,23 +442,25 @@ impl Suggester {
             while end + 1 < words.len() && info[end + 1].sentence == sentence {
                 end += 1;
             }
-            if !matched_sentences.contains(&sentence) {
-                let stems: Vec<&str> = (start..=end)
-                    .filter(|&index| !info[index].stop && !info[index].negated && !info[index].cue)
-                    .map(|index| words[index].stem.as_str())
-                    .collect();
-                if stems.len() >= 2 {
-                    for (skill, bm25) in self.descriptions.search(&stems, DESCRIPTION_HITS)? {
-                        if bm25 >= DESCRIPTION_MIN_BM25 {
-                            candidates.push(Candidate {
-                                concept: skill,
-                                first: start,
-                                last: end,
-                                kind: MatchKind::Description,
-                                score: matcher::description_score(bm25),
-                                matched: None,
-                            });
-                        }
+            let used: Vec<usize> = (start..=end)
+                .filter(|&index| !info[index].stop && !info[index].negated && !info[index].cue)
+                .collect();
+            let stems: Vec<&str> = used
+                .iter()
+                .map(|&index| words[index].stem.as_str())
+                .collect();
+            if let (true, Some(&first), Some(&last)) = (stems.len() >= 2, used.first(), used.last())
+            {
+                for (skill, bm25) in self.descriptions.search(&stems, DESCRIPTION_HITS)? {
+                    if bm25 >= DESCRIPTION_MIN_BM25 {
+                        candidates.push(Candidate {
+                            concept: skill,
+                            first,
+                            last,
+                            kind: MatchKind::Description,
+                            score: matcher::description_score(bm25),
+                            matched: None,
+                        });
                     }
                 }
             }
@@ -511,8 +510,9 @@ fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
 }
 
 /// The best candidate of each concept with the number of distinct places evoking it, best
-/// first (ties by concept), at most `top_k`. Each extra place adds a little to the score.
-fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> {
+/// first (ties by concept), at most `top_k`. Each extra place adds `per_place` to the score (at
+/// most three times; scores stay at most 1).
+fn aggregate(candidates: Vec<Candidate>, top_k: usize, per_place: f32) -> Vec<(Candidate, u32)> {
     let mut best: AHashMap<u32, (Candidate, AHashSet<(usize, usize)>)> = AHashMap::new();
     for candidate in candidates {
         let place = (candidate.first, candidate.last);
@@ -533,7 +533,7 @@ fn aggregate(candidates: Vec<Candidate>, top_k: usize) -> Vec<(Candidate, u32)> 
         .into_values()
         .map(|(mut candidate, places)| {
             let extra = places.len().saturating_sub(1).min(3) as f32;
-            candidate.score = (candidate.score + 0.03 * extra).min(1.0);
+            candidate.score = (candidate.score + per_place * extra).min(1.0);
             (candidate, places.len() as u32)
         })
         .collect();
