@@ -523,7 +523,7 @@ fn prepare_campaign(app: &TestApp) -> (usize, String) {
     use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
     let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
     let rule_file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach/cob23_rule.json");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
     let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
         .expect("rule json");
     let spec = CampaignSpec {
