@@ -19,6 +19,11 @@ use serde_json::json;
 use crate::helpers::{spawn_app, TestApp, PERSON, PERSON_CF};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The chromedriver binary: `INCONTRO_CHROMEDRIVER` or Debian's.
+fn chromedriver() -> String {
+    std::env::var("INCONTRO_CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.to_string())
+}
 const CHROMIUM: &str = "/usr/bin/chromium";
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -27,11 +32,14 @@ static ONE_BROWSER: Mutex<()> = Mutex::new(());
 
 /// Whether the browser tests can run; prints the skip line (or fails under CI) when not.
 fn browser_available() -> bool {
-    if Path::new(CHROMEDRIVER).exists() {
+    let driver = chromedriver();
+    if Path::new(&driver).exists() {
         return true;
     }
     if std::env::var("INCONTRO_REQUIRE_BROWSER").as_deref() == Ok("1") {
-        panic!("INCONTRO_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is missing: run scripts/install-browser.sh");
+        panic!(
+            "INCONTRO_REQUIRE_BROWSER=1 but {driver} is missing: run scripts/install-browser.sh"
+        );
     }
     println!("skipped: chromedriver not found");
     false
@@ -49,7 +57,7 @@ impl Driver {
             .and_then(|listener| listener.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
