@@ -19,6 +19,11 @@ use serde_json::json;
 use crate::helpers::{spawn_app, TestApp, PERSON, PERSON_CF};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The chromedriver binary: `INCONTRO_CHROMEDRIVER` or Debian's.
+fn chromedriver() -> String {
+    std::env::var("INCONTRO_CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.to_string())
+}
 const CHROMIUM: &str = "/usr/bin/chromium";
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -27,11 +32,14 @@ static ONE_BROWSER: Mutex<()> = Mutex::new(());
 
 /// Whether the browser tests can run; prints the skip line (or fails under CI) when not.
 fn browser_available() -> bool {
-    if Path::new(CHROMEDRIVER).exists() {
+    let driver = chromedriver();
+    if Path::new(&driver).exists() {
         return true;
     }
     if std::env::var("INCONTRO_REQUIRE_BROWSER").as_deref() == Ok("1") {
-        panic!("INCONTRO_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is missing: run scripts/install-browser.sh");
+        panic!(
+            "INCONTRO_REQUIRE_BROWSER=1 but {driver} is missing: run scripts/install-browser.sh"
+        );
     }
     println!("skipped: chromedriver not found");
     false
@@ -49,7 +57,7 @@ impl Driver {
             .and_then(|listener| listener.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -483,7 +491,11 @@ fn each_role_opens_only_its_own_pages() {
             (Role::Desk, "/console/companies", "/console/desk"),
             (Role::Analyst, "/console/appointments", "/console/reports"),
             (Role::Desk, "/console/reports", "/console/appointments"),
-            (Role::Operator, "/console/desk/people/JS0001", "/console"),
+            (
+                Role::Operator,
+                "/console/desk/people/JS0001",
+                "/console/calls",
+            ),
         ];
         for (role, forbidden, allowed) in cases {
             let browser = browser(&driver, &app).await;
@@ -511,6 +523,95 @@ fn each_role_opens_only_its_own_pages() {
             browser.close().await;
         }
     });
+}
+
+/// A Cob23 campaign over the demo's COB notices, all entries assigned to a new operator key
+/// (label `op_anna`, the operator id); returns the entries assigned and the key.
+fn prepare_campaign(app: &TestApp) -> (usize, String) {
+    use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
+    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let rule_file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
+    let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
+        .expect("rule json");
+    let spec = CampaignSpec {
+        id: "cob23-console".into(),
+        name: "Cob23 console".into(),
+        retention_until: chrono::Local::now().date_naive() + chrono::Duration::days(365),
+        rule,
+        max_attempts: 3,
+        retry_days: 2,
+    };
+    engine
+        .create_campaign(&spec, &incontro_core::NoProgress)
+        .expect("campaign");
+    let operators = [Operator {
+        id: "op_anna".into(),
+        daily_capacity: 50,
+    }];
+    let assigned = engine
+        .assign_operators("cob23-console", &operators)
+        .expect("assign");
+    let key = engine
+        .create_api_key(Role::Operator, Some("LU"), "op_anna")
+        .expect("operator key")
+        .token;
+    (assigned.iter().map(|(_, count)| *count as usize).sum(), key)
+}
+
+#[test]
+fn operator_records_outcomes_through_the_call_list() {
+    run_in_browser(|app, driver| async move {
+        let (assigned, operator_key) = prepare_campaign(&app);
+        assert!(
+            assigned >= 2,
+            "the demo cohort has people to call: {assigned}"
+        );
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&operator_key).await;
+        browser.click("header nav a[href='/console/calls']").await;
+        browser.find("#entry").await;
+        let first = browser.text("#entry h2").await;
+        let listed = browser.text("main p.muted").await;
+        browser.screenshot("calls").await;
+        // No answer: the person comes back on the retry day, not today.
+        browser.click("#entry button[value=no_answer]").await;
+        assert!(browser.text("p.notice.ok").await.contains("no_answer"));
+        if browser.count("#entry").await > 0 {
+            assert_ne!(
+                browser.text("#entry h2").await,
+                first,
+                "a retry is not due today"
+            );
+        }
+        // Answered, then taken in charge.
+        if browser.count("#entry").await > 0 {
+            browser.click("#entry button[value=answered]").await;
+            assert!(browser.text("p.notice.ok").await.contains("answered"));
+            browser.click("#entry form[action$='/taken'] button").await;
+            assert!(browser
+                .text("p.notice.ok")
+                .await
+                .contains("taken_in_charge"));
+        }
+        assert!(!listed.is_empty());
+        browser.close().await;
+        // The funnel counts the calls.
+        let analyst = browser_for_funnel(&driver, &app).await;
+        let funnel = analyst.text("#funnel-table").await;
+        assert!(funnel.contains("cob23-console"), "{funnel}");
+        analyst.close().await;
+    });
+}
+
+async fn browser_for_funnel(driver: &Driver, app: &TestApp) -> Browser {
+    let analyst = browser(driver, app).await;
+    analyst.sign_in(&app.keys[&Role::Analyst]).await;
+    analyst
+        .open("/console/reports?campaign=cob23-console")
+        .await;
+    analyst.find("#funnel-table").await;
+    analyst
 }
 
 #[test]

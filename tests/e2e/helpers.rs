@@ -137,6 +137,11 @@ pub fn send_raw(
 }
 
 impl TestApp {
+    /// The server's data directory (a second `Engine` may open it to prepare data).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     /// A request with a JSON body (or none).
     pub fn request(
         &self,

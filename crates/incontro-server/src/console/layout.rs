@@ -32,6 +32,11 @@ const NAV: &[NavItem] = &[
         roles: sections::APPOINTMENTS,
     },
     NavItem {
+        path: "/console/calls",
+        key: "nav.calls",
+        roles: sections::OPERATOR,
+    },
+    NavItem {
         path: "/console/reports",
         key: "nav.reports",
         roles: sections::REPORTS,

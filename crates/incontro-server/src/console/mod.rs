@@ -28,6 +28,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub mod appointments;
+pub mod calls;
 pub mod desk;
 pub mod i18n;
 pub mod layout;
@@ -57,6 +58,8 @@ pub mod sections {
     pub const VALIDATOR: &[Role] = &[Role::Admin, Role::Validator];
     /// Online-desk appointments (staff side).
     pub const APPOINTMENTS: &[Role] = &[Role::Admin, Role::Desk];
+    /// Outreach operators: their own call list.
+    pub const OPERATOR: &[Role] = &[Role::Admin, Role::Operator];
     /// Managers and analysts: aggregate reports.
     pub const REPORTS: &[Role] = &[Role::Admin, Role::Analyst];
 }
@@ -85,6 +88,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/sign-in", web::post().to(signin::submit))
             .route("/sign-out", web::post().to(signin::sign_out))
             .configure(desk::configure)
+            .configure(calls::configure)
             .configure(training::configure)
             .configure(reports::configure)
             .configure(validator::configure)

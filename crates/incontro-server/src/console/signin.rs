@@ -31,6 +31,12 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
             "home.validator",
         ),
         (
+            super::sections::OPERATOR,
+            "/console/calls",
+            "nav.calls",
+            "home.calls",
+        ),
+        (
             super::sections::REPORTS,
             "/console/reports",
             "nav.reports",
