@@ -1,6 +1,7 @@
 //! Outreach operator pages: today's call list of the signed-in operator (the minimised view
 //! of `Engine::call_list`, whose retries come back on their due day), one person at a time,
-//! outcome buttons (`Engine::record_attempt`) and "taken in charge" (`Engine::record_milestone`,
+//! outcome buttons with an optional note and next-call day (`Engine::record_attempt_with`; the
+//! latest note is shown on the person) and "taken in charge" (`Engine::record_milestone`,
 //! only on an entry of the operator's own list). An operator key's label is its operator id,
 //! as in the API.
 

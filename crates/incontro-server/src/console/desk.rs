@@ -1,6 +1,8 @@
 //! Desk (sportello) pages: find a person (by name or codice fiscale, audited), their
 //! competences with evidence and work history, and the ranked vacancies with the explanation of
-//! each score as bars (met / related / missing per requirement) and the API's filters.
+//! each score as bars (met / related / missing per requirement) and the API's filters; per
+//! ranked vacancy a form records a proposal or a placement (`Engine::record_placement`), and the
+//! person's recorded ones are listed.
 
 use std::collections::HashMap;
 
