@@ -185,6 +185,19 @@ impl Browser {
         }
     }
 
+    /// Waits until the address contains `needle` (after a form submission).
+    async fn wait_url(&self, needle: &str) {
+        let started = Instant::now();
+        loop {
+            let url = self.client.current_url().await.expect("url").to_string();
+            if url.contains(needle) {
+                return;
+            }
+            assert!(started.elapsed() < WAIT, "{url} never contained {needle:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn fill(&self, css: &str, value: &str) {
         let field = self.find(css).await;
         field.clear().await.expect("clear");
@@ -438,14 +451,8 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
             .expect("select");
         browser.fill("#near_km", "30").await;
         browser.click("form.filters button[type=submit]").await;
+        browser.wait_url("placement=tirocinio").await;
         browser.find("#vacancies").await;
-        assert!(browser
-            .client
-            .current_url()
-            .await
-            .expect("url")
-            .as_str()
-            .contains("placement=tirocinio"));
         for card in browser
             .client
             .find_all(Locator::Css("ol.matches > li.card > p.muted"))
