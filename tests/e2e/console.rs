@@ -166,6 +166,38 @@ impl Browser {
         self.find(css).await.text().await.expect("text")
     }
 
+    /// Waits until the element's text contains `needle` (the page may still be navigating).
+    async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{css} never contained {needle:?}: {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the address contains `needle` (after a form submission).
+    async fn wait_url(&self, needle: &str) {
+        let started = Instant::now();
+        loop {
+            let url = self.client.current_url().await.expect("url").to_string();
+            if url.contains(needle) {
+                return;
+            }
+            assert!(started.elapsed() < WAIT, "{url} never contained {needle:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn fill(&self, css: &str, value: &str) {
         let field = self.find(css).await;
         field.clear().await.expect("clear");
@@ -378,6 +410,38 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         browser
             .open(&format!("/console/desk/people/{PERSON}"))
             .await;
+        // Record a proposal for the first ranked vacancy: listed on the page with its note.
+        assert_eq!(browser.count("ul.placements li").await, 0);
+        browser
+            .click("ol.matches > li.card:first-child details.record summary")
+            .await;
+        browser
+            .fill(
+                "ol.matches > li.card:first-child .placement-form textarea",
+                "colloquio fissato",
+            )
+            .await;
+        browser
+            .click("ol.matches > li.card:first-child .placement-form button[type=submit]")
+            .await;
+        browser.wait_text("p.notice.ok", "Proposta").await;
+        browser
+            .wait_text("ul.placements li[data-kind=proposal]", "colloquio fissato")
+            .await;
+        // The same proposal twice is refused.
+        browser
+            .click("ol.matches > li.card:first-child details.record summary")
+            .await;
+        browser
+            .click("ol.matches > li.card:first-child .placement-form button[type=submit]")
+            .await;
+        browser
+            .wait_text("p.error[data-code=proposal_exists]", "già registrata")
+            .await;
+        browser
+            .open(&format!("/console/desk/people/{PERSON}"))
+            .await;
+        assert_eq!(browser.count("ul.placements li").await, 1);
         // Filters: only tirocini, within 30 km; every card left is a tirocinio.
         browser
             .find("#placement")
@@ -387,17 +451,11 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
             .expect("select");
         browser.fill("#near_km", "30").await;
         browser.click("form.filters button[type=submit]").await;
+        browser.wait_url("placement=tirocinio").await;
         browser.find("#vacancies").await;
-        assert!(browser
-            .client
-            .current_url()
-            .await
-            .expect("url")
-            .as_str()
-            .contains("placement=tirocinio"));
         for card in browser
             .client
-            .find_all(Locator::Css("ol.matches > li.card p.muted"))
+            .find_all(Locator::Css("ol.matches > li.card > p.muted"))
             .await
             .expect("cards")
         {
@@ -574,9 +632,10 @@ fn operator_records_outcomes_through_the_call_list() {
         let first = browser.text("#entry h2").await;
         let listed = browser.text("main p.muted").await;
         browser.screenshot("calls").await;
-        // No answer: the person comes back on the retry day, not today.
+        // No answer with a note: the person comes back on the retry day, not today.
+        browser.fill("#note", "richiamare di sera").await;
         browser.click("#entry button[value=no_answer]").await;
-        assert!(browser.text("p.notice.ok").await.contains("no_answer"));
+        browser.wait_text("p.notice.ok", "no_answer").await;
         if browser.count("#entry").await > 0 {
             assert_ne!(
                 browser.text("#entry h2").await,
@@ -587,15 +646,23 @@ fn operator_records_outcomes_through_the_call_list() {
         // Answered, then taken in charge.
         if browser.count("#entry").await > 0 {
             browser.click("#entry button[value=answered]").await;
-            assert!(browser.text("p.notice.ok").await.contains("answered"));
+            browser.wait_text("p.notice.ok", "answered").await;
             browser.click("#entry form[action$='/taken'] button").await;
-            assert!(browser
-                .text("p.notice.ok")
-                .await
-                .contains("taken_in_charge"));
+            browser.wait_text("p.notice.ok", "taken_in_charge").await;
         }
         assert!(!listed.is_empty());
         browser.close().await;
+        // On the retry day the first person is back with the note.
+        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let retry_day = chrono::Local::now().date_naive() + chrono::Duration::days(2);
+        let back = engine
+            .call_list("cob23-console", "op_anna", retry_day)
+            .expect("call list");
+        let noted = back
+            .iter()
+            .find(|entry| entry.attempts == 1)
+            .expect("the unanswered person is back");
+        assert_eq!(noted.last_note.as_deref(), Some("richiamare di sera"));
         // The funnel counts the calls.
         let analyst = browser_for_funnel(&driver, &app).await;
         let funnel = analyst.text("#funnel-table").await;

@@ -26,6 +26,7 @@ pub mod appointments;
 pub mod index;
 pub mod matching;
 pub mod outreach;
+pub mod placements;
 pub mod profile;
 pub mod records;
 pub mod scoring;

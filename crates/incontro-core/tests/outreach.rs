@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use incontro_core::model::{CodiceFiscale, OccupationCode, PartitaIva};
 use incontro_core::outreach::{
-    generate_cob, CallResult, CampaignSpec, CobGeneratorConfig, CobImportOptions, CohortRule,
-    ContactImportOptions, Milestone, Operator,
+    generate_cob, AttemptDetails, CallResult, CampaignSpec, CobGeneratorConfig, CobImportOptions,
+    CohortRule, ContactImportOptions, Milestone, Operator,
 };
 use incontro_core::{Engine, Error, NoProgress};
 
@@ -719,4 +719,105 @@ fn generated_file_imports_cleanly() {
     let data = engine.cob_data(day("2025-01-01")).expect("data");
     assert_eq!(data.people.len(), 400);
     assert!(data.superseded_notices > 0);
+}
+
+#[test]
+fn a_chosen_next_call_day_brings_the_entry_back_on_that_day_and_not_before() {
+    let files = Files::new();
+    let (engine, _people) = cohort_world(&files);
+    let rule = CohortRule {
+        sex: None,
+        age_max: None,
+        comuni: Vec::new(),
+        exclude_contract_types: Vec::new(),
+        exclude_end_reasons: Vec::new(),
+        ..cohort_rule()
+    };
+    engine
+        .create_campaign(&campaign_spec("c2", rule), &NoProgress)
+        .expect("campaign");
+    let operators = [Operator {
+        id: "anna".into(),
+        daily_capacity: 10,
+    }];
+    engine.assign_operators("c2", &operators).expect("assign");
+    let today = day("2024-09-02");
+    let list = engine.call_list("c2", "anna", today).expect("calls");
+    let first = list[0].entry_no;
+    assert!(list[0].last_note.is_none());
+    // A next-call day only for no_answer/busy, and after the call; notes at most 500 chars.
+    let on = |next: &str| AttemptDetails {
+        note: Some("richiamare dopo le 17".into()),
+        next_call: Some(day(next)),
+    };
+    let error = engine
+        .record_attempt_with(
+            "c2",
+            first,
+            "anna",
+            CallResult::Answered,
+            today,
+            &on("2024-09-06"),
+        )
+        .expect_err("answered");
+    assert_eq!(error.code(), "invalid_next_call");
+    let error = engine
+        .record_attempt_with(
+            "c2",
+            first,
+            "anna",
+            CallResult::Busy,
+            today,
+            &on("2024-09-02"),
+        )
+        .expect_err("same day");
+    assert_eq!(error.code(), "invalid_next_call");
+    let long = AttemptDetails {
+        note: Some("n".repeat(501)),
+        next_call: None,
+    };
+    let error = engine
+        .record_attempt_with("c2", first, "anna", CallResult::Busy, today, &long)
+        .expect_err("long note");
+    assert_eq!(error.code(), "note_too_long");
+    assert!(!error.to_string().contains("nnnn"));
+    // No answer, call again on the 6th (retry_days alone would bring it back on the 4th).
+    engine
+        .record_attempt_with(
+            "c2",
+            first,
+            "anna",
+            CallResult::NoAnswer,
+            today,
+            &on("2024-09-06"),
+        )
+        .expect("attempt");
+    for before in ["2024-09-03", "2024-09-04", "2024-09-05"] {
+        let list = engine.call_list("c2", "anna", day(before)).expect("calls");
+        assert!(list.iter().all(|e| e.entry_no != first), "back on {before}");
+    }
+    let back = engine
+        .call_list("c2", "anna", day("2024-09-06"))
+        .expect("calls");
+    let entry = back
+        .iter()
+        .find(|e| e.entry_no == first)
+        .expect("back on the chosen day");
+    assert_eq!(entry.attempts, 1);
+    assert_eq!(entry.last_note.as_deref(), Some("richiamare dopo le 17"));
+    // The chosen day still counts against max_attempts (2): a second no answer closes it.
+    engine
+        .record_attempt_with(
+            "c2",
+            first,
+            "anna",
+            CallResult::NoAnswer,
+            day("2024-09-06"),
+            &on("2024-09-09"),
+        )
+        .expect("attempt");
+    let later = engine
+        .call_list("c2", "anna", day("2024-09-20"))
+        .expect("calls");
+    assert!(later.iter().all(|e| e.entry_no != first), "closed");
 }

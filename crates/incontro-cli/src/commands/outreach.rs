@@ -88,6 +88,12 @@ pub enum OutreachCommand {
         /// Day (default today).
         #[arg(long)]
         date: Option<NaiveDate>,
+        /// A note on the attempt (at most 500 characters; personal data, never logged).
+        #[arg(long)]
+        note: Option<String>,
+        /// Call again on this day (YYYY-MM-DD; only with --result no_answer or busy).
+        #[arg(long = "next-call")]
+        next_call: Option<NaiveDate>,
     },
     /// The funnel of a campaign: called → answered → taken in charge → placed.
     Funnel {
@@ -274,14 +280,20 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             result,
             milestone,
             date,
+            note,
+            next_call,
         } => {
             let day = date.unwrap_or_else(today);
+            if milestone.is_some() && (note.is_some() || next_call.is_some()) {
+                anyhow::bail!("--note and --next-call go with --result");
+            }
             match (result, milestone) {
                 (Some(result), None) => {
                     let operator = operator.context("--result needs --operator")?;
                     let result = CallResult::parse(&result)?;
-                    let attempt =
-                        engine.record_attempt(&campaign, entry, &operator, result, day)?;
+                    let details = incontro_core::outreach::AttemptDetails { note, next_call };
+                    let attempt = engine
+                        .record_attempt_with(&campaign, entry, &operator, result, day, &details)?;
                     println!(
                         "entry {entry}: attempt {attempt} recorded ({})",
                         result.as_str()

@@ -8,7 +8,11 @@
 //!   operator with the lowest `(assigned + 1) / daily_capacity`, so each operator's share is
 //!   proportional to their capacity and every operator gets the same mix of priorities.
 //! - **Retry policy**: an unanswered or busy call is retried after `retry_days`, at most
-//!   `max_attempts` attempts; answered, refused and wrong-number calls close the entry.
+//!   `max_attempts` attempts; answered, refused and wrong-number calls close the entry. The
+//!   operator may choose the next-call day of an unanswered or busy attempt
+//!   ([`AttemptDetails::next_call`]): the entry then comes back on that day instead (still
+//!   counting against `max_attempts`). An attempt may carry a short note (personal data: stored,
+//!   shown to the entry's operator, never logged).
 //! - **Operator view** ([`OperatorEntry`]): only the operator's own entries, due on the day, up to
 //!   their capacity: name, mobile, comune, last sector, end date and best-fitting vacancies. No
 //!   termination reason, no salary, no codice fiscale.
@@ -220,6 +224,18 @@ impl CallResult {
     }
 }
 
+/// Optional details of a call attempt.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptDetails {
+    /// Free text, at most [`crate::placements::MAX_NOTE_CHARS`] characters (personal data:
+    /// never logged).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The day to call again (after the attempt's day); used for `no_answer` and `busy`.
+    #[serde(default)]
+    pub next_call: Option<NaiveDate>,
+}
+
 /// A later step of the funnel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -264,6 +280,8 @@ pub struct OperatorEntry {
     pub end_date: NaiveDate,
     /// Attempts made so far.
     pub attempts: u32,
+    /// The note of the latest attempt that had one.
+    pub last_note: Option<String>,
     /// Titles of the best-fitting open vacancies (when the person is known to the matching
     /// engine).
     pub vacancies: Vec<String>,
@@ -493,9 +511,13 @@ impl Engine {
             }
             let closed = row.last_result.is_some_and(|result| !result.retry())
                 || row.attempts >= stored.max_attempts;
-            let due = row
-                .last_called_on
-                .is_none_or(|last| day >= last + chrono::Duration::days(stored.retry_days as i64));
+            let due = match (row.last_called_on, row.last_next_call) {
+                (None, _) => true,
+                (Some(_), Some(next)) => day >= next,
+                (Some(last), None) => {
+                    day >= last + chrono::Duration::days(stored.retry_days as i64)
+                }
+            };
             if closed || !due {
                 continue;
             }
@@ -519,6 +541,7 @@ impl Engine {
                 last_sector: row.last_sector,
                 end_date: row.end_date,
                 attempts: row.attempts,
+                last_note: row.last_note,
                 vacancies: self.fitting_vacancies(&row.worker, 3),
             });
         }
@@ -534,6 +557,42 @@ impl Engine {
         result: CallResult,
         day: NaiveDate,
     ) -> Result<u32> {
+        self.record_attempt_with(
+            campaign,
+            entry_no,
+            operator,
+            result,
+            day,
+            &AttemptDetails::default(),
+        )
+    }
+
+    /// Records one call attempt by the entry's operator with a note and/or a chosen next-call
+    /// day (only for `no_answer` and `busy`, and after `day`).
+    pub fn record_attempt_with(
+        &self,
+        campaign: &str,
+        entry_no: u32,
+        operator: &str,
+        result: CallResult,
+        day: NaiveDate,
+        details: &AttemptDetails,
+    ) -> Result<u32> {
+        let note = crate::placements::clean_note(details.note.as_deref())?;
+        if let Some(next) = details.next_call {
+            if !result.retry() {
+                return Err(Error::invalid(
+                    "invalid_next_call",
+                    "a next-call day is only for no_answer and busy",
+                ));
+            }
+            if next <= day {
+                return Err(Error::invalid(
+                    "invalid_next_call",
+                    "the next-call day must come after the call",
+                ));
+            }
+        }
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
@@ -552,7 +611,16 @@ impl Engine {
                     message: format!("entry {entry_no} is not assigned to operator {operator}"),
                 });
             }
-            let attempt = sql::insert_attempt(tx, campaign, entry_no, operator, result, day)?;
+            let attempt = sql::insert_attempt(
+                tx,
+                campaign,
+                entry_no,
+                operator,
+                result,
+                day,
+                note.as_deref(),
+                details.next_call,
+            )?;
             if result == CallResult::Refused {
                 let cf = CodiceFiscale::parse(&worker)?;
                 sql::update_person(

@@ -29,7 +29,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 pub use calls::{
-    assign_fairly, CallResult, Campaign, CampaignSpec, Milestone, Operator, OperatorEntry,
+    assign_fairly, AttemptDetails, CallResult, Campaign, CampaignSpec, Milestone, Operator,
+    OperatorEntry,
 };
 pub use cob::{CobFormat, CobImportOptions, CobImportReport, EventType, Notice, RecordKind};
 pub use codes::{CodeEntry, CodeScheme, CodeStatus, CodeTables};

@@ -17,6 +17,7 @@ pub mod access;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
+pub mod placements;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
@@ -50,6 +51,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_appointments",
         include_str!("migrations/0010_appointments.sql"),
+    ),
+    (
+        "0011_placements",
+        include_str!("migrations/0011_placements.sql"),
     ),
 ];
 

@@ -531,6 +531,8 @@ pub(crate) struct OperatorRow {
     pub attempts: u32,
     pub last_called_on: Option<NaiveDate>,
     pub last_result: Option<CallResult>,
+    pub last_next_call: Option<NaiveDate>,
+    pub last_note: Option<String>,
 }
 
 /// The operator's entries by priority, with attempts so far.
@@ -543,7 +545,9 @@ pub(crate) fn operator_entries(
         "SELECT e.entry_no, e.worker_cf, e.comune, e.last_sector, e.end_date,
                 (SELECT count(*) FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no),
                 (SELECT called_on FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
-                (SELECT result FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1)
+                (SELECT result FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
+                (SELECT next_call_on FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
+                (SELECT note FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.note IS NOT NULL ORDER BY attempt_no DESC LIMIT 1)
          FROM outreach_entry e WHERE e.campaign_id = ?1 AND e.operator_id = ?2 ORDER BY e.entry_no",
     )?;
     let mut rows = statement.query([campaign, operator])?;
@@ -559,6 +563,8 @@ pub(crate) fn operator_entries(
             attempts: row.get(5)?,
             last_called_on: date(row.get(6)?),
             last_result: last_result.as_deref().map(CallResult::parse).transpose()?,
+            last_next_call: date(row.get(8)?),
+            last_note: row.get(9)?,
         });
     }
     Ok(list)
@@ -580,6 +586,7 @@ pub(crate) fn entry_worker(
 }
 
 /// Stores a call attempt; returns its number.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_attempt(
     tx: &Transaction<'_>,
     campaign: &str,
@@ -587,6 +594,8 @@ pub(crate) fn insert_attempt(
     operator: &str,
     result: CallResult,
     day: NaiveDate,
+    note: Option<&str>,
+    next_call: Option<NaiveDate>,
 ) -> Result<u32> {
     let attempt: u32 = tx.query_row(
         "SELECT coalesce(max(attempt_no), 0) + 1 FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2",
@@ -594,9 +603,19 @@ pub(crate) fn insert_attempt(
         |row| row.get(0),
     )?;
     tx.execute(
-        "INSERT INTO outreach_attempt(campaign_id, entry_no, attempt_no, called_on, operator_id, result)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![campaign, entry_no, attempt, to_days(day), operator, result.as_str()],
+        "INSERT INTO outreach_attempt(campaign_id, entry_no, attempt_no, called_on, operator_id, result,
+             note, next_call_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            campaign,
+            entry_no,
+            attempt,
+            to_days(day),
+            operator,
+            result.as_str(),
+            note,
+            next_call.map(to_days)
+        ],
     )?;
     Ok(attempt)
 }

@@ -1,18 +1,19 @@
 //! Outreach operator pages: today's call list of the signed-in operator (the minimised view
 //! of `Engine::call_list`, whose retries come back on their due day), one person at a time,
-//! outcome buttons (`Engine::record_attempt`) and "taken in charge" (`Engine::record_milestone`,
+//! outcome buttons with an optional note and next-call day (`Engine::record_attempt_with`; the
+//! latest note is shown on the person) and "taken in charge" (`Engine::record_milestone`,
 //! only on an entry of the operator's own list). An operator key's label is its operator id,
 //! as in the API.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome};
-use incontro_core::outreach::{CallResult, Milestone};
+use incontro_core::outreach::{AttemptDetails, CallResult, Milestone};
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::csrf_field;
-use super::{now, sections, Ctx};
+use super::{now, sections, Ctx, Fail};
 use crate::state::AppState;
 
 /// Registers the operator pages.
@@ -116,8 +117,18 @@ pub async fn calls_page(
                         @if !entry.vacancies.is_empty() {
                             p { (ctx.t("calls.vacancies")) " " (entry.vacancies.join(", ")) }
                         }
+                        @if let Some(note) = &entry.last_note {
+                            p class="note" id="last-note" { strong { (ctx.t("calls.last_note")) } " " (note) }
+                        }
                         form method="post" action={ "/console/calls/" (campaign) "/" (entry.entry_no) "/attempt" } {
                             (csrf_field(&ctx))
+                            label for="note" { (ctx.t("calls.note")) }
+                            textarea id="note" name="note" maxlength="500" rows="2" aria-describedby="note-help" {}
+                            p id="note-help" class="muted" { (ctx.t("calls.note_help")) }
+                            label for="next_call" { (ctx.t("calls.next_call")) }
+                            input type="date" id="next_call" name="next_call" min=((now().date() + chrono::Duration::days(1)).to_string())
+                                aria-describedby="next-call-help";
+                            p id="next-call-help" class="muted" { (ctx.t("calls.next_call_help")) }
                             fieldset {
                                 legend { (ctx.t("calls.outcome")) }
                                 @for (value, key) in RESULTS {
@@ -149,6 +160,10 @@ pub async fn calls_page(
 pub struct AttemptForm {
     csrf: String,
     result: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    next_call: String,
 }
 
 /// `POST /console/calls/{campaign}/{entry}/attempt`
@@ -165,15 +180,28 @@ pub async fn attempt(
         principal.authorize(Action::WriteOwnOutcome)?;
         let (campaign, entry_no) = path.into_inner();
         let outcome = CallResult::parse(&form.result)?;
+        let next_call = match form.next_call.trim() {
+            "" => None,
+            raw => Some(
+                chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| Fail::bad_request("the next-call date must be YYYY-MM-DD"))?,
+            ),
+        };
+        // A next-call day only matters for a retried call; ignore it on the other buttons.
+        let details = AttemptDetails {
+            note: Some(form.note.clone()),
+            next_call: next_call.filter(|_| outcome.retry()),
+        };
         let target = campaign.clone();
         state
             .call(move |engine| {
-                engine.record_attempt(
+                engine.record_attempt_with(
                     &campaign,
                     entry_no,
                     &principal.label,
                     outcome,
                     now().date(),
+                    &details,
                 )?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,

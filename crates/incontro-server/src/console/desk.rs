@@ -1,6 +1,8 @@
 //! Desk (sportello) pages: find a person (by name or codice fiscale, audited), their
 //! competences with evidence and work history, and the ranked vacancies with the explanation of
-//! each score as bars (met / related / missing per requirement) and the API's filters.
+//! each score as bars (met / related / missing per requirement) and the API's filters; per
+//! ranked vacancy a form records a proposal or a placement (`Engine::record_placement`), and the
+//! person's recorded ones are listed.
 
 use std::collections::HashMap;
 
@@ -12,6 +14,7 @@ use incontro_core::model::{
     CodiceFiscale, EntityId, Evidence, JobSeeker, OccupationCode, PersonalData, PlacementType,
     VacancySource,
 };
+use incontro_core::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
 use incontro_core::profile::ProfileEntry;
 use incontro_core::scoring::{MatchOutcome, RequirementExplanation};
 use incontro_core::Engine;
@@ -20,7 +23,7 @@ use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::layout::csrf_field;
-use super::{sections, Ctx, Fail};
+use super::{now, sections, Ctx, Fail};
 use crate::api::MatchParams;
 use crate::state::AppState;
 
@@ -29,7 +32,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/desk", web::get().to(search_page))
         .route("/desk/search", web::post().to(search))
-        .route("/desk/people/{id}", web::get().to(person_page));
+        .route("/desk/people/{id}", web::get().to(person_page))
+        .route(
+            "/desk/people/{id}/placements",
+            web::post().to(record_placement),
+        );
 }
 
 fn audit(
@@ -151,6 +158,7 @@ pub struct PersonFilters {
     placement: Option<String>,
     source: Option<String>,
     exact: Option<String>,
+    recorded: Option<String>,
 }
 
 impl PersonFilters {
@@ -199,6 +207,7 @@ struct PersonView {
     matches: Vec<VacancyMatch>,
     companies: HashMap<String, String>,
     comuni: HashMap<String, String>,
+    placements: Vec<Placement>,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -289,12 +298,14 @@ async fn person_inner(
                 }
             }
             let comuni = engine.comuni_names()?;
+            let placements = engine.placements_for_person(&id)?;
             engine.audit(
                 [
                     "read_job_seeker",
                     "read_personal_data",
                     "read_competences",
                     "vacancies_for_person",
+                    "read_placements",
                 ]
                 .into_iter()
                 .map(|action| {
@@ -310,6 +321,7 @@ async fn person_inner(
                 matches,
                 companies,
                 comuni,
+                placements,
             })
         })
         .await?;
@@ -365,6 +377,25 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         @if view.history.is_empty() { p { (ctx.t("desk.no_history")) } }
         ul {
             @for (occupation, period) in &view.history { li { (occupation) " " span class="muted" { "(" (period) ")" } } }
+        }
+        h2 id="placements" { (ctx.t("desk.placements")) }
+        @if let Some(kind) = &filters.recorded {
+            p class="notice ok" role="status" {
+                (ctx.t(if kind == "placement" { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+            }
+        }
+        @if view.placements.is_empty() { p { (ctx.t("desk.no_placements")) } }
+        ul class="placements" {
+            @for record in &view.placements {
+                li data-kind=(record.kind.as_str()) {
+                    strong { (ctx.t(kind_key(record.kind))) } " · "
+                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone())) " · "
+                    (ctx.t(mode_key(record.placement_type))) " "
+                    span class="muted" { "(" (record.recorded_on) ", " (record.recorded_by) ")" }
+                    @if !record.course_ids.is_empty() { " · " (ctx.t("desk.courses")) " " (record.course_ids.join(", ")) }
+                    @if let Some(note) = &record.note { br; span class="note" { (note) } }
+                }
+            }
         }
         h2 id="vacancies" { (ctx.t("desk.vacancies")) }
         form method="get" action={ "/console/desk/people/" (seeker.id) } class="filters" {
@@ -457,7 +488,116 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
                 @for item in &found.explanation.items { (requirement_bar(ctx, item)) }
             }
         }
+        (placement_form(ctx, view, found))
     }
+}
+
+fn kind_key(kind: PlacementKind) -> &'static str {
+    match kind {
+        PlacementKind::Proposal => "desk.proposal",
+        PlacementKind::Placement => "desk.placement_kind",
+    }
+}
+
+fn mode_key(mode: PlacementMode) -> &'static str {
+    match mode {
+        PlacementMode::Contract => "desk.contract",
+        PlacementMode::Tirocinio => "desk.tirocinio",
+    }
+}
+
+/// The small "record a proposal or a placement" form of one ranked vacancy.
+fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
+    let field = |name: &str| format!("{name}-{}", found.vacancy_id);
+    let tirocinio = matches!(found.placement, PlacementType::Tirocinio { .. });
+    html! {
+        details class="record" {
+            summary { (ctx.t("desk.record")) }
+            form method="post" action={ "/console/desk/people/" (view.seeker.id) "/placements" } class="placement-form" {
+                (csrf_field(ctx))
+                input type="hidden" name="vacancy" value=(found.vacancy_id);
+                div class="row" {
+                    div {
+                        label for=(field("kind")) { (ctx.t("desk.kind")) }
+                        select id=(field("kind")) name="kind" {
+                            option value="proposal" { (ctx.t("desk.proposal")) }
+                            option value="placement" { (ctx.t("desk.placement_kind")) }
+                        }
+                    }
+                    div {
+                        label for=(field("type")) { (ctx.t("desk.placement")) }
+                        select id=(field("type")) name="placement_type" {
+                            option value="contract" selected[!tirocinio] { (ctx.t("desk.contract")) }
+                            option value="tirocinio" selected[tirocinio] { (ctx.t("desk.tirocinio")) }
+                        }
+                    }
+                }
+                label for=(field("note")) { (ctx.t("desk.note")) }
+                textarea id=(field("note")) name="note" maxlength="500" rows="2" aria-describedby=(field("note-help")) {}
+                p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
+                button type="submit" { (ctx.t("desk.record_submit")) }
+            }
+        }
+    }
+}
+
+/// The "record a proposal or a placement" form.
+#[derive(Debug, Deserialize)]
+pub struct PlacementForm {
+    csrf: String,
+    vacancy: String,
+    kind: String,
+    placement_type: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /console/desk/people/{id}/placements`: records a proposal or a placement for a person
+/// of the caller's office (`Engine::record_placement`), audited as `record_placement`.
+pub async fn record_placement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<PlacementForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::MatchForPerson)?;
+        let id = EntityId::parse(&path.into_inner())?;
+        let form = form.into_inner();
+        let record = NewPlacement {
+            job_seeker_id: id.clone(),
+            vacancy_id: EntityId::parse(&form.vacancy)?,
+            kind: PlacementKind::parse(&form.kind)?,
+            placement_type: PlacementMode::parse(&form.placement_type)?,
+            course_ids: Vec::new(),
+            note: Some(form.note),
+            recorded_by: principal.label.clone(),
+        };
+        let kind = record.kind;
+        let target = id.as_str().to_string();
+        state
+            .call(move |engine| {
+                engine.job_seeker_for(&principal, Action::MatchForPerson, &id)?;
+                let stored = engine.record_placement(&record, now().date())?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "record_placement",
+                    Some(id.as_str()),
+                    Some(&stored.vacancy_id),
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{target}?recorded={}#placements",
+            kind.as_str()
+        )))
+    }
+    .await;
+    ctx.finish(result)
 }
 
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.

@@ -86,6 +86,10 @@ impl Lang {
             "unknown_skill" => "errors.unknown_skill",
             "slot_in_past" => "errors.slot_in_past",
             "invalid_time" => "errors.invalid_time",
+            "proposal_exists" => "errors.proposal_exists",
+            "vacancy_not_open" => "errors.vacancy_not_open",
+            "note_too_long" => "errors.note_too_long",
+            "invalid_next_call" => "errors.invalid_next_call",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -343,6 +347,27 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("booking.cancel_title", "Annulla una prenotazione", "Cancel a booking"),
     ("booking.cancel_button", "Annulla la prenotazione", "Cancel the booking"),
     ("booking.cancelled", "Prenotazione annullata. L'orario torna disponibile.", "Booking cancelled. The slot is free again."),
+    ("desk.placements", "Proposte e inserimenti", "Proposals and placements"),
+    ("desk.no_placements", "Nessuna proposta o inserimento registrato.", "No proposal or placement recorded."),
+    ("desk.proposal_recorded", "Proposta registrata.", "Proposal recorded."),
+    ("desk.placement_recorded", "Inserimento registrato.", "Placement recorded."),
+    ("desk.proposal", "Proposta", "Proposal"),
+    ("desk.placement_kind", "Inserimento", "Placement"),
+    ("desk.courses", "corsi:", "courses:"),
+    ("desk.record", "Registra proposta o inserimento", "Record a proposal or a placement"),
+    ("desk.kind", "Tipo di registrazione", "What to record"),
+    ("desk.note", "Nota (facoltativa)", "Note (optional)"),
+    ("desk.note_help", "Al massimo 500 caratteri. Dato personale: visibile solo allo sportello.", "At most 500 characters. Personal data: visible to the desk only."),
+    ("desk.record_submit", "Registra", "Record"),
+    ("errors.proposal_exists", "Questa proposta è già registrata.", "This proposal is already recorded."),
+    ("errors.vacancy_not_open", "Il posto non è aperto: non si può registrare un inserimento.", "The vacancy is not open: a placement cannot be recorded."),
+    ("errors.note_too_long", "La nota supera i 500 caratteri.", "The note is longer than 500 characters."),
+    ("errors.invalid_next_call", "La data della prossima chiamata deve essere successiva a oggi e vale solo per «non risponde» o «occupato».", "The next-call date must be after today and is only for no answer or busy."),
+    ("calls.note", "Nota (facoltativa)", "Note (optional)"),
+    ("calls.note_help", "Al massimo 500 caratteri. Dato personale: non finisce nei log.", "At most 500 characters. Personal data: never logged."),
+    ("calls.next_call", "Prossima chiamata (facoltativa)", "Next call (optional)"),
+    ("calls.next_call_help", "Solo per «non risponde» o «occupato»: la persona torna in lista quel giorno.", "Only for no answer or busy: the person comes back on the list that day."),
+    ("calls.last_note", "Ultima nota:", "Last note:"),
 ];
 
 #[cfg(test)]

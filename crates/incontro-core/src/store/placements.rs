@@ -1,0 +1,88 @@
+//! SQL of the desk's recorded proposals and placements.
+
+use rusqlite::{params, Connection, Transaction};
+
+use crate::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
+use crate::{Error, Result};
+
+/// True when an identical proposal (person, vacancy, type) is already recorded.
+pub(crate) fn proposal_exists(
+    connection: &Connection,
+    person: &str,
+    vacancy: &str,
+    mode: PlacementMode,
+) -> Result<bool> {
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM placement_record WHERE job_seeker_id = ?1 AND vacancy_id = ?2
+             AND kind = 'proposal' AND placement_type = ?3)",
+        params![person, vacancy, mode.as_str()],
+        |row| row.get(0),
+    )?)
+}
+
+/// True when the course exists.
+pub(crate) fn course_exists(connection: &Connection, id: &str) -> Result<bool> {
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM course WHERE id = ?1)",
+        [id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Stores a record; returns its id.
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    record: &NewPlacement,
+    today: chrono::NaiveDate,
+) -> Result<i64> {
+    let courses = serde_json::to_string(&record.course_ids)
+        .map_err(|error| Error::Internal(format!("course ids: {error}")))?;
+    tx.execute(
+        "INSERT INTO placement_record(job_seeker_id, vacancy_id, kind, placement_type, course_ids,
+             note, recorded_by, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            record.job_seeker_id.as_str(),
+            record.vacancy_id.as_str(),
+            record.kind.as_str(),
+            record.placement_type.as_str(),
+            courses,
+            record.note,
+            record.recorded_by,
+            today.format("%Y-%m-%d").to_string(),
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// A person's records, newest first, with the vacancy title when the vacancy still exists.
+pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Placement>> {
+    let mut statement = connection.prepare(
+        "SELECT p.id, p.job_seeker_id, p.vacancy_id, v.title, p.kind, p.placement_type,
+                p.course_ids, p.note, p.recorded_by, p.recorded_on
+         FROM placement_record p LEFT JOIN vacancy v ON v.id = p.vacancy_id
+         WHERE p.job_seeker_id = ?1 ORDER BY p.id DESC",
+    )?;
+    let mut rows = statement.query([person])?;
+    let mut list = Vec::new();
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(4)?;
+        let mode: String = row.get(5)?;
+        let courses: String = row.get(6)?;
+        let day: String = row.get(9)?;
+        list.push(Placement {
+            id: row.get(0)?,
+            job_seeker_id: row.get(1)?,
+            vacancy_id: row.get(2)?,
+            vacancy_title: row.get(3)?,
+            kind: PlacementKind::parse(&kind)?,
+            placement_type: PlacementMode::parse(&mode)?,
+            course_ids: serde_json::from_str(&courses)
+                .map_err(|error| Error::Internal(format!("stored course ids: {error}")))?,
+            note: row.get(7)?,
+            recorded_by: row.get(8)?,
+            recorded_on: chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|error| Error::Internal(format!("stored day: {error}")))?,
+        });
+    }
+    Ok(list)
+}
