@@ -36,7 +36,7 @@ pub enum ImportCommand {
         /// The file.
         file: PathBuf,
     },
-    /// Import contacts (codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]).
+    /// Import contacts (columns `codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]`).
     Contacts {
         /// The file.
         file: PathBuf,
