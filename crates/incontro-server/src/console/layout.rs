@@ -191,6 +191,7 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 th { background: var(--bg); }
 .table-wrap { overflow-x: auto; }
 .muted { color: var(--muted); }
+ol.matches { list-style: none; padding-left: 0; }
 .notice { padding: .6rem .8rem; border-radius: 4px; border: 1px solid var(--line); background: var(--bg); }
 .notice.ok { border-color: var(--ok); } .notice.error, p.error { border: 1px solid var(--bad); color: var(--bad);
   padding: .6rem .8rem; border-radius: 4px; }
