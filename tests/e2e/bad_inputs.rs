@@ -323,3 +323,58 @@ fn bad_parameters_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_known_route_under_another_method_is_405_and_changes_nothing() {
+    let app = spawn_app();
+    let before = app.snapshot_of_state();
+    let key = app.keys[&Role::Admin].clone();
+    for (method, path) in [
+        ("DELETE", "/v1/job-seekers/JS0001"),
+        ("PUT", "/v1/job-seekers/JS0001/vacancies"),
+        ("POST", "/health"),
+        ("PATCH", "/v1/companies"),
+    ] {
+        let reply = app.request(method, path, Some(&key), None);
+        assert_eq!(
+            (reply.status, reply.code()),
+            (405, "method_not_allowed"),
+            "{method} {path}: {:?}",
+            reply.body
+        );
+    }
+    let reply = app.request("DELETE", "/v1/no-such-route", Some(&key), None);
+    assert_eq!((reply.status, reply.code()), (404, "route_not_found"));
+    assert_eq!(app.snapshot_of_state(), before, "nothing changed");
+}
+
+#[test]
+fn simultaneous_creates_of_one_id_give_one_201_and_409s() {
+    let app = &spawn_app();
+    let key = app.keys[&Role::Admin].clone();
+    let replies: Vec<Reply> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let key = key.clone();
+                scope.spawn(move || {
+                    app.request(
+                        "POST",
+                        "/v1/companies",
+                        Some(&key),
+                        Some(&company_body("CRACE1")),
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("thread"))
+            .collect()
+    });
+    let created = replies.iter().filter(|reply| reply.status == 201).count();
+    let refused = replies
+        .iter()
+        .filter(|reply| (reply.status, reply.code()) == (409, "company_exists"))
+        .count();
+    assert_eq!((created, refused), (1, 7), "{replies:?}");
+}

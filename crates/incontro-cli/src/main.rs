@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's allocator: the service allocates many short-lived buffers per
+/// request (explanations, JSON bodies) from several threads; see the README's Performance section.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 #[allow(dead_code)]
 mod progress;

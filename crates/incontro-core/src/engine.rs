@@ -19,6 +19,7 @@ pub struct Engine {
     pub(crate) suggest: crate::suggest::SuggestCache,
     pub(crate) training: crate::training::TrainingCache,
     pub(crate) audit: crate::access::AuditLog,
+    pub(crate) keys: crate::access::KeyCache,
 }
 
 impl Engine {
@@ -34,6 +35,7 @@ impl Engine {
             suggest: Default::default(),
             training: Default::default(),
             audit: Default::default(),
+            keys: Default::default(),
         })
     }
 
@@ -48,6 +50,7 @@ impl Engine {
             suggest: Default::default(),
             training: Default::default(),
             audit: Default::default(),
+            keys: Default::default(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! Bearer-key authentication: the [`Caller`] extractor.
 //!
-//! `Authorization: Bearer inc_…` is looked up (by its SHA-256) on the pool; a missing header is
+//! `Authorization: Bearer inc_…` is looked up (by its SHA-256) in the engine's key cache, or on
+//! the pool when not seen in the last [`incontro_core::access::KEY_CACHE_TTL`]; a missing header is
 //! 401 `missing_api_key`, an unknown or revoked key 401 `invalid_api_key`. Authorization of the
 //! action itself is the engine's ([`incontro_core::access`]): handlers name their action.
 
@@ -44,10 +45,15 @@ impl FromRequest for Caller {
                 .ok_or_else(ApiError::missing_key)?
                 .trim()
                 .to_string();
-            let principal = state
-                .call(move |engine| engine.authenticate(&token))
-                .await?
-                .ok_or_else(ApiError::invalid_key)?;
+            // A key seen in the last few seconds is answered from memory, on this thread;
+            // otherwise the key table is queried on the pool.
+            let principal = match state.engine.cached_principal(&token) {
+                Some(principal) => principal,
+                None => state
+                    .call(move |engine| engine.authenticate(&token))
+                    .await?
+                    .ok_or_else(ApiError::invalid_key)?,
+            };
             request
                 .extensions_mut()
                 .insert(KeyId(principal.key_id.clone()));

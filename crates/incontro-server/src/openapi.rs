@@ -100,6 +100,49 @@ pub fn document() -> &'static Value {
     })
 }
 
+/// The methods the documented route matching `path` answers to (upper case, sorted), if any
+/// route of the document matches it: how the service tells 405 from 404.
+pub fn methods_for(path: &str) -> Option<Vec<String>> {
+    static ROUTES: OnceLock<Vec<(actix_web::dev::ResourceDef, Vec<String>)>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let Some(paths) = document().get("paths").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .map(|(pattern, item)| {
+                let mut methods: Vec<String> = item
+                    .as_object()
+                    .map(|operations| {
+                        operations
+                            .keys()
+                            .filter(|key| {
+                                matches!(
+                                    key.as_str(),
+                                    "get"
+                                        | "post"
+                                        | "put"
+                                        | "patch"
+                                        | "delete"
+                                        | "head"
+                                        | "options"
+                                )
+                            })
+                            .map(|key| key.to_ascii_uppercase())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                methods.sort();
+                (actix_web::dev::ResourceDef::new(pattern.as_str()), methods)
+            })
+            .collect()
+    });
+    routes
+        .iter()
+        .find(|(resource, _)| resource.is_match(path))
+        .map(|(_, methods)| methods.clone())
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

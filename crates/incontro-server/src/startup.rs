@@ -116,14 +116,7 @@ impl Application {
                 .app_data(console.clone())
                 .configure(crate::console::configure)
                 .configure(crate::routes::configure)
-                .default_service(web::to(|| async {
-                    let error = ApiError::new(
-                        ApiErrorKind::Engine(incontro_core::ErrorKind::NotFound),
-                        "route_not_found",
-                        "no such route",
-                    );
-                    Err::<HttpResponse, ApiError>(error)
-                }))
+                .default_service(web::to(unmatched))
         })
         .workers(config.workers)
         .client_request_timeout(Duration::from_millis(config.client_timeout_ms))
@@ -141,6 +134,35 @@ impl Application {
     /// Serves until stopped (Ctrl-C / SIGTERM).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// No route took the request: 405 `method_not_allowed` (with `Allow`) when a documented route
+/// has this path under other methods, else 404 `route_not_found`.
+async fn unmatched(request: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    match crate::openapi::methods_for(request.path()) {
+        Some(methods) if !methods.is_empty() => {
+            let allow = methods.join(", ");
+            let error = ApiError::new(
+                ApiErrorKind::MethodNotAllowed,
+                "method_not_allowed",
+                format!("{} is not allowed here; allowed: {allow}", request.method()),
+            );
+            let mut response = error.error_response();
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, value);
+            }
+            response
+        }
+        _ => ApiError::new(
+            ApiErrorKind::Engine(incontro_core::ErrorKind::NotFound),
+            "route_not_found",
+            "no such route",
+        )
+        .error_response(),
     }
 }
 

@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
+use incontro_core::access::AuditReceipt;
 use incontro_core::Engine;
 
 use crate::config::ServerConfig;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::pool::CpuPool;
 
@@ -31,5 +32,23 @@ impl AppState {
     {
         let engine = Arc::clone(&self.engine);
         self.pool.run(move || work(&engine)).await
+    }
+
+    /// Like [`AppState::call`] for work that reads or writes a person's data: `work` submits
+    /// its audit rows ([`Engine::submit_audit`]) and returns the receipt with its value. The
+    /// receipt is awaited after the pool slot is given back, so the group commit's fsync never
+    /// holds a CPU slot, and the value is returned only once the audit rows are durable.
+    pub async fn call_audited<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> incontro_core::Result<(T, AuditReceipt)> + Send + 'static,
+    {
+        let (value, receipt) = self.call(work).await?;
+        let limit = std::time::Duration::from_millis(self.config.request_timeout_ms);
+        match tokio::time::timeout(limit, receipt.committed()).await {
+            Ok(committed) => committed.map_err(ApiError::from)?,
+            Err(_elapsed) => return Err(ApiError::timeout()),
+        }
+        Ok(value)
     }
 }

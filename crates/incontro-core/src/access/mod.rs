@@ -10,14 +10,18 @@
 //! - **Audit**: every read or write of a person's data is appended to `audit_log` (who, role, when,
 //!   action, which person by pseudonymous id). The log is append-only (database triggers refuse
 //!   updates and deletes) and durable: [`Engine::audit`] returns only after the rows are committed.
+//!   It lives in its own file ([`crate::store::access::AUDIT_FILE`]) so that its commits leave the
+//!   main database's page cache warm.
 //!   Concurrent callers share one commit (group commit on a dedicated connection), so auditing
 //!   every read costs one fsync per batch, not per request.
 //!
 //! What it does NOT do: HTTP (the server maps [`crate::ErrorKind::Forbidden`] to 403 and a missing
 //! principal to 401) or SQL (see [`crate::store::access`]).
 
+use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -386,7 +390,52 @@ fn check_office_code(office: &str) -> Result<String> {
 
 struct AuditBatch {
     entries: Vec<AuditEntry>,
-    done: mpsc::SyncSender<std::result::Result<(), String>>,
+    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+}
+
+/// A submitted audit batch: committed once [`AuditReceipt::wait`] (blocking) or
+/// [`AuditReceipt::committed`] (async) returns `Ok`. A caller must not report success for the
+/// audited read or write before then.
+///
+/// Submitting and waiting are separate so that a server can give its CPU slot back while the
+/// commit (an fsync shared by every request in the batch) is under way.
+#[must_use = "the audit rows are durable only once the receipt is waited for"]
+#[derive(Debug)]
+pub struct AuditReceipt(Receipt);
+
+#[derive(Debug)]
+enum Receipt {
+    Done(std::result::Result<(), String>),
+    Pending(tokio::sync::oneshot::Receiver<std::result::Result<(), String>>),
+}
+
+impl AuditReceipt {
+    fn settle(
+        outcome: std::result::Result<std::result::Result<(), String>, impl Sized>,
+    ) -> Result<()> {
+        match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(Error::Internal(format!("audit write failed: {message}"))),
+            Err(_) => Err(Error::Internal("audit writer stopped".into())),
+        }
+    }
+
+    /// Blocks until the rows are committed. Must not be called on an async runtime's thread
+    /// (use [`AuditReceipt::committed`] there).
+    pub fn wait(self) -> Result<()> {
+        match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
+            Receipt::Pending(receiver) => Self::settle(receiver.blocking_recv()),
+        }
+    }
+
+    /// Resolves when the rows are committed (no thread is blocked meanwhile).
+    pub async fn committed(self) -> Result<()> {
+        match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
+            Receipt::Pending(receiver) => Self::settle(receiver.await),
+        }
+    }
 }
 
 /// The durable audit writer: a thread with its own connection that commits whatever is queued
@@ -394,11 +443,72 @@ struct AuditBatch {
 #[derive(Default)]
 pub struct AuditLog {
     queue: Mutex<Option<mpsc::Sender<AuditBatch>>>,
+    /// The connection that answers audit queries (opened on first query).
+    reader: Mutex<Option<rusqlite::Connection>>,
 }
 
 impl std::fmt::Debug for AuditLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuditLog").finish_non_exhaustive()
+    }
+}
+
+/// How long an authenticated key is remembered: a key revoked by another process (`incontro keys
+/// revoke` while the server runs) stops working within this time; one revoked through the same
+/// engine stops at once.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// At most this many keys are remembered (the cache starts over beyond it).
+const KEY_CACHE_CAPACITY: usize = 4096;
+
+/// Keys recently authenticated, by token hash, so that a request does not query the database
+/// for its key.
+#[derive(Default)]
+pub struct KeyCache {
+    entries: Mutex<HashMap<String, (Principal, Instant)>>,
+}
+
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyCache").finish_non_exhaustive()
+    }
+}
+
+impl KeyCache {
+    fn get(&self, hash: &str) -> Option<Principal> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(hash)
+            .filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL)
+            .map(|(principal, _)| principal.clone())
+    }
+
+    fn put(&self, hash: String, principal: Option<&Principal>) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match principal {
+            Some(principal) => {
+                if entries.len() >= KEY_CACHE_CAPACITY {
+                    entries.clear();
+                }
+                entries.insert(hash, (principal.clone(), Instant::now()));
+            }
+            None => {
+                entries.remove(&hash);
+            }
+        }
+    }
+
+    fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 }
 
@@ -425,6 +535,7 @@ fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiv
         })()
         .map_err(|error| error.to_string());
         for batch in batches {
+            // A caller that stopped waiting (request timed out) is not an error here.
             let _ = batch.done.send(result.clone());
         }
     }
@@ -473,6 +584,7 @@ impl Engine {
     pub fn revoke_api_key(&self, id: &str) -> Result<()> {
         let at = now_rfc3339();
         let revoked = self.store().write(|tx| sql::revoke_key(tx, id, &at))?;
+        self.keys.clear();
         if revoked {
             Ok(())
         } else {
@@ -487,18 +599,29 @@ impl Engine {
             return Ok(None);
         }
         let hash = token_hash(token);
-        let Some(key) = self.store().read(|c| sql::key_by_hash(c, &hash))? else {
-            return Ok(None);
-        };
-        if key.revoked_at.is_some() {
-            return Ok(None);
+        let principal = self
+            .store()
+            .read(|c| sql::key_by_hash(c, &hash))?
+            .filter(|key| key.revoked_at.is_none())
+            .map(|key| Principal {
+                key_id: key.id,
+                role: key.role,
+                office: key.office,
+                label: key.label,
+            });
+        self.keys.put(hash, principal.as_ref());
+        Ok(principal)
+    }
+
+    /// The principal of `token` if it was authenticated less than [`KEY_CACHE_TTL`] ago: memory
+    /// only, no database access, so an async caller may use it before falling back to
+    /// [`Engine::authenticate`].
+    pub fn cached_principal(&self, token: &str) -> Option<Principal> {
+        let token = token.trim();
+        if !token.starts_with("inc_") || token.len() != 68 {
+            return None;
         }
-        Ok(Some(Principal {
-            key_id: key.id,
-            role: key.role,
-            office: key.office,
-            label: key.label,
-        }))
+        self.keys.get(&token_hash(token))
     }
 
     /// The office (province) of a comune, if the comune is known.
@@ -529,6 +652,33 @@ impl Engine {
             return Err(other_office());
         }
         Ok(seeker)
+    }
+
+    /// Authorizes `action` on a job seeker like [`Engine::job_seeker_for`] without loading the
+    /// record (one indexed lookup): for calls that need only the permission, such as matching.
+    /// Returns the person's comune.
+    pub fn check_job_seeker_access(
+        &self,
+        principal: &Principal,
+        action: Action,
+        id: &EntityId,
+    ) -> Result<ComuneCode> {
+        principal.authorize(action)?;
+        let (comune, office) = self
+            .store()
+            .read(|c| sql::job_seeker_office(c, id.as_str()))?
+            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))?;
+        if !principal.may_see_office(office.as_deref()) {
+            self.audit(vec![AuditEntry::now(
+                principal,
+                "office_refused",
+                Some(id.as_str()),
+                None,
+                Outcome::Denied,
+            )])?;
+            return Err(other_office());
+        }
+        ComuneCode::parse(&comune)
     }
 
     /// Authorizes `action` on a vacancy and loads it (role, existence, office).
@@ -660,13 +810,7 @@ impl Engine {
     pub fn create_company(&self, principal: &Principal, company: &Company) -> Result<()> {
         principal.authorize(Action::WriteCompany)?;
         self.check_company_office(principal, company)?;
-        if self.get_company(&company.id).is_ok() {
-            return Err(Error::conflict(
-                "company_exists",
-                format!("company {} already exists", company.id),
-            ));
-        }
-        self.put_company(company)
+        self.insert_company(company)
     }
 
     /// Replaces an existing company the caller may see.
@@ -696,7 +840,7 @@ impl Engine {
             status: VacancyStatus::Draft,
             ..vacancy.clone()
         };
-        self.put_vacancy(&draft)?;
+        self.insert_vacancy(&draft)?;
         Ok(draft)
     }
 
@@ -721,42 +865,43 @@ impl Engine {
 
     /// Appends audit entries and returns once they are committed (durable).
     pub fn audit(&self, entries: Vec<AuditEntry>) -> Result<()> {
+        self.submit_audit(entries)?.wait()
+    }
+
+    /// Queues `entries` for the next group commit and returns at once; the rows are durable when
+    /// the receipt says so. See [`Engine::audit`] for the blocking form.
+    pub fn submit_audit(&self, entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
         if entries.is_empty() {
-            return Ok(());
+            return Ok(AuditReceipt(Receipt::Done(Ok(()))));
         }
-        let (done, wait) = mpsc::sync_channel(1);
-        {
-            let mut queue = self
-                .audit
-                .queue
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if queue.is_none() {
-                let Some(connection) = sql::open_audit_connection(self.store())? else {
-                    // In-memory store: no second connection; write through the store.
-                    drop(queue);
-                    return self.store().write(|tx| sql::append_audit(tx, &entries));
-                };
-                let (sender, receiver) = mpsc::channel();
-                std::thread::Builder::new()
-                    .name("incontro-audit".into())
-                    .spawn(move || run_audit_writer(connection, receiver))
-                    .map_err(|error| Error::Internal(format!("audit writer: {error}")))?;
-                *queue = Some(sender);
-            }
-            let Some(sender) = queue.as_ref() else {
-                return Err(Error::Internal("audit writer missing".into()));
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let mut queue = self
+            .audit
+            .queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if queue.is_none() {
+            let Some(connection) = sql::open_audit_connection(self.store())? else {
+                // In-memory store: no second connection; write through the store.
+                drop(queue);
+                self.store().write(|tx| sql::append_audit(tx, &entries))?;
+                return Ok(AuditReceipt(Receipt::Done(Ok(()))));
             };
-            if sender.send(AuditBatch { entries, done }).is_err() {
-                *queue = None;
-                return Err(Error::Internal("audit writer stopped".into()));
-            }
+            let (sender, receiver) = mpsc::channel();
+            std::thread::Builder::new()
+                .name("incontro-audit".into())
+                .spawn(move || run_audit_writer(connection, receiver))
+                .map_err(|error| Error::Internal(format!("audit writer: {error}")))?;
+            *queue = Some(sender);
         }
-        match wait.recv() {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(Error::Internal(format!("audit write failed: {message}"))),
-            Err(_) => Err(Error::Internal("audit writer stopped".into())),
+        let Some(sender) = queue.as_ref() else {
+            return Err(Error::Internal("audit writer missing".into()));
+        };
+        if sender.send(AuditBatch { entries, done }).is_err() {
+            *queue = None;
+            return Err(Error::Internal("audit writer stopped".into()));
         }
+        Ok(AuditReceipt(Receipt::Pending(wait)))
     }
 
     /// Audit rows matching `query`, newest first.
@@ -765,7 +910,24 @@ impl Engine {
             limit: query.limit.clamp(1, AuditQuery::MAX_LIMIT),
             ..query.clone()
         };
-        self.store().read(|c| sql::query_audit(c, &query))
+        let mut reader = self
+            .audit
+            .reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if reader.is_none() {
+            match sql::open_audit_connection(self.store())? {
+                Some(connection) => *reader = Some(connection),
+                None => {
+                    drop(reader);
+                    return self.store().read(|c| sql::query_audit(c, &query));
+                }
+            }
+        }
+        match reader.as_ref() {
+            Some(connection) => sql::query_audit(connection, &query),
+            None => Err(Error::Internal("audit reader missing".into())),
+        }
     }
 }
 
@@ -799,8 +961,20 @@ mod tests {
         let found = engine.authenticate(&created.token).expect("auth");
         assert_eq!(found.map(|p| p.role), Some(Role::Desk));
         assert_eq!(engine.authenticate("inc_nope").expect("auth"), None);
+        assert_eq!(
+            engine.cached_principal(&created.token).map(|p| p.key_id),
+            Some(created.key.id.clone()),
+            "an authenticated key is remembered"
+        );
+        assert_eq!(engine.cached_principal("inc_nope"), None);
         engine.revoke_api_key(&created.key.id).expect("revoke");
+        assert_eq!(
+            engine.cached_principal(&created.token),
+            None,
+            "revocation forgets at once"
+        );
         assert_eq!(engine.authenticate(&created.token).expect("auth"), None);
+        assert_eq!(engine.cached_principal(&created.token), None);
         assert_eq!(
             engine.revoke_api_key(&created.key.id).unwrap_err().code(),
             "api_key_not_found"
@@ -892,14 +1066,18 @@ mod tests {
             .expect("query");
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].key_id, "key_test");
-        let tampered = engine
+        let audit_file = dir.path().join(crate::store::access::AUDIT_FILE);
+        let raw = rusqlite::Connection::open(&audit_file).expect("audit file");
+        assert!(raw.execute("DELETE FROM audit_log", []).is_err());
+        assert!(raw
+            .execute("UPDATE audit_log SET action = 'x'", [])
+            .is_err());
+        let in_main: i64 = engine
             .store()
-            .write(|tx| Ok(tx.execute("DELETE FROM audit_log", [])?));
-        assert!(tampered.is_err());
-        let tampered = engine
-            .store()
-            .write(|tx| Ok(tx.execute("UPDATE audit_log SET action = 'x'", [])?));
-        assert!(tampered.is_err());
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))?))
+            .expect("main table");
+        assert_eq!(in_main, 0, "audit rows go to their own file");
+        drop(raw);
         drop(engine);
         let reopened = Engine::open(dir.path()).expect("reopen");
         let all = reopened
@@ -909,5 +1087,58 @@ mod tests {
             })
             .expect("query");
         assert_eq!(all.len(), 40);
+    }
+
+    #[test]
+    fn audit_rows_of_an_older_data_directory_move_to_the_audit_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desk = principal(Role::Desk, Some("LU"));
+        {
+            // A data directory written before the move: rows in the main database.
+            let engine = Engine::open(dir.path()).expect("engine");
+            let entries: Vec<AuditEntry> = (0..3)
+                .map(|n| {
+                    AuditEntry::now(
+                        &desk,
+                        "read_job_seeker",
+                        Some(&format!("JS{n}")),
+                        None,
+                        Outcome::Ok,
+                    )
+                })
+                .collect();
+            engine
+                .store()
+                .write(|tx| sql::append_audit(tx, &entries))
+                .expect("legacy rows");
+        }
+        let engine = Engine::open(dir.path()).expect("reopen");
+        engine
+            .audit(vec![AuditEntry::now(
+                &desk,
+                "read_job_seeker",
+                Some("JS9"),
+                None,
+                Outcome::Ok,
+            )])
+            .expect("audit");
+        let all = engine
+            .audit_log(&AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .expect("query");
+        let people: Vec<_> = all.iter().filter_map(|r| r.person_id.clone()).collect();
+        assert_eq!(people, ["JS9", "JS2", "JS1", "JS0"]);
+        drop(engine);
+        let again = Engine::open(dir.path()).expect("third open");
+        let count = again
+            .audit_log(&AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .expect("query")
+            .len();
+        assert_eq!(count, 4, "copied once, not at every open");
     }
 }

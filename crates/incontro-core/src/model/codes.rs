@@ -155,10 +155,16 @@ impl CodiceFiscale {
     /// A short, stable, non-reversible pseudonym for logs and audit (first 12 hex digits of
     /// SHA-256 over a domain tag and the code).
     pub fn pseudonym(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(format!("incontro-person:{}", self.0).as_bytes());
-        hex::encode(&digest[..6])
+        person_pseudonym(&self.0)
     }
+}
+
+/// The pseudonym of a person known by a (stored, already validated) codice fiscale: what the
+/// audit log and operator views name instead of the code. See [`CodiceFiscale::pseudonym`].
+pub fn person_pseudonym(codice_fiscale: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("incontro-person:{codice_fiscale}").as_bytes());
+    hex::encode(&digest[..6])
 }
 
 fn decode_digits(bytes: &[u8]) -> Option<u32> {

@@ -268,6 +268,8 @@ impl Milestone {
 pub struct OperatorEntry {
     /// Entry number (what the operator reports outcomes on).
     pub entry_no: u32,
+    /// The person's pseudonym (what the audit log names; not reversible to the codice fiscale).
+    pub person_ref: String,
     /// Name, when a contact source gave one.
     pub name: Option<String>,
     /// Mobile number.
@@ -401,6 +403,13 @@ impl Engine {
             .collect();
         let today = chrono::Local::now().date_naive();
         self.store().write(|tx| {
+            // Checked again in the transaction: a create that raced this one wins, this one is 409.
+            if sql::campaign_exists(tx, &spec.id)? {
+                return Err(Error::conflict(
+                    "campaign_exists",
+                    format!("campaign {} already exists", spec.id),
+                ));
+            }
             sql::insert_campaign(tx, spec, &report, today)?;
             for entry in &entries {
                 sql::insert_entry(tx, &spec.id, entry)?;
@@ -533,6 +542,7 @@ impl Engine {
             }
             list.push(OperatorEntry {
                 entry_no: row.entry_no,
+                person_ref: crate::model::person_pseudonym(&row.worker),
                 name,
                 mobile,
                 comune: row
@@ -546,6 +556,17 @@ impl Engine {
             });
         }
         Ok(list)
+    }
+
+    /// The pseudonym of the person of a call-list entry (for audit rows).
+    pub fn entry_person_ref(&self, campaign: &str, entry_no: u32) -> Result<String> {
+        let (worker, _) = self
+            .store()
+            .read(|c| sql::entry_worker(c, campaign, entry_no))?
+            .ok_or_else(|| {
+                Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+            })?;
+        Ok(crate::model::person_pseudonym(&worker))
     }
 
     /// Records one call attempt by the entry's operator.

@@ -43,7 +43,23 @@ impl Engine {
 
     /// Creates or replaces a company.
     pub fn put_company(&self, company: &Company) -> Result<()> {
+        self.write_company(company, false)
+    }
+
+    /// Creates a company; 409 `company_exists` when the id is taken. The check and the insert
+    /// are one transaction, so of two simultaneous creates of one id exactly one succeeds.
+    pub fn insert_company(&self, company: &Company) -> Result<()> {
+        self.write_company(company, true)
+    }
+
+    fn write_company(&self, company: &Company, must_be_new: bool) -> Result<()> {
         self.store().write(|tx| {
+            if must_be_new && sql::get_company(tx, company.id.as_str())?.is_some() {
+                return Err(Error::conflict(
+                    "company_exists",
+                    format!("company {} already exists", company.id),
+                ));
+            }
             sql::upsert_company(tx, company)?;
             sql::bump_revision(tx)?;
             Ok(())
@@ -64,7 +80,23 @@ impl Engine {
 
     /// Creates or replaces a vacancy with its competence breakdown; its company must exist.
     pub fn put_vacancy(&self, vacancy: &Vacancy) -> Result<()> {
+        self.write_vacancy(vacancy, false)
+    }
+
+    /// Creates a vacancy; 409 `vacancy_exists` when the id is taken (check and insert in one
+    /// transaction, like [`Engine::insert_company`]).
+    pub fn insert_vacancy(&self, vacancy: &Vacancy) -> Result<()> {
+        self.write_vacancy(vacancy, true)
+    }
+
+    fn write_vacancy(&self, vacancy: &Vacancy, must_be_new: bool) -> Result<()> {
         self.store().write(|tx| {
+            if must_be_new && sql::get_vacancy(tx, vacancy.id.as_str())?.is_some() {
+                return Err(Error::conflict(
+                    "vacancy_exists",
+                    format!("vacancy {} already exists", vacancy.id),
+                ));
+            }
             if sql::get_company(tx, vacancy.company_id.as_str())?.is_none() {
                 return Err(Error::not_found(
                     "company_not_found",

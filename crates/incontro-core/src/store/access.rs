@@ -74,11 +74,23 @@ pub fn revoke_key(connection: &Connection, id: &str, at: &str) -> Result<bool> {
 /// The province (the office) of a comune, if the comune is known.
 pub fn province_of(connection: &Connection, comune: &str) -> Result<Option<String>> {
     Ok(connection
-        .query_row(
-            "SELECT province FROM comune WHERE code = ?1",
-            [comune],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT province FROM comune WHERE code = ?1")?
+        .query_row([comune], |row| row.get(0))
+        .optional()?)
+}
+
+/// A job seeker's comune and its province (`None` when the comune is unknown), or `None` when
+/// there is no such job seeker.
+pub fn job_seeker_office(
+    connection: &Connection,
+    id: &str,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(connection
+        .prepare_cached(
+            "SELECT s.comune, c.province FROM job_seeker s
+             LEFT JOIN comune c ON c.code = s.comune WHERE s.id = ?1",
+        )?
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?)
 }
 
@@ -152,13 +164,89 @@ pub fn query_audit(connection: &Connection, query: &AuditQuery) -> Result<Vec<Au
     Ok(records)
 }
 
-/// Opens a second connection to the on-disk database for the audit writer, configured like the
-/// main one (WAL, `synchronous=FULL`), so that its commits do not hold the store's writer mutex.
+/// The audit database file, beside the main database in the data directory.
+///
+/// The audit log lives in its own SQLite file so that its commits (one per batch of audited
+/// requests) do not invalidate the page cache of the main database's connection: every read of
+/// a person is audited, and a commit to the main file would make the next read reload its pages.
+pub const AUDIT_FILE: &str = "audit.sqlite";
+
+/// The audit database's schema (version 1): the same table, indexes and append-only triggers
+/// that migration 0008 created in the main database before the log moved to its own file.
+const AUDIT_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS audit_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    key_id     TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    person_id  TEXT,
+    target     TEXT,
+    outcome    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_person ON audit_log(person_id);
+CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log(key_id);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+";
+
+/// Opens (creating and migrating if needed) the audit database beside the store's file,
+/// configured like the main one (WAL, `synchronous=FULL`). `None` for an in-memory store, whose
+/// audit rows stay in its own `audit_log` table.
+///
+/// On creation, rows a data directory from before the move holds in the main database's
+/// `audit_log` are copied over in the same transaction, so no audit row is lost; the old table
+/// is left as it was (its triggers refuse deletes) and is no longer written.
 pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>> {
     if store.path() == std::path::Path::new(":memory:") {
         return Ok(None);
     }
-    let connection = Connection::open(store.path())?;
+    let path = store
+        .path()
+        .parent()
+        .map(|dir| dir.join(AUDIT_FILE))
+        .unwrap_or_else(|| std::path::PathBuf::from(AUDIT_FILE));
+    let mut connection = Connection::open(&path)?;
     super::configure(&connection)?;
+    let version = |connection: &Connection| -> Result<i64> {
+        Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    };
+    if version(&connection)? == 0 {
+        connection.execute(
+            "ATTACH DATABASE ?1 AS legacy",
+            params![store.path().to_string_lossy()],
+        )?;
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have created it while this one waited for the write lock.
+        if version(&transaction)? == 0 {
+            transaction.execute_batch(AUDIT_SCHEMA)?;
+            let legacy: bool = transaction.query_row(
+                "SELECT EXISTS (SELECT 1 FROM legacy.sqlite_master WHERE name = 'audit_log')",
+                [],
+                |row| row.get(0),
+            )?;
+            if legacy {
+                transaction.execute(
+                    "INSERT INTO main.audit_log
+                         (id, at, key_id, role, action, person_id, target, outcome)
+                     SELECT id, at, key_id, role, action, person_id, target, outcome
+                     FROM legacy.audit_log ORDER BY id",
+                    [],
+                )?;
+            }
+            transaction.pragma_update(None, "user_version", 1)?;
+        }
+        transaction.commit()?;
+        connection.execute("DETACH DATABASE legacy", [])?;
+    }
+    let found = version(&connection)?;
+    if found > 1 {
+        return Err(Error::Internal(format!(
+            "audit database version {found} is newer than this build (1); upgrade incontro"
+        )));
+    }
     Ok(Some(connection))
 }

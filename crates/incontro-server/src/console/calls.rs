@@ -79,7 +79,7 @@ pub async fn calls_page(
                             AuditEntry::now(
                                 &principal,
                                 "read_call_list_entry",
-                                Some(&format!("{campaign}#{}", entry.entry_no)),
+                                Some(&entry.person_ref),
                                 Some(campaign),
                                 Outcome::Ok,
                             )
@@ -203,10 +203,11 @@ pub async fn attempt(
                     now().date(),
                     &details,
                 )?;
+                let person = engine.entry_person_ref(&campaign, entry_no)?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,
                     "record_call_attempt",
-                    Some(&format!("{campaign}#{entry_no}")),
+                    Some(&person),
                     Some(&campaign),
                     Outcome::Ok,
                 )])
@@ -255,10 +256,11 @@ pub async fn taken_in_charge(
                     });
                 }
                 engine.record_milestone(&campaign, entry_no, Milestone::TakenInCharge, today)?;
+                let person = engine.entry_person_ref(&campaign, entry_no)?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,
                     "record_taken_in_charge",
-                    Some(&format!("{campaign}#{entry_no}")),
+                    Some(&person),
                     Some(&campaign),
                     Outcome::Ok,
                 )])

@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome, Role};
-use incontro_core::outreach::CallResult;
+use incontro_core::outreach::{AttemptDetails, CallResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -107,7 +107,7 @@ pub async fn call_list(
     let campaign = id.into_inner();
     let principal = caller.0;
     let items = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let today = chrono::Local::now().date_naive();
             let entries = engine.call_list(&campaign, &operator, today)?;
             let audit = entries
@@ -116,14 +116,14 @@ pub async fn call_list(
                     AuditEntry::now(
                         &principal,
                         "read_call_list_entry",
-                        Some(&format!("{campaign}#{}", entry.entry_no)),
+                        Some(&entry.person_ref),
                         Some(&campaign),
                         Outcome::Ok,
                     )
                 })
                 .collect();
-            engine.audit(audit)?;
-            Ok(entries)
+            let receipt = engine.submit_audit(audit)?;
+            Ok((entries, receipt))
         })
         .await?;
     let total = items.len();
@@ -141,6 +141,13 @@ pub async fn call_list(
 pub struct AttemptBody {
     /// `answered`, `no_answer`, `busy`, `wrong_number` or `refused`.
     pub result: String,
+    /// What was said (at most 500 characters; personal data, never logged).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The day to call again, after today (only with `no_answer` or `busy`).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub next_call: Option<chrono::NaiveDate>,
 }
 
 /// Records a call attempt on one of the caller's own entries.
@@ -167,21 +174,28 @@ pub async fn record_attempt(
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteOwnOutcome)?;
     let (campaign, entry_no) = path.into_inner();
+    let body = body.into_inner();
     let result = CallResult::parse(&body.result)?;
+    let details = AttemptDetails {
+        note: body.note,
+        next_call: body.next_call,
+    };
     let operator = caller.0.label.clone();
     let principal = caller.0;
     let attempt = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let today = chrono::Local::now().date_naive();
-            let attempt = engine.record_attempt(&campaign, entry_no, &operator, result, today)?;
-            engine.audit(vec![AuditEntry::now(
+            let attempt = engine
+                .record_attempt_with(&campaign, entry_no, &operator, result, today, &details)?;
+            let person = engine.entry_person_ref(&campaign, entry_no)?;
+            let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
                 "record_call_attempt",
-                Some(&format!("{campaign}#{entry_no}")),
+                Some(&person),
                 Some(&campaign),
                 Outcome::Ok,
             )])?;
-            Ok(attempt)
+            Ok((attempt, receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "attempt": attempt })))

@@ -2,7 +2,7 @@
 //! matching in both directions. Every read of a person's data is audited before it is returned.
 
 use actix_web::{get, post, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Principal};
+use incontro_core::access::{Action, AuditEntry, AuditReceipt, Outcome, Principal};
 use incontro_core::model::CodiceFiscale;
 
 use crate::api::{self, ExplainParams, LookupBody, LookupResult, MatchParams, Page, PersonItems};
@@ -16,8 +16,8 @@ fn audit_one(
     action: &str,
     person: &str,
     target: Option<&str>,
-) -> incontro_core::Result<()> {
-    engine.audit(vec![AuditEntry::now(
+) -> incontro_core::Result<AuditReceipt> {
+    engine.submit_audit(vec![AuditEntry::now(
         principal,
         action,
         Some(person),
@@ -47,10 +47,10 @@ pub async fn get(
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let seeker = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
-            audit_one(engine, &principal, "read_job_seeker", id.as_str(), None)?;
-            Ok(seeker)
+            let receipt = audit_one(engine, &principal, "read_job_seeker", id.as_str(), None)?;
+            Ok((seeker, receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(seeker))
@@ -77,14 +77,17 @@ pub async fn competences(
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let items = state
-        .call(move |engine| {
-            engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, Action::ReadPerson, &id)?;
             let profile = engine.person_profile(&id)?;
-            audit_one(engine, &principal, "read_competences", id.as_str(), None)?;
-            Ok(PersonItems {
-                job_seeker_id: id.as_str().to_string(),
-                items: profile,
-            })
+            let receipt = audit_one(engine, &principal, "read_competences", id.as_str(), None)?;
+            Ok((
+                PersonItems {
+                    job_seeker_id: id.as_str().to_string(),
+                    items: profile,
+                },
+                receipt,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(items))
@@ -110,13 +113,16 @@ pub async fn work_history(
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let items = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
-            audit_one(engine, &principal, "read_work_history", id.as_str(), None)?;
-            Ok(PersonItems {
-                job_seeker_id: id.as_str().to_string(),
-                items: seeker.work_history,
-            })
+            let receipt = audit_one(engine, &principal, "read_work_history", id.as_str(), None)?;
+            Ok((
+                PersonItems {
+                    job_seeker_id: id.as_str().to_string(),
+                    items: seeker.work_history,
+                },
+                receipt,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(items))
@@ -143,11 +149,11 @@ pub async fn personal_data(
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let personal = state
-        .call(move |engine| {
-            engine.job_seeker_for(&principal, Action::ReadPersonalData, &id)?;
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, Action::ReadPersonalData, &id)?;
             let personal = engine.get_personal_data(&id)?;
-            audit_one(engine, &principal, "read_personal_data", id.as_str(), None)?;
-            Ok(personal)
+            let receipt = audit_one(engine, &principal, "read_personal_data", id.as_str(), None)?;
+            Ok((personal, receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(personal))
@@ -174,19 +180,22 @@ pub async fn lookup(
     let codice_fiscale = CodiceFiscale::parse(&body.codice_fiscale)?;
     let principal = caller.0;
     let found = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let id = engine.find_job_seeker_by_cf(&codice_fiscale)?;
-            engine.job_seeker_for(&principal, Action::FindPerson, &id)?;
-            audit_one(
+            engine.check_job_seeker_access(&principal, Action::FindPerson, &id)?;
+            let receipt = audit_one(
                 engine,
                 &principal,
                 "find_by_codice_fiscale",
                 id.as_str(),
                 None,
             )?;
-            Ok(LookupResult {
-                job_seeker_id: id.as_str().to_string(),
-            })
+            Ok((
+                LookupResult {
+                    job_seeker_id: id.as_str().to_string(),
+                },
+                receipt,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(found))
@@ -217,20 +226,20 @@ pub async fn vacancies_for_person(
     let max_k = state.config.max_k;
     let principal = caller.0;
     let (items, query) = state
-        .call(move |engine| {
-            let seeker = engine.job_seeker_for(&principal, Action::MatchForPerson, &id)?;
+        .call_audited(move |engine| {
+            let home = engine.check_job_seeker_access(&principal, Action::MatchForPerson, &id)?;
             let query = params
-                .to_query(max_k, Some(&seeker.comune))
+                .to_query(max_k, Some(&home))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
             let items = engine.vacancies_for_person(&id, &query, &language)?;
-            audit_one(
+            let receipt = audit_one(
                 engine,
                 &principal,
                 "vacancies_for_person",
                 id.as_str(),
                 None,
             )?;
-            Ok((items, query))
+            Ok(((items, query), receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Page {
@@ -270,17 +279,17 @@ pub async fn explanation(
     let exact = params.exact.unwrap_or(false);
     let principal = caller.0;
     let explanation = state
-        .call(move |engine| {
-            engine.job_seeker_for(&principal, Action::MatchForPerson, &person)?;
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, Action::MatchForPerson, &person)?;
             let explanation = engine.explain_match(&person, &vacancy, exact, &language)?;
-            audit_one(
+            let receipt = audit_one(
                 engine,
                 &principal,
                 "explain_match",
                 person.as_str(),
                 Some(vacancy.as_str()),
             )?;
-            Ok(explanation)
+            Ok((explanation, receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(explanation))
@@ -311,7 +320,7 @@ pub async fn candidates_for_vacancy(
     let max_k = state.config.max_k;
     let principal = caller.0;
     let (items, query) = state
-        .call(move |engine| {
+        .call_audited(move |engine| {
             let vacancy = engine.vacancy_for(&principal, Action::MatchForVacancy, &id)?;
             let query = params
                 .to_query(max_k, Some(&vacancy.comune))
@@ -329,8 +338,8 @@ pub async fn candidates_for_vacancy(
                     )
                 })
                 .collect();
-            engine.audit(entries)?;
-            Ok((items, query))
+            let receipt = engine.submit_audit(entries)?;
+            Ok(((items, query), receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Page {

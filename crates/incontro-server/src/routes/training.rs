@@ -71,17 +71,17 @@ pub async fn courses_for_gap(
     let options = training_options(&params)?;
     let principal = caller.0;
     let proposal = state
-        .call(move |engine| {
-            engine.job_seeker_for(&principal, Action::ReadTraining, &person)?;
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, Action::ReadTraining, &person)?;
             let proposal = engine.propose_courses(&person, &vacancy, &options)?;
-            engine.audit(vec![AuditEntry::now(
+            let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
                 "propose_courses",
                 Some(person.as_str()),
                 Some(vacancy.as_str()),
                 Outcome::Ok,
             )])?;
-            Ok(proposal)
+            Ok((proposal, receipt))
         })
         .await?;
     Ok(HttpResponse::Ok().json(proposal))
@@ -129,20 +129,23 @@ pub async fn course_doors(
     options.training.language = api::language(params.lang.as_deref())?;
     let principal = caller.0;
     let doors = state
-        .call(move |engine| {
-            engine.job_seeker_for(&principal, Action::ReadTraining, &id)?;
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, Action::ReadTraining, &id)?;
             let doors = engine.course_doors(&id, &options)?;
-            engine.audit(vec![AuditEntry::now(
+            let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
                 "course_doors",
                 Some(id.as_str()),
                 None,
                 Outcome::Ok,
             )])?;
-            Ok(PersonItems {
-                job_seeker_id: id.as_str().to_string(),
-                items: doors,
-            })
+            Ok((
+                PersonItems {
+                    job_seeker_id: id.as_str().to_string(),
+                    items: doors,
+                },
+                receipt,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(doors))
