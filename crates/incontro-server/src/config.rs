@@ -17,7 +17,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// actix-web worker threads (async I/O only; engine calls run on the pool).
     pub workers: usize,
-    /// Engine calls running at once on the blocking pool (the bounded CPU pool).
+    /// Engine calls running at once on the blocking pool (the bounded CPU pool). Default: twice
+    /// the cores, because a call also waits (SQLite page reads, the store's mutex) and the handoff
+    /// between calls leaves a core idle; measured in the README's Performance section.
     pub pool_size: usize,
     /// Largest accepted JSON body, in bytes (larger ones get 413 `payload_too_large`).
     pub body_limit_bytes: usize,
@@ -40,7 +42,7 @@ impl Default for ServerConfig {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./incontro-data"),
             workers: cores.min(4),
-            pool_size: cores,
+            pool_size: cores * 2,
             body_limit_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
             client_timeout_ms: 5_000,
