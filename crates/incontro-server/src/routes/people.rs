@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, AuditReceipt, Outcome, Principal};
-use incontro_core::model::CodiceFiscale;
+use incontro_core::model::{CodiceFiscale, EntityId};
 
 use crate::api::{self, ExplainParams, LookupBody, LookupResult, MatchParams, Page, PersonItems};
 use crate::auth::Caller;
@@ -26,6 +26,34 @@ fn audit_one(
     )])
 }
 
+/// The shape of every plain read of one person's data: role check, id, then on the pool the
+/// office check, `load`, and the audit row; the reply is sent once the row is durable.
+async fn read_person<T, F>(
+    state: &AppState,
+    caller: Caller,
+    raw_id: &str,
+    action: Action,
+    audit_action: &'static str,
+    load: F,
+) -> ApiResult<HttpResponse>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&incontro_core::Engine, &EntityId) -> incontro_core::Result<T> + Send + 'static,
+{
+    caller.0.authorize(action)?;
+    let id = api::entity_id(raw_id)?;
+    let principal = caller.0;
+    let value = state
+        .call_audited(move |engine| {
+            engine.check_job_seeker_access(&principal, action, &id)?;
+            let value = load(engine, &id)?;
+            let receipt = audit_one(engine, &principal, audit_action, id.as_str(), None)?;
+            Ok((value, receipt))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(value))
+}
+
 /// A job seeker's analytical record (no direct identifiers).
 #[utoipa::path(
     tag = "job seekers",
@@ -43,17 +71,15 @@ pub async fn get(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.0.authorize(Action::ReadPerson)?;
-    let id = api::entity_id(&id)?;
-    let principal = caller.0;
-    let seeker = state
-        .call_audited(move |engine| {
-            let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
-            let receipt = audit_one(engine, &principal, "read_job_seeker", id.as_str(), None)?;
-            Ok((seeker, receipt))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(seeker))
+    read_person(
+        &state,
+        caller,
+        &id,
+        Action::ReadPerson,
+        "read_job_seeker",
+        |engine, id| engine.get_job_seeker(id),
+    )
+    .await
 }
 
 /// A job seeker's competence profile with evidence: explicit competences and those inferred
@@ -73,24 +99,20 @@ pub async fn competences(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.0.authorize(Action::ReadPerson)?;
-    let id = api::entity_id(&id)?;
-    let principal = caller.0;
-    let items = state
-        .call_audited(move |engine| {
-            engine.check_job_seeker_access(&principal, Action::ReadPerson, &id)?;
-            let profile = engine.person_profile(&id)?;
-            let receipt = audit_one(engine, &principal, "read_competences", id.as_str(), None)?;
-            Ok((
-                PersonItems {
-                    job_seeker_id: id.as_str().to_string(),
-                    items: profile,
-                },
-                receipt,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
+    read_person(
+        &state,
+        caller,
+        &id,
+        Action::ReadPerson,
+        "read_competences",
+        |engine, id| {
+            Ok(PersonItems {
+                job_seeker_id: id.as_str().to_string(),
+                items: engine.person_profile(id)?,
+            })
+        },
+    )
+    .await
 }
 
 /// A job seeker's work history.
@@ -109,23 +131,20 @@ pub async fn work_history(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.0.authorize(Action::ReadPerson)?;
-    let id = api::entity_id(&id)?;
-    let principal = caller.0;
-    let items = state
-        .call_audited(move |engine| {
-            let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
-            let receipt = audit_one(engine, &principal, "read_work_history", id.as_str(), None)?;
-            Ok((
-                PersonItems {
-                    job_seeker_id: id.as_str().to_string(),
-                    items: seeker.work_history,
-                },
-                receipt,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
+    read_person(
+        &state,
+        caller,
+        &id,
+        Action::ReadPerson,
+        "read_work_history",
+        |engine, id| {
+            Ok(PersonItems {
+                job_seeker_id: id.as_str().to_string(),
+                items: engine.get_job_seeker(id)?.work_history,
+            })
+        },
+    )
+    .await
 }
 
 /// A job seeker's personal data (codice fiscale, names, contacts): desk staff and admins only.
@@ -145,18 +164,15 @@ pub async fn personal_data(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.0.authorize(Action::ReadPersonalData)?;
-    let id = api::entity_id(&id)?;
-    let principal = caller.0;
-    let personal = state
-        .call_audited(move |engine| {
-            engine.check_job_seeker_access(&principal, Action::ReadPersonalData, &id)?;
-            let personal = engine.get_personal_data(&id)?;
-            let receipt = audit_one(engine, &principal, "read_personal_data", id.as_str(), None)?;
-            Ok((personal, receipt))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(personal))
+    read_person(
+        &state,
+        caller,
+        &id,
+        Action::ReadPersonalData,
+        "read_personal_data",
+        |engine, id| engine.get_personal_data(id),
+    )
+    .await
 }
 
 /// Finds a job seeker by codice fiscale (sent in the body, never in the URL).
