@@ -227,3 +227,94 @@ fn training_proposals_and_demand_report() {
         (400, "invalid_period")
     );
 }
+
+#[test]
+fn desk_records_proposals_and_placements_over_http() {
+    let app = spawn_app();
+    let path = format!("/v1/job-seekers/{PERSON}/placements");
+    let proposal = json!({"vacancy_id": VACANCY, "kind": "proposal", "placement_type": "contract",
+                          "note": "colloquio fissato"});
+    let desk = app.keys[&Role::Desk].clone();
+
+    // Roles that may not record, and a desk of another office, change nothing.
+    for role in [Role::Validator, Role::Operator, Role::Analyst] {
+        let reply = app.request("POST", &path, Some(&app.keys[&role]), Some(&proposal));
+        assert_eq!(
+            (reply.status, reply.code()),
+            (403, "forbidden_role"),
+            "{role:?}"
+        );
+    }
+    let elsewhere = app.request("POST", &path, Some(&app.desk_elsewhere), Some(&proposal));
+    assert_eq!((elsewhere.status, elsewhere.code()), (403, "other_office"));
+    // Bad bodies: unknown field (mass assignment), bad kind, unknown vacancy, long note.
+    let bad = [
+        (
+            json!({"vacancy_id": VACANCY, "kind": "proposal", "placement_type": "contract",
+                "recorded_by": "someone else"}),
+            400,
+            "invalid_body",
+        ),
+        (
+            json!({"vacancy_id": VACANCY, "kind": "hired", "placement_type": "contract"}),
+            400,
+            "invalid_placement_kind",
+        ),
+        (
+            json!({"vacancy_id": "NOPE", "kind": "proposal", "placement_type": "contract"}),
+            404,
+            "vacancy_not_found",
+        ),
+        (
+            json!({"vacancy_id": VACANCY, "kind": "proposal", "placement_type": "contract",
+                "note": "x".repeat(501)}),
+            400,
+            "note_too_long",
+        ),
+    ];
+    for (body, status, code) in bad {
+        let reply = app.request("POST", &path, Some(&desk), Some(&body));
+        assert_eq!((reply.status, reply.code()), (status, code), "{body}");
+    }
+    let listed = app.get(&path, Role::Desk);
+    assert_eq!(listed.status, 200);
+    assert_eq!(
+        listed.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing recorded yet"
+    );
+
+    let created = app.request("POST", &path, Some(&desk), Some(&proposal));
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.body["kind"], "proposal");
+    assert_eq!(created.body["recorded_by"], "test desk");
+    let again = app.request("POST", &path, Some(&desk), Some(&proposal));
+    assert_eq!((again.status, again.code()), (409, "proposal_exists"));
+    let placed = app.request(
+        "POST",
+        &path,
+        Some(&desk),
+        Some(&json!({"vacancy_id": VACANCY, "kind": "placement", "placement_type": "contract"})),
+    );
+    assert_eq!(placed.status, 201, "{:?}", placed.body);
+
+    let listed = app.get(&path, Role::Desk);
+    let kinds: Vec<&str> = listed.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["placement", "proposal"], "newest first");
+
+    let audit = app.get(
+        &format!("/v1/admin/audit?person_id={PERSON}&action=record_placement"),
+        Role::Admin,
+    );
+    assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(2));
+    let reads = app.get(
+        &format!("/v1/admin/audit?person_id={PERSON}&action=read_placements"),
+        Role::Admin,
+    );
+    assert_eq!(reads.body["items"].as_array().map(Vec::len), Some(2));
+}

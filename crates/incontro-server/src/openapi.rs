@@ -8,7 +8,9 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{admin, companies, outreach, people, system, taxonomy, training, vacancies};
+use crate::routes::{
+    admin, companies, outreach, people, placements, system, taxonomy, training, vacancies,
+};
 
 struct BearerAuth;
 
@@ -57,6 +59,8 @@ impl Modify for BearerAuth {
         people::vacancies_for_person,
         people::explanation,
         people::candidates_for_vacancy,
+        placements::list,
+        placements::record,
         training::courses_for_gap,
         training::course_doors,
         training::demand,
@@ -86,6 +90,7 @@ impl Modify for BearerAuth {
         crate::api::Health,
         crate::api::Stats,
         outreach::AttemptBody,
+        placements::PlacementRecordBody,
     )),
     modifiers(&BearerAuth)
 )]

@@ -114,6 +114,7 @@ impl Role {
                     | MatchForPerson
                     | MatchForVacancy
                     | ReadTraining
+                    | RecordPlacement
             ),
             Role::Operator => matches!(action, ReadTaxonomy | ReadOwnCallList | WriteOwnOutcome),
             Role::Analyst => matches!(action, ReadTaxonomy | ReadAggregates),
@@ -156,6 +157,8 @@ pub enum Action {
     MatchForVacancy,
     /// Gap and training proposals for a person.
     ReadTraining,
+    /// Record a proposal or placement of a person in a vacancy.
+    RecordPlacement,
     /// The call-list entries assigned to the caller.
     ReadOwnCallList,
     /// Record an outcome on an entry assigned to the caller.

@@ -564,7 +564,7 @@ pub async fn record_placement(
         ctx.require(sections::DESK)?;
         let user = ctx.check_csrf(&form.csrf)?;
         let principal = user.principal.clone();
-        principal.authorize(Action::MatchForPerson)?;
+        principal.authorize(Action::RecordPlacement)?;
         let id = EntityId::parse(&path.into_inner())?;
         let form = form.into_inner();
         let record = NewPlacement {
@@ -580,7 +580,7 @@ pub async fn record_placement(
         let target = id.as_str().to_string();
         state
             .call(move |engine| {
-                engine.job_seeker_for(&principal, Action::MatchForPerson, &id)?;
+                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
                 let stored = engine.record_placement(&record, now().date())?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod companies;
 pub mod outreach;
 pub mod people;
+pub mod placements;
 pub mod system;
 pub mod taxonomy;
 pub mod training;
@@ -44,6 +45,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(vacancies::get)
         .service(vacancies::replace)
         .service(people::lookup)
+        .service(placements::list)
+        .service(placements::record)
         .service(people::competences)
         .service(people::work_history)
         .service(people::personal_data)

@@ -28,7 +28,7 @@ fn audit_one(
 
 /// The shape of every plain read of one person's data: role check, id, then on the pool the
 /// office check, `load`, and the audit row; the reply is sent once the row is durable.
-async fn read_person<T, F>(
+pub(crate) async fn read_person<T, F>(
     state: &AppState,
     caller: Caller,
     raw_id: &str,
