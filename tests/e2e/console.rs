@@ -16,7 +16,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use incontro_core::access::Role;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, TestApp, PERSON, PERSON_CF};
+use crate::helpers::{prepare_campaign, spawn_app, TestApp, PERSON, PERSON_CF};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -583,44 +583,10 @@ fn each_role_opens_only_its_own_pages() {
     });
 }
 
-/// A Cob23 campaign over the demo's COB notices, all entries assigned to a new operator key
-/// (label `op_anna`, the operator id); returns the entries assigned and the key.
-fn prepare_campaign(app: &TestApp) -> (usize, String) {
-    use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
-    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
-    let rule_file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
-    let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
-        .expect("rule json");
-    let spec = CampaignSpec {
-        id: "cob23-console".into(),
-        name: "Cob23 console".into(),
-        retention_until: chrono::Local::now().date_naive() + chrono::Duration::days(365),
-        rule,
-        max_attempts: 3,
-        retry_days: 2,
-    };
-    engine
-        .create_campaign(&spec, &incontro_core::NoProgress)
-        .expect("campaign");
-    let operators = [Operator {
-        id: "op_anna".into(),
-        daily_capacity: 50,
-    }];
-    let assigned = engine
-        .assign_operators("cob23-console", &operators)
-        .expect("assign");
-    let key = engine
-        .create_api_key(Role::Operator, Some("LU"), "op_anna")
-        .expect("operator key")
-        .token;
-    (assigned.iter().map(|(_, count)| *count as usize).sum(), key)
-}
-
 #[test]
 fn operator_records_outcomes_through_the_call_list() {
     run_in_browser(|app, driver| async move {
-        let (assigned, operator_key) = prepare_campaign(&app);
+        let (assigned, operator_key) = prepare_campaign(&app, "cob23-console");
         assert!(
             assigned >= 2,
             "the demo cohort has people to call: {assigned}"

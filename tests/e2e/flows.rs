@@ -318,3 +318,87 @@ fn desk_records_proposals_and_placements_over_http() {
     );
     assert_eq!(reads.body["items"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn operator_works_the_call_list_over_http() {
+    let app = spawn_app();
+    let (assigned, operator) = prepare_campaign(&app, "cob23-http");
+    assert!(
+        assigned >= 2,
+        "the demo cohort has people to call: {assigned}"
+    );
+    let list = app.request(
+        "GET",
+        "/v1/campaigns/cob23-http/call-list",
+        Some(&operator),
+        None,
+    );
+    assert_eq!(list.status, 200, "{:?}", list.body);
+    let entries = list.body["items"].as_array().expect("items").clone();
+    assert_eq!(entries.len(), assigned);
+    let first = &entries[0];
+    let person_ref = first["person_ref"].as_str().expect("person_ref");
+    assert_eq!(person_ref.len(), 12, "a 12-hex-digit pseudonym");
+    let entry_no = first["entry_no"].as_u64().expect("entry_no");
+
+    // A next-call day needs a retried result and a day after today.
+    let today = chrono::Local::now().date_naive();
+    let path = format!("/v1/campaigns/cob23-http/entries/{entry_no}/attempts");
+    let refused = app.request(
+        "POST",
+        &path,
+        Some(&operator),
+        Some(&json!({"result": "answered", "next_call": (today + chrono::Duration::days(3)).to_string()})),
+    );
+    assert_eq!((refused.status, refused.code()), (400, "invalid_next_call"));
+    let recorded = app.request(
+        "POST",
+        &path,
+        Some(&operator),
+        Some(&json!({"result": "no_answer", "note": "richiamare di sera",
+                     "next_call": (today + chrono::Duration::days(3)).to_string()})),
+    );
+    assert_eq!(recorded.status, 200, "{:?}", recorded.body);
+    assert_eq!(recorded.body["attempt"], 1);
+    // Not due before the chosen day: gone from today's list.
+    let list = app.request(
+        "GET",
+        "/v1/campaigns/cob23-http/call-list",
+        Some(&operator),
+        None,
+    );
+    let still: Vec<u64> = list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|entry| entry["entry_no"].as_u64())
+        .collect();
+    assert!(!still.contains(&entry_no), "{still:?}");
+
+    // The audit names the person by pseudonym, never by codice fiscale or entry number.
+    let audit = app.get(
+        &format!("/v1/admin/audit?person_id={person_ref}"),
+        Role::Admin,
+    );
+    let actions: Vec<&str> = audit.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|row| row["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"read_call_list_entry"), "{actions:?}");
+    assert!(actions.contains(&"record_call_attempt"), "{actions:?}");
+    let everything = app.get("/v1/admin/audit?limit=100", Role::Admin);
+    assert_eq!(everything.status, 200, "{:?}", everything.body);
+    for row in everything.body["items"].as_array().expect("items") {
+        let person = row["person_id"].as_str().unwrap_or("");
+        assert!(
+            !person.contains('#'),
+            "entry numbers are not person ids: {row}"
+        );
+        assert!(
+            incontro_core::model::CodiceFiscale::parse(person).is_err(),
+            "no codice fiscale in the audit log: {row}"
+        );
+    }
+}

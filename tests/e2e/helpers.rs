@@ -207,3 +207,38 @@ pub fn company_body(id: &str) -> Value {
         "sites": [{"comune": "E715", "address": "Via Test 1"}]
     })
 }
+
+/// A Cob23 campaign over the demo's COB notices, all entries assigned to a new operator key
+/// (label `op_anna`, the operator id) in a second engine over the
+/// server's data directory; returns the entries assigned and the key.
+pub fn prepare_campaign(app: &TestApp, campaign: &str) -> (usize, String) {
+    use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
+    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let rule_file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
+    let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
+        .expect("rule json");
+    let spec = CampaignSpec {
+        id: campaign.into(),
+        name: format!("Cob23 {campaign}"),
+        retention_until: chrono::Local::now().date_naive() + chrono::Duration::days(365),
+        rule,
+        max_attempts: 3,
+        retry_days: 2,
+    };
+    engine
+        .create_campaign(&spec, &incontro_core::NoProgress)
+        .expect("campaign");
+    let operators = [Operator {
+        id: "op_anna".into(),
+        daily_capacity: 50,
+    }];
+    let assigned = engine
+        .assign_operators(campaign, &operators)
+        .expect("assign");
+    let key = engine
+        .create_api_key(Role::Operator, Some("LU"), "op_anna")
+        .expect("operator key")
+        .token;
+    (assigned.iter().map(|(_, count)| *count as usize).sum(), key)
+}
