@@ -49,6 +49,14 @@ fn read_routes() -> Vec<(String, &'static [Role])> {
         (format!("/v1/job-seekers/{PERSON}/course-doors?k=3"), PEOPLE),
         (format!("/v1/job-seekers/{PERSON}/placements"), PEOPLE),
         (
+            format!("/v1/job-seekers/{PERSON}/suggestion-feedback"),
+            PEOPLE,
+        ),
+        (
+            format!("/v1/vacancies/{VACANCY}/suggestion-feedback"),
+            OFFICE_STAFF,
+        ),
+        (
             "/v1/reports/demand?comuni=E715,B648,G882&from=2026-01-01&to=2026-12-31".into(),
             AGGREGATES,
         ),
@@ -176,6 +184,16 @@ fn unknown_ids_are_404_for_roles_that_may_ask_and_403_for_the_others() {
             "job_seeker_not_found",
         ),
         (
+            "/v1/job-seekers/NOPE/suggestion-feedback".into(),
+            PEOPLE,
+            "job_seeker_not_found",
+        ),
+        (
+            "/v1/vacancies/NOPE/suggestion-feedback".into(),
+            OFFICE_STAFF,
+            "vacancy_not_found",
+        ),
+        (
             format!("/v1/job-seekers/{PERSON}/vacancies/NOPE/explanation"),
             PEOPLE,
             "vacancy_not_found",
@@ -213,6 +231,7 @@ fn objects_of_another_office_are_refused() {
         format!("/v1/job-seekers/{PERSON}/vacancies"),
         format!("/v1/job-seekers/{PERSON}/vacancies/{VACANCY}/explanation"),
         format!("/v1/job-seekers/{PERSON}/placements"),
+        format!("/v1/job-seekers/{PERSON}/suggestion-feedback"),
     ];
     for path in &routes {
         let reply = app.request("GET", path, Some(&app.desk_elsewhere), None);

@@ -402,3 +402,111 @@ fn operator_works_the_call_list_over_http() {
         );
     }
 }
+
+#[test]
+fn validator_turns_suggestions_into_requirements_over_http() {
+    let app = spawn_app();
+    let validator = app.keys[&Role::Validator].clone();
+    let ask = json!({"text": "Cerchiamo operaio per saldatura a filo", "lang": "it", "top": 5});
+    for role in [Role::Operator, Role::Analyst] {
+        let reply = app.request(
+            "POST",
+            "/v1/suggestions",
+            Some(&app.keys[&role]),
+            Some(&ask),
+        );
+        assert_eq!(
+            (reply.status, reply.code()),
+            (403, "forbidden_role"),
+            "{role:?}"
+        );
+    }
+    let empty = app.request(
+        "POST",
+        "/v1/suggestions",
+        Some(&validator),
+        Some(&json!({"text": "  ", "lang": "it"})),
+    );
+    assert_eq!((empty.status, empty.code()), (400, "empty_text"));
+    let unknown_language = app.request(
+        "POST",
+        "/v1/suggestions",
+        Some(&validator),
+        Some(&json!({"text": "saldatura", "lang": "xx"})),
+    );
+    assert_eq!(unknown_language.status, 400, "{:?}", unknown_language.body);
+
+    let found = app.request("POST", "/v1/suggestions", Some(&validator), Some(&ask));
+    assert_eq!(found.status, 200, "{:?}", found.body);
+    let first = &found.body["skills"][0];
+    let uri = first["uri"]
+        .as_str()
+        .expect("a suggested skill")
+        .to_string();
+    assert_eq!(first["span"]["quote"], "saldatura", "{first}");
+
+    let path = format!("/v1/vacancies/{VACANCY}/suggestion-feedback");
+    let accept = json!({"decisions": [
+        {"skill_uri": uri, "accepted": true, "level": 3, "essential": true,
+         "match_kind": first["kind"]["reason"].as_str().or(first["kind"]["kind"].as_str()),
+         "score": first["score"]}
+    ]});
+    // Refusals change nothing: another office, a skill ESCO does not have, accepting without a level.
+    let elsewhere = app.request("POST", &path, Some(&app.validator_elsewhere), Some(&accept));
+    assert_eq!((elsewhere.status, elsewhere.code()), (403, "other_office"));
+    let unknown = app.request(
+        "POST",
+        &path,
+        Some(&validator),
+        Some(&json!({"decisions": [{"skill_uri": "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000", "accepted": false}]})),
+    );
+    assert_eq!((unknown.status, unknown.code()), (400, "unknown_skill"));
+    let no_level = app.request(
+        "POST",
+        &path,
+        Some(&validator),
+        Some(&json!({"decisions": [{"skill_uri": uri, "accepted": true}]})),
+    );
+    assert_eq!((no_level.status, no_level.code()), (400, "missing_level"));
+    let listed = app.get(&path, Role::Validator);
+    assert_eq!(listed.body["total"], 0, "nothing stored by the refusals");
+
+    let recorded = app.request("POST", &path, Some(&validator), Some(&accept));
+    assert_eq!(recorded.status, 200, "{:?}", recorded.body);
+    assert_eq!(recorded.body["accepted"], 1);
+    let listed = app.get(&path, Role::Validator);
+    assert_eq!(listed.body["items"][0]["decided_by"], "test validator");
+    let vacancy = app.get(&format!("/v1/vacancies/{VACANCY}"), Role::Validator);
+    assert_eq!(
+        vacancy.body["status"]["state"], "draft",
+        "back to the validator"
+    );
+    let requirements = app.get(
+        &format!("/v1/vacancies/{VACANCY}/requirements"),
+        Role::Validator,
+    );
+    assert!(
+        requirements.body.to_string().contains(&uri),
+        "accepted skill is a requirement: {}",
+        requirements.body
+    );
+
+    // The desk does the same for a person: audited, and the competence is assessed.
+    let person_path = format!("/v1/job-seekers/{PERSON}/suggestion-feedback");
+    let denied = app.request("POST", &person_path, Some(&validator), Some(&accept));
+    assert_eq!((denied.status, denied.code()), (403, "forbidden_role"));
+    let desk = app.request(
+        "POST",
+        &person_path,
+        Some(&app.keys[&Role::Desk]),
+        Some(&accept),
+    );
+    assert_eq!(desk.status, 200, "{:?}", desk.body);
+    let competences = app.get(&format!("/v1/job-seekers/{PERSON}/competences"), Role::Desk);
+    assert!(competences.body.to_string().contains(&uri));
+    let audit = app.get(
+        &format!("/v1/admin/audit?person_id={PERSON}&action=record_competence_feedback"),
+        Role::Admin,
+    );
+    assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(1));
+}

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    admin, companies, outreach, people, placements, system, taxonomy, training, vacancies,
+    admin, companies, outreach, people, placements, suggest, system, taxonomy, training, vacancies,
 };
 
 struct BearerAuth;
@@ -61,6 +61,11 @@ impl Modify for BearerAuth {
         people::candidates_for_vacancy,
         placements::list,
         placements::record,
+        suggest::suggest,
+        suggest::vacancy_feedback,
+        suggest::vacancy_feedback_list,
+        suggest::person_feedback,
+        suggest::person_feedback_list,
         training::courses_for_gap,
         training::course_doors,
         training::demand,
@@ -91,6 +96,9 @@ impl Modify for BearerAuth {
         crate::api::Stats,
         outreach::AttemptBody,
         placements::PlacementRecordBody,
+        suggest::SuggestBody,
+        suggest::DecisionBody,
+        suggest::FeedbackBody,
     )),
     modifiers(&BearerAuth)
 )]

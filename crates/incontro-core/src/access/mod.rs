@@ -99,6 +99,7 @@ impl Role {
                     | ReadVacancy
                     | WriteVacancy
                     | ValidateVacancy
+                    | SuggestCompetences
             ),
             Role::Desk => matches!(
                 action,
@@ -115,6 +116,8 @@ impl Role {
                     | MatchForVacancy
                     | ReadTraining
                     | RecordPlacement
+                    | SuggestCompetences
+                    | WritePersonCompetences
             ),
             Role::Operator => matches!(action, ReadTaxonomy | ReadOwnCallList | WriteOwnOutcome),
             Role::Analyst => matches!(action, ReadTaxonomy | ReadAggregates),
@@ -159,6 +162,11 @@ pub enum Action {
     ReadTraining,
     /// Record a proposal or placement of a person in a vacancy.
     RecordPlacement,
+    /// Competences suggested from a text (a job ad, visit notes, a CV); nothing is stored.
+    SuggestCompetences,
+    /// Accept or reject suggested competences of a person (accepted ones become assessed
+    /// competences).
+    WritePersonCompetences,
     /// The call-list entries assigned to the caller.
     ReadOwnCallList,
     /// Record an outcome on an entry assigned to the caller.

@@ -92,6 +92,27 @@ impl MatchKind {
             MatchKind::Description => "description",
         }
     }
+
+    /// The inverse of [`MatchKind::as_str`].
+    pub fn parse(raw: &str) -> Result<Self> {
+        Ok(match raw.trim() {
+            "exact" => MatchKind::Exact,
+            "inflection" => MatchKind::Near(NearReason::Inflection),
+            "word_order" => MatchKind::Near(NearReason::WordOrder),
+            "typo" => MatchKind::Near(NearReason::Typo),
+            "partial" => MatchKind::Near(NearReason::Partial),
+            "description" => MatchKind::Description,
+            other => {
+                return Err(Error::invalid(
+                    "invalid_match_kind",
+                    format!(
+                        "unknown match kind {other:?}; expected exact, inflection, word_order, \
+                         typo, partial or description"
+                    ),
+                ))
+            }
+        })
+    }
 }
 
 /// The words of the text that evoked a suggestion.

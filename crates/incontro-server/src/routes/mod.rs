@@ -8,6 +8,7 @@ pub mod companies;
 pub mod outreach;
 pub mod people;
 pub mod placements;
+pub mod suggest;
 pub mod system;
 pub mod taxonomy;
 pub mod training;
@@ -34,6 +35,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(vacancies::requirements)
         .service(vacancies::set_requirements)
         .service(vacancies::validate)
+        .service(suggest::suggest)
+        .service(suggest::vacancy_feedback)
+        .service(suggest::vacancy_feedback_list)
+        .service(suggest::person_feedback)
+        .service(suggest::person_feedback_list)
         .service(people::candidates_for_vacancy)
         .service(training::courses_for_gap)
         .service(training::course_doors)
