@@ -1,0 +1,414 @@
+//! The audit log: every read or write of a person's data, append-only and durable.
+//!
+//! Rows go to their own SQLite file ([`crate::store::access::AUDIT_FILE`]) through a dedicated
+//! writer thread that commits whatever is queued in one transaction (group commit): concurrent
+//! callers share one fsync. [`Engine::submit_audit`] queues and returns an [`AuditReceipt`];
+//! [`Engine::audit`] also waits for the commit.
+
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use super::{now_rfc3339, Principal, Role};
+use crate::store::access as sql;
+use crate::{Engine, Error, Result};
+
+/// Whether an audited access succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The data was read or written.
+    Ok,
+    /// The caller was refused.
+    Denied,
+}
+
+impl Outcome {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One audit row to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// Key id.
+    pub key_id: String,
+    /// Role of the key.
+    pub role: Role,
+    /// What was done (`read_job_seeker`, `vacancies_for_person`, …).
+    pub action: String,
+    /// The person concerned, by pseudonymous id.
+    pub person_id: Option<String>,
+    /// Another object concerned (a vacancy id), if any.
+    pub target: Option<String>,
+    /// Whether it succeeded.
+    pub outcome: Outcome,
+}
+
+impl AuditEntry {
+    /// An entry stamped now.
+    pub fn now(
+        principal: &Principal,
+        action: &str,
+        person_id: Option<&str>,
+        target: Option<&str>,
+        outcome: Outcome,
+    ) -> Self {
+        AuditEntry {
+            at: now_rfc3339(),
+            key_id: principal.key_id.clone(),
+            role: principal.role,
+            action: action.to_string(),
+            person_id: person_id.map(str::to_string),
+            target: target.map(str::to_string),
+            outcome,
+        }
+    }
+}
+
+/// A stored audit row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    /// Sequence number.
+    pub id: i64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// Key id.
+    pub key_id: String,
+    /// Role.
+    pub role: String,
+    /// Action.
+    pub action: String,
+    /// Person (pseudonymous id).
+    pub person_id: Option<String>,
+    /// Other object.
+    pub target: Option<String>,
+    /// `ok` or `denied`.
+    pub outcome: String,
+}
+
+/// Filters of an audit query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this person.
+    pub person_id: Option<String>,
+    /// Only this key.
+    pub key_id: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// From this time (RFC 3339, inclusive).
+    pub since: Option<String>,
+    /// Before this time (RFC 3339, exclusive).
+    pub until: Option<String>,
+    /// At most this many rows (capped at [`AuditQuery::MAX_LIMIT`]).
+    pub limit: usize,
+    /// Rows to skip.
+    pub offset: usize,
+}
+
+impl AuditQuery {
+    /// The largest page.
+    pub const MAX_LIMIT: usize = 1000;
+}
+
+struct AuditBatch {
+    entries: Vec<AuditEntry>,
+    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+}
+
+/// A submitted audit batch: committed once [`AuditReceipt::wait`] (blocking) or
+/// [`AuditReceipt::committed`] (async) returns `Ok`. A caller must not report success for the
+/// audited read or write before then.
+///
+/// Submitting and waiting are separate so that a server can give its CPU slot back while the
+/// commit (an fsync shared by every request in the batch) is under way.
+#[must_use = "the audit rows are durable only once the receipt is waited for"]
+#[derive(Debug)]
+pub struct AuditReceipt(Receipt);
+
+#[derive(Debug)]
+enum Receipt {
+    Done(std::result::Result<(), String>),
+    Pending(tokio::sync::oneshot::Receiver<std::result::Result<(), String>>),
+}
+
+impl AuditReceipt {
+    fn settle(
+        outcome: std::result::Result<std::result::Result<(), String>, impl Sized>,
+    ) -> Result<()> {
+        match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(Error::Internal(format!("audit write failed: {message}"))),
+            Err(_) => Err(Error::Internal("audit writer stopped".into())),
+        }
+    }
+
+    /// Blocks until the rows are committed. Must not be called on an async runtime's thread
+    /// (use [`AuditReceipt::committed`] there).
+    pub fn wait(self) -> Result<()> {
+        match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
+            Receipt::Pending(receiver) => Self::settle(receiver.blocking_recv()),
+        }
+    }
+
+    /// Resolves when the rows are committed (no thread is blocked meanwhile).
+    pub async fn committed(self) -> Result<()> {
+        match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
+            Receipt::Pending(receiver) => Self::settle(receiver.await),
+        }
+    }
+}
+
+/// The durable audit writer: a thread with its own connection that commits whatever is queued
+/// in one transaction (group commit). Started on first use.
+#[derive(Default)]
+pub struct AuditLog {
+    queue: Mutex<Option<mpsc::Sender<AuditBatch>>>,
+    /// The connection that answers audit queries (opened on first query).
+    reader: Mutex<Option<rusqlite::Connection>>,
+}
+
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLog").finish_non_exhaustive()
+    }
+}
+
+/// At most this many callers share one commit.
+const AUDIT_BATCH: usize = 256;
+
+fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiver<AuditBatch>) {
+    while let Ok(first) = receiver.recv() {
+        let mut batches = vec![first];
+        while batches.len() < AUDIT_BATCH {
+            match receiver.try_recv() {
+                Ok(batch) => batches.push(batch),
+                Err(_) => break,
+            }
+        }
+        let result = (|| -> Result<()> {
+            let transaction =
+                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for batch in &batches {
+                sql::append_audit(&transaction, &batch.entries)?;
+            }
+            transaction.commit()?;
+            Ok(())
+        })()
+        .map_err(|error| error.to_string());
+        for batch in batches {
+            // A caller that stopped waiting (request timed out) is not an error here.
+            let _ = batch.done.send(result.clone());
+        }
+    }
+}
+
+impl Engine {
+    /// Appends audit entries and returns once they are committed (durable).
+    pub fn audit(&self, entries: Vec<AuditEntry>) -> Result<()> {
+        self.submit_audit(entries)?.wait()
+    }
+
+    /// Queues `entries` for the next group commit and returns at once; the rows are durable when
+    /// the receipt says so. See [`Engine::audit`] for the blocking form.
+    pub fn submit_audit(&self, entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
+        if entries.is_empty() {
+            return Ok(AuditReceipt(Receipt::Done(Ok(()))));
+        }
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let mut queue = self
+            .audit
+            .queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if queue.is_none() {
+            let Some(connection) = sql::open_audit_connection(self.store())? else {
+                // In-memory store: no second connection; write through the store.
+                drop(queue);
+                self.store().write(|tx| sql::append_audit(tx, &entries))?;
+                return Ok(AuditReceipt(Receipt::Done(Ok(()))));
+            };
+            let (sender, receiver) = mpsc::channel();
+            std::thread::Builder::new()
+                .name("incontro-audit".into())
+                .spawn(move || run_audit_writer(connection, receiver))
+                .map_err(|error| Error::Internal(format!("audit writer: {error}")))?;
+            *queue = Some(sender);
+        }
+        let Some(sender) = queue.as_ref() else {
+            return Err(Error::Internal("audit writer missing".into()));
+        };
+        if sender.send(AuditBatch { entries, done }).is_err() {
+            *queue = None;
+            return Err(Error::Internal("audit writer stopped".into()));
+        }
+        Ok(AuditReceipt(Receipt::Pending(wait)))
+    }
+
+    /// Audit rows matching `query`, newest first.
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let query = AuditQuery {
+            limit: query.limit.clamp(1, AuditQuery::MAX_LIMIT),
+            ..query.clone()
+        };
+        let mut reader = self
+            .audit
+            .reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if reader.is_none() {
+            match sql::open_audit_connection(self.store())? {
+                Some(connection) => *reader = Some(connection),
+                None => {
+                    drop(reader);
+                    return self.store().read(|c| sql::query_audit(c, &query));
+                }
+            }
+        }
+        match reader.as_ref() {
+            Some(connection) => sql::query_audit(connection, &query),
+            None => Err(Error::Internal("audit reader missing".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, office: Option<&str>) -> Principal {
+        Principal {
+            key_id: "key_test".into(),
+            role,
+            office: office.map(str::to_string),
+            label: "test".into(),
+        }
+    }
+
+    #[test]
+    fn audit_is_append_only_and_queryable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open(dir.path()).expect("engine");
+        let desk = principal(Role::Desk, Some("LU"));
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let engine = &engine;
+                let desk = &desk;
+                scope.spawn(move || {
+                    for person in 0..10 {
+                        let person = format!("JS{thread}{person}");
+                        engine
+                            .audit(vec![AuditEntry::now(
+                                desk,
+                                "read_job_seeker",
+                                Some(&person),
+                                None,
+                                Outcome::Ok,
+                            )])
+                            .expect("audit");
+                    }
+                });
+            }
+        });
+        let all = engine
+            .audit_log(&AuditQuery {
+                limit: 1000,
+                ..Default::default()
+            })
+            .expect("query");
+        assert_eq!(all.len(), 40);
+        let one = engine
+            .audit_log(&AuditQuery {
+                person_id: Some("JS27".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("query");
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].key_id, "key_test");
+        let audit_file = dir.path().join(crate::store::access::AUDIT_FILE);
+        let raw = rusqlite::Connection::open(&audit_file).expect("audit file");
+        assert!(raw.execute("DELETE FROM audit_log", []).is_err());
+        assert!(raw
+            .execute("UPDATE audit_log SET action = 'x'", [])
+            .is_err());
+        let in_main: i64 = engine
+            .store()
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))?))
+            .expect("main table");
+        assert_eq!(in_main, 0, "audit rows go to their own file");
+        drop(raw);
+        drop(engine);
+        let reopened = Engine::open(dir.path()).expect("reopen");
+        let all = reopened
+            .audit_log(&AuditQuery {
+                limit: 1000,
+                ..Default::default()
+            })
+            .expect("query");
+        assert_eq!(all.len(), 40);
+    }
+
+    #[test]
+    fn audit_rows_of_an_older_data_directory_move_to_the_audit_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desk = principal(Role::Desk, Some("LU"));
+        {
+            // A data directory written before the move: rows in the main database.
+            let engine = Engine::open(dir.path()).expect("engine");
+            let entries: Vec<AuditEntry> = (0..3)
+                .map(|n| {
+                    AuditEntry::now(
+                        &desk,
+                        "read_job_seeker",
+                        Some(&format!("JS{n}")),
+                        None,
+                        Outcome::Ok,
+                    )
+                })
+                .collect();
+            engine
+                .store()
+                .write(|tx| sql::append_audit(tx, &entries))
+                .expect("legacy rows");
+        }
+        let engine = Engine::open(dir.path()).expect("reopen");
+        engine
+            .audit(vec![AuditEntry::now(
+                &desk,
+                "read_job_seeker",
+                Some("JS9"),
+                None,
+                Outcome::Ok,
+            )])
+            .expect("audit");
+        let all = engine
+            .audit_log(&AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .expect("query");
+        let people: Vec<_> = all.iter().filter_map(|r| r.person_id.clone()).collect();
+        assert_eq!(people, ["JS9", "JS2", "JS1", "JS0"]);
+        drop(engine);
+        let again = Engine::open(dir.path()).expect("third open");
+        let count = again
+            .audit_log(&AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .expect("query")
+            .len();
+        assert_eq!(count, 4, "copied once, not at every open");
+    }
+}
