@@ -551,6 +551,9 @@ mod tests {
             Action::FindPerson,
             Action::MatchForPerson,
             Action::MatchForVacancy,
+            Action::ReadTraining,
+            Action::RecordPlacement,
+            Action::WritePersonCompetences,
         ] {
             assert!(!Role::Analyst.allows(action), "{action:?}");
             assert!(!Role::Operator.allows(action), "{action:?}");
@@ -563,6 +566,15 @@ mod tests {
         }
         assert!(Role::Validator.allows(Action::ValidateVacancy));
         assert!(!Role::Desk.allows(Action::ValidateVacancy));
+        // Suggesting from text reads only the taxonomy: validators and desk staff.
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::Validator | Role::Desk);
+            assert_eq!(
+                role.allows(Action::SuggestCompetences),
+                expected,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]
