@@ -763,3 +763,43 @@ fn set_cookie(response: &ureq::Response, name: &str) -> Option<String> {
         (key == name).then(|| value.to_string())
     })
 }
+
+/// Without a browser: one address may post to the public cancellation form a burst of times,
+/// then gets 429 (the limit also guards the booking form).
+#[test]
+fn public_pages_limit_posts_per_address() {
+    let app = spawn_app();
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent
+        .get(&format!("{}/prenota/annulla", app.address))
+        .call()
+        .expect("cancel page");
+    let form_cookie = set_cookie(&page, "incontro_form").expect("form cookie");
+    let mut statuses = Vec::new();
+    for _ in 0..(incontro_server::console::limit::BURST + 2) {
+        let reply = agent
+            .post(&format!("{}/prenota/annulla", app.address))
+            .set("Cookie", &format!("incontro_form={form_cookie}"))
+            .send_form(&[("form_token", &form_cookie), ("reference", "NO-SUCH-REF")]);
+        let (status, body) = match reply {
+            Ok(response) => (
+                response.status(),
+                response.into_string().unwrap_or_default(),
+            ),
+            Err(ureq::Error::Status(status, response)) => {
+                (status, response.into_string().unwrap_or_default())
+            }
+            Err(other) => panic!("transport: {other}"),
+        };
+        statuses.push(status);
+        if status == 429 {
+            assert!(body.contains("Troppi tentativi"), "{body}");
+        }
+    }
+    let burst = incontro_server::console::limit::BURST as usize;
+    assert!(
+        statuses[..burst].iter().all(|&status| status != 429),
+        "{statuses:?}"
+    );
+    assert_eq!(&statuses[burst..], [429, 429], "{statuses:?}");
+}

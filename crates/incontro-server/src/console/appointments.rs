@@ -5,7 +5,7 @@
 //! refused by the engine (unique index), and the page says so.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use incontro_core::access::{AuditEntry, Outcome};
 use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
@@ -13,7 +13,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{self, csrf_field, form_token_field};
-use super::{now, sections, Ctx, Fail};
+use super::{now, sections, ConsoleState, Ctx, Fail};
 use crate::state::AppState;
 
 /// The default base address of the video-call rooms, shown in the publish form.
@@ -49,6 +49,15 @@ pub fn configure_public(config: &mut web::ServiceConfig, form_errors: web::FormC
             .route(web::get().to(cancel_page))
             .route(web::post().to(cancel_booking)),
     );
+}
+
+/// Whether the client may post to a public page now (see [`super::limit`]); a request without
+/// a peer address (not over TCP) is let through.
+fn within_limit(console: &ConsoleState, request: &HttpRequest) -> bool {
+    match request.peer_addr() {
+        Some(peer) => console.public_limit.allow(peer.ip()),
+        None => true,
+    }
 }
 
 fn office_of(ctx: &Ctx) -> String {
@@ -342,11 +351,23 @@ fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingF
 pub async fn book(
     ctx: Ctx,
     state: web::Data<AppState>,
+    console: web::Data<ConsoleState>,
+    request: HttpRequest,
     form: web::Form<BookingForm>,
 ) -> HttpResponse {
     let result = async {
         ctx.check_form_token(&form.form_token)?;
         let form = form.into_inner();
+        if !within_limit(&console, &request) {
+            return booking_form_page(
+                &ctx,
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(ctx.lang.error_message("too_many_requests", "")),
+                &form,
+            )
+            .await;
+        }
         let Some(slot_id) = form.slot_id else {
             return booking_form_page(
                 &ctx,
@@ -435,10 +456,20 @@ pub struct CancelForm {
 pub async fn cancel_booking(
     ctx: Ctx,
     state: web::Data<AppState>,
+    console: web::Data<ConsoleState>,
+    request: HttpRequest,
     form: web::Form<CancelForm>,
 ) -> HttpResponse {
     if let Err(fail) = ctx.check_form_token(&form.form_token) {
         return ctx.finish(Err(fail));
+    }
+    if !within_limit(&console, &request) {
+        let message = ctx.lang.error_message("too_many_requests", "");
+        return cancel_form(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(("error", message)),
+        );
     }
     let reference = form.reference.trim().to_string();
     let at = now();

@@ -90,6 +90,7 @@ impl Lang {
             "vacancy_not_open" => "errors.vacancy_not_open",
             "note_too_long" => "errors.note_too_long",
             "invalid_next_call" => "errors.invalid_next_call",
+            "too_many_requests" => "errors.too_many_requests",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -363,6 +364,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("errors.vacancy_not_open", "Il posto non è aperto: non si può registrare un inserimento.", "The vacancy is not open: a placement cannot be recorded."),
     ("errors.note_too_long", "La nota supera i 500 caratteri.", "The note is longer than 500 characters."),
     ("errors.invalid_next_call", "La data della prossima chiamata deve essere successiva a oggi e vale solo per «non risponde» o «occupato».", "The next-call date must be after today and is only for no answer or busy."),
+    ("errors.too_many_requests", "Troppi tentativi da questo indirizzo: riprova tra qualche minuto.", "Too many attempts from this address: try again in a few minutes."),
     ("calls.note", "Nota (facoltativa)", "Note (optional)"),
     ("calls.note_help", "Al massimo 500 caratteri. Dato personale: non finisce nei log.", "At most 500 characters. Personal data: never logged."),
     ("calls.next_call", "Prossima chiamata (facoltativa)", "Next call (optional)"),

@@ -32,6 +32,7 @@ pub mod calls;
 pub mod desk;
 pub mod i18n;
 pub mod layout;
+pub mod limit;
 pub mod reports;
 pub mod session;
 pub mod signin;
@@ -41,11 +42,13 @@ pub mod validator;
 use i18n::Lang;
 use session::{Sessions, FORM_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
-/// State shared by every worker: the session table.
+/// State shared by every worker: the session table and the public pages' rate limit.
 #[derive(Debug, Default)]
 pub struct ConsoleState {
     /// Live sessions.
     pub sessions: Sessions,
+    /// The per-address limit on the public booking pages.
+    pub public_limit: limit::PublicLimit,
 }
 
 /// The console sections and the roles that may open them (admins open all).
