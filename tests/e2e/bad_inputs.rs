@@ -334,6 +334,8 @@ fn a_known_route_under_another_method_is_405_and_changes_nothing() {
         ("PUT", "/v1/job-seekers/JS0001/vacancies"),
         ("POST", "/health"),
         ("PATCH", "/v1/companies"),
+        ("POST", "/openapi.json"),
+        ("DELETE", "/v1/job-seekers/JS0001/placements"),
     ] {
         let reply = app.request(method, path, Some(&key), None);
         assert_eq!(

@@ -35,6 +35,8 @@ impl Modify for BearerAuth {
     paths(
         system::health,
         system::metrics,
+        system::openapi,
+        system::docs,
         taxonomy::search_skills,
         taxonomy::skill,
         taxonomy::skill_hierarchy,

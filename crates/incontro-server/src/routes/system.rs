@@ -32,13 +32,21 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .body(state.metrics.render())
 }
 
-/// This document.
+/// This document (OpenAPI 3.1).
+#[utoipa::path(
+    tag = "system",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
+)]
 #[get("/openapi.json")]
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(crate::openapi::document())
 }
 
 /// The API reference as plain HTML, rendered on the server from the OpenAPI document.
+#[utoipa::path(
+    tag = "system",
+    responses((status = 200, description = "The API reference", content_type = "text/html"))
+)]
 #[get("/docs")]
 pub async fn docs() -> HttpResponse {
     HttpResponse::Ok()
