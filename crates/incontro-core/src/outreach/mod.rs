@@ -48,8 +48,10 @@ impl Engine {
     /// Every worker's spells from the stored notices, as known on `as_of`.
     pub fn cob_data(&self, as_of: NaiveDate) -> Result<CobData> {
         let mut builder = SpellBuilder::new(false);
-        self.store()
-            .read(|c| sql::for_each_notice(c, None, |notice| builder.push(&notice)))?;
+        self.store().read(|c| {
+            builder.reserve(usize::try_from(sql::count_notices(c)?).unwrap_or(0));
+            sql::for_each_notice(c, None, |notice| builder.push(&notice))
+        })?;
         Ok(builder.build(as_of))
     }
 

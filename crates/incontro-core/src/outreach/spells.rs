@@ -223,6 +223,12 @@ impl SpellBuilder {
         }
     }
 
+    /// Reserves room for `additional` more notices (the whole store's count, when known, saves
+    /// the copies and page faults of growing a vector of millions).
+    pub fn reserve(&mut self, additional: usize) {
+        self.notices.reserve_exact(additional);
+    }
+
     /// Adds one notice.
     pub fn push(&mut self, notice: &Notice) {
         let strings = &mut self.strings;
