@@ -16,6 +16,12 @@ pub(super) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The hash of `token` if it has the shape of a key (`inc_` and 64 hex digits), else `None`.
+fn well_formed_hash(token: &str) -> Option<String> {
+    let token = token.trim();
+    (token.starts_with("inc_") && token.len() == 68).then(|| token_hash(token))
+}
+
 /// How long an authenticated key is remembered: a key revoked by another process (`incontro keys
 /// revoke` while the server runs) stops working within this time; one revoked through the same
 /// engine stops at once.
@@ -128,11 +134,9 @@ impl Engine {
 
     /// The caller holding `token`, or `None` for an unknown or revoked token.
     pub fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
-        let token = token.trim();
-        if !token.starts_with("inc_") || token.len() != 68 {
+        let Some(hash) = well_formed_hash(token) else {
             return Ok(None);
-        }
-        let hash = token_hash(token);
+        };
         let principal = self
             .store()
             .read(|c| sql::key_by_hash(c, &hash))?
@@ -151,11 +155,7 @@ impl Engine {
     /// only, no database access, so an async caller may use it before falling back to
     /// [`Engine::authenticate`].
     pub fn cached_principal(&self, token: &str) -> Option<Principal> {
-        let token = token.trim();
-        if !token.starts_with("inc_") || token.len() != 68 {
-            return None;
-        }
-        self.keys.get(&token_hash(token))
+        self.keys.get(&well_formed_hash(token)?)
     }
 }
 

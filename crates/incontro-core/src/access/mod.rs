@@ -304,20 +304,8 @@ impl Engine {
         action: Action,
         id: &EntityId,
     ) -> Result<JobSeeker> {
-        principal.authorize(action)?;
-        let seeker = self.get_job_seeker(id)?;
-        let office = self.office_of_comune(&seeker.comune)?;
-        if !principal.may_see_office(office.as_deref()) {
-            self.audit(vec![AuditEntry::now(
-                principal,
-                "office_refused",
-                Some(id.as_str()),
-                None,
-                Outcome::Denied,
-            )])?;
-            return Err(other_office());
-        }
-        Ok(seeker)
+        self.check_job_seeker_access(principal, action, id)?;
+        self.get_job_seeker(id)
     }
 
     /// Authorizes `action` on a job seeker like [`Engine::job_seeker_for`] without loading the
@@ -491,12 +479,6 @@ impl Engine {
     pub fn create_vacancy(&self, principal: &Principal, vacancy: &Vacancy) -> Result<Vacancy> {
         principal.authorize(Action::WriteVacancy)?;
         self.check_comune_office(principal, &vacancy.comune)?;
-        if self.get_vacancy(&vacancy.id).is_ok() {
-            return Err(Error::conflict(
-                "vacancy_exists",
-                format!("vacancy {} already exists", vacancy.id),
-            ));
-        }
         self.company_for(principal, Action::ReadCompany, &vacancy.company_id)
             .map_err(|error| match error.kind() {
                 crate::ErrorKind::Forbidden => other_office(),
