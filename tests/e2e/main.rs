@@ -4,6 +4,7 @@
 mod auth_matrix;
 mod bad_inputs;
 mod console;
+mod console_forms;
 mod durability;
 mod flows;
 mod helpers;
