@@ -21,151 +21,20 @@ use std::sync::{Arc, Mutex};
 
 use ahash::AHashMap;
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::model::{
-    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, SkillUri, Vacancy,
-    VacancySource,
+    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, Vacancy, VacancySource,
 };
-use crate::profile::{build_profile, InferenceConfig, OccupationSkills, ProfileEntry};
-use crate::scoring::{
-    Explanation, MatchSet, Mode, Requirement, ScoringConfig, SkillGraph, Specificity,
-};
-use crate::taxonomy::{ReuseLevel, Taxonomy};
+use crate::profile::{build_profile, InferenceConfig, ProfileEntry};
+use crate::scoring::{Explanation, MatchSet, Mode, Requirement, ScoringConfig};
+use crate::taxonomy::Taxonomy;
 use crate::{Engine, Error, Progress, Result};
 
-/// The largest `k` a query may ask for.
-pub const MAX_K: usize = 500;
+mod query;
+mod sources;
 
-/// Filters and paging of a matching query.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchQuery {
-    /// How many results (after `offset`); at most [`MAX_K`].
-    pub k: usize,
-    /// Results to skip (paging).
-    #[serde(default)]
-    pub offset: usize,
-    /// Exact coverage instead of the default mode.
-    #[serde(default)]
-    pub exact: bool,
-    /// Only vacancies (or people) within `km` of this comune.
-    #[serde(default)]
-    pub near: Option<(ComuneCode, f64)>,
-    /// Only tirocini (`Some(true)`) or only contracts (`Some(false)`).
-    #[serde(default)]
-    pub tirocinio: Option<bool>,
-    /// Only this COB contract type (e.g. `A.02.00`).
-    #[serde(default)]
-    pub contract_type: Option<String>,
-    /// Only public job-centre vacancies (`Some(true)`) or only private agencies (`Some(false)`).
-    #[serde(default)]
-    pub public_source: Option<bool>,
-    /// Only results scoring at least this much.
-    #[serde(default)]
-    pub min_score: f32,
-}
-
-impl Default for MatchQuery {
-    fn default() -> Self {
-        MatchQuery {
-            k: 10,
-            offset: 0,
-            exact: false,
-            near: None,
-            tirocinio: None,
-            contract_type: None,
-            public_source: None,
-            min_score: 0.0,
-        }
-    }
-}
-
-impl MatchQuery {
-    fn check(&self) -> Result<()> {
-        if self.k == 0 || self.k > MAX_K {
-            return Err(Error::invalid(
-                "invalid_k",
-                format!("k must be 1 to {MAX_K}, got {}", self.k),
-            ));
-        }
-        if self.offset > 10_000 {
-            return Err(Error::invalid(
-                "invalid_offset",
-                "offset must be at most 10000",
-            ));
-        }
-        if let Some((_, km)) = &self.near {
-            if !km.is_finite() || *km <= 0.0 || *km > 1000.0 {
-                return Err(Error::invalid(
-                    "invalid_distance",
-                    "distance must be in (0, 1000] km",
-                ));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.min_score) {
-            return Err(Error::invalid(
-                "invalid_min_score",
-                "min_score must be in [0, 1]",
-            ));
-        }
-        Ok(())
-    }
-
-    fn scoring(&self) -> ScoringConfig {
-        let base = if self.exact {
-            ScoringConfig::exact()
-        } else {
-            ScoringConfig::default()
-        };
-        ScoringConfig {
-            min_score: self.min_score,
-            ..base
-        }
-    }
-}
-
-/// One ranked vacancy for a person.
-#[derive(Debug, Clone, Serialize)]
-pub struct VacancyMatch {
-    /// Rank from 1.
-    pub rank: usize,
-    /// The vacancy.
-    pub vacancy_id: String,
-    /// Its title.
-    pub title: String,
-    /// The company.
-    pub company_id: String,
-    /// Where.
-    pub comune: String,
-    /// Distance from the person's comune, when both have coordinates.
-    pub distance_km: Option<f64>,
-    /// Contract or tirocinio.
-    pub placement: PlacementType,
-    /// Who published it.
-    pub source: VacancySource,
-    /// The score in [0, 1].
-    pub score: f32,
-    /// Requirement by requirement.
-    pub explanation: Explanation,
-}
-
-/// One ranked candidate for a vacancy.
-#[derive(Debug, Clone, Serialize)]
-pub struct CandidateMatch {
-    /// Rank from 1.
-    pub rank: usize,
-    /// The job seeker's pseudonymous id.
-    pub job_seeker_id: String,
-    /// Comune of domicile.
-    pub comune: String,
-    /// Distance from the vacancy, when both have coordinates.
-    pub distance_km: Option<f64>,
-    /// The score in [0, 1].
-    pub score: f32,
-    /// Requirement by requirement.
-    pub explanation: Explanation,
-}
+pub use query::{CandidateMatch, MatchQuery, VacancyMatch, MAX_K};
+pub use sources::{resolve_occupation, skill_graph, skill_graph_with};
 
 /// What the in-memory state knows of a vacancy beyond its requirements.
 #[derive(Debug, Clone)]
@@ -296,121 +165,6 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let h = ((lat2 - lat1) / 2.0).sin().powi(2)
         + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
-}
-
-/// The related-skill graph of the taxonomy, for default-mode scoring.
-///
-/// Edges are the ESCO skill–skill relations and the broader relations between two skills (a
-/// knowledge concept and its narrower concepts). Broader relations to *skill groups* are left out:
-/// a group holds up to hundreds of skills, and crediting every sibling as related lowered the rank
-/// of people's own occupations on the shared workload (see docs/scoring.md).
-pub fn skill_graph(taxonomy: &Taxonomy) -> Result<SkillGraph> {
-    skill_graph_with(taxonomy, false)
-}
-
-/// [`skill_graph`], optionally with the broader relations to skill groups too.
-pub fn skill_graph_with(taxonomy: &Taxonomy, with_groups: bool) -> Result<SkillGraph> {
-    let count = taxonomy.skill_count();
-    let mut broader_edges = Vec::new();
-    let mut related_edges = Vec::new();
-    let mut specificity = Vec::with_capacity(count);
-    for skill in 0..count as u32 {
-        for &parent in taxonomy.broader(skill) {
-            if with_groups || !taxonomy.is_group(parent) {
-                broader_edges.push((skill, parent));
-            }
-        }
-        for &(other, _) in taxonomy.related(skill) {
-            related_edges.push((skill, other));
-        }
-        specificity.push(match taxonomy.reuse_level(skill) {
-            ReuseLevel::Transversal => Specificity::Transversal,
-            ReuseLevel::CrossSector => Specificity::CrossSector,
-            ReuseLevel::SectorSpecific => Specificity::SectorSpecific,
-            ReuseLevel::OccupationSpecific => Specificity::OccupationSpecific,
-            ReuseLevel::Unknown => Specificity::Unknown,
-        });
-    }
-    SkillGraph::new(count, &broader_edges, &related_edges, specificity)
-}
-
-/// Resolves a past job's occupation code to the ESCO skills it contributes.
-///
-/// An ESCO occupation gives its own essential and optional skills. An ISCO-08 code (or a CP2011
-/// code mapped to ISCO-08 through the crosswalk) stands for a group of ESCO occupations: a skill
-/// counts as essential when it is essential in at least half of the group's occupations, optional
-/// when it is essential or optional in at least a quarter; the resolution confidence is 0.75.
-pub fn resolve_occupation(
-    taxonomy: &Taxonomy,
-    crosswalk: &HashMap<String, String>,
-    code: &OccupationCode,
-) -> Option<OccupationSkills> {
-    let isco = match code {
-        OccupationCode::Esco(uri) => {
-            let occupation = taxonomy.occupation_idx(uri.as_str())?;
-            let label = taxonomy
-                .occupation_label(occupation, "it")
-                .unwrap_or(uri.as_str())
-                .to_string();
-            let skills = taxonomy
-                .occupation_skills(occupation)
-                .iter()
-                .filter_map(|&(skill, essential)| {
-                    SkillUri::parse(taxonomy.skill_uri(skill))
-                        .ok()
-                        .map(|uri| (uri, essential))
-                })
-                .collect();
-            return Some(OccupationSkills {
-                source: format!("ESCO: {label}"),
-                skills,
-                resolution_confidence: 1.0,
-            });
-        }
-        OccupationCode::Isco08(isco) => isco.clone(),
-        OccupationCode::Cp2011(cp) => {
-            let five: String = cp.split('.').take(5).collect::<Vec<_>>().join(".");
-            crosswalk.get(&five).or_else(|| crosswalk.get(cp))?.clone()
-        }
-    };
-    let occupations: Vec<u32> = taxonomy.occupations_in_isco(&isco).collect();
-    if occupations.is_empty() {
-        return None;
-    }
-    let mut essential_count: AHashMap<u32, usize> = AHashMap::new();
-    let mut any_count: AHashMap<u32, usize> = AHashMap::new();
-    for &occupation in &occupations {
-        for &(skill, essential) in taxonomy.occupation_skills(occupation) {
-            *any_count.entry(skill).or_default() += 1;
-            if essential {
-                *essential_count.entry(skill).or_default() += 1;
-            }
-        }
-    }
-    let total = occupations.len();
-    let mut skills: Vec<(SkillUri, bool)> = any_count
-        .iter()
-        .filter_map(|(&skill, &any)| {
-            let essential = essential_count.get(&skill).copied().unwrap_or(0) * 2 >= total;
-            let optional = any * 4 >= total;
-            if !essential && !optional {
-                return None;
-            }
-            SkillUri::parse(taxonomy.skill_uri(skill))
-                .ok()
-                .map(|uri| (uri, essential))
-        })
-        .collect();
-    skills.sort_by(|a, b| a.0.cmp(&b.0));
-    let source = match code {
-        OccupationCode::Cp2011(cp) => format!("CP2011 {cp} → ISCO {isco}"),
-        _ => format!("ISCO {isco}"),
-    };
-    Some(OccupationSkills {
-        source,
-        skills,
-        resolution_confidence: 0.75,
-    })
 }
 
 struct Interner<'t> {
@@ -1011,7 +765,7 @@ impl MatchState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Level, Requirement as VacancyRequirement, VacancyStatus, Weight};
+    use crate::model::{Level, Requirement as VacancyRequirement, SkillUri, VacancyStatus, Weight};
     use rand::{Rng, SeedableRng};
 
     fn comune(code: &str) -> ComuneCode {

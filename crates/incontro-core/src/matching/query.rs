@@ -1,0 +1,140 @@
+//! A matching query (filters, paging, mode) and its results.
+
+use serde::Serialize;
+
+use crate::model::{ComuneCode, PlacementType, VacancySource};
+use crate::scoring::{Explanation, ScoringConfig};
+use crate::{Error, Result};
+
+/// The largest `k` a query may ask for.
+pub const MAX_K: usize = 500;
+
+/// Filters and paging of a matching query.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchQuery {
+    /// How many results (after `offset`); at most [`MAX_K`].
+    pub k: usize,
+    /// Results to skip (paging).
+    #[serde(default)]
+    pub offset: usize,
+    /// Exact coverage instead of the default mode.
+    #[serde(default)]
+    pub exact: bool,
+    /// Only vacancies (or people) within `km` of this comune.
+    #[serde(default)]
+    pub near: Option<(ComuneCode, f64)>,
+    /// Only tirocini (`Some(true)`) or only contracts (`Some(false)`).
+    #[serde(default)]
+    pub tirocinio: Option<bool>,
+    /// Only this COB contract type (e.g. `A.02.00`).
+    #[serde(default)]
+    pub contract_type: Option<String>,
+    /// Only public job-centre vacancies (`Some(true)`) or only private agencies (`Some(false)`).
+    #[serde(default)]
+    pub public_source: Option<bool>,
+    /// Only results scoring at least this much.
+    #[serde(default)]
+    pub min_score: f32,
+}
+
+impl Default for MatchQuery {
+    fn default() -> Self {
+        MatchQuery {
+            k: 10,
+            offset: 0,
+            exact: false,
+            near: None,
+            tirocinio: None,
+            contract_type: None,
+            public_source: None,
+            min_score: 0.0,
+        }
+    }
+}
+
+impl MatchQuery {
+    pub(super) fn check(&self) -> Result<()> {
+        if self.k == 0 || self.k > MAX_K {
+            return Err(Error::invalid(
+                "invalid_k",
+                format!("k must be 1 to {MAX_K}, got {}", self.k),
+            ));
+        }
+        if self.offset > 10_000 {
+            return Err(Error::invalid(
+                "invalid_offset",
+                "offset must be at most 10000",
+            ));
+        }
+        if let Some((_, km)) = &self.near {
+            if !km.is_finite() || *km <= 0.0 || *km > 1000.0 {
+                return Err(Error::invalid(
+                    "invalid_distance",
+                    "distance must be in (0, 1000] km",
+                ));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err(Error::invalid(
+                "invalid_min_score",
+                "min_score must be in [0, 1]",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn scoring(&self) -> ScoringConfig {
+        let base = if self.exact {
+            ScoringConfig::exact()
+        } else {
+            ScoringConfig::default()
+        };
+        ScoringConfig {
+            min_score: self.min_score,
+            ..base
+        }
+    }
+}
+
+/// One ranked vacancy for a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct VacancyMatch {
+    /// Rank from 1.
+    pub rank: usize,
+    /// The vacancy.
+    pub vacancy_id: String,
+    /// Its title.
+    pub title: String,
+    /// The company.
+    pub company_id: String,
+    /// Where.
+    pub comune: String,
+    /// Distance from the person's comune, when both have coordinates.
+    pub distance_km: Option<f64>,
+    /// Contract or tirocinio.
+    pub placement: PlacementType,
+    /// Who published it.
+    pub source: VacancySource,
+    /// The score in [0, 1].
+    pub score: f32,
+    /// Requirement by requirement.
+    pub explanation: Explanation,
+}
+
+/// One ranked candidate for a vacancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateMatch {
+    /// Rank from 1.
+    pub rank: usize,
+    /// The job seeker's pseudonymous id.
+    pub job_seeker_id: String,
+    /// Comune of domicile.
+    pub comune: String,
+    /// Distance from the vacancy, when both have coordinates.
+    pub distance_km: Option<f64>,
+    /// The score in [0, 1].
+    pub score: f32,
+    /// Requirement by requirement.
+    pub explanation: Explanation,
+}
