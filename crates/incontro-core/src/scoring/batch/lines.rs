@@ -1,0 +1,192 @@
+//! Byte-level CSV of the batch: splitting a file into line-aligned pieces parsed in parallel,
+//! fields, levels and flags, and the problems found with their line numbers.
+
+use ahash::RandomState;
+
+use crate::scoring::parallel::{map_with_scratch, threads};
+use crate::{Problems, Result};
+
+/// A problem found while parsing, with its line.
+pub(super) struct LineProblem {
+    pub(super) line: u64,
+    pub(super) field: Option<&'static str>,
+    pub(super) message: String,
+}
+
+pub(super) fn clean(field: &[u8]) -> &[u8] {
+    let field = field.trim_ascii();
+    match field {
+        [b'"', inner @ .., b'"'] => inner,
+        other => other,
+    }
+}
+
+pub(super) fn is_valid_token(value: &[u8]) -> bool {
+    !value.is_empty() && value.iter().all(|&b| b > b' ' && b != b'"' && b != 0x7f)
+}
+
+pub(super) const MAX_FIELDS: usize = 16;
+
+/// Splits a line at commas into at most [`MAX_FIELDS`] cleaned fields; returns how many.
+pub(super) fn split_line<'a>(line: &'a [u8], fields: &mut [&'a [u8]; MAX_FIELDS]) -> usize {
+    let mut count = 0;
+    let mut start = 0;
+    for comma in memchr::memchr_iter(b',', line) {
+        if count == MAX_FIELDS {
+            return count + 1;
+        }
+        fields[count] = clean(&line[start..comma]);
+        count += 1;
+        start = comma + 1;
+    }
+    if count < MAX_FIELDS {
+        fields[count] = clean(&line[start..]);
+    }
+    count + 1
+}
+
+/// Finds the positions of `wanted` columns in a header line.
+pub(super) fn parse_header(
+    header: &[u8],
+    wanted: &[&'static str],
+    file: &str,
+) -> Result<Vec<usize>> {
+    let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(header);
+    let mut fields = [&b""[..]; MAX_FIELDS];
+    let count = split_line(header, &mut fields).min(MAX_FIELDS);
+    let mut problems = Problems::default();
+    let mut positions = Vec::with_capacity(wanted.len());
+    for &name in wanted {
+        match fields[..count]
+            .iter()
+            .position(|f| f.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            Some(position) => positions.push(position),
+            None => problems.push(file, 1, Some(name), "missing column"),
+        }
+    }
+    problems.into_result()?;
+    Ok(positions)
+}
+
+/// Splits `body` into about `parts` pieces ending at line ends.
+pub(super) fn split_at_lines(body: &[u8], parts: usize) -> Vec<&[u8]> {
+    let target = (body.len() / parts.max(1)).max(1 << 16);
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        if rest.len() <= target {
+            pieces.push(rest);
+            break;
+        }
+        let cut = match memchr::memchr(b'\n', &rest[target..]) {
+            Some(offset) => target + offset + 1,
+            None => rest.len(),
+        };
+        pieces.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    pieces
+}
+
+/// The lines of `piece` with their 0-based index within it and byte offset.
+pub(super) fn lines_of(piece: &[u8]) -> impl Iterator<Item = (u64, usize, &[u8])> {
+    let mut start = 0usize;
+    let mut index = 0u64;
+    std::iter::from_fn(move || {
+        if start >= piece.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |o| start + o);
+        let line = &piece[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let item = (index, start, line);
+        start = end + 1;
+        index += 1;
+        Some(item)
+    })
+}
+
+pub(super) fn parse_level(value: &[u8]) -> Option<u8> {
+    match value {
+        [digit @ b'1'..=b'4'] => Some(digit - b'0'),
+        _ => None,
+    }
+}
+
+pub(super) fn parse_essential(value: &[u8]) -> Option<bool> {
+    const TRUE: [&[u8]; 3] = [b"true", b"1", b"yes"];
+    const FALSE: [&[u8]; 3] = [b"false", b"0", b"no"];
+    if TRUE.iter().any(|t| value.eq_ignore_ascii_case(t)) {
+        Some(true)
+    } else if FALSE.iter().any(|f| value.eq_ignore_ascii_case(f)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub(super) fn lossy(value: &[u8]) -> String {
+    String::from_utf8_lossy(value).chars().take(80).collect()
+}
+
+pub(super) fn hash_uri(hasher: &RandomState, uri: &[u8]) -> u64 {
+    hasher.hash_one(uri)
+}
+
+pub(super) fn fixed_hasher() -> RandomState {
+    RandomState::with_seeds(0x1c0, 0x7e0, 0x5c0, 0x4e5)
+}
+
+/// Splits the file into header and body; fails on an empty file.
+pub(super) fn header_and_body<'a>(bytes: &'a [u8], file: &str) -> Result<(&'a [u8], &'a [u8])> {
+    let mut problems = Problems::default();
+    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let header = &bytes[..end];
+    let body = bytes.get(end + 1..).unwrap_or(&[]);
+    if header.trim_ascii().is_empty() {
+        problems.push(file, 0, None, "empty file");
+    } else if body.trim_ascii().is_empty() {
+        problems.push(file, 0, None, "no data rows after the header");
+    }
+    problems.into_result()?;
+    Ok((header.strip_suffix(b"\r").unwrap_or(header), body))
+}
+
+pub(super) fn parse_pieces<'a, R: Send>(
+    body: &'a [u8],
+    parse: impl Fn(&'a [u8], u64) -> (Vec<R>, Vec<LineProblem>) + Sync + Send,
+) -> (Vec<R>, Vec<LineProblem>) {
+    let pieces = split_at_lines(body, threads() * 4);
+    let line_counts = map_with_scratch(
+        &pieces,
+        || (),
+        |_, piece| {
+            let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
+            newlines + u64::from(!piece.ends_with(b"\n"))
+        },
+    );
+    let mut first_lines = Vec::with_capacity(pieces.len());
+    let mut next = 2u64; // line 1 is the header
+    for count in &line_counts {
+        first_lines.push(next);
+        next += count;
+    }
+    let jobs: Vec<(&'a [u8], u64)> = pieces.into_iter().zip(first_lines).collect();
+    let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first)| parse(piece, first));
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (piece_rows, piece_problems) in parsed {
+        rows.extend(piece_rows);
+        problems.extend(piece_problems);
+    }
+    (rows, problems)
+}
+
+pub(super) fn into_problems(file: &str, list: Vec<LineProblem>) -> Problems {
+    let mut problems = Problems::default();
+    for problem in list {
+        problems.push(file, problem.line, problem.field, problem.message);
+    }
+    problems
+}

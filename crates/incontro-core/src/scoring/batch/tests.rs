@@ -1,0 +1,177 @@
+//! Tests of the batch matcher.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::progress::NoProgress;
+use crate::scoring::{score, MatchSet, Requirement};
+
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn new(workers: &str, vacancies: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("w.csv"), workers).unwrap();
+        std::fs::write(dir.path().join("v.csv"), vacancies).unwrap();
+        Files { dir }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn run(
+        &self,
+        k: usize,
+        config: &ScoringConfig,
+        related: Option<&RelatedSkills<'_>>,
+    ) -> Result<(BatchReport, String)> {
+        let out = self.path("out.csv");
+        let report = run_csv(
+            &self.path("w.csv"),
+            &self.path("v.csv"),
+            k,
+            config,
+            related,
+            &out,
+            &NoProgress,
+        )?;
+        Ok((report, std::fs::read_to_string(out).unwrap()))
+    }
+}
+
+const VACANCIES: &str = "vacancy_id,skill_uri,level,essential\n\
+    V2,s:a,2,true\nV2,s:b,4,true\nV2,s:c,1,false\n\
+    V1,s:a,1,true\n\
+    V3,s:d,2,false\n";
+
+#[test]
+fn exact_batch_by_hand() {
+    let files = Files::new(
+        "worker_id,skill_uri,level\nW1,s:a,3\nW1,s:b,2\nW1,s:z,4\nW2,s:q,1\n",
+        VACANCIES,
+    );
+    let (report, out) = files.run(10, &ScoringConfig::exact(), None).unwrap();
+    assert_eq!(
+        out,
+        "worker_id,rank,vacancy_id,score\nW1,1,V1,1.000000\nW1,2,V2,0.600000\n"
+    );
+    assert_eq!(report.workers, 2);
+    assert_eq!(report.vacancies, 3);
+    assert_eq!(report.rows_written, 2);
+}
+
+#[test]
+fn ties_go_to_the_lowest_vacancy_id_and_top_k_cuts() {
+    let vacancies =
+        "vacancy_id,skill_uri,level,essential\nB,s:a,1,true\nA,s:a,1,true\nC,s:a,1,true\n";
+    let files = Files::new("worker_id,skill_uri,level\nW,s:a,1\n", vacancies);
+    let (_, out) = files.run(2, &ScoringConfig::exact(), None).unwrap();
+    assert_eq!(
+        out,
+        "worker_id,rank,vacancy_id,score\nW,1,A,1.000000\nW,2,B,1.000000\n"
+    );
+}
+
+#[test]
+fn bad_input_reports_file_line_and_field_and_writes_nothing() {
+    let cases = [
+        ("worker_id,skill_uri,level\nW1,s:a,5\n", "level", 2),
+        (
+            "worker_id,skill_uri,level\nW1,s:a,1\nW1,s:a,2\n",
+            "skill_uri",
+            3,
+        ),
+        ("worker_id,skill_uri,level\nW 1,s:a,1\n", "worker_id", 2),
+        (
+            "worker_id,skill_uri,level\nW1,s:a,1\nW2,s:a,1\nW1,s:b,1\n",
+            "worker_id",
+            4,
+        ),
+        ("worker_id,skill_uri\nW1,s:a\n", "level", 1),
+    ];
+    for (workers, field, line) in cases {
+        let files = Files::new(workers, VACANCIES);
+        let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+        let Error::InvalidInput { problems } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(problems[0].field.as_deref(), Some(field), "{workers}");
+        assert_eq!(problems[0].line, line, "{workers}");
+        assert!(problems[0].file.ends_with("w.csv"));
+        assert!(!files.path("out.csv").exists());
+        let leftovers = std::fs::read_dir(files.dir.path()).unwrap().count();
+        assert_eq!(leftovers, 2, "temporary file left behind");
+    }
+    for workers in ["", "worker_id,skill_uri,level\n"] {
+        let files = Files::new(workers, VACANCIES);
+        let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+        assert_eq!(error.code(), "invalid_input");
+    }
+    let files = Files::new(
+        "worker_id,skill_uri,level\nW1,s:a,1\n",
+        "vacancy_id,skill_uri,level,essential\nV,s:a,1,maybe\nV,s:a,2,true\n",
+    );
+    let Error::InvalidInput { problems } = files.run(3, &ScoringConfig::exact(), None).unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(problems[0].field.as_deref(), Some("essential"));
+    assert_eq!(problems[0].line, 2);
+}
+
+#[test]
+fn default_batch_agrees_with_the_reference_kernel() {
+    // skills: s:a=0 s:b=1 s:c=2 s:d=3 s:z=4, group g=5 over a, b, z; c related to d.
+    let uris = ["s:a", "s:b", "s:c", "s:d", "s:z", "s:g"];
+    let graph = SkillGraph::new(
+        6,
+        &[(0, 5), (1, 5), (4, 5)],
+        &[(2, 3)],
+        vec![Specificity::Transversal, Specificity::OccupationSpecific],
+    )
+    .unwrap();
+    let lookup = |uri: &str| uris.iter().position(|u| *u == uri).map(|p| p as u32);
+    let related = RelatedSkills {
+        lookup: &lookup,
+        graph: &graph,
+    };
+    let workers = "worker_id,skill_uri,level\nW1,s:z,3\nW1,s:c,1\nW2,s:b,4\nW2,s:x,2\n";
+    let files = Files::new(workers, VACANCIES);
+    let config = ScoringConfig::default();
+    let (report, out) = files.run(10, &config, Some(&related)).unwrap();
+    assert!(report.related_credit);
+    assert_eq!(report.skills_unknown_to_taxonomy, 1);
+
+    let mut set = MatchSet::with_graph(std::sync::Arc::new(graph.clone()));
+    let req = |s: u32, l: u8, e: bool| Requirement::new(s, l, e).unwrap();
+    set.add_vacancy("V1", vec![req(0, 1, true)]).unwrap();
+    set.add_vacancy(
+        "V2",
+        vec![req(0, 2, true), req(1, 4, true), req(2, 1, false)],
+    )
+    .unwrap();
+    set.add_vacancy("V3", vec![req(3, 2, false)]).unwrap();
+    let mut expected = String::from("worker_id,rank,vacancy_id,score\n");
+    for (id, profile) in [("W1", vec![(2u32, 1u8), (4, 3)]), ("W2", vec![(1, 4)])] {
+        for (rank, (v, _)) in set
+            .top_vacancies_for_worker(&profile, 10, &config, &|_| true)
+            .iter()
+            .enumerate()
+        {
+            let value = score(
+                &profile,
+                set.vacancy_requirements(*v),
+                &config,
+                Some(&graph),
+            );
+            expected.push_str(&format!(
+                "{id},{},{},{:.6}\n",
+                rank + 1,
+                set.vacancy_id(*v),
+                value
+            ));
+        }
+    }
+    assert_eq!(out, expected);
+}
