@@ -1,0 +1,325 @@
+//! CSV importers of companies, vacancies, job seekers, courses and reference tables.
+//!
+//! Columns are documented in `docs/formats.md`. All files of one import are read and checked
+//! first — codice fiscale and partita IVA checksums, levels 1–4, dates (`YYYY-MM-DD`), duplicate
+//! ids, references to companies, vacancies, job seekers and courses, skill URIs against the
+//! imported taxonomy — and every problem is reported with file, line and field. Only then is
+//! everything written in one transaction. With problems, nothing is written unless
+//! `skip_invalid` is set, in which case the rows with problems (and rows that depend on them) are
+//! skipped and reported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
+    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
+    PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
+    VacancyStatus, Weight,
+};
+use crate::store::entities as sql;
+use crate::{Engine, Error, InputProblem, Problems, Result};
+
+mod parse;
+
+use parse::parse_all;
+
+/// Options of a records import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Import the valid rows and report the others, instead of importing nothing.
+    pub skip_invalid: bool,
+}
+
+/// What a records import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// Rows imported per file kind.
+    pub imported: BTreeMap<String, u64>,
+    /// Problems of skipped rows (with `skip_invalid`).
+    pub skipped: Vec<InputProblem>,
+    /// Skill URIs that could not be checked because no taxonomy is imported.
+    pub unchecked_uris: u64,
+}
+
+/// The files of one import; any may be absent.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFiles {
+    /// `comuni.csv`.
+    pub comuni: Option<PathBuf>,
+    /// `cp2011_isco.csv`.
+    pub crosswalk: Option<PathBuf>,
+    /// `companies.csv`.
+    pub companies: Option<PathBuf>,
+    /// `vacancies.csv`.
+    pub vacancies: Option<PathBuf>,
+    /// `requirements.csv`.
+    pub requirements: Option<PathBuf>,
+    /// `job_seekers.csv`.
+    pub job_seekers: Option<PathBuf>,
+    /// `competences.csv`.
+    pub competences: Option<PathBuf>,
+    /// `work_history.csv`.
+    pub work_history: Option<PathBuf>,
+    /// `courses.csv`.
+    pub courses: Option<PathBuf>,
+    /// `course_skills.csv`.
+    pub course_skills: Option<PathBuf>,
+    /// `courses.json` (courses with nested `teaches`).
+    pub courses_json: Option<PathBuf>,
+}
+
+impl RecordFiles {
+    /// The files with their standard names that exist in `dir`.
+    pub fn in_dir(dir: &Path) -> Self {
+        let pick = |name: &str| Some(dir.join(name)).filter(|path| path.is_file());
+        RecordFiles {
+            comuni: pick("comuni.csv"),
+            crosswalk: pick("cp2011_isco.csv"),
+            companies: pick("companies.csv"),
+            vacancies: pick("vacancies.csv"),
+            requirements: pick("requirements.csv"),
+            job_seekers: pick("job_seekers.csv"),
+            competences: pick("competences.csv"),
+            work_history: pick("work_history.csv"),
+            courses: pick("courses.csv"),
+            course_skills: pick("course_skills.csv"),
+            courses_json: pick("courses.json"),
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads a CSV file into typed rows `(line, row)`, reporting a wrong header or malformed rows.
+fn read_rows<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    expected: &[&str],
+    problems: &mut Problems,
+) -> Result<Vec<(u64, T)>> {
+    let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes.as_slice());
+    // File line of a byte offset, counted from the newlines themselves: the csv crate's own
+    // line counter differs between LF and CRLF files (it was one too high on LF files).
+    // See: issue 4
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = (byte as usize).min(bytes.len());
+        // On CRLF files the csv crate places a record at the LF that ends the previous line.
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        let (from, line) = counted;
+        if byte < from {
+            return 1 + memchr::memchr_iter(b'\n', &bytes[..byte]).count() as u64;
+        }
+        let line = line + memchr::memchr_iter(b'\n', &bytes[from..byte]).count() as u64;
+        counted = (byte, line);
+        line
+    };
+    let headers = reader
+        .headers()
+        .map_err(|error| Error::invalid("malformed_csv", format!("{name}: {error}")))?
+        .clone();
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|column| !headers.iter().any(|h| h == *column))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(
+            &name,
+            1,
+            None,
+            format!("wrong header: missing column(s) {}", missing.join(", ")),
+        );
+        return Ok(Vec::new());
+    }
+    let unknown: Vec<&str> = headers.iter().filter(|h| !expected.contains(h)).collect();
+    if !unknown.is_empty() {
+        problems.push(
+            &name,
+            1,
+            None,
+            format!("wrong header: unknown column(s) {}", unknown.join(", ")),
+        );
+        return Ok(Vec::new());
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                problems.push(&name, line, None, format!("malformed CSV: {error}"));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        match record.deserialize::<T>(Some(&headers)) {
+            Ok(row) => rows.push((line, row)),
+            Err(error) => problems.push(&name, line, None, format!("malformed row: {error}")),
+        }
+    }
+    Ok(rows)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            "invalid_date",
+            format!("date must be YYYY-MM-DD, got {:?}", text.trim()),
+        )
+    })
+}
+
+fn optional(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+}
+
+fn parse_bool(text: &str) -> Result<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "si" | "sì" => Ok(true),
+        "false" | "0" | "no" | "" => Ok(false),
+        other => Err(Error::invalid(
+            "invalid_boolean",
+            format!("expected true/false, got {other:?}"),
+        )),
+    }
+}
+
+/// A row checker: runs field parsers and records the first failure of each field.
+struct RowCheck<'p> {
+    file: String,
+    line: u64,
+    problems: &'p mut Problems,
+    ok: bool,
+}
+
+impl RowCheck<'_> {
+    fn field<T>(&mut self, field: &str, value: Result<T>) -> Option<T> {
+        match value {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.problems
+                    .push(&self.file, self.line, Some(field), error.to_string());
+                self.ok = false;
+                None
+            }
+        }
+    }
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.problems
+            .push(&self.file, self.line, Some(field), message);
+        self.ok = false;
+    }
+}
+
+impl Engine {
+    /// Imports the given record files in one transaction (see the module documentation).
+    pub fn import_records(
+        &self,
+        files: &RecordFiles,
+        options: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let taxonomy = self.taxonomy()?;
+        let known_skill = |uri: &str| -> Option<bool> {
+            if taxonomy.skill_count() == 0 {
+                None
+            } else {
+                Some(taxonomy.skill_idx(uri).is_some())
+            }
+        };
+        let existing_companies: HashSet<String> = self.store().read(|c| {
+            Ok(sql::list_companies(c, usize::MAX >> 1, 0)?
+                .into_iter()
+                .map(|c| c.id.to_string())
+                .collect())
+        })?;
+        let mut problems = Problems::default();
+        let parsed = parse_all(files, &known_skill, &existing_companies, &mut problems)?;
+        if !problems.is_empty() && !options.skip_invalid {
+            return Err(Error::InvalidInput {
+                problems: problems.list,
+            });
+        }
+        let mut report = ImportReport {
+            skipped: problems.list,
+            unchecked_uris: parsed.unchecked,
+            ..Default::default()
+        };
+        self.store().write(|tx| {
+            for (code, name, province, lat, lon) in &parsed.comuni {
+                sql::upsert_comune(tx, code, name, province, *lat, *lon)?;
+            }
+            for (cp, isco) in &parsed.crosswalk {
+                sql::upsert_crosswalk(tx, cp, isco)?;
+            }
+            for company in &parsed.companies {
+                sql::upsert_company(tx, company)?;
+            }
+            for vacancy in &parsed.vacancies {
+                sql::upsert_vacancy(tx, vacancy)?;
+            }
+            for (seeker, personal) in &parsed.seekers {
+                if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
+                    if owner != seeker.id.as_str() {
+                        return Err(Error::conflict(
+                            "duplicate_codice_fiscale",
+                            format!("job seeker {}: codice fiscale already belongs to job seeker {owner}", seeker.id),
+                        ));
+                    }
+                }
+                sql::upsert_job_seeker(tx, seeker, Some(personal))?;
+            }
+            for course in &parsed.courses {
+                sql::upsert_course(tx, course)?;
+            }
+            sql::bump_revision(tx)?;
+            Ok(())
+        })?;
+        for (kind, count) in [
+            ("comuni", parsed.comuni.len()),
+            ("crosswalk", parsed.crosswalk.len()),
+            ("companies", parsed.companies.len()),
+            ("vacancies", parsed.vacancies.len()),
+            ("job_seekers", parsed.seekers.len()),
+            ("courses", parsed.courses.len()),
+        ] {
+            report.imported.insert(kind.to_string(), count as u64);
+        }
+        Ok(report)
+    }
+}
+
+fn check_skill(
+    check: &mut RowCheck<'_>,
+    raw: &str,
+    known: &dyn Fn(&str) -> Option<bool>,
+    unchecked: &mut u64,
+) -> Option<SkillUri> {
+    let uri = check.field("skill_uri", SkillUri::parse(raw))?;
+    match known(uri.as_str()) {
+        Some(true) => Some(uri),
+        Some(false) => {
+            check.fail("skill_uri", format!("unknown ESCO skill {uri}"));
+            None
+        }
+        None => {
+            *unchecked += 1;
+            Some(uri)
+        }
+    }
+}

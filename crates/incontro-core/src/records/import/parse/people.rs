@@ -1,0 +1,279 @@
+//! Job seekers, their competences and their work history.
+
+use super::super::*;
+use super::Parsed;
+
+#[derive(Deserialize)]
+struct SeekerRow {
+    id: String,
+    codice_fiscale: String,
+    first_name: String,
+    last_name: String,
+    mobile: Option<String>,
+    email: Option<String>,
+    birth_year: String,
+    sex: String,
+    comune: String,
+    education: String,
+    available_from: Option<String>,
+    accepts_tirocinio: String,
+    disability: String,
+}
+
+#[derive(Deserialize)]
+struct CompetenceRow {
+    job_seeker_id: String,
+    skill_uri: String,
+    level: String,
+    evidence: String,
+    since: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PastJobRow {
+    job_seeker_id: String,
+    scheme: String,
+    code: String,
+    start: String,
+    end: Option<String>,
+    employer: Option<String>,
+}
+
+/// Job seekers, their competences and their work history.
+pub(super) fn parse_people(
+    files: &RecordFiles,
+    known_skill: &dyn Fn(&str) -> Option<bool>,
+    parsed: &mut Parsed,
+    problems: &mut Problems,
+) -> Result<()> {
+    let mut seeker_index: HashMap<String, usize> = HashMap::new();
+    if let Some(path) = &files.job_seekers {
+        let file = file_name(path);
+        let mut seen_cf = HashSet::new();
+        let columns = [
+            "id",
+            "codice_fiscale",
+            "first_name",
+            "last_name",
+            "mobile",
+            "email",
+            "birth_year",
+            "sex",
+            "comune",
+            "education",
+            "available_from",
+            "accepts_tirocinio",
+            "disability",
+        ];
+        for (line, row) in read_rows::<SeekerRow>(path, &columns, problems)? {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
+            let id = check.field("id", EntityId::parse(&row.id));
+            let cf = check.field("codice_fiscale", CodiceFiscale::parse(&row.codice_fiscale));
+            if let Some(cf) = &cf {
+                if !cf.is_personal() {
+                    check.fail(
+                        "codice_fiscale",
+                        "a person's codice fiscale has 16 characters",
+                    );
+                } else if !seen_cf.insert(cf.clone()) {
+                    check.fail("codice_fiscale", "duplicate codice fiscale");
+                }
+            }
+            let birth_year = match row.birth_year.trim().parse::<u16>() {
+                Ok(year) if (1900..=2015).contains(&year) => Some(year),
+                _ => {
+                    check.fail(
+                        "birth_year",
+                        format!("birth year must be 1900-2015, got {:?}", row.birth_year),
+                    );
+                    None
+                }
+            };
+            let sex = check.field("sex", Sex::parse(&row.sex));
+            let comune = check.field("comune", ComuneCode::parse(&row.comune));
+            let education = check.field("education", EducationLevel::parse(&row.education));
+            let available = optional(&row.available_from)
+                .and_then(|d| check.field("available_from", parse_date(d)));
+            let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
+            let disability = check.field("disability", parse_bool(&row.disability));
+            if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
+                check.fail("first_name", "names must not be empty");
+            }
+            if let Some(mobile) = optional(&row.mobile) {
+                let digits: String = mobile.chars().filter(|c| !c.is_whitespace()).collect();
+                let digits = digits.strip_prefix("+39").unwrap_or(&digits);
+                if !(9..=11).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    check.fail("mobile", "mobile must be 9-11 digits, optionally with +39");
+                }
+            }
+            if let Some(id) = &id {
+                if seeker_index.contains_key(id.as_str()) {
+                    check.fail("id", format!("duplicate job seeker id {id}"));
+                }
+            }
+            if let (
+                true,
+                Some(id),
+                Some(cf),
+                Some(birth_year),
+                Some(sex),
+                Some(comune),
+                Some(education),
+                Some(accepts_tirocinio),
+                Some(disability),
+            ) = (
+                check.ok, id, cf, birth_year, sex, comune, education, tirocinio, disability,
+            ) {
+                seeker_index.insert(id.to_string(), parsed.seekers.len());
+                parsed.seekers.push((
+                    JobSeeker {
+                        id,
+                        birth_year,
+                        sex,
+                        comune,
+                        education,
+                        available_from: available,
+                        accepts_tirocinio,
+                        disability,
+                        competences: Vec::new(),
+                        work_history: Vec::new(),
+                    },
+                    PersonalData {
+                        codice_fiscale: cf,
+                        first_name: row.first_name,
+                        last_name: row.last_name,
+                        mobile: optional(&row.mobile).map(str::to_string),
+                        email: optional(&row.email).map(str::to_string),
+                    },
+                ));
+            }
+        }
+    }
+    if let Some(path) = &files.competences {
+        let file = file_name(path);
+        let mut seen = HashSet::new();
+        let columns = [
+            "job_seeker_id",
+            "skill_uri",
+            "level",
+            "evidence",
+            "since",
+            "note",
+        ];
+        for (line, row) in read_rows::<CompetenceRow>(path, &columns, problems)? {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
+            let position = seeker_index.get(row.job_seeker_id.trim()).copied();
+            if position.is_none() {
+                check.fail(
+                    "job_seeker_id",
+                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                );
+            }
+            let skill = check_skill(
+                &mut check,
+                &row.skill_uri,
+                known_skill,
+                &mut parsed.unchecked,
+            );
+            let level = check.field("level", Level::parse(&row.level));
+            let evidence = check.field("evidence", Evidence::parse(&row.evidence));
+            let since = optional(&row.since).and_then(|d| check.field("since", parse_date(d)));
+            if let (Some(skill), Some(evidence)) = (&skill, evidence) {
+                if !seen.insert((
+                    row.job_seeker_id.trim().to_string(),
+                    skill.clone(),
+                    evidence.as_str(),
+                )) {
+                    check.fail(
+                        "skill_uri",
+                        "duplicate competence (same skill and evidence)",
+                    );
+                }
+            }
+            if let (true, Some(position), Some(skill), Some(level), Some(evidence)) =
+                (check.ok, position, skill, level, evidence)
+            {
+                parsed.seekers[position].0.competences.push(Competence {
+                    skill,
+                    level,
+                    evidence,
+                    since,
+                    note: optional(&row.note).map(str::to_string),
+                });
+            }
+        }
+    }
+    if let Some(path) = &files.work_history {
+        let file = file_name(path);
+        let columns = [
+            "job_seeker_id",
+            "scheme",
+            "code",
+            "start",
+            "end",
+            "employer",
+        ];
+        for (line, row) in read_rows::<PastJobRow>(path, &columns, problems)? {
+            let mut check = RowCheck {
+                file: file.clone(),
+                line,
+                problems,
+                ok: true,
+            };
+            let position = seeker_index.get(row.job_seeker_id.trim()).copied();
+            if position.is_none() {
+                check.fail(
+                    "job_seeker_id",
+                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                );
+            }
+            let code = row.code.trim().to_string();
+            let occupation = match row.scheme.trim() {
+                "esco" => check
+                    .field("code", OccupationUri::parse(&code))
+                    .map(OccupationCode::Esco),
+                "isco08"
+                    if (1..=4).contains(&code.len())
+                        && code.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    Some(OccupationCode::Isco08(code))
+                }
+                "cp2011" if code.split('.').count() >= 5 => Some(OccupationCode::Cp2011(code)),
+                other => {
+                    check.fail("code", format!("scheme {other:?} with code {code:?}: expected esco URI, isco08 (1-4 digits) or cp2011 (d.d.d.d.d)"));
+                    None
+                }
+            };
+            let start = check.field("start", parse_date(&row.start));
+            let end = optional(&row.end).and_then(|d| check.field("end", parse_date(d)));
+            if let (Some(start), Some(end)) = (start, end) {
+                if end < start {
+                    check.fail("end", "job ends before it starts");
+                }
+            }
+            if let (true, Some(position), Some(occupation), Some(start)) =
+                (check.ok, position, occupation, start)
+            {
+                parsed.seekers[position].0.work_history.push(PastJob {
+                    occupation,
+                    start,
+                    end,
+                    employer: optional(&row.employer).map(str::to_string),
+                });
+            }
+        }
+    }
+    Ok(())
+}
