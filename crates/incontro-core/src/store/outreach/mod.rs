@@ -1,0 +1,307 @@
+//! SQL of the outreach area: COB notices and code tables, contacts; campaigns, call lists,
+//! outcomes and funnel aggregates are in `campaigns`. Dates are stored as days since 1970-01-01.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Statement, Transaction};
+
+use crate::model::{CodiceFiscale, Sex};
+use crate::outreach::calls::{
+    CallResult, Campaign, CampaignSpec, EntryRecord, Milestone, NewEntry, Operator,
+};
+use crate::outreach::cob::{
+    code_hash, from_days, rapporto_hash, to_days, EventType, HashSet64, Notice, RecordKind,
+};
+use crate::outreach::codes::{CodeEntry, CodeScheme};
+use crate::outreach::cohort::SelectionReport;
+use crate::outreach::contacts::{Contact, PersonUpdate};
+use crate::outreach::funnel::{EntryFacts, FunnelRow};
+use crate::{Error, Result};
+
+mod campaigns;
+
+pub use campaigns::*;
+
+fn days(day: Option<NaiveDate>) -> Option<i64> {
+    day.map(to_days)
+}
+
+fn date(value: Option<i64>) -> Option<NaiveDate> {
+    value.map(from_days)
+}
+
+/// Adds or replaces one code-table entry.
+pub fn upsert_code(tx: &Transaction<'_>, entry: &CodeEntry) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO cob_code(scheme, code, label, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(scheme, code, valid_from) DO UPDATE SET label = excluded.label, valid_to = excluded.valid_to",
+    )?
+    .execute(params![
+        entry.scheme.as_str(),
+        entry.code,
+        entry.label,
+        to_days(entry.valid_from),
+        days(entry.valid_to)
+    ])?;
+    Ok(())
+}
+
+/// Every code-table entry.
+pub fn load_codes(connection: &Connection) -> Result<Vec<CodeEntry>> {
+    let mut statement = connection.prepare(
+        "SELECT scheme, code, label, valid_from, valid_to FROM cob_code ORDER BY 1, 2, 4",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, i64>(3)?,
+            row.get::<_, Option<i64>>(4)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (scheme, code, label, from, to) = row?;
+        entries.push(CodeEntry {
+            scheme: CodeScheme::parse(&scheme)?,
+            code,
+            label,
+            valid_from: from_days(from),
+            valid_to: date(to),
+        });
+    }
+    Ok(entries)
+}
+
+/// Hashes of the stored notice codes and of the rapporti (worker, employer, start) with a
+/// hiring notice.
+pub(crate) fn load_notice_keys(connection: &Connection) -> Result<(HashSet64, HashSet64)> {
+    let mut codes = HashSet64::default();
+    let mut hires = HashSet64::default();
+    let mut statement =
+        connection.prepare("SELECT code, event, worker_cf, employer_cf, start FROM cob_notice")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let code: String = row.get(0)?;
+        codes.insert(code_hash(&code));
+        if row.get::<_, i64>(1)? == EventType::Assunzione.as_i64() {
+            let worker: String = row.get(2)?;
+            let employer: String = row.get(3)?;
+            hires.insert(rapporto_hash(&worker, &employer, from_days(row.get(4)?)));
+        }
+    }
+    Ok((codes, hires))
+}
+
+/// Inserts notices through one prepared statement; a stored code is left as it is.
+pub struct NoticeInserter<'t> {
+    statement: Statement<'t>,
+}
+
+impl<'t> NoticeInserter<'t> {
+    /// Prepares the statement.
+    pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        let statement = tx.prepare(
+            "INSERT INTO cob_notice(code, previous, kind, event, sent, worker_cf, sex, birth, domicile,
+                employer_cf, start, planned_end, extension_end, transformation_date, transformation,
+                termination_date, termination_reason, contract_type, qualifica, sector, workplace)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+             ON CONFLICT(code) DO NOTHING",
+        )?;
+        Ok(NoticeInserter { statement })
+    }
+
+    /// Inserts one notice; false when its code was already stored.
+    pub fn insert(&mut self, notice: &Notice) -> Result<bool> {
+        let changed = self.statement.execute(params![
+            notice.code,
+            notice.previous,
+            notice.kind.as_i64(),
+            notice.event.as_i64(),
+            to_days(notice.sent),
+            notice.worker.as_str(),
+            notice.sex.map(Sex::as_str),
+            days(notice.birth),
+            notice.domicile,
+            notice.employer.as_str(),
+            to_days(notice.start),
+            days(notice.planned_end),
+            days(notice.extension_end),
+            days(notice.transformation_date),
+            notice.transformation,
+            days(notice.termination_date),
+            notice.termination_reason,
+            notice.contract_type,
+            notice.qualifica,
+            notice.sector,
+            notice.workplace,
+        ])?;
+        Ok(changed == 1)
+    }
+}
+
+/// Deletes one notice; true when it existed.
+pub fn delete_notice(tx: &Transaction<'_>, code: &str) -> Result<bool> {
+    Ok(tx.execute("DELETE FROM cob_notice WHERE code = ?1", [code])? == 1)
+}
+
+/// Number of stored notices.
+pub fn count_notices(connection: &Connection) -> Result<i64> {
+    Ok(connection.query_row("SELECT count(*) FROM cob_notice", [], |row| row.get(0))?)
+}
+
+/// Every stored notice (or those of the given workers), passed to `visit` one by one.
+pub fn for_each_notice(
+    connection: &Connection,
+    only: Option<&std::collections::HashSet<String>>,
+    mut visit: impl FnMut(Notice),
+) -> Result<()> {
+    let mut statement = connection.prepare(
+        "SELECT code, previous, kind, event, sent, worker_cf, sex, birth, domicile, employer_cf, start,
+                planned_end, extension_end, transformation_date, transformation, termination_date,
+                termination_reason, contract_type, qualifica, sector, workplace
+         FROM cob_notice",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let worker_text = row.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        if let Some(only) = only {
+            if !only.contains(worker_text) {
+                continue;
+            }
+        }
+        let worker = CodiceFiscale::from_stored(worker_text.to_string());
+        let employer = CodiceFiscale::from_stored(row.get(9)?);
+        let kind = RecordKind::from_i64(row.get(2)?)
+            .ok_or_else(|| Error::Internal("stored notice has an unknown kind".into()))?;
+        let event = EventType::from_i64(row.get(3)?)
+            .ok_or_else(|| Error::Internal("stored notice has an unknown event".into()))?;
+        let sex = match row
+            .get_ref(6)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+        {
+            Some("F") => Some(Sex::F),
+            Some("M") => Some(Sex::M),
+            Some(_) => return Err(Error::Internal("stored notice has an unknown sex".into())),
+            None => None,
+        };
+        visit(Notice {
+            code: row.get(0)?,
+            previous: row.get(1)?,
+            kind,
+            event,
+            sent: from_days(row.get(4)?),
+            worker,
+            sex,
+            birth: date(row.get(7)?),
+            domicile: row.get(8)?,
+            employer,
+            start: from_days(row.get(10)?),
+            planned_end: date(row.get(11)?),
+            extension_end: date(row.get(12)?),
+            transformation_date: date(row.get(13)?),
+            transformation: row.get(14)?,
+            termination_date: date(row.get(15)?),
+            termination_reason: row.get(16)?,
+            contract_type: row.get(17)?,
+            qualifica: row.get(18)?,
+            sector: row.get(19)?,
+            workplace: row.get(20)?,
+        });
+    }
+    Ok(())
+}
+
+/// Adds or refreshes one contact.
+pub fn upsert_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO outreach_contact(worker_cf, kind, value, source, observed_on) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(worker_cf, kind, value) DO UPDATE SET source = excluded.source,
+             observed_on = max(observed_on, excluded.observed_on)",
+    )?
+    .execute(params![
+        contact.worker.as_str(),
+        contact.kind.as_str(),
+        contact.value,
+        contact.source,
+        to_days(contact.observed_on)
+    ])?;
+    Ok(())
+}
+
+/// Sets a person's display name and/or do-not-contact flag.
+pub(crate) fn update_person(tx: &Transaction<'_>, update: &PersonUpdate) -> Result<()> {
+    tx.prepare_cached("INSERT INTO outreach_person(worker_cf) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([update.worker.as_str()])?;
+    if let Some(name) = &update.display_name {
+        tx.prepare_cached("UPDATE outreach_person SET display_name = ?2 WHERE worker_cf = ?1")?
+            .execute(params![update.worker.as_str(), name])?;
+    }
+    if let Some((flag, on, source)) = &update.do_not_contact {
+        tx.prepare_cached(
+            "UPDATE outreach_person SET do_not_contact = ?2, dnc_since = ?3, dnc_source = ?4 WHERE worker_cf = ?1",
+        )?
+        .execute(params![update.worker.as_str(), *flag, to_days(*on), source])?;
+    }
+    Ok(())
+}
+
+/// The most recently observed mobile of each person.
+pub fn load_mobiles(connection: &Connection) -> Result<HashMap<String, String>> {
+    let mut statement = connection.prepare(
+        "SELECT worker_cf, value FROM outreach_contact WHERE kind = 'mobile' ORDER BY observed_on",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut mobiles = HashMap::new();
+    while let Some(row) = rows.next()? {
+        mobiles.insert(row.get(0)?, row.get(1)?);
+    }
+    Ok(mobiles)
+}
+
+/// People who objected to being contacted.
+pub fn load_do_not_contact(connection: &Connection) -> Result<HashSet<String>> {
+    let mut statement =
+        connection.prepare("SELECT worker_cf FROM outreach_person WHERE do_not_contact = 1")?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The most recently observed mobile of one person.
+pub fn mobile_of(connection: &Connection, worker: &str) -> Result<Option<String>> {
+    Ok(connection
+        .query_row(
+            "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
+             ORDER BY observed_on DESC LIMIT 1",
+            [worker],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// True when the person objected.
+pub fn is_do_not_contact(connection: &Connection, worker: &str) -> Result<bool> {
+    Ok(connection
+        .query_row(
+            "SELECT do_not_contact FROM outreach_person WHERE worker_cf = ?1",
+            [worker],
+            |row| row.get::<_, bool>(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// A person's display name.
+pub fn display_name(connection: &Connection, worker: &str) -> Result<Option<String>> {
+    Ok(connection
+        .query_row(
+            "SELECT display_name FROM outreach_person WHERE worker_cf = ?1",
+            [worker],
+            |row| row.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
