@@ -1,0 +1,291 @@
+//! The vacancy side of the batch: the vacancy file parsed in parallel pieces and turned into an
+//! inverted index skill → postings.
+
+use super::*;
+
+pub(super) struct VacancyRow<'a> {
+    pub(super) id: &'a [u8],
+    pub(super) skill: &'a [u8],
+    pub(super) level: u8,
+    pub(super) essential: bool,
+    pub(super) line: u64,
+}
+
+/// One entry of the inverted index.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Posting {
+    pub(super) vacancy: u32,
+    /// Requirement weight divided by the vacancy's total weight.
+    pub(super) weight: f32,
+    /// `1 / essential count` for essential requirements, else 0.
+    pub(super) essential_share: f32,
+    pub(super) level: u8,
+}
+
+pub(super) struct VacancyIndex<'a> {
+    /// Vacancy ids sorted ascending; positions index everything else.
+    pub(super) vacancy_ids: Vec<&'a [u8]>,
+    pub(super) has_essential: Vec<bool>,
+    pub(super) skills: AHashMap<&'a [u8], u32>,
+    /// Graph node of each interned skill (NONE when unknown or without taxonomy).
+    pub(super) skill_graph_node: Vec<u32>,
+    /// Interned skill of each graph node (NONE when no vacancy requires it).
+    pub(super) graph_node_skill: Vec<u32>,
+    pub(super) posting_offsets: Vec<u32>,
+    pub(super) postings: Vec<Posting>,
+    /// Exact mode: `(vacancy, weight / total)` grouped by `(skill, required level)`; group
+    /// `skill * 4 + level - 1` spans `level_offsets[g]..level_offsets[g + 1]`.
+    pub(super) level_offsets: Vec<u32>,
+    pub(super) level_postings: Vec<(u32, f32)>,
+    pub(super) unknown_to_taxonomy: HashSet<u64>,
+}
+
+pub(super) fn parse_vacancy_piece<'a>(
+    piece: &'a [u8],
+    first_line: u64,
+    columns: &[usize],
+) -> (Vec<VacancyRow<'a>>, Vec<LineProblem>) {
+    let mut rows = Vec::with_capacity(piece.len() / 80);
+    let mut problems = Vec::new();
+    let needed = columns.iter().copied().max().unwrap_or(0) + 1;
+    let mut fields = [&b""[..]; MAX_FIELDS];
+    for (index, _, line) in lines_of(piece) {
+        let line_number = first_line + index;
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        let count = split_line(line, &mut fields);
+        if count < needed {
+            problems.push(LineProblem {
+                line: line_number,
+                field: None,
+                message: format!("expected at least {needed} columns, found {count}"),
+            });
+            continue;
+        }
+        let (id, skill, level, essential) = (
+            fields[columns[0]],
+            fields[columns[1]],
+            fields[columns[2]],
+            fields[columns[3]],
+        );
+        let mut bad = |field: &'static str, message: String| {
+            problems.push(LineProblem {
+                line: line_number,
+                field: Some(field),
+                message,
+            })
+        };
+        if !is_valid_token(id) {
+            bad("vacancy_id", format!("malformed id {:?}", lossy(id)));
+            continue;
+        }
+        if !is_valid_token(skill) {
+            bad(
+                "skill_uri",
+                format!("malformed skill uri {:?}", lossy(skill)),
+            );
+            continue;
+        }
+        let Some(level) = parse_level(level) else {
+            bad(
+                "level",
+                format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
+            );
+            continue;
+        };
+        let Some(essential) = parse_essential(essential) else {
+            bad(
+                "essential",
+                format!("{:?} is not true or false", lossy(essential)),
+            );
+            continue;
+        };
+        rows.push(VacancyRow {
+            id,
+            skill,
+            level,
+            essential,
+            line: line_number,
+        });
+    }
+    (rows, problems)
+}
+
+impl<'a> VacancyIndex<'a> {
+    pub(super) fn parse(
+        bytes: &'a [u8],
+        file: &str,
+        config: &ScoringConfig,
+        related: Option<&RelatedSkills<'_>>,
+    ) -> Result<Self> {
+        const COLUMNS: [&str; 4] = ["vacancy_id", "skill_uri", "level", "essential"];
+        let (header, body) = header_and_body(bytes, file)?;
+        let columns = parse_header(header, &COLUMNS, file)?;
+        let (rows, line_problems) = parse_pieces(body, |piece, first| {
+            parse_vacancy_piece(piece, first, &columns)
+        });
+        let mut problems = into_problems(file, line_problems);
+
+        // Intern ids and skills in file order, then renumber vacancies by id.
+        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut first_seen: Vec<&'a [u8]> = Vec::new();
+        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut skill_uris: Vec<&'a [u8]> = Vec::new();
+        let mut interned: Vec<(u32, u32, u8, bool, u64)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let vacancy = *vacancy_of.entry(row.id).or_insert_with(|| {
+                first_seen.push(row.id);
+                (first_seen.len() - 1) as u32
+            });
+            let skill = *skills.entry(row.skill).or_insert_with(|| {
+                skill_uris.push(row.skill);
+                (skill_uris.len() - 1) as u32
+            });
+            interned.push((vacancy, skill, row.level, row.essential, row.line));
+        }
+        drop(rows);
+        let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
+        order.sort_unstable_by_key(|&v| first_seen[v as usize]);
+        let mut position_of = vec![0u32; first_seen.len()];
+        for (position, &vacancy) in order.iter().enumerate() {
+            position_of[vacancy as usize] = position as u32;
+        }
+        let vacancy_ids: Vec<&'a [u8]> = order.iter().map(|&v| first_seen[v as usize]).collect();
+        for entry in &mut interned {
+            entry.0 = position_of[entry.0 as usize];
+        }
+        interned.sort_unstable_by_key(|&(vacancy, skill, _, _, line)| (vacancy, skill, line));
+        for pair in interned.windows(2) {
+            if pair[0].0 == pair[1].0 && pair[0].1 == pair[1].1 {
+                problems.push(
+                    file,
+                    pair[1].4,
+                    Some("skill_uri"),
+                    format!(
+                        "duplicate row: vacancy {} already requires {} (line {})",
+                        lossy(vacancy_ids[pair[1].0 as usize]),
+                        lossy(skill_uris[pair[1].1 as usize]),
+                        pair[0].4
+                    ),
+                );
+            }
+        }
+        problems.into_result()?;
+
+        // Taxonomy links.
+        let hasher = fixed_hasher();
+        let mut skill_graph_node = vec![NONE; skill_uris.len()];
+        let mut graph_node_skill = Vec::new();
+        let mut unknown_to_taxonomy = HashSet::new();
+        if let Some(related) = related {
+            graph_node_skill = vec![NONE; related.graph.skill_count()];
+            for (skill, uri) in skill_uris.iter().enumerate() {
+                let node = std::str::from_utf8(uri)
+                    .ok()
+                    .and_then(|text| (related.lookup)(text))
+                    .filter(|&node| (node as usize) < graph_node_skill.len());
+                match node {
+                    Some(node) => {
+                        skill_graph_node[skill] = node;
+                        graph_node_skill[node as usize] = skill as u32;
+                    }
+                    None => {
+                        unknown_to_taxonomy.insert(hash_uri(&hasher, uri));
+                    }
+                }
+            }
+        }
+        let specificity = |skill: u32| -> f32 {
+            match (related, skill_graph_node[skill as usize]) {
+                (Some(related), node) if node != NONE && config.uses_specificity() => {
+                    related.graph.specificity(node).multiplier()
+                }
+                _ => Specificity::Unknown.multiplier(),
+            }
+        };
+
+        // Per-vacancy totals, then postings grouped by skill (counting sort).
+        let vacancy_count = vacancy_ids.len();
+        let mut total_weight = vec![0.0f32; vacancy_count];
+        let mut essential_count = vec![0u32; vacancy_count];
+        let mut weights = Vec::with_capacity(interned.len());
+        for &(vacancy, skill, _, essential, _) in &interned {
+            let base = if essential { 1.0 } else { 0.5 };
+            let weight = base * specificity(skill);
+            weights.push(weight);
+            total_weight[vacancy as usize] += weight;
+            essential_count[vacancy as usize] += u32::from(essential);
+        }
+        let mut posting_offsets = vec![0u32; skill_uris.len() + 1];
+        for &(_, skill, _, _, _) in &interned {
+            posting_offsets[skill as usize + 1] += 1;
+        }
+        for i in 0..skill_uris.len() {
+            posting_offsets[i + 1] += posting_offsets[i];
+        }
+        let mut fill = posting_offsets.clone();
+        let empty = Posting {
+            vacancy: 0,
+            weight: 0.0,
+            essential_share: 0.0,
+            level: 1,
+        };
+        let mut postings = vec![empty; interned.len()];
+        for (&(vacancy, skill, level, essential, _), &weight) in interned.iter().zip(&weights) {
+            let v = vacancy as usize;
+            let slot = &mut fill[skill as usize];
+            postings[*slot as usize] = Posting {
+                vacancy,
+                weight: weight / total_weight[v],
+                essential_share: if essential {
+                    1.0 / essential_count[v] as f32
+                } else {
+                    0.0
+                },
+                level,
+            };
+            *slot += 1;
+        }
+        let mut level_offsets = vec![0u32; skill_uris.len() * 4 + 1];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                level_offsets[skill * 4 + usize::from(posting.level)] += 1;
+            }
+        }
+        for i in 0..skill_uris.len() * 4 {
+            level_offsets[i + 1] += level_offsets[i];
+        }
+        let mut level_fill = level_offsets.clone();
+        let mut level_postings = vec![(0u32, 0.0f32); postings.len()];
+        for (skill, group) in posting_offsets.windows(2).enumerate() {
+            for posting in &postings[group[0] as usize..group[1] as usize] {
+                let slot = &mut level_fill[skill * 4 + usize::from(posting.level) - 1];
+                level_postings[*slot as usize] = (posting.vacancy, posting.weight);
+                *slot += 1;
+            }
+        }
+        Ok(VacancyIndex {
+            level_offsets,
+            level_postings,
+            vacancy_ids,
+            has_essential: essential_count.iter().map(|&c| c > 0).collect(),
+            skills,
+            skill_graph_node,
+            graph_node_skill,
+            posting_offsets,
+            postings,
+            unknown_to_taxonomy,
+        })
+    }
+
+    pub(super) fn skill_count(&self) -> usize {
+        self.posting_offsets.len() - 1
+    }
+
+    pub(super) fn postings(&self, skill: u32) -> &[Posting] {
+        let start = self.posting_offsets[skill as usize] as usize;
+        let end = self.posting_offsets[skill as usize + 1] as usize;
+        &self.postings[start..end]
+    }
+}
