@@ -86,6 +86,7 @@ fn build() -> TrainingState {
             closes: None,
             source: VacancySource::Public,
             status: VacancyStatus::Draft,
+            weekly_hours: None,
             requirements: distinct_skills(&mut rng, 12)
                 .iter()
                 .enumerate()

@@ -290,7 +290,10 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let report = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect("skip invalid");
@@ -320,7 +323,10 @@ fn wrong_header_names_the_file() {
     let error = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect_err("bad header");
@@ -354,7 +360,10 @@ fn malformed_csv_is_reported_with_its_line() {
     let report = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect("skip");

@@ -78,6 +78,7 @@ pub fn resolve_occupation(
                 source: format!("ESCO: {label}"),
                 skills,
                 resolution_confidence: 1.0,
+                group_only: false,
             });
         }
         OccupationCode::Isco08(isco) => isco.clone(),
@@ -123,5 +124,6 @@ pub fn resolve_occupation(
         source,
         skills,
         resolution_confidence: 0.75,
+        group_only: true,
     })
 }

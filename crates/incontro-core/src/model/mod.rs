@@ -10,8 +10,8 @@ mod ids;
 pub use codes::{person_pseudonym, CodiceFiscale, ComuneCode, PartitaIva, Sex};
 pub use entities::{
     Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker, Modality,
-    OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site, Vacancy,
-    VacancySource, VacancyStatus,
+    OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site, unmet_conditions,
+    UnmetCondition, Vacancy, VacancySource, VacancyStatus, WorkConditions,
 };
 pub use ids::{
     Evidence, Level, OccupationUri, SkillUri, Weight, ESCO_ISCO_PREFIX, ESCO_OCCUPATION_PREFIX,
