@@ -73,9 +73,15 @@ pub(crate) fn write_batch(
         pending: 0,
     };
     if let Some(version) = &batch.version {
+        // A merge keeps the stored release's version.
         transaction.execute(
-            "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            if merge {
+                "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO NOTHING"
+            } else {
+                "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            },
             params![VERSION_KEY, version],
         )?;
     }
