@@ -36,7 +36,10 @@ mod query;
 mod sources;
 
 pub use query::{CandidateMatch, MatchQuery, VacancyMatch, MAX_K};
-pub use sources::{resolve_occupation, skill_graph, skill_graph_with};
+pub use sources::{
+    resolve_occupation, skill_graph, skill_graph_for, skill_graph_with, GraphOptions,
+    GROUP_SIBLINGS_UP_TO,
+};
 
 /// What the in-memory state knows of a vacancy beyond its requirements.
 #[derive(Debug, Clone)]
