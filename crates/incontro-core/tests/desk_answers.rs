@@ -86,7 +86,9 @@ fn a_vacancy_without_competences_breaks_no_query() {
 
     // The validator removes the last competence of a validated vacancy: it goes back to draft,
     // and every query still answers.
-    let emptied = engine.set_requirements(&id("V102"), Vec::new()).expect("set");
+    let emptied = engine
+        .set_requirements(&id("V102"), Vec::new())
+        .expect("set");
     assert_eq!(emptied.status, VacancyStatus::Draft);
     for person in ["P001", "P002", "P003"] {
         let found = ids_for(&engine, person, &all);
@@ -151,7 +153,9 @@ fn drafts_are_never_offered_and_counted_only_when_asked() {
         course_max_km: Some(50.0),
         include_drafts: false,
     };
-    let validated = engine.demand_report(&query, "it", &NoProgress).expect("report");
+    let validated = engine
+        .demand_report(&query, "it", &NoProgress)
+        .expect("report");
     assert_eq!(validated.vacancy_count, 2, "V101 and V102");
     assert!(!validated.drafts_included);
     assert!(validated.vacancies_note().contains("solo offerte validate"));
@@ -160,8 +164,13 @@ fn drafts_are_never_offered_and_counted_only_when_asked() {
         .iter()
         .all(|row| row.skill_uri != skill("manutenzione")));
     query.include_drafts = true;
-    let with_drafts = engine.demand_report(&query, "it", &NoProgress).expect("report");
-    assert_eq!(with_drafts.vacancy_count, 3, "V101, V102 and the draft V103");
+    let with_drafts = engine
+        .demand_report(&query, "it", &NoProgress)
+        .expect("report");
+    assert_eq!(
+        with_drafts.vacancy_count, 3,
+        "V101, V102 and the draft V103"
+    );
     assert_eq!(with_drafts.drafts_counted, 1);
     assert_eq!(with_drafts.without_competences, 1, "V104");
     assert!(with_drafts.vacancies_note().contains("1 bozze incluse"));
@@ -197,8 +206,14 @@ fn presumed_competences_are_capped_and_labelled() {
         .find(|item| item.label == "usare attrezzature per la saldatura")
         .expect("welding requirement");
     assert!(line.gap);
-    assert!(line.line_it().contains("presunta da esperienza (CP2011 6.2.3.3.0"));
-    assert!(line.line_it().ends_with("lacuna essenziale"), "{}", line.line_it());
+    assert!(line
+        .line_it()
+        .contains("presunta da esperienza (CP2011 6.2.3.3.0"));
+    assert!(
+        line.line_it().ends_with("lacuna essenziale"),
+        "{}",
+        line.line_it()
+    );
     // Assessed competences are not presumed.
     let drawings = explanation
         .items
@@ -277,7 +292,10 @@ fn the_persons_conditions_come_first() {
     let seeker = engine.get_job_seeker(&id("P003")).expect("seeker");
     assert_eq!(seeker.conditions.max_weekly_hours, Some(20));
     let seeker = engine.get_job_seeker(&id("P001")).expect("seeker");
-    assert_eq!(seeker.conditions.contract_types, vec!["A.02.00".to_string()]);
+    assert_eq!(
+        seeker.conditions.contract_types,
+        vec!["A.02.00".to_string()]
+    );
     assert_eq!(seeker.conditions.max_distance_km, Some(60));
 }
 
@@ -323,7 +341,8 @@ fn a_neighbouring_concept_is_named_with_its_parent() {
 fn record_files_alone_update_stored_records() {
     let engine = desk_engine();
     let dir = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
     // competences.csv alone: P002's competences are replaced, the others kept.
     write(
         "competences.csv",
@@ -350,8 +369,18 @@ fn record_files_alone_update_stored_records() {
     let p002 = engine.get_job_seeker(&id("P002")).expect("P002");
     assert_eq!(p002.competences.len(), 1);
     assert_eq!(p002.competences[0].level.get(), 4);
-    assert_eq!(engine.get_job_seeker(&id("P001")).expect("P001").competences.len(), 2);
-    assert!(engine.get_personal_data(&id("P002")).is_ok(), "personal data kept");
+    assert_eq!(
+        engine
+            .get_job_seeker(&id("P001"))
+            .expect("P001")
+            .competences
+            .len(),
+        2
+    );
+    assert!(
+        engine.get_personal_data(&id("P002")).is_ok(),
+        "personal data kept"
+    );
     // work_history.csv alone.
     write(
         "work_history.csv",
@@ -363,7 +392,14 @@ fn record_files_alone_update_stored_records() {
     let p002 = engine.get_job_seeker(&id("P002")).expect("P002");
     assert_eq!(p002.work_history.len(), 1);
     assert_eq!(p002.competences.len(), 1, "competences kept");
-    assert_eq!(engine.get_job_seeker(&id("P001")).expect("P001").work_history.len(), 1);
+    assert_eq!(
+        engine
+            .get_job_seeker(&id("P001"))
+            .expect("P001")
+            .work_history
+            .len(),
+        1
+    );
     // requirements.csv alone: a validated vacancy whose breakdown changes goes back to draft.
     write(
         "requirements.csv",
@@ -379,7 +415,11 @@ fn record_files_alone_update_stored_records() {
     let v105 = engine.get_vacancy(&id("V105")).expect("V105");
     assert_eq!(v105.requirements.len(), 1);
     assert_eq!(v105.status, VacancyStatus::Draft);
-    assert_eq!(v105.weekly_hours, Some(20), "the rest of the vacancy is kept");
+    assert_eq!(
+        v105.weekly_hours,
+        Some(20),
+        "the rest of the vacancy is kept"
+    );
     // course_skills.csv alone.
     write(
         "course_skills.csv",
@@ -424,7 +464,10 @@ fn a_validated_vacancy_without_competences_is_refused_on_import() {
     }
     let requirements = dir.path().join("requirements.csv");
     let text = std::fs::read_to_string(&requirements).expect("read");
-    let kept: Vec<&str> = text.lines().filter(|line| !line.starts_with("V105,")).collect();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.starts_with("V105,"))
+        .collect();
     std::fs::write(&requirements, kept.join("\n") + "\n").expect("write");
     match engine.import_records(&RecordFiles::in_dir(dir.path()), &ImportOptions::default()) {
         Err(Error::InvalidInput { problems }) => {
@@ -432,7 +475,10 @@ fn a_validated_vacancy_without_competences_is_refused_on_import() {
                 .iter()
                 .find(|p| p.file == "vacancies.csv")
                 .expect("vacancies.csv problem");
-            assert_eq!((problem.line, problem.field.as_deref()), (6, Some("status")));
+            assert_eq!(
+                (problem.line, problem.field.as_deref()),
+                (6, Some("status"))
+            );
             assert!(problem.message.contains("no competences"));
         }
         other => panic!("expected invalid input, got {other:?}"),
@@ -456,8 +502,10 @@ fn bad_conditions_are_reported_with_line_and_field() {
         format!("{header}\nP001,BNCGLI94E52L833Q,Giulia,Bianchi,,,1994,F,L833,upper_secondary,,false,false,A02,30,20,0\n"),
     )
     .expect("write");
-    let mut files = RecordFiles::default();
-    files.job_seekers = Some(dir.path().join("job_seekers.csv"));
+    let files = RecordFiles {
+        job_seekers: Some(dir.path().join("job_seekers.csv")),
+        ..RecordFiles::default()
+    };
     match engine.import_records(&files, &ImportOptions::default()) {
         Err(Error::InvalidInput { problems }) => {
             for field in ["contract_types", "max_weekly_hours", "max_distance_km"] {

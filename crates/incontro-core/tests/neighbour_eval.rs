@@ -91,6 +91,7 @@ fn neighbour_grid() {
                 &taxonomy,
                 &GraphOptions {
                     group_siblings_up_to,
+                    skill_relations: std::env::var("GRID_NO_RELATIONS").is_err(),
                 },
             )
             .expect("graph"),

@@ -423,7 +423,10 @@ fn demo_after_a_release_keeps_the_release() {
     // A second demo import changes nothing either.
     engine.import_demo(&NoProgress).expect("demo again");
     assert_eq!(
-        engine.taxonomy_stats().expect("stats").occupation_skill_relations,
+        engine
+            .taxonomy_stats()
+            .expect("stats")
+            .occupation_skill_relations,
         stats.occupation_skill_relations
     );
 }
@@ -451,13 +454,20 @@ fn demo_after_the_shared_release_keeps_its_relations() {
     // above the cap — her CP2011 job as a machinery mechanic presumes welding at level 2 at most.
     let person = incontro_core::model::EntityId::parse("JS0001").expect("id");
     let found = engine
-        .vacancies_for_person(&person, &incontro_core::matching::MatchQuery::default(), "it")
+        .vacancies_for_person(
+            &person,
+            &incontro_core::matching::MatchQuery::default(),
+            "it",
+        )
         .expect("matches");
     assert!(!found.is_empty());
     assert!(found.iter().all(|m| !m.placement.is_tirocinio()));
     let profile = engine.person_profile(&person).expect("profile");
     let presumed: Vec<_> = profile.iter().filter(|entry| entry.presumed).collect();
     assert!(!presumed.is_empty());
-    assert!(presumed.iter().all(|entry| entry.level.get() <= 2), "{presumed:?}");
+    assert!(
+        presumed.iter().all(|entry| entry.level.get() <= 2),
+        "{presumed:?}"
+    );
     assert!(presumed.iter().any(|entry| entry.capped_from.is_some()));
 }

@@ -460,16 +460,30 @@ fn desk_gaps_agree() {
                 assert_eq!(proposal.missing.len(), gap_lines.len());
                 let labels: HashSet<&str> =
                     gap_lines.iter().map(|item| item.label.as_str()).collect();
-                let proposed_labels: HashSet<&str> =
-                    proposal.missing.iter().map(|gap| gap.label.as_str()).collect();
+                let proposed_labels: HashSet<&str> = proposal
+                    .missing
+                    .iter()
+                    .map(|gap| gap.label.as_str())
+                    .collect();
                 assert_eq!(labels, proposed_labels, "{} {}", person.id, vacancy.id);
                 // A line that says something is short ("mancano", "manca") on an essential
                 // requirement is a gap, and every gap says so.
                 for item in &explanation.items {
-                    let short = item.line_it().contains("mancano") || item.line_it().contains(": manca");
-                    let essential_basis = item.essential || explanation.gap_basis == explanation.items.len();
+                    let short =
+                        item.line_it().contains("mancano") || item.line_it().contains(": manca");
+                    let essential_basis =
+                        item.essential || explanation.gap_basis == explanation.items.len();
                     if essential_basis {
-                        assert_eq!(short || matches!(item.outcome, incontro_core::scoring::MatchOutcome::Related { .. }), item.gap, "{}", item.line_it());
+                        assert_eq!(
+                            short
+                                || matches!(
+                                    item.outcome,
+                                    incontro_core::scoring::MatchOutcome::Related { .. }
+                                ),
+                            item.gap,
+                            "{}",
+                            item.line_it()
+                        );
                     }
                 }
             }

@@ -443,7 +443,10 @@ impl VacancyBody {
         if !(1..=1000).contains(&self.positions) {
             return Err(Error::invalid("invalid_field", "positions must be 1-1000"));
         }
-        if self.weekly_hours.is_some_and(|hours| !(1..=60).contains(&hours)) {
+        if self
+            .weekly_hours
+            .is_some_and(|hours| !(1..=60).contains(&hours))
+        {
             return Err(Error::invalid("invalid_field", "weekly_hours must be 1-60"));
         }
         if self.description.chars().count() > 10_000 {

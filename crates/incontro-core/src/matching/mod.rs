@@ -52,6 +52,9 @@ struct VacancyFacts {
     weekly_hours: Option<u8>,
 }
 
+/// Top-k of positions passing an extra filter: `(k, filter) → (position, score)` best first.
+type RankWith<'a> = dyn Fn(usize, &dyn Fn(usize) -> bool) -> Vec<(usize, f32)> + 'a;
+
 /// What a person declared they accept (see [`JobSeeker::unmet_conditions`]).
 #[derive(Debug, Clone)]
 struct PersonConditions {
@@ -399,7 +402,7 @@ impl MatchState {
     /// than `wanted`, fills up with those `unsuitable` accepts: suitable first, then the rest.
     fn rank_suitable_first(
         wanted: usize,
-        rank: &dyn Fn(usize, &dyn Fn(usize) -> bool) -> Vec<(usize, f32)>,
+        rank: &RankWith<'_>,
         suitable: &dyn Fn(usize) -> bool,
         include_unsuitable: bool,
     ) -> Vec<(usize, f32)> {
@@ -533,9 +536,10 @@ impl MatchState {
         let config = query.scoring();
         let filter = self.vacancy_filter(query);
         let rank = |k: usize, extra: &dyn Fn(usize) -> bool| {
-            self.set.top_vacancies_for_worker(profile, k, &config, &|position| {
-                filter(position) && extra(position)
-            })
+            self.set
+                .top_vacancies_for_worker(profile, k, &config, &|position| {
+                    filter(position) && extra(position)
+                })
         };
         let suitable = |position: usize| worker.is_none_or(|w| self.suits(w, position));
         let ranked = Self::rank_suitable_first(

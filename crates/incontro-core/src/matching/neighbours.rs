@@ -37,6 +37,9 @@ use crate::scoring::{MatchSet, Requirement, ScoringConfig, SkillGraph};
 use crate::taxonomy::Taxonomy;
 use crate::{Error, Result};
 
+/// One person of the evaluation: occupation, clean profile, perturbed profile.
+type EvalPerson = (u32, Vec<(u32, u8)>, Vec<(u32, u8)>);
+
 /// The size and seed of the evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NeighbourEvalOptions {
@@ -223,7 +226,7 @@ pub fn neighbour_eval(
     }
 
     let neighbours = neighbours(taxonomy);
-    let mut profiles: Vec<(u32, Vec<(u32, u8)>, Vec<(u32, u8)>)> = Vec::new();
+    let mut profiles: Vec<EvalPerson> = Vec::new();
     let (mut held_total, mut perturbed_total) = (0usize, 0usize);
     for &occupation in &eligible {
         for _ in 0..options.workers_per_occupation {
@@ -285,7 +288,9 @@ pub fn neighbour_eval(
     }
 
     let relevant = options.vacancies_per_occupation.min(10);
-    let ideal: f64 = (0..relevant).map(|rank| 1.0 / ((rank + 2) as f64).log2()).sum();
+    let ideal: f64 = (0..relevant)
+        .map(|rank| 1.0 / ((rank + 2) as f64).log2())
+        .sum();
     let exact = ScoringConfig::exact();
     let ndcg = |profile: &[(u32, u8)], occupation: u32, config: &ScoringConfig| -> f64 {
         let ranked = set.top_vacancies_for_worker(profile, 10, config, &|_| true);

@@ -19,6 +19,8 @@ pub struct GraphOptions {
     /// parts using soldering, welding or brazing techniques") name one trade's concepts, the
     /// largest (up to 221) a whole field. 0 leaves every group out; `usize::MAX` keeps all.
     pub group_siblings_up_to: usize,
+    /// Whether ESCO's skill–skill relations count.
+    pub skill_relations: bool,
 }
 
 /// The default: siblings under skill groups of at most [`GROUP_SIBLINGS_UP_TO`] skills.
@@ -28,6 +30,7 @@ impl Default for GraphOptions {
     fn default() -> Self {
         GraphOptions {
             group_siblings_up_to: GROUP_SIBLINGS_UP_TO,
+            skill_relations: true,
         }
     }
 }
@@ -49,6 +52,7 @@ pub fn skill_graph_with(taxonomy: &Taxonomy, with_groups: bool) -> Result<SkillG
     let options = if with_groups {
         GraphOptions {
             group_siblings_up_to: usize::MAX,
+            ..GraphOptions::default()
         }
     } else {
         GraphOptions::default()
@@ -83,8 +87,10 @@ pub fn skill_graph_for(taxonomy: &Taxonomy, options: &GraphOptions) -> Result<Sk
                 broader_edges.push((skill, parent));
             }
         }
-        for &(other, _) in taxonomy.related(skill) {
-            related_edges.push((skill, other));
+        if options.skill_relations {
+            for &(other, _) in taxonomy.related(skill) {
+                related_edges.push((skill, other));
+            }
         }
         specificity.push(match taxonomy.reuse_level(skill) {
             ReuseLevel::Transversal => Specificity::Transversal,

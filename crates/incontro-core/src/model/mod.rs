@@ -9,8 +9,8 @@ mod ids;
 
 pub use codes::{person_pseudonym, CodiceFiscale, ComuneCode, PartitaIva, Sex};
 pub use entities::{
-    Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker, Modality,
-    OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site, unmet_conditions,
+    unmet_conditions, Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker,
+    Modality, OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site,
     UnmetCondition, Vacancy, VacancySource, VacancyStatus, WorkConditions,
 };
 pub use ids::{

@@ -315,7 +315,11 @@ mod tests {
         assert_eq!(essential.evidence, Evidence::WorkHistory);
         assert!((essential.confidence - 0.6).abs() < 1e-6);
         let optional = profile.iter().find(|e| e.skill == skill(2)).expect("s2");
-        assert_eq!(optional.level.get(), 2, "level 3 by experience, capped at 2");
+        assert_eq!(
+            optional.level.get(),
+            2,
+            "level 3 by experience, capped at 2"
+        );
 
         let explicit = vec![Competence {
             skill: skill(1),

@@ -72,16 +72,15 @@ impl RequirementExplanation {
         } else {
             "facoltativa"
         };
-        let mut line = format!(
-            "{} ({kind}, livello {}): ",
-            self.label, self.required_level
-        );
+        let mut line = format!("{} ({kind}, livello {}): ", self.label, self.required_level);
         match &self.outcome {
             MatchOutcome::Exact { level, deficit: 0 } => {
                 line.push_str(&format!("posseduta a livello {level}"));
             }
             MatchOutcome::Exact { level, deficit } => {
-                line.push_str(&format!("posseduta a livello {level}, mancano {deficit} livelli"));
+                line.push_str(&format!(
+                    "posseduta a livello {level}, mancano {deficit} livelli"
+                ));
             }
             MatchOutcome::Related {
                 via_label,
@@ -222,9 +221,9 @@ pub fn explain(
                 via_label: labels(via),
                 relation,
                 parent_label: match (relation, graph) {
-                    (Relation::SameBroader, Some(graph)) => graph
-                        .common_broader(via, requirement.skill)
-                        .map(|parent| labels(parent)),
+                    (Relation::SameBroader, Some(graph)) => {
+                        graph.common_broader(via, requirement.skill).map(labels)
+                    }
                     _ => None,
                 },
                 level,
@@ -248,9 +247,8 @@ pub fn explain(
         |pick: &dyn Fn(&RequirementExplanation) -> bool| items.iter().filter(|i| pick(i)).count();
     let total = items.len();
     let met = count(&|i| matches!(i.outcome, MatchOutcome::Exact { deficit: 0, .. }));
-    let partly = count(&|i| {
-        i.credit > 0.0 && !matches!(i.outcome, MatchOutcome::Exact { deficit: 0, .. })
-    });
+    let partly =
+        count(&|i| i.credit > 0.0 && !matches!(i.outcome, MatchOutcome::Exact { deficit: 0, .. }));
     let related = count(&|i| matches!(i.outcome, MatchOutcome::Related { .. }));
     let essential_gaps = gaps.len();
     let gap_basis = count(&|i| i.essential || !any_essential);
@@ -258,7 +256,10 @@ pub fn explain(
     let (basis_it, basis_en) = if any_essential {
         ("requisiti essenziali", "essential requirements")
     } else {
-        ("requisiti (nessuno essenziale)", "requirements (none essential)")
+        (
+            "requisiti (nessuno essenziale)",
+            "requirements (none essential)",
+        )
     };
     let summary_it = format!(
         "Punteggio {percent}%: soddisfa pienamente {met} requisiti su {total}, in parte {partly} ({related} tramite competenze correlate); lacune essenziali (mancanti o sotto livello): {essential_gaps} su {gap_basis} {basis_it}."
@@ -327,11 +328,16 @@ mod tests {
         // Requirement 0 is held below its level, requirement 1 only through a related skill:
         // both are essential gaps; nothing is fully met.
         assert!(explanation.items[0].gap && explanation.items[1].gap);
-        assert!(!explanation.items[2].gap, "optional requirements are never gaps");
+        assert!(
+            !explanation.items[2].gap,
+            "optional requirements are never gaps"
+        );
         assert_eq!(explanation.essential_gaps, 2);
         assert_eq!(explanation.gap_basis, 2);
         assert!(
-            explanation.summary_en.contains("fully meets 0 of 3 requirements, partly 2"),
+            explanation
+                .summary_en
+                .contains("fully meets 0 of 3 requirements, partly 2"),
             "{}",
             explanation.summary_en
         );
@@ -341,7 +347,9 @@ mod tests {
         assert!(explanation.items[1]
             .line_it()
             .contains("correlata: collegata in ESCO: «skill 3»"));
-        assert!(explanation.items[1].line_it().ends_with("lacuna essenziale"));
+        assert!(explanation.items[1]
+            .line_it()
+            .ends_with("lacuna essenziale"));
         assert!(!explanation.items[2].line_it().contains("lacuna"));
     }
 }

@@ -207,7 +207,8 @@ impl SkillGraph {
         if index + 1 >= self.broader_offsets.len() {
             return &[];
         }
-        &self.broader[self.broader_offsets[index] as usize..self.broader_offsets[index + 1] as usize]
+        &self.broader
+            [self.broader_offsets[index] as usize..self.broader_offsets[index + 1] as usize]
     }
 
     /// The lowest-id broader concept two skills share (the "competenza madre" an explanation

@@ -353,7 +353,10 @@ pub(super) fn parse_employers(
                     if matches!(vacancy.status, VacancyStatus::Closed) {
                         check.fail(
                             "vacancy_id",
-                            format!("vacancy {} is closed: its competences cannot change", vacancy.id),
+                            format!(
+                                "vacancy {} is closed: its competences cannot change",
+                                vacancy.id
+                            ),
                         );
                     }
                 }

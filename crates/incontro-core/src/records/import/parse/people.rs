@@ -72,16 +72,17 @@ fn conditions(check: &mut RowCheck<'_>, row: &SeekerRow) -> WorkConditions {
             check.fail("max_weekly_hours", "max weekly hours below the minimum");
         }
     }
-    let max_distance_km = optional(&row.max_distance_km).and_then(|text| match text.parse::<u16>() {
-        Ok(km) if (1..=1000).contains(&km) => Some(km),
-        _ => {
-            check.fail(
-                "max_distance_km",
-                format!("max distance must be 1-1000 km, got {text:?}"),
-            );
-            None
-        }
-    });
+    let max_distance_km =
+        optional(&row.max_distance_km).and_then(|text| match text.parse::<u16>() {
+            Ok(km) if (1..=1000).contains(&km) => Some(km),
+            _ => {
+                check.fail(
+                    "max_distance_km",
+                    format!("max distance must be 1-1000 km, got {text:?}"),
+                );
+                None
+            }
+        });
     WorkConditions {
         contract_types,
         min_weekly_hours,
@@ -121,7 +122,10 @@ pub(super) fn parse_people(
     let mut seeker_index: HashMap<String, usize> = HashMap::new();
     // A stored person named only by competences.csv or work_history.csv: pulled in once, with
     // the lists those files replace emptied and the others kept.
-    let pull = |id: &str, parsed: &mut Parsed, index: &mut HashMap<String, usize>| -> Result<Option<usize>> {
+    let pull = |id: &str,
+                parsed: &mut Parsed,
+                index: &mut HashMap<String, usize>|
+     -> Result<Option<usize>> {
         if let Some(&position) = index.get(id) {
             return Ok(Some(position));
         }
