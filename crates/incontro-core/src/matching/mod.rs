@@ -546,7 +546,7 @@ impl MatchState {
             query.offset + query.k,
             &rank,
             &suitable,
-            query.include_unsuitable,
+            query.include_unsuitable && worker.is_some(),
         );
         let labels = |skill: u32| self.label(skill, language);
         let mut results = Vec::new();
