@@ -520,3 +520,21 @@ fn bad_conditions_are_reported_with_line_and_field() {
         other => panic!("expected invalid input, got {other:?}"),
     }
 }
+
+/// Paging walks the suitable results, then the unsuitable ones, without gaps or repeats.
+#[test]
+fn paging_over_unsuitable_results_is_consistent() {
+    let engine = desk_engine();
+    let query = |k: usize, offset: usize| MatchQuery {
+        k,
+        offset,
+        include_unsuitable: true,
+        ..MatchQuery::default()
+    };
+    let whole = ids_for(&engine, "P001", &query(10, 0));
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    let paged: Vec<String> = (0..whole.len())
+        .flat_map(|offset| ids_for(&engine, "P001", &query(1, offset)))
+        .collect();
+    assert_eq!(paged, whole);
+}
