@@ -131,6 +131,8 @@ impl<'a> NearFilter<'a> {
 /// The in-memory matching state, built from the store.
 pub struct MatchState {
     built_from: i64,
+    /// The day it was built for: open vacancies and months in past jobs depend on it.
+    built_on: NaiveDate,
     taxonomy: Arc<Taxonomy>,
     set: MatchSet,
     skill_uris: Vec<String>,
@@ -278,6 +280,7 @@ impl MatchState {
             .collect();
         Ok(MatchState {
             built_from,
+            built_on: today,
             taxonomy,
             set,
             skill_uris,
@@ -471,17 +474,18 @@ impl Engine {
     /// The in-memory matching state, rebuilt when the store has changed since it was built.
     pub fn match_state(&self) -> Result<Arc<MatchState>> {
         let revision = self.data_revision()?;
+        let today = self.today();
         let mut cached = self
             .match_cache
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(state) = cached.as_ref() {
-            if state.built_from == revision {
+            // Rebuilt when the data changed or the day did (a vacancy closing at midnight).
+            if state.built_from == revision && state.built_on == today {
                 return Ok(Arc::clone(state));
             }
         }
-        let today = chrono::Local::now().date_naive();
         let taxonomy = self.taxonomy()?;
         let vacancies = self.list_open_vacancies(today)?;
         let job_seekers = self.all_job_seekers()?;
@@ -512,7 +516,7 @@ impl Engine {
         let taxonomy = self.taxonomy()?;
         let crosswalk = self.cp2011_crosswalk()?;
         let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, &crosswalk, code);
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         Ok(build_profile(
             &seeker.competences,
             &seeker.work_history,

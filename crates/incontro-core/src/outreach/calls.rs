@@ -401,7 +401,7 @@ impl Engine {
                 },
             })
             .collect();
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         self.store().write(|tx| {
             // Checked again in the transaction: a create that raced this one wins, this one is 409.
             if sql::campaign_exists(tx, &spec.id)? {
@@ -701,7 +701,7 @@ impl Engine {
             .iter()
             .map(|(_, worker, _)| worker.clone())
             .collect();
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         let data = self.cob_data_for(&workers, today)?;
         let by_worker: HashMap<&str, &super::spells::Person> = data
             .people

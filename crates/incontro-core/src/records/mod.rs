@@ -6,6 +6,8 @@
 //!
 //! What it does NOT do: scoring or SQL (see [`crate::store::entities`]).
 
+mod demo_dates;
+pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
 use std::collections::HashMap;
@@ -343,8 +345,12 @@ impl Engine {
             &crate::taxonomy::EscoImportOptions::default(),
             progress,
         )?;
+        // Dated relative to today (see `demo_dates`): the same story on any day.
+        let shift = demo_dates::demo_shift_days(self.today());
+        let shifted = tempfile::tempdir().map_err(|error| Error::io("temporary folder", error))?;
+        demo_dates::copy_shifted(&dir.join("demo"), shifted.path(), shift)?;
         let mut report = self.import_records(
-            &RecordFiles::in_dir(&dir.join("demo")),
+            &RecordFiles::in_dir(shifted.path()),
             &ImportOptions::default(),
         )?;
         // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.
