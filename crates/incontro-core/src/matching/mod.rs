@@ -470,6 +470,22 @@ impl MatchState {
     }
 }
 
+/// A distance filter needs the centre's coordinates: without them it would silently match
+/// nothing. See: issue 19.
+fn check_near(state: &MatchState, query: &MatchQuery) -> Result<()> {
+    match &query.near {
+        Some((centre, _)) if !state.coordinates.contains_key(centre) => Err(Error::invalid(
+            "unknown_comune",
+            format!(
+                "no coordinates for comune {}: import the comuni list (comuni.csv, see \
+                 docs/formats.md) to filter by distance",
+                centre.as_str()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Engine {
     /// The in-memory matching state, rebuilt when the store has changed since it was built.
     pub fn match_state(&self) -> Result<Arc<MatchState>> {
@@ -554,6 +570,8 @@ impl Engine {
                 *km,
             ));
         }
+        self.check_language(language)?;
+        check_near(&state, &query)?;
         let profile = state.set.worker_profile(position).to_vec();
         state.vacancies_for_profile(&profile, Some(&home), &query, language)
     }
@@ -574,6 +592,8 @@ impl Engine {
                 id.as_str(),
             ));
         };
+        self.check_language(language)?;
+        check_near(&state, query)?;
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
         let near = NearFilter::new(&state.filters, &state.coordinates, query.near.as_ref());
@@ -613,6 +633,7 @@ impl Engine {
         exact: bool,
         language: &str,
     ) -> Result<Explanation> {
+        self.check_language(language)?;
         let state = self.match_state()?;
         let Some(&worker) = state.worker_position.get(person.as_str()) else {
             return Err(Error::not_found(
