@@ -432,3 +432,71 @@ fn the_demo_campaign_selects_nobody_with_a_job_on_as_of() {
         .expect("rule");
     assert!(employed > 0, "{report:?}");
 }
+
+fn truth_rule() -> CohortRule {
+    serde_json::from_str(
+        r#"{"ended_from": "2024-01-01", "ended_to": "2024-06-30", "as_of": "2024-12-31",
+            "require_mobile": false}"#,
+    )
+    .expect("rule")
+}
+
+/// The cohort against the generator's true list, on the whole history and on a period extract
+/// cut out of it (whose cessazioni have no hiring in the file).
+#[test]
+fn the_cohort_is_the_true_list_on_a_history_and_on_a_period_extract() {
+    use incontro_core::outreach::{generate_cob, CobGeneratorConfig, TruthWindow};
+    let window = TruthWindow {
+        ended_from: day("2024-01-01"),
+        ended_to: day("2024-06-30"),
+        as_of: day("2024-12-31"),
+    };
+    for extract_from in [None, Some(day("2023-07-01"))] {
+        let files = Files::new();
+        let path = files.dir.path().join("gen.csv");
+        let config = CobGeneratorConfig {
+            extract_from,
+            truth: Some(window),
+            ..CobGeneratorConfig::new(3000, 21)
+        };
+        let stats = generate_cob(&config, std::fs::File::create(&path).expect("file"))
+            .expect("generate");
+        let engine = engine();
+        let report = import(&engine, &path).expect("the file imports");
+        assert_eq!(report.inserted, stats.notices);
+        if extract_from.is_some() {
+            assert!(report.without_hiring > 100, "{report:?}");
+        }
+        let truth: HashSet<&str> = stats
+            .truth
+            .iter()
+            .filter(|entry| entry.in_file)
+            .map(|entry| entry.worker.as_str())
+            .collect();
+        assert!(truth.len() > 100, "{}", truth.len());
+        let (chosen, _) = engine.select_cohort(&truth_rule()).expect("select");
+        let found: HashSet<&str> = chosen.iter().map(|c| c.worker.as_str()).collect();
+        let missed: Vec<&&str> = truth.difference(&found).collect();
+        let wrong: Vec<&&str> = found.difference(&truth).collect();
+        assert!(
+            missed.is_empty() && wrong.is_empty(),
+            "extract {extract_from:?}: {} missed, {} wrongly selected, of {}",
+            missed.len(),
+            wrong.len(),
+            truth.len()
+        );
+        // Time without work from the end of the last job, as the true list says.
+        for candidate in &chosen {
+            let entry = stats
+                .truth
+                .iter()
+                .find(|entry| entry.worker == candidate.worker)
+                .expect("in the true list");
+            assert_eq!(candidate.end_date, entry.reference_end);
+            assert_eq!(candidate.last_job_end, entry.last_job_end);
+        }
+        if extract_from.is_none() {
+            assert_eq!(truth.len(), stats.truth.len(), "the whole history shows every job");
+        }
+    }
+}

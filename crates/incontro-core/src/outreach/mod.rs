@@ -37,7 +37,10 @@ pub use codes::{CodeEffect, CodeEntry, CodeScheme, CodeStatus, CodeTables};
 pub use cohort::{select, CohortRule, SelectionReport};
 pub use contacts::{ContactImportOptions, ContactImportReport};
 pub use funnel::{funnel_csv, funnel_svg, FunnelRow};
-pub use generator::{generate_cob, generate_cob_with_contacts, CobGeneratorConfig};
+pub use generator::{
+    generate_cob, generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthEntry,
+    TruthWindow,
+};
 pub use spells::{CobData, Person, Spell, SpellBuilder, SpellRules, Sym};
 
 use crate::model::{CodiceFiscale, PastJob};

@@ -367,7 +367,9 @@ impl SpellBuilder {
         notices.retain(|notice| notice.sent <= as_of);
         let unsent = before - notices.len();
         // Per worker, in the order they were sent (a pointer always goes to an earlier notice).
-        notices.sort_by(|a, b| (a.worker, a.sent, a.event).cmp(&(b.worker, b.sent, b.event)));
+        notices.sort_unstable_by(|a, b| {
+            (a.worker, a.sent, a.event, a.code).cmp(&(b.worker, b.sent, b.event, b.code))
+        });
         let tirocini: Vec<Sym> = rules
             .tirocini
             .iter()
@@ -424,6 +426,7 @@ struct Scratch {
     hiring_contract: Vec<Sym>,
     terminated: Vec<bool>,
     members: Vec<Compact>,
+    path: Vec<usize>,
     live: usize,
 }
 
@@ -450,7 +453,9 @@ impl Scratch {
         };
         for position in 0..count {
             // Follow the pointers up to a notice whose rapporto is known, or to the root.
-            let mut path = vec![position];
+            let mut path = std::mem::take(&mut self.path);
+            path.clear();
+            path.push(position);
             let mut cursor = position;
             let mut known = None;
             while let Some(target) = target_of(cursor) {
@@ -481,6 +486,7 @@ impl Scratch {
                     }
                 }
             }
+            self.path = path;
             // Chains: replacements and cancellations.
             let notice = &group[position];
             if let Some(target) = target_of(position) {
@@ -501,9 +507,9 @@ impl Scratch {
         let mut spells = Vec::with_capacity(self.hiring_contract.len());
         for rapporto in 0..self.hiring_contract.len() as u32 {
             self.members.clear();
-            for position in 0..count {
+            for (position, notice) in group.iter().enumerate() {
                 if self.rapporto[position] == rapporto && !self.dead[position] {
-                    self.members.push(group[position]);
+                    self.members.push(*notice);
                 }
             }
             if self.members.is_empty() {
