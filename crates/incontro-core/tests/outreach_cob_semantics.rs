@@ -451,16 +451,21 @@ fn the_cohort_is_the_true_list_on_a_history_and_on_a_period_extract() {
         ended_to: day("2024-06-30"),
         as_of: day("2024-12-31"),
     };
-    for extract_from in [None, Some(day("2023-07-01"))] {
+    let seeds = [
+        (None, 21),
+        (Some(day("2023-07-01")), 21),
+        (Some(day("2024-01-01")), 4),
+    ];
+    for (extract_from, seed) in seeds {
         let files = Files::new();
         let path = files.dir.path().join("gen.csv");
         let config = CobGeneratorConfig {
             extract_from,
             truth: Some(window),
-            ..CobGeneratorConfig::new(3000, 21)
+            ..CobGeneratorConfig::new(3000, seed)
         };
-        let stats = generate_cob(&config, std::fs::File::create(&path).expect("file"))
-            .expect("generate");
+        let stats =
+            generate_cob(&config, std::fs::File::create(&path).expect("file")).expect("generate");
         let engine = engine();
         let report = import(&engine, &path).expect("the file imports");
         assert_eq!(report.inserted, stats.notices);
@@ -496,7 +501,11 @@ fn the_cohort_is_the_true_list_on_a_history_and_on_a_period_extract() {
             assert_eq!(candidate.last_job_end, entry.last_job_end);
         }
         if extract_from.is_none() {
-            assert_eq!(truth.len(), stats.truth.len(), "the whole history shows every job");
+            assert_eq!(
+                truth.len(),
+                stats.truth.len(),
+                "the whole history shows every job"
+            );
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Subcommand;
 use chrono::NaiveDate;
+use clap::Subcommand;
 use incontro_core::outreach::{
     generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthWindow,
 };

@@ -543,6 +543,8 @@ pub fn generate_cob_with_contacts<C: Write>(
                 continue;
             }
             let mut current_contract = contract;
+            // The day of the latest notice so far: each later event comes after it.
+            let mut last_event = start;
             // Extensions of longer fixed terms.
             if let Some(end) = planned_end {
                 if contract != "C.01.00" && (end - start).num_days() > 30 {
@@ -573,13 +575,15 @@ pub fn generate_cob_with_contacts<C: Write>(
                         if proroga.is_some() {
                             job.planned.push((end - Duration::days(3), Some(new_end)));
                         }
+                        last_event = last_event.max(end - Duration::days(3));
                         notices_of_rapporto += 1;
                         end = new_end;
                     }
                     planned_end = Some(end);
                     // Transformation to open-ended.
                     if contract == "A.02.00" && rng.gen_bool(0.12) {
-                        let day = start + Duration::days((end - start).num_days() / 2);
+                        // After the last proroga: a proroga follows no trasformazione.
+                        let day = last_event + Duration::days((end - last_event).num_days() / 2);
                         let transformed = writer.write(
                             &person,
                             &employer,
@@ -601,6 +605,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                         if transformed.is_some() {
                             job.open_ended_on = Some(day + Duration::days(2));
                         }
+                        last_event = day + Duration::days(2);
                         notices_of_rapporto += 1;
                         planned_end = None;
                         current_contract = "A.01.00";
@@ -611,7 +616,8 @@ pub fn generate_cob_with_contacts<C: Write>(
             let (end, reason) = match planned_end {
                 None => {
                     if rng.gen_bool(0.5) {
-                        let days = rng.gen_range(60..=900);
+                        let earliest = (last_event - start).num_days() + 1;
+                        let days = rng.gen_range(60.max(earliest)..=900.max(earliest + 60));
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "GM", "RC", "PE"]),
@@ -622,8 +628,10 @@ pub fn generate_cob_with_contacts<C: Write>(
                 }
                 Some(planned) => {
                     let roll: f64 = rng.gen();
-                    if roll < 0.15 && (planned - start).num_days() > 10 {
-                        let days = rng.gen_range(1..(planned - start).num_days());
+                    // An early end comes after the latest proroga was sent.
+                    let earliest = (last_event - start).num_days() + 1;
+                    if roll < 0.15 && (planned - start).num_days() > earliest + 10 {
+                        let days = rng.gen_range(earliest..(planned - start).num_days());
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "PR", "DP"]),
