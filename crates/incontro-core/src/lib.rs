@@ -16,6 +16,7 @@
 //! # let _ = engine;
 //! ```
 
+pub mod clock;
 pub mod error;
 pub mod model;
 pub mod progress;

@@ -63,7 +63,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             paths,
             skip_invalid,
         } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = EscoImportOptions { skip_invalid };
             let progress = Bar::new(quiet);
             let report = match engine.import_esco(&paths, &options, &progress) {
@@ -83,13 +83,13 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::Demo => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let report = report_problems(engine.import_demo(&Bar::new(quiet)))?;
             print_records_report(&report);
             Ok(())
         }
         ImportCommand::Cob { file, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::CobImportOptions {
                 skip_invalid,
                 ..Default::default()
@@ -127,13 +127,13 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::CobCodes { file } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let count = report_problems(engine.import_cob_codes(&file))?;
             println!("  {:<28} {:>9}", "code entries", count);
             Ok(())
         }
         ImportCommand::Contacts { file, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::ContactImportOptions { skip_invalid };
             let report = report_problems(engine.import_contacts(&file, &options))?;
             println!("  {:<28} {:>9}", "contacts", report.contacts);
@@ -145,7 +145,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::Records { dir, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let files = RecordFiles::in_dir(&dir);
             let report =
                 report_problems(engine.import_records(&files, &ImportOptions { skip_invalid }))?;

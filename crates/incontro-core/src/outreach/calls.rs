@@ -400,7 +400,7 @@ impl Engine {
                 },
             })
             .collect();
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         self.store().write(|tx| {
             // Checked again in the transaction: a create that raced this one wins, this one is 409.
             if sql::campaign_exists(tx, &spec.id)? {
@@ -620,7 +620,7 @@ impl Engine {
                 "the campaign's call lists were purged",
             ));
         }
-        let today = self.cob_today();
+        let today = self.today();
         if day > today {
             return Err(Error::invalid(
                 "invalid_attempt_date",
@@ -713,7 +713,7 @@ impl Engine {
                 "the campaign's call lists were purged",
             ));
         }
-        let today = self.cob_today();
+        let today = self.today();
         if day > today {
             return Err(Error::invalid(
                 "invalid_milestone_date",
@@ -764,7 +764,7 @@ impl Engine {
             .iter()
             .map(|(_, worker, _)| worker.clone())
             .collect();
-        let today = self.cob_today();
+        let today = self.today();
         let data = self.cob_data_for(&workers, today)?;
         let by_worker: HashMap<&str, &super::spells::Person> = data
             .people

@@ -83,14 +83,6 @@ impl Engine {
             .unwrap_or_default())
     }
 
-    /// Today for the COB checks (`INCONTRO_TODAY=YYYY-MM-DD` pins it, as tests and replays do).
-    pub(crate) fn cob_today(&self) -> NaiveDate {
-        std::env::var("INCONTRO_TODAY")
-            .ok()
-            .and_then(|text| cob::parse_date(&text))
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
-    }
-
     /// Number of stored COB notices.
     pub fn cob_notice_count(&self) -> Result<i64> {
         self.store().read(sql::count_notices)

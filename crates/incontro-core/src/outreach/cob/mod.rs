@@ -639,7 +639,7 @@ impl Engine {
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
-        let today = options.today.unwrap_or_else(|| self.cob_today());
+        let today = options.today.unwrap_or_else(|| self.today());
         let report = self.store().write(|tx| {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Notice>>(8);
             let codes = &codes;
