@@ -50,6 +50,7 @@ fn person(id: &str, competences: Vec<Competence>) -> incontro_core::Result<JobSe
         disability: false,
         competences,
         work_history: Vec::new(),
+        conditions: Default::default(),
     })
 }
 
@@ -106,6 +107,7 @@ fn main() -> incontro_core::Result<()> {
         opens: today,
         closes: None,
         source: VacancySource::Public,
+        weekly_hours: Some(40),
         status: VacancyStatus::Validated {
             by: "Paolo Giusti".into(),
             on: today,

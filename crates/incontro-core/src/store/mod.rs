@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_cob_effects",
         include_str!("migrations/0012_cob_effects.sql"),
     ),
+    (
+        "0013_conditions",
+        include_str!("migrations/0013_conditions.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.
