@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0011_placements.sql"),
     ),
     (
+        "0012_cob_effects",
+        include_str!("migrations/0012_cob_effects.sql"),
+    ),
+    (
         "0013_conditions",
         include_str!("migrations/0013_conditions.sql"),
     ),

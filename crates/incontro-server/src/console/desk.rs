@@ -603,7 +603,7 @@ pub async fn record_placement(
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
-                let stored = engine.record_placement(&record, now().date())?;
+                let stored = engine.record_placement(&record, now(engine).date())?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,
                     "record_placement",
