@@ -33,6 +33,9 @@ pub struct CallsQuery {
     campaign: Option<String>,
     n: Option<usize>,
     done: Option<String>,
+    /// The entry just answered: it leaves today's list, so the page offers "taken in charge"
+    /// for it beside the notice.
+    answered: Option<u32>,
 }
 
 const RESULTS: [(&str, &str); 5] = [
@@ -95,6 +98,12 @@ pub async fn calls_page(
         let body = html! {
             h1 { (ctx.t("calls.title")) }
             @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (done) } }
+            @if let (Some(campaign), Some(answered)) = (&chosen, query.answered) {
+                form method="post" class="answered-taken" action={ "/console/calls/" (campaign) "/" (answered) "/taken" } {
+                    (csrf_field(&ctx))
+                    button type="submit" { (ctx.t("calls.taken")) }
+                }
+            }
             @if campaigns.len() > 1 {
                 form method="get" action="/console/calls" {
                     label for="campaign" { (ctx.t("reports.campaign")) }
@@ -214,8 +223,13 @@ pub async fn attempt(
                 )])
             })
             .await?;
+        let answered = if outcome == CallResult::Answered {
+            format!("&answered={entry_no}")
+        } else {
+            String::new()
+        };
         Ok(ctx.see_other(&format!(
-            "/console/calls?campaign={target}&done={}",
+            "/console/calls?campaign={target}&done={}{answered}",
             outcome.as_str()
         )))
     }
@@ -246,10 +260,12 @@ pub async fn taken_in_charge(
         state
             .call(move |engine| {
                 let today = now(engine).date();
-                let own = engine
-                    .call_list(&campaign, &principal.label, today)?
-                    .iter()
-                    .any(|entry| entry.entry_no == entry_no);
+                // Assigned to the caller: an answered person leaves today's due list but stays
+                // the caller's to take in charge.
+                let own = engine.campaign_entries(&campaign)?.iter().any(|entry| {
+                    entry.entry_no == entry_no
+                        && entry.operator.as_deref() == Some(principal.label.as_str())
+                });
                 if !own {
                     return Err(incontro_core::Error::Forbidden {
                         code: "not_your_entry",
