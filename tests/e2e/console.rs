@@ -609,12 +609,13 @@ fn operator_records_outcomes_through_the_call_list() {
                 "a retry is not due today"
             );
         }
-        // Answered, then taken in charge: the answered person leaves today's list, and the page
-        // offers "taken in charge" for them beside the notice.
+        // Answered, then taken in charge.
         if browser.count("#entry").await > 0 {
             browser.click("#entry button[value=answered]").await;
             browser.wait_text("p.notice.ok", "answered").await;
-            browser.click("form.answered-taken button").await;
+            browser
+                .click("#answered form[action$='/taken'] button")
+                .await;
             browser.wait_text("p.notice.ok", "taken_in_charge").await;
         }
         assert!(!listed.is_empty());
