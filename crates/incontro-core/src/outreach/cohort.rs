@@ -20,7 +20,8 @@
 //! 10. `do_not_contact`: the person has not objected;
 //! 11. `no_mobile_number`: a mobile is on record (when `require_mobile`).
 //!
-//! Only notices sent on or before `as_of` count (see [`super::spells`]).
+//! Only notices sent on or before `as_of` count, for the jobs and for sex, birth and domicile
+//! (see [`super::spells`]).
 
 use std::collections::HashSet;
 
