@@ -630,8 +630,7 @@ impl Suggester {
                     if !distinctive {
                         continue;
                     }
-                    let single_word = distinct.len() < 2;
-                    if single_word {
+                    if distinct.len() < 2 {
                         let word = &words[first];
                         let own_form = self
                             .skill_words
@@ -647,17 +646,8 @@ impl Suggester {
                         first,
                         last,
                         kind: MatchKind::Description,
-                        // one word alone ranks with (and below) single-word partial matches
-                        score: if single_word {
-                            (0.5 * matcher::description_score(bm25)).min(matcher::SINGLE_WORD_CAP)
-                        } else {
-                            matcher::description_score(bm25)
-                        },
-                        cap: if single_word {
-                            matcher::SINGLE_WORD_CAP
-                        } else {
-                            1.0
-                        },
+                        score: matcher::description_score(bm25),
+                        cap: 1.0,
                         matched: None,
                     });
                 }
