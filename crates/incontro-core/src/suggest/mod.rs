@@ -59,6 +59,8 @@ pub const MAX_TOP_K: usize = 200;
 /// `DESCRIPTION_MIN_BM25`.
 const DESCRIPTION_HITS: usize = 3;
 const DESCRIPTION_HITS_MAX: usize = 20;
+/// Description matches of each clause of a sentence of several clauses: at most this many.
+const DESCRIPTION_HITS_PER_CLAUSE: usize = 2;
 const DESCRIPTION_MIN_BM25: f32 = 4.0;
 /// Occupation hints: at most this many.
 const OCCUPATION_HINTS: usize = 3;
@@ -597,62 +599,90 @@ impl Suggester {
             let used: Vec<usize> = (start..=end)
                 .filter(|&index| !info[index].stop && !info[index].negated && !info[index].cue)
                 .collect();
-            let stems: Vec<&str> = used
-                .iter()
-                .map(|&index| words[index].stem.as_str())
-                .collect();
-            if stems.len() >= 2 {
-                let mut kept = 0;
-                for (skill, bm25) in self.descriptions.search(&stems, per_sentence * 2)? {
-                    if bm25 < DESCRIPTION_MIN_BM25 || kept == per_sentence {
-                        break;
-                    }
-                    // The words of the sentence that the skill's labels or description hold
-                    // are the span; two distinct ones, or one distinctive word in a form the
-                    // skill's own text uses ("bilancio" is not evidence for "bilancia").
-                    let shared: Vec<usize> = used
+            if used.len() >= 2 {
+                self.describe(words, &used, per_sentence, candidates)?;
+            }
+            // Each clause of a sentence of several is searched too: a sentence that names several
+            // skills gets the best of each part.
+            let clauses = info[end].clause - info[start].clause + 1;
+            if clauses > 1 {
+                for clause in info[start].clause..=info[end].clause {
+                    let part: Vec<usize> = used
                         .iter()
                         .copied()
-                        .filter(|&index| self.skill_words.holds(skill, &words[index].stem))
+                        .filter(|&index| info[index].clause == clause)
                         .collect();
-                    let mut distinct: Vec<&str> = shared
-                        .iter()
-                        .map(|&index| words[index].stem.as_str())
-                        .collect();
-                    distinct.sort_unstable();
-                    distinct.dedup();
-                    let (Some(&first), Some(&last)) = (shared.first(), shared.last()) else {
-                        continue;
-                    };
-                    let distinctive = shared
-                        .iter()
-                        .any(|&index| !self.lang.is_common_word(&words[index].folded));
-                    if !distinctive {
-                        continue;
+                    if part.len() >= 2 && part.len() < used.len() {
+                        self.describe(words, &part, DESCRIPTION_HITS_PER_CLAUSE, candidates)?;
                     }
-                    if distinct.len() < 2 {
-                        let word = &words[first];
-                        let own_form = self
-                            .skill_words
-                            .forms_of(skill, &word.stem)
-                            .any(|form| self.lang.same_word(&word.folded, form));
-                        if !own_form {
-                            continue;
-                        }
-                    }
-                    kept += 1;
-                    candidates.push(Candidate {
-                        concept: skill,
-                        first,
-                        last,
-                        kind: MatchKind::Description,
-                        score: matcher::description_score(bm25),
-                        cap: 1.0,
-                        matched: None,
-                    });
                 }
             }
             start = end + 1;
+        }
+        Ok(())
+    }
+
+    /// Description matches for the words `used` (content words of one sentence or clause): at
+    /// most `limit`.
+    fn describe(
+        &self,
+        words: &[Word],
+        used: &[usize],
+        limit: usize,
+        candidates: &mut Vec<Candidate>,
+    ) -> Result<()> {
+        let stems: Vec<&str> = used
+            .iter()
+            .map(|&index| words[index].stem.as_str())
+            .collect();
+        let mut kept = 0;
+        for (skill, bm25) in self.descriptions.search(&stems, limit * 2)? {
+            if bm25 < DESCRIPTION_MIN_BM25 || kept == limit {
+                break;
+            }
+            // The words of the sentence that the skill's labels or description hold
+            // are the span; two distinct ones, or one distinctive word in a form the
+            // skill's own text uses ("bilancio" is not evidence for "bilancia").
+            let shared: Vec<usize> = used
+                .iter()
+                .copied()
+                .filter(|&index| self.skill_words.holds(skill, &words[index].stem))
+                .collect();
+            let mut distinct: Vec<&str> = shared
+                .iter()
+                .map(|&index| words[index].stem.as_str())
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let (Some(&first), Some(&last)) = (shared.first(), shared.last()) else {
+                continue;
+            };
+            let distinctive = shared
+                .iter()
+                .any(|&index| !self.lang.is_common_word(&words[index].folded));
+            if !distinctive {
+                continue;
+            }
+            if distinct.len() < 2 {
+                let word = &words[first];
+                let own_form = self
+                    .skill_words
+                    .forms_of(skill, &word.stem)
+                    .any(|form| self.lang.same_word(&word.folded, form));
+                if !own_form {
+                    continue;
+                }
+            }
+            kept += 1;
+            candidates.push(Candidate {
+                concept: skill,
+                first,
+                last,
+                kind: MatchKind::Description,
+                score: matcher::description_score(bm25),
+                cap: 1.0,
+                matched: None,
+            });
         }
         Ok(())
     }
