@@ -352,3 +352,59 @@ fn labelled_job_ad_sentences_half_a() {
         }
     }
 }
+
+/// An Italian taxonomy written for this test (`esco-it`): four skills with labels, alternative
+/// labels and descriptions, as the official Italian release has them.
+fn italian_described() -> Engine {
+    let engine = Engine::open_in_memory().expect("engine");
+    engine
+        .import_esco(
+            &[fixtures().join("esco-it")],
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
+        .expect("italian fixture");
+    engine
+}
+
+#[test]
+fn italian_skill_described_rather_than_named() {
+    let engine = italian_described();
+    let text = "Dovrai mantenere aggiornate le giacenze del magazzino.";
+    let suggestions = engine
+        .suggest_competences(text, Some("it"), 5)
+        .expect("suggest");
+    let inventory = suggestions
+        .skills
+        .iter()
+        .find(|skill| skill.uri.ends_with("ab6265f2-a9bf-49e8-a9a5-67cbab4de38b"))
+        .unwrap_or_else(|| panic!("{suggestions:#?}"));
+    assert_eq!(inventory.kind, MatchKind::Description);
+    assert_eq!(inventory.span.quote, "aggiornate le giacenze del magazzino");
+    // an alternative label, inflected
+    let stock = engine
+        .suggest_competences(
+            "Gestione delle scorte e registrazione delle scorte",
+            Some("it"),
+            5,
+        )
+        .expect("suggest");
+    assert!(
+        stock.skills.iter().any(|skill| skill
+            .uri
+            .ends_with("f60416d5-2d98-4401-ba0d-b92b53e01d86")
+            && skill.span.quote == "registrazione delle scorte"),
+        "{stock:#?}"
+    );
+    // the description's "bilanciando" and the label's "bilancia" are not "bilancio"
+    let balance = engine
+        .suggest_competences("Redazione del bilancio annuale", Some("it"), 5)
+        .expect("suggest");
+    assert!(
+        balance
+            .skills
+            .iter()
+            .all(|skill| !skill.uri.ends_with("d18408c1-c2ba-4835-9ee0-352705d807d0")),
+        "{balance:#?}"
+    );
+}

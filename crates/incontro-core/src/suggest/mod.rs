@@ -62,6 +62,10 @@ const DESCRIPTION_HITS_MAX: usize = 20;
 /// Description matches of each clause of a sentence of several clauses: at most this many.
 const DESCRIPTION_HITS_PER_CLAUSE: usize = 2;
 const DESCRIPTION_MIN_BM25: f32 = 4.0;
+/// The BM25 floor of a description match on two distinct words or more: that evidence is checked
+/// word by word, and an absolute BM25 floor would shut out small taxonomies (the BM25 of a word
+/// grows with the number of skills).
+const DESCRIPTION_MIN_BM25_SHARED: f32 = 1.0;
 /// Occupation hints: at most this many.
 const OCCUPATION_HINTS: usize = 3;
 
@@ -637,7 +641,7 @@ impl Suggester {
             .collect();
         let mut kept = 0;
         for (skill, bm25) in self.descriptions.search(&stems, limit * 2)? {
-            if bm25 < DESCRIPTION_MIN_BM25 || kept == limit {
+            if bm25 < DESCRIPTION_MIN_BM25_SHARED || kept == limit {
                 break;
             }
             // The words of the sentence that the skill's labels or description hold
@@ -664,6 +668,9 @@ impl Suggester {
                 continue;
             }
             if distinct.len() < 2 {
+                if bm25 < DESCRIPTION_MIN_BM25 {
+                    continue;
+                }
                 let word = &words[first];
                 let own_form = self
                     .skill_words
