@@ -86,6 +86,7 @@ fn build() -> TrainingState {
             closes: None,
             source: VacancySource::Public,
             status: VacancyStatus::Draft,
+            weekly_hours: None,
             requirements: distinct_skills(&mut rng, 12)
                 .iter()
                 .enumerate()
@@ -93,7 +94,7 @@ fn build() -> TrainingState {
                     skill: uri(skill),
                     level: Level::new(rng.gen_range(1..=3)).expect("level"),
                     essential: k % 3 != 0,
-                    weight: Weight::ESSENTIAL,
+                    weight: Weight::NEUTRAL,
                 })
                 .collect(),
         })
@@ -108,6 +109,7 @@ fn build() -> TrainingState {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            conditions: Default::default(),
             competences: distinct_skills(&mut rng, 25)
                 .into_iter()
                 .map(|skill| Competence {

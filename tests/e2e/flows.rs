@@ -163,7 +163,12 @@ fn validator_workflow_draft_to_validated() {
         Some(&json!({"requirements": [{"skill": format!("http://data.europa.eu/esco/skill/{SKILL}"), "level": 4}]})),
     );
     assert_eq!(changed.body["status"]["state"], "draft");
-    // The new vacancy is matchable at once.
+    // A draft is not offered (issue 14): no candidates until it is validated again …
+    let candidates = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);
+    assert_eq!(candidates.status, 404, "{:?}", candidates.body);
+    // … and then it is matchable at once.
+    let validated = app.request("POST", "/v1/vacancies/VW1/validate", Some(&validator), None);
+    assert_eq!(validated.body["status"]["state"], "validated");
     let candidates = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);
     assert_eq!(candidates.status, 200, "{:?}", candidates.body);
 }
@@ -342,7 +347,7 @@ fn operator_works_the_call_list_over_http() {
     let entry_no = first["entry_no"].as_u64().expect("entry_no");
 
     // A next-call day needs a retried result and a day after today.
-    let today = chrono::Local::now().date_naive();
+    let today = super::helpers::test_today();
     let path = format!("/v1/campaigns/cob23-http/entries/{entry_no}/attempts");
     let refused = app.request(
         "POST",

@@ -63,8 +63,11 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             paths,
             skip_invalid,
         } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
-            let options = EscoImportOptions { skip_invalid };
+            let engine = super::open_engine(data_dir)?;
+            let options = EscoImportOptions {
+                skip_invalid,
+                ..Default::default()
+            };
             let progress = Bar::new(quiet);
             let report = match engine.import_esco(&paths, &options, &progress) {
                 Ok(report) => report,
@@ -83,19 +86,34 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::Demo => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let report = report_problems(engine.import_demo(&Bar::new(quiet)))?;
             print_records_report(&report);
             Ok(())
         }
         ImportCommand::Cob { file, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
-            let options = incontro_core::outreach::CobImportOptions { skip_invalid };
+            let engine = super::open_engine(data_dir)?;
+            let options = incontro_core::outreach::CobImportOptions {
+                skip_invalid,
+                ..Default::default()
+            };
             let report = report_problems(engine.import_cob(&file, &options, &Bar::new(quiet)))?;
             println!("  {:<28} {:>9}", "rows", report.rows);
             println!("  {:<28} {:>9}", "notices stored", report.inserted);
             println!("  {:<28} {:>9}", "already stored", report.already_present);
             println!("  {:<28} {:>9}", "rows skipped", report.skipped_rows);
+            if report.without_hiring > 0 {
+                println!(
+                    "  {:<28} {:>9}   (hiring before the file: a period extract)",
+                    "notices without hiring", report.without_hiring
+                );
+            }
+            if report.unresolved_references > 0 {
+                println!(
+                    "  {:<28} {:>9}   (rettifiche of notices before the file)",
+                    "references outside", report.unresolved_references
+                );
+            }
             if report.placements_confirmed > 0 {
                 println!(
                     "  {:<28} {:>9}",
@@ -112,13 +130,13 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::CobCodes { file } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let count = report_problems(engine.import_cob_codes(&file))?;
             println!("  {:<28} {:>9}", "code entries", count);
             Ok(())
         }
         ImportCommand::Contacts { file, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::ContactImportOptions { skip_invalid };
             let report = report_problems(engine.import_contacts(&file, &options))?;
             println!("  {:<28} {:>9}", "contacts", report.contacts);
@@ -130,7 +148,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::Records { dir, skip_invalid } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let files = RecordFiles::in_dir(&dir);
             let report =
                 report_problems(engine.import_records(&files, &ImportOptions { skip_invalid }))?;

@@ -8,7 +8,6 @@ use incontro_core::matching::MatchQuery;
 use incontro_core::model::EntityId;
 use incontro_core::scoring::MatchOutcome;
 use incontro_core::training::TrainingOptions;
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -30,7 +29,7 @@ fn bar(value: f32) -> String {
 
 /// Runs the tour.
 pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     if engine.is_empty()? {
         println!(
             "Empty data directory {}: loading the demo dataset (Lucca).",
@@ -60,7 +59,7 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
             "  {:<58} livello {} ({})",
             label,
             entry.level.get(),
-            entry.source
+            entry.provenance_it()
         );
     }
     if profile.len() > 12 {
@@ -71,7 +70,14 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
         ..MatchQuery::default()
     };
     let matches = engine.vacancies_for_person(&person, &query, "it")?;
-    println!("\nOfferte più adatte:");
+    println!(
+        "\nOfferte più adatte (solo offerte validate che rispettano le condizioni della persona{}):",
+        if seeker.accepts_tirocinio {
+            ""
+        } else {
+            ": niente tirocini"
+        }
+    );
     for found in &matches {
         println!(
             "  {}. {:<6} {:<40} {:<22} {} {:.2}",
@@ -93,37 +99,17 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
         return Ok(());
     };
     println!("\nSpiegazione per {} ({}):", near.vacancy_id, near.title);
-    let mut missing = Vec::new();
+    println!("  {}", near.explanation.summary_it);
     for item in &near.explanation.items {
-        let (mark, detail) = match &item.outcome {
-            MatchOutcome::Exact { level, deficit } if *deficit == 0 => {
-                ("ok", format!("livello {level}"))
-            }
-            MatchOutcome::Exact { level, deficit } => {
-                ("~", format!("livello {level}, mancano {deficit}"))
-            }
-            MatchOutcome::Related {
-                via_label, level, ..
-            } => ("~", format!("affine: {via_label} (livello {level})")),
-            MatchOutcome::Missing => {
-                missing.push(item.skill);
-                ("--", "manca".to_string())
-            }
+        let mark = match &item.outcome {
+            MatchOutcome::Exact { deficit: 0, .. } => "ok",
+            MatchOutcome::Missing => "--",
+            _ => "~",
         };
-        println!(
-            "  {:<3} {:<58} {} {}",
-            mark,
-            item.label,
-            if item.essential {
-                "essenziale"
-            } else {
-                "facoltativa"
-            },
-            detail
-        );
+        println!("  {:<3} {}", mark, item.line_it());
     }
     let vacancy = EntityId::parse(&near.vacancy_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = engine.today();
     println!("\nCorsi che colmano il divario (il minor numero di ore in tutto):");
     let proposal = engine.propose_courses(&person, &vacancy, &TrainingOptions::on(today))?;
     super::training::print_proposal(&proposal);

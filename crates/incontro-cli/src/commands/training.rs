@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use incontro_core::model::{ComuneCode, EntityId, Modality};
 use incontro_core::training::{DemandQuery, DoorsOptions, GapProposal, TrainingOptions};
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -56,10 +55,8 @@ pub struct CourseFilterArgs {
 }
 
 impl CourseFilterArgs {
-    fn options(&self) -> anyhow::Result<TrainingOptions> {
-        let today = self
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
+    fn options(&self, engine_today: chrono::NaiveDate) -> anyhow::Result<TrainingOptions> {
+        let today = self.today.unwrap_or(engine_today);
         let mut options = TrainingOptions::on(today);
         options.horizon_days = self.horizon_days;
         options.modalities = self
@@ -121,6 +118,9 @@ pub struct DemandArgs {
     /// In-presence courses within this many km of the area (0 = any).
     #[arg(long, default_value_t = 50.0)]
     course_km: f64,
+    /// Count draft vacancies too (default: validated vacancies only).
+    #[arg(long)]
+    include_drafts: bool,
     /// Output folder for the CSV tables and SVG charts.
     #[arg(long)]
     out: PathBuf,
@@ -131,10 +131,10 @@ pub struct DemandArgs {
 
 /// Runs `incontro training …`.
 pub fn run(command: TrainingCommand, data_dir: &Path) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     match command {
         TrainingCommand::Propose(args) => {
-            let options = args.filter.options()?;
+            let options = args.filter.options(engine.today())?;
             let proposal = engine.propose_courses(
                 &EntityId::parse(&args.person)?,
                 &EntityId::parse(&args.vacancy)?,
@@ -147,8 +147,8 @@ pub fn run(command: TrainingCommand, data_dir: &Path) -> anyhow::Result<()> {
             }
         }
         TrainingCommand::Doors(args) => {
-            let mut options = DoorsOptions::on(args.filter.options()?.today);
-            options.training = args.filter.options()?;
+            let mut options = DoorsOptions::on(args.filter.options(engine.today())?.today);
+            options.training = args.filter.options(engine.today())?;
             options.min_score = args.min_score;
             options.k = args.top;
             options.vacancy_max_km = args.vacancy_km;
@@ -276,7 +276,7 @@ pub fn print_proposal(proposal: &GapProposal) {
 /// Runs `incontro report …`.
 pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let ReportCommand::Demand(args) = command;
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     let names = engine.comuni_names()?;
     let mut comuni = Vec::new();
     for raw in &args.comuni {
@@ -292,14 +292,13 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         comuni
             .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
     }
-    let from = args
-        .from
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let from = args.from.unwrap_or_else(|| engine.today());
     let query = DemandQuery {
         comuni,
         from,
         to: args.to.unwrap_or(from),
         course_max_km: (args.course_km > 0.0).then_some(args.course_km),
+        include_drafts: args.include_drafts,
     };
     let tables = engine.demand_report(&query, "it", &Bar::new(quiet))?;
     let written = tables.write_to(&args.out)?;
@@ -313,6 +312,7 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         "{} offerte aperte ({} posti), {} persone in cerca di lavoro, {} corsi con posti",
         tables.vacancy_count, tables.position_count, tables.seeker_count, tables.course_count
     );
+    println!("Offerte contate: {}", tables.vacancies_note());
     println!(
         "\n{:<52} {:>4} {:>8} {:>8} {:>8}",
         "competenza (livello richiesto)", "liv", "domanda", "persone", "divario"

@@ -130,6 +130,7 @@ fn parse_flag(text: &str) -> Option<bool> {
 
 fn read_contacts(
     path: &Path,
+    today: chrono::NaiveDate,
     problems: &mut Problems,
 ) -> Result<(Vec<Contact>, Vec<PersonUpdate>)> {
     let name = file_name(path);
@@ -230,7 +231,6 @@ fn read_contacts(
             continue;
         }
         let Some(worker) = worker else { continue };
-        let today = chrono::Local::now().date_naive();
         if let Some((kind, value)) = contact {
             contacts.push(Contact {
                 worker: worker.clone(),
@@ -279,7 +279,7 @@ impl Engine {
         options: &ContactImportOptions,
     ) -> Result<ContactImportReport> {
         let mut problems = Problems::default();
-        let (contacts, people) = read_contacts(path, &mut problems)?;
+        let (contacts, people) = read_contacts(path, self.today(), &mut problems)?;
         if !problems.is_empty() && !options.skip_invalid {
             return problems
                 .into_result()

@@ -28,7 +28,7 @@ mod matchset;
 pub mod parallel;
 mod postings;
 
-pub use explain::{Explanation, MatchOutcome, RequirementExplanation};
+pub use explain::{essential_gaps, Explanation, MatchOutcome, RequirementExplanation};
 pub use graph::{Relation, SkillGraph, Specificity};
 pub use kernel::{requirement_credit, score, Credit};
 pub use matchset::MatchSet;

@@ -56,6 +56,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_placements",
         include_str!("migrations/0011_placements.sql"),
     ),
+    (
+        "0012_cob_effects",
+        include_str!("migrations/0012_cob_effects.sql"),
+    ),
+    (
+        "0013_conditions",
+        include_str!("migrations/0013_conditions.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

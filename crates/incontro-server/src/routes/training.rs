@@ -25,9 +25,9 @@ pub struct CourseParams {
     pub lang: Option<String>,
 }
 
-fn training_options(params: &CourseParams) -> ApiResult<TrainingOptions> {
+fn training_options(params: &CourseParams, today: chrono::NaiveDate) -> ApiResult<TrainingOptions> {
     let language = api::language(params.lang.as_deref())?;
-    let mut options = TrainingOptions::on(chrono::Local::now().date_naive());
+    let mut options = TrainingOptions::on(today);
     if let Some(km) = params.max_km {
         if !km.is_finite() || km <= 0.0 || km > 1000.0 {
             return Err(ApiError::invalid(
@@ -68,7 +68,7 @@ pub async fn courses_for_gap(
     let (person, vacancy) = path.into_inner();
     let person = api::entity_id(&person)?;
     let vacancy = api::entity_id(&vacancy)?;
-    let options = training_options(&params)?;
+    let options = training_options(&params, state.engine.today())?;
     let principal = caller.0;
     let proposal = state
         .call_audited(move |engine| {
@@ -123,7 +123,7 @@ pub async fn course_doors(
     if !(1..=50).contains(&k) {
         return Err(ApiError::invalid("invalid_k", "k must be 1 to 50"));
     }
-    let mut options = DoorsOptions::on(chrono::Local::now().date_naive());
+    let mut options = DoorsOptions::on(state.engine.today());
     options.k = k;
     options.vacancy_max_km = params.vacancy_max_km;
     options.training.language = api::language(params.lang.as_deref())?;
@@ -166,6 +166,8 @@ pub struct DemandParams {
     pub to: chrono::NaiveDate,
     /// Courses held within this many km of the area count.
     pub course_max_km: Option<f64>,
+    /// Count draft vacancies too (default false: validated vacancies only).
+    pub include_drafts: Option<bool>,
     /// Label language.
     pub lang: Option<String>,
 }
@@ -204,6 +206,7 @@ pub async fn demand(
         from: params.from,
         to: params.to,
         course_max_km: params.course_max_km,
+        include_drafts: params.include_drafts.unwrap_or(false),
     };
     let tables = state
         .call(move |engine| engine.demand_report(&query, &language, &incontro_core::NoProgress))
