@@ -18,7 +18,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn demo() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo");
     engine
 }
@@ -34,7 +34,7 @@ fn english() -> Option<&'static Engine> {
                 .map(|entry| entry.expect("entry").path())
                 .filter(|path| path.extension().is_some_and(|ext| ext == "zip"))
                 .collect();
-            let engine = Engine::open_in_memory().expect("engine");
+            let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
             engine
                 .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
                 .expect("import");
@@ -356,7 +356,7 @@ fn labelled_job_ad_sentences_half_a() {
 /// An Italian taxonomy written for this test (`esco-it`): four skills with labels, alternative
 /// labels and descriptions, as the official Italian release has them.
 fn italian_described() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine
         .import_esco(
             &[fixtures().join("esco-it")],
