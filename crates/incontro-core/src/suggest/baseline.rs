@@ -178,7 +178,8 @@ mod tests {
         assert_eq!(words["w java script"], 1);
         assert_eq!(characters["c ja"], 2);
         assert_eq!(characters["cava "], 2);
-        assert_eq!(characters["c java "], 2);
+        assert_eq!(characters["c java"], 2);
+        assert!(!characters.contains_key("c java "), "at most 5 characters");
         assert!(!characters.contains_key("ca j"), "grams stay within words");
     }
 }
