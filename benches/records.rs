@@ -28,6 +28,7 @@ fn seekers() -> Vec<JobSeeker> {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            citizenship: None,
             competences: (0..COMPETENCES)
                 .map(|k| Competence {
                     skill: skills[(i * 7 + k * 13) % skills.len()].clone(),

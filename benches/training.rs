@@ -108,6 +108,7 @@ fn build() -> TrainingState {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            citizenship: None,
             competences: distinct_skills(&mut rng, 25)
                 .into_iter()
                 .map(|skill| Competence {
@@ -170,6 +171,7 @@ fn bench_proposals(c: &mut Criterion) {
     let person_context = PersonContext {
         accepts_tirocinio: true,
         disability: false,
+            citizenship: None,
     };
     // Pairs: each person with a vacancy a course unlocks for them (a "nearly fits") when there
     // is one, else a vacancy drawn at random (many gaps).

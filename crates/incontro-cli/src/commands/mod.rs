@@ -9,6 +9,7 @@ mod generate;
 mod import;
 mod keys;
 mod matching;
+mod fairness;
 mod outreach;
 mod serve;
 mod stats;

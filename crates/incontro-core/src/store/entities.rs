@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
     GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
     PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight,
 };
@@ -298,11 +298,12 @@ pub fn upsert_job_seeker(
     personal: Option<&PersonalData>,
 ) -> Result<()> {
     connection.execute(
-        "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability, citizenship)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(id) DO UPDATE SET birth_year = excluded.birth_year, sex = excluded.sex, comune = excluded.comune,
            education = excluded.education, available_from = excluded.available_from,
-           accepts_tirocinio = excluded.accepts_tirocinio, disability = excluded.disability",
+           accepts_tirocinio = excluded.accepts_tirocinio, disability = excluded.disability,
+           citizenship = excluded.citizenship",
         params![
             seeker.id.as_str(),
             seeker.birth_year,
@@ -312,6 +313,7 @@ pub fn upsert_job_seeker(
             seeker.available_from.map(|day| day.to_string()),
             seeker.accepts_tirocinio,
             seeker.disability,
+            seeker.citizenship.map(Citizenship::as_str),
         ],
     )?;
     connection.execute(
@@ -377,7 +379,7 @@ pub fn upsert_job_seeker(
 }
 
 const SEEKER_COLUMNS: &str =
-    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability";
+    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability, citizenship";
 
 fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
     Ok(JobSeeker {
@@ -389,6 +391,10 @@ fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
         available_from: optional_date(row.get(5)?)?,
         accepts_tirocinio: row.get(6)?,
         disability: row.get(7)?,
+        citizenship: row
+            .get::<_, Option<String>>(8)?
+            .map(|raw| Citizenship::parse(&raw))
+            .transpose()?,
         competences: Vec::new(),
         work_history: Vec::new(),
     })

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
     GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
     PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
     VacancyStatus, Weight,
@@ -104,6 +104,17 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
     expected: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
+    read_rows_with_optional(path, expected, &[], problems)
+}
+
+/// [`read_rows`] where the `optional` columns may be present or not (files written before a
+/// column existed still import).
+fn read_rows_with_optional<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    expected: &[&str],
+    optional: &[&str],
+    problems: &mut Problems,
+) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
     let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
     let mut reader = csv::ReaderBuilder::new()
@@ -145,7 +156,10 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
         );
         return Ok(Vec::new());
     }
-    let unknown: Vec<&str> = headers.iter().filter(|h| !expected.contains(h)).collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|h| !expected.contains(h) && !optional.contains(h))
+        .collect();
     if !unknown.is_empty() {
         problems.push(
             &name,

@@ -18,6 +18,9 @@ struct SeekerRow {
     available_from: Option<String>,
     accepts_tirocinio: String,
     disability: String,
+    /// Optional column (files written before it existed still import).
+    #[serde(default)]
+    citizenship: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -66,7 +69,9 @@ pub(super) fn parse_people(
             "accepts_tirocinio",
             "disability",
         ];
-        for (line, row) in read_rows::<SeekerRow>(path, &columns, problems)? {
+        for (line, row) in
+            read_rows_with_optional::<SeekerRow>(path, &columns, &["citizenship"], problems)?
+        {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -102,6 +107,8 @@ pub(super) fn parse_people(
                 .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
+            let citizenship = optional(&row.citizenship)
+                .and_then(|raw| check.field("citizenship", Citizenship::parse(raw)));
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
                 check.fail("first_name", "names must not be empty");
             }
@@ -142,6 +149,7 @@ pub(super) fn parse_people(
                         available_from: available,
                         accepts_tirocinio,
                         disability,
+                        citizenship,
                         competences: Vec::new(),
                         work_history: Vec::new(),
                     },
