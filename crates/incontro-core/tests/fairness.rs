@@ -110,10 +110,21 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-fn check_against(report: &FairnessReport, expected: &BTreeMap<(Dimension, &str), Expected>, exact: bool) {
-    assert_eq!(report.rows.len(), expected.len(), "one row per non-empty group");
+fn check_against(
+    report: &FairnessReport,
+    expected: &BTreeMap<(Dimension, &str), Expected>,
+    exact: bool,
+) {
+    assert_eq!(
+        report.rows.len(),
+        expected.len(),
+        "one row per non-empty group"
+    );
     for dimension in Dimension::ALL {
-        let groups: Vec<_> = expected.iter().filter(|((d, _), _)| *d == dimension).collect();
+        let groups: Vec<_> = expected
+            .iter()
+            .filter(|((d, _), _)| *d == dimension)
+            .collect();
         let people: usize = groups.iter().map(|(_, e)| e.people).sum();
         let slots: usize = groups.iter().map(|(_, e)| e.slots).sum();
         let best_rate = groups
@@ -130,7 +141,11 @@ fn check_against(report: &FairnessReport, expected: &BTreeMap<(Dimension, &str),
                 .iter()
                 .find(|r| r.dimension == dimension && r.group == *label)
                 .unwrap_or_else(|| panic!("row {dimension:?} {label}"));
-            let figures = if exact { &row.competences_only } else { &row.served };
+            let figures = if exact {
+                &row.competences_only
+            } else {
+                &row.served
+            };
             let share = e.people as f64 / people as f64;
             let exposure = e.slots as f64 / slots as f64;
             let rate = e.in_a_top_k as f64 / e.people as f64;
@@ -138,11 +153,20 @@ fn check_against(report: &FairnessReport, expected: &BTreeMap<(Dimension, &str),
             assert_eq!(row.people, e.people, "{label}");
             assert!(close(row.people_share, share), "{label}");
             assert_eq!(figures.slots, e.slots, "{label} exact={exact}");
-            assert!(close(figures.exposure_ratio.expect("ratio"), exposure / share), "{label}");
+            assert!(
+                close(figures.exposure_ratio.expect("ratio"), exposure / share),
+                "{label}"
+            );
             assert!(close(figures.top_k_rate, rate), "{label}");
-            assert!(close(figures.top_k_rate_ratio.expect("ratio"), rate / best_rate), "{label}");
+            assert!(
+                close(figures.top_k_rate_ratio.expect("ratio"), rate / best_rate),
+                "{label}"
+            );
             assert!(close(figures.mean_score, mean), "{label}");
-            assert!(close(figures.mean_score_ratio.expect("ratio"), mean / best_mean));
+            assert!(close(
+                figures.mean_score_ratio.expect("ratio"),
+                mean / best_mean
+            ));
             let flag = rate / best_rate < 0.8 || mean / best_mean < 0.8;
             assert_eq!(figures.four_fifths_flag, flag, "{label} exact={exact}");
         }
@@ -159,11 +183,27 @@ fn bias_figures_match_an_independent_recomputation_on_the_demo() {
     assert_eq!(report.people, seekers.len());
     assert_eq!(
         report.vacancies,
-        engine.list_open_vacancies(engine.today()).expect("open").len()
+        engine
+            .list_open_vacancies(engine.today())
+            .expect("open")
+            .len()
     );
     // The demo carries every protected attribute, so no dimension is empty.
-    for label in ["F", "M", "meno di 30", "30-54", "55 e oltre", "italiana", "UE", "extra UE", "con disabilità"] {
-        assert!(report.rows.iter().any(|r| r.group == label), "group {label}");
+    for label in [
+        "F",
+        "M",
+        "meno di 30",
+        "30-54",
+        "55 e oltre",
+        "italiana",
+        "UE",
+        "extra UE",
+        "con disabilità",
+    ] {
+        assert!(
+            report.rows.iter().any(|r| r.group == label),
+            "group {label}"
+        );
     }
     check_against(&report, &expected_figures(&engine, &seekers, false), false);
     check_against(&report, &expected_figures(&engine, &seekers, true), true);
@@ -261,7 +301,12 @@ fn rankings_do_not_move_when_only_protected_attributes_change() {
         let stored = engine.get_job_seeker(&seeker.id).expect("stored");
         assert_eq!(stored, changed, "the change was stored");
         assert!(engine.data_revision().expect("revision") > revision);
-        assert_eq!(rankings_of(&engine, &seeker.id), before, "{}", seeker.id.as_str());
+        assert_eq!(
+            rankings_of(&engine, &seeker.id),
+            before,
+            "{}",
+            seeker.id.as_str()
+        );
     }
 }
 
@@ -318,10 +363,7 @@ fn a_proposal_keeps_its_rank_and_the_report_counts_overrides() {
         .expect("report");
     assert_eq!(report.oversight.records, 2);
     assert_eq!(report.oversight.not_first, 1);
-    assert_eq!(
-        report.oversight.beyond_top,
-        usize::from(rank.beyond_top())
-    );
+    assert_eq!(report.oversight.beyond_top, usize::from(rank.beyond_top()));
 }
 
 #[test]
@@ -334,7 +376,12 @@ fn the_report_writes_italian_csv_and_svg() {
     let written = report.write_to(dir.path()).expect("written");
     assert_eq!(written.len(), 4);
     let mut reader = csv::Reader::from_path(dir.path().join("equita_ranking.csv")).expect("csv");
-    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     assert_eq!(header, FAIRNESS_CSV_HEADER);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), report.rows.len());
@@ -370,7 +417,10 @@ fn the_system_card_is_dated_versioned_and_measured() {
     assert!(card.contains(&DEMO_ANCHOR.to_string()));
     assert!(card.contains(env!("CARGO_PKG_VERSION")));
     let own = engine.own_occupation_figures(10).expect("own");
-    assert!(own.people > 0, "demo people have ESCO occupations with open vacancies");
+    assert!(
+        own.people > 0,
+        "demo people have ESCO occupations with open vacancies"
+    );
     assert!((0.0..=1.0).contains(&own.ndcg_default));
     assert!(card.contains(&format!("| default | {:.4} |", own.ndcg_default)));
 }
@@ -379,9 +429,18 @@ fn the_system_card_is_dated_versioned_and_measured() {
 fn demo_copy_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = incontro_core::records::demo_dir().join("demo");
-    for name in ["comuni.csv", "job_seekers.csv", "competences.csv", "work_history.csv"] {
+    for name in [
+        "comuni.csv",
+        "job_seekers.csv",
+        "competences.csv",
+        "work_history.csv",
+    ] {
         let text = std::fs::read_to_string(source.join(name)).expect("read");
-        let text = if name == "job_seekers.csv" { edit(&text) } else { text };
+        let text = if name == "job_seekers.csv" {
+            edit(&text)
+        } else {
+            text
+        };
         std::fs::write(dir.path().join(name), text).expect("write");
     }
     dir
@@ -403,7 +462,12 @@ fn citizenship_is_optional_and_checked_on_import() {
     // A file written before the column existed imports; citizenship is then not recorded.
     let without = demo_copy_with(|text| {
         text.lines()
-            .map(|line| line.rsplit_once(',').map_or(line, |(head, _)| head).to_string() + "\r\n")
+            .map(|line| {
+                line.rsplit_once(',')
+                    .map_or(line, |(head, _)| head)
+                    .to_string()
+                    + "\r\n"
+            })
             .collect()
     });
     let (engine, result) = import_people(without.path());

@@ -5,11 +5,11 @@ use std::sync::{Arc, OnceLock};
 
 use clap::Subcommand;
 
+mod fairness;
 mod generate;
 mod import;
 mod keys;
 mod matching;
-mod fairness;
 mod outreach;
 mod serve;
 mod stats;

@@ -28,7 +28,10 @@ pub struct SystemCardOptions {
 
 impl Default for SystemCardOptions {
     fn default() -> Self {
-        SystemCardOptions { k: 10, suggestion_queries: 200 }
+        SystemCardOptions {
+            k: 10,
+            suggestion_queries: 200,
+        }
     }
 }
 
@@ -68,7 +71,9 @@ fn section<'a>(document: &'a str, title: &str) -> &'a str {
         return "";
     };
     let rest = &document[start..];
-    let end = rest[3..].find("\n## ").map_or(rest.len(), |index| index + 4);
+    let end = rest[3..]
+        .find("\n## ")
+        .map_or(rest.len(), |index| index + 4);
     rest[..end].trim_end()
 }
 
@@ -116,7 +121,13 @@ impl Engine {
             sum_exact += measure(&ScoringConfig::exact());
             people += 1;
         }
-        let mean = |sum: f64| if people == 0 { 0.0 } else { sum / people as f64 };
+        let mean = |sum: f64| {
+            if people == 0 {
+                0.0
+            } else {
+                sum / people as f64
+            }
+        };
         Ok(OwnOccupationFigures {
             people,
             ndcg_default: mean(sum_default),
@@ -196,7 +207,10 @@ impl Engine {
     fn write_suggestion_quality(&self, card: &mut String, queries: usize) {
         let _ = writeln!(card, "### Competence suggestions from text\n");
         if queries == 0 {
-            let _ = writeln!(card, "Not measured in this run (`--suggestion-queries 0`).\n");
+            let _ = writeln!(
+                card,
+                "Not measured in this run (`--suggestion-queries 0`).\n"
+            );
             return;
         }
         let mut measured = false;
@@ -261,7 +275,11 @@ fn write_bias(card: &mut String, bias: &FairnessReport) {
             ratio(row.served.exposure_ratio),
             ratio(row.served.top_k_rate_ratio),
             ratio(row.served.mean_score_ratio),
-            if row.served.four_fifths_flag { "**yes**" } else { "no" },
+            if row.served.four_fifths_flag {
+                "**yes**"
+            } else {
+                "no"
+            },
             ratio(row.competences_only.exposure_ratio),
             ratio(row.competences_only.top_k_rate_ratio),
             ratio(row.competences_only.mean_score_ratio),

@@ -149,7 +149,11 @@ impl Engine {
         Ok(FairnessReport {
             day: today,
             data_revision: revision,
-            area: query.comuni.iter().map(|c| c.as_str().to_string()).collect(),
+            area: query
+                .comuni
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
             k: query.k,
             people: people.len(),
             vacancies: vacancies.len(),

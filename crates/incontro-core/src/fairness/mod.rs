@@ -37,8 +37,8 @@ mod table;
 
 pub use card::{OwnOccupationFigures, SystemCardOptions};
 pub use engine::FairnessQuery;
-pub use table::FAIRNESS_CSV_HEADER;
 pub use oversight::{OversightFigures, PairRank, OVERSIGHT_TOP};
+pub use table::FAIRNESS_CSV_HEADER;
 
 /// The four-fifths rule: a ratio below this is flagged.
 pub const FOUR_FIFTHS: f64 = 0.8;
@@ -387,7 +387,10 @@ mod tests {
         let non_eu = row(Dimension::Citizenship, "extra UE");
         assert_eq!(non_eu.served.slots, 2);
         assert!((non_eu.served.exposure_ratio.expect("ratio") - 1.5).abs() < 1e-12);
-        assert!(rows.iter().all(|r| r.group != "UE"), "empty groups are left out");
+        assert!(
+            rows.iter().all(|r| r.group != "UE"),
+            "empty groups are left out"
+        );
         // Age: 1960 is 66 (55+), 1990 is 36, 2000 is 26.
         assert_eq!(row(Dimension::AgeBand, "55 e oltre").served.slots, 0);
         assert_eq!(row(Dimension::AgeBand, "meno di 30").served.slots, 1);

@@ -128,7 +128,12 @@ impl FairnessReport {
             .rows
             .iter()
             .map(|row| BarRow {
-                label: format!("{}: {} ({})", row.dimension.label_it(), row.group, row.people),
+                label: format!(
+                    "{}: {} ({})",
+                    row.dimension.label_it(),
+                    row.group,
+                    row.people
+                ),
                 values: vec![
                     percent(ratio(&row.served)),
                     percent(ratio(&row.competences_only)),

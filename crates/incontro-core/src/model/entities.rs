@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Citizenship, CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex, SkillUri, Weight,
+    Citizenship, CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex,
+    SkillUri, Weight,
 };
 use crate::{Error, Result};
 

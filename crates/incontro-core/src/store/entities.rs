@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
-    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
-    PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
+    Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
+    PastJob, PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight,
 };
 use crate::{Error, Result};
 

@@ -56,7 +56,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_placements",
         include_str!("migrations/0011_placements.sql"),
     ),
-    ("0012_fairness", include_str!("migrations/0012_fairness.sql")),
+    (
+        "0012_fairness",
+        include_str!("migrations/0012_fairness.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.
