@@ -29,6 +29,7 @@ fn seekers() -> Vec<JobSeeker> {
             accepts_tirocinio: true,
             disability: false,
             citizenship: None,
+            conditions: Default::default(),
             competences: (0..COMPETENCES)
                 .map(|k| Competence {
                     skill: skills[(i * 7 + k * 13) % skills.len()].clone(),

@@ -613,7 +613,9 @@ fn operator_records_outcomes_through_the_call_list() {
         if browser.count("#entry").await > 0 {
             browser.click("#entry button[value=answered]").await;
             browser.wait_text("p.notice.ok", "answered").await;
-            browser.click("#entry form[action$='/taken'] button").await;
+            browser
+                .click("#answered form[action$='/taken'] button")
+                .await;
             browser.wait_text("p.notice.ok", "taken_in_charge").await;
         }
         assert!(!listed.is_empty());

@@ -74,10 +74,12 @@ fn expected_figures(
     let today = engine.today();
     let mut slots: HashMap<String, usize> = HashMap::new();
     for vacancy in engine.list_open_vacancies(today).expect("open vacancies") {
-        for candidate in engine
-            .candidates_for_vacancy(&vacancy.id, &query(10, exact), "it")
-            .expect("candidates")
-        {
+        // Drafts waiting for validation again are not matched (not found among open ones).
+        let Ok(candidates) = engine.candidates_for_vacancy(&vacancy.id, &query(10, exact), "it")
+        else {
+            continue;
+        };
+        for candidate in candidates {
             *slots.entry(candidate.job_seeker_id).or_default() += 1;
         }
     }
@@ -181,13 +183,18 @@ fn bias_figures_match_an_independent_recomputation_on_the_demo() {
         .expect("report");
     let seekers = engine.all_job_seekers().expect("seekers");
     assert_eq!(report.people, seekers.len());
-    assert_eq!(
-        report.vacancies,
-        engine
-            .list_open_vacancies(engine.today())
-            .expect("open")
-            .len()
-    );
+    let matched = engine
+        .list_open_vacancies(engine.today())
+        .expect("open")
+        .iter()
+        .filter(|v| {
+            engine
+                .candidates_for_vacancy(&v.id, &query(1, false), "it")
+                .is_ok()
+        })
+        .count();
+    assert!(matched > 0);
+    assert_eq!(report.vacancies, matched);
     // The demo carries every protected attribute, so no dimension is empty.
     for label in [
         "F",

@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use clap::Subcommand;
-use incontro_core::outreach::{generate_cob_with_contacts, CobGeneratorConfig};
+use incontro_core::outreach::{
+    generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthWindow,
+};
 
 /// What to generate.
 #[derive(Debug, Subcommand)]
@@ -24,6 +27,23 @@ pub enum GenerateCommand {
         /// Random seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Write a period extract: only the notices sent from this day (YYYY-MM-DD) to the end
+        /// of the history (2024-12-31), as a region's extract cut out of a longer history.
+        #[arg(long)]
+        extract_from: Option<NaiveDate>,
+        /// Also write the true list of people to call (computed from the true jobs, not from
+        /// the notices): `codice_fiscale,reference_end,last_job_end,in_file`.
+        #[arg(long)]
+        truth: Option<PathBuf>,
+        /// The true list's window: first day a job may have ended.
+        #[arg(long, default_value = "2024-01-01")]
+        ended_from: NaiveDate,
+        /// The true list's window: last day a job may have ended.
+        #[arg(long, default_value = "2024-06-30")]
+        ended_to: NaiveDate,
+        /// The true list's reference day.
+        #[arg(long, default_value = "2024-12-31")]
+        as_of: NaiveDate,
     },
 }
 
@@ -35,6 +55,11 @@ pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
             out,
             contacts,
             seed,
+            extract_from,
+            truth,
+            ended_from,
+            ended_to,
+            as_of,
         } => {
             let file = std::fs::File::create(&out)
                 .with_context(|| format!("creating {}", out.display()))?;
@@ -45,11 +70,27 @@ pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            let stats = generate_cob_with_contacts(
-                &CobGeneratorConfig::new(people, seed),
-                file,
-                contacts_file,
-            )?;
+            let config = CobGeneratorConfig {
+                extract_from,
+                truth: truth.as_ref().map(|_| TruthWindow {
+                    ended_from,
+                    ended_to,
+                    as_of,
+                }),
+                ..CobGeneratorConfig::new(people, seed)
+            };
+            let stats = generate_cob_with_contacts(&config, file, contacts_file)?;
+            if let Some(path) = &truth {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                write_truth(&stats.truth, file)?;
+                println!(
+                    "{}: {} people to call ({} with a notice of the job that ended in the file)",
+                    path.display(),
+                    stats.truth.len(),
+                    stats.truth.iter().filter(|entry| entry.in_file).count()
+                );
+            }
             println!(
                 "{}: {} people, {} notices ({} rettifiche, {} annullamenti, {} tirocini)",
                 out.display(),

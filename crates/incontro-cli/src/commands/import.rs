@@ -64,7 +64,10 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             skip_invalid,
         } => {
             let engine = super::open_engine(data_dir)?;
-            let options = EscoImportOptions { skip_invalid };
+            let options = EscoImportOptions {
+                skip_invalid,
+                ..Default::default()
+            };
             let progress = Bar::new(quiet);
             let report = match engine.import_esco(&paths, &options, &progress) {
                 Ok(report) => report,
@@ -90,12 +93,27 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
         }
         ImportCommand::Cob { file, skip_invalid } => {
             let engine = super::open_engine(data_dir)?;
-            let options = incontro_core::outreach::CobImportOptions { skip_invalid };
+            let options = incontro_core::outreach::CobImportOptions {
+                skip_invalid,
+                ..Default::default()
+            };
             let report = report_problems(engine.import_cob(&file, &options, &Bar::new(quiet)))?;
             println!("  {:<28} {:>9}", "rows", report.rows);
             println!("  {:<28} {:>9}", "notices stored", report.inserted);
             println!("  {:<28} {:>9}", "already stored", report.already_present);
             println!("  {:<28} {:>9}", "rows skipped", report.skipped_rows);
+            if report.without_hiring > 0 {
+                println!(
+                    "  {:<28} {:>9}   (hiring before the file: a period extract)",
+                    "notices without hiring", report.without_hiring
+                );
+            }
+            if report.unresolved_references > 0 {
+                println!(
+                    "  {:<28} {:>9}   (rettifiche of notices before the file)",
+                    "references outside", report.unresolved_references
+                );
+            }
             if report.placements_confirmed > 0 {
                 println!(
                     "  {:<28} {:>9}",

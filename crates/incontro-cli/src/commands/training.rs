@@ -124,6 +124,9 @@ pub struct DemandArgs {
     /// In-presence courses within this many km of the area (0 = any).
     #[arg(long, default_value_t = 50.0)]
     course_km: f64,
+    /// Count draft vacancies too (default: validated vacancies only).
+    #[arg(long)]
+    include_drafts: bool,
     /// Output folder for the CSV tables and SVG charts.
     #[arg(long)]
     out: PathBuf,
@@ -291,6 +294,7 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         from,
         to: args.to.unwrap_or(from),
         course_max_km: (args.course_km > 0.0).then_some(args.course_km),
+        include_drafts: args.include_drafts,
     };
     let tables = engine.demand_report(&query, "it", &Bar::new(quiet))?;
     let written = tables.write_to(&args.out)?;
@@ -304,6 +308,7 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         "{} offerte aperte ({} posti), {} persone in cerca di lavoro, {} corsi con posti",
         tables.vacancy_count, tables.position_count, tables.seeker_count, tables.course_count
     );
+    println!("Offerte contate: {}", tables.vacancies_note());
     println!(
         "\n{:<52} {:>4} {:>8} {:>8} {:>8}",
         "competenza (livello richiesto)", "liv", "domanda", "persone", "divario"

@@ -33,7 +33,9 @@ impl Default for FairnessQuery {
     }
 }
 
-/// The ranked lists of the area under one scoring.
+/// The ranked lists of the area under one scoring, as staff see them: only pairs that meet the
+/// person's own conditions (tirocinio, contract types, hours, distance), as the matching calls
+/// offer by default.
 fn rankings(
     state: &MatchState,
     workers: &[usize],
@@ -52,7 +54,7 @@ fn rankings(
         .iter()
         .map(|&vacancy| {
             set.top_workers_for_vacancy(vacancy, k, config, &|worker| {
-                person_of.contains_key(&worker)
+                person_of.contains_key(&worker) && state.suits(worker, vacancy)
             })
             .into_iter()
             .map(|(worker, _)| person_of[&worker])
@@ -63,7 +65,7 @@ fn rankings(
         .iter()
         .map(|&worker| {
             set.top_vacancies_for_worker(set.worker_profile(worker), k, config, &|vacancy| {
-                in_area_vacancy.contains(&vacancy)
+                in_area_vacancy.contains(&vacancy) && state.suits(worker, vacancy)
             })
             .into_iter()
             .map(|(_, score)| score)

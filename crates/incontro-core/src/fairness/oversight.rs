@@ -11,8 +11,8 @@ use crate::Result;
 /// "The top of the list": the first page the console and the API show by default.
 pub const OVERSIGHT_TOP: u32 = 10;
 
-/// Where a person–vacancy pair stood in the rankings at one moment (default scoring, no
-/// filters). Ranks count from 1; `None` when the pair was not ranked (the vacancy was not open
+/// Where a person–vacancy pair stood in the rankings at one moment (default scoring, no filters
+/// beyond the person's own conditions, as the lists are offered by default). Ranks count from 1; `None` when the pair was not ranked (the vacancy was not open
 /// or the pair scored nothing).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct PairRank {
@@ -48,13 +48,17 @@ pub(crate) fn pair_rank(state: &MatchState, person: &EntityId, vacancy: &EntityI
     };
     let set = state.match_set();
     let config = ScoringConfig::default();
+    // The lists as staff see them by default: pairs that meet the person's own conditions.
     let vacancies = set.top_vacancies_for_worker(
         set.worker_profile(worker),
         set.vacancy_count(),
         &config,
-        &|_| true,
+        &|vacancy| state.suits(worker, vacancy),
     );
-    let workers = set.top_workers_for_vacancy(position, set.worker_count(), &config, &|_| true);
+    let workers =
+        set.top_workers_for_vacancy(position, set.worker_count(), &config, &|candidate| {
+            state.suits(candidate, position)
+        });
     let vacancy_at = vacancies.iter().position(|&(p, _)| p == position);
     let candidate_at = workers.iter().position(|&(w, _)| w == worker);
     let score = vacancy_at.map_or(0.0, |index| vacancies[index].1);

@@ -57,8 +57,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0011_placements.sql"),
     ),
     (
-        "0012_fairness",
-        include_str!("migrations/0012_fairness.sql"),
+        "0012_cob_effects",
+        include_str!("migrations/0012_cob_effects.sql"),
+    ),
+    (
+        "0013_conditions",
+        include_str!("migrations/0013_conditions.sql"),
+    ),
+    (
+        "0014_fairness",
+        include_str!("migrations/0014_fairness.sql"),
     ),
 ];
 

@@ -82,12 +82,16 @@ impl TrainingState {
         let graph = set.graph();
         let availability = self.available(worker, &options.training);
         let home = self.match_state.worker_comune(worker);
-        let vacancy_in_reach = |vacancy: usize| match options.vacancy_max_km {
-            None => true,
-            Some(km) => self
-                .match_state
-                .distance_km(home, self.match_state.vacancy_comune(vacancy))
-                .is_some_and(|distance| distance <= km),
+        // A door only counts vacancies the person's own conditions accept (issue 14).
+        let vacancy_in_reach = |vacancy: usize| {
+            self.match_state.suits(worker, vacancy)
+                && match options.vacancy_max_km {
+                    None => true,
+                    Some(km) => self
+                        .match_state
+                        .distance_km(home, self.match_state.vacancy_comune(vacancy))
+                        .is_some_and(|distance| distance <= km),
+                }
         };
         // Vacancies open to the person now are skipped; `closed_before[v]` marks the rest.
         let vacancy_count = set.vacancy_count();
