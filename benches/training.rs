@@ -173,7 +173,6 @@ fn bench_proposals(c: &mut Criterion) {
     let person_context = PersonContext {
         accepts_tirocinio: true,
         disability: false,
-        citizenship: None,
     };
     // Pairs: each person with a vacancy a course unlocks for them (a "nearly fits") when there
     // is one, else a vacancy drawn at random (many gaps).

@@ -250,8 +250,11 @@ fn an_area_counts_only_its_people_and_vacancies() {
     assert_eq!(error.code(), "invalid_k");
 }
 
+/// Ids and scores, best first.
+type Ranked = Vec<(String, f32)>;
+
 /// Everything a desk sees for a person: their vacancies and, for each, its candidates.
-fn rankings_of(engine: &Engine, person: &EntityId) -> Vec<(String, f32, Vec<(String, f32)>)> {
+fn rankings_of(engine: &Engine, person: &EntityId) -> Vec<(String, f32, Ranked)> {
     engine
         .vacancies_for_person(person, &query(20, false), "it")
         .expect("vacancies")

@@ -290,6 +290,23 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.reports", "Report", "Reports"),
     ("home.reports", "Domanda di competenze del territorio e funnel delle campagne di outreach, con grafici e CSV.", "Competence demand of an area and the outreach campaigns' funnel, with charts and CSV."),
     ("reports.title", "Report", "Reports"),
+    ("reports.fairness_link", "Equità delle classifiche e supervisione umana", "Fairness of the rankings and human oversight"),
+    ("fairness.title", "Equità delle classifiche", "Fairness of the rankings"),
+    ("fairness.explain", "Per sesso, fascia d'età, cittadinanza e disabilità (mai usati nel punteggio): esposizione nei primi 10 rispetto alla quota di persone, presenza nei primi 10 e punteggio medio rispetto al gruppo migliore. Sotto 0,8 il segnale dei quattro quinti invita a guardare i dati: non è un verdetto. Le cifre \"solo competenze\" mostrano quanto del divario viene dalle competenze possedute.", "By sex, age band, citizenship and disability (never used by the score): exposure in the top 10 against the share of people, presence in the top 10 and mean score against the best group. Below 0.8 the four-fifths flag asks you to look at the data: it is not a verdict. The \"competences only\" figures show how much of a gap comes from competences held."),
+    ("fairness.chart", "Esposizione nei primi posti rispetto alla quota di persone (%)", "Exposure in the top of the lists against the share of people (%)"),
+    ("fairness.exposure", "Rapporto di esposizione", "Exposure ratio"),
+    ("fairness.rate", "Rapporto presenza nei primi 10", "Top-10 rate ratio"),
+    ("fairness.score", "Rapporto punteggio medio", "Mean score ratio"),
+    ("fairness.flag", "Quattro quinti", "Four-fifths"),
+    ("fairness.competences_only", "Solo competenze (esposizione / presenza / punteggio)", "Competences only (exposure / rate / score)"),
+    ("fairness.yes", "da guardare", "look closer"),
+    ("fairness.no", "no", "no"),
+    ("fairness.people", "Persone", "People"),
+    ("fairness.oversight", "Supervisione umana", "Human oversight"),
+    ("fairness.records", "proposte e inserimenti con la posizione registrata", "proposals and placements with their rank recorded"),
+    ("fairness.not_first", "non primi in nessuna classifica:", "first in neither list:"),
+    ("fairness.beyond_top", "oltre i primi 10 di entrambe:", "beyond the top 10 of both:"),
+    ("fairness.unranked", "fuori classifica:", "not ranked:"),
     ("reports.area", "Territorio e periodo", "Area and period"),
     ("reports.comuni", "Comuni (codici catastali)", "Comuni (cadastral codes)"),
     ("reports.comuni_help", "Separati da virgole, per esempio E715, B648; vuoto = tutti.", "Comma-separated, for example E715, B648; empty = all."),
@@ -407,6 +424,7 @@ mod tests {
             include_str!("training.rs"),
             include_str!("reports.rs"),
             include_str!("calls.rs"),
+            include_str!("fairness.rs"),
             include_str!("i18n.rs"),
         ];
         let mut used = 0;
@@ -430,6 +448,9 @@ mod tests {
                             "level",
                             "appointments",
                             "booking",
+                            "fairness",
+                            "ranking",
+                            "reports",
                         ]
                         .contains(&area)
                             && !rest.is_empty()
