@@ -118,6 +118,7 @@ pub async fn calls_page(
             @match (&chosen, entries.get(index)) {
                 (Some(campaign), Some(entry)) => {
                     p class="muted" { (ctx.t("calls.person")) " " (index + 1) " / " (entries.len()) }
+                    p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
                     div class="card" id="entry" {
                         h2 { (entry.name.clone().unwrap_or_else(|| format!("#{}", entry.entry_no))) }
                         @if let Some(mobile) = &entry.mobile { p class="big" { a href={ "tel:" (mobile) } { (mobile) } } }
