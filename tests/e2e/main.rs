@@ -9,4 +9,5 @@ mod dates;
 mod durability;
 mod flows;
 mod helpers;
+mod outreach_cli;
 mod snapshots;

@@ -300,7 +300,8 @@ fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
             total.placed_reported,
             total.placed_confirmed
         ),
-        (6, 2, 1, 1, 1, 1)
+        // The refusal counts as answered (the person picked up), never as placed.
+        (6, 2, 2, 1, 1, 1)
     );
     assert!(funnel
         .iter()

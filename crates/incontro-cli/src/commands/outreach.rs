@@ -1,13 +1,15 @@
 //! `incontro outreach …`: Cob23 campaigns from the COB notices.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use incontro_core::outreach::{
-    funnel::{check_dimension, DIMENSIONS},
-    funnel_csv, funnel_svg, CallResult, CampaignSpec, CohortRule, Milestone, Operator,
+    funnel::{self, check_dimension, DIMENSIONS},
+    funnel_csv, funnel_svg_in, funnel_table, CallResult, CampaignSpec, CohortRule, Lang, Milestone,
+    Operator,
 };
 
 use crate::progress::Bar;
@@ -94,7 +96,8 @@ pub enum OutreachCommand {
         #[arg(long = "next-call")]
         next_call: Option<NaiveDate>,
     },
-    /// The funnel of a campaign: called → answered → taken in charge → placed.
+    /// The funnel of a campaign for a manager: called → answered → taken in charge → enrolled →
+    /// placed, rates by operator and what each step counts.
     Funnel {
         /// Campaign id.
         #[arg(long)]
@@ -108,6 +111,9 @@ pub enum OutreachCommand {
         /// Write an SVG chart of the `--by` dimension (default campaign) here.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Language of the labels: it (default) or en.
+        #[arg(long, default_value = "it")]
+        lang: String,
     },
     /// Purge call lists and outcomes of campaigns past their retention date (aggregates kept).
     Purge {
@@ -247,15 +253,15 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             let list =
                 engine.call_list(&campaign, &operator, date.unwrap_or_else(|| engine.today()))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
-                return Ok(());
+                return print_out(&format!("{}\n", serde_json::to_string_pretty(&list)?));
             }
-            println!(
-                "{:>5}  {:<24} {:<14} {:<20} {:<9} {:<10} {:>3}  vacancies",
+            let mut out = format!(
+                "{:>5}  {:<24} {:<14} {:<20} {:<9} {:<10} {:>3}  vacancies\n",
                 "entry", "name", "mobile", "comune", "sector", "ended", "att"
             );
             for entry in list {
-                println!(
+                let _ = writeln!(
+                    out,
                     "{:>5}  {:<24} {:<14} {:<20} {:<9} {:<10} {:>3}  {}",
                     entry.entry_no,
                     entry.name.unwrap_or_default(),
@@ -267,7 +273,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                     entry.vacancies.join("; ")
                 );
             }
-            Ok(())
+            print_out(&out)
         }
         OutreachCommand::Outcome {
             campaign,
@@ -313,53 +319,37 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             by,
             csv,
             svg,
+            lang,
         } => {
             if let Some(by) = &by {
                 check_dimension(by)?;
             }
+            let lang = Lang::parse(&lang)?;
             let rows = engine.funnel(&campaign)?;
-            println!(
-                "{:<10} {:<22} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
-                "dimension",
-                "value",
-                "people",
-                "called",
-                "answered",
-                "in charge",
-                "enrolled",
-                "placed(r)",
-                "placed(c)"
-            );
-            for row in rows
-                .iter()
-                .filter(|row| by.as_deref().is_none_or(|by| row.dimension == by))
-            {
-                println!(
-                    "{:<10} {:<22} {:>7} {:>7} {:>8} {:>8} {:>8} {:>9} {:>9}",
-                    row.dimension,
-                    row.value,
-                    row.people,
-                    row.called,
-                    row.answered,
-                    row.taken_in_charge,
-                    row.enrolled,
-                    row.placed_reported,
-                    row.placed_confirmed
-                );
-            }
+            // Files first: they are written whatever happens to stdout afterwards.
+            let mut wrote = String::new();
             if let Some(path) = csv {
                 std::fs::write(&path, funnel_csv(&rows))
                     .with_context(|| format!("writing {}", path.display()))?;
-                println!("wrote {}", path.display());
+                let _ = writeln!(wrote, "wrote {}", path.display());
             }
             if let Some(path) = svg {
                 let dimension = by.as_deref().unwrap_or(DIMENSIONS[0]);
-                let title = format!("Campaign {campaign}: funnel by {dimension}");
-                std::fs::write(&path, funnel_svg(&rows, dimension, &title))
+                let title = match lang {
+                    Lang::It => format!(
+                        "Campagna {campaign}: imbuto per {}",
+                        funnel::dimension_label(dimension, lang)
+                    ),
+                    Lang::En => format!(
+                        "Campaign {campaign}: funnel by {}",
+                        funnel::dimension_label(dimension, lang)
+                    ),
+                };
+                std::fs::write(&path, funnel_svg_in(&rows, dimension, &title, lang))
                     .with_context(|| format!("writing {}", path.display()))?;
-                println!("wrote {}", path.display());
+                let _ = writeln!(wrote, "wrote {}", path.display());
             }
-            Ok(())
+            print_out(&(funnel_table(&rows, by.as_deref(), lang) + &wrote))
         }
         OutreachCommand::Purge { today: day } => {
             let purged = engine.purge_outreach(day.unwrap_or_else(|| engine.today()))?;
@@ -411,6 +401,20 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             }
             Ok(())
         }
+    }
+}
+
+/// Writes `text` to stdout; a closed reader (`| head -1`) ends the output quietly instead of
+/// panicking, so whatever was written to files before stays written.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 

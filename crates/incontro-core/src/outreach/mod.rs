@@ -36,7 +36,7 @@ pub use cob::{CobFormat, CobImportOptions, CobImportReport, EventType, Notice, R
 pub use codes::{CodeEffect, CodeEntry, CodeScheme, CodeStatus, CodeTables};
 pub use cohort::{select, CohortRule, SelectionReport};
 pub use contacts::{ContactImportOptions, ContactImportReport};
-pub use funnel::{funnel_csv, funnel_svg, FunnelRow};
+pub use funnel::{funnel_csv, funnel_svg, funnel_svg_in, funnel_table, FunnelRow, Lang};
 pub use generator::{
     generate_cob, generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthEntry,
     TruthWindow,

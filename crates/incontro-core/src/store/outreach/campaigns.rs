@@ -422,7 +422,7 @@ pub(crate) fn entry_facts(connection: &Connection, campaign: &str) -> Result<Vec
     let mut statement = connection.prepare(
         "SELECT e.operator_id, e.sex, e.age_band, e.comune,
                 EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no),
-                EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.result = 'answered'),
+                EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.result IN ('answered', 'refused')),
                 o.taken_in_charge_on IS NOT NULL, o.enrolled_on IS NOT NULL,
                 o.placed_reported_on IS NOT NULL, o.placed_confirmed_on IS NOT NULL
          FROM outreach_entry e
@@ -495,16 +495,11 @@ pub(crate) fn load_aggregates(connection: &Connection, campaign: &str) -> Result
             enrolled: row.get(6)?,
             placed_reported: row.get(7)?,
             placed_confirmed: row.get(8)?,
+            label: None,
         })
     })?;
     let mut list: Vec<FunnelRow> = rows.collect::<rusqlite::Result<_>>()?;
-    let order = |dimension: &str| {
-        crate::outreach::funnel::DIMENSIONS
-            .iter()
-            .position(|d| *d == dimension)
-            .unwrap_or(usize::MAX)
-    };
-    list.sort_by(|a, b| (order(&a.dimension), &a.value).cmp(&(order(&b.dimension), &b.value)));
+    crate::outreach::funnel::sort_rows(&mut list);
     Ok(list)
 }
 

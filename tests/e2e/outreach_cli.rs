@@ -1,0 +1,134 @@
+//! The real `incontro outreach` binary as a manager uses it: output piped into a reader that
+//! closes early (`| head -1`) must not panic, and `--csv` files are written whatever happens to
+//! stdout. See: issue 13, point 11.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn incontro_binary() -> PathBuf {
+    match std::env::var_os("INCONTRO_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_incontro")),
+    }
+}
+
+fn command(data_dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(incontro_binary());
+    command
+        .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
+        .arg("--quiet")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args);
+    command
+}
+
+fn incontro(data_dir: &Path, args: &[&str]) -> String {
+    let output = command(data_dir, args).output().expect("run incontro");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// Runs the command with its stdout a pipe whose reader is already closed.
+fn into_closed_pipe(data_dir: &Path, args: &[&str]) -> Output {
+    let mut child = command(data_dir, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn incontro");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn campaign(data_dir: &Path) {
+    incontro(data_dir, &["import", "demo"]);
+    let rule = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
+    incontro(
+        data_dir,
+        &[
+            "outreach",
+            "cohort",
+            "--campaign",
+            "pipe",
+            "--rule",
+            rule.to_str().expect("utf-8 path"),
+        ],
+    );
+    incontro(
+        data_dir,
+        &[
+            "outreach",
+            "assign",
+            "--campaign",
+            "pipe",
+            "--operator",
+            "anna:50",
+        ],
+    );
+}
+
+#[test]
+fn funnel_and_calls_survive_a_closed_pipe_and_write_their_csv() {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    campaign(data_dir.path());
+    // Italian by default, in the natural order of bands, with the definitions.
+    let funnel = incontro(
+        data_dir.path(),
+        &["outreach", "funnel", "--campaign", "pipe"],
+    );
+    assert!(funnel.contains("fascia d'età") && funnel.contains("Tassi per operatore"));
+    assert!(funnel.contains("Milano (F205)"), "{funnel}");
+    let english = incontro(
+        data_dir.path(),
+        &["outreach", "funnel", "--campaign", "pipe", "--lang", "en"],
+    );
+    assert!(english.contains("age band") && english.contains("tirocini count"));
+
+    let csv = data_dir.path().join("funnel.csv");
+    let output = into_closed_pipe(
+        data_dir.path(),
+        &[
+            "outreach",
+            "funnel",
+            "--campaign",
+            "pipe",
+            "--csv",
+            csv.to_str().expect("utf-8 path"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "funnel: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let written = std::fs::read_to_string(&csv).expect("the CSV was written");
+    assert!(written.starts_with("dimension,value,people,called"));
+    assert!(written.contains("\ncampaign,pipe,"));
+
+    for args in [
+        &[
+            "outreach",
+            "calls",
+            "--campaign",
+            "pipe",
+            "--operator",
+            "anna",
+        ][..],
+        &[
+            "outreach",
+            "calls",
+            "--campaign",
+            "pipe",
+            "--operator",
+            "anna",
+            "--json",
+        ][..],
+    ] {
+        let output = into_closed_pipe(data_dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
