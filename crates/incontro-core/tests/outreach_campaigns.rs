@@ -184,6 +184,22 @@ fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
     ];
     let counts = engine.assign_operators("c1", &operators).expect("assign");
     assert_eq!(counts, [("anna".to_string(), 4), ("bruno".to_string(), 2)]);
+    // Reach: by default the first calls are the operators' daily capacity (2 + 1).
+    let reach = engine.campaign_reach("c1", None).expect("reach");
+    assert_eq!((reach.first, reach.basis), (3, "operator_capacity"));
+    let total = |reach: &incontro_core::outreach::Reach| {
+        reach
+            .rows
+            .iter()
+            .fold((0, 0), |(s, r), row| (s + row.selected, r + row.reached))
+    };
+    assert_eq!(total(&reach), (6, 3));
+    let asked = engine.campaign_reach("c1", Some(1)).expect("reach");
+    assert_eq!((asked.basis, total(&asked)), ("asked", (6, 1)));
+    let top = &entries[0];
+    assert!(asked.rows.iter().any(|row| row.reached == 1
+        && row.age_band == top.age_band
+        && Some(&row.sex) == top.sex.as_ref()));
     // The operator view: own entries only, up to capacity, no codice fiscale.
     let today = day("2024-09-02");
     let anna = engine.call_list("c1", "anna", today).expect("calls");

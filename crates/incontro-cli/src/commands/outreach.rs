@@ -40,6 +40,20 @@ pub enum OutreachCommand {
         /// Only print the selection report; store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Show who the first N calls reach by age band and sex (default: the rule's
+        /// `first_calls`; without either, `outreach assign` shows it for the operators' capacity).
+        #[arg(long)]
+        first: Option<usize>,
+    },
+    /// Who the first N calls reach, by age band and sex (default N: the rule's `first_calls`,
+    /// else the operators' total daily capacity).
+    Reach {
+        /// Campaign id.
+        #[arg(long)]
+        campaign: String,
+        /// Number of first calls.
+        #[arg(long)]
+        first: Option<usize>,
     },
     /// Assign a campaign's call list fairly to operators (`ID:DAILY_CAPACITY`, repeatable, or a
     /// CSV file `operator_id,daily_capacity`).
@@ -189,6 +203,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             max_attempts,
             retry_days,
             dry_run,
+            first,
         } => {
             let text = std::fs::read_to_string(&rule)
                 .with_context(|| format!("reading {}", rule.display()))?;
@@ -214,9 +229,13 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 max_attempts,
                 retry_days,
             };
+            let show_reach = first.is_some() || spec.rule.first_calls.is_some();
             let summary = engine.create_campaign(&spec, &Bar::new(quiet))?;
             println!("campaign {}", summary.id);
             print_report(&summary.report);
+            if show_reach {
+                print_reach(&engine.campaign_reach(&summary.id, first)?);
+            }
             println!(
                 "  {:<28} {:>8.2}s (load {:.2}s, selection {:.3}s)",
                 "elapsed",
@@ -237,6 +256,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             for (operator, count) in counts {
                 println!("  {operator:<28} {count:>9}");
             }
+            print_reach(&engine.campaign_reach(&campaign, None)?);
             println!(
                 "  {:<28} {:>8.2}s",
                 "elapsed",
@@ -351,6 +371,10 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             }
             print_out(&(funnel_table(&rows, by.as_deref(), lang) + &wrote))
         }
+        OutreachCommand::Reach { campaign, first } => {
+            print_reach(&engine.campaign_reach(&campaign, first)?);
+            Ok(())
+        }
         OutreachCommand::Purge { today: day } => {
             let purged = engine.purge_outreach(day.unwrap_or_else(|| engine.today()))?;
             if purged.is_empty() {
@@ -415,6 +439,32 @@ fn print_out(text: &str) -> anyhow::Result<()> {
     {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
+    }
+}
+
+fn print_reach(reach: &incontro_core::outreach::Reach) {
+    let basis = match reach.basis {
+        "asked" => "--first",
+        "rule" => "the rule's first_calls",
+        "operator_capacity" => "the operators' daily capacity",
+        _ => "the whole list",
+    };
+    println!("  reach of the first {} calls ({basis}):", reach.first);
+    println!(
+        "  {:<8} {:<6} {:>9} {:>9} {:>7}",
+        "age", "sex", "selected", "reached", "share"
+    );
+    for row in &reach.rows {
+        let share = 100.0 * row.reached as f64 / row.selected.max(1) as f64;
+        let starved = if row.reached == 0 {
+            "  none reached"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<8} {:<6} {:>9} {:>9} {:>6.0}%{starved}",
+            row.age_band, row.sex, row.selected, row.reached, share
+        );
     }
 }
 

@@ -301,6 +301,55 @@ pub struct CampaignSummary {
     pub select_seconds: f64,
 }
 
+/// How many people of one age band and sex the first calls reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachRow {
+    /// Age band (`<30`, `30-39`, `40-54`, `55+`, `unknown`).
+    pub age_band: String,
+    /// `F`, `M` or `(none)`.
+    pub sex: String,
+    /// People of the group on the call list.
+    pub selected: u64,
+    /// Of them, among the first calls.
+    pub reached: u64,
+}
+
+/// Who the first calls of a campaign reach, by age band and sex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    /// How many first calls were counted.
+    pub first: usize,
+    /// Where that number came from: `asked`, `rule` (`first_calls`), `operator_capacity` or
+    /// `whole_list` (no operators yet).
+    pub basis: &'static str,
+    /// One row per group, bands in their natural order, then by sex.
+    pub rows: Vec<ReachRow>,
+}
+
+/// Counts, per age band and sex, the entries (in priority order) and those among the first
+/// `first`.
+pub fn reach(entries: &[EntryRecord], first: usize) -> Vec<ReachRow> {
+    let mut groups: std::collections::BTreeMap<(usize, String), ReachRow> = Default::default();
+    for (index, entry) in entries.iter().enumerate() {
+        let band = super::funnel::AGE_BANDS
+            .iter()
+            .position(|band| *band == entry.age_band)
+            .unwrap_or(super::funnel::AGE_BANDS.len());
+        let sex = entry.sex.clone().unwrap_or_else(|| "(none)".into());
+        let row = groups
+            .entry((band, sex.clone()))
+            .or_insert_with(|| ReachRow {
+                age_band: entry.age_band.clone(),
+                sex,
+                selected: 0,
+                reached: 0,
+            });
+        row.selected += 1;
+        row.reached += u64::from(index < first);
+    }
+    groups.into_values().collect()
+}
+
 /// Score from which an open vacancy "fits" a person for priorities.
 pub const FIT_SCORE: f32 = 0.5;
 
@@ -467,6 +516,26 @@ impl Engine {
     pub fn campaign_entries(&self, id: &str) -> Result<Vec<EntryRecord>> {
         self.campaign(id)?;
         self.store().read(|c| sql::list_entries(c, id))
+    }
+
+    /// Who the first calls of a campaign reach, by age band and sex, so a manager sees a starved
+    /// group before calling. The number of first calls is `first` when given, else the rule's
+    /// `first_calls`, else the campaign's total daily operator capacity, else the whole list.
+    pub fn campaign_reach(&self, campaign: &str, first: Option<usize>) -> Result<Reach> {
+        let stored = self.campaign(campaign)?;
+        let entries = self.store().read(|c| sql::list_entries(c, campaign))?;
+        let capacity = self.store().read(|c| sql::total_capacity(c, campaign))?;
+        let (first, basis) = match (first, stored.rule.first_calls, capacity) {
+            (Some(first), _, _) => (first, "asked"),
+            (None, Some(first), _) => (first as usize, "rule"),
+            (None, None, Some(capacity)) => (capacity as usize, "operator_capacity"),
+            (None, None, None) => (entries.len(), "whole_list"),
+        };
+        Ok(Reach {
+            first,
+            basis,
+            rows: reach(&entries, first),
+        })
     }
 
     /// Assigns the campaign's entries fairly to operators; returns entries per operator.
@@ -864,5 +933,49 @@ mod tests {
     fn no_capacity_no_assignment() {
         assert!(assign_fairly(10, &[0, 0]).is_empty());
         assert_eq!(assign_fairly(3, &[0, 5]), vec![1, 1, 1]);
+    }
+
+    fn record(entry_no: u32, sex: &str, age_band: &str) -> EntryRecord {
+        EntryRecord {
+            entry_no,
+            priority: 50.0,
+            reasons: Vec::new(),
+            operator: None,
+            sex: Some(sex.into()),
+            age_band: age_band.into(),
+            comune: None,
+            last_sector: None,
+            end_date: NaiveDate::from_ymd_opt(2024, 1, 31).expect("day"),
+        }
+    }
+
+    #[test]
+    fn reach_shows_a_starved_group_in_band_order() {
+        // The two top priorities are older women: the first 2 calls reach no one under 30.
+        let entries = [
+            record(1, "F", "55+"),
+            record(2, "F", "55+"),
+            record(3, "M", "<30"),
+            record(4, "F", "<30"),
+            record(5, "F", "30-39"),
+        ];
+        let rows = reach(&entries, 2);
+        let seen: Vec<(&str, &str, u64, u64)> = rows
+            .iter()
+            .map(|r| (r.age_band.as_str(), r.sex.as_str(), r.selected, r.reached))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("<30", "F", 1, 0),
+                ("<30", "M", 1, 0),
+                ("30-39", "F", 1, 0),
+                ("55+", "F", 2, 2)
+            ]
+        );
+        assert_eq!(
+            reach(&entries, 10).iter().map(|r| r.reached).sum::<u64>(),
+            5
+        );
     }
 }

@@ -122,6 +122,10 @@ pub struct CohortRule {
     /// The priority's weights.
     #[serde(default)]
     pub priority: PriorityWeights,
+    /// How many of the first calls the reach table counts (default: the campaign's total daily
+    /// operator capacity once operators are assigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_calls: Option<u32>,
     /// The reference day (ages, elapsed time, expired fixed terms).
     pub as_of: NaiveDate,
 }

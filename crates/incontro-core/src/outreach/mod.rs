@@ -29,8 +29,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 pub use calls::{
-    assign_fairly, AttemptDetails, CallResult, Campaign, CampaignSpec, Milestone, Operator,
-    OperatorEntry,
+    assign_fairly, reach, AttemptDetails, CallResult, Campaign, CampaignSpec, Milestone, Operator,
+    OperatorEntry, Reach, ReachRow,
 };
 pub use cob::{CobFormat, CobImportOptions, CobImportReport, EventType, Notice, RecordKind};
 pub use codes::{CodeEffect, CodeEntry, CodeScheme, CodeStatus, CodeTables};

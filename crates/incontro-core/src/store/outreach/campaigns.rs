@@ -206,6 +206,15 @@ pub(crate) fn set_entry_operator(
     Ok(())
 }
 
+/// The total daily capacity of a campaign's operators (none before they are assigned).
+pub(crate) fn total_capacity(connection: &Connection, campaign: &str) -> Result<Option<u64>> {
+    Ok(connection.query_row(
+        "SELECT sum(daily_capacity) FROM outreach_operator WHERE campaign_id = ?1",
+        [campaign],
+        |row| row.get(0),
+    )?)
+}
+
 /// An operator's daily capacity in a campaign.
 pub(crate) fn operator_capacity(
     connection: &Connection,
