@@ -20,6 +20,8 @@ pub struct Engine {
     pub(crate) training: crate::training::TrainingCache,
     pub(crate) audit: crate::access::AuditLog,
     pub(crate) keys: crate::access::KeyCache,
+    /// Offices whose vacancies every office sees in matching (off by default).
+    pub(crate) vacancy_sharing: std::sync::RwLock<Vec<String>>,
 }
 
 impl Engine {
@@ -36,6 +38,7 @@ impl Engine {
             training: Default::default(),
             audit: Default::default(),
             keys: Default::default(),
+            vacancy_sharing: Default::default(),
         })
     }
 
@@ -51,6 +54,7 @@ impl Engine {
             training: Default::default(),
             audit: Default::default(),
             keys: Default::default(),
+            vacancy_sharing: Default::default(),
         })
     }
 

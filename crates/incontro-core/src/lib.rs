@@ -17,7 +17,9 @@
 //! ```
 
 pub mod error;
+pub mod input;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod store;
 

@@ -226,7 +226,14 @@ fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
     );
     // With --skip-invalid the valid notice goes in and the others are reported.
     let report = engine
-        .import_cob(&path, &CobImportOptions { skip_invalid: true }, &NoProgress)
+        .import_cob(
+            &path,
+            &CobImportOptions {
+                skip_invalid: true,
+                ..CobImportOptions::default()
+            },
+            &NoProgress,
+        )
         .expect("skip");
     assert_eq!(report.inserted, 1);
     assert_eq!(report.skipped_rows, 7);

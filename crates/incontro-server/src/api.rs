@@ -186,6 +186,7 @@ impl MatchParams {
             contract_type: self.contract_type.clone(),
             public_source: self.public_source,
             min_score: self.min_score.unwrap_or(0.0),
+            scope: None,
         })
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
+use incontro_core::output::OutputFile;
 use incontro_core::outreach::{generate_cob_with_contacts, CobGeneratorConfig};
 
 /// What to generate.
@@ -36,20 +37,24 @@ pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
             contacts,
             seed,
         } => {
-            let file = std::fs::File::create(&out)
-                .with_context(|| format!("creating {}", out.display()))?;
-            let contacts_file = match &contacts {
+            let mut file =
+                OutputFile::create(&out).with_context(|| format!("creating {}", out.display()))?;
+            let mut contacts_file = match &contacts {
                 Some(path) => Some(
-                    std::fs::File::create(path)
+                    OutputFile::create(path)
                         .with_context(|| format!("creating {}", path.display()))?,
                 ),
                 None => None,
             };
             let stats = generate_cob_with_contacts(
                 &CobGeneratorConfig::new(people, seed),
-                file,
-                contacts_file,
+                &mut file,
+                contacts_file.as_mut(),
             )?;
+            file.commit()?;
+            if let Some(contacts_file) = contacts_file {
+                contacts_file.commit()?;
+            }
             println!(
                 "{}: {} people, {} notices ({} rettifiche, {} annullamenti, {} tirocini)",
                 out.display(),

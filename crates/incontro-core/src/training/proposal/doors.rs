@@ -16,6 +16,10 @@ pub struct DoorsOptions {
     pub k: usize,
     /// Only vacancies within this many km of the person's comune.
     pub vacancy_max_km: Option<f64>,
+    /// Only vacancies in these comuni (the caller's office, set by the access layer:
+    /// [`crate::Engine::matching_scope`]); `None`: every office.
+    #[serde(skip)]
+    pub vacancy_scope: Option<crate::matching::ComuneScope>,
 }
 
 impl DoorsOptions {
@@ -26,6 +30,7 @@ impl DoorsOptions {
             min_score: None,
             k: 10,
             vacancy_max_km: None,
+            vacancy_scope: None,
         }
     }
 }
@@ -82,7 +87,14 @@ impl TrainingState {
         let graph = set.graph();
         let availability = self.available(worker, &options.training);
         let home = self.match_state.worker_comune(worker);
+        let vacancy_in_scope = |vacancy: usize| {
+            options
+                .vacancy_scope
+                .as_ref()
+                .is_none_or(|scope| scope.contains(self.match_state.vacancy_comune(vacancy)))
+        };
         let vacancy_in_reach = |vacancy: usize| match options.vacancy_max_km {
+            _ if !vacancy_in_scope(vacancy) => false,
             None => true,
             Some(km) => self
                 .match_state

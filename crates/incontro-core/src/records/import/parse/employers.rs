@@ -66,7 +66,7 @@ pub(super) fn parse_employers(
             "offers_tirocini",
             "comuni",
         ];
-        for (line, row) in read_rows::<CompanyRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<CompanyRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -137,7 +137,7 @@ pub(super) fn parse_employers(
             "validated_by",
             "validated_on",
         ];
-        for (line, row) in read_rows::<VacancyRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<VacancyRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -305,6 +305,7 @@ pub(super) fn parse_employers(
         let file = file_name(path);
         let mut seen = HashSet::new();
         for (line, row) in read_rows::<RequirementRow>(
+            files.text,
             path,
             &["vacancy_id", "skill_uri", "level", "essential", "weight"],
             problems,

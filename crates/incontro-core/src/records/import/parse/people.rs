@@ -66,7 +66,7 @@ pub(super) fn parse_people(
             "accepts_tirocinio",
             "disability",
         ];
-        for (line, row) in read_rows::<SeekerRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<SeekerRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -167,7 +167,7 @@ pub(super) fn parse_people(
             "since",
             "note",
         ];
-        for (line, row) in read_rows::<CompetenceRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<CompetenceRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -225,7 +225,7 @@ pub(super) fn parse_people(
             "end",
             "employer",
         ];
-        for (line, row) in read_rows::<PastJobRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<PastJobRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
