@@ -8,4 +8,5 @@ mod console_forms;
 mod durability;
 mod flows;
 mod helpers;
+mod office_scoping;
 mod snapshots;

@@ -56,7 +56,7 @@ impl Default for ServerConfig {
             request_timeout_ms: 10_000,
             client_timeout_ms: 5_000,
             body_timeout_ms: 15_000,
-            public_connections_per_address: 8,
+            public_connections_per_address: 16,
             shared_vacancy_offices: Vec::new(),
             max_page_size: 100,
             max_k: 100,
