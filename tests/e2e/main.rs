@@ -6,6 +6,7 @@ mod bad_inputs;
 mod console;
 mod console_forms;
 mod durability;
+mod faults;
 mod flows;
 mod helpers;
 mod office_scoping;
