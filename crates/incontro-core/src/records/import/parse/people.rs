@@ -3,6 +3,9 @@
 use super::super::*;
 use super::Parsed;
 
+/// The longest first or last name accepted, in characters.
+const MAX_NAME_CHARS: usize = 100;
+
 #[derive(Deserialize)]
 struct SeekerRow {
     id: String,
@@ -102,6 +105,17 @@ pub(super) fn parse_people(
                 .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
+            for (field, name) in [
+                ("first_name", &row.first_name),
+                ("last_name", &row.last_name),
+            ] {
+                if name.chars().count() > MAX_NAME_CHARS {
+                    check.fail(
+                        field,
+                        format!("name longer than {MAX_NAME_CHARS} characters"),
+                    );
+                }
+            }
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
                 check.fail("first_name", "names must not be empty");
             }
