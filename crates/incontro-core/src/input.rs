@@ -494,7 +494,7 @@ mod tests {
         let latin = b"nome,comune\nNiccol\xF2,Forl\xEC\n";
         let error = read_all(latin, TextOptions::default()).unwrap_err();
         assert_eq!(error.line, 2);
-        assert!(error.message.contains("byte 0xF2 at column 8"), "{error}");
+        assert!(error.message.contains("byte 0xF2 at column 7"), "{error}");
         assert!(error.message.contains("--encoding windows-1252"), "{error}");
         let text = read_all(latin, TextOptions::with_encoding(Encoding::Windows1252)).unwrap();
         assert_eq!(text, "nome,comune\nNiccolò,Forlì\n");
