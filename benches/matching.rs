@@ -104,7 +104,7 @@ fn build() -> Workload {
                         skill: uris[skill as usize].clone(),
                         level: Level::new(rng.gen_range(1..=4)).expect("level"),
                         essential: k % 3 != 0,
-                        weight: Weight::ESSENTIAL,
+                        weight: Weight::NEUTRAL,
                     })
                     .collect(),
             }

@@ -93,7 +93,7 @@ fn build() -> TrainingState {
                     skill: uri(skill),
                     level: Level::new(rng.gen_range(1..=3)).expect("level"),
                     essential: k % 3 != 0,
-                    weight: Weight::ESSENTIAL,
+                    weight: Weight::NEUTRAL,
                 })
                 .collect(),
         })

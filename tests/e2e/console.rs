@@ -340,7 +340,7 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         // Draft → validated, with the validator's name and today's date.
         browser.click("#validate").await;
         let validated = browser.text("#validated").await;
-        let today = chrono::Local::now().date_naive().to_string();
+        let today = super::helpers::test_today().to_string();
         assert!(
             validated.contains("test validator") && validated.contains(&today),
             "{validated}"
@@ -620,7 +620,7 @@ fn operator_records_outcomes_through_the_call_list() {
         browser.close().await;
         // On the retry day the first person is back with the note.
         let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
-        let retry_day = chrono::Local::now().date_naive() + chrono::Duration::days(2);
+        let retry_day = super::helpers::test_today() + chrono::Duration::days(2);
         let back = engine
             .call_list("cob23-console", "op_anna", retry_day)
             .expect("call list");

@@ -22,6 +22,7 @@ fn incontro_binary() -> PathBuf {
 
 fn incontro(data_dir: &Path, args: &[&str]) -> String {
     let output = Command::new(incontro_binary())
+        .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
@@ -42,6 +43,7 @@ struct Server {
 
 fn start(data_dir: &Path) -> Server {
     let mut child = Command::new(incontro_binary())
+        .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")
         .arg(data_dir)
         .args([

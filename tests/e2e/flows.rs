@@ -342,7 +342,7 @@ fn operator_works_the_call_list_over_http() {
     let entry_no = first["entry_no"].as_u64().expect("entry_no");
 
     // A next-call day needs a retried result and a day after today.
-    let today = chrono::Local::now().date_naive();
+    let today = super::helpers::test_today();
     let path = format!("/v1/campaigns/cob23-http/entries/{entry_no}/attempts");
     let refused = app.request(
         "POST",

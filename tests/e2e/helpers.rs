@@ -19,6 +19,15 @@ pub const OCCUPATION: &str = "4b6a55a8-8ec9-4ae2-9f62-ebcea1fa93d0";
 /// The body limit of test servers (small, so oversized bodies are cheap to send).
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// The day every test server runs on: the demo's anchor day, or `INCONTRO_E2E_TODAY` (so the
+/// whole suite can be run on any other day, as `dates.rs` does for a few flows).
+pub fn test_today() -> chrono::NaiveDate {
+    match std::env::var("INCONTRO_E2E_TODAY") {
+        Ok(day) => day.parse().expect("INCONTRO_E2E_TODAY is YYYY-MM-DD"),
+        Err(_) => incontro_core::records::DEMO_ANCHOR,
+    }
+}
+
 /// A running test server.
 pub struct TestApp {
     pub address: String,
@@ -33,11 +42,20 @@ pub struct TestApp {
 
 /// Starts the real server on port 0 over a fresh data directory loaded with the demo data.
 pub fn spawn_app() -> TestApp {
-    spawn_app_with(|_| {})
+    spawn_app_on(test_today())
+}
+
+/// [`spawn_app`] with the server's clock on `today`.
+pub fn spawn_app_on(today: chrono::NaiveDate) -> TestApp {
+    spawn(today, |_| {})
 }
 
 /// [`spawn_app`] with the configuration adjusted by `adjust` first.
 pub fn spawn_app_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    spawn(test_today(), adjust)
+}
+
+fn spawn(today: chrono::NaiveDate, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let mut config = ServerConfig {
         bind: "127.0.0.1:0".into(),
@@ -46,6 +64,7 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
         pool_size: 2,
         body_limit_bytes: BODY_LIMIT,
         request_timeout_ms: 60_000,
+        today: Some(today),
         ..ServerConfig::default()
     };
     adjust(&mut config);
@@ -227,7 +246,7 @@ pub fn prepare_campaign(app: &TestApp, campaign: &str) -> (usize, String) {
     let spec = CampaignSpec {
         id: campaign.into(),
         name: format!("Cob23 {campaign}"),
-        retention_until: chrono::Local::now().date_naive() + chrono::Duration::days(365),
+        retention_until: test_today() + chrono::Duration::days(365),
         rule,
         max_attempts: 3,
         retry_days: 2,

@@ -5,6 +5,7 @@ mod auth_matrix;
 mod bad_inputs;
 mod console;
 mod console_forms;
+mod dates;
 mod durability;
 mod faults;
 mod flows;

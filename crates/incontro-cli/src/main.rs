@@ -31,6 +31,11 @@ struct Cli {
     #[arg(long, global = true)]
     quiet: bool,
 
+    /// Run as if today were this day (YYYY-MM-DD): open vacancies, cohorts, course dates and the
+    /// demo's dates follow it. Default: the machine's clock.
+    #[arg(long, global = true, env = "INCONTRO_TODAY", value_name = "YYYY-MM-DD")]
+    today: Option<chrono::NaiveDate>,
+
     #[command(subcommand)]
     command: commands::Command,
 }
@@ -38,6 +43,7 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     incontro_cli_logging();
+    commands::set_today(cli.today);
     match commands::run(cli.command, &cli.data_dir, cli.quiet) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -4,7 +4,11 @@
 //! (`taxonomy`, `scoring`, `training`, `outreach`, …), so this file stays small.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::{Clock, SystemClock};
 use crate::store::Store;
 use crate::Result;
 
@@ -13,6 +17,7 @@ use crate::Result;
 pub struct Engine {
     store: Store,
     data_dir: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
     pub(crate) taxonomy: crate::taxonomy::TaxonomyCache,
     pub(crate) match_cache: crate::matching::MatchCache,
     pub(crate) search: crate::index::SearchCache,
@@ -31,6 +36,7 @@ impl Engine {
         Ok(Engine {
             store,
             data_dir: Some(data_dir.to_path_buf()),
+            clock: Arc::new(SystemClock),
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
@@ -47,6 +53,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open_in_memory()?,
             data_dir: None,
+            clock: Arc::new(SystemClock),
             taxonomy: Default::default(),
             match_cache: Default::default(),
             search: Default::default(),
@@ -56,6 +63,33 @@ impl Engine {
             keys: Default::default(),
             vacancy_sharing: Default::default(),
         })
+    }
+
+    /// An in-memory engine whose clock is frozen on `day` (tests, examples, reproducible runs).
+    pub fn open_in_memory_on(day: NaiveDate) -> Result<Self> {
+        Ok(Self::open_in_memory()?.with_clock(Arc::new(crate::clock::FixedClock::on(day))))
+    }
+
+    /// The same engine reading time from `clock` (see [`crate::clock`]): every date rule (open
+    /// vacancies, months in a job, outreach cohorts, course availability) asks it.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The engine's clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Today, by the engine's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// Now, by the engine's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// The store (system of record).

@@ -7,6 +7,12 @@
 //!
 //! This crate has no HTTP and no async runtime: applications embed [`Engine`], the one façade.
 //!
+//! Runnable programs live in `examples/`: `embed` (load ESCO, add a company, a vacancy and people
+//! from code, rank both ways, explain a match), `nightly_batch` (the top vacancies of every person
+//! as CSV) and `cohort` (a Cob23 cohort from a COB file and a rule):
+//! `cargo run -p incontro-core --example embed`. Time is an input ([`clock`]): pin it with
+//! [`Engine::open_in_memory_on`] or [`Engine::with_clock`].
+//!
 //! ```
 //! use incontro_core::{Engine, model::{CodiceFiscale, Level}};
 //!
@@ -16,6 +22,7 @@
 //! # let _ = engine;
 //! ```
 
+pub mod clock;
 pub mod error;
 pub mod input;
 pub mod model;

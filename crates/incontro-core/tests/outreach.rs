@@ -177,10 +177,10 @@ fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
     unknown_code.contract = "Z.99.99";
     let mut retired_code = hire("5004", &w, &e, "2023-01-02", "");
     retired_code.contract = "B.01.00";
-    let orphan = cessazione("5005", &w, &e, "2020-05-05", "2020-06-01", "LI");
-    let mut nowhere = hire("5006", &w, &employer(7), "2023-01-02", "");
-    nowhere.kind = "03";
-    nowhere.previous = "9999".into();
+    let mut unknown_kind = hire("5005", &w, &e, "2023-01-02", "");
+    unknown_kind.kind = "11";
+    let mut future = hire("5006", &w, &employer(7), "2023-01-02", "");
+    future.sent = "2099-01-01";
     let out_of_order = hire("5007", &w, &employer(8), "2023-05-01", "2023-04-01");
     let duplicate = hire("5001", &w, &employer(9), "2023-01-02", "");
     let rows = [
@@ -188,8 +188,8 @@ fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
         bad_cf,
         unknown_code,
         retired_code,
-        orphan,
-        nowhere,
+        unknown_kind,
+        future,
         out_of_order,
         duplicate,
     ];
@@ -200,8 +200,8 @@ fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
         ("bad.csv:3: CodFiscaleLavoratore: codice fiscale check character is wrong", true),
         ("bad.csv:4: TipologiaContrattuale: unknown TipologiaContrattuale code \"Z.99.99\"", true),
         ("bad.csv:5: TipologiaContrattuale: TipologiaContrattuale code \"B.01.00\" is not valid on 2023-01-02", true),
-        ("bad.csv:6: TipoEvento: termination with no hiring", false),
-        ("bad.csv:7: CodiceComunicazionePrecedente: rettifica or annullamento points to no known notice", true),
+        ("bad.csv:6: TipoComunicazione: unknown TipoComunicazione code \"11\"", true),
+        ("bad.csv:7: DataInvio: DataInvio 2099-01-01 is in the future", false),
         ("bad.csv:8: DataFine: dates out of order", false),
         ("bad.csv:9: CodiceComunicazione: duplicate notice", false),
     ];
@@ -238,6 +238,40 @@ fn each_bad_input_is_reported_with_place_and_nothing_is_written() {
     assert_eq!(report.inserted, 1);
     assert_eq!(report.skipped_rows, 7);
     assert_eq!(engine.cob_notice_count().expect("count"), 1);
+}
+
+#[test]
+fn notices_before_the_extract_are_kept_and_counted() {
+    // A cessazione whose hiring predates the file and a rettifica of a notice sent before it:
+    // both are normal in a regional period extract.
+    let files = Files::new();
+    let (w, e) = (person("PRDLNE", true), employer(12));
+    let mut late_fix = hire("5102", &w, &employer(13), "2023-06-01", "2023-12-31");
+    late_fix.kind = "03";
+    late_fix.previous = "0999".into();
+    let path = files.cob(
+        "extract.csv",
+        &[
+            cessazione("5101", &w, &e, "2020-05-05", "2023-02-01", "LI"),
+            late_fix,
+        ],
+    );
+    let engine = engine();
+    let report = import(&engine, &path).expect("import");
+    assert_eq!(
+        (
+            report.inserted,
+            report.without_hiring,
+            report.unresolved_references
+        ),
+        (2, 1, 1)
+    );
+    let data = engine.cob_data(day("2024-06-01")).expect("data");
+    let spells = &data.people[0].spells;
+    assert_eq!(spells.len(), 2);
+    assert!(!spells[0].hiring_seen);
+    assert!(spells[1].hiring_seen, "the rettifica stands as the hiring");
+    assert_eq!(spells[1].effective_end, Some(day("2023-12-31")));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use outreach_common::*;
 fn cohort_world(files: &Files) -> (Engine, Vec<String>) {
     let people: Vec<String> = [
         "AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF", "GGGGGG", "HHHHHH", "IIIIII",
-        "JJJJJJ", "KKKKKK",
+        "JJJJJJ", "KKKKKK", "LLLLLL",
     ]
     .iter()
     .enumerate()
@@ -26,7 +26,7 @@ fn cohort_world(files: &Files) -> (Engine, Vec<String>) {
         // 2: rehired 100 days later for a year.
         hire("6020", &p(2), &e, "2023-01-02", "2023-03-31"),
         hire("6021", &p(2), &e2, "2023-07-09", "2024-07-08"),
-        // 3: excluded contract type (tirocinio).
+        // 3: excluded contract type (somministrazione, in this rule).
         hire("6030", &p(3), &e, "2023-01-02", "2023-03-31"),
         // 4: excluded end reason (PE).
         hire("6040", &p(4), &e, "2023-01-02", ""),
@@ -44,8 +44,11 @@ fn cohort_world(files: &Files) -> (Engine, Vec<String>) {
         // 10: selected, despite a short job (20 days) after the end.
         hire("6100", &p(10), &e, "2023-01-02", "2023-03-31"),
         hire("6101", &p(10), &e2, "2023-05-02", "2023-05-21"),
+        // 11: not rehired within six months, but in an open-ended job on as_of.
+        hire("6110", &p(11), &e, "2023-01-02", "2023-03-31"),
+        hire("6111", &p(11), &e2, "2024-01-08", ""),
     ];
-    rows[4].contract = "C.01.00";
+    rows[4].contract = "A.06.01";
     rows[7].sex = "M";
     rows[8].birth = "1950-01-01";
     let mut text = format!("{HEADER}\n");
@@ -77,7 +80,7 @@ fn cohort_world(files: &Files) -> (Engine, Vec<String>) {
             &ContactImportOptions::default(),
         )
         .expect("contacts");
-    assert_eq!((report.contacts, report.do_not_contact), (10, 1));
+    assert_eq!((report.contacts, report.do_not_contact), (11, 1));
     (engine, people)
 }
 
@@ -85,7 +88,7 @@ fn cohort_rule() -> CohortRule {
     serde_json::from_str(
         r#"{"ended_from": "2023-01-01", "ended_to": "2024-06-30", "as_of": "2024-09-01",
             "ignore_short_jobs_up_to_days": 30, "sex": "F", "age_max": 60, "comuni": ["F205"],
-            "exclude_contract_types": ["C.01.00"], "exclude_end_reasons": ["PE"]}"#,
+            "exclude_contract_types": ["A.06.01"], "exclude_end_reasons": ["PE"]}"#,
     )
     .expect("rule")
 }
@@ -95,7 +98,11 @@ fn cohort_counts_each_exclusion() {
     let files = Files::new();
     let (engine, people) = cohort_world(&files);
     let rule = cohort_rule();
-    assert_eq!(rule.no_new_hire_days, 183);
+    assert_eq!(
+        (rule.no_new_hire_days, rule.no_new_hire_months),
+        (None, None)
+    );
+    assert!(!rule.tirocini_count_as_work);
     assert!(rule.require_mobile);
     let (selected, report) = engine.select_cohort(&rule).expect("select");
     let counts: Vec<(&str, u64)> = report
@@ -109,6 +116,7 @@ fn cohort_counts_each_exclusion() {
             ("last_end_not_in_window", 1),
             ("too_recent", 1),
             ("rehired", 1),
+            ("employed_on_as_of", 1),
             ("excluded_contract_type", 1),
             ("excluded_end_reason", 1),
             ("sex", 1),
@@ -118,7 +126,7 @@ fn cohort_counts_each_exclusion() {
             ("no_mobile_number", 1),
         ]
     );
-    assert_eq!((report.people, report.selected), (11, 1));
+    assert_eq!((report.people, report.selected), (12, 1));
     assert_eq!(selected[0].worker, people[10]);
     assert_eq!(selected[0].end_date, day("2023-03-31"));
     // Without the short-job tolerance the 20-day job is the last spell that ended.
@@ -231,7 +239,40 @@ fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
         .iter()
         .all(|e| e.entry_no != second && e.entry_no != first));
     let (_, report) = engine.select_cohort(&cohort_rule()).expect("select");
-    assert!(report.excluded[8].1 >= 1);
+    assert_eq!(report.excluded[9].0, "do_not_contact");
+    assert!(report.excluded[9].1 >= 1);
+    // Outcomes that cannot contradict each other (issue 13, point 9).
+    let refused_again = engine
+        .record_attempt(
+            "c1",
+            second,
+            "anna",
+            CallResult::Answered,
+            day("2024-09-21"),
+        )
+        .expect_err("nothing after refused");
+    assert_eq!(refused_again.code(), "entry_refused");
+    let milestone_after_refusal = engine
+        .record_milestone("c1", second, Milestone::TakenInCharge, day("2024-09-21"))
+        .expect_err("nothing after refused");
+    assert_eq!(milestone_after_refusal.code(), "entry_refused");
+    let third = bruno[0].entry_no;
+    let never_answered = engine
+        .record_milestone("c1", third, Milestone::Enrolled, day("2024-09-21"))
+        .expect_err("never answered");
+    assert_eq!(never_answered.code(), "entry_never_answered");
+    let future = engine
+        .record_attempt("c1", third, "bruno", CallResult::Busy, day("2099-01-01"))
+        .expect_err("future");
+    assert_eq!(future.code(), "invalid_attempt_date");
+    let before_campaign = engine
+        .record_attempt("c1", third, "bruno", CallResult::Busy, day("2024-08-01"))
+        .expect_err("before the campaign's reference day");
+    assert_eq!(before_campaign.code(), "invalid_attempt_date");
+    let early_milestone = engine
+        .record_milestone("c1", first, Milestone::Enrolled, day("2024-09-03"))
+        .expect_err("before the answered call");
+    assert_eq!(early_milestone.code(), "invalid_milestone_date");
     // A later COB hiring of the first person confirms the placement.
     let first_worker = cf_of(&engine, first);
     let hired = files.cob(
@@ -415,4 +456,8 @@ fn a_chosen_next_call_day_brings_the_entry_back_on_that_day_and_not_before() {
         .call_list("c2", "anna", day("2024-09-20"))
         .expect("calls");
     assert!(later.iter().all(|e| e.entry_no != first), "closed");
+    let third = engine
+        .record_attempt("c2", first, "anna", CallResult::Answered, day("2024-09-20"))
+        .expect_err("at most max_attempts");
+    assert_eq!(third.code(), "max_attempts_reached");
 }

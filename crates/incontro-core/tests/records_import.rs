@@ -8,7 +8,7 @@ use incontro_core::records::{demo_dir, ImportOptions, RecordFiles};
 use incontro_core::{Engine, Error, NoProgress};
 
 fn demo_engine() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo imports");
     engine
 }
@@ -98,7 +98,7 @@ fn personal_data_is_kept_apart() {
 
 #[test]
 fn a_file_with_one_bad_row_changes_nothing() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let before = counts(&engine);
     let cases: &[(&str, &str, &str, &str)] = &[
         ("job_seekers.csv", ",F,", ",X,", "sex"),
@@ -125,7 +125,7 @@ fn a_file_with_one_bad_row_changes_nothing() {
 
 #[test]
 fn bad_codice_fiscale_and_level_are_reported_with_line() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let (_dir, copy) = demo_copy();
     let seekers = copy.join("job_seekers.csv");
     let text = std::fs::read_to_string(&seekers).expect("read");
@@ -158,7 +158,7 @@ fn bad_codice_fiscale_and_level_are_reported_with_line() {
 
 #[test]
 fn wrong_header_is_reported() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let (_dir, copy) = demo_copy();
     replace_in(&copy.join("courses.csv"), "provider", "fornitore");
     let problems =
@@ -170,7 +170,7 @@ fn wrong_header_is_reported() {
 
 #[test]
 fn skip_invalid_imports_the_rest_and_reports() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let (_dir, copy) = demo_copy();
     replace_in(&copy.join("companies.csv"), "C15,", "C15 bad id!,");
     let report = engine

@@ -14,7 +14,7 @@ fn shared_esco() -> Option<PathBuf> {
 
 #[test]
 fn italian_type_ahead_with_typos_on_the_demo() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo");
     let hits = engine.skill_search("saldatura", "it", 10).expect("search");
     assert!(
@@ -47,7 +47,7 @@ fn english_type_ahead_over_the_whole_release() {
         eprintln!("skipped: ../shared not found");
         return;
     };
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let zips: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("dir")
         .map(|entry| entry.expect("entry").path())

@@ -18,7 +18,7 @@ const OPERATE_WELDING_APPARATUS: &str = "2fcd95a4-1f9a-41cf-95a9-4701bde476b4";
 const WELDER: &str = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
 
 fn demo() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo");
     engine
 }
@@ -38,7 +38,8 @@ fn english() -> Option<&'static Engine> {
                 .map(|entry| entry.expect("entry").path())
                 .filter(|path| path.extension().is_some_and(|ext| ext == "zip"))
                 .collect();
-            let engine = Engine::open_in_memory().expect("engine");
+            let engine =
+                Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
             engine
                 .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
                 .expect("import");
@@ -469,4 +470,83 @@ fn english_release_taxonomy_evaluation_runs() {
     }
     // a typo in one word must not lose most held-out labels
     assert!(report.sets[3].recall_at_10 >= 0.5, "{report:#?}");
+}
+
+/// An optional requirement accepted from a suggestion weighs what the same requirement entered by
+/// hand weighs: the optional factor is the scorer's, the weight only the validator's extra
+/// multiplier. See: issue 19 (0.200 by hand, 0.111 through suggestions).
+#[test]
+fn an_accepted_optional_suggestion_scores_like_one_entered_by_hand() {
+    use incontro_core::model::{Requirement, Weight};
+    let engine = demo();
+    let person = EntityId::parse("JS0001").expect("id");
+    let original = engine
+        .get_vacancy(&EntityId::parse("V001").expect("id"))
+        .expect("V001");
+    let (kept, moved) = original
+        .requirements
+        .split_at(original.requirements.len() - 1);
+    let moved = moved[0].clone();
+
+    let by_hand_id = EntityId::parse("V901").expect("id");
+    let mut by_hand = original.clone();
+    by_hand.id = by_hand_id.clone();
+    by_hand.requirements = kept.to_vec();
+    by_hand.requirements.push(Requirement {
+        essential: false,
+        weight: Weight::NEUTRAL,
+        ..moved.clone()
+    });
+    engine.put_vacancy(&by_hand).expect("by hand");
+
+    let suggested_id = EntityId::parse("V902").expect("id");
+    let mut suggested = original.clone();
+    suggested.id = suggested_id.clone();
+    suggested.requirements = kept.to_vec();
+    engine
+        .put_vacancy(&suggested)
+        .expect("without the optional one");
+    let decision = Decision {
+        skill_uri: moved.skill.as_str().to_string(),
+        accepted: true,
+        level: Some(moved.level),
+        essential: false,
+        kind: None,
+        score: None,
+    };
+    engine
+        .record_suggestion_feedback(
+            &FeedbackTarget::Vacancy(suggested_id.clone()),
+            "Paolo Giusti",
+            &[decision],
+        )
+        .expect("feedback");
+    engine
+        .validate_vacancy(&suggested_id, "Paolo Giusti", engine.today())
+        .expect("validate");
+
+    let stored_by_hand = engine.get_vacancy(&by_hand_id).expect("by hand");
+    let stored_suggested = engine.get_vacancy(&suggested_id).expect("suggested");
+    let optional = |requirements: &[Requirement]| {
+        requirements
+            .iter()
+            .find(|r| r.skill == moved.skill)
+            .cloned()
+            .expect("the optional requirement")
+    };
+    assert_eq!(
+        optional(&stored_by_hand.requirements),
+        optional(&stored_suggested.requirements)
+    );
+    for exact in [true, false] {
+        let by_hand_score = engine
+            .explain_match(&person, &by_hand_id, exact, "it")
+            .expect("explain by hand")
+            .score;
+        let suggested_score = engine
+            .explain_match(&person, &suggested_id, exact, "it")
+            .expect("explain suggested")
+            .score;
+        assert_eq!(by_hand_score, suggested_score, "exact = {exact}");
+    }
 }

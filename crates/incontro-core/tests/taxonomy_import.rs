@@ -199,7 +199,7 @@ fn shared_release_imports_whole_and_reimports_in_place() {
 #[test]
 fn italian_fixture_imports_alone_from_zip_and_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let zip = italian_zip(dir.path());
     let report = engine
         .import_esco(&[zip], &EscoImportOptions::default(), &NoProgress)
@@ -234,7 +234,7 @@ fn italian_fixture_imports_alone_from_zip_and_folder() {
 #[test]
 fn small_release_with_relations() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let folder = small_release(dir.path(), GOOD_RELATIONS);
     let report = engine
         .import_esco(&[folder], &EscoImportOptions::default(), &NoProgress)
@@ -258,7 +258,7 @@ fn small_release_with_relations() {
 #[test]
 fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let relations = format!(
         "{GOOD_RELATIONS}http://data.europa.eu/esco/occupation/o1,essential,knowledge,http://data.europa.eu/esco/skill/missing\n"
     );
@@ -308,7 +308,7 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
 #[test]
 fn wrong_header_names_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let folder = csv_folder(
         dir.path(),
         "esco-v1.1.1",
@@ -332,7 +332,7 @@ fn wrong_header_names_the_file() {
 #[test]
 fn malformed_csv_is_reported_with_its_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let skills = format!(
         "{SKILLS_HEADER}KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/s1,knowledge,transversal,welding,,,released,,,,,\nKnowledgeSkillCompetence,http://data.europa.eu/esco/skill/s2,too,few,fields\n"
     );
@@ -363,7 +363,7 @@ fn malformed_csv_is_reported_with_its_line() {
 
 #[test]
 fn missing_source_is_an_error() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let error = engine
         .import_esco(
             &[PathBuf::from("/nonexistent/esco-v1.1.1.zip")],

@@ -14,7 +14,7 @@ use incontro_core::{Engine, Error, InputProblem, NoProgress};
 const SKILL_A: &str = "http://data.europa.eu/esco/skill/aaaaaaaa-0000-0000-0000-000000000001";
 
 fn demo_engine() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo imports");
     engine
 }
@@ -24,7 +24,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn import_problems(dir: &Path) -> Vec<InputProblem> {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let result = engine.import_records(&RecordFiles::in_dir(dir), &ImportOptions::default());
     let problems = match result {
         Err(Error::InvalidInput { problems }) => problems,
@@ -170,7 +170,7 @@ fn demo_proposals_are_optimal_and_raise_the_score() {
     let engine = demo_engine();
     let person = EntityId::parse("JS0001").expect("id");
     // The engine's open vacancies are those open today (its matching state), so list the same.
-    let today = chrono::Local::now().date_naive();
+    let today = engine.today();
     let options = TrainingOptions::on(today);
     let state = engine.training_state().expect("state");
     let courses = engine.list_courses().expect("courses");

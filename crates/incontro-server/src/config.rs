@@ -42,6 +42,10 @@ pub struct ServerConfig {
     pub max_k: usize,
     /// Load the demo dataset when the data directory is empty.
     pub load_demo_if_empty: bool,
+    /// Run as if today were this day (the binary's global `--today` / `INCONTRO_TODAY`; see
+    /// `incontro_core::clock`). `None`: the machine's clock.
+    #[serde(default)]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +65,7 @@ impl Default for ServerConfig {
             max_page_size: 100,
             max_k: 100,
             load_demo_if_empty: true,
+            today: None,
         }
     }
 }

@@ -36,7 +36,12 @@ impl std::fmt::Debug for Application {
 /// Opens the engine of `config` and prepares it: demo data into an empty data directory, the
 /// matching state and the vacancy index brought up to date.
 pub fn open_engine(config: &ServerConfig) -> incontro_core::Result<Engine> {
-    let engine = Engine::open(&config.data_dir)?;
+    let mut engine = Engine::open(&config.data_dir)?;
+    if let Some(day) = config.today {
+        engine = engine.with_clock(std::sync::Arc::new(
+            incontro_core::clock::ShiftedClock::to_day(day),
+        ));
+    }
     if config.load_demo_if_empty && engine.is_empty()? {
         tracing::info!("empty data directory: loading the demo dataset");
         engine.import_demo(&NoProgress)?;

@@ -73,7 +73,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             paths,
             skip_invalid,
         } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = EscoImportOptions { skip_invalid };
             let progress = Bar::new(quiet);
             let report = match engine.import_esco(&paths, &options, &progress) {
@@ -93,7 +93,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::Demo => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let report = report_problems(engine.import_demo(&Bar::new(quiet)))?;
             print_records_report(&report);
             Ok(())
@@ -103,16 +103,29 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             skip_invalid,
             encoding,
         } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::CobImportOptions {
                 skip_invalid,
                 text: TextOptions::with_encoding(encoding),
+                ..Default::default()
             };
             let report = report_problems(engine.import_cob(&file, &options, &Bar::new(quiet)))?;
             println!("  {:<28} {:>9}", "rows", report.rows);
             println!("  {:<28} {:>9}", "notices stored", report.inserted);
             println!("  {:<28} {:>9}", "already stored", report.already_present);
             println!("  {:<28} {:>9}", "rows skipped", report.skipped_rows);
+            if report.without_hiring > 0 {
+                println!(
+                    "  {:<28} {:>9}   (hiring before the file: a period extract)",
+                    "notices without hiring", report.without_hiring
+                );
+            }
+            if report.unresolved_references > 0 {
+                println!(
+                    "  {:<28} {:>9}   (rettifiche of notices before the file)",
+                    "references outside", report.unresolved_references
+                );
+            }
             if report.placements_confirmed > 0 {
                 println!(
                     "  {:<28} {:>9}",
@@ -129,7 +142,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             Ok(())
         }
         ImportCommand::CobCodes { file } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let count = report_problems(engine.import_cob_codes(&file))?;
             println!("  {:<28} {:>9}", "code entries", count);
             Ok(())
@@ -139,7 +152,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             skip_invalid,
             encoding,
         } => {
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::ContactImportOptions {
                 skip_invalid,
                 text: TextOptions::with_encoding(encoding),
@@ -162,7 +175,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
                 text: TextOptions::with_encoding(encoding),
                 ..RecordFiles::from_dir(&dir)?
             };
-            let engine = incontro_core::Engine::open(data_dir)?;
+            let engine = super::open_engine(data_dir)?;
             let report =
                 report_problems(engine.import_records(&files, &ImportOptions { skip_invalid }))?;
             print_records_report(&report);

@@ -31,7 +31,7 @@ pub enum KeysCommand {
 
 /// Runs a keys command.
 pub fn run(command: KeysCommand, data_dir: &Path) -> anyhow::Result<()> {
-    let engine = incontro_core::Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     match command {
         KeysCommand::Create {
             role,

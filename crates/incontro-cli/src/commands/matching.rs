@@ -6,7 +6,6 @@ use anyhow::Context;
 use clap::Args;
 use incontro_core::scoring::batch::{run_csv, RelatedSkills};
 use incontro_core::scoring::{ScoringConfig, SkillGraph};
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -56,7 +55,7 @@ fn load_taxonomy_graph(
     data_dir: &Path,
     with_groups: bool,
 ) -> anyhow::Result<Option<TaxonomyGraph>> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     let taxonomy = engine.taxonomy()?;
     if taxonomy.skill_count() == 0 {
         return Ok(None);
@@ -68,7 +67,7 @@ fn load_taxonomy_graph(
 /// Runs the batch matcher.
 pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let (Some(workers), Some(vacancies)) = (args.workers.clone(), args.vacancies.clone()) else {
-        let engine = Engine::open(data_dir)?;
+        let engine = super::open_engine(data_dir)?;
         let started = std::time::Instant::now();
         let rows = engine.match_all(args.top, args.exact, &args.out, &Bar::new(quiet))?;
         let (vacancy_count, worker_count) = engine.match_state()?.counts();

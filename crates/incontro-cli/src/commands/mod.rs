@@ -1,6 +1,7 @@
 //! One module per command family; each owns its clap arguments.
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use clap::Subcommand;
 
@@ -48,6 +49,28 @@ pub enum Command {
     /// API keys of the HTTP service: create (token shown once), list, revoke.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+}
+
+/// The day given by `--today` / `INCONTRO_TODAY`, if any (set once by `main`).
+static TODAY: OnceLock<Option<chrono::NaiveDate>> = OnceLock::new();
+
+/// Records the global `--today` (called once, before any command runs).
+pub fn set_today(day: Option<chrono::NaiveDate>) {
+    let _ = TODAY.set(day);
+}
+
+/// The day given by `--today`, if any.
+pub fn pinned_today() -> Option<chrono::NaiveDate> {
+    TODAY.get().copied().flatten()
+}
+
+/// Opens the engine over `data_dir`, on the clock `--today` asked for.
+pub fn open_engine(data_dir: &Path) -> incontro_core::Result<incontro_core::Engine> {
+    let engine = incontro_core::Engine::open(data_dir)?;
+    Ok(match pinned_today() {
+        Some(day) => engine.with_clock(Arc::new(incontro_core::clock::ShiftedClock::to_day(day))),
+        None => engine,
+    })
 }
 
 /// Runs one command.

@@ -9,7 +9,6 @@ use incontro_core::outreach::{
     funnel::{check_dimension, DIMENSIONS},
     funnel_csv, funnel_svg, CallResult, CampaignSpec, CohortRule, Milestone, Operator,
 };
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -129,10 +128,6 @@ pub enum OutreachCommand {
     List,
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 fn parse_operators(list: &[String], file: Option<&Path>) -> anyhow::Result<Vec<Operator>> {
     let mut operators = Vec::new();
     for item in list {
@@ -178,7 +173,7 @@ fn parse_operators(list: &[String], file: Option<&Path>) -> anyhow::Result<Vec<O
 
 /// Runs an outreach command.
 pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     match command {
         OutreachCommand::Cohort {
             campaign,
@@ -249,7 +244,8 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             date,
             json,
         } => {
-            let list = engine.call_list(&campaign, &operator, date.unwrap_or_else(today))?;
+            let list =
+                engine.call_list(&campaign, &operator, date.unwrap_or_else(|| engine.today()))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
                 return Ok(());
@@ -283,7 +279,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             note,
             next_call,
         } => {
-            let day = date.unwrap_or_else(today);
+            let day = date.unwrap_or_else(|| engine.today());
             if milestone.is_some() && (note.is_some() || next_call.is_some()) {
                 anyhow::bail!("--note and --next-call go with --result");
             }
@@ -369,7 +365,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             Ok(())
         }
         OutreachCommand::Purge { today: day } => {
-            let purged = engine.purge_outreach(day.unwrap_or_else(today))?;
+            let purged = engine.purge_outreach(day.unwrap_or_else(|| engine.today()))?;
             if purged.is_empty() {
                 println!("no campaign past its retention date");
             }

@@ -77,11 +77,12 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
         max_k: args.max_k,
         load_demo_if_empty: args.no_demo.then_some(false),
     };
-    let config = ServerConfig::load(
+    let mut config = ServerConfig::load(
         args.config.as_deref(),
         &|name| std::env::var(name).ok(),
         flags,
     )?;
+    config.today = super::pinned_today();
     eprintln!("incontro: opening {}", config.data_dir.display());
     incontro_server::serve(config, |port| {
         // Parsed by scripts and tests: keep the format.

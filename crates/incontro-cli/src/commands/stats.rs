@@ -15,7 +15,7 @@ pub struct StatsArgs {
 
 /// Prints the counts: `{"taxonomy": {...}, "entities": {...}}`.
 pub fn run(args: StatsArgs, data_dir: &Path) -> anyhow::Result<()> {
-    let engine = incontro_core::Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     let taxonomy = engine.taxonomy_stats()?;
     // Each area adds its own object; entity counts join `entities`.
     let mut entities = Map::new();

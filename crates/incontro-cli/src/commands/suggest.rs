@@ -69,7 +69,7 @@ struct EvalArgs {
 
 /// Runs `incontro suggest`.
 pub fn run(args: SuggestArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     if let Some(SuggestCommand::Eval(eval)) = args.command {
         return run_eval(&engine, eval);
     }

@@ -8,7 +8,6 @@ use incontro_core::matching::MatchQuery;
 use incontro_core::model::EntityId;
 use incontro_core::scoring::MatchOutcome;
 use incontro_core::training::TrainingOptions;
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -30,7 +29,7 @@ fn bar(value: f32) -> String {
 
 /// Runs the tour.
 pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     if engine.is_empty()? {
         println!(
             "Empty data directory {}: loading the demo dataset (Lucca).",
@@ -123,7 +122,7 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
         );
     }
     let vacancy = EntityId::parse(&near.vacancy_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = engine.today();
     println!("\nCorsi che colmano il divario (il minor numero di ore in tutto):");
     let proposal = engine.propose_courses(&person, &vacancy, &TrainingOptions::on(today))?;
     super::training::print_proposal(&proposal);

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use incontro_core::model::{ComuneCode, EntityId, Modality};
 use incontro_core::training::{DemandQuery, DoorsOptions, GapProposal, TrainingOptions};
-use incontro_core::Engine;
 
 use crate::progress::Bar;
 
@@ -56,10 +55,8 @@ pub struct CourseFilterArgs {
 }
 
 impl CourseFilterArgs {
-    fn options(&self) -> anyhow::Result<TrainingOptions> {
-        let today = self
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
+    fn options(&self, engine_today: chrono::NaiveDate) -> anyhow::Result<TrainingOptions> {
+        let today = self.today.unwrap_or(engine_today);
         let mut options = TrainingOptions::on(today);
         options.horizon_days = self.horizon_days;
         options.modalities = self
@@ -131,10 +128,10 @@ pub struct DemandArgs {
 
 /// Runs `incontro training …`.
 pub fn run(command: TrainingCommand, data_dir: &Path) -> anyhow::Result<()> {
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     match command {
         TrainingCommand::Propose(args) => {
-            let options = args.filter.options()?;
+            let options = args.filter.options(engine.today())?;
             let proposal = engine.propose_courses(
                 &EntityId::parse(&args.person)?,
                 &EntityId::parse(&args.vacancy)?,
@@ -147,8 +144,8 @@ pub fn run(command: TrainingCommand, data_dir: &Path) -> anyhow::Result<()> {
             }
         }
         TrainingCommand::Doors(args) => {
-            let mut options = DoorsOptions::on(args.filter.options()?.today);
-            options.training = args.filter.options()?;
+            let mut options = DoorsOptions::on(args.filter.options(engine.today())?.today);
+            options.training = args.filter.options(engine.today())?;
             options.min_score = args.min_score;
             options.k = args.top;
             options.vacancy_max_km = args.vacancy_km;
@@ -276,7 +273,7 @@ pub fn print_proposal(proposal: &GapProposal) {
 /// Runs `incontro report …`.
 pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let ReportCommand::Demand(args) = command;
-    let engine = Engine::open(data_dir)?;
+    let engine = super::open_engine(data_dir)?;
     let names = engine.comuni_names()?;
     let mut comuni = Vec::new();
     for raw in &args.comuni {
@@ -292,9 +289,7 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         comuni
             .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
     }
-    let from = args
-        .from
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let from = args.from.unwrap_or_else(|| engine.today());
     let query = DemandQuery {
         comuni,
         from,

@@ -221,7 +221,12 @@ impl Engine {
 
     /// Queues `entries` for the next group commit and returns at once; the rows are durable when
     /// the receipt says so. See [`Engine::audit`] for the blocking form.
-    pub fn submit_audit(&self, entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
+    pub fn submit_audit(&self, mut entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
+        // Stamped by the engine's clock, whoever built the entries.
+        let at = super::rfc3339(self.now());
+        for entry in &mut entries {
+            entry.at.clone_from(&at);
+        }
         if entries.is_empty() {
             return Ok(AuditReceipt(Receipt::Done(Ok(()))));
         }

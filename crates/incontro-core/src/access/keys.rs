@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{check_office_code, now_rfc3339, ApiKey, NewApiKey, Principal, Role};
+use super::{check_office_code, ApiKey, NewApiKey, Principal, Role};
 use crate::store::access as sql;
 use crate::{Engine, Error, Result};
 
@@ -107,7 +107,7 @@ impl Engine {
             role,
             office,
             label: label.to_string(),
-            created_at: now_rfc3339(),
+            created_at: super::rfc3339(self.now()),
             revoked_at: None,
         };
         let hash = token_hash(&token);
@@ -122,7 +122,7 @@ impl Engine {
 
     /// Revokes a key.
     pub fn revoke_api_key(&self, id: &str) -> Result<()> {
-        let at = now_rfc3339();
+        let at = super::rfc3339(self.now());
         let revoked = self.store().write(|tx| sql::revoke_key(tx, id, &at))?;
         self.keys.clear();
         if revoked {
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn keys_are_stored_hashed_and_revocable() {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let created = engine
             .create_api_key(Role::Desk, Some("lu"), "Marta, sportello")
             .expect("key");
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn bad_labels_and_offices_are_refused() {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let error = engine.create_api_key(Role::Admin, None, "  ").unwrap_err();
         assert_eq!(error.code(), "invalid_label");
         let error = engine

@@ -13,7 +13,7 @@
 //! use incontro_core::appointments::{BookingRequest, NewSlots};
 //! use incontro_core::Engine;
 //!
-//! let engine = Engine::open_in_memory().unwrap();
+//! let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).unwrap();
 //! let now = NaiveDateTime::parse_from_str("2026-11-25T09:00", "%Y-%m-%dT%H:%M").unwrap();
 //! let slots = engine
 //!     .publish_slots(
@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn book_cancel_rebook() {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let now = at("2026-11-25T09:00");
         let slots = publish(&engine, &["2026-11-26T10:00", "2026-11-26T10:30"]);
         assert_eq!(engine.bookable_slots(None, now, 7).expect("list").len(), 2);
@@ -509,7 +509,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused_and_nothing_is_stored() {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let now = at("2026-11-25T09:00");
         let slots = publish(&engine, &["2026-11-26T10:00"]);
         let mut bad = request(slots[0].id);
@@ -571,7 +571,7 @@ mod tests {
 
     #[test]
     fn cancelled_slot_is_not_bookable() {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let now = at("2026-11-25T09:00");
         let slots = publish(&engine, &["2026-11-26T10:00"]);
         let booking = engine.book_slot(&request(slots[0].id), now).expect("book");

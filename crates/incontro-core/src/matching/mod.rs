@@ -131,6 +131,8 @@ impl<'a> NearFilter<'a> {
 /// The in-memory matching state, built from the store.
 pub struct MatchState {
     built_from: i64,
+    /// The day it was built for: open vacancies and months in past jobs depend on it.
+    built_on: NaiveDate,
     taxonomy: Arc<Taxonomy>,
     set: MatchSet,
     skill_uris: Vec<String>,
@@ -278,6 +280,7 @@ impl MatchState {
             .collect();
         Ok(MatchState {
             built_from,
+            built_on: today,
             taxonomy,
             set,
             skill_uris,
@@ -490,21 +493,38 @@ impl MatchState {
     }
 }
 
+/// A distance filter needs the centre's coordinates: without them it would silently match
+/// nothing. See: issue 19.
+fn check_near(state: &MatchState, query: &MatchQuery) -> Result<()> {
+    match &query.near {
+        Some((centre, _)) if !state.coordinates.contains_key(centre) => Err(Error::invalid(
+            "unknown_comune",
+            format!(
+                "no coordinates for comune {}: import the comuni list (comuni.csv, see \
+                 docs/formats.md) to filter by distance",
+                centre.as_str()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Engine {
     /// The in-memory matching state, rebuilt when the store has changed since it was built.
     pub fn match_state(&self) -> Result<Arc<MatchState>> {
         let revision = self.data_revision()?;
+        let today = self.today();
         let mut cached = self
             .match_cache
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(state) = cached.as_ref() {
-            if state.built_from == revision {
+            // Rebuilt when the data changed or the day did (a vacancy closing at midnight).
+            if state.built_from == revision && state.built_on == today {
                 return Ok(Arc::clone(state));
             }
         }
-        let today = chrono::Local::now().date_naive();
         let taxonomy = self.taxonomy()?;
         let vacancies = self.list_open_vacancies(today)?;
         let job_seekers = self.all_job_seekers()?;
@@ -535,7 +555,7 @@ impl Engine {
         let taxonomy = self.taxonomy()?;
         let crosswalk = self.cp2011_crosswalk()?;
         let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, &crosswalk, code);
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         Ok(build_profile(
             &seeker.competences,
             &seeker.work_history,
@@ -573,6 +593,8 @@ impl Engine {
                 *km,
             ));
         }
+        self.check_language(language)?;
+        check_near(&state, &query)?;
         let profile = state.set.worker_profile(position).to_vec();
         state.vacancies_for_profile(&profile, Some(&home), &query, language)
     }
@@ -593,6 +615,8 @@ impl Engine {
                 id.as_str(),
             ));
         };
+        self.check_language(language)?;
+        check_near(&state, query)?;
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
         let near = NearFilter::new(&state.filters, &state.coordinates, query.near.as_ref());
@@ -641,6 +665,7 @@ impl Engine {
         exact: bool,
         language: &str,
     ) -> Result<Explanation> {
+        self.check_language(language)?;
         let state = self.match_state()?;
         let Some(&worker) = state.worker_position.get(person.as_str()) else {
             return Err(Error::not_found(

@@ -71,7 +71,7 @@ fn state(rng: &mut rand::rngs::StdRng) -> (MatchState, Vec<SkillUri>) {
                         level: Level::new(if i % 10 == 9 { 2 } else { rng.gen_range(1..=4) })
                             .unwrap(),
                         essential: s % 3 != 0,
-                        weight: Weight::ESSENTIAL,
+                        weight: Weight::NEUTRAL,
                     })
                     .collect(),
             }

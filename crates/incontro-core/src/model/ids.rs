@@ -191,16 +191,17 @@ impl From<Level> for u8 {
     }
 }
 
-/// Weight of a requirement: finite and in (0, 10].
+/// The validator's extra multiplier on one requirement, finite and in (0, 10]; 1.0 ([`Weight::NEUTRAL`])
+/// when not given. Distinct from the essential/optional factor, which the scorer applies itself.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
 #[serde(try_from = "f32", into = "f32")]
 pub struct Weight(f32);
 
 impl Weight {
-    /// The weight the exact coverage formula gives an essential requirement.
-    pub const ESSENTIAL: Weight = Weight(1.0);
-    /// The weight the exact coverage formula gives an optional requirement.
-    pub const OPTIONAL: Weight = Weight(0.5);
+    /// No extra weight: the requirement counts by its essential/optional factor alone. The
+    /// essential (1.0) and optional (0.5) factors belong to the scorer, never to this type: a
+    /// weight is only the validator's extra multiplier on top of them.
+    pub const NEUTRAL: Weight = Weight(1.0);
 
     /// A weight in (0, 10].
     pub fn new(value: f32) -> Result<Self> {
@@ -216,6 +217,12 @@ impl Weight {
     /// The value.
     pub fn get(self) -> f32 {
         self.0
+    }
+}
+
+impl Default for Weight {
+    fn default() -> Self {
+        Weight::NEUTRAL
     }
 }
 

@@ -27,7 +27,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::cohort::{age_band, priority, select, CohortRule, PriorityReason, SelectionReport};
-use super::spells::TIROCINIO;
 use crate::matching::MatchQuery;
 use crate::model::CodiceFiscale;
 use crate::store::outreach as sql;
@@ -401,7 +400,7 @@ impl Engine {
                 },
             })
             .collect();
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         self.store().write(|tx| {
             // Checked again in the transaction: a create that raced this one wins, this one is 409.
             if sql::campaign_exists(tx, &spec.id)? {
@@ -621,6 +620,22 @@ impl Engine {
                 "the campaign's call lists were purged",
             ));
         }
+        let today = self.today();
+        if day > today {
+            return Err(Error::invalid(
+                "invalid_attempt_date",
+                format!("the call day {day} is in the future (today is {today})"),
+            ));
+        }
+        if day < stored.rule.as_of {
+            return Err(Error::invalid(
+                "invalid_attempt_date",
+                format!(
+                    "the call day {day} is before the campaign's reference day {}",
+                    stored.rule.as_of
+                ),
+            ));
+        }
         self.store().write(|tx| {
             let (worker, assigned) =
                 sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
@@ -631,6 +646,28 @@ impl Engine {
                     code: "entry_not_assigned",
                     message: format!("entry {entry_no} is not assigned to operator {operator}"),
                 });
+            }
+            let summary = sql::attempt_summary(tx, campaign, entry_no)?;
+            if summary.refused {
+                return Err(Error::conflict(
+                    "entry_refused",
+                    format!("entry {entry_no}: the person refused to be contacted"),
+                ));
+            }
+            if summary.attempts >= stored.max_attempts {
+                return Err(Error::conflict(
+                    "max_attempts_reached",
+                    format!(
+                        "entry {entry_no} already has the campaign's {} attempts",
+                        stored.max_attempts
+                    ),
+                ));
+            }
+            if summary.latest.is_some_and(|latest| day < latest) {
+                return Err(Error::invalid(
+                    "invalid_attempt_date",
+                    format!("the call day {day} is before the entry's latest attempt"),
+                ));
             }
             let attempt = sql::insert_attempt(
                 tx,
@@ -676,6 +713,13 @@ impl Engine {
                 "the campaign's call lists were purged",
             ));
         }
+        let today = self.today();
+        if day > today {
+            return Err(Error::invalid(
+                "invalid_milestone_date",
+                format!("the milestone day {day} is in the future (today is {today})"),
+            ));
+        }
         self.store().write(|tx| {
             if sql::entry_worker(tx, campaign, entry_no)?.is_none() {
                 return Err(Error::not_found(
@@ -684,12 +728,31 @@ impl Engine {
                     entry_no.to_string(),
                 ));
             }
+            let summary = sql::attempt_summary(tx, campaign, entry_no)?;
+            if summary.refused {
+                return Err(Error::conflict(
+                    "entry_refused",
+                    format!("entry {entry_no}: the person refused to be contacted"),
+                ));
+            }
+            let Some(answered) = summary.first_answered else {
+                return Err(Error::conflict(
+                    "entry_never_answered",
+                    format!("entry {entry_no} has no answered call: no milestone yet"),
+                ));
+            };
+            if day < answered {
+                return Err(Error::invalid(
+                    "invalid_milestone_date",
+                    format!("the milestone day {day} is before the first answered call"),
+                ));
+            }
             sql::set_milestone(tx, campaign, entry_no, milestone, day)
         })
     }
 
-    /// Confirms placements from COB: a called person with a hiring (contract or tirocinio) that
-    /// starts on or after their first call. Returns how many entries were newly confirmed.
+    /// Confirms placements from COB: an answered person with a hiring (contract or tirocinio)
+    /// that starts on or after their first answered call. Returns how many entries were newly confirmed.
     pub fn confirm_placements(&self, campaign: &str) -> Result<u64> {
         let pending = self
             .store()
@@ -701,7 +764,7 @@ impl Engine {
             .iter()
             .map(|(_, worker, _)| worker.clone())
             .collect();
-        let today = chrono::Local::now().date_naive();
+        let today = self.today();
         let data = self.cob_data_for(&workers, today)?;
         let by_worker: HashMap<&str, &super::spells::Person> = data
             .people
@@ -720,7 +783,7 @@ impl Engine {
                 .min_by_key(|spell| spell.start);
             if let Some(spell) = hire {
                 let contract = data.text(spell.contract_type()).unwrap_or_default();
-                let kind = if contract == TIROCINIO {
+                let kind = if spell.tirocinio {
                     format!("tirocinio {contract}")
                 } else {
                     format!("contract {contract}")

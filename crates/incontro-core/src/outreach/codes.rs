@@ -1,8 +1,11 @@
-//! Versioned COB code tables: contract types, termination reasons, transformations.
+//! Versioned COB code tables: communication types, contract types, termination reasons,
+//! transformations.
 //!
 //! Codes change with each Ministry tracciato release, so every entry carries its validity dates
 //! and a notice's code is checked against the table valid on the notice's date. Descriptions come
-//! only from the imported tables (`data/cob_codes.csv`), never from the code.
+//! only from the imported tables (`data/cob_codes.csv`), never from the code. What a code *does*
+//! to a rapporto is data too: the optional `effect` column ([`CodeEffect`]) says that `DI` makes a
+//! contract open-ended, that `C.01.00` is a tirocinio, that `03` replaces the notice it points to.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +18,9 @@ use crate::{Error, Problems, Result};
 /// The code lists a COB notice is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CodeScheme {
+    /// `TipoComunicazione` (`01`–`09`: ordinary, rettifica, annullamento, inserimento d'ufficio,
+    /// regularisations of an urgenza …).
+    TipoComunicazione,
     /// `TipologiaContrattuale` (`A.02.00`, `C.01.00` …).
     TipologiaContrattuale,
     /// `CodCausa`, the reason for termination.
@@ -27,6 +33,7 @@ impl CodeScheme {
     /// The scheme's name as written in code-table files.
     pub fn as_str(self) -> &'static str {
         match self {
+            CodeScheme::TipoComunicazione => "TipoComunicazione",
             CodeScheme::TipologiaContrattuale => "TipologiaContrattuale",
             CodeScheme::CausaCessazione => "CausaCessazione",
             CodeScheme::Trasformazione => "Trasformazione",
@@ -36,16 +43,105 @@ impl CodeScheme {
     /// Parses a scheme name.
     pub fn parse(raw: &str) -> Result<Self> {
         match raw.trim() {
+            "TipoComunicazione" => Ok(CodeScheme::TipoComunicazione),
             "TipologiaContrattuale" => Ok(CodeScheme::TipologiaContrattuale),
             "CausaCessazione" => Ok(CodeScheme::CausaCessazione),
             "Trasformazione" => Ok(CodeScheme::Trasformazione),
             other => Err(Error::invalid(
                 "invalid_code_scheme",
                 format!(
-                "unknown code scheme {other:?} (TipologiaContrattuale, CausaCessazione, Trasformazione)"
+                "unknown code scheme {other:?} (TipoComunicazione, TipologiaContrattuale, CausaCessazione, Trasformazione)"
             ),
             )),
         }
+    }
+}
+
+/// What a code does to the rapporto it is part of (the `effect` column of a code table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeEffect {
+    /// `TipoComunicazione`: an event of its own (the default).
+    Ordinary,
+    /// `TipoComunicazione`: replaces the notice it points to.
+    Rettifica,
+    /// `TipoComunicazione`: cancels the notice it points to and is no event itself.
+    Annullamento,
+    /// `TipoComunicazione`: completes (and so replaces) the urgenza it points to; without a
+    /// pointer it is an event of its own.
+    Regularises,
+    /// `Trasformazione`: the contract becomes open-ended, whatever `DataFine` the row carries.
+    ToOpenEnded,
+    /// `Trasformazione`: the contract keeps its end date (part-time changes …; the default).
+    KeepsEnd,
+    /// `Trasformazione`: a trasferimento or distacco; the rapporto and its end date go on.
+    Transfer,
+    /// `TipologiaContrattuale`: a job (the default).
+    Work,
+    /// `TipologiaContrattuale`: a tirocinio, which is not a job (the tirocinante keeps the stato
+    /// di disoccupazione) unless a cohort rule says otherwise.
+    Tirocinio,
+}
+
+impl CodeEffect {
+    /// The name written in code-table files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeEffect::Ordinary => "ordinary",
+            CodeEffect::Rettifica => "rettifica",
+            CodeEffect::Annullamento => "annullamento",
+            CodeEffect::Regularises => "regularises",
+            CodeEffect::ToOpenEnded => "to_open_ended",
+            CodeEffect::KeepsEnd => "keeps_end",
+            CodeEffect::Transfer => "transfer",
+            CodeEffect::Work => "work",
+            CodeEffect::Tirocinio => "tirocinio",
+        }
+    }
+
+    /// The effects a scheme's codes may have; the first is the default.
+    pub fn allowed(scheme: CodeScheme) -> &'static [CodeEffect] {
+        match scheme {
+            CodeScheme::TipoComunicazione => &[
+                CodeEffect::Ordinary,
+                CodeEffect::Rettifica,
+                CodeEffect::Annullamento,
+                CodeEffect::Regularises,
+            ],
+            CodeScheme::TipologiaContrattuale => &[CodeEffect::Work, CodeEffect::Tirocinio],
+            CodeScheme::Trasformazione => &[
+                CodeEffect::KeepsEnd,
+                CodeEffect::ToOpenEnded,
+                CodeEffect::Transfer,
+            ],
+            CodeScheme::CausaCessazione => &[],
+        }
+    }
+
+    /// Parses an effect name valid for `scheme` (empty = the scheme's default).
+    pub fn parse(scheme: CodeScheme, raw: &str) -> std::result::Result<Option<Self>, String> {
+        let allowed = Self::allowed(scheme);
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(allowed.first().copied());
+        }
+        allowed
+            .iter()
+            .copied()
+            .find(|effect| effect.as_str() == raw)
+            .map(Some)
+            .ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|effect| effect.as_str()).collect();
+                if names.is_empty() {
+                    format!("{} codes take no effect", scheme.as_str())
+                } else {
+                    format!(
+                        "unknown effect {raw:?} for {} (one of: {})",
+                        scheme.as_str(),
+                        names.join(", ")
+                    )
+                }
+            })
     }
 }
 
@@ -62,6 +158,9 @@ pub struct CodeEntry {
     pub valid_from: NaiveDate,
     /// Last day of validity (None = still valid).
     pub valid_to: Option<NaiveDate>,
+    /// What the code does (None for schemes without effects).
+    #[serde(default)]
+    pub effect: Option<CodeEffect>,
 }
 
 impl CodeEntry {
@@ -141,6 +240,30 @@ impl CodeTables {
             .map(|entry| entry.label.as_str())
     }
 
+    /// The effect of `code` on `day` (or of its latest version); None when unknown.
+    pub fn effect(&self, scheme: CodeScheme, code: &str, day: NaiveDate) -> Option<CodeEffect> {
+        let versions = self.versions(scheme, code)?;
+        versions
+            .iter()
+            .find(|entry| entry.valid_on(day))
+            .or_else(|| versions.iter().max_by_key(|entry| entry.valid_from))
+            .and_then(|entry| entry.effect)
+    }
+
+    /// The codes of `scheme` that have `effect` in any version.
+    pub fn codes_with(&self, scheme: CodeScheme, effect: CodeEffect) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .entries
+            .get(&scheme)
+            .into_iter()
+            .flat_map(|codes| codes.iter())
+            .filter(|(_, versions)| versions.iter().any(|entry| entry.effect == Some(effect)))
+            .map(|(code, _)| code.clone())
+            .collect();
+        codes.sort();
+        codes
+    }
+
     /// Every entry, sorted.
     pub fn entries(&self) -> Vec<CodeEntry> {
         let mut all: Vec<CodeEntry> = self
@@ -165,10 +288,12 @@ struct CodeRow {
     valid_from: String,
     #[serde(default)]
     valid_to: Option<String>,
+    #[serde(default)]
+    effect: Option<String>,
 }
 
-/// Reads a code-table CSV (`scheme,code,label_it,valid_from,valid_to`); every problem is
-/// reported with its line.
+/// Reads a code-table CSV (`scheme,code,label_it,valid_from,valid_to[,effect]`); every problem
+/// is reported with its line.
 pub fn read_code_file(path: &Path) -> Result<Vec<CodeEntry>> {
     let name = super::cob::file_name(path);
     let mut reader = csv::ReaderBuilder::new()
@@ -222,12 +347,20 @@ pub fn read_code_file(path: &Path) -> Result<Vec<CodeEntry>> {
             problems.push(&name, line, Some("code"), "code and label_it are required");
             continue;
         }
+        let effect = match CodeEffect::parse(scheme, row.effect.as_deref().unwrap_or("")) {
+            Ok(effect) => effect,
+            Err(message) => {
+                problems.push(&name, line, Some("effect"), message);
+                continue;
+            }
+        };
         entries.push(CodeEntry {
             scheme,
             code: row.code.trim().to_string(),
             label: row.label_it.trim().to_string(),
             valid_from,
             valid_to,
+            effect,
         });
     }
     problems.into_result()?;
@@ -250,6 +383,7 @@ mod tests {
             label: "co.co.co.".into(),
             valid_from: day("2008-01-11"),
             valid_to: Some(day("2016-01-31")),
+            effect: Some(CodeEffect::Work),
         }]);
         let scheme = CodeScheme::TipologiaContrattuale;
         assert_eq!(

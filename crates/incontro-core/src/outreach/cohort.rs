@@ -1,19 +1,26 @@
 //! The Cob23 cohort rule and the selection report.
 //!
-//! A person is selected when, in this order (the report counts each person under the first rule
-//! that excludes them):
+//! Cob23 calls people **without a job**: a job ended in the window, no new job started within
+//! six calendar months of that end, and no job covers the reference day. Tirocini are not jobs (a
+//! tirocinante keeps the stato di disoccupazione) unless `tirocini_count_as_work` is set: they are
+//! then neither the job that ended nor a rehire. A person is selected when, in this order (the
+//! report counts each person under the first rule that excludes them):
 //!
-//! 1. `last_end_not_in_window`: their latest spell ending on or before `ended_to` ended on or
-//!    after `ended_from` (the *reference spell*; short jobs are passed over when tolerated);
-//! 2. `too_recent`: at least `no_new_hire_days` have passed since that end (on `as_of`);
-//! 3. `rehired`: no other spell started within `no_new_hire_days` after the end or was still going
-//!    on the day after it (jobs of at most `ignore_short_jobs_up_to_days` days are ignored when
-//!    set, as a contract of up to six months only suspends unemployment, art. 19 D.Lgs. 150/2015);
-//! 4. `excluded_contract_type`: the reference spell's last contract type is not excluded;
-//! 5. `excluded_end_reason`: its termination reason is not excluded;
-//! 6. `sex`, 7. `age` (on `as_of`; unknown birth excludes), 8. `comune` of domicile;
-//! 9. `do_not_contact`: the person has not objected;
-//! 10. `no_mobile_number`: a mobile is on record (when `require_mobile`).
+//! 1. `last_end_not_in_window`: their latest job ending on or before `ended_to` ended on or
+//!    after `ended_from` (the *reference job*; short jobs are passed over when tolerated);
+//! 2. `too_recent`: the no-new-hire period after that end (six calendar months by default, an
+//!    end on 28 February is followed by 28 August; or `no_new_hire_days`) is over on `as_of`;
+//! 3. `rehired`: no other job started within that period or was still going on the day after the
+//!    end (jobs of at most `ignore_short_jobs_up_to_days` days are ignored when set, as a
+//!    contract of up to six months only suspends unemployment, art. 19 D.Lgs. 150/2015);
+//! 4. `employed_on_as_of`: no job (short ones included) covers `as_of`;
+//! 5. `excluded_contract_type`: the reference job's last contract type is not excluded;
+//! 6. `excluded_end_reason`: its termination reason is not excluded;
+//! 7. `sex`, 8. `age` (on `as_of`; unknown birth excludes), 9. `comune` of domicile;
+//! 10. `do_not_contact`: the person has not objected;
+//! 11. `no_mobile_number`: a mobile is on record (when `require_mobile`).
+//!
+//! Only notices sent on or before `as_of` count (see [`super::spells`]).
 
 use std::collections::HashSet;
 
@@ -21,13 +28,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::contacts::ContactBook;
-use super::spells::{CobData, Person, Sym};
+use super::spells::{CobData, Person, Spell, Sym};
 use crate::model::Sex;
 use crate::{Error, Result};
 
-fn default_no_new_hire_days() -> i64 {
-    183
-}
+/// The default no-new-hire period: six calendar months.
+pub const DEFAULT_NO_NEW_HIRE_MONTHS: u32 = 6;
 
 fn default_true() -> bool {
     true
@@ -41,9 +47,17 @@ pub struct CohortRule {
     pub ended_from: NaiveDate,
     /// Last day of that window.
     pub ended_to: NaiveDate,
-    /// No new hire within this many days after the end (default 183).
-    #[serde(default = "default_no_new_hire_days")]
-    pub no_new_hire_days: i64,
+    /// No new hire within this many calendar months after the end (default 6 when
+    /// `no_new_hire_days` is not set).
+    #[serde(default)]
+    pub no_new_hire_months: Option<u32>,
+    /// No new hire within this many days after the end, instead of months.
+    #[serde(default)]
+    pub no_new_hire_days: Option<i64>,
+    /// Count tirocini as jobs (default false: a tirocinio is neither the job that ended nor a
+    /// rehire, and a tirocinante on `as_of` is not employed).
+    #[serde(default)]
+    pub tirocini_count_as_work: bool,
     /// Jobs lasting at most this many days do not count as a new hire.
     #[serde(default)]
     pub ignore_short_jobs_up_to_days: Option<i64>,
@@ -81,10 +95,31 @@ impl CohortRule {
                 "ended_from is after ended_to",
             ));
         }
-        if !(0..=3650).contains(&self.no_new_hire_days) {
+        if self.no_new_hire_days.is_some() && self.no_new_hire_months.is_some() {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                "set no_new_hire_months or no_new_hire_days, not both",
+            ));
+        }
+        if self
+            .no_new_hire_days
+            .is_some_and(|days| !(0..=3650).contains(&days))
+        {
             return Err(Error::invalid(
                 "invalid_cohort_rule",
                 "no_new_hire_days must be 0-3650",
+            ));
+        }
+        if self.no_new_hire_months.is_some_and(|months| months > 120) {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                "no_new_hire_months must be 0-120",
+            ));
+        }
+        if self.ended_to > self.as_of {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                "ended_to is after as_of",
             ));
         }
         if let (Some(min), Some(max)) = (self.age_min, self.age_max) {
@@ -99,11 +134,29 @@ impl CohortRule {
     }
 }
 
+impl CohortRule {
+    /// The last day of the no-new-hire period after a job that ended on `end`: six calendar
+    /// months by default (28 February → 28 August; 31 August → 28 or 29 February).
+    pub fn no_new_hire_until(&self, end: NaiveDate) -> NaiveDate {
+        match self.no_new_hire_days {
+            Some(days) => end + chrono::Duration::days(days),
+            None => {
+                let months = self
+                    .no_new_hire_months
+                    .unwrap_or(DEFAULT_NO_NEW_HIRE_MONTHS);
+                end.checked_add_months(chrono::Months::new(months))
+                    .unwrap_or(NaiveDate::MAX)
+            }
+        }
+    }
+}
+
 /// The rules of the selection, in the order they are applied.
-pub const RULES: [&str; 10] = [
+pub const RULES: [&str; 11] = [
     "last_end_not_in_window",
     "too_recent",
     "rehired",
+    "employed_on_as_of",
     "excluded_contract_type",
     "excluded_end_reason",
     "sex",
@@ -131,9 +184,11 @@ pub struct Candidate {
     pub person: usize,
     /// The codice fiscale (text).
     pub worker: String,
-    /// End of the reference spell.
+    /// End of the reference job (the one that ended in the window).
     pub end_date: NaiveDate,
-    /// Days from the end to `as_of`.
+    /// End of the last job of all (short ones included): time without work counts from here.
+    pub last_job_end: NaiveDate,
+    /// Days without work on `as_of`: from the end of the last job.
     pub days_since_end: i64,
     /// Age on `as_of`.
     pub age: Option<u32>,
@@ -216,32 +271,32 @@ fn check_person(
     index: usize,
     person: &Person,
 ) -> std::result::Result<Candidate, usize> {
-    // 1. The reference spell: the latest end on or before the window's end.
+    // Jobs only: tirocini are not jobs unless the rule says so.
+    let jobs: Vec<&Spell> = person
+        .spells
+        .iter()
+        .filter(|spell| rule.tirocini_count_as_work || !spell.tirocinio)
+        .collect();
+    // 1. The reference job: the latest end on or before the window's end.
     // Short jobs are skipped when tolerated, unless they are all there is.
-    let is_short = |spell: &super::spells::Spell| {
+    let is_short = |spell: &Spell| {
         matches!(
             (rule.ignore_short_jobs_up_to_days, spell.duration_days()),
             (Some(limit), Some(duration)) if duration <= limit
         )
     };
-    let ended =
-        |spell: &&super::spells::Spell| spell.effective_end.is_some_and(|end| end <= rule.ended_to);
-    let reference = person
-        .spells
-        .iter()
-        .filter(ended)
-        .filter(|spell| !is_short(spell))
-        .max_by_key(|spell| (spell.effective_end, spell.start))
-        .or_else(|| {
-            person
-                .spells
-                .iter()
-                .filter(ended)
-                .max_by_key(|spell| (spell.effective_end, spell.start))
-        });
-    let Some(reference) = reference else {
+    let ended = |spell: &&&Spell| spell.effective_end.is_some_and(|end| end <= rule.ended_to);
+    let latest = |spells: &mut dyn Iterator<Item = &&Spell>| -> Option<usize> {
+        spells
+            .max_by_key(|spell| (spell.effective_end, spell.start))
+            .and_then(|chosen| jobs.iter().position(|spell| std::ptr::eq(*spell, *chosen)))
+    };
+    let reference = latest(&mut jobs.iter().filter(ended).filter(|spell| !is_short(spell)))
+        .or_else(|| latest(&mut jobs.iter().filter(ended)));
+    let Some(reference_index) = reference else {
         return Err(0);
     };
+    let reference = jobs[reference_index];
     let Some(end) = reference.effective_end else {
         return Err(0);
     };
@@ -249,65 +304,74 @@ fn check_person(
         return Err(0);
     }
     // 2. Enough time has passed to know there was no new hire.
-    let days_since_end = (rule.as_of - end).num_days();
-    if days_since_end < rule.no_new_hire_days {
+    let horizon = rule.no_new_hire_until(end);
+    if rule.as_of < horizon {
         return Err(1);
     }
-    // 3. No new hire (or job still going on) within the period.
-    let horizon = end + chrono::Duration::days(rule.no_new_hire_days);
+    // 3. No new job (or job still going on) within the period.
     let day_after = end + chrono::Duration::days(1);
-    let rehired = person.spells.iter().any(|spell| {
-        if std::ptr::eq(spell, reference) {
-            return false;
-        }
-        !is_short(spell)
+    let rehired = jobs.iter().enumerate().any(|(position, spell)| {
+        position != reference_index
+            && !is_short(spell)
             && ((spell.start > end && spell.start <= horizon)
                 || (spell.start <= end && spell.covers(day_after)))
     });
     if rehired {
         return Err(2);
     }
-    // 4–5. Contract type and end reason of the reference spell.
+    // 4. No job at all on the reference day.
+    if jobs.iter().any(|spell| spell.covers(rule.as_of)) {
+        return Err(3);
+    }
+    let last_job_end = jobs
+        .iter()
+        .filter_map(|spell| spell.effective_end)
+        .filter(|day| *day <= rule.as_of)
+        .max()
+        .unwrap_or(end)
+        .max(end);
+    // 5–6. Contract type and end reason of the reference job.
     if prepared
         .excluded_contracts
         .contains(&reference.contract_type())
     {
-        return Err(3);
+        return Err(4);
     }
     if !reference.end_reason.is_none() && prepared.excluded_reasons.contains(&reference.end_reason)
     {
-        return Err(4);
-    }
-    // 6–8. Sex, age, comune.
-    if rule.sex.is_some() && person.sex != rule.sex {
         return Err(5);
+    }
+    // 7–9. Sex, age, comune.
+    if rule.sex.is_some() && person.sex != rule.sex {
+        return Err(6);
     }
     let age = person.age_on(rule.as_of);
     if rule.age_min.is_some() || rule.age_max.is_some() {
-        let Some(age) = age else { return Err(6) };
+        let Some(age) = age else { return Err(7) };
         if rule.age_min.is_some_and(|min| age < min) || rule.age_max.is_some_and(|max| age > max) {
-            return Err(6);
+            return Err(7);
         }
     }
     if let Some(comuni) = &prepared.comuni {
         if !comuni.contains(&person.domicile) {
-            return Err(7);
+            return Err(8);
         }
     }
-    // 9–10. Do-not-contact and mobile.
+    // 10–11. Do-not-contact and mobile.
     let worker = data.text(person.worker).unwrap_or_default();
     if contacts.do_not_contact.contains(worker) {
-        return Err(8);
+        return Err(9);
     }
     let mobile = contacts.mobiles.get(worker).cloned();
     if rule.require_mobile && mobile.is_none() {
-        return Err(9);
+        return Err(10);
     }
     Ok(Candidate {
         person: index,
         worker: worker.to_string(),
         end_date: end,
-        days_since_end,
+        last_job_end,
+        days_since_end: (rule.as_of - last_job_end).num_days(),
         age,
         last_sector: data.text(reference.sector).map(str::to_string),
         comune: data.text(person.domicile).map(str::to_string),
@@ -329,8 +393,8 @@ pub struct PriorityReason {
 
 /// The priority of one candidate (0–100) and its reasons:
 ///
-/// - up to 40 points for time since the job ended (linear up to two years: the longer without
-///   work, the more help is needed);
+/// - up to 40 points for time without work, counted from the end of the last job (linear up to
+///   two years: the longer without work, the more help is needed);
 /// - 10 points per open vacancy that fits the person now (score ≥ 0.5 in the matching engine),
 ///   up to 40;
 /// - 20 points for the 50+ age band and 10 for under-30s (GOL priority groups).

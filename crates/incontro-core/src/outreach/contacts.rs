@@ -178,6 +178,7 @@ fn check_contact_header(headers: &csv::StringRecord) -> std::result::Result<(), 
 fn read_contacts(
     path: &Path,
     text: crate::input::TextOptions,
+    today: chrono::NaiveDate,
     problems: &mut Problems,
 ) -> Result<(Vec<Contact>, Vec<PersonUpdate>)> {
     let name = file_name(path);
@@ -306,7 +307,6 @@ fn read_contacts(
             continue;
         }
         let Some(worker) = worker else { continue };
-        let today = chrono::Local::now().date_naive();
         if let Some((kind, value)) = contact {
             contacts.push(Contact {
                 worker: worker.clone(),
@@ -355,7 +355,7 @@ impl Engine {
         options: &ContactImportOptions,
     ) -> Result<ContactImportReport> {
         let mut problems = Problems::default();
-        let (contacts, people) = read_contacts(path, options.text, &mut problems)?;
+        let (contacts, people) = read_contacts(path, options.text, self.today(), &mut problems)?;
         if !problems.is_empty() && !options.skip_invalid {
             return problems
                 .into_result()

@@ -2,7 +2,18 @@
 //! three years with fixed-term contracts, extensions, transformations to open-ended, terminations
 //! (and fixed terms that simply expire), tirocini, short jobs, rettifiche and annullamenti.
 //! Every codice fiscale is valid (check character computed) and unique per person; notice codes
-//! increase in file order. The output uses the canonical UniLav column names.
+//! increase in file order; a proroga, trasformazione or cessazione points
+//! (`CodiceComunicazionePrecedente`) to the hiring of its rapporto. The output uses the canonical
+//! UniLav column names.
+//!
+//! **Period extracts**: with [`CobGeneratorConfig::extract_from`] only the notices sent from that
+//! day to the end of the period are written, as a region's extract cut out of a longer history.
+//! **The true list**: with [`CobGeneratorConfig::truth`] the generator also writes who Cob23 should
+//! call, computed from each person's true jobs (not from the notices) as a job centre could know
+//! them on the rule's `as_of` (a notice counts once sent): a job ended in the window, no new job
+//! within six calendar months, no job on `as_of`, tirocini not jobs. Each row says whether the
+//! job that ended has any notice in the extract (a fixed-term contract hired before the extract
+//! that simply expires leaves none).
 
 use std::io::Write;
 
@@ -24,6 +35,35 @@ pub struct CobGeneratorConfig {
     pub from: NaiveDate,
     /// Length of the period in days.
     pub days: i64,
+    /// Write only the notices sent on or after this day (a period extract).
+    pub extract_from: Option<NaiveDate>,
+    /// Also compute the true list of people to call for this window.
+    pub truth: Option<TruthWindow>,
+}
+
+/// The selection the true list is computed for (the defaults of the cohort rule: six calendar
+/// months, tirocini not jobs, no short-job tolerance, no other filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TruthWindow {
+    /// First day of the window in which the job ended.
+    pub ended_from: NaiveDate,
+    /// Last day of that window.
+    pub ended_to: NaiveDate,
+    /// The reference day.
+    pub as_of: NaiveDate,
+}
+
+/// One person Cob23 should call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruthEntry {
+    /// The codice fiscale.
+    pub worker: String,
+    /// End of the job that ended in the window.
+    pub reference_end: NaiveDate,
+    /// End of the last job.
+    pub last_job_end: NaiveDate,
+    /// True when that job has at least one notice in the written file.
+    pub in_file: bool,
 }
 
 impl CobGeneratorConfig {
@@ -34,6 +74,8 @@ impl CobGeneratorConfig {
             seed,
             from: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default(),
             days: 3 * 365 + 1,
+            extract_from: None,
+            truth: None,
         }
     }
 }
@@ -51,6 +93,8 @@ pub struct CobGeneratorStats {
     pub annullamenti: u64,
     /// Tirocini hired.
     pub tirocini: u64,
+    /// The true list of people to call (with [`CobGeneratorConfig::truth`]).
+    pub truth: Vec<TruthEntry>,
 }
 
 /// The header written by the generator.
@@ -120,7 +164,10 @@ struct Writer<W: Write> {
     out: W,
     next_code: u64,
     until: NaiveDate,
+    extract_from: Option<NaiveDate>,
     stats: CobGeneratorStats,
+    /// Sending days of the notices of the current job (for the true list).
+    job_notices: Vec<NaiveDate>,
 }
 
 fn date(day: Option<NaiveDate>) -> String {
@@ -146,6 +193,11 @@ impl<W: Write> Writer<W> {
         }
         self.next_code += 1;
         let code = self.next_code;
+        if self.extract_from.is_some_and(|from| sent < from) {
+            // Sent before the extract: it exists (later notices may point to it), unwritten.
+            return Ok(Some(code));
+        }
+        self.job_notices.push(sent);
         match row.kind {
             "03" => self.stats.rettifiche += 1,
             "04" => self.stats.annullamenti += 1,
@@ -175,6 +227,110 @@ impl<W: Write> Writer<W> {
         .map_err(|source| Error::io("generated COB file", source))?;
         Ok(Some(code))
     }
+}
+
+/// One job as it truly was, with the sending day of each notice that tells about it.
+struct TrueJob {
+    start: NaiveDate,
+    hire_sent: NaiveDate,
+    tirocinio: bool,
+    /// Sending day of the annullamento of the hiring.
+    annulled_on: Option<NaiveDate>,
+    /// `(sent, planned end)` of the hiring, its rettifica and each proroga, in order.
+    planned: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// Sending day of the trasformazione to open-ended.
+    open_ended_on: Option<NaiveDate>,
+    /// `(sent, last day, sending day of its annullamento)` of the cessazione.
+    termination: Option<(NaiveDate, NaiveDate, Option<NaiveDate>)>,
+    /// At least one of its notices is in the written file.
+    in_file: bool,
+}
+
+impl TrueJob {
+    /// Known on `as_of` (hired and not annulled by notices sent by then).
+    fn known(&self, as_of: NaiveDate) -> bool {
+        self.hire_sent <= as_of && self.annulled_on.is_none_or(|on| on > as_of)
+    }
+
+    /// The end known on `as_of`: a cessazione sent by then and not annulled, else the planned
+    /// end once passed.
+    fn end(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        if let Some((sent, day, annulled)) = self.termination {
+            if sent <= as_of && annulled.is_none_or(|on| on > as_of) {
+                return Some(day);
+            }
+        }
+        if self.open_ended_on.is_some_and(|sent| sent <= as_of) {
+            return None;
+        }
+        self.planned
+            .iter()
+            .rfind(|(sent, _)| *sent <= as_of)
+            .and_then(|(_, end)| *end)
+            .filter(|end| *end < as_of)
+    }
+
+    fn covers(&self, day: NaiveDate, as_of: NaiveDate) -> bool {
+        self.start <= day && self.end(as_of).is_none_or(|end| day <= end)
+    }
+}
+
+/// Whether Cob23 should call this person, from their true jobs (see the module docs).
+fn to_call(worker: &str, jobs: &[TrueJob], window: &TruthWindow) -> Option<TruthEntry> {
+    let as_of = window.as_of;
+    let jobs: Vec<&TrueJob> = jobs
+        .iter()
+        .filter(|job| job.known(as_of) && !job.tirocinio)
+        .collect();
+    let (reference, end) = jobs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, job)| Some((index, job.end(as_of)?)))
+        .filter(|(_, end)| *end <= window.ended_to)
+        .max_by_key(|(index, end)| (*end, jobs[*index].start))?;
+    if end < window.ended_from {
+        return None;
+    }
+    let horizon = end.checked_add_months(chrono::Months::new(6))?;
+    if as_of < horizon {
+        return None;
+    }
+    let day_after = end + Duration::days(1);
+    let rehired = jobs.iter().enumerate().any(|(index, job)| {
+        index != reference
+            && ((job.start > end && job.start <= horizon)
+                || (job.start <= end && job.covers(day_after, as_of)))
+    });
+    if rehired || jobs.iter().any(|job| job.covers(as_of, as_of)) {
+        return None;
+    }
+    let last_job_end = jobs
+        .iter()
+        .filter_map(|job| job.end(as_of))
+        .max()
+        .unwrap_or(end);
+    Some(TruthEntry {
+        worker: worker.to_string(),
+        reference_end: end,
+        last_job_end,
+        in_file: jobs[reference].in_file,
+    })
+}
+
+/// Writes the true list as CSV: `codice_fiscale,reference_end,last_job_end,in_file`.
+pub fn write_truth(entries: &[TruthEntry], out: impl Write) -> Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    let fail = |source| Error::io("true list file", source);
+    writeln!(out, "codice_fiscale,reference_end,last_job_end,in_file").map_err(fail)?;
+    for entry in entries {
+        writeln!(
+            out,
+            "{},{},{},{}",
+            entry.worker, entry.reference_end, entry.last_job_end, entry.in_file
+        )
+        .map_err(fail)?;
+    }
+    out.flush().map_err(fail)
 }
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -233,7 +389,9 @@ pub fn generate_cob_with_contacts<C: Write>(
         out: std::io::BufWriter::with_capacity(1 << 20, out),
         next_code: 1_000_000_000,
         until,
+        extract_from: config.extract_from,
         stats: CobGeneratorStats::default(),
+        job_notices: Vec::new(),
     };
     writeln!(writer.out, "{HEADER}").map_err(|source| Error::io("generated COB file", source))?;
     for index in 0..config.people {
@@ -278,6 +436,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                 .map_err(|source| Error::io("generated contacts file", source))?;
             }
         }
+        let mut true_jobs: Vec<TrueJob> = Vec::new();
         // Jobs one after another, starting somewhere in the first year (or before the period).
         let mut start = config.from + Duration::days(rng.gen_range(-200..365));
         let qualifica = *pick(&mut rng, &QUALIFICHE);
@@ -303,6 +462,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                 writer.stats.tirocini += 1;
             }
             let mut planned_end = planned_days.map(|days| start + Duration::days(days));
+            writer.job_notices.clear();
             let hired = writer.write(
                 &person,
                 &employer,
@@ -320,13 +480,25 @@ pub fn generate_cob_with_contacts<C: Write>(
                 },
             )?;
             let Some(hiring_code) = hired else { break };
+            let mut job = TrueJob {
+                start,
+                hire_sent: start - Duration::days(1),
+                tirocinio: contract == "C.01.00",
+                annulled_on: None,
+                planned: vec![(start - Duration::days(1), planned_end)],
+                open_ended_on: None,
+                termination: None,
+                in_file: false,
+            };
+            let mut latest_hiring = hiring_code;
             let mut notices_of_rapporto = 1;
             // A rettifica of the hiring (e.g. a corrected end date).
             if rng.gen_bool(0.03) {
                 if let Some(end) = planned_end.as_mut() {
                     *end += Duration::days(rng.gen_range(1..=10));
                 }
-                writer.write(
+                job.planned.push((start, planned_end));
+                let rettifica = writer.write(
                     &person,
                     &employer,
                     qualifica,
@@ -343,9 +515,11 @@ pub fn generate_cob_with_contacts<C: Write>(
                         ..Row::default()
                     },
                 )?;
+                latest_hiring = rettifica.unwrap_or(latest_hiring);
             }
             // An annulled hiring: the job never started.
             if rng.gen_bool(0.01) {
+                job.annulled_on = Some(start);
                 writer.write(
                     &person,
                     &employer,
@@ -353,7 +527,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                     sector,
                     workplace,
                     Row {
-                        previous: Some(hiring_code),
+                        previous: Some(latest_hiring),
                         kind: "04",
                         event: "ASS",
                         sent: Some(start),
@@ -363,10 +537,14 @@ pub fn generate_cob_with_contacts<C: Write>(
                         ..Row::default()
                     },
                 )?;
+                job.in_file = !writer.job_notices.is_empty();
+                true_jobs.push(job);
                 start += Duration::days(rng.gen_range(1..=60));
                 continue;
             }
             let mut current_contract = contract;
+            // The day of the latest notice so far: each later event comes after it.
+            let mut last_event = start;
             // Extensions of longer fixed terms.
             if let Some(end) = planned_end {
                 if contract != "C.01.00" && (end - start).num_days() > 30 {
@@ -376,13 +554,14 @@ pub fn generate_cob_with_contacts<C: Write>(
                             break;
                         }
                         let new_end = end + Duration::days(rng.gen_range(30..=180));
-                        writer.write(
+                        let proroga = writer.write(
                             &person,
                             &employer,
                             qualifica,
                             sector,
                             workplace,
                             Row {
+                                previous: Some(hiring_code),
                                 kind: "01",
                                 event: "PRO",
                                 sent: Some(end - Duration::days(3)),
@@ -393,20 +572,26 @@ pub fn generate_cob_with_contacts<C: Write>(
                                 ..Row::default()
                             },
                         )?;
+                        if proroga.is_some() {
+                            job.planned.push((end - Duration::days(3), Some(new_end)));
+                        }
+                        last_event = last_event.max(end - Duration::days(3));
                         notices_of_rapporto += 1;
                         end = new_end;
                     }
                     planned_end = Some(end);
                     // Transformation to open-ended.
                     if contract == "A.02.00" && rng.gen_bool(0.12) {
-                        let day = start + Duration::days((end - start).num_days() / 2);
-                        writer.write(
+                        // After the last proroga: a proroga follows no trasformazione.
+                        let day = last_event + Duration::days((end - last_event).num_days() / 2);
+                        let transformed = writer.write(
                             &person,
                             &employer,
                             qualifica,
                             sector,
                             workplace,
                             Row {
+                                previous: Some(hiring_code),
                                 kind: "01",
                                 event: "TRS",
                                 sent: Some(day + Duration::days(2)),
@@ -417,6 +602,10 @@ pub fn generate_cob_with_contacts<C: Write>(
                                 ..Row::default()
                             },
                         )?;
+                        if transformed.is_some() {
+                            job.open_ended_on = Some(day + Duration::days(2));
+                        }
+                        last_event = day + Duration::days(2);
                         notices_of_rapporto += 1;
                         planned_end = None;
                         current_contract = "A.01.00";
@@ -427,7 +616,8 @@ pub fn generate_cob_with_contacts<C: Write>(
             let (end, reason) = match planned_end {
                 None => {
                     if rng.gen_bool(0.5) {
-                        let days = rng.gen_range(60..=900);
+                        let earliest = (last_event - start).num_days() + 1;
+                        let days = rng.gen_range(60.max(earliest)..=900.max(earliest + 60));
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "GM", "RC", "PE"]),
@@ -438,8 +628,10 @@ pub fn generate_cob_with_contacts<C: Write>(
                 }
                 Some(planned) => {
                     let roll: f64 = rng.gen();
-                    if roll < 0.15 && (planned - start).num_days() > 10 {
-                        let days = rng.gen_range(1..(planned - start).num_days());
+                    // An early end comes after the latest proroga was sent.
+                    let earliest = (last_event - start).num_days() + 1;
+                    if roll < 0.15 && (planned - start).num_days() > earliest + 10 {
+                        let days = rng.gen_range(earliest..(planned - start).num_days());
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "PR", "DP"]),
@@ -467,6 +659,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                     sector,
                     workplace,
                     Row {
+                        previous: Some(hiring_code),
                         kind: "01",
                         event: "CES",
                         sent: Some(end + Duration::days(3)),
@@ -483,10 +676,13 @@ pub fn generate_cob_with_contacts<C: Write>(
                     },
                 )?;
                 notices_of_rapporto += 1;
+                if ces.is_some() {
+                    job.termination = Some((end + Duration::days(3), end, None));
+                }
                 // A cessazione sent by mistake and annulled: the job goes on until its term.
                 if let Some(ces) = ces {
                     if notices_of_rapporto > 1 && rng.gen_bool(0.01) {
-                        writer.write(
+                        let annulled = writer.write(
                             &person,
                             &employer,
                             qualifica,
@@ -504,9 +700,16 @@ pub fn generate_cob_with_contacts<C: Write>(
                                 ..Row::default()
                             },
                         )?;
+                        if annulled.is_some() {
+                            if let Some(termination) = job.termination.as_mut() {
+                                termination.2 = Some(end + Duration::days(4));
+                            }
+                        }
                     }
                 }
             }
+            job.in_file = !writer.job_notices.is_empty();
+            true_jobs.push(job);
             let Some(end) = end else { break };
             // The gap before the next job: short for most, long for some.
             let gap = if rng.gen_bool(0.6) {
@@ -515,6 +718,11 @@ pub fn generate_cob_with_contacts<C: Write>(
                 rng.gen_range(91..=500)
             };
             start = end + Duration::days(gap);
+        }
+        if let Some(window) = config.truth {
+            if let Some(entry) = to_call(&person.cf, &true_jobs, &window) {
+                writer.stats.truth.push(entry);
+            }
         }
     }
     writer

@@ -33,12 +33,15 @@ pub use calls::{
     OperatorEntry,
 };
 pub use cob::{CobFormat, CobImportOptions, CobImportReport, EventType, Notice, RecordKind};
-pub use codes::{CodeEntry, CodeScheme, CodeStatus, CodeTables};
+pub use codes::{CodeEffect, CodeEntry, CodeScheme, CodeStatus, CodeTables};
 pub use cohort::{select, CohortRule, SelectionReport};
 pub use contacts::{ContactImportOptions, ContactImportReport};
 pub use funnel::{funnel_csv, funnel_svg, FunnelRow};
-pub use generator::{generate_cob, generate_cob_with_contacts, CobGeneratorConfig};
-pub use spells::{CobData, Person, Spell, SpellBuilder, Sym};
+pub use generator::{
+    generate_cob, generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthEntry,
+    TruthWindow,
+};
+pub use spells::{CobData, Person, Spell, SpellBuilder, SpellRules, Sym};
 
 use crate::model::{CodiceFiscale, PastJob};
 use crate::store::outreach as sql;
@@ -47,7 +50,8 @@ use crate::{Engine, Result};
 impl Engine {
     /// Every worker's spells from the stored notices, as known on `as_of`.
     pub fn cob_data(&self, as_of: NaiveDate) -> Result<CobData> {
-        let mut builder = SpellBuilder::new(false);
+        let rules = SpellRules::from_codes(&self.cob_code_tables()?);
+        let mut builder = SpellBuilder::new(false, rules);
         self.store().read(|c| {
             builder.reserve(usize::try_from(sql::count_notices(c)?).unwrap_or(0));
             sql::for_each_notice(c, None, |notice| builder.push(&notice))
@@ -57,7 +61,8 @@ impl Engine {
 
     /// The spells of the given workers only, with notice codes kept.
     pub fn cob_data_for(&self, workers: &HashSet<String>, as_of: NaiveDate) -> Result<CobData> {
-        let mut builder = SpellBuilder::new(true);
+        let rules = SpellRules::from_codes(&self.cob_code_tables()?);
+        let mut builder = SpellBuilder::new(true, rules);
         self.store()
             .read(|c| sql::for_each_notice(c, Some(workers), |notice| builder.push(&notice)))?;
         Ok(builder.build(as_of))

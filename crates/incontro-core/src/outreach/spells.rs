@@ -1,31 +1,90 @@
 //! Employment spells from notice chains.
 //!
-//! First rettifiche and annullamenti are applied: a rettifica (`03`) replaces the notice it
-//! points to, an annullamento (`04`) cancels it (and is no event itself); only the last valid link
-//! of each chain remains. Then the valid notices of one worker are grouped by rapporto (employer,
-//! `DataInizio`) and replayed in date order:
+//! Only notices sent (`DataInvio`) on or before the reference day count: the spells are what a
+//! job centre could know that day. What each code does comes from the code tables
+//! ([`SpellRules::from_codes`]), never from constants here.
 //!
-//! - start = `DataInizio`; contract = `TipologiaContrattuale` of the hiring;
-//! - planned end = `DataFine`, replaced by each proroga's `DataFineProroga` and by the `DataFine`
-//!   carried by a trasformazione (none = now open-ended);
-//! - a trasformazione that carries a new `TipologiaContrattuale` adds it to the contract history;
-//! - effective end = `DataCessazione` of a cessazione (with its `CodCausa`), else the planned end
-//!   once it has passed (a fixed-term contract that simply expires sends no cessazione);
-//! - occupation, sector and workplace come from the latest notice that carries them;
-//! - a spell whose contract history has `C.01.00` is a tirocinio.
+//! 1. **Rapporto identity** follows `CodiceComunicazionePrecedente`: a notice pointing to an
+//!    earlier one belongs to that notice's rapporto (so a cessazione still carrying the start date
+//!    from before a rettifica closes the rettified rapporto). A hiring (`ASS`, `URG`) with no
+//!    pointer opens a rapporto of its own, so two hirings by one employer on one day are two
+//!    rapporti. A later notice with no pointer joins the rapporto of the same employer and
+//!    `DataInizio` (the open one, of the same contract type when several match); with none it
+//!    opens a rapporto whose hiring is not in the data (a period extract: [`Spell::hiring_seen`]).
+//! 2. **Chains**: a rettifica (`03`) or the regularisation of an urgenza replaces the notice it
+//!    points to; an annullamento (`04`) cancels it and is no event itself.
+//! 3. **Replay** of each rapporto's remaining notices in date order:
+//!    - start = `DataInizio` of the hiring; contract = its `TipologiaContrattuale`;
+//!    - planned end = `DataFine`, replaced by each proroga's `DataFineProroga`; a trasformazione
+//!      whose code makes the contract open-ended (`DI`, `AI`, `FI`, `II`) removes it even when the
+//!      row still carries a `DataFine`, and no later proroga gives it one again; the other codes
+//!      (`PP`, `TP` …) keep it;
+//!    - `VAR` moves the rapporto to the notice's employer, `TRD` (and `DL`/`TL`) to its workplace;
+//!    - a trasformazione carrying a new `TipologiaContrattuale` adds it to the contract history;
+//!    - effective end = `DataCessazione` of a cessazione (with its `CodCausa`), else the planned
+//!      end once it has passed (a fixed-term contract that simply expires sends no cessazione);
+//!    - occupation, sector and workplace come from the latest notice that carries them;
+//!    - a spell whose contracts are all tirocinio codes is a tirocinio.
 //!
 //! Everything is kept compact (interned strings, 64-bit code hashes) so that a whole region's
-//! notices fit in memory: about 70 bytes per notice while building.
+//! notices fit in memory: about 80 bytes per notice while building.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::cob::{code_hash, EventType, HashSet64, Notice, RecordKind};
+use super::cob::{code_hash, EventType, Notice};
+use super::codes::{CodeEffect, CodeScheme, CodeTables};
 use crate::model::{CodiceFiscale, OccupationCode, PastJob, Sex};
 
-/// The contract type of an extracurricular tirocinio.
-pub const TIROCINIO: &str = "C.01.00";
+/// What the codes mean for spells, read from the code tables.
+#[derive(Debug, Clone, Default)]
+pub struct SpellRules {
+    /// Effect of each `TipoComunicazione` code (by its number).
+    kinds: HashMap<i64, CodeEffect>,
+    /// `CodTrasformazione` codes and their effect.
+    transformations: HashMap<String, CodeEffect>,
+    /// `TipologiaContrattuale` codes of tirocini.
+    tirocini: Vec<String>,
+}
+
+impl SpellRules {
+    /// The rules of the given code tables.
+    pub fn from_codes(codes: &CodeTables) -> Self {
+        let mut rules = SpellRules::default();
+        for entry in codes.entries() {
+            let Some(effect) = entry.effect else { continue };
+            match entry.scheme {
+                CodeScheme::TipoComunicazione => {
+                    if let Ok(number) = entry.code.parse::<i64>() {
+                        rules.kinds.insert(number, effect);
+                    }
+                }
+                CodeScheme::Trasformazione => {
+                    rules.transformations.insert(entry.code.clone(), effect);
+                }
+                CodeScheme::TipologiaContrattuale if effect == CodeEffect::Tirocinio => {
+                    rules.tirocini.push(entry.code.clone());
+                }
+                _ => {}
+            }
+        }
+        rules
+    }
+
+    fn kind_effect(&self, notice: &Notice) -> CodeEffect {
+        self.kinds
+            .get(&notice.kind.as_i64())
+            .copied()
+            .unwrap_or(CodeEffect::Ordinary)
+    }
+
+    fn transformation_effect(&self, code: Option<&str>) -> CodeEffect {
+        code.and_then(|code| self.transformations.get(code))
+            .copied()
+            .unwrap_or(CodeEffect::KeepsEnd)
+    }
+}
 
 /// An interned string (0 = none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -93,7 +152,10 @@ impl Interner {
 struct Compact {
     code: u64,
     previous: u64,
-    kind: RecordKind,
+    /// The `TipoComunicazione`'s effect.
+    kind: CodeEffect,
+    /// The `CodTrasformazione`'s effect (trasformazioni only).
+    transformation: CodeEffect,
     event: EventType,
     worker: Sym,
     employer: Sym,
@@ -115,9 +177,11 @@ struct Compact {
 impl Compact {
     fn effective_date(&self) -> NaiveDate {
         match self.event {
-            EventType::Assunzione => self.start,
+            EventType::Assunzione | EventType::Urgenza => self.start,
             EventType::Proroga => self.sent.max(self.start),
-            EventType::Trasformazione => self.transformation_date.unwrap_or(self.sent),
+            EventType::Trasformazione
+            | EventType::TrasferimentoDistacco
+            | EventType::Variazione => self.transformation_date.unwrap_or(self.sent),
             EventType::Cessazione => self.termination_date.unwrap_or(self.sent),
         }
     }
@@ -146,8 +210,13 @@ pub struct Spell {
     pub sector: Sym,
     /// Workplace comune (codice catastale).
     pub workplace: Sym,
-    /// Tirocinio (`C.01.00`).
+    /// Tirocinio: every contract of the rapporto has the `tirocinio` effect (`C.01.00`).
     pub tirocinio: bool,
+    /// False when no hiring of the rapporto is in the data (a period extract that begins after
+    /// the hiring): `start` is then the `DataInizio` carried by the later notices.
+    pub hiring_seen: bool,
+    /// Employers before a `VAR` (change of name or transfer of the business), oldest first.
+    pub previous_employers: Vec<Sym>,
     /// The hiring notice's `CodiceComunicazione` (kept only when details are asked for).
     pub hiring_notice: Sym,
     /// How many valid notices make the spell.
@@ -203,6 +272,8 @@ pub struct CobData {
     pub valid_notices: u64,
     /// Notices dropped by rettifiche and annullamenti.
     pub superseded_notices: u64,
+    /// Notices sent after the reference day, left out.
+    pub unsent_notices: u64,
 }
 
 /// Collects notices, then builds spells.
@@ -212,13 +283,16 @@ pub struct SpellBuilder {
     notices: Vec<Compact>,
     facts: HashMap<Sym, (NaiveDate, Option<Sex>, Option<NaiveDate>, Sym)>,
     keep_codes: bool,
+    rules: SpellRules,
 }
 
 impl SpellBuilder {
-    /// A builder; with `keep_codes` every notice code is interned (for small sets of people).
-    pub fn new(keep_codes: bool) -> Self {
+    /// A builder with the meaning of the codes; with `keep_codes` every notice code is interned
+    /// (for small sets of people).
+    pub fn new(keep_codes: bool, rules: SpellRules) -> Self {
         SpellBuilder {
             keep_codes,
+            rules,
             ..SpellBuilder::default()
         }
     }
@@ -236,7 +310,10 @@ impl SpellBuilder {
         let compact = Compact {
             code: code_hash(&notice.code),
             previous: notice.previous.as_deref().map_or(0, code_hash),
-            kind: notice.kind,
+            kind: self.rules.kind_effect(notice),
+            transformation: self
+                .rules
+                .transformation_effect(notice.transformation.as_deref()),
             event: notice.event,
             worker,
             employer: strings.intern(notice.employer.as_str()),
@@ -277,54 +354,31 @@ impl SpellBuilder {
         self.notices.push(compact);
     }
 
-    /// Applies rettifiche and annullamenti and builds every worker's spells as known on `as_of`.
+    /// Builds every worker's spells as known on `as_of` (notices sent after it are left out).
     pub fn build(self, as_of: NaiveDate) -> CobData {
         let SpellBuilder {
             strings,
             mut notices,
             facts,
+            rules,
             ..
         } = self;
-        // 1. Chains: a rettifica replaces its target, an annullamento cancels it and itself.
-        let mut dead = HashSet64::default();
-        for notice in &notices {
-            match notice.kind {
-                RecordKind::Ordinaria => {}
-                RecordKind::Rettifica => {
-                    dead.insert(notice.previous);
-                }
-                RecordKind::Annullamento => {
-                    dead.insert(notice.previous);
-                    dead.insert(notice.code);
-                }
-            }
-        }
         let before = notices.len();
-        if !dead.is_empty() {
-            notices.retain(|notice| !dead.contains(&notice.code));
-        }
-        let superseded = (before - notices.len()) as u64;
-        // 2. Group by worker and rapporto, replay in date order.
+        notices.retain(|notice| notice.sent <= as_of);
+        let unsent = before - notices.len();
+        // Per worker, in the order they were sent (a pointer always goes to an earlier notice).
         notices.sort_unstable_by(|a, b| {
-            (
-                a.worker,
-                a.employer,
-                a.start,
-                a.effective_date(),
-                a.event,
-                a.sent,
-            )
-                .cmp(&(
-                    b.worker,
-                    b.employer,
-                    b.start,
-                    b.effective_date(),
-                    b.event,
-                    b.sent,
-                ))
+            (a.worker, a.sent, a.event, a.code).cmp(&(b.worker, b.sent, b.event, b.code))
         });
-        let tirocinio = strings.get(TIROCINIO);
+        let tirocini: Vec<Sym> = rules
+            .tirocini
+            .iter()
+            .filter_map(|code| strings.get(code))
+            .collect();
         let mut people = Vec::with_capacity(facts.len());
+        let mut valid = 0u64;
+        let mut superseded = 0u64;
+        let mut scratch = Scratch::default();
         let mut index = 0;
         while index < notices.len() {
             let worker = notices[index].worker;
@@ -332,27 +386,10 @@ impl SpellBuilder {
             while end < notices.len() && notices[end].worker == worker {
                 end += 1;
             }
-            let mut spells = Vec::new();
-            let mut rapporto_start = index;
-            while rapporto_start < end {
-                let key = (
-                    notices[rapporto_start].employer,
-                    notices[rapporto_start].start,
-                );
-                let mut rapporto_end = rapporto_start;
-                while rapporto_end < end
-                    && (notices[rapporto_end].employer, notices[rapporto_end].start) == key
-                {
-                    rapporto_end += 1;
-                }
-                spells.push(replay(
-                    &notices[rapporto_start..rapporto_end],
-                    as_of,
-                    tirocinio,
-                ));
-                rapporto_start = rapporto_end;
-            }
-            spells.sort_by_key(|spell| spell.start);
+            let group = &notices[index..end];
+            let spells = scratch.spells_of(group, as_of, &tirocini);
+            valid += scratch.live as u64;
+            superseded += (group.len() - scratch.live) as u64;
             let (_, sex, birth, domicile) =
                 facts
                     .get(&worker)
@@ -370,18 +407,175 @@ impl SpellBuilder {
         CobData {
             strings,
             people,
-            valid_notices: notices.len() as u64,
+            valid_notices: valid,
             superseded_notices: superseded,
+            unsent_notices: unsent as u64,
         }
     }
 }
 
-/// Replays the notices of one rapporto (sorted by effective date).
-fn replay(notices: &[Compact], as_of: NaiveDate, tirocinio: Option<Sym>) -> Spell {
+/// Reused buffers for one worker's notices.
+#[derive(Default)]
+struct Scratch {
+    /// Rapporto of each notice of the group.
+    rapporto: Vec<u32>,
+    /// Dead (replaced or cancelled) notices.
+    dead: Vec<bool>,
+    /// Per rapporto: (employer, start, contract type of its hiring, terminated) keys seen.
+    keys: Vec<(Sym, NaiveDate, u32)>,
+    hiring_contract: Vec<Sym>,
+    terminated: Vec<bool>,
+    members: Vec<Compact>,
+    path: Vec<usize>,
+    live: usize,
+}
+
+const UNSET: u32 = u32::MAX;
+
+impl Scratch {
+    /// The spells of one worker's notices (sorted by sending date).
+    fn spells_of(&mut self, group: &[Compact], as_of: NaiveDate, tirocini: &[Sym]) -> Vec<Spell> {
+        let count = group.len();
+        self.rapporto.clear();
+        self.rapporto.resize(count, UNSET);
+        self.dead.clear();
+        self.dead.resize(count, false);
+        self.keys.clear();
+        self.hiring_contract.clear();
+        self.terminated.clear();
+        // The earlier notice each one points to, within this worker's notices.
+        let target_of = |position: usize| -> Option<usize> {
+            let previous = group[position].previous;
+            if previous == 0 {
+                return None;
+            }
+            group.iter().position(|other| other.code == previous)
+        };
+        for position in 0..count {
+            // Follow the pointers up to a notice whose rapporto is known, or to the root.
+            let mut path = std::mem::take(&mut self.path);
+            path.clear();
+            path.push(position);
+            let mut cursor = position;
+            let mut known = None;
+            while let Some(target) = target_of(cursor) {
+                if self.rapporto[target] != UNSET {
+                    known = Some(self.rapporto[target]);
+                    break;
+                }
+                if path.contains(&target) {
+                    break;
+                }
+                path.push(target);
+                cursor = target;
+            }
+            let rapporto = match known {
+                Some(rapporto) => rapporto,
+                None => self.root_rapporto(&group[cursor]),
+            };
+            for &member in &path {
+                if self.rapporto[member] == UNSET {
+                    self.rapporto[member] = rapporto;
+                    let notice = &group[member];
+                    let key = (notice.employer, notice.start, rapporto);
+                    if !self.keys.contains(&key) {
+                        self.keys.push(key);
+                    }
+                    if notice.event == EventType::Cessazione {
+                        self.terminated[rapporto as usize] = true;
+                    }
+                }
+            }
+            self.path = path;
+            // Chains: replacements and cancellations.
+            let notice = &group[position];
+            if let Some(target) = target_of(position) {
+                match notice.kind {
+                    CodeEffect::Rettifica | CodeEffect::Regularises => self.dead[target] = true,
+                    CodeEffect::Annullamento => {
+                        self.dead[target] = true;
+                        self.dead[position] = true;
+                    }
+                    _ => {}
+                }
+            } else if notice.kind == CodeEffect::Annullamento {
+                // Cancels a notice from before the data: nothing to replay.
+                self.dead[position] = true;
+            }
+        }
+        self.live = self.dead.iter().filter(|dead| !**dead).count();
+        let mut spells = Vec::with_capacity(self.hiring_contract.len());
+        for rapporto in 0..self.hiring_contract.len() as u32 {
+            self.members.clear();
+            for (position, notice) in group.iter().enumerate() {
+                if self.rapporto[position] == rapporto && !self.dead[position] {
+                    self.members.push(*notice);
+                }
+            }
+            if self.members.is_empty() {
+                continue;
+            }
+            self.members
+                .sort_by_key(|notice| (notice.effective_date(), notice.event, notice.sent));
+            spells.push(replay(&self.members, as_of, tirocini));
+        }
+        spells.sort_by_key(|spell| (spell.start, spell.effective_end.is_none()));
+        spells
+    }
+
+    /// The rapporto of a notice that points to no earlier notice of the data.
+    fn root_rapporto(&mut self, notice: &Compact) -> u32 {
+        if !notice.event.is_hiring() {
+            // Same employer and DataInizio: the open one, of the same contract when several.
+            let matching: Vec<u32> = self
+                .keys
+                .iter()
+                .filter(|(employer, start, _)| {
+                    *employer == notice.employer && *start == notice.start
+                })
+                .map(|(_, _, rapporto)| *rapporto)
+                .collect();
+            let open: Vec<u32> = matching
+                .iter()
+                .copied()
+                .filter(|rapporto| !self.terminated[*rapporto as usize])
+                .collect();
+            let pool = if open.is_empty() { &matching } else { &open };
+            let same_contract = pool.iter().copied().find(|rapporto| {
+                !notice.contract_type.is_none()
+                    && self.hiring_contract[*rapporto as usize] == notice.contract_type
+            });
+            if let Some(rapporto) = same_contract.or_else(|| pool.first().copied()) {
+                return rapporto;
+            }
+        }
+        let rapporto = self.hiring_contract.len() as u32;
+        self.hiring_contract.push(if notice.event.is_hiring() {
+            notice.contract_type
+        } else {
+            Sym::NONE
+        });
+        self.terminated.push(false);
+        rapporto
+    }
+}
+
+/// Replays the live notices of one rapporto (sorted by effective date).
+fn replay(notices: &[Compact], as_of: NaiveDate, tirocini: &[Sym]) -> Spell {
     let first = &notices[0];
+    let hiring = notices.iter().rev().find(|notice| notice.event.is_hiring());
     let mut spell = Spell {
         employer: first.employer,
-        start: first.start,
+        start: hiring.map_or_else(
+            || {
+                notices
+                    .iter()
+                    .map(|notice| notice.start)
+                    .min()
+                    .unwrap_or(first.start)
+            },
+            |hiring| hiring.start,
+        ),
         planned_end: None,
         effective_end: None,
         terminated: false,
@@ -391,34 +585,59 @@ fn replay(notices: &[Compact], as_of: NaiveDate, tirocinio: Option<Sym>) -> Spel
         sector: Sym::NONE,
         workplace: Sym::NONE,
         tirocinio: false,
+        hiring_seen: hiring.is_some(),
+        previous_employers: Vec::new(),
         hiring_notice: Sym::NONE,
         notices: notices.len() as u32,
     };
     let mut termination: Option<(NaiveDate, Sym)> = None;
+    // Without the hiring, the end date carried by the later notices is the best known.
+    let mut end_known = spell.hiring_seen;
+    // Once a trasformazione made the contract open-ended, a proroga cannot give it an end again.
+    let mut made_open_ended = false;
     for notice in notices {
+        if !end_known && notice.planned_end.is_some() {
+            spell.planned_end = notice.planned_end;
+            end_known = true;
+        }
         match notice.event {
-            EventType::Assunzione => {
+            EventType::Assunzione | EventType::Urgenza => {
                 spell.planned_end = notice.planned_end;
                 spell.hiring_notice = notice.code_text;
                 if !notice.contract_type.is_none() {
-                    spell
-                        .contracts
-                        .insert(0, (notice.start, notice.contract_type));
+                    match spell.contracts.first_mut() {
+                        Some(first) => *first = (spell.start, notice.contract_type),
+                        None => spell.contracts.push((spell.start, notice.contract_type)),
+                    }
                 }
             }
             EventType::Proroga => {
-                spell.planned_end = notice.extension_end.or(spell.planned_end);
+                if !made_open_ended {
+                    spell.planned_end = notice.extension_end.or(spell.planned_end);
+                }
+                end_known = true;
             }
             EventType::Trasformazione => {
-                spell.planned_end = notice.planned_end;
-                if !notice.contract_type.is_none() && spell.contract_type() != notice.contract_type
+                if notice.transformation == CodeEffect::ToOpenEnded {
+                    spell.planned_end = None;
+                    end_known = true;
+                    made_open_ended = true;
+                }
+                let day = notice.transformation_date.unwrap_or(notice.sent);
+                if !notice.contract_type.is_none()
+                    && !spell.contracts.is_empty()
+                    && spell.contract_type() != notice.contract_type
                 {
-                    spell.contracts.push((
-                        notice.transformation_date.unwrap_or(notice.sent),
-                        notice.contract_type,
-                    ));
+                    spell.contracts.push((day, notice.contract_type));
                 }
             }
+            EventType::Variazione => {
+                if notice.employer != spell.employer {
+                    spell.previous_employers.push(spell.employer);
+                    spell.employer = notice.employer;
+                }
+            }
+            EventType::TrasferimentoDistacco => {}
             EventType::Cessazione => {
                 if let Some(day) = notice.termination_date {
                     termination = Some((day, notice.termination_reason));
@@ -426,7 +645,7 @@ fn replay(notices: &[Compact], as_of: NaiveDate, tirocinio: Option<Sym>) -> Spel
             }
         }
         if spell.contracts.is_empty() && !notice.contract_type.is_none() {
-            spell.contracts.push((notice.start, notice.contract_type));
+            spell.contracts.push((spell.start, notice.contract_type));
         }
         for (target, value) in [
             (&mut spell.qualifica, notice.qualifica),
@@ -448,12 +667,11 @@ fn replay(notices: &[Compact], as_of: NaiveDate, tirocinio: Option<Sym>) -> Spel
             spell.effective_end = spell.planned_end.filter(|end| *end < as_of);
         }
     }
-    spell.tirocinio = tirocinio.is_some_and(|tirocinio| {
-        spell
+    spell.tirocinio = !spell.contracts.is_empty()
+        && spell
             .contracts
             .iter()
-            .any(|(_, contract)| *contract == tirocinio)
-    });
+            .all(|(_, contract)| tirocini.contains(contract));
     spell
 }
 
@@ -461,9 +679,10 @@ impl CobData {
     /// Builds the data from notices.
     pub fn from_notices<'a>(
         notices: impl IntoIterator<Item = &'a Notice>,
+        rules: SpellRules,
         as_of: NaiveDate,
     ) -> Self {
-        let mut builder = SpellBuilder::new(true);
+        let mut builder = SpellBuilder::new(true, rules);
         for notice in notices {
             builder.push(notice);
         }

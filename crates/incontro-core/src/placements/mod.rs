@@ -223,7 +223,7 @@ mod tests {
     use crate::ErrorKind;
 
     fn demo() -> (Engine, EntityId, EntityId, NaiveDate) {
-        let engine = Engine::open_in_memory().expect("engine");
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         engine.import_demo(&crate::NoProgress).expect("demo");
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("day");
         let person = engine.all_job_seekers().expect("people")[0].id.clone();

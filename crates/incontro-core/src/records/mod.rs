@@ -6,6 +6,9 @@
 //!
 //! What it does NOT do: scoring or SQL (see [`crate::store::entities`]).
 
+mod checks;
+mod demo_dates;
+pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
 use std::collections::HashMap;
@@ -90,6 +93,7 @@ impl Engine {
     }
 
     fn write_vacancy(&self, vacancy: &Vacancy, must_be_new: bool) -> Result<()> {
+        checks::check_vacancy(&*self.taxonomy()?, vacancy)?;
         self.store().write(|tx| {
             if must_be_new && sql::get_vacancy(tx, vacancy.id.as_str())?.is_some() {
                 return Err(Error::conflict(
@@ -139,6 +143,11 @@ impl Engine {
         id: &EntityId,
         requirements: Vec<crate::model::Requirement>,
     ) -> Result<Vacancy> {
+        checks::check_skills(
+            &*self.taxonomy()?,
+            &format!("vacancy {id}"),
+            requirements.iter().map(|requirement| &requirement.skill),
+        )?;
         self.store()
             .write(|tx| {
                 let mut vacancy = sql::get_vacancy(tx, id.as_str())?
@@ -220,6 +229,7 @@ impl Engine {
         seeker: &JobSeeker,
         personal: Option<&PersonalData>,
     ) -> Result<()> {
+        checks::check_job_seeker(&*self.taxonomy()?, seeker)?;
         self.store().write(|tx| {
             if let Some(personal) = personal {
                 if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
@@ -239,6 +249,10 @@ impl Engine {
 
     /// Creates or replaces many job seekers (analytical records only) in one transaction.
     pub fn put_job_seekers(&self, seekers: &[JobSeeker]) -> Result<()> {
+        let taxonomy = self.taxonomy()?;
+        for seeker in seekers {
+            checks::check_job_seeker(&taxonomy, seeker)?;
+        }
         self.store().write(|tx| {
             for seeker in seekers {
                 sql::upsert_job_seeker(tx, seeker, None)?;
@@ -296,6 +310,7 @@ impl Engine {
 
     /// Creates or replaces a course.
     pub fn put_course(&self, course: &Course) -> Result<()> {
+        checks::check_course(&*self.taxonomy()?, course)?;
         self.store().write(|tx| {
             sql::upsert_course(tx, course)?;
             sql::bump_revision(tx)?;
@@ -343,8 +358,12 @@ impl Engine {
             &crate::taxonomy::EscoImportOptions::default(),
             progress,
         )?;
+        // Dated relative to today (see `demo_dates`): the same story on any day.
+        let shift = demo_dates::demo_shift_days(self.today());
+        let shifted = tempfile::tempdir().map_err(|error| Error::io("temporary folder", error))?;
+        demo_dates::copy_shifted(&dir.join("demo"), shifted.path(), shift)?;
         let mut report = self.import_records(
-            &RecordFiles::in_dir(&dir.join("demo")),
+            &RecordFiles::in_dir(shifted.path()),
             &ImportOptions::default(),
         )?;
         // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.

@@ -56,6 +56,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_placements",
         include_str!("migrations/0011_placements.sql"),
     ),
+    (
+        "0012_cob_effects",
+        include_str!("migrations/0012_cob_effects.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -143,7 +143,7 @@ impl Engine {
             }
             checked.push((uri, decision));
         }
-        let now = chrono::Utc::now();
+        let now = self.now();
         let decided_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let id = target.id().as_str();
         let vacancy = self.store().write(|tx| {
@@ -184,11 +184,9 @@ impl Engine {
                             skill: uri.clone(),
                             level,
                             essential: decision.essential,
-                            weight: if decision.essential {
-                                Weight::ESSENTIAL
-                            } else {
-                                Weight::OPTIONAL
-                            },
+                            // The optional factor is the scorer's: no extra weight here.
+                            // See: issue 19 (an accepted optional suggestion was halved twice).
+                            weight: Weight::NEUTRAL,
                         };
                         vacancy
                             .requirements

@@ -255,4 +255,24 @@ impl Engine {
     pub fn taxonomy_stats(&self) -> Result<TaxonomyStats> {
         self.store().read(crate::store::taxonomy::stats)
     }
+
+    /// A label language is one the explanations are written in (`it`, `en`) or one whose
+    /// labels were imported; anything else (`xx`) is `unknown_language`. See: issue 19.
+    pub fn check_language(&self, language: &str) -> Result<()> {
+        if matches!(language, "it" | "en") {
+            return Ok(());
+        }
+        let languages = self.taxonomy_stats()?.languages;
+        if languages.iter().any(|known| known == language) {
+            Ok(())
+        } else {
+            Err(crate::Error::invalid(
+                "unknown_language",
+                format!(
+                    "no labels in language {language:?}: use it, en or an imported language ({})",
+                    languages.join(", ")
+                ),
+            ))
+        }
+    }
 }

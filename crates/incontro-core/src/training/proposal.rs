@@ -444,7 +444,7 @@ mod tests {
     /// the threshold is unlocked, and nothing else.
     #[test]
     fn score_threshold_unlocks_equal_brute_force_on_the_demo() {
-        let engine = crate::Engine::open_in_memory().expect("engine");
+        let engine = crate::Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         engine.import_demo(&crate::NoProgress).expect("demo");
         let state = engine.training_state().expect("state");
         let set = state.match_state.match_set();

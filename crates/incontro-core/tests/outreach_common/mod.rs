@@ -162,7 +162,7 @@ pub fn codes_file() -> PathBuf {
 }
 
 pub fn engine() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_cob_codes(&codes_file()).expect("codes");
     engine
 }

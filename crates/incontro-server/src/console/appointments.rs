@@ -6,7 +6,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use incontro_core::access::{AuditEntry, Outcome};
 use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
 use maud::{html, Markup};
@@ -73,7 +73,7 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         let user = ctx.require(sections::APPOINTMENTS)?;
         let principal = user.principal.clone();
         let office = office_of(&ctx);
-        let from = now();
+        let from = now(&state.engine);
         let to = from + Duration::days(i64::from(DAYS_AHEAD));
         let agenda_office = office.clone();
         let agenda = state
@@ -90,15 +90,15 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
                 Ok(agenda)
             })
             .await?;
-        let body = agenda_body(&ctx, &office, &agenda);
+        let body = agenda_body(&ctx, &office, &agenda, from.date());
         Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
     }
     .await;
     ctx.finish(result)
 }
 
-fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry]) -> Markup {
-    let tomorrow = (now() + Duration::days(1)).date();
+fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate) -> Markup {
+    let tomorrow = today + Duration::days(1);
     html! {
         h1 { (ctx.t("appointments.title")) }
         h2 { (ctx.t("appointments.publish")) }
@@ -204,7 +204,7 @@ pub async fn publish(
             minutes: form.minutes,
             room_url: form.room_url,
         };
-        let at = now();
+        let at = now(&state.engine);
         state
             .call(move |engine| engine.publish_slots(&new, at))
             .await?;
@@ -232,7 +232,7 @@ pub async fn cancel_slot(
         ctx.check_csrf(&form.csrf)?;
         let office = office_of(&ctx);
         let id = path.into_inner();
-        let at = now();
+        let at = now(&state.engine);
         state
             .call(move |engine| {
                 let slot = engine.slot(id)?;
@@ -281,7 +281,7 @@ async fn booking_form_page(
     error: Option<String>,
     typed: &BookingForm,
 ) -> Result<HttpResponse, Fail> {
-    let at = now();
+    let at = now(&state.engine);
     let slots = state
         .call(move |engine| engine.bookable_slots(None, at, DAYS_AHEAD))
         .await?;
@@ -386,7 +386,7 @@ pub async fn book(
             language: form.language.clone(),
             privacy_accepted: form.privacy.as_deref() == Some("yes"),
         };
-        let at = now();
+        let at = now(&state.engine);
         let booked = state
             .call(move |engine| {
                 let booking = engine.book_slot(&request, at)?;
@@ -472,7 +472,7 @@ pub async fn cancel_booking(
         );
     }
     let reference = form.reference.trim().to_string();
-    let at = now();
+    let at = now(&state.engine);
     match state
         .call(move |engine| engine.cancel_booking(&reference, at))
         .await

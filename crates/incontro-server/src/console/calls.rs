@@ -65,7 +65,7 @@ pub async fn calls_page(
                     .collect();
                 let chosen = wanted.or_else(|| campaigns.first().map(|(id, _)| id.clone()));
                 let entries = match &chosen {
-                    Some(campaign) => match engine.call_list(campaign, &principal.label, now().date()) {
+                    Some(campaign) => match engine.call_list(campaign, &principal.label, now(engine).date()) {
                         Ok(entries) => entries,
                         Err(error) if error.code() == "operator_not_found" => Vec::new(),
                         Err(error) => return Err(error),
@@ -91,6 +91,7 @@ pub async fn calls_page(
             })
             .await?;
         let index = query.n.unwrap_or(0).min(entries.len().saturating_sub(1));
+        let today = now(&state.engine).date();
         let body = html! {
             h1 { (ctx.t("calls.title")) }
             @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (done) } }
@@ -126,7 +127,7 @@ pub async fn calls_page(
                             textarea id="note" name="note" maxlength="500" rows="2" aria-describedby="note-help" {}
                             p id="note-help" class="muted" { (ctx.t("calls.note_help")) }
                             label for="next_call" { (ctx.t("calls.next_call")) }
-                            input type="date" id="next_call" name="next_call" min=((now().date() + chrono::Duration::days(1)).to_string())
+                            input type="date" id="next_call" name="next_call" min=((today + chrono::Duration::days(1)).to_string())
                                 aria-describedby="next-call-help";
                             p id="next-call-help" class="muted" { (ctx.t("calls.next_call_help")) }
                             fieldset {
@@ -200,7 +201,7 @@ pub async fn attempt(
                     entry_no,
                     &principal.label,
                     outcome,
-                    now().date(),
+                    now(engine).date(),
                     &details,
                 )?;
                 let person = engine.entry_person_ref(&campaign, entry_no)?;
@@ -244,7 +245,7 @@ pub async fn taken_in_charge(
         let target = campaign.clone();
         state
             .call(move |engine| {
-                let today = now().date();
+                let today = now(engine).date();
                 let own = engine
                     .call_list(&campaign, &principal.label, today)?
                     .iter()

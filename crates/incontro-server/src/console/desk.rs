@@ -583,7 +583,7 @@ pub async fn record_placement(
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
                 engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
-                let stored = engine.record_placement(&record, now().date())?;
+                let stored = engine.record_placement(&record, now(engine).date())?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,
                     "record_placement",

@@ -446,7 +446,7 @@ impl ResponseError for Fail {
     }
 }
 
-/// Today's date and the time now, local to the server.
-pub fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
+/// Today's date and the time now, local to the server, by the engine's clock.
+pub fn now(engine: &incontro_core::Engine) -> chrono::NaiveDateTime {
+    engine.now().with_timezone(&chrono::Local).naive_local()
 }

@@ -16,7 +16,7 @@ use incontro_core::NoProgress;
 use maud::html;
 use serde::Deserialize;
 
-use super::{now, sections, Ctx, Fail};
+use super::{sections, Ctx, Fail};
 use crate::state::AppState;
 
 /// Registers the report pages.
@@ -43,8 +43,7 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
-    fn dates(&self) -> Result<(NaiveDate, NaiveDate), Fail> {
-        let today = now().date();
+    fn dates(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Fail> {
         let parse = |raw: &str, default: NaiveDate| match raw.trim() {
             "" => Ok(default),
             text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -56,8 +55,8 @@ impl ReportQuery {
         ))
     }
 
-    fn query_string(&self) -> String {
-        let (from, to) = self.dates().unwrap_or_default();
+    fn query_string(&self, today: NaiveDate) -> String {
+        let (from, to) = self.dates(today).unwrap_or_default();
         let encode = |text: &str| {
             text.replace(' ', "+")
                 .replace('&', "%26")
@@ -82,7 +81,7 @@ async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Report
     let user = ctx.require(sections::REPORTS)?;
     let principal = user.principal.clone();
     principal.authorize(Action::ReadAggregates)?;
-    let (from, to) = query.dates()?;
+    let (from, to) = query.dates(state.engine.today())?;
     let wanted: Vec<String> = query
         .comuni
         .split(',')
@@ -148,9 +147,9 @@ pub async fn reports_page(
     let result = async {
         let query = query.into_inner();
         let reports = load(&ctx, &state, &query).await?;
-        let (from, to) = query.dates()?;
+        let (from, to) = query.dates(state.engine.today())?;
         let demand = &reports.demand;
-        let link = query.query_string();
+        let link = query.query_string(state.engine.today());
         let body = html! {
             h1 { (ctx.t("reports.title")) }
             form method="get" action="/console/reports" {

@@ -32,7 +32,7 @@ pub async fn training_page(
         let (person, vacancy) = path.into_inner();
         let person = EntityId::parse(&person)?;
         let vacancy = EntityId::parse(&vacancy)?;
-        let mut options = TrainingOptions::on(now().date());
+        let mut options = TrainingOptions::on(now(&state.engine).date());
         options.language = ctx.lang.code().to_string();
         let proposal = state
             .call(move |engine| {

@@ -105,7 +105,13 @@ pub async fn company_page(
                 Ok((company, vacancies, comuni))
             })
             .await?;
-        let body = company_body(&ctx, &company, &vacancies, &comuni);
+        let body = company_body(
+            &ctx,
+            &company,
+            &vacancies,
+            &comuni,
+            now(&state.engine).date(),
+        );
         Ok(ctx.page(StatusCode::OK, &company.name, body))
     }
     .await;
@@ -117,6 +123,7 @@ fn company_body(
     company: &Company,
     vacancies: &[Vacancy],
     comuni: &std::collections::HashMap<String, String>,
+    today: chrono::NaiveDate,
 ) -> Markup {
     let comune_name = |code: &str| {
         comuni
@@ -124,7 +131,6 @@ fn company_body(
             .cloned()
             .unwrap_or_else(|| code.to_string())
     };
-    let today = now().date();
     html! {
         p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
         h1 { (company.name) }
@@ -618,7 +624,7 @@ pub async fn validate(
         let principal = user.principal.clone();
         principal.authorize(Action::ValidateVacancy)?;
         let id = EntityId::parse(&path)?;
-        let today = now().date();
+        let today = now(&state.engine).date();
         state
             .call(move |engine| {
                 engine.vacancy_for(&principal, Action::ValidateVacancy, &id)?;

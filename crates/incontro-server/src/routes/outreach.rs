@@ -116,7 +116,7 @@ pub async fn call_list(
     let principal = caller.0;
     let items = state
         .call_audited(move |engine| {
-            let today = chrono::Local::now().date_naive();
+            let today = engine.today();
             let entries = engine.call_list(&campaign, &operator, today)?;
             let audit = entries
                 .iter()
@@ -196,7 +196,7 @@ pub async fn record_attempt(
     let principal = caller.0;
     let attempt = state
         .call_audited(move |engine| {
-            let today = chrono::Local::now().date_naive();
+            let today = engine.today();
             let attempt = engine
                 .record_attempt_with(&campaign, entry_no, &operator, result, today, &details)?;
             let person = engine.entry_person_ref(&campaign, entry_no)?;

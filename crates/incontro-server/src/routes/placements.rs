@@ -110,7 +110,7 @@ pub async fn record(
         .call_audited(move |engine| {
             engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
             engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
-            let stored = engine.record_placement(&record, chrono::Local::now().date_naive())?;
+            let stored = engine.record_placement(&record, engine.today())?;
             let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
                 "record_placement",

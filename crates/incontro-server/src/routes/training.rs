@@ -25,9 +25,9 @@ pub struct CourseParams {
     pub lang: Option<String>,
 }
 
-fn training_options(params: &CourseParams) -> ApiResult<TrainingOptions> {
+fn training_options(params: &CourseParams, today: chrono::NaiveDate) -> ApiResult<TrainingOptions> {
     let language = api::language(params.lang.as_deref())?;
-    let mut options = TrainingOptions::on(chrono::Local::now().date_naive());
+    let mut options = TrainingOptions::on(today);
     if let Some(km) = params.max_km {
         if !km.is_finite() || km <= 0.0 || km > 1000.0 {
             return Err(ApiError::invalid(
@@ -70,7 +70,7 @@ pub async fn courses_for_gap(
     let (person, vacancy) = path.into_inner();
     let person = api::entity_id(&person)?;
     let vacancy = api::entity_id(&vacancy)?;
-    let options = training_options(&params)?;
+    let options = training_options(&params, state.engine.today())?;
     let principal = caller.0;
     let proposal = state
         .call_audited(move |engine| {
@@ -127,7 +127,7 @@ pub async fn course_doors(
     if !(1..=50).contains(&k) {
         return Err(ApiError::invalid("invalid_k", "k must be 1 to 50"));
     }
-    let mut options = DoorsOptions::on(chrono::Local::now().date_naive());
+    let mut options = DoorsOptions::on(state.engine.today());
     options.k = k;
     options.vacancy_max_km = params.vacancy_max_km;
     options.training.language = api::language(params.lang.as_deref())?;

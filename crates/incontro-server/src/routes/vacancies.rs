@@ -276,7 +276,7 @@ pub async fn validate(
     let vacancy = state
         .call(move |engine| {
             engine.vacancy_for(&principal, Action::ValidateVacancy, &id)?;
-            let today = chrono::Utc::now().date_naive();
+            let today = engine.today();
             engine.validate_vacancy(&id, &principal.label, today)
         })
         .await?;

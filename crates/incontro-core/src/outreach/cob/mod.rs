@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::codes::{CodeScheme, CodeStatus, CodeTables};
+use super::codes::{CodeEffect, CodeScheme, CodeStatus, CodeTables};
 use crate::model::{CodiceFiscale, Sex};
 use crate::store::outreach as sql;
 use crate::{Engine, Error, InputProblem, Problems, Progress, Result};
@@ -42,66 +42,76 @@ pub(crate) use keys::{code_hash, file_name, rapporto_hash, HashSet64};
 pub use keys::{from_days, parse_date, to_days};
 use row::RowParser;
 
-/// Ministry record kind (`TipoComunicazione`): ordinary, rettifica or annullamento.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum RecordKind {
-    /// `01`: an ordinary notice.
-    Ordinaria,
-    /// `03`: replaces the notice it points to.
-    Rettifica,
-    /// `04`: cancels the notice it points to.
-    Annullamento,
-}
+/// The Ministry communication type (`TipoComunicazione`, `01`–`09`). What each code does
+/// (an event of its own, a rettifica, an annullamento, the regularisation of an urgenza) is read
+/// from the `TipoComunicazione` code table ([`super::codes::CodeEffect`]), never decided here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RecordKind(u8);
 
 impl RecordKind {
-    /// The Ministry code (1, 3, 4).
+    /// `01`, the ordinary notice.
+    pub const ORDINARIA: RecordKind = RecordKind(1);
+    /// `03`, the rettifica in the shipped tables.
+    pub const RETTIFICA: RecordKind = RecordKind(3);
+    /// `04`, the annullamento in the shipped tables.
+    pub const ANNULLAMENTO: RecordKind = RecordKind(4);
+
+    /// The stored number (the code's value).
     pub fn as_i64(self) -> i64 {
-        match self {
-            RecordKind::Ordinaria => 1,
-            RecordKind::Rettifica => 3,
-            RecordKind::Annullamento => 4,
-        }
+        i64::from(self.0)
     }
     /// From the stored number.
     pub fn from_i64(value: i64) -> Option<Self> {
-        match value {
-            1 => Some(RecordKind::Ordinaria),
-            3 => Some(RecordKind::Rettifica),
-            4 => Some(RecordKind::Annullamento),
-            _ => None,
-        }
+        u8::try_from(value)
+            .ok()
+            .filter(|value| (1..=99).contains(value))
+            .map(RecordKind)
+    }
+    /// The two-digit code (`"03"`), as in the code table.
+    pub fn code(self) -> String {
+        format!("{:02}", self.0)
     }
     fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "01" | "1" => Some(RecordKind::Ordinaria),
-            "03" | "3" => Some(RecordKind::Rettifica),
-            "04" | "4" => Some(RecordKind::Annullamento),
-            _ => None,
+        if raw.is_empty() || raw.len() > 2 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
         }
+        raw.parse::<i64>().ok().and_then(Self::from_i64)
     }
 }
 
-/// The event a notice reports (regional 3-letter type).
+/// The event a notice reports (regional 3-letter type, `TipoEvento`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum EventType {
-    /// `ASS` assunzione (hiring).
+    /// `ASS` assunzione (hiring): opens a rapporto.
     Assunzione,
-    /// `PRO` proroga (extension).
+    /// `URG` urgenza: a hiring sent with the urgent procedure (start and worker only); opens a
+    /// rapporto that the later full notice regularises.
+    Urgenza,
+    /// `PRO` proroga (extension): moves the planned end to `DataFineProroga`.
     Proroga,
-    /// `TRS` trasformazione.
+    /// `TRS` trasformazione: what it does is the `CodTrasformazione`'s effect.
     Trasformazione,
+    /// `TRD` trasferimento or distacco: the worker moves to another workplace or is seconded;
+    /// the rapporto and its end date go on.
+    TrasferimentoDistacco,
+    /// `VAR` variazione datore: the employer's name changes or the business is transferred; the
+    /// rapporto goes on with the employer of the notice.
+    Variazione,
     /// `CES` cessazione (termination).
     Cessazione,
 }
 
 impl EventType {
-    /// The stored number (1–4).
+    /// The stored number (1 ASS, 2 PRO, 3 TRS, 4 CES, 5 URG, 6 VAR, 7 TRD).
     pub fn as_i64(self) -> i64 {
         match self {
             EventType::Assunzione => 1,
             EventType::Proroga => 2,
             EventType::Trasformazione => 3,
             EventType::Cessazione => 4,
+            EventType::Urgenza => 5,
+            EventType::Variazione => 6,
+            EventType::TrasferimentoDistacco => 7,
         }
     }
     /// From the stored number.
@@ -111,23 +121,36 @@ impl EventType {
             2 => Some(EventType::Proroga),
             3 => Some(EventType::Trasformazione),
             4 => Some(EventType::Cessazione),
+            5 => Some(EventType::Urgenza),
+            6 => Some(EventType::Variazione),
+            7 => Some(EventType::TrasferimentoDistacco),
             _ => None,
         }
     }
-    /// `ASS`, `PRO`, `TRS` or `CES`.
+    /// `ASS`, `URG`, `PRO`, `TRS`, `TRD`, `VAR` or `CES`.
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::Assunzione => "ASS",
+            EventType::Urgenza => "URG",
             EventType::Proroga => "PRO",
             EventType::Trasformazione => "TRS",
+            EventType::TrasferimentoDistacco => "TRD",
+            EventType::Variazione => "VAR",
             EventType::Cessazione => "CES",
         }
+    }
+    /// True for the events that open a rapporto (ASS, URG).
+    pub fn is_hiring(self) -> bool {
+        matches!(self, EventType::Assunzione | EventType::Urgenza)
     }
     fn parse(raw: &str) -> Option<Self> {
         match raw.to_ascii_uppercase().as_str() {
             "ASS" => Some(EventType::Assunzione),
+            "URG" => Some(EventType::Urgenza),
             "PRO" => Some(EventType::Proroga),
             "TRS" => Some(EventType::Trasformazione),
+            "TRD" => Some(EventType::TrasferimentoDistacco),
+            "VAR" => Some(EventType::Variazione),
             "CES" => Some(EventType::Cessazione),
             _ => None,
         }
@@ -139,11 +162,13 @@ impl EventType {
 pub struct Notice {
     /// `CodiceComunicazione`.
     pub code: String,
-    /// `CodiceComunicazionePrecedente` (the notice a rettifica/annullamento points to).
+    /// `CodiceComunicazionePrecedente`: the notice a rettifica, annullamento or regularisation
+    /// replaces, or the earlier notice of the same rapporto that a proroga, trasformazione,
+    /// cessazione … continues.
     pub previous: Option<String>,
     /// `TipoComunicazione`.
     pub kind: RecordKind,
-    /// ASS/PRO/TRS/CES.
+    /// ASS/URG/PRO/TRS/TRD/VAR/CES.
     pub event: EventType,
     /// `DataInvio`.
     pub sent: NaiveDate,
@@ -182,13 +207,15 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// The date the event takes effect (hiring start, transformation, termination; sending date
-    /// for an extension).
+    /// The date the event takes effect (hiring start, transformation, transfer, termination;
+    /// sending date for an extension).
     pub fn effective_date(&self) -> NaiveDate {
         match self.event {
-            EventType::Assunzione => self.start,
+            EventType::Assunzione | EventType::Urgenza => self.start,
             EventType::Proroga => self.sent.max(self.start),
-            EventType::Trasformazione => self.transformation_date.unwrap_or(self.sent),
+            EventType::Trasformazione
+            | EventType::TrasferimentoDistacco
+            | EventType::Variazione => self.transformation_date.unwrap_or(self.sent),
             EventType::Cessazione => self.termination_date.unwrap_or(self.sent),
         }
     }
@@ -201,6 +228,8 @@ pub struct CobImportOptions {
     pub skip_invalid: bool,
     /// How the file is read (encoding, longest line).
     pub text: crate::input::TextOptions,
+    /// Today, for the check that no notice was sent in the future (None = the engine's today).
+    pub today: Option<NaiveDate>,
 }
 
 /// What a COB import did.
@@ -218,6 +247,12 @@ pub struct CobImportReport {
     pub skipped_rows: u64,
     /// Columns that map to no notice field.
     pub ignored_columns: Vec<String>,
+    /// Notices of a rapporto whose hiring is in neither the store nor the file (normal in a period
+    /// extract: the rapporto's start is known only from `DataInizio`).
+    pub without_hiring: u64,
+    /// Rettifiche, annullamenti and regularisations whose target is in neither the store nor the
+    /// file (a notice from before the extract; the rettifica stands as the current version).
+    pub unresolved_references: u64,
     /// Campaign placements newly confirmed by the imported hiring notices.
     pub placements_confirmed: u64,
     /// Wall time.
@@ -249,14 +284,13 @@ impl CobFormat {
     }
 }
 
-/// A pending reference check, resolved at the end of the file.
+/// A pending reference check, resolved at the end of the file (the target may come later).
 struct Pending {
-    line: u64,
-    code: String,
+    /// Hash of the rapporto key (hiring) or of the notice code (reference).
     target: u64,
-    rettifica: bool,
-    field: Field,
-    message: &'static str,
+    /// Hash of the earlier notice this one continues, if any.
+    previous: u64,
+    reference: bool,
 }
 
 /// What the parsing thread hands back.
@@ -264,8 +298,8 @@ struct ParseOutcome {
     rows: u64,
     problems: Problems,
     invalid_rows: u64,
-    /// Codes of rows sent to the writer that later failed a reference check.
-    retract: Vec<String>,
+    without_hiring: u64,
+    unresolved_references: u64,
     ignored_columns: Vec<String>,
 }
 
@@ -311,41 +345,37 @@ impl Streamer<'_> {
             self.invalid_rows += 1;
             return;
         }
+        // A period extract holds cessazioni, proroghe … whose hiring predates it, and
+        // rettifiche of notices sent before it: they are kept and counted, never refused.
         let rapporto = rapporto_hash(
             notice.worker.as_str(),
             notice.employer.as_str(),
             notice.start,
         );
-        if notice.event == EventType::Assunzione {
+        let previous = notice.previous.as_deref().map_or(0, code_hash);
+        if notice.event.is_hiring() {
             self.known.hires.insert(rapporto);
         } else if !self.known.hires.contains(&rapporto) {
             self.pending.push(Pending {
-                line,
-                code: notice.code.clone(),
                 target: rapporto,
-                rettifica: false,
-                field: Field::Event,
-                message: match notice.event {
-                    EventType::Cessazione => "termination with no hiring for this rapporto (worker, employer, DataInizio)",
-                    EventType::Proroga => "proroga with no hiring for this rapporto (worker, employer, DataInizio)",
-                    _ => "trasformazione with no hiring for this rapporto (worker, employer, DataInizio)",
-                },
+                previous,
+                reference: false,
             });
         }
-        if let Some(previous) = &notice.previous {
-            if notice.kind != RecordKind::Ordinaria {
-                let target = code_hash(previous);
-                if !self.known.codes.contains(&target) && !self.file_codes.contains(&target) {
-                    self.pending.push(Pending {
-                        line,
-                        code: notice.code.clone(),
-                        target,
-                        rettifica: true,
-                        field: Field::Previous,
-                        message: "rettifica or annullamento points to no known notice",
-                    });
-                }
-            }
+        let replaces = matches!(
+            self.parser.codes.effect(
+                CodeScheme::TipoComunicazione,
+                &notice.kind.code(),
+                notice.sent
+            ),
+            Some(CodeEffect::Rettifica | CodeEffect::Annullamento | CodeEffect::Regularises)
+        );
+        if replaces && previous != 0 {
+            self.pending.push(Pending {
+                target: previous,
+                previous: 0,
+                reference: true,
+            });
         }
         // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
         if self.skip_invalid || self.problems.is_empty() {
@@ -362,33 +392,27 @@ impl Streamer<'_> {
             let batch = std::mem::take(&mut self.batch);
             let _ = self.sender.send(batch);
         }
-        let mut retract = Vec::new();
+        let mut without_hiring = 0;
+        let mut unresolved_references = 0;
         for pending in std::mem::take(&mut self.pending) {
-            let found = if pending.rettifica {
-                self.known.codes.contains(&pending.target)
-                    || self.file_codes.contains(&pending.target)
-            } else {
-                self.known.hires.contains(&pending.target)
-            };
-            if !found {
-                self.problems.push(
-                    &self.file,
-                    pending.line,
-                    Some(canonical(pending.field)),
-                    pending.message,
-                );
-                self.invalid_rows += 1;
-                // A notice stored by an earlier import stays: only this file's rows are retracted.
-                if !self.known.codes.contains(&code_hash(&pending.code)) {
-                    retract.push(pending.code);
+            let known_code =
+                |hash: u64| self.known.codes.contains(&hash) || self.file_codes.contains(&hash);
+            if pending.reference {
+                if !known_code(pending.target) {
+                    unresolved_references += 1;
                 }
+            } else if !self.known.hires.contains(&pending.target)
+                && (pending.previous == 0 || !known_code(pending.previous))
+            {
+                without_hiring += 1;
             }
         }
         ParseOutcome {
             rows: self.rows,
             problems: self.problems,
             invalid_rows: self.invalid_rows,
-            retract,
+            without_hiring,
+            unresolved_references,
             ignored_columns,
         }
     }
@@ -582,7 +606,11 @@ impl Engine {
     /// `data/cob_codes.csv` are imported first.
     pub fn cob_code_tables(&self) -> Result<CodeTables> {
         let entries = self.store().read(sql::load_codes)?;
-        if !entries.is_empty() {
+        // A store filled before the TipoComunicazione table existed gets the shipped one merged in.
+        let complete = entries
+            .iter()
+            .any(|entry| entry.scheme == CodeScheme::TipoComunicazione);
+        if complete {
             return Ok(CodeTables::new(entries));
         }
         let shipped = crate::records::demo_dir().join("cob_codes.csv");
@@ -641,6 +669,7 @@ impl Engine {
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
         let text = options.text;
+        let today = options.today.unwrap_or_else(|| self.today());
         let report = self.store().write(|tx| {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Notice>>(8);
             let codes = &codes;
@@ -649,7 +678,7 @@ impl Engine {
                 let parser = scope.spawn(move || -> Result<ParseOutcome> {
                     let mut streamer = Streamer {
                         file: file.clone(),
-                        parser: RowParser { file, codes },
+                        parser: RowParser { file, codes, today },
                         known: Known {
                             codes: codes_known,
                             hires: hires_known,
@@ -714,17 +743,14 @@ impl Engine {
                         problems: outcome.problems.list,
                     });
                 }
-                for code in &outcome.retract {
-                    if sql::delete_notice(tx, code)? {
-                        inserted -= 1;
-                    }
-                }
                 Ok(CobImportReport {
                     rows: outcome.rows,
                     inserted,
                     already_present,
                     skipped: outcome.problems.list,
                     skipped_rows: outcome.invalid_rows,
+                    without_hiring: outcome.without_hiring,
+                    unresolved_references: outcome.unresolved_references,
                     ignored_columns: outcome.ignored_columns,
                     placements_confirmed: 0,
                     elapsed: Duration::ZERO,

@@ -7,6 +7,8 @@ use super::*;
 pub(super) struct RowParser<'a> {
     pub(super) file: &'a str,
     pub(super) codes: &'a CodeTables,
+    /// No notice can have been sent after this day.
+    pub(super) today: NaiveDate,
 }
 
 /// Records the problems of one row.
@@ -71,32 +73,58 @@ impl RowParser<'_> {
             if kind.is_none() {
                 check.fail(
                     Field::Kind,
-                    format!(
-                        "unknown TipoComunicazione {raw:?} (01, 03 rettifica, 04 annullamento)"
-                    ),
+                    format!("TipoComunicazione must be a two-digit code (01-09), got {raw:?}"),
                 );
             }
             kind
         });
-        if matches!(kind, Some(RecordKind::Rettifica | RecordKind::Annullamento))
-            && previous.is_none()
-        {
-            check.fail(
-                Field::Previous,
-                "a rettifica or annullamento must point to the notice it corrects",
-            );
-        }
         let event = required(&mut check, Field::Event).and_then(|raw| {
             let event = EventType::parse(raw);
             if event.is_none() {
                 check.fail(
                     Field::Event,
-                    format!("unsupported event type {raw:?} (ASS, PRO, TRS, CES)"),
+                    format!("unknown event type {raw:?} (ASS, URG, PRO, TRS, TRD, VAR, CES)"),
                 );
             }
             event
         });
         let sent = required(&mut check, Field::Sent).and_then(|_| date(&mut check, Field::Sent));
+        if let Some(sent) = sent.filter(|sent| *sent > self.today) {
+            check.fail(
+                Field::Sent,
+                format!(
+                    "DataInvio {sent} is in the future (today is {})",
+                    self.today
+                ),
+            );
+        }
+        if let (Some(kind), Some(sent)) = (kind, sent) {
+            let code = kind.code();
+            match self.codes.check(CodeScheme::TipoComunicazione, &code, sent) {
+                CodeStatus::Valid => {}
+                CodeStatus::Unknown => check.fail(
+                    Field::Kind,
+                    format!("unknown TipoComunicazione code {code:?}"),
+                ),
+                CodeStatus::NotValidOn => check.fail(
+                    Field::Kind,
+                    format!("TipoComunicazione code {code:?} is not valid on {sent}"),
+                ),
+            }
+            let effect = self
+                .codes
+                .effect(CodeScheme::TipoComunicazione, &code, sent);
+            if matches!(
+                effect,
+                Some(CodeEffect::Rettifica | CodeEffect::Annullamento)
+            ) && previous.is_none()
+            {
+                check.fail(
+                    Field::Previous,
+                    "a rettifica or annullamento must point to the notice it corrects",
+                );
+            }
+        }
         let codice_fiscale = |check: &mut Check<'_>, field: Field, personal: bool| {
             let raw = required(check, field)?;
             match CodiceFiscale::parse(raw) {
@@ -153,6 +181,9 @@ impl RowParser<'_> {
                         format!("dates out of order: {extension} is before DataFine {end}"),
                     );
                 }
+            }
+            if previous.is_some_and(|previous| Some(previous) == code) {
+                check.fail(Field::Previous, "a notice cannot point to itself");
             }
             if birth.is_some_and(|birth| birth >= start) {
                 check.fail(Field::Birth, "dates out of order: born after DataInizio");

@@ -286,6 +286,37 @@ pub(crate) fn entry_worker(
         .optional()?)
 }
 
+/// What the attempts of an entry so far say: how many, the first answered call, whether the
+/// person refused, and the day of the latest attempt.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AttemptSummary {
+    pub(crate) attempts: u32,
+    pub(crate) first_answered: Option<NaiveDate>,
+    pub(crate) refused: bool,
+    pub(crate) latest: Option<NaiveDate>,
+}
+
+pub(crate) fn attempt_summary(
+    connection: &Connection,
+    campaign: &str,
+    entry_no: u32,
+) -> Result<AttemptSummary> {
+    Ok(connection.query_row(
+        "SELECT count(*), min(CASE WHEN result = 'answered' THEN called_on END),
+                coalesce(max(result = 'refused'), 0), max(called_on)
+         FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2",
+        params![campaign, entry_no],
+        |row| {
+            Ok(AttemptSummary {
+                attempts: row.get(0)?,
+                first_answered: row.get::<_, Option<i64>>(1)?.map(from_days),
+                refused: row.get::<_, i64>(2)? != 0,
+                latest: row.get::<_, Option<i64>>(3)?.map(from_days),
+            })
+        },
+    )?)
+}
+
 /// Stores a call attempt; returns its number.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_attempt(
@@ -347,7 +378,7 @@ pub(crate) fn set_milestone(
     Ok(())
 }
 
-/// Called entries without a confirmed placement: `(entry, worker, first call day)`.
+/// Answered entries without a confirmed placement: `(entry, worker, first answered call day)`.
 pub(crate) fn unconfirmed_called(
     connection: &Connection,
     campaign: &str,
@@ -356,7 +387,7 @@ pub(crate) fn unconfirmed_called(
         "SELECT e.entry_no, e.worker_cf, min(a.called_on) FROM outreach_entry e
          JOIN outreach_attempt a ON a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no
          LEFT JOIN outreach_outcome o ON o.campaign_id = e.campaign_id AND o.entry_no = e.entry_no
-         WHERE e.campaign_id = ?1 AND o.placed_confirmed_on IS NULL
+         WHERE e.campaign_id = ?1 AND o.placed_confirmed_on IS NULL AND a.result = 'answered'
          GROUP BY e.entry_no, e.worker_cf",
     )?;
     let rows = statement.query_map([campaign], |row| {

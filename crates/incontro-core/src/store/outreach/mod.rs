@@ -13,7 +13,7 @@ use crate::outreach::calls::{
 use crate::outreach::cob::{
     code_hash, from_days, rapporto_hash, to_days, EventType, HashSet64, Notice, RecordKind,
 };
-use crate::outreach::codes::{CodeEntry, CodeScheme};
+use crate::outreach::codes::{CodeEffect, CodeEntry, CodeScheme};
 use crate::outreach::cohort::SelectionReport;
 use crate::outreach::contacts::{Contact, PersonUpdate};
 use crate::outreach::funnel::{EntryFacts, FunnelRow};
@@ -34,15 +34,17 @@ fn date(value: Option<i64>) -> Option<NaiveDate> {
 /// Adds or replaces one code-table entry.
 pub fn upsert_code(tx: &Transaction<'_>, entry: &CodeEntry) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO cob_code(scheme, code, label, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(scheme, code, valid_from) DO UPDATE SET label = excluded.label, valid_to = excluded.valid_to",
+        "INSERT INTO cob_code(scheme, code, label, valid_from, valid_to, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(scheme, code, valid_from) DO UPDATE SET label = excluded.label,
+             valid_to = excluded.valid_to, effect = excluded.effect",
     )?
     .execute(params![
         entry.scheme.as_str(),
         entry.code,
         entry.label,
         to_days(entry.valid_from),
-        days(entry.valid_to)
+        days(entry.valid_to),
+        entry.effect.map(|effect| effect.as_str())
     ])?;
     Ok(())
 }
@@ -50,7 +52,7 @@ pub fn upsert_code(tx: &Transaction<'_>, entry: &CodeEntry) -> Result<()> {
 /// Every code-table entry.
 pub fn load_codes(connection: &Connection) -> Result<Vec<CodeEntry>> {
     let mut statement = connection.prepare(
-        "SELECT scheme, code, label, valid_from, valid_to FROM cob_code ORDER BY 1, 2, 4",
+        "SELECT scheme, code, label, valid_from, valid_to, effect FROM cob_code ORDER BY 1, 2, 4",
     )?;
     let rows = statement.query_map([], |row| {
         Ok((
@@ -59,17 +61,23 @@ pub fn load_codes(connection: &Connection) -> Result<Vec<CodeEntry>> {
             row.get::<_, String>(2)?,
             row.get::<_, i64>(3)?,
             row.get::<_, Option<i64>>(4)?,
+            row.get::<_, Option<String>>(5)?,
         ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (scheme, code, label, from, to) = row?;
+        let (scheme, code, label, from, to, effect) = row?;
+        let scheme = CodeScheme::parse(&scheme)?;
+        // Entries stored before effects existed take the scheme's default.
+        let effect = CodeEffect::parse(scheme, effect.as_deref().unwrap_or(""))
+            .map_err(|message| Error::Internal(format!("stored code entry: {message}")))?;
         entries.push(CodeEntry {
-            scheme: CodeScheme::parse(&scheme)?,
+            scheme,
             code,
             label,
             valid_from: from_days(from),
             valid_to: date(to),
+            effect,
         });
     }
     Ok(entries)
@@ -86,7 +94,8 @@ pub(crate) fn load_notice_keys(connection: &Connection) -> Result<(HashSet64, Ha
     while let Some(row) = rows.next()? {
         let code: String = row.get(0)?;
         codes.insert(code_hash(&code));
-        if row.get::<_, i64>(1)? == EventType::Assunzione.as_i64() {
+        let event = EventType::from_i64(row.get(1)?);
+        if event.is_some_and(EventType::is_hiring) {
             let worker: String = row.get(2)?;
             let employer: String = row.get(3)?;
             hires.insert(rapporto_hash(&worker, &employer, from_days(row.get(4)?)));

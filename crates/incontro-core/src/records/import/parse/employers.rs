@@ -342,7 +342,7 @@ pub(super) fn parse_employers(
                         None
                     }
                 },
-                None => Some(Weight::ESSENTIAL),
+                None => Some(Weight::NEUTRAL),
             };
             if let Some(skill) = &skill {
                 if !seen.insert((row.vacancy_id.trim().to_string(), skill.clone())) {
