@@ -61,7 +61,7 @@ pub struct FeedbackBody {
 }
 
 impl FeedbackBody {
-    fn into_decisions(self) -> ApiResult<Vec<Decision>> {
+    pub(crate) fn into_decisions(self) -> ApiResult<Vec<Decision>> {
         self.decisions
             .into_iter()
             .map(|decision| {
