@@ -333,3 +333,63 @@ fn importers_end_with_an_error_on_what_is_not_text() {
         "{output}"
     );
 }
+
+#[test]
+fn an_admin_records_attempts_for_an_operator_up_to_max_attempts() {
+    let app = spawn_app();
+    let (assigned, operator) = prepare_campaign(&app, "cob23-admin");
+    assert!(assigned >= 1);
+    let list = app.request(
+        "GET",
+        "/v1/campaigns/cob23-admin/call-list",
+        Some(&operator),
+        None,
+    );
+    let entry_no = list.body["items"][0]["entry_no"]
+        .as_u64()
+        .expect("entry_no");
+    let path = format!("/v1/campaigns/cob23-admin/entries/{entry_no}/attempts");
+    let admin = app.keys[&Role::Admin].clone();
+    // The matrix lets an admin record an attempt: naming the operator of the entry.
+    let anonymous = app.request(
+        "POST",
+        &path,
+        Some(&admin),
+        Some(&serde_json::json!({"result": "no_answer"})),
+    );
+    assert_eq!(
+        (anonymous.status, anonymous.code()),
+        (400, "missing_operator")
+    );
+    let someone_else = app.request(
+        "POST",
+        &path,
+        Some(&operator),
+        Some(&serde_json::json!({"result": "no_answer", "operator": "op_bruno"})),
+    );
+    assert_eq!(
+        (someone_else.status, someone_else.code()),
+        (403, "not_your_entries")
+    );
+    // prepare_campaign sets max_attempts = 3.
+    for attempt in 1..=3 {
+        let reply = app.request(
+            "POST",
+            &path,
+            Some(&admin),
+            Some(&serde_json::json!({"result": "no_answer", "operator": "op_anna"})),
+        );
+        assert_eq!(reply.status, 200, "attempt {attempt}: {:?}", reply.body);
+        assert_eq!(reply.body["attempt"], attempt);
+    }
+    let fourth = app.request(
+        "POST",
+        &path,
+        Some(&admin),
+        Some(&serde_json::json!({"result": "no_answer", "operator": "op_anna"})),
+    );
+    assert_eq!(
+        (fourth.status, fourth.code()),
+        (409, "max_attempts_reached")
+    );
+}

@@ -113,6 +113,7 @@ pub fn document() -> &'static Value {
         let mut document = serde_json::to_value(ApiDoc::openapi())
             .unwrap_or_else(|_| Value::Object(Default::default()));
         complete(&mut document);
+        constrain_bodies(&mut document);
         document
     })
 }
@@ -212,6 +213,96 @@ fn complete(document: &mut Value) {
     }
 }
 
+/// The format of an entity id (companies, vacancies, job seekers).
+const ID_PATTERN: &str = "^[A-Za-z0-9_.-]{1,64}$";
+/// The format of a comune (codice catastale).
+const COMUNE_PATTERN: &str = "^[A-Z][0-9]{3}$";
+
+/// States the checked formats and ranges of the request bodies' fields (component schemas).
+fn constrain_bodies(document: &mut Value) {
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let skill =
+        serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/skill/[0-9a-f-]{36}$"});
+    let rules: [(&str, &str, Value); 11] = [
+        ("RequirementBody", "skill", skill.clone()),
+        ("DecisionBody", "skill_uri", skill),
+        (
+            "SiteBody",
+            "comune",
+            serde_json::json!({"pattern": COMUNE_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "comune",
+            serde_json::json!({"pattern": COMUNE_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "company_id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "CompanyBody",
+            "id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "PlacementRecordBody",
+            "vacancy_id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "RequirementBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        (
+            "DecisionBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        (
+            "SuggestBody",
+            "text",
+            serde_json::json!({"minLength": 1, "pattern": "\\S"}),
+        ),
+    ];
+    for (schema, property, constraints) in rules {
+        let Some(target) = schemas
+            .get_mut(schema)
+            .and_then(|schema| schema.pointer_mut(&format!("/properties/{property}")))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        if let Some(constraints) = constraints.as_object() {
+            for (key, value) in constraints {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    if let Some(result) = schemas
+        .get_mut("AttemptBody")
+        .and_then(|schema| schema.pointer_mut("/properties/result"))
+        .and_then(Value::as_object_mut)
+    {
+        result.insert(
+            "enum".into(),
+            serde_json::json!(["answered", "no_answer", "busy", "wrong_number", "refused"]),
+        );
+    }
+}
+
 /// States the format or range the service checks on a parameter of the route `path`.
 fn constrain(path: &str, parameter: &mut Value) {
     let name = parameter
@@ -238,7 +329,7 @@ fn constrain(path: &str, parameter: &mut Value) {
     };
     match (location.as_str(), name.as_str()) {
         ("path", "id" | "vacancy_id") if is_string && entity_path => {
-            set("pattern", Value::from("^[A-Za-z0-9_.-]{1,64}$"));
+            set("pattern", Value::from(ID_PATTERN));
         }
         ("query", "k") => {
             let most = if path.ends_with("/course-doors") {
@@ -265,6 +356,20 @@ fn constrain(path: &str, parameter: &mut Value) {
         ("query", "min_score") => {
             set("minimum", Value::from(0));
             set("maximum", Value::from(1));
+        }
+        ("query", "lang") => {
+            set("enum", serde_json::json!(["it", "en"]));
+        }
+        ("query", "comune" | "near") => {
+            set("pattern", Value::from(COMUNE_PATTERN));
+        }
+        ("query", "company_id") => {
+            set("pattern", Value::from(ID_PATTERN));
+        }
+        ("query", "q") => {
+            set("minLength", Value::from(2));
+            set("maxLength", Value::from(100));
+            set("pattern", Value::from("\\S"));
         }
         ("query", "near_km" | "max_km" | "vacancy_max_km" | "course_max_km") => {
             set("exclusiveMinimum", Value::from(0));

@@ -156,6 +156,10 @@ pub struct AttemptBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub next_call: Option<chrono::NaiveDate>,
+    /// The operator who made the call: required from an admin recording for an operator (the
+    /// entry must be assigned to them), and when given by an operator it must be themselves.
+    #[serde(default)]
+    pub operator: Option<String>,
 }
 
 /// Records a call attempt on one of the caller's own entries.
@@ -192,7 +196,7 @@ pub async fn record_attempt(
         note: body.note,
         next_call: body.next_call,
     };
-    let operator = caller.0.label.clone();
+    let operator = operator_of(&caller, body.operator)?;
     let principal = caller.0;
     let attempt = state
         .call_audited(move |engine| {
