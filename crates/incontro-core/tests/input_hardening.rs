@@ -155,6 +155,7 @@ fn cob_lines_over_the_limit_end_the_import_with_an_error() {
             max_line_bytes: 4_096,
             ..TextOptions::default()
         },
+        ..CobImportOptions::default()
     };
     let error = engine
         .import_cob(&path, &options, &NoProgress)

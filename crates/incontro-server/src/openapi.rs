@@ -228,7 +228,42 @@ fn constrain_bodies(document: &mut Value) {
     };
     let skill =
         serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/skill/[0-9a-f-]{36}$"});
-    let rules: [(&str, &str, Value); 11] = [
+    let rules: [(&str, &str, Value); 18] = [
+        (
+            "PlacementRecordBody",
+            "kind",
+            serde_json::json!({"enum": ["proposal", "placement"]}),
+        ),
+        (
+            "PlacementRecordBody",
+            "placement_type",
+            serde_json::json!({"enum": ["contract", "tirocinio"]}),
+        ),
+        (
+            "DecisionBody",
+            "match_kind",
+            serde_json::json!({"enum": ["exact", "inflection", "word_order", "typo", "partial", "description", null]}),
+        ),
+        (
+            "SuggestBody",
+            "lang",
+            serde_json::json!({"enum": ["it", "en", null]}),
+        ),
+        (
+            "SuggestBody",
+            "top",
+            serde_json::json!({"minimum": 1, "maximum": 200}),
+        ),
+        (
+            "RequirementBody",
+            "weight",
+            serde_json::json!({"exclusiveMinimum": 0, "maximum": 10}),
+        ),
+        (
+            "AttemptBody",
+            "operator",
+            serde_json::json!({"minLength": 1}),
+        ),
         ("RequirementBody", "skill", skill.clone()),
         ("DecisionBody", "skill_uri", skill),
         (
@@ -367,9 +402,15 @@ fn constrain(path: &str, parameter: &mut Value) {
             set("pattern", Value::from(ID_PATTERN));
         }
         ("query", "q") => {
-            set("minLength", Value::from(2));
+            set("minLength", Value::from(1));
             set("maxLength", Value::from(100));
-            set("pattern", Value::from("\\S"));
+            set("pattern", Value::from("[A-Za-z0-9]"));
+        }
+        ("query", "status") => {
+            set("enum", serde_json::json!(["draft", "validated", "closed"]));
+        }
+        ("query", "comuni") => {
+            set("pattern", Value::from("^[A-Z][0-9]{3}(,[A-Z][0-9]{3})*$"));
         }
         ("query", "near_km" | "max_km" | "vacancy_max_km" | "course_max_km") => {
             set("exclusiveMinimum", Value::from(0));

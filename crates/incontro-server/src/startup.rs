@@ -129,7 +129,7 @@ impl Application {
                             .match_pattern()
                             .unwrap_or_else(|| "(unmatched)".to_string());
                         let status = response.status().as_u16();
-                        metrics.record(&route, &method, status, elapsed);
+                        metrics.record(&route, method, status, elapsed);
                         let key_id = response
                             .request()
                             .extensions()
