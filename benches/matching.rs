@@ -97,6 +97,7 @@ fn build() -> Workload {
                 closes: None,
                 source: VacancySource::Public,
                 status: VacancyStatus::Draft,
+                weekly_hours: None,
                 requirements: skills
                     .iter()
                     .enumerate()
@@ -131,6 +132,8 @@ fn build() -> Workload {
                     evidence: incontro_core::model::Evidence::Declared,
                     confidence: 1.0,
                     source: String::new(),
+                    presumed: false,
+                    capped_from: None,
                 })
                 .collect();
             state.intern_profile(&entries)

@@ -86,6 +86,7 @@ fn build() -> TrainingState {
             closes: None,
             source: VacancySource::Public,
             status: VacancyStatus::Draft,
+            weekly_hours: None,
             requirements: distinct_skills(&mut rng, 12)
                 .iter()
                 .enumerate()
@@ -108,6 +109,8 @@ fn build() -> TrainingState {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            citizenship: None,
+            conditions: Default::default(),
             competences: distinct_skills(&mut rng, 25)
                 .into_iter()
                 .map(|skill| Competence {

@@ -48,8 +48,10 @@ fn person(id: &str, competences: Vec<Competence>) -> incontro_core::Result<JobSe
         available_from: None,
         accepts_tirocinio: true,
         disability: false,
+        citizenship: None,
         competences,
         work_history: Vec::new(),
+        conditions: Default::default(),
     })
 }
 
@@ -106,6 +108,7 @@ fn main() -> incontro_core::Result<()> {
         opens: today,
         closes: None,
         source: VacancySource::Public,
+        weekly_hours: Some(40),
         status: VacancyStatus::Validated {
             by: "Paolo Giusti".into(),
             on: today,

@@ -290,7 +290,10 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let report = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect("skip invalid");
@@ -320,7 +323,10 @@ fn wrong_header_names_the_file() {
     let error = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect_err("bad header");
@@ -354,7 +360,10 @@ fn malformed_csv_is_reported_with_its_line() {
     let report = engine
         .import_esco(
             &[folder],
-            &EscoImportOptions { skip_invalid: true },
+            &EscoImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
             &NoProgress,
         )
         .expect("skip");
@@ -382,4 +391,83 @@ fn missing_source_is_an_error() {
         )
         .expect_err("empty folder");
     assert_eq!(error.code(), "esco_files_not_found");
+}
+
+/// Issue 14, point 3: `import demo` on a store that already holds a taxonomy merges the demo's
+/// subset in and replaces none of the stored relations, labels or version.
+#[test]
+fn demo_after_a_release_keeps_the_release() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let alone = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    alone.import_demo(&NoProgress).expect("demo");
+    let demo = alone.taxonomy_stats().expect("stats");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let folder = small_release(dir.path(), GOOD_RELATIONS);
+    engine
+        .import_esco(&[folder], &EscoImportOptions::default(), &NoProgress)
+        .expect("release");
+    engine.import_demo(&NoProgress).expect("demo");
+    let stats = engine.taxonomy_stats().expect("stats");
+    assert_eq!(
+        stats.occupation_skill_relations,
+        demo.occupation_skill_relations + 2,
+        "the release's relations are kept, the demo's added"
+    );
+    assert_eq!(stats.skill_skill_relations, demo.skill_skill_relations);
+    assert_eq!(stats.version.as_deref(), Some("v1.2.0"));
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let welding = taxonomy
+        .skill_idx("http://data.europa.eu/esco/skill/s1")
+        .expect("s1");
+    assert_eq!(taxonomy.preferred_label(welding, "en"), Some("welding"));
+    // A second demo import changes nothing either.
+    engine.import_demo(&NoProgress).expect("demo again");
+    assert_eq!(
+        engine
+            .taxonomy_stats()
+            .expect("stats")
+            .occupation_skill_relations,
+        stats.occupation_skill_relations
+    );
+}
+
+/// The same on the official release: before issue 14, occupation–skill relations dropped from
+/// 123,855 to 331 and skill–skill relations from 5,899 to 7.
+#[test]
+fn demo_after_the_shared_release_keeps_its_relations() {
+    let Some(zips) = shared_release() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    engine
+        .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
+        .expect("import");
+    engine.import_demo(&NoProgress).expect("demo");
+    let stats = engine.taxonomy_stats().expect("stats");
+    assert_eq!(stats.occupation_skill_relations, 123_855);
+    assert_eq!(stats.skill_skill_relations, 5_899);
+    assert_eq!(stats.broader_relations, 20_656);
+    assert_eq!(stats.version.as_deref(), Some("v1.1.1"));
+    // The desk still answers on the merged taxonomy, and JS0001's view (issue 14, points 5
+    // and 6): no tirocinio (she does not accept them), and no level reached by inference alone
+    // above the cap — her CP2011 job as a machinery mechanic presumes welding at level 2 at most.
+    let person = incontro_core::model::EntityId::parse("JS0001").expect("id");
+    let found = engine
+        .vacancies_for_person(
+            &person,
+            &incontro_core::matching::MatchQuery::default(),
+            "it",
+        )
+        .expect("matches");
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|m| !m.placement.is_tirocinio()));
+    let profile = engine.person_profile(&person).expect("profile");
+    let presumed: Vec<_> = profile.iter().filter(|entry| entry.presumed).collect();
+    assert!(!presumed.is_empty());
+    assert!(
+        presumed.iter().all(|entry| entry.level.get() <= 2),
+        "{presumed:?}"
+    );
+    assert!(presumed.iter().any(|entry| entry.capped_from.is_some()));
 }

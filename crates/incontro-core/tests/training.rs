@@ -183,7 +183,7 @@ fn demo_proposals_are_optimal_and_raise_the_score() {
         .map(|entry| (entry.skill.as_str().to_string(), entry.level.get()))
         .collect();
     let mut proposals_with_courses = 0;
-    for vacancy in engine.list_open_vacancies(today).expect("vacancies") {
+    for vacancy in engine.list_offerable_vacancies(today).expect("vacancies") {
         let proposal = engine
             .propose_courses(&person, &vacancy.id, &options)
             .expect("proposal");
@@ -352,6 +352,7 @@ fn demo_demand_report_matches_a_direct_count() {
         from,
         to,
         course_max_km: Some(50.0),
+        include_drafts: false,
     };
     let tables = engine
         .demand_report(&query, "it", &NoProgress)
@@ -363,7 +364,7 @@ fn demo_demand_report_matches_a_direct_count() {
         .expect("vacancies")
         .into_iter()
         .filter(|v| area.contains(&v.comune.as_str()))
-        .filter(|v| !matches!(v.status, VacancyStatus::Closed))
+        .filter(|v| matches!(v.status, VacancyStatus::Validated { .. }))
         .filter(|v| v.opens <= to && v.closes.is_none_or(|c| c >= from))
         .collect();
     assert!(!vacancies.is_empty());
@@ -408,4 +409,89 @@ fn demo_demand_report_matches_a_direct_count() {
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     let csv = std::fs::read_to_string(out.path().join("competenze.csv")).expect("csv");
     assert_eq!(csv.lines().count(), tables.skills.len() + 1);
+}
+
+/// Issue 14, point 4: one notion of an essential gap. For every person × vacancy pair of the demo
+/// (both modes), the one-line summary, the requirement lines and the course proposal agree on
+/// which requirements are essential gaps. See: issue 14 (JS0100 → V007 said "0 missing" while
+/// three lines said "mancano" and the proposal closed three gaps).
+#[test]
+fn desk_gaps_agree() {
+    let engine = demo_engine();
+    let today = engine.today();
+    let options = TrainingOptions::on(today);
+    let vacancies = engine.list_offerable_vacancies(today).expect("vacancies");
+    let people = engine.all_job_seekers().expect("people");
+    let mut pairs = 0;
+    let mut with_gaps = 0;
+    for person in &people {
+        for vacancy in &vacancies {
+            let proposal = engine
+                .propose_courses(&person.id, &vacancy.id, &options)
+                .expect("proposal");
+            let proposed: HashSet<String> = proposal
+                .missing
+                .iter()
+                .map(|gap| gap.skill_uri.clone())
+                .collect();
+            for exact in [false, true] {
+                let explanation = engine
+                    .explain_match(&person.id, &vacancy.id, exact, "it")
+                    .expect("explain");
+                let gap_lines: Vec<_> = explanation.items.iter().filter(|i| i.gap).collect();
+                let marked = explanation
+                    .items
+                    .iter()
+                    .filter(|i| i.line_it().ends_with("— lacuna essenziale"))
+                    .count();
+                assert_eq!(explanation.essential_gaps, gap_lines.len());
+                assert_eq!(marked, gap_lines.len(), "{} {}", person.id, vacancy.id);
+                assert!(
+                    explanation.summary_it.contains(&format!(
+                        "lacune essenziali (mancanti o sotto livello): {} su {}",
+                        gap_lines.len(),
+                        explanation.gap_basis
+                    )),
+                    "{} {}: {}",
+                    person.id,
+                    vacancy.id,
+                    explanation.summary_it
+                );
+                assert_eq!(proposal.missing.len(), gap_lines.len());
+                let labels: HashSet<&str> =
+                    gap_lines.iter().map(|item| item.label.as_str()).collect();
+                let proposed_labels: HashSet<&str> = proposal
+                    .missing
+                    .iter()
+                    .map(|gap| gap.label.as_str())
+                    .collect();
+                assert_eq!(labels, proposed_labels, "{} {}", person.id, vacancy.id);
+                // A line that says something is short ("mancano", "manca") on an essential
+                // requirement is a gap, and every gap says so.
+                for item in &explanation.items {
+                    let short =
+                        item.line_it().contains("mancano") || item.line_it().contains(": manca");
+                    let essential_basis =
+                        item.essential || explanation.gap_basis == explanation.items.len();
+                    if essential_basis {
+                        assert_eq!(
+                            short
+                                || matches!(
+                                    item.outcome,
+                                    incontro_core::scoring::MatchOutcome::Related { .. }
+                                ),
+                            item.gap,
+                            "{}",
+                            item.line_it()
+                        );
+                    }
+                }
+            }
+            assert_eq!(proposed.len(), proposal.missing.len());
+            pairs += 1;
+            with_gaps += usize::from(!proposal.missing.is_empty());
+        }
+    }
+    assert!(pairs >= 200 * 40, "{pairs} pairs");
+    assert!(with_gaps > 0 && with_gaps < pairs);
 }

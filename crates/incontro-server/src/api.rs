@@ -144,6 +144,8 @@ pub struct MatchParams {
     pub public_source: Option<bool>,
     /// Only results scoring at least this much (0-1).
     pub min_score: Option<f32>,
+    /// Also list what the person's own conditions rule out, last and marked (default false).
+    pub include_unsuitable: Option<bool>,
     /// Label language of the explanations.
     pub lang: Option<String>,
 }
@@ -186,6 +188,7 @@ impl MatchParams {
             contract_type: self.contract_type.clone(),
             public_source: self.public_source,
             min_score: self.min_score.unwrap_or(0.0),
+            include_unsuitable: self.include_unsuitable.unwrap_or(false),
             scope: None,
         })
     }
@@ -427,6 +430,9 @@ pub struct VacancyBody {
     pub closes: Option<NaiveDate>,
     /// Who publishes it.
     pub source: SourceBody,
+    /// Weekly hours (1-60), when stated; checked against people's declared hours.
+    #[serde(default)]
+    pub weekly_hours: Option<u8>,
     /// The competence breakdown.
     #[serde(default)]
     pub requirements: Vec<RequirementBody>,
@@ -437,6 +443,12 @@ impl VacancyBody {
     pub fn into_vacancy(self, path_id: Option<&EntityId>) -> Result<Vacancy> {
         if !(1..=1000).contains(&self.positions) {
             return Err(Error::invalid("invalid_field", "positions must be 1-1000"));
+        }
+        if self
+            .weekly_hours
+            .is_some_and(|hours| !(1..=60).contains(&hours))
+        {
+            return Err(Error::invalid("invalid_field", "weekly_hours must be 1-60"));
         }
         if self.description.chars().count() > 10_000 {
             return Err(Error::invalid(
@@ -487,6 +499,7 @@ impl VacancyBody {
             closes: self.closes,
             source,
             status: VacancyStatus::Draft,
+            weekly_hours: self.weekly_hours,
             requirements: requirements(self.requirements)?,
         })
     }

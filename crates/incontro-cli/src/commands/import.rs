@@ -74,7 +74,10 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             skip_invalid,
         } => {
             let engine = super::open_engine(data_dir)?;
-            let options = EscoImportOptions { skip_invalid };
+            let options = EscoImportOptions {
+                skip_invalid,
+                ..Default::default()
+            };
             let progress = Bar::new(quiet);
             let report = match engine.import_esco(&paths, &options, &progress) {
                 Ok(report) => report,

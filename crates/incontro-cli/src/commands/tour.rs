@@ -56,10 +56,10 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
             .and_then(|skill| taxonomy.preferred_label(skill, "it"))
             .unwrap_or(entry.skill.as_str());
         println!(
-            "  {:<58} livello {} ({})",
+            "  {:<58} livello {} — {}",
             label,
             entry.level.get(),
-            entry.source
+            entry.provenance_it()
         );
     }
     if profile.len() > 12 {
@@ -70,7 +70,14 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
         ..MatchQuery::default()
     };
     let matches = engine.vacancies_for_person(&person, &query, "it")?;
-    println!("\nOfferte più adatte:");
+    println!(
+        "\nOfferte più adatte (solo offerte validate che rispettano le condizioni della persona{}):",
+        if seeker.accepts_tirocinio {
+            ""
+        } else {
+            ": niente tirocini"
+        }
+    );
     for found in &matches {
         println!(
             "  {}. {:<6} {:<40} {:<22} {} {:.2}",
@@ -92,34 +99,14 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
         return Ok(());
     };
     println!("\nSpiegazione per {} ({}):", near.vacancy_id, near.title);
-    let mut missing = Vec::new();
+    println!("  {}", near.explanation.summary_it);
     for item in &near.explanation.items {
-        let (mark, detail) = match &item.outcome {
-            MatchOutcome::Exact { level, deficit } if *deficit == 0 => {
-                ("ok", format!("livello {level}"))
-            }
-            MatchOutcome::Exact { level, deficit } => {
-                ("~", format!("livello {level}, mancano {deficit}"))
-            }
-            MatchOutcome::Related {
-                via_label, level, ..
-            } => ("~", format!("affine: {via_label} (livello {level})")),
-            MatchOutcome::Missing => {
-                missing.push(item.skill);
-                ("--", "manca".to_string())
-            }
+        let mark = match &item.outcome {
+            MatchOutcome::Exact { deficit: 0, .. } => "ok",
+            MatchOutcome::Missing => "--",
+            _ => "~",
         };
-        println!(
-            "  {:<3} {:<58} {} {}",
-            mark,
-            item.label,
-            if item.essential {
-                "essenziale"
-            } else {
-                "facoltativa"
-            },
-            detail
-        );
+        println!("  {:<3} {}", mark, item.line_it());
     }
     let vacancy = EntityId::parse(&near.vacancy_id)?;
     let today = engine.today();

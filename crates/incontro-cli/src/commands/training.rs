@@ -26,6 +26,12 @@ pub enum TrainingCommand {
 pub enum ReportCommand {
     /// Competence demand of an area and period: CSV tables and SVG charts.
     Demand(DemandArgs),
+    /// Bias figures of the rankings by sex, age band, citizenship and disability, with the
+    /// override rates of staff: CSV, SVG and a printed table (docs/fairness.md).
+    Fairness(super::fairness::FairnessArgs),
+    /// The system card: purpose, inputs, scoring method, measured figures, latest bias figures,
+    /// limitations and oversight measures, as Markdown.
+    SystemCard(super::fairness::SystemCardArgs),
 }
 
 /// Course availability shared by `propose` and `doors`.
@@ -118,6 +124,9 @@ pub struct DemandArgs {
     /// In-presence courses within this many km of the area (0 = any).
     #[arg(long, default_value_t = 50.0)]
     course_km: f64,
+    /// Count draft vacancies too (default: validated vacancies only).
+    #[arg(long)]
+    include_drafts: bool,
     /// Output folder for the CSV tables and SVG charts.
     #[arg(long)]
     out: PathBuf,
@@ -272,29 +281,20 @@ pub fn print_proposal(proposal: &GapProposal) {
 
 /// Runs `incontro report …`.
 pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let ReportCommand::Demand(args) = command;
+    let args = match command {
+        ReportCommand::Demand(args) => args,
+        ReportCommand::Fairness(args) => return super::fairness::run_fairness(args, data_dir),
+        ReportCommand::SystemCard(args) => return super::fairness::run_system_card(args, data_dir),
+    };
     let engine = super::open_engine(data_dir)?;
-    let names = engine.comuni_names()?;
-    let mut comuni = Vec::new();
-    for raw in &args.comuni {
-        let wanted = raw.trim();
-        let by_name = names
-            .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
-            .map(|(code, _)| code.clone());
-        let code = match by_name {
-            Some(code) => code,
-            None => wanted.to_ascii_uppercase(),
-        };
-        comuni
-            .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
-    }
+    let comuni = resolve_comuni(&engine, &args.comuni)?;
     let from = args.from.unwrap_or_else(|| engine.today());
     let query = DemandQuery {
         comuni,
         from,
         to: args.to.unwrap_or(from),
         course_max_km: (args.course_km > 0.0).then_some(args.course_km),
+        include_drafts: args.include_drafts,
     };
     let tables = engine.demand_report(&query, "it", &Bar::new(quiet))?;
     let written = tables.write_to(&args.out)?;
@@ -308,6 +308,7 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         "{} offerte aperte ({} posti), {} persone in cerca di lavoro, {} corsi con posti",
         tables.vacancy_count, tables.position_count, tables.seeker_count, tables.course_count
     );
+    println!("Offerte contate: {}", tables.vacancies_note());
     println!(
         "\n{:<52} {:>4} {:>8} {:>8} {:>8}",
         "competenza (livello richiesto)", "liv", "domanda", "persone", "divario"
@@ -341,4 +342,27 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         println!("  {}", path.display());
     }
     Ok(())
+}
+
+/// Comuni given as Belfiore codes or names (case-insensitive).
+pub fn resolve_comuni(
+    engine: &incontro_core::Engine,
+    raw_comuni: &[String],
+) -> anyhow::Result<Vec<ComuneCode>> {
+    let names = engine.comuni_names()?;
+    let mut comuni = Vec::new();
+    for raw in raw_comuni {
+        let wanted = raw.trim();
+        let by_name = names
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
+            .map(|(code, _)| code.clone());
+        let code = match by_name {
+            Some(code) => code,
+            None => wanted.to_ascii_uppercase(),
+        };
+        comuni
+            .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
+    }
+    Ok(comuni)
 }

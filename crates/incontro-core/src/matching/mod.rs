@@ -23,18 +23,23 @@ use ahash::AHashMap;
 use chrono::NaiveDate;
 
 use crate::model::{
-    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, Vacancy, VacancySource,
+    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, UnmetCondition, Vacancy,
+    VacancySource, WorkConditions,
 };
 use crate::profile::{build_profile, InferenceConfig, ProfileEntry};
-use crate::scoring::{Explanation, MatchSet, Mode, Requirement, ScoringConfig};
+use crate::scoring::{Explanation, MatchOutcome, MatchSet, Mode, Requirement, ScoringConfig};
 use crate::taxonomy::Taxonomy;
 use crate::{Engine, Error, Progress, Result};
 
+pub mod neighbours;
 mod query;
 mod sources;
 
 pub use query::{CandidateMatch, ComuneScope, MatchQuery, VacancyMatch, MAX_K};
-pub use sources::{resolve_occupation, skill_graph, skill_graph_with};
+pub use sources::{
+    resolve_occupation, skill_graph, skill_graph_for, skill_graph_with, GraphOptions,
+    GROUP_SIBLINGS_UP_TO,
+};
 
 /// What the in-memory state knows of a vacancy beyond its requirements.
 #[derive(Debug, Clone)]
@@ -44,6 +49,49 @@ struct VacancyFacts {
     comune: ComuneCode,
     placement: PlacementType,
     source: VacancySource,
+    weekly_hours: Option<u8>,
+}
+
+/// Top-k of positions passing an extra filter: `(k, filter) → (position, score)` best first.
+type RankWith<'a> = dyn Fn(usize, &dyn Fn(usize) -> bool) -> Vec<(usize, f32)> + 'a;
+
+/// What a person declared they accept (see [`JobSeeker::unmet_conditions`]).
+#[derive(Debug, Clone)]
+struct PersonConditions {
+    accepts_tirocinio: bool,
+    conditions: WorkConditions,
+}
+
+/// The presumed competences of the workers (inferred from work history, not assessed):
+/// per worker `(skill, source)` sorted by skill, the sources interned once.
+#[derive(Debug, Default)]
+struct Presumed {
+    by_worker: Vec<Vec<(u32, u32)>>,
+    sources: Vec<String>,
+    source_ids: AHashMap<String, u32>,
+}
+
+impl Presumed {
+    fn add_worker(&mut self, entries: Vec<(u32, String)>) {
+        let mut list: Vec<(u32, u32)> = Vec::with_capacity(entries.len());
+        for (skill, source) in entries {
+            let next = self.sources.len() as u32;
+            let id = *self.source_ids.entry(source.clone()).or_insert(next);
+            if id == next {
+                self.sources.push(source);
+            }
+            list.push((skill, id));
+        }
+        list.sort_unstable();
+        list.dedup_by_key(|entry| entry.0);
+        self.by_worker.push(list);
+    }
+
+    fn source(&self, worker: usize, skill: u32) -> Option<&str> {
+        let list = self.by_worker.get(worker)?;
+        let index = list.binary_search_by_key(&skill, |entry| entry.0).ok()?;
+        Some(&self.sources[list[index].1 as usize])
+    }
 }
 
 /// The filter facts of a vacancy, as small numbers (see [`FilterTables`]).
@@ -144,6 +192,8 @@ pub struct MatchState {
     coordinates: HashMap<ComuneCode, (f64, f64)>,
     unknown_skills: usize,
     filters: FilterTables,
+    worker_conditions: Vec<PersonConditions>,
+    presumed: Presumed,
 }
 
 impl std::fmt::Debug for MatchState {
@@ -212,6 +262,11 @@ impl MatchState {
         let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
         let mut filters = FilterTables::default();
         for vacancy in vacancies {
+            // A vacancy with no competences is never offered and never breaks a query (a draft
+            // being written, or one whose last competence was removed). See: issue 14
+            if vacancy.requirements.is_empty() {
+                continue;
+            }
             let mut requirements = Vec::with_capacity(vacancy.requirements.len());
             for requirement in &vacancy.requirements {
                 let skill = interner.id(requirement.skill.as_str());
@@ -243,12 +298,15 @@ impl MatchState {
                 comune: vacancy.comune.clone(),
                 placement: vacancy.placement.clone(),
                 source: vacancy.source.clone(),
+                weekly_hours: vacancy.weekly_hours,
             });
         }
         let inference = InferenceConfig::new(today);
         let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, crosswalk, code);
         let mut worker_comuni = Vec::with_capacity(job_seekers.len());
         let mut worker_position = AHashMap::with_capacity(job_seekers.len());
+        let mut worker_conditions = Vec::with_capacity(job_seekers.len());
+        let mut presumed = Presumed::default();
         for seeker in job_seekers {
             let profile = build_profile(
                 &seeker.competences,
@@ -262,6 +320,17 @@ impl MatchState {
                 .collect();
             interned.sort_unstable();
             interned.dedup_by_key(|entry| entry.0);
+            presumed.add_worker(
+                profile
+                    .iter()
+                    .filter(|entry| entry.presumed)
+                    .map(|entry| (interner.id(entry.skill.as_str()), entry.source.clone()))
+                    .collect(),
+            );
+            worker_conditions.push(PersonConditions {
+                accepts_tirocinio: seeker.accepts_tirocinio,
+                conditions: seeker.conditions.clone(),
+            });
             let position = set.add_worker(seeker.id.as_str(), interned)?;
             worker_position.insert(seeker.id.as_str().to_string(), position);
             let comune = filters.comune(&seeker.comune, &coordinates);
@@ -292,7 +361,60 @@ impl MatchState {
             coordinates,
             unknown_skills,
             filters,
+            worker_conditions,
+            presumed,
         })
+    }
+
+    /// The conditions of worker `worker` that vacancy `vacancy` does not meet (empty: it suits).
+    fn unmet_conditions(&self, worker: usize, vacancy: usize) -> Vec<UnmetCondition> {
+        let person = &self.worker_conditions[worker];
+        let facts = &self.vacancy_facts[vacancy];
+        let distance = if person.conditions.max_distance_km.is_some() {
+            self.distance(&self.worker_comuni[worker], &facts.comune)
+        } else {
+            None
+        };
+        crate::model::unmet_conditions(
+            person.accepts_tirocinio,
+            &person.conditions,
+            &facts.placement,
+            facts.weekly_hours,
+            distance,
+        )
+    }
+
+    /// True when vacancy `vacancy` meets every condition of worker `worker`.
+    pub(crate) fn suits(&self, worker: usize, vacancy: usize) -> bool {
+        self.unmet_conditions(worker, vacancy).is_empty()
+    }
+
+    /// Marks the requirement lines whose credit comes from a presumed competence of `worker`.
+    fn mark_presumed(&self, worker: usize, explanation: &mut Explanation) {
+        for item in &mut explanation.items {
+            let held = match &item.outcome {
+                MatchOutcome::Exact { .. } => item.skill,
+                MatchOutcome::Related { via_skill, .. } => *via_skill,
+                MatchOutcome::Missing => continue,
+            };
+            item.presumed_from = self.presumed.source(worker, held).map(str::to_string);
+        }
+    }
+
+    /// Ranks by `filter` and, when `unsuitable` is given and the suitable results are fewer
+    /// than `wanted`, fills up with those `unsuitable` accepts: suitable first, then the rest.
+    fn rank_suitable_first(
+        wanted: usize,
+        rank: &RankWith<'_>,
+        suitable: &dyn Fn(usize) -> bool,
+        include_unsuitable: bool,
+    ) -> Vec<(usize, f32)> {
+        let mut ranked = rank(wanted, suitable);
+        if include_unsuitable && ranked.len() < wanted {
+            let rest = rank(wanted - ranked.len(), &|candidate| !suitable(candidate));
+            ranked.extend(rest);
+        }
+        ranked
     }
 
     /// Vacancies and workers held.
@@ -414,7 +536,7 @@ impl MatchState {
     }
 
     /// Top vacancies for a profile given as `(skill URI, level)` (the core of
-    /// [`Engine::vacancies_for_person`], usable without a stored person).
+    /// [`Engine::vacancies_for_person`], usable without a stored person: no conditions apply).
     pub fn vacancies_for_profile(
         &self,
         profile: &[(u32, u8)],
@@ -422,19 +544,46 @@ impl MatchState {
         query: &MatchQuery,
         language: &str,
     ) -> Result<Vec<VacancyMatch>> {
+        self.vacancies_for(profile, None, home, query, language)
+    }
+
+    /// Top vacancies for a profile; with `worker`, the person's own conditions apply (those
+    /// that fail them are left out, or listed last and marked with
+    /// [`MatchQuery::include_unsuitable`]) and presumed competences are marked.
+    fn vacancies_for(
+        &self,
+        profile: &[(u32, u8)],
+        worker: Option<usize>,
+        home: Option<&ComuneCode>,
+        query: &MatchQuery,
+        language: &str,
+    ) -> Result<Vec<VacancyMatch>> {
         query.check()?;
         let config = query.scoring();
         let filter = self.vacancy_filter(query);
-        let ranked =
+        let rank = |k: usize, extra: &dyn Fn(usize) -> bool| {
             self.set
-                .top_vacancies_for_worker(profile, query.offset + query.k, &config, &filter);
+                .top_vacancies_for_worker(profile, k, &config, &|position| {
+                    filter(position) && extra(position)
+                })
+        };
+        let suitable = |position: usize| worker.is_none_or(|w| self.suits(w, position));
+        let ranked = Self::rank_suitable_first(
+            query.offset + query.k,
+            &rank,
+            &suitable,
+            query.include_unsuitable && worker.is_some(),
+        );
         let labels = |skill: u32| self.label(skill, language);
         let mut results = Vec::new();
         for (rank, (position, score)) in ranked.into_iter().enumerate().skip(query.offset) {
             let facts = &self.vacancy_facts[position];
-            let explanation =
+            let mut explanation =
                 self.set
                     .explain(profile, position, &config, self.set.graph(), &labels)?;
+            if let Some(worker) = worker {
+                self.mark_presumed(worker, &mut explanation);
+            }
             results.push(VacancyMatch {
                 rank: rank + 1,
                 vacancy_id: self.set.vacancy_id(position).to_string(),
@@ -446,6 +595,9 @@ impl MatchState {
                 source: facts.source.clone(),
                 score,
                 explanation,
+                unmet_conditions: worker
+                    .map(|worker| self.unmet_conditions(worker, position))
+                    .unwrap_or_default(),
             });
         }
         Ok(results)
@@ -526,7 +678,7 @@ impl Engine {
             }
         }
         let taxonomy = self.taxonomy()?;
-        let vacancies = self.list_open_vacancies(today)?;
+        let vacancies = self.list_offerable_vacancies(today)?;
         let job_seekers = self.all_job_seekers()?;
         let coordinates = self.comuni_coordinates()?;
         let crosswalk = self.cp2011_crosswalk()?;
@@ -596,7 +748,7 @@ impl Engine {
         self.check_language(language)?;
         check_near(&state, &query)?;
         let profile = state.set.worker_profile(position).to_vec();
-        state.vacancies_for_profile(&profile, Some(&home), &query, language)
+        state.vacancies_for(&profile, Some(position), Some(&home), &query, language)
     }
 
     /// The best candidates for an open vacancy, with explanations.
@@ -633,18 +785,31 @@ impl Engine {
                 None => true,
             }
         };
-        let ranked =
+        // The vacancy is offered only to people whose own conditions it meets (the others last
+        // and marked with `include_unsuitable`).
+        let rank = |k: usize, extra: &dyn Fn(usize) -> bool| {
             state
                 .set
-                .top_workers_for_vacancy(position, query.offset + query.k, &config, &filter);
+                .top_workers_for_vacancy(position, k, &config, &|worker| {
+                    filter(worker) && extra(worker)
+                })
+        };
+        let suitable = |worker: usize| state.suits(worker, position);
+        let ranked = MatchState::rank_suitable_first(
+            query.offset + query.k,
+            &rank,
+            &suitable,
+            query.include_unsuitable,
+        );
         let labels = |skill: u32| state.label(skill, language);
         let mut results = Vec::new();
         for (rank, (worker, score)) in ranked.into_iter().enumerate().skip(query.offset) {
             let profile = state.set.worker_profile(worker);
-            let explanation =
+            let mut explanation =
                 state
                     .set
                     .explain(profile, position, &config, state.set.graph(), &labels)?;
+            state.mark_presumed(worker, &mut explanation);
             results.push(CandidateMatch {
                 rank: rank + 1,
                 job_seeker_id: state.set.worker_id(worker).to_string(),
@@ -652,6 +817,7 @@ impl Engine {
                 distance_km: state.distance(&workplace, &state.worker_comuni[worker]),
                 score,
                 explanation,
+                unmet_conditions: state.unmet_conditions(worker, position),
             });
         }
         Ok(results)
@@ -687,13 +853,15 @@ impl Engine {
             ScoringConfig::default()
         };
         let labels = |skill: u32| state.label(skill, language);
-        state.set.explain(
+        let mut explanation = state.set.explain(
             state.set.worker_profile(worker),
             position,
             &config,
             state.set.graph(),
             &labels,
-        )
+        )?;
+        state.mark_presumed(worker, &mut explanation);
+        Ok(explanation)
     }
 
     /// Matches every job seeker against every open vacancy and writes

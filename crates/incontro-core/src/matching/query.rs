@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{ComuneCode, PlacementType, VacancySource};
+use crate::model::{ComuneCode, PlacementType, UnmetCondition, VacancySource};
 use crate::scoring::{Explanation, ScoringConfig};
 use crate::{Error, Result};
 
@@ -39,6 +39,12 @@ pub struct MatchQuery {
     /// Only results scoring at least this much.
     #[serde(default)]
     pub min_score: f32,
+    /// Also list what the person's own conditions rule out (a tirocinio for someone who does
+    /// not accept tirocini, a contract type, hours or distance they did not accept): after every
+    /// result that suits them, each marked with the conditions it does not meet. Off by
+    /// default: such results are not offered. For candidates, the same from each person's side.
+    #[serde(default)]
+    pub include_unsuitable: bool,
     /// Only vacancies (or people) in these comuni: the caller's office (see
     /// [`crate::Engine::matching_scope`]). `None`: every office. Set by the access layer, never
     /// by a client, so it is not part of the serialized query.
@@ -84,6 +90,7 @@ impl Default for MatchQuery {
             contract_type: None,
             public_source: None,
             min_score: 0.0,
+            include_unsuitable: false,
             scope: None,
         }
     }
@@ -156,6 +163,10 @@ pub struct VacancyMatch {
     pub score: f32,
     /// Requirement by requirement.
     pub explanation: Explanation,
+    /// The person's conditions this vacancy does not meet (only with
+    /// [`MatchQuery::include_unsuitable`]; such results come after all the others).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmet_conditions: Vec<UnmetCondition>,
 }
 
 /// One ranked candidate for a vacancy.
@@ -173,4 +184,8 @@ pub struct CandidateMatch {
     pub score: f32,
     /// Requirement by requirement.
     pub explanation: Explanation,
+    /// The candidate's own conditions the vacancy does not meet (only with
+    /// [`MatchQuery::include_unsuitable`]; such candidates come after all the others).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmet_conditions: Vec<UnmetCondition>,
 }

@@ -11,30 +11,86 @@ use crate::scoring::{SkillGraph, Specificity};
 use crate::taxonomy::{ReuseLevel, Taxonomy};
 use crate::Result;
 
-/// The related-skill graph of the taxonomy, for default-mode scoring.
-///
-/// Edges are the ESCO skill–skill relations and the broader relations between two skills (a
-/// knowledge concept and its narrower concepts). Broader relations to *skill groups* are left out:
-/// a group holds up to hundreds of skills, and crediting every sibling as related lowered the rank
-/// of people's own occupations on the shared workload (see docs/scoring.md).
-pub fn skill_graph(taxonomy: &Taxonomy) -> Result<SkillGraph> {
-    skill_graph_with(taxonomy, false)
+/// Which broader relations to skill groups the related-skill graph keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphOptions {
+    /// Skills under the same skill group are siblings ("stessa competenza madre") when the group
+    /// holds at most this many skills: the deepest ESCO groups (median 9 skills, e.g. "joining
+    /// parts using soldering, welding or brazing techniques") name one trade's concepts, the
+    /// largest (up to 221) a whole field. 0 leaves every group out; `usize::MAX` keeps all.
+    pub group_siblings_up_to: usize,
+    /// Whether ESCO's skill–skill relations count.
+    pub skill_relations: bool,
 }
 
-/// [`skill_graph`], optionally with the broader relations to skill groups too.
+/// The default: siblings under skill groups of at most [`GROUP_SIBLINGS_UP_TO`] skills.
+pub const GROUP_SIBLINGS_UP_TO: usize = 40;
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            group_siblings_up_to: GROUP_SIBLINGS_UP_TO,
+            skill_relations: true,
+        }
+    }
+}
+
+/// The related-skill graph of the taxonomy, for default-mode scoring.
+///
+/// Edges are the ESCO skill–skill relations, the broader relations between two skills (a
+/// knowledge concept and its narrower concepts, whose children are siblings), and the broader
+/// relations to the *small* skill groups ([`GraphOptions`]): crediting every sibling of a large
+/// group as related lowered the rank of people's own occupations on the shared workload, while
+/// the small groups are where a CV and a breakdown most often record neighbouring concepts (see
+/// docs/scoring.md).
+pub fn skill_graph(taxonomy: &Taxonomy) -> Result<SkillGraph> {
+    skill_graph_for(taxonomy, &GraphOptions::default())
+}
+
+/// [`skill_graph`], with every skill group (`with_groups`) or the default small ones.
 pub fn skill_graph_with(taxonomy: &Taxonomy, with_groups: bool) -> Result<SkillGraph> {
+    let options = if with_groups {
+        GraphOptions {
+            group_siblings_up_to: usize::MAX,
+            ..GraphOptions::default()
+        }
+    } else {
+        GraphOptions::default()
+    };
+    skill_graph_for(taxonomy, &options)
+}
+
+/// [`skill_graph`] with explicit options.
+pub fn skill_graph_for(taxonomy: &Taxonomy, options: &GraphOptions) -> Result<SkillGraph> {
     let count = taxonomy.skill_count();
+    // Skills (not groups) under each group.
+    let mut group_size = vec![0usize; count];
+    for skill in 0..count as u32 {
+        if taxonomy.is_group(skill) {
+            continue;
+        }
+        for &parent in taxonomy.broader(skill) {
+            if taxonomy.is_group(parent) {
+                group_size[parent as usize] += 1;
+            }
+        }
+    }
     let mut broader_edges = Vec::new();
     let mut related_edges = Vec::new();
     let mut specificity = Vec::with_capacity(count);
     for skill in 0..count as u32 {
         for &parent in taxonomy.broader(skill) {
-            if with_groups || !taxonomy.is_group(parent) {
+            let keep = !taxonomy.is_group(parent)
+                || (!taxonomy.is_group(skill)
+                    && group_size[parent as usize] <= options.group_siblings_up_to);
+            if keep {
                 broader_edges.push((skill, parent));
             }
         }
-        for &(other, _) in taxonomy.related(skill) {
-            related_edges.push((skill, other));
+        if options.skill_relations {
+            for &(other, _) in taxonomy.related(skill) {
+                related_edges.push((skill, other));
+            }
         }
         specificity.push(match taxonomy.reuse_level(skill) {
             ReuseLevel::Transversal => Specificity::Transversal,
@@ -78,6 +134,7 @@ pub fn resolve_occupation(
                 source: format!("ESCO: {label}"),
                 skills,
                 resolution_confidence: 1.0,
+                group_only: false,
             });
         }
         OccupationCode::Isco08(isco) => isco.clone(),
@@ -123,5 +180,6 @@ pub fn resolve_occupation(
         source,
         skills,
         resolution_confidence: 0.75,
+        group_only: true,
     })
 }

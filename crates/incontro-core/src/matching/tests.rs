@@ -64,6 +64,7 @@ fn state(rng: &mut rand::rngs::StdRng) -> (MatchState, Vec<SkillUri>) {
                     VacancySource::Public
                 },
                 status: VacancyStatus::Draft,
+                weekly_hours: None,
                 requirements: skills
                     .iter()
                     .map(|&s| VacancyRequirement {
@@ -112,6 +113,8 @@ fn fast_query_path_equals_reference_under_filters() {
                 evidence: crate::model::Evidence::Declared,
                 confidence: 1.0,
                 source: String::new(),
+                presumed: false,
+                capped_from: None,
             })
             .collect();
         let profile = state.intern_profile(&entries);
@@ -125,6 +128,7 @@ fn fast_query_path_equals_reference_under_filters() {
                 contract_type: contract_types[(person / 3 + index) % 3].map(String::from),
                 public_source: [None, Some(true), Some(false)][(person / 2 + index) % 3],
                 min_score: [0.0, 0.3][person % 2],
+                include_unsuitable: false,
                 // The caller's office: none, two comuni, one comune no vacancy is in.
                 scope: [
                     None,

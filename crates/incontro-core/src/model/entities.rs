@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex, SkillUri, Weight,
+    Citizenship, CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex,
+    SkillUri, Weight,
 };
 use crate::{Error, Result};
 
@@ -182,6 +183,9 @@ pub struct Vacancy {
     pub source: VacancySource,
     /// Workflow status.
     pub status: VacancyStatus,
+    /// Weekly hours of the job, when stated (checked against a person's conditions).
+    #[serde(default)]
+    pub weekly_hours: Option<u8>,
     /// The competence breakdown.
     pub requirements: Vec<Requirement>,
 }
@@ -192,6 +196,15 @@ impl Vacancy {
         !matches!(self.status, VacancyStatus::Closed)
             && self.opens <= day
             && self.closes.is_none_or(|closes| day <= closes)
+    }
+
+    /// True when the vacancy may be offered to people on `day`: validated, open within its
+    /// dates, and with at least one competence. Drafts and empty breakdowns are never offered
+    /// (ranked vacancies, candidates, course doors). See: issue 14
+    pub fn is_offerable_on(&self, day: NaiveDate) -> bool {
+        matches!(self.status, VacancyStatus::Validated { .. })
+            && self.is_open_on(day)
+            && !self.requirements.is_empty()
     }
 }
 
@@ -257,10 +270,128 @@ pub struct JobSeeker {
     pub accepts_tirocinio: bool,
     /// Has a recognised disability (L. 68/99): tirocini up to 24 months.
     pub disability: bool,
+    /// Citizenship group, when recorded: only for the bias report, never a matching input.
+    #[serde(default)]
+    pub citizenship: Option<Citizenship>,
+    /// The person's own conditions besides tirocini (contract types, hours, distance), recorded
+    /// by desk staff at the first interview.
+    #[serde(default)]
+    pub conditions: WorkConditions,
     /// Competences with evidence.
     pub competences: Vec<Competence>,
     /// Past jobs.
     pub work_history: Vec<PastJob>,
+}
+
+/// What a person declared they accept, beside tirocini ([`JobSeeker::accepts_tirocinio`]).
+/// Every field unset means "anything". See: issue 14
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkConditions {
+    /// COB contract types accepted (e.g. `A.02.00`, `A.03.00`); empty: any.
+    #[serde(default)]
+    pub contract_types: Vec<String>,
+    /// Fewest weekly hours accepted.
+    #[serde(default)]
+    pub min_weekly_hours: Option<u8>,
+    /// Most weekly hours accepted.
+    #[serde(default)]
+    pub max_weekly_hours: Option<u8>,
+    /// Farthest workplace accepted, in km from the comune of domicile.
+    #[serde(default)]
+    pub max_distance_km: Option<u16>,
+}
+
+/// One condition of a person that a vacancy does not meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmetCondition {
+    /// A tirocinio for someone who does not accept tirocini.
+    Tirocinio,
+    /// A contract type the person did not list.
+    ContractType,
+    /// Weekly hours outside the person's range.
+    Hours,
+    /// Farther than the person's maximum distance.
+    Distance,
+}
+
+impl UnmetCondition {
+    /// Italian text for the desk.
+    pub fn describe_it(self) -> &'static str {
+        match self {
+            UnmetCondition::Tirocinio => "non accetta tirocini",
+            UnmetCondition::ContractType => "tipo di contratto non accettato",
+            UnmetCondition::Hours => "orario fuori da quello indicato",
+            UnmetCondition::Distance => "oltre la distanza massima indicata",
+        }
+    }
+
+    /// English text.
+    pub fn describe_en(self) -> &'static str {
+        match self {
+            UnmetCondition::Tirocinio => "does not accept tirocini",
+            UnmetCondition::ContractType => "contract type not accepted",
+            UnmetCondition::Hours => "hours outside the stated range",
+            UnmetCondition::Distance => "beyond the stated maximum distance",
+        }
+    }
+}
+
+impl JobSeeker {
+    /// The person's conditions that a vacancy does not meet (empty: it suits them), given the
+    /// distance from home when known. A stated condition the vacancy says nothing about (no
+    /// hours, unknown distance) is not counted as unmet: the desk checks it.
+    pub fn unmet_conditions(
+        &self,
+        placement: &PlacementType,
+        weekly_hours: Option<u8>,
+        distance_km: Option<f64>,
+    ) -> Vec<UnmetCondition> {
+        unmet_conditions(
+            self.accepts_tirocinio,
+            &self.conditions,
+            placement,
+            weekly_hours,
+            distance_km,
+        )
+    }
+}
+
+/// [`JobSeeker::unmet_conditions`] from the conditions alone.
+pub fn unmet_conditions(
+    accepts_tirocinio: bool,
+    conditions: &WorkConditions,
+    placement: &PlacementType,
+    weekly_hours: Option<u8>,
+    distance_km: Option<f64>,
+) -> Vec<UnmetCondition> {
+    let mut unmet = Vec::new();
+    match placement {
+        PlacementType::Tirocinio { .. } if !accepts_tirocinio => {
+            unmet.push(UnmetCondition::Tirocinio);
+        }
+        PlacementType::Contract { contract_type }
+            if !conditions.contract_types.is_empty()
+                && !conditions.contract_types.contains(contract_type) =>
+        {
+            unmet.push(UnmetCondition::ContractType);
+        }
+        _ => {}
+    }
+    if let Some(hours) = weekly_hours {
+        let too_few = conditions.min_weekly_hours.is_some_and(|min| hours < min);
+        let too_many = conditions.max_weekly_hours.is_some_and(|max| hours > max);
+        if too_few || too_many {
+            unmet.push(UnmetCondition::Hours);
+        }
+    }
+    if let (Some(max), Some(distance)) = (conditions.max_distance_km, distance_km) {
+        if distance > f64::from(max) {
+            unmet.push(UnmetCondition::Distance);
+        }
+    }
+    unmet
 }
 
 /// One competence of a person.

@@ -7,11 +7,11 @@ mod codes;
 mod entities;
 mod ids;
 
-pub use codes::{person_pseudonym, CodiceFiscale, ComuneCode, PartitaIva, Sex};
+pub use codes::{person_pseudonym, Citizenship, CodiceFiscale, ComuneCode, PartitaIva, Sex};
 pub use entities::{
-    Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker, Modality,
-    OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site, Vacancy,
-    VacancySource, VacancyStatus,
+    unmet_conditions, Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker,
+    Modality, OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site,
+    UnmetCondition, Vacancy, VacancySource, VacancyStatus, WorkConditions,
 };
 pub use ids::{
     Evidence, Level, OccupationUri, SkillUri, Weight, ESCO_ISCO_PREFIX, ESCO_OCCUPATION_PREFIX,

@@ -28,6 +28,9 @@ pub struct OccupationSkills {
     pub skills: Vec<(SkillUri, bool)>,
     /// How much to trust this resolution (1.0 for an exact ESCO occupation; less for a group code).
     pub resolution_confidence: f32,
+    /// True when the job is known only by a CP2011 or ISCO-08 group, not an exact ESCO
+    /// occupation (a lower cap applies to what it implies).
+    pub group_only: bool,
 }
 
 /// Tunables of the inference, with documented defaults.
@@ -45,11 +48,20 @@ pub struct InferenceConfig {
     pub optional_confidence: f32,
     /// Whether optional skills of past occupations are inferred at all.
     pub include_optional: bool,
+    /// The highest level a competence inferred from a job known by its exact ESCO occupation
+    /// may reach until someone assesses it (also for stored competences whose evidence is
+    /// `work_history`).
+    pub cap_exact_occupation: u8,
+    /// The highest level a competence inferred from a job known only by a CP2011 or ISCO-08
+    /// group may reach (the group's skills are a guess about what the person did).
+    pub cap_group: u8,
 }
 
 impl InferenceConfig {
-    /// The defaults: levels 2/3/4 after 6/24/60 months; −1 level after 5 years, −2 after 10;
-    /// essential skills at confidence 0.8, optional ones at 0.4 and one level lower.
+    /// The defaults: levels 2/3/4 after 6/24/60 months; −1 level after 5 years, −2 after 10,
+    /// never below level 1 (the floor); essential skills at confidence 0.8, optional ones at 0.4
+    /// and one level lower; capped at level 3 (avanzato) for an exact ESCO occupation and at
+    /// level 2 (intermedio) for a CP2011/ISCO group until assessed. See: issue 14
     pub fn new(today: NaiveDate) -> Self {
         InferenceConfig {
             today,
@@ -58,6 +70,8 @@ impl InferenceConfig {
             essential_confidence: 0.8,
             optional_confidence: 0.4,
             include_optional: true,
+            cap_exact_occupation: 3,
+            cap_group: 2,
         }
     }
 }
@@ -75,6 +89,32 @@ pub struct ProfileEntry {
     pub confidence: f32,
     /// Human-readable provenance ("dichiarata", "ESCO: saldatore, 38 mesi, fino al 2024-03-31").
     pub source: String,
+    /// True for a competence presumed from experience (inferred from work history, or stored
+    /// with `work_history` evidence) that nobody has assessed: explanations say "presunta da
+    /// esperienza" with its source.
+    pub presumed: bool,
+    /// The level the experience alone would give, when the cap lowered it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capped_from: Option<Level>,
+}
+
+impl ProfileEntry {
+    /// The provenance as the desk shows it: "presunta da esperienza (…)" for presumed
+    /// competences (with the level before the cap, if any), the evidence otherwise.
+    pub fn provenance_it(&self) -> String {
+        if !self.presumed {
+            return self.source.clone();
+        }
+        match self.capped_from {
+            Some(level) => format!(
+                "presunta da esperienza ({}); livello limitato a {} da {} finché non è valutata",
+                self.source,
+                self.level.get(),
+                level.get()
+            ),
+            None => format!("presunta da esperienza ({})", self.source),
+        }
+    }
 }
 
 /// Whole months between two dates (0 when `end` is before `start`).
@@ -86,7 +126,8 @@ fn months_between(start: NaiveDate, end: NaiveDate) -> u32 {
     (days as f64 / 30.4375).floor() as u32
 }
 
-/// The level a job of `months` that ended `years_ago` years ago gives to its essential skills.
+/// The level a job of `months` that ended `years_ago` years ago gives to its essential skills,
+/// before the cap: grown with the months, decayed with the years, never below level 1.
 pub fn inferred_level(months: u32, years_ago: u32, config: &InferenceConfig) -> Level {
     let mut level: u8 = 1 + config
         .months_for_level
@@ -124,6 +165,12 @@ pub fn build_profile(
         let months = months_between(job.start, end);
         let years_ago = months_between(end, config.today) / 12;
         let essential_level = inferred_level(months, years_ago, config);
+        let cap = if resolved.group_only {
+            config.cap_group
+        } else {
+            config.cap_exact_occupation
+        }
+        .clamp(1, 4);
         let until = match job.end {
             Some(day) => format!("fino al {day}"),
             None => "in corso".to_string(),
@@ -132,19 +179,22 @@ pub fn build_profile(
             if !essential && !config.include_optional {
                 continue;
             }
-            let (level, confidence) = if *essential {
+            let (uncapped, confidence) = if *essential {
                 (essential_level, config.essential_confidence)
             } else {
                 let lowered = Level::new(essential_level.get().saturating_sub(1).max(1))
                     .unwrap_or(Level::BASE);
                 (lowered, config.optional_confidence)
             };
+            let level = Level::new(uncapped.get().min(cap)).unwrap_or(Level::BASE);
             let candidate = ProfileEntry {
                 skill: skill.clone(),
                 level,
                 evidence: Evidence::WorkHistory,
                 confidence: confidence * resolved.resolution_confidence,
                 source: format!("{}, {} mesi, {}", resolved.source, months, until),
+                presumed: true,
+                capped_from: (uncapped > level).then_some(uncapped),
             };
             let replace = match by_skill.get(skill) {
                 None => true,
@@ -162,9 +212,23 @@ pub fn build_profile(
             Some(note) => format!("{}: {}", competence.evidence.as_str(), note),
             None => competence.evidence.as_str().to_string(),
         };
+        // A stored competence with work-history evidence is presumed too, and capped like an
+        // inference from an exact occupation.
+        let presumed = !competence.evidence.is_explicit();
+        let level = if presumed {
+            Level::new(
+                competence
+                    .level
+                    .get()
+                    .min(config.cap_exact_occupation.clamp(1, 4)),
+            )
+            .unwrap_or(Level::BASE)
+        } else {
+            competence.level
+        };
         let entry = ProfileEntry {
             skill: competence.skill.clone(),
-            level: competence.level,
+            level,
             evidence: competence.evidence,
             confidence: if competence.evidence.is_explicit() {
                 1.0
@@ -172,6 +236,8 @@ pub fn build_profile(
                 0.8
             },
             source,
+            presumed,
+            capped_from: (competence.level > level).then_some(competence.level),
         };
         // Explicit evidence overrides inferred; between explicit ones the higher level wins.
         let replace = match by_skill.get(&competence.skill) {
@@ -203,6 +269,13 @@ mod tests {
                 source: "ISCO 7212".into(),
                 skills: vec![(skill(1), true), (skill(2), false)],
                 resolution_confidence: 0.75,
+                group_only: true,
+            }),
+            OccupationCode::Esco(_) => Some(OccupationSkills {
+                source: "ESCO: saldatore".into(),
+                skills: vec![(skill(1), true), (skill(2), false)],
+                resolution_confidence: 1.0,
+                group_only: false,
             }),
             _ => None,
         }
@@ -232,11 +305,21 @@ mod tests {
         let profile = build_profile(&[], &history, &welder_resolver, &config);
         assert_eq!(profile.len(), 2);
         let essential = profile.iter().find(|e| e.skill == skill(1)).expect("s1");
-        assert_eq!(essential.level.get(), 4, "60 months, ended 1 year ago");
+        // 60 months, ended 1 year ago: level 4 by experience, capped at 2 for a group code.
+        assert_eq!(essential.level.get(), 2);
+        assert_eq!(essential.capped_from.map(Level::get), Some(4));
+        assert!(essential.presumed);
+        assert!(essential
+            .provenance_it()
+            .starts_with("presunta da esperienza (ISCO 7212, 60 mesi"));
         assert_eq!(essential.evidence, Evidence::WorkHistory);
         assert!((essential.confidence - 0.6).abs() < 1e-6);
         let optional = profile.iter().find(|e| e.skill == skill(2)).expect("s2");
-        assert_eq!(optional.level.get(), 3);
+        assert_eq!(
+            optional.level.get(),
+            2,
+            "level 3 by experience, capped at 2"
+        );
 
         let explicit = vec![Competence {
             skill: skill(1),
@@ -253,6 +336,60 @@ mod tests {
             "explicit overrides inferred even when lower"
         );
         assert_eq!(overridden.evidence, Evidence::Assessed);
+    }
+
+    /// A long job caps at level 3 when known by its ESCO occupation, at 2 when known only by a
+    /// group code; a short one stays below the cap; an assessment lifts the cap. See: issue 14
+    #[test]
+    fn inferred_levels_are_capped_lower_for_group_codes() {
+        let config = InferenceConfig::new(day("2026-11-25"));
+        let job = |occupation: OccupationCode, start: &str| PastJob {
+            occupation,
+            start: day(start),
+            end: None,
+            employer: None,
+        };
+        let esco = OccupationCode::Esco(
+            crate::model::OccupationUri::parse("http://data.europa.eu/esco/occupation/o1")
+                .expect("uri"),
+        );
+        let group = OccupationCode::Isco08("7212".into());
+        let level_of = |history: &[PastJob], explicit: &[Competence]| {
+            build_profile(explicit, history, &welder_resolver, &config)
+                .into_iter()
+                .find(|e| e.skill == skill(1))
+                .expect("s1")
+        };
+        // 77 months, still in the job.
+        let long_esco = level_of(&[job(esco.clone(), "2020-06-01")], &[]);
+        assert_eq!((long_esco.level.get(), long_esco.presumed), (3, true));
+        assert_eq!(long_esco.capped_from.map(Level::get), Some(4));
+        let long_group = level_of(&[job(group.clone(), "2020-06-01")], &[]);
+        assert_eq!(long_group.level.get(), 2);
+        // 8 months: level 2 by experience, under both caps.
+        let short = level_of(&[job(esco.clone(), "2026-03-01")], &[]);
+        assert_eq!((short.level.get(), short.capped_from), (2, None));
+        // Both jobs: the higher capped level wins.
+        let both = level_of(&[job(group, "2020-06-01"), job(esco, "2020-06-01")], &[]);
+        assert_eq!(both.level.get(), 3);
+        assert!(both.source.starts_with("ESCO: saldatore"));
+        // An assessment replaces the presumption, above the cap too.
+        let assessed = Competence {
+            skill: skill(1),
+            level: Level::new(4).expect("level"),
+            evidence: Evidence::Assessed,
+            since: None,
+            note: None,
+        };
+        let after = level_of(&[], std::slice::from_ref(&assessed));
+        assert_eq!((after.level.get(), after.presumed), (4, false));
+        // A stored competence with work-history evidence is presumed and capped.
+        let stored = Competence {
+            evidence: Evidence::WorkHistory,
+            ..assessed
+        };
+        let stored = level_of(&[], &[stored]);
+        assert_eq!((stored.level.get(), stored.presumed), (3, true));
     }
 
     #[test]

@@ -137,6 +137,16 @@ impl Engine {
             .collect())
     }
 
+    /// Vacancies that may be offered on `day`: validated, open, with competences
+    /// ([`Vacancy::is_offerable_on`]).
+    pub fn list_offerable_vacancies(&self, day: NaiveDate) -> Result<Vec<Vacancy>> {
+        Ok(self
+            .list_vacancies(None)?
+            .into_iter()
+            .filter(|vacancy| vacancy.is_offerable_on(day))
+            .collect())
+    }
+
     /// Replaces a vacancy's competence breakdown (a validated vacancy goes back to draft).
     pub fn set_requirements(
         &self,
@@ -209,7 +219,10 @@ impl Engine {
                 if vacancy.requirements.is_empty() {
                     return Err(Error::conflict(
                         "vacancy_without_competences",
-                        "a vacancy needs competences to be validated",
+                        format!(
+                            "vacancy {} has no competences: add at least one before validating it",
+                            vacancy.id
+                        ),
                     ));
                 }
                 vacancy.status = VacancyStatus::Validated {
@@ -350,12 +363,18 @@ impl Engine {
     }
 
     /// Imports the demo dataset: its ESCO subset with Italian labels (`data/esco-demo`), then the
-    /// records in `data/demo`. Idempotent.
+    /// records in `data/demo`. Idempotent. On a store that already holds a taxonomy (say the
+    /// official release) the subset is merged in: it adds what is missing and never replaces
+    /// the stored relations or labels.
     pub fn import_demo(&self, progress: &dyn crate::Progress) -> Result<ImportReport> {
         let dir = demo_dir();
+        let merge = self.taxonomy_stats()?.skills > 0;
         self.import_esco(
             &[dir.join("esco-v1.1.1-it-demo")],
-            &crate::taxonomy::EscoImportOptions::default(),
+            &crate::taxonomy::EscoImportOptions {
+                merge,
+                ..Default::default()
+            },
             progress,
         )?;
         // Dated relative to today (see `demo_dates`): the same story on any day.

@@ -22,6 +22,9 @@ pub enum MatchOutcome {
         via_label: String,
         /// How it relates to the required skill.
         relation: Relation,
+        /// For [`Relation::SameBroader`]: the parent both share, and its label.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        parent_label: Option<String>,
         /// Level held.
         level: u8,
         /// Levels missing to the required one (0 when met).
@@ -48,6 +51,105 @@ pub struct RequirementExplanation {
     pub credit: f32,
     /// What earned it.
     pub outcome: MatchOutcome,
+    /// True when this requirement is an **essential gap** ([`essential_gaps`]): an essential
+    /// requirement (any requirement, when none is essential) whose very skill is missing or held
+    /// below the required level. Related credit earns score but does not close a gap; the course
+    /// proposal closes exactly these.
+    pub gap: bool,
+    /// When the competence that earned the credit was inferred from work history and not yet
+    /// assessed: its source ("ESCO: …, 77 mesi, in corso"). Set by the matching layer, which
+    /// knows the evidence; `None` from [`explain`] alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presumed_from: Option<String>,
+}
+
+impl RequirementExplanation {
+    /// The requirement line in Italian, as the desk shows it: requirement, what earned the credit
+    /// and why, and whether it is an essential gap.
+    pub fn line_it(&self) -> String {
+        let kind = if self.essential {
+            "essenziale"
+        } else {
+            "facoltativa"
+        };
+        let mut line = format!("{} ({kind}, livello {}): ", self.label, self.required_level);
+        match &self.outcome {
+            MatchOutcome::Exact { level, deficit: 0 } => {
+                line.push_str(&format!("posseduta a livello {level}"));
+            }
+            MatchOutcome::Exact { level, deficit } => {
+                line.push_str(&format!(
+                    "posseduta a livello {level}, mancano {deficit} livelli"
+                ));
+            }
+            MatchOutcome::Related {
+                via_label,
+                relation,
+                parent_label,
+                level,
+                ..
+            } => {
+                let why = match parent_label {
+                    Some(parent) => format!("{} «{parent}»", relation.describe_it()),
+                    None => relation.describe_it().to_string(),
+                };
+                line.push_str(&format!(
+                    "correlata: {why}: «{via_label}» (livello {level}), credito {:.0}%",
+                    self.credit * 100.0
+                ));
+            }
+            MatchOutcome::Missing => line.push_str("manca"),
+        }
+        if let Some(source) = &self.presumed_from {
+            line.push_str(&format!(" — presunta da esperienza ({source})"));
+        }
+        if self.gap {
+            line.push_str(" — lacuna essenziale");
+        }
+        line
+    }
+
+    /// The requirement line in English (see [`RequirementExplanation::line_it`]).
+    pub fn line_en(&self) -> String {
+        let kind = if self.essential {
+            "essential"
+        } else {
+            "optional"
+        };
+        let mut line = format!("{} ({kind}, level {}): ", self.label, self.required_level);
+        match &self.outcome {
+            MatchOutcome::Exact { level, deficit: 0 } => {
+                line.push_str(&format!("held at level {level}"));
+            }
+            MatchOutcome::Exact { level, deficit } => {
+                line.push_str(&format!("held at level {level}, {deficit} levels short"));
+            }
+            MatchOutcome::Related {
+                via_label,
+                relation,
+                parent_label,
+                level,
+                ..
+            } => {
+                let why = match parent_label {
+                    Some(parent) => format!("{} \"{parent}\"", relation.describe_en()),
+                    None => relation.describe_en().to_string(),
+                };
+                line.push_str(&format!(
+                    "related: {why}: \"{via_label}\" (level {level}), credit {:.0}%",
+                    self.credit * 100.0
+                ));
+            }
+            MatchOutcome::Missing => line.push_str("missing"),
+        }
+        if let Some(source) = &self.presumed_from {
+            line.push_str(&format!(" — presumed from experience ({source})"));
+        }
+        if self.gap {
+            line.push_str(" — essential gap");
+        }
+        line
+    }
 }
 
 /// Why a person scores what they score against a vacancy.
@@ -59,10 +161,34 @@ pub struct Explanation {
     pub essential_coverage: f32,
     /// One entry per requirement, in the vacancy's order.
     pub items: Vec<RequirementExplanation>,
+    /// Essential gaps: requirements with [`RequirementExplanation::gap`].
+    pub essential_gaps: usize,
+    /// The requirements a gap is counted over: the essential ones (all, when none is essential).
+    pub gap_basis: usize,
     /// One line in Italian.
     pub summary_it: String,
     /// One line in English.
     pub summary_en: String,
+}
+
+/// The essential gaps of a profile against a vacancy, as `(skill, required level, level held)`
+/// (held 0 when missing): the essential requirements (all requirements when none is essential)
+/// whose very skill is held below the required level. The one notion of a gap shared by the
+/// explanation's summary and lines, the course proposal, the course doors and the console.
+/// See: issue 14
+pub fn essential_gaps(profile: &[(u32, u8)], requirements: &[Requirement]) -> Vec<(u32, u8, u8)> {
+    let any_essential = requirements.iter().any(|r| r.essential);
+    requirements
+        .iter()
+        .filter(|r| r.essential || !any_essential)
+        .filter_map(|r| {
+            let level = profile
+                .binary_search_by_key(&r.skill, |&(held, _)| held)
+                .map(|index| profile[index].1)
+                .unwrap_or(0);
+            (level < r.level).then_some((r.skill, r.level, level))
+        })
+        .collect()
 }
 
 /// Explains the score of `profile` against `requirements`; `labels` names a skill.
@@ -74,6 +200,8 @@ pub fn explain(
     labels: &dyn Fn(u32) -> String,
 ) -> Explanation {
     let (score, essential_coverage) = score_parts(profile, requirements, config, graph);
+    let gaps = essential_gaps(profile, requirements);
+    let any_essential = requirements.iter().any(|r| r.essential);
     let mut items = Vec::with_capacity(requirements.len());
     for requirement in requirements {
         let credit = requirement_credit(profile, requirement, config, graph);
@@ -92,6 +220,12 @@ pub fn explain(
                 via_skill: via,
                 via_label: labels(via),
                 relation,
+                parent_label: match (relation, graph) {
+                    (Relation::SameBroader, Some(graph)) => {
+                        graph.common_broader(via, requirement.skill).map(labels)
+                    }
+                    _ => None,
+                },
                 level,
                 deficit: deficit(level),
             },
@@ -105,26 +239,40 @@ pub fn explain(
             weight: requirement_weight(requirement, config, graph),
             credit: credit.value(),
             outcome,
+            gap: gaps.iter().any(|&(skill, _, _)| skill == requirement.skill),
+            presumed_from: None,
         });
     }
     let count =
         |pick: &dyn Fn(&RequirementExplanation) -> bool| items.iter().filter(|i| pick(i)).count();
     let total = items.len();
-    let met = count(&|i| i.credit > 0.0);
+    let met = count(&|i| matches!(i.outcome, MatchOutcome::Exact { deficit: 0, .. }));
+    let partly =
+        count(&|i| i.credit > 0.0 && !matches!(i.outcome, MatchOutcome::Exact { deficit: 0, .. }));
     let related = count(&|i| matches!(i.outcome, MatchOutcome::Related { .. }));
-    let essential_total = count(&|i| i.essential);
-    let essential_missing = count(&|i| i.essential && i.credit == 0.0);
+    let essential_gaps = gaps.len();
+    let gap_basis = count(&|i| i.essential || !any_essential);
     let percent = (score * 100.0).round();
+    let (basis_it, basis_en) = if any_essential {
+        ("requisiti essenziali", "essential requirements")
+    } else {
+        (
+            "requisiti (nessuno essenziale)",
+            "requirements (none essential)",
+        )
+    };
     let summary_it = format!(
-        "Punteggio {percent}%: soddisfa {met} requisiti su {total} ({related} tramite competenze correlate); requisiti essenziali mancanti: {essential_missing} su {essential_total}."
+        "Punteggio {percent}%: soddisfa pienamente {met} requisiti su {total}, in parte {partly} ({related} tramite competenze correlate); lacune essenziali (mancanti o sotto livello): {essential_gaps} su {gap_basis} {basis_it}."
     );
     let summary_en = format!(
-        "Score {percent}%: meets {met} of {total} requirements ({related} through related skills); essential requirements missing: {essential_missing} of {essential_total}."
+        "Score {percent}%: fully meets {met} of {total} requirements, partly {partly} ({related} through related skills); essential gaps (missing or below level): {essential_gaps} of {gap_basis} {basis_en}."
     );
     Explanation {
         score,
         essential_coverage,
         items,
+        essential_gaps,
+        gap_basis,
         summary_it,
         summary_en,
     }
@@ -164,6 +312,7 @@ mod tests {
                 via_skill: 3,
                 via_label: "skill 3".into(),
                 relation: Relation::Related,
+                parent_label: None,
                 level: 2,
                 deficit: 0
             }
@@ -176,7 +325,31 @@ mod tests {
         );
         // essential: (2/3 + 0.5) / 2
         assert!((explanation.essential_coverage - (2.0 / 3.0 + 0.5) / 2.0).abs() < 1e-6);
-        assert!(explanation.summary_en.contains("meets 2 of 3"));
-        assert!(explanation.summary_it.contains("soddisfa 2 requisiti su 3"));
+        // Requirement 0 is held below its level, requirement 1 only through a related skill:
+        // both are essential gaps; nothing is fully met.
+        assert!(explanation.items[0].gap && explanation.items[1].gap);
+        assert!(
+            !explanation.items[2].gap,
+            "optional requirements are never gaps"
+        );
+        assert_eq!(explanation.essential_gaps, 2);
+        assert_eq!(explanation.gap_basis, 2);
+        assert!(
+            explanation
+                .summary_en
+                .contains("fully meets 0 of 3 requirements, partly 2"),
+            "{}",
+            explanation.summary_en
+        );
+        assert!(explanation
+            .summary_it
+            .contains("lacune essenziali (mancanti o sotto livello): 2 su 2"));
+        assert!(explanation.items[1]
+            .line_it()
+            .contains("correlata: collegata in ESCO: «skill 3»"));
+        assert!(explanation.items[1]
+            .line_it()
+            .ends_with("lacuna essenziale"));
+        assert!(!explanation.items[2].line_it().contains("lacuna"));
     }
 }

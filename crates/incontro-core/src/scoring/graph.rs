@@ -60,20 +60,20 @@ impl Relation {
     /// Short English description.
     pub fn describe_en(self) -> &'static str {
         match self {
-            Relation::Related => "related skill",
+            Relation::Related => "linked in ESCO",
             Relation::Narrower => "more specific skill",
             Relation::Broader => "broader skill",
-            Relation::SameBroader => "skill of the same group",
+            Relation::SameBroader => "same parent skill",
         }
     }
 
     /// Short Italian description.
     pub fn describe_it(self) -> &'static str {
         match self {
-            Relation::Related => "competenza correlata",
+            Relation::Related => "collegata in ESCO",
             Relation::Narrower => "competenza più specifica",
             Relation::Broader => "competenza più generale",
-            Relation::SameBroader => "competenza dello stesso gruppo",
+            Relation::SameBroader => "stessa competenza madre",
         }
     }
 
@@ -96,6 +96,9 @@ pub struct SkillGraph {
     offsets: Vec<u32>,
     neighbours: Vec<(u32, Relation)>,
     specificity: Vec<Specificity>,
+    /// The broader concepts of each skill (compressed rows), to name the shared parent.
+    broader_offsets: Vec<u32>,
+    broader: Vec<u32>,
 }
 
 impl SkillGraph {
@@ -139,6 +142,21 @@ impl SkillGraph {
             }
         }
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); skill_count];
+        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); skill_count];
+        for &(narrower, broader) in broader_edges {
+            if narrower != broader {
+                parents[narrower as usize].push(broader);
+            }
+        }
+        let mut broader_offsets = Vec::with_capacity(skill_count + 1);
+        let mut broader_list = Vec::new();
+        broader_offsets.push(0u32);
+        for list in &mut parents {
+            list.sort_unstable();
+            list.dedup();
+            broader_list.extend_from_slice(list);
+            broader_offsets.push(broader_list.len() as u32);
+        }
         for &(narrower, broader) in broader_edges {
             if narrower == broader {
                 continue;
@@ -178,7 +196,29 @@ impl SkillGraph {
             offsets,
             neighbours,
             specificity,
+            broader_offsets,
+            broader: broader_list,
         })
+    }
+
+    /// The broader concepts of a skill, sorted by id.
+    pub fn broader_of(&self, skill: u32) -> &[u32] {
+        let index = skill as usize;
+        if index + 1 >= self.broader_offsets.len() {
+            return &[];
+        }
+        &self.broader
+            [self.broader_offsets[index] as usize..self.broader_offsets[index + 1] as usize]
+    }
+
+    /// The lowest-id broader concept two skills share (the "competenza madre" an explanation
+    /// names for [`Relation::SameBroader`]).
+    pub fn common_broader(&self, a: u32, b: u32) -> Option<u32> {
+        let theirs = self.broader_of(b);
+        self.broader_of(a)
+            .iter()
+            .copied()
+            .find(|parent| theirs.binary_search(parent).is_ok())
     }
 
     /// The number of skills.
@@ -229,6 +269,8 @@ mod tests {
         );
         assert_eq!(graph.specificity(2), Specificity::Unknown);
         assert!(graph.related_to(99).is_empty());
+        assert_eq!(graph.common_broader(1, 2), Some(0));
+        assert_eq!(graph.common_broader(1, 3), None);
     }
 
     #[test]

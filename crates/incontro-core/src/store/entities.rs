@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
-    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
-    PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
+    Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
+    PastJob, PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight, WorkConditions,
 };
 use crate::{Error, Result};
 
@@ -137,12 +137,13 @@ pub fn upsert_vacancy(connection: &Connection, vacancy: &Vacancy) -> Result<()> 
     let json = |value: &dyn erased::Json| value.to_json();
     connection.execute(
         "INSERT INTO vacancy (id, company_id, title, description, occupation_uri, comune, placement, positions,
-           opens, closes, source, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+           opens, closes, source, status, weekly_hours)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET company_id = excluded.company_id, title = excluded.title,
            description = excluded.description, occupation_uri = excluded.occupation_uri, comune = excluded.comune,
            placement = excluded.placement, positions = excluded.positions, opens = excluded.opens,
-           closes = excluded.closes, source = excluded.source, status = excluded.status",
+           closes = excluded.closes, source = excluded.source, status = excluded.status,
+           weekly_hours = excluded.weekly_hours",
         params![
             vacancy.id.as_str(),
             vacancy.company_id.as_str(),
@@ -156,6 +157,7 @@ pub fn upsert_vacancy(connection: &Connection, vacancy: &Vacancy) -> Result<()> 
             vacancy.closes.map(|day| day.to_string()),
             json(&vacancy.source)?,
             json(&vacancy.status)?,
+            vacancy.weekly_hours,
         ],
     )?;
     connection.execute(
@@ -191,7 +193,7 @@ mod erased {
 }
 
 const VACANCY_COLUMNS: &str =
-    "id, company_id, title, description, occupation_uri, comune, placement, positions, opens, closes, source, status";
+    "id, company_id, title, description, occupation_uri, comune, placement, positions, opens, closes, source, status, weekly_hours";
 
 fn vacancy_from_row(row: &Row<'_>) -> Result<Vacancy> {
     let parse_json = |index: usize, what: &str| -> Result<serde_json::Value> {
@@ -218,6 +220,7 @@ fn vacancy_from_row(row: &Row<'_>) -> Result<Vacancy> {
             .map_err(|e| corrupt("source", e))?,
         status: serde_json::from_value(parse_json(11, "status")?)
             .map_err(|e| corrupt("status", e))?,
+        weekly_hours: row.get(12)?,
         requirements: Vec::new(),
     })
 }
@@ -298,11 +301,15 @@ pub fn upsert_job_seeker(
     personal: Option<&PersonalData>,
 ) -> Result<()> {
     connection.execute(
-        "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability,
+           contract_types, min_weekly_hours, max_weekly_hours, max_distance_km, citizenship)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET birth_year = excluded.birth_year, sex = excluded.sex, comune = excluded.comune,
            education = excluded.education, available_from = excluded.available_from,
-           accepts_tirocinio = excluded.accepts_tirocinio, disability = excluded.disability",
+           accepts_tirocinio = excluded.accepts_tirocinio, disability = excluded.disability,
+           contract_types = excluded.contract_types, min_weekly_hours = excluded.min_weekly_hours,
+           max_weekly_hours = excluded.max_weekly_hours, max_distance_km = excluded.max_distance_km,
+           citizenship = excluded.citizenship",
         params![
             seeker.id.as_str(),
             seeker.birth_year,
@@ -312,6 +319,12 @@ pub fn upsert_job_seeker(
             seeker.available_from.map(|day| day.to_string()),
             seeker.accepts_tirocinio,
             seeker.disability,
+            serde_json::to_string(&seeker.conditions.contract_types)
+                .map_err(|error| crate::Error::Internal(error.to_string()))?,
+            seeker.conditions.min_weekly_hours,
+            seeker.conditions.max_weekly_hours,
+            seeker.conditions.max_distance_km,
+            seeker.citizenship.map(Citizenship::as_str),
         ],
     )?;
     connection.execute(
@@ -377,7 +390,7 @@ pub fn upsert_job_seeker(
 }
 
 const SEEKER_COLUMNS: &str =
-    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability";
+    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability, contract_types, min_weekly_hours, max_weekly_hours, max_distance_km, citizenship";
 
 fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
     Ok(JobSeeker {
@@ -389,6 +402,17 @@ fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
         available_from: optional_date(row.get(5)?)?,
         accepts_tirocinio: row.get(6)?,
         disability: row.get(7)?,
+        conditions: WorkConditions {
+            contract_types: serde_json::from_str(&row.get::<_, String>(8)?)
+                .map_err(|error| corrupt("contract_types", error))?,
+            min_weekly_hours: row.get(9)?,
+            max_weekly_hours: row.get(10)?,
+            max_distance_km: row.get(11)?,
+        },
+        citizenship: row
+            .get::<_, Option<String>>(12)?
+            .map(|raw| Citizenship::parse(&raw))
+            .transpose()?,
         competences: Vec::new(),
         work_history: Vec::new(),
     })

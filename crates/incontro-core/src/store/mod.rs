@@ -60,6 +60,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_cob_effects",
         include_str!("migrations/0012_cob_effects.sql"),
     ),
+    (
+        "0013_conditions",
+        include_str!("migrations/0013_conditions.sql"),
+    ),
+    (
+        "0014_fairness",
+        include_str!("migrations/0014_fairness.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -58,9 +58,13 @@ impl Ticker<'_> {
 }
 
 /// Writes an import batch (inside the caller's transaction).
+///
+/// With `merge`, nothing stored is replaced: relation rows are added to their tables, and
+/// labels and descriptions are written only for (concept, language) pairs that have none.
 pub(crate) fn write_batch(
     transaction: &Transaction<'_>,
     batch: &EscoBatch,
+    merge: bool,
     progress: &dyn Progress,
 ) -> Result<()> {
     progress.start("writing taxonomy", Some(batch.write_units()));
@@ -69,9 +73,15 @@ pub(crate) fn write_batch(
         pending: 0,
     };
     if let Some(version) = &batch.version {
+        // A merge keeps the stored release's version.
         transaction.execute(
-            "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            if merge {
+                "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO NOTHING"
+            } else {
+                "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            },
             params![VERSION_KEY, version],
         )?;
     }
@@ -128,6 +138,9 @@ pub(crate) fn write_batch(
             ticker.tick();
         }
     }
+    // With `merge`: the (concept, language) pairs that already had labels, left as they are.
+    let mut kept: std::collections::HashSet<crate::taxonomy::import::ConceptLanguage> =
+        std::collections::HashSet::new();
     {
         let mut delete_labels = transaction.prepare(
             "DELETE FROM esco_label WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3",
@@ -136,9 +149,22 @@ pub(crate) fn write_batch(
             "DELETE FROM esco_description
              WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3",
         )?;
+        let mut has_labels = transaction.prepare(
+            "SELECT EXISTS(SELECT 1 FROM esco_label
+                           WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3)",
+        )?;
         for concept in &batch.touched {
             let language = &batch.languages[concept.language as usize];
             let kind = concept.kind.to_db();
+            if merge
+                && has_labels.query_row(params![kind, concept.id, language], |row| {
+                    row.get::<_, bool>(0)
+                })?
+            {
+                kept.insert(*concept);
+                ticker.tick();
+                continue;
+            }
             delete_labels.execute(params![kind, concept.id, language])?;
             delete_description.execute(params![kind, concept.id, language])?;
             ticker.tick();
@@ -148,6 +174,10 @@ pub(crate) fn write_batch(
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for label in &batch.labels {
+            if kept.contains(&label.concept) {
+                ticker.tick();
+                continue;
+            }
             insert_label.execute(params![
                 label.concept.kind.to_db(),
                 label.concept.id,
@@ -162,6 +192,10 @@ pub(crate) fn write_batch(
              VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (concept, description) in &batch.descriptions {
+            if kept.contains(concept) {
+                ticker.tick();
+                continue;
+            }
             insert_description.execute(params![
                 concept.kind.to_db(),
                 concept.id,
@@ -172,18 +206,25 @@ pub(crate) fn write_batch(
         }
     }
     if let Some(relations) = &batch.occupation_skills {
-        transaction.execute("DELETE FROM esco_occupation_skill", [])?;
-        let mut insert = transaction.prepare(
+        if !merge {
+            transaction.execute("DELETE FROM esco_occupation_skill", [])?;
+        }
+        let mut insert = transaction.prepare(if merge {
+            "INSERT OR IGNORE INTO esco_occupation_skill(occupation_id, skill_id, essential)
+             VALUES (?1, ?2, ?3)"
+        } else {
             "INSERT OR REPLACE INTO esco_occupation_skill(occupation_id, skill_id, essential)
-             VALUES (?1, ?2, ?3)",
-        )?;
+             VALUES (?1, ?2, ?3)"
+        })?;
         for (occupation, skill, essential) in relations {
             insert.execute(params![occupation, skill, essential])?;
             ticker.tick();
         }
     }
     if let Some(relations) = &batch.broader {
-        transaction.execute("DELETE FROM esco_broader", [])?;
+        if !merge {
+            transaction.execute("DELETE FROM esco_broader", [])?;
+        }
         let mut insert = transaction
             .prepare("INSERT OR IGNORE INTO esco_broader(skill_id, broader_id) VALUES (?1, ?2)")?;
         for (skill, broader) in relations {
@@ -192,11 +233,16 @@ pub(crate) fn write_batch(
         }
     }
     if let Some(relations) = &batch.skill_relations {
-        transaction.execute("DELETE FROM esco_skill_relation", [])?;
-        let mut insert = transaction.prepare(
+        if !merge {
+            transaction.execute("DELETE FROM esco_skill_relation", [])?;
+        }
+        let mut insert = transaction.prepare(if merge {
+            "INSERT OR IGNORE INTO esco_skill_relation(skill_id, related_id, essential)
+             VALUES (?1, ?2, ?3)"
+        } else {
             "INSERT OR REPLACE INTO esco_skill_relation(skill_id, related_id, essential)
-             VALUES (?1, ?2, ?3)",
-        )?;
+             VALUES (?1, ?2, ?3)"
+        })?;
         for (skill, related, essential) in relations {
             insert.execute(params![skill, related, essential])?;
             ticker.tick();

@@ -139,6 +139,12 @@ impl LabelKind {
 pub struct EscoImportOptions {
     /// Import the valid rows and report the invalid ones as skipped, instead of importing nothing.
     pub skip_invalid: bool,
+    /// Merge into the stored taxonomy instead of replacing what the files cover: relation rows
+    /// are added (a relation file no longer replaces its table) and labels and descriptions
+    /// are written only for the concepts and languages that have none yet. `import demo` uses
+    /// it on a store that already holds a taxonomy, so that the demo's subset never replaces
+    /// the official release's relations or labels. See: issue 14
+    pub merge: bool,
 }
 
 /// What an ESCO import did.
@@ -221,7 +227,12 @@ impl Engine {
         let outcome = import::read_all(&files, known, options, progress)?;
         let mut report = outcome.report;
         self.store().write(|transaction| {
-            crate::store::taxonomy::write_batch(transaction, &outcome.batch, progress)
+            crate::store::taxonomy::write_batch(
+                transaction,
+                &outcome.batch,
+                options.merge,
+                progress,
+            )
         })?;
         self.taxonomy.clear();
         report.elapsed = started.elapsed();

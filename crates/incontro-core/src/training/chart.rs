@@ -85,6 +85,12 @@ pub struct DemandTables {
     pub to: NaiveDate,
     /// Vacancies considered.
     pub vacancy_count: usize,
+    /// True when draft vacancies were counted (`--include-drafts`); validated ones only otherwise.
+    pub drafts_included: bool,
+    /// Draft vacancies among those considered (0 unless `drafts_included`).
+    pub drafts_counted: usize,
+    /// Vacancies of the area and period left out because they have no competences yet.
+    pub without_competences: usize,
     /// Positions wanted.
     pub position_count: u64,
     /// Local job seekers.
@@ -239,6 +245,26 @@ fn write_csv<T: Serialize>(path: &Path, rows: &[T], header: &[&str]) -> Result<(
 }
 
 impl DemandTables {
+    /// Which vacancies were counted, in Italian: validated only, or drafts included (and how
+    /// many), and how many were left out for having no competences.
+    pub fn vacancies_note(&self) -> String {
+        let mut note = if self.drafts_included {
+            format!(
+                "offerte validate e bozze ({} bozze incluse)",
+                self.drafts_counted
+            )
+        } else {
+            "solo offerte validate (bozze escluse: --include-drafts per contarle)".to_string()
+        };
+        if self.without_competences > 0 {
+            note.push_str(&format!(
+                "; {} senza competenze escluse",
+                self.without_competences
+            ));
+        }
+        note
+    }
+
     /// The gap chart: the top `n` competences by gap, demand beside supply.
     pub fn gap_chart(&self, n: usize) -> String {
         let rows: Vec<BarRow> = self
@@ -254,11 +280,16 @@ impl DemandTables {
         horizontal_bar_chart(
             "Competenze più richieste che mancano sul territorio",
             &format!(
-                "{} · dal {} al {} · {} offerte, {} posti, {} persone in cerca di lavoro",
+                "{} · dal {} al {} · {} offerte ({}), {} posti, {} persone in cerca di lavoro",
                 self.area.join(", "),
                 self.from.format("%d/%m/%Y"),
                 self.to.format("%d/%m/%Y"),
                 self.vacancy_count,
+                if self.drafts_included {
+                    "bozze incluse"
+                } else {
+                    "validate"
+                },
                 self.position_count,
                 self.seeker_count
             ),

@@ -34,6 +34,9 @@ pub struct DemandQuery {
     /// In-presence and blended courses count when held within this many km of a comune of the
     /// area (None = anywhere); online courses always count.
     pub course_max_km: Option<f64>,
+    /// Count draft vacancies too (default: validated ones only; the report says which).
+    #[serde(default)]
+    pub include_drafts: bool,
 }
 
 impl DemandQuery {
@@ -139,12 +142,27 @@ impl Engine {
         };
         let mut vacancy_rows = Vec::new();
         let mut vacancies = Vec::new();
+        let mut drafts_counted = 0;
+        let mut without_competences = 0;
         for vacancy in self.list_vacancies(None)? {
             let open_in_period = !matches!(vacancy.status, VacancyStatus::Closed)
                 && vacancy.opens <= query.to
                 && vacancy.closes.is_none_or(|closes| closes >= query.from);
             if !open_in_period || !area.contains(vacancy.comune.as_str()) {
                 continue;
+            }
+            // Drafts count only when asked; a vacancy with no competences demands nothing.
+            // See: issue 14
+            let draft = matches!(vacancy.status, VacancyStatus::Draft);
+            if draft && !query.include_drafts {
+                continue;
+            }
+            if vacancy.requirements.is_empty() {
+                without_competences += 1;
+                continue;
+            }
+            if draft {
+                drafts_counted += 1;
             }
             let mut requirements = Vec::with_capacity(vacancy.requirements.len());
             for requirement in &vacancy.requirements {
@@ -290,6 +308,9 @@ impl Engine {
             from: query.from,
             to: query.to,
             vacancy_count: report.vacancy_count,
+            drafts_included: query.include_drafts,
+            drafts_counted,
+            without_competences,
             position_count: report.position_count,
             seeker_count: report.seeker_count,
             course_count: report.course_count,

@@ -194,18 +194,9 @@ fn held(profile: &[(u32, u8)], skill: u32) -> u8 {
         .unwrap_or(0)
 }
 
-/// The essential requirements (all requirements when none is essential) below the level.
-fn essential_gaps(profile: &[(u32, u8)], requirements: &[Requirement]) -> Vec<(u32, u8, u8)> {
-    let any_essential = requirements.iter().any(|r| r.essential);
-    requirements
-        .iter()
-        .filter(|r| r.essential || !any_essential)
-        .filter_map(|r| {
-            let level = held(profile, r.skill);
-            (level < r.level).then_some((r.skill, r.level, level))
-        })
-        .collect()
-}
+// The essential requirements (all requirements when none is essential) below the level: the
+// one notion of a gap, shared with the explanations (`scoring::essential_gaps`).
+use crate::scoring::essential_gaps;
 
 /// The course catalogue interned against a [`MatchState`], cached until the data changes.
 pub struct TrainingState {
@@ -483,6 +474,10 @@ mod tests {
                         }
                         let merged = merge_course(profile, teaches);
                         for vacancy in 0..set.vacancy_count() {
+                            // Doors count only vacancies the person's conditions accept.
+                            if !state.match_state.suits(worker, vacancy) {
+                                continue;
+                            }
                             if !open(profile, vacancy) && open(&merged, vacancy) {
                                 expected.push((
                                     state.courses[course].id.to_string(),

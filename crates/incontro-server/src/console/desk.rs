@@ -158,6 +158,7 @@ pub struct PersonFilters {
     placement: Option<String>,
     source: Option<String>,
     exact: Option<String>,
+    all: Option<String>,
     recorded: Option<String>,
 }
 
@@ -193,6 +194,7 @@ impl PersonFilters {
                 _ => None,
             },
             min_score: None,
+            include_unsuitable: Some(self.all.as_deref() == Some("on")),
             lang: Some(lang.code().to_string()),
         })
     }
@@ -354,7 +356,10 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         h1 { (view.personal.first_name) " " (view.personal.last_name) }
         p class="muted" {
             (ctx.t("desk.id")) " " (seeker.id) " · " (ctx.t("desk.born")) " " (seeker.birth_year) " · " (comune)
-            @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) }
+            @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) } @else { " · " (ctx.t("desk.no_tirocinio")) }
+            @if !seeker.conditions.contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (seeker.conditions.contract_types.join(", ")) }
+            @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
+            @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
         }
         h2 id="competences" { (ctx.t("desk.competences")) }
         div class="table-wrap" {
@@ -368,7 +373,9 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                             td data-label=(ctx.t("desk.level")) { (entry.level.get()) " / 4" }
                             td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
-                            td data-label=(ctx.t("desk.source")) { (entry.source) }
+                            td data-label=(ctx.t("desk.source")) {
+                                @if entry.presumed { (entry.provenance_it()) } @else { (entry.source) }
+                            }
                         }
                     }
                 }
@@ -430,11 +437,18 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                             (ctx.t("desk.exact"))
                         }
                     }
+                    div {
+                        label class="check" {
+                            input type="checkbox" name="all" checked[filters.all.as_deref() == Some("on")];
+                            (ctx.t("desk.all_conditions"))
+                        }
+                    }
                 }
                 button type="submit" { (ctx.t("desk.apply")) }
             }
         }
         @if view.matches.is_empty() { p { (ctx.t("desk.no_vacancies")) } }
+        p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
         ol class="matches" {
             @for found in &view.matches {
                 li class="card" data-vacancy=(found.vacancy_id) {
@@ -480,6 +494,15 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
         p {
             span class="score" { (ctx.t("desk.score")) " " (percent) "%" } " "
             meter min="0" max="1" value=(found.score) aria-label=(ctx.t("desk.score")) {}
+        }
+        @if !found.unmet_conditions.is_empty() {
+            p class="unsuitable" {
+                strong { (ctx.t("desk.unsuitable")) } " "
+                (found.unmet_conditions.iter().map(|condition| match ctx.lang {
+                    Lang::It => condition.describe_it(),
+                    Lang::En => condition.describe_en(),
+                }).collect::<Vec<_>>().join("; "))
+            }
         }
         p { (summary) }
         p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
@@ -604,7 +627,7 @@ pub async fn record_placement(
 
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.
 fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
-    let (kind, why) = match &item.outcome {
+    let (kind, mut why) = match &item.outcome {
         MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
             "met",
             format!(
@@ -624,12 +647,15 @@ fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
         MatchOutcome::Related {
             via_label,
             relation,
+            parent_label,
             level,
             ..
         } => {
-            let relation = match ctx.lang {
-                Lang::It => relation.describe_it(),
-                Lang::En => relation.describe_en(),
+            let relation = match (ctx.lang, parent_label) {
+                (Lang::It, Some(parent)) => format!("{} «{parent}»", relation.describe_it()),
+                (Lang::En, Some(parent)) => format!("{} \"{parent}\"", relation.describe_en()),
+                (Lang::It, None) => relation.describe_it().to_string(),
+                (Lang::En, None) => relation.describe_en().to_string(),
             };
             (
                 "related",
@@ -642,6 +668,10 @@ fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
         }
         MatchOutcome::Missing => ("missing", ctx.t("explain.missing_detail").to_string()),
     };
+    // The same notes as the core's requirement lines (`RequirementExplanation::line_it`).
+    if let Some(source) = &item.presumed_from {
+        why.push_str(&format!(" — {} ({source})", ctx.t("explain.presumed")));
+    }
     let tag = match kind {
         "met" => ctx.t("explain.met"),
         "related" => ctx.t("explain.related"),
@@ -655,7 +685,10 @@ fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
             }
             meter min="0" max="1" low="0.34" high="0.99" optimum="1" value=(item.credit)
                 aria-label={ (item.label) ": " (format!("{:.0}", item.credit * 100.0)) "%" } {}
-            span class="why" { span class={ "tag " (kind) } { (tag) } " " (why) }
+            span class="why" {
+                span class={ "tag " (kind) } { (tag) } " " (why)
+                @if item.gap { " " span class="tag gap" { (ctx.t("explain.gap")) } }
+            }
         }
     }
 }

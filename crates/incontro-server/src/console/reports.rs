@@ -110,6 +110,7 @@ async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Report
                     from,
                     to,
                     course_max_km: Some(50.0),
+                    include_drafts: false,
                 },
                 &language,
                 &NoProgress,
@@ -175,9 +176,11 @@ pub async fn reports_page(
                     button type="submit" { (ctx.t("desk.apply")) }
                 }
             }
+            p { a id="fairness-link" href="/console/reports/fairness" { (ctx.t("reports.fairness_link")) } }
             h2 id="demand" { (ctx.t("reports.demand")) }
             p { (demand.area.join(", ")) " · " (demand.vacancy_count) " " (ctx.t("reports.vacancies")) " (" (demand.position_count) " " (ctx.t("vacancy.positions_short")) ") · "
                 (demand.seeker_count) " " (ctx.t("reports.seekers")) " · " (demand.course_count) " " (ctx.t("reports.courses")) }
+            p class="muted" { (ctx.t("reports.validated_only")) }
             img class="chart" src={ "/console/reports/demand.svg?" (link) } alt=(ctx.t("reports.demand_chart"));
             p { a href={ "/console/reports/demand.csv?" (link) } download="competenze.csv" { (ctx.t("reports.download_csv")) } }
             div class="table-wrap" {

@@ -283,6 +283,7 @@ pub async fn create_vacancy(
             opens: parse_date(&form.opens)?,
             closes,
             source: SourceBody::Public,
+            weekly_hours: None,
             requirements: Vec::new(),
         };
         let vacancy = state

@@ -171,6 +171,8 @@ pub struct DemandParams {
     pub to: chrono::NaiveDate,
     /// Courses held within this many km of the area count.
     pub course_max_km: Option<f64>,
+    /// Count draft vacancies too (default false: validated vacancies only).
+    pub include_drafts: Option<bool>,
     /// Label language.
     pub lang: Option<String>,
 }
@@ -210,6 +212,7 @@ pub async fn demand(
         from: params.from,
         to: params.to,
         course_max_km: params.course_max_km,
+        include_drafts: params.include_drafts.unwrap_or(false),
     };
     let tables = state
         .call(move |engine| engine.demand_report(&query, &language, &incontro_core::NoProgress))

@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::TextOptions;
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
-    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
-    PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
-    VacancyStatus, Weight,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
+    Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
+    PastJob, PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
+    VacancyStatus, Weight, WorkConditions,
 };
 use crate::store::entities as sql;
 use crate::{Engine, Error, InputProblem, Problems, Result};
@@ -44,6 +44,9 @@ pub struct ImportReport {
     pub skipped: Vec<InputProblem>,
     /// Skill URIs that could not be checked because no taxonomy is imported.
     pub unchecked_uris: u64,
+    /// Validated vacancies whose breakdown a `requirements.csv` given without `vacancies.csv`
+    /// changed: they went back to draft, to be validated again (as `set_requirements` does).
+    pub back_to_draft: Vec<String>,
 }
 
 /// The files of one import; any may be absent.
@@ -184,6 +187,18 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
     expected: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
+    read_rows_with(text, path, expected, &[], problems)
+}
+
+/// [`read_rows`] with columns that may be left out (`optional_columns`; their fields are
+/// `Option`s in the row type).
+fn read_rows_with<T: for<'de> Deserialize<'de>>(
+    text: TextOptions,
+    path: &Path,
+    expected: &[&str],
+    optional_columns: &[&str],
+    problems: &mut Problems,
+) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
     let bytes = crate::input::read_text(path, &name, text)?.into_bytes();
     let mut reader = csv::ReaderBuilder::new()
@@ -225,7 +240,10 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
         );
         return Ok(Vec::new());
     }
-    let unknown: Vec<&str> = headers.iter().filter(|h| !expected.contains(h)).collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|h| !expected.contains(h) && !optional_columns.contains(h))
+        .collect();
     if !unknown.is_empty() {
         problems.push(
             &name,
@@ -332,7 +350,23 @@ impl Engine {
                 .collect())
         })?;
         let mut problems = Problems::default();
-        let parsed = parse_all(files, &known_skill, &existing_companies, &mut problems)?;
+        // Files given without their parent file refer to stored records (a
+        // `competences.csv` alone for people already in the store, …). See: issue 14
+        let stored_vacancy = |id: &str| self.store().read(|c| sql::get_vacancy(c, id));
+        let stored_seeker = |id: &str| self.store().read(|c| sql::get_job_seeker(c, id));
+        let stored_courses = || self.list_courses();
+        let stored = parse::Stored {
+            vacancy: &stored_vacancy,
+            seeker: &stored_seeker,
+            courses: &stored_courses,
+        };
+        let parsed = parse_all(
+            files,
+            &known_skill,
+            &existing_companies,
+            &stored,
+            &mut problems,
+        )?;
         if !problems.is_empty() && !options.skip_invalid {
             return Err(Error::InvalidInput {
                 problems: problems.list,
@@ -341,6 +375,7 @@ impl Engine {
         let mut report = ImportReport {
             skipped: problems.list,
             unchecked_uris: parsed.unchecked,
+            back_to_draft: parsed.back_to_draft.clone(),
             ..Default::default()
         };
         self.store().write(|tx| {
@@ -357,15 +392,17 @@ impl Engine {
                 sql::upsert_vacancy(tx, vacancy)?;
             }
             for (seeker, personal) in &parsed.seekers {
-                if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
-                    if owner != seeker.id.as_str() {
-                        return Err(Error::conflict(
-                            "duplicate_codice_fiscale",
-                            format!("job seeker {}: codice fiscale already belongs to job seeker {owner}", seeker.id),
-                        ));
+                if let Some(personal) = personal {
+                    if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
+                        if owner != seeker.id.as_str() {
+                            return Err(Error::conflict(
+                                "duplicate_codice_fiscale",
+                                format!("job seeker {}: codice fiscale already belongs to job seeker {owner}", seeker.id),
+                            ));
+                        }
                     }
                 }
-                sql::upsert_job_seeker(tx, seeker, Some(personal))?;
+                sql::upsert_job_seeker(tx, seeker, personal.as_ref())?;
             }
             for course in &parsed.courses {
                 sql::upsert_course(tx, course)?;

@@ -87,19 +87,24 @@ impl TrainingState {
         let graph = set.graph();
         let availability = self.available(worker, &options.training);
         let home = self.match_state.worker_comune(worker);
+        // A door only counts vacancies the person's own conditions accept (issue 14), and only
+        // vacancies the caller may see (issue 21).
         let vacancy_in_scope = |vacancy: usize| {
             options
                 .vacancy_scope
                 .as_ref()
                 .is_none_or(|scope| scope.contains(self.match_state.vacancy_comune(vacancy)))
         };
-        let vacancy_in_reach = |vacancy: usize| match options.vacancy_max_km {
-            _ if !vacancy_in_scope(vacancy) => false,
-            None => true,
-            Some(km) => self
-                .match_state
-                .distance_km(home, self.match_state.vacancy_comune(vacancy))
-                .is_some_and(|distance| distance <= km),
+        let vacancy_in_reach = |vacancy: usize| {
+            vacancy_in_scope(vacancy)
+                && self.match_state.suits(worker, vacancy)
+                && match options.vacancy_max_km {
+                    None => true,
+                    Some(km) => self
+                        .match_state
+                        .distance_km(home, self.match_state.vacancy_comune(vacancy))
+                        .is_some_and(|distance| distance <= km),
+                }
         };
         // Vacancies open to the person now are skipped; `closed_before[v]` marks the rest.
         let vacancy_count = set.vacancy_count();

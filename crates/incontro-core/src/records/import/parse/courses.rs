@@ -56,10 +56,24 @@ struct CourseSkillJson {
 pub(super) fn parse_courses(
     files: &RecordFiles,
     known_skill: &dyn Fn(&str) -> Option<bool>,
+    stored: &super::Stored<'_>,
     parsed: &mut Parsed,
     problems: &mut Problems,
 ) -> Result<()> {
     let mut course_index: HashMap<String, usize> = HashMap::new();
+    // Stored courses, read once when a file may need them.
+    let mut stored_courses: Option<HashMap<String, Course>> = None;
+    let mut stored_course = |id: &str| -> Result<Option<Course>> {
+        if stored_courses.is_none() {
+            stored_courses = Some(
+                (stored.courses)()?
+                    .into_iter()
+                    .map(|course| (course.id.to_string(), course))
+                    .collect(),
+            );
+        }
+        Ok(stored_courses.as_ref().and_then(|all| all.get(id).cloned()))
+    };
     if let Some(path) = &files.courses {
         let file = file_name(path);
         let columns = [
@@ -119,6 +133,13 @@ pub(super) fn parse_courses(
                 if course_index.contains_key(course.id.as_str()) {
                     check.fail("id", format!("duplicate course id {}", course.id));
                 } else if check.ok {
+                    let mut course = course;
+                    // Without course_skills.csv, a stored course keeps what it teaches.
+                    if files.course_skills.is_none() {
+                        if let Some(kept) = stored_course(course.id.as_str())? {
+                            course.teaches = kept.teaches;
+                        }
+                    }
                     course_index.insert(course.id.to_string(), parsed.courses.len());
                     parsed.courses.push(course);
                 }
@@ -139,11 +160,22 @@ pub(super) fn parse_courses(
                 problems,
                 ok: true,
             };
-            let position = course_index.get(row.course_id.trim()).copied();
+            let mut position = course_index.get(row.course_id.trim()).copied();
+            if position.is_none() {
+                if let Some(mut course) = stored_course(row.course_id.trim())? {
+                    course.teaches.clear();
+                    course_index.insert(course.id.to_string(), parsed.courses.len());
+                    position = Some(parsed.courses.len());
+                    parsed.courses.push(course);
+                }
+            }
             if position.is_none() {
                 check.fail(
                     "course_id",
-                    format!("unknown course {}", row.course_id.trim()),
+                    format!(
+                        "unknown course {} (neither in courses.csv nor stored)",
+                        row.course_id.trim()
+                    ),
                 );
             }
             let skill = check_skill(

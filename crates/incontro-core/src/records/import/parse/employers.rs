@@ -34,6 +34,8 @@ struct VacancyRow {
     status: String,
     validated_by: Option<String>,
     validated_on: Option<String>,
+    /// Optional column.
+    weekly_hours: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +52,7 @@ pub(super) fn parse_employers(
     files: &RecordFiles,
     known_skill: &dyn Fn(&str) -> Option<bool>,
     existing_companies: &HashSet<String>,
+    stored: &super::Stored<'_>,
     parsed: &mut Parsed,
     problems: &mut Problems,
 ) -> Result<()> {
@@ -115,6 +118,8 @@ pub(super) fn parse_employers(
         }
     }
     let mut vacancy_index: HashMap<String, usize> = HashMap::new();
+    // Line of each vacancy of vacancies.csv, to report a validated one left without competences.
+    let mut vacancy_lines: Vec<(String, u64)> = Vec::new();
     if let Some(path) = &files.vacancies {
         let file = file_name(path);
         let columns = [
@@ -137,7 +142,9 @@ pub(super) fn parse_employers(
             "validated_by",
             "validated_on",
         ];
-        for (line, row) in read_rows::<VacancyRow>(files.text, path, &columns, problems)? {
+        for (line, row) in
+            read_rows_with::<VacancyRow>(files.text, path, &columns, &["weekly_hours"], problems)?
+        {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -264,6 +271,19 @@ pub(super) fn parse_employers(
                     None
                 }
             };
+            let weekly_hours = match optional(&row.weekly_hours) {
+                None => None,
+                Some(text) => match text.parse::<u8>() {
+                    Ok(hours) if (1..=60).contains(&hours) => Some(hours),
+                    _ => {
+                        check.fail(
+                            "weekly_hours",
+                            format!("weekly hours must be 1-60, got {text:?}"),
+                        );
+                        None
+                    }
+                },
+            };
             if let Some(id) = &id {
                 if vacancy_index.contains_key(id.as_str()) {
                     check.fail("id", format!("duplicate vacancy id {id}"));
@@ -283,6 +303,14 @@ pub(super) fn parse_employers(
                 check.ok, id, company, comune, placement, positions, opens, source, status,
             ) {
                 vacancy_index.insert(id.to_string(), parsed.vacancies.len());
+                vacancy_lines.push((id.to_string(), line));
+                // Without requirements.csv, a stored vacancy keeps its breakdown.
+                let kept = match &files.requirements {
+                    Some(_) => Vec::new(),
+                    None => (stored.vacancy)(id.as_str())?
+                        .map(|vacancy| vacancy.requirements)
+                        .unwrap_or_default(),
+                };
                 parsed.vacancies.push(Vacancy {
                     id,
                     company_id,
@@ -296,11 +324,14 @@ pub(super) fn parse_employers(
                     closes,
                     source,
                     status,
-                    requirements: Vec::new(),
+                    weekly_hours,
+                    requirements: kept,
                 });
             }
         }
     }
+    // Stored vacancies named by requirements.csv alone: (position, stored breakdown).
+    let mut pulled: Vec<(usize, Vec<Requirement>)> = Vec::new();
     if let Some(path) = &files.requirements {
         let file = file_name(path);
         let mut seen = HashSet::new();
@@ -316,12 +347,33 @@ pub(super) fn parse_employers(
                 problems,
                 ok: true,
             };
-            let position = vacancy_index.get(row.vacancy_id.trim()).copied();
+            let mut position = vacancy_index.get(row.vacancy_id.trim()).copied();
+            if position.is_none() {
+                let found = (stored.vacancy)(row.vacancy_id.trim())?;
+                if let Some(vacancy) = &found {
+                    if matches!(vacancy.status, VacancyStatus::Closed) {
+                        check.fail(
+                            "vacancy_id",
+                            format!(
+                                "vacancy {} is closed: its competences cannot change",
+                                vacancy.id
+                            ),
+                        );
+                    }
+                }
+                if let Some(mut vacancy) = found.filter(|_| check.ok) {
+                    let before = std::mem::take(&mut vacancy.requirements);
+                    vacancy_index.insert(vacancy.id.to_string(), parsed.vacancies.len());
+                    pulled.push((parsed.vacancies.len(), before));
+                    position = Some(parsed.vacancies.len());
+                    parsed.vacancies.push(vacancy);
+                }
+            }
             if position.is_none() {
                 check.fail(
                     "vacancy_id",
                     format!(
-                        "unknown vacancy {} (not in the vacancies file)",
+                        "unknown vacancy {} (neither in the vacancies file nor stored)",
                         row.vacancy_id.trim()
                     ),
                 );
@@ -360,6 +412,57 @@ pub(super) fn parse_employers(
                 });
             }
         }
+    }
+    // A stored validated vacancy whose breakdown changed goes back to draft, like
+    // `Engine::set_requirements`: a validator checks it again.
+    let sorted = |requirements: &[Requirement]| {
+        let mut list: Vec<(String, u8, bool, u32)> = requirements
+            .iter()
+            .map(|r| {
+                (
+                    r.skill.as_str().to_string(),
+                    r.level.get(),
+                    r.essential,
+                    r.weight.get().to_bits(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    for (position, before) in pulled {
+        let vacancy = &mut parsed.vacancies[position];
+        if matches!(vacancy.status, VacancyStatus::Validated { .. })
+            && sorted(&before) != sorted(&vacancy.requirements)
+        {
+            vacancy.status = VacancyStatus::Draft;
+            parsed.back_to_draft.push(vacancy.id.to_string());
+        }
+    }
+    // A validated vacancy needs competences. See: issue 14
+    if let Some(path) = &files.vacancies {
+        let file = file_name(path);
+        let mut empty_validated = HashSet::new();
+        for (id, line) in &vacancy_lines {
+            let Some(&position) = vacancy_index.get(id) else {
+                continue;
+            };
+            let vacancy = &parsed.vacancies[position];
+            if matches!(vacancy.status, VacancyStatus::Validated { .. })
+                && vacancy.requirements.is_empty()
+            {
+                problems.push(
+                    &file,
+                    *line,
+                    Some("status"),
+                    format!("vacancy {id} is validated but has no competences: give its requirements or import it as a draft"),
+                );
+                empty_validated.insert(id.clone());
+            }
+        }
+        parsed
+            .vacancies
+            .retain(|vacancy| !empty_validated.contains(vacancy.id.as_str()));
     }
     Ok(())
 }

@@ -21,6 +21,80 @@ struct SeekerRow {
     available_from: Option<String>,
     accepts_tirocinio: String,
     disability: String,
+    /// Optional column (files written before it existed still import): citizenship group.
+    citizenship: Option<String>,
+    /// Optional columns: the person's conditions.
+    contract_types: Option<String>,
+    min_weekly_hours: Option<String>,
+    max_weekly_hours: Option<String>,
+    max_distance_km: Option<String>,
+}
+
+/// Every optional column of `job_seekers.csv`: the conditions and the citizenship (issue 18).
+const OPTIONAL_COLUMNS: [&str; 5] = [
+    "contract_types",
+    "min_weekly_hours",
+    "max_weekly_hours",
+    "max_distance_km",
+    "citizenship",
+];
+
+/// Reads the conditions columns of one row.
+fn conditions(check: &mut RowCheck<'_>, row: &SeekerRow) -> WorkConditions {
+    let mut contract_types = Vec::new();
+    for code in optional(&row.contract_types)
+        .unwrap_or("")
+        .split('|')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+    {
+        let shaped = code.len() == 7
+            && code.as_bytes()[1] == b'.'
+            && code.as_bytes()[4] == b'.'
+            && code.is_ascii();
+        if shaped {
+            contract_types.push(code.to_string());
+        } else {
+            check.fail(
+                "contract_types",
+                format!("contract types are COB codes like A.02.00, separated by |, got {code:?}"),
+            );
+        }
+    }
+    let mut hours = |field: &str, value: &Option<String>| -> Option<u8> {
+        let text = optional(value)?;
+        match text.parse::<u8>() {
+            Ok(hours) if (1..=60).contains(&hours) => Some(hours),
+            _ => {
+                check.fail(field, format!("weekly hours must be 1-60, got {text:?}"));
+                None
+            }
+        }
+    };
+    let min_weekly_hours = hours("min_weekly_hours", &row.min_weekly_hours);
+    let max_weekly_hours = hours("max_weekly_hours", &row.max_weekly_hours);
+    if let (Some(min), Some(max)) = (min_weekly_hours, max_weekly_hours) {
+        if min > max {
+            check.fail("max_weekly_hours", "max weekly hours below the minimum");
+        }
+    }
+    let max_distance_km =
+        optional(&row.max_distance_km).and_then(|text| match text.parse::<u16>() {
+            Ok(km) if (1..=1000).contains(&km) => Some(km),
+            _ => {
+                check.fail(
+                    "max_distance_km",
+                    format!("max distance must be 1-1000 km, got {text:?}"),
+                );
+                None
+            }
+        });
+    WorkConditions {
+        contract_types,
+        min_weekly_hours,
+        max_weekly_hours,
+        max_distance_km,
+    }
 }
 
 #[derive(Deserialize)]
@@ -47,10 +121,33 @@ struct PastJobRow {
 pub(super) fn parse_people(
     files: &RecordFiles,
     known_skill: &dyn Fn(&str) -> Option<bool>,
+    stored: &super::Stored<'_>,
     parsed: &mut Parsed,
     problems: &mut Problems,
 ) -> Result<()> {
     let mut seeker_index: HashMap<String, usize> = HashMap::new();
+    // A stored person named only by competences.csv or work_history.csv: pulled in once, with
+    // the lists those files replace emptied and the others kept.
+    let pull = |id: &str,
+                parsed: &mut Parsed,
+                index: &mut HashMap<String, usize>|
+     -> Result<Option<usize>> {
+        if let Some(&position) = index.get(id) {
+            return Ok(Some(position));
+        }
+        let Some(mut seeker) = (stored.seeker)(id)? else {
+            return Ok(None);
+        };
+        if files.competences.is_some() {
+            seeker.competences.clear();
+        }
+        if files.work_history.is_some() {
+            seeker.work_history.clear();
+        }
+        index.insert(id.to_string(), parsed.seekers.len());
+        parsed.seekers.push((seeker, None));
+        Ok(Some(parsed.seekers.len() - 1))
+    };
     if let Some(path) = &files.job_seekers {
         let file = file_name(path);
         let mut seen_cf = HashSet::new();
@@ -69,7 +166,9 @@ pub(super) fn parse_people(
             "accepts_tirocinio",
             "disability",
         ];
-        for (line, row) in read_rows::<SeekerRow>(files.text, path, &columns, problems)? {
+        for (line, row) in
+            read_rows_with::<SeekerRow>(files.text, path, &columns, &OPTIONAL_COLUMNS, problems)?
+        {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -116,6 +215,9 @@ pub(super) fn parse_people(
                     );
                 }
             }
+            let citizenship = optional(&row.citizenship)
+                .and_then(|raw| check.field("citizenship", Citizenship::parse(raw)));
+            let conditions = conditions(&mut check, &row);
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
                 check.fail("first_name", "names must not be empty");
             }
@@ -146,6 +248,27 @@ pub(super) fn parse_people(
                 check.ok, id, cf, birth_year, sex, comune, education, tirocinio, disability,
             ) {
                 seeker_index.insert(id.to_string(), parsed.seekers.len());
+                // A stored person keeps the lists whose files are not given.
+                let kept = if files.competences.is_none() || files.work_history.is_none() {
+                    (stored.seeker)(id.as_str())?
+                } else {
+                    None
+                };
+                let (competences, work_history) = match kept {
+                    Some(kept) => (
+                        if files.competences.is_none() {
+                            kept.competences
+                        } else {
+                            Vec::new()
+                        },
+                        if files.work_history.is_none() {
+                            kept.work_history
+                        } else {
+                            Vec::new()
+                        },
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                };
                 parsed.seekers.push((
                     JobSeeker {
                         id,
@@ -156,16 +279,18 @@ pub(super) fn parse_people(
                         available_from: available,
                         accepts_tirocinio,
                         disability,
-                        competences: Vec::new(),
-                        work_history: Vec::new(),
+                        citizenship,
+                        conditions,
+                        competences,
+                        work_history,
                     },
-                    PersonalData {
+                    Some(PersonalData {
                         codice_fiscale: cf,
                         first_name: row.first_name,
                         last_name: row.last_name,
                         mobile: optional(&row.mobile).map(str::to_string),
                         email: optional(&row.email).map(str::to_string),
-                    },
+                    }),
                 ));
             }
         }
@@ -188,11 +313,14 @@ pub(super) fn parse_people(
                 problems,
                 ok: true,
             };
-            let position = seeker_index.get(row.job_seeker_id.trim()).copied();
+            let position = pull(row.job_seeker_id.trim(), parsed, &mut seeker_index)?;
             if position.is_none() {
                 check.fail(
                     "job_seeker_id",
-                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                    format!(
+                        "unknown job seeker {} (neither in job_seekers.csv nor stored)",
+                        row.job_seeker_id.trim()
+                    ),
                 );
             }
             let skill = check_skill(
@@ -246,11 +374,14 @@ pub(super) fn parse_people(
                 problems,
                 ok: true,
             };
-            let position = seeker_index.get(row.job_seeker_id.trim()).copied();
+            let position = pull(row.job_seeker_id.trim(), parsed, &mut seeker_index)?;
             if position.is_none() {
                 check.fail(
                     "job_seeker_id",
-                    format!("unknown job seeker {}", row.job_seeker_id.trim()),
+                    format!(
+                        "unknown job seeker {} (neither in job_seekers.csv nor stored)",
+                        row.job_seeker_id.trim()
+                    ),
                 );
             }
             let code = row.code.trim().to_string();

@@ -1,0 +1,149 @@
+//! Issue 14, point 7: default mode on records where a third of people's competences are written
+//! as a neighbouring ESCO concept (see `incontro_core::matching::neighbours`). Needs the official
+//! release in `../shared/data/esco-v1.1.1/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use incontro_core::matching::neighbours::{neighbour_eval, NeighbourEvalOptions};
+use incontro_core::matching::{skill_graph, skill_graph_for, GraphOptions};
+use incontro_core::scoring::ScoringConfig;
+use incontro_core::taxonomy::EscoImportOptions;
+use incontro_core::{Engine, NoProgress};
+
+fn shared_release() -> Option<Vec<PathBuf>> {
+    let mut current = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    let shared = loop {
+        let candidate = current.join("shared");
+        if candidate.join("data").is_dir() {
+            break candidate;
+        }
+        if !current.pop() {
+            return None;
+        }
+    };
+    let mut zips: Vec<PathBuf> = std::fs::read_dir(shared.join("data/esco-v1.1.1"))
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "zip"))
+        .collect();
+    zips.sort();
+    (!zips.is_empty()).then_some(zips)
+}
+
+fn release_engine() -> Option<Engine> {
+    let zips = shared_release()?;
+    let engine = Engine::open_in_memory().expect("engine");
+    engine
+        .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
+        .expect("import");
+    Some(engine)
+}
+
+/// The figures of docs/scoring.md. Issue 14 asks default mode to win back at least three
+/// quarters of what exact mode loses on neighbouring records, while staying at least as good as
+/// exact mode on clean ones. The second holds; the first does NOT with a related-credit graph and
+/// one discount (the best of the grid wins back about a third, and raising the discount makes
+/// things worse, see docs/scoring.md): this test pins what the defaults do achieve — better than
+/// exact on clean records, and more won back than the previous defaults (no skill-group
+/// siblings, discount 0.25).
+#[test]
+fn default_mode_on_neighbouring_records() {
+    let Some(engine) = release_engine() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let graph = Arc::new(skill_graph(&taxonomy).expect("graph"));
+    let options = NeighbourEvalOptions::default();
+    let report =
+        neighbour_eval(&taxonomy, graph, &ScoringConfig::default(), &options).expect("eval");
+    println!("defaults: {report:?} recovered {:.3}", report.recovered());
+    assert!(report.perturbed_share > 0.3, "{report:?}");
+    assert!(
+        report.exact_clean - report.exact_perturbed > 0.01,
+        "the perturbation costs exact mode something: {report:?}"
+    );
+    assert!(report.default_clean >= report.exact_clean, "{report:?}");
+    let previous_graph = Arc::new(
+        skill_graph_for(
+            &taxonomy,
+            &GraphOptions {
+                group_siblings_up_to: 0,
+                ..GraphOptions::default()
+            },
+        )
+        .expect("graph"),
+    );
+    let previous_config = ScoringConfig {
+        related_discount: 0.25,
+        ..ScoringConfig::default()
+    };
+    let previous =
+        neighbour_eval(&taxonomy, previous_graph, &previous_config, &options).expect("eval");
+    println!(
+        "previous: {previous:?} recovered {:.3}",
+        previous.recovered()
+    );
+    assert!(
+        report.recovered() > previous.recovered() + 0.05,
+        "{report:?} {previous:?}"
+    );
+    assert!(
+        report.default_clean >= previous.default_clean,
+        "{report:?} {previous:?}"
+    );
+}
+
+/// The grid behind the defaults (docs/scoring.md): `cargo test --release -p incontro-core --test
+/// neighbour_eval -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the tuning grid of docs/scoring.md"]
+fn neighbour_grid() {
+    let Some(engine) = release_engine() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
+        .unwrap_or_else(|| vec![0, 10, 20, 40, usize::MAX]);
+    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
+        .unwrap_or_else(|| vec![0.25, 0.5, 0.75]);
+    for &group_siblings_up_to in &groups {
+        let graph = Arc::new(
+            skill_graph_for(
+                &taxonomy,
+                &GraphOptions {
+                    group_siblings_up_to,
+                    skill_relations: std::env::var("GRID_NO_RELATIONS").is_err(),
+                },
+            )
+            .expect("graph"),
+        );
+        for &discount in &discounts {
+            let config = ScoringConfig {
+                related_discount: discount,
+                ..ScoringConfig::default()
+            };
+            let report = neighbour_eval(
+                &taxonomy,
+                Arc::clone(&graph),
+                &config,
+                &NeighbourEvalOptions::default(),
+            )
+            .expect("eval");
+            println!(
+                "groups<={group_siblings_up_to} discount {discount}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3}",
+                report.exact_clean,
+                report.exact_perturbed,
+                report.default_clean,
+                report.default_perturbed,
+                report.recovered()
+            );
+        }
+    }
+}
