@@ -30,6 +30,7 @@ pub mod store;
 
 pub mod access;
 pub mod appointments;
+pub mod fairness;
 pub mod index;
 pub mod matching;
 pub mod outreach;

@@ -33,8 +33,7 @@ pub struct CallsQuery {
     campaign: Option<String>,
     n: Option<usize>,
     done: Option<String>,
-    /// The entry just answered: it leaves today's list, so the page offers "taken in charge"
-    /// for it beside the notice.
+    /// The entry just answered: it leaves the list, and its "taken in charge" button shows.
     answered: Option<u32>,
 }
 
@@ -99,9 +98,12 @@ pub async fn calls_page(
             h1 { (ctx.t("calls.title")) }
             @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (done) } }
             @if let (Some(campaign), Some(answered)) = (&chosen, query.answered) {
-                form method="post" class="answered-taken" action={ "/console/calls/" (campaign) "/" (answered) "/taken" } {
-                    (csrf_field(&ctx))
-                    button type="submit" { (ctx.t("calls.taken")) }
+                // Only an answered person can be taken in charge (issue 13, point 9).
+                div class="card" id="answered" {
+                    form method="post" action={ "/console/calls/" (campaign) "/" (answered) "/taken" } {
+                        (csrf_field(&ctx))
+                        button type="submit" { (ctx.t("calls.taken")) " #" (answered) }
+                    }
                 }
             }
             @if campaigns.len() > 1 {
@@ -116,6 +118,7 @@ pub async fn calls_page(
             @match (&chosen, entries.get(index)) {
                 (Some(campaign), Some(entry)) => {
                     p class="muted" { (ctx.t("calls.person")) " " (index + 1) " / " (entries.len()) }
+                    p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
                     div class="card" id="entry" {
                         h2 { (entry.name.clone().unwrap_or_else(|| format!("#{}", entry.entry_no))) }
                         @if let Some(mobile) = &entry.mobile { p class="big" { a href={ "tel:" (mobile) } { (mobile) } } }
@@ -145,10 +148,6 @@ pub async fn calls_page(
                                     button type="submit" name="result" value=(value) class="secondary" { (ctx.t(key)) }
                                 }
                             }
-                        }
-                        form method="post" action={ "/console/calls/" (campaign) "/" (entry.entry_no) "/taken" } {
-                            (csrf_field(&ctx))
-                            button type="submit" { (ctx.t("calls.taken")) }
                         }
                     }
                     nav aria-label=(ctx.t("calls.person")) {
@@ -243,7 +242,8 @@ pub struct TakenForm {
     csrf: String,
 }
 
-/// `POST /console/calls/{campaign}/{entry}/taken`: only on an entry of the caller's own list.
+/// `POST /console/calls/{campaign}/{entry}/taken`: only on an entry assigned to the caller (the
+/// engine refuses it unless the person answered a call).
 pub async fn taken_in_charge(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -260,8 +260,6 @@ pub async fn taken_in_charge(
         state
             .call(move |engine| {
                 let today = now(engine).date();
-                // Assigned to the caller: an answered person leaves today's due list but stays
-                // the caller's to take in charge.
                 let own = engine.campaign_entries(&campaign)?.iter().any(|entry| {
                     entry.entry_no == entry_no
                         && entry.operator.as_deref() == Some(principal.label.as_str())

@@ -447,6 +447,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             }
         }
         @if view.matches.is_empty() { p { (ctx.t("desk.no_vacancies")) } }
+        p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
         ol class="matches" {
             @for found in &view.matches {
                 li class="card" data-vacancy=(found.vacancy_id) {

@@ -30,6 +30,7 @@ use crate::state::AppState;
 pub mod appointments;
 pub mod calls;
 pub mod desk;
+pub mod fairness;
 pub mod i18n;
 pub mod layout;
 pub mod limit;
@@ -93,6 +94,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(desk::configure)
             .configure(calls::configure)
             .configure(training::configure)
+            .configure(fairness::configure)
             .configure(reports::configure)
             .configure(validator::configure)
             .configure(appointments::configure_staff)

@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
-    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
-    PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
+    Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
+    PastJob, PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
     VacancyStatus, Weight, WorkConditions,
 };
 use crate::store::entities as sql;

@@ -18,6 +18,8 @@ struct SeekerRow {
     available_from: Option<String>,
     accepts_tirocinio: String,
     disability: String,
+    /// Optional column (files written before it existed still import): citizenship group.
+    citizenship: Option<String>,
     /// Optional columns: the person's conditions.
     contract_types: Option<String>,
     min_weekly_hours: Option<String>,
@@ -25,12 +27,13 @@ struct SeekerRow {
     max_distance_km: Option<String>,
 }
 
-/// The optional columns of `job_seekers.csv` (the person's conditions; issue 14).
-const CONDITION_COLUMNS: [&str; 4] = [
+/// Every optional column of `job_seekers.csv`: the conditions and the citizenship (issue 18).
+const OPTIONAL_COLUMNS: [&str; 5] = [
     "contract_types",
     "min_weekly_hours",
     "max_weekly_hours",
     "max_distance_km",
+    "citizenship",
 ];
 
 /// Reads the conditions columns of one row.
@@ -160,8 +163,7 @@ pub(super) fn parse_people(
             "accepts_tirocinio",
             "disability",
         ];
-        for (line, row) in
-            read_rows_with::<SeekerRow>(path, &columns, &CONDITION_COLUMNS, problems)?
+        for (line, row) in read_rows_with::<SeekerRow>(path, &columns, &OPTIONAL_COLUMNS, problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
@@ -198,6 +200,8 @@ pub(super) fn parse_people(
                 .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
+            let citizenship = optional(&row.citizenship)
+                .and_then(|raw| check.field("citizenship", Citizenship::parse(raw)));
             let conditions = conditions(&mut check, &row);
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
                 check.fail("first_name", "names must not be empty");
@@ -260,6 +264,7 @@ pub(super) fn parse_people(
                         available_from: available,
                         accepts_tirocinio,
                         disability,
+                        citizenship,
                         conditions,
                         competences,
                         work_history,
