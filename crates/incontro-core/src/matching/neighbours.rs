@@ -171,7 +171,10 @@ fn relation_kind(taxonomy: &Taxonomy, group_size: &[usize], skill: u32, neighbou
     if shared.iter().any(|&parent| !taxonomy.is_group(parent)) {
         return 3;
     }
-    if shared.iter().any(|&parent| group_size[parent as usize] <= 40) {
+    if shared
+        .iter()
+        .any(|&parent| group_size[parent as usize] <= 40)
+    {
         return 4;
     }
     5

@@ -362,7 +362,8 @@ mod tests {
             parent_child: 0.8,
             siblings: 1.5,
         };
-        let graph = SkillGraph::with_closeness(20, &broader, &[(4, 1)], vec![], &closeness).unwrap();
+        let graph =
+            SkillGraph::with_closeness(20, &broader, &[(4, 1)], vec![], &closeness).unwrap();
         let of = |required: u32, held: u32| {
             graph
                 .related_to(required)
@@ -396,7 +397,12 @@ mod tests {
         };
         let graph = SkillGraph::with_closeness(21, &broader, &[], vec![], &closeness).unwrap();
         assert_eq!(graph.common_broader(1, 2), Some(20));
-        let near = graph.related_to(1).iter().find(|entry| entry.0 == 2).unwrap().2;
+        let near = graph
+            .related_to(1)
+            .iter()
+            .find(|entry| entry.0 == 2)
+            .unwrap()
+            .2;
         assert_eq!(near, 1.0);
         assert_eq!(graph.common_broader(1, 3), Some(10));
     }

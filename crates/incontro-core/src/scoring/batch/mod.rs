@@ -20,8 +20,8 @@ use std::path::Path;
 
 use ahash::{AHashMap, RandomState};
 
-use super::parallel::{map_with_scratch, threads};
 use super::kernel::related_factor;
+use super::parallel::{map_with_scratch, threads};
 use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
 use crate::progress::Progress;
 use crate::{Error, Problems, Result};
