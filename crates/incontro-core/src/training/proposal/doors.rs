@@ -353,13 +353,14 @@ impl TrainingState {
                     offer(course, LEVEL_CREDIT[usize::from(level.min(4))][required]);
                 }
                 if let Some(graph) = related_graph {
-                    for &(neighbour, _) in graph.related_to(requirement.skill) {
+                    for &(neighbour, _, closeness) in graph.related_to(requirement.skill) {
+                        let factor = discount * closeness;
                         for &(course, level) in
                             self.course_postings.get(&neighbour).into_iter().flatten()
                         {
                             offer(
                                 course,
-                                discount * LEVEL_CREDIT[usize::from(level.min(4))][required],
+                                factor * LEVEL_CREDIT[usize::from(level.min(4))][required],
                             );
                         }
                     }
