@@ -28,6 +28,7 @@ fn seekers() -> Vec<JobSeeker> {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            citizenship: None,
             conditions: Default::default(),
             competences: (0..COMPETENCES)
                 .map(|k| Competence {

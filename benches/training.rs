@@ -109,6 +109,7 @@ fn build() -> TrainingState {
             available_from: None,
             accepts_tirocinio: true,
             disability: false,
+            citizenship: None,
             conditions: Default::default(),
             competences: distinct_skills(&mut rng, 25)
                 .into_iter()

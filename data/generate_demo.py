@@ -85,6 +85,16 @@ COMPANIES = [
 ]
 AGENCIES = ["Randstad", "Adecco", "Gi Group", "Manpower"]
 FIRST_F = ["Giulia", "Francesca", "Chiara", "Sara", "Martina", "Elena", "Valentina", "Alessia", "Silvia", "Laura", "Federica", "Anna", "Marta", "Ilaria", "Beatrice", "Lucia", "Elisa", "Caterina", "Roberta", "Irina", "Fatima", "Ana"]
+# Synthetic citizenship for the bias report (issue 18), from the first name only so that it draws
+# nothing from the random generator: Romanian names EU, the others outside the EU, the rest Italian.
+def citizenship(first):
+    if first in ("Ion", "Irina", "Ana"):
+        return "EU"
+    if first in ("Ahmed", "Fatima", "Samuel"):
+        return "non_EU"
+    return "IT"
+
+
 FIRST_M = ["Marco", "Luca", "Andrea", "Matteo", "Francesco", "Alessandro", "Lorenzo", "Davide", "Simone", "Riccardo", "Giovanni", "Stefano", "Paolo", "Nicola", "Daniele", "Federico", "Tommaso", "Ahmed", "Ion", "Samuel"]
 LAST = ["Rossi", "Bianchi", "Lazzari", "Pardini", "Giannecchini", "Bertolucci", "Martinelli", "Del Carlo", "Nardi", "Puccinelli", "Lucchesi", "Giusti", "Ricci", "Barsanti", "Franceschi", "Tognetti", "Dinelli", "Marchetti", "Benedetti", "Paoli", "Cecchi", "Salvadori", "Moretti", "Landucci", "Casali", "Popescu", "El Amrani", "Santini", "Fontana", "Guidi"]
 
@@ -224,7 +234,7 @@ def main():
         mobile = "" if i % 7 == 0 else f"3{rng.randint(20, 99)}{rng.randint(1000000, 9999999)}"
         seekers.append([sid, cf, first, last, mobile, f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.org",
                         year, sex, comune, rng.choice(["lower_secondary", "vocational", "upper_secondary", "upper_secondary", "bachelor", "master"]),
-                        "2026-12-01", str(year > 1990).lower(), str(i % 25 == 0).lower()])
+                        "2026-12-01", str(year > 1990).lower(), str(i % 25 == 0).lower(), citizenship(first)])
         main_occ = OCC + occ_list[(i * 7) % len(occ_list)]
         rels = relations[main_occ]
         chosen_skills = {}
@@ -259,7 +269,7 @@ def main():
     history[:] = [h for h in history if h[0] != "JS0001"]
     history.append(["JS0001", "cp2011", "6.2.3.3.0", "2019-04-01", "2025-09-30", "Carpenteria Metallica Massarosa"])
     competences.sort()
-    write(os.path.join(out, "job_seekers.csv"), ["id", "codice_fiscale", "first_name", "last_name", "mobile", "email", "birth_year", "sex", "comune", "education", "available_from", "accepts_tirocinio", "disability"], seekers)
+    write(os.path.join(out, "job_seekers.csv"), ["id", "codice_fiscale", "first_name", "last_name", "mobile", "email", "birth_year", "sex", "comune", "education", "available_from", "accepts_tirocinio", "disability", "citizenship"], seekers)
     write(os.path.join(out, "competences.csv"), ["job_seeker_id", "skill_uri", "level", "evidence", "since", "note"], competences)
     write(os.path.join(out, "work_history.csv"), ["job_seeker_id", "scheme", "code", "start", "end", "employer"], history)
 

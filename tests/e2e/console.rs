@@ -613,7 +613,9 @@ fn operator_records_outcomes_through_the_call_list() {
         if browser.count("#entry").await > 0 {
             browser.click("#entry button[value=answered]").await;
             browser.wait_text("p.notice.ok", "answered").await;
-            browser.click("#entry form[action$='/taken'] button").await;
+            browser
+                .click("#answered form[action$='/taken'] button")
+                .await;
             browser.wait_text("p.notice.ok", "taken_in_charge").await;
         }
         assert!(!listed.is_empty());
@@ -683,6 +685,56 @@ fn analyst_reads_the_demand_report_with_chart_and_csv() {
         assert!(csv.starts_with("skill_uri,label,demand"), "{csv}");
         assert!(csv.lines().count() > 1);
         browser.screenshot("reports").await;
+        browser.close().await;
+    });
+}
+
+#[test]
+fn analyst_reads_the_fairness_report_with_chart_and_csv() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Analyst]).await;
+        browser.click("header nav a[href='/console/reports']").await;
+        browser.click("#fairness-link").await;
+        browser.find("#fairness-table").await;
+        let table = browser.text("#fairness-table").await;
+        for group in [
+            "sesso: F",
+            "età: 55 e oltre",
+            "cittadinanza: extra UE",
+            "disabilità: con disabilità",
+        ] {
+            assert!(table.contains(group), "{group} in {table}");
+        }
+        assert!(browser.text("#oversight-figures").await.contains('%'));
+        let width = browser
+            .client
+            .execute(
+                "const img = document.querySelector('img.chart'); \
+                 return img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth));",
+                vec![],
+            )
+            .await
+            .expect("chart width");
+        assert!(
+            width.as_f64().unwrap_or(0.0) > 100.0,
+            "the SVG chart loads: {width}"
+        );
+        let csv = browser
+            .client
+            .execute(
+                "return fetch(document.querySelector('a[download=\"equita_ranking.csv\"]').href).then(r => r.text());",
+                vec![],
+            )
+            .await
+            .expect("csv");
+        let csv = csv.as_str().unwrap_or_default();
+        assert!(
+            csv.starts_with("dimensione,gruppo,persone,quota_persone"),
+            "{csv}"
+        );
+        assert!(csv.lines().count() > 8);
+        browser.screenshot("fairness").await;
         browser.close().await;
     });
 }

@@ -163,10 +163,11 @@ fn validator_workflow_draft_to_validated() {
         Some(&json!({"requirements": [{"skill": format!("http://data.europa.eu/esco/skill/{SKILL}"), "level": 4}]})),
     );
     assert_eq!(changed.body["status"]["state"], "draft");
-    // A draft is not offered (issue 14): no candidates until it is validated again …
-    let candidates = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);
-    assert_eq!(candidates.status, 404, "{:?}", candidates.body);
-    // … and then it is matchable at once.
+    // A draft is never offered (issue 14): no candidates until it is validated again…
+    let draft = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);
+    assert_eq!(draft.status, 404, "{:?}", draft.body);
+    assert_eq!(draft.body["code"], "vacancy_not_found");
+    // …and then it is matchable at once.
     let validated = app.request("POST", "/v1/vacancies/VW1/validate", Some(&validator), None);
     assert_eq!(validated.body["status"]["state"], "validated");
     let candidates = app.get("/v1/vacancies/VW1/candidates?k=2", Role::Desk);

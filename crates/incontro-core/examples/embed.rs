@@ -48,6 +48,7 @@ fn person(id: &str, competences: Vec<Competence>) -> incontro_core::Result<JobSe
         available_from: None,
         accepts_tirocinio: true,
         disability: false,
+        citizenship: None,
         competences,
         work_history: Vec::new(),
         conditions: Default::default(),

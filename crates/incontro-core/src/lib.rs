@@ -24,12 +24,15 @@
 
 pub mod clock;
 pub mod error;
+pub mod input;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod store;
 
 pub mod access;
 pub mod appointments;
+pub mod fairness;
 pub mod index;
 pub mod matching;
 pub mod outreach;

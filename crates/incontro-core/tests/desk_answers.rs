@@ -23,8 +23,14 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/desk")
 }
 
+/// The day the tests run on (the engine's clock is pinned to it).
+const DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 12, 1) {
+    Some(day) => day,
+    None => panic!("valid day"),
+};
+
 fn desk_engine() -> Engine {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(DAY).expect("engine");
     engine
         .import_esco(
             &[fixture().join("esco")],
@@ -46,7 +52,7 @@ fn id(text: &str) -> EntityId {
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    DAY
 }
 
 fn ids_for(engine: &Engine, person: &str, query: &MatchQuery) -> Vec<String> {
@@ -456,7 +462,7 @@ fn record_files_alone_update_stored_records() {
 /// Point 1 on import: a validated vacancy without competences is refused with file and line.
 #[test]
 fn a_validated_vacancy_without_competences_is_refused_on_import() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(DAY).expect("engine");
     let dir = tempfile::tempdir().expect("tempdir");
     for entry in std::fs::read_dir(fixture().join("records")).expect("fixture") {
         let entry = entry.expect("entry");
@@ -489,7 +495,7 @@ fn a_validated_vacancy_without_competences_is_refused_on_import() {
 /// Conditions on import: bad values are reported with line and field.
 #[test]
 fn bad_conditions_are_reported_with_line_and_field() {
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(DAY).expect("engine");
     let dir = tempfile::tempdir().expect("tempdir");
     let header = std::fs::read_to_string(fixture().join("records/job_seekers.csv"))
         .expect("read")
@@ -519,4 +525,22 @@ fn bad_conditions_are_reported_with_line_and_field() {
         }
         other => panic!("expected invalid input, got {other:?}"),
     }
+}
+
+/// Paging walks the suitable results, then the unsuitable ones, without gaps or repeats.
+#[test]
+fn paging_over_unsuitable_results_is_consistent() {
+    let engine = desk_engine();
+    let query = |k: usize, offset: usize| MatchQuery {
+        k,
+        offset,
+        include_unsuitable: true,
+        ..MatchQuery::default()
+    };
+    let whole = ids_for(&engine, "P001", &query(10, 0));
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    let paged: Vec<String> = (0..whole.len())
+        .flat_map(|offset| ids_for(&engine, "P001", &query(1, offset)))
+        .collect();
+    assert_eq!(paged, whole);
 }

@@ -34,7 +34,8 @@ fn english() -> Option<&'static Engine> {
                 .map(|entry| entry.expect("entry").path())
                 .filter(|path| path.extension().is_some_and(|ext| ext == "zip"))
                 .collect();
-            let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+            let engine =
+                Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
             engine
                 .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
                 .expect("import");

@@ -398,10 +398,10 @@ fn missing_source_is_an_error() {
 #[test]
 fn demo_after_a_release_keeps_the_release() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let alone = Engine::open_in_memory().expect("engine");
+    let alone = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     alone.import_demo(&NoProgress).expect("demo");
     let demo = alone.taxonomy_stats().expect("stats");
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     let folder = small_release(dir.path(), GOOD_RELATIONS);
     engine
         .import_esco(&[folder], &EscoImportOptions::default(), &NoProgress)
@@ -439,7 +439,7 @@ fn demo_after_the_shared_release_keeps_its_relations() {
         println!("skipped: ../shared not found");
         return;
     };
-    let engine = Engine::open_in_memory().expect("engine");
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine
         .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
         .expect("import");

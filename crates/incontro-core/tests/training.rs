@@ -418,7 +418,7 @@ fn demo_demand_report_matches_a_direct_count() {
 #[test]
 fn desk_gaps_agree() {
     let engine = demo_engine();
-    let today = chrono::Local::now().date_naive();
+    let today = engine.today();
     let options = TrainingOptions::on(today);
     let vacancies = engine.list_offerable_vacancies(today).expect("vacancies");
     let people = engine.all_job_seekers().expect("people");

@@ -28,7 +28,7 @@ pub struct MatchArgs {
     #[arg(long)]
     exact: bool,
     /// Default mode: credit factor of a related competence, in [0, 1].
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.2)]
     related_discount: f32,
     /// Default mode: do not weigh requirements by ESCO reuse level.
     #[arg(long)]
@@ -36,7 +36,8 @@ pub struct MatchArgs {
     /// Default mode: do not multiply by the essential-coverage factor.
     #[arg(long)]
     no_essential_factor: bool,
-    /// Default mode: also count skills under the same ESCO skill group as related.
+    /// Default mode: count skills under the same ESCO skill group as related whatever the
+    /// group's size (by default only groups of at most 40 skills).
     #[arg(long)]
     with_skill_groups: bool,
     /// Output CSV: `worker_id,rank,vacancy_id,score`.

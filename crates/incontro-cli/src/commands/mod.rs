@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use clap::Subcommand;
 
+mod fairness;
 mod generate;
 mod import;
 mod keys;

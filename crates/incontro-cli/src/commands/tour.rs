@@ -56,7 +56,7 @@ pub fn run(args: TourArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
             .and_then(|skill| taxonomy.preferred_label(skill, "it"))
             .unwrap_or(entry.skill.as_str());
         println!(
-            "  {:<58} livello {} ({})",
+            "  {:<58} livello {} — {}",
             label,
             entry.level.get(),
             entry.provenance_it()

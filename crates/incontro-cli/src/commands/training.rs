@@ -26,6 +26,12 @@ pub enum TrainingCommand {
 pub enum ReportCommand {
     /// Competence demand of an area and period: CSV tables and SVG charts.
     Demand(DemandArgs),
+    /// Bias figures of the rankings by sex, age band, citizenship and disability, with the
+    /// override rates of staff: CSV, SVG and a printed table (docs/fairness.md).
+    Fairness(super::fairness::FairnessArgs),
+    /// The system card: purpose, inputs, scoring method, measured figures, latest bias figures,
+    /// limitations and oversight measures, as Markdown.
+    SystemCard(super::fairness::SystemCardArgs),
 }
 
 /// Course availability shared by `propose` and `doors`.
@@ -275,23 +281,13 @@ pub fn print_proposal(proposal: &GapProposal) {
 
 /// Runs `incontro report …`.
 pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let ReportCommand::Demand(args) = command;
+    let args = match command {
+        ReportCommand::Demand(args) => args,
+        ReportCommand::Fairness(args) => return super::fairness::run_fairness(args, data_dir),
+        ReportCommand::SystemCard(args) => return super::fairness::run_system_card(args, data_dir),
+    };
     let engine = super::open_engine(data_dir)?;
-    let names = engine.comuni_names()?;
-    let mut comuni = Vec::new();
-    for raw in &args.comuni {
-        let wanted = raw.trim();
-        let by_name = names
-            .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
-            .map(|(code, _)| code.clone());
-        let code = match by_name {
-            Some(code) => code,
-            None => wanted.to_ascii_uppercase(),
-        };
-        comuni
-            .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
-    }
+    let comuni = resolve_comuni(&engine, &args.comuni)?;
     let from = args.from.unwrap_or_else(|| engine.today());
     let query = DemandQuery {
         comuni,
@@ -346,4 +342,27 @@ pub fn run_report(command: ReportCommand, data_dir: &Path, quiet: bool) -> anyho
         println!("  {}", path.display());
     }
     Ok(())
+}
+
+/// Comuni given as Belfiore codes or names (case-insensitive).
+pub fn resolve_comuni(
+    engine: &incontro_core::Engine,
+    raw_comuni: &[String],
+) -> anyhow::Result<Vec<ComuneCode>> {
+    let names = engine.comuni_names()?;
+    let mut comuni = Vec::new();
+    for raw in raw_comuni {
+        let wanted = raw.trim();
+        let by_name = names
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
+            .map(|(code, _)| code.clone());
+        let code = match by_name {
+            Some(code) => code,
+            None => wanted.to_ascii_uppercase(),
+        };
+        comuni
+            .push(ComuneCode::parse(&code).with_context(|| format!("unknown comune {wanted:?}"))?);
+    }
+    Ok(comuni)
 }

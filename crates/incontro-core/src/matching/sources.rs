@@ -24,7 +24,7 @@ pub struct GraphOptions {
 }
 
 /// The default: siblings under skill groups of at most [`GROUP_SIBLINGS_UP_TO`] skills.
-pub const GROUP_SIBLINGS_UP_TO: usize = 20;
+pub const GROUP_SIBLINGS_UP_TO: usize = 40;
 
 impl Default for GraphOptions {
     fn default() -> Self {

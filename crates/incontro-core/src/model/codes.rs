@@ -330,6 +330,42 @@ impl Sex {
     }
 }
 
+/// Citizenship group, recorded only for the bias report (never an input to matching).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Citizenship {
+    /// Italian citizen.
+    Italian,
+    /// Citizen of another EU member state.
+    Eu,
+    /// Citizen of a state outside the EU (or stateless).
+    NonEu,
+}
+
+impl Citizenship {
+    /// Parses `IT`/`italian`/`italiana`, `EU`/`UE`, `non_eu`/`extra_ue` (case-insensitive).
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "it" | "italian" | "italiana" => Ok(Citizenship::Italian),
+            "eu" | "ue" => Ok(Citizenship::Eu),
+            "non_eu" | "extra_ue" | "extra_eu" => Ok(Citizenship::NonEu),
+            other => Err(Error::invalid(
+                "invalid_citizenship",
+                format!("citizenship must be IT, EU or non_EU, got {other:?}"),
+            )),
+        }
+    }
+
+    /// `IT`, `EU` or `non_EU` (the stored and CSV form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Citizenship::Italian => "IT",
+            Citizenship::Eu => "EU",
+            Citizenship::NonEu => "non_EU",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex, SkillUri, Weight,
+    Citizenship, CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex,
+    SkillUri, Weight,
 };
 use crate::{Error, Result};
 
@@ -269,6 +270,9 @@ pub struct JobSeeker {
     pub accepts_tirocinio: bool,
     /// Has a recognised disability (L. 68/99): tirocini up to 24 months.
     pub disability: bool,
+    /// Citizenship group, when recorded: only for the bias report, never a matching input.
+    #[serde(default)]
+    pub citizenship: Option<Citizenship>,
     /// The person's own conditions besides tirocini (contract types, hours, distance), recorded
     /// by desk staff at the first interview.
     #[serde(default)]

@@ -7,7 +7,7 @@ mod codes;
 mod entities;
 mod ids;
 
-pub use codes::{person_pseudonym, CodiceFiscale, ComuneCode, PartitaIva, Sex};
+pub use codes::{person_pseudonym, Citizenship, CodiceFiscale, ComuneCode, PartitaIva, Sex};
 pub use entities::{
     unmet_conditions, Company, Competence, Course, EducationLevel, EntityId, GolPath, JobSeeker,
     Modality, OccupationCode, PastJob, PersonalData, PlacementType, Requirement, Site,

@@ -10,6 +10,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::fairness::oversight::PairRank;
 use crate::model::EntityId;
 use crate::store::placements as sql;
 use crate::{Engine, Error, Result};
@@ -123,6 +124,9 @@ pub struct Placement {
     pub recorded_by: String,
     /// When.
     pub recorded_on: NaiveDate,
+    /// Where the pair stood in the rankings when it was recorded (human oversight, issue 18);
+    /// `None` for records made before ranks were kept.
+    pub rank_when_recorded: Option<PairRank>,
 }
 
 /// Trims a note: `None` when empty, an error (without the text) when longer than
@@ -166,6 +170,8 @@ impl Engine {
             }
             courses.push(course.to_string());
         }
+        // Human oversight: where staff's choice stood in the rankings at this moment.
+        let rank = self.pair_rank(&record.job_seeker_id, &record.vacancy_id)?;
         let stored = NewPlacement {
             note,
             course_ids: courses,
@@ -194,7 +200,7 @@ impl Engine {
                     "this proposal is already recorded",
                 ));
             }
-            sql::insert(tx, &stored, today)
+            sql::insert(tx, &stored, today, &rank)
         })?;
         Ok(Placement {
             id,
@@ -207,6 +213,7 @@ impl Engine {
             note: stored.note,
             recorded_by: stored.recorded_by,
             recorded_on: today,
+            rank_when_recorded: Some(rank),
         })
     }
 

@@ -99,7 +99,7 @@ pub enum Mode {
 pub struct ScoringConfig {
     /// Exact or default scoring.
     pub mode: Mode,
-    /// Credit factor for a related competence, in [0, 1] (default 0.25). Default mode only.
+    /// Credit factor for a related competence, in [0, 1] (default 0.2). Default mode only.
     pub related_discount: f32,
     /// Weigh requirements by ESCO reuse level (default on). Default mode only.
     pub specificity: bool,
@@ -113,7 +113,7 @@ impl Default for ScoringConfig {
     fn default() -> Self {
         ScoringConfig {
             mode: Mode::Default,
-            related_discount: 0.25,
+            related_discount: 0.2,
             specificity: true,
             essential_factor: true,
             min_score: 0.0,

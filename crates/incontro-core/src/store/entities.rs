@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId, Evidence,
-    GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva, PastJob,
-    PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight, WorkConditions,
+    Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
+    Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
+    PastJob, PersonalData, Requirement, Sex, Site, SkillUri, Vacancy, Weight, WorkConditions,
 };
 use crate::{Error, Result};
 
@@ -302,13 +302,14 @@ pub fn upsert_job_seeker(
 ) -> Result<()> {
     connection.execute(
         "INSERT INTO job_seeker (id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability,
-           contract_types, min_weekly_hours, max_weekly_hours, max_distance_km)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+           contract_types, min_weekly_hours, max_weekly_hours, max_distance_km, citizenship)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET birth_year = excluded.birth_year, sex = excluded.sex, comune = excluded.comune,
            education = excluded.education, available_from = excluded.available_from,
            accepts_tirocinio = excluded.accepts_tirocinio, disability = excluded.disability,
            contract_types = excluded.contract_types, min_weekly_hours = excluded.min_weekly_hours,
-           max_weekly_hours = excluded.max_weekly_hours, max_distance_km = excluded.max_distance_km",
+           max_weekly_hours = excluded.max_weekly_hours, max_distance_km = excluded.max_distance_km,
+           citizenship = excluded.citizenship",
         params![
             seeker.id.as_str(),
             seeker.birth_year,
@@ -323,6 +324,7 @@ pub fn upsert_job_seeker(
             seeker.conditions.min_weekly_hours,
             seeker.conditions.max_weekly_hours,
             seeker.conditions.max_distance_km,
+            seeker.citizenship.map(Citizenship::as_str),
         ],
     )?;
     connection.execute(
@@ -388,7 +390,7 @@ pub fn upsert_job_seeker(
 }
 
 const SEEKER_COLUMNS: &str =
-    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability, contract_types, min_weekly_hours, max_weekly_hours, max_distance_km";
+    "id, birth_year, sex, comune, education, available_from, accepts_tirocinio, disability, contract_types, min_weekly_hours, max_weekly_hours, max_distance_km, citizenship";
 
 fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
     Ok(JobSeeker {
@@ -407,6 +409,10 @@ fn seeker_from_row(row: &Row<'_>) -> Result<JobSeeker> {
             max_weekly_hours: row.get(10)?,
             max_distance_km: row.get(11)?,
         },
+        citizenship: row
+            .get::<_, Option<String>>(12)?
+            .map(|raw| Citizenship::parse(&raw))
+            .transpose()?,
         competences: Vec::new(),
         work_history: Vec::new(),
     })

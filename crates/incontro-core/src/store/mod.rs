@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_conditions",
         include_str!("migrations/0013_conditions.sql"),
     ),
+    (
+        "0014_fairness",
+        include_str!("migrations/0014_fairness.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

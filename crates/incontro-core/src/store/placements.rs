@@ -2,6 +2,7 @@
 
 use rusqlite::{params, Connection, Transaction};
 
+use crate::fairness::oversight::PairRank;
 use crate::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
 use crate::{Error, Result};
 
@@ -34,12 +35,14 @@ pub(crate) fn insert(
     tx: &Transaction<'_>,
     record: &NewPlacement,
     today: chrono::NaiveDate,
+    rank: &PairRank,
 ) -> Result<i64> {
     let courses = serde_json::to_string(&record.course_ids)
         .map_err(|error| Error::Internal(format!("course ids: {error}")))?;
     tx.execute(
         "INSERT INTO placement_record(job_seeker_id, vacancy_id, kind, placement_type, course_ids,
-             note, recorded_by, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             note, recorded_by, recorded_on, vacancy_rank, candidate_rank, score)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             record.job_seeker_id.as_str(),
             record.vacancy_id.as_str(),
@@ -49,6 +52,9 @@ pub(crate) fn insert(
             record.note,
             record.recorded_by,
             today.format("%Y-%m-%d").to_string(),
+            rank.vacancy_rank,
+            rank.candidate_rank,
+            f64::from(rank.score),
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -58,7 +64,8 @@ pub(crate) fn insert(
 pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Placement>> {
     let mut statement = connection.prepare(
         "SELECT p.id, p.job_seeker_id, p.vacancy_id, v.title, p.kind, p.placement_type,
-                p.course_ids, p.note, p.recorded_by, p.recorded_on
+                p.course_ids, p.note, p.recorded_by, p.recorded_on,
+                p.vacancy_rank, p.candidate_rank, p.score
          FROM placement_record p LEFT JOIN vacancy v ON v.id = p.vacancy_id
          WHERE p.job_seeker_id = ?1 ORDER BY p.id DESC",
     )?;
@@ -82,7 +89,39 @@ pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Pl
             recorded_by: row.get(8)?,
             recorded_on: chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .map_err(|error| Error::Internal(format!("stored day: {error}")))?,
+            rank_when_recorded: rank_from(row, 10)?,
         });
+    }
+    Ok(list)
+}
+
+/// The recorded rank from columns `first..first + 3` (vacancy rank, candidate rank, score);
+/// `None` when the score is NULL (records made before ranks were kept).
+fn rank_from(row: &rusqlite::Row<'_>, first: usize) -> Result<Option<PairRank>> {
+    let score: Option<f64> = row.get(first + 2)?;
+    let Some(score) = score else {
+        return Ok(None);
+    };
+    Ok(Some(PairRank {
+        vacancy_rank: row.get::<_, Option<u32>>(first)?,
+        candidate_rank: row.get::<_, Option<u32>>(first + 1)?,
+        score: score as f32,
+    }))
+}
+
+/// Every record whose rank was kept: `(job seeker id, is a placement, rank)`, oldest first.
+pub(crate) fn ranked_records(connection: &Connection) -> Result<Vec<(String, bool, PairRank)>> {
+    let mut statement = connection.prepare(
+        "SELECT job_seeker_id, kind, vacancy_rank, candidate_rank, score FROM placement_record
+         WHERE score IS NOT NULL ORDER BY id",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut list = Vec::new();
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(1)?;
+        if let Some(rank) = rank_from(row, 2)? {
+            list.push((row.get(0)?, kind == "placement", rank));
+        }
     }
     Ok(list)
 }

@@ -33,6 +33,8 @@ pub struct CallsQuery {
     campaign: Option<String>,
     n: Option<usize>,
     done: Option<String>,
+    /// The entry just answered: it leaves the list, and its "taken in charge" button shows.
+    answered: Option<u32>,
 }
 
 const RESULTS: [(&str, &str); 5] = [
@@ -95,6 +97,15 @@ pub async fn calls_page(
         let body = html! {
             h1 { (ctx.t("calls.title")) }
             @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (done) } }
+            @if let (Some(campaign), Some(answered)) = (&chosen, query.answered) {
+                // Only an answered person can be taken in charge (issue 13, point 9).
+                div class="card" id="answered" {
+                    form method="post" action={ "/console/calls/" (campaign) "/" (answered) "/taken" } {
+                        (csrf_field(&ctx))
+                        button type="submit" { (ctx.t("calls.taken")) " #" (answered) }
+                    }
+                }
+            }
             @if campaigns.len() > 1 {
                 form method="get" action="/console/calls" {
                     label for="campaign" { (ctx.t("reports.campaign")) }
@@ -107,6 +118,7 @@ pub async fn calls_page(
             @match (&chosen, entries.get(index)) {
                 (Some(campaign), Some(entry)) => {
                     p class="muted" { (ctx.t("calls.person")) " " (index + 1) " / " (entries.len()) }
+                    p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
                     div class="card" id="entry" {
                         h2 { (entry.name.clone().unwrap_or_else(|| format!("#{}", entry.entry_no))) }
                         @if let Some(mobile) = &entry.mobile { p class="big" { a href={ "tel:" (mobile) } { (mobile) } } }
@@ -136,10 +148,6 @@ pub async fn calls_page(
                                     button type="submit" name="result" value=(value) class="secondary" { (ctx.t(key)) }
                                 }
                             }
-                        }
-                        form method="post" action={ "/console/calls/" (campaign) "/" (entry.entry_no) "/taken" } {
-                            (csrf_field(&ctx))
-                            button type="submit" { (ctx.t("calls.taken")) }
                         }
                     }
                     nav aria-label=(ctx.t("calls.person")) {
@@ -214,8 +222,13 @@ pub async fn attempt(
                 )])
             })
             .await?;
+        let answered = if outcome == CallResult::Answered {
+            format!("&answered={entry_no}")
+        } else {
+            String::new()
+        };
         Ok(ctx.see_other(&format!(
-            "/console/calls?campaign={target}&done={}",
+            "/console/calls?campaign={target}&done={}{answered}",
             outcome.as_str()
         )))
     }
@@ -229,7 +242,8 @@ pub struct TakenForm {
     csrf: String,
 }
 
-/// `POST /console/calls/{campaign}/{entry}/taken`: only on an entry of the caller's own list.
+/// `POST /console/calls/{campaign}/{entry}/taken`: only on an entry assigned to the caller (the
+/// engine refuses it unless the person answered a call).
 pub async fn taken_in_charge(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -246,10 +260,10 @@ pub async fn taken_in_charge(
         state
             .call(move |engine| {
                 let today = now(engine).date();
-                let own = engine
-                    .call_list(&campaign, &principal.label, today)?
-                    .iter()
-                    .any(|entry| entry.entry_no == entry_no);
+                let own = engine.campaign_entries(&campaign)?.iter().any(|entry| {
+                    entry.entry_no == entry_no
+                        && entry.operator.as_deref() == Some(principal.label.as_str())
+                });
                 if !own {
                     return Err(incontro_core::Error::Forbidden {
                         code: "not_your_entry",

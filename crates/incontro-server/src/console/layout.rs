@@ -204,6 +204,7 @@ ol.matches { list-style: none; padding-left: 0; }
 .bars meter { width: 7rem; height: 1rem; }
 .tag { display: inline-block; font-size: .8rem; padding: .05rem .4rem; border-radius: 999px; border: 1px solid; }
 .tag.met { color: var(--ok); } .tag.related { color: var(--warn); } .tag.missing { color: var(--bad); }
+.tag.gap { color: var(--bad); font-weight: 600; } .unsuitable { color: var(--bad); }
 .tag.draft { color: var(--warn); } .tag.validated { color: var(--ok); } .tag.closed { color: var(--muted); }
 .typeahead { position: relative; max-width: 32rem; }
 .typeahead ul[role=listbox] { position: absolute; z-index: 5; left: 0; right: 0; margin: 0; padding: 0; list-style: none;

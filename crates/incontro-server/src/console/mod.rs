@@ -30,6 +30,7 @@ use crate::state::AppState;
 pub mod appointments;
 pub mod calls;
 pub mod desk;
+pub mod fairness;
 pub mod i18n;
 pub mod layout;
 pub mod limit;
@@ -74,6 +75,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
         web::FormConfig::default()
             .limit(64 * 1024)
             .error_handler(|error, _request| {
+                if let actix_web::error::UrlencodedError::Payload(payload) = &error {
+                    if crate::limits::is_body_timeout(payload) {
+                        return Fail::new(
+                            StatusCode::REQUEST_TIMEOUT,
+                            "body_timeout",
+                            "the form was not received in time",
+                        )
+                        .into();
+                    }
+                }
                 Fail::bad_request(format!(
                     "invalid form: {}",
                     error.to_string().to_lowercase()
@@ -93,6 +104,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(desk::configure)
             .configure(calls::configure)
             .configure(training::configure)
+            .configure(fairness::configure)
             .configure(reports::configure)
             .configure(validator::configure)
             .configure(appointments::configure_staff)

@@ -176,6 +176,7 @@ pub async fn reports_page(
                     button type="submit" { (ctx.t("desk.apply")) }
                 }
             }
+            p { a id="fairness-link" href="/console/reports/fairness" { (ctx.t("reports.fairness_link")) } }
             h2 id="demand" { (ctx.t("reports.demand")) }
             p { (demand.area.join(", ")) " · " (demand.vacancy_count) " " (ctx.t("reports.vacancies")) " (" (demand.position_count) " " (ctx.t("vacancy.positions_short")) ") · "
                 (demand.seeker_count) " " (ctx.t("reports.seekers")) " · " (demand.course_count) " " (ctx.t("reports.courses")) }

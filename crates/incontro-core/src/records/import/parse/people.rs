@@ -3,6 +3,9 @@
 use super::super::*;
 use super::Parsed;
 
+/// The longest first or last name accepted, in characters.
+const MAX_NAME_CHARS: usize = 100;
+
 #[derive(Deserialize)]
 struct SeekerRow {
     id: String,
@@ -18,6 +21,8 @@ struct SeekerRow {
     available_from: Option<String>,
     accepts_tirocinio: String,
     disability: String,
+    /// Optional column (files written before it existed still import): citizenship group.
+    citizenship: Option<String>,
     /// Optional columns: the person's conditions.
     contract_types: Option<String>,
     min_weekly_hours: Option<String>,
@@ -25,12 +30,13 @@ struct SeekerRow {
     max_distance_km: Option<String>,
 }
 
-/// The optional columns of `job_seekers.csv` (the person's conditions; issue 14).
-const CONDITION_COLUMNS: [&str; 4] = [
+/// Every optional column of `job_seekers.csv`: the conditions and the citizenship (issue 18).
+const OPTIONAL_COLUMNS: [&str; 5] = [
     "contract_types",
     "min_weekly_hours",
     "max_weekly_hours",
     "max_distance_km",
+    "citizenship",
 ];
 
 /// Reads the conditions columns of one row.
@@ -161,7 +167,7 @@ pub(super) fn parse_people(
             "disability",
         ];
         for (line, row) in
-            read_rows_with::<SeekerRow>(path, &columns, &CONDITION_COLUMNS, problems)?
+            read_rows_with::<SeekerRow>(files.text, path, &columns, &OPTIONAL_COLUMNS, problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
@@ -198,6 +204,19 @@ pub(super) fn parse_people(
                 .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
+            for (field, name) in [
+                ("first_name", &row.first_name),
+                ("last_name", &row.last_name),
+            ] {
+                if name.chars().count() > MAX_NAME_CHARS {
+                    check.fail(
+                        field,
+                        format!("name longer than {MAX_NAME_CHARS} characters"),
+                    );
+                }
+            }
+            let citizenship = optional(&row.citizenship)
+                .and_then(|raw| check.field("citizenship", Citizenship::parse(raw)));
             let conditions = conditions(&mut check, &row);
             if row.first_name.trim().is_empty() || row.last_name.trim().is_empty() {
                 check.fail("first_name", "names must not be empty");
@@ -260,6 +279,7 @@ pub(super) fn parse_people(
                         available_from: available,
                         accepts_tirocinio,
                         disability,
+                        citizenship,
                         conditions,
                         competences,
                         work_history,
@@ -286,7 +306,7 @@ pub(super) fn parse_people(
             "since",
             "note",
         ];
-        for (line, row) in read_rows::<CompetenceRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<CompetenceRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -347,7 +367,7 @@ pub(super) fn parse_people(
             "end",
             "employer",
         ];
-        for (line, row) in read_rows::<PastJobRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<PastJobRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,

@@ -1,0 +1,499 @@
+//! Issue 18 on the demo data: the bias figures recomputed independently through the public
+//! matching calls, rankings unchanged when only protected attributes change, the rank kept with
+//! each proposal, the report's files and the system card.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
+use incontro_core::fairness::{
+    Dimension, FairnessQuery, FairnessReport, SystemCardOptions, FAIRNESS_CSV_HEADER,
+};
+use incontro_core::matching::MatchQuery;
+use incontro_core::model::{Citizenship, EntityId, JobSeeker, Sex};
+use incontro_core::placements::{NewPlacement, PlacementKind, PlacementMode};
+use incontro_core::records::DEMO_ANCHOR;
+use incontro_core::{Engine, NoProgress};
+
+fn demo_engine() -> Engine {
+    let engine = Engine::open_in_memory_on(DEMO_ANCHOR).expect("engine");
+    engine.import_demo(&NoProgress).expect("demo imports");
+    engine
+}
+
+fn query(k: usize, exact: bool) -> MatchQuery {
+    MatchQuery {
+        k,
+        exact,
+        ..MatchQuery::default()
+    }
+}
+
+/// The group label of a person, written here from the issue's definitions (not the module's).
+fn group(dimension: Dimension, seeker: &JobSeeker, year: i32) -> Option<&'static str> {
+    match dimension {
+        Dimension::Sex => Some(match seeker.sex {
+            Sex::F => "F",
+            Sex::M => "M",
+        }),
+        Dimension::AgeBand => {
+            let age = year - i32::from(seeker.birth_year);
+            Some(match age {
+                ..=29 => "meno di 30",
+                30..=54 => "30-54",
+                _ => "55 e oltre",
+            })
+        }
+        Dimension::Citizenship => seeker.citizenship.map(|c| match c {
+            Citizenship::Italian => "italiana",
+            Citizenship::Eu => "UE",
+            Citizenship::NonEu => "extra UE",
+        }),
+        Dimension::Disability => Some(if seeker.disability {
+            "con disabilità"
+        } else {
+            "senza disabilità"
+        }),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct Expected {
+    people: usize,
+    slots: usize,
+    in_a_top_k: usize,
+    score_sum: f64,
+}
+
+/// Per dimension and group: members, slots, members in a top k, sum of the per-person mean
+/// score, computed through `candidates_for_vacancy` and `vacancies_for_person`.
+fn expected_figures(
+    engine: &Engine,
+    seekers: &[JobSeeker],
+    exact: bool,
+) -> BTreeMap<(Dimension, &'static str), Expected> {
+    let today = engine.today();
+    let mut slots: HashMap<String, usize> = HashMap::new();
+    for vacancy in engine.list_open_vacancies(today).expect("open vacancies") {
+        // Drafts waiting for validation again are not matched (not found among open ones).
+        let Ok(candidates) = engine.candidates_for_vacancy(&vacancy.id, &query(10, exact), "it")
+        else {
+            continue;
+        };
+        for candidate in candidates {
+            *slots.entry(candidate.job_seeker_id).or_default() += 1;
+        }
+    }
+    let mut figures: BTreeMap<(Dimension, &'static str), Expected> = BTreeMap::new();
+    for seeker in seekers {
+        let list = engine
+            .vacancies_for_person(&seeker.id, &query(10, exact), "it")
+            .expect("vacancies");
+        let mean = if list.is_empty() {
+            0.0
+        } else {
+            list.iter().map(|m| f64::from(m.score)).sum::<f64>() / list.len() as f64
+        };
+        let held = slots.get(seeker.id.as_str()).copied().unwrap_or(0);
+        for dimension in Dimension::ALL {
+            let Some(label) = group(dimension, seeker, today.year()) else {
+                continue;
+            };
+            let entry = figures.entry((dimension, label)).or_default();
+            entry.people += 1;
+            entry.slots += held;
+            entry.in_a_top_k += usize::from(held > 0);
+            entry.score_sum += mean;
+        }
+    }
+    figures
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn check_against(
+    report: &FairnessReport,
+    expected: &BTreeMap<(Dimension, &str), Expected>,
+    exact: bool,
+) {
+    assert_eq!(
+        report.rows.len(),
+        expected.len(),
+        "one row per non-empty group"
+    );
+    for dimension in Dimension::ALL {
+        let groups: Vec<_> = expected
+            .iter()
+            .filter(|((d, _), _)| *d == dimension)
+            .collect();
+        let people: usize = groups.iter().map(|(_, e)| e.people).sum();
+        let slots: usize = groups.iter().map(|(_, e)| e.slots).sum();
+        let best_rate = groups
+            .iter()
+            .map(|(_, e)| e.in_a_top_k as f64 / e.people as f64)
+            .fold(0.0, f64::max);
+        let best_mean = groups
+            .iter()
+            .map(|(_, e)| e.score_sum / e.people as f64)
+            .fold(0.0, f64::max);
+        for ((_, label), e) in groups {
+            let row = report
+                .rows
+                .iter()
+                .find(|r| r.dimension == dimension && r.group == *label)
+                .unwrap_or_else(|| panic!("row {dimension:?} {label}"));
+            let figures = if exact {
+                &row.competences_only
+            } else {
+                &row.served
+            };
+            let share = e.people as f64 / people as f64;
+            let exposure = e.slots as f64 / slots as f64;
+            let rate = e.in_a_top_k as f64 / e.people as f64;
+            let mean = e.score_sum / e.people as f64;
+            assert_eq!(row.people, e.people, "{label}");
+            assert!(close(row.people_share, share), "{label}");
+            assert_eq!(figures.slots, e.slots, "{label} exact={exact}");
+            assert!(
+                close(figures.exposure_ratio.expect("ratio"), exposure / share),
+                "{label}"
+            );
+            assert!(close(figures.top_k_rate, rate), "{label}");
+            assert!(
+                close(figures.top_k_rate_ratio.expect("ratio"), rate / best_rate),
+                "{label}"
+            );
+            assert!(close(figures.mean_score, mean), "{label}");
+            assert!(close(
+                figures.mean_score_ratio.expect("ratio"),
+                mean / best_mean
+            ));
+            let flag = rate / best_rate < 0.8 || mean / best_mean < 0.8;
+            assert_eq!(figures.four_fifths_flag, flag, "{label} exact={exact}");
+        }
+    }
+}
+
+#[test]
+fn bias_figures_match_an_independent_recomputation_on_the_demo() {
+    let engine = demo_engine();
+    let report = engine
+        .fairness_report(&FairnessQuery::default())
+        .expect("report");
+    let seekers = engine.all_job_seekers().expect("seekers");
+    assert_eq!(report.people, seekers.len());
+    let matched = engine
+        .list_open_vacancies(engine.today())
+        .expect("open")
+        .iter()
+        .filter(|v| {
+            engine
+                .candidates_for_vacancy(&v.id, &query(1, false), "it")
+                .is_ok()
+        })
+        .count();
+    assert!(matched > 0);
+    assert_eq!(report.vacancies, matched);
+    // The demo carries every protected attribute, so no dimension is empty.
+    for label in [
+        "F",
+        "M",
+        "meno di 30",
+        "30-54",
+        "55 e oltre",
+        "italiana",
+        "UE",
+        "extra UE",
+        "con disabilità",
+    ] {
+        assert!(
+            report.rows.iter().any(|r| r.group == label),
+            "group {label}"
+        );
+    }
+    check_against(&report, &expected_figures(&engine, &seekers, false), false);
+    check_against(&report, &expected_figures(&engine, &seekers, true), true);
+}
+
+#[test]
+fn an_area_counts_only_its_people_and_vacancies() {
+    let engine = demo_engine();
+    let lucca = incontro_core::model::ComuneCode::parse("E715").expect("comune");
+    let report = engine
+        .fairness_report(&FairnessQuery {
+            comuni: vec![lucca.clone()],
+            k: 5,
+        })
+        .expect("report");
+    let people = engine
+        .all_job_seekers()
+        .expect("seekers")
+        .iter()
+        .filter(|s| s.comune == lucca)
+        .count();
+    assert!(people > 0);
+    assert_eq!(report.people, people);
+    let sex_people: usize = report
+        .rows
+        .iter()
+        .filter(|r| r.dimension == Dimension::Sex)
+        .map(|r| r.people)
+        .sum();
+    assert_eq!(sex_people, people);
+    let error = engine
+        .fairness_report(&FairnessQuery {
+            comuni: Vec::new(),
+            k: 0,
+        })
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_k");
+}
+
+/// Ids and scores, best first.
+type Ranked = Vec<(String, f32)>;
+
+/// Everything a desk sees for a person: their vacancies and, for each, its candidates.
+fn rankings_of(engine: &Engine, person: &EntityId) -> Vec<(String, f32, Ranked)> {
+    engine
+        .vacancies_for_person(person, &query(20, false), "it")
+        .expect("vacancies")
+        .into_iter()
+        .map(|m| {
+            let id = EntityId::parse(&m.vacancy_id).expect("id");
+            let candidates = engine
+                .candidates_for_vacancy(&id, &query(50, false), "it")
+                .expect("candidates")
+                .into_iter()
+                .map(|c| (c.job_seeker_id, c.score))
+                .collect();
+            (m.vacancy_id, m.score, candidates)
+        })
+        .collect()
+}
+
+#[test]
+fn rankings_do_not_move_when_only_protected_attributes_change() {
+    let engine = demo_engine();
+    let seekers = engine.all_job_seekers().expect("seekers");
+    // Three people with different attributes and non-empty lists.
+    let chosen: Vec<JobSeeker> = seekers
+        .iter()
+        .filter(|s| {
+            !engine
+                .vacancies_for_person(&s.id, &query(1, false), "it")
+                .expect("list")
+                .is_empty()
+        })
+        .filter(|s| s.citizenship != Some(Citizenship::Italian) || s.sex == Sex::F)
+        .take(3)
+        .cloned()
+        .collect();
+    assert_eq!(chosen.len(), 3);
+    for seeker in chosen {
+        let before = rankings_of(&engine, &seeker.id);
+        assert!(!before.is_empty());
+        let revision = engine.data_revision().expect("revision");
+        let changed = JobSeeker {
+            sex: match seeker.sex {
+                Sex::F => Sex::M,
+                Sex::M => Sex::F,
+            },
+            birth_year: if seeker.birth_year < 1980 { 2003 } else { 1961 },
+            citizenship: Some(match seeker.citizenship {
+                Some(Citizenship::NonEu) => Citizenship::Italian,
+                _ => Citizenship::NonEu,
+            }),
+            disability: !seeker.disability,
+            ..seeker.clone()
+        };
+        engine.put_job_seeker(&changed, None).expect("update");
+        let stored = engine.get_job_seeker(&seeker.id).expect("stored");
+        assert_eq!(stored, changed, "the change was stored");
+        assert!(engine.data_revision().expect("revision") > revision);
+        assert_eq!(
+            rankings_of(&engine, &seeker.id),
+            before,
+            "{}",
+            seeker.id.as_str()
+        );
+    }
+}
+
+#[test]
+fn a_proposal_keeps_its_rank_and_the_report_counts_overrides() {
+    let engine = demo_engine();
+    let today = engine.today();
+    let person = engine.all_job_seekers().expect("seekers")[0].id.clone();
+    let list = engine
+        .vacancies_for_person(&person, &query(500, false), "it")
+        .expect("list");
+    assert!(list.len() >= 12, "the demo person has a long list");
+    let record = |vacancy: &str| NewPlacement {
+        job_seeker_id: person.clone(),
+        vacancy_id: EntityId::parse(vacancy).expect("id"),
+        kind: PlacementKind::Proposal,
+        placement_type: PlacementMode::Contract,
+        course_ids: Vec::new(),
+        note: None,
+        recorded_by: "desk_1".into(),
+    };
+    // The first vacancy of the list: not an override.
+    let first = engine
+        .record_placement(&record(&list[0].vacancy_id), today)
+        .expect("first");
+    let rank = first.rank_when_recorded.expect("rank kept");
+    assert_eq!(rank.vacancy_rank, Some(1));
+    assert_eq!(rank.score, list[0].score);
+    // The twelfth: beyond the top 10 of the person's list.
+    let twelfth = &list[11];
+    let stored = engine
+        .record_placement(&record(&twelfth.vacancy_id), today)
+        .expect("twelfth");
+    let rank = stored.rank_when_recorded.expect("rank kept");
+    assert_eq!(rank.vacancy_rank, Some(12));
+    let candidates = engine
+        .candidates_for_vacancy(
+            &EntityId::parse(&twelfth.vacancy_id).expect("id"),
+            &query(500, false),
+            "it",
+        )
+        .expect("candidates");
+    let candidate_rank = candidates
+        .iter()
+        .position(|c| c.job_seeker_id == person.as_str())
+        .map(|i| i as u32 + 1);
+    assert_eq!(rank.candidate_rank, candidate_rank);
+    assert_eq!(rank.beyond_top(), candidate_rank.is_none_or(|r| r > 10));
+    // The rank is read back from the store.
+    let listed = engine.placements_for_person(&person).expect("listed");
+    assert_eq!(listed[0].rank_when_recorded, Some(rank));
+    let report = engine
+        .fairness_report(&FairnessQuery::default())
+        .expect("report");
+    assert_eq!(report.oversight.records, 2);
+    assert_eq!(report.oversight.not_first, 1);
+    assert_eq!(report.oversight.beyond_top, usize::from(rank.beyond_top()));
+}
+
+#[test]
+fn the_report_writes_italian_csv_and_svg() {
+    let engine = demo_engine();
+    let report = engine
+        .fairness_report(&FairnessQuery::default())
+        .expect("report");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let written = report.write_to(dir.path()).expect("written");
+    assert_eq!(written.len(), 4);
+    let mut reader = csv::Reader::from_path(dir.path().join("equita_ranking.csv")).expect("csv");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, FAIRNESS_CSV_HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), report.rows.len());
+    let women = rows.iter().find(|r| &r[1] == "F").expect("women");
+    assert_eq!(&women[0], "sesso");
+    let svg = std::fs::read_to_string(dir.path().join("equita_esposizione.svg")).expect("svg");
+    assert!(svg.starts_with("<svg") && svg.contains("solo competenze"));
+    let table = report.table_it();
+    assert!(table.contains("cittadinanza") && table.contains("Supervisione umana"));
+}
+
+#[test]
+fn the_system_card_is_dated_versioned_and_measured() {
+    let engine = demo_engine();
+    let card = engine
+        .system_card(&SystemCardOptions {
+            k: 10,
+            suggestion_queries: 20,
+        })
+        .expect("card");
+    for section in [
+        "## Intended purpose",
+        "## Inputs",
+        "## Scoring method",
+        "### Default mode",
+        "## Measured quality",
+        "## Latest bias figures",
+        "## Human oversight",
+        "## Known limitations",
+    ] {
+        assert!(card.contains(section), "{section}");
+    }
+    assert!(card.contains(&DEMO_ANCHOR.to_string()));
+    assert!(card.contains(env!("CARGO_PKG_VERSION")));
+    let own = engine.own_occupation_figures(10).expect("own");
+    assert!(
+        own.people > 0,
+        "demo people have ESCO occupations with open vacancies"
+    );
+    assert!((0.0..=1.0).contains(&own.ndcg_default));
+    assert!(card.contains(&format!("| default | {:.4} |", own.ndcg_default)));
+}
+
+/// Writes the demo's record files into a temp dir, with `job_seekers.csv` rewritten by `edit`.
+fn demo_copy_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = incontro_core::records::demo_dir().join("demo");
+    for name in [
+        "comuni.csv",
+        "job_seekers.csv",
+        "competences.csv",
+        "work_history.csv",
+    ] {
+        let text = std::fs::read_to_string(source.join(name)).expect("read");
+        let text = if name == "job_seekers.csv" {
+            edit(&text)
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}
+
+fn import_people(dir: &std::path::Path) -> (Engine, incontro_core::Result<()>) {
+    let engine = demo_engine();
+    let result = engine
+        .import_records(
+            &incontro_core::records::RecordFiles::in_dir(dir),
+            &incontro_core::records::ImportOptions::default(),
+        )
+        .map(|_| ());
+    (engine, result)
+}
+
+#[test]
+fn citizenship_is_optional_and_checked_on_import() {
+    // A file written before the column existed imports; citizenship is then not recorded.
+    let without = demo_copy_with(|text| {
+        text.lines()
+            .map(|line| {
+                line.rsplit_once(',')
+                    .map_or(line, |(head, _)| head)
+                    .to_string()
+                    + "\r\n"
+            })
+            .collect()
+    });
+    let (engine, result) = import_people(without.path());
+    result.expect("old files import");
+    let first = engine
+        .get_job_seeker(&EntityId::parse("JS0002").expect("id"))
+        .expect("person");
+    assert_eq!(first.citizenship, None);
+    // A value other than IT / EU / non_EU is refused with file, line and field.
+    let bad = demo_copy_with(|text| text.replacen(",non_EU\r\n", ",martian\r\n", 1));
+    let (_, result) = import_people(bad.path());
+    let Err(incontro_core::Error::InvalidInput { problems }) = result else {
+        panic!("refused with input problems: {result:?}");
+    };
+    // (The person's competences and history then point at no one: reported after it.)
+    assert_eq!(problems[0].file, "job_seekers.csv");
+    assert_eq!(problems[0].line, 3);
+    assert_eq!(problems[0].field.as_deref(), Some("citizenship"));
+}
