@@ -349,7 +349,7 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             // Files first: they are written whatever happens to stdout afterwards.
             let mut wrote = String::new();
             if let Some(path) = csv {
-                std::fs::write(&path, funnel_csv(&rows))
+                incontro_core::output::write_output(&path, funnel_csv(&rows).as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?;
                 let _ = writeln!(wrote, "wrote {}", path.display());
             }
@@ -365,8 +365,11 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                         funnel::dimension_label(dimension, lang)
                     ),
                 };
-                std::fs::write(&path, funnel_svg_in(&rows, dimension, &title, lang))
-                    .with_context(|| format!("writing {}", path.display()))?;
+                incontro_core::output::write_output(
+                    &path,
+                    funnel_svg_in(&rows, dimension, &title, lang).as_bytes(),
+                )
+                .with_context(|| format!("writing {}", path.display()))?;
                 let _ = writeln!(wrote, "wrote {}", path.display());
             }
             print_out(&(funnel_table(&rows, by.as_deref(), lang) + &wrote))
