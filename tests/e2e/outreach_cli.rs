@@ -131,4 +131,52 @@ fn funnel_and_calls_survive_a_closed_pipe_and_write_their_csv() {
         assert!(output.status.success(), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+
+    // A refusal counts as answered; an explicit, audited undo reopens the entry.
+    let outcome = |extra: &[&str]| {
+        let mut args = vec!["outreach", "outcome", "--campaign", "pipe", "--entry", "1"];
+        args.extend_from_slice(extra);
+        command(data_dir.path(), &args)
+            .output()
+            .expect("run incontro")
+    };
+    assert!(outcome(&["--operator", "anna", "--result", "refused"])
+        .status
+        .success());
+    let funnel = incontro(
+        data_dir.path(),
+        &[
+            "outreach",
+            "funnel",
+            "--campaign",
+            "pipe",
+            "--by",
+            "campaign",
+        ],
+    );
+    let campaign_row = funnel
+        .lines()
+        .find(|line| line.starts_with("campagna"))
+        .expect("campaign row");
+    let figures: Vec<&str> = campaign_row.split_whitespace().skip(2).collect();
+    assert_eq!(
+        &figures[1..3],
+        ["1", "1"],
+        "called, answered: {campaign_row}"
+    );
+    let refused_again = outcome(&["--operator", "anna", "--result", "answered"]);
+    assert!(!refused_again.status.success());
+    let without_reason = outcome(&["--undo-refusal", "--by", "rita"]);
+    assert!(!without_reason.status.success());
+    let undone = outcome(&["--undo-refusal", "--by", "rita", "--reason", "wrong entry"]);
+    let stdout = String::from_utf8_lossy(&undone.stdout);
+    assert!(
+        undone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&undone.stderr)
+    );
+    assert!(stdout.contains("undone by rita"), "{stdout}");
+    assert!(outcome(&["--operator", "anna", "--result", "answered"])
+        .status
+        .success());
 }

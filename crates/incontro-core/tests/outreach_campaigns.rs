@@ -478,3 +478,85 @@ fn a_chosen_next_call_day_brings_the_entry_back_on_that_day_and_not_before() {
         .expect_err("at most max_attempts");
     assert_eq!(third.code(), "max_attempts_reached");
 }
+
+#[test]
+fn a_refusal_is_undone_only_explicitly_with_who_when_and_why() {
+    let files = Files::new();
+    let (engine, _people) = cohort_world(&files);
+    let rule = CohortRule {
+        sex: None,
+        age_max: None,
+        comuni: Vec::new(),
+        exclude_contract_types: Vec::new(),
+        exclude_end_reasons: Vec::new(),
+        ..cohort_rule()
+    };
+    engine
+        .create_campaign(&campaign_spec("c3", rule), &NoProgress)
+        .expect("campaign");
+    let operators = [Operator {
+        id: "anna".into(),
+        daily_capacity: 10,
+    }];
+    engine.assign_operators("c3", &operators).expect("assign");
+    let today = day("2024-09-02");
+    let first = engine.call_list("c3", "anna", today).expect("calls")[0].entry_no;
+    // Nothing to undo yet.
+    let error = engine
+        .undo_refusal("c3", first, "manager_rita", "wrong entry")
+        .expect_err("nothing refused");
+    assert_eq!(error.code(), "entry_not_refused");
+    engine
+        .record_attempt("c3", first, "anna", CallResult::NoAnswer, today)
+        .expect("attempt");
+    engine
+        .record_attempt("c3", first, "anna", CallResult::Refused, day("2024-09-04"))
+        .expect("refused");
+    // Refused: nothing after it, off every list.
+    let later = day("2024-09-10");
+    let error = engine
+        .record_attempt("c3", first, "anna", CallResult::Answered, later)
+        .expect_err("refused");
+    assert_eq!(error.code(), "entry_refused");
+    assert!(engine
+        .call_list("c3", "anna", later)
+        .expect("calls")
+        .iter()
+        .all(|e| e.entry_no != first));
+    // The undo must say who and why.
+    for (by, reason) in [("", "recorded on the wrong entry"), ("manager_rita", "  ")] {
+        let error = engine
+            .undo_refusal("c3", first, by, reason)
+            .expect_err("who and why");
+        assert_eq!(error.code(), "invalid_undo");
+    }
+    let undo = engine
+        .undo_refusal("c3", first, "manager_rita", "recorded on the wrong entry")
+        .expect("undo");
+    assert_eq!(
+        (undo.attempt_no, undo.called_on, undo.operator.as_str()),
+        (2, day("2024-09-04"), "anna")
+    );
+    assert_eq!(undo.undone_by, "manager_rita");
+    assert!(undo
+        .undone_at
+        .starts_with(&incontro_core::records::DEMO_ANCHOR.to_string()));
+    assert_eq!(
+        engine.refusal_undos("c3", first).expect("log"),
+        vec![undo.clone()]
+    );
+    // The entry is open again (the refused attempt no longer counts) and the person callable.
+    assert!(engine
+        .call_list("c3", "anna", later)
+        .expect("calls")
+        .iter()
+        .any(|e| e.entry_no == first && e.attempts == 1));
+    let attempt = engine
+        .record_attempt("c3", first, "anna", CallResult::Answered, later)
+        .expect("answered after the undo");
+    assert_eq!(attempt, 2);
+    let error = engine
+        .undo_refusal("c3", first, "manager_rita", "again")
+        .expect_err("nothing left to undo");
+    assert_eq!(error.code(), "entry_not_refused");
+}

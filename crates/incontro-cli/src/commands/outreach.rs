@@ -109,6 +109,15 @@ pub enum OutreachCommand {
         /// Call again on this day (YYYY-MM-DD; only with --result no_answer or busy).
         #[arg(long = "next-call")]
         next_call: Option<NaiveDate>,
+        /// Undo the entry's `refused` outcome (audited: needs --by and --reason).
+        #[arg(long, conflicts_with_all = ["result", "milestone", "note", "next_call"])]
+        undo_refusal: bool,
+        /// Who undoes the refusal (e.g. the manager's id).
+        #[arg(long, requires = "undo_refusal")]
+        by: Option<String>,
+        /// Why the refusal is undone.
+        #[arg(long, requires = "undo_refusal")]
+        reason: Option<String>,
     },
     /// The funnel of a campaign for a manager: called → answered → taken in charge → enrolled →
     /// placed, rates by operator and what each step counts.
@@ -304,7 +313,23 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
             date,
             note,
             next_call,
+            undo_refusal,
+            by,
+            reason,
         } => {
+            if undo_refusal {
+                let undo = engine.undo_refusal(
+                    &campaign,
+                    entry,
+                    by.as_deref().unwrap_or_default(),
+                    reason.as_deref().unwrap_or_default(),
+                )?;
+                println!(
+                    "entry {entry}: refusal of {} (attempt {}) undone by {} at {}",
+                    undo.called_on, undo.attempt_no, undo.undone_by, undo.undone_at
+                );
+                return Ok(());
+            }
             let day = date.unwrap_or_else(|| engine.today());
             if milestone.is_some() && (note.is_some() || next_call.is_some()) {
                 anyhow::bail!("--note and --next-call go with --result");

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 
 pub use calls::{
     assign_fairly, reach, AttemptDetails, CallResult, Campaign, CampaignSpec, Milestone, Operator,
-    OperatorEntry, Reach, ReachRow,
+    OperatorEntry, Reach, ReachRow, RefusalUndo,
 };
 pub use cob::{CobFormat, CobImportOptions, CobImportReport, EventType, Notice, RecordKind};
 pub use codes::{CodeEffect, CodeEntry, CodeScheme, CodeStatus, CodeTables};

@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_fairness",
         include_str!("migrations/0014_fairness.sql"),
     ),
+    (
+        "0015_refusal_undo",
+        include_str!("migrations/0015_refusal_undo.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -512,8 +512,85 @@ pub(crate) fn load_aggregates(connection: &Connection, campaign: &str) -> Result
     Ok(list)
 }
 
+/// Undoes the entry's `refused` attempt: moves it out of the attempts into the undo log with who
+/// undid it, when and why. Returns the undone attempt's number (none when the entry has no refusal).
+pub(crate) fn undo_refusal(
+    tx: &Transaction<'_>,
+    campaign: &str,
+    entry_no: u32,
+    undone_by: &str,
+    undone_at: &str,
+    reason: &str,
+) -> Result<Option<u32>> {
+    let refused: Option<u32> = tx
+        .query_row(
+            "SELECT attempt_no FROM outreach_attempt
+             WHERE campaign_id = ?1 AND entry_no = ?2 AND result = 'refused'
+             ORDER BY attempt_no DESC LIMIT 1",
+            params![campaign, entry_no],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(attempt) = refused else {
+        return Ok(None);
+    };
+    tx.execute(
+        "INSERT INTO outreach_refusal_undo(campaign_id, entry_no, attempt_no, called_on, operator_id,
+             undone_by, undone_at, reason)
+         SELECT campaign_id, entry_no, attempt_no, called_on, operator_id, ?4, ?5, ?6
+         FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2 AND attempt_no = ?3",
+        params![campaign, entry_no, attempt, undone_by, undone_at, reason],
+    )?;
+    tx.execute(
+        "DELETE FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2 AND attempt_no = ?3",
+        params![campaign, entry_no, attempt],
+    )?;
+    Ok(Some(attempt))
+}
+
+/// The undone refusals of an entry: `(attempt, called on, operator, undone by, undone at, reason)`.
+#[allow(clippy::type_complexity)]
+pub(crate) fn refusal_undos(
+    connection: &Connection,
+    campaign: &str,
+    entry_no: u32,
+) -> Result<Vec<(u32, NaiveDate, String, String, String, String)>> {
+    let mut statement = connection.prepare(
+        "SELECT attempt_no, called_on, operator_id, undone_by, undone_at, reason
+         FROM outreach_refusal_undo WHERE campaign_id = ?1 AND entry_no = ?2 ORDER BY id",
+    )?;
+    let rows = statement.query_map(params![campaign, entry_no], |row| {
+        Ok((
+            row.get(0)?,
+            from_days(row.get(1)?),
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Clears the do-not-contact flag of a person when it came from `source`.
+pub(crate) fn clear_do_not_contact_from(
+    tx: &Transaction<'_>,
+    worker: &str,
+    source: &str,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE outreach_person SET do_not_contact = 0, dnc_since = NULL, dnc_source = NULL
+         WHERE worker_cf = ?1 AND do_not_contact = 1 AND dnc_source = ?2",
+        params![worker, source],
+    )? > 0)
+}
+
 /// Deletes a campaign's call list, attempts, outcomes and operators; marks it purged.
 pub(crate) fn purge_campaign(tx: &Transaction<'_>, campaign: &str, today: NaiveDate) -> Result<()> {
+    tx.execute(
+        "DELETE FROM outreach_refusal_undo WHERE campaign_id = ?1",
+        [campaign],
+    )?;
     tx.execute(
         "DELETE FROM outreach_attempt WHERE campaign_id = ?1",
         [campaign],
