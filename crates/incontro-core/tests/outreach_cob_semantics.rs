@@ -516,3 +516,88 @@ fn the_cohort_is_the_true_list_on_a_history_and_on_a_period_extract() {
         }
     }
 }
+
+/// Point 10: fitting vacancies are those within `fitting_vacancy_km` (default 50) of the
+/// domicile. Giulia (demo job seeker JS0001, whose competences fit open vacancies in the province
+/// of Lucca) lost her job in March 2026; the hand-made COB file puts her domicile in Milan,
+/// about 200 km away.
+#[test]
+fn fitting_vacancies_are_those_near_the_domicile() {
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    engine.import_demo(&NoProgress).expect("demo");
+    let files = Files::new();
+    let giulia = "BNCGLI94E52L833Q";
+    let cob = |domicile: &str, code: &str| {
+        format!(
+            "{HEADER}\n\
+             {code}1,,01,ASS,2025-04-01,{giulia},F,1994-05-12,{domicile},{employer},2025-04-01,2026-03-31,,,,,,A.02.00,5.1.2.2.0.1,47.11.10,{domicile}\n",
+            employer = employer(40)
+        )
+    };
+    let rule = |km: Option<u32>| -> CohortRule {
+        let km = km
+            .map(|km| format!(r#", "fitting_vacancy_km": {km}"#))
+            .unwrap_or_default();
+        serde_json::from_str(&format!(
+            r#"{{"ended_from": "2026-03-01", "ended_to": "2026-04-30", "no_new_hire_days": 30,
+                "require_mobile": false, "as_of": "2026-11-30"{km}}}"#
+        ))
+        .expect("rule")
+    };
+    let fitting = |campaign: &str, rule: CohortRule| -> (usize, usize) {
+        let spec = CampaignSpec {
+            id: campaign.into(),
+            name: campaign.into(),
+            rule,
+            retention_until: day("2027-11-30"),
+            max_attempts: 3,
+            retry_days: 2,
+        };
+        engine
+            .create_campaign(&spec, &NoProgress)
+            .expect("campaign");
+        let entries = engine.campaign_entries(campaign).expect("entries");
+        assert_eq!(entries.len(), 1, "only Giulia ended a job in the window");
+        let reason = entries[0]
+            .reasons
+            .iter()
+            .find(|reason| reason.factor == "fitting_vacancies")
+            .expect("reason");
+        let operators = [Operator {
+            id: "anna".into(),
+            daily_capacity: 5,
+        }];
+        engine
+            .assign_operators(campaign, &operators)
+            .expect("assign");
+        let list = engine
+            .call_list(campaign, "anna", day("2026-12-01"))
+            .expect("calls");
+        (
+            reason.value.parse().expect("count"),
+            list[0].vacancies.len(),
+        )
+    };
+    import(
+        &engine,
+        &files.write("milan.csv", &cob("F205", "900000000000")),
+    )
+    .expect("import");
+    let (far, on_list) = fitting("far", rule(None));
+    assert_eq!((far, on_list), (0, 0), "Lucca is not within 50 km of Milan");
+    let (wide, on_list) = fitting("wide", rule(Some(300)));
+    assert!(
+        wide > 0 && on_list > 0,
+        "within 300 km they fit: {wide}, {on_list}"
+    );
+    // A rettifica puts her domicile in Viareggio: now they fit at the default 50 km.
+    let moved = format!(
+        "{HEADER}\n\
+         9000000000002,9000000000001,03,ASS,2025-05-02,{giulia},F,1994-05-12,L833,{employer},2025-04-01,2026-03-31,,,,,,A.02.00,5.1.2.2.0.1,47.11.10,L833\n",
+        employer = employer(40)
+    );
+    import(&engine, &files.write("viareggio.csv", &moved)).expect("import");
+    let (near, on_list) = fitting("near", rule(None));
+    assert_eq!(near, wide, "the same vacancies, now near");
+    assert!(on_list > 0);
+}
