@@ -516,6 +516,18 @@ fn operators_reach_only_their_own_call_list() {
             expected,
             "{role:?} attempt"
         );
+        // Only an admin undoes a refusal.
+        let undo = app.request(
+            "POST",
+            "/v1/campaigns/NOPE/entries/1/undo-refusal",
+            Some(&app.keys[&role]),
+            Some(&json!({"reason": "asked to be called again"})),
+        );
+        let expected = match role {
+            Admin => (404, "campaign_not_found"),
+            _ => (403, "forbidden_role"),
+        };
+        assert_eq!((undo.status, undo.code()), expected, "{role:?} undo");
     }
     let someone_else = app.get("/v1/campaigns/NOPE/call-list?operator=another", Operator);
     assert_eq!(

@@ -180,3 +180,49 @@ fn funnel_and_calls_survive_a_closed_pipe_and_write_their_csv() {
         .status
         .success());
 }
+
+#[test]
+fn an_admin_undoes_a_refusal_over_http_and_the_operator_calls_again() {
+    use crate::helpers::*;
+    use incontro_core::access::Role;
+    let app = spawn_app();
+    let (assigned, operator) = prepare_campaign(&app, "undo");
+    assert!(assigned > 0);
+    let attempt = |result: &str| {
+        app.request(
+            "POST",
+            "/v1/campaigns/undo/entries/1/attempts",
+            Some(&operator),
+            Some(&serde_json::json!({ "result": result })),
+        )
+    };
+    assert_eq!(attempt("refused").status, 200);
+    assert_eq!(attempt("answered").code(), "entry_refused");
+    let undo = |key: &str, reason: &str| {
+        app.request(
+            "POST",
+            "/v1/campaigns/undo/entries/1/undo-refusal",
+            Some(key),
+            Some(&serde_json::json!({ "reason": reason })),
+        )
+    };
+    assert_eq!(undo(&operator, "x").code(), "forbidden_role");
+    let admin = app.keys[&Role::Admin].clone();
+    assert_eq!(undo(&admin, " ").code(), "invalid_undo");
+    let done = undo(&admin, "asked to be called again");
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(done.body["attempt_no"], 1);
+    assert!(done.body["undone_by"]
+        .as_str()
+        .is_some_and(|by| by.contains(&app.key_ids[&Role::Admin])));
+    assert_eq!(done.body["reason"], "asked to be called again");
+    assert_eq!(attempt("answered").status, 200);
+    assert_eq!(
+        undo(&admin, "again").code(),
+        "entry_not_refused",
+        "nothing left to undo"
+    );
+    let audit = app.get("/v1/admin/audit?action=undo_refusal", Role::Admin);
+    assert_eq!(audit.status, 200, "{:?}", audit.body);
+    assert_eq!(audit.body["items"][0]["action"], "undo_refusal");
+}

@@ -75,6 +75,7 @@ impl Modify for BearerAuth {
         outreach::funnel,
         outreach::call_list,
         outreach::record_attempt,
+        outreach::undo_refusal,
         admin::stats,
         admin::audit,
         admin::keys,
@@ -97,6 +98,7 @@ impl Modify for BearerAuth {
         crate::api::Health,
         crate::api::Stats,
         outreach::AttemptBody,
+        outreach::UndoRefusalBody,
         placements::PlacementRecordBody,
         suggest::SuggestBody,
         suggest::DecisionBody,
@@ -228,7 +230,7 @@ fn constrain_bodies(document: &mut Value) {
     };
     let skill =
         serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/skill/[0-9a-f-]{36}$"});
-    let rules: [(&str, &str, Value); 18] = [
+    let rules: [(&str, &str, Value); 19] = [
         (
             "PlacementRecordBody",
             "kind",
@@ -263,6 +265,11 @@ fn constrain_bodies(document: &mut Value) {
             "AttemptBody",
             "operator",
             serde_json::json!({"minLength": 1}),
+        ),
+        (
+            "UndoRefusalBody",
+            "reason",
+            serde_json::json!({"minLength": 1, "maxLength": 500, "pattern": "\\S"}),
         ),
         ("RequirementBody", "skill", skill.clone()),
         ("DecisionBody", "skill_uri", skill),

@@ -170,6 +170,9 @@ pub enum Action {
     ReadOwnCallList,
     /// Record an outcome on an entry assigned to the caller.
     WriteOwnOutcome,
+    /// Undo a `refused` call outcome (admins: the person asked to be contacted again, or the
+    /// refusal was recorded on the wrong entry).
+    UndoRefusal,
     /// The audit log.
     ReadAudit,
 }

@@ -48,6 +48,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(outreach::funnel)
         .service(outreach::call_list)
         .service(outreach::record_attempt)
+        .service(outreach::undo_refusal)
         .service(vacancies::get)
         .service(vacancies::replace)
         .service(people::lookup)

@@ -216,3 +216,61 @@ pub async fn record_attempt(
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "attempt": attempt })))
 }
+
+/// Why a refusal is undone.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UndoRefusalBody {
+    /// Why (at most 500 characters; never logged).
+    pub reason: String,
+}
+
+/// Undoes the `refused` outcome of an entry (admins): the entry is open again, the undo log keeps
+/// the key's label and id, the time and the reason, and the audit log a row.
+#[utoipa::path(
+    tag = "outreach",
+    params(
+        ("id" = String, Path, description = "Campaign id"),
+        ("entry_no" = u32, Path, description = "Entry number")
+    ),
+    request_body = UndoRefusalBody,
+    responses(
+        (status = 200, description = "The undo as logged", body = Object),
+        (status = 403, description = "forbidden_role", body = crate::error::ErrorBody),
+        (status = 404, description = "campaign_not_found, entry_not_found", body = crate::error::ErrorBody),
+        (status = 409, description = "entry_not_refused, campaign_purged", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/campaigns/{id}/entries/{entry_no}/undo-refusal")]
+pub async fn undo_refusal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: Checked<web::Path<(String, u32)>>,
+    body: Checked<web::Json<UndoRefusalBody>>,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::UndoRefusal)?;
+    let path = path.get()?;
+    let body = body.get()?;
+    query.get()?;
+    let (campaign, entry_no) = path.into_inner();
+    let reason = body.into_inner().reason;
+    let principal = caller.0;
+    let undo = state
+        .call_audited(move |engine| {
+            let by = format!("{} ({})", principal.label, principal.key_id);
+            let undo = engine.undo_refusal(&campaign, entry_no, &by, &reason)?;
+            let person = engine.entry_person_ref(&campaign, entry_no)?;
+            let receipt = engine.submit_audit(vec![AuditEntry::now(
+                &principal,
+                "undo_refusal",
+                Some(&person),
+                Some(&campaign),
+                Outcome::Ok,
+            )])?;
+            Ok((undo, receipt))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(undo))
+}
