@@ -1,12 +1,14 @@
 #![allow(missing_docs)]
-//! Competence suggestions over the whole English ESCO v1.1.1 release: one 300-word job ad, and
-//! 10,000 sentences in parallel. Asserts the results so a broken path cannot post a fast time.
-//! Prints "skipped: ../shared not found" and does nothing when the release is absent.
+//! Competence suggestions over the whole English ESCO v1.1.1 release: quality on the labelled
+//! job-ad sentences of `../shared/data/skill-extraction-dev` (R-Precision@5 and MRR of `suggest`
+//! and of the TF-IDF baseline, side by side), one 300-word job ad, and 10,000 sentences in
+//! parallel. Asserts the results so a broken path cannot post a fast time. Prints "skipped:
+//! ../shared not found" and does nothing when the release is absent.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use incontro_core::suggest::{Lang, SuggestOptions};
+use incontro_core::suggest::{dev_table, Lang, SuggestOptions, DEV_SET_FILES};
 use incontro_core::taxonomy::EscoImportOptions;
 use incontro_core::{Engine, NoProgress};
 
@@ -34,11 +36,17 @@ with a driving licence and willingness to work in shifts will be preferred. The 
 follows the national collective agreement for the metalworking industry and supports \
 apprenticeships for young people who want to learn the trade.";
 
+fn shared(folder: &str) -> PathBuf {
+    match std::env::var("INCONTRO_SHARED") {
+        Ok(shared) => PathBuf::from(shared).join("data").join(folder),
+        Err(_) => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data")
+            .join(folder),
+    }
+}
+
 fn release() -> Option<Vec<PathBuf>> {
-    let folder = match std::env::var("INCONTRO_SHARED") {
-        Ok(shared) => PathBuf::from(shared).join("data/esco-v1.1.1"),
-        Err(_) => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/esco-v1.1.1"),
-    };
+    let folder = shared("esco-v1.1.1");
     let mut zips: Vec<PathBuf> = std::fs::read_dir(folder)
         .ok()?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -99,6 +107,20 @@ fn suggest(c: &mut Criterion) {
     engine
         .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
         .expect("import");
+    let dev = shared("skill-extraction-dev");
+    if dev.join(DEV_SET_FILES[0].1).is_file() {
+        let reports = engine.suggest_eval_dev_sets(&dev).expect("dev sets");
+        println!("labelled job-ad sentences ({}):", dev.display());
+        print!("{}", dev_table(&reports));
+        for report in &reports {
+            assert!(report.suggest.all.sentences >= 50, "{report:?}");
+            assert!(report.baseline.all.rp_at_5 > 0.1, "{report:?}");
+            assert!(report.suggest.all.rp_at_5 > 0.1, "{report:?}");
+        }
+    } else {
+        println!("skipped: ../shared not found (labelled job-ad sentences)");
+    }
+
     let words = JOB_AD.split_whitespace().count();
     assert!((290..=330).contains(&words), "the job ad has {words} words");
 

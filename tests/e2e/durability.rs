@@ -212,11 +212,21 @@ fn acknowledged_writes_survive_sigkill() {
             (201, 409, "vacancy_exists")
         );
         acknowledged_vacancies.push(format!("D{round}_0_retry"));
-        let audit = app_like(
-            &format!("/v1/admin/audit?person_id={PERSON}&action=read_job_seeker&limit=1000"),
-            &admin,
-        );
-        let audited = audit.body["items"].as_array().expect("items").len();
+        // Every page of the audit (at most 1,000 rows a page).
+        let mut audited = 0;
+        loop {
+            let audit = app_like(
+                &format!(
+                    "/v1/admin/audit?person_id={PERSON}&action=read_job_seeker&limit=1000&offset={audited}"
+                ),
+                &admin,
+            );
+            let page = audit.body["items"].as_array().expect("items").len();
+            audited += page;
+            if page < 1000 {
+                break;
+            }
+        }
         assert!(
             audited >= acknowledged_reads,
             "round {round}: {audited} audit rows for {acknowledged_reads} acknowledged reads"

@@ -127,6 +127,13 @@ fn notices_count_from_the_day_they_were_sent() {
     assert_eq!(excluded_by(&engine, &later, "rehired"), 1);
     let data = engine.cob_data(day("2025-03-01")).expect("data");
     assert_eq!(data.unsent_notices, 1);
+    // The domicile too is as the notices sent by then give it (the late notice moved her).
+    let cf = CodiceFiscale::parse(LATE_HIRING_NOTICE).expect("cf");
+    let then = data.person(&cf).expect("person").domicile;
+    assert_eq!(data.text(then), Some("F205"));
+    let later_data = engine.cob_data(day("2025-05-01")).expect("data");
+    let now = later_data.person(&cf).expect("person").domicile;
+    assert_eq!(later_data.text(now), Some("E514"));
 
     let fresh = outreach_common::engine();
     let found = problems(fresh.import_cob(&fixture("future_sent.csv"), &options(), &NoProgress));

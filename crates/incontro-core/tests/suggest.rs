@@ -62,7 +62,11 @@ fn italian_welding_wire_suggests_the_welding_skill_with_its_span() {
         .unwrap_or_else(|| panic!("{suggestions:#?}"));
     assert_eq!(skill.span.quote, "saldatura");
     assert_eq!(&text[skill.span.start..skill.span.end], "saldatura");
-    assert!(matches!(skill.kind, MatchKind::Near(_)), "{skill:?}");
+    // a word of the label: a partial label match, or the label index of the description search
+    assert!(
+        matches!(skill.kind, MatchKind::Near(_) | MatchKind::Description),
+        "{skill:?}"
+    );
     assert!(skill.label.contains("saldatura"));
 }
 

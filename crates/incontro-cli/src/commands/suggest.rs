@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use incontro_core::suggest::{check_text, Lang, SuggestOptions, Suggestions, DEFAULT_MAX_BYTES};
+use incontro_core::suggest::{
+    check_text, dev_table, Lang, SuggestOptions, Suggestions, DEFAULT_MAX_BYTES, DEV_SET_FILES,
+};
 use incontro_core::Engine;
 
 use crate::progress::Bar;
@@ -47,7 +49,8 @@ pub struct SuggestArgs {
 /// Subcommands of `incontro suggest`.
 #[derive(Debug, Subcommand)]
 enum SuggestCommand {
-    /// Recall@10 and MRR on queries built from the imported taxonomy, or on a fixture.
+    /// Recall@10 and MRR on queries built from the imported taxonomy, or on a fixture; with
+    /// English, R-Precision@5 and MRR on labelled job-ad sentences against a TF-IDF baseline.
     Eval(EvalArgs),
 }
 
@@ -63,6 +66,11 @@ struct EvalArgs {
     /// A hand-written fixture (`text<TAB>skill URIs` per line) instead of the taxonomy sets.
     #[arg(long)]
     fixture: Option<PathBuf>,
+    /// The folder of the labelled job-ad sentences (TECH and HOUSE validation sets) evaluated
+    /// with `--lang en`, side by side with the TF-IDF baseline; default
+    /// `../shared/data/skill-extraction-dev` when it exists.
+    #[arg(long, conflicts_with = "fixture")]
+    dev: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -253,6 +261,9 @@ fn fail_on(problems: &[String]) -> anyhow::Result<()> {
     )
 }
 
+/// Where `suggest eval` looks for the labelled job-ad sentences when `--dev` is not given.
+const DEFAULT_DEV_DIR: &str = "../shared/data/skill-extraction-dev";
+
 fn run_eval(engine: &Engine, args: EvalArgs) -> anyhow::Result<()> {
     let report = match &args.fixture {
         Some(path) => {
@@ -262,8 +273,24 @@ fn run_eval(engine: &Engine, args: EvalArgs) -> anyhow::Result<()> {
         }
         None => engine.suggest_eval_taxonomy(&args.lang, args.max_queries)?,
     };
+    let english = report.language == Lang::English;
+    let dev_dir = match &args.dev {
+        Some(dir) if !english => bail!(
+            "--dev evaluates English sentences: give --lang en (not {})",
+            args.lang
+        ),
+        Some(dir) => Some(dir.clone()),
+        None if english && args.fixture.is_none() => Some(PathBuf::from(DEFAULT_DEV_DIR))
+            .filter(|dir| dir.join(DEV_SET_FILES[0].1).is_file()),
+        None => None,
+    };
+    let dev = match &dev_dir {
+        Some(dir) => engine.suggest_eval_dev_sets(dir)?,
+        None => Vec::new(),
+    };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let both = serde_json::json!({ "taxonomy": report, "job_ad_sentences": dev });
+        println!("{}", serde_json::to_string_pretty(&both)?);
         return Ok(());
     }
     println!("language: {}", report.language.code());
@@ -278,5 +305,17 @@ fn run_eval(engine: &Engine, args: EvalArgs) -> anyhow::Result<()> {
         );
     }
     println!("({:.1} s)", report.elapsed_ms as f64 / 1000.0);
+    match &dev_dir {
+        Some(dir) => {
+            println!();
+            println!("labelled job-ad sentences ({}):", dir.display());
+            print!("{}", dev_table(&dev));
+        }
+        None if english && args.fixture.is_none() => {
+            println!();
+            println!("labelled job-ad sentences: skipped: ../shared not found (give --dev DIR)");
+        }
+        None => {}
+    }
     Ok(())
 }

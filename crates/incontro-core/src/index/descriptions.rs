@@ -1,8 +1,9 @@
-//! BM25 over skill descriptions of one language: the last resort of competence suggestions, for
-//! sentences that name no label.
+//! BM25 over the skills of one language, each a document of its description and its labels
+//! (preferred, alternative, hidden): how competence suggestions find skills a sentence describes
+//! rather than names.
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED,
 };
@@ -13,10 +14,11 @@ use crate::suggest::Lang;
 use crate::taxonomy::{SkillIdx, Taxonomy};
 use crate::Result;
 
-/// The descriptions of every skill in one language, in RAM.
+/// The descriptions and labels of every skill in one language, in RAM.
 pub struct SkillDescriptionIndex {
     reader: IndexReader,
     description: Field,
+    labels: Field,
     skill: Field,
     documents: usize,
 }
@@ -31,14 +33,17 @@ impl std::fmt::Debug for SkillDescriptionIndex {
 
 /// A query uses at most this many distinct words.
 const MAX_QUERY_WORDS: usize = 48;
+/// A word found in a skill's labels weighs this many times a word of its description.
+const LABEL_BOOST: f32 = 2.0;
 
 impl SkillDescriptionIndex {
-    /// Indexes the descriptions written in `lang` (not the fallbacks of other languages) of every
-    /// skill that `include` accepts.
+    /// Indexes the descriptions and labels written in `lang` (not the fallbacks of other
+    /// languages) of every skill, leaving out the labels `exclude` names (for held-out
+    /// evaluation).
     pub fn build(
         taxonomy: &Taxonomy,
         lang: Lang,
-        include: &dyn Fn(SkillIdx) -> bool,
+        exclude: &dyn Fn(SkillIdx, &str) -> bool,
     ) -> Result<Self> {
         let mut builder = Schema::builder();
         let tokenizer = match lang {
@@ -50,45 +55,61 @@ impl SkillDescriptionIndex {
                 .set_tokenizer(tokenizer)
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
-        let description = builder.add_text_field("description", text);
+        let description = builder.add_text_field("description", text.clone());
+        let labels = builder.add_text_field("labels", text);
         let skill = builder.add_u64_field("skill", STORED | FAST);
         let index = Index::create_in_ram(builder.build());
         register_analyzers(&index);
         let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
         let mut documents = 0;
         for id in 0..taxonomy.skill_count() as SkillIdx {
-            if taxonomy.is_group(id) || !include(id) {
+            if taxonomy.is_group(id) {
                 continue;
             }
-            for (language, body) in taxonomy.descriptions(id) {
-                if language == lang.code() && !body.trim().is_empty() {
-                    writer.add_document(doc!(description => body, skill => id as u64))?;
-                    documents += 1;
-                }
+            let body: Vec<&str> = taxonomy
+                .descriptions(id)
+                .filter(|(language, body)| *language == lang.code() && !body.trim().is_empty())
+                .map(|(_, body)| body)
+                .collect();
+            let names: Vec<&str> = taxonomy
+                .labels(id)
+                .filter(|(language, _, label)| *language == lang.code() && !exclude(id, label))
+                .map(|(_, _, label)| label)
+                .collect();
+            if body.is_empty() && names.is_empty() {
+                continue;
             }
+            writer.add_document(doc!(
+                description => body.join("\n"),
+                labels => names.join("\n"),
+                skill => id as u64
+            ))?;
+            documents += 1;
         }
         writer.commit()?;
         let reader = index.reader()?;
         Ok(SkillDescriptionIndex {
             reader,
             description,
+            labels,
             skill,
             documents,
         })
     }
 
-    /// How many descriptions are indexed.
+    /// How many skills are indexed.
     pub fn len(&self) -> usize {
         self.documents
     }
 
-    /// True when no description is indexed.
+    /// True when no skill is indexed.
     pub fn is_empty(&self) -> bool {
         self.documents == 0
     }
 
-    /// The `limit` skills whose descriptions best match `stems` (already analysed words of the
-    /// index's language, stop words removed), with their BM25 scores.
+    /// The `limit` skills whose descriptions and labels best match `stems` (already analysed
+    /// words of the index's language, stop words removed), with their BM25 scores (a word in the
+    /// labels weighs double).
     pub fn search(&self, stems: &[&str], limit: usize) -> Result<Vec<(SkillIdx, f32)>> {
         if self.documents == 0 || stems.is_empty() {
             return Ok(Vec::new());
@@ -104,6 +125,14 @@ impl SkillDescriptionIndex {
                 clauses.push((
                     Occur::Should,
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                ));
+                let term = Term::from_field_text(self.labels, stem);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        LABEL_BOOST,
+                    )),
                 ));
             }
         }

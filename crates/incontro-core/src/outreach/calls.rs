@@ -305,18 +305,32 @@ pub struct CampaignSummary {
 pub const FIT_SCORE: f32 = 0.5;
 
 impl Engine {
-    /// Open vacancies that fit a person now (0 when the person is not known to the matching
-    /// engine), best first.
-    pub fn fitting_vacancies(&self, worker: &str, k: usize) -> Vec<String> {
+    /// Open vacancies that fit a person now (none when the person is not known to the matching
+    /// engine), best first; with `near`, only those within that many km of the comune (none
+    /// when the comune is unknown or has no coordinates: a far vacancy is no help).
+    pub fn fitting_vacancies(
+        &self,
+        worker: &str,
+        k: usize,
+        near: Option<(&str, u32)>,
+    ) -> Vec<String> {
         let Ok(cf) = CodiceFiscale::parse(worker) else {
             return Vec::new();
         };
         let Ok(id) = self.find_job_seeker_by_cf(&cf) else {
             return Vec::new();
         };
+        let near = match near {
+            None => None,
+            Some((comune, km)) => match crate::model::ComuneCode::parse(comune) {
+                Ok(code) => Some((code, f64::from(km))),
+                Err(_) => return Vec::new(),
+            },
+        };
         let query = MatchQuery {
             k,
             min_score: FIT_SCORE,
+            near,
             ..MatchQuery::default()
         };
         self.vacancies_for_person(&id, &query, "it")
@@ -368,9 +382,23 @@ impl Engine {
         let mut scored: Vec<(f32, Vec<PriorityReason>, &super::cohort::Candidate)> = candidates
             .iter()
             .map(|candidate| {
-                let fitting = self.fitting_vacancies(&candidate.worker, 50).len();
+                let near = candidate
+                    .comune
+                    .as_deref()
+                    .map(|comune| (comune, spec.rule.fitting_vacancy_km));
+                let fitting = match near {
+                    Some(near) => self
+                        .fitting_vacancies(&candidate.worker, 50, Some(near))
+                        .len(),
+                    None => 0,
+                };
                 progress.advance(1);
-                let (points, reasons) = priority(candidate.days_since_end, fitting, candidate.age);
+                let (points, reasons) = priority(
+                    candidate.days_since_end,
+                    fitting,
+                    candidate.age,
+                    &spec.rule.priority,
+                );
                 (points, reasons, candidate)
             })
             .collect();
@@ -539,6 +567,14 @@ impl Engine {
             if do_not_contact {
                 continue;
             }
+            let vacancies = match row.comune.as_deref() {
+                Some(comune) => self.fitting_vacancies(
+                    &row.worker,
+                    3,
+                    Some((comune, stored.rule.fitting_vacancy_km)),
+                ),
+                None => Vec::new(),
+            };
             list.push(OperatorEntry {
                 entry_no: row.entry_no,
                 person_ref: crate::model::person_pseudonym(&row.worker),
@@ -551,7 +587,7 @@ impl Engine {
                 end_date: row.end_date,
                 attempts: row.attempts,
                 last_note: row.last_note,
-                vacancies: self.fitting_vacancies(&row.worker, 3),
+                vacancies,
             });
         }
         Ok(list)

@@ -20,7 +20,8 @@
 //! 10. `do_not_contact`: the person has not objected;
 //! 11. `no_mobile_number`: a mobile is on record (when `require_mobile`).
 //!
-//! Only notices sent on or before `as_of` count (see [`super::spells`]).
+//! Only notices sent on or before `as_of` count, for the jobs and for sex, birth and domicile
+//! (see [`super::spells`]).
 
 use std::collections::HashSet;
 
@@ -31,6 +32,38 @@ use super::contacts::ContactBook;
 use super::spells::{CobData, Person, Spell, Sym};
 use crate::model::Sex;
 use crate::{Error, Result};
+
+fn default_fitting_vacancy_km() -> u32 {
+    50
+}
+
+/// The priority's weights (a rule setting; the defaults give 0–100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PriorityWeights {
+    /// Points for two years or more without work (linear below).
+    pub time_without_work: u32,
+    /// Points per fitting open vacancy.
+    pub per_fitting_vacancy: u32,
+    /// At most this many points for fitting vacancies.
+    pub fitting_vacancies_max: u32,
+    /// Points for people aged 55 and over (a GOL priority group).
+    pub age_55_plus: u32,
+    /// Points for people under 30 (a GOL priority group).
+    pub under_30: u32,
+}
+
+impl Default for PriorityWeights {
+    fn default() -> Self {
+        PriorityWeights {
+            time_without_work: 40,
+            per_fitting_vacancy: 10,
+            fitting_vacancies_max: 40,
+            age_55_plus: 20,
+            under_30: 10,
+        }
+    }
+}
 
 /// The default no-new-hire period: six calendar months.
 pub const DEFAULT_NO_NEW_HIRE_MONTHS: u32 = 6;
@@ -82,6 +115,13 @@ pub struct CohortRule {
     /// Only people with a mobile number on record (default true).
     #[serde(default = "default_true")]
     pub require_mobile: bool,
+    /// Fitting vacancies (priority and call list) are those within this many km of the
+    /// person's domicile (default 50).
+    #[serde(default = "default_fitting_vacancy_km")]
+    pub fitting_vacancy_km: u32,
+    /// The priority's weights.
+    #[serde(default)]
+    pub priority: PriorityWeights,
     /// The reference day (ages, elapsed time, expired fixed terms).
     pub as_of: NaiveDate,
 }
@@ -114,6 +154,16 @@ impl CohortRule {
             return Err(Error::invalid(
                 "invalid_cohort_rule",
                 "no_new_hire_months must be 0-120",
+            ));
+        }
+        let weights = &self.priority;
+        let most = weights.time_without_work
+            + weights.fitting_vacancies_max
+            + weights.age_55_plus.max(weights.under_30);
+        if most > 100 {
+            return Err(Error::invalid(
+                "invalid_cohort_rule",
+                format!("the priority weights add up to {most}: at most 100"),
             ));
         }
         if self.ended_to > self.as_of {
@@ -202,14 +252,15 @@ pub struct Candidate {
     pub mobile: Option<String>,
 }
 
-/// The age band used in priorities and the funnel.
+/// The age band used in priorities and the funnel; the GOL priority groups (under 30, 55 and
+/// over) are bands of their own.
 pub fn age_band(age: Option<u32>) -> &'static str {
     match age {
         None => "unknown",
         Some(age) if age < 30 => "<30",
         Some(age) if age < 40 => "30-39",
-        Some(age) if age < 50 => "40-49",
-        Some(_) => "50+",
+        Some(age) if age < 55 => "40-54",
+        Some(_) => "55+",
     }
 }
 
@@ -391,24 +442,27 @@ pub struct PriorityReason {
     pub points: f32,
 }
 
-/// The priority of one candidate (0–100) and its reasons:
+/// The priority of one candidate (0–100 with the default weights) and its reasons:
 ///
 /// - up to 40 points for time without work, counted from the end of the last job (linear up to
 ///   two years: the longer without work, the more help is needed);
-/// - 10 points per open vacancy that fits the person now (score ≥ 0.5 in the matching engine),
-///   up to 40;
-/// - 20 points for the 50+ age band and 10 for under-30s (GOL priority groups).
+/// - 10 points per open vacancy that fits the person now (score ≥ 0.5 in the matching engine,
+///   within the rule's distance of the domicile), up to 40;
+/// - 20 points for 55 and over and 10 for under 30 (GOL priority groups).
 pub fn priority(
     days_since_end: i64,
     fitting_vacancies: usize,
     age: Option<u32>,
+    weights: &PriorityWeights,
 ) -> (f32, Vec<PriorityReason>) {
-    let time_points = 40.0 * (days_since_end.clamp(0, 730) as f32) / 730.0;
-    let vacancy_points = 10.0 * fitting_vacancies.min(4) as f32;
+    let time_points =
+        weights.time_without_work as f32 * (days_since_end.clamp(0, 730) as f32) / 730.0;
+    let vacancy_points = (weights.per_fitting_vacancy as f32 * fitting_vacancies as f32)
+        .min(weights.fitting_vacancies_max as f32);
     let band = age_band(age);
     let age_points = match band {
-        "50+" => 20.0,
-        "<30" => 10.0,
+        "55+" => weights.age_55_plus as f32,
+        "<30" => weights.under_30 as f32,
         _ => 0.0,
     };
     let round = |points: f32| (points * 10.0).round() / 10.0;
@@ -439,22 +493,35 @@ mod tests {
 
     #[test]
     fn priority_is_capped_and_explained() {
-        let (points, reasons) = priority(365, 2, Some(55));
+        let weights = PriorityWeights::default();
+        let (points, reasons) = priority(365, 2, Some(55), &weights);
         assert_eq!(reasons.len(), 3);
         assert!((points - (20.0 + 20.0 + 20.0)).abs() < 0.01, "{points}");
-        let (max, _) = priority(10_000, 100, Some(25));
+        let (fifty_four, _) = priority(365, 2, Some(54), &weights);
+        assert!(
+            (fifty_four - 40.0).abs() < 0.01,
+            "55 and over only: {fifty_four}"
+        );
+        let (max, _) = priority(10_000, 100, Some(25), &weights);
         assert!((max - 90.0).abs() < 0.01, "{max}");
-        let (low, _) = priority(-5, 0, None);
+        let (low, _) = priority(-5, 0, None, &weights);
         assert_eq!(low, 0.0);
         // Longer without work never lowers the priority.
-        assert!(priority(400, 0, Some(40)).0 >= priority(200, 0, Some(40)).0);
+        assert!(priority(400, 0, Some(40), &weights).0 >= priority(200, 0, Some(40), &weights).0);
+        // The weights are the rule's.
+        let no_age = PriorityWeights {
+            age_55_plus: 0,
+            ..weights
+        };
+        assert!((priority(365, 2, Some(60), &no_age).0 - 40.0).abs() < 0.01);
     }
 
     #[test]
     fn age_bands() {
         assert_eq!(age_band(Some(29)), "<30");
         assert_eq!(age_band(Some(30)), "30-39");
-        assert_eq!(age_band(Some(50)), "50+");
+        assert_eq!(age_band(Some(50)), "40-54");
+        assert_eq!(age_band(Some(55)), "55+");
         assert_eq!(age_band(None), "unknown");
     }
 

@@ -172,6 +172,10 @@ struct Compact {
     workplace: Sym,
     /// The notice code itself, interned only when details are kept.
     code_text: Sym,
+    /// The worker's facts as this notice gives them.
+    sex: Option<Sex>,
+    birth: Option<NaiveDate>,
+    domicile: Sym,
 }
 
 impl Compact {
@@ -281,7 +285,6 @@ pub struct CobData {
 pub struct SpellBuilder {
     strings: Interner,
     notices: Vec<Compact>,
-    facts: HashMap<Sym, (NaiveDate, Option<Sex>, Option<NaiveDate>, Sym)>,
     keep_codes: bool,
     rules: SpellRules,
 }
@@ -333,24 +336,10 @@ impl SpellBuilder {
             } else {
                 Sym::NONE
             },
+            sex: notice.sex,
+            birth: notice.birth,
+            domicile: strings.intern_opt(notice.domicile.as_deref()),
         };
-        let domicile = strings.intern_opt(notice.domicile.as_deref());
-        let facts =
-            self.facts
-                .entry(worker)
-                .or_insert((notice.sent, notice.sex, notice.birth, domicile));
-        if notice.sent >= facts.0 {
-            *facts = (
-                notice.sent,
-                notice.sex.or(facts.1),
-                notice.birth.or(facts.2),
-                if domicile.is_none() {
-                    facts.3
-                } else {
-                    domicile
-                },
-            );
-        }
         self.notices.push(compact);
     }
 
@@ -359,7 +348,6 @@ impl SpellBuilder {
         let SpellBuilder {
             strings,
             mut notices,
-            facts,
             rules,
             ..
         } = self;
@@ -375,7 +363,7 @@ impl SpellBuilder {
             .iter()
             .filter_map(|code| strings.get(code))
             .collect();
-        let mut people = Vec::with_capacity(facts.len());
+        let mut people = Vec::new();
         let mut valid = 0u64;
         let mut superseded = 0u64;
         let mut scratch = Scratch::default();
@@ -390,11 +378,11 @@ impl SpellBuilder {
             let spells = scratch.spells_of(group, as_of, &tirocini);
             valid += scratch.live as u64;
             superseded += (group.len() - scratch.live) as u64;
-            let (_, sex, birth, domicile) =
-                facts
-                    .get(&worker)
-                    .copied()
-                    .unwrap_or((as_of, None, None, Sym::NONE));
+            // Sex, birth and domicile as the latest notice sent by `as_of` gives them.
+            let latest = |get: &dyn Fn(&Compact) -> bool| group.iter().rev().find(|n| get(n));
+            let sex = latest(&|n| n.sex.is_some()).and_then(|n| n.sex);
+            let birth = latest(&|n| n.birth.is_some()).and_then(|n| n.birth);
+            let domicile = latest(&|n| !n.domicile.is_none()).map_or(Sym::NONE, |n| n.domicile);
             people.push(Person {
                 worker,
                 sex,

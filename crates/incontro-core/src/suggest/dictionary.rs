@@ -29,6 +29,9 @@ pub(crate) struct Entry {
     pub(crate) head: usize,
     /// Sum of the idf of `terms`.
     pub(crate) mass: f32,
+    /// A label of another language (English), standing in for a concept with no label in the
+    /// dictionary's language: matched only word for word.
+    pub(crate) fallback: bool,
 }
 
 /// How a text word was recognised as a dictionary term.
@@ -61,6 +64,7 @@ pub(crate) struct Dictionary {
 /// A label analysed, before its idf is known.
 struct Pending {
     concept: u32,
+    fallback: bool,
     kind: LabelKind,
     label: Box<str>,
     terms: Vec<u32>,
@@ -70,6 +74,8 @@ struct Pending {
 /// A label to put in a dictionary.
 pub(crate) struct LabelInput<'t> {
     pub(crate) concept: u32,
+    /// An English label standing in for a concept with no label in the language.
+    pub(crate) fallback: bool,
     pub(crate) kind: LabelKind,
     pub(crate) text: std::borrow::Cow<'t, str>,
 }
@@ -111,6 +117,7 @@ impl Dictionary {
             }
             pending.push(Pending {
                 concept: label.concept,
+                fallback: label.fallback,
                 kind: label.kind,
                 label: (*label.text).into(),
                 terms,
@@ -138,15 +145,26 @@ impl Dictionary {
         for (position, pending_label) in pending.into_iter().enumerate() {
             let Pending {
                 concept,
+                fallback,
                 kind,
                 label,
                 terms,
                 folded,
             } = pending_label;
             let position = position as u32;
+            // The most distinctive word: the rarest, and on a tie not a common word of job
+            // ads ("ospitalità" over "team" in "lavorare in un team dell'ospitalità").
             let mut head = 0;
-            for (index, &term) in terms.iter().enumerate() {
-                if dictionary.idf[term as usize] > dictionary.idf[terms[head] as usize] {
+            let rank = |index: usize| {
+                (
+                    dictionary.idf[terms[index] as usize],
+                    !lang.is_common_word(&folded[index]),
+                )
+            };
+            for index in 1..terms.len() {
+                let (idf, distinctive) = rank(index);
+                let (best_idf, best_distinctive) = rank(head);
+                if idf > best_idf || (idf == best_idf && distinctive && !best_distinctive) {
                     head = index;
                 }
             }
@@ -178,6 +196,7 @@ impl Dictionary {
                 folded: folded.into_boxed_slice(),
                 head,
                 mass,
+                fallback,
             });
         }
         let mut deletions: AHashMap<Box<str>, Vec<Box<str>>> = AHashMap::new();
@@ -194,11 +213,6 @@ impl Dictionary {
         }
         dictionary.deletions = deletions;
         dictionary
-    }
-
-    /// True when no label was added.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The term of a text word: its stem, else a label word one edit away (for words of 5+
@@ -334,6 +348,7 @@ mod tests {
             Lang::English,
             labels.iter().map(|&(concept, kind, text)| LabelInput {
                 concept,
+                fallback: false,
                 kind,
                 text: text.into(),
             }),

@@ -75,6 +75,266 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
     "we", "were", "what", "when", "which", "who", "will", "with", "would", "you", "your",
 ];
 
+/// Words too common in job ads (or in the language) to stand alone for a skill: a label is never
+/// suggested from one of these words alone. Folded, sorted.
+const ITALIAN_COMMON_WORDS: &[&str] = &[
+    "abilita",
+    "ambiente",
+    "ambito",
+    "anni",
+    "anno",
+    "area",
+    "attivita",
+    "azienda",
+    "aziende",
+    "base",
+    "buona",
+    "buone",
+    "buoni",
+    "buono",
+    "candidata",
+    "candidati",
+    "candidato",
+    "capacita",
+    "cliente",
+    "clienti",
+    "collaborazione",
+    "competenza",
+    "competenze",
+    "conoscenza",
+    "conoscenze",
+    "contratto",
+    "corso",
+    "dati",
+    "diploma",
+    "disponibilita",
+    "esperienza",
+    "esperienze",
+    "figura",
+    "figure",
+    "formazione",
+    "funzione",
+    "generale",
+    "gestione",
+    "giorno",
+    "gruppo",
+    "inserimento",
+    "lavoro",
+    "livello",
+    "mansione",
+    "mansioni",
+    "modo",
+    "nuova",
+    "nuove",
+    "nuovi",
+    "nuovo",
+    "offerta",
+    "orario",
+    "ore",
+    "ottima",
+    "ottime",
+    "ottimi",
+    "ottimo",
+    "parte",
+    "persona",
+    "personale",
+    "persone",
+    "posizione",
+    "pratica",
+    "processi",
+    "processo",
+    "professionale",
+    "professionali",
+    "progetti",
+    "progetto",
+    "requisiti",
+    "requisito",
+    "responsabile",
+    "ricerca",
+    "ricerchiamo",
+    "risorsa",
+    "risorse",
+    "ruolo",
+    "sede",
+    "servizi",
+    "servizio",
+    "settore",
+    "sistema",
+    "sistemi",
+    "societa",
+    "sviluppo",
+    "team",
+    "tempo",
+    "tipo",
+    "uffici",
+    "ufficio",
+    "uso",
+    "utilizzo",
+    "zona",
+];
+
+/// English counterpart of [`ITALIAN_COMMON_WORDS`]. Folded, sorted.
+const ENGLISH_COMMON_WORDS: &[&str] = &[
+    "ability",
+    "able",
+    "area",
+    "based",
+    "business",
+    "candidate",
+    "candidates",
+    "client",
+    "clients",
+    "company",
+    "customer",
+    "customers",
+    "data",
+    "day",
+    "degree",
+    "development",
+    "environment",
+    "excellent",
+    "experience",
+    "experienced",
+    "field",
+    "general",
+    "good",
+    "great",
+    "high",
+    "job",
+    "knowledge",
+    "level",
+    "management",
+    "new",
+    "office",
+    "offices",
+    "opportunity",
+    "people",
+    "person",
+    "personal",
+    "position",
+    "practice",
+    "process",
+    "processes",
+    "product",
+    "products",
+    "professional",
+    "project",
+    "projects",
+    "quality",
+    "requirements",
+    "responsibilities",
+    "role",
+    "service",
+    "services",
+    "skill",
+    "skills",
+    "solid",
+    "staff",
+    "strong",
+    "support",
+    "system",
+    "systems",
+    "team",
+    "teams",
+    "time",
+    "tools",
+    "use",
+    "using",
+    "work",
+    "working",
+    "year",
+    "years",
+];
+
+impl Lang {
+    /// True when `folded` is a word too common in job ads to evoke a skill on its own.
+    pub fn is_common_word(self, folded: &str) -> bool {
+        let list = match self {
+            Lang::Italian => ITALIAN_COMMON_WORDS,
+            Lang::English => ENGLISH_COMMON_WORDS,
+        };
+        self.is_stop_word(folded) || list.binary_search(&folded).is_ok()
+    }
+
+    /// True when two folded words are forms of the same word, not merely words with the same
+    /// stem: equal, or one a regular inflection of the other (English: plural, -ed, -ing;
+    /// Italian: gender and number of nouns and adjectives, "ufficio"/"uffici",
+    /// "tecnico"/"tecnici"), so "bilancio" (balance sheet) is not "bilancia" (scales) and
+    /// "organization" is not "organ".
+    pub fn same_word(self, a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        match self {
+            Lang::English => {
+                let base = |word: &str| -> String {
+                    let word = if let Some(stem) = word.strip_suffix("ies") {
+                        format!("{stem}y")
+                    } else if word.ends_with("ss") {
+                        word.to_string()
+                    } else if let Some(stem) = word.strip_suffix("es").filter(|stem| {
+                        stem.ends_with(['s', 'x', 'z'])
+                            || stem.ends_with("ch")
+                            || stem.ends_with("sh")
+                    }) {
+                        stem.to_string()
+                    } else if let Some(stem) = word.strip_suffix('s') {
+                        stem.to_string()
+                    } else if let Some(stem) =
+                        word.strip_suffix("ing").filter(|stem| stem.len() >= 3)
+                    {
+                        stem.to_string()
+                    } else if let Some(stem) =
+                        word.strip_suffix("ed").filter(|stem| stem.len() >= 3)
+                    {
+                        stem.to_string()
+                    } else {
+                        word.to_string()
+                    };
+                    let word = word.strip_suffix('e').map_or(word.clone(), str::to_string);
+                    // "planning" → "plann" → "plan"
+                    let bytes = word.as_bytes();
+                    if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+                        word[..word.len() - 1].to_string()
+                    } else {
+                        word
+                    }
+                };
+                base(a) == base(b)
+            }
+            Lang::Italian => {
+                const ENDINGS: &[(&str, &str)] = &[
+                    ("o", "i"),
+                    ("iere", "iera"),
+                    ("aio", "aia"),
+                    ("ario", "aria"),
+                    ("a", "e"),
+                    ("e", "i"),
+                    ("a", "i"),
+                    ("io", "i"),
+                    ("co", "chi"),
+                    ("go", "ghi"),
+                    ("ca", "che"),
+                    ("ga", "ghe"),
+                    ("cia", "ce"),
+                    ("gia", "ge"),
+                    ("ore", "rice"),
+                    ("ore", "ori"),
+                    ("ice", "ici"),
+                ];
+                ENDINGS.iter().any(|&(one, other)| {
+                    let pair = |x: &str, y: &str| match (x.strip_suffix(one), y.strip_suffix(other))
+                    {
+                        (Some(left), Some(right)) => left == right && left.len() >= 2,
+                        _ => false,
+                    };
+                    pair(a, b) || pair(b, a)
+                })
+            }
+        }
+    }
+}
+
 /// Italian words that tell the language apart (stop words not shared with English).
 const ITALIAN_MARKERS: &[&str] = &[
     "al", "alla", "alle", "che", "con", "da", "dei", "del", "della", "delle", "di", "e", "gli",
@@ -191,6 +451,41 @@ mod tests {
         let english = "we are looking for a welder with experience of the job";
         assert_eq!(detect(english.split(' ')), Some(Lang::English));
         assert_eq!(detect("saldatura mig".split(' ')), None);
+    }
+
+    #[test]
+    fn common_word_lists_are_sorted() {
+        for list in [ITALIAN_COMMON_WORDS, ENGLISH_COMMON_WORDS] {
+            assert!(list.windows(2).all(|pair| pair[0] < pair[1]), "{list:?}");
+        }
+        assert!(Lang::Italian.is_common_word("ufficio"));
+        assert!(Lang::Italian.is_common_word("della"));
+        assert!(!Lang::Italian.is_common_word("saldatura"));
+        assert!(Lang::English.is_common_word("experience"));
+        assert!(!Lang::English.is_common_word("welding"));
+    }
+
+    #[test]
+    fn same_word_is_an_inflection_not_a_shared_stem() {
+        let italian = Lang::Italian;
+        assert!(italian.same_word("saldatura", "saldature"));
+        assert!(italian.same_word("ufficio", "uffici"));
+        assert!(italian.same_word("tecnico", "tecnici"));
+        assert!(italian.same_word("cassiere", "cassiera"));
+        assert!(italian.same_word("saldatore", "saldatrice"));
+        assert!(!italian.same_word("bilancio", "bilancia"));
+        assert!(!italian.same_word("cassa", "cassiere"));
+        assert!(italian.same_word("magazziniere", "magazziniera"));
+        let english = Lang::English;
+        assert!(english.same_word("welding", "weld"));
+        assert!(english.same_word("welded", "welding"));
+        assert!(english.same_word("pipes", "pipe"));
+        assert!(english.same_word("planning", "plan"));
+        assert!(english.same_word("batteries", "battery"));
+        assert!(english.same_word("manage", "managing"));
+        assert!(!english.same_word("organization", "organ"));
+        assert!(!english.same_word("university", "universe"));
+        assert!(!english.same_word("general", "generate"));
     }
 
     #[test]

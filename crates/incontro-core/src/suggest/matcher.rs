@@ -13,6 +13,13 @@ use crate::taxonomy::LabelKind;
 const SEED_MAX_DF: u32 = 1500;
 /// A partial match needs this share of the label's idf mass (and its most distinctive word).
 const PARTIAL_MIN_COVERAGE: f32 = 0.3;
+/// A partial match on one word alone needs a word held by at most this many labels.
+const SINGLE_WORD_MAX_DF: u32 = 60;
+/// Partial matches on two or more words score at least this much.
+pub(crate) const MULTI_WORD_FLOOR: f32 = 0.25;
+/// Partial matches on one word alone score at most this much, however often repeated: below
+/// every match of two or more words (issue 16).
+pub(crate) const SINGLE_WORD_CAP: f32 = 0.24;
 
 /// What the matcher knows about each word of a text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -135,6 +142,10 @@ pub(crate) struct Hit {
     pub(crate) kind: MatchKind,
     /// Its score in (0, 1].
     pub(crate) score: f32,
+    /// A partial match on one word of a longer label.
+    pub(crate) single_word: bool,
+    /// Its words are found with other words between them.
+    pub(crate) gapped: bool,
 }
 
 impl Hit {
@@ -176,6 +187,7 @@ fn kind_base(kind: MatchKind) -> f32 {
 /// Finds the labels of `dictionary` in the segments of a text. With `partial`, labels whose most
 /// distinctive word and a good share of the rest appear in a segment match too.
 pub(crate) fn find_labels(
+    lang: Lang,
     dictionary: &Dictionary,
     words: &[Word],
     segments: &[Vec<usize>],
@@ -205,6 +217,28 @@ pub(crate) fn find_labels(
                         .iter()
                         .zip(entry.folded.iter())
                         .all(|(&index, folded)| words[index].folded == **folded);
+                    if entry.fallback && (typo || !same_words) {
+                        continue; // another language's label: word for word only
+                    }
+                    // A one-word alternative or hidden label ("data" for statistics, "design"
+                    // for thinking creatively): only a distinctive word.
+                    if entry.terms.len() == 1
+                        && entry.kind != LabelKind::Preferred
+                        && (lang.is_common_word(&words[segment[start]].folded)
+                            || dictionary.df(entry.terms[0]) > SINGLE_WORD_MAX_DF)
+                    {
+                        continue;
+                    }
+                    // A one-word label: the word itself or an inflection of it, never a word
+                    // that merely shares its stem ("bilancio" is not "bilancia") or a typo of
+                    // a short word.
+                    if entry.terms.len() == 1
+                        && !same_words
+                        && (typo
+                            || !lang.same_word(&words[segment[start]].folded, &entry.folded[0]))
+                    {
+                        continue;
+                    }
                     let kind = if typo {
                         MatchKind::Near(NearReason::Typo)
                     } else if same_words {
@@ -227,7 +261,7 @@ pub(crate) fn find_labels(
                     sorted.sort_unstable();
                     for &entry_id in dictionary.bag(&sorted) {
                         let entry = &dictionary.entries[entry_id as usize];
-                        if *entry.terms == *key {
+                        if *entry.terms == *key || entry.fallback {
                             continue;
                         }
                         let kind = if typo {
@@ -263,46 +297,100 @@ pub(crate) fn find_labels(
                     continue;
                 }
                 let entry = &dictionary.entries[entry_id as usize];
-                if entry.terms.len() < 2 {
+                if entry.terms.len() < 2 || entry.fallback {
                     continue;
                 }
-                if let Some(found) = cover(dictionary, entry, &terms, seed_position) {
-                    let (first, last, coverage, complete) = found;
-                    let window = last - first + 1;
-                    if complete && window == entry.terms.len() {
-                        continue; // a contiguous match: found above
+                let Some(found) = cover(dictionary, entry, &terms, seed_position) else {
+                    continue;
+                };
+                let window = found.last - found.first + 1;
+                if found.complete && window == entry.terms.len() {
+                    continue; // a contiguous match: found above
+                }
+                if let Some((position, label_word)) = found.single {
+                    // One word alone: only a distinctive word, in the label's own form.
+                    let word = &words[segment[position]];
+                    let by_stem = terms[position].is_some_and(|(_, via)| via == Via::Stem);
+                    let term = entry.terms[label_word];
+                    if !by_stem
+                        || lang.is_common_word(&word.folded)
+                        || dictionary.df(term) > SINGLE_WORD_MAX_DF
+                        || !lang.same_word(&word.folded, &entry.folded[label_word])
+                    {
+                        continue;
                     }
-                    let kind = if complete && window <= entry.terms.len() + 2 {
-                        MatchKind::Near(NearReason::WordOrder)
-                    } else {
-                        MatchKind::Near(NearReason::Partial)
-                    };
-                    let share = if complete { 1.0 } else { coverage };
-                    hits.push(hit(
+                    let mut single = hit(
                         dictionary,
                         entry_id,
-                        segment[first],
-                        segment[last],
-                        kind,
-                        share,
-                    ));
+                        segment[position],
+                        segment[position],
+                        MatchKind::Near(NearReason::Partial),
+                        found.coverage,
+                    );
+                    single.score = (0.1 + 0.1 * single.score).min(SINGLE_WORD_CAP);
+                    single.single_word = true;
+                    single.gapped = true;
+                    hits.push(single);
+                    continue;
                 }
+                // Two words or more, one of them at least not a common word of job ads.
+                let distinctive = found
+                    .positions
+                    .iter()
+                    .any(|&position| !lang.is_common_word(&words[segment[position]].folded));
+                if !distinctive {
+                    continue;
+                }
+                let kind = if found.complete && window <= entry.terms.len() + 2 {
+                    MatchKind::Near(NearReason::WordOrder)
+                } else {
+                    MatchKind::Near(NearReason::Partial)
+                };
+                let share = if found.complete { 1.0 } else { found.coverage };
+                let mut several = hit(
+                    dictionary,
+                    entry_id,
+                    segment[found.first],
+                    segment[found.last],
+                    kind,
+                    share,
+                );
+                several.score = several.score.max(MULTI_WORD_FLOOR);
+                several.gapped = true;
+                hits.push(several);
             }
         }
     }
     hits
 }
 
+/// What of a label a segment holds (see [`cover`]).
+struct Cover {
+    /// First and last positions in the segment.
+    first: usize,
+    last: usize,
+    /// The share of the label's idf mass found.
+    coverage: f32,
+    /// Every word of the label is there.
+    complete: bool,
+    /// When only one word of a label of several was found: its position in the segment and
+    /// its index in the label.
+    single: Option<(usize, usize)>,
+    /// The positions in the segment of the words found.
+    positions: Vec<usize>,
+}
+
 /// How much of `entry` the segment holds: each label word is taken at its occurrence nearest to
-/// the seed, if within the label's length (plus one) of it. `None` unless the label's most distinctive word is there and the coverage is enough.
-/// Returns (first, last) positions in the segment, the idf share and whether every word is there.
+/// the seed, if within the label's length (plus one) of it. `None` unless the label's most
+/// distinctive word is there and the coverage is enough.
 fn cover(
     dictionary: &Dictionary,
     entry: &super::dictionary::Entry,
     terms: &[Option<(u32, Via)>],
     seed: usize,
-) -> Option<(usize, usize, f32, bool)> {
+) -> Option<Cover> {
     let (mut first, mut last, mut mass, mut complete) = (seed, seed, 0.0f32, true);
+    let mut found: Vec<(usize, usize)> = Vec::new();
     for (index, &term) in entry.terms.iter().enumerate() {
         let reach = entry.terms.len() + 1;
         let nearest = terms
@@ -317,6 +405,9 @@ fn cover(
                 mass += dictionary.idf(term);
                 first = first.min(position);
                 last = last.max(position);
+                if !found.iter().any(|&(at, _)| at == position) {
+                    found.push((position, index));
+                }
             }
             None if index == entry.head => return None,
             None => complete = false,
@@ -327,7 +418,15 @@ fn cover(
     } else {
         0.0
     };
-    (complete || coverage >= PARTIAL_MIN_COVERAGE).then_some((first, last, coverage, complete))
+    let single = (found.len() == 1 && !complete).then(|| found[0]);
+    (complete || coverage >= PARTIAL_MIN_COVERAGE).then_some(Cover {
+        first,
+        last,
+        coverage,
+        complete,
+        single,
+        positions: found.iter().map(|&(position, _)| position).collect(),
+    })
 }
 
 fn hit(
@@ -347,6 +446,8 @@ fn hit(
         last,
         kind,
         score,
+        single_word: false,
+        gapped: false,
     }
 }
 
@@ -357,11 +458,13 @@ pub(crate) fn description_score(bm25: f32) -> f32 {
 
 /// Drops every hit whose words lie inside the words of a longer full match, and every partial or
 /// description hit inside any full match: the full label explains those words better ("welding
-/// techniques" over "welding").
+/// techniques" over "welding"). Only a label found word after word covers others: one found
+/// with gaps ("cooperating with colleagues in a professional" for "cooperate with
+/// professionals") does not hide a label found whole inside it ("cooperate with colleagues").
 pub(crate) fn drop_covered(hits: Vec<Hit>) -> Vec<Hit> {
     let full: Vec<(usize, usize)> = hits
         .iter()
-        .filter(|hit| hit.is_full())
+        .filter(|hit| hit.is_full() && !hit.gapped)
         .map(|hit| (hit.first, hit.last))
         .collect();
     hits.into_iter()
@@ -435,6 +538,8 @@ mod tests {
             last: 4,
             kind: MatchKind::Exact,
             score: 1.0,
+            single_word: false,
+            gapped: false,
         };
         let inside = Hit {
             entry: 1,
@@ -442,6 +547,8 @@ mod tests {
             last: 3,
             kind: MatchKind::Exact,
             score: 0.8,
+            single_word: false,
+            gapped: false,
         };
         let outside = Hit {
             entry: 2,

@@ -22,6 +22,8 @@
 //! What it does NOT do: store anything (see [`Engine::record_suggestion_feedback`] for the
 //! decisions), or search vacancies.
 
+pub mod baseline;
+mod devsets;
 mod dictionary;
 mod eval;
 mod feedback;
@@ -33,13 +35,17 @@ use std::sync::{Arc, Mutex};
 use ahash::{AHashMap, AHashSet};
 use serde::Serialize;
 
+pub use devsets::{
+    dev_table, parse_dev_set, DevSentence, DevSet, DevSetReport, RankFigures, SystemFigures,
+    DEV_SET_FILES,
+};
 pub use eval::{EvalReport, EvalSet};
 pub use feedback::{Decision, FeedbackRecord, FeedbackReport, FeedbackTarget};
 pub use lang::Lang;
 
 use crate::index::{SkillDescriptionIndex, Word, WordAnalyser};
 use crate::progress::Progress;
-use crate::taxonomy::{SkillIdx, Taxonomy};
+use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
 use crate::{Engine, Error, Result};
 use dictionary::{Dictionary, LabelInput};
 use matcher::Hit;
@@ -48,9 +54,18 @@ use matcher::Hit;
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;
 /// At most this many suggestions per text.
 pub const MAX_TOP_K: usize = 200;
-/// Description matches: at most this many per sentence, from BM25 scores of at least this much.
+/// Description matches: at least this many per sentence (more when `top_k` spread over the
+/// sentences is more, up to `DESCRIPTION_HITS_MAX`), from BM25 scores of at least
+/// `DESCRIPTION_MIN_BM25`.
 const DESCRIPTION_HITS: usize = 3;
+const DESCRIPTION_HITS_MAX: usize = 20;
+/// Description matches of each clause of a sentence of several clauses: at most this many.
+const DESCRIPTION_HITS_PER_CLAUSE: usize = 2;
 const DESCRIPTION_MIN_BM25: f32 = 4.0;
+/// The BM25 floor of a description match on two distinct words or more: that evidence is checked
+/// word by word, and an absolute BM25 floor would shut out small taxonomies (the BM25 of a word
+/// grows with the number of skills).
+const DESCRIPTION_MIN_BM25_SHARED: f32 = 1.0;
 /// Occupation hints: at most this many.
 const OCCUPATION_HINTS: usize = 3;
 
@@ -133,6 +148,9 @@ pub struct SuggestedSkill {
     pub uri: String,
     /// Its preferred label in the text's language (else English, else any).
     pub label: String,
+    /// True when the skill has no label in the text's language, so `label` is another
+    /// language's (English); such a skill is found only through those words, word for word.
+    pub label_fallback: bool,
     /// Relevance in (0, 1]: exact label matches near 1, description matches below 0.4.
     pub score: f32,
     /// How the best evidence matched.
@@ -150,8 +168,10 @@ pub struct SuggestedSkill {
 pub struct HintSkill {
     /// The ESCO skill URI.
     pub uri: String,
-    /// Its preferred label in the text's language.
+    /// Its preferred label in the text's language (else English, else any).
     pub label: String,
+    /// True when the skill has no label in the text's language.
+    pub label_fallback: bool,
 }
 
 /// An ESCO occupation named by the text, with its essential skills.
@@ -265,9 +285,86 @@ fn detect_language(text: &str) -> Result<Lang> {
 /// Everything needed to suggest in one language, built from the taxonomy.
 pub(crate) struct Suggester {
     lang: Lang,
+    /// How many labels of the language itself (not English stand-ins) the dictionary holds.
+    native_labels: usize,
     skills: Dictionary,
     occupations: Dictionary,
     descriptions: SkillDescriptionIndex,
+    skill_words: SkillWords,
+}
+
+/// The words of the labels and description of every skill in one language: what a description
+/// match may point to as its evidence.
+struct SkillWords {
+    stems: AHashMap<Box<str>, u32>,
+    forms: Vec<Box<str>>,
+    /// Per skill: (stem, written form) of each distinct word, sorted.
+    per_skill: Vec<Box<[(u32, u32)]>>,
+}
+
+impl SkillWords {
+    fn build(taxonomy: &Taxonomy, lang: Lang, exclude: &dyn Fn(SkillIdx, &str) -> bool) -> Self {
+        let mut analyser = WordAnalyser::new(lang);
+        let mut stems: AHashMap<Box<str>, u32> = AHashMap::new();
+        let mut form_ids: AHashMap<Box<str>, u32> = AHashMap::new();
+        let mut per_skill = Vec::with_capacity(taxonomy.skill_count());
+        for skill in 0..taxonomy.skill_count() as SkillIdx {
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            let labels = taxonomy
+                .labels(skill)
+                .filter(|(language, _, label)| *language == lang.code() && !exclude(skill, label))
+                .map(|(_, _, label)| label);
+            let descriptions = taxonomy
+                .descriptions(skill)
+                .filter(|(language, _)| *language == lang.code())
+                .map(|(_, body)| body);
+            for text in labels.chain(descriptions) {
+                for word in analyser.words(text) {
+                    if lang.is_stop_word(&word.folded) {
+                        continue;
+                    }
+                    let next = stems.len() as u32;
+                    let stem = *stems.entry(word.stem.as_str().into()).or_insert(next);
+                    let next = form_ids.len() as u32;
+                    let form = *form_ids.entry(word.folded.as_str().into()).or_insert(next);
+                    pairs.push((stem, form));
+                }
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            per_skill.push(pairs.into_boxed_slice());
+        }
+        let mut forms = vec![Box::<str>::from(""); form_ids.len()];
+        for (form, id) in form_ids {
+            forms[id as usize] = form;
+        }
+        SkillWords {
+            stems,
+            forms,
+            per_skill,
+        }
+    }
+
+    /// The written forms of the words of `skill` whose stem is `stem`.
+    fn forms_of(&self, skill: SkillIdx, stem: &str) -> impl Iterator<Item = &str> + '_ {
+        let pairs: &[(u32, u32)] = self
+            .per_skill
+            .get(skill as usize)
+            .map_or(&[], |pairs| &pairs[..]);
+        let (start, id) = match self.stems.get(stem) {
+            Some(&id) => (pairs.partition_point(|&(found, _)| found < id), id),
+            None => (pairs.len(), u32::MAX),
+        };
+        pairs[start..]
+            .iter()
+            .take_while(move |&&(found, _)| found == id)
+            .map(|&(_, form)| &*self.forms[form as usize])
+    }
+
+    /// True when the labels or description of `skill` hold a word of stem `stem`.
+    fn holds(&self, skill: SkillIdx, stem: &str) -> bool {
+        self.forms_of(skill, stem).next().is_some()
+    }
 }
 
 impl std::fmt::Debug for Suggester {
@@ -288,6 +385,8 @@ struct Candidate {
     last: usize,
     kind: MatchKind,
     score: f32,
+    /// The most its score may grow to with repetitions.
+    cap: f32,
     matched: Option<u32>,
 }
 
@@ -301,14 +400,35 @@ impl Suggester {
     ) -> Result<Self> {
         let code = lang.code();
         let mut skill_labels = Vec::new();
+        let mut native = 0;
         for skill in 0..taxonomy.skill_count() as SkillIdx {
             if taxonomy.is_group(skill) {
                 continue;
             }
+            let before = skill_labels.len();
             for (language, kind, text) in taxonomy.labels(skill) {
                 if language == code && !exclude(skill, text) {
                     skill_labels.push(LabelInput {
                         concept: skill,
+                        fallback: false,
+                        kind,
+                        text: text.into(),
+                    });
+                }
+            }
+            native += skill_labels.len() - before;
+            let has_own = taxonomy
+                .labels(skill)
+                .any(|(language, _, _)| language == code);
+            if has_own || lang == Lang::English {
+                continue;
+            }
+            // No label in the language: its English labels stand in, word for word.
+            for (language, kind, text) in taxonomy.labels(skill) {
+                if language == Lang::English.code() && kind != LabelKind::Hidden {
+                    skill_labels.push(LabelInput {
+                        concept: skill,
+                        fallback: true,
                         kind,
                         text: text.into(),
                     });
@@ -327,6 +447,7 @@ impl Suggester {
                 for variant in gendered_forms(text) {
                     occupation_labels.push(LabelInput {
                         concept: occupation,
+                        fallback: false,
                         kind,
                         text: variant,
                     });
@@ -335,12 +456,15 @@ impl Suggester {
         }
         occupation_labels.sort_by_key(|label| (label.kind.to_db(), label.concept));
         let occupations = Dictionary::build(lang, occupation_labels.into_iter());
-        let descriptions = SkillDescriptionIndex::build(taxonomy, lang, &|_| true)?;
+        let descriptions = SkillDescriptionIndex::build(taxonomy, lang, exclude)?;
+        let skill_words = SkillWords::build(taxonomy, lang, exclude);
         Ok(Suggester {
             lang,
+            native_labels: native,
             skills,
             occupations,
             descriptions,
+            skill_words,
         })
     }
 
@@ -359,21 +483,24 @@ impl Suggester {
         let info = matcher::annotate(self.lang, text, &words);
         let segments = matcher::segments(&info);
 
-        let hits =
-            matcher::drop_covered(matcher::find_labels(&self.skills, &words, &segments, true));
+        let hits = matcher::drop_covered(matcher::find_labels(
+            self.lang,
+            &self.skills,
+            &words,
+            &segments,
+            true,
+        ));
         let mut candidates: Vec<Candidate> = hits
             .iter()
             .map(|hit| self.candidate(&self.skills, hit))
             .collect();
-        self.describe_sentences(&words, &info, &mut candidates)?;
+        self.describe_sentences(&words, &info, top_k, &mut candidates)?;
         let skills = aggregate(candidates, top_k, 0.03)
             .into_iter()
             .map(|(best, mentions)| SuggestedSkill {
                 uri: taxonomy.skill_uri(best.concept).to_string(),
-                label: taxonomy
-                    .preferred_label(best.concept, self.lang.code())
-                    .unwrap_or_default()
-                    .to_string(),
+                label: skill_label(taxonomy, best.concept, self.lang).0,
+                label_fallback: skill_label(taxonomy, best.concept, self.lang).1,
                 score: best.score,
                 kind: best.kind,
                 matched_label: self.matched_label(&self.skills, best.matched),
@@ -383,6 +510,7 @@ impl Suggester {
             .collect();
 
         let occupation_hits = matcher::drop_covered(matcher::find_labels(
+            self.lang,
             &self.occupations,
             &words,
             &segments,
@@ -400,12 +528,13 @@ impl Suggester {
                     .occupation_skills(best.concept)
                     .iter()
                     .filter(|(_, essential)| *essential)
-                    .map(|&(skill, _)| HintSkill {
-                        uri: taxonomy.skill_uri(skill).to_string(),
-                        label: taxonomy
-                            .preferred_label(skill, self.lang.code())
-                            .unwrap_or_default()
-                            .to_string(),
+                    .map(|&(skill, _)| {
+                        let (label, label_fallback) = skill_label(taxonomy, skill, self.lang);
+                        HintSkill {
+                            uri: taxonomy.skill_uri(skill).to_string(),
+                            label,
+                            label_fallback,
+                        }
                     })
                     .collect();
                 essential_skills.sort_by(|a, b| a.label.cmp(&b.label).then(a.uri.cmp(&b.uri)));
@@ -433,6 +562,11 @@ impl Suggester {
             last: hit.last,
             kind: hit.kind,
             score: hit.score,
+            cap: if hit.single_word {
+                matcher::SINGLE_WORD_CAP
+            } else {
+                1.0
+            },
             matched: Some(hit.entry),
         }
     }
@@ -451,11 +585,14 @@ impl Suggester {
         &self,
         words: &[Word],
         info: &[matcher::WordInfo],
+        top_k: usize,
         candidates: &mut Vec<Candidate>,
     ) -> Result<()> {
         if self.descriptions.is_empty() {
             return Ok(());
         }
+        let sentences = info.last().map_or(1, |last| last.sentence as usize + 1);
+        let per_sentence = (top_k / sentences).clamp(DESCRIPTION_HITS, DESCRIPTION_HITS_MAX);
         let mut start = 0;
         while start < words.len() {
             let sentence = info[start].sentence;
@@ -466,26 +603,93 @@ impl Suggester {
             let used: Vec<usize> = (start..=end)
                 .filter(|&index| !info[index].stop && !info[index].negated && !info[index].cue)
                 .collect();
-            let stems: Vec<&str> = used
-                .iter()
-                .map(|&index| words[index].stem.as_str())
-                .collect();
-            if let (true, Some(&first), Some(&last)) = (stems.len() >= 2, used.first(), used.last())
-            {
-                for (skill, bm25) in self.descriptions.search(&stems, DESCRIPTION_HITS)? {
-                    if bm25 >= DESCRIPTION_MIN_BM25 {
-                        candidates.push(Candidate {
-                            concept: skill,
-                            first,
-                            last,
-                            kind: MatchKind::Description,
-                            score: matcher::description_score(bm25),
-                            matched: None,
-                        });
+            if used.len() >= 2 {
+                self.describe(words, &used, per_sentence, candidates)?;
+            }
+            // Each clause of a sentence of several is searched too: a sentence that names several
+            // skills gets the best of each part.
+            let clauses = info[end].clause - info[start].clause + 1;
+            if clauses > 1 {
+                for clause in info[start].clause..=info[end].clause {
+                    let part: Vec<usize> = used
+                        .iter()
+                        .copied()
+                        .filter(|&index| info[index].clause == clause)
+                        .collect();
+                    if part.len() >= 2 && part.len() < used.len() {
+                        self.describe(words, &part, DESCRIPTION_HITS_PER_CLAUSE, candidates)?;
                     }
                 }
             }
             start = end + 1;
+        }
+        Ok(())
+    }
+
+    /// Description matches for the words `used` (content words of one sentence or clause): at
+    /// most `limit`.
+    fn describe(
+        &self,
+        words: &[Word],
+        used: &[usize],
+        limit: usize,
+        candidates: &mut Vec<Candidate>,
+    ) -> Result<()> {
+        let stems: Vec<&str> = used
+            .iter()
+            .map(|&index| words[index].stem.as_str())
+            .collect();
+        let mut kept = 0;
+        for (skill, bm25) in self.descriptions.search(&stems, limit * 2)? {
+            if bm25 < DESCRIPTION_MIN_BM25_SHARED || kept == limit {
+                break;
+            }
+            // The words of the sentence that the skill's labels or description hold
+            // are the span; two distinct ones, or one distinctive word in a form the
+            // skill's own text uses ("bilancio" is not evidence for "bilancia").
+            let shared: Vec<usize> = used
+                .iter()
+                .copied()
+                .filter(|&index| self.skill_words.holds(skill, &words[index].stem))
+                .collect();
+            let mut distinct: Vec<&str> = shared
+                .iter()
+                .map(|&index| words[index].stem.as_str())
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let (Some(&first), Some(&last)) = (shared.first(), shared.last()) else {
+                continue;
+            };
+            let distinctive = shared
+                .iter()
+                .any(|&index| !self.lang.is_common_word(&words[index].folded));
+            if !distinctive {
+                continue;
+            }
+            if distinct.len() < 2 {
+                if bm25 < DESCRIPTION_MIN_BM25 {
+                    continue;
+                }
+                let word = &words[first];
+                let own_form = self
+                    .skill_words
+                    .forms_of(skill, &word.stem)
+                    .any(|form| self.lang.same_word(&word.folded, form));
+                if !own_form {
+                    continue;
+                }
+            }
+            kept += 1;
+            candidates.push(Candidate {
+                concept: skill,
+                first,
+                last,
+                kind: MatchKind::Description,
+                score: matcher::description_score(bm25),
+                cap: 1.0,
+                matched: None,
+            });
         }
         Ok(())
     }
@@ -520,6 +724,19 @@ fn gendered_forms(label: &str) -> Vec<std::borrow::Cow<'_, str>> {
         .collect()
 }
 
+/// The preferred label of `skill` in `lang`, else in English (else any), and whether it is such
+/// a fallback.
+fn skill_label(taxonomy: &Taxonomy, skill: SkillIdx, lang: Lang) -> (String, bool) {
+    let own = taxonomy
+        .labels(skill)
+        .any(|(language, kind, _)| language == lang.code() && kind == LabelKind::Preferred);
+    let label = taxonomy
+        .preferred_label(skill, lang.code())
+        .unwrap_or_default()
+        .to_string();
+    (label, !own)
+}
+
 fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
     let start = words[first].from;
     let end = words[last].to;
@@ -532,7 +749,7 @@ fn span(text: &str, words: &[Word], first: usize, last: usize) -> Span {
 
 /// The best candidate of each concept with the number of distinct places evoking it, best
 /// first (ties by concept), at most `top_k`. Each extra place adds `per_place` to the score (at
-/// most three times; scores stay at most 1).
+/// most three times; scores stay at most the candidate's cap).
 fn aggregate(candidates: Vec<Candidate>, top_k: usize, per_place: f32) -> Vec<(Candidate, u32)> {
     let mut best: AHashMap<u32, (Candidate, AHashSet<(usize, usize)>)> = AHashMap::new();
     for candidate in candidates {
@@ -554,7 +771,7 @@ fn aggregate(candidates: Vec<Candidate>, top_k: usize, per_place: f32) -> Vec<(C
         .into_values()
         .map(|(mut candidate, places)| {
             let extra = places.len().saturating_sub(1).min(3) as f32;
-            candidate.score = (candidate.score + per_place * extra).min(1.0);
+            candidate.score = (candidate.score + per_place * extra).min(candidate.cap);
             (candidate, places.len() as u32)
         })
         .collect();
@@ -591,7 +808,7 @@ impl Engine {
         }
         let started = std::time::Instant::now();
         let suggester = Arc::new(Suggester::build(&taxonomy, lang, &|_, _| false)?);
-        if suggester.skills.is_empty() {
+        if suggester.native_labels == 0 {
             return Err(Error::invalid(
                 "language_not_imported",
                 format!(

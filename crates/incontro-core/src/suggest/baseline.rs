@@ -1,0 +1,185 @@
+//! The TF-IDF baseline that suggestions are measured against (issue 16): every skill is one
+//! document made of its preferred and alternative labels in one language; a text and a document
+//! are compared by cosine over word 1–2-grams and character 3–5-grams (within words, padded by a
+//! space on each side), each block weighted by tf × idf (idf = ln((1 + n) / (1 + df)) + 1, as
+//! scikit-learn) and L2-normalised on its own, the two cosines averaged.
+//!
+//! It exists to be measured against; suggestions never use it.
+
+use ahash::AHashMap;
+
+use super::Lang;
+use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
+
+/// A TF-IDF index over the labels of every skill of one language.
+pub struct TfIdfBaseline {
+    features: AHashMap<Box<str>, u32>,
+    idf: Vec<f32>,
+    /// Per feature: (document, weight in the document's normalised vector).
+    postings: Vec<Vec<(u32, f32)>>,
+    skills: Vec<SkillIdx>,
+}
+
+impl std::fmt::Debug for TfIdfBaseline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TfIdfBaseline")
+            .field("documents", &self.skills.len())
+            .field("features", &self.features.len())
+            .finish()
+    }
+}
+
+/// The features of a text, by block, with their counts.
+fn features(text: &str) -> [AHashMap<String, u32>; 2] {
+    let lowered = text.to_lowercase();
+    let words: Vec<&str> = lowered
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut word_features: AHashMap<String, u32> = AHashMap::new();
+    for (index, word) in words.iter().enumerate() {
+        *word_features.entry(format!("w {word}")).or_default() += 1;
+        if let Some(next) = words.get(index + 1) {
+            *word_features.entry(format!("w {word} {next}")).or_default() += 1;
+        }
+    }
+    let mut character_features: AHashMap<String, u32> = AHashMap::new();
+    for word in &words {
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(word.chars())
+            .chain(std::iter::once(' '))
+            .collect();
+        for size in 3..=5 {
+            for window in padded.windows(size) {
+                let gram: String = window.iter().collect();
+                *character_features.entry(format!("c{gram}")).or_default() += 1;
+            }
+        }
+    }
+    [word_features, character_features]
+}
+
+impl TfIdfBaseline {
+    /// Indexes the preferred and alternative labels in `lang` of every skill (not groups).
+    pub fn build(taxonomy: &Taxonomy, lang: Lang) -> Self {
+        let mut documents: Vec<(SkillIdx, [AHashMap<String, u32>; 2])> = Vec::new();
+        for skill in 0..taxonomy.skill_count() as SkillIdx {
+            if taxonomy.is_group(skill) {
+                continue;
+            }
+            let text: Vec<&str> = taxonomy
+                .labels(skill)
+                .filter(|(language, kind, _)| {
+                    *language == lang.code() && *kind != LabelKind::Hidden
+                })
+                .map(|(_, _, label)| label)
+                .collect();
+            if text.is_empty() {
+                continue;
+            }
+            documents.push((skill, features(&text.join("\n"))));
+        }
+        let mut feature_ids: AHashMap<Box<str>, u32> = AHashMap::new();
+        let mut df: Vec<u32> = Vec::new();
+        for (_, blocks) in &documents {
+            for block in blocks {
+                for feature in block.keys() {
+                    let next = feature_ids.len() as u32;
+                    let id = *feature_ids.entry(feature.as_str().into()).or_insert(next);
+                    if id as usize == df.len() {
+                        df.push(0);
+                    }
+                    df[id as usize] += 1;
+                }
+            }
+        }
+        let total = documents.len() as f32;
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&count| ((1.0 + total) / (1.0 + count as f32)).ln() + 1.0)
+            .collect();
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); feature_ids.len()];
+        let mut skills = Vec::with_capacity(documents.len());
+        for (document, (skill, blocks)) in documents.iter().enumerate() {
+            skills.push(*skill);
+            for block in blocks {
+                let weights: Vec<(u32, f32)> = block
+                    .iter()
+                    .map(|(feature, &count)| {
+                        let id = feature_ids[feature.as_str()];
+                        (id, count as f32 * idf[id as usize])
+                    })
+                    .collect();
+                let norm = weights
+                    .iter()
+                    .map(|(_, weight)| weight * weight)
+                    .sum::<f32>()
+                    .sqrt();
+                if norm == 0.0 {
+                    continue;
+                }
+                for (id, weight) in weights {
+                    postings[id as usize].push((document as u32, weight / norm));
+                }
+            }
+        }
+        TfIdfBaseline {
+            features: feature_ids,
+            idf,
+            postings,
+            skills,
+        }
+    }
+
+    /// The `limit` skills most similar to `text`, best first (ties by skill index), with their
+    /// cosine similarity; skills with no feature in common are left out.
+    pub fn rank(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
+        let mut scores = vec![0.0f32; self.skills.len()];
+        for block in features(text) {
+            let weights: Vec<(u32, f32)> = block
+                .iter()
+                .filter_map(|(feature, &count)| {
+                    let id = *self.features.get(feature.as_str())?;
+                    Some((id, count as f32 * self.idf[id as usize]))
+                })
+                .collect();
+            // As scikit-learn: features no document has are not part of the text's vector.
+            let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            if norm == 0.0 {
+                continue;
+            }
+            for (id, weight) in weights {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[document as usize] += 0.5 * weight / norm * document_weight;
+                }
+            }
+        }
+        let mut ranked: Vec<(SkillIdx, f32)> = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, &score)| score > 0.0)
+            .map(|(document, &score)| (self.skills[document], score))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_are_word_grams_and_padded_character_grams() {
+        let [words, characters] = features("Java, java script");
+        assert_eq!(words["w java"], 2);
+        assert_eq!(words["w java java"], 1);
+        assert_eq!(words["w java script"], 1);
+        assert_eq!(characters["c ja"], 2);
+        assert_eq!(characters["cava "], 2);
+        assert_eq!(characters["c java"], 2);
+        assert!(!characters.contains_key("c java "), "at most 5 characters");
+        assert!(!characters.contains_key("ca j"), "grams stay within words");
+    }
+}
