@@ -213,7 +213,7 @@ mod tests {
         }
     }
 
-    /// A campaign whose priority order reached few people over 50: flagged.
+    /// A campaign whose priority order reached few people of 55 and over: flagged.
     #[test]
     fn a_starved_group_is_flagged() {
         let funnel = vec![
@@ -221,11 +221,11 @@ mod tests {
             row("sex", "F", 100, 60, 6),
             row("age_band", "<30", 40, 30, 3),
             row("age_band", "30-39", 40, 26, 3),
-            row("age_band", "50+", 20, 4, 0),
+            row("age_band", "55+", 20, 4, 0),
         ];
         let rows = coverage_rows(&funnel);
         assert_eq!(rows.len(), 4, "campaign rows are not groups");
-        let over_50 = rows.iter().find(|r| r.group == "50+").expect("50+");
+        let over_50 = rows.iter().find(|r| r.group == "55+").expect("55+");
         assert_eq!(over_50.called_rate, 0.2);
         // 0.2 against 0.75: ratio 0.2667.
         assert!((over_50.called_rate_ratio.expect("ratio") - 0.2 / 0.75).abs() < 1e-12);
