@@ -47,8 +47,17 @@ pub fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with the server's clock on `today`.
 pub fn spawn_app_on(today: chrono::NaiveDate) -> TestApp {
+    spawn(today, |_| {})
+}
+
+/// [`spawn_app`] with the configuration adjusted by `adjust` first.
+pub fn spawn_app_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    spawn(test_today(), adjust)
+}
+
+fn spawn(today: chrono::NaiveDate, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("tempdir");
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         bind: "127.0.0.1:0".into(),
         data_dir: data_dir.path().to_path_buf(),
         workers: 1,
@@ -58,6 +67,7 @@ pub fn spawn_app_on(today: chrono::NaiveDate) -> TestApp {
         today: Some(today),
         ..ServerConfig::default()
     };
+    adjust(&mut config);
     let engine = Arc::new(open_engine(&config).expect("open engine with demo data"));
     let mut keys = BTreeMap::new();
     let mut key_ids = BTreeMap::new();
@@ -256,4 +266,45 @@ pub fn prepare_campaign(app: &TestApp, campaign: &str) -> (usize, String) {
         .expect("operator key")
         .token;
     (assigned.iter().map(|(_, count)| *count as usize).sum(), key)
+}
+
+/// Signs in to the console with `key` (the double-submit form token included); returns the
+/// session cookie's value.
+pub fn console_session(app: &TestApp, key: &str) -> String {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent
+        .get(&format!("{}/console/sign-in", app.address))
+        .call()
+        .expect("sign-in page");
+    let cookie = |response: &ureq::Response, name: &str| -> Option<String> {
+        response.all("set-cookie").into_iter().find_map(|cookie| {
+            let (pair, _) = cookie.split_once(';').unwrap_or((cookie, ""));
+            let (found, value) = pair.split_once('=')?;
+            (found == name).then(|| value.to_string())
+        })
+    };
+    let form = cookie(&page, "incontro_form").expect("form cookie");
+    let signed_in = agent
+        .post(&format!("{}/console/sign-in", app.address))
+        .set("Cookie", &format!("incontro_form={form}"))
+        .send_form(&[("key", key), ("form_token", &form)])
+        .expect("sign in");
+    cookie(&signed_in, "incontro_session").expect("session cookie")
+}
+
+/// A console page's status and HTML with a session cookie.
+pub fn console_get(app: &TestApp, session: &str, path: &str) -> (u16, String) {
+    let reply = agent()
+        .get(&format!("{}{path}", app.address))
+        .set("Cookie", &format!("incontro_session={session}"))
+        .call();
+    let response = match reply {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(other) => panic!("transport: {other}"),
+    };
+    (
+        response.status(),
+        response.into_string().expect("console page"),
+    )
 }

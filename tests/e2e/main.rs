@@ -7,6 +7,8 @@ mod console;
 mod console_forms;
 mod dates;
 mod durability;
+mod faults;
 mod flows;
 mod helpers;
+mod office_scoping;
 mod snapshots;

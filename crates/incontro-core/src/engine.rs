@@ -25,6 +25,8 @@ pub struct Engine {
     pub(crate) training: crate::training::TrainingCache,
     pub(crate) audit: crate::access::AuditLog,
     pub(crate) keys: crate::access::KeyCache,
+    /// Offices whose vacancies every office sees in matching (off by default).
+    pub(crate) vacancy_sharing: std::sync::RwLock<Vec<String>>,
 }
 
 impl Engine {
@@ -42,6 +44,7 @@ impl Engine {
             training: Default::default(),
             audit: Default::default(),
             keys: Default::default(),
+            vacancy_sharing: Default::default(),
         })
     }
 
@@ -58,6 +61,7 @@ impl Engine {
             training: Default::default(),
             audit: Default::default(),
             keys: Default::default(),
+            vacancy_sharing: Default::default(),
         })
     }
 

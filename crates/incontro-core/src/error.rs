@@ -148,11 +148,12 @@ impl Error {
         }
     }
 
-    /// Shorthand for [`Error::Invalid`].
+    /// Shorthand for [`Error::Invalid`] (message cut to [`Problems::MESSAGE_CHARS`]: it may
+    /// quote input).
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Error::Invalid {
             code,
-            message: message.into(),
+            message: crate::input::truncate_chars(&message.into(), Problems::MESSAGE_CHARS),
         }
     }
 
@@ -208,15 +209,19 @@ impl Problems {
     /// At most this many problems are kept.
     pub const CAP: usize = 1000;
 
-    /// Records one problem.
+    /// The longest message kept, in characters: a message quoting input never carries more
+    /// than a short excerpt of it.
+    pub const MESSAGE_CHARS: usize = 300;
+
+    /// Records one problem (message cut to [`Problems::MESSAGE_CHARS`], field name to 64).
     pub fn push(&mut self, file: &str, line: u64, field: Option<&str>, message: impl Into<String>) {
         self.total += 1;
         if self.list.len() < Self::CAP {
             self.list.push(InputProblem {
                 file: file.to_string(),
                 line,
-                field: field.map(str::to_string),
-                message: message.into(),
+                field: field.map(|field| crate::input::truncate_chars(field, 64)),
+                message: crate::input::truncate_chars(&message.into(), Self::MESSAGE_CHARS),
             });
         }
     }

@@ -24,7 +24,9 @@
 
 pub mod clock;
 pub mod error;
+pub mod input;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod store;
 

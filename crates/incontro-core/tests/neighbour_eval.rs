@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use incontro_core::matching::neighbours::{neighbour_eval, NeighbourEvalOptions};
 use incontro_core::matching::{skill_graph, skill_graph_for, GraphOptions};
-use incontro_core::scoring::ScoringConfig;
+use incontro_core::scoring::{Closeness, ScoringConfig};
 use incontro_core::taxonomy::EscoImportOptions;
 use incontro_core::{Engine, NoProgress};
 
@@ -95,6 +95,13 @@ fn default_mode_on_neighbouring_records() {
     );
 }
 
+fn env_f32(name: &str, default: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .map(|text| text.parse().expect("number"))
+        .unwrap_or(default)
+}
+
 /// The grid behind the defaults (docs/scoring.md): `cargo test --release -p incontro-core --test
 /// neighbour_eval -- --ignored --nocapture`.
 #[test]
@@ -120,6 +127,11 @@ fn neighbour_grid() {
                 &GraphOptions {
                     group_siblings_up_to,
                     skill_relations: std::env::var("GRID_NO_RELATIONS").is_err(),
+                    closeness: Closeness {
+                        related: env_f32("GRID_RELATED", 1.0),
+                        parent_child: env_f32("GRID_PARENT", 1.0),
+                        siblings: env_f32("GRID_SIBLINGS", f32::INFINITY),
+                    },
                 },
             )
             .expect("graph"),
@@ -136,8 +148,10 @@ fn neighbour_grid() {
                 &NeighbourEvalOptions::default(),
             )
             .expect("eval");
+            let credited: usize = report.credited_by.iter().sum();
+            let perturbed: usize = report.perturbed_by.iter().sum();
             println!(
-                "groups<={group_siblings_up_to} discount {discount}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3}",
+                "groups<={group_siblings_up_to} discount {discount}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3}, neighbours credited {credited}/{perturbed}",
                 report.exact_clean,
                 report.exact_perturbed,
                 report.default_clean,

@@ -189,6 +189,7 @@ impl MatchParams {
             public_source: self.public_source,
             min_score: self.min_score.unwrap_or(0.0),
             include_unsuitable: self.include_unsuitable.unwrap_or(false),
+            scope: None,
         })
     }
 }
@@ -622,4 +623,111 @@ pub struct Stats {
     /// Rows per entity.
     #[schema(value_type = Object)]
     pub entities: std::collections::BTreeMap<String, i64>,
+}
+
+/// Mutation fuzzing of the API's JSON bodies (issue 21): any bytes, and valid bodies with a field
+/// mutated, deserialize into the wire type or are refused, and the conversion into the core's
+/// checked types answers or refuses, never panics. `scripts/fuzz.sh` runs it with many cases.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn cases() -> u32 {
+        std::env::var("INCONTRO_FUZZ_CASES")
+            .ok()
+            .and_then(|raw| raw.parse().ok())
+            .unwrap_or(64)
+    }
+
+    fn scalar() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
+            "\\PC{0,40}".prop_map(Value::from),
+            Just(Value::from("E715")),
+            Just(Value::from("2026-01-01")),
+            Just(Value::from(format!(
+                "http://data.europa.eu/esco/skill/{}",
+                "8d4271ca-c9fd-40b3-875f-15f78332a49e"
+            ))),
+        ]
+    }
+
+    fn bodies() -> Vec<Value> {
+        vec![
+            json!({"id": "C9", "name": "Officine", "codice_fiscale": "02100000468", "offers_tirocini": true,
+                   "sites": [{"comune": "E715", "address": "Via Roma 1"}]}),
+            json!({"id": "V9", "company_id": "C01", "title": "Saldatore", "description": "x", "comune": "B648",
+                   "placement": {"kind": "contract", "contract_type": "A.02.00"}, "positions": 2,
+                   "opens": "2026-01-01", "closes": "2030-12-31", "source": {"kind": "public"},
+                   "requirements": [{"skill": "http://data.europa.eu/esco/skill/8d4271ca-c9fd-40b3-875f-15f78332a49e", "level": 3}]}),
+        ]
+    }
+
+    /// A valid body with one field replaced (or removed, or added).
+    fn mutated_body() -> impl Strategy<Value = (usize, Value)> {
+        (
+            0..2usize,
+            any::<prop::sample::Index>(),
+            scalar(),
+            any::<u8>(),
+        )
+            .prop_map(|(which, field, value, how)| {
+                let mut body = bodies()[which].clone();
+                if let Some(object) = body.as_object_mut() {
+                    let keys: Vec<String> = object.keys().cloned().collect();
+                    let key = field.get(&keys).clone();
+                    match how % 3 {
+                        0 => {
+                            object.insert(key, value);
+                        }
+                        1 => {
+                            object.remove(&key);
+                        }
+                        _ => {
+                            object.insert(format!("{key}_x"), value);
+                        }
+                    }
+                }
+                (which, body)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_are_parsed_or_refused(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let _ = serde_json::from_slice::<CompanyBody>(&bytes);
+            let _ = serde_json::from_slice::<VacancyBody>(&bytes);
+            let _ = serde_json::from_slice::<RequirementsBody>(&bytes);
+            let _ = serde_json::from_slice::<LookupBody>(&bytes);
+            let _ = serde_json::from_slice::<crate::routes::outreach::AttemptBody>(&bytes);
+            let _ = serde_json::from_slice::<crate::routes::placements::PlacementRecordBody>(&bytes);
+            let _ = serde_json::from_slice::<crate::routes::suggest::SuggestBody>(&bytes);
+            if let Ok(body) = serde_json::from_slice::<crate::routes::suggest::FeedbackBody>(&bytes) {
+                let _ = body.into_decisions();
+            }
+        }
+
+        #[test]
+        fn mutated_bodies_convert_or_are_refused((which, body) in mutated_body()) {
+            if which == 0 {
+                if let Ok(company) = serde_json::from_value::<CompanyBody>(body) {
+                    let _ = company.into_company(None);
+                }
+            } else if let Ok(vacancy) = serde_json::from_value::<VacancyBody>(body) {
+                if let Ok(converted) = vacancy.into_vacancy(None) {
+                    // What converts is whole: an id and at least its company.
+                    prop_assert!(!converted.id.as_str().is_empty());
+                }
+            }
+        }
+    }
 }

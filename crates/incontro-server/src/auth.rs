@@ -61,3 +61,44 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// An extractor whose failure waits for the handler: the query, path and body of a request are
+/// checked only after its key (401) and its role (403), in the documented order (docs/http.md),
+/// never before. The handler calls [`Checked::get`] after `authorize`.
+#[derive(Debug)]
+pub struct Checked<T>(Result<T, ApiError>);
+
+impl<T> Checked<T> {
+    /// The extracted value, or the extraction's error (400, 413 or 415).
+    pub fn get(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T> FromRequest for Checked<T>
+where
+    T: FromRequest + 'static,
+    T::Future: 'static,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let extraction = T::from_request(request, payload);
+        Box::pin(async move {
+            let result = extraction.await.map_err(|error| {
+                let error: actix_web::Error = error.into();
+                match error.as_error::<ApiError>() {
+                    Some(api_error) => api_error.clone(),
+                    None => ApiError::invalid("invalid_query", error.to_string().to_lowercase()),
+                }
+            });
+            Ok(Checked(result))
+        })
+    }
+}
+
+/// The query of a route that takes no parameters: any parameter is refused (`invalid_query`).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}

@@ -27,6 +27,15 @@ pub struct ServerConfig {
     pub request_timeout_ms: u64,
     /// Time allowed for a client to send the request head.
     pub client_timeout_ms: u64,
+    /// Time allowed for a client to send a request body, from the end of its head (a trickled
+    /// body is cut off with 408 `body_timeout` and the connection closed).
+    pub body_timeout_ms: u64,
+    /// Connections one client address may hold open while it uses the public booking pages
+    /// (`/prenota`): a request there from an address holding more gets 429.
+    pub public_connections_per_address: usize,
+    /// Offices (province codes) whose open vacancies every office sees in matching results;
+    /// empty (the default): each office sees only its own.
+    pub shared_vacancy_offices: Vec<String>,
     /// Largest page of a listing (`limit`).
     pub max_page_size: usize,
     /// Largest `k` of a matching query.
@@ -50,6 +59,9 @@ impl Default for ServerConfig {
             body_limit_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
             client_timeout_ms: 5_000,
+            body_timeout_ms: 15_000,
+            public_connections_per_address: 16,
+            shared_vacancy_offices: Vec::new(),
             max_page_size: 100,
             max_k: 100,
             load_demo_if_empty: true,
@@ -76,6 +88,12 @@ pub struct ConfigLayer {
     pub request_timeout_ms: Option<u64>,
     /// See [`ServerConfig::client_timeout_ms`].
     pub client_timeout_ms: Option<u64>,
+    /// See [`ServerConfig::body_timeout_ms`].
+    pub body_timeout_ms: Option<u64>,
+    /// See [`ServerConfig::public_connections_per_address`].
+    pub public_connections_per_address: Option<usize>,
+    /// See [`ServerConfig::shared_vacancy_offices`].
+    pub shared_vacancy_offices: Option<Vec<String>>,
     /// See [`ServerConfig::max_page_size`].
     pub max_page_size: Option<usize>,
     /// See [`ServerConfig::max_k`].
@@ -117,7 +135,7 @@ pub enum ConfigError {
 }
 
 /// The environment variable of each setting.
-pub const ENV_VARS: [&str; 10] = [
+pub const ENV_VARS: [&str; 13] = [
     "INCONTRO_BIND",
     "INCONTRO_DATA_DIR",
     "INCONTRO_WORKERS",
@@ -125,6 +143,9 @@ pub const ENV_VARS: [&str; 10] = [
     "INCONTRO_BODY_LIMIT_BYTES",
     "INCONTRO_REQUEST_TIMEOUT_MS",
     "INCONTRO_CLIENT_TIMEOUT_MS",
+    "INCONTRO_BODY_TIMEOUT_MS",
+    "INCONTRO_PUBLIC_CONNECTIONS_PER_ADDRESS",
+    "INCONTRO_SHARED_VACANCY_OFFICES",
     "INCONTRO_MAX_PAGE_SIZE",
     "INCONTRO_MAX_K",
     "INCONTRO_LOAD_DEMO",
@@ -150,6 +171,14 @@ where
     }
 }
 
+/// A comma-separated list of office codes (blanks dropped).
+pub fn office_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|office| office.trim().to_ascii_uppercase())
+        .filter(|office| !office.is_empty())
+        .collect()
+}
+
 impl ConfigLayer {
     /// Reads a TOML file; unknown keys are an error.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
@@ -173,6 +202,13 @@ impl ConfigLayer {
             body_limit_bytes: parse_env(lookup, "INCONTRO_BODY_LIMIT_BYTES")?,
             request_timeout_ms: parse_env(lookup, "INCONTRO_REQUEST_TIMEOUT_MS")?,
             client_timeout_ms: parse_env(lookup, "INCONTRO_CLIENT_TIMEOUT_MS")?,
+            body_timeout_ms: parse_env(lookup, "INCONTRO_BODY_TIMEOUT_MS")?,
+            public_connections_per_address: parse_env(
+                lookup,
+                "INCONTRO_PUBLIC_CONNECTIONS_PER_ADDRESS",
+            )?,
+            shared_vacancy_offices: lookup("INCONTRO_SHARED_VACANCY_OFFICES")
+                .map(|raw| office_list(&raw)),
             max_page_size: parse_env(lookup, "INCONTRO_MAX_PAGE_SIZE")?,
             max_k: parse_env(lookup, "INCONTRO_MAX_K")?,
             load_demo_if_empty: parse_env(lookup, "INCONTRO_LOAD_DEMO")?,
@@ -191,6 +227,9 @@ impl ServerConfig {
             body_limit_bytes,
             request_timeout_ms,
             client_timeout_ms,
+            body_timeout_ms,
+            public_connections_per_address,
+            shared_vacancy_offices,
             max_page_size,
             max_k,
             load_demo_if_empty,
@@ -215,6 +254,15 @@ impl ServerConfig {
         }
         if let Some(value) = client_timeout_ms {
             self.client_timeout_ms = value;
+        }
+        if let Some(value) = body_timeout_ms {
+            self.body_timeout_ms = value;
+        }
+        if let Some(value) = public_connections_per_address {
+            self.public_connections_per_address = value;
+        }
+        if let Some(value) = shared_vacancy_offices {
+            self.shared_vacancy_offices = value;
         }
         if let Some(value) = max_page_size {
             self.max_page_size = value;
@@ -266,6 +314,22 @@ impl ServerConfig {
             (
                 (100..=600_000).contains(&self.client_timeout_ms),
                 "client_timeout_ms must be 100 to 600000",
+            ),
+            (
+                (100..=600_000).contains(&self.body_timeout_ms),
+                "body_timeout_ms must be 100 to 600000",
+            ),
+            (
+                (1..=10_000).contains(&self.public_connections_per_address),
+                "public_connections_per_address must be 1 to 10000",
+            ),
+            (
+                self.shared_vacancy_offices.iter().all(|office| {
+                    !office.is_empty()
+                        && office.len() <= 8
+                        && office.bytes().all(|byte| byte.is_ascii_alphanumeric())
+                }),
+                "shared_vacancy_offices must be office codes (1-8 letters or digits, such as LU)",
             ),
             (
                 (1..=1000).contains(&self.max_page_size),

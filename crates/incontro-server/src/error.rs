@@ -33,6 +33,8 @@ pub enum ApiErrorKind {
     MethodNotAllowed,
     /// The request could not be served in time, or the pool is saturated.
     Timeout,
+    /// The client did not send its request body in time.
+    BodyTimeout,
 }
 
 /// THE table: error kind → HTTP status. Nothing else in the service picks an error status.
@@ -48,11 +50,12 @@ pub fn status_of(kind: ApiErrorKind) -> StatusCode {
         ApiErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ApiErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ApiErrorKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        ApiErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
     }
 }
 
 /// An error on its way to becoming a response.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
     kind: ApiErrorKind,
@@ -153,8 +156,13 @@ impl ApiError {
                 ),
             ),
             J::Serialize(inner) => ApiError::internal(format!("serialize: {inner}")),
-            J::Payload(inner) => ApiError::invalid("invalid_payload", inner.to_string()),
-            other => ApiError::invalid("invalid_payload", other.to_string()),
+            J::Payload(inner) if crate::limits::is_body_timeout(inner) => ApiError::new(
+                ApiErrorKind::BodyTimeout,
+                "body_timeout",
+                "the request body was not received in time",
+            ),
+            J::Payload(inner) => ApiError::invalid("malformed_body", inner.to_string()),
+            other => ApiError::invalid("malformed_body", other.to_string()),
         }
     }
 }

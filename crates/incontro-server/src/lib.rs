@@ -9,6 +9,8 @@
 //! - [`error`]: the one error body `{"message", "code"}` and THE kind → status table;
 //! - [`api`]: wire types (write bodies refuse unknown fields);
 //! - [`auth`], [`pool`], [`metrics`], [`routes`], [`openapi`];
+//! - [`limits`]: bounds on what a client can make the service hold (body deadline, connections
+//!   per address on the public pages, one metrics label for unknown methods, security headers);
 //! - [`startup`]: [`Application`] (bind, run) and [`serve`];
 //! - [`console`]: the web console (`/console`) and the public booking page (`/prenota`).
 //!
@@ -27,6 +29,7 @@ pub mod auth;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod pool;

@@ -106,13 +106,318 @@ impl Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
-/// The document as JSON (built once).
+/// The document as JSON (built once), completed by [`complete`].
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        serde_json::to_value(ApiDoc::openapi())
-            .unwrap_or_else(|_| Value::Object(Default::default()))
+        let mut document = serde_json::to_value(ApiDoc::openapi())
+            .unwrap_or_else(|_| Value::Object(Default::default()));
+        complete(&mut document);
+        constrain_bodies(&mut document);
+        document
     })
+}
+
+/// The statuses every operation may answer besides its own, and why.
+const COMMON_STATUSES: [(&str, &str); 3] = [
+    (
+        "400",
+        "invalid_query (an unknown or malformed query parameter) or another invalid input",
+    ),
+    ("500", "internal (generic message; the cause is logged)"),
+    (
+        "503",
+        "request_timeout (the engine call did not finish in time)",
+    ),
+];
+
+/// What the handlers' annotations leave implicit, made explicit so that the document is true for
+/// client generators and checkers (issue 21):
+/// - operation ids are unique: a handler name used in several modules (`get`, `list`,
+///   `create`, `replace`) is prefixed with its tag;
+/// - every operation lists the statuses the service's common checks can answer (400, 500 and
+///   503 everywhere; 401 and 403 with a key; 404 with a path id; 408, 413 and 415 with a body),
+///   each with the error body;
+/// - path ids state their format, paging and `k` their ranges (the defaults of the
+///   configuration).
+fn complete(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in paths.values() {
+        for operation in item.as_object().into_iter().flat_map(|item| item.values()) {
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                *seen.entry(id.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let error_body = serde_json::json!({
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+    });
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                if seen.get(id).copied().unwrap_or(0) > 1 {
+                    let tag = operation
+                        .get("tags")
+                        .and_then(|tags| tags.get(0))
+                        .and_then(Value::as_str)
+                        .unwrap_or("api")
+                        .replace(' ', "_");
+                    let unique = format!("{tag}_{id}");
+                    operation.insert("operationId".into(), Value::String(unique));
+                }
+            }
+            let secured = operation.contains_key("security");
+            let has_body = operation.contains_key("requestBody");
+            let has_path_id = path.contains('{');
+            let mut statuses: Vec<(&str, &str)> = COMMON_STATUSES.to_vec();
+            if secured {
+                statuses.push(("401", "missing_api_key or invalid_api_key"));
+                statuses.push(("403", "forbidden_role or other_office"));
+            }
+            if has_path_id {
+                statuses.push(("404", "the object does not exist"));
+            }
+            if has_body {
+                statuses.push(("408", "body_timeout (the body was not received in time)"));
+                statuses.push(("413", "payload_too_large"));
+                statuses.push(("415", "unsupported_media_type (send application/json)"));
+            }
+            let responses = operation
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(responses) = responses.as_object_mut() {
+                for (status, description) in statuses {
+                    responses.entry(status).or_insert_with(
+                        || serde_json::json!({"description": description, "content": error_body}),
+                    );
+                }
+            }
+            if let Some(parameters) = operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+            {
+                for parameter in parameters {
+                    constrain(path, parameter);
+                }
+            }
+        }
+    }
+}
+
+/// The format of an entity id (companies, vacancies, job seekers).
+const ID_PATTERN: &str = "^[A-Za-z0-9_.-]{1,64}$";
+/// The format of a comune (codice catastale).
+const COMUNE_PATTERN: &str = "^[A-Z][0-9]{3}$";
+
+/// States the checked formats and ranges of the request bodies' fields (component schemas).
+fn constrain_bodies(document: &mut Value) {
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let skill =
+        serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/skill/[0-9a-f-]{36}$"});
+    let rules: [(&str, &str, Value); 18] = [
+        (
+            "PlacementRecordBody",
+            "kind",
+            serde_json::json!({"enum": ["proposal", "placement"]}),
+        ),
+        (
+            "PlacementRecordBody",
+            "placement_type",
+            serde_json::json!({"enum": ["contract", "tirocinio"]}),
+        ),
+        (
+            "DecisionBody",
+            "match_kind",
+            serde_json::json!({"enum": ["exact", "inflection", "word_order", "typo", "partial", "description", null]}),
+        ),
+        (
+            "SuggestBody",
+            "lang",
+            serde_json::json!({"enum": ["it", "en", null]}),
+        ),
+        (
+            "SuggestBody",
+            "top",
+            serde_json::json!({"minimum": 1, "maximum": 200}),
+        ),
+        (
+            "RequirementBody",
+            "weight",
+            serde_json::json!({"exclusiveMinimum": 0, "maximum": 10}),
+        ),
+        (
+            "AttemptBody",
+            "operator",
+            serde_json::json!({"minLength": 1}),
+        ),
+        ("RequirementBody", "skill", skill.clone()),
+        ("DecisionBody", "skill_uri", skill),
+        (
+            "SiteBody",
+            "comune",
+            serde_json::json!({"pattern": COMUNE_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "comune",
+            serde_json::json!({"pattern": COMUNE_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "VacancyBody",
+            "company_id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "CompanyBody",
+            "id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "PlacementRecordBody",
+            "vacancy_id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        (
+            "RequirementBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        (
+            "DecisionBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        (
+            "SuggestBody",
+            "text",
+            serde_json::json!({"minLength": 1, "pattern": "\\S"}),
+        ),
+    ];
+    for (schema, property, constraints) in rules {
+        let Some(target) = schemas
+            .get_mut(schema)
+            .and_then(|schema| schema.pointer_mut(&format!("/properties/{property}")))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        if let Some(constraints) = constraints.as_object() {
+            for (key, value) in constraints {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    if let Some(result) = schemas
+        .get_mut("AttemptBody")
+        .and_then(|schema| schema.pointer_mut("/properties/result"))
+        .and_then(Value::as_object_mut)
+    {
+        result.insert(
+            "enum".into(),
+            serde_json::json!(["answered", "no_answer", "busy", "wrong_number", "refused"]),
+        );
+    }
+}
+
+/// States the format or range the service checks on a parameter of the route `path`.
+fn constrain(path: &str, parameter: &mut Value) {
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let location = parameter
+        .get("in")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let is_string = schema.get("type") == Some(&Value::from("string"));
+    let defaults = crate::config::ServerConfig::default();
+    // Taxonomy and campaign ids are not entity ids (ESCO UUIDs, campaign names).
+    let entity_path = path.starts_with("/v1/companies")
+        || path.starts_with("/v1/vacancies")
+        || path.starts_with("/v1/job-seekers");
+    let mut set = |key: &str, value: Value| {
+        schema.insert(key.to_string(), value);
+    };
+    match (location.as_str(), name.as_str()) {
+        ("path", "id" | "vacancy_id") if is_string && entity_path => {
+            set("pattern", Value::from(ID_PATTERN));
+        }
+        ("query", "k") => {
+            let most = if path.ends_with("/course-doors") {
+                50
+            } else {
+                defaults.max_k
+            };
+            set("minimum", Value::from(1));
+            set("maximum", Value::from(most));
+        }
+        ("query", "limit") => {
+            let most = if path == "/v1/skills" {
+                50
+            } else {
+                defaults.max_page_size
+            };
+            set("minimum", Value::from(1));
+            set("maximum", Value::from(most));
+        }
+        ("query", "offset") => {
+            set("minimum", Value::from(0));
+            set("maximum", Value::from(10_000));
+        }
+        ("query", "min_score") => {
+            set("minimum", Value::from(0));
+            set("maximum", Value::from(1));
+        }
+        ("query", "lang") => {
+            set("enum", serde_json::json!(["it", "en"]));
+        }
+        ("query", "comune" | "near") => {
+            set("pattern", Value::from(COMUNE_PATTERN));
+        }
+        ("query", "company_id") => {
+            set("pattern", Value::from(ID_PATTERN));
+        }
+        ("query", "q") => {
+            set("minLength", Value::from(1));
+            set("maxLength", Value::from(100));
+            set("pattern", Value::from("[A-Za-z0-9]"));
+        }
+        ("query", "status") => {
+            set("enum", serde_json::json!(["draft", "validated", "closed"]));
+        }
+        ("query", "comuni") => {
+            set("pattern", Value::from("^[A-Z][0-9]{3}(,[A-Z][0-9]{3})*$"));
+        }
+        ("query", "near_km" | "max_km" | "vacancy_max_km" | "course_max_km") => {
+            set("exclusiveMinimum", Value::from(0));
+            set("maximum", Value::from(1000));
+        }
+        _ => {}
+    }
 }
 
 /// The methods the documented route matching `path` answers to (upper case, sorted), if any
@@ -266,4 +571,52 @@ pub fn html() -> String {
     }
     page.push_str("</body></html>");
     page
+}
+
+#[cfg(test)]
+mod completion_tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_are_unique_and_common_statuses_listed() {
+        let paths = document()["paths"].as_object().expect("paths");
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().expect("operations") {
+                let id = operation["operationId"].as_str().expect("operationId");
+                assert!(ids.insert(id.to_string()), "{id} repeats ({method} {path})");
+                let responses = operation["responses"].as_object().expect("responses");
+                for status in ["400", "500", "503"] {
+                    assert!(responses.contains_key(status), "{method} {path} {status}");
+                }
+                if operation.get("security").is_some() {
+                    assert!(responses.contains_key("401"), "{method} {path} 401");
+                    assert!(responses.contains_key("403"), "{method} {path} 403");
+                }
+                if operation.get("requestBody").is_some() {
+                    assert!(responses.contains_key("413"), "{method} {path} 413");
+                    assert!(responses.contains_key("415"), "{method} {path} 415");
+                }
+            }
+        }
+        assert!(
+            ids.contains("companies_get") && ids.contains("vacancies_get"),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn ids_and_ranges_are_stated() {
+        let operation = &document()["paths"]["/v1/job-seekers/{id}/vacancies"]["get"];
+        let parameters = operation["parameters"].as_array().expect("parameters");
+        let find = |name: &str| {
+            parameters
+                .iter()
+                .find(|parameter| parameter["name"] == name)
+                .expect("parameter")
+        };
+        assert_eq!(find("id")["schema"]["pattern"], "^[A-Za-z0-9_.-]{1,64}$");
+        assert_eq!(find("k")["schema"]["maximum"], 100);
+        assert_eq!(find("k")["schema"]["minimum"], 1);
+    }
 }

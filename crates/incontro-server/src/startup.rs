@@ -5,13 +5,16 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::dev::{Server, Service};
+use actix_web::dev::{Server, Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use futures_util::future::Either;
 use incontro_core::{Engine, NoProgress};
 
 use crate::auth::KeyId;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiErrorKind};
+use crate::limits::{self, ConnectionCounts, ConnectionTicket};
 use crate::metrics::Metrics;
 use crate::pool::CpuPool;
 use crate::state::AppState;
@@ -71,6 +74,13 @@ impl Application {
             config: config.clone(),
         });
         let body_limit = config.body_limit_bytes;
+        let body_timeout = Duration::from_millis(config.body_timeout_ms);
+        let public_cap = config.public_connections_per_address;
+        let connections = Arc::new(ConnectionCounts::default());
+        state
+            .engine
+            .set_vacancy_sharing(&config.shared_vacancy_offices)
+            .map_err(std::io::Error::other)?;
         let console = web::Data::new(crate::console::ConsoleState::default());
         let server = HttpServer::new(move || {
             let json = web::JsonConfig::default()
@@ -88,20 +98,38 @@ impl Application {
                 .app_data(json)
                 .app_data(query)
                 .app_data(path)
-                .wrap_fn(move |request, service| {
+                .wrap_fn(move |mut request, service| {
                     let started = Instant::now();
-                    let method = request.method().to_string();
+                    let method = limits::method_label(request.method());
                     let metrics = Arc::clone(&metrics);
-                    let response = service.call(request);
+                    let over_cap = limits::is_public_page(request.path())
+                        && request
+                            .conn_data::<ConnectionTicket>()
+                            .is_some_and(|ticket| ticket.held() > public_cap);
+                    let response = if over_cap {
+                        let (http_request, _) = request.into_parts();
+                        let refused = too_many_connections();
+                        Either::Left(std::future::ready(Ok(ServiceResponse::new(
+                            http_request,
+                            refused,
+                        ))))
+                    } else {
+                        if has_body(request.headers()) {
+                            let payload = request.take_payload();
+                            request.set_payload(limits::with_body_deadline(payload, body_timeout));
+                        }
+                        Either::Right(service.call(request))
+                    };
                     async move {
-                        let response = response.await?;
+                        let mut response = response.await?;
+                        limits::add_security_headers(response.headers_mut());
                         let elapsed = started.elapsed();
                         let route = response
                             .request()
                             .match_pattern()
                             .unwrap_or_else(|| "(unmatched)".to_string());
                         let status = response.status().as_u16();
-                        metrics.record(&route, &method, status, elapsed);
+                        metrics.record(&route, method, status, elapsed);
                         let key_id = response
                             .request()
                             .extensions()
@@ -124,7 +152,16 @@ impl Application {
                 .default_service(web::to(unmatched))
         })
         .workers(config.workers)
+        .on_connect(move |connection, data| {
+            if let Some(socket) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                if let Ok(peer) = socket.peer_addr() {
+                    data.insert(connections.open(peer.ip()));
+                }
+            }
+        })
         .client_request_timeout(Duration::from_millis(config.client_timeout_ms))
+        .client_disconnect_timeout(Duration::from_millis(1_000))
+        .keep_alive(Duration::from_secs(5))
         .shutdown_timeout(5)
         .listen(listener)?
         .run();
@@ -140,6 +177,30 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Whether a request announces a body (its payload then gets the read deadline).
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(actix_web::http::header::TRANSFER_ENCODING)
+        || headers
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .is_some_and(|length| length != "0")
+}
+
+/// 429 for an address holding more than `public_connections_per_address` connections while it
+/// asks for a public page.
+fn too_many_connections() -> HttpResponse {
+    HttpResponse::TooManyRequests()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::RETRY_AFTER, "10"))
+        .insert_header((actix_web::http::header::CONNECTION, "close"))
+        .body(
+            "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">\
+             <title>Troppe connessioni</title></head><body><h1>Troppe connessioni</h1>\
+             <p>Troppe connessioni aperte da questo indirizzo: chiudine qualcuna e riprova tra \
+             qualche secondo.</p><p lang=\"en\">Too many open connections from this address: \
+             close some and try again in a few seconds.</p></body></html>",
+        )
 }
 
 /// No route took the request: 405 `method_not_allowed` (with `Allow`) when a documented route

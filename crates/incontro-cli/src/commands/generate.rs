@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Subcommand;
+use incontro_core::output::OutputFile;
 use incontro_core::outreach::{
     generate_cob_with_contacts, write_truth, CobGeneratorConfig, TruthWindow,
 };
@@ -61,11 +62,11 @@ pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
             ended_to,
             as_of,
         } => {
-            let file = std::fs::File::create(&out)
-                .with_context(|| format!("creating {}", out.display()))?;
-            let contacts_file = match &contacts {
+            let mut file =
+                OutputFile::create(&out).with_context(|| format!("creating {}", out.display()))?;
+            let mut contacts_file = match &contacts {
                 Some(path) => Some(
-                    std::fs::File::create(path)
+                    OutputFile::create(path)
                         .with_context(|| format!("creating {}", path.display()))?,
                 ),
                 None => None,
@@ -79,11 +80,16 @@ pub fn run(command: GenerateCommand) -> anyhow::Result<()> {
                 }),
                 ..CobGeneratorConfig::new(people, seed)
             };
-            let stats = generate_cob_with_contacts(&config, file, contacts_file)?;
+            let stats = generate_cob_with_contacts(&config, &mut file, contacts_file.as_mut())?;
+            file.commit()?;
+            if let Some(contacts_file) = contacts_file {
+                contacts_file.commit()?;
+            }
             if let Some(path) = &truth {
-                let file = std::fs::File::create(path)
+                let mut truth_file = OutputFile::create(path)
                     .with_context(|| format!("creating {}", path.display()))?;
-                write_truth(&stats.truth, file)?;
+                write_truth(&stats.truth, &mut truth_file)?;
+                truth_file.commit()?;
                 println!(
                     "{}: {} people to call ({} with a notice of the job that ended in the file)",
                     path.display(),

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use incontro_core::input::{Encoding, TextOptions};
 use incontro_core::records::{ImportOptions, ImportReport, RecordFiles};
 use incontro_core::taxonomy::{EscoImportOptions, EscoImportReport};
 
@@ -30,6 +31,9 @@ pub enum ImportCommand {
         /// Import the valid notices and list the invalid ones, instead of importing nothing.
         #[arg(long)]
         skip_invalid: bool,
+        /// Character encoding of the file: utf-8 (default) or windows-1252.
+        #[arg(long, default_value = "utf-8")]
+        encoding: Encoding,
     },
     /// Import COB code tables (scheme,code,label_it,valid_from,valid_to), e.g. data/cob_codes.csv.
     CobCodes {
@@ -43,6 +47,9 @@ pub enum ImportCommand {
         /// Import the valid rows and list the invalid ones, instead of importing nothing.
         #[arg(long)]
         skip_invalid: bool,
+        /// Character encoding of the file: utf-8 (default) or windows-1252.
+        #[arg(long, default_value = "utf-8")]
+        encoding: Encoding,
     },
     /// Import records from a folder of CSV files (companies.csv, vacancies.csv, requirements.csv,
     /// job_seekers.csv, competences.csv, work_history.csv, courses.csv, course_skills.csv,
@@ -53,6 +60,9 @@ pub enum ImportCommand {
         /// Import the valid rows and list the invalid ones, instead of importing nothing.
         #[arg(long)]
         skip_invalid: bool,
+        /// Character encoding of the file: utf-8 (default) or windows-1252.
+        #[arg(long, default_value = "utf-8")]
+        encoding: Encoding,
     },
 }
 
@@ -91,10 +101,15 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             print_records_report(&report);
             Ok(())
         }
-        ImportCommand::Cob { file, skip_invalid } => {
+        ImportCommand::Cob {
+            file,
+            skip_invalid,
+            encoding,
+        } => {
             let engine = super::open_engine(data_dir)?;
             let options = incontro_core::outreach::CobImportOptions {
                 skip_invalid,
+                text: TextOptions::with_encoding(encoding),
                 ..Default::default()
             };
             let report = report_problems(engine.import_cob(&file, &options, &Bar::new(quiet)))?;
@@ -135,9 +150,16 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             println!("  {:<28} {:>9}", "code entries", count);
             Ok(())
         }
-        ImportCommand::Contacts { file, skip_invalid } => {
+        ImportCommand::Contacts {
+            file,
+            skip_invalid,
+            encoding,
+        } => {
             let engine = super::open_engine(data_dir)?;
-            let options = incontro_core::outreach::ContactImportOptions { skip_invalid };
+            let options = incontro_core::outreach::ContactImportOptions {
+                skip_invalid,
+                text: TextOptions::with_encoding(encoding),
+            };
             let report = report_problems(engine.import_contacts(&file, &options))?;
             println!("  {:<28} {:>9}", "contacts", report.contacts);
             println!("  {:<28} {:>9}", "names", report.names);
@@ -147,9 +169,16 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             }
             Ok(())
         }
-        ImportCommand::Records { dir, skip_invalid } => {
+        ImportCommand::Records {
+            dir,
+            skip_invalid,
+            encoding,
+        } => {
+            let files = RecordFiles {
+                text: TextOptions::with_encoding(encoding),
+                ..RecordFiles::from_dir(&dir)?
+            };
             let engine = super::open_engine(data_dir)?;
-            let files = RecordFiles::in_dir(&dir);
             let report =
                 report_problems(engine.import_records(&files, &ImportOptions { skip_invalid }))?;
             print_records_report(&report);

@@ -348,15 +348,18 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 );
             }
             if let Some(path) = csv {
-                std::fs::write(&path, funnel_csv(&rows))
+                incontro_core::output::write_output(&path, funnel_csv(&rows).as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!("wrote {}", path.display());
             }
             if let Some(path) = svg {
                 let dimension = by.as_deref().unwrap_or(DIMENSIONS[0]);
                 let title = format!("Campaign {campaign}: funnel by {dimension}");
-                std::fs::write(&path, funnel_svg(&rows, dimension, &title))
-                    .with_context(|| format!("writing {}", path.display()))?;
+                incontro_core::output::write_output(
+                    &path,
+                    funnel_svg(&rows, dimension, &title).as_bytes(),
+                )
+                .with_context(|| format!("writing {}", path.display()))?;
                 println!("wrote {}", path.display());
             }
             Ok(())

@@ -29,6 +29,15 @@ pub struct ServeArgs {
     /// Time allowed for a client to send the request head, in milliseconds.
     #[arg(long)]
     client_timeout_ms: Option<u64>,
+    /// Time allowed for a client to send a request body, in milliseconds.
+    #[arg(long)]
+    body_timeout_ms: Option<u64>,
+    /// Connections one address may hold while using the public booking pages.
+    #[arg(long)]
+    public_connections_per_address: Option<usize>,
+    /// Offices whose vacancies every office sees in matching, comma-separated (e.g. PT,MS).
+    #[arg(long)]
+    shared_vacancy_offices: Option<String>,
     /// Largest page size.
     #[arg(long)]
     max_page_size: Option<usize>,
@@ -58,6 +67,12 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
         body_limit_bytes: args.body_limit_bytes,
         request_timeout_ms: args.request_timeout_ms,
         client_timeout_ms: args.client_timeout_ms,
+        body_timeout_ms: args.body_timeout_ms,
+        public_connections_per_address: args.public_connections_per_address,
+        shared_vacancy_offices: args
+            .shared_vacancy_offices
+            .as_deref()
+            .map(incontro_server::config::office_list),
         max_page_size: args.max_page_size,
         max_k: args.max_k,
         load_demo_if_empty: args.no_demo.then_some(false),

@@ -1,7 +1,6 @@
 //! `incontro suggest`: ESCO competences from a text, or from every line of a file; and
 //! `incontro suggest eval`: the quality figures.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -205,10 +204,9 @@ fn run_lines(
         }
     }
     fail_on(&problems)?;
-    let partial = out.with_extension("csv.partial");
     let written = (|| -> anyhow::Result<usize> {
-        let file = std::fs::File::create(&partial)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let file = incontro_core::output::OutputFile::create(out)?;
+        let mut writer = csv::Writer::from_writer(file);
         writer.write_record(["line", "rank", "skill_uri", "label", "score"])?;
         let mut count = 0;
         for (number, suggestions) in &rows {
@@ -224,20 +222,13 @@ fn run_lines(
             }
         }
         writer.flush()?;
-        let mut inner = writer
+        let inner = writer
             .into_inner()
             .map_err(|error| anyhow::anyhow!("{error}"))?;
-        inner.flush()?;
+        inner.commit()?;
         Ok(count)
     })();
-    let count = match written {
-        Ok(count) => count,
-        Err(error) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(error.context(format!("cannot write {}", out.display())));
-        }
-    };
-    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
+    let count = written.with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!(
         "suggested for {} texts in {:.2}s: {count} rows written to {}",
         texts.len(),

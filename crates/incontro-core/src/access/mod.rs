@@ -246,6 +246,15 @@ fn other_office() -> Error {
     }
 }
 
+/// Which results a matching scope is for ([`Engine::matching_scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// Vacancies ranked for a person, explained, or unlocked by a course.
+    Vacancies,
+    /// Job seekers ranked for a vacancy.
+    People,
+}
+
 /// A vacancy status to filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -337,6 +346,75 @@ impl Engine {
             return Err(other_office());
         }
         ComuneCode::parse(&comune)
+    }
+
+    /// The comuni whose results a caller may see in matching (docs/http.md, "Roles and
+    /// offices"): `None` for a caller that sees every office (admin, analyst, a key bound to no
+    /// office); otherwise the comuni of the key's office. `Whose::Vacancies` adds the comuni of
+    /// the offices that share their vacancies with every office
+    /// ([`Engine::set_vacancy_sharing`]; none by default). People are never shared.
+    pub fn matching_scope(
+        &self,
+        principal: &Principal,
+        whose: Whose,
+    ) -> Result<Option<crate::matching::ComuneScope>> {
+        let Some(office) = principal.office.as_deref() else {
+            return Ok(None);
+        };
+        if !principal.role.is_office_scoped() {
+            return Ok(None);
+        }
+        let shared = match whose {
+            Whose::Vacancies => self.vacancy_sharing(),
+            Whose::People => Vec::new(),
+        };
+        let provinces = self.store().read(sql::provinces)?;
+        let comuni = provinces
+            .into_iter()
+            .filter(|(_, province)| {
+                province.eq_ignore_ascii_case(office)
+                    || shared
+                        .iter()
+                        .any(|other| province.eq_ignore_ascii_case(other))
+            })
+            .filter_map(|(code, _)| ComuneCode::parse(&code).ok());
+        Ok(Some(crate::matching::ComuneScope::new(comuni)))
+    }
+
+    /// The offices whose vacancies every office sees in matching (see
+    /// [`Engine::set_vacancy_sharing`]).
+    pub fn vacancy_sharing(&self) -> Vec<String> {
+        self.vacancy_sharing
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Makes the open vacancies of `offices` (province codes) visible in the matching results
+    /// of every office: the explicit per-office sharing setting (`shared_vacancy_offices` of
+    /// the server's configuration). Off by default: each office sees only its own vacancies.
+    /// Reads of the vacancy record itself stay office-scoped.
+    pub fn set_vacancy_sharing(&self, offices: &[String]) -> Result<()> {
+        let mut checked = Vec::with_capacity(offices.len());
+        for office in offices {
+            checked.push(check_office_code(office)?);
+        }
+        *self
+            .vacancy_sharing
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = checked;
+        Ok(())
+    }
+
+    /// Checks that a vacancy the caller names in a matching call (an explanation, a course
+    /// proposal, a placement) is in their matching scope: 404 `vacancy_not_found` when it does
+    /// not exist, 403 `other_office` when it is another office's and not shared.
+    pub fn check_vacancy_in_scope(&self, principal: &Principal, id: &EntityId) -> Result<()> {
+        let vacancy = self.get_vacancy(id)?;
+        match self.matching_scope(principal, Whose::Vacancies)? {
+            Some(scope) if !scope.contains(&vacancy.comune) => Err(other_office()),
+            _ => Ok(()),
+        }
     }
 
     /// Authorizes `action` on a vacancy and loads it (role, existence, office).

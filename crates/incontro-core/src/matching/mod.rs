@@ -35,7 +35,7 @@ pub mod neighbours;
 mod query;
 mod sources;
 
-pub use query::{CandidateMatch, MatchQuery, VacancyMatch, MAX_K};
+pub use query::{CandidateMatch, ComuneScope, MatchQuery, VacancyMatch, MAX_K};
 pub use sources::{
     resolve_occupation, skill_graph, skill_graph_for, skill_graph_with, GraphOptions,
     GROUP_SIBLINGS_UP_TO,
@@ -476,7 +476,24 @@ impl MatchState {
                 _ => return false,
             }
         }
+        if let Some(scope) = &query.scope {
+            if !scope.contains(&facts.comune) {
+                return false;
+            }
+        }
         true
+    }
+
+    /// For each interned comune, whether it is in `scope` (`None`: no scope, all pass).
+    fn comuni_in_scope(&self, scope: Option<&ComuneScope>) -> Option<Vec<bool>> {
+        let scope = scope?;
+        let mut inside = vec![false; self.filters.comune_coordinates.len()];
+        for comune in scope.comuni() {
+            if let Some(&index) = self.filters.comuni.get(comune) {
+                inside[index as usize] = true;
+            }
+        }
+        Some(inside)
     }
 
     /// The query's vacancy filter over the interned tables: the same answers as
@@ -488,8 +505,14 @@ impl MatchState {
             .as_ref()
             .map(|wanted| self.filters.contract_types.get(wanted).copied());
         let near = NearFilter::new(&self.filters, &self.coordinates, query.near.as_ref());
+        let in_scope = self.comuni_in_scope(query.scope.as_ref());
         move |position: usize| {
             let facts = &self.filters.vacancies[position];
+            if let Some(in_scope) = &in_scope {
+                if !in_scope[facts.comune as usize] {
+                    return false;
+                }
+            }
             if let Some(want_tirocinio) = query.tirocinio {
                 if facts.tirocinio != want_tirocinio {
                     return false;
@@ -749,9 +772,18 @@ impl Engine {
         let config = query.scoring();
         let workplace = state.vacancy_facts[position].comune.clone();
         let near = NearFilter::new(&state.filters, &state.coordinates, query.near.as_ref());
-        let filter = |worker: usize| match &near {
-            Some(near) => near.within(state.filters.worker_comuni[worker]),
-            None => true,
+        let in_scope = state.comuni_in_scope(query.scope.as_ref());
+        let filter = |worker: usize| {
+            let comune = state.filters.worker_comuni[worker];
+            if let Some(in_scope) = &in_scope {
+                if !in_scope[comune as usize] {
+                    return false;
+                }
+            }
+            match &near {
+                Some(near) => near.within(comune),
+                None => true,
+            }
         };
         // The vacancy is offered only to people whose own conditions it meets (the others last
         // and marked with `include_unsuitable`).
@@ -873,10 +905,7 @@ impl Engine {
             },
         );
         progress.finish();
-        let temporary = out.with_extension("partial");
-        let file =
-            std::fs::File::create(&temporary).map_err(|source| Error::io(&temporary, source))?;
-        let mut writer = std::io::BufWriter::new(file);
+        let mut writer = crate::output::OutputFile::create(out)?;
         let mut rows = 0;
         let io = |source| Error::io(out, source);
         writeln!(writer, "worker_id,rank,vacancy_id,score").map_err(io)?;
@@ -894,9 +923,7 @@ impl Engine {
                 rows += 1;
             }
         }
-        writer.flush().map_err(io)?;
-        drop(writer);
-        std::fs::rename(&temporary, out).map_err(|source| Error::io(out, source))?;
+        writer.commit()?;
         Ok(rows)
     }
 }

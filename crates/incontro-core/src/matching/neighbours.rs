@@ -84,6 +84,13 @@ pub struct NeighbourEvalReport {
     pub default_clean: f64,
     /// Default mode, neighbouring records.
     pub default_perturbed: f64,
+    /// How each recorded neighbour relates to the competence it replaced (the first that applies):
+    /// ESCO skill–skill relation, broader skill, narrower skill, sibling under a broader *skill*,
+    /// sibling under a skill group of at most 40 skills, under a larger group.
+    pub perturbed_by: [usize; 6],
+    /// Of those, how many the matcher's graph credits (the replaced competence is related to the
+    /// recorded one in `graph`), in the same order.
+    pub credited_by: [usize; 6],
 }
 
 impl NeighbourEvalReport {
@@ -134,6 +141,43 @@ pub fn neighbours(taxonomy: &Taxonomy) -> Vec<Vec<u32>> {
         list.dedup();
     }
     result
+}
+
+/// How `neighbour` relates to `skill` (index into [`NeighbourEvalReport::perturbed_by`]).
+fn relation_kind(taxonomy: &Taxonomy, group_size: &[usize], skill: u32, neighbour: u32) -> usize {
+    if taxonomy
+        .related(skill)
+        .iter()
+        .any(|&(other, _)| other == neighbour)
+        || taxonomy
+            .related(neighbour)
+            .iter()
+            .any(|&(other, _)| other == skill)
+    {
+        return 0;
+    }
+    if taxonomy.broader(skill).contains(&neighbour) {
+        return 1;
+    }
+    if taxonomy.broader(neighbour).contains(&skill) {
+        return 2;
+    }
+    let shared: Vec<u32> = taxonomy
+        .broader(skill)
+        .iter()
+        .copied()
+        .filter(|parent| taxonomy.broader(neighbour).contains(parent))
+        .collect();
+    if shared.iter().any(|&parent| !taxonomy.is_group(parent)) {
+        return 3;
+    }
+    if shared
+        .iter()
+        .any(|&parent| group_size[parent as usize] <= 40)
+    {
+        return 4;
+    }
+    5
 }
 
 /// Runs the evaluation: `graph` and `default` are the default mode under test.
@@ -226,6 +270,15 @@ pub fn neighbour_eval(
     }
 
     let neighbours = neighbours(taxonomy);
+    let mut group_size = vec![0usize; taxonomy.skill_count()];
+    for skill in 0..taxonomy.skill_count() as u32 {
+        if !taxonomy.is_group(skill) {
+            for &parent in taxonomy.broader(skill) {
+                group_size[parent as usize] += 1;
+            }
+        }
+    }
+    let (mut perturbed_by, mut credited_by) = ([0usize; 6], [0usize; 6]);
     let mut profiles: Vec<EvalPerson> = Vec::new();
     let (mut held_total, mut perturbed_total) = (0usize, 0usize);
     for &occupation in &eligible {
@@ -275,6 +328,15 @@ pub fn neighbour_eval(
                 let (skill, level) = clean[index];
                 let choices = &neighbours[skill as usize];
                 let neighbour = choices[rng.gen_range(0..choices.len())];
+                let kind = relation_kind(taxonomy, &group_size, skill, neighbour);
+                perturbed_by[kind] += 1;
+                if graph
+                    .related_to(skill)
+                    .binary_search_by_key(&neighbour, |&(held, _, _)| held)
+                    .is_ok()
+                {
+                    credited_by[kind] += 1;
+                }
                 perturbed.remove(&skill);
                 let entry = perturbed.entry(neighbour).or_insert(0);
                 *entry = (*entry).max(level);
@@ -325,6 +387,8 @@ pub fn neighbour_eval(
         exact_perturbed: mean(1),
         default_clean: mean(2),
         default_perturbed: mean(3),
+        perturbed_by,
+        credited_by,
     })
 }
 
@@ -342,6 +406,8 @@ mod tests {
             exact_perturbed: 0.6,
             default_clean: 0.82,
             default_perturbed: 0.75,
+            perturbed_by: [0; 6],
+            credited_by: [0; 6],
         };
         assert!((report.recovered() - 0.75).abs() < 1e-9);
         let no_loss = NeighbourEvalReport {

@@ -1,5 +1,8 @@
 //! A matching query (filters, paging, mode) and its results.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::model::{ComuneCode, PlacementType, UnmetCondition, VacancySource};
@@ -42,6 +45,38 @@ pub struct MatchQuery {
     /// default: such results are not offered. For candidates, the same from each person's side.
     #[serde(default)]
     pub include_unsuitable: bool,
+    /// Only vacancies (or people) in these comuni: the caller's office (see
+    /// [`crate::Engine::matching_scope`]). `None`: every office. Set by the access layer, never
+    /// by a client, so it is not part of the serialized query.
+    #[serde(skip)]
+    pub scope: Option<ComuneScope>,
+}
+
+/// The comuni whose vacancies or people a caller may see in matching results: those of the
+/// caller's office (the province of its key), plus, for vacancies, those of the offices that
+/// share their vacancies (an explicit per-office setting, off by default).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ComuneScope {
+    comuni: Arc<BTreeSet<ComuneCode>>,
+}
+
+impl ComuneScope {
+    /// A scope of exactly these comuni.
+    pub fn new(comuni: impl IntoIterator<Item = ComuneCode>) -> Self {
+        ComuneScope {
+            comuni: Arc::new(comuni.into_iter().collect()),
+        }
+    }
+
+    /// Whether an object in `comune` is in the scope.
+    pub fn contains(&self, comune: &ComuneCode) -> bool {
+        self.comuni.contains(comune)
+    }
+
+    /// The comuni in the scope.
+    pub fn comuni(&self) -> impl Iterator<Item = &ComuneCode> {
+        self.comuni.iter()
+    }
 }
 
 impl Default for MatchQuery {
@@ -56,6 +91,7 @@ impl Default for MatchQuery {
             public_source: None,
             min_score: 0.0,
             include_unsuitable: false,
+            scope: None,
         }
     }
 }

@@ -7,12 +7,12 @@ use ahash::AHashMap;
 
 use crate::model::{OccupationCode, SkillUri};
 use crate::profile::OccupationSkills;
-use crate::scoring::{SkillGraph, Specificity};
+use crate::scoring::{Closeness, SkillGraph, Specificity};
 use crate::taxonomy::{ReuseLevel, Taxonomy};
 use crate::Result;
 
 /// Which broader relations to skill groups the related-skill graph keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GraphOptions {
     /// Skills under the same skill group are siblings ("stessa competenza madre") when the group
     /// holds at most this many skills: the deepest ESCO groups (median 9 skills, e.g. "joining
@@ -21,6 +21,8 @@ pub struct GraphOptions {
     pub group_siblings_up_to: usize,
     /// Whether ESCO's skill–skill relations count.
     pub skill_relations: bool,
+    /// How much of the related discount each relation earns.
+    pub closeness: Closeness,
 }
 
 /// The default: siblings under skill groups of at most [`GROUP_SIBLINGS_UP_TO`] skills.
@@ -31,6 +33,7 @@ impl Default for GraphOptions {
         GraphOptions {
             group_siblings_up_to: GROUP_SIBLINGS_UP_TO,
             skill_relations: true,
+            closeness: Closeness::FLAT,
         }
     }
 }
@@ -100,7 +103,13 @@ pub fn skill_graph_for(taxonomy: &Taxonomy, options: &GraphOptions) -> Result<Sk
             ReuseLevel::Unknown => Specificity::Unknown,
         });
     }
-    SkillGraph::new(count, &broader_edges, &related_edges, specificity)
+    SkillGraph::with_closeness(
+        count,
+        &broader_edges,
+        &related_edges,
+        specificity,
+        &options.closeness,
+    )
 }
 
 /// Resolves a past job's occupation code to the ESCO skills it contributes.

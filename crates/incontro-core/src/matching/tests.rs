@@ -129,6 +129,13 @@ fn fast_query_path_equals_reference_under_filters() {
                 public_source: [None, Some(true), Some(false)][(person / 2 + index) % 3],
                 min_score: [0.0, 0.3][person % 2],
                 include_unsuitable: false,
+                // The caller's office: none, two comuni, one comune no vacancy is in.
+                scope: [
+                    None,
+                    Some(ComuneScope::new([comune("E715"), comune("A657")])),
+                    Some(ComuneScope::new([comune("Z999")])),
+                ][(person + index) % 3]
+                    .clone(),
             };
             let fast: Vec<(String, u32)> = state
                 .vacancies_for_profile(&profile, None, &query, "it")

@@ -97,6 +97,8 @@ struct ContactRow {
 pub struct ContactImportOptions {
     /// Import the valid rows and report the others, instead of importing nothing.
     pub skip_invalid: bool,
+    /// How the file is read (encoding, longest line).
+    pub text: crate::input::TextOptions,
 }
 
 /// What a contacts import did.
@@ -128,23 +130,87 @@ fn parse_flag(text: &str) -> Option<bool> {
     }
 }
 
+/// The columns every contacts file has.
+pub const CONTACT_COLUMNS: [&str; 5] = ["codice_fiscale", "kind", "value", "source", "observed_on"];
+/// The columns a contacts file may add.
+pub const OPTIONAL_CONTACT_COLUMNS: [&str; 2] = ["display_name", "do_not_contact"];
+/// The longest display name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Checks a contacts header: every column of [`CONTACT_COLUMNS`], and nothing but those and
+/// [`OPTIONAL_CONTACT_COLUMNS`]. The problem, if any, is reported at line 1.
+fn check_contact_header(headers: &csv::StringRecord) -> std::result::Result<(), String> {
+    let missing: Vec<&str> = CONTACT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|column| !headers.iter().any(|header| header == *column))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "wrong header: missing column(s) {}",
+            missing.join(", ")
+        ));
+    }
+    let unknown: Vec<String> = headers
+        .iter()
+        .filter(|header| {
+            !CONTACT_COLUMNS.contains(header) && !OPTIONAL_CONTACT_COLUMNS.contains(header)
+        })
+        .map(crate::input::excerpt)
+        .take(10)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "wrong header: unknown column(s) {}",
+            unknown.join(", ")
+        ));
+    }
+    let mut seen = HashSet::new();
+    if let Some(repeated) = headers.iter().find(|header| !seen.insert(*header)) {
+        return Err(format!(
+            "wrong header: column {} appears twice",
+            crate::input::excerpt(repeated)
+        ));
+    }
+    Ok(())
+}
+
 fn read_contacts(
     path: &Path,
+    text: crate::input::TextOptions,
     today: chrono::NaiveDate,
     problems: &mut Problems,
 ) -> Result<(Vec<Contact>, Vec<PersonUpdate>)> {
     let name = file_name(path);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|error| {
-            Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
-        })?;
+        .from_reader(crate::input::open_text(path, text)?);
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => return Err(crate::input::csv_error(&name, path, error)),
+    };
+    if let Err(message) = check_contact_header(&headers) {
+        problems.push(&name, 1, None, message);
+        return Ok((Vec::new(), Vec::new()));
+    }
     let mut contacts = Vec::new();
     let mut people = Vec::new();
-    for (index, row) in reader.deserialize::<ContactRow>().enumerate() {
-        let line = index as u64 + 2;
-        let row = match row {
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) if crate::input::csv_text_error(&error).is_some() => {
+                return Err(crate::input::csv_error(&name, path, error));
+            }
+            Err(error) => {
+                let line = error.position().map_or(0, |position| position.line());
+                problems.push(&name, line, None, format!("malformed row: {error}"));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |position| position.line());
+        let row = match record.deserialize::<ContactRow>(Some(&headers)) {
             Ok(row) => row,
             Err(error) => {
                 problems.push(&name, line, None, format!("malformed row: {error}"));
@@ -227,6 +293,16 @@ fn read_contacts(
                 "a contact needs its source and observed_on date",
             );
         }
+        if let Some(display_name) = &row.display_name {
+            if display_name.chars().count() > MAX_NAME_CHARS {
+                problems.push(
+                    &name,
+                    line,
+                    Some("display_name"),
+                    format!("name longer than {MAX_NAME_CHARS} characters"),
+                );
+            }
+        }
         if problems.total != before {
             continue;
         }
@@ -279,7 +355,7 @@ impl Engine {
         options: &ContactImportOptions,
     ) -> Result<ContactImportReport> {
         let mut problems = Problems::default();
-        let (contacts, people) = read_contacts(path, self.today(), &mut problems)?;
+        let (contacts, people) = read_contacts(path, options.text, self.today(), &mut problems)?;
         if !problems.is_empty() && !options.skip_invalid {
             return problems
                 .into_result()

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use import::{ImportOptions, ImportReport, RecordFiles};
+pub use import::{ImportOptions, ImportReport, RecordFiles, RECORD_FILE_NAMES};
 
 use crate::model::{
     CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy,

@@ -20,7 +20,7 @@ pub enum Credit {
         relation: Relation,
         /// The level held.
         level: u8,
-        /// `discount × min(1, level / required)`.
+        /// `discount × closeness × min(1, level / required)`.
         credit: f32,
     },
     /// Nothing earns credit.
@@ -68,11 +68,12 @@ pub fn requirement_credit(
     let Some(graph) = graph.filter(|_| config.uses_related()) else {
         return best;
     };
-    for &(held_skill, relation) in graph.related_to(requirement.skill) {
+    for &(held_skill, relation, closeness) in graph.related_to(requirement.skill) {
         let Some(level) = held_level(profile, held_skill) else {
             continue;
         };
-        let credit = config.related_discount * LEVEL_CREDIT[usize::from(level.min(4))][required];
+        let credit =
+            related_factor(config, closeness) * LEVEL_CREDIT[usize::from(level.min(4))][required];
         if credit > best.value() {
             best = Credit::Related {
                 via: held_skill,
@@ -83,6 +84,14 @@ pub fn requirement_credit(
         }
     }
     best
+}
+
+/// The share of a level credit a related skill earns: the discount times the relation's
+/// closeness. Every scorer multiplies it by the level credit in this order, so all give the same
+/// `f32` credit.
+#[inline]
+pub(crate) fn related_factor(config: &ScoringConfig, closeness: f32) -> f32 {
+    config.related_discount * closeness
 }
 
 /// The weight of a requirement under `config`: base weight, times the specificity multiplier

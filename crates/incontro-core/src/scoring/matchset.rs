@@ -155,7 +155,7 @@ impl MatchSet {
         for skill in skills {
             reachable.push(skill);
             if let Some(graph) = self.graph.as_deref().filter(|_| config.uses_related()) {
-                reachable.extend(graph.related_to(skill).iter().map(|&(other, _)| other));
+                reachable.extend(graph.related_to(skill).iter().map(|&(other, _, _)| other));
             }
         }
         reachable.sort_unstable();
@@ -412,8 +412,8 @@ mod tests {
     }
 
     /// A graph over 40 skills with broader concepts, siblings and skill–skill relations, and
-    /// every reuse level.
-    fn wide_graph() -> SkillGraph {
+    /// every reuse level; `weighted` gives each relation a closeness below 1.
+    fn wide_graph(weighted: bool) -> SkillGraph {
         use crate::scoring::Specificity::*;
         let broader: Vec<(u32, u32)> = (0..40u32)
             .filter(|s| s % 5 != 0)
@@ -431,7 +431,16 @@ mod tests {
                 ][s % 5]
             })
             .collect();
-        SkillGraph::new(40, &broader, &related, reuse).unwrap()
+        let closeness = if weighted {
+            crate::scoring::Closeness {
+                related: 0.7,
+                parent_child: 0.45,
+                siblings: 1.5,
+            }
+        } else {
+            crate::scoring::Closeness::FLAT
+        };
+        SkillGraph::with_closeness(40, &broader, &related, reuse, &closeness).unwrap()
     }
 
     fn arb_weighted_requirements() -> impl Strategy<Value = Vec<Requirement>> {
@@ -493,9 +502,10 @@ mod tests {
             k in prop_oneof![1usize..8, 60usize..80],
             modulus in 2usize..6,
             with_graph in any::<bool>(),
+            weighted in any::<bool>(),
         ) {
             let mut set = if with_graph {
-                MatchSet::with_graph(Arc::new(wide_graph()))
+                MatchSet::with_graph(Arc::new(wide_graph(weighted)))
             } else {
                 MatchSet::new()
             };

@@ -29,7 +29,7 @@ pub mod parallel;
 mod postings;
 
 pub use explain::{essential_gaps, Explanation, MatchOutcome, RequirementExplanation};
-pub use graph::{Relation, SkillGraph, Specificity};
+pub use graph::{Closeness, Relation, SkillGraph, Specificity};
 pub use kernel::{requirement_credit, score, Credit};
 pub use matchset::MatchSet;
 

@@ -20,7 +20,7 @@
 use std::cell::RefCell;
 use std::cmp::Ordering;
 
-use super::kernel::{finish_score, requirement_weight};
+use super::kernel::{finish_score, related_factor, requirement_weight};
 use super::{Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
 
 /// One requirement in the posting list of its skill.
@@ -196,8 +196,8 @@ impl Dense {
 struct Scratch {
     sums: Dense,
     best: Dense,
-    /// `(skill, exact level held, best related level held)` before merging.
-    reachable: Vec<(u32, u8, u8)>,
+    /// `(skill, exact level held, related level held, related factor)` before merging.
+    reachable: Vec<(u32, u8, u8, f32)>,
     selected: Vec<(usize, f32)>,
 }
 
@@ -327,13 +327,15 @@ pub(crate) fn top_vacancies(
         } = scratch;
         reachable.clear();
         for &(held, level) in profile {
-            reachable.push((held, level, 0));
+            reachable.push((held, level, 0, 0.0));
             if let Some(graph) = related_graph {
                 reachable.extend(
                     graph
                         .related_to(held)
                         .iter()
-                        .map(|&(required, _)| (required, 0, level)),
+                        .map(|&(required, _, closeness)| {
+                            (required, 0, level, related_factor(config, closeness))
+                        }),
                 );
             }
         }
@@ -342,10 +344,11 @@ pub(crate) fn top_vacancies(
         let mut index = 0;
         while index < reachable.len() {
             let skill = reachable[index].0;
-            let (mut exact, mut related) = (0u8, 0u8);
+            let mut exact = 0u8;
+            let mut credits = [0.0f32; 4];
+            let start = index;
             while index < reachable.len() && reachable[index].0 == skill {
                 exact = exact.max(reachable[index].1);
-                related = related.max(reachable[index].2);
                 index += 1;
             }
             let Some(list) = postings.by_skill.get(skill as usize) else {
@@ -354,7 +357,22 @@ pub(crate) fn top_vacancies(
             if list.is_empty() {
                 continue;
             }
-            let credits = level_credits(exact, related, related_graph.is_some(), config);
+            for (slot, credit) in credits.iter_mut().enumerate() {
+                *credit = LEVEL_CREDIT[usize::from(exact.min(4))][slot + 1];
+            }
+            if related_graph.is_some() {
+                for &(_, _, level, factor) in &reachable[start..index] {
+                    if level == 0 {
+                        continue;
+                    }
+                    for (slot, credit) in credits.iter_mut().enumerate() {
+                        let related = factor * LEVEL_CREDIT[usize::from(level.min(4))][slot + 1];
+                        if related > *credit {
+                            *credit = related;
+                        }
+                    }
+                }
+            }
             let multiplier = match specificity_graph {
                 Some(graph) => graph.specificity(skill).multiplier(),
                 None => 1.0,
@@ -388,28 +406,6 @@ pub(crate) fn top_vacancies(
         }
         top.finish()
     })
-}
-
-/// The credit of a required skill at each required level 1..=4 (at index level − 1), given the
-/// level of the skill held (0: not held) and the best level of a related skill held (0: none).
-/// The same value as [`requirement_credit`](super::requirement_credit): `discount × credit` grows
-/// with the level, so the best related skill is the one held at the highest level.
-#[inline]
-fn level_credits(exact: u8, related: u8, uses_related: bool, config: &ScoringConfig) -> [f32; 4] {
-    let mut credits = [0.0f32; 4];
-    for (index, credit) in credits.iter_mut().enumerate() {
-        let required = index + 1;
-        let exact_credit = LEVEL_CREDIT[usize::from(exact.min(4))][required];
-        *credit = exact_credit;
-        if uses_related {
-            let related_credit =
-                config.related_discount * LEVEL_CREDIT[usize::from(related.min(4))][required];
-            if related_credit > exact_credit {
-                *credit = related_credit;
-            }
-        }
-    }
-    credits
 }
 
 /// The `k` best workers for a vacancy's `requirements` (sorted by skill): the accumulator twin of
@@ -452,10 +448,10 @@ pub(crate) fn top_workers(
                 best.raise(worker, LEVEL_CREDIT[usize::from(level.min(4))][required]);
             }
             if let Some(graph) = related_graph {
-                for &(held, _) in graph.related_to(requirement.skill) {
+                for &(held, _, closeness) in graph.related_to(requirement.skill) {
+                    let factor = related_factor(config, closeness);
                     for &(worker, level) in postings.holding(held) {
-                        let credit = config.related_discount
-                            * LEVEL_CREDIT[usize::from(level.min(4))][required];
+                        let credit = factor * LEVEL_CREDIT[usize::from(level.min(4))][required];
                         best.raise(worker, credit);
                     }
                 }

@@ -226,10 +226,7 @@ pub fn horizontal_bar_chart(
 
 fn write_csv<T: Serialize>(path: &Path, rows: &[T], header: &[&str]) -> Result<()> {
     let io = |source: std::io::Error| Error::io(path, source);
-    let mut writer = csv::Writer::from_path(path).map_err(|error| match error.into_kind() {
-        csv::ErrorKind::Io(source) => io(source),
-        other => Error::invalid("csv_write", format!("{other:?}")),
-    })?;
+    let mut writer = csv::Writer::from_writer(crate::output::OutputFile::create(path)?);
     if rows.is_empty() {
         writer
             .write_record(header)
@@ -240,7 +237,11 @@ fn write_csv<T: Serialize>(path: &Path, rows: &[T], header: &[&str]) -> Result<(
             .serialize(row)
             .map_err(|error| Error::invalid("csv_write", error.to_string()))?;
     }
-    writer.flush().map_err(io)
+    writer.flush().map_err(io)?;
+    writer
+        .into_inner()
+        .map_err(|error| io(std::io::Error::other(error.to_string())))?
+        .commit()
 }
 
 impl DemandTables {
@@ -386,7 +387,7 @@ impl DemandTables {
             ("corsi.svg", self.course_chart(10)),
         ] {
             let path = dir.join(name);
-            std::fs::write(&path, svg).map_err(|source| Error::io(&path, source))?;
+            crate::output::write_output(&path, svg.as_bytes())?;
             written.push(path);
         }
         Ok(written)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Principal};
+use incontro_core::access::{Action, AuditEntry, Outcome, Principal, Whose};
 use incontro_core::matching::VacancyMatch;
 use incontro_core::model::{
     CodiceFiscale, EntityId, Evidence, JobSeeker, OccupationCode, PersonalData, PlacementType,
@@ -284,9 +284,10 @@ async fn person_inner(
                     )
                 })
                 .collect();
-            let query = params
+            let mut query = params
                 .to_query(max_k, Some(&seeker.comune))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            query.scope = engine.matching_scope(&principal, Whose::Vacancies)?;
             let matches = engine.vacancies_for_person(&id, &query, &language)?;
             let mut companies = HashMap::new();
             for found in &matches {
@@ -604,6 +605,7 @@ pub async fn record_placement(
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
+                engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
                 let stored = engine.record_placement(&record, now(engine).date())?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,

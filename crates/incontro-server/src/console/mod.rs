@@ -75,6 +75,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
         web::FormConfig::default()
             .limit(64 * 1024)
             .error_handler(|error, _request| {
+                if let actix_web::error::UrlencodedError::Payload(payload) = &error {
+                    if crate::limits::is_body_timeout(payload) {
+                        return Fail::new(
+                            StatusCode::REQUEST_TIMEOUT,
+                            "body_timeout",
+                            "the form was not received in time",
+                        )
+                        .into();
+                    }
+                }
                 Fail::bad_request(format!(
                     "invalid form: {}",
                     error.to_string().to_lowercase()

@@ -37,6 +37,7 @@ pub async fn training_page(
         let proposal = state
             .call(move |engine| {
                 engine.job_seeker_for(&principal, Action::ReadTraining, &person)?;
+                engine.check_vacancy_in_scope(&principal, &vacancy)?;
                 let proposal = engine.propose_courses(&person, &vacancy, &options)?;
                 engine.audit(vec![AuditEntry::now(
                     &principal,

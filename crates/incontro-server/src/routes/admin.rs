@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use incontro_core::access::{Action, AuditQuery};
 
 use crate::api::{self, AuditParams, Page, Stats};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -18,8 +18,13 @@ use crate::state::AppState;
     security(("bearer" = []))
 )]
 #[get("/v1/stats")]
-pub async fn stats(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAggregates)?;
+    query.get()?;
     let stats = state
         .call(|engine| {
             Ok(Stats {
@@ -45,9 +50,10 @@ pub async fn stats(state: web::Data<AppState>, caller: Caller) -> ApiResult<Http
 pub async fn audit(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<AuditParams>,
+    params: Checked<web::Query<AuditParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAudit)?;
+    let params = params.get()?;
     let params = params.into_inner();
     let (limit, offset) = api::page(params.limit, params.offset, state.config.max_page_size)?;
     let query = AuditQuery {
@@ -78,8 +84,13 @@ pub async fn audit(
     security(("bearer" = []))
 )]
 #[get("/v1/admin/keys")]
-pub async fn keys(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn keys(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAudit)?;
+    query.get()?;
     let items = state.call(|engine| engine.list_api_keys()).await?;
     let limit = items.len();
     Ok(HttpResponse::Ok().json(Page {

@@ -4,7 +4,7 @@ use actix_web::{get, post, put, web, HttpResponse};
 use incontro_core::access::Action;
 
 use crate::api::{self, CompanyBody, Page, PageParams};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -22,9 +22,10 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<PageParams>,
+    params: Checked<web::Query<PageParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadCompany)?;
+    let params = params.get()?;
     let (limit, offset) = api::page(params.limit, params.offset, state.config.max_page_size)?;
     let principal = caller.0;
     let (items, total) = state
@@ -53,9 +54,12 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CompanyBody>,
+    body: Checked<web::Json<CompanyBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteCompany)?;
+    let body = body.get()?;
+    query.get()?;
     let company = body.into_inner().into_company(None)?;
     let principal = caller.0;
     let created = state
@@ -83,8 +87,10 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadCompany)?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let company = state
@@ -109,9 +115,12 @@ pub async fn replace(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<CompanyBody>,
+    body: Checked<web::Json<CompanyBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteCompany)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let company = body.into_inner().into_company(Some(&id))?;
     let principal = caller.0;

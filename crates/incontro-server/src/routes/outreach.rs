@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::Page;
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -19,8 +19,13 @@ use crate::state::AppState;
     security(("bearer" = []))
 )]
 #[get("/v1/campaigns")]
-pub async fn campaigns(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn campaigns(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAggregates)?;
+    query.get()?;
     let items = state.call(|engine| engine.campaigns()).await?;
     let total = items.len();
     Ok(HttpResponse::Ok().json(Page {
@@ -47,8 +52,10 @@ pub async fn funnel(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAggregates)?;
+    query.get()?;
     let id = id.into_inner();
     let items = state.call(move |engine| engine.funnel(&id)).await?;
     let total = items.len();
@@ -100,9 +107,10 @@ pub async fn call_list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<CallListParams>,
+    params: Checked<web::Query<CallListParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadOwnCallList)?;
+    let params = params.get()?;
     let operator = operator_of(&caller, params.into_inner().operator)?;
     let campaign = id.into_inner();
     let principal = caller.0;
@@ -148,6 +156,10 @@ pub struct AttemptBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub next_call: Option<chrono::NaiveDate>,
+    /// The operator who made the call: required from an admin recording for an operator (the
+    /// entry must be assigned to them), and when given by an operator it must be themselves.
+    #[serde(default)]
+    pub operator: Option<String>,
 }
 
 /// Records a call attempt on one of the caller's own entries.
@@ -169,10 +181,14 @@ pub struct AttemptBody {
 pub async fn record_attempt(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, u32)>,
-    body: web::Json<AttemptBody>,
+    path: Checked<web::Path<(String, u32)>>,
+    body: Checked<web::Json<AttemptBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteOwnOutcome)?;
+    let path = path.get()?;
+    let body = body.get()?;
+    query.get()?;
     let (campaign, entry_no) = path.into_inner();
     let body = body.into_inner();
     let result = CallResult::parse(&body.result)?;
@@ -180,7 +196,7 @@ pub async fn record_attempt(
         note: body.note,
         next_call: body.next_call,
     };
-    let operator = caller.0.label.clone();
+    let operator = operator_of(&caller, body.operator)?;
     let principal = caller.0;
     let attempt = state
         .call_audited(move |engine| {

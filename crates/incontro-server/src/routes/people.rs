@@ -2,11 +2,11 @@
 //! matching in both directions. Every read of a person's data is audited before it is returned.
 
 use actix_web::{get, post, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, AuditReceipt, Outcome, Principal};
+use incontro_core::access::{Action, AuditEntry, AuditReceipt, Outcome, Principal, Whose};
 use incontro_core::model::{CodiceFiscale, EntityId};
 
 use crate::api::{self, ExplainParams, LookupBody, LookupResult, MatchParams, Page, PersonItems};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -70,7 +70,10 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    query.get()?;
     read_person(
         &state,
         caller,
@@ -98,7 +101,10 @@ pub async fn competences(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    query.get()?;
     read_person(
         &state,
         caller,
@@ -130,7 +136,10 @@ pub async fn work_history(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    query.get()?;
     read_person(
         &state,
         caller,
@@ -163,7 +172,10 @@ pub async fn personal_data(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPersonalData)?;
+    query.get()?;
     read_person(
         &state,
         caller,
@@ -190,9 +202,12 @@ pub async fn personal_data(
 pub async fn lookup(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<LookupBody>,
+    body: Checked<web::Json<LookupBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::FindPerson)?;
+    let body = body.get()?;
+    query.get()?;
     let codice_fiscale = CodiceFiscale::parse(&body.codice_fiscale)?;
     let principal = caller.0;
     let found = state
@@ -233,9 +248,10 @@ pub async fn vacancies_for_person(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<MatchParams>,
+    params: Checked<web::Query<MatchParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::MatchForPerson)?;
+    let params = params.get()?;
     let id = api::entity_id(&id)?;
     let params = params.into_inner();
     let language = api::language(params.lang.as_deref())?;
@@ -244,9 +260,10 @@ pub async fn vacancies_for_person(
     let (items, query) = state
         .call_audited(move |engine| {
             let home = engine.check_job_seeker_access(&principal, Action::MatchForPerson, &id)?;
-            let query = params
+            let mut query = params
                 .to_query(max_k, Some(&home))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            query.scope = engine.matching_scope(&principal, Whose::Vacancies)?;
             let items = engine.vacancies_for_person(&id, &query, &language)?;
             let receipt = audit_one(
                 engine,
@@ -276,6 +293,7 @@ pub async fn vacancies_for_person(
     ),
     responses(
         (status = 200, description = "The explanation", body = Object),
+        (status = 403, description = "forbidden_role, or other_office (the person or the vacancy)", body = crate::error::ErrorBody),
         (status = 404, description = "job_seeker_not_found or vacancy_not_found", body = crate::error::ErrorBody),
     ),
     security(("bearer" = []))
@@ -284,10 +302,12 @@ pub async fn vacancies_for_person(
 pub async fn explanation(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
-    params: web::Query<ExplainParams>,
+    path: Checked<web::Path<(String, String)>>,
+    params: Checked<web::Query<ExplainParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::MatchForPerson)?;
+    let path = path.get()?;
+    let params = params.get()?;
     let (person, vacancy) = path.into_inner();
     let person = api::entity_id(&person)?;
     let vacancy = api::entity_id(&vacancy)?;
@@ -297,6 +317,7 @@ pub async fn explanation(
     let explanation = state
         .call_audited(move |engine| {
             engine.check_job_seeker_access(&principal, Action::MatchForPerson, &person)?;
+            engine.check_vacancy_in_scope(&principal, &vacancy)?;
             let explanation = engine.explain_match(&person, &vacancy, exact, &language)?;
             let receipt = audit_one(
                 engine,
@@ -327,9 +348,10 @@ pub async fn candidates_for_vacancy(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<MatchParams>,
+    params: Checked<web::Query<MatchParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::MatchForVacancy)?;
+    let params = params.get()?;
     let id = api::entity_id(&id)?;
     let params = params.into_inner();
     let language = api::language(params.lang.as_deref())?;
@@ -338,9 +360,10 @@ pub async fn candidates_for_vacancy(
     let (items, query) = state
         .call_audited(move |engine| {
             let vacancy = engine.vacancy_for(&principal, Action::MatchForVacancy, &id)?;
-            let query = params
+            let mut query = params
                 .to_query(max_k, Some(&vacancy.comune))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            query.scope = engine.matching_scope(&principal, Whose::People)?;
             let items = engine.candidates_for_vacancy(&id, &query, &language)?;
             let entries = items
                 .iter()

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{self, PersonItems};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -47,7 +47,10 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    query.get()?;
     super::people::read_person(
         &state,
         caller,
@@ -85,9 +88,12 @@ pub async fn record(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<PlacementRecordBody>,
+    body: Checked<web::Json<PlacementRecordBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::RecordPlacement)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let body = body.into_inner();
     let record = NewPlacement {
@@ -103,7 +109,7 @@ pub async fn record(
     let stored = state
         .call_audited(move |engine| {
             engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
-            engine.vacancy_for(&principal, Action::ReadVacancy, &record.vacancy_id)?;
+            engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
             let stored = engine.record_placement(&record, engine.today())?;
             let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{self, PersonItems};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -61,7 +61,7 @@ pub struct FeedbackBody {
 }
 
 impl FeedbackBody {
-    fn into_decisions(self) -> ApiResult<Vec<Decision>> {
+    pub(crate) fn into_decisions(self) -> ApiResult<Vec<Decision>> {
         self.decisions
             .into_iter()
             .map(|decision| {
@@ -107,9 +107,12 @@ impl FeedbackBody {
 pub async fn suggest(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<SuggestBody>,
+    body: Checked<web::Json<SuggestBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::SuggestCompetences)?;
+    let body = body.get()?;
+    query.get()?;
     let body = body.into_inner();
     let options = SuggestOptions {
         language: body
@@ -146,9 +149,12 @@ pub async fn vacancy_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<FeedbackBody>,
+    body: Checked<web::Json<FeedbackBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteVacancy)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let decisions = body.into_inner().into_decisions()?;
     let principal = caller.0;
@@ -181,8 +187,10 @@ pub async fn vacancy_feedback_list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadVacancy)?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let items = state
@@ -219,9 +227,12 @@ pub async fn person_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<FeedbackBody>,
+    body: Checked<web::Json<FeedbackBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WritePersonCompetences)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let decisions = body.into_inner().into_decisions()?;
     let principal = caller.0;
@@ -262,7 +273,10 @@ pub async fn person_feedback_list(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
+    caller.0.authorize(Action::ReadPerson)?;
+    query.get()?;
     super::people::read_person(
         &state,
         caller,

@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 
 use crate::api::Health;
+use crate::auth::{Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -12,7 +13,11 @@ use crate::state::AppState;
     responses((status = 200, description = "Up", body = Health))
 )]
 #[get("/health")]
-pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn health(
+    state: web::Data<AppState>,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
+    query.get()?;
     let data_revision = state.call(|engine| engine.data_revision()).await?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ok".into(),
@@ -26,10 +31,14 @@ pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     responses((status = 200, description = "Prometheus text", content_type = "text/plain"))
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(
+    state: web::Data<AppState>,
+    query: Checked<web::Query<NoParams>>,
+) -> ApiResult<HttpResponse> {
+    query.get()?;
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(state.metrics.render()))
 }
 
 /// This document (OpenAPI 3.1).
@@ -38,8 +47,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
 )]
 #[get("/openapi.json")]
-pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(crate::openapi::document())
+pub async fn openapi(query: Checked<web::Query<NoParams>>) -> ApiResult<HttpResponse> {
+    query.get()?;
+    Ok(HttpResponse::Ok().json(crate::openapi::document()))
 }
 
 /// The API reference as plain HTML, rendered on the server from the OpenAPI document.
@@ -48,8 +58,14 @@ pub async fn openapi() -> HttpResponse {
     responses((status = 200, description = "The API reference", content_type = "text/html"))
 )]
 #[get("/docs")]
-pub async fn docs() -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn docs(query: Checked<web::Query<NoParams>>) -> ApiResult<HttpResponse> {
+    query.get()?;
+    Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(crate::openapi::html())
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            // The page's one inline stylesheet; no scripts, nothing loaded.
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .body(crate::openapi::html()))
 }

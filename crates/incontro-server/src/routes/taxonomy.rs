@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use incontro_core::access::Action;
 
 use crate::api::{self, LangParams, OccupationSearchParams, Page, SkillSearchParams};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -23,9 +23,10 @@ use crate::state::AppState;
 pub async fn search_skills(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<SkillSearchParams>,
+    params: Checked<web::Query<SkillSearchParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTaxonomy)?;
+    let params = params.get()?;
     let params = params.into_inner();
     let language = api::language(params.lang.as_deref())?;
     let limit = params.limit.unwrap_or(10);
@@ -64,9 +65,10 @@ pub async fn skill(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<LangParams>,
+    params: Checked<web::Query<LangParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTaxonomy)?;
+    let params = params.get()?;
     let language = api::language(params.lang.as_deref())?;
     let id = id.into_inner();
     let detail = state
@@ -90,9 +92,10 @@ pub async fn skill_hierarchy(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<LangParams>,
+    params: Checked<web::Query<LangParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTaxonomy)?;
+    let params = params.get()?;
     let language = api::language(params.lang.as_deref())?;
     let id = id.into_inner();
     let hierarchy = state
@@ -115,9 +118,10 @@ pub async fn skill_hierarchy(
 pub async fn search_occupations(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<OccupationSearchParams>,
+    params: Checked<web::Query<OccupationSearchParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTaxonomy)?;
+    let params = params.get()?;
     let params = params.into_inner();
     let language = api::language(params.lang.as_deref())?;
     let (limit, offset) = api::page(params.limit, params.offset, state.config.max_page_size)?;
@@ -153,9 +157,10 @@ pub async fn occupation(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<LangParams>,
+    params: Checked<web::Query<LangParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTaxonomy)?;
+    let params = params.get()?;
     let language = api::language(params.lang.as_deref())?;
     let id = id.into_inner();
     let detail = state

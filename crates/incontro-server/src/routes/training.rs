@@ -1,14 +1,14 @@
 //! Gap and training proposals for a person, and the competence demand report (an aggregate).
 
 use actix_web::{get, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome};
+use incontro_core::access::{Action, AuditEntry, Outcome, Whose};
 use incontro_core::model::ComuneCode;
 use incontro_core::training::{DemandQuery, DoorsOptions, TrainingOptions};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::{self, PersonItems};
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -61,10 +61,12 @@ fn training_options(params: &CourseParams, today: chrono::NaiveDate) -> ApiResul
 pub async fn courses_for_gap(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
-    params: web::Query<CourseParams>,
+    path: Checked<web::Path<(String, String)>>,
+    params: Checked<web::Query<CourseParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTraining)?;
+    let path = path.get()?;
+    let params = params.get()?;
     let (person, vacancy) = path.into_inner();
     let person = api::entity_id(&person)?;
     let vacancy = api::entity_id(&vacancy)?;
@@ -73,6 +75,7 @@ pub async fn courses_for_gap(
     let proposal = state
         .call_audited(move |engine| {
             engine.check_job_seeker_access(&principal, Action::ReadTraining, &person)?;
+            engine.check_vacancy_in_scope(&principal, &vacancy)?;
             let proposal = engine.propose_courses(&person, &vacancy, &options)?;
             let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
@@ -115,9 +118,10 @@ pub async fn course_doors(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<DoorsParams>,
+    params: Checked<web::Query<DoorsParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadTraining)?;
+    let params = params.get()?;
     let id = api::entity_id(&id)?;
     let k = params.k.unwrap_or(5);
     if !(1..=50).contains(&k) {
@@ -131,6 +135,7 @@ pub async fn course_doors(
     let doors = state
         .call_audited(move |engine| {
             engine.check_job_seeker_access(&principal, Action::ReadTraining, &id)?;
+            options.vacancy_scope = engine.matching_scope(&principal, Whose::Vacancies)?;
             let doors = engine.course_doors(&id, &options)?;
             let receipt = engine.submit_audit(vec![AuditEntry::now(
                 &principal,
@@ -187,9 +192,10 @@ pub struct DemandParams {
 pub async fn demand(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<DemandParams>,
+    params: Checked<web::Query<DemandParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadAggregates)?;
+    let params = params.get()?;
     let params = params.into_inner();
     let language = api::language(params.lang.as_deref())?;
     let mut comuni = Vec::new();

@@ -8,7 +8,7 @@ use crate::api::{
     self, LangParams, Page, RequirementView, RequirementsBody, RequirementsView, VacancyBody,
     VacancyListParams,
 };
-use crate::auth::Caller;
+use crate::auth::{Caller, Checked, NoParams};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -26,9 +26,10 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<VacancyListParams>,
+    params: Checked<web::Query<VacancyListParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadVacancy)?;
+    let params = params.get()?;
     let params = params.into_inner();
     let (limit, offset) = api::page(params.limit, params.offset, state.config.max_page_size)?;
     let filter = VacancyFilter {
@@ -73,9 +74,12 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<VacancyBody>,
+    body: Checked<web::Json<VacancyBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteVacancy)?;
+    let body = body.get()?;
+    query.get()?;
     let vacancy = body.into_inner().into_vacancy(None)?;
     let principal = caller.0;
     let created = state
@@ -100,8 +104,10 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadVacancy)?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let vacancy = state
@@ -127,9 +133,12 @@ pub async fn replace(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<VacancyBody>,
+    body: Checked<web::Json<VacancyBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteVacancy)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let vacancy = body.into_inner().into_vacancy(Some(&id))?;
     let principal = caller.0;
@@ -190,9 +199,10 @@ pub async fn requirements(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    params: web::Query<LangParams>,
+    params: Checked<web::Query<LangParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ReadVacancy)?;
+    let params = params.get()?;
     let id = api::entity_id(&id)?;
     let language = api::language(params.lang.as_deref())?;
     let principal = caller.0;
@@ -222,9 +232,12 @@ pub async fn set_requirements(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<RequirementsBody>,
+    body: Checked<web::Json<RequirementsBody>>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::WriteVacancy)?;
+    let body = body.get()?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let new_requirements = api::requirements(body.into_inner().requirements)?;
     let principal = caller.0;
@@ -254,8 +267,10 @@ pub async fn validate(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: Checked<web::Query<NoParams>>,
 ) -> ApiResult<HttpResponse> {
     caller.0.authorize(Action::ValidateVacancy)?;
+    query.get()?;
     let id = api::entity_id(&id)?;
     let principal = caller.0;
     let vacancy = state

@@ -226,6 +226,8 @@ impl Notice {
 pub struct CobImportOptions {
     /// Import the valid notices and report the others, instead of importing nothing.
     pub skip_invalid: bool,
+    /// How the file is read (encoding, longest line).
+    pub text: crate::input::TextOptions,
     /// Today, for the check that no notice was sent in the future (None = the engine's today).
     pub today: Option<NaiveDate>,
 }
@@ -421,6 +423,7 @@ const PROGRESS_STEP: u64 = 1 << 20;
 
 fn stream_csv(
     path: &Path,
+    text_options: crate::input::TextOptions,
     streamer: &mut Streamer<'_>,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
@@ -438,14 +441,17 @@ fn stream_csv(
             b','
         }
     };
+    // Every line is checked (length, NUL bytes, encoding) before the csv parser sees it.
+    drop(head);
+    let checked = crate::input::open_text(path, text_options)?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(head);
+        .from_reader(checked);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|error| Error::invalid("malformed_csv", format!("{}: {error}", streamer.file)))?
+        .map_err(|error| crate::input::csv_error(&streamer.file, path, error))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -459,6 +465,10 @@ fn stream_csv(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
+            Err(error) if crate::input::csv_text_error(&error).is_some() => {
+                // Not text, or a line over the limit: the file cannot be read on.
+                return Err(crate::input::csv_error(&streamer.file, path, error));
+            }
             Err(error) => {
                 let line = error.position().map(|p| p.line()).unwrap_or(0);
                 streamer.problems.push(
@@ -475,6 +485,24 @@ fn stream_csv(
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() > headers.len() {
+            // A row with more fields than the header has columns is misaligned: no field of
+            // it can be trusted.
+            streamer.rows += 1;
+            streamer.invalid_rows += 1;
+            let file = streamer.file.clone();
+            streamer.problems.push(
+                &file,
+                line,
+                None,
+                format!(
+                    "{} fields, but the header has {} columns",
+                    record.len(),
+                    headers.len()
+                ),
+            );
+            continue;
+        }
         let columns = map.columns;
         let record_ref = &record;
         let get = |field: Field| -> Option<&str> {
@@ -493,17 +521,18 @@ fn stream_csv(
 
 fn stream_json_lines(
     path: &Path,
+    text_options: crate::input::TextOptions,
     streamer: &mut Streamer<'_>,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
-    let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
-    let reader = BufReader::with_capacity(1 << 20, file);
+    let reader = BufReader::with_capacity(1 << 16, crate::input::open_text(path, text_options)?);
     let mut ignored: Vec<String> = Vec::new();
     let mut mapping: std::collections::HashMap<String, Option<Field>> = Default::default();
     let mut pending_bytes = 0u64;
     for (index, line_text) in reader.lines().enumerate() {
         let line = index as u64 + 1;
-        let text = line_text.map_err(|source| Error::io(path, source))?;
+        let text =
+            line_text.map_err(|error| crate::input::io_error(&streamer.file, path, error))?;
         pending_bytes += text.len() as u64 + 1;
         if pending_bytes >= PROGRESS_STEP {
             progress.advance(pending_bytes);
@@ -639,6 +668,7 @@ impl Engine {
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
+        let text = options.text;
         let today = options.today.unwrap_or_else(|| self.today());
         let report = self.store().write(|tx| {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Notice>>(8);
@@ -667,8 +697,10 @@ impl Engine {
                     };
                     progress.start("importing COB notices", Some(size));
                     let ignored = match format {
-                        CobFormat::Csv => stream_csv(path, &mut streamer, progress),
-                        CobFormat::JsonLines => stream_json_lines(path, &mut streamer, progress),
+                        CobFormat::Csv => stream_csv(path, text, &mut streamer, progress),
+                        CobFormat::JsonLines => {
+                            stream_json_lines(path, text, &mut streamer, progress)
+                        }
                     };
                     let ignored = match ignored {
                         Ok(ignored) => ignored,

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::input::TextOptions;
 use crate::model::{
     Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
     Evidence, GolPath, JobSeeker, Level, Modality, OccupationCode, OccupationUri, PartitaIva,
@@ -73,7 +74,24 @@ pub struct RecordFiles {
     pub course_skills: Option<PathBuf>,
     /// `courses.json` (courses with nested `teaches`).
     pub courses_json: Option<PathBuf>,
+    /// How the files are read (encoding, longest line).
+    pub text: TextOptions,
 }
+
+/// The standard names of the record files, in the order they are read.
+pub const RECORD_FILE_NAMES: [&str; 11] = [
+    "comuni.csv",
+    "cp2011_isco.csv",
+    "companies.csv",
+    "vacancies.csv",
+    "requirements.csv",
+    "job_seekers.csv",
+    "competences.csv",
+    "work_history.csv",
+    "courses.csv",
+    "course_skills.csv",
+    "courses.json",
+];
 
 impl RecordFiles {
     /// The files with their standard names that exist in `dir`.
@@ -91,8 +109,66 @@ impl RecordFiles {
             courses: pick("courses.csv"),
             course_skills: pick("course_skills.csv"),
             courses_json: pick("courses.json"),
+            text: TextOptions::default(),
         }
     }
+
+    /// The record files of a folder, which must exist and hold at least one of
+    /// [`RECORD_FILE_NAMES`]: a missing path (`no_such_folder`), a file (`not_a_folder`) or a
+    /// folder with nothing importable (`nothing_to_import`) is an error.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let metadata = std::fs::metadata(dir).map_err(|_| {
+            Error::invalid(
+                "no_such_folder",
+                format!("{}: no such folder", dir.display()),
+            )
+        })?;
+        if !metadata.is_dir() {
+            return Err(Error::invalid(
+                "not_a_folder",
+                format!(
+                    "{} is a file: give the folder that holds the record files ({})",
+                    dir.display(),
+                    RECORD_FILE_NAMES.join(", ")
+                ),
+            ));
+        }
+        let files = RecordFiles::in_dir(dir);
+        if files.is_empty() {
+            return Err(nothing_to_import(Some(dir)));
+        }
+        Ok(files)
+    }
+
+    /// True when no file is given.
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.comuni,
+            &self.crosswalk,
+            &self.companies,
+            &self.vacancies,
+            &self.requirements,
+            &self.job_seekers,
+            &self.competences,
+            &self.work_history,
+            &self.courses,
+            &self.course_skills,
+            &self.courses_json,
+        ]
+        .iter()
+        .all(|file| file.is_none())
+    }
+}
+
+fn nothing_to_import(dir: Option<&Path>) -> Error {
+    let place = dir.map_or_else(
+        || "no record file given".to_string(),
+        |dir| format!("{} holds no record file", dir.display()),
+    );
+    Error::invalid(
+        "nothing_to_import",
+        format!("{place}: expected any of {}", RECORD_FILE_NAMES.join(", ")),
+    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -102,24 +178,29 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Reads a CSV file into typed rows `(line, row)`, reporting a wrong header or malformed rows.
+///
+/// The file is read through [`crate::input::CheckedReader`] (longest line, NUL bytes, encoding):
+/// a problem there is an error naming the file and line, whatever `skip_invalid` says.
 fn read_rows<T: for<'de> Deserialize<'de>>(
+    text: TextOptions,
     path: &Path,
     expected: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
-    read_rows_with(path, expected, &[], problems)
+    read_rows_with(text, path, expected, &[], problems)
 }
 
 /// [`read_rows`] with columns that may be left out (`optional_columns`; their fields are
 /// `Option`s in the row type).
 fn read_rows_with<T: for<'de> Deserialize<'de>>(
+    text: TextOptions,
     path: &Path,
     expected: &[&str],
     optional_columns: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
-    let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
+    let bytes = crate::input::read_text(path, &name, text)?.into_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
@@ -251,6 +332,9 @@ impl Engine {
         files: &RecordFiles,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        if files.is_empty() {
+            return Err(nothing_to_import(None));
+        }
         let taxonomy = self.taxonomy()?;
         let known_skill = |uri: &str| -> Option<bool> {
             if taxonomy.skill_count() == 0 {

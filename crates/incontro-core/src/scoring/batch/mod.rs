@@ -20,6 +20,7 @@ use std::path::Path;
 
 use ahash::{AHashMap, RandomState};
 
+use super::kernel::related_factor;
 use super::parallel::{map_with_scratch, threads};
 use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
 use crate::progress::Progress;
@@ -171,7 +172,9 @@ struct Scratch {
     touched: Vec<u32>,
     touched_len: usize,
     exact_level: Vec<u8>,
-    related_level: Vec<u8>,
+    /// The best related credit of each skill at required levels 1..=4 (index level − 1).
+    related_credit: Vec<[f32; 4]>,
+    related_seen: Vec<bool>,
     touched_skills: Vec<u32>,
     top: Vec<(u32, u32)>,
 }
@@ -186,7 +189,8 @@ impl Matcher<'_, '_, '_> {
             touched: vec![0; vacancies],
             touched_len: 0,
             exact_level: vec![0; skills],
-            related_level: vec![0; skills],
+            related_credit: vec![[0.0; 4]; skills],
+            related_seen: vec![false; skills],
             touched_skills: Vec::new(),
             top: Vec::with_capacity(self.top_k + 1),
         }
@@ -229,41 +233,46 @@ impl Matcher<'_, '_, '_> {
             touched,
             touched_len,
             exact_level,
-            related_level,
+            related_credit,
+            related_seen,
             touched_skills,
             ..
         } = scratch;
         let mut count = 0usize;
         for &(skill, level) in &worker.known {
-            if exact_level[skill as usize] == 0 && related_level[skill as usize] == 0 {
+            if exact_level[skill as usize] == 0 && !related_seen[skill as usize] {
                 touched_skills.push(skill);
             }
             exact_level[skill as usize] = level;
         }
         if let Some(related) = self.related.filter(|_| self.config.uses_related()) {
             for &(node, level) in &worker.nodes {
-                for &(neighbour, _) in related.graph.related_to(node) {
+                let held = &LEVEL_CREDIT[usize::from(level.min(4))];
+                for &(neighbour, _, closeness) in related.graph.related_to(node) {
                     let skill = self.index.graph_node_skill[neighbour as usize];
                     if skill == NONE {
                         continue;
                     }
                     let slot = skill as usize;
-                    if exact_level[slot] == 0 && related_level[slot] == 0 {
+                    if exact_level[slot] == 0 && !related_seen[slot] {
                         touched_skills.push(skill);
                     }
-                    related_level[slot] = related_level[slot].max(level);
+                    related_seen[slot] = true;
+                    let factor = related_factor(&self.config, closeness);
+                    for (required, best) in related_credit[slot].iter_mut().enumerate() {
+                        *best = best.max(factor * held[required + 1]);
+                    }
                 }
             }
         }
-        let discount = self.config.related_discount;
         for &skill in touched_skills.iter() {
             let exact = &LEVEL_CREDIT[usize::from(exact_level[skill as usize])];
-            let near = &LEVEL_CREDIT[usize::from(related_level[skill as usize])];
+            let near = std::mem::take(&mut related_credit[skill as usize]);
             exact_level[skill as usize] = 0;
-            related_level[skill as usize] = 0;
+            related_seen[skill as usize] = false;
             for posting in self.index.postings(skill) {
                 let required = usize::from(posting.level);
-                let credit = exact[required].max(discount * near[required]);
+                let credit = exact[required].max(near[required - 1]);
                 if credit <= 0.0 {
                     continue;
                 }

@@ -124,11 +124,17 @@ fn bad_input_reports_file_line_and_field_and_writes_nothing() {
 fn default_batch_agrees_with_the_reference_kernel() {
     // skills: s:a=0 s:b=1 s:c=2 s:d=3 s:z=4, group g=5 over a, b, z; c related to d.
     let uris = ["s:a", "s:b", "s:c", "s:d", "s:z", "s:g"];
-    let graph = SkillGraph::new(
+    // Relations closer than others (closeness below 1), so the batch follows the graph's weights.
+    let graph = SkillGraph::with_closeness(
         6,
         &[(0, 5), (1, 5), (4, 5)],
         &[(2, 3)],
         vec![Specificity::Transversal, Specificity::OccupationSpecific],
+        &crate::scoring::Closeness {
+            related: 0.6,
+            parent_child: 0.8,
+            siblings: 1.5,
+        },
     )
     .unwrap();
     let lookup = |uri: &str| uris.iter().position(|u| *u == uri).map(|p| p as u32);

@@ -2,6 +2,7 @@
 //! problems, progress reported by bytes.
 
 use super::*;
+use crate::input::{CheckedReader, TextOptions};
 
 /// The column positions of a file, found by header name.
 pub(super) struct Columns {
@@ -22,9 +23,10 @@ impl Columns {
                 return Err(Error::invalid(
                     "esco_bad_header",
                     format!(
-                        "{}: missing column `{name}` (header: {})",
+                        "{}:1: missing column `{name}` (header: {})",
                         file.display,
-                        headers.iter().collect::<Vec<_>>().join(",")
+                        // An excerpt only: a wrong file's "header" may be megabytes long.
+                        crate::input::excerpt(&headers.iter().collect::<Vec<_>>().join(","))
                     ),
                 ));
             };
@@ -46,7 +48,7 @@ impl Columns {
 
 /// Streams the records of one CSV file, reporting malformed rows as problems.
 pub(super) struct CsvRows<'a> {
-    reader: csv::Reader<&'a mut dyn Read>,
+    reader: csv::Reader<CheckedReader<std::io::BufReader<&'a mut dyn Read>>>,
     record: StringRecord,
     columns: Columns,
     display: &'a str,
@@ -70,11 +72,19 @@ impl<'a> CsvRows<'a> {
             .has_headers(true)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(stream);
+            .from_reader(CheckedReader::new(
+                std::io::BufReader::with_capacity(1 << 16, stream),
+                TextOptions::default(),
+            ));
         let headers = reader.headers().map_err(|error| {
+            if let Some(problem) = crate::input::csv_text_error(&error) {
+                return Error::InvalidInput {
+                    problems: vec![problem.problem(&file.display)],
+                };
+            }
             Error::invalid(
                 "esco_bad_header",
-                format!("{}: cannot read the header: {error}", file.display),
+                format!("{}:1: cannot read the header: {error}", file.display),
             )
         })?;
         let width = headers.len();
@@ -120,6 +130,11 @@ impl<'a> CsvRows<'a> {
                     return Ok(false);
                 }
                 Err(error) => {
+                    if let Some(problem) = crate::input::csv_text_error(&error) {
+                        return Err(Error::InvalidInput {
+                            problems: vec![problem.problem(self.display)],
+                        });
+                    }
                     if let csv::ErrorKind::Io(io_error) = error.kind() {
                         return Err(Error::invalid(
                             "esco_unreadable",

@@ -16,6 +16,10 @@ pub struct DoorsOptions {
     pub k: usize,
     /// Only vacancies within this many km of the person's comune.
     pub vacancy_max_km: Option<f64>,
+    /// Only vacancies in these comuni (the caller's office, set by the access layer:
+    /// [`crate::Engine::matching_scope`]); `None`: every office.
+    #[serde(skip)]
+    pub vacancy_scope: Option<crate::matching::ComuneScope>,
 }
 
 impl DoorsOptions {
@@ -26,6 +30,7 @@ impl DoorsOptions {
             min_score: None,
             k: 10,
             vacancy_max_km: None,
+            vacancy_scope: None,
         }
     }
 }
@@ -82,9 +87,17 @@ impl TrainingState {
         let graph = set.graph();
         let availability = self.available(worker, &options.training);
         let home = self.match_state.worker_comune(worker);
-        // A door only counts vacancies the person's own conditions accept (issue 14).
+        // A door only counts vacancies the person's own conditions accept (issue 14), and only
+        // vacancies the caller may see (issue 21).
+        let vacancy_in_scope = |vacancy: usize| {
+            options
+                .vacancy_scope
+                .as_ref()
+                .is_none_or(|scope| scope.contains(self.match_state.vacancy_comune(vacancy)))
+        };
         let vacancy_in_reach = |vacancy: usize| {
-            self.match_state.suits(worker, vacancy)
+            vacancy_in_scope(vacancy)
+                && self.match_state.suits(worker, vacancy)
                 && match options.vacancy_max_km {
                     None => true,
                     Some(km) => self
@@ -340,13 +353,14 @@ impl TrainingState {
                     offer(course, LEVEL_CREDIT[usize::from(level.min(4))][required]);
                 }
                 if let Some(graph) = related_graph {
-                    for &(neighbour, _) in graph.related_to(requirement.skill) {
+                    for &(neighbour, _, closeness) in graph.related_to(requirement.skill) {
+                        let factor = discount * closeness;
                         for &(course, level) in
                             self.course_postings.get(&neighbour).into_iter().flatten()
                         {
                             offer(
                                 course,
-                                discount * LEVEL_CREDIT[usize::from(level.min(4))][required],
+                                factor * LEVEL_CREDIT[usize::from(level.min(4))][required],
                             );
                         }
                     }

@@ -90,7 +90,7 @@ pub(super) fn parse_courses(
             "certification",
             "gol_path",
         ];
-        for (line, row) in read_rows::<CourseRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<CourseRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -148,9 +148,12 @@ pub(super) fn parse_courses(
     }
     if let Some(path) = &files.course_skills {
         let file = file_name(path);
-        for (line, row) in
-            read_rows::<CourseSkillRow>(path, &["course_id", "skill_uri", "level"], problems)?
-        {
+        for (line, row) in read_rows::<CourseSkillRow>(
+            files.text,
+            path,
+            &["course_id", "skill_uri", "level"],
+            problems,
+        )? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -196,7 +199,7 @@ pub(super) fn parse_courses(
     }
     if let Some(path) = &files.courses_json {
         let file = file_name(path);
-        let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+        let text = crate::input::read_text(path, &file, files.text)?;
         match serde_json::from_str::<Vec<CourseJson>>(&text) {
             Err(error) => problems.push(
                 &file,

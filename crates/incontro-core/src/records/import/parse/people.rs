@@ -3,6 +3,9 @@
 use super::super::*;
 use super::Parsed;
 
+/// The longest first or last name accepted, in characters.
+const MAX_NAME_CHARS: usize = 100;
+
 #[derive(Deserialize)]
 struct SeekerRow {
     id: String,
@@ -163,7 +166,8 @@ pub(super) fn parse_people(
             "accepts_tirocinio",
             "disability",
         ];
-        for (line, row) in read_rows_with::<SeekerRow>(path, &columns, &OPTIONAL_COLUMNS, problems)?
+        for (line, row) in
+            read_rows_with::<SeekerRow>(files.text, path, &columns, &OPTIONAL_COLUMNS, problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
@@ -200,6 +204,17 @@ pub(super) fn parse_people(
                 .and_then(|d| check.field("available_from", parse_date(d)));
             let tirocinio = check.field("accepts_tirocinio", parse_bool(&row.accepts_tirocinio));
             let disability = check.field("disability", parse_bool(&row.disability));
+            for (field, name) in [
+                ("first_name", &row.first_name),
+                ("last_name", &row.last_name),
+            ] {
+                if name.chars().count() > MAX_NAME_CHARS {
+                    check.fail(
+                        field,
+                        format!("name longer than {MAX_NAME_CHARS} characters"),
+                    );
+                }
+            }
             let citizenship = optional(&row.citizenship)
                 .and_then(|raw| check.field("citizenship", Citizenship::parse(raw)));
             let conditions = conditions(&mut check, &row);
@@ -291,7 +306,7 @@ pub(super) fn parse_people(
             "since",
             "note",
         ];
-        for (line, row) in read_rows::<CompetenceRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<CompetenceRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -352,7 +367,7 @@ pub(super) fn parse_people(
             "end",
             "employer",
         ];
-        for (line, row) in read_rows::<PastJobRow>(path, &columns, problems)? {
+        for (line, row) in read_rows::<PastJobRow>(files.text, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,

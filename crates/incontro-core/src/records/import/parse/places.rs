@@ -27,9 +27,12 @@ pub(super) fn parse_places(
     if let Some(path) = &files.comuni {
         let file = file_name(path);
         let mut seen = HashSet::new();
-        for (line, row) in
-            read_rows::<ComuneRow>(path, &["code", "name", "province", "lat", "lon"], problems)?
-        {
+        for (line, row) in read_rows::<ComuneRow>(
+            files.text,
+            path,
+            &["code", "name", "province", "lat", "lon"],
+            problems,
+        )? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -53,7 +56,9 @@ pub(super) fn parse_places(
     }
     if let Some(path) = &files.crosswalk {
         let file = file_name(path);
-        for (line, row) in read_rows::<CrosswalkRow>(path, &["cp2011", "isco08"], problems)? {
+        for (line, row) in
+            read_rows::<CrosswalkRow>(files.text, path, &["cp2011", "isco08"], problems)?
+        {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
