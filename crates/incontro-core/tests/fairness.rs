@@ -497,3 +497,78 @@ fn citizenship_is_optional_and_checked_on_import() {
     assert_eq!(problems[0].line, 3);
     assert_eq!(problems[0].field.as_deref(), Some("citizenship"));
 }
+
+/// Point 2 on the demo's Milan COB extract: a campaign whose operator calls only the people
+/// under 30 shows the other age bands starved; the figures match the entries counted here.
+#[test]
+fn outreach_coverage_shows_a_starved_group_on_the_demo() {
+    use incontro_core::outreach::{CallResult, CampaignSpec, CohortRule, Operator};
+    let engine = demo_engine();
+    let rule_text =
+        std::fs::read_to_string(incontro_core::records::demo_dir().join("demo/outreach_rule.json"))
+            .expect("rule");
+    let rule = CohortRule {
+        sex: None,
+        ..serde_json::from_str::<CohortRule>(&rule_text).expect("rule parses")
+    };
+    let day = rule.as_of;
+    engine
+        .create_campaign(
+            &CampaignSpec {
+                id: "equita".into(),
+                name: "coverage".into(),
+                rule,
+                retention_until: day + chrono::Duration::days(365),
+                max_attempts: 2,
+                retry_days: 2,
+            },
+            &NoProgress,
+        )
+        .expect("campaign");
+    let operator = Operator {
+        id: "anna".into(),
+        daily_capacity: 1000,
+    };
+    engine
+        .assign_operators("equita", std::slice::from_ref(&operator))
+        .expect("assign");
+    let entries = engine.campaign_entries("equita").expect("entries");
+    assert!(entries.len() > 5, "the demo selects people");
+    let mut selected: BTreeMap<String, u64> = BTreeMap::new();
+    let mut called: BTreeMap<String, u64> = BTreeMap::new();
+    for entry in &entries {
+        *selected.entry(entry.age_band.clone()).or_default() += 1;
+        if entry.age_band == "<30" {
+            engine
+                .record_attempt("equita", entry.entry_no, "anna", CallResult::Answered, day)
+                .expect("call");
+            *called.entry(entry.age_band.clone()).or_default() += 1;
+        }
+    }
+    assert!(
+        called.get("<30").copied().unwrap_or(0) > 0,
+        "the demo has people under 30"
+    );
+    let coverage = engine.outreach_coverage("equita").expect("coverage");
+    for (band, count) in &selected {
+        let row = coverage
+            .rows
+            .iter()
+            .find(|r| r.dimension == "età" && &r.group == band)
+            .unwrap_or_else(|| panic!("band {band}"));
+        let calls = called.get(band).copied().unwrap_or(0);
+        assert_eq!((row.selected, row.called), (*count, calls), "{band}");
+        assert_eq!(row.four_fifths_flag, band != "<30", "{band}");
+    }
+    let sexes: u64 = coverage
+        .rows
+        .iter()
+        .filter(|r| r.dimension == "sesso")
+        .map(|r| r.selected)
+        .sum();
+    assert_eq!(sexes, entries.len() as u64);
+    let dir = tempfile::tempdir().expect("tempdir");
+    coverage.write_to(dir.path()).expect("written");
+    let csv = std::fs::read_to_string(dir.path().join("copertura_contatti.csv")).expect("csv");
+    assert!(csv.starts_with("dimensione,gruppo,selezionate,chiamate,risposto"));
+}

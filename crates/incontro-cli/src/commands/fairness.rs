@@ -18,6 +18,10 @@ pub struct FairnessArgs {
     /// Output folder for the CSV tables and SVG charts.
     #[arg(long)]
     out: PathBuf,
+    /// Also the outreach coverage of this campaign by sex and age band
+    /// (`copertura_contatti.csv` and `.svg`).
+    #[arg(long)]
+    campaign: Option<String>,
 }
 
 /// Runs `incontro report fairness`.
@@ -28,8 +32,30 @@ pub fn run_fairness(args: FairnessArgs, data_dir: &Path) -> anyhow::Result<()> {
         k: args.k,
     };
     let report = engine.fairness_report(&query)?;
-    let written = report.write_to(&args.out)?;
+    let mut written = report.write_to(&args.out)?;
     print!("{}", report.table_it());
+    if let Some(campaign) = &args.campaign {
+        let coverage = engine.outreach_coverage(campaign)?;
+        println!("\nCopertura dei contatti — campagna {campaign}");
+        println!(
+            "{:<8} {:<10} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
+            "dim.", "gruppo", "selezionate", "chiamate", "risposto", "in carico", "inserite", "4/5"
+        );
+        for row in &coverage.rows {
+            println!(
+                "{:<8} {:<10} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
+                row.dimension,
+                row.group,
+                row.selected,
+                row.called,
+                row.answered,
+                row.taken_in_charge,
+                row.placed,
+                if row.four_fifths_flag { "sì" } else { "no" }
+            );
+        }
+        written.extend(coverage.write_to(&args.out)?);
+    }
     println!();
     for path in written {
         println!("scritto {}", path.display());

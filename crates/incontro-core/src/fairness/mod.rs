@@ -31,11 +31,13 @@ use serde::Serialize;
 use crate::model::{Citizenship, Sex};
 
 mod card;
+mod coverage;
 mod engine;
 pub mod oversight;
 mod table;
 
 pub use card::{OwnOccupationFigures, SystemCardOptions};
+pub use coverage::{coverage_rows, CoverageReport, CoverageRow, COVERAGE_CSV_HEADER};
 pub use engine::FairnessQuery;
 pub use oversight::{OversightFigures, PairRank, OVERSIGHT_TOP};
 pub use table::FAIRNESS_CSV_HEADER;

@@ -87,7 +87,7 @@ pub async fn fairness_page(
             h1 { (ctx.t("fairness.title")) }
             form method="get" action="/console/reports/fairness" {
                 fieldset {
-                    legend { (ctx.t("reports.area")) }
+                    legend { (ctx.t("fairness.area")) }
                     label for="comuni" { (ctx.t("reports.comuni")) }
                     input type="text" id="comuni" name="comuni" value=(params.comuni) aria-describedby="comuni-help";
                     p id="comuni-help" class="muted" { (ctx.t("reports.comuni_help")) }

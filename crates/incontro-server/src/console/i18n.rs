@@ -302,6 +302,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("fairness.yes", "da guardare", "look closer"),
     ("fairness.no", "no", "no"),
     ("fairness.people", "Persone", "People"),
+    ("fairness.area", "Territorio", "Area"),
     ("fairness.oversight", "Supervisione umana", "Human oversight"),
     ("fairness.records", "proposte e inserimenti con la posizione registrata", "proposals and placements with their rank recorded"),
     ("fairness.not_first", "non primi in nessuna classifica:", "first in neither list:"),
