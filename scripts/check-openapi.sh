@@ -12,7 +12,8 @@ if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "openapi-spec-validator>=0.7"
 fi
-(cd "$here" && cargo build -p incontro-cli --quiet)
+# The same build as `cargo test --workspace` (same features: nothing to rebuild after the tests).
+(cd "$here" && cargo test --workspace --no-run --quiet)
 bin="$target/debug/incontro"
 work="$(mktemp -d)"
 server_pid=""

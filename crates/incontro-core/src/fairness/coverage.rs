@@ -210,6 +210,7 @@ mod tests {
             enrolled: 0,
             placed_reported: placed,
             placed_confirmed: 0,
+            label: None,
         }
     }
 
