@@ -108,7 +108,7 @@ impl Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
-/// The document as JSON (built once), completed by [`complete`].
+/// The document as JSON (built once), completed by `complete` (operation ids, error statuses).
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
