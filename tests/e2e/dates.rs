@@ -45,8 +45,17 @@ fn date_at(text: &str) -> Option<(NaiveDate, &'static str)> {
     Some((day, format))
 }
 
-fn normalised(value: &Value, days: i64) -> Value {
+/// `value` with every date moved by `days`.
+pub(crate) fn normalised(value: &Value, days: i64) -> Value {
     serde_json::from_str(&shift_dates(&value.to_string(), days)).expect("json")
+}
+
+/// `value` as it reads on the demo's anchor day: the demo's dates moved back by the whole weeks the
+/// test day is past the anchor (so the snapshots hold on any `INCONTRO_E2E_TODAY`).
+pub(crate) fn as_on_anchor(value: &Value) -> Value {
+    let anchor = incontro_core::records::DEMO_ANCHOR;
+    let days = (crate::helpers::test_today() - anchor).num_days();
+    normalised(value, -(days.div_euclid(7) * 7))
 }
 
 #[test]

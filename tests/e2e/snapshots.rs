@@ -2,6 +2,7 @@
 
 use incontro_core::access::Role;
 
+use crate::dates::as_on_anchor;
 use crate::helpers::*;
 
 #[test]
@@ -11,16 +12,16 @@ fn snapshot_responses() {
         &format!("/v1/vacancies/{VACANCY}/requirements?lang=it"),
         Role::Validator,
     );
-    insta::assert_json_snapshot!("vacancy_requirements", requirements.body);
+    insta::assert_json_snapshot!("vacancy_requirements", as_on_anchor(&requirements.body));
     let vacancy = app.get(&format!("/v1/vacancies/{VACANCY}"), Role::Validator);
-    insta::assert_json_snapshot!("vacancy", vacancy.body);
+    insta::assert_json_snapshot!("vacancy", as_on_anchor(&vacancy.body));
     let matches = app.get(
         &format!("/v1/job-seekers/{PERSON}/vacancies?k=2"),
         Role::Desk,
     );
-    insta::assert_json_snapshot!("vacancies_for_person", matches.body);
+    insta::assert_json_snapshot!("vacancies_for_person", as_on_anchor(&matches.body));
     let record = app.get(&format!("/v1/job-seekers/{PERSON}"), Role::Desk);
-    insta::assert_json_snapshot!("job_seeker", record.body);
+    insta::assert_json_snapshot!("job_seeker", as_on_anchor(&record.body));
     let mut keys = app.get("/v1/admin/keys", Role::Admin);
     // Keys created in the same millisecond have no defined order: compare them sorted by label.
     if let Some(items) = keys.body["items"].as_array_mut() {
