@@ -51,7 +51,7 @@ pub struct FixedClock {
 impl FixedClock {
     /// Frozen at noon (local time) of `day`, so `today()` is `day` in any time zone.
     pub fn on(day: NaiveDate) -> Self {
-        let noon = day.and_hms_opt(12, 0, 0).expect("noon exists");
+        let noon = day.and_time(chrono::NaiveTime::MIN) + TimeDelta::hours(12);
         let instant = noon
             .and_local_timezone(Local)
             .earliest()

@@ -33,6 +33,9 @@ use crate::model::CodiceFiscale;
 use crate::store::outreach as sql;
 use crate::{Engine, Error, Progress, Result};
 
+pub use super::reach::{reach, Reach, ReachRow};
+pub use super::undo::RefusalUndo;
+
 /// What a new campaign needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CampaignSpec {
@@ -302,76 +305,8 @@ pub struct CampaignSummary {
     pub select_seconds: f64,
 }
 
-/// An undone refusal, as kept in the undo log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RefusalUndo {
-    /// The entry.
-    pub entry_no: u32,
-    /// The refused attempt's number.
-    pub attempt_no: u32,
-    /// The day of the refused call.
-    pub called_on: NaiveDate,
-    /// The operator who recorded the refusal.
-    pub operator: String,
-    /// Who undid it.
-    pub undone_by: String,
-    /// When (UTC, RFC 3339).
-    pub undone_at: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// How many people of one age band and sex the first calls reach.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReachRow {
-    /// Age band (`<30`, `30-39`, `40-54`, `55+`, `unknown`).
-    pub age_band: String,
-    /// `F`, `M` or `(none)`.
-    pub sex: String,
-    /// People of the group on the call list.
-    pub selected: u64,
-    /// Of them, among the first calls.
-    pub reached: u64,
-}
-
-/// Who the first calls of a campaign reach, by age band and sex.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reach {
-    /// How many first calls were counted.
-    pub first: usize,
-    /// Where that number came from: `asked`, `rule` (`first_calls`), `operator_capacity` or
-    /// `whole_list` (no operators yet).
-    pub basis: &'static str,
-    /// One row per group, bands in their natural order, then by sex.
-    pub rows: Vec<ReachRow>,
-}
-
-/// Counts, per age band and sex, the entries (in priority order) and those among the first
-/// `first`.
-pub fn reach(entries: &[EntryRecord], first: usize) -> Vec<ReachRow> {
-    let mut groups: std::collections::BTreeMap<(usize, String), ReachRow> = Default::default();
-    for (index, entry) in entries.iter().enumerate() {
-        let band = super::funnel::AGE_BANDS
-            .iter()
-            .position(|band| *band == entry.age_band)
-            .unwrap_or(super::funnel::AGE_BANDS.len());
-        let sex = entry.sex.clone().unwrap_or_else(|| "(none)".into());
-        let row = groups
-            .entry((band, sex.clone()))
-            .or_insert_with(|| ReachRow {
-                age_band: entry.age_band.clone(),
-                sex,
-                selected: 0,
-                reached: 0,
-            });
-        row.selected += 1;
-        row.reached += u64::from(index < first);
-    }
-    groups.into_values().collect()
-}
-
 /// The do-not-contact source a refusal in `campaign` writes (and its undo clears).
-fn refusal_source(campaign: &str) -> String {
+pub(super) fn refusal_source(campaign: &str) -> String {
     format!("refused in campaign {campaign}")
 }
 
@@ -541,26 +476,6 @@ impl Engine {
     pub fn campaign_entries(&self, id: &str) -> Result<Vec<EntryRecord>> {
         self.campaign(id)?;
         self.store().read(|c| sql::list_entries(c, id))
-    }
-
-    /// Who the first calls of a campaign reach, by age band and sex, so a manager sees a starved
-    /// group before calling. The number of first calls is `first` when given, else the rule's
-    /// `first_calls`, else the campaign's total daily operator capacity, else the whole list.
-    pub fn campaign_reach(&self, campaign: &str, first: Option<usize>) -> Result<Reach> {
-        let stored = self.campaign(campaign)?;
-        let entries = self.store().read(|c| sql::list_entries(c, campaign))?;
-        let capacity = self.store().read(|c| sql::total_capacity(c, campaign))?;
-        let (first, basis) = match (first, stored.rule.first_calls, capacity) {
-            (Some(first), _, _) => (first, "asked"),
-            (None, Some(first), _) => (first as usize, "rule"),
-            (None, None, Some(capacity)) => (capacity as usize, "operator_capacity"),
-            (None, None, None) => (entries.len(), "whole_list"),
-        };
-        Ok(Reach {
-            first,
-            basis,
-            rows: reach(&entries, first),
-        })
     }
 
     /// Assigns the campaign's entries fairly to operators; returns entries per operator.
@@ -822,90 +737,6 @@ impl Engine {
             }
             Ok(attempt)
         })
-    }
-
-    /// Undoes the `refused` outcome of an entry, explicitly and audited: the refused attempt
-    /// leaves the entry's attempts (so the entry is open again and its attempts count without it)
-    /// and is kept in the undo log with `by` (who undid it, e.g. a manager's id), the time
-    /// ([`Engine::now`]) and `reason`; the person's do-not-contact flag is cleared when this
-    /// campaign's refusal set it (a refusal recorded elsewhere stays). Errors: `entry_not_refused`
-    /// when there is nothing to undo, `invalid_undo` without `by` or a reason.
-    pub fn undo_refusal(
-        &self,
-        campaign: &str,
-        entry_no: u32,
-        by: &str,
-        reason: &str,
-    ) -> Result<RefusalUndo> {
-        let by = by.trim();
-        if by.is_empty() || by.chars().count() > 64 {
-            return Err(Error::invalid(
-                "invalid_undo",
-                "say who undoes the refusal (1-64 characters)",
-            ));
-        }
-        let Some(reason) = crate::placements::clean_note(Some(reason))? else {
-            return Err(Error::invalid(
-                "invalid_undo",
-                "say why the refusal is undone",
-            ));
-        };
-        let stored = self.campaign(campaign)?;
-        if stored.purged_on.is_some() {
-            return Err(Error::conflict(
-                "campaign_purged",
-                "the campaign's call lists were purged",
-            ));
-        }
-        let undone_at = self
-            .now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        self.store().write(|tx| {
-            let (worker, _) = sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
-                Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
-            })?;
-            if sql::undo_refusal(tx, campaign, entry_no, by, &undone_at, &reason)?.is_none() {
-                return Err(Error::conflict(
-                    "entry_not_refused",
-                    format!("entry {entry_no} has no refusal to undo"),
-                ));
-            }
-            sql::clear_do_not_contact_from(tx, &worker, &refusal_source(campaign))?;
-            let undo = sql::refusal_undos(tx, campaign, entry_no)?
-                .pop()
-                .ok_or_else(|| Error::Internal("undo log row missing".into()))?;
-            Ok(RefusalUndo {
-                entry_no,
-                attempt_no: undo.0,
-                called_on: undo.1,
-                operator: undo.2,
-                undone_by: undo.3,
-                undone_at: undo.4,
-                reason: undo.5,
-            })
-        })
-    }
-
-    /// The undone refusals of an entry, oldest first.
-    pub fn refusal_undos(&self, campaign: &str, entry_no: u32) -> Result<Vec<RefusalUndo>> {
-        self.campaign(campaign)?;
-        let rows = self
-            .store()
-            .read(|c| sql::refusal_undos(c, campaign, entry_no))?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(attempt_no, called_on, operator, undone_by, undone_at, reason)| RefusalUndo {
-                    entry_no,
-                    attempt_no,
-                    called_on,
-                    operator,
-                    undone_by,
-                    undone_at,
-                    reason,
-                },
-            )
-            .collect())
     }
 
     /// Records a later step of the funnel for an entry.

@@ -22,7 +22,9 @@ pub mod cohort;
 pub mod contacts;
 pub mod funnel;
 pub mod generator;
+pub mod reach;
 pub mod spells;
+pub mod undo;
 
 use std::collections::HashSet;
 
