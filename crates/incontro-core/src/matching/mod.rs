@@ -31,6 +31,9 @@ use crate::scoring::{Explanation, MatchOutcome, MatchSet, Mode, Requirement, Sco
 use crate::taxonomy::Taxonomy;
 use crate::{Engine, Error, Progress, Result};
 
+use filters::{FilterTables, NearFilter, VacancyFilterFacts};
+
+mod filters;
 pub mod neighbours;
 mod query;
 mod sources;
@@ -91,88 +94,6 @@ impl Presumed {
         let list = self.by_worker.get(worker)?;
         let index = list.binary_search_by_key(&skill, |entry| entry.0).ok()?;
         Some(&self.sources[list[index].1 as usize])
-    }
-}
-
-/// The filter facts of a vacancy, as small numbers (see [`FilterTables`]).
-#[derive(Debug, Clone, Copy)]
-struct VacancyFilterFacts {
-    tirocinio: bool,
-    /// Index into `FilterTables::contract_types` (`None`: a tirocinio).
-    contract_type: Option<u32>,
-    public: bool,
-    comune: u32,
-}
-
-/// Comuni and contract types interned, so that a query's filters are array look-ups.
-#[derive(Debug, Default)]
-struct FilterTables {
-    comuni: AHashMap<ComuneCode, u32>,
-    comune_coordinates: Vec<Option<(f64, f64)>>,
-    contract_types: AHashMap<String, u32>,
-    vacancies: Vec<VacancyFilterFacts>,
-    worker_comuni: Vec<u32>,
-}
-
-impl FilterTables {
-    fn comune(&mut self, code: &ComuneCode, coordinates: &HashMap<ComuneCode, (f64, f64)>) -> u32 {
-        if let Some(&index) = self.comuni.get(code) {
-            return index;
-        }
-        let index = self.comune_coordinates.len() as u32;
-        self.comuni.insert(code.clone(), index);
-        self.comune_coordinates.push(coordinates.get(code).copied());
-        index
-    }
-
-    fn contract_type(&mut self, contract_type: &str) -> u32 {
-        let next = self.contract_types.len() as u32;
-        *self
-            .contract_types
-            .entry(contract_type.to_string())
-            .or_insert(next)
-    }
-}
-
-/// "Within `km` of a centre", answered once per comune and remembered for the query.
-struct NearFilter<'a> {
-    centre: Option<(f64, f64)>,
-    km: f64,
-    coordinates: &'a [Option<(f64, f64)>],
-    /// 0: not asked yet, 1: within, 2: not within.
-    known: Vec<std::cell::Cell<u8>>,
-}
-
-impl<'a> NearFilter<'a> {
-    fn new(
-        tables: &'a FilterTables,
-        all_coordinates: &HashMap<ComuneCode, (f64, f64)>,
-        near: Option<&(ComuneCode, f64)>,
-    ) -> Option<Self> {
-        let (centre, km) = near?;
-        Some(NearFilter {
-            centre: all_coordinates.get(centre).copied(),
-            km: *km,
-            coordinates: &tables.comune_coordinates,
-            known: vec![std::cell::Cell::new(0); tables.comune_coordinates.len()],
-        })
-    }
-
-    /// The same answer as `distance(centre, comune) <= km` (haversine from the centre).
-    fn within(&self, comune: u32) -> bool {
-        let slot = &self.known[comune as usize];
-        match slot.get() {
-            1 => true,
-            2 => false,
-            _ => {
-                let within = match (self.centre, self.coordinates[comune as usize]) {
-                    (Some(centre), Some(place)) => haversine_km(centre, place) <= self.km,
-                    _ => false,
-                };
-                slot.set(if within { 1 } else { 2 });
-                within
-            }
-        }
     }
 }
 
