@@ -301,6 +301,8 @@ struct ParseOutcome {
     without_hiring: u64,
     unresolved_references: u64,
     ignored_columns: Vec<String>,
+    /// The new notices per worker, for the summaries (when they are current).
+    histories: Option<super::summary::Histories>,
 }
 
 const BATCH: usize = 4096;
@@ -323,6 +325,7 @@ struct Streamer<'a> {
     batch: Vec<Notice>,
     sender: mpsc::SyncSender<Vec<Notice>>,
     skip_invalid: bool,
+    histories: Option<super::summary::Histories>,
 }
 
 impl Streamer<'_> {
@@ -379,6 +382,12 @@ impl Streamer<'_> {
         }
         // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
         if self.skip_invalid || self.problems.is_empty() {
+            if let Some(histories) = &mut self.histories {
+                // Only notices new to the store change a worker's spells.
+                if !self.known.codes.contains(&hash) {
+                    histories.add(&notice);
+                }
+            }
             self.batch.push(notice);
             if self.batch.len() >= BATCH {
                 let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
@@ -414,6 +423,7 @@ impl Streamer<'_> {
             without_hiring,
             unresolved_references,
             ignored_columns,
+            histories: self.histories,
         }
     }
 }
@@ -662,9 +672,25 @@ impl Engine {
             .len();
         progress.start("checking stored notices", None);
         let (codes_known, mut hires_known) = self.store().read(sql::load_notice_keys)?;
+        // The per-worker summaries are updated with the new notices when they are current,
+        // else rebuilt from every notice at the end.
+        let rules = super::spells::SpellRules::from_codes(&codes);
+        let (mut histories, merge) = self.store().read(|c| {
+            if !super::summary::current(c, &rules)? {
+                return Ok((None, false));
+            }
+            let histories = super::summary::Histories::load(c, rules.clone())?;
+            Ok((
+                Some(histories),
+                crate::store::outreach::summary::has_summaries(c)?,
+            ))
+        })?;
         // About 145 bytes per notice: reserving avoids rehashing millions of keys.
         let expected_rows = (size / 120) as usize;
         hires_known.reserve(expected_rows / 2);
+        if let Some(histories) = &mut histories {
+            histories.reserve(expected_rows / 5);
+        }
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
@@ -694,6 +720,7 @@ impl Engine {
                         batch: Vec::with_capacity(BATCH),
                         sender,
                         skip_invalid,
+                        histories,
                     };
                     progress.start("importing COB notices", Some(size));
                     let ignored = match format {
@@ -743,6 +770,16 @@ impl Engine {
                         problems: outcome.problems.list,
                     });
                 }
+                progress.start("updating the summaries", None);
+                match outcome.histories {
+                    Some(histories) if histories.notices() == inserted => {
+                        histories.write(tx, merge)?;
+                    }
+                    _ => {
+                        super::summary::rebuild(tx, &rules)?;
+                    }
+                }
+                progress.finish();
                 Ok(CobImportReport {
                     rows: outcome.rows,
                     inserted,
