@@ -241,14 +241,25 @@ pub(crate) struct Compact {
 }
 
 impl Compact {
-    /// The compact form of a notice of `worker`, its other strings interned in `strings`.
+    /// The compact form of a notice of `worker`, its other strings interned in `strings`
+    /// (the notice code only with `keep_code`, occupation and workplace only with `details`).
     pub(crate) fn of(
         notice: &Notice,
         rules: &SpellRules,
         strings: &mut Interner,
         keep_code: bool,
+        details: bool,
         worker: Sym,
     ) -> Compact {
+        let mut detail = |text: Option<&str>| {
+            if details {
+                strings.intern_opt(text)
+            } else {
+                Sym::NONE
+            }
+        };
+        let qualifica = detail(notice.qualifica.as_deref());
+        let workplace = detail(notice.workplace.as_deref());
         Compact {
             code: code_hash(&notice.code),
             previous: notice.previous.as_deref().map_or(0, code_hash),
@@ -265,9 +276,9 @@ impl Compact {
             termination_date: notice.termination_date,
             termination_reason: strings.intern_opt(notice.termination_reason.as_deref()),
             contract_type: strings.intern_opt(notice.contract_type.as_deref()),
-            qualifica: strings.intern_opt(notice.qualifica.as_deref()),
+            qualifica,
             sector: strings.intern_opt(notice.sector.as_deref()),
-            workplace: strings.intern_opt(notice.workplace.as_deref()),
+            workplace,
             code_text: if keep_code {
                 strings.intern(&notice.code)
             } else {
@@ -420,6 +431,7 @@ impl SpellBuilder {
             &self.rules,
             &mut self.strings,
             self.keep_codes,
+            true,
             worker,
         );
         self.notices.push(compact);

@@ -402,7 +402,14 @@ impl Histories {
 
     /// Adds one notice to its worker's history.
     pub(crate) fn add(&mut self, notice: &Notice) {
-        let compact = Compact::of(notice, &self.rules, &mut self.strings, false, Sym::NONE);
+        let compact = Compact::of(
+            notice,
+            &self.rules,
+            &mut self.strings,
+            false,
+            false,
+            Sym::NONE,
+        );
         let worker = notice.worker.as_str();
         let history = match self.workers.get_mut(worker) {
             Some(history) => history,
