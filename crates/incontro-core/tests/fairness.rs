@@ -572,3 +572,215 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     let csv = std::fs::read_to_string(dir.path().join("copertura_contatti.csv")).expect("csv");
     assert!(csv.starts_with("dimensione,gruppo,selezionate,chiamate,risposto"));
 }
+
+/// Point 4 (traceability): an engine over a data directory, so the ranking log goes to the
+/// audit database file through the group commit, as in the service.
+fn demo_engine_on_disk(dir: &std::path::Path) -> Engine {
+    let engine = Engine::open(dir)
+        .expect("engine")
+        .with_clock(std::sync::Arc::new(
+            incontro_core::clock::FixedClock::on(DEMO_ANCHOR),
+        ));
+    engine.import_demo(&NoProgress).expect("demo imports");
+    engine
+}
+
+fn desk_of_lucca() -> incontro_core::access::Principal {
+    incontro_core::access::Principal {
+        key_id: "key_desk_lu".into(),
+        role: incontro_core::access::Role::Desk,
+        office: Some("LU".into()),
+        label: "Marta Lazzari, sportello Lucca".into(),
+    }
+}
+
+/// Serves `person`'s vacancies as the service does (scope of the desk's office, revision read
+/// first) and logs them; returns the list and the log id.
+fn serve_vacancies(
+    engine: &Engine,
+    person: &EntityId,
+    query: &MatchQuery,
+) -> (Vec<incontro_core::matching::VacancyMatch>, i64) {
+    use incontro_core::access::{
+        Channel, RankedItem, RankingLogEntry, RankingRequest, Whose,
+    };
+    let desk = desk_of_lucca();
+    let mut query = query.clone();
+    let offices = engine.scope_offices(&desk, Whose::Vacancies);
+    query.scope = engine
+        .matching_scope(&desk, Whose::Vacancies)
+        .expect("scope");
+    let revision = engine.data_revision().expect("revision");
+    let list = engine
+        .vacancies_for_person(person, &query, "it")
+        .expect("list");
+    let entry = RankingLogEntry::new(
+        engine,
+        &desk,
+        Channel::Api,
+        revision,
+        RankingRequest::vacancies_for_person(person, &query, offices, "it"),
+        RankedItem::of_vacancies(&list),
+    );
+    let log_id = engine
+        .submit_audit_and_ranking(Vec::new(), entry)
+        .expect("submit")
+        .wait_for_log_id()
+        .expect("committed")
+        .expect("a log id");
+    (list, log_id)
+}
+
+#[test]
+fn a_ranking_served_is_logged_and_replayed_until_the_data_changes() {
+    use incontro_core::access::{Channel, ReplayOutcome, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = demo_engine_on_disk(dir.path());
+    let person = EntityId::parse("JS0001").expect("id");
+    let (list, log_id) = serve_vacancies(&engine, &person, &query(10, false));
+    assert!(list.len() >= 3, "the demo person has vacancies");
+    let (exact_list, exact_id) = serve_vacancies(&engine, &person, &query(5, true));
+    assert_eq!(exact_id, log_id + 1);
+
+    let record = engine.ranking_log_entry(log_id).expect("logged");
+    let entry = &record.entry;
+    assert_eq!(entry.day, DEMO_ANCHOR);
+    assert_eq!(entry.key_id, "key_desk_lu");
+    assert_eq!(entry.role, Role::Desk);
+    assert_eq!(entry.office.as_deref(), Some("LU"));
+    assert_eq!(entry.channel, Channel::Api);
+    assert_eq!(entry.data_revision, engine.data_revision().expect("rev"));
+    assert_eq!(entry.request.subject(), "JS0001");
+    assert_eq!(entry.request.mode_name(), "default");
+    let logged: Vec<(&str, f32)> = entry
+        .results
+        .iter()
+        .map(|item| (item.id.as_str(), item.score))
+        .collect();
+    let served: Vec<(&str, f32)> = list
+        .iter()
+        .map(|found| (found.vacancy_id.as_str(), found.score))
+        .collect();
+    assert_eq!(logged, served, "ids and scores as served");
+    // No personal data in the row: not the key's label, not the codice fiscale.
+    let raw = rusqlite::Connection::open(dir.path().join("audit.sqlite")).expect("audit file");
+    let row: String = raw
+        .query_row(
+            "SELECT at || day || key_id || role || coalesce(office, '') || channel || kind
+                    || subject || mode || parameters || results
+             FROM ranking_log WHERE id = ?1",
+            [log_id],
+            |row| row.get(0),
+        )
+        .expect("row");
+    assert!(!row.contains("Lazzari") && !row.contains("BNCGLI94E52L833Q"), "{row}");
+    assert!(raw
+        .execute("UPDATE ranking_log SET results = '[]'", [])
+        .is_err());
+
+    for id in [log_id, exact_id] {
+        let replay = engine.replay_ranking(id).expect("replay");
+        assert_eq!(replay.outcome, ReplayOutcome::Reproduced, "{id}");
+        assert!(replay.differences.is_empty());
+    }
+    assert_eq!(
+        engine.ranking_log_entry(exact_id).expect("row").entry.request.mode_name(),
+        "exact"
+    );
+
+    // Another day: the clock must be on the logged day.
+    let later = Engine::open(dir.path())
+        .expect("engine")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            DEMO_ANCHOR + chrono::Days::new(1),
+        )));
+    assert_eq!(
+        later.replay_ranking(log_id).expect_err("other day").code(),
+        "replay_day"
+    );
+
+    // A write: the top vacancy closes. The ranking can no longer be reproduced, and the replay
+    // says which revision it was served on and what differs now.
+    let before = engine.data_revision().expect("rev");
+    let top = EntityId::parse(&list[0].vacancy_id).expect("id");
+    let mut vacancy = engine.get_vacancy(&top).expect("vacancy");
+    vacancy.status = incontro_core::model::VacancyStatus::Closed;
+    engine.put_vacancy(&vacancy).expect("close");
+    let replay = engine.replay_ranking(log_id).expect("replay");
+    assert_eq!(
+        replay.outcome,
+        ReplayOutcome::DataChanged {
+            logged_revision: before,
+            current_revision: engine.data_revision().expect("rev"),
+        }
+    );
+    assert!(
+        replay
+            .differences
+            .iter()
+            .any(|line| line.starts_with(&format!("{}: rank 1", top.as_str()))
+                && line.ends_with("not in the list now")),
+        "{:?}",
+        replay.differences
+    );
+    assert_eq!(exact_list.len(), 5);
+}
+
+#[test]
+fn the_purge_deletes_rankings_older_than_the_retention() {
+    use incontro_core::access::{Channel, RankedItem, RankingLogEntry, RankingRequest, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = demo_engine_on_disk(dir.path());
+    let person = EntityId::parse("JS0001").expect("id");
+    let day = |months_back: u32, days_back: u64| {
+        DEMO_ANCHOR
+            .checked_sub_months(chrono::Months::new(months_back))
+            .expect("day")
+            - chrono::Days::new(days_back)
+    };
+    // Served 6 months and a day ago, exactly 6 months ago, 5 months ago and today.
+    let days = [day(6, 1), day(6, 0), day(5, 0), DEMO_ANCHOR];
+    let mut ids = Vec::new();
+    for served_on in days {
+        let entry = RankingLogEntry {
+            at: String::new(),
+            day: served_on,
+            key_id: "key_desk_lu".into(),
+            role: Role::Desk,
+            office: Some("LU".into()),
+            channel: Channel::Console,
+            data_revision: 1,
+            request: RankingRequest::vacancies_for_person(&person, &query(3, false), None, "it"),
+            results: vec![RankedItem {
+                id: "V001".into(),
+                score: 0.5,
+            }],
+        };
+        ids.push(
+            engine
+                .submit_audit_and_ranking(Vec::new(), entry)
+                .expect("submit")
+                .wait_for_log_id()
+                .expect("committed")
+                .expect("id"),
+        );
+    }
+    assert_eq!(
+        engine.purge_ranking_log(0).expect_err("zero").code(),
+        "invalid_retention"
+    );
+    let span = engine.purge_ranking_log(6).expect("purge");
+    assert_eq!(span.purged, 1, "only the ranking older than 6 months");
+    assert_eq!(span.first_kept_day, day(6, 0));
+    assert_eq!(span.rows, 3);
+    assert_eq!(span.oldest_day, Some(day(6, 0).to_string()));
+    assert_eq!(
+        engine.ranking_log_entry(ids[0]).expect_err("purged").code(),
+        "ranking_log_not_found"
+    );
+    assert_eq!(engine.ranking_log_entry(ids[1]).expect("kept").id, ids[1]);
+    // A shorter retention set by the office: 1 month keeps only today's.
+    let span = engine.purge_ranking_log(1).expect("purge");
+    assert_eq!((span.purged, span.rows), (2, 1));
+    assert_eq!(engine.purge_ranking_log(1).expect("again").purged, 0);
+}
