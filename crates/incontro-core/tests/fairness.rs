@@ -498,8 +498,53 @@ fn citizenship_is_optional_and_checked_on_import() {
     assert_eq!(problems[0].field.as_deref(), Some("citizenship"));
 }
 
+/// The report's age band of an outreach band, written here from the definitions.
+fn report_band(outreach_band: &str) -> Option<&'static str> {
+    match outreach_band {
+        "<30" => Some("meno di 30"),
+        "30-39" | "40-54" => Some("30-54"),
+        "55+" => Some("55 e oltre"),
+        _ => None,
+    }
+}
+
+/// The synthetic citizenship and disability of the demo's contact book, read from the file
+/// itself, by display name (`Persona N`).
+fn demo_contact_facts() -> HashMap<String, (Option<&'static str>, Option<&'static str>)> {
+    let text = std::fs::read_to_string(
+        incontro_core::records::demo_dir().join("demo/outreach_contacts.csv"),
+    )
+    .expect("contacts");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (name, citizenship, disability) = (
+        column("display_name"),
+        column("citizenship"),
+        column("disability"),
+    );
+    let mut facts = HashMap::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let citizenship = match fields[citizenship] {
+            "IT" => Some("italiana"),
+            "EU" => Some("UE"),
+            "non_EU" => Some("extra UE"),
+            _ => None,
+        };
+        let disability = match fields[disability] {
+            "true" => Some("con disabilità"),
+            "false" => Some("senza disabilità"),
+            _ => None,
+        };
+        facts.insert(fields[name].to_string(), (citizenship, disability));
+    }
+    facts
+}
+
 /// Point 2 on the demo's Milan COB extract: a campaign whose operator calls only the people
-/// under 30 shows the other age bands starved; the figures match the entries counted here.
+/// under 30 shows the other age bands starved; the figures by age band, citizenship and
+/// disability match the entries counted here from the call list and the contacts file.
 #[test]
 fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     use incontro_core::outreach::{CallResult, CampaignSpec, CohortRule, Operator};
@@ -534,31 +579,67 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
         .expect("assign");
     let entries = engine.campaign_entries("equita").expect("entries");
     assert!(entries.len() > 5, "the demo selects people");
-    let mut selected: BTreeMap<String, u64> = BTreeMap::new();
-    let mut called: BTreeMap<String, u64> = BTreeMap::new();
+    let names: HashMap<u32, String> = engine
+        .call_list("equita", "anna", day)
+        .expect("call list")
+        .into_iter()
+        .map(|entry| (entry.entry_no, entry.name.expect("the demo names everyone")))
+        .collect();
+    let contact_facts = demo_contact_facts();
+    // (dimension, group) → (selected, called)
+    let mut expected: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
     for entry in &entries {
-        *selected.entry(entry.age_band.clone()).or_default() += 1;
-        if entry.age_band == "<30" {
+        let is_called = entry.age_band == "<30";
+        if is_called {
             engine
                 .record_attempt("equita", entry.entry_no, "anna", CallResult::Answered, day)
                 .expect("call");
-            *called.entry(entry.age_band.clone()).or_default() += 1;
+        }
+        let (citizenship, disability) = contact_facts
+            .get(&names[&entry.entry_no])
+            .copied()
+            .unwrap_or((None, None));
+        let groups = [
+            ("età", report_band(&entry.age_band)),
+            ("cittadinanza", citizenship),
+            ("disabilità", disability),
+        ];
+        for (dimension, group) in groups {
+            if let Some(group) = group {
+                let counts = expected.entry((dimension, group)).or_default();
+                counts.0 += 1;
+                counts.1 += u64::from(is_called);
+            }
         }
     }
     assert!(
-        called.get("<30").copied().unwrap_or(0) > 0,
+        expected.get(&("età", "meno di 30")).is_some_and(|c| c.1 > 0),
         "the demo has people under 30"
     );
+    for dimension in ["cittadinanza", "disabilità"] {
+        let groups = expected.keys().filter(|(d, _)| *d == dimension).count();
+        assert!(groups >= 2, "the demo records {dimension} for several groups");
+    }
     let coverage = engine.outreach_coverage("equita").expect("coverage");
-    for (band, count) in &selected {
+    for ((dimension, group), (selected, called)) in &expected {
         let row = coverage
             .rows
             .iter()
-            .find(|r| r.dimension == "età" && &r.group == band)
-            .unwrap_or_else(|| panic!("band {band}"));
-        let calls = called.get(band).copied().unwrap_or(0);
-        assert_eq!((row.selected, row.called), (*count, calls), "{band}");
-        assert_eq!(row.four_fifths_flag, band != "<30", "{band}");
+            .find(|r| r.dimension == *dimension && r.group == *group)
+            .unwrap_or_else(|| panic!("{dimension} {group}"));
+        assert_eq!((row.selected, row.called), (*selected, *called), "{dimension} {group}");
+        assert!(close(row.called_rate, *called as f64 / *selected as f64));
+        if *dimension == "età" {
+            assert_eq!(row.four_fifths_flag, *group != "meno di 30", "{group}");
+        }
+    }
+    let listed = |dimension: &str| coverage.rows.iter().filter(|r| r.dimension == dimension).count();
+    for dimension in ["età", "cittadinanza", "disabilità"] {
+        assert_eq!(
+            listed(dimension),
+            expected.keys().filter(|(d, _)| *d == dimension).count(),
+            "{dimension}: no group beyond those counted here"
+        );
     }
     let sexes: u64 = coverage
         .rows
@@ -571,6 +652,9 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     coverage.write_to(dir.path()).expect("written");
     let csv = std::fs::read_to_string(dir.path().join("copertura_contatti.csv")).expect("csv");
     assert!(csv.starts_with("dimensione,gruppo,selezionate,chiamate,risposto"));
+    assert!(csv.contains("\ncittadinanza,extra UE,") && csv.contains("\ndisabilità,con disabilità,"));
+    let svg = std::fs::read_to_string(dir.path().join("copertura_contatti.svg")).expect("svg");
+    assert!(svg.contains("cittadinanza: extra UE") && svg.contains("Copertura dei contatti"));
 }
 
 /// Point 4 (traceability): an engine over a data directory, so the ranking log goes to the
