@@ -506,7 +506,9 @@ impl Engine {
                 logged_revision: record.entry.data_revision,
                 current_revision,
             }
-        } else if now.as_ref().is_ok_and(|now| *now == record.entry.results)
+        } else if now
+            .as_ref()
+            .is_ok_and(|ranked| *ranked == record.entry.results)
             && differences.is_empty()
         {
             ReplayOutcome::Reproduced

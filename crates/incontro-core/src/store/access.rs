@@ -252,13 +252,16 @@ pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> 
 }
 
 /// One ranking log row, if it exists (not purged).
-pub fn ranking_log_entry(connection: &Connection, id: i64) -> Result<Option<RankingLogRecord>> {
+pub fn ranking_log_entry(
+    connection: &Connection,
+    log_id: i64,
+) -> Result<Option<RankingLogRecord>> {
     let row = connection
         .prepare_cached(
             "SELECT id, at, day, key_id, role, office, channel, data_revision, parameters, results
              FROM ranking_log WHERE id = ?1",
         )?
-        .query_row([id], |row| {
+        .query_row([log_id], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
                 row.get::<_, String>(1)?,
@@ -286,8 +289,8 @@ pub fn ranking_log_entry(connection: &Connection, id: i64) -> Result<Option<Rank
         entry: RankingLogEntry {
             at,
             day: day
-                .parse()
-                .map_err(|error: chrono::ParseError| corrupt("day", error.to_string()))?,
+                .parse::<chrono::NaiveDate>()
+                .map_err(|error| corrupt("day", error.to_string()))?,
             key_id,
             role: Role::parse(&role).map_err(|error| corrupt("role", error.to_string()))?,
             office,
