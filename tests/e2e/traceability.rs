@@ -37,7 +37,10 @@ fn text(output: &Output) -> (String, String) {
 /// A ranked list over the real socket: its body and its ranking log id.
 fn ranked(app: &TestApp, path: &str) -> (Value, i64) {
     let response = ureq::get(&format!("{}{path}", app.address))
-        .set("Authorization", &format!("Bearer {}", app.keys[&Role::Desk]))
+        .set(
+            "Authorization",
+            &format!("Bearer {}", app.keys[&Role::Desk]),
+        )
         .call()
         .expect("ranked list");
     let log_id = response

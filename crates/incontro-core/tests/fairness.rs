@@ -613,12 +613,17 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
         }
     }
     assert!(
-        expected.get(&("età", "meno di 30")).is_some_and(|c| c.1 > 0),
+        expected
+            .get(&("età", "meno di 30"))
+            .is_some_and(|c| c.1 > 0),
         "the demo has people under 30"
     );
     for dimension in ["cittadinanza", "disabilità"] {
         let groups = expected.keys().filter(|(d, _)| *d == dimension).count();
-        assert!(groups >= 2, "the demo records {dimension} for several groups");
+        assert!(
+            groups >= 2,
+            "the demo records {dimension} for several groups"
+        );
     }
     let coverage = engine.outreach_coverage("equita").expect("coverage");
     for ((dimension, group), (selected, called)) in &expected {
@@ -627,13 +632,23 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
             .iter()
             .find(|r| r.dimension == *dimension && r.group == *group)
             .unwrap_or_else(|| panic!("{dimension} {group}"));
-        assert_eq!((row.selected, row.called), (*selected, *called), "{dimension} {group}");
+        assert_eq!(
+            (row.selected, row.called),
+            (*selected, *called),
+            "{dimension} {group}"
+        );
         assert!(close(row.called_rate, *called as f64 / *selected as f64));
         if *dimension == "età" {
             assert_eq!(row.four_fifths_flag, *group != "meno di 30", "{group}");
         }
     }
-    let listed = |dimension: &str| coverage.rows.iter().filter(|r| r.dimension == dimension).count();
+    let listed = |dimension: &str| {
+        coverage
+            .rows
+            .iter()
+            .filter(|r| r.dimension == dimension)
+            .count()
+    };
     for dimension in ["età", "cittadinanza", "disabilità"] {
         assert_eq!(
             listed(dimension),
@@ -652,7 +667,9 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     coverage.write_to(dir.path()).expect("written");
     let csv = std::fs::read_to_string(dir.path().join("copertura_contatti.csv")).expect("csv");
     assert!(csv.starts_with("dimensione,gruppo,selezionate,chiamate,risposto"));
-    assert!(csv.contains("\ncittadinanza,extra UE,") && csv.contains("\ndisabilità,con disabilità,"));
+    assert!(
+        csv.contains("\ncittadinanza,extra UE,") && csv.contains("\ndisabilità,con disabilità,")
+    );
     let svg = std::fs::read_to_string(dir.path().join("copertura_contatti.svg")).expect("svg");
     assert!(svg.contains("cittadinanza: extra UE") && svg.contains("Copertura dei contatti"));
 }
@@ -662,9 +679,9 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
 fn demo_engine_on_disk(dir: &std::path::Path) -> Engine {
     let engine = Engine::open(dir)
         .expect("engine")
-        .with_clock(std::sync::Arc::new(
-            incontro_core::clock::FixedClock::on(DEMO_ANCHOR),
-        ));
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            DEMO_ANCHOR,
+        )));
     engine.import_demo(&NoProgress).expect("demo imports");
     engine
 }
@@ -685,9 +702,7 @@ fn serve_vacancies(
     person: &EntityId,
     query: &MatchQuery,
 ) -> (Vec<incontro_core::matching::VacancyMatch>, i64) {
-    use incontro_core::access::{
-        Channel, RankedItem, RankingLogEntry, RankingRequest, Whose,
-    };
+    use incontro_core::access::{Channel, RankedItem, RankingLogEntry, RankingRequest, Whose};
     let desk = desk_of_lucca();
     let mut query = query.clone();
     let offices = engine.scope_offices(&desk, Whose::Vacancies);
@@ -757,7 +772,10 @@ fn a_ranking_served_is_logged_and_replayed_until_the_data_changes() {
             |row| row.get(0),
         )
         .expect("row");
-    assert!(!row.contains("Lazzari") && !row.contains("BNCGLI94E52L833Q"), "{row}");
+    assert!(
+        !row.contains("Lazzari") && !row.contains("BNCGLI94E52L833Q"),
+        "{row}"
+    );
     assert!(raw
         .execute("UPDATE ranking_log SET results = '[]'", [])
         .is_err());
@@ -768,7 +786,12 @@ fn a_ranking_served_is_logged_and_replayed_until_the_data_changes() {
         assert!(replay.differences.is_empty());
     }
     assert_eq!(
-        engine.ranking_log_entry(exact_id).expect("row").entry.request.mode_name(),
+        engine
+            .ranking_log_entry(exact_id)
+            .expect("row")
+            .entry
+            .request
+            .mode_name(),
         "exact"
     );
 
@@ -799,11 +822,9 @@ fn a_ranking_served_is_logged_and_replayed_until_the_data_changes() {
         }
     );
     assert!(
-        replay
-            .differences
-            .iter()
-            .any(|line| line.starts_with(&format!("{}: rank 1", top.as_str()))
-                && line.ends_with("not in the list now")),
+        replay.differences.iter().any(|line| line
+            .starts_with(&format!("{}: rank 1", top.as_str()))
+            && line.ends_with("not in the list now")),
         "{:?}",
         replay.differences
     );
@@ -867,4 +888,60 @@ fn the_purge_deletes_rankings_older_than_the_retention() {
     let span = engine.purge_ranking_log(1).expect("purge");
     assert_eq!((span.purged, span.rows), (2, 1));
     assert_eq!(engine.purge_ranking_log(1).expect("again").purged, 0);
+}
+
+/// Point 2: the contacts file's optional `citizenship` and `disability` columns (the SAP
+/// record): empty means not recorded; a wrong value refuses the file with line and field.
+#[test]
+fn contacts_record_citizenship_and_disability_and_refuse_bad_values() {
+    use incontro_core::outreach::ContactImportOptions;
+    let engine = Engine::open_in_memory_on(DEMO_ANCHOR).expect("engine");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact,citizenship,disability\n";
+    let good = dir.path().join("contatti.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}AAAAAA78B47H264Y,mobile,3331234567,SAP,2026-01-10,Persona 0,false,non_EU,true\n\
+             BNCGLI94E52L833Q,,,,,,,,\n"
+        ),
+    )
+    .expect("write");
+    let report = engine
+        .import_contacts(&good, &ContactImportOptions::default())
+        .expect("a valid file imports");
+    assert_eq!(report.contacts, 1);
+    let bad = dir.path().join("contatti_errati.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}AAAAAA78B47H264Y,mobile,3331234567,SAP,2026-01-10,,,IT,false\n\
+             AAAAAB99P06A010D,mobile,3423907758,SAP,2026-01-10,,,apolide,\n\
+             AAAAAC86E57F205G,mobile,3492493315,SAP,2026-01-10,,,EU,forse\n"
+        ),
+    )
+    .expect("write");
+    let error = engine
+        .import_contacts(&bad, &ContactImportOptions::default())
+        .expect_err("wrong values");
+    let message = error.to_string();
+    assert!(
+        message.contains("2 problem(s) in input, nothing imported")
+            && message.contains("contatti_errati.csv:3: citizenship"),
+        "{message}"
+    );
+    let bad_flag = dir.path().join("contatti_flag.csv");
+    std::fs::write(
+        &bad_flag,
+        format!("{header}AAAAAC86E57F205G,mobile,3492493315,SAP,2026-01-10,,,EU,forse\n"),
+    )
+    .expect("write");
+    let message = engine
+        .import_contacts(&bad_flag, &ContactImportOptions::default())
+        .expect_err("wrong flag")
+        .to_string();
+    assert!(
+        message.contains("contatti_flag.csv:2: disability"),
+        "{message}"
+    );
 }

@@ -99,7 +99,13 @@ pub fn replay_report(replay: &Replay) -> (String, bool) {
     let _ = writeln!(text, "{}", describe_request(&entry.request));
     let _ = writeln!(text, "results logged: {}", entry.results.len());
     for (index, item) in entry.results.iter().enumerate() {
-        let _ = writeln!(text, "  {:>3}. {:<12} {:.4}", index + 1, item.id, item.score);
+        let _ = writeln!(
+            text,
+            "  {:>3}. {:<12} {:.4}",
+            index + 1,
+            item.id,
+            item.score
+        );
     }
     let reproduced = replay.outcome == ReplayOutcome::Reproduced;
     match &replay.outcome {

@@ -171,8 +171,9 @@ pub fn coverage_rows(funnel: &[FunnelRow], entries: &[ProtectedEntry]) -> Vec<Co
                 "M" => Some((Dimension::Sex, 1, "M")),
                 _ => None,
             },
-            "age_band" => report_age_band(&row.value)
-                .map(|(order, label)| (Dimension::AgeBand, order, label)),
+            "age_band" => {
+                report_age_band(&row.value).map(|(order, label)| (Dimension::AgeBand, order, label))
+            }
             _ => None,
         };
         if let Some(key) = group {
@@ -359,7 +360,11 @@ mod tests {
             row("age_band", "unknown", 3, 0, 0),
         ];
         let rows = coverage_rows(&funnel, &[]);
-        assert_eq!(rows.len(), 4, "campaign rows are not groups; unknown left out");
+        assert_eq!(
+            rows.len(),
+            4,
+            "campaign rows are not groups; unknown left out"
+        );
         let over_55 = rows.iter().find(|r| r.group == "55 e oltre").expect("55+");
         assert_eq!(over_55.called_rate, 0.2);
         // 0.2 against 0.75: ratio 0.2667.
@@ -375,7 +380,11 @@ mod tests {
         assert_eq!(rows[0].dimension, "sesso");
     }
 
-    fn entry(citizenship: Option<Citizenship>, disability: Option<bool>, called: bool) -> ProtectedEntry {
+    fn entry(
+        citizenship: Option<Citizenship>,
+        disability: Option<bool>,
+        called: bool,
+    ) -> ProtectedEntry {
         ProtectedEntry {
             citizenship,
             disability,
@@ -403,12 +412,20 @@ mod tests {
         assert_eq!((non_eu.selected, non_eu.called), (2, 1));
         assert_eq!(non_eu.called_rate_ratio, Some(0.5));
         assert!(non_eu.four_fifths_flag);
-        assert!(rows.iter().all(|r| r.group != "UE"), "empty groups are not listed");
+        assert!(
+            rows.iter().all(|r| r.group != "UE"),
+            "empty groups are not listed"
+        );
         let with = find("con disabilità");
-        assert_eq!((with.dimension.as_str(), with.selected, with.called), ("disabilità", 2, 0));
+        assert_eq!(
+            (with.dimension.as_str(), with.selected, with.called),
+            ("disabilità", 2, 0)
+        );
         assert_eq!(find("senza disabilità").selected, 2);
         assert_eq!(
-            rows.iter().map(|r| r.dimension.as_str()).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r.dimension.as_str())
+                .collect::<Vec<_>>(),
             ["cittadinanza", "cittadinanza", "disabilità", "disabilità"]
         );
     }

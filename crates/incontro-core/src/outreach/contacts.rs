@@ -143,8 +143,12 @@ fn parse_flag(text: &str) -> Option<bool> {
 /// The columns every contacts file has.
 pub const CONTACT_COLUMNS: [&str; 5] = ["codice_fiscale", "kind", "value", "source", "observed_on"];
 /// The columns a contacts file may add.
-pub const OPTIONAL_CONTACT_COLUMNS: [&str; 4] =
-    ["display_name", "do_not_contact", "citizenship", "disability"];
+pub const OPTIONAL_CONTACT_COLUMNS: [&str; 4] = [
+    "display_name",
+    "do_not_contact",
+    "citizenship",
+    "disability",
+];
 /// The longest display name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 

@@ -2,7 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::access::{ApiKey, AuditEntry, AuditQuery, AuditRecord, RankingLogEntry, RankingLogRecord, Role};
+use crate::access::{
+    ApiKey, AuditEntry, AuditQuery, AuditRecord, RankingLogEntry, RankingLogRecord, Role,
+};
 use crate::{Error, Result};
 
 fn key_from_row(row: &Row<'_>) -> Result<ApiKey> {
@@ -252,10 +254,7 @@ pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> 
 }
 
 /// One ranking log row, if it exists (not purged).
-pub fn ranking_log_entry(
-    connection: &Connection,
-    log_id: i64,
-) -> Result<Option<RankingLogRecord>> {
+pub fn ranking_log_entry(connection: &Connection, log_id: i64) -> Result<Option<RankingLogRecord>> {
     let row = connection
         .prepare_cached(
             "SELECT id, at, day, key_id, role, office, channel, data_revision, parameters, results
@@ -316,10 +315,7 @@ pub fn ranking_log_span(connection: &Connection) -> Result<(i64, Option<String>,
 
 /// Deletes the ranking log rows of days before `first_kept_day` (`YYYY-MM-DD`); returns how many.
 pub fn purge_ranking_log(connection: &Connection, first_kept_day: &str) -> Result<usize> {
-    Ok(connection.execute(
-        "DELETE FROM ranking_log WHERE day < ?1",
-        [first_kept_day],
-    )?)
+    Ok(connection.execute("DELETE FROM ranking_log WHERE day < ?1", [first_kept_day])?)
 }
 
 /// Opens (creating and migrating if needed) the audit database beside the store's file,

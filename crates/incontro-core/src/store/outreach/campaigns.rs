@@ -496,7 +496,9 @@ pub(crate) fn entry_protected_facts(
         entry.citizenship = citizenship
             .map(|raw| {
                 crate::model::Citizenship::parse(&raw).map_err(|_| {
-                    Error::Internal(format!("stored citizenship {raw:?} is not IT, EU or non_EU"))
+                    Error::Internal(format!(
+                        "stored citizenship {raw:?} is not IT, EU or non_EU"
+                    ))
                 })
             })
             .transpose()?;
