@@ -425,7 +425,7 @@ impl Engine {
                 Error::not_found(
                     "ranking_log_not_found",
                     "ranking log entry (never written, or purged after the retention period)",
-                    &id.to_string(),
+                    id.to_string(),
                 )
             })
     }
