@@ -24,7 +24,7 @@ use crate::model::EntityId;
 use crate::scoring::{Mode, ScoringConfig};
 use crate::store::access as sql;
 use crate::training::{Door, DoorsOptions};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// Where a ranking was served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ impl Channel {
             "api" => Ok(Channel::Api),
             "console" => Ok(Channel::Console),
             other => Err(Error::invalid(
-                "invalid_channel",
+                ErrorCode::InvalidChannel,
                 format!("unknown channel {other:?}; expected api or console"),
             )),
         }
@@ -423,7 +423,7 @@ impl Engine {
         self.with_audit_reader(|connection| sql::ranking_log_entry(connection, id))?
             .ok_or_else(|| {
                 Error::not_found(
-                    "ranking_log_not_found",
+                    ErrorCode::RankingLogNotFound,
                     "ranking log entry (never written, or purged after the retention period)",
                     id.to_string(),
                 )
@@ -486,7 +486,7 @@ impl Engine {
         let record = self.ranking_log_entry(id)?;
         if self.today() != record.entry.day {
             return Err(Error::invalid(
-                "replay_day",
+                ErrorCode::ReplayDay,
                 format!(
                     "ranking {id} was served on {}: replay it with the clock on that day",
                     record.entry.day
@@ -529,14 +529,14 @@ impl Engine {
     pub fn purge_ranking_log(&self, retention_months: u32) -> Result<RankingLogSpan> {
         if retention_months == 0 {
             return Err(Error::invalid(
-                "invalid_retention",
+                ErrorCode::InvalidRetention,
                 "the ranking log retention must be at least one month",
             ));
         }
         let first_kept_day = self
             .today()
             .checked_sub_months(Months::new(retention_months))
-            .ok_or_else(|| Error::invalid("invalid_retention", "retention too long"))?;
+            .ok_or_else(|| Error::invalid(ErrorCode::InvalidRetention, "retention too long"))?;
         let cutoff = first_kept_day.to_string();
         let (purged, (rows, oldest_day, _)) = self.with_audit_writer(|connection| {
             let purged = sql::purge_ranking_log(connection, &cutoff)?;
