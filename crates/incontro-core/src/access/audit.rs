@@ -248,7 +248,7 @@ impl Engine {
     }
 
     /// [`Engine::submit_audit`] together with the ranking log row of the ranking served (one
-    /// insert in the same group commit; see [`super::ranking_log`]). The receipt gives the
+    /// insert in the same group commit; see [`RankingLogEntry`]). The receipt gives the
     /// row's id ([`AuditReceipt::committed_log_id`]).
     pub fn submit_audit_and_ranking(
         &self,
