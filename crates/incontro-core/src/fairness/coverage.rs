@@ -429,4 +429,59 @@ mod tests {
             ["cittadinanza", "cittadinanza", "disabilità", "disabilità"]
         );
     }
+
+    /// Where the facts come from: the contact book's SAP record first, else the job-seeker
+    /// register by codice fiscale, else not recorded.
+    #[test]
+    fn protected_facts_come_from_the_contact_book_else_the_register() {
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
+        engine.import_demo(&crate::NoProgress).expect("demo");
+        // JS0002 (BRTHMD67L06G480U) is non-EU in the register, but the contact book says EU;
+        // JS0001 (BNCGLI94E52L833Q) is Italian, without a disability, in the register only;
+        // the third person is in neither.
+        let workers = ["BRTHMD67L06G480U", "BNCGLI94E52L833Q", "RSSMRA80A01H501U"];
+        engine
+            .store()
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO outreach_campaign(id, name, rule_json, created_on, retention_until,
+                         max_attempts, retry_days, report_json) VALUES ('c', 'c', '{}', 0, 0, 1, 1, '{}')",
+                    [],
+                )?;
+                for (number, worker) in workers.iter().enumerate() {
+                    tx.execute(
+                        "INSERT INTO outreach_entry(campaign_id, entry_no, worker_cf, priority,
+                             reasons_json, age_band, end_date) VALUES ('c', ?1, ?2, 1, '[]', '<30', 0)",
+                        rusqlite::params![number as i64 + 1, worker],
+                    )?;
+                }
+                sql::update_person(
+                    tx,
+                    &crate::outreach::contacts::PersonUpdate {
+                        worker: crate::model::CodiceFiscale::parse(workers[0]).expect("cf"),
+                        display_name: None,
+                        do_not_contact: None,
+                        citizenship: Some(Citizenship::Eu),
+                        disability: Some(true),
+                    },
+                )
+            })
+            .expect("entries");
+        let facts = engine
+            .store()
+            .read(|c| sql::entry_protected_facts(c, "c"))
+            .expect("facts");
+        let found: Vec<(Option<Citizenship>, Option<bool>)> = facts
+            .iter()
+            .map(|entry| (entry.citizenship, entry.disability))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(Citizenship::Eu), Some(true)),
+                (Some(Citizenship::Italian), Some(false)),
+                (None, None),
+            ]
+        );
+    }
 }
