@@ -22,13 +22,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancyStatus};
 use crate::store::access as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 mod audit;
 mod keys;
+mod ranking_log;
 
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
+pub use ranking_log::{
+    Channel, RankedItem, RankingKind, RankingLogEntry, RankingLogRecord, RankingLogSpan,
+    RankingRequest, Replay, ReplayOutcome,
+};
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,7 +70,7 @@ impl Role {
             "operator" => Ok(Role::Operator),
             "analyst" => Ok(Role::Analyst),
             other => Err(Error::invalid(
-                "invalid_role",
+                ErrorCode::InvalidRole,
                 format!(
                     "unknown role {other:?}; expected admin, validator, desk, operator or analyst"
                 ),
@@ -235,7 +240,7 @@ impl Principal {
             Ok(())
         } else {
             Err(Error::Forbidden {
-                code: "forbidden_role",
+                code: ErrorCode::ForbiddenRole,
                 message: format!("role {} may not do this", self.role.as_str()),
             })
         }
@@ -244,7 +249,7 @@ impl Principal {
 
 fn other_office() -> Error {
     Error::Forbidden {
-        code: "other_office",
+        code: ErrorCode::OtherOffice,
         message: "the object belongs to another office".into(),
     }
 }
@@ -299,7 +304,7 @@ fn check_office_code(office: &str) -> Result<String> {
         Ok(office)
     } else {
         Err(Error::invalid(
-            "invalid_office",
+            ErrorCode::InvalidOffice,
             "office must be 1-8 letters or digits (a province code such as LU)",
         ))
     }
@@ -337,7 +342,9 @@ impl Engine {
         let (comune, office) = self
             .store()
             .read(|c| sql::job_seeker_office(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))?;
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
+            })?;
         if !principal.may_see_office(office.as_deref()) {
             self.audit(vec![AuditEntry::now(
                 principal,
@@ -361,27 +368,44 @@ impl Engine {
         principal: &Principal,
         whose: Whose,
     ) -> Result<Option<crate::matching::ComuneScope>> {
-        let Some(office) = principal.office.as_deref() else {
-            return Ok(None);
-        };
-        if !principal.role.is_office_scoped() {
-            return Ok(None);
+        match self.scope_offices(principal, whose) {
+            None => Ok(None),
+            Some(offices) => self.scope_of_offices(&offices).map(Some),
         }
-        let shared = match whose {
-            Whose::Vacancies => self.vacancy_sharing(),
-            Whose::People => Vec::new(),
-        };
+    }
+
+    /// The offices (province codes) whose objects a caller sees in matching results: its own
+    /// office, plus the offices that share their vacancies for [`Whose::Vacancies`]; `None`
+    /// when it sees every office. What the ranking log records as a ranking's scope.
+    pub fn scope_offices(&self, principal: &Principal, whose: Whose) -> Option<Vec<String>> {
+        let office = principal.office.as_deref()?;
+        if !principal.role.is_office_scoped() {
+            return None;
+        }
+        let mut offices = vec![office.to_ascii_uppercase()];
+        if whose == Whose::Vacancies {
+            for shared in self.vacancy_sharing() {
+                let shared = shared.to_ascii_uppercase();
+                if !offices.contains(&shared) {
+                    offices.push(shared);
+                }
+            }
+        }
+        Some(offices)
+    }
+
+    /// The comuni of these offices (province codes, any case).
+    pub fn scope_of_offices(&self, offices: &[String]) -> Result<crate::matching::ComuneScope> {
         let provinces = self.store().read(sql::provinces)?;
         let comuni = provinces
             .into_iter()
             .filter(|(_, province)| {
-                province.eq_ignore_ascii_case(office)
-                    || shared
-                        .iter()
-                        .any(|other| province.eq_ignore_ascii_case(other))
+                offices
+                    .iter()
+                    .any(|office| province.eq_ignore_ascii_case(office))
             })
             .filter_map(|(code, _)| ComuneCode::parse(&code).ok());
-        Ok(Some(crate::matching::ComuneScope::new(comuni)))
+        Ok(crate::matching::ComuneScope::new(comuni))
     }
 
     /// The offices whose vacancies every office sees in matching (see
@@ -582,7 +606,7 @@ impl Engine {
         let existing = self.vacancy_for(principal, Action::WriteVacancy, &vacancy.id)?;
         if matches!(existing.status, VacancyStatus::Closed) {
             return Err(Error::conflict(
-                "vacancy_closed",
+                ErrorCode::VacancyClosed,
                 "a closed vacancy cannot change",
             ));
         }

@@ -12,7 +12,7 @@ use super::{FairnessQuery, FairnessReport, OVERSIGHT_TOP};
 use crate::matching::MAX_K;
 use crate::model::OccupationCode;
 use crate::scoring::ScoringConfig;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The scoring documentation, shipped with the binary.
 const SCORING_DOC: &str = include_str!("../../../../docs/scoring.md");
@@ -139,7 +139,7 @@ impl Engine {
     pub fn system_card(&self, options: &SystemCardOptions) -> Result<String> {
         if options.k == 0 || options.k > MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {MAX_K}, got {}", options.k),
             ));
         }
@@ -316,7 +316,11 @@ any person or vacancy, ranked or not.\n\
 - Each proposal and placement keeps the rank of the vacancy in the person's list, the rank of \
 the person among the vacancy's candidates and the score at that moment, so that the office can \
 see how often staff go beyond the top of the list (`supervisione_umana.csv` of the bias report).\n\
-- Every read of a person's data is audited (who, when, what).\n\n";
+- Every read of a person's data is audited (who, when, what).\n\
+- Every ranking served (API and console) is logged with its time, caller (key, role, office), \
+data revision, scoring mode and parameters, and the ids and scores returned; `incontro explain \
+--log-id N` reproduces it while the data is unchanged, and `incontro purge` applies the office's \
+retention (6 months by default).\n\n";
 
 const LIMITATIONS: &str = "## Known limitations\n\n\
 - Scores measure coverage of recorded competences only: competences nobody recorded, soft skills \

@@ -73,8 +73,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
     (
-        "0016_cob_summary",
-        include_str!("migrations/0016_cob_summary.sql"),
+        "0016_outreach_protected",
+        include_str!("migrations/0016_outreach_protected.sql"),
+    ),
+    (
+        "0017_cob_summary",
+        include_str!("migrations/0017_cob_summary.sql"),
     ),
 ];
 
@@ -229,7 +233,7 @@ mod tests {
                 "INSERT INTO taxonomy_meta(key, value) VALUES ('probe', 'x')",
                 [],
             )?;
-            Err(Error::invalid("test", "boom"))
+            Err(Error::invalid(crate::ErrorCode::InvalidId, "boom"))
         });
         assert!(result.is_err());
         let count: i64 = store

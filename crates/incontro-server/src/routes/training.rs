@@ -1,9 +1,12 @@
 //! Gap and training proposals for a person, and the competence demand report (an aggregate).
 
 use actix_web::{get, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, Channel, Outcome, RankedItem, RankingLogEntry, RankingRequest, Whose,
+};
 use incontro_core::model::ComuneCode;
 use incontro_core::training::{DemandQuery, DoorsOptions, TrainingOptions};
+use incontro_core::ErrorCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -31,7 +34,7 @@ fn training_options(params: &CourseParams, today: chrono::NaiveDate) -> ApiResul
     if let Some(km) = params.max_km {
         if !km.is_finite() || km <= 0.0 || km > 1000.0 {
             return Err(ApiError::invalid(
-                "invalid_distance",
+                ErrorCode::InvalidDistance,
                 "max_km must be in (0, 1000]",
             ));
         }
@@ -125,25 +128,38 @@ pub async fn course_doors(
     let id = api::entity_id(&id)?;
     let k = params.k.unwrap_or(5);
     if !(1..=50).contains(&k) {
-        return Err(ApiError::invalid("invalid_k", "k must be 1 to 50"));
+        return Err(ApiError::invalid(ErrorCode::InvalidK, "k must be 1 to 50"));
     }
     let mut options = DoorsOptions::on(state.engine.today());
     options.k = k;
     options.vacancy_max_km = params.vacancy_max_km;
     options.training.language = api::language(params.lang.as_deref())?;
     let principal = caller.0;
-    let doors = state
-        .call_audited(move |engine| {
+    let (doors, log_id) = state
+        .call_ranked(move |engine| {
             engine.check_job_seeker_access(&principal, Action::ReadTraining, &id)?;
+            let scope_offices = engine.scope_offices(&principal, Whose::Vacancies);
             options.vacancy_scope = engine.matching_scope(&principal, Whose::Vacancies)?;
+            let revision = engine.data_revision()?;
             let doors = engine.course_doors(&id, &options)?;
-            let receipt = engine.submit_audit(vec![AuditEntry::now(
+            let ranking = RankingLogEntry::new(
+                engine,
                 &principal,
-                "course_doors",
-                Some(id.as_str()),
-                None,
-                Outcome::Ok,
-            )])?;
+                Channel::Api,
+                revision,
+                RankingRequest::course_doors(&id, &options, scope_offices),
+                RankedItem::of_doors(&doors),
+            );
+            let receipt = engine.submit_audit_and_ranking(
+                vec![AuditEntry::now(
+                    &principal,
+                    "course_doors",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )],
+                ranking,
+            )?;
             Ok((
                 PersonItems {
                     job_seeker_id: id.as_str().to_string(),
@@ -153,7 +169,7 @@ pub async fn course_doors(
             ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(doors))
+    Ok(super::people::ranked_response(log_id).json(doors))
 }
 
 /// Demand report parameters.

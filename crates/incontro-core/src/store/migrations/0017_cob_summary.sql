@@ -1,4 +1,4 @@
--- 0016_cob_summary: each worker's rapporti kept up to date at import (issue 13, speed), so that a
+-- 0017_cob_summary: each worker's rapporti kept up to date at import (issue 13, speed), so that a
 -- cohort reads one row per person instead of rebuilding spells from every notice.
 -- cob_dict: the strings the compact forms refer to (employers, codes, comuni), numbered from 1.
 -- cob_person: per worker, the first and last DataInvio of their notices, `summary` (sex, birth,
