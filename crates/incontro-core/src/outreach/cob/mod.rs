@@ -678,15 +678,11 @@ impl Engine {
         // The per-worker summaries are updated with the new notices when they are current,
         // else rebuilt from every notice at the end.
         let rules = super::spells::SpellRules::from_codes(&codes);
-        let (mut histories, merge) = self.store().read(|c| {
+        let mut histories = self.store().read(|c| {
             if !super::summary::current(c, &rules)? {
-                return Ok((None, false));
+                return Ok(None);
             }
-            let histories = super::summary::Histories::load(c, rules.clone())?;
-            Ok((
-                Some(histories),
-                crate::store::outreach::summary::has_summaries(c)?,
-            ))
+            super::summary::Histories::load(c, rules.clone()).map(Some)
         })?;
         // About 145 bytes per notice: reserving avoids rehashing millions of keys.
         let expected_rows = (size / 120) as usize;
@@ -774,8 +770,11 @@ impl Engine {
                     });
                 }
                 progress.start("updating the summaries", None);
+                // Checked again in the transaction: another import may have run meanwhile.
+                let still_current = super::summary::current(tx, &rules)?;
                 match outcome.histories {
-                    Some(histories) if histories.notices() == inserted => {
+                    Some(histories) if histories.notices() == inserted && still_current => {
+                        let merge = crate::store::outreach::summary::has_summaries(tx)?;
                         histories.write(tx, merge)?;
                     }
                     _ => {

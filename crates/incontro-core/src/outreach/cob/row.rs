@@ -111,9 +111,7 @@ impl RowParser<'_> {
                     format!("TipoComunicazione code {code:?} is not valid on {sent}"),
                 ),
             }
-            let effect = self
-                .codes
-                .effect(CodeScheme::TipoComunicazione, code, sent);
+            let effect = self.codes.effect(CodeScheme::TipoComunicazione, code, sent);
             if matches!(
                 effect,
                 Some(CodeEffect::Rettifica | CodeEffect::Annullamento)
