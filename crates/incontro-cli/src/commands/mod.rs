@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use clap::Subcommand;
 
+mod accounts;
 mod fairness;
 mod generate;
 mod import;
@@ -50,6 +51,10 @@ pub enum Command {
     /// API keys of the HTTP service: create (token shown once), list, revoke.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Staff accounts of the console: create, list, reset-password, disable, enable (passwords
+    /// from standard input).
+    #[command(subcommand)]
+    Accounts(accounts::AccountsCommand),
 }
 
 /// The day given by `--today` / `INCONTRO_TODAY`, if any (set once by `main`).
@@ -88,5 +93,6 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Report(command) => training::run_report(command, data_dir, quiet),
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Keys(command) => keys::run(command, data_dir),
+        Command::Accounts(command) => accounts::run(command, data_dir),
     }
 }

@@ -24,9 +24,13 @@ use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancySta
 use crate::store::access as sql;
 use crate::{Engine, Error, Result};
 
+mod accounts;
 mod audit;
 mod keys;
 
+pub use accounts::{
+    ConsoleSession, OpenedSession, PersonAccess, SessionPolicy, StaffAccount, MIN_PASSWORD_CHARS,
+};
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
 
@@ -175,6 +179,10 @@ pub enum Action {
     UndoRefusal,
     /// The audit log.
     ReadAudit,
+    /// Create staff accounts, reset their passwords, disable them (admins).
+    ManageAccounts,
+    /// Move a call-list entry to another operator (admins).
+    ReassignCalls,
 }
 
 /// A stored API key (never its token).

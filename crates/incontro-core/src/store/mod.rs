@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod accounts;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
@@ -71,6 +72,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0015_refusal_undo",
         include_str!("migrations/0015_refusal_undo.sql"),
+    ),
+    (
+        "0016_accounts",
+        include_str!("migrations/0016_accounts.sql"),
+    ),
+    (
+        "0017_call_back",
+        include_str!("migrations/0017_call_back.sql"),
     ),
 ];
 

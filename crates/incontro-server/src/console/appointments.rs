@@ -49,6 +49,10 @@ pub fn configure_public(config: &mut web::ServiceConfig, form_errors: web::FormC
             .route(web::get().to(cancel_page))
             .route(web::post().to(cancel_booking)),
     );
+    config.route(
+        "/prenota/calendario/{reference}",
+        web::get().to(calendar_file),
+    );
 }
 
 /// Whether the client may post to a public page now (see [`super::limit`]); a request without
@@ -90,15 +94,46 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
                 Ok(agenda)
             })
             .await?;
-        let body = agenda_body(&ctx, &office, &agenda, from.date());
+        let body = agenda_body(&ctx, &office, &agenda, from.date(), None, None);
         Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
     }
     .await;
     ctx.finish(result)
 }
 
-fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate) -> Markup {
+async fn load_agenda(
+    ctx: &Ctx,
+    state: &AppState,
+) -> Result<(String, Vec<AgendaEntry>, chrono::NaiveDateTime), Fail> {
+    let office = office_of(ctx);
+    let from = now(&state.engine);
+    let to = from + Duration::days(i64::from(DAYS_AHEAD));
+    let agenda_office = office.clone();
+    let agenda = state
+        .call(move |engine| engine.agenda(Some(&agenda_office), None, from, to))
+        .await?;
+    Ok((office, agenda, from))
+}
+
+fn agenda_body(
+    ctx: &Ctx,
+    office: &str,
+    agenda: &[AgendaEntry],
+    today: NaiveDate,
+    typed: Option<&PublishForm>,
+    error: Option<&str>,
+) -> Markup {
     let tomorrow = today + Duration::days(1);
+    let day_value = typed
+        .map(|typed| typed.day.clone())
+        .unwrap_or_else(|| tomorrow.to_string());
+    let times_value = typed
+        .map(|typed| typed.times.clone())
+        .unwrap_or_else(|| "09:00, 09:30, 10:00".to_string());
+    let minutes_value = typed.map(|typed| typed.minutes).unwrap_or(30);
+    let room_value = typed
+        .map(|typed| typed.room_url.clone())
+        .unwrap_or_else(|| DEFAULT_ROOM_URL.to_string());
     html! {
         h1 { (ctx.t("appointments.title")) }
         h2 { (ctx.t("appointments.publish")) }
@@ -107,21 +142,23 @@ fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate
             div class="row" {
                 div {
                     label for="day" { (ctx.t("appointments.day")) }
-                    input type="date" id="day" name="day" value=(tomorrow.to_string()) required;
+                    input type="date" id="day" name="day" value=(day_value) required;
                 }
                 div {
                     label for="times" { (ctx.t("appointments.times")) }
-                    input type="text" id="times" name="times" value="09:00, 09:30, 10:00" required
-                        aria-describedby="times-help" maxlength="2000";
+                    input type="text" id="times" name="times" value=(times_value) required
+                        aria-invalid=[error.map(|_| "true")]
+                        aria-describedby={ "times-help" @if error.is_some() { " times-error" } } maxlength="2000";
+                    @if let Some(error) = error { p class="field-error" id="times-error" { (error) } }
                 }
                 div {
                     label for="minutes" { (ctx.t("appointments.minutes")) }
-                    input type="number" id="minutes" name="minutes" min="5" max="240" value="30" required;
+                    input type="number" id="minutes" name="minutes" min="5" max="240" value=(minutes_value) required;
                 }
             }
             p id="times-help" class="muted" { (ctx.t("appointments.times_help")) }
             label for="room_url" { (ctx.t("appointments.room_url")) }
-            input type="url" id="room_url" name="room_url" value=(DEFAULT_ROOM_URL) required;
+            input type="url" id="room_url" name="room_url" value=(room_value) required;
             p class="muted" { (ctx.t("appointments.office")) " " (office) }
             button type="submit" { (ctx.t("appointments.publish_button")) }
         }
@@ -202,13 +239,34 @@ pub async fn publish(
             staff: user.principal.label.clone(),
             starts,
             minutes: form.minutes,
-            room_url: form.room_url,
+            room_url: form.room_url.clone(),
         };
         let at = now(&state.engine);
-        state
-            .call(move |engine| engine.publish_slots(&new, at))
+        let published = state
+            .call(move |engine| Ok(engine.publish_slots(&new, at)))
             .await?;
-        Ok(ctx.see_other("/console/appointments#agenda"))
+        match published {
+            Ok(_) => Ok(ctx.see_other("/console/appointments#agenda")),
+            // A refused time comes back next to the field, with everything typed kept.
+            Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
+                let message = ctx.lang.error_message(error.code(), &error.to_string());
+                let (office, agenda, from) = load_agenda(&ctx, &state).await?;
+                let body = agenda_body(
+                    &ctx,
+                    &office,
+                    &agenda,
+                    from.date(),
+                    Some(&form),
+                    Some(&message),
+                );
+                Ok(ctx.page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.t("appointments.title"),
+                    body,
+                ))
+            }
+            Err(error) => Err(Fail::from(error)),
+        }
     }
     .await;
     ctx.finish(result)
@@ -306,14 +364,18 @@ fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingF
                 (form_token_field(ctx))
                 fieldset {
                     legend { (ctx.t("booking.slot")) }
-                    ul class="slots" {
-                        @for slot in slots {
-                            li {
-                                label class="check" {
-                                    input type="radio" name="slot_id" value=(slot.id) required
-                                        checked[typed.slot_id == Some(slot.id)];
-                                    span { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min"
-                                        br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                    // Grouped by day, each day with its weekday (issue 15, point 12).
+                    @for (day, group) in by_day(slots) {
+                        h3 class="slot-day" { (super::i18n::day_in_words(ctx.lang, day)) }
+                        ul class="slots" {
+                            @for slot in group {
+                                li {
+                                    label class="check" {
+                                        input type="radio" name="slot_id" value=(slot.id) required
+                                            checked[typed.slot_id == Some(slot.id)];
+                                        span { (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min"
+                                            br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                                    }
                                 }
                             }
                         }
@@ -410,34 +472,124 @@ pub async fn book(
     ctx.finish(result)
 }
 
+/// The slots grouped by day, in order.
+fn by_day(slots: &[Slot]) -> Vec<(NaiveDate, Vec<&Slot>)> {
+    let mut days: Vec<(NaiveDate, Vec<&Slot>)> = Vec::new();
+    for slot in slots {
+        let Ok(start) = incontro_core::appointments::parse_time(&slot.starts_at) else {
+            continue;
+        };
+        match days.last_mut() {
+            Some((day, group)) if *day == start.date() => group.push(slot),
+            _ => days.push((start.date(), vec![slot])),
+        }
+    }
+    days
+}
+
 fn confirmation(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
+    let day = incontro_core::appointments::parse_time(&slot.starts_at)
+        .map(|start| super::i18n::day_in_words(ctx.lang, start.date()))
+        .unwrap_or_default();
     let body = html! {
         h1 { (ctx.t("booking.confirmed")) }
         (layout::notice("ok", ctx.t("booking.confirmed_text")))
         dl {
-            dt { (ctx.t("appointments.when")) } dd id="when" { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min" }
+            dt { (ctx.t("appointments.when")) } dd id="when" { (day) " " (ctx.t("calls.at")) " " (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min" }
+            dt { (ctx.t("booking.desk")) } dd id="office" { (slot.office) }
             dt { (ctx.t("booking.video_link")) } dd { a id="video-link" class="big" href=(booking.video_link) rel="noreferrer" { (booking.video_link) } }
             dt { (ctx.t("booking.reference")) } dd { code id="reference" class="big" { (booking.reference) } }
         }
         p { (ctx.t("booking.keep_reference")) }
-        p { a href="/prenota/annulla" { (ctx.t("booking.cancel_link")) } }
+        p { a id="ics-link" href={ "/prenota/calendario/" (booking.reference) } download="appuntamento.ics" { (ctx.t("booking.ics")) } }
+        p { a id="cancel-link" href={ "/prenota/annulla?ref=" (booking.reference) } { (ctx.t("booking.cancel_link")) } }
     };
     ctx.page(StatusCode::CREATED, ctx.t("booking.confirmed"), body)
 }
 
-/// `GET /prenota/annulla`
-pub async fn cancel_page(ctx: Ctx) -> HttpResponse {
-    cancel_form(&ctx, StatusCode::OK, None)
+/// `?ref=` of the cancellation page (the confirmation's link fills the field).
+#[derive(Debug, Deserialize)]
+pub struct CancelQuery {
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+}
+
+/// `GET /prenota/annulla[?ref=]`
+pub async fn cancel_page(ctx: Ctx, query: web::Query<CancelQuery>) -> HttpResponse {
+    let typed = query.into_inner().reference.unwrap_or_default();
+    cancel_form_with(&ctx, StatusCode::OK, None, &typed)
+}
+
+/// `GET /prenota/calendario/{reference}`: the booking as an `.ics` file (rate-limited like the
+/// cancellation form, since the reference is the secret).
+pub async fn calendar_file(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    console: web::Data<ConsoleState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    if !within_limit(&console, &request) {
+        let message = ctx.lang.error_message("too_many_requests", "");
+        return cancel_form(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(("error", message)),
+        );
+    }
+    let reference = path.into_inner();
+    let host = request.connection_info().host().to_string();
+    let scheme = request.connection_info().scheme().to_string();
+    let found = state
+        .call(move |engine| {
+            let booking = engine.booking_by_reference(&reference)?;
+            let slot = engine.slot(booking.slot_id)?;
+            Ok((booking, slot))
+        })
+        .await;
+    match found {
+        Ok((booking, slot)) => {
+            let cancel_url = format!(
+                "{scheme}://{host}/prenota/annulla?ref={}",
+                booking.reference
+            );
+            let office = format!("sportello {}", slot.office);
+            let ics =
+                incontro_core::appointments::booking_ics(&booking, &slot, &office, &cancel_url);
+            HttpResponse::Ok()
+                .insert_header((
+                    actix_web::http::header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8",
+                ))
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"appuntamento.ics\"",
+                ))
+                .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+                .body(ics)
+        }
+        Err(error) => ctx.finish(Err(Fail::from(error))),
+    }
 }
 
 fn cancel_form(ctx: &Ctx, status: StatusCode, message: Option<(&str, String)>) -> HttpResponse {
+    cancel_form_with(ctx, status, message, "")
+}
+
+fn cancel_form_with(
+    ctx: &Ctx,
+    status: StatusCode,
+    message: Option<(&str, String)>,
+    typed: &str,
+) -> HttpResponse {
     let body = html! {
         h1 { (ctx.t("booking.cancel_title")) }
         @if let Some((kind, text)) = &message { (layout::notice(kind, text)) }
         form method="post" action="/prenota/annulla" {
             (form_token_field(ctx))
             label for="reference" { (ctx.t("booking.reference")) }
-            input type="text" id="reference" name="reference" required maxlength="64" autocomplete="off";
+            input type="text" id="reference" name="reference" required maxlength="64" autocomplete="off"
+                value=(typed) autocapitalize="characters" spellcheck="false";
             button type="submit" class="danger" { (ctx.t("booking.cancel_button")) }
         }
         p { a href="/prenota" { (ctx.t("booking.title")) } }
