@@ -66,12 +66,10 @@ impl Browser {
                  .filter(function (v) {{ return v.impact === 'serious' || v.impact === 'critical'; }}) \
                  .map(function (v) {{ return v.id + ' (' + v.impact + '): ' + v.nodes.map(function (n) {{ return n.target.join(' '); }}).join(', '); }}) }}; }});"
             );
-            let found = self
-                .client
-                .execute(&script, vec![])
-                .await
-                .expect("run axe");
-            let checked = found["checked"].as_u64().unwrap_or_else(|| panic!("axe did not run: {found}"));
+            let found = self.client.execute(&script, vec![]).await.expect("run axe");
+            let checked = found["checked"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("axe did not run: {found}"));
             assert!(checked > 10, "axe checked only {checked} rules on {page}");
             let violations: Vec<String> =
                 serde_json::from_value(found["violations"].clone()).expect("axe violations");

@@ -154,7 +154,7 @@ fn check_name(name: &str) -> Result<String> {
 
 fn check_password(name: &str, password: &str) -> Result<()> {
     let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS || chars > MAX_PASSWORD_CHARS {
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         return Err(Error::invalid(
             "weak_password",
             format!("the password must be {MIN_PASSWORD_CHARS}-{MAX_PASSWORD_CHARS} characters"),

@@ -162,7 +162,6 @@ fn render_accounts(
     error: Option<FieldError>,
     done: Option<&str>,
 ) -> HttpResponse {
-    let error = error;
     let body = html! {
         h1 { (ctx.t("admin.title")) }
         (tabs(ctx, "/console/admin/accounts"))
