@@ -561,6 +561,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("calls.undo_refusal", "Annulla il rifiuto", "Undo the refusal"),
     ("calls.reassigned", "Chiamata riassegnata.", "Entry reassigned."),
     ("calls.refusal_undone", "Rifiuto annullato: la persona torna in lista.", "Refusal undone: the person is back on the list."),
+    ("desk.sections", "Parti della pagina", "Parts of the page"),
     ("booking.ics", "Aggiungi al calendario (file .ics)", "Add to your calendar (.ics file)"),
     ("errors.slot_overlaps", "Un orario si sovrappone a un altro già pubblicato (o a uno dei nuovi): controlla gli orari e la durata.", "A time overlaps another slot already published (or one of the new ones): check the times and the length."),
     ("errors.api_key_not_found", "Nessuna chiave attiva con questo codice.", "No active key has this id."),

@@ -321,6 +321,21 @@ const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; 
   document.addEventListener('DOMContentLoaded', function () {
     var boxes = document.querySelectorAll('.typeahead[data-url]');
     for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
+    // The desk's search box is a GET form (Back works); a codice fiscale goes by POST instead, so
+    // that it does not stay in the browser's history.
+    var search = document.querySelector('form[data-cf-post]');
+    if (search) {
+      search.addEventListener('submit', function () {
+        var q = search.querySelector('input[name=q]');
+        if (q && /^[A-Za-z0-9]{16}$/.test(q.value.trim())) {
+          search.method = 'post';
+          search.action = search.getAttribute('data-cf-post');
+          var csrf = document.createElement('input');
+          csrf.type = 'hidden'; csrf.name = 'csrf'; csrf.value = search.getAttribute('data-csrf');
+          search.appendChild(csrf);
+        }
+      });
+    }
     // A form kept through a lost session is sent again as soon as the user has signed in.
     var kept = document.querySelector('form[data-autosubmit=true]');
     if (kept) { kept.submit(); }
