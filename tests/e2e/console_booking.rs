@@ -105,3 +105,124 @@ fn resident_books_by_day_and_gets_a_short_reference_a_calendar_file_and_a_cancel
         }
     });
 }
+
+#[test]
+fn staff_publish_weekly_availability_move_and_cancel_bookings_and_mark_no_shows() {
+    run_in_browser(|app, driver| async move {
+        use incontro_core::appointments::{BookingRequest, NewSlots};
+        let today = test_today();
+        let midnight = today.and_time(chrono::NaiveTime::MIN);
+        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let request = |slot_id: i64, name: &str| BookingRequest {
+            slot_id,
+            name: name.into(),
+            contact: "+39 333 1234567".into(),
+            topic: "orientamento".into(),
+            language: "it".into(),
+            privacy_accepted: true,
+        };
+        // This morning's appointment (booked at midnight), to be marked as a no-show.
+        let early = engine
+            .publish_slots(
+                &NewSlots {
+                    office: "LU".into(),
+                    staff: "test desk".into(),
+                    starts: vec![format!("{today}T00:05")],
+                    minutes: 10,
+                    room_url: "https://meet.example.org/sportello".into(),
+                },
+                midnight,
+            )
+            .expect("early slot");
+        engine
+            .book_slot(&request(early[0].id, "Luca Verdi"), midnight)
+            .expect("early booking");
+
+        let staff = browser(&driver, &app).await;
+        staff.sign_in(&app.keys[&Role::Desk]).await;
+        staff.open("/console/appointments").await;
+        staff.fill("#times", "10:00").await;
+        staff.fill("#weeks", "3").await;
+        staff.click("#publish button[type=submit]").await;
+        staff.find("#agenda-table").await;
+        let tomorrow = today + chrono::Duration::days(1);
+        let weekly: Vec<String> = (0..3)
+            .map(|week| format!("{}T10:00", tomorrow + chrono::Duration::weeks(week)))
+            .collect();
+        let agenda = engine
+            .agenda(
+                Some("LU"),
+                None,
+                midnight,
+                midnight + chrono::Duration::days(30),
+            )
+            .expect("agenda");
+        let starts: Vec<&str> = agenda
+            .iter()
+            .map(|entry| entry.slot.starts_at.as_str())
+            .collect();
+        for start in &weekly {
+            assert!(starts.contains(&start.as_str()), "{start} in {starts:?}");
+        }
+        let slot_of = |start: &str| {
+            agenda
+                .iter()
+                .find(|entry| entry.slot.starts_at == start)
+                .expect("slot")
+                .slot
+                .id
+        };
+        let booking = engine
+            .book_slot(&request(slot_of(&weekly[0]), "Maria Rossi"), midnight)
+            .expect("booking");
+
+        // Moved to next week: the same reference, the first slot free again.
+        staff.open("/console/appointments").await;
+        let row = format!("#agenda-table tr[data-slot='{}']", slot_of(&weekly[0]));
+        staff
+            .find(&format!("{row} form.move select"))
+            .await
+            .select_by_value(&slot_of(&weekly[1]).to_string())
+            .await
+            .expect("select");
+        staff.click(&format!("{row} form.move button")).await;
+        let moved_row = format!("#agenda-table tr[data-slot='{}']", slot_of(&weekly[1]));
+        staff.wait_text(&moved_row, "Maria Rossi").await;
+        assert!(!staff.text(&row).await.contains("Maria Rossi"));
+        let moved = engine
+            .booking_by_reference(&booking.reference)
+            .expect("same reference");
+        assert_eq!(moved.slot_id, slot_of(&weekly[1]));
+        staff.assert_accessible("agenda").await;
+
+        // Cancelled by staff: the slot is free.
+        staff
+            .click(&format!("{moved_row} form.cancel-booking button"))
+            .await;
+        let started = std::time::Instant::now();
+        while engine
+            .booking_by_reference(&booking.reference)
+            .expect("booking")
+            .cancelled_at
+            .is_none()
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the booking was never cancelled"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        staff.open("/console/appointments").await;
+        assert!(!staff.text(&moved_row).await.contains("Maria Rossi"));
+
+        // This morning's resident did not come.
+        let early_row = format!("#agenda-table tr[data-slot='{}']", early[0].id);
+        staff
+            .click(&format!("{early_row} form.no-show button"))
+            .await;
+        staff
+            .wait_text(&format!("{early_row} .no-show"), "assente")
+            .await;
+        staff.close().await;
+    });
+}

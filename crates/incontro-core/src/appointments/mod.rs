@@ -141,6 +141,9 @@ pub struct Booking {
     pub booked_at: String,
     /// When it was cancelled, if it was.
     pub cancelled_at: Option<String>,
+    /// When staff marked that the resident did not come.
+    #[serde(default)]
+    pub no_show_at: Option<String>,
 }
 
 impl std::fmt::Debug for Booking {
@@ -182,6 +185,22 @@ fn random_token(bytes: usize) -> String {
     (0..bytes)
         .map(|_| format!("{:02x}", rng.gen::<u8>()))
         .collect()
+}
+
+/// Weekly availability (issue 15, point 12): the start times `times` (`HH:MM`) on `day` and on
+/// the same weekday of the following `weeks - 1` weeks (1–26), as `YYYY-MM-DDTHH:MM`.
+pub fn weekly_starts(day: chrono::NaiveDate, times: &[String], weeks: u32) -> Result<Vec<String>> {
+    if !(1..=26).contains(&weeks) {
+        return Err(Error::invalid("invalid_weeks", "repeat for 1 to 26 weeks"));
+    }
+    let mut starts = Vec::with_capacity(times.len() * weeks as usize);
+    for week in 0..weeks {
+        let date = day + Duration::weeks(i64::from(week));
+        for time in times {
+            starts.push(format!("{date}T{}", time.trim()));
+        }
+    }
+    Ok(starts)
 }
 
 /// The letters of a booking reference: no 0/O, 1/I/L (issue 15, point 12).
@@ -499,6 +518,7 @@ impl Engine {
                 video_link: format!("{room_url}/incontro-{}", random_token(8)),
                 booked_at: format_time(now),
                 cancelled_at: None,
+                no_show_at: None,
             };
             booking.id = sql::insert_booking(tx, &booking)?;
             Ok(booking)
@@ -529,6 +549,86 @@ impl Engine {
                 ));
             }
             Ok(())
+        })
+    }
+
+    /// One booking by id (staff).
+    pub fn booking(&self, id: i64) -> Result<Booking> {
+        self.store()
+            .read(|c| sql::booking_by_id(c, id))?
+            .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))
+    }
+
+    /// Cancels a booking by id (staff; the resident cancels by reference).
+    pub fn cancel_booking_by_id(&self, id: i64, now: NaiveDateTime) -> Result<()> {
+        let booking = self.booking(id)?;
+        self.cancel_booking(&booking.reference, now)
+    }
+
+    /// Moves an active booking to another free slot of the same office, not yet started (staff);
+    /// the reference and the video link stay, the old slot is free again.
+    pub fn reschedule_booking(
+        &self,
+        id: i64,
+        new_slot_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<Booking> {
+        self.store().write(|tx| {
+            let booking = sql::booking_by_id(tx, id)?
+                .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))?;
+            if booking.cancelled_at.is_some() {
+                return Err(Error::conflict(
+                    "booking_already_cancelled",
+                    "this booking was already cancelled",
+                ));
+            }
+            let (old, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
+                Error::not_found("slot_not_found", "slot", booking.slot_id.to_string())
+            })?;
+            let (new, _) = sql::get_slot(tx, new_slot_id)?.ok_or_else(|| {
+                Error::not_found("slot_not_found", "slot", new_slot_id.to_string())
+            })?;
+            if !new.office.eq_ignore_ascii_case(&old.office) {
+                return Err(Error::invalid(
+                    "slot_of_other_office",
+                    "a booking moves only to a slot of the same office",
+                ));
+            }
+            if new.booked {
+                return Err(Error::conflict(
+                    "slot_already_booked",
+                    "this slot has just been booked by someone else; choose another",
+                ));
+            }
+            if new.cancelled || !new.is_bookable(now) {
+                return Err(Error::conflict(
+                    "slot_not_bookable",
+                    "this slot is no longer available",
+                ));
+            }
+            sql::move_booking(tx, id, new_slot_id)?;
+            Ok(Booking {
+                slot_id: new_slot_id,
+                ..booking
+            })
+        })
+    }
+
+    /// Marks that the resident of a booking did not come (staff; only once the slot started).
+    pub fn mark_no_show(&self, id: i64, now: NaiveDateTime) -> Result<()> {
+        self.store().write(|tx| {
+            let booking = sql::booking_by_id(tx, id)?
+                .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))?;
+            let (slot, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
+                Error::not_found("slot_not_found", "slot", booking.slot_id.to_string())
+            })?;
+            if booking.cancelled_at.is_some() || parse_time(&slot.starts_at)? > now {
+                return Err(Error::invalid(
+                    "no_show_too_early",
+                    "a booking is marked as a no-show only after its slot started",
+                ));
+            }
+            sql::set_no_show(tx, id, &format_time(now))
         })
     }
 

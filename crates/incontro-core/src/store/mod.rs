@@ -81,6 +81,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_call_back",
         include_str!("migrations/0017_call_back.sql"),
     ),
+    ("0018_no_show", include_str!("migrations/0018_no_show.sql")),
 ];
 
 /// The database file name inside the data directory.

@@ -30,6 +30,10 @@ pub fn configure_staff(config: &mut web::ServiceConfig) {
         .route(
             "/appointments/slots/{id}/cancel",
             web::post().to(cancel_slot),
+        )
+        .route(
+            "/appointments/bookings/{id}/{action}",
+            web::post().to(booking_action),
         );
 }
 
@@ -80,9 +84,11 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         let from = now(&state.engine);
         let to = from + Duration::days(i64::from(DAYS_AHEAD));
         let agenda_office = office.clone();
+        // From the start of today: this morning's bookings can be marked as no-shows.
+        let since = from.date().and_time(chrono::NaiveTime::MIN);
         let agenda = state
             .call(move |engine| {
-                let agenda = engine.agenda(Some(&agenda_office), None, from, to)?;
+                let agenda = engine.agenda(Some(&agenda_office), None, since, to)?;
                 let target = format!("agenda:{agenda_office}");
                 engine.audit(vec![AuditEntry::now(
                     &principal,
@@ -94,7 +100,7 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
                 Ok(agenda)
             })
             .await?;
-        let body = agenda_body(&ctx, &office, &agenda, from.date(), None, None);
+        let body = agenda_body(&ctx, &office, &agenda, from, None, None);
         Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
     }
     .await;
@@ -109,8 +115,9 @@ async fn load_agenda(
     let from = now(&state.engine);
     let to = from + Duration::days(i64::from(DAYS_AHEAD));
     let agenda_office = office.clone();
+    let since = from.date().and_time(chrono::NaiveTime::MIN);
     let agenda = state
-        .call(move |engine| engine.agenda(Some(&agenda_office), None, from, to))
+        .call(move |engine| engine.agenda(Some(&agenda_office), None, since, to))
         .await?;
     Ok((office, agenda, from))
 }
@@ -119,11 +126,19 @@ fn agenda_body(
     ctx: &Ctx,
     office: &str,
     agenda: &[AgendaEntry],
-    today: NaiveDate,
+    at: chrono::NaiveDateTime,
     typed: Option<&PublishForm>,
     error: Option<&str>,
 ) -> Markup {
+    let today = at.date();
     let tomorrow = today + Duration::days(1);
+    let weeks_value = typed.and_then(|typed| typed.weeks).unwrap_or(1);
+    // Free slots still to come: where a booking can be moved.
+    let free: Vec<&Slot> = agenda
+        .iter()
+        .filter(|entry| entry.booking.is_none() && entry.slot.is_bookable(at))
+        .map(|entry| &entry.slot)
+        .collect();
     let day_value = typed
         .map(|typed| typed.day.clone())
         .unwrap_or_else(|| tomorrow.to_string());
@@ -150,6 +165,12 @@ fn agenda_body(
                         aria-invalid=[error.map(|_| "true")]
                         aria-describedby={ "times-help" @if error.is_some() { " times-error" } } maxlength="2000";
                     @if let Some(error) = error { p class="field-error" id="times-error" { (error) } }
+                }
+                div {
+                    label for="weeks" { (ctx.t("appointments.weeks")) }
+                    input type="number" id="weeks" name="weeks" min="1" max="26" value=(weeks_value)
+                        aria-describedby="weeks-help";
+                    p id="weeks-help" class="muted" { (ctx.t("appointments.weeks_help")) }
                 }
                 div {
                     label for="minutes" { (ctx.t("appointments.minutes")) }
@@ -187,9 +208,38 @@ fn agenda_body(
                                         (booking.name) " · " (booking.contact) br;
                                         span class="muted" { (booking.topic) " (" (booking.language) ")" } br;
                                         a href=(booking.video_link) rel="noreferrer" { (ctx.t("appointments.video")) }
+                                        @if booking.no_show_at.is_some() { " " span class="tag closed no-show" { (ctx.t("appointments.no_show_tag")) } }
                                     }
                                 }
                                 td {
+                                    @if let Some(booking) = &entry.booking {
+                                        @let started = incontro_core::appointments::parse_time(&entry.slot.starts_at).is_ok_and(|start| start <= at);
+                                        @if started {
+                                            @if booking.no_show_at.is_none() {
+                                                form method="post" action={ "/console/appointments/bookings/" (booking.id) "/no-show" } class="inline no-show" {
+                                                    (csrf_field(ctx))
+                                                    button type="submit" class="secondary" { (ctx.t("appointments.no_show")) }
+                                                }
+                                            }
+                                        } @else {
+                                            form method="post" action={ "/console/appointments/bookings/" (booking.id) "/cancel" } class="inline cancel-booking" {
+                                                (csrf_field(ctx))
+                                                button type="submit" class="secondary" { (ctx.t("appointments.cancel_booking")) }
+                                            }
+                                            @if !free.is_empty() {
+                                                form method="post" action={ "/console/appointments/bookings/" (booking.id) "/move" } class="move" {
+                                                    (csrf_field(ctx))
+                                                    label for={ "move-" (booking.id) } { (ctx.t("appointments.move_to")) }
+                                                    select id={ "move-" (booking.id) } name="slot_id" {
+                                                        @for slot in &free {
+                                                            option value=(slot.id) { (slot.starts_at.replace('T', " ")) " · " (slot.staff) }
+                                                        }
+                                                    }
+                                                    button type="submit" class="secondary" { (ctx.t("appointments.move")) }
+                                                }
+                                            }
+                                        }
+                                    }
                                     @if !entry.slot.cancelled && entry.booking.is_none() {
                                         form method="post" action={ "/console/appointments/slots/" (entry.slot.id) "/cancel" } class="inline" {
                                             (csrf_field(ctx))
@@ -214,6 +264,9 @@ pub struct PublishForm {
     times: String,
     minutes: u32,
     room_url: String,
+    /// Repeat on the same weekday for this many weeks (1 = this day only).
+    #[serde(default)]
+    weeks: Option<u32>,
 }
 
 /// `POST /console/appointments/slots`: `Engine::publish_slots` for the signed-in staff member.
@@ -227,13 +280,21 @@ pub async fn publish(
         let user = ctx.check_csrf(&form.csrf)?;
         let form = form.into_inner();
         let day = form.day.trim().to_string();
-        let starts: Vec<String> = form
+        let times: Vec<String> = form
             .times
             .split([',', ' ', ';'])
             .map(str::trim)
             .filter(|time| !time.is_empty())
-            .map(|time| format!("{day}T{time}"))
+            .map(str::to_string)
             .collect();
+        // Weekly availability: the same times on the same weekday for `weeks` weeks.
+        let starts = match NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            Ok(first) => {
+                incontro_core::appointments::weekly_starts(first, &times, form.weeks.unwrap_or(1))
+                    .map_err(Fail::from)?
+            }
+            Err(_) => times.iter().map(|time| format!("{day}T{time}")).collect(),
+        };
         let new = NewSlots {
             office: office_of(&ctx),
             staff: user.principal.label.clone(),
@@ -251,14 +312,7 @@ pub async fn publish(
             Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
                 let message = ctx.lang.error_message(error.code(), &error.to_string());
                 let (office, agenda, from) = load_agenda(&ctx, &state).await?;
-                let body = agenda_body(
-                    &ctx,
-                    &office,
-                    &agenda,
-                    from.date(),
-                    Some(&form),
-                    Some(&message),
-                );
+                let body = agenda_body(&ctx, &office, &agenda, from, Some(&form), Some(&message));
                 Ok(ctx.page(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ctx.t("appointments.title"),
@@ -301,6 +355,80 @@ pub async fn cancel_slot(
                     });
                 }
                 engine.cancel_slot(id, at)
+            })
+            .await?;
+        Ok(ctx.see_other("/console/appointments#agenda"))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// A staff action on a booking.
+#[derive(Debug, Deserialize)]
+pub struct BookingActionForm {
+    csrf: String,
+    slot_id: Option<i64>,
+}
+
+/// `POST /console/appointments/bookings/{id}/{cancel|move|no-show}` (issue 15, point 12): staff
+/// cancel a booking, move it to another free slot of the office, or mark a no-show; audited.
+pub async fn booking_action(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<BookingActionForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::APPOINTMENTS)?;
+        let principal = ctx.check_csrf(&form.csrf)?.principal.clone();
+        let office = office_of(&ctx);
+        let (id, action) = path.into_inner();
+        let new_slot = form.slot_id;
+        let at = now(&state.engine);
+        state
+            .call(move |engine| {
+                let booking = engine.booking(id)?;
+                let slot = engine.slot(booking.slot_id)?;
+                if !slot.office.eq_ignore_ascii_case(&office) {
+                    return Err(incontro_core::Error::Forbidden {
+                        code: "other_office",
+                        message: "the booking belongs to another office".into(),
+                    });
+                }
+                let audited = match action.as_str() {
+                    "cancel" => {
+                        engine.cancel_booking_by_id(id, at)?;
+                        "booking_cancelled_by_staff"
+                    }
+                    "move" => {
+                        let Some(new_slot) = new_slot else {
+                            return Err(incontro_core::Error::invalid(
+                                "missing_field",
+                                "choose the slot to move the booking to",
+                            ));
+                        };
+                        engine.reschedule_booking(id, new_slot, at)?;
+                        "booking_moved"
+                    }
+                    "no-show" => {
+                        engine.mark_no_show(id, at)?;
+                        "booking_no_show"
+                    }
+                    _ => {
+                        return Err(incontro_core::Error::not_found(
+                            "not_found",
+                            "booking action",
+                            action.clone(),
+                        ))
+                    }
+                };
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    audited,
+                    None,
+                    Some(&format!("booking:{id}")),
+                    Outcome::Ok,
+                )])
             })
             .await?;
         Ok(ctx.see_other("/console/appointments#agenda"))

@@ -101,6 +101,8 @@ impl Lang {
             "account_not_found" => "errors.account_not_found",
             "api_key_not_found" => "errors.api_key_not_found",
             "slot_overlaps" => "errors.slot_overlaps",
+            "invalid_weeks" => "errors.invalid_weeks",
+            "no_show_too_early" => "errors.no_show_too_early",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -570,7 +572,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("vacancy.confirm_remove", "Sì, rimuovi", "Yes, remove it"),
     ("vacancy.confirm_back", "No, torna all'offerta", "No, back to the vacancy"),
     ("desk.sections", "Parti della pagina", "Parts of the page"),
+    ("appointments.weeks", "Ripeti per (settimane)", "Repeat for (weeks)"),
+    ("appointments.weeks_help", "Gli stessi orari, lo stesso giorno della settimana, per 1–26 settimane (1 = solo questo giorno).", "The same times on the same weekday for 1–26 weeks (1 = this day only)."),
+    ("appointments.no_show", "Non si è presentato", "Did not come"),
+    ("appointments.no_show_tag", "assente", "no-show"),
+    ("appointments.cancel_booking", "Annulla la prenotazione", "Cancel the booking"),
+    ("appointments.move_to", "Sposta a", "Move to"),
+    ("appointments.move", "Sposta", "Move"),
     ("booking.ics", "Aggiungi al calendario (file .ics)", "Add to your calendar (.ics file)"),
+    ("errors.invalid_weeks", "Le settimane vanno da 1 a 26.", "Weeks go from 1 to 26."),
+    ("errors.no_show_too_early", "Si può segnare l'assenza solo dopo l'inizio dell'appuntamento.", "A no-show can be marked only after the appointment started."),
     ("errors.slot_overlaps", "Un orario si sovrappone a un altro già pubblicato (o a uno dei nuovi): controlla gli orari e la durata.", "A time overlaps another slot already published (or one of the new ones): check the times and the length."),
     ("errors.api_key_not_found", "Nessuna chiave attiva con questo codice.", "No active key has this id."),
 ];
