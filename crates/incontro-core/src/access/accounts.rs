@@ -25,7 +25,7 @@ use super::{check_office_code, keys::token_hash, rfc3339, Action, Principal, Rol
 use super::{AuditEntry, Outcome};
 use crate::store::access as key_sql;
 use crate::store::accounts::{self as sql, SessionOwner, SessionRow};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// A staff account of the console (never its password).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,7 +146,7 @@ fn check_name(name: &str) -> Result<String> {
         Ok(name)
     } else {
         Err(Error::invalid(
-            "invalid_account_name",
+            ErrorCode::InvalidAccountName,
             "the name must be 2-64 letters, digits, dots, hyphens or underscores",
         ))
     }
@@ -156,13 +156,13 @@ fn check_password(name: &str, password: &str) -> Result<()> {
     let chars = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         return Err(Error::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("the password must be {MIN_PASSWORD_CHARS}-{MAX_PASSWORD_CHARS} characters"),
         ));
     }
     if password.trim().to_lowercase().contains(name) {
         return Err(Error::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             "the password must not contain the account name",
         ));
     }
@@ -176,7 +176,7 @@ fn parse_time(raw: &str) -> Result<DateTime<Utc>> {
 }
 
 fn no_account(name: &str) -> Error {
-    Error::not_found("account_not_found", "staff account", name)
+    Error::not_found(ErrorCode::AccountNotFound, "staff account", name)
 }
 
 impl Engine {
@@ -195,7 +195,7 @@ impl Engine {
         let label = label.trim();
         if label.is_empty() || label.chars().count() > 200 || label.chars().any(char::is_control) {
             return Err(Error::invalid(
-                "invalid_label",
+                ErrorCode::InvalidLabel,
                 "label must be 1-200 printable characters",
             ));
         }
@@ -203,7 +203,7 @@ impl Engine {
             Some(office) => Some(check_office_code(office)?),
             None if role.is_office_scoped() => {
                 return Err(Error::invalid(
-                    "office_required",
+                    ErrorCode::OfficeRequired,
                     format!("a {} account needs an office", role.as_str()),
                 ))
             }
@@ -227,7 +227,7 @@ impl Engine {
             .write(|tx| sql::insert_account(tx, &account, &hash))?;
         if !inserted {
             return Err(Error::conflict(
-                "account_exists",
+                ErrorCode::AccountExists,
                 format!("an account named {name:?} already exists"),
             ));
         }

@@ -46,7 +46,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::store::appointments as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The wire and storage format of slot times (local time of the office, minutes precision).
 pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
@@ -170,7 +170,7 @@ pub struct AgendaEntry {
 pub fn parse_time(text: &str) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(text.trim(), TIME_FORMAT).map_err(|_| {
         Error::invalid(
-            "invalid_time",
+            ErrorCode::InvalidTime,
             format!("time {text:?} is not YYYY-MM-DDTHH:MM"),
         )
     })
@@ -191,7 +191,10 @@ fn random_token(bytes: usize) -> String {
 /// the same weekday of the following `weeks - 1` weeks (1–26), as `YYYY-MM-DDTHH:MM`.
 pub fn weekly_starts(day: chrono::NaiveDate, times: &[String], weeks: u32) -> Result<Vec<String>> {
     if !(1..=26).contains(&weeks) {
-        return Err(Error::invalid("invalid_weeks", "repeat for 1 to 26 weeks"));
+        return Err(Error::invalid(
+            ErrorCode::InvalidWeeks,
+            "repeat for 1 to 26 weeks",
+        ));
     }
     let mut starts = Vec::with_capacity(times.len() * weeks as usize);
     for week in 0..weeks {
@@ -290,19 +293,19 @@ fn required_text(field: &'static str, value: &str, max: usize) -> Result<String>
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Error::invalid(
-            "missing_field",
+            ErrorCode::MissingField,
             format!("{field} is required"),
         ));
     }
     if trimmed.chars().count() > max {
         return Err(Error::invalid(
-            "field_too_long",
+            ErrorCode::FieldTooLong,
             format!("{field} is longer than {max} characters"),
         ));
     }
     if trimmed.chars().any(|c| c.is_control()) {
         return Err(Error::invalid(
-            "invalid_text",
+            ErrorCode::InvalidText,
             format!("{field} contains control characters"),
         ));
     }
@@ -331,7 +334,7 @@ pub fn validate_contact(contact: &str) -> Result<String> {
         Ok(contact)
     } else {
         Err(Error::invalid(
-            "invalid_contact",
+            ErrorCode::InvalidContact,
             "contact must be an e-mail address or a phone number",
         ))
     }
@@ -346,7 +349,7 @@ fn validate_room_url(url: &str) -> Result<String> {
         Ok(url.to_string())
     } else {
         Err(Error::invalid(
-            "invalid_room_url",
+            ErrorCode::InvalidRoomUrl,
             "room_url must be an http(s) address",
         ))
     }
@@ -361,13 +364,13 @@ impl Engine {
         let room_url = validate_room_url(&new.room_url)?;
         if !(5..=240).contains(&new.minutes) {
             return Err(Error::invalid(
-                "invalid_minutes",
+                ErrorCode::InvalidMinutes,
                 "minutes must be between 5 and 240",
             ));
         }
         if new.starts.is_empty() || new.starts.len() > MAX_SLOTS_PER_CALL {
             return Err(Error::invalid(
-                "invalid_slot_count",
+                ErrorCode::InvalidSlotCount,
                 format!("publish between 1 and {MAX_SLOTS_PER_CALL} slots at a time"),
             ));
         }
@@ -376,7 +379,7 @@ impl Engine {
             let time = parse_time(start)?;
             if time <= now {
                 return Err(Error::invalid(
-                    "slot_in_past",
+                    ErrorCode::SlotInPast,
                     format!("slot {start} is not in the future"),
                 ));
             }
@@ -395,7 +398,7 @@ impl Engine {
             for pair in sorted.windows(2) {
                 if pair[0] + minutes > pair[1] {
                     return Err(Error::invalid(
-                        "slot_overlaps",
+                        ErrorCode::SlotOverlaps,
                         format!(
                             "the slots at {} and {} overlap",
                             format_time(pair[0]),
@@ -416,7 +419,7 @@ impl Engine {
                     let other_end = other_start + Duration::minutes(i64::from(other.minutes));
                     if !other.cancelled && other_start < to && *start < other_end {
                         return Err(Error::invalid(
-                            "slot_overlaps",
+                            ErrorCode::SlotOverlaps,
                             format!(
                                 "the slot at {} overlaps the published one at {}",
                                 format_time(*start),
@@ -448,7 +451,7 @@ impl Engine {
         self.store()
             .read(|c| sql::get_slot(c, id))?
             .map(|(slot, _)| slot)
-            .ok_or_else(|| Error::not_found("slot_not_found", "slot", id.to_string()))
+            .ok_or_else(|| Error::not_found(ErrorCode::SlotNotFound, "slot", id.to_string()))
     }
 
     /// Slots a resident can book now, from `now` for `days` days, optionally of one office.
@@ -474,7 +477,7 @@ impl Engine {
     pub fn book_slot(&self, request: &BookingRequest, now: NaiveDateTime) -> Result<Booking> {
         if !request.privacy_accepted {
             return Err(Error::invalid(
-                "privacy_not_accepted",
+                ErrorCode::PrivacyNotAccepted,
                 "the privacy notice must be accepted to book",
             ));
         }
@@ -486,24 +489,24 @@ impl Engine {
             "en" => "en",
             other => {
                 return Err(Error::invalid(
-                    "unknown_language",
+                    ErrorCode::UnknownLanguage,
                     format!("language {other:?} is not it or en"),
                 ))
             }
         };
         self.store().write(|tx| {
             let (slot, room_url) = sql::get_slot(tx, request.slot_id)?.ok_or_else(|| {
-                Error::not_found("slot_not_found", "slot", request.slot_id.to_string())
+                Error::not_found(ErrorCode::SlotNotFound, "slot", request.slot_id.to_string())
             })?;
             if slot.booked {
                 return Err(Error::conflict(
-                    "slot_already_booked",
+                    ErrorCode::SlotAlreadyBooked,
                     "this slot has just been booked by someone else; choose another",
                 ));
             }
             if slot.cancelled || !slot.is_bookable(now) {
                 return Err(Error::conflict(
-                    "slot_not_bookable",
+                    ErrorCode::SlotNotBookable,
                     "this slot is no longer available",
                 ));
             }
@@ -529,7 +532,7 @@ impl Engine {
     pub fn booking_by_reference(&self, reference: &str) -> Result<Booking> {
         self.store()
             .read(|c| find_booking(c, reference))?
-            .ok_or_else(|| Error::not_found("booking_not_found", "booking", "(reference)"))
+            .ok_or_else(|| Error::not_found(ErrorCode::BookingNotFound, "booking", "(reference)"))
     }
 
     /// Cancels a booking by its reference; the slot becomes bookable again.
@@ -537,14 +540,14 @@ impl Engine {
         self.store().write(|tx| {
             let Some(booking) = find_booking(tx, reference)? else {
                 return Err(Error::not_found(
-                    "booking_not_found",
+                    ErrorCode::BookingNotFound,
                     "booking",
                     "(reference)",
                 ));
             };
             if !sql::cancel_booking(tx, &booking.reference, &format_time(now))? {
                 return Err(Error::conflict(
-                    "booking_already_cancelled",
+                    ErrorCode::BookingAlreadyCancelled,
                     "this booking was already cancelled",
                 ));
             }
@@ -556,7 +559,7 @@ impl Engine {
     pub fn booking(&self, id: i64) -> Result<Booking> {
         self.store()
             .read(|c| sql::booking_by_id(c, id))?
-            .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))
+            .ok_or_else(|| Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string()))
     }
 
     /// Cancels a booking by id (staff; the resident cancels by reference).
@@ -574,35 +577,36 @@ impl Engine {
         now: NaiveDateTime,
     ) -> Result<Booking> {
         self.store().write(|tx| {
-            let booking = sql::booking_by_id(tx, id)?
-                .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))?;
+            let booking = sql::booking_by_id(tx, id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string())
+            })?;
             if booking.cancelled_at.is_some() {
                 return Err(Error::conflict(
-                    "booking_already_cancelled",
+                    ErrorCode::BookingAlreadyCancelled,
                     "this booking was already cancelled",
                 ));
             }
             let (old, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
-                Error::not_found("slot_not_found", "slot", booking.slot_id.to_string())
+                Error::not_found(ErrorCode::SlotNotFound, "slot", booking.slot_id.to_string())
             })?;
             let (new, _) = sql::get_slot(tx, new_slot_id)?.ok_or_else(|| {
-                Error::not_found("slot_not_found", "slot", new_slot_id.to_string())
+                Error::not_found(ErrorCode::SlotNotFound, "slot", new_slot_id.to_string())
             })?;
             if !new.office.eq_ignore_ascii_case(&old.office) {
                 return Err(Error::invalid(
-                    "slot_of_other_office",
+                    ErrorCode::SlotOfOtherOffice,
                     "a booking moves only to a slot of the same office",
                 ));
             }
             if new.booked {
                 return Err(Error::conflict(
-                    "slot_already_booked",
+                    ErrorCode::SlotAlreadyBooked,
                     "this slot has just been booked by someone else; choose another",
                 ));
             }
             if new.cancelled || !new.is_bookable(now) {
                 return Err(Error::conflict(
-                    "slot_not_bookable",
+                    ErrorCode::SlotNotBookable,
                     "this slot is no longer available",
                 ));
             }
@@ -617,14 +621,15 @@ impl Engine {
     /// Marks that the resident of a booking did not come (staff; only once the slot started).
     pub fn mark_no_show(&self, id: i64, now: NaiveDateTime) -> Result<()> {
         self.store().write(|tx| {
-            let booking = sql::booking_by_id(tx, id)?
-                .ok_or_else(|| Error::not_found("booking_not_found", "booking", id.to_string()))?;
+            let booking = sql::booking_by_id(tx, id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string())
+            })?;
             let (slot, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
-                Error::not_found("slot_not_found", "slot", booking.slot_id.to_string())
+                Error::not_found(ErrorCode::SlotNotFound, "slot", booking.slot_id.to_string())
             })?;
             if booking.cancelled_at.is_some() || parse_time(&slot.starts_at)? > now {
                 return Err(Error::invalid(
-                    "no_show_too_early",
+                    ErrorCode::NoShowTooEarly,
                     "a booking is marked as a no-show only after its slot started",
                 ));
             }
@@ -636,7 +641,11 @@ impl Engine {
     pub fn cancel_slot(&self, id: i64, now: NaiveDateTime) -> Result<()> {
         self.store().write(|tx| {
             if sql::get_slot(tx, id)?.is_none() {
-                return Err(Error::not_found("slot_not_found", "slot", id.to_string()));
+                return Err(Error::not_found(
+                    ErrorCode::SlotNotFound,
+                    "slot",
+                    id.to_string(),
+                ));
             }
             sql::cancel_slot(tx, id, &format_time(now))?;
             Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::calls::CallResult;
 use crate::access::{Action, AuditEntry, Outcome, Principal};
 use crate::store::outreach as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// Where an entry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -164,16 +164,24 @@ impl Engine {
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
         let worker = self.store().write(|tx| {
             if sql::operator_capacity(tx, campaign, operator)?.is_none() {
-                return Err(Error::not_found("operator_not_found", "operator", operator));
+                return Err(Error::not_found(
+                    ErrorCode::OperatorNotFound,
+                    "operator",
+                    operator,
+                ));
             }
             let (worker, _) = sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
-                Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+                Error::not_found(
+                    ErrorCode::EntryNotFound,
+                    "call-list entry",
+                    entry_no.to_string(),
+                )
             })?;
             sql::set_entry_operator(tx, campaign, entry_no, operator)?;
             Ok(worker)

@@ -308,7 +308,7 @@ pub async fn create_account(
                     || error.kind() == incontro_core::ErrorKind::Conflict =>
             {
                 let field_error = FieldError {
-                    field: field_of(error.code()),
+                    field: field_of(error.code().as_str()),
                     message: ctx.lang.error_message(error.code(), &error.to_string()),
                 };
                 let typed = AccountForm {
@@ -569,7 +569,7 @@ pub async fn create_key(
             )),
             Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
                 let field_error = FieldError {
-                    field: field_of(error.code()),
+                    field: field_of(error.code().as_str()),
                     message: ctx.lang.error_message(error.code(), &error.to_string()),
                 };
                 Ok(render_keys(

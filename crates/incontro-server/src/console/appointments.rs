@@ -9,11 +9,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate};
 use incontro_core::access::{AuditEntry, Outcome};
 use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
+use incontro_core::ErrorCode;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{self, csrf_field, form_token_field};
 use super::{now, sections, ConsoleState, Ctx, Fail};
+use crate::error::status_of_code;
 use crate::state::AppState;
 
 /// The default base address of the video-call rooms, shown in the publish form.
@@ -350,7 +352,7 @@ pub async fn cancel_slot(
                 let slot = engine.slot(id)?;
                 if !slot.office.eq_ignore_ascii_case(&office) {
                     return Err(incontro_core::Error::Forbidden {
-                        code: "other_office",
+                        code: ErrorCode::OtherOffice,
                         message: "the slot belongs to another office".into(),
                     });
                 }
@@ -391,7 +393,7 @@ pub async fn booking_action(
                 let slot = engine.slot(booking.slot_id)?;
                 if !slot.office.eq_ignore_ascii_case(&office) {
                     return Err(incontro_core::Error::Forbidden {
-                        code: "other_office",
+                        code: ErrorCode::OtherOffice,
                         message: "the booking belongs to another office".into(),
                     });
                 }
@@ -403,7 +405,7 @@ pub async fn booking_action(
                     "move" => {
                         let Some(new_slot) = new_slot else {
                             return Err(incontro_core::Error::invalid(
-                                "missing_field",
+                                ErrorCode::MissingField,
                                 "choose the slot to move the booking to",
                             ));
                         };
@@ -416,7 +418,7 @@ pub async fn booking_action(
                     }
                     _ => {
                         return Err(incontro_core::Error::not_found(
-                            "not_found",
+                            ErrorCode::NotFound,
                             "booking action",
                             action.clone(),
                         ))
@@ -552,8 +554,8 @@ pub async fn book(
             return booking_form_page(
                 &ctx,
                 &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(ctx.lang.error_message("too_many_requests", "")),
+                status_of_code(ErrorCode::TooManyRequests),
+                Some(ctx.lang.error_message(ErrorCode::TooManyRequests, "")),
                 &form,
             )
             .await;
@@ -588,11 +590,12 @@ pub async fn book(
             Ok((booking, slot)) => Ok(confirmation(&ctx, &booking, &slot)),
             Err(error) => {
                 let fail = Fail::from(error);
-                if fail.status.is_server_error() {
+                let status = fail.status();
+                if status.is_server_error() {
                     return Err(fail);
                 }
-                let message = ctx.lang.error_message(fail.code, &fail.message);
-                booking_form_page(&ctx, &state, fail.status, Some(message), &form).await
+                let message = fail.message_in(ctx.lang);
+                booking_form_page(&ctx, &state, status, Some(message), &form).await
             }
         }
     }
@@ -658,7 +661,7 @@ pub async fn calendar_file(
     path: web::Path<String>,
 ) -> HttpResponse {
     if !within_limit(&console, &request) {
-        let message = ctx.lang.error_message("too_many_requests", "");
+        let message = ctx.lang.error_message(ErrorCode::TooManyRequests, "");
         return cancel_form(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
@@ -744,10 +747,10 @@ pub async fn cancel_booking(
         return ctx.finish(Err(fail));
     }
     if !within_limit(&console, &request) {
-        let message = ctx.lang.error_message("too_many_requests", "");
+        let message = ctx.lang.error_message(ErrorCode::TooManyRequests, "");
         return cancel_form(
             &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
+            status_of_code(ErrorCode::TooManyRequests),
             Some(("error", message)),
         );
     }
@@ -764,11 +767,12 @@ pub async fn cancel_booking(
         ),
         Err(error) => {
             let fail = Fail::from(error);
-            if fail.status.is_server_error() {
+            let status = fail.status();
+            if status.is_server_error() {
                 return ctx.finish(Err(fail));
             }
-            let message = ctx.lang.error_message(fail.code, &fail.message);
-            cancel_form(&ctx, fail.status, Some(("error", message)))
+            let message = fail.message_in(ctx.lang);
+            cancel_form(&ctx, status, Some(("error", message)))
         }
     }
 }

@@ -13,6 +13,7 @@ use actix_web::{web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome, Role};
 use incontro_core::outreach::day::EntryState;
 use incontro_core::outreach::{AttemptDetails, CallResult, Milestone};
+use incontro_core::ErrorCode;
 use maud::html;
 use serde::Deserialize;
 
@@ -119,7 +120,7 @@ pub async fn calls_page(
                 let (entries, day) = match &chosen {
                     Some(campaign) => match engine.call_list(campaign, &principal.label, today) {
                         Ok(entries) => (entries, Some(engine.operator_day(campaign, &principal.label, today)?)),
-                        Err(error) if error.code() == "operator_not_found" => (Vec::new(), None),
+                        Err(error) if error.code() == ErrorCode::OperatorNotFound => (Vec::new(), None),
                         Err(error) => return Err(error),
                     },
                     None => (Vec::new(), None),
@@ -437,7 +438,7 @@ pub async fn taken_in_charge(
                 });
                 if !own {
                     return Err(incontro_core::Error::Forbidden {
-                        code: "not_your_entry",
+                        code: ErrorCode::NotYourEntry,
                         message: "this entry is not on your call list".into(),
                     });
                 }
