@@ -126,10 +126,32 @@ fn operator_works_the_day_and_the_admin_reassigns_and_undoes_a_refusal() {
             "{history}"
         );
 
-        // No answer now: call back tomorrow at 15:30, as agreed.
+        // A call-back day that is not after today comes back next to its field, the note kept.
         anna.open(&format!("/console/calls?campaign={CAMPAIGN}&entry={first}"))
             .await;
         anna.fill("#note", "richiamare dopo pranzo").await;
+        // (The field's `min` stops this in the browser; without it the server still refuses.)
+        anna.client
+            .execute(
+                "document.getElementById('next_call').removeAttribute('min');",
+                vec![],
+            )
+            .await
+            .expect("remove min");
+        set_value(&anna, "next_call", &test_today().to_string()).await;
+        anna.click("#entry button[value=no_answer]").await;
+        anna.wait_text("#next-call-error", "successiva").await;
+        assert_eq!(
+            anna.find("#note").await.prop("value").await.expect("prop"),
+            Some("richiamare dopo pranzo".to_string())
+        );
+        assert!(engine
+            .entry_attempts(CAMPAIGN, first)
+            .expect("attempts")
+            .is_empty());
+        anna.assert_accessible("call outcome with an error").await;
+
+        // No answer now: call back tomorrow at 15:30, as agreed.
         let tomorrow = test_today() + chrono::Duration::days(1);
         set_value(&anna, "next_call", &tomorrow.to_string()).await;
         set_value(&anna, "next_call_time", "15:30").await;

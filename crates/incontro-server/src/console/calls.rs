@@ -100,11 +100,29 @@ pub async fn calls_page(
     state: web::Data<AppState>,
     query: web::Query<CallsQuery>,
 ) -> HttpResponse {
-    let result = async {
+    let result = render_calls(&ctx, &state, query.into_inner(), None).await;
+    ctx.finish(result)
+}
+
+/// What the operator typed on the card, kept when the outcome was refused (issue 15, point 4).
+struct Kept {
+    note: String,
+    next_call: String,
+    next_call_time: String,
+    error: String,
+}
+
+async fn render_calls(
+    ctx: &Ctx,
+    state: &AppState,
+    query: CallsQuery,
+    kept: Option<Kept>,
+) -> Result<HttpResponse, Fail> {
+    let ctx = ctx.clone();
+    let result: Result<HttpResponse, Fail> = async {
         let user = ctx.require(sections::OPERATOR)?;
         let principal = user.principal.clone();
         principal.authorize(Action::ReadOwnCallList)?;
-        let query = query.into_inner();
         let wanted = query.campaign.clone();
         let wanted_entry = query.entry;
         let (campaigns, chosen, entries, day, history) = state
@@ -228,18 +246,26 @@ pub async fn calls_page(
                         form method="post" action={ "/console/calls/" (campaign) "/" (entry.entry_no) "/attempt" } {
                             (csrf_field(&ctx))
                             label for="note" { (ctx.t("calls.note")) }
-                            textarea id="note" name="note" maxlength="500" rows="2" aria-describedby="note-help" {}
+                            textarea id="note" name="note" maxlength="500" rows="2" aria-describedby="note-help" {
+                                @if let Some(kept) = &kept { (kept.note) }
+                            }
                             p id="note-help" class="muted" { (ctx.t("calls.note_help")) }
                             div class="row" {
                                 div {
                                     label for="next_call" { (ctx.t("calls.next_call")) }
                                     input type="date" id="next_call" name="next_call" min=((today + chrono::Duration::days(1)).to_string())
-                                        aria-describedby="next-call-help";
+                                        value=[kept.as_ref().map(|kept| kept.next_call.as_str())]
+                                        aria-invalid=[kept.as_ref().map(|_| "true")]
+                                        aria-describedby={ "next-call-help" @if kept.is_some() { " next-call-error" } };
                                 }
                                 div {
                                     label for="next_call_time" { (ctx.t("calls.next_call_time")) }
-                                    input type="time" id="next_call_time" name="next_call_time" aria-describedby="next-call-help";
+                                    input type="time" id="next_call_time" name="next_call_time" aria-describedby="next-call-help"
+                                        value=[kept.as_ref().map(|kept| kept.next_call_time.as_str())];
                                 }
+                            }
+                            @if let Some(kept) = &kept {
+                                p class="field-error" id="next-call-error" role="alert" { (kept.error) }
                             }
                             p id="next-call-help" class="muted" { (ctx.t("calls.next_call_help")) }
                             fieldset {
@@ -294,10 +320,15 @@ pub async fn calls_page(
                 }
             }
         };
-        Ok(ctx.page(StatusCode::OK, ctx.t("calls.title"), body))
+        let status = if kept.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        Ok(ctx.page(status, ctx.t("calls.title"), body))
     }
     .await;
-    ctx.finish(result)
+    result
 }
 
 /// An outcome button.
@@ -355,7 +386,7 @@ pub async fn attempt(
             next_call_time: next_call_time.filter(|_| retried && next_call.is_some()),
         };
         let target = campaign.clone();
-        state
+        let recorded = state
             .call(move |engine| {
                 engine.record_attempt_with(
                     &campaign,
@@ -374,7 +405,26 @@ pub async fn attempt(
                     Outcome::Ok,
                 )])
             })
-            .await?;
+            .await;
+        if let Err(error) = recorded {
+            // A refused outcome (a wrong call-back day…) comes back on the card, next to its
+            // field, with the note and the day typed kept.
+            if error.code() != ErrorCode::InvalidNextCall {
+                return Err(Fail::from(error));
+            }
+            let kept = Kept {
+                note: form.note.clone(),
+                next_call: form.next_call.clone(),
+                next_call_time: form.next_call_time.clone(),
+                error: ctx.lang.error_message(error.code(), error.message()),
+            };
+            let query = CallsQuery {
+                campaign: Some(target),
+                entry: Some(entry_no),
+                ..CallsQuery::default()
+            };
+            return render_calls(&ctx, &state, query, Some(kept)).await;
+        }
         let answered = if outcome == CallResult::Answered {
             format!("&answered={entry_no}")
         } else {
