@@ -17,7 +17,7 @@ fn desk_searches_are_pages_and_a_proposal_comes_back_to_its_card_with_the_filter
         desk.fill("#q", "Bianchi").await;
         desk.click("form[role=search] button[type=submit]").await;
         desk.wait_url("q=Bianchi").await;
-        let person_link = format!("ul.people a[href='/console/desk/people/{PERSON}']");
+        let person_link = format!(".people a[href='/console/desk/people/{PERSON}']");
         desk.find(&person_link).await;
         desk.assert_accessible("desk results").await;
         desk.click(&person_link).await;

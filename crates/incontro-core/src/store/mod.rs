@@ -78,10 +78,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_accounts.sql"),
     ),
     (
-        "0017_call_back",
-        include_str!("migrations/0017_call_back.sql"),
+        "0018_call_back",
+        include_str!("migrations/0018_call_back.sql"),
     ),
-    ("0018_no_show", include_str!("migrations/0018_no_show.sql")),
+    ("0019_no_show", include_str!("migrations/0019_no_show.sql")),
 ];
 
 /// The database file name inside the data directory.
