@@ -336,3 +336,72 @@ fn admin_manages_accounts_and_a_lost_session_keeps_the_form() {
         }
     });
 }
+
+/// Without a browser: passwords of one account cannot be tried in bulk from one address (10 at
+/// once, then 6 a minute), while another name from the same address is unaffected.
+#[test]
+fn sign_in_attempts_are_limited_per_address_and_name() {
+    let app = crate::helpers::spawn_app();
+    let admin = incontro_core::access::Principal {
+        key_id: "test".into(),
+        role: Role::Admin,
+        office: None,
+        label: "test".into(),
+    };
+    incontro_core::Engine::open(app.data_dir())
+        .expect("second engine")
+        .create_account(
+            &admin,
+            "marta",
+            "Marta",
+            Role::Desk,
+            Some("LU"),
+            "prima-luce-42",
+        )
+        .expect("account");
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent
+        .get(&format!("{}/console/sign-in", app.address))
+        .call()
+        .expect("sign-in page");
+    let form = page
+        .all("set-cookie")
+        .into_iter()
+        .find_map(|cookie| cookie.strip_prefix("incontro_form="))
+        .and_then(|rest| rest.split(';').next())
+        .expect("form cookie")
+        .to_string();
+    let attempt = |name: &str, password: &str| -> u16 {
+        let reply = agent
+            .post(&format!("{}/console/sign-in", app.address))
+            .set("Cookie", &format!("incontro_form={form}"))
+            .send_form(&[
+                ("name", name),
+                ("password", password),
+                ("form_token", &form),
+            ]);
+        match reply {
+            Ok(response) => response.status(),
+            Err(ureq::Error::Status(status, _)) => status,
+            Err(other) => panic!("transport: {other}"),
+        }
+    };
+    for n in 0..10 {
+        assert_eq!(
+            attempt("marta", &format!("tentativo-{n:04}")),
+            401,
+            "attempt {n}"
+        );
+    }
+    assert_eq!(attempt("marta", "tentativo-9999"), 429);
+    assert_eq!(
+        attempt("marta", "prima-luce-42"),
+        429,
+        "even the right one, for a while"
+    );
+    assert_eq!(
+        attempt("bruno", "tentativo-0000"),
+        401,
+        "another name is not limited"
+    );
+}

@@ -54,6 +54,8 @@ pub struct ConsoleState {
     pub session_policy: incontro_core::access::SessionPolicy,
     /// The per-address limit on the public booking pages.
     pub public_limit: limit::PublicLimit,
+    /// The per-address-and-name limit on sign-in attempts.
+    pub sign_in_limit: limit::SignInLimit,
 }
 
 /// The console sections and the roles that may open them (admins open all).

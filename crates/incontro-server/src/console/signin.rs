@@ -168,12 +168,35 @@ pub struct SignInForm {
 pub async fn submit(
     ctx: Ctx,
     state: web::Data<AppState>,
+    console: web::Data<super::ConsoleState>,
+    request: actix_web::HttpRequest,
     form: web::Form<SignInForm>,
 ) -> HttpResponse {
     if let Err(fail) = ctx.check_form_token(&form.form_token) {
         return ctx.finish(Err(fail));
     }
     let form = form.into_inner();
+    let tried = if form.key.trim().is_empty() {
+        form.name.as_str()
+    } else {
+        "(key)"
+    };
+    let allowed = match request.peer_addr() {
+        Some(peer) => console.sign_in_limit.allow(peer.ip(), tried),
+        None => true,
+    };
+    if !allowed {
+        tracing::info!("console sign-in rate-limited");
+        let typed = SignInForm {
+            password: String::new(),
+            key: String::new(),
+            ..form
+        };
+        let message = ctx
+            .lang
+            .error_message(incontro_core::ErrorCode::TooManyRequests, "");
+        return sign_in_page(&ctx, StatusCode::TOO_MANY_REQUESTS, Some(&message), &typed);
+    }
     let key = form.key.trim().to_string();
     let name = form.name.trim().to_string();
     let password = form.password.clone();
