@@ -101,7 +101,12 @@ fn operator_works_the_day_and_the_admin_reassigns_and_undoes_a_refusal() {
         assert!(anna.text("#taken-why").await.contains("risposta"));
 
         // An earlier unanswered call (three days ago, with a note) is on the card's history.
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        // A second engine on the server's day (the suite may run on another day).
+        let engine = incontro_core::Engine::open(app.data_dir())
+            .expect("second engine")
+            .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+                test_today(),
+            )));
         let (first, second, third) = (due[0], due[1], due[2]);
         engine
             .record_attempt_with(
