@@ -1,4 +1,4 @@
-//! SQL of staff accounts and console sessions (migration 0016).
+//! SQL of staff accounts and console sessions (migration 0018).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 

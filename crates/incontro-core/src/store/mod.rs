@@ -74,14 +74,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
     (
-        "0016_accounts",
-        include_str!("migrations/0016_accounts.sql"),
+        "0016_outreach_protected",
+        include_str!("migrations/0016_outreach_protected.sql"),
     ),
+    // Issue 15 (0017 is taken by the vocabulary tables of the issue-15a branch).
+    ("0018_accounts", include_str!("migrations/0018_accounts.sql")),
     (
-        "0018_call_back",
-        include_str!("migrations/0018_call_back.sql"),
+        "0019_call_back",
+        include_str!("migrations/0019_call_back.sql"),
     ),
-    ("0019_no_show", include_str!("migrations/0019_no_show.sql")),
+    ("0020_no_show", include_str!("migrations/0020_no_show.sql")),
 ];
 
 /// The database file name inside the data directory.

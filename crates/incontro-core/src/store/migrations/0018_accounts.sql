@@ -1,4 +1,4 @@
--- 0016_accounts: staff accounts of the console and its sessions (issue 15, point 5).
+-- 0018_accounts: staff accounts of the console and its sessions (issue 15, point 5).
 -- A staff account signs in with its name and a password; only the password's argon2id hash
 -- (PHC string) is stored. The role and office come with the account. Programs keep API keys.
 CREATE TABLE staff_account (
