@@ -78,7 +78,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_outreach_protected.sql"),
     ),
     // Issue 15 (0017 is taken by the vocabulary tables of the issue-15a branch).
-    ("0018_accounts", include_str!("migrations/0018_accounts.sql")),
+    (
+        "0018_accounts",
+        include_str!("migrations/0018_accounts.sql"),
+    ),
     (
         "0019_call_back",
         include_str!("migrations/0019_call_back.sql"),
