@@ -21,8 +21,10 @@ use crate::{Error, Result};
 
 mod campaigns;
 pub(crate) mod summary;
+mod day;
 
 pub use campaigns::*;
+pub(crate) use day::*;
 
 fn days(day: Option<NaiveDate>) -> Option<i64> {
     day.map(to_days)
