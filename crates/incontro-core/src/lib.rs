@@ -43,6 +43,8 @@ pub mod scoring;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod vocabulary;
+pub mod italian;
 
 mod engine;
 

@@ -21,6 +21,7 @@ pub mod placements;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod vocabulary;
 
 /// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 /// Never edit a shipped migration: add a new one.
@@ -71,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0015_refusal_undo",
         include_str!("migrations/0015_refusal_undo.sql"),
+    ),
+    (
+        "0016_vocabulary",
+        include_str!("migrations/0016_vocabulary.sql"),
     ),
 ];
 
