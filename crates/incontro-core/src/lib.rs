@@ -45,6 +45,7 @@ pub mod taxonomy;
 pub mod training;
 pub mod vocabulary;
 pub mod italian;
+pub mod spreadsheet;
 
 mod engine;
 

@@ -26,6 +26,7 @@ use crate::{Engine, Error, Result};
 
 mod audit;
 mod keys;
+mod vacancy_life;
 
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};

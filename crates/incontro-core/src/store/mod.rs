@@ -74,8 +74,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
     (
-        "0016_vocabulary",
-        include_str!("migrations/0016_vocabulary.sql"),
+        "0017_vocabulary",
+        include_str!("migrations/0017_vocabulary.sql"),
     ),
 ];
 

@@ -204,6 +204,18 @@ impl Vocabulary {
             .map(String::as_str)
     }
 
+    /// Every `(code, label)` of `list`, by code.
+    pub fn labels(&self, list: CodeList) -> Vec<(&str, &str)> {
+        let mut labels: Vec<(&str, &str)> = self
+            .labels
+            .iter()
+            .filter(|((of, _), _)| *of == list)
+            .map(|((_, code), label)| (code.as_str(), label.as_str()))
+            .collect();
+        labels.sort_unstable();
+        labels
+    }
+
     /// The province's name (`LU` → Lucca).
     pub fn province_name(&self, sigla: &str) -> Option<&str> {
         self.label(CodeList::Provincia, &sigla.trim().to_ascii_uppercase())

@@ -17,12 +17,14 @@ use incontro_core::model::{
 use incontro_core::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
 use incontro_core::profile::ProfileEntry;
 use incontro_core::scoring::{MatchOutcome, RequirementExplanation};
+use incontro_core::vocabulary::Vocabulary;
 use incontro_core::Engine;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::layout::csrf_field;
+use super::words;
 use super::{now, sections, Ctx, Fail};
 use crate::api::MatchParams;
 use crate::state::AppState;
@@ -55,12 +57,21 @@ fn audit(
 }
 
 fn search_form(ctx: &Ctx, value: &str) -> Markup {
+    search_form_with(ctx, value, None)
+}
+
+/// The search form; `error` is shown next to the field (and the field says it is invalid).
+fn search_form_with(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
     html! {
         form method="post" action="/console/desk/search" role="search" {
             (csrf_field(ctx))
             label for="q" { (ctx.t("desk.search_label")) }
+            @if let Some(error) = error {
+                p id="q-error" class="field-error" data-code="invalid_codice_fiscale" { (error) }
+            }
             input type="search" id="q" name="q" value=(value) required minlength="2" maxlength="100"
-                autocomplete="off" aria-describedby="q-help";
+                autocomplete="off" aria-invalid=[error.map(|_| "true")]
+                aria-describedby=(if error.is_some() { "q-error q-help" } else { "q-help" });
             p id="q-help" class="muted" { (ctx.t("desk.search_help")) }
             button type="submit" { (ctx.t("desk.search")) }
         }
@@ -114,6 +125,14 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
             .await?;
         return Ok(ctx.see_other(&format!("/console/desk/people/{id}")));
     }
+    if CodiceFiscale::looks_like_one(&text) {
+        // Meant as a codice fiscale but its check fails: say so, keep what was typed.
+        let body = html! {
+            h1 { (ctx.t("desk.title")) }
+            (search_form_with(ctx, &text, Some(ctx.t("words.invalid_cf"))))
+        };
+        return Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("desk.title"), body));
+    }
     let query = text.clone();
     let found = state
         .call(move |engine| {
@@ -123,17 +142,28 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
                     continue;
                 };
                 // Only people of the caller's office; each one listed is audited.
-                if engine
-                    .job_seeker_for(&principal, Action::FindPerson, &entity)
-                    .is_ok()
-                {
-                    audit(engine, &principal, "find_by_name", &id)?;
-                    visible.push((id, first_name, last_name));
-                }
+                let Ok(seeker) = engine.job_seeker_for(&principal, Action::FindPerson, &entity)
+                else {
+                    continue;
+                };
+                audit(engine, &principal, "find_by_name", &id)?;
+                let masked = engine
+                    .get_personal_data(&entity)
+                    .map(|personal| personal.codice_fiscale.masked())
+                    .unwrap_or_default();
+                visible.push(FoundPerson {
+                    id,
+                    first_name,
+                    last_name,
+                    birth_year: seeker.birth_year,
+                    comune: seeker.comune.as_str().to_string(),
+                    masked_cf: masked,
+                });
             }
-            Ok(visible)
+            Ok((visible, engine.vocabulary()?))
         })
         .await?;
+    let (found, vocabulary) = found;
     let body = html! {
         h1 { (ctx.t("desk.title")) }
         (search_form(ctx, &text))
@@ -141,9 +171,26 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
         @if found.is_empty() {
             p { (ctx.t("desk.no_results")) }
         } @else {
-            ul class="people" {
-                @for (id, first_name, last_name) in &found {
-                    li { a href={ "/console/desk/people/" (id) } { (last_name) " " (first_name) } " " span class="muted" { "(" (id) ")" } }
+            div class="table-wrap" {
+                table class="stack people" {
+                    thead { tr {
+                        th scope="col" { (ctx.t("words.name")) }
+                        th scope="col" { (ctx.t("words.birth_year")) }
+                        th scope="col" { (ctx.t("words.comune")) }
+                        th scope="col" { (ctx.t("words.cf")) }
+                    } }
+                    tbody {
+                        @for person in &found {
+                            tr {
+                                th scope="row" data-label=(ctx.t("words.name")) {
+                                    a href={ "/console/desk/people/" (person.id) } { (person.last_name) " " (person.first_name) }
+                                }
+                                td data-label=(ctx.t("words.birth_year")) { (person.birth_year) }
+                                td data-label=(ctx.t("words.comune")) { (vocabulary.comune_label(&person.comune)) }
+                                td data-label=(ctx.t("words.cf")) class="cf" { (person.masked_cf) }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -151,10 +198,21 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
     Ok(ctx.page(StatusCode::OK, ctx.t("desk.results"), body))
 }
 
+/// One person of a name search, as the list shows them.
+struct FoundPerson {
+    id: String,
+    first_name: String,
+    last_name: String,
+    birth_year: u16,
+    comune: String,
+    masked_cf: String,
+}
+
 /// Filters of the person page (the API's matching parameters, as a GET form).
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonFilters {
     near_km: Option<String>,
+    near: Option<String>,
     placement: Option<String>,
     source: Option<String>,
     exact: Option<String>,
@@ -163,7 +221,28 @@ pub struct PersonFilters {
 }
 
 impl PersonFilters {
-    fn to_params(&self, lang: Lang) -> Result<MatchParams, Fail> {
+    fn to_params(&self, lang: Lang, words: &Vocabulary) -> Result<MatchParams, Fail> {
+        // The centre of the distance filter, typed as a name ("Capannori (LU)").
+        let near = match self.near.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                words
+                    .find_comune(text)
+                    .map_err(|error| {
+                        Fail::new(
+                            StatusCode::BAD_REQUEST,
+                            if error.code() == "ambiguous_comune" {
+                                "ambiguous_comune"
+                            } else {
+                                "unknown_comune"
+                            },
+                            error.to_string(),
+                        )
+                    })?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
         let near_km = match self.near_km.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(
@@ -180,8 +259,8 @@ impl PersonFilters {
             k: Some(10),
             offset: None,
             exact: Some(self.exact.as_deref() == Some("on")),
-            near_km,
-            near: None,
+            near_km: near_km.or(near.as_ref().map(|_| 30.0)),
+            near,
             tirocinio: match self.placement.as_deref() {
                 Some("tirocinio") => Some(true),
                 Some("contract") => Some(false),
@@ -208,7 +287,9 @@ struct PersonView {
     history: Vec<(String, String)>,
     matches: Vec<VacancyMatch>,
     companies: HashMap<String, String>,
-    comuni: HashMap<String, String>,
+    /// Vacancy id → company id, for the recorded proposals.
+    vacancy_companies: HashMap<String, String>,
+    words: Vocabulary,
     placements: Vec<Placement>,
 }
 
@@ -233,7 +314,8 @@ async fn person_inner(
     let principal = user.principal.clone();
     principal.authorize(Action::ReadPerson)?;
     let id = EntityId::parse(&raw_id)?;
-    let params = filters.to_params(ctx.lang)?;
+    let vocabulary = state.call(|engine| engine.vocabulary()).await?;
+    let params = filters.to_params(ctx.lang, &vocabulary)?;
     let max_k = state.config.max_k;
     let language = ctx.lang.code().to_string();
     let view = state
@@ -266,13 +348,15 @@ async fn person_inner(
                             .map(str::to_string)
                             .unwrap_or_else(|| uri.as_str().to_string()),
                         OccupationCode::Isco08(code) => format!("ISCO-08 {code}"),
-                        OccupationCode::Cp2011(code) => format!("CP2011 {code}"),
+                        OccupationCode::Cp2011(code) => vocabulary
+                            .cp2011(code)
+                            .map_or_else(|| format!("CP2011 {code}"), str::to_string),
                     };
                     let period = format!(
                         "{} – {}",
-                        job.start,
+                        words::date_short(job.start),
                         job.end
-                            .map_or_else(|| "…".to_string(), |end| end.to_string())
+                            .map_or_else(|| "…".to_string(), words::date_short)
                     );
                     let employer = job.employer.clone().unwrap_or_default();
                     (
@@ -290,6 +374,7 @@ async fn person_inner(
             query.scope = engine.matching_scope(&principal, Whose::Vacancies)?;
             let matches = engine.vacancies_for_person(&id, &query, &language)?;
             let mut companies = HashMap::new();
+            let mut vacancy_companies = HashMap::new();
             for found in &matches {
                 if companies.contains_key(&found.company_id) {
                     continue;
@@ -300,8 +385,21 @@ async fn person_inner(
                     }
                 }
             }
-            let comuni = engine.comuni_names()?;
             let placements = engine.placements_for_person(&id)?;
+            // Proposals name the company.
+            for record in &placements {
+                if let Ok(vacancy_id) = EntityId::parse(&record.vacancy_id) {
+                    if let Ok(vacancy) = engine.get_vacancy(&vacancy_id) {
+                        let company_id = vacancy.company_id.as_str().to_string();
+                        if !companies.contains_key(&company_id) {
+                            if let Ok(company) = engine.get_company(&vacancy.company_id) {
+                                companies.insert(company_id.clone(), company.name);
+                            }
+                        }
+                        vacancy_companies.insert(record.vacancy_id.clone(), company_id);
+                    }
+                }
+            }
             engine.audit(
                 [
                     "read_job_seeker",
@@ -323,7 +421,8 @@ async fn person_inner(
                 history,
                 matches,
                 companies,
-                comuni,
+                vacancy_companies,
+                words: vocabulary,
                 placements,
             })
         })
@@ -345,23 +444,44 @@ fn evidence_key(evidence: &Evidence) -> &'static str {
 
 fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup {
     let seeker = &view.seeker;
-    let comune = view
-        .comuni
-        .get(seeker.comune.as_str())
-        .cloned()
-        .unwrap_or_else(|| seeker.comune.as_str().to_string());
+    let comune = view.words.comune_label(seeker.comune.as_str());
+    let born = match (ctx.lang, seeker.sex) {
+        (Lang::It, Some(incontro_core::model::Sex::F)) => ctx.t("words.born_f"),
+        (Lang::It, Some(incontro_core::model::Sex::M)) => ctx.t("words.born_m"),
+        _ => ctx.t("words.born_x"),
+    };
+    let contract_types: Vec<String> = seeker
+        .conditions
+        .contract_types
+        .iter()
+        .map(|code| {
+            view.words
+                .contract_type(code)
+                .map_or_else(|| code.clone(), str::to_string)
+        })
+        .collect();
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     html! {
         p { a href="/console/desk" { "← " (ctx.t("desk.title")) } }
         h1 { (view.personal.first_name) " " (view.personal.last_name) }
         p class="muted" {
-            (ctx.t("desk.id")) " " (seeker.id) " · " (ctx.t("desk.born")) " " (seeker.birth_year) " · " (comune)
+            (ctx.t("desk.id")) " " (seeker.id) " · " (born) " " (seeker.birth_year) " · " (comune)
             @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) } @else { " · " (ctx.t("desk.no_tirocinio")) }
-            @if !seeker.conditions.contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (seeker.conditions.contract_types.join(", ")) }
+            @if !contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (contract_types.join(", ")) }
             @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
             @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
         }
-        h2 id="competences" { (ctx.t("desk.competences")) }
+        section aria-labelledby="contacts" {
+            h2 id="contacts" { (ctx.t("words.contacts")) }
+            dl class="contacts" {
+                dt { (ctx.t("words.mobile")) }
+                dd { @match &view.personal.mobile { Some(mobile) => { a href={ "tel:" (mobile) } { (mobile) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+                dt { (ctx.t("words.email")) }
+                dd { @match &view.personal.email { Some(email) => { a href={ "mailto:" (email) } { (email) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+            }
+            p class="muted" { (ctx.t("words.contacts_audited")) }
+        }
+        h2 id="competences" { (ctx.t("desk.competences")) " " span class="muted" { "(" (words::count(ctx.lang, view.profile.len(), "words.competence", "words.competences")) ")" } }
         div class="table-wrap" {
             table class="stack" {
                 thead { tr { th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
@@ -374,7 +494,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                             td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
                             td data-label=(ctx.t("desk.source")) {
-                                @if entry.presumed { (entry.provenance_it()) } @else { (entry.source) }
+                                @match ctx.lang { Lang::It => { (entry.provenance_it()) }, Lang::En => { (entry.source) } }
                             }
                         }
                     }
@@ -397,15 +517,19 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for record in &view.placements {
                 li data-kind=(record.kind.as_str()) {
                     strong { (ctx.t(kind_key(record.kind))) } " · "
-                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone())) " · "
-                    (ctx.t(mode_key(record.placement_type))) " "
-                    span class="muted" { "(" (record.recorded_on) ", " (record.recorded_by) ")" }
+                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone()))
+                    @if let Some(company) = view.vacancy_companies.get(&record.vacancy_id).and_then(|id| view.companies.get(id)) {
+                        " · " span class="company" { (company) }
+                    }
+                    " · " (ctx.t(mode_key(record.placement_type))) " "
+                    span class="muted" { "(" (words::date_short(record.recorded_on)) ", " (record.recorded_by) ")" }
                     @if !record.course_ids.is_empty() { " · " (ctx.t("desk.courses")) " " (record.course_ids.join(", ")) }
                     @if let Some(note) = &record.note { br; span class="note" { (note) } }
                 }
             }
         }
         h2 id="vacancies" { (ctx.t("desk.vacancies")) }
+        p { a class="doors" href={ "/console/desk/people/" (seeker.id) "/doors" } { (ctx.t("words.doors")) } }
         form method="get" action={ "/console/desk/people/" (seeker.id) } class="filters" {
             fieldset {
                 legend { (ctx.t("desk.filters")) }
@@ -414,6 +538,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                         label for="near_km" { (ctx.t("desk.distance")) }
                         input type="number" id="near_km" name="near_km" min="1" max="1000" step="1"
                             value=(filters.near_km.clone().unwrap_or_default());
+                    }
+                    div {
+                        label for="near" { (ctx.t("words.near")) }
+                        input type="text" id="near" name="near" list="comuni-list" autocomplete="off"
+                            aria-describedby="near-help"
+                            value=(filters.near.clone().unwrap_or_default());
+                        (words::comuni_datalist("comuni-list", &view.words))
+                        p id="near-help" class="muted" { (ctx.t("words.near_help")) }
                     }
                     div {
                         label for="placement" { (ctx.t("desk.placement")) }
@@ -465,11 +597,8 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
         .get(&found.company_id)
         .cloned()
         .unwrap_or_else(|| found.company_id.clone());
-    let comune = view
-        .comuni
-        .get(&found.comune)
-        .cloned()
-        .unwrap_or_else(|| found.comune.clone());
+    let comune = view.words.comune_label(&found.comune);
+    let has_gap = found.explanation.items.iter().any(|item| item.gap);
     let percent = (found.score * 100.0).round();
     let summary = match ctx.lang {
         Lang::It => &found.explanation.summary_it,
@@ -481,10 +610,7 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
             (company) " · " (comune)
             @if let Some(km) = found.distance_km { " · " (format!("{km:.0}")) " km" }
             " · "
-            @match &found.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
-                PlacementType::Tirocinio { months, .. } => { (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) }
-            }
+            span class="contract" { (words::placement(ctx.lang, &view.words, &found.placement)) }
             " · "
             @match &found.source {
                 VacancySource::Public => { (ctx.t("desk.public")) }
@@ -505,7 +631,12 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
             }
         }
         p { (summary) }
-        p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        // Courses only where there is a gap to close: a full match needs none.
+        @if has_gap {
+            p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        } @else if percent >= 100.0 {
+            p class="full-match" { (ctx.t("words.full_match")) }
+        }
         details {
             summary { (ctx.t("desk.explanation")) }
             ul class="bars" {
@@ -626,7 +757,7 @@ pub async fn record_placement(
 }
 
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.
-fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
+pub(crate) fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
     let (kind, mut why) = match &item.outcome {
         MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
             "met",

@@ -56,7 +56,7 @@ impl Lang {
 
     /// The message `key`; the key itself when missing (a test checks none is).
     pub fn t(self, key: &str) -> &'static str {
-        for (name, italian, english) in MESSAGES {
+        for (name, italian, english) in MESSAGES.iter().chain(super::words::MESSAGES) {
             if *name == key {
                 return match self {
                     Lang::It => italian,
@@ -91,6 +91,10 @@ impl Lang {
             "note_too_long" => "errors.note_too_long",
             "invalid_next_call" => "errors.invalid_next_call",
             "too_many_requests" => "errors.too_many_requests",
+            // Issue 15 (words).
+            "unknown_comune" => "words.unknown_comune",
+            "ambiguous_comune" => "words.ambiguous_comune",
+            "invalid_codice_fiscale" => "words.invalid_cf",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -309,8 +313,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("fairness.beyond_top", "oltre i primi 10 di entrambe:", "beyond the top 10 of both:"),
     ("fairness.unranked", "fuori classifica:", "not ranked:"),
     ("reports.area", "Territorio e periodo", "Area and period"),
-    ("reports.comuni", "Comuni (codici catastali)", "Comuni (cadastral codes)"),
-    ("reports.comuni_help", "Separati da virgole, per esempio E715, B648; vuoto = tutti.", "Comma-separated, for example E715, B648; empty = all."),
+    ("reports.comuni", "Comuni", "Comuni"),
+    ("reports.comuni_help", "Nomi separati da virgole, per esempio Lucca, Capannori; vuoto = tutti.", "Names separated by commas, for example Lucca, Capannori; empty = all."),
     ("reports.from", "Dal", "From"),
     ("reports.to", "Al", "To"),
     ("reports.campaign", "Campagna di outreach", "Outreach campaign"),
@@ -408,7 +412,7 @@ mod tests {
     #[test]
     fn every_message_used_exists_and_is_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (key, italian, english) in MESSAGES {
+        for (key, italian, english) in MESSAGES.iter().chain(super::super::words::MESSAGES) {
             assert!(seen.insert(*key), "duplicate message {key}");
             assert!(
                 !italian.is_empty() && !english.is_empty(),
@@ -427,6 +431,10 @@ mod tests {
             include_str!("calls.rs"),
             include_str!("fairness.rs"),
             include_str!("i18n.rs"),
+            // Issue 15 (words, vacancies, CSV).
+            include_str!("words.rs"),
+            include_str!("vacancies.rs"),
+            include_str!("doors.rs"),
         ];
         let mut used = 0;
         for source in sources {
@@ -452,6 +460,8 @@ mod tests {
                             "fairness",
                             "ranking",
                             "reports",
+                            "words",
+                            "vacancies",
                         ]
                         .contains(&area)
                             && !rest.is_empty()

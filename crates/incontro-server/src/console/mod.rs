@@ -30,6 +30,7 @@ use crate::state::AppState;
 pub mod appointments;
 pub mod calls;
 pub mod desk;
+pub mod doors;
 pub mod fairness;
 pub mod i18n;
 pub mod layout;
@@ -39,6 +40,9 @@ pub mod session;
 pub mod signin;
 pub mod training;
 pub mod validator;
+// Issue 15 (words, desk tasks, vacancies).
+pub mod vacancies;
+pub mod words;
 
 use i18n::Lang;
 use session::{Sessions, FORM_COOKIE, LANG_COOKIE, SESSION_COOKIE};
@@ -108,6 +112,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(reports::configure)
             .configure(validator::configure)
             .configure(appointments::configure_staff)
+            // Issue 15 (words, desk tasks, vacancies).
+            .configure(doors::configure)
+            .configure(vacancies::configure)
             .default_service(web::to(not_found)),
     );
     appointments::configure_public(config, form_errors);

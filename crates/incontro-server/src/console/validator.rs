@@ -45,21 +45,31 @@ pub async fn companies_page(ctx: Ctx, state: web::Data<AppState>) -> HttpRespons
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
-        let (companies, total) = state
-            .call(move |engine| engine.companies_visible_to(&principal, 100, 0))
+        let ((companies, total), vocabulary) = state
+            .call(move |engine| {
+                Ok((
+                    engine.companies_visible_to(&principal, 100, 0)?,
+                    engine.vocabulary()?,
+                ))
+            })
             .await?;
         let body = html! {
             h1 { (ctx.t("companies.title")) }
             p class="muted" { (total) " " (ctx.t("companies.count")) }
             div class="table-wrap" {
                 table {
-                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { "ATECO" } th scope="col" { (ctx.t("companies.sites")) } } }
+                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { (ctx.t("words.sector")) } th scope="col" { (ctx.t("companies.sites")) } } }
                     tbody {
                         @for company in &companies {
                             tr {
                                 td { a href={ "/console/companies/" (company.id) } { (company.name) } }
-                                td { (company.ateco.clone().unwrap_or_default()) }
-                                td { (company.sites.iter().map(|site| site.comune.as_str()).collect::<Vec<_>>().join(", ")) }
+                                // Words, not codes (issue 15): the ATECO description and the comuni's names.
+                                td class="sector" {
+                                    @if let Some(code) = &company.ateco {
+                                        (vocabulary.ateco(code).unwrap_or(code)) " " span class="muted" { "(" (code) ")" }
+                                    }
+                                }
+                                td { (company.sites.iter().map(|site| vocabulary.comune_name(site.comune.as_str())).collect::<Vec<_>>().join(", ")) }
                             }
                         }
                     }
