@@ -346,6 +346,61 @@ fn the_desk_works_a_person_without_dead_ends() {
                 .len();
             assert_eq!(links > 0, gaps > 0, "course link iff a gap");
         }
+        // Staff assess a competence at the interview: level and note, shown as its provenance.
+        browser
+            .click("#competences + .table-wrap tbody tr:first-child details.assess summary")
+            .await;
+        browser
+            .find("#competences + .table-wrap tbody tr:first-child select[name=level]")
+            .await
+            .select_by_value("4")
+            .await
+            .expect("level");
+        browser
+            .fill(
+                "#competences + .table-wrap tbody tr:first-child textarea[name=note]",
+                "prova pratica in officina",
+            )
+            .await;
+        browser
+            .click("#competences + .table-wrap tbody tr:first-child .assess-form button[type=submit]")
+            .await;
+        browser.wait_text("#saved", "Valutazione registrata").await;
+        let table = browser.text("#competences + .table-wrap").await;
+        assert!(
+            table.contains("valutata al colloquio — prova pratica in officina"),
+            "{table}"
+        );
+        // …and the person's conditions.
+        browser.click("#edit-conditions").await;
+        browser.find("form.conditions").await;
+        assert_accessible(&browser, "conditions").await;
+        browser
+            .click("form.conditions input[name=contract][value='A.02.00']")
+            .await;
+        browser.fill("#min_hours", "40").await;
+        browser.fill("#max_hours", "20").await;
+        browser.fill("#max_km", "25").await;
+        browser.click("form.conditions button[type=submit]").await;
+        let error = browser.text("#conditions-error").await;
+        assert!(error.contains("ore settimanali"), "in Italian: {error}");
+        let kept = browser
+            .find("#max_km")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert_eq!(kept, "25", "what was typed is kept");
+        browser.fill("#min_hours", "20").await;
+        browser.fill("#max_hours", "38").await;
+        browser.click("form.conditions button[type=submit]").await;
+        browser.wait_text("#saved", "Condizioni salvate").await;
+        let facts = browser.text("main > p.muted").await;
+        assert!(
+            facts.contains("Lavoro a tempo determinato") && facts.contains("25 km"),
+            "{facts}"
+        );
         // A proposal names the company.
         browser
             .click("ol.matches > li.card:first-child details.record summary")

@@ -8,6 +8,7 @@
 
 mod checks;
 mod demo_dates;
+mod desk_edits;
 pub use demo_dates::DEMO_ANCHOR;
 mod import;
 

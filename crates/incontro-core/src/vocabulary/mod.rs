@@ -246,6 +246,17 @@ impl Vocabulary {
         self.label(CodeList::Cp2011, &unit)
     }
 
+    /// Every COB contract type valid today, `(code, words)` by code.
+    pub fn contract_types(&self) -> Vec<(&str, &str)> {
+        let mut types: Vec<(&str, &str)> = self
+            .contract_types
+            .iter()
+            .map(|(code, label)| (code.as_str(), label.as_str()))
+            .collect();
+        types.sort_unstable();
+        types
+    }
+
     /// The COB contract type in words (`A.02.00` → Lavoro a tempo determinato).
     pub fn contract_type(&self, code: &str) -> Option<&str> {
         self.contract_types.get(code.trim()).map(String::as_str)

@@ -464,6 +464,11 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
     html! {
         p { a href="/console/desk" { "← " (ctx.t("desk.title")) } }
         h1 { (view.personal.first_name) " " (view.personal.last_name) }
+        @match filters.recorded.as_deref() {
+            Some("assessed") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.assessed")) } }
+            Some("conditions") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.conditions_saved")) } }
+            _ => {}
+        }
         p class="muted" {
             (ctx.t("desk.id")) " " (seeker.id) " · " (born) " " (seeker.birth_year) " · " (comune)
             @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) } @else { " · " (ctx.t("desk.no_tirocinio")) }
@@ -471,6 +476,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
             @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
         }
+        p { a id="edit-conditions" href={ "/console/desk/people/" (seeker.id) "/conditions" } { (ctx.t("words.edit_conditions")) } }
         section aria-labelledby="contacts" {
             h2 id="contacts" { (ctx.t("words.contacts")) }
             dl class="contacts" {
@@ -485,9 +491,10 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         div class="table-wrap" {
             table class="stack" {
                 thead { tr { th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
-                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) } } }
+                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) }
+                    th scope="col" { (ctx.t("words.assess_column")) } } }
                 tbody {
-                    @for (entry, label) in &view.profile {
+                    @for (row, (entry, label)) in view.profile.iter().enumerate() {
                         tr {
                             td data-label=(ctx.t("desk.skill")) { (label) }
                             td data-label=(ctx.t("desk.level")) { (entry.level.get()) " / 4" }
@@ -495,6 +502,9 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
                             td data-label=(ctx.t("desk.source")) {
                                 @match ctx.lang { Lang::It => { (entry.provenance_it()) }, Lang::En => { (entry.source) } }
+                            }
+                            td data-label=(ctx.t("words.assess_column")) {
+                                (super::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))
                             }
                         }
                     }
@@ -507,7 +517,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for (occupation, period) in &view.history { li { (occupation) " " span class="muted" { "(" (period) ")" } } }
         }
         h2 id="placements" { (ctx.t("desk.placements")) }
-        @if let Some(kind) = &filters.recorded {
+        @if let Some(kind) = filters.recorded.as_deref().filter(|kind| ["placement", "proposal"].contains(kind)) {
             p class="notice ok" role="status" {
                 (ctx.t(if kind == "placement" { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
             }

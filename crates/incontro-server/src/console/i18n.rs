@@ -95,6 +95,11 @@ impl Lang {
             "unknown_comune" => "words.unknown_comune",
             "ambiguous_comune" => "words.ambiguous_comune",
             "invalid_codice_fiscale" => "words.invalid_cf",
+            "invalid_weekly_hours" => "words.invalid_weekly_hours",
+            "invalid_distance" => "words.invalid_distance",
+            "unknown_contract_type" => "words.unknown_contract_type",
+            "vacancy_closed" => "words.vacancy_closed",
+            "invalid_date" => "words.invalid_date",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -435,6 +440,7 @@ mod tests {
             include_str!("words.rs"),
             include_str!("vacancies.rs"),
             include_str!("doors.rs"),
+            include_str!("person_edits.rs"),
         ];
         let mut used = 0;
         for source in sources {

@@ -41,6 +41,7 @@ pub mod signin;
 pub mod training;
 pub mod validator;
 // Issue 15 (words, desk tasks, vacancies).
+pub mod person_edits;
 pub mod vacancies;
 pub mod words;
 
@@ -114,6 +115,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(appointments::configure_staff)
             // Issue 15 (words, desk tasks, vacancies).
             .configure(doors::configure)
+            .configure(person_edits::configure)
             .configure(vacancies::configure)
             .default_service(web::to(not_found)),
     );
