@@ -417,6 +417,39 @@ fn the_desk_works_a_person_without_dead_ends() {
             !company.is_empty() && first_card.starts_with(&company),
             "the proposal names the card's company: {company} / {first_card}"
         );
+        // The proposal is corrected to carry a course, then withdrawn.
+        browser
+            .click("ul.placements li[data-kind=proposal] details.change summary")
+            .await;
+        let course = browser
+            .find("ul.placements li[data-kind=proposal] .correct-form select[name=course] option:nth-child(2)")
+            .await;
+        let course_title = course.text().await.expect("title");
+        course.click().await.expect("pick a course");
+        browser
+            .click("ul.placements li[data-kind=proposal] .correct-form button[type=submit]")
+            .await;
+        browser.wait_text("p.notice.ok", "Correzione salvata").await;
+        let courses = browser
+            .text("ul.placements li[data-kind=proposal] .courses")
+            .await;
+        assert_eq!(courses, course_title, "the course by its title");
+        browser
+            .click("ul.placements li[data-kind=proposal] details.change summary")
+            .await;
+        browser
+            .fill(
+                "ul.placements li[data-kind=proposal] .withdraw-form input[name=reason]",
+                "registrata per errore",
+            )
+            .await;
+        browser
+            .click("ul.placements li[data-kind=proposal] .withdraw-form button[type=submit]")
+            .await;
+        browser
+            .wait_text("p.notice.ok", "Registrazione ritirata")
+            .await;
+        assert_eq!(browser.count("ul.placements li").await, 0);
         // The courses that open most doors: one click.
         browser.click("a.doors").await;
         browser.wait_url("/doors").await;

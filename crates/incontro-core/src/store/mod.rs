@@ -17,6 +17,7 @@ pub mod access;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
+pub mod placement_changes;
 pub mod placements;
 pub mod suggest;
 pub mod taxonomy;

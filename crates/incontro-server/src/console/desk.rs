@@ -291,6 +291,8 @@ struct PersonView {
     vacancy_companies: HashMap<String, String>,
     words: Vocabulary,
     placements: Vec<Placement>,
+    /// Courses not yet ended, `(id, title)`, for a proposal that carries one.
+    courses: Vec<(String, String)>,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -386,6 +388,14 @@ async fn person_inner(
                 }
             }
             let placements = engine.placements_for_person(&id)?;
+            let today = now(engine).date();
+            let mut courses: Vec<(String, String)> = engine
+                .list_courses()?
+                .into_iter()
+                .filter(|course| course.end >= today)
+                .map(|course| (course.id.as_str().to_string(), course.title))
+                .collect();
+            courses.sort_by(|a, b| a.1.cmp(&b.1));
             // Proposals name the company.
             for record in &placements {
                 if let Ok(vacancy_id) = EntityId::parse(&record.vacancy_id) {
@@ -424,6 +434,7 @@ async fn person_inner(
                 vacancy_companies,
                 words: vocabulary,
                 placements,
+                courses,
             })
         })
         .await?;
@@ -517,9 +528,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for (occupation, period) in &view.history { li { (occupation) " " span class="muted" { "(" (period) ")" } } }
         }
         h2 id="placements" { (ctx.t("desk.placements")) }
-        @if let Some(kind) = filters.recorded.as_deref().filter(|kind| ["placement", "proposal"].contains(kind)) {
+        @if let Some(kind) = filters.recorded.as_deref().filter(|kind| ["placement", "proposal", "corrected", "withdrawn"].contains(kind)) {
             p class="notice ok" role="status" {
-                (ctx.t(if kind == "placement" { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+                (ctx.t(match kind {
+                    "placement" => "desk.placement_recorded",
+                    "corrected" => "words.corrected",
+                    "withdrawn" => "words.withdrawn_done",
+                    _ => "desk.proposal_recorded",
+                }))
             }
         }
         @if view.placements.is_empty() { p { (ctx.t("desk.no_placements")) } }
@@ -533,8 +549,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                     }
                     " · " (ctx.t(mode_key(record.placement_type))) " "
                     span class="muted" { "(" (words::date_short(record.recorded_on)) ", " (record.recorded_by) ")" }
-                    @if !record.course_ids.is_empty() { " · " (ctx.t("desk.courses")) " " (record.course_ids.join(", ")) }
+                    @if !record.course_ids.is_empty() {
+                        " · " (ctx.t("desk.courses")) " "
+                        span class="courses" {
+                            (record.course_ids.iter().map(|id| view.courses.iter().find(|(course, _)| course == id).map_or(id.as_str(), |(_, title)| title.as_str())).collect::<Vec<_>>().join(", "))
+                        }
+                    }
                     @if let Some(note) = &record.note { br; span class="note" { (note) } }
+                    (super::person_edits::placement_actions(ctx, seeker.id.as_str(), record, &view.courses))
                 }
             }
         }
@@ -697,6 +719,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup 
                         }
                     }
                 }
+                (super::person_edits::course_select(ctx, &field("course"), &view.courses, None))
                 label for=(field("note")) { (ctx.t("desk.note")) }
                 textarea id=(field("note")) name="note" maxlength="500" rows="2" aria-describedby=(field("note-help")) {}
                 p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
@@ -713,6 +736,8 @@ pub struct PlacementForm {
     vacancy: String,
     kind: String,
     placement_type: String,
+    #[serde(default)]
+    course: String,
     #[serde(default)]
     note: String,
 }
@@ -737,7 +762,10 @@ pub async fn record_placement(
             vacancy_id: EntityId::parse(&form.vacancy)?,
             kind: PlacementKind::parse(&form.kind)?,
             placement_type: PlacementMode::parse(&form.placement_type)?,
-            course_ids: Vec::new(),
+            course_ids: Some(form.course.trim().to_string())
+                .filter(|course| !course.is_empty())
+                .into_iter()
+                .collect(),
             note: Some(form.note),
             recorded_by: principal.label.clone(),
         };

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome};
 use incontro_core::model::{EntityId, JobSeeker, Level, SkillUri, WorkConditions};
+use incontro_core::placements::{Placement, PlacementCorrection, PlacementMode};
 use incontro_core::vocabulary::Vocabulary;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -23,7 +24,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::post().to(assess_competence),
         )
         .route("/desk/people/{id}/conditions", web::get().to(conditions_page))
-        .route("/desk/people/{id}/conditions", web::post().to(set_conditions));
+        .route("/desk/people/{id}/conditions", web::post().to(set_conditions))
+        .route(
+            "/desk/people/{id}/placements/{record}/correct",
+            web::post().to(correct_placement),
+        )
+        .route(
+            "/desk/people/{id}/placements/{record}/withdraw",
+            web::post().to(withdraw_placement),
+        );
 }
 
 /// The small "assess" form of one competence row of the person page.
@@ -266,6 +275,162 @@ pub async fn set_conditions(
                 Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("words.conditions"), body))
             }
         }
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The "correct or withdraw" forms of one recorded proposal or placement.
+pub fn placement_actions(
+    ctx: &Ctx,
+    person: &str,
+    record: &Placement,
+    courses: &[(String, String)],
+) -> Markup {
+    let field = |name: &str| format!("{name}-r{}", record.id);
+    let tirocinio = record.placement_type == PlacementMode::Tirocinio;
+    let base = format!("/console/desk/people/{person}/placements/{}", record.id);
+    html! {
+        details class="change" {
+            summary { (ctx.t("words.correct_or_withdraw")) }
+            form method="post" action={ (base) "/correct" } class="correct-form" {
+                (csrf_field(ctx))
+                label for=(field("type")) { (ctx.t("desk.placement")) }
+                select id=(field("type")) name="placement_type" {
+                    option value="contract" selected[!tirocinio] { (ctx.t("desk.contract")) }
+                    option value="tirocinio" selected[tirocinio] { (ctx.t("desk.tirocinio")) }
+                }
+                (course_select(ctx, &field("course"), courses, record.course_ids.first().map(String::as_str)))
+                label for=(field("note")) { (ctx.t("desk.note")) }
+                textarea id=(field("note")) name="note" maxlength="500" rows="2" { (record.note.clone().unwrap_or_default()) }
+                button type="submit" { (ctx.t("words.correct")) }
+            }
+            form method="post" action={ (base) "/withdraw" } class="withdraw-form" {
+                (csrf_field(ctx))
+                label for=(field("reason")) { (ctx.t("words.withdraw_reason")) }
+                input type="text" id=(field("reason")) name="reason" maxlength="500" autocomplete="off";
+                button type="submit" class="danger" { (ctx.t("words.withdraw")) }
+            }
+        }
+    }
+}
+
+/// A select of the available courses ("none" first), for a proposal that carries a course.
+pub fn course_select(
+    ctx: &Ctx,
+    id: &str,
+    courses: &[(String, String)],
+    selected: Option<&str>,
+) -> Markup {
+    html! {
+        label for=(id) { (ctx.t("words.proposed_course")) }
+        select id=(id) name="course" {
+            option value="" { (ctx.t("words.no_course")) }
+            @for (course_id, title) in courses {
+                option value=(course_id) selected[selected == Some(course_id.as_str())] { (title) }
+            }
+        }
+    }
+}
+
+/// The correction form.
+#[derive(Debug, Deserialize)]
+pub struct CorrectForm {
+    csrf: String,
+    placement_type: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/correct`: audited as
+/// `correct_placement`.
+pub async fn correct_placement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+    form: web::Form<CorrectForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::RecordPlacement)?;
+        let (person, record_id) = path.into_inner();
+        let id = EntityId::parse(&person)?;
+        let form = form.into_inner();
+        let correction = PlacementCorrection {
+            placement_type: PlacementMode::parse(&form.placement_type)?,
+            course_ids: Some(form.course.trim().to_string())
+                .filter(|course| !course.is_empty())
+                .into_iter()
+                .collect(),
+            note: Some(form.note),
+        };
+        state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
+                let day = now(engine).date();
+                engine.correct_placement(&id, record_id, &correction, &principal.label, day)?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "correct_placement",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{person}?recorded=corrected#placements"
+        )))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The withdraw form.
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: audited as
+/// `withdraw_placement`.
+pub async fn withdraw_placement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+    form: web::Form<WithdrawForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::RecordPlacement)?;
+        let (person, record_id) = path.into_inner();
+        let id = EntityId::parse(&person)?;
+        let reason = form.into_inner().reason;
+        state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
+                let day = now(engine).date();
+                engine.withdraw_placement(&id, record_id, &principal.label, day, Some(&reason))?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "withdraw_placement",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{person}?recorded=withdrawn#placements"
+        )))
     }
     .await;
     ctx.finish(result)

@@ -21,3 +21,17 @@ CREATE TABLE code_label (
     label TEXT NOT NULL,
     PRIMARY KEY (list, code)
 ) WITHOUT ROWID;
+
+-- Proposals and placements corrected or withdrawn by the desk (issue 15): what the record was,
+-- who changed it, when and why. A withdrawn record leaves `placement_record`.
+CREATE TABLE placement_change (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id   INTEGER NOT NULL,
+    job_seeker_id TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('corrected', 'withdrawn')),
+    before      TEXT NOT NULL,      -- JSON: the record before the change (note: personal data)
+    changed_by  TEXT NOT NULL,
+    changed_on  TEXT NOT NULL,      -- 'YYYY-MM-DD'
+    reason      TEXT                -- personal data: never logged
+);
+CREATE INDEX placement_change_person ON placement_change(job_seeker_id);
