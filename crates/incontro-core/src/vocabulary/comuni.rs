@@ -278,6 +278,18 @@ pub fn read_comuni_file(path: &Path, encoding: Option<Encoding>) -> Result<Comun
 mod tests {
     use super::*;
 
+    /// Every problem of a refused file, one a line.
+    fn problems(error: crate::Error) -> String {
+        match error {
+            crate::Error::InvalidInput { problems } => problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => other.to_string(),
+        }
+    }
+
     fn read(bytes: &[u8]) -> Result<ComuniFile> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("comuni.csv");
@@ -289,7 +301,7 @@ mod tests {
     /// Windows-1252 as older downloads are: "Unità" and "Forlì" are single bytes.
     #[test]
     fn istats_file_reads_with_its_own_headers_in_windows_1252() {
-        let text = "Codice Regione;Codice dell'Unit\u{e0} territoriale sovracomunale \r\n(valida a fini statistici);Codice Provincia (Storico)(1);Progressivo del Comune (2);Codice Comune formato alfanumerico;Denominazione (Italiana e straniera);Denominazione in italiano;Denominazione altra lingua;Sigla automobilistica;Codice Catastale del comune\r\n\
+        let text = "Codice Regione;\"Codice dell'Unit\u{e0} territoriale sovracomunale \r\n(valida a fini statistici)\";Codice Provincia (Storico)(1);Progressivo del Comune (2);Codice Comune formato alfanumerico;Denominazione (Italiana e straniera);Denominazione in italiano;Denominazione altra lingua;Sigla automobilistica;Codice Catastale del comune\r\n\
 09;046;046;007;046007;Capannori;Capannori;;LU;B648\r\n\
 08;040;040;012;040012;Forl\u{ec};Forl\u{ec};;FC;D704\r\n\
 04;021;021;008;021008;Bolzano/Bozen;Bolzano;Bozen;BZ;A952\r\n";
@@ -331,7 +343,7 @@ F205;15146;Milano;MI;;\n\
 E715;046017;Lucca;Lucca;;\n\
 G882;046026;Porcari;LU;91;10\n\
 B648;046007;Capannori;LU;;\n";
-        let error = read(text.as_bytes()).unwrap_err().to_string();
+        let error = problems(read(text.as_bytes()).unwrap_err());
         for expected in [
             "comuni.csv:3: codice_catastale",
             "comuni.csv:4: codice_istat",
@@ -341,7 +353,7 @@ B648;046007;Capannori;LU;;\n";
         ] {
             assert!(error.contains(expected), "{expected} in {error}");
         }
-        let missing = read(b"code;nome\nB648;Capannori\n").unwrap_err().to_string();
+        let missing = problems(read(b"code;nome\nB648;Capannori\n").unwrap_err());
         assert!(missing.contains("comuni.csv:1"), "{missing}");
     }
 }

@@ -154,9 +154,19 @@ mod tests {
 
     #[test]
     fn wrong_codes_are_named_by_line() {
-        let error = read(CodeList::Cp2011, "code;label\n6.2.1.2.0;Saldatori\n6.2.x;Altro\n6.2.1.2.0;Di nuovo\n")
-            .unwrap_err()
-            .to_string();
+        let error = match read(
+            CodeList::Cp2011,
+            "code;label\n6.2.1.2.0;Saldatori\n6.2.x;Altro\n6.2.1.2.0;Di nuovo\n",
+        )
+        .unwrap_err()
+        {
+            crate::Error::InvalidInput { problems } => problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => other.to_string(),
+        };
         assert!(error.contains("labels.csv:3: code"), "{error}");
         assert!(error.contains("labels.csv:4: code: 6.2.1.2.0 appears twice"), "{error}");
     }

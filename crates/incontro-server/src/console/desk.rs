@@ -456,10 +456,10 @@ fn evidence_key(evidence: &Evidence) -> &'static str {
 fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup {
     let seeker = &view.seeker;
     let comune = view.words.comune_label(seeker.comune.as_str());
-    let born = match (ctx.lang, seeker.sex) {
-        (Lang::It, Some(incontro_core::model::Sex::F)) => ctx.t("words.born_f"),
-        (Lang::It, Some(incontro_core::model::Sex::M)) => ctx.t("words.born_m"),
-        _ => ctx.t("words.born_x"),
+    // Sex is always recorded for a job seeker (the "nato/a" form is for records without it).
+    let born = match seeker.sex {
+        incontro_core::model::Sex::F => ctx.t("words.born_f"),
+        incontro_core::model::Sex::M => ctx.t("words.born_m"),
     };
     let contract_types: Vec<String> = seeker
         .conditions

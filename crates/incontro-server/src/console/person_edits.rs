@@ -254,7 +254,7 @@ pub async fn set_conditions(
                         )])?;
                         Ok(None)
                     }
-                    Err(error) if error.kind() == incontro_core::ErrorKind::InvalidInput => {
+                    Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
                         // The form again with what was typed.
                         let mut seeker = engine.get_job_seeker(&id)?;
                         seeker.accepts_tirocinio = accepts_tirocinio;

@@ -595,7 +595,7 @@ pub async fn create_company(
             .await?;
         match outcome {
             (Ok(id), _) => Ok(ctx.see_other(&format!("/console/employers/{id}"))),
-            (Err(error), vocabulary) if error.kind() == incontro_core::ErrorKind::InvalidInput => {
+            (Err(error), vocabulary) if error.kind() == incontro_core::ErrorKind::Invalid => {
                 let message = ctx.lang.error_message(error.code(), &error.to_string());
                 let body = company_form(&ctx, &kept, &vocabulary, Some(&message));
                 Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("vacancies.new_company"), body))
