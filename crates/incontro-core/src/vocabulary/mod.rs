@@ -257,6 +257,43 @@ impl Vocabulary {
         types
     }
 
+    /// A provenance written with codes ("CP2011 6.2.3.3.0 → ISCO 7233, 70 mesi") with the
+    /// CP2011 unit's title in their place ("Meccanici e montatori …, 70 mesi"); a code without a
+    /// title stays as it is.
+    pub fn name_codes(&self, text: &str) -> String {
+        const MARK: &str = "CP2011 ";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(MARK) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + MARK.len()..];
+            let code_len = after
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(after.len());
+            let code = after[..code_len].trim_end_matches('.');
+            match self.cp2011(code) {
+                Some(title) if !code.is_empty() => {
+                    out.push_str(title);
+                    let mut tail = &after[code.len()..];
+                    // The ISCO group it was read through is a detail the title replaces.
+                    if let Some(isco) = tail.strip_prefix(" → ISCO ") {
+                        let digits = isco
+                            .find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(isco.len());
+                        tail = &isco[digits..];
+                    }
+                    rest = tail;
+                }
+                _ => {
+                    out.push_str(MARK);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The COB contract type in words (`A.02.00` → Lavoro a tempo determinato).
     pub fn contract_type(&self, code: &str) -> Option<&str> {
         self.contract_types.get(code.trim()).map(String::as_str)
@@ -435,6 +472,14 @@ mod tests {
             Some("Commessi delle vendite al minuto")
         );
         assert_eq!(words.province_name("lu"), Some("Lucca"));
+        assert_eq!(
+            words.name_codes("presunta da esperienza (CP2011 5.1.2.2.0 → ISCO 5223, 38 mesi)"),
+            "presunta da esperienza (Commessi delle vendite al minuto, 38 mesi)"
+        );
+        assert_eq!(
+            words.name_codes("CP2011 9.9.9.9.9 → ISCO 9999, 2 mesi"),
+            "CP2011 9.9.9.9.9 → ISCO 9999, 2 mesi"
+        );
         assert_eq!(
             words.contract_type("A.02.00"),
             Some("Lavoro a tempo determinato")

@@ -512,7 +512,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                             td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
                             td data-label=(ctx.t("desk.source")) {
-                                @match ctx.lang { Lang::It => { (entry.provenance_it()) }, Lang::En => { (entry.source) } }
+                                @match ctx.lang { Lang::It => { (view.words.name_codes(&entry.provenance_it())) }, Lang::En => { (entry.source) } }
                             }
                             td data-label=(ctx.t("words.assess_column")) {
                                 (super::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))

@@ -17,6 +17,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::words;
+use incontro_core::italian::decimal;
 use super::{sections, Ctx, Fail};
 use crate::state::AppState;
 
@@ -190,7 +191,8 @@ pub async fn reports_page(
             p class="muted" { (ctx.t("reports.validated_only")) }
             img class="chart" src={ "/console/reports/demand.svg?" (link) } alt=(ctx.t("reports.demand_chart"));
             p { a href={ "/console/reports/demand.csv?" (link) } download="competenze.csv" { (ctx.t("reports.download_csv")) } }
-            div class="table-wrap" {
+            // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+            div class="table-wrap" tabindex="0" role="region" aria-label=(ctx.t("reports.demand")) {
                 table id="demand-table" {
                     thead { tr {
                         th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
@@ -200,8 +202,8 @@ pub async fn reports_page(
                     tbody {
                         @for row in demand.skills.iter().take(25) {
                             tr {
-                                td { (row.label) } td { (row.required_level) } td { (format!("{:.1}", row.demand)) }
-                                td { (row.seekers_at_level) } td { (format!("{:.1}", row.gap)) }
+                                td { (row.label) } td { (row.required_level) } td { (decimal(row.demand, 1)) }
+                                td { (row.seekers_at_level) } td { (decimal(row.gap, 1)) }
                             }
                         }
                     }
@@ -212,7 +214,7 @@ pub async fn reports_page(
             @else {
                 img class="chart" src={ "/console/reports/funnel.svg?" (link) } alt=(ctx.t("reports.funnel_chart"));
                 p { a href={ "/console/reports/funnel.csv?" (link) } download="funnel.csv" { (ctx.t("reports.download_csv")) } }
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(ctx.t("reports.funnel")) {
                     table id="funnel-table" {
                         thead { tr {
                             th scope="col" { (ctx.t("reports.dimension")) } th scope="col" { (ctx.t("reports.people")) }
