@@ -361,7 +361,7 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         browser.click("form[role=search] button[type=submit]").await;
         browser
             .find(&format!(
-                "ul.people a[href='/console/desk/people/{PERSON}']"
+                "table.people a[href='/console/desk/people/{PERSON}']"
             ))
             .await;
         browser.screenshot("desk-search").await;

@@ -157,7 +157,10 @@ fn the_desk_reads_words_not_codes_in_italian() {
         // Her CP2011 job (6.2.3.3.0) by its title, the dates as an office writes them.
         assert!(main.contains("Meccanici e montatori"), "the CP2011 title");
         // Not even in the provenance of a competence presumed from that job.
-        assert!(!main.contains("CP2011 6.2.3.3.0"), "a CP2011 code on the page");
+        assert!(
+            !main.contains("CP2011 6.2.3.3.0"),
+            "a CP2011 code on the page"
+        );
         let history = browser.text("#history + ul li").await;
         let period = history
             .rsplit_once('(')
@@ -239,7 +242,9 @@ fn report_csv_files_open_in_italian_excel() {
     run_in_browser(|app, driver| async move {
         let browser = browser(&driver, &app).await;
         browser.sign_in(&app.keys[&Role::Analyst]).await;
-        browser.open("/console/reports?comuni=Lucca,%20Capannori").await;
+        browser
+            .open("/console/reports?comuni=Lucca,%20Capannori")
+            .await;
         browser.find("#demand-table").await;
         assert!(browser.count("#demand-table tbody tr").await > 0);
         let fetched = browser
@@ -253,11 +258,12 @@ fn report_csv_files_open_in_italian_excel() {
             .await
             .expect("csv");
         let disposition = fetched[0].as_str().unwrap_or_default();
-        assert!(
-            disposition.starts_with("attachment;"),
-            "{disposition}"
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert_eq!(
+            fetched[1],
+            serde_json::json!([0xEF, 0xBB, 0xBF]),
+            "UTF-8 BOM"
         );
-        assert_eq!(fetched[1], serde_json::json!([0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
         let csv = fetched[2].as_str().unwrap_or_default();
         let mut lines = csv.split("\r\n");
         let header = lines.next().unwrap_or_default();
@@ -293,14 +299,19 @@ fn the_desk_works_a_person_without_dead_ends() {
         browser.fill("#q", "Bianchi").await;
         browser.click("form[role=search] button[type=submit]").await;
         let row = browser
-            .find(&format!("table.people tr:has(a[href='/console/desk/people/{PERSON}'])"))
+            .find(&format!(
+                "table.people tr:has(a[href='/console/desk/people/{PERSON}'])"
+            ))
             .await
             .text()
             .await
             .expect("row");
         assert!(row.contains("1994"), "birth year: {row}");
         assert!(row.contains("Viareggio (LU)"), "comune: {row}");
-        assert!(row.contains("BNCGLI*********Q"), "masked codice fiscale: {row}");
+        assert!(
+            row.contains("BNCGLI*********Q"),
+            "masked codice fiscale: {row}"
+        );
         assert!(!row.contains(PERSON_CF));
         assert_accessible(&browser, "desk search results").await;
         // A codice fiscale with a wrong check character: said next to the field, text kept.
@@ -364,7 +375,9 @@ fn the_desk_works_a_person_without_dead_ends() {
             )
             .await;
         browser
-            .click("#competences + .table-wrap tbody tr:first-child .assess-form button[type=submit]")
+            .click(
+                "#competences + .table-wrap tbody tr:first-child .assess-form button[type=submit]",
+            )
             .await;
         browser.wait_text("#saved", "Valutazione registrata").await;
         let table = browser.text("#competences + .table-wrap").await;
@@ -413,7 +426,9 @@ fn the_desk_works_a_person_without_dead_ends() {
         let company = browser
             .text("ul.placements li[data-kind=proposal] .company")
             .await;
-        let first_card = browser.text("ol.matches > li.card:first-child > p.muted").await;
+        let first_card = browser
+            .text("ol.matches > li.card:first-child > p.muted")
+            .await;
         assert!(
             !company.is_empty() && first_card.starts_with(&company),
             "the proposal names the card's company: {company} / {first_card}"
@@ -475,10 +490,15 @@ fn vacancies_are_worked_from_their_page() {
         browser.click("header nav a[href='/console/offers']").await;
         browser.find("table.vacancies").await;
         assert_accessible(&browser, "office vacancies").await;
-        browser.click("table.vacancies a[href='/console/offers/V001']").await;
+        browser
+            .click("table.vacancies a[href='/console/offers/V001']")
+            .await;
         browser.find("#facts").await;
         assert_eq!(browser.text("#positions").await, "3 posti");
-        assert!(browser.text("#contract").await.contains("tempo determinato"));
+        assert!(browser
+            .text("#contract")
+            .await
+            .contains("tempo determinato"));
         let opens = browser.text("#opens").await;
         assert!(is_long_italian_date(&opens), "{opens}");
         assert!(browser.text("#status").await.contains("validata"));
@@ -554,7 +574,9 @@ fn vacancies_are_worked_from_their_page() {
             "a closed vacancy is not waiting"
         );
         assert_accessible(&validator, "drafts queue").await;
-        validator.click("table.drafts tr[data-vacancy=V001] a").await;
+        validator
+            .click("table.drafts tr[data-vacancy=V001] a")
+            .await;
         validator.wait_url("/console/vacancies/V001").await;
         validator.close().await;
     });

@@ -44,11 +44,7 @@ pub fn month(month: u32) -> &'static str {
 
 /// "mercoledì 2 dicembre 2026" (the 1st is "1º": "martedì 1º dicembre 2026").
 pub fn date_long(day: NaiveDate) -> String {
-    format!(
-        "{} {}",
-        weekday(day.weekday()),
-        date_without_weekday(day)
-    )
+    format!("{} {}", weekday(day.weekday()), date_without_weekday(day))
 }
 
 /// "2 dicembre 2026" ("1º dicembre 2026").
@@ -68,10 +64,7 @@ pub fn date_short(day: NaiveDate) -> String {
 
 /// A count with its noun: "1 posto", "3 posti", "0 posti".
 pub fn count(number: usize, singular: &str, plural: &str) -> String {
-    format!(
-        "{number} {}",
-        if number == 1 { singular } else { plural }
-    )
+    format!("{number} {}", if number == 1 { singular } else { plural })
 }
 
 /// The form that agrees with the person's sex: the masculine, the feminine, or both

@@ -122,9 +122,8 @@ pub fn from_records(records: &[Vec<String>]) -> Sheet {
         .map(|row| {
             row.iter()
                 .map(|cell| {
-                    let numeric = cell.contains('.')
-                        && cell.parse::<f64>().is_ok()
-                        && !cell.starts_with('.');
+                    let numeric =
+                        cell.contains('.') && cell.parse::<f64>().is_ok() && !cell.starts_with('.');
                     if numeric {
                         cell.replace('.', ",")
                     } else {
@@ -155,9 +154,14 @@ mod tests {
             gap: 3.5,
         }]);
         let csv = sheet.to_excel_csv();
-        assert!(csv.starts_with("\u{feff}Competenza;Domanda (posti pesati);"), "{csv}");
         assert!(
-            csv.contains("\r\ngestire le scorte;4,5;3;2;6;2;1;3,5;http://data.europa.eu/esco/skill/x\r\n"),
+            csv.starts_with("\u{feff}Competenza;Domanda (posti pesati);"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(
+                "\r\ngestire le scorte;4,5;3;2;6;2;1;3,5;http://data.europa.eu/esco/skill/x\r\n"
+            ),
             "{csv}"
         );
     }

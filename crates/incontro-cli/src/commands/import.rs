@@ -172,10 +172,17 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             let engine = super::open_engine(data_dir)?;
             let report = report_problems(engine.import_comuni(&file, encoding))?;
             println!("  {:<28} {:>9}", "comuni", report.comuni);
-            println!("  {:<28} {:>9}", "with coordinates", report.with_coordinates);
+            println!(
+                "  {:<28} {:>9}",
+                "with coordinates", report.with_coordinates
+            );
             println!(
                 "  layout: {}, encoding: {}",
-                if report.istat_layout { "ISTAT" } else { "incontro" },
+                if report.istat_layout {
+                    "ISTAT"
+                } else {
+                    "incontro"
+                },
                 match report.encoding {
                     Encoding::Utf8 => "utf-8",
                     Encoding::Windows1252 => "windows-1252",

@@ -68,7 +68,11 @@ impl Engine {
             .map(|course| course.id.as_str().to_string())
             .collect();
         if let Some(unknown) = courses.iter().find(|course| !known.contains(*course)) {
-            return Err(Error::not_found("course_not_found", "course", unknown.clone()));
+            return Err(Error::not_found(
+                "course_not_found",
+                "course",
+                unknown.clone(),
+            ));
         }
         let courses_json = serde_json::to_string(&courses)
             .map_err(|error| Error::Internal(format!("course ids: {error}")))?;
@@ -125,7 +129,8 @@ impl Engine {
 
     /// How many of the person's records were withdrawn.
     pub fn withdrawn_placements(&self, person: &EntityId) -> Result<u64> {
-        self.store().read(|c| sql::withdrawn_count(c, person.as_str()))
+        self.store()
+            .read(|c| sql::withdrawn_count(c, person.as_str()))
     }
 }
 

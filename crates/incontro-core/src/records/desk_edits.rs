@@ -31,7 +31,9 @@ impl Engine {
         }
         drop(taxonomy);
         let mut seeker = self.get_job_seeker(id)?;
-        seeker.competences.retain(|competence| &competence.skill != skill);
+        seeker
+            .competences
+            .retain(|competence| &competence.skill != skill);
         seeker.competences.push(Competence {
             skill: skill.clone(),
             level,
@@ -117,7 +119,13 @@ mod tests {
         let skill = before.competences[0].skill.clone();
         let day = crate::records::DEMO_ANCHOR;
         let after = engine
-            .assess_competence(&id, &skill, Level::new(4).unwrap(), Some(" prova pratica "), day)
+            .assess_competence(
+                &id,
+                &skill,
+                Level::new(4).unwrap(),
+                Some(" prova pratica "),
+                day,
+            )
             .unwrap();
         let of_skill: Vec<&Competence> = after
             .competences
@@ -130,7 +138,10 @@ mod tests {
         assert_eq!(of_skill[0].note.as_deref(), Some("prova pratica"));
         let profile = engine.person_profile(&id).unwrap();
         let entry = profile.iter().find(|entry| entry.skill == skill).unwrap();
-        assert_eq!(entry.provenance_it(), "valutata al colloquio — prova pratica");
+        assert_eq!(
+            entry.provenance_it(),
+            "valutata al colloquio — prova pratica"
+        );
         let long = "x".repeat(501);
         assert_eq!(
             engine
@@ -150,7 +161,9 @@ mod tests {
             max_weekly_hours: Some(38),
             max_distance_km: Some(25),
         };
-        let stored = engine.set_conditions(&id, true, conditions.clone()).unwrap();
+        let stored = engine
+            .set_conditions(&id, true, conditions.clone())
+            .unwrap();
         assert!(stored.accepts_tirocinio);
         assert_eq!(engine.get_job_seeker(&id).unwrap().conditions, conditions);
         let wrong = |conditions: WorkConditions| {

@@ -63,7 +63,12 @@ pub fn load_comuni(connection: &Connection) -> Result<Vec<StoredComune>> {
 }
 
 /// Inserts or replaces the label of a code.
-pub fn upsert_code_label(connection: &Connection, list: &str, code: &str, label: &str) -> Result<()> {
+pub fn upsert_code_label(
+    connection: &Connection,
+    list: &str,
+    code: &str,
+    label: &str,
+) -> Result<()> {
     connection.execute(
         "INSERT INTO code_label (list, code, label) VALUES (?1, ?2, ?3)
          ON CONFLICT(list, code) DO UPDATE SET label = excluded.label",

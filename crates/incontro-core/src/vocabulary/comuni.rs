@@ -98,9 +98,10 @@ fn parse_coordinate(raw: &str, range: std::ops::RangeInclusive<f64>) -> Option<f
 /// Reads a list of comuni (see the module doc). Every problem is reported with file:line:
 /// field; with any problem nothing is returned.
 pub fn read_comuni_file(path: &Path, encoding: Option<Encoding>) -> Result<ComuniFile> {
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let raw = std::fs::read(path).map_err(|source| Error::io(path, source))?;
     let encoding = detect_encoding(&raw, encoding);
     let text = input::read_text(path, &name, TextOptions::with_encoding(encoding))?;
@@ -131,9 +132,11 @@ pub fn read_comuni_file(path: &Path, encoding: Option<Encoding>) -> Result<Comun
     }
     let find = |wanted: Column| columns.iter().position(|column| *column == Some(wanted));
     let mut problems = Problems::default();
-    let (Some(catastale_at), Some(name_at), Some(province_at)) =
-        (find(Column::Catastale), find(Column::Name), find(Column::Province))
-    else {
+    let (Some(catastale_at), Some(name_at), Some(province_at)) = (
+        find(Column::Catastale),
+        find(Column::Name),
+        find(Column::Province),
+    ) else {
         problems.push(
             &name,
             1,
@@ -251,7 +254,12 @@ pub fn read_comuni_file(path: &Path, encoding: Option<Encoding>) -> Result<Comun
                 }
             }
             _ => {
-                problems.push(&name, line, Some("lat"), "give both lat and lon, or neither");
+                problems.push(
+                    &name,
+                    line,
+                    Some("lat"),
+                    "give both lat and lon, or neither",
+                );
                 continue;
             }
         };
@@ -319,7 +327,10 @@ mod tests {
         // The Italian name, not the bilingual one.
         assert_eq!(read.comuni[2].name, "Bolzano");
         assert_eq!(read.comuni[2].province, "BZ");
-        assert!(read.comuni.iter().all(|comune| comune.coordinates.is_none()));
+        assert!(read
+            .comuni
+            .iter()
+            .all(|comune| comune.coordinates.is_none()));
     }
 
     #[test]

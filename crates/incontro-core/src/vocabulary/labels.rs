@@ -30,9 +30,10 @@ fn well_formed(list: CodeList, code: &str) -> bool {
 /// Reads a label list for `list`: `(code, label)` in file order. Every problem is reported with
 /// file:line: field; with any problem nothing is returned.
 pub fn read_label_file(path: &Path, list: CodeList) -> Result<Vec<(String, String)>> {
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let raw = std::fs::read(path).map_err(|source| Error::io(path, source))?;
     let encoding = if std::str::from_utf8(&raw).is_ok() || !input::looks_like_windows_1252(&raw) {
         Encoding::Utf8
@@ -56,7 +57,10 @@ pub fn read_label_file(path: &Path, list: CodeList) -> Result<Vec<(String, Strin
         .clone();
     let headers: Vec<String> = headers.iter().map(normalise_header).collect();
     let code_at = headers.iter().position(|header| {
-        header == "code" || header == "codice" || header.starts_with("codice ateco") || header == "sigla"
+        header == "code"
+            || header == "codice"
+            || header.starts_with("codice ateco")
+            || header == "sigla"
     });
     let label_at = headers.iter().position(|header| {
         header == "label"
@@ -99,11 +103,7 @@ pub fn read_label_file(path: &Path, list: CodeList) -> Result<Vec<(String, Strin
                 &name,
                 line,
                 Some("code"),
-                format!(
-                    "{:?} is not a {} code",
-                    input::excerpt(code),
-                    list.as_str()
-                ),
+                format!("{:?} is not a {} code", input::excerpt(code), list.as_str()),
             );
             continue;
         }
@@ -139,15 +139,21 @@ mod tests {
 
     #[test]
     fn ours_and_istats_headers_read() {
-        let ours = read(CodeList::Ateco, "code;label\n17.12.00;Fabbricazione di carta e cartone\n")
-            .unwrap();
+        let ours = read(
+            CodeList::Ateco,
+            "code;label\n17.12.00;Fabbricazione di carta e cartone\n",
+        )
+        .unwrap();
         assert_eq!(ours[0].0, "17.12.00");
         let istat = read(
             CodeList::Ateco,
             "Codice Ateco 2007;Titolo Ateco 2007 aggiornamento 2022\n62.01.00;Produzione di software non connesso all'edizione\n",
         )
         .unwrap();
-        assert_eq!(istat[0].1, "Produzione di software non connesso all'edizione");
+        assert_eq!(
+            istat[0].1,
+            "Produzione di software non connesso all'edizione"
+        );
         let provinces = read(CodeList::Provincia, "sigla,nome\nLU,Lucca\n").unwrap();
         assert_eq!(provinces, vec![("LU".to_string(), "Lucca".to_string())]);
     }
@@ -168,6 +174,9 @@ mod tests {
             other => other.to_string(),
         };
         assert!(error.contains("labels.csv:3: code"), "{error}");
-        assert!(error.contains("labels.csv:4: code: 6.2.1.2.0 appears twice"), "{error}");
+        assert!(
+            error.contains("labels.csv:4: code: 6.2.1.2.0 appears twice"),
+            "{error}"
+        );
     }
 }

@@ -162,7 +162,12 @@ impl Vocabulary {
         let (name, province) = match text.rsplit_once('(') {
             Some((name, rest)) if rest.trim_end().ends_with(')') => (
                 name,
-                Some(rest.trim_end().trim_end_matches(')').trim().to_ascii_uppercase()),
+                Some(
+                    rest.trim_end()
+                        .trim_end_matches(')')
+                        .trim()
+                        .to_ascii_uppercase(),
+                ),
             ),
             _ => (text, None),
         };
@@ -420,10 +425,7 @@ mod tests {
             (CodeList::Cp2011, "5.1.2.2.0".to_string()),
             "Commessi delle vendite al minuto".to_string(),
         );
-        labels.insert(
-            (CodeList::Provincia, "LU".to_string()),
-            "Lucca".to_string(),
-        );
+        labels.insert((CodeList::Provincia, "LU".to_string()), "Lucca".to_string());
         Vocabulary::new(
             vec![
                 comune("B648", "Capannori", "LU"),
@@ -444,7 +446,10 @@ mod tests {
     fn a_comune_is_found_by_the_name_staff_type() {
         let words = vocabulary();
         assert_eq!(words.find_comune("capannori").unwrap().as_str(), "B648");
-        assert_eq!(words.find_comune(" Capannori (LU) ").unwrap().as_str(), "B648");
+        assert_eq!(
+            words.find_comune(" Capannori (LU) ").unwrap().as_str(),
+            "B648"
+        );
         assert_eq!(words.find_comune("colico").unwrap().as_str(), "C936");
         assert_eq!(words.find_comune("l833").unwrap().as_str(), "L833");
         let ambiguous = words.find_comune("Samone").unwrap_err();
@@ -464,8 +469,14 @@ mod tests {
     #[test]
     fn codes_read_as_words_down_their_hierarchy() {
         let words = vocabulary();
-        assert_eq!(words.ateco("17.12.00"), Some("Fabbricazione di carta e cartone"));
-        assert_eq!(words.ateco("17.12.09"), Some("Fabbricazione di carta e cartone"));
+        assert_eq!(
+            words.ateco("17.12.00"),
+            Some("Fabbricazione di carta e cartone")
+        );
+        assert_eq!(
+            words.ateco("17.12.09"),
+            Some("Fabbricazione di carta e cartone")
+        );
         assert_eq!(words.ateco("18.12.00"), None);
         assert_eq!(
             words.cp2011("5.1.2.2.0.1"),

@@ -357,8 +357,7 @@ async fn person_inner(
                     let period = format!(
                         "{} – {}",
                         words::date_short(job.start),
-                        job.end
-                            .map_or_else(|| "…".to_string(), words::date_short)
+                        job.end.map_or_else(|| "…".to_string(), words::date_short)
                     );
                     let employer = job.employer.clone().unwrap_or_default();
                     (

@@ -23,8 +23,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/desk/people/{id}/competences",
             web::post().to(assess_competence),
         )
-        .route("/desk/people/{id}/conditions", web::get().to(conditions_page))
-        .route("/desk/people/{id}/conditions", web::post().to(set_conditions))
+        .route(
+            "/desk/people/{id}/conditions",
+            web::get().to(conditions_page),
+        )
+        .route(
+            "/desk/people/{id}/conditions",
+            web::post().to(set_conditions),
+        )
         .route(
             "/desk/people/{id}/placements/{record}/correct",
             web::post().to(correct_placement),
@@ -198,10 +204,9 @@ pub async fn set_conditions(
     let result = async {
         ctx.require(sections::DESK)?;
         // Repeated `contract` fields: read the form by hand.
-        let pairs: Vec<(String, String)> =
-            web::Query::<Vec<(String, String)>>::from_query(&body)
-                .map_err(|_| Fail::bad_request("invalid form"))?
-                .into_inner();
+        let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(&body)
+            .map_err(|_| Fail::bad_request("invalid form"))?
+            .into_inner();
         let value = |name: &str| {
             pairs
                 .iter()
@@ -224,7 +229,9 @@ pub async fn set_conditions(
         };
         let hours = |name: &str| -> Result<Option<u8>, Fail> {
             number(name)?
-                .map(|hours| u8::try_from(hours).map_err(|_| Fail::bad_request("weekly hours are 1 to 80")))
+                .map(|hours| {
+                    u8::try_from(hours).map_err(|_| Fail::bad_request("weekly hours are 1 to 80"))
+                })
                 .transpose()
         };
         let conditions = WorkConditions {

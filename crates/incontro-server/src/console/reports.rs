@@ -17,9 +17,9 @@ use maud::html;
 use serde::Deserialize;
 
 use super::words;
-use incontro_core::italian::decimal;
 use super::{sections, Ctx, Fail};
 use crate::state::AppState;
+use incontro_core::italian::decimal;
 
 /// Registers the report pages.
 pub fn configure(config: &mut web::ServiceConfig) {

@@ -10,8 +10,8 @@ use maud::html;
 
 use super::words;
 use super::{now, sections, Ctx};
-use incontro_core::vocabulary::Vocabulary;
 use crate::state::AppState;
+use incontro_core::vocabulary::Vocabulary;
 
 /// Registers the training page.
 pub fn configure(config: &mut web::ServiceConfig) {

@@ -157,7 +157,11 @@ pub async fn vacancy_page(
                         .ok(),
                     None => None,
                 };
-                let uris: Vec<&str> = vacancy.requirements.iter().map(|r| r.skill.as_str()).collect();
+                let uris: Vec<&str> = vacancy
+                    .requirements
+                    .iter()
+                    .map(|r| r.skill.as_str())
+                    .collect();
                 let labels = engine
                     .skill_labels(&uris, &language)?
                     .into_iter()
@@ -181,9 +185,12 @@ pub async fn vacancy_page(
                         include_unsuitable: None,
                         lang: Some(language.clone()),
                     };
-                    let mut query = params
-                        .to_query(max_k, Some(&vacancy.comune))
-                        .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+                    let mut query =
+                        params
+                            .to_query(max_k, Some(&vacancy.comune))
+                            .map_err(|error| {
+                                incontro_core::Error::invalid(error.code(), error.message())
+                            })?;
                     query.scope = engine.matching_scope(&principal, Whose::People)?;
                     let found = engine.candidates_for_vacancy(&id, &query, &language)?;
                     let mut named = Vec::with_capacity(found.len());
@@ -198,7 +205,10 @@ pub async fn vacancy_page(
                             Some(id.as_str()),
                             Outcome::Ok,
                         ));
-                        named.push((candidate, format!("{} {}", personal.last_name, personal.first_name)));
+                        named.push((
+                            candidate,
+                            format!("{} {}", personal.last_name, personal.first_name),
+                        ));
                     }
                     engine.audit(audit)?;
                     Some(named)
@@ -385,8 +395,13 @@ fn edit_body(ctx: &Ctx, vacancy: &Vacancy, vocabulary: &Vocabulary, error: Optio
 }
 
 fn parse_day(raw: &str) -> Result<chrono::NaiveDate, Fail> {
-    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| Fail::new(StatusCode::BAD_REQUEST, "invalid_date", "dates are YYYY-MM-DD"))
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        Fail::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_date",
+            "dates are YYYY-MM-DD",
+        )
+    })
 }
 
 /// `POST /console/offers/{id}/edit`: `Engine::update_vacancy` (a validated vacancy goes back
@@ -499,7 +514,12 @@ pub async fn new_company_page(ctx: Ctx, state: web::Data<AppState>) -> HttpRespo
     ctx.finish(result)
 }
 
-fn company_form(ctx: &Ctx, form: &CompanyForm, vocabulary: &Vocabulary, error: Option<&str>) -> Markup {
+fn company_form(
+    ctx: &Ctx,
+    form: &CompanyForm,
+    vocabulary: &Vocabulary,
+    error: Option<&str>,
+) -> Markup {
     html! {
         p { a href="/console/offers" { "← " (ctx.t("vacancies.title")) } }
         h1 { (ctx.t("vacancies.new_company")) }
@@ -578,12 +598,14 @@ pub async fn create_company(
                         id: Some(format!("C{}", random_token()[..10].to_uppercase())),
                         name: form.name.trim().to_string(),
                         codice_fiscale: form.codice_fiscale.trim().to_string(),
-                        partita_iva: Some(form.partita_iva.trim().to_string()).filter(|p| !p.is_empty()),
+                        partita_iva: Some(form.partita_iva.trim().to_string())
+                            .filter(|p| !p.is_empty()),
                         ateco: Some(ateco).filter(|a| !a.is_empty()),
                         offers_tirocini: form.offers_tirocini.is_some(),
                         sites: vec![SiteBody {
                             comune: comune.as_str().to_string(),
-                            address: Some(form.address.trim().to_string()).filter(|a| !a.is_empty()),
+                            address: Some(form.address.trim().to_string())
+                                .filter(|a| !a.is_empty()),
                         }],
                     };
                     let company = body.into_company(None)?;
@@ -598,7 +620,11 @@ pub async fn create_company(
             (Err(error), vocabulary) if error.kind() == incontro_core::ErrorKind::Invalid => {
                 let message = ctx.lang.error_message(error.code(), &error.to_string());
                 let body = company_form(&ctx, &kept, &vocabulary, Some(&message));
-                Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("vacancies.new_company"), body))
+                Ok(ctx.page(
+                    StatusCode::BAD_REQUEST,
+                    ctx.t("vacancies.new_company"),
+                    body,
+                ))
             }
             (Err(error), _) => Err(Fail::from(error)),
         }

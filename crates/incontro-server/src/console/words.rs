@@ -183,7 +183,13 @@ mod tests {
         assert_eq!(date_long(Lang::It, day), "mercoledì 2 dicembre 2026");
         assert_eq!(date_long(Lang::En, day), "Wednesday 2 December 2026");
         assert_eq!(date_short(day), "02/12/2026");
-        assert_eq!(count(Lang::It, 1, "words.position", "words.positions"), "1 posto");
-        assert_eq!(count(Lang::It, 2, "words.competence", "words.competences"), "2 competenze");
+        assert_eq!(
+            count(Lang::It, 1, "words.position", "words.positions"),
+            "1 posto"
+        );
+        assert_eq!(
+            count(Lang::It, 2, "words.competence", "words.competences"),
+            "2 competenze"
+        );
     }
 }
