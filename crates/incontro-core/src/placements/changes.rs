@@ -79,13 +79,15 @@ impl Engine {
         self.store().write(|tx| {
             sql::insert_change(
                 tx,
-                record_id,
-                person.as_str(),
-                "corrected",
-                &before_json(&before),
-                by,
-                day,
-                None,
+                &sql::Change {
+                    record_id,
+                    person: person.as_str(),
+                    action: "corrected",
+                    before: &before_json(&before),
+                    by,
+                    day,
+                    reason: None,
+                },
             )?;
             sql::update_record(
                 tx,
@@ -114,13 +116,15 @@ impl Engine {
         self.store().write(|tx| {
             sql::insert_change(
                 tx,
-                record_id,
-                person.as_str(),
-                "withdrawn",
-                &before_json(&before),
-                by,
-                day,
-                reason.as_deref(),
+                &sql::Change {
+                    record_id,
+                    person: person.as_str(),
+                    action: "withdrawn",
+                    before: &before_json(&before),
+                    by,
+                    day,
+                    reason: reason.as_deref(),
+                },
             )?;
             sql::delete_record(tx, record_id)?;
             Ok(())

@@ -4,21 +4,33 @@ use rusqlite::{params, Connection};
 
 use crate::Result;
 
+/// One change of a record, as kept.
+pub(crate) struct Change<'a> {
+    pub record_id: i64,
+    pub person: &'a str,
+    /// `corrected` or `withdrawn`.
+    pub action: &'a str,
+    /// The record before, as JSON.
+    pub before: &'a str,
+    pub by: &'a str,
+    pub day: chrono::NaiveDate,
+    pub reason: Option<&'a str>,
+}
+
 /// Keeps what a record was before a change.
-pub(crate) fn insert_change(
-    connection: &Connection,
-    record_id: i64,
-    person: &str,
-    action: &str,
-    before: &str,
-    by: &str,
-    day: chrono::NaiveDate,
-    reason: Option<&str>,
-) -> Result<()> {
+pub(crate) fn insert_change(connection: &Connection, change: &Change<'_>) -> Result<()> {
     connection.execute(
         "INSERT INTO placement_change (record_id, job_seeker_id, action, before, changed_by, changed_on, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![record_id, person, action, before, by, day.to_string(), reason],
+        params![
+            change.record_id,
+            change.person,
+            change.action,
+            change.before,
+            change.by,
+            change.day.to_string(),
+            change.reason
+        ],
     )?;
     Ok(())
 }
