@@ -340,7 +340,8 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         // Draft → validated, with the validator's name and today's date.
         browser.click("#validate").await;
         let validated = browser.text("#validated").await;
-        let today = super::helpers::test_today().to_string();
+        // The day in words (issue 15): "martedì 1º dicembre 2026".
+        let today = incontro_core::italian::date_long(super::helpers::test_today());
         assert!(
             validated.contains("test validator") && validated.contains(&today),
             "{validated}"

@@ -578,6 +578,22 @@ fn vacancies_are_worked_from_their_page() {
             .click("table.drafts tr[data-vacancy=V001] a")
             .await;
         validator.wait_url("/console/vacancies/V001").await;
+        assert_eq!(
+            validator.text("#contract").await,
+            "Lavoro a tempo determinato"
+        );
+        // The validator's company page: the sector in words, the contract type from the COB
+        // list in words.
+        validator.open("/console/companies/C01").await;
+        let facts = validator.text("main > p.muted").await;
+        assert!(facts.contains("Fabbricazione di carta e cartone"), "{facts}");
+        let chosen = validator.text("#contract_type option:checked").await;
+        assert_eq!(chosen, "Lavoro a tempo determinato");
+        assert!(validator.count("#contract_type option").await > 10);
+        validator.open("/console/companies").await;
+        let sectors = validator.text("table").await;
+        assert!(sectors.contains("Fabbricazione di carta e cartone"), "{sectors}");
+        assert!(!sectors.contains("B648"), "comuni by name");
         validator.close().await;
     });
 }

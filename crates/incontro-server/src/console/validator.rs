@@ -86,7 +86,7 @@ fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
     match status {
         VacancyStatus::Draft => html! { span class="tag draft" { (ctx.t("vacancy.draft")) } },
         VacancyStatus::Validated { by, on } => html! {
-            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (on) }
+            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (super::words::date_short(*on)) }
         },
         VacancyStatus::Closed => html! { span class="tag closed" { (ctx.t("vacancy.closed")) } },
     }
@@ -111,7 +111,7 @@ pub async fn company_page(
                     status: None::<StatusFilter>,
                 };
                 let (vacancies, _) = engine.vacancies_visible_to(&principal, &filter, 100, 0)?;
-                let comuni = engine.comuni_names()?;
+                let comuni = engine.vocabulary()?;
                 Ok((company, vacancies, comuni))
             })
             .await?;
@@ -132,21 +132,16 @@ fn company_body(
     ctx: &Ctx,
     company: &Company,
     vacancies: &[Vacancy],
-    comuni: &std::collections::HashMap<String, String>,
+    comuni: &incontro_core::vocabulary::Vocabulary,
     today: chrono::NaiveDate,
 ) -> Markup {
-    let comune_name = |code: &str| {
-        comuni
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    };
+    let comune_name = |code: &str| comuni.comune_name(code);
     html! {
         p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
         h1 { (company.name) }
         p class="muted" {
             (ctx.t("companies.tax_code")) " " (company.codice_fiscale.as_str())
-            @if let Some(ateco) = &company.ateco { " · ATECO " (ateco) }
+            @if let Some(ateco) = &company.ateco { " · " (comuni.ateco(ateco).unwrap_or(ateco)) " (ATECO " (ateco) ")" }
             @if company.offers_tirocini { " · " (ctx.t("companies.offers_tirocini")) }
         }
         p { (ctx.t("companies.sites")) ": "
@@ -197,7 +192,12 @@ fn company_body(
                 div class="row" {
                     div {
                         label for="contract_type" { (ctx.t("vacancy.contract_type")) }
-                        input type="text" id="contract_type" name="contract_type" value="A.02.00" maxlength="20";
+                        // The COB list in words (issue 15), not a code to type.
+                        select id="contract_type" name="contract_type" {
+                            @for (code, label) in comuni.contract_types() {
+                                option value=(code) selected[code == "A.02.00"] { (label) }
+                            }
+                        }
                     }
                     div {
                         label for="months" { (ctx.t("vacancy.months")) }
@@ -316,6 +316,8 @@ pub async fn create_vacancy(
 
 /// What the vacancy page shows.
 struct VacancyView {
+    /// The contract in words (issue 15).
+    contract: String,
     vacancy: Vacancy,
     company: Company,
     labels: Vec<String>,
@@ -365,7 +367,15 @@ pub async fn vacancy_page(
                     },
                     None => (None, Vec::new()),
                 };
+                let words = engine.vocabulary()?;
+                let contract = match &vacancy.placement {
+                    PlacementType::Contract { contract_type } => words
+                        .contract_type(contract_type)
+                        .map_or_else(|| contract_type.clone(), str::to_string),
+                    PlacementType::Tirocinio { .. } => String::new(),
+                };
                 Ok(VacancyView {
+                    contract,
                     vacancy,
                     company,
                     labels,
@@ -411,7 +421,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         p { (status_tag(ctx, &vacancy.status)) }
         p class="muted" {
             @match &vacancy.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
+                PlacementType::Contract { .. } => { span id="contract" { (view.contract) } }
                 PlacementType::Tirocinio { months, monthly_indemnity_eur } => {
                     (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) ", " (monthly_indemnity_eur) " €"
                 }
@@ -498,7 +508,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         h2 id="validation" { (ctx.t("vacancy.validation")) }
         @match &vacancy.status {
             VacancyStatus::Validated { by, on } => {
-                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (on) }
+                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (super::words::date_long(ctx.lang, *on)) }
             }
             VacancyStatus::Closed => { p { (ctx.t("vacancy.closed")) } }
             VacancyStatus::Draft => {
