@@ -170,7 +170,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
         }
         ImportCommand::Comuni { file, encoding } => {
             let engine = super::open_engine(data_dir)?;
-            let report = report_problems(engine.import_comuni(&file, encoding))?;
+            let report = report_all_or_nothing(engine.import_comuni(&file, encoding))?;
             println!("  {:<28} {:>9}", "comuni", report.comuni);
             println!(
                 "  {:<28} {:>9}",
@@ -193,7 +193,7 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
         ImportCommand::Codes { list, file } => {
             let engine = super::open_engine(data_dir)?;
             let list = incontro_core::vocabulary::CodeList::parse(&list)?;
-            let count = report_problems(engine.import_code_labels(list, &file))?;
+            let count = report_all_or_nothing(engine.import_code_labels(list, &file))?;
             println!("  {:<28} {:>9}", list.as_str(), count);
             Ok(())
         }
@@ -231,6 +231,24 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             print_records_report(&report);
             Ok(())
         }
+    }
+}
+
+/// Like [`report_problems`], for the imports that have no `--skip-invalid` (lists of comuni and
+/// labels: a list is imported whole or not at all).
+fn report_all_or_nothing<T>(result: incontro_core::Result<T>) -> anyhow::Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(incontro_core::Error::InvalidInput { problems }) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in the input, nothing imported",
+                problems.len()
+            )
+        }
+        Err(other) => Err(other.into()),
     }
 }
 
