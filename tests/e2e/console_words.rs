@@ -586,14 +586,145 @@ fn vacancies_are_worked_from_their_page() {
         // list in words.
         validator.open("/console/companies/C01").await;
         let facts = validator.text("main > p.muted").await;
-        assert!(facts.contains("Fabbricazione di carta e cartone"), "{facts}");
+        assert!(
+            facts.contains("Fabbricazione di carta e cartone"),
+            "{facts}"
+        );
         let chosen = validator.text("#contract_type option:checked").await;
         assert_eq!(chosen, "Lavoro a tempo determinato");
         assert!(validator.count("#contract_type option").await > 10);
         validator.open("/console/companies").await;
         let sectors = validator.text("table").await;
-        assert!(sectors.contains("Fabbricazione di carta e cartone"), "{sectors}");
+        assert!(
+            sectors.contains("Fabbricazione di carta e cartone"),
+            "{sectors}"
+        );
         assert!(!sectors.contains("B648"), "comuni by name");
         validator.close().await;
+    });
+}
+
+/// Point 10 (part): a validator pastes a job ad, gets the competences it names with level and
+/// kind already set, adjusts one, adds them all, then edits a level in place.
+#[test]
+fn a_validator_adds_competences_suggested_from_a_job_ad() {
+    run_in_browser(|app, driver| async move {
+        let browser = browser(&driver, &app).await;
+        browser.sign_in(&app.keys[&Role::Validator]).await;
+        browser.open("/console/vacancies/V006").await;
+        let before = browser.count("#requirements tbody tr").await;
+        browser.click("#from-text").await;
+        let prefilled = browser
+            .find("#text")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert!(
+            prefilled.contains("carrellista"),
+            "the description: {prefilled}"
+        );
+        assert_accessible(&browser, "suggest from text").await;
+        browser
+            .fill(
+                "#text",
+                "Cerchiamo un carrellista che sappia effettuare la rotazione delle scorte e \
+                 individuare e risolvere i guasti dei mezzi.",
+            )
+            .await;
+        browser.click("form.from-text button[type=submit]").await;
+        browser.find("form.suggested").await;
+        let suggested = browser.count("form.suggested tbody tr").await;
+        assert!(suggested >= 2, "both skills are suggested: {suggested}");
+        assert_accessible(&browser, "suggestions").await;
+        // The first one at level 3, optional; then add all.
+        let first = "form.suggested tbody tr:first-child";
+        let skill = browser
+            .find(first)
+            .await
+            .attr("data-skill")
+            .await
+            .expect("attr")
+            .unwrap_or_default();
+        browser
+            .find(&format!("{first} select[name^=level_]"))
+            .await
+            .select_by_value("3")
+            .await
+            .expect("level");
+        browser
+            .find(&format!("{first} select[name^=essential_]"))
+            .await
+            .select_by_value("false")
+            .await
+            .expect("kind");
+        browser
+            .click(&format!("{first} input[type=checkbox]"))
+            .await;
+        browser.click("#add-all").await;
+        browser.wait_url("/console/vacancies/V006").await;
+        browser.find("#requirements").await;
+        assert_eq!(
+            browser.count("#requirements tbody tr").await,
+            before + suggested,
+            "all added, the unticked one too"
+        );
+        let row = format!("#requirements tbody tr[data-skill='{skill}']");
+        assert!(browser.text(&row).await.contains("facoltativa"));
+        let level = browser
+            .find(&format!("{row} select[name=level]"))
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert_eq!(level, "3");
+        // A level edited in place.
+        browser
+            .find(&format!("{row} select[name=level]"))
+            .await
+            .select_by_value("4")
+            .await
+            .expect("level");
+        browser
+            .click(&format!("{row} form.level-edit button[type=submit]"))
+            .await;
+        // The page reloads at the same address: wait for the stored level to show.
+        let started = std::time::Instant::now();
+        loop {
+            let shown = match browser
+                .client
+                .find(Locator::Css(&format!("{row} select[name=level]")))
+                .await
+            {
+                Ok(select) => select.prop("value").await.ok().flatten(),
+                Err(_) => None,
+            };
+            if shown.as_deref() == Some("4") {
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the level never became 4: {shown:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Read back from the server, not from the form just submitted.
+        browser.open("/console/vacancies/V006").await;
+        let stored = browser
+            .find(&format!("{row} select[name=level]"))
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert_eq!(stored, "4");
+        assert!(
+            browser.text(&row).await.contains("facoltativa"),
+            "kind kept"
+        );
+        assert_accessible(&browser, "validator vacancy").await;
+        browser.close().await;
     });
 }

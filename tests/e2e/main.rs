@@ -12,5 +12,5 @@ mod flows;
 mod helpers;
 mod office_scoping;
 mod outreach_cli;
-mod vocabulary_cli;
 mod snapshots;
+mod vocabulary_cli;

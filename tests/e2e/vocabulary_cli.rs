@@ -95,7 +95,10 @@ fn istats_list_of_comuni_and_label_lists_import_from_the_command_line() {
     assert_eq!(forli.name, "Forlì");
     assert_eq!(forli.coordinates, None);
     assert_eq!(words.comune("A952").expect("Bolzano").name, "Bolzano");
-    assert_eq!(words.find_comune("forli").expect("by name").as_str(), "D704");
+    assert_eq!(
+        words.find_comune("forli").expect("by name").as_str(),
+        "D704"
+    );
     // Lucca's name is unchanged by the refused file.
     assert_eq!(words.comune_name("E715"), "Lucca");
     // The imported list replaces the shipped one: only its codes have words now.
@@ -106,7 +109,9 @@ fn istats_list_of_comuni_and_label_lists_import_from_the_command_line() {
     assert_eq!(words.ateco("17.12.00"), None);
     // The demo's comuni, imported with their ISTAT codes from data/comuni.csv.
     assert_eq!(
-        words.comune("F205").and_then(|comune| comune.istat_code.clone()),
+        words
+            .comune("F205")
+            .and_then(|comune| comune.istat_code.clone()),
         Some("015146".to_string())
     );
 }

@@ -441,6 +441,7 @@ mod tests {
             include_str!("vacancies.rs"),
             include_str!("doors.rs"),
             include_str!("person_edits.rs"),
+            include_str!("from_text.rs"),
         ];
         let mut used = 0;
         for source in sources {

@@ -41,6 +41,7 @@ pub mod signin;
 pub mod training;
 pub mod validator;
 // Issue 15 (words, desk tasks, vacancies).
+pub mod from_text;
 pub mod person_edits;
 pub mod vacancies;
 pub mod words;
@@ -116,6 +117,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             // Issue 15 (words, desk tasks, vacancies).
             .configure(doors::configure)
             .configure(person_edits::configure)
+            .configure(from_text::configure)
             .configure(vacancies::configure)
             .default_service(web::to(not_found)),
     );

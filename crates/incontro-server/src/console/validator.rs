@@ -443,7 +443,18 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                         @for (requirement, label) in vacancy.requirements.iter().zip(&view.labels) {
                             tr data-skill=(requirement.skill.as_str()) {
                                 td { (label) }
-                                td { (requirement.level.get()) " – " (ctx.t(level_key(requirement.level.get()))) }
+                                td {
+                                    // The level edited in place (issue 15).
+                                    form method="post" action={ (base) "/requirements" } class="inline level-edit" {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        input type="hidden" name="essential" value=(requirement.essential);
+                                        select name="level" aria-label={ (ctx.t("desk.level")) ": " (label) } {
+                                            (level_options(ctx, requirement.level.get()))
+                                        }
+                                        " " button type="submit" class="secondary" aria-label={ (ctx.t("vacancies.save_level")) ": " (label) } { (ctx.t("vacancies.save_level")) }
+                                    }
+                                }
                                 td { @if requirement.essential { (ctx.t("vacancy.essential")) } @else { (ctx.t("vacancy.optional")) } }
                                 td {
                                     form method="post" action={ (base) "/requirements/remove" } class="inline" {
@@ -458,6 +469,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                 }
             }
         }
+        p { a id="from-text" href={ (base) "/from-text" } { (ctx.t("vacancies.from_text")) } }
         h3 { (ctx.t("vacancy.add")) }
         form method="post" action={ (base) "/requirements" } id="add-requirement" {
             (csrf_field(ctx))
