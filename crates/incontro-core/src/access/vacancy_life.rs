@@ -12,7 +12,7 @@ impl Engine {
         let existing = self.vacancy_for(principal, Action::WriteVacancy, id)?;
         if matches!(existing.status, VacancyStatus::Closed) {
             return Err(Error::conflict(
-                "vacancy_closed",
+                crate::ErrorCode::VacancyClosed,
                 "the vacancy is already closed",
             ));
         }

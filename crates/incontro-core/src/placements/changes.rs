@@ -40,7 +40,11 @@ impl Engine {
             .into_iter()
             .find(|record| record.id == record_id)
             .ok_or_else(|| {
-                Error::not_found("placement_not_found", "placement", record_id.to_string())
+                Error::not_found(
+                    crate::ErrorCode::PlacementNotFound,
+                    "placement",
+                    record_id.to_string(),
+                )
             })
     }
 
@@ -69,7 +73,7 @@ impl Engine {
             .collect();
         if let Some(unknown) = courses.iter().find(|course| !known.contains(*course)) {
             return Err(Error::not_found(
-                "course_not_found",
+                crate::ErrorCode::CourseNotFound,
                 "course",
                 unknown.clone(),
             ));

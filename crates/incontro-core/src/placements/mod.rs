@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::fairness::oversight::PairRank;
 use crate::model::EntityId;
 use crate::store::placements as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 mod changes;
 pub use changes::PlacementCorrection;
@@ -45,7 +45,7 @@ impl PlacementKind {
             "proposal" => Ok(PlacementKind::Proposal),
             "placement" => Ok(PlacementKind::Placement),
             _ => Err(Error::invalid(
-                "invalid_placement_kind",
+                ErrorCode::InvalidPlacementKind,
                 "kind must be proposal or placement",
             )),
         }
@@ -76,7 +76,7 @@ impl PlacementMode {
             "contract" => Ok(PlacementMode::Contract),
             "tirocinio" => Ok(PlacementMode::Tirocinio),
             _ => Err(Error::invalid(
-                "invalid_placement_type",
+                ErrorCode::InvalidPlacementType,
                 "placement type must be contract or tirocinio",
             )),
         }
@@ -140,7 +140,7 @@ pub fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     };
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(Error::invalid(
-            "note_too_long",
+            ErrorCode::NoteTooLong,
             format!("a note has at most {MAX_NOTE_CHARS} characters"),
         ));
     }
@@ -153,7 +153,7 @@ impl Engine {
         let note = clean_note(record.note.as_deref())?;
         if record.recorded_by.trim().is_empty() {
             return Err(Error::invalid(
-                "invalid_recorded_by",
+                ErrorCode::InvalidRecordedBy,
                 "say who records the placement",
             ));
         }
@@ -161,7 +161,7 @@ impl Engine {
         let vacancy = self.get_vacancy(&record.vacancy_id)?;
         if record.kind == PlacementKind::Placement && !vacancy.is_open_on(today) {
             return Err(Error::conflict(
-                "vacancy_not_open",
+                ErrorCode::VacancyNotOpen,
                 format!("vacancy {} is not open", record.vacancy_id.as_str()),
             ));
         }
@@ -184,7 +184,7 @@ impl Engine {
             for course in &stored.course_ids {
                 if !sql::course_exists(tx, course)? {
                     return Err(Error::not_found(
-                        "course_not_found",
+                        ErrorCode::CourseNotFound,
                         "course",
                         course.clone(),
                     ));
@@ -199,7 +199,7 @@ impl Engine {
                 )?
             {
                 return Err(Error::conflict(
-                    "proposal_exists",
+                    ErrorCode::ProposalExists,
                     "this proposal is already recorded",
                 ));
             }

@@ -25,7 +25,7 @@ impl Engine {
         let taxonomy = self.taxonomy()?;
         if taxonomy.skill_idx(skill.as_str()).is_none() {
             return Err(Error::invalid(
-                "unknown_skill",
+                crate::ErrorCode::UnknownSkill,
                 "no such skill in the taxonomy",
             ));
         }
@@ -58,7 +58,7 @@ impl Engine {
         for code in &conditions.contract_types {
             if tables.check(CodeScheme::TipologiaContrattuale, code, today) == CodeStatus::Unknown {
                 return Err(Error::invalid(
-                    "unknown_contract_type",
+                    crate::ErrorCode::UnknownContractType,
                     format!(
                         "{:?} is not a COB contract type",
                         crate::input::excerpt(code)
@@ -72,7 +72,7 @@ impl Engine {
         {
             if !(1..=80).contains(&hours) {
                 return Err(Error::invalid(
-                    "invalid_weekly_hours",
+                    crate::ErrorCode::InvalidWeeklyHours,
                     "weekly hours are 1 to 80",
                 ));
             }
@@ -80,7 +80,7 @@ impl Engine {
         if let (Some(min), Some(max)) = (conditions.min_weekly_hours, conditions.max_weekly_hours) {
             if min > max {
                 return Err(Error::invalid(
-                    "invalid_weekly_hours",
+                    crate::ErrorCode::InvalidWeeklyHours,
                     "the fewest weekly hours are above the most",
                 ));
             }
@@ -90,7 +90,7 @@ impl Engine {
             .is_some_and(|km| !(1..=1000).contains(&km))
         {
             return Err(Error::invalid(
-                "invalid_distance",
+                crate::ErrorCode::InvalidDistance,
                 "the maximum distance is 1 to 1000 km",
             ));
         }

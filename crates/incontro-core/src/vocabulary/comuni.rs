@@ -117,7 +117,9 @@ pub fn read_comuni_file(path: &Path, encoding: Option<Encoding>) -> Result<Comun
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|error| Error::invalid("invalid_comuni_file", format!("{name}:1: {error}")))?
+        .map_err(|error| {
+            Error::invalid(crate::ErrorCode::InvalidInput, format!("{name}:1: {error}"))
+        })?
         .clone();
     let mut columns: Vec<Option<Column>> = Vec::with_capacity(headers.len());
     let mut istat_layout = false;

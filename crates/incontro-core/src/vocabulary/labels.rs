@@ -53,7 +53,9 @@ pub fn read_label_file(path: &Path, list: CodeList) -> Result<Vec<(String, Strin
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|error| Error::invalid("invalid_label_file", format!("{name}:1: {error}")))?
+        .map_err(|error| {
+            Error::invalid(crate::ErrorCode::InvalidInput, format!("{name}:1: {error}"))
+        })?
         .clone();
     let headers: Vec<String> = headers.iter().map(normalise_header).collect();
     let code_at = headers.iter().position(|header| {

@@ -19,7 +19,7 @@ use crate::model::ComuneCode;
 use crate::outreach::codes::CodeScheme;
 use crate::store::vocabulary as sql;
 pub use crate::store::vocabulary::StoredComune;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 pub mod comuni;
 pub mod labels;
@@ -55,7 +55,7 @@ impl CodeList {
             "ateco" => Ok(CodeList::Ateco),
             "cp2011" => Ok(CodeList::Cp2011),
             other => Err(Error::invalid(
-                "invalid_code_list",
+                ErrorCode::InvalidCodeList,
                 format!(
                     "unknown code list {:?} (provincia, ateco, cp2011)",
                     crate::input::excerpt(other)
@@ -181,14 +181,14 @@ impl Vocabulary {
         match found.as_slice() {
             [one] => ComuneCode::parse(&one.code),
             [] => Err(Error::invalid(
-                "unknown_comune",
+                ErrorCode::UnknownComune,
                 format!(
                     "no comune is called {:?}: pick one from the list",
                     crate::input::excerpt(text)
                 ),
             )),
             several => Err(Error::invalid(
-                "ambiguous_comune",
+                ErrorCode::AmbiguousComune,
                 format!(
                     "several comuni are called {:?}: add the province, e.g. {}",
                     crate::input::excerpt(name.trim()),
@@ -453,12 +453,12 @@ mod tests {
         assert_eq!(words.find_comune("colico").unwrap().as_str(), "C936");
         assert_eq!(words.find_comune("l833").unwrap().as_str(), "L833");
         let ambiguous = words.find_comune("Samone").unwrap_err();
-        assert_eq!(ambiguous.code(), "ambiguous_comune");
+        assert_eq!(ambiguous.code(), ErrorCode::AmbiguousComune);
         assert!(ambiguous.to_string().contains("Samone (TN)"), "{ambiguous}");
         assert_eq!(words.find_comune("Samone (TN)").unwrap().as_str(), "H754");
         assert_eq!(
             words.find_comune("Capannori (MI)").unwrap_err().code(),
-            "unknown_comune"
+            ErrorCode::UnknownComune
         );
         assert_eq!(words.comune_label("B648"), "Capannori (LU)");
         assert_eq!(words.comune_label("Z999"), "Z999");

@@ -228,17 +228,7 @@ impl PersonFilters {
             Some(text) => Some(
                 words
                     .find_comune(text)
-                    .map_err(|error| {
-                        Fail::new(
-                            StatusCode::BAD_REQUEST,
-                            if error.code() == "ambiguous_comune" {
-                                "ambiguous_comune"
-                            } else {
-                                "unknown_comune"
-                            },
-                            error.to_string(),
-                        )
-                    })?
+                    .map_err(Fail::from)?
                     .as_str()
                     .to_string(),
             ),

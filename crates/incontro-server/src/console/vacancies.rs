@@ -397,8 +397,7 @@ fn edit_body(ctx: &Ctx, vacancy: &Vacancy, vocabulary: &Vocabulary, error: Optio
 fn parse_day(raw: &str) -> Result<chrono::NaiveDate, Fail> {
     chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         Fail::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_date",
+            incontro_core::ErrorCode::InvalidDate,
             "dates are YYYY-MM-DD",
         )
     })
@@ -431,7 +430,7 @@ pub async fn edit(
                 let title = form.title.trim().to_string();
                 if title.is_empty() || title.chars().count() > 200 {
                     return Err(incontro_core::Error::invalid(
-                        "invalid_field",
+                        incontro_core::ErrorCode::InvalidField,
                         "title must be 1-200 characters",
                     ));
                 }
