@@ -13,4 +13,5 @@ mod helpers;
 mod office_scoping;
 mod outreach_cli;
 mod snapshots;
+mod traceability;
 mod vocabulary_cli;

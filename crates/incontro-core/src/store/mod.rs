@@ -75,6 +75,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
     (
+        "0016_outreach_protected",
+        include_str!("migrations/0016_outreach_protected.sql"),
+    ),
+    (
         "0017_vocabulary",
         include_str!("migrations/0017_vocabulary.sql"),
     ),

@@ -3,7 +3,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, Channel, Outcome, RankedItem, RankingLogEntry, RankingRequest, Whose,
+};
 use incontro_core::model::EntityId;
 use incontro_core::training::{Door, DoorsOptions};
 use incontro_core::vocabulary::Vocabulary;
@@ -36,15 +38,31 @@ pub async fn doors_page(
         let (doors, vocabulary) = state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::ReadTraining, &person)?;
+                let scope_offices = engine.scope_offices(&principal, Whose::Vacancies);
                 options.vacancy_scope = engine.matching_scope(&principal, Whose::Vacancies)?;
+                let revision = engine.data_revision()?;
                 let doors = engine.course_doors(&person, &options)?;
-                engine.audit(vec![AuditEntry::now(
+                // Every ranking served is logged (issue 18), the console's too.
+                let ranking = RankingLogEntry::new(
+                    engine,
                     &principal,
-                    "course_doors",
-                    Some(person.as_str()),
-                    None,
-                    Outcome::Ok,
-                )])?;
+                    Channel::Console,
+                    revision,
+                    RankingRequest::course_doors(&person, &options, scope_offices),
+                    RankedItem::of_doors(&doors),
+                );
+                engine
+                    .submit_audit_and_ranking(
+                        vec![AuditEntry::now(
+                            &principal,
+                            "course_doors",
+                            Some(person.as_str()),
+                            None,
+                            Outcome::Ok,
+                        )],
+                        ranking,
+                    )?
+                    .wait_for_log_id()?;
                 Ok((doors, engine.vocabulary()?))
             })
             .await?;

@@ -5,7 +5,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, StatusFilter, VacancyFilter, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, Channel, Outcome, RankedItem, RankingLogEntry, RankingRequest,
+    StatusFilter, VacancyFilter, Whose,
+};
 use incontro_core::matching::CandidateMatch;
 use incontro_core::model::{Company, EntityId, PlacementType, Vacancy, VacancyStatus};
 use incontro_core::vocabulary::Vocabulary;
@@ -191,8 +194,24 @@ pub async fn vacancy_page(
                             .map_err(|error| {
                                 incontro_core::Error::invalid(error.code(), error.message())
                             })?;
+                    let scope_offices = engine.scope_offices(&principal, Whose::People);
                     query.scope = engine.matching_scope(&principal, Whose::People)?;
+                    let revision = engine.data_revision()?;
                     let found = engine.candidates_for_vacancy(&id, &query, &language)?;
+                    // Every ranking served is logged (issue 18), the console's too.
+                    let ranking = RankingLogEntry::new(
+                        engine,
+                        &principal,
+                        Channel::Console,
+                        revision,
+                        RankingRequest::candidates_for_vacancy(
+                            &id,
+                            &query,
+                            scope_offices,
+                            &language,
+                        ),
+                        RankedItem::of_candidates(&found),
+                    );
                     let mut named = Vec::with_capacity(found.len());
                     let mut audit = Vec::with_capacity(found.len());
                     for candidate in found {
@@ -210,7 +229,9 @@ pub async fn vacancy_page(
                             format!("{} {}", personal.last_name, personal.first_name),
                         ));
                     }
-                    engine.audit(audit)?;
+                    engine
+                        .submit_audit_and_ranking(audit, ranking)?
+                        .wait_for_log_id()?;
                     Some(named)
                 } else {
                     None
