@@ -16,7 +16,8 @@ macro_rules! error_codes {
             $( $(#[doc = $doc:literal])+ $variant:ident = $code:literal, )+
         }
     )+) => {
-        /// A stable machine-readable error code. See the [module docs](self).
+        /// A stable machine-readable error code: the string clients read and the kind that decides
+        /// the HTTP status.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum ErrorCode {

@@ -79,8 +79,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_outreach_protected.sql"),
     ),
     (
-        "0017_vocabulary",
-        include_str!("migrations/0017_vocabulary.sql"),
+        "0017_cob_summary",
+        include_str!("migrations/0017_cob_summary.sql"),
+    ),
+    (
+        "0018_vocabulary",
+        include_str!("migrations/0018_vocabulary.sql"),
     ),
 ];
 
