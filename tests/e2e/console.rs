@@ -354,7 +354,8 @@ fn validator_builds_and_validates_a_breakdown_with_type_ahead() {
         // Draft → validated, with the validator's name and today's date.
         browser.click("#validate").await;
         let validated = browser.text("#validated").await;
-        let today = super::helpers::test_today().to_string();
+        // The day in words (issue 15): "martedì 1º dicembre 2026".
+        let today = incontro_core::italian::date_long(super::helpers::test_today());
         assert!(
             validated.contains("test validator") && validated.contains(&today),
             "{validated}"
@@ -375,7 +376,7 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         browser.click("form[role=search] button[type=submit]").await;
         browser
             .find(&format!(
-                "ul.people a[href='/console/desk/people/{PERSON}']"
+                "table.people a[href='/console/desk/people/{PERSON}']"
             ))
             .await;
         browser.screenshot("desk-search").await;
@@ -411,7 +412,7 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         browser.screenshot("desk-person").await;
         // The courses that close the gaps of the first vacancy, with the score after.
         let training = browser
-            .find("ol.matches > li.card:first-child a.training")
+            .find("ol.matches > li.card a.training")
             .await
             .attr("href")
             .await
@@ -720,7 +721,8 @@ fn analyst_reads_the_demand_report_with_chart_and_csv() {
             .await
             .expect("csv");
         let csv = csv.as_str().unwrap_or_default();
-        assert!(csv.starts_with("skill_uri,label,demand"), "{csv}");
+        // For Italian Excel (issue 15); fetch's text() drops the byte-order mark.
+        assert!(csv.starts_with("Competenza;Domanda"), "{csv}");
         assert!(csv.lines().count() > 1);
         browser.screenshot("reports").await;
         browser.close().await;
@@ -768,7 +770,7 @@ fn analyst_reads_the_fairness_report_with_chart_and_csv() {
             .expect("csv");
         let csv = csv.as_str().unwrap_or_default();
         assert!(
-            csv.starts_with("dimensione,gruppo,persone,quota_persone"),
+            csv.starts_with("Dimensione;Gruppo;Persone;Quota persone"),
             "{csv}"
         );
         assert!(csv.lines().count() > 8);
@@ -776,3 +778,7 @@ fn analyst_reads_the_fairness_report_with_chart_and_csv() {
         browser.close().await;
     });
 }
+
+// Issue 15: words, CSV, desk tasks and vacancies (uses the helpers above).
+#[path = "console_words.rs"]
+mod words;

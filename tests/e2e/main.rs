@@ -20,3 +20,4 @@ mod office_scoping;
 mod outreach_cli;
 mod snapshots;
 mod traceability;
+mod vocabulary_cli;

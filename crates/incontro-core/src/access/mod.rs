@@ -28,6 +28,7 @@ mod accounts;
 mod audit;
 mod keys;
 mod ranking_log;
+mod vacancy_life;
 
 pub use accounts::{
     ConsoleSession, OpenedSession, PersonAccess, SessionPolicy, StaffAccount, MIN_PASSWORD_CHARS,

@@ -112,8 +112,17 @@ error_codes! {
         InvalidPartitaIva = "invalid_partita_iva",
         /// A comune that is not a codice catastale like E715.
         InvalidComune = "invalid_comune",
-        /// A distance filter whose centre has no coordinates (comuni not imported).
+        /// A distance filter whose centre has no coordinates (comuni not imported), or a comune
+        /// name that no comune has.
         UnknownComune = "unknown_comune",
+        /// A comune name shared by comuni of several provinces: the province is needed.
+        AmbiguousComune = "ambiguous_comune",
+        /// An unknown code list (provincia, ateco, cp2011).
+        InvalidCodeList = "invalid_code_list",
+        /// A person's weekly hours outside 1-80, or the fewest above the most.
+        InvalidWeeklyHours = "invalid_weekly_hours",
+        /// A contract type the COB code tables do not know.
+        UnknownContractType = "unknown_contract_type",
         /// A region without tirocinio rules.
         UnknownRegion = "unknown_region",
         /// A skill URI that is not an ESCO skill URI.
@@ -354,6 +363,8 @@ error_codes! {
         JobSeekerNotFound = "job_seeker_not_found",
         /// No such course.
         CourseNotFound = "course_not_found",
+        /// No such proposal or placement of this person.
+        PlacementNotFound = "placement_not_found",
         /// No such campaign.
         CampaignNotFound = "campaign_not_found",
         /// No such operator in the campaign.

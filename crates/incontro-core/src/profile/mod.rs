@@ -103,7 +103,24 @@ impl ProfileEntry {
     /// competences (with the level before the cap, if any), the evidence otherwise.
     pub fn provenance_it(&self) -> String {
         if !self.presumed {
-            return self.source.clone();
+            // The stored source is `evidence` or `evidence: note` (machine words): in Italian.
+            let note = self
+                .source
+                .strip_prefix(self.evidence.as_str())
+                .map_or(self.source.as_str(), |rest| rest.trim_start_matches(':'))
+                .trim();
+            let word = match self.evidence {
+                Evidence::Declared => "dichiarata dalla persona",
+                Evidence::Assessed => "valutata al colloquio",
+                Evidence::Certified => "certificata",
+                Evidence::Course => "acquisita con un corso",
+                Evidence::WorkHistory => "da esperienza",
+            };
+            return if note.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word} — {note}")
+            };
         }
         match self.capped_from {
             Some(level) => format!(
@@ -291,6 +308,27 @@ mod tests {
         assert_eq!(inferred_level(80, 6, &config).get(), 3);
         assert_eq!(inferred_level(80, 12, &config).get(), 2);
         assert_eq!(inferred_level(2, 12, &config).get(), 1);
+    }
+
+    #[test]
+    fn explicit_provenance_reads_in_italian() {
+        let entry = |evidence: Evidence, source: &str| ProfileEntry {
+            skill: skill(1),
+            level: Level::BASE,
+            evidence,
+            confidence: 1.0,
+            source: source.into(),
+            presumed: false,
+            capped_from: None,
+        };
+        assert_eq!(
+            entry(Evidence::Assessed, "assessed: colloquio allo sportello").provenance_it(),
+            "valutata al colloquio — colloquio allo sportello"
+        );
+        assert_eq!(
+            entry(Evidence::Declared, "declared").provenance_it(),
+            "dichiarata dalla persona"
+        );
     }
 
     #[test]

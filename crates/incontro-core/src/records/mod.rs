@@ -8,6 +8,7 @@
 
 mod checks;
 mod demo_dates;
+mod desk_edits;
 pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
@@ -398,6 +399,11 @@ impl Engine {
             &RecordFiles::in_dir(shifted.path()),
             &ImportOptions::default(),
         )?;
+        // The comuni's ISTAT codes (`data/comuni.csv`, the demo's subset of ISTAT's list).
+        let comuni = dir.join("comuni.csv");
+        if comuni.is_file() {
+            self.import_comuni(&comuni, None)?;
+        }
         // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.
         if dir.join("demo").join("outreach_cob.csv").is_file() {
             self.import_outreach_demo(&dir.join("demo"), &mut report, progress)?;

@@ -652,7 +652,7 @@ pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
     Ok(courses)
 }
 
-/// Inserts or replaces a comune.
+/// Inserts or updates a comune (its ISTAT code, if stored, stays).
 pub fn upsert_comune(
     connection: &Connection,
     code: &ComuneCode,
@@ -662,7 +662,9 @@ pub fn upsert_comune(
     lon: f64,
 ) -> Result<()> {
     connection.execute(
-        "INSERT OR REPLACE INTO comune (code, name, province, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO comune (code, name, province, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(code) DO UPDATE SET name = excluded.name, province = excluded.province,
+           lat = excluded.lat, lon = excluded.lon",
         params![code.as_str(), name, province, lat, lon],
     )?;
     Ok(())
@@ -670,7 +672,8 @@ pub fn upsert_comune(
 
 /// Coordinates of every comune.
 pub fn load_coordinates(connection: &Connection) -> Result<HashMap<ComuneCode, (f64, f64)>> {
-    let mut statement = connection.prepare("SELECT code, lat, lon FROM comune")?;
+    let mut statement = connection
+        .prepare("SELECT code, lat, lon FROM comune WHERE lat IS NOT NULL AND lon IS NOT NULL")?;
     let mut rows = statement.query([])?;
     let mut map = HashMap::new();
     while let Some(row) = rows.next()? {

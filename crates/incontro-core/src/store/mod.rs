@@ -18,10 +18,12 @@ pub mod accounts;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
+pub mod placement_changes;
 pub mod placements;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod vocabulary;
 
 /// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 /// Never edit a shipped migration: add a new one.
@@ -90,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0019_call_back.sql"),
     ),
     ("0020_no_show", include_str!("migrations/0020_no_show.sql")),
+    (
+        "0021_vocabulary",
+        include_str!("migrations/0021_vocabulary.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -20,12 +20,14 @@ use incontro_core::model::{
 use incontro_core::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
 use incontro_core::profile::ProfileEntry;
 use incontro_core::scoring::{MatchOutcome, RequirementExplanation};
+use incontro_core::vocabulary::Vocabulary;
 use incontro_core::Engine;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::layout::csrf_field;
+use super::words;
 use super::{now, sections, Ctx, Fail};
 use crate::api::MatchParams;
 use crate::state::AppState;
@@ -61,6 +63,11 @@ fn audit(
 /// console's script sends a codice fiscale by POST instead (`data-cf-post`), so that it does not
 /// stay in the browser's history.
 fn search_form(ctx: &Ctx, value: &str) -> Markup {
+    search_form_with(ctx, value, None)
+}
+
+/// The search form; `error` is shown next to the field (and the field says it is invalid).
+fn search_form_with(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
     let csrf = ctx
         .user
         .as_ref()
@@ -69,8 +76,12 @@ fn search_form(ctx: &Ctx, value: &str) -> Markup {
     html! {
         form method="get" action="/console/desk" role="search" data-cf-post="/console/desk/search" data-csrf=(csrf) {
             label for="q" { (ctx.t("desk.search_label")) }
+            @if let Some(error) = error {
+                p id="q-error" class="field-error" data-code="invalid_codice_fiscale" { (error) }
+            }
             input type="search" id="q" name="q" value=(value) required minlength="2" maxlength="100"
-                autocomplete="off" aria-describedby="q-help";
+                autocomplete="off" aria-invalid=[error.map(|_| "true")]
+                aria-describedby=(if error.is_some() { "q-error q-help" } else { "q-help" });
             p id="q-help" class="muted" { (ctx.t("desk.search_help")) }
             button type="submit" { (ctx.t("desk.search")) }
         }
@@ -144,6 +155,14 @@ async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpRespo
             .await?;
         return Ok(ctx.see_other(&format!("/console/desk/people/{id}")));
     }
+    if CodiceFiscale::looks_like_one(&text) {
+        // Meant as a codice fiscale but its check fails: say so, keep what was typed.
+        let body = html! {
+            h1 { (ctx.t("desk.title")) }
+            (search_form_with(ctx, &text, Some(ctx.t("words.invalid_cf"))))
+        };
+        return Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("desk.title"), body));
+    }
     let query = text.clone();
     let found = state
         .call(move |engine| {
@@ -153,17 +172,28 @@ async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpRespo
                     continue;
                 };
                 // Only people of the caller's office; each one listed is audited.
-                if engine
-                    .job_seeker_for(&principal, Action::FindPerson, &entity)
-                    .is_ok()
-                {
-                    audit(engine, &principal, "find_by_name", &id)?;
-                    visible.push((id, first_name, last_name));
-                }
+                let Ok(seeker) = engine.job_seeker_for(&principal, Action::FindPerson, &entity)
+                else {
+                    continue;
+                };
+                audit(engine, &principal, "find_by_name", &id)?;
+                let masked = engine
+                    .get_personal_data(&entity)
+                    .map(|personal| personal.codice_fiscale.masked())
+                    .unwrap_or_default();
+                visible.push(FoundPerson {
+                    id,
+                    first_name,
+                    last_name,
+                    birth_year: seeker.birth_year,
+                    comune: seeker.comune.as_str().to_string(),
+                    masked_cf: masked,
+                });
             }
-            Ok(visible)
+            Ok((visible, engine.vocabulary()?))
         })
         .await?;
+    let (found, vocabulary) = found;
     let body = html! {
         h1 { (ctx.t("desk.title")) }
         (search_form(ctx, &text))
@@ -171,9 +201,26 @@ async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpRespo
         @if found.is_empty() {
             p { (ctx.t("desk.no_results")) }
         } @else {
-            ul class="people" {
-                @for (id, first_name, last_name) in &found {
-                    li { a href={ "/console/desk/people/" (id) } { (last_name) " " (first_name) } " " span class="muted" { "(" (id) ")" } }
+            div class="table-wrap" {
+                table class="stack people" {
+                    thead { tr {
+                        th scope="col" { (ctx.t("words.name")) }
+                        th scope="col" { (ctx.t("words.birth_year")) }
+                        th scope="col" { (ctx.t("words.comune")) }
+                        th scope="col" { (ctx.t("words.cf")) }
+                    } }
+                    tbody {
+                        @for person in &found {
+                            tr {
+                                th scope="row" data-label=(ctx.t("words.name")) {
+                                    a href={ "/console/desk/people/" (person.id) } { (person.last_name) " " (person.first_name) }
+                                }
+                                td data-label=(ctx.t("words.birth_year")) { (person.birth_year) }
+                                td data-label=(ctx.t("words.comune")) { (vocabulary.comune_label(&person.comune)) }
+                                td data-label=(ctx.t("words.cf")) class="cf" { (person.masked_cf) }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -181,10 +228,21 @@ async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpRespo
     Ok(ctx.page(StatusCode::OK, ctx.t("desk.results"), body))
 }
 
+/// One person of a name search, as the list shows them.
+struct FoundPerson {
+    id: String,
+    first_name: String,
+    last_name: String,
+    birth_year: u16,
+    comune: String,
+    masked_cf: String,
+}
+
 /// Filters of the person page (the API's matching parameters, as a GET form).
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonFilters {
     near_km: Option<String>,
+    near: Option<String>,
     placement: Option<String>,
     source: Option<String>,
     exact: Option<String>,
@@ -197,6 +255,7 @@ impl PersonFilters {
     /// The filters as a query string (without the notices).
     fn query(&self) -> String {
         let pairs: Vec<(&str, &str)> = [
+            ("near", &self.near),
             ("near_km", &self.near_km),
             ("placement", &self.placement),
             ("source", &self.source),
@@ -224,7 +283,18 @@ impl PersonFilters {
         }
     }
 
-    fn to_params(&self, lang: Lang) -> Result<MatchParams, Fail> {
+    fn to_params(&self, lang: Lang, words: &Vocabulary) -> Result<MatchParams, Fail> {
+        // The centre of the distance filter, typed as a name ("Capannori (LU)").
+        let near = match self.near.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                words
+                    .find_comune(text)
+                    .map_err(Fail::from)?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
         let near_km = match self.near_km.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(
@@ -241,8 +311,8 @@ impl PersonFilters {
             k: Some(10),
             offset: None,
             exact: Some(self.exact.as_deref() == Some("on")),
-            near_km,
-            near: None,
+            near_km: near_km.or(near.as_ref().map(|_| 30.0)),
+            near,
             tirocinio: match self.placement.as_deref() {
                 Some("tirocinio") => Some(true),
                 Some("contract") => Some(false),
@@ -271,8 +341,12 @@ struct PersonView {
     /// The ranking log id of `matches` (issue 18: every ranking served is logged).
     ranking_log_id: Option<i64>,
     companies: HashMap<String, String>,
-    comuni: HashMap<String, String>,
+    /// Vacancy id → company id, for the recorded proposals.
+    vacancy_companies: HashMap<String, String>,
+    words: Vocabulary,
     placements: Vec<Placement>,
+    /// Courses not yet ended, `(id, title)`, for a proposal that carries one.
+    courses: Vec<(String, String)>,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -296,7 +370,8 @@ async fn person_inner(
     let principal = user.principal.clone();
     principal.authorize(Action::ReadPerson)?;
     let id = EntityId::parse(&raw_id)?;
-    let params = filters.to_params(ctx.lang)?;
+    let vocabulary = state.call(|engine| engine.vocabulary()).await?;
+    let params = filters.to_params(ctx.lang, &vocabulary)?;
     let max_k = state.config.max_k;
     let language = ctx.lang.code().to_string();
     let view = state
@@ -329,13 +404,14 @@ async fn person_inner(
                             .map(str::to_string)
                             .unwrap_or_else(|| uri.as_str().to_string()),
                         OccupationCode::Isco08(code) => format!("ISCO-08 {code}"),
-                        OccupationCode::Cp2011(code) => format!("CP2011 {code}"),
+                        OccupationCode::Cp2011(code) => vocabulary
+                            .cp2011(code)
+                            .map_or_else(|| format!("CP2011 {code}"), str::to_string),
                     };
                     let period = format!(
                         "{} – {}",
-                        job.start,
-                        job.end
-                            .map_or_else(|| "…".to_string(), |end| end.to_string())
+                        words::date_short(job.start),
+                        job.end.map_or_else(|| "…".to_string(), words::date_short)
                     );
                     let employer = job.employer.clone().unwrap_or_default();
                     (
@@ -363,6 +439,7 @@ async fn person_inner(
                 RankedItem::of_vacancies(&matches),
             );
             let mut companies = HashMap::new();
+            let mut vacancy_companies = HashMap::new();
             for found in &matches {
                 if companies.contains_key(&found.company_id) {
                     continue;
@@ -373,8 +450,29 @@ async fn person_inner(
                     }
                 }
             }
-            let comuni = engine.comuni_names()?;
             let placements = engine.placements_for_person(&id)?;
+            let today = now(engine).date();
+            let mut courses: Vec<(String, String)> = engine
+                .list_courses()?
+                .into_iter()
+                .filter(|course| course.end >= today)
+                .map(|course| (course.id.as_str().to_string(), course.title))
+                .collect();
+            courses.sort_by(|a, b| a.1.cmp(&b.1));
+            // Proposals name the company.
+            for record in &placements {
+                if let Ok(vacancy_id) = EntityId::parse(&record.vacancy_id) {
+                    if let Ok(vacancy) = engine.get_vacancy(&vacancy_id) {
+                        let company_id = vacancy.company_id.as_str().to_string();
+                        if !companies.contains_key(&company_id) {
+                            if let Ok(company) = engine.get_company(&vacancy.company_id) {
+                                companies.insert(company_id.clone(), company.name);
+                            }
+                        }
+                        vacancy_companies.insert(record.vacancy_id.clone(), company_id);
+                    }
+                }
+            }
             let ranking_log_id = engine
                 .submit_audit_and_ranking(
                     [
@@ -400,8 +498,10 @@ async fn person_inner(
                 matches,
                 ranking_log_id,
                 companies,
-                comuni,
+                vacancy_companies,
+                words: vocabulary,
                 placements,
+                courses,
             })
         })
         .await?;
@@ -422,21 +522,48 @@ fn evidence_key(evidence: &Evidence) -> &'static str {
 
 fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup {
     let seeker = &view.seeker;
-    let comune = view
-        .comuni
-        .get(seeker.comune.as_str())
-        .cloned()
-        .unwrap_or_else(|| seeker.comune.as_str().to_string());
+    let comune = view.words.comune_label(seeker.comune.as_str());
+    // Sex is always recorded for a job seeker (the "nato/a" form is for records without it).
+    let born = match seeker.sex {
+        incontro_core::model::Sex::F => ctx.t("words.born_f"),
+        incontro_core::model::Sex::M => ctx.t("words.born_m"),
+    };
+    let contract_types: Vec<String> = seeker
+        .conditions
+        .contract_types
+        .iter()
+        .map(|code| {
+            view.words
+                .contract_type(code)
+                .map_or_else(|| code.clone(), str::to_string)
+        })
+        .collect();
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     html! {
         p { a href="/console/desk" { "← " (ctx.t("desk.title")) } }
         h1 { (view.personal.first_name) " " (view.personal.last_name) }
+        @match filters.recorded.as_deref() {
+            Some("assessed") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.assessed")) } }
+            Some("conditions") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.conditions_saved")) } }
+            _ => {}
+        }
         p class="muted" {
-            (ctx.t("desk.id")) " " (seeker.id) " · " (ctx.t("desk.born")) " " (seeker.birth_year) " · " (comune)
+            (ctx.t("desk.id")) " " (seeker.id) " · " (born) " " (seeker.birth_year) " · " (comune)
             @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) } @else { " · " (ctx.t("desk.no_tirocinio")) }
-            @if !seeker.conditions.contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (seeker.conditions.contract_types.join(", ")) }
+            @if !contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (contract_types.join(", ")) }
             @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
             @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
+        }
+        p { a id="edit-conditions" href={ "/console/desk/people/" (seeker.id) "/conditions" } { (ctx.t("words.edit_conditions")) } }
+        section aria-labelledby="contacts" {
+            h2 id="contacts" { (ctx.t("words.contacts")) }
+            dl class="contacts" {
+                dt { (ctx.t("words.mobile")) }
+                dd { @match &view.personal.mobile { Some(mobile) => { a href={ "tel:" (mobile) } { (mobile) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+                dt { (ctx.t("words.email")) }
+                dd { @match &view.personal.email { Some(email) => { a href={ "mailto:" (email) } { (email) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+            }
+            p class="muted" { (ctx.t("words.contacts_audited")) }
         }
         // Long page: tabs to its parts (issue 15, point 6).
         nav class="tabs" aria-label=(ctx.t("desk.sections")) {
@@ -446,20 +573,24 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                 li { a href="#placements" { (ctx.t("desk.placements")) } }
             }
         }
-        h2 id="competences" { (ctx.t("desk.competences")) }
+        h2 id="competences" { (ctx.t("desk.competences")) " " span class="muted" { "(" (words::count(ctx.lang, view.profile.len(), "words.competence", "words.competences")) ")" } }
         div class="table-wrap" {
             table class="stack" {
                 thead { tr { th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
-                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) } } }
+                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) }
+                    th scope="col" { (ctx.t("words.assess_column")) } } }
                 tbody {
-                    @for (entry, label) in &view.profile {
+                    @for (row, (entry, label)) in view.profile.iter().enumerate() {
                         tr {
                             td data-label=(ctx.t("desk.skill")) { (label) }
                             td data-label=(ctx.t("desk.level")) { (entry.level.get()) " / 4" }
                             td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
                             td data-label=(ctx.t("desk.source")) {
-                                @if entry.presumed { (entry.provenance_it()) } @else { (entry.source) }
+                                @match ctx.lang { Lang::It => { (view.words.name_codes(&entry.provenance_it())) }, Lang::En => { (entry.source) } }
+                            }
+                            td data-label=(ctx.t("words.assess_column")) {
+                                (super::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))
                             }
                         }
                     }
@@ -472,9 +603,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for (occupation, period) in &view.history { li { (occupation) " " span class="muted" { "(" (period) ")" } } }
         }
         h2 id="placements" { (ctx.t("desk.placements")) }
-        @if let Some(kind) = &filters.recorded {
+        @if let Some(kind) = filters.recorded.as_deref().filter(|kind| ["placement", "proposal", "corrected", "withdrawn"].contains(kind)) {
             p class="notice ok" role="status" {
-                (ctx.t(if kind == "placement" { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+                (ctx.t(match kind {
+                    "placement" => "desk.placement_recorded",
+                    "corrected" => "words.corrected",
+                    "withdrawn" => "words.withdrawn_done",
+                    _ => "desk.proposal_recorded",
+                }))
             }
         }
         @if view.placements.is_empty() { p { (ctx.t("desk.no_placements")) } }
@@ -482,15 +618,25 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for record in &view.placements {
                 li data-kind=(record.kind.as_str()) {
                     strong { (ctx.t(kind_key(record.kind))) } " · "
-                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone())) " · "
-                    (ctx.t(mode_key(record.placement_type))) " "
-                    span class="muted" { "(" (record.recorded_on) ", " (record.recorded_by) ")" }
-                    @if !record.course_ids.is_empty() { " · " (ctx.t("desk.courses")) " " (record.course_ids.join(", ")) }
+                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone()))
+                    @if let Some(company) = view.vacancy_companies.get(&record.vacancy_id).and_then(|id| view.companies.get(id)) {
+                        " · " span class="company" { (company) }
+                    }
+                    " · " (ctx.t(mode_key(record.placement_type))) " "
+                    span class="muted" { "(" (words::date_short(record.recorded_on)) ", " (record.recorded_by) ")" }
+                    @if !record.course_ids.is_empty() {
+                        " · " (ctx.t("desk.courses")) " "
+                        span class="courses" {
+                            (record.course_ids.iter().map(|id| view.courses.iter().find(|(course, _)| course == id).map_or(id.as_str(), |(_, title)| title.as_str())).collect::<Vec<_>>().join(", "))
+                        }
+                    }
                     @if let Some(note) = &record.note { br; span class="note" { (note) } }
+                    (super::person_edits::placement_actions(ctx, seeker.id.as_str(), record, &view.courses))
                 }
             }
         }
         h2 id="vacancies" { (ctx.t("desk.vacancies")) }
+        p { a class="doors" href={ "/console/desk/people/" (seeker.id) "/doors" } { (ctx.t("words.doors")) } }
         form method="get" action={ "/console/desk/people/" (seeker.id) "#vacancies" } class="filters" {
             fieldset {
                 legend { (ctx.t("desk.filters")) }
@@ -499,6 +645,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                         label for="near_km" { (ctx.t("desk.distance")) }
                         input type="number" id="near_km" name="near_km" min="1" max="1000" step="1"
                             value=(filters.near_km.clone().unwrap_or_default());
+                    }
+                    div {
+                        label for="near" { (ctx.t("words.near")) }
+                        input type="text" id="near" name="near" list="comuni-list" autocomplete="off"
+                            aria-describedby="near-help"
+                            value=(filters.near.clone().unwrap_or_default());
+                        (words::comuni_datalist("comuni-list", &view.words))
+                        p id="near-help" class="muted" { (ctx.t("words.near_help")) }
                     }
                     div {
                         label for="placement" { (ctx.t("desk.placement")) }
@@ -560,11 +714,8 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) ->
         .get(&found.company_id)
         .cloned()
         .unwrap_or_else(|| found.company_id.clone());
-    let comune = view
-        .comuni
-        .get(&found.comune)
-        .cloned()
-        .unwrap_or_else(|| found.comune.clone());
+    let comune = view.words.comune_label(&found.comune);
+    let has_gap = found.explanation.items.iter().any(|item| item.gap);
     let percent = (found.score * 100.0).round();
     let summary = match ctx.lang {
         Lang::It => &found.explanation.summary_it,
@@ -576,10 +727,7 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) ->
             (company) " · " (comune)
             @if let Some(km) = found.distance_km { " · " (format!("{km:.0}")) " km" }
             " · "
-            @match &found.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
-                PlacementType::Tirocinio { months, .. } => { (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) }
-            }
+            span class="contract" { (words::placement(ctx.lang, &view.words, &found.placement)) }
             " · "
             @match &found.source {
                 VacancySource::Public => { (ctx.t("desk.public")) }
@@ -600,7 +748,12 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) ->
             }
         }
         p { (summary) }
-        p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        // Courses only where there is a gap to close: a full match needs none.
+        @if has_gap {
+            p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        } @else if percent >= 100.0 {
+            p class="full-match" { (ctx.t("words.full_match")) }
+        }
         details {
             summary { (ctx.t("desk.explanation")) }
             ul class="bars" {
@@ -652,6 +805,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str
                         }
                     }
                 }
+                (super::person_edits::course_select(ctx, &field("course"), &view.courses, None))
                 label for=(field("note")) { (ctx.t("desk.note")) }
                 textarea id=(field("note")) name="note" maxlength="500" rows="2" aria-describedby=(field("note-help")) {}
                 p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
@@ -668,6 +822,8 @@ pub struct PlacementForm {
     vacancy: String,
     kind: String,
     placement_type: String,
+    #[serde(default)]
+    course: String,
     #[serde(default)]
     note: String,
     /// The page's filters (a query string), kept on the way back.
@@ -696,7 +852,10 @@ pub async fn record_placement(
             vacancy_id: EntityId::parse(&form.vacancy)?,
             kind: PlacementKind::parse(&form.kind)?,
             placement_type: PlacementMode::parse(&form.placement_type)?,
-            course_ids: Vec::new(),
+            course_ids: Some(form.course.trim().to_string())
+                .filter(|course| !course.is_empty())
+                .into_iter()
+                .collect(),
             note: Some(form.note),
             recorded_by: principal.label.clone(),
         };
@@ -733,7 +892,7 @@ pub async fn record_placement(
 }
 
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.
-fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
+pub(crate) fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
     let (kind, mut why) = match &item.outcome {
         MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
             "met",

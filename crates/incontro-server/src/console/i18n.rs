@@ -57,7 +57,7 @@ impl Lang {
 
     /// The message `key`; the key itself when missing (a test checks none is).
     pub fn t(self, key: &str) -> &'static str {
-        for (name, italian, english) in MESSAGES {
+        for (name, italian, english) in MESSAGES.iter().chain(super::words::MESSAGES) {
             if *name == key {
                 return match self {
                     Lang::It => italian,
@@ -104,6 +104,15 @@ impl Lang {
             ErrorCode::SlotOverlaps => "errors.slot_overlaps",
             ErrorCode::InvalidWeeks => "errors.invalid_weeks",
             ErrorCode::NoShowTooEarly => "errors.no_show_too_early",
+            // Issue 15 (words).
+            ErrorCode::UnknownComune => "words.unknown_comune",
+            ErrorCode::AmbiguousComune => "words.ambiguous_comune",
+            ErrorCode::InvalidCodiceFiscale => "words.invalid_cf",
+            ErrorCode::InvalidWeeklyHours => "words.invalid_weekly_hours",
+            ErrorCode::InvalidDistance => "words.invalid_distance",
+            ErrorCode::UnknownContractType => "words.unknown_contract_type",
+            ErrorCode::VacancyClosed => "words.vacancy_closed",
+            ErrorCode::InvalidDate => "words.invalid_date",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -362,8 +371,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("fairness.beyond_top", "oltre i primi 10 di entrambe:", "beyond the top 10 of both:"),
     ("fairness.unranked", "fuori classifica:", "not ranked:"),
     ("reports.area", "Territorio e periodo", "Area and period"),
-    ("reports.comuni", "Comuni (codici catastali)", "Comuni (cadastral codes)"),
-    ("reports.comuni_help", "Separati da virgole, per esempio E715, B648; vuoto = tutti.", "Comma-separated, for example E715, B648; empty = all."),
+    ("reports.comuni", "Comuni", "Comuni"),
+    ("reports.comuni_help", "Nomi separati da virgole, per esempio Lucca, Capannori; vuoto = tutti.", "Names separated by commas, for example Lucca, Capannori; empty = all."),
     ("reports.from", "Dal", "From"),
     ("reports.to", "Al", "To"),
     ("reports.campaign", "Campagna di outreach", "Outreach campaign"),
@@ -598,7 +607,7 @@ mod tests {
     #[test]
     fn every_message_used_exists_and_is_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (key, italian, english) in MESSAGES {
+        for (key, italian, english) in MESSAGES.iter().chain(super::super::words::MESSAGES) {
             assert!(seen.insert(*key), "duplicate message {key}");
             assert!(
                 !italian.is_empty() && !english.is_empty(),
@@ -619,6 +628,12 @@ mod tests {
             include_str!("i18n.rs"),
             include_str!("admin.rs"),
             include_str!("resume.rs"),
+            // Issue 15 (words, vacancies, CSV).
+            include_str!("words.rs"),
+            include_str!("vacancies.rs"),
+            include_str!("doors.rs"),
+            include_str!("person_edits.rs"),
+            include_str!("from_text.rs"),
         ];
         let mut used = 0;
         for source in sources {
@@ -648,6 +663,8 @@ mod tests {
                             "resume",
                             "audit",
                             "calls",
+                            "words",
+                            "vacancies",
                         ]
                         .contains(&area)
                             && !rest.is_empty()

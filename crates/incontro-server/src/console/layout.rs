@@ -26,6 +26,17 @@ const NAV: &[NavItem] = &[
         key: "nav.companies",
         roles: sections::VALIDATOR,
     },
+    // Issue 15: the office's vacancies (desk) and the drafts waiting for validation.
+    NavItem {
+        path: "/console/offers",
+        key: "nav.offers",
+        roles: sections::DESK,
+    },
+    NavItem {
+        path: "/console/drafts",
+        key: "nav.drafts",
+        roles: sections::VALIDATOR,
+    },
     NavItem {
         path: "/console/appointments",
         key: "nav.appointments",

@@ -32,6 +32,7 @@ pub mod admin;
 pub mod appointments;
 pub mod calls;
 pub mod desk;
+pub mod doors;
 pub mod fairness;
 pub mod i18n;
 pub mod layout;
@@ -42,6 +43,11 @@ pub mod session;
 pub mod signin;
 pub mod training;
 pub mod validator;
+// Issue 15 (words, desk tasks, vacancies).
+pub mod from_text;
+pub mod person_edits;
+pub mod vacancies;
+pub mod words;
 
 use i18n::Lang;
 use session::{FORM_COOKIE, LANG_COOKIE, SESSION_COOKIE};
@@ -117,6 +123,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(validator::configure)
             .configure(appointments::configure_staff)
             .configure(admin::configure)
+            // Issue 15 (words, desk tasks, vacancies).
+            .configure(doors::configure)
+            .configure(person_edits::configure)
+            .configure(from_text::configure)
+            .configure(vacancies::configure)
             .default_service(web::to(not_found)),
     );
     appointments::configure_public(config, form_errors);

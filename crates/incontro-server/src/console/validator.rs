@@ -47,21 +47,31 @@ pub async fn companies_page(ctx: Ctx, state: web::Data<AppState>) -> HttpRespons
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
-        let (companies, total) = state
-            .call(move |engine| engine.companies_visible_to(&principal, 100, 0))
+        let ((companies, total), vocabulary) = state
+            .call(move |engine| {
+                Ok((
+                    engine.companies_visible_to(&principal, 100, 0)?,
+                    engine.vocabulary()?,
+                ))
+            })
             .await?;
         let body = html! {
             h1 { (ctx.t("companies.title")) }
             p class="muted" { (total) " " (ctx.t("companies.count")) }
             div class="table-wrap" {
                 table {
-                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { "ATECO" } th scope="col" { (ctx.t("companies.sites")) } } }
+                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { (ctx.t("words.sector")) } th scope="col" { (ctx.t("companies.sites")) } } }
                     tbody {
                         @for company in &companies {
                             tr {
                                 td { a href={ "/console/companies/" (company.id) } { (company.name) } }
-                                td { (company.ateco.clone().unwrap_or_default()) }
-                                td { (company.sites.iter().map(|site| site.comune.as_str()).collect::<Vec<_>>().join(", ")) }
+                                // Words, not codes (issue 15): the ATECO description and the comuni's names.
+                                td class="sector" {
+                                    @if let Some(code) = &company.ateco {
+                                        (vocabulary.ateco(code).unwrap_or(code)) " " span class="muted" { "(" (code) ")" }
+                                    }
+                                }
+                                td { (company.sites.iter().map(|site| vocabulary.comune_name(site.comune.as_str())).collect::<Vec<_>>().join(", ")) }
                             }
                         }
                     }
@@ -78,7 +88,7 @@ fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
     match status {
         VacancyStatus::Draft => html! { span class="tag draft" { (ctx.t("vacancy.draft")) } },
         VacancyStatus::Validated { by, on } => html! {
-            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (on) }
+            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (super::words::date_short(*on)) }
         },
         VacancyStatus::Closed => html! { span class="tag closed" { (ctx.t("vacancy.closed")) } },
     }
@@ -103,7 +113,7 @@ pub async fn company_page(
                     status: None::<StatusFilter>,
                 };
                 let (vacancies, _) = engine.vacancies_visible_to(&principal, &filter, 100, 0)?;
-                let comuni = engine.comuni_names()?;
+                let comuni = engine.vocabulary()?;
                 Ok((company, vacancies, comuni))
             })
             .await?;
@@ -124,21 +134,16 @@ fn company_body(
     ctx: &Ctx,
     company: &Company,
     vacancies: &[Vacancy],
-    comuni: &std::collections::HashMap<String, String>,
+    comuni: &incontro_core::vocabulary::Vocabulary,
     today: chrono::NaiveDate,
 ) -> Markup {
-    let comune_name = |code: &str| {
-        comuni
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    };
+    let comune_name = |code: &str| comuni.comune_name(code);
     html! {
         p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
         h1 { (company.name) }
         p class="muted" {
             (ctx.t("companies.tax_code")) " " (company.codice_fiscale.as_str())
-            @if let Some(ateco) = &company.ateco { " · ATECO " (ateco) }
+            @if let Some(ateco) = &company.ateco { " · " (comuni.ateco(ateco).unwrap_or(ateco)) " (ATECO " (ateco) ")" }
             @if company.offers_tirocini { " · " (ctx.t("companies.offers_tirocini")) }
         }
         p { (ctx.t("companies.sites")) ": "
@@ -189,7 +194,12 @@ fn company_body(
                 div class="row" {
                     div {
                         label for="contract_type" { (ctx.t("vacancy.contract_type")) }
-                        input type="text" id="contract_type" name="contract_type" value="A.02.00" maxlength="20";
+                        // The COB list in words (issue 15), not a code to type.
+                        select id="contract_type" name="contract_type" {
+                            @for (code, label) in comuni.contract_types() {
+                                option value=(code) selected[code == "A.02.00"] { (label) }
+                            }
+                        }
                     }
                     div {
                         label for="months" { (ctx.t("vacancy.months")) }
@@ -308,6 +318,8 @@ pub async fn create_vacancy(
 
 /// What the vacancy page shows.
 struct VacancyView {
+    /// The contract in words (issue 15).
+    contract: String,
     vacancy: Vacancy,
     company: Company,
     labels: Vec<String>,
@@ -358,7 +370,15 @@ pub async fn vacancy_page(
                     },
                     None => (None, Vec::new()),
                 };
+                let words = engine.vocabulary()?;
+                let contract = match &vacancy.placement {
+                    PlacementType::Contract { contract_type } => words
+                        .contract_type(contract_type)
+                        .map_or_else(|| contract_type.clone(), str::to_string),
+                    PlacementType::Tirocinio { .. } => String::new(),
+                };
                 Ok(VacancyView {
+                    contract,
                     vacancy,
                     company,
                     labels,
@@ -440,7 +460,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         p { (status_tag(ctx, &vacancy.status)) }
         p class="muted" {
             @match &vacancy.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
+                PlacementType::Contract { .. } => { span id="contract" { (view.contract) } }
                 PlacementType::Tirocinio { months, monthly_indemnity_eur } => {
                     (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) ", " (monthly_indemnity_eur) " €"
                 }
@@ -462,7 +482,18 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                         @for (requirement, label) in vacancy.requirements.iter().zip(&view.labels) {
                             tr data-skill=(requirement.skill.as_str()) {
                                 td { (label) }
-                                td { (requirement.level.get()) " – " (ctx.t(level_key(requirement.level.get()))) }
+                                td {
+                                    // The level edited in place (issue 15).
+                                    form method="post" action={ (base) "/requirements" } class="inline level-edit" {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        input type="hidden" name="essential" value=(requirement.essential);
+                                        select name="level" aria-label={ (ctx.t("desk.level")) ": " (label) } {
+                                            (level_options(ctx, requirement.level.get()))
+                                        }
+                                        " " button type="submit" class="secondary" aria-label={ (ctx.t("vacancies.save_level")) ": " (label) } { (ctx.t("vacancies.save_level")) }
+                                    }
+                                }
                                 td { @if requirement.essential { (ctx.t("vacancy.essential")) } @else { (ctx.t("vacancy.optional")) } }
                                 td {
                                     form method="post" action={ (base) "/requirements/remove" } class="inline" {
@@ -481,6 +512,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         @if matches!(vacancy.status, VacancyStatus::Validated { .. }) {
             p class="notice info" id="draft-warning" role="note" { (ctx.t("vacancy.back_to_draft")) }
         }
+        p { a id="from-text" href={ (base) "/from-text" } { (ctx.t("vacancies.from_text")) } }
         h3 { (ctx.t("vacancy.add")) }
         form method="post" action={ (base) "/requirements" } id="add-requirement" {
             (csrf_field(ctx))
@@ -531,7 +563,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         h2 id="validation" { (ctx.t("vacancy.validation")) }
         @match &vacancy.status {
             VacancyStatus::Validated { by, on } => {
-                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (on) }
+                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (super::words::date_long(ctx.lang, *on)) }
             }
             VacancyStatus::Closed => { p { (ctx.t("vacancy.closed")) } }
             VacancyStatus::Draft => {
