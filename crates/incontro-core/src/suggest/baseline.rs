@@ -4,7 +4,8 @@
 //! space on each side), each block weighted by tf × idf (idf = ln((1 + n) / (1 + df)) + 1, as
 //! scikit-learn) and L2-normalised on its own, the two cosines averaged.
 //!
-//! It exists to be measured against; suggestions never use it.
+//! It exists to be measured against; suggestions use its cosine as one more signal (see
+//! `Suggester::resemble_sentences`).
 
 use ahash::AHashMap;
 
@@ -62,6 +63,15 @@ fn features(text: &str) -> [AHashMap<String, u32>; 2] {
 impl TfIdfBaseline {
     /// Indexes the preferred and alternative labels in `lang` of every skill (not groups).
     pub fn build(taxonomy: &Taxonomy, lang: Lang) -> Self {
+        Self::build_excluding(taxonomy, lang, &|_, _| false)
+    }
+
+    /// [`TfIdfBaseline::build`] leaving out the labels `exclude` names (held-out evaluation).
+    pub(crate) fn build_excluding(
+        taxonomy: &Taxonomy,
+        lang: Lang,
+        exclude: &dyn Fn(SkillIdx, &str) -> bool,
+    ) -> Self {
         let mut documents: Vec<(SkillIdx, [AHashMap<String, u32>; 2])> = Vec::new();
         for skill in 0..taxonomy.skill_count() as SkillIdx {
             if taxonomy.is_group(skill) {
@@ -69,8 +79,8 @@ impl TfIdfBaseline {
             }
             let text: Vec<&str> = taxonomy
                 .labels(skill)
-                .filter(|(language, kind, _)| {
-                    *language == lang.code() && *kind != LabelKind::Hidden
+                .filter(|(language, kind, label)| {
+                    *language == lang.code() && *kind != LabelKind::Hidden && !exclude(skill, label)
                 })
                 .map(|(_, _, label)| label)
                 .collect();
@@ -160,8 +170,13 @@ impl TfIdfBaseline {
             .filter(|(_, &score)| score > 0.0)
             .map(|(document, &score)| (self.skills[document], score))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
+        let order =
+            |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if limit < ranked.len() {
+            ranked.select_nth_unstable_by(limit, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
         ranked
     }
 }
