@@ -93,7 +93,10 @@ impl TfIdfBaseline {
         let mut df: Vec<u32> = Vec::new();
         for (_, blocks) in &documents {
             for block in blocks {
-                for feature in block.keys() {
+                // In sorted order, so that feature ids (and float sums) are the same every run.
+                let mut keys: Vec<&String> = block.keys().collect();
+                keys.sort_unstable();
+                for feature in keys {
                     let next = feature_ids.len() as u32;
                     let id = *feature_ids.entry(feature.as_str().into()).or_insert(next);
                     if id as usize == df.len() {
@@ -113,13 +116,14 @@ impl TfIdfBaseline {
         for (document, (skill, blocks)) in documents.iter().enumerate() {
             skills.push(*skill);
             for block in blocks {
-                let weights: Vec<(u32, f32)> = block
+                let mut weights: Vec<(u32, f32)> = block
                     .iter()
                     .map(|(feature, &count)| {
                         let id = feature_ids[feature.as_str()];
                         (id, count as f32 * idf[id as usize])
                     })
                     .collect();
+                weights.sort_unstable_by_key(|&(id, _)| id);
                 let norm = weights
                     .iter()
                     .map(|(_, weight)| weight * weight)
@@ -146,13 +150,15 @@ impl TfIdfBaseline {
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
         let mut scores = vec![0.0f32; self.skills.len()];
         for block in features(text) {
-            let weights: Vec<(u32, f32)> = block
+            let mut weights: Vec<(u32, f32)> = block
                 .iter()
                 .filter_map(|(feature, &count)| {
                     let id = *self.features.get(feature.as_str())?;
                     Some((id, count as f32 * self.idf[id as usize]))
                 })
                 .collect();
+            // Summed in feature order: the same text always gets the same scores, to the bit.
+            weights.sort_unstable_by_key(|&(id, _)| id);
             // As scikit-learn: features no document has are not part of the text's vector.
             let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm == 0.0 {
