@@ -346,7 +346,7 @@ impl Lang {
             frontier = end;
         }
         match self {
-            Lang::English => forms.iter().map(|form| english_base(form)).collect(),
+            Lang::English => forms.into_iter().map(english_ending).collect(),
             Lang::Italian => forms,
         }
     }
@@ -434,7 +434,11 @@ fn english_uninflected(word: &str) -> String {
 /// The base [`Lang::same_word`] compares in English: the word uninflected, without a final
 /// "e" or a doubled final consonant ("planning" → "plan", "manage" → "manag").
 fn english_base(word: &str) -> String {
-    let word = english_uninflected(word);
+    english_ending(english_uninflected(word))
+}
+
+/// An uninflected English word without a final "e" or a doubled final consonant.
+fn english_ending(word: String) -> String {
     let word = word.strip_suffix('e').map_or(word.clone(), str::to_string);
     let bytes = word.as_bytes();
     if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
