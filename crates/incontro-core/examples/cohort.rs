@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use incontro_core::outreach::cob::CobImportOptions;
 use incontro_core::outreach::cohort::CohortRule;
 use incontro_core::outreach::contacts::ContactImportOptions;
-use incontro_core::{Engine, Error, NoProgress};
+use incontro_core::{Engine, Error, ErrorCode, NoProgress};
 
 fn main() -> incontro_core::Result<()> {
     let demo = incontro_core::records::demo_dir().join("demo");
@@ -37,7 +37,10 @@ fn main() -> incontro_core::Result<()> {
 
     let text = std::fs::read_to_string(&rule_path).map_err(|error| Error::io(&rule_path, error))?;
     let rule: CohortRule = serde_json::from_str(&text).map_err(|error| {
-        Error::invalid("invalid_rule", format!("{}: {error}", rule_path.display()))
+        Error::invalid(
+            ErrorCode::InvalidRule,
+            format!("{}: {error}", rule_path.display()),
+        )
     })?;
     let (cohort, report) = engine.select_cohort(&rule)?;
     println!("{:<28} {:>8}", "people with a job spell", report.people);

@@ -6,7 +6,12 @@
 
 use std::fmt;
 
-/// What kind of failure happened, independent of any transport.
+mod codes;
+
+pub use codes::ErrorCode;
+
+/// What kind of failure happened, independent of any transport. Each [`ErrorCode`] has one kind;
+/// the server maps kinds to HTTP statuses in one table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
@@ -22,6 +27,18 @@ pub enum ErrorKind {
     TooLarge,
     /// Something went wrong inside the engine (I/O, database, index).
     Internal,
+    /// No or an unknown credential (raised by the service, never by the engine).
+    Unauthenticated,
+    /// The route exists but not with this method (service only).
+    MethodNotAllowed,
+    /// The body is not in a format the service reads (service only).
+    UnsupportedMediaType,
+    /// The client did not send its request body in time (service only).
+    BodyTimeout,
+    /// Too many requests from one address; try again later (service only).
+    TooManyRequests,
+    /// The request could not be served in time; try again (service only).
+    Unavailable,
 }
 
 /// One problem found in an input file, with its place.
@@ -56,8 +73,8 @@ pub enum Error {
     /// A value failed validation (a field of a request, a CLI argument).
     #[error("{message}")]
     Invalid {
-        /// Stable snake_case code, e.g. `invalid_codice_fiscale`.
-        code: &'static str,
+        /// Stable code, e.g. `invalid_codice_fiscale`.
+        code: ErrorCode,
         /// Human-readable message.
         message: String,
     },
@@ -70,8 +87,8 @@ pub enum Error {
     /// The object does not exist.
     #[error("{what} not found: {id}")]
     NotFound {
-        /// Stable snake_case code, e.g. `vacancy_not_found`.
-        code: &'static str,
+        /// Stable code, e.g. `vacancy_not_found`.
+        code: ErrorCode,
         /// What was looked for.
         what: &'static str,
         /// The id asked for.
@@ -80,16 +97,16 @@ pub enum Error {
     /// The request conflicts with the current state.
     #[error("{message}")]
     Conflict {
-        /// Stable snake_case code.
-        code: &'static str,
+        /// Stable code.
+        code: ErrorCode,
         /// Human-readable message.
         message: String,
     },
     /// The caller may not do this.
     #[error("{message}")]
     Forbidden {
-        /// Stable snake_case code.
-        code: &'static str,
+        /// Stable code.
+        code: ErrorCode,
         /// Human-readable message.
         message: String,
     },
@@ -119,38 +136,35 @@ pub enum Error {
 }
 
 impl Error {
-    /// The transport-independent kind of this error.
+    /// The transport-independent kind of this error: the kind of its [`code`](Error::code), as
+    /// the registry says.
     pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Invalid { .. } | Error::InvalidInput { .. } => ErrorKind::Invalid,
-            Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::Conflict { .. } => ErrorKind::Conflict,
-            Error::Forbidden { .. } => ErrorKind::Forbidden,
-            Error::TooLarge { .. } => ErrorKind::TooLarge,
-            Error::Database(_) | Error::Index(_) | Error::Io { .. } | Error::Internal(_) => {
-                ErrorKind::Internal
-            }
-        }
+        self.code().kind()
     }
 
     /// The stable machine-readable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid { code, .. }
             | Error::NotFound { code, .. }
             | Error::Conflict { code, .. }
-            | Error::Forbidden { code, .. } => code,
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::TooLarge { .. } => "payload_too_large",
+            | Error::Forbidden { code, .. } => *code,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::TooLarge { .. } => ErrorCode::PayloadTooLarge,
             Error::Database(_) | Error::Index(_) | Error::Io { .. } | Error::Internal(_) => {
-                "internal"
+                ErrorCode::Internal
             }
         }
     }
 
     /// Shorthand for [`Error::Invalid`] (message cut to [`Problems::MESSAGE_CHARS`]: it may
     /// quote input).
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.kind(),
+            ErrorKind::Invalid,
+            "{code} is not an invalid-input code"
+        );
         Error::Invalid {
             code,
             message: crate::input::truncate_chars(&message.into(), Problems::MESSAGE_CHARS),
@@ -158,7 +172,12 @@ impl Error {
     }
 
     /// Shorthand for [`Error::NotFound`].
-    pub fn not_found(code: &'static str, what: &'static str, id: impl Into<String>) -> Self {
+    pub fn not_found(code: ErrorCode, what: &'static str, id: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.kind(),
+            ErrorKind::NotFound,
+            "{code} is not a not-found code"
+        );
         Error::NotFound {
             code,
             what,
@@ -167,8 +186,26 @@ impl Error {
     }
 
     /// Shorthand for [`Error::Conflict`].
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.kind(),
+            ErrorKind::Conflict,
+            "{code} is not a conflict code"
+        );
         Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Forbidden`].
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.kind(),
+            ErrorKind::Forbidden,
+            "{code} is not a forbidden code"
+        );
+        Error::Forbidden {
             code,
             message: message.into(),
         }

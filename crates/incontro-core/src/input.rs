@@ -19,6 +19,7 @@
 //! What it does NOT do: parse CSV or JSON, or cap the number of lines (importers keep what they
 //! read; the store is the limit).
 
+use crate::ErrorCode;
 use std::fmt;
 use std::io::{BufRead, Read};
 
@@ -46,7 +47,7 @@ impl Encoding {
             "utf-8" | "utf8" => Ok(Encoding::Utf8),
             "windows-1252" | "cp1252" | "windows1252" => Ok(Encoding::Windows1252),
             other => Err(crate::Error::invalid(
-                "invalid_encoding",
+                ErrorCode::InvalidEncoding,
                 format!(
                     "unknown encoding {:?}; expected utf-8 or windows-1252",
                     excerpt(other)
@@ -402,7 +403,7 @@ pub fn open_text(
         .map_err(|source| crate::Error::io(path, source))?;
     if metadata.is_dir() {
         return Err(crate::Error::invalid(
-            "not_a_file",
+            ErrorCode::NotAFile,
             format!("{} is a directory, not a file", path.display()),
         ));
     }

@@ -47,7 +47,7 @@ pub mod training;
 mod engine;
 
 pub use engine::Engine;
-pub use error::{Error, ErrorKind, InputProblem, Problems};
+pub use error::{Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
 
 /// The result type of every fallible engine call.

@@ -16,7 +16,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// How an output file is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl OutputFile {
         let mode = match std::fs::metadata(&target) {
             Ok(metadata) if metadata.is_dir() => {
                 return Err(Error::invalid(
-                    "output_is_directory",
+                    ErrorCode::OutputIsDirectory,
                     format!(
                         "{} is a directory: give a file name for the output",
                         path.display()

@@ -11,7 +11,7 @@ use outreach_common::*;
 
 fn code_of<T: std::fmt::Debug>(result: incontro_core::Result<T>) -> &'static str {
     match result {
-        Err(error) => error.code(),
+        Err(error) => error.code().as_str(),
         Ok(value) => panic!("expected an error, got {value:?}"),
     }
 }

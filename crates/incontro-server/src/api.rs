@@ -9,7 +9,7 @@ use incontro_core::model::{
     CodiceFiscale, Company, ComuneCode, EntityId, OccupationUri, PartitaIva, PlacementType,
     Requirement, Site, SkillUri, Vacancy, VacancySource, VacancyStatus, Weight,
 };
-use incontro_core::{Error, Result};
+use incontro_core::{Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,7 +34,7 @@ pub fn language(raw: Option<&str>) -> ApiResult<String> {
         Ok(raw.to_ascii_lowercase())
     } else {
         Err(ApiError::invalid(
-            "invalid_language",
+            ErrorCode::InvalidLanguage,
             "lang must be a 2-3 letter language code",
         ))
     }
@@ -45,14 +45,14 @@ pub fn page(limit: Option<usize>, offset: Option<usize>, max: usize) -> ApiResul
     let limit = limit.unwrap_or(20.min(max));
     if limit == 0 || limit > max {
         return Err(ApiError::invalid(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             format!("limit must be 1 to {max}"),
         ));
     }
     let offset = offset.unwrap_or(0);
     if offset > 100_000 {
         return Err(ApiError::invalid(
-            "invalid_offset",
+            ErrorCode::InvalidOffset,
             "offset must be at most 100000",
         ));
     }
@@ -160,20 +160,26 @@ impl MatchParams {
         let k = self.k.unwrap_or(10);
         if k == 0 || k > max_k {
             return Err(ApiError::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {max_k}"),
             ));
         }
         let near = match (self.near_km, &self.near) {
             (None, None) => None,
             (None, Some(_)) => {
-                return Err(ApiError::invalid("invalid_distance", "near needs near_km"))
+                return Err(ApiError::invalid(
+                    ErrorCode::InvalidDistance,
+                    "near needs near_km",
+                ))
             }
             (Some(km), centre) => {
                 let centre = match centre {
                     Some(code) => ComuneCode::parse(code)?,
                     None => home.cloned().ok_or_else(|| {
-                        ApiError::invalid("invalid_distance", "near_km needs a centre: give near")
+                        ApiError::invalid(
+                            ErrorCode::InvalidDistance,
+                            "near_km needs a centre: give near",
+                        )
                     })?,
                 };
                 Some((centre, km))
@@ -261,7 +267,7 @@ fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max {
         return Err(Error::invalid(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("{field} must be 1-{max} characters"),
         ));
     }
@@ -272,7 +278,7 @@ fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
 fn body_id(body_id: Option<&str>, path_id: Option<&EntityId>) -> Result<EntityId> {
     match (body_id, path_id) {
         (Some(raw), None) => EntityId::parse(raw),
-        (None, None) => Err(Error::invalid("missing_id", "id is required")),
+        (None, None) => Err(Error::invalid(ErrorCode::MissingId, "id is required")),
         (None, Some(path)) => Ok(path.clone()),
         (Some(raw), Some(path)) => {
             let id = EntityId::parse(raw)?;
@@ -280,7 +286,7 @@ fn body_id(body_id: Option<&str>, path_id: Option<&EntityId>) -> Result<EntityId
                 Ok(id)
             } else {
                 Err(Error::invalid(
-                    "id_mismatch",
+                    ErrorCode::IdMismatch,
                     "body id differs from the path",
                 ))
             }
@@ -293,7 +299,7 @@ impl CompanyBody {
     pub fn into_company(self, path_id: Option<&EntityId>) -> Result<Company> {
         if self.sites.is_empty() {
             return Err(Error::invalid(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "a company needs at least one site",
             ));
         }
@@ -391,7 +397,7 @@ impl RequirementBody {
 pub fn requirements(bodies: Vec<RequirementBody>) -> Result<Vec<Requirement>> {
     if bodies.len() > 200 {
         return Err(Error::invalid(
-            "too_many_requirements",
+            ErrorCode::TooManyRequirements,
             "a vacancy has at most 200 requirements",
         ));
     }
@@ -442,22 +448,31 @@ impl VacancyBody {
     /// The checked vacancy (a draft); `path_id` is the id of a replace.
     pub fn into_vacancy(self, path_id: Option<&EntityId>) -> Result<Vacancy> {
         if !(1..=1000).contains(&self.positions) {
-            return Err(Error::invalid("invalid_field", "positions must be 1-1000"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidField,
+                "positions must be 1-1000",
+            ));
         }
         if self
             .weekly_hours
             .is_some_and(|hours| !(1..=60).contains(&hours))
         {
-            return Err(Error::invalid("invalid_field", "weekly_hours must be 1-60"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidField,
+                "weekly_hours must be 1-60",
+            ));
         }
         if self.description.chars().count() > 10_000 {
             return Err(Error::invalid(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "description must be at most 10000 characters",
             ));
         }
         if self.closes.is_some_and(|closes| closes < self.opens) {
-            return Err(Error::invalid("invalid_field", "closes is before opens"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidField,
+                "closes is before opens",
+            ));
         }
         let placement = match self.placement {
             PlacementBody::Contract { contract_type } => PlacementType::Contract {
@@ -468,7 +483,10 @@ impl VacancyBody {
                 monthly_indemnity_eur,
             } => {
                 if !(1..=24).contains(&months) {
-                    return Err(Error::invalid("invalid_field", "months must be 1-24"));
+                    return Err(Error::invalid(
+                        ErrorCode::InvalidField,
+                        "months must be 1-24",
+                    ));
                 }
                 PlacementType::Tirocinio {
                     months,

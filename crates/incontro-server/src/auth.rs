@@ -5,6 +5,7 @@
 //! 401 `missing_api_key`, an unknown or revoked key 401 `invalid_api_key`. Authorization of the
 //! action itself is the engine's ([`incontro_core::access`]): handlers name their action.
 
+use incontro_core::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -90,7 +91,9 @@ where
                 let error: actix_web::Error = error.into();
                 match error.as_error::<ApiError>() {
                     Some(api_error) => api_error.clone(),
-                    None => ApiError::invalid("invalid_query", error.to_string().to_lowercase()),
+                    None => {
+                        ApiError::invalid(ErrorCode::InvalidQuery, error.to_string().to_lowercase())
+                    }
                 }
             });
             Ok(Checked(result))

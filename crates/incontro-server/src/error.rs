@@ -7,7 +7,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use incontro_core::ErrorKind;
+use incontro_core::{ErrorCode, ErrorKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,56 +20,44 @@ pub struct ErrorBody {
     pub code: String,
 }
 
-/// What went wrong, independent of the message: decides the status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiErrorKind {
-    /// An engine error kind.
-    Engine(ErrorKind),
-    /// No or an unknown bearer key.
-    Unauthenticated,
-    /// The request body is not JSON or has the wrong content type.
-    UnsupportedMediaType,
-    /// The route exists but not with this method.
-    MethodNotAllowed,
-    /// The request could not be served in time, or the pool is saturated.
-    Timeout,
-    /// The client did not send its request body in time.
-    BodyTimeout,
+/// THE table: error kind → HTTP status. Nothing else in the service picks an error status; the
+/// kind of each code is in the registry ([`ErrorCode`]).
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
 }
 
-/// THE table: error kind → HTTP status. Nothing else in the service picks an error status.
-pub fn status_of(kind: ApiErrorKind) -> StatusCode {
-    match kind {
-        ApiErrorKind::Engine(ErrorKind::Invalid) => StatusCode::BAD_REQUEST,
-        ApiErrorKind::Engine(ErrorKind::NotFound) => StatusCode::NOT_FOUND,
-        ApiErrorKind::Engine(ErrorKind::Conflict) => StatusCode::CONFLICT,
-        ApiErrorKind::Engine(ErrorKind::Forbidden) => StatusCode::FORBIDDEN,
-        ApiErrorKind::Engine(ErrorKind::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
-        ApiErrorKind::Engine(ErrorKind::Internal) => StatusCode::INTERNAL_SERVER_ERROR,
-        ApiErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ApiErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ApiErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        ApiErrorKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-        ApiErrorKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-    }
+/// The HTTP status of a code.
+pub fn status_of_code(code: ErrorCode) -> StatusCode {
+    status_of(code.kind())
 }
 
 /// An error on its way to becoming a response.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
-    kind: ApiErrorKind,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     /// The internal cause, logged for 5xx and never sent.
     cause: Option<String>,
 }
 
 impl ApiError {
-    /// An error of `kind` with a stable `code`.
-    pub fn new(kind: ApiErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a stable `code` (which decides the status).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            kind,
             code,
             message: message.into(),
             cause: None,
@@ -77,15 +65,19 @@ impl ApiError {
     }
 
     /// 400 with `code`.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::new(ApiErrorKind::Engine(ErrorKind::Invalid), code, message)
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.kind(),
+            ErrorKind::Invalid,
+            "{code} is not an invalid-input code"
+        );
+        ApiError::new(code, message)
     }
 
     /// 500 with a generic body; `cause` is logged.
     pub fn internal(cause: impl Into<String>) -> Self {
         ApiError {
-            kind: ApiErrorKind::Engine(ErrorKind::Internal),
-            code: "internal",
+            code: ErrorCode::Internal,
             message: "internal error".into(),
             cause: Some(cause.into()),
         }
@@ -94,8 +86,7 @@ impl ApiError {
     /// 401: no `Authorization: Bearer` header.
     pub fn missing_key() -> Self {
         ApiError::new(
-            ApiErrorKind::Unauthenticated,
-            "missing_api_key",
+            ErrorCode::MissingApiKey,
             "send an api key as Authorization: Bearer <key>",
         )
     }
@@ -103,8 +94,7 @@ impl ApiError {
     /// 401: the key is unknown or revoked.
     pub fn invalid_key() -> Self {
         ApiError::new(
-            ApiErrorKind::Unauthenticated,
-            "invalid_api_key",
+            ErrorCode::InvalidApiKey,
             "the api key is unknown or revoked",
         )
     }
@@ -112,14 +102,13 @@ impl ApiError {
     /// 503: not served within the request timeout.
     pub fn timeout() -> Self {
         ApiError::new(
-            ApiErrorKind::Timeout,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             "the request took too long; try again",
         )
     }
 
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -133,23 +122,18 @@ impl ApiError {
         use actix_web::error::JsonPayloadError as J;
         match error {
             J::OverflowKnownLength { limit, .. } | J::Overflow { limit } => ApiError::new(
-                ApiErrorKind::Engine(ErrorKind::TooLarge),
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 format!("request body is larger than {limit} bytes"),
             ),
             J::ContentType => ApiError::new(
-                ApiErrorKind::UnsupportedMediaType,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the body as application/json",
             ),
-            J::Deserialize(inner) if inner.is_data() => ApiError::new(
-                ApiErrorKind::Engine(ErrorKind::Invalid),
-                "invalid_body",
-                lowercase_first(&inner.to_string()),
-            ),
+            J::Deserialize(inner) if inner.is_data() => {
+                ApiError::new(ErrorCode::InvalidBody, lowercase_first(&inner.to_string()))
+            }
             J::Deserialize(inner) => ApiError::new(
-                ApiErrorKind::Engine(ErrorKind::Invalid),
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 format!(
                     "body is not valid json: {}",
                     lowercase_first(&inner.to_string())
@@ -157,12 +141,11 @@ impl ApiError {
             ),
             J::Serialize(inner) => ApiError::internal(format!("serialize: {inner}")),
             J::Payload(inner) if crate::limits::is_body_timeout(inner) => ApiError::new(
-                ApiErrorKind::BodyTimeout,
-                "body_timeout",
+                ErrorCode::BodyTimeout,
                 "the request body was not received in time",
             ),
-            J::Payload(inner) => ApiError::invalid("malformed_body", inner.to_string()),
-            other => ApiError::invalid("malformed_body", other.to_string()),
+            J::Payload(inner) => ApiError::invalid(ErrorCode::MalformedBody, inner.to_string()),
+            other => ApiError::invalid(ErrorCode::MalformedBody, other.to_string()),
         }
     }
 }
@@ -180,24 +163,23 @@ fn lowercase_first(text: &str) -> String {
 
 impl From<incontro_core::Error> for ApiError {
     fn from(error: incontro_core::Error) -> Self {
-        let kind = error.kind();
-        if kind == ErrorKind::Internal {
+        if error.kind() == ErrorKind::Internal {
             return ApiError::internal(error.to_string());
         }
-        ApiError::new(ApiErrorKind::Engine(kind), error.code(), error.to_string())
+        ApiError::new(error.code(), error.to_string())
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        status_of(self.kind)
+        status_of_code(self.code)
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
             tracing::error!(
-                code = self.code,
+                code = self.code.as_str(),
                 cause = self.cause.as_deref().unwrap_or(&self.message),
                 "request failed"
             );
@@ -212,6 +194,33 @@ impl ResponseError for ApiError {
 /// The service's result type.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The first and last line of the generated error table in `docs/http.md`.
+pub const DOCS_TABLE_MARKERS: (&str, &str) = (
+    "<!-- error codes: generated from incontro_core::ErrorCode by the server's tests; do not edit -->",
+    "<!-- end of error codes -->",
+);
+
+/// The error table of `docs/http.md`, generated from the registry: every code with its status
+/// and meaning, by status.
+pub fn docs_table() -> String {
+    let mut codes = ErrorCode::ALL.to_vec();
+    codes.sort_by_key(|code| status_of_code(*code).as_u16());
+    let mut table = format!(
+        "{}\n| code | status | meaning |\n|---|---|---|\n",
+        DOCS_TABLE_MARKERS.0
+    );
+    for code in codes {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            code.as_str(),
+            status_of_code(code).as_u16(),
+            code.description().replace('|', "\\|")
+        ));
+    }
+    table.push_str(DOCS_TABLE_MARKERS.1);
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,7 +228,7 @@ mod tests {
     #[test]
     fn engine_errors_keep_their_code_and_internal_ones_are_generic() {
         let not_found: ApiError =
-            incontro_core::Error::not_found("vacancy_not_found", "vacancy", "V9").into();
+            incontro_core::Error::not_found(ErrorCode::VacancyNotFound, "vacancy", "V9").into();
         assert_eq!(not_found.status_code(), StatusCode::NOT_FOUND);
         assert_eq!(not_found.code(), "vacancy_not_found");
         let internal: ApiError =
@@ -227,5 +236,80 @@ mod tests {
         assert_eq!(internal.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(internal.message, "internal error");
         assert_eq!(internal.code(), "internal");
+    }
+
+    /// `docs/http.md`'s error table is the registry's: every code documented with its status,
+    /// no documented code that does not exist. `INCONTRO_BLESS=1` rewrites the table.
+    #[test]
+    fn docs_error_table_is_generated_from_the_registry() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/http.md");
+        let docs = std::fs::read_to_string(path).expect("docs/http.md");
+        let (start, end) = DOCS_TABLE_MARKERS;
+        let from = docs
+            .find(start)
+            .expect("docs/http.md has the error table start marker");
+        let to = docs[from..].find(end).expect("the error table end marker") + from + end.len();
+        let generated = docs_table();
+        if docs[from..to] == generated {
+            return;
+        }
+        if std::env::var_os("INCONTRO_BLESS").is_some() {
+            let updated = format!("{}{}{}", &docs[..from], generated, &docs[to..]);
+            std::fs::write(path, updated).expect("write docs/http.md");
+            return;
+        }
+        let documented: std::collections::BTreeSet<(String, String)> = docs[from..to]
+            .lines()
+            .filter_map(|line| {
+                let mut cells = line.split('|').map(str::trim).skip(1);
+                let code = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
+                Some((code.to_string(), cells.next()?.to_string()))
+            })
+            .collect();
+        let registry: std::collections::BTreeSet<(String, String)> = ErrorCode::ALL
+            .iter()
+            .map(|code| {
+                let status = status_of_code(*code).as_u16().to_string();
+                (code.as_str().to_string(), status)
+            })
+            .collect();
+        panic!(
+            "docs/http.md's error table differs from incontro_core::ErrorCode; \
+             run `INCONTRO_BLESS=1 cargo test -p incontro-server --lib error::` and review the diff.\n\
+             in the registry, not (so) documented: {:?}\ndocumented, not (so) in the registry: {:?}",
+            registry.difference(&documented).collect::<Vec<_>>(),
+            documented.difference(&registry).collect::<Vec<_>>(),
+        );
+    }
+
+    /// Every error response the OpenAPI document names by a code has that code's status.
+    #[test]
+    fn openapi_error_responses_agree_with_the_registry() {
+        let document = crate::openapi::document();
+        let mut checked = 0;
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                let Some(responses) = operation["responses"].as_object() else {
+                    continue;
+                };
+                for (status, response) in responses {
+                    let description = response["description"].as_str().unwrap_or_default();
+                    let first_word = description.split([' ', ',']).next().unwrap_or_default();
+                    let Some(code) = ErrorCode::parse(first_word) else {
+                        continue;
+                    };
+                    assert_eq!(
+                        status_of_code(code).as_str(),
+                        status,
+                        "{method} {path}: {description}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 20,
+            "only {checked} coded responses in the openapi document"
+        );
     }
 }

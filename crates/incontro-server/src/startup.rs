@@ -9,11 +9,11 @@ use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::http::header::HeaderMap;
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use futures_util::future::Either;
-use incontro_core::{Engine, NoProgress};
+use incontro_core::{Engine, ErrorCode, NoProgress};
 
 use crate::auth::KeyId;
 use crate::config::ServerConfig;
-use crate::error::{ApiError, ApiErrorKind};
+use crate::error::ApiError;
 use crate::limits::{self, ConnectionCounts, ConnectionTicket};
 use crate::metrics::Metrics;
 use crate::pool::CpuPool;
@@ -87,10 +87,10 @@ impl Application {
                 .limit(body_limit)
                 .error_handler(|error, _request| ApiError::from_json(&error).into());
             let query = web::QueryConfig::default().error_handler(|error, _request| {
-                ApiError::invalid("invalid_query", error.to_string().to_lowercase()).into()
+                ApiError::invalid(ErrorCode::InvalidQuery, error.to_string().to_lowercase()).into()
             });
             let path = web::PathConfig::default().error_handler(|error, _request| {
-                ApiError::invalid("invalid_path", error.to_string().to_lowercase()).into()
+                ApiError::invalid(ErrorCode::InvalidPath, error.to_string().to_lowercase()).into()
             });
             let metrics = Arc::clone(&state.metrics);
             App::new()
@@ -211,8 +211,7 @@ async fn unmatched(request: actix_web::HttpRequest) -> HttpResponse {
         Some(methods) if !methods.is_empty() => {
             let allow = methods.join(", ");
             let error = ApiError::new(
-                ApiErrorKind::MethodNotAllowed,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 format!("{} is not allowed here; allowed: {allow}", request.method()),
             );
             let mut response = error.error_response();
@@ -223,12 +222,7 @@ async fn unmatched(request: actix_web::HttpRequest) -> HttpResponse {
             }
             response
         }
-        _ => ApiError::new(
-            ApiErrorKind::Engine(incontro_core::ErrorKind::NotFound),
-            "route_not_found",
-            "no such route",
-        )
-        .error_response(),
+        _ => ApiError::new(ErrorCode::RouteNotFound, "no such route").error_response(),
     }
 }
 

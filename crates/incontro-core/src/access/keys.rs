@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{check_office_code, ApiKey, NewApiKey, Principal, Role};
 use crate::store::access as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 pub(super) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -92,7 +92,7 @@ impl Engine {
         let label = label.trim();
         if label.is_empty() || label.chars().count() > 200 || label.chars().any(char::is_control) {
             return Err(Error::invalid(
-                "invalid_label",
+                ErrorCode::InvalidLabel,
                 "label must be 1-200 printable characters",
             ));
         }
@@ -128,7 +128,11 @@ impl Engine {
         if revoked {
             Ok(())
         } else {
-            Err(Error::not_found("api_key_not_found", "active api key", id))
+            Err(Error::not_found(
+                ErrorCode::ApiKeyNotFound,
+                "active api key",
+                id,
+            ))
         }
     }
 

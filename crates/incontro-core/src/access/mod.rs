@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancyStatus};
 use crate::store::access as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 mod audit;
 mod keys;
@@ -65,7 +65,7 @@ impl Role {
             "operator" => Ok(Role::Operator),
             "analyst" => Ok(Role::Analyst),
             other => Err(Error::invalid(
-                "invalid_role",
+                ErrorCode::InvalidRole,
                 format!(
                     "unknown role {other:?}; expected admin, validator, desk, operator or analyst"
                 ),
@@ -235,7 +235,7 @@ impl Principal {
             Ok(())
         } else {
             Err(Error::Forbidden {
-                code: "forbidden_role",
+                code: ErrorCode::ForbiddenRole,
                 message: format!("role {} may not do this", self.role.as_str()),
             })
         }
@@ -244,7 +244,7 @@ impl Principal {
 
 fn other_office() -> Error {
     Error::Forbidden {
-        code: "other_office",
+        code: ErrorCode::OtherOffice,
         message: "the object belongs to another office".into(),
     }
 }
@@ -299,7 +299,7 @@ fn check_office_code(office: &str) -> Result<String> {
         Ok(office)
     } else {
         Err(Error::invalid(
-            "invalid_office",
+            ErrorCode::InvalidOffice,
             "office must be 1-8 letters or digits (a province code such as LU)",
         ))
     }
@@ -337,7 +337,9 @@ impl Engine {
         let (comune, office) = self
             .store()
             .read(|c| sql::job_seeker_office(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))?;
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
+            })?;
         if !principal.may_see_office(office.as_deref()) {
             self.audit(vec![AuditEntry::now(
                 principal,
@@ -582,7 +584,7 @@ impl Engine {
         let existing = self.vacancy_for(principal, Action::WriteVacancy, &vacancy.id)?;
         if matches!(existing.status, VacancyStatus::Closed) {
             return Err(Error::conflict(
-                "vacancy_closed",
+                ErrorCode::VacancyClosed,
                 "a closed vacancy cannot change",
             ));
         }

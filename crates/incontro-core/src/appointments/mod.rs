@@ -46,7 +46,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::store::appointments as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The wire and storage format of slot times (local time of the office, minutes precision).
 pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
@@ -167,7 +167,7 @@ pub struct AgendaEntry {
 pub fn parse_time(text: &str) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(text.trim(), TIME_FORMAT).map_err(|_| {
         Error::invalid(
-            "invalid_time",
+            ErrorCode::InvalidTime,
             format!("time {text:?} is not YYYY-MM-DDTHH:MM"),
         )
     })
@@ -188,19 +188,19 @@ fn required_text(field: &'static str, value: &str, max: usize) -> Result<String>
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Error::invalid(
-            "missing_field",
+            ErrorCode::MissingField,
             format!("{field} is required"),
         ));
     }
     if trimmed.chars().count() > max {
         return Err(Error::invalid(
-            "field_too_long",
+            ErrorCode::FieldTooLong,
             format!("{field} is longer than {max} characters"),
         ));
     }
     if trimmed.chars().any(|c| c.is_control()) {
         return Err(Error::invalid(
-            "invalid_text",
+            ErrorCode::InvalidText,
             format!("{field} contains control characters"),
         ));
     }
@@ -229,7 +229,7 @@ pub fn validate_contact(contact: &str) -> Result<String> {
         Ok(contact)
     } else {
         Err(Error::invalid(
-            "invalid_contact",
+            ErrorCode::InvalidContact,
             "contact must be an e-mail address or a phone number",
         ))
     }
@@ -244,7 +244,7 @@ fn validate_room_url(url: &str) -> Result<String> {
         Ok(url.to_string())
     } else {
         Err(Error::invalid(
-            "invalid_room_url",
+            ErrorCode::InvalidRoomUrl,
             "room_url must be an http(s) address",
         ))
     }
@@ -259,13 +259,13 @@ impl Engine {
         let room_url = validate_room_url(&new.room_url)?;
         if !(5..=240).contains(&new.minutes) {
             return Err(Error::invalid(
-                "invalid_minutes",
+                ErrorCode::InvalidMinutes,
                 "minutes must be between 5 and 240",
             ));
         }
         if new.starts.is_empty() || new.starts.len() > MAX_SLOTS_PER_CALL {
             return Err(Error::invalid(
-                "invalid_slot_count",
+                ErrorCode::InvalidSlotCount,
                 format!("publish between 1 and {MAX_SLOTS_PER_CALL} slots at a time"),
             ));
         }
@@ -274,7 +274,7 @@ impl Engine {
             let time = parse_time(start)?;
             if time <= now {
                 return Err(Error::invalid(
-                    "slot_in_past",
+                    ErrorCode::SlotInPast,
                     format!("slot {start} is not in the future"),
                 ));
             }
@@ -304,7 +304,7 @@ impl Engine {
         self.store()
             .read(|c| sql::get_slot(c, id))?
             .map(|(slot, _)| slot)
-            .ok_or_else(|| Error::not_found("slot_not_found", "slot", id.to_string()))
+            .ok_or_else(|| Error::not_found(ErrorCode::SlotNotFound, "slot", id.to_string()))
     }
 
     /// Slots a resident can book now, from `now` for `days` days, optionally of one office.
@@ -330,7 +330,7 @@ impl Engine {
     pub fn book_slot(&self, request: &BookingRequest, now: NaiveDateTime) -> Result<Booking> {
         if !request.privacy_accepted {
             return Err(Error::invalid(
-                "privacy_not_accepted",
+                ErrorCode::PrivacyNotAccepted,
                 "the privacy notice must be accepted to book",
             ));
         }
@@ -342,24 +342,24 @@ impl Engine {
             "en" => "en",
             other => {
                 return Err(Error::invalid(
-                    "unknown_language",
+                    ErrorCode::UnknownLanguage,
                     format!("language {other:?} is not it or en"),
                 ))
             }
         };
         self.store().write(|tx| {
             let (slot, room_url) = sql::get_slot(tx, request.slot_id)?.ok_or_else(|| {
-                Error::not_found("slot_not_found", "slot", request.slot_id.to_string())
+                Error::not_found(ErrorCode::SlotNotFound, "slot", request.slot_id.to_string())
             })?;
             if slot.booked {
                 return Err(Error::conflict(
-                    "slot_already_booked",
+                    ErrorCode::SlotAlreadyBooked,
                     "this slot has just been booked by someone else; choose another",
                 ));
             }
             if slot.cancelled || !slot.is_bookable(now) {
                 return Err(Error::conflict(
-                    "slot_not_bookable",
+                    ErrorCode::SlotNotBookable,
                     "this slot is no longer available",
                 ));
             }
@@ -384,7 +384,7 @@ impl Engine {
     pub fn booking_by_reference(&self, reference: &str) -> Result<Booking> {
         self.store()
             .read(|c| sql::booking_by_reference(c, reference.trim()))?
-            .ok_or_else(|| Error::not_found("booking_not_found", "booking", "(reference)"))
+            .ok_or_else(|| Error::not_found(ErrorCode::BookingNotFound, "booking", "(reference)"))
     }
 
     /// Cancels a booking by its reference; the slot becomes bookable again.
@@ -393,14 +393,14 @@ impl Engine {
         self.store().write(|tx| {
             if sql::booking_by_reference(tx, reference)?.is_none() {
                 return Err(Error::not_found(
-                    "booking_not_found",
+                    ErrorCode::BookingNotFound,
                     "booking",
                     "(reference)",
                 ));
             }
             if !sql::cancel_booking(tx, reference, &format_time(now))? {
                 return Err(Error::conflict(
-                    "booking_already_cancelled",
+                    ErrorCode::BookingAlreadyCancelled,
                     "this booking was already cancelled",
                 ));
             }
@@ -412,7 +412,11 @@ impl Engine {
     pub fn cancel_slot(&self, id: i64, now: NaiveDateTime) -> Result<()> {
         self.store().write(|tx| {
             if sql::get_slot(tx, id)?.is_none() {
-                return Err(Error::not_found("slot_not_found", "slot", id.to_string()));
+                return Err(Error::not_found(
+                    ErrorCode::SlotNotFound,
+                    "slot",
+                    id.to_string(),
+                ));
             }
             sql::cancel_slot(tx, id, &format_time(now))?;
             Ok(())

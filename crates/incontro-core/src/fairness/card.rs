@@ -12,7 +12,7 @@ use super::{FairnessQuery, FairnessReport, OVERSIGHT_TOP};
 use crate::matching::MAX_K;
 use crate::model::OccupationCode;
 use crate::scoring::ScoringConfig;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The scoring documentation, shipped with the binary.
 const SCORING_DOC: &str = include_str!("../../../../docs/scoring.md");
@@ -139,7 +139,7 @@ impl Engine {
     pub fn system_card(&self, options: &SystemCardOptions) -> Result<String> {
         if options.k == 0 || options.k > MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {MAX_K}, got {}", options.k),
             ));
         }

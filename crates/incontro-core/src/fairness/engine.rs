@@ -10,7 +10,7 @@ use crate::matching::{MatchState, MAX_K};
 use crate::model::ComuneCode;
 use crate::scoring::ScoringConfig;
 use crate::store::placements as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The area and list length of a bias report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ impl Engine {
     pub fn fairness_report(&self, query: &FairnessQuery) -> Result<FairnessReport> {
         if query.k == 0 || query.k > MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {MAX_K}, got {}", query.k),
             ));
         }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{FairnessReport, FairnessRow, GroupFigures, OVERSIGHT_TOP};
 use crate::training::chart::{horizontal_bar_chart, BarRow};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The header of `equita_ranking.csv`.
 pub const FAIRNESS_CSV_HEADER: [&str; 20] = [
@@ -76,12 +76,12 @@ fn write_records(path: &Path, records: &[Vec<String>]) -> Result<()> {
     let io = |source: std::io::Error| Error::io(path, source);
     let mut writer = csv::Writer::from_path(path).map_err(|error| match error.into_kind() {
         csv::ErrorKind::Io(source) => io(source),
-        other => Error::invalid("csv_write", format!("{other:?}")),
+        other => Error::invalid(ErrorCode::CsvWrite, format!("{other:?}")),
     })?;
     for record in records {
         writer
             .write_record(record)
-            .map_err(|error| Error::invalid("csv_write", error.to_string()))?;
+            .map_err(|error| Error::invalid(ErrorCode::CsvWrite, error.to_string()))?;
     }
     writer.flush().map_err(io)
 }

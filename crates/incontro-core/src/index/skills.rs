@@ -12,7 +12,7 @@ use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
 use super::{folded_words, register_analyzers, FOLDED};
 use crate::taxonomy::{LabelKind, Taxonomy};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// One type-ahead result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,11 +108,14 @@ impl SkillLabelIndex {
     ) -> Result<Vec<SkillHit>> {
         let words = folded_words(text);
         if words.is_empty() {
-            return Err(Error::invalid("empty_query", "type at least one word"));
+            return Err(Error::invalid(
+                ErrorCode::EmptyQuery,
+                "type at least one word",
+            ));
         }
         if words.len() > 12 || text.len() > 200 {
             return Err(Error::invalid(
-                "query_too_long",
+                ErrorCode::QueryTooLong,
                 "type-ahead takes at most 12 words",
             ));
         }

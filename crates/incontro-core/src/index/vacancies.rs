@@ -17,7 +17,7 @@ use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 use super::{register_analyzers, ENGLISH, ITALIAN};
 use crate::matching::haversine_km;
 use crate::model::{ComuneCode, PlacementType, Vacancy, VacancySource, VacancyStatus};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// A search over the vacancy index. Every filter is optional.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -256,7 +256,7 @@ impl VacancyIndex {
         {
             if text.len() > 1000 {
                 return Err(Error::invalid(
-                    "query_too_long",
+                    ErrorCode::QueryTooLong,
                     "text query over 1000 characters",
                 ));
             }
@@ -340,7 +340,10 @@ impl VacancyIndex {
     pub fn search(&self, query: &VacancyQuery) -> Result<(Vec<String>, usize)> {
         let limit = query.limit.unwrap_or(20);
         if limit == 0 || limit > 1000 {
-            return Err(Error::invalid("invalid_limit", "limit must be 1 to 1000"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidLimit,
+                "limit must be 1 to 1000",
+            ));
         }
         let searcher = self.reader.searcher();
         let tantivy_query = self.query(query)?;

@@ -30,7 +30,7 @@ use crate::profile::{build_profile, InferenceConfig, ProfileEntry};
 use crate::scoring::cow::{CowMap, CowVec};
 use crate::scoring::{Explanation, MatchOutcome, MatchSet, Mode, Requirement, ScoringConfig};
 use crate::taxonomy::Taxonomy;
-use crate::{Engine, Error, Progress, Result};
+use crate::{Engine, Error, ErrorCode, Progress, Result};
 
 use filters::{FilterTables, NearFilter, VacancyFilterFacts};
 
@@ -662,7 +662,7 @@ impl MatchState {
 fn check_near(state: &MatchState, query: &MatchQuery) -> Result<()> {
     match &query.near {
         Some((centre, _)) if !state.coordinates.contains_key(centre) => Err(Error::invalid(
-            "unknown_comune",
+            ErrorCode::UnknownComune,
             format!(
                 "no coordinates for comune {}: import the comuni list (comuni.csv, see \
                  docs/formats.md) to filter by distance",
@@ -700,7 +700,7 @@ impl Engine {
         let state = self.match_state()?;
         let Some(&position) = state.worker_position.get(id.as_str()) else {
             return Err(Error::not_found(
-                "job_seeker_not_found",
+                ErrorCode::JobSeekerNotFound,
                 "job seeker",
                 id.as_str(),
             ));
@@ -735,7 +735,7 @@ impl Engine {
         let state = self.match_state()?;
         let Some(&position) = state.vacancy_position.get(id.as_str()) else {
             return Err(Error::not_found(
-                "vacancy_not_found",
+                ErrorCode::VacancyNotFound,
                 "open vacancy",
                 id.as_str(),
             ));
@@ -808,14 +808,14 @@ impl Engine {
         let state = self.match_state()?;
         let Some(&worker) = state.worker_position.get(person.as_str()) else {
             return Err(Error::not_found(
-                "job_seeker_not_found",
+                ErrorCode::JobSeekerNotFound,
                 "job seeker",
                 person.as_str(),
             ));
         };
         let Some(&position) = state.vacancy_position.get(vacancy.as_str()) else {
             return Err(Error::not_found(
-                "vacancy_not_found",
+                ErrorCode::VacancyNotFound,
                 "open vacancy",
                 vacancy.as_str(),
             ));
@@ -848,7 +848,7 @@ impl Engine {
     ) -> Result<usize> {
         if k == 0 || k > MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {MAX_K}"),
             ));
         }

@@ -35,7 +35,7 @@ use serde::Serialize;
 
 use crate::scoring::{MatchSet, Requirement, ScoringConfig, SkillGraph};
 use crate::taxonomy::Taxonomy;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// One person of the evaluation: occupation, clean profile, perturbed profile.
 type EvalPerson = (u32, Vec<(u32, u8)>, Vec<(u32, u8)>);
@@ -200,7 +200,7 @@ pub fn neighbour_eval(
         .collect();
     if eligible.len() < 10 {
         return Err(Error::invalid(
-            "taxonomy_too_small",
+            ErrorCode::TaxonomyTooSmall,
             "the evaluation needs the ESCO occupations and their skills: import the release",
         ));
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::model::{ComuneCode, PlacementType, UnmetCondition, VacancySource};
 use crate::scoring::{Explanation, ScoringConfig};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The largest `k` a query may ask for.
 pub const MAX_K: usize = 500;
@@ -100,27 +100,27 @@ impl MatchQuery {
     pub(super) fn check(&self) -> Result<()> {
         if self.k == 0 || self.k > MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {MAX_K}, got {}", self.k),
             ));
         }
         if self.offset > 10_000 {
             return Err(Error::invalid(
-                "invalid_offset",
+                ErrorCode::InvalidOffset,
                 "offset must be at most 10000",
             ));
         }
         if let Some((_, km)) = &self.near {
             if !km.is_finite() || *km <= 0.0 || *km > 1000.0 {
                 return Err(Error::invalid(
-                    "invalid_distance",
+                    ErrorCode::InvalidDistance,
                     "distance must be in (0, 1000] km",
                 ));
             }
         }
         if !(0.0..=1.0).contains(&self.min_score) {
             return Err(Error::invalid(
-                "invalid_min_score",
+                ErrorCode::InvalidMinScore,
                 "min_score must be in [0, 1]",
             ));
         }

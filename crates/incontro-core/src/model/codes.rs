@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 const ODD_VALUES: [u32; 26] = [
     1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
@@ -73,7 +73,7 @@ impl CodiceFiscale {
                     };
                     if !ok {
                         return Err(Error::invalid(
-                            "invalid_codice_fiscale",
+                            ErrorCode::InvalidCodiceFiscale,
                             format!(
                                 "codice fiscale has an unexpected character at position {}",
                                 position + 1
@@ -84,7 +84,7 @@ impl CodiceFiscale {
                 let expected = personal_check_char(&bytes[..15]);
                 if bytes[15] as char != expected {
                     return Err(Error::invalid(
-                        "invalid_codice_fiscale",
+                        ErrorCode::InvalidCodiceFiscale,
                         "codice fiscale check character is wrong",
                     ));
                 }
@@ -93,14 +93,14 @@ impl CodiceFiscale {
             11 if bytes.iter().all(u8::is_ascii_digit) => {
                 if !numeric_check_ok(bytes) {
                     return Err(Error::invalid(
-                        "invalid_codice_fiscale",
+                        ErrorCode::InvalidCodiceFiscale,
                         "numeric codice fiscale check digit is wrong",
                     ));
                 }
                 Ok(CodiceFiscale(code))
             }
             _ => Err(Error::invalid(
-                "invalid_codice_fiscale",
+                ErrorCode::InvalidCodiceFiscale,
                 "codice fiscale must have 16 characters (person) or 11 digits (company)",
             )),
         }
@@ -144,7 +144,7 @@ impl CodiceFiscale {
         let upper = first15.to_ascii_uppercase();
         if upper.len() != 15 || !upper.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(Error::invalid(
-                "invalid_codice_fiscale",
+                ErrorCode::InvalidCodiceFiscale,
                 "need 15 alphanumeric characters",
             ));
         }
@@ -212,13 +212,13 @@ impl PartitaIva {
         let digits = trimmed.strip_prefix("IT").unwrap_or(trimmed);
         if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::invalid(
-                "invalid_partita_iva",
+                ErrorCode::InvalidPartitaIva,
                 "partita IVA must have 11 digits",
             ));
         }
         if !numeric_check_ok(digits.as_bytes()) {
             return Err(Error::invalid(
-                "invalid_partita_iva",
+                ErrorCode::InvalidPartitaIva,
                 "partita IVA check digit is wrong",
             ));
         }
@@ -233,7 +233,10 @@ impl PartitaIva {
                 return Ok(valid);
             }
         }
-        Err(Error::invalid("invalid_partita_iva", "need 10 digits"))
+        Err(Error::invalid(
+            ErrorCode::InvalidPartitaIva,
+            "need 10 digits",
+        ))
     }
 
     /// The 11 digits.
@@ -270,7 +273,7 @@ impl ComuneCode {
             && bytes[1..].iter().all(u8::is_ascii_digit);
         if !ok {
             return Err(Error::invalid(
-                "invalid_comune",
+                ErrorCode::InvalidComune,
                 format!(
                     "comune must be a codice catastale like E715, got {:?}",
                     raw.trim()
@@ -315,7 +318,7 @@ impl Sex {
             "M" => Ok(Sex::M),
             "F" => Ok(Sex::F),
             other => Err(Error::invalid(
-                "invalid_sex",
+                ErrorCode::InvalidSex,
                 format!("sex must be M or F, got {other:?}"),
             )),
         }
@@ -350,7 +353,7 @@ impl Citizenship {
             "eu" | "ue" => Ok(Citizenship::Eu),
             "non_eu" | "extra_ue" | "extra_eu" => Ok(Citizenship::NonEu),
             other => Err(Error::invalid(
-                "invalid_citizenship",
+                ErrorCode::InvalidCitizenship,
                 format!("citizenship must be IT, EU or non_EU, got {other:?}"),
             )),
         }

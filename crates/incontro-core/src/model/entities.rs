@@ -10,7 +10,7 @@ use super::{
     Citizenship, CodiceFiscale, ComuneCode, Evidence, Level, OccupationUri, PartitaIva, Sex,
     SkillUri, Weight,
 };
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The id of a company, vacancy, job seeker or course: 1–64 characters of `[A-Za-z0-9_.-]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -30,7 +30,7 @@ impl EntityId {
             Ok(EntityId(id.to_string()))
         } else {
             Err(Error::invalid(
-                "invalid_id",
+                ErrorCode::InvalidId,
                 format!("id must be 1-64 characters of A-Z a-z 0-9 _ - ., got {id:?}"),
             ))
         }
@@ -229,7 +229,7 @@ impl EducationLevel {
     pub fn parse(raw: &str) -> Result<Self> {
         serde_json::from_value(serde_json::Value::String(raw.trim().to_string())).map_err(|_| {
             Error::invalid(
-                "invalid_education",
+                ErrorCode::InvalidEducation,
                 format!("unknown education level {:?}", raw.trim()),
             )
         })
@@ -454,7 +454,7 @@ impl Modality {
             "online" | "distanza" | "fad" => Ok(Modality::Online),
             "blended" | "mista" => Ok(Modality::Blended),
             other => Err(Error::invalid(
-                "invalid_modality",
+                ErrorCode::InvalidModality,
                 format!("unknown modality {other:?}"),
             )),
         }
@@ -492,7 +492,7 @@ impl GolPath {
             "reskilling" | "riqualificazione" => Ok(GolPath::Reskilling),
             "lavoro_inclusione" | "lavoro e inclusione" => Ok(GolPath::LavoroInclusione),
             other => Err(Error::invalid(
-                "invalid_gol_path",
+                ErrorCode::InvalidGolPath,
                 format!("unknown GOL path {other:?}"),
             )),
         }

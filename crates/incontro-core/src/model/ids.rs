@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// Prefix of every ESCO skill concept URI.
 pub const ESCO_SKILL_PREFIX: &str = "http://data.europa.eu/esco/skill/";
@@ -13,7 +13,7 @@ pub const ESCO_OCCUPATION_PREFIX: &str = "http://data.europa.eu/esco/occupation/
 /// Prefix of ESCO ISCO group URIs.
 pub const ESCO_ISCO_PREFIX: &str = "http://data.europa.eu/esco/isco/";
 
-fn check_uri(raw: &str, prefix: &str, code: &'static str, what: &str) -> Result<String> {
+fn check_uri(raw: &str, prefix: &str, code: ErrorCode, what: &str) -> Result<String> {
     let uri = raw.trim();
     let Some(rest) = uri.strip_prefix(prefix) else {
         return Err(Error::invalid(
@@ -42,7 +42,7 @@ pub struct SkillUri(String);
 impl SkillUri {
     /// Parses an ESCO skill URI (`http://data.europa.eu/esco/skill/<id>`).
     pub fn parse(raw: &str) -> Result<Self> {
-        check_uri(raw, ESCO_SKILL_PREFIX, "invalid_skill_uri", "skill").map(SkillUri)
+        check_uri(raw, ESCO_SKILL_PREFIX, ErrorCode::InvalidSkillUri, "skill").map(SkillUri)
     }
     /// The URI.
     pub fn as_str(&self) -> &str {
@@ -86,7 +86,7 @@ impl OccupationUri {
         check_uri(
             raw,
             ESCO_OCCUPATION_PREFIX,
-            "invalid_occupation_uri",
+            ErrorCode::InvalidOccupationUri,
             "occupation",
         )
         .map(OccupationUri)
@@ -143,7 +143,7 @@ impl Level {
             Ok(Level(value))
         } else {
             Err(Error::invalid(
-                "invalid_level",
+                ErrorCode::InvalidLevel,
                 format!("level must be 1 to 4, got {value}"),
             ))
         }
@@ -160,7 +160,7 @@ impl Level {
             _ => match text.parse::<u8>() {
                 Ok(number) => Level::new(number),
                 Err(_) => Err(Error::invalid(
-                    "invalid_level",
+                    ErrorCode::InvalidLevel,
                     format!("level must be 1 to 4, got {:?}", raw.trim()),
                 )),
             },
@@ -209,7 +209,7 @@ impl Weight {
             Ok(Weight(value))
         } else {
             Err(Error::invalid(
-                "invalid_weight",
+                ErrorCode::InvalidWeight,
                 format!("weight must be in (0, 10], got {value}"),
             ))
         }
@@ -265,7 +265,7 @@ impl Evidence {
             "work_history" | "esperienza" => Ok(Evidence::WorkHistory),
             "course" | "corso" => Ok(Evidence::Course),
             other => Err(Error::invalid(
-                "invalid_evidence",
+                ErrorCode::InvalidEvidence,
                 format!("unknown evidence {other:?}"),
             )),
         }

@@ -31,7 +31,7 @@ use super::cohort::{age_band, priority, select, CohortRule, PriorityReason, Sele
 use crate::matching::MatchQuery;
 use crate::model::CodiceFiscale;
 use crate::store::outreach as sql;
-use crate::{Engine, Error, Progress, Result};
+use crate::{Engine, Error, ErrorCode, Progress, Result};
 
 pub use super::reach::{reach, Reach, ReachRow};
 pub use super::undo::RefusalUndo;
@@ -115,7 +115,7 @@ fn check_id(id: &str) -> Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(Error::invalid(
-            "invalid_campaign_id",
+            ErrorCode::InvalidCampaignId,
             "campaign id must be 1-64 letters, digits, '-' or '_'",
         ));
     }
@@ -216,7 +216,7 @@ impl CallResult {
             "wrong_number" => Ok(CallResult::WrongNumber),
             "refused" => Ok(CallResult::Refused),
             other => Err(Error::invalid(
-                "invalid_call_result",
+                ErrorCode::InvalidCallResult,
                 format!("call result must be answered, no_answer, busy, wrong_number or refused, got {other:?}"),
             )),
         }
@@ -259,7 +259,7 @@ impl Milestone {
             "enrolled" => Ok(Milestone::Enrolled),
             "placed" => Ok(Milestone::Placed),
             other => Err(Error::invalid(
-                "invalid_milestone",
+                ErrorCode::InvalidMilestone,
                 format!("milestone must be taken_in_charge, enrolled or placed, got {other:?}"),
             )),
         }
@@ -368,13 +368,13 @@ impl Engine {
         spec.rule.check()?;
         if spec.max_attempts == 0 || spec.max_attempts > 20 {
             return Err(Error::invalid(
-                "invalid_campaign",
+                ErrorCode::InvalidCampaign,
                 "max_attempts must be 1-20",
             ));
         }
         if self.store().read(|c| sql::campaign_exists(c, &spec.id))? {
             return Err(Error::conflict(
-                "campaign_exists",
+                ErrorCode::CampaignExists,
                 format!("campaign {} already exists", spec.id),
             ));
         }
@@ -442,7 +442,7 @@ impl Engine {
             // Checked again in the transaction: a create that raced this one wins, this one is 409.
             if sql::campaign_exists(tx, &spec.id)? {
                 return Err(Error::conflict(
-                    "campaign_exists",
+                    ErrorCode::CampaignExists,
                     format!("campaign {} already exists", spec.id),
                 ));
             }
@@ -464,7 +464,7 @@ impl Engine {
     pub fn campaign(&self, id: &str) -> Result<Campaign> {
         self.store()
             .read(|c| sql::get_campaign(c, id))?
-            .ok_or_else(|| Error::not_found("campaign_not_found", "campaign", id))
+            .ok_or_else(|| Error::not_found(ErrorCode::CampaignNotFound, "campaign", id))
     }
 
     /// Every campaign.
@@ -487,7 +487,7 @@ impl Engine {
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
@@ -495,20 +495,20 @@ impl Engine {
         for operator in operators {
             check_id(&operator.id).map_err(|_| {
                 Error::invalid(
-                    "invalid_operator",
+                    ErrorCode::InvalidOperator,
                     "operator id must be 1-64 letters, digits, '-' or '_'",
                 )
             })?;
             if operator.daily_capacity == 0 || !seen.insert(operator.id.as_str()) {
                 return Err(Error::invalid(
-                    "invalid_operator",
+                    ErrorCode::InvalidOperator,
                     format!("operator {} is repeated or has no capacity", operator.id),
                 ));
             }
         }
         if operators.is_empty() {
             return Err(Error::invalid(
-                "invalid_operator",
+                ErrorCode::InvalidOperator,
                 "give at least one operator",
             ));
         }
@@ -537,14 +537,14 @@ impl Engine {
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
         let capacity = self
             .store()
             .read(|c| sql::operator_capacity(c, campaign, operator))?
-            .ok_or_else(|| Error::not_found("operator_not_found", "operator", operator))?;
+            .ok_or_else(|| Error::not_found(ErrorCode::OperatorNotFound, "operator", operator))?;
         let rows = self
             .store()
             .read(|c| sql::operator_entries(c, campaign, operator))?;
@@ -608,7 +608,11 @@ impl Engine {
             .store()
             .read(|c| sql::entry_worker(c, campaign, entry_no))?
             .ok_or_else(|| {
-                Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+                Error::not_found(
+                    ErrorCode::EntryNotFound,
+                    "call-list entry",
+                    entry_no.to_string(),
+                )
             })?;
         Ok(crate::model::person_pseudonym(&worker))
     }
@@ -647,13 +651,13 @@ impl Engine {
         if let Some(next) = details.next_call {
             if !result.retry() {
                 return Err(Error::invalid(
-                    "invalid_next_call",
+                    ErrorCode::InvalidNextCall,
                     "a next-call day is only for no_answer and busy",
                 ));
             }
             if next <= day {
                 return Err(Error::invalid(
-                    "invalid_next_call",
+                    ErrorCode::InvalidNextCall,
                     "the next-call day must come after the call",
                 ));
             }
@@ -661,20 +665,20 @@ impl Engine {
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
         let today = self.today();
         if day > today {
             return Err(Error::invalid(
-                "invalid_attempt_date",
+                ErrorCode::InvalidAttemptDate,
                 format!("the call day {day} is in the future (today is {today})"),
             ));
         }
         if day < stored.rule.as_of {
             return Err(Error::invalid(
-                "invalid_attempt_date",
+                ErrorCode::InvalidAttemptDate,
                 format!(
                     "the call day {day} is before the campaign's reference day {}",
                     stored.rule.as_of
@@ -684,24 +688,28 @@ impl Engine {
         self.store().write(|tx| {
             let (worker, assigned) =
                 sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
-                    Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+                    Error::not_found(
+                        ErrorCode::EntryNotFound,
+                        "call-list entry",
+                        entry_no.to_string(),
+                    )
                 })?;
             if assigned.as_deref() != Some(operator) {
                 return Err(Error::Forbidden {
-                    code: "entry_not_assigned",
+                    code: ErrorCode::EntryNotAssigned,
                     message: format!("entry {entry_no} is not assigned to operator {operator}"),
                 });
             }
             let summary = sql::attempt_summary(tx, campaign, entry_no)?;
             if summary.refused {
                 return Err(Error::conflict(
-                    "entry_refused",
+                    ErrorCode::EntryRefused,
                     format!("entry {entry_no}: the person refused to be contacted"),
                 ));
             }
             if summary.attempts >= stored.max_attempts {
                 return Err(Error::conflict(
-                    "max_attempts_reached",
+                    ErrorCode::MaxAttemptsReached,
                     format!(
                         "entry {entry_no} already has the campaign's {} attempts",
                         stored.max_attempts
@@ -710,7 +718,7 @@ impl Engine {
             }
             if summary.latest.is_some_and(|latest| day < latest) {
                 return Err(Error::invalid(
-                    "invalid_attempt_date",
+                    ErrorCode::InvalidAttemptDate,
                     format!("the call day {day} is before the entry's latest attempt"),
                 ));
             }
@@ -750,21 +758,21 @@ impl Engine {
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
         let today = self.today();
         if day > today {
             return Err(Error::invalid(
-                "invalid_milestone_date",
+                ErrorCode::InvalidMilestoneDate,
                 format!("the milestone day {day} is in the future (today is {today})"),
             ));
         }
         self.store().write(|tx| {
             if sql::entry_worker(tx, campaign, entry_no)?.is_none() {
                 return Err(Error::not_found(
-                    "entry_not_found",
+                    ErrorCode::EntryNotFound,
                     "call-list entry",
                     entry_no.to_string(),
                 ));
@@ -772,19 +780,19 @@ impl Engine {
             let summary = sql::attempt_summary(tx, campaign, entry_no)?;
             if summary.refused {
                 return Err(Error::conflict(
-                    "entry_refused",
+                    ErrorCode::EntryRefused,
                     format!("entry {entry_no}: the person refused to be contacted"),
                 ));
             }
             let Some(answered) = summary.first_answered else {
                 return Err(Error::conflict(
-                    "entry_never_answered",
+                    ErrorCode::EntryNeverAnswered,
                     format!("entry {entry_no} has no answered call: no milestone yet"),
                 ));
             };
             if day < answered {
                 return Err(Error::invalid(
-                    "invalid_milestone_date",
+                    ErrorCode::InvalidMilestoneDate,
                     format!("the milestone day {day} is before the first answered call"),
                 ));
             }

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Problems, Result};
+use crate::{Error, ErrorCode, Problems, Result};
 
 /// The code lists a COB notice is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ impl CodeScheme {
             "CausaCessazione" => Ok(CodeScheme::CausaCessazione),
             "Trasformazione" => Ok(CodeScheme::Trasformazione),
             other => Err(Error::invalid(
-                "invalid_code_scheme",
+                ErrorCode::InvalidCodeScheme,
                 format!(
                 "unknown code scheme {other:?} (TipoComunicazione, TipologiaContrattuale, CausaCessazione, Trasformazione)"
             ),
@@ -300,7 +300,10 @@ pub fn read_code_file(path: &Path) -> Result<Vec<CodeEntry>> {
         .trim(csv::Trim::All)
         .from_path(path)
         .map_err(|error| {
-            Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
+            Error::invalid(
+                ErrorCode::UnreadableFile,
+                format!("{}: {error}", path.display()),
+            )
         })?;
     let mut problems = Problems::default();
     let mut entries = Vec::new();

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::contacts::ContactBook;
 use super::spells::{CobData, Person, Spell, Sym};
 use crate::model::Sex;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 fn default_fitting_vacancy_km() -> u32 {
     50
@@ -135,13 +135,13 @@ impl CohortRule {
     pub fn check(&self) -> Result<()> {
         if self.ended_from > self.ended_to {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 "ended_from is after ended_to",
             ));
         }
         if self.no_new_hire_days.is_some() && self.no_new_hire_months.is_some() {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 "set no_new_hire_months or no_new_hire_days, not both",
             ));
         }
@@ -150,13 +150,13 @@ impl CohortRule {
             .is_some_and(|days| !(0..=3650).contains(&days))
         {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 "no_new_hire_days must be 0-3650",
             ));
         }
         if self.no_new_hire_months.is_some_and(|months| months > 120) {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 "no_new_hire_months must be 0-120",
             ));
         }
@@ -166,20 +166,20 @@ impl CohortRule {
             + weights.age_55_plus.max(weights.under_30);
         if most > 100 {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 format!("the priority weights add up to {most}: at most 100"),
             ));
         }
         if self.ended_to > self.as_of {
             return Err(Error::invalid(
-                "invalid_cohort_rule",
+                ErrorCode::InvalidCohortRule,
                 "ended_to is after as_of",
             ));
         }
         if let (Some(min), Some(max)) = (self.age_min, self.age_max) {
             if min > max {
                 return Err(Error::invalid(
-                    "invalid_cohort_rule",
+                    ErrorCode::InvalidCohortRule,
                     "age_min is above age_max",
                 ));
             }

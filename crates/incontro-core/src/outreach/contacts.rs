@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::cob::{file_name, parse_date};
 use crate::model::CodiceFiscale;
 use crate::store::outreach as sql;
-use crate::{Engine, Error, InputProblem, Problems, Result};
+use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Result};
 
 /// Kind of contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,7 +69,7 @@ pub fn normalise_mobile(raw: &str) -> Result<String> {
         Ok(format!("+39{national}"))
     } else {
         Err(Error::invalid(
-            "invalid_mobile",
+            ErrorCode::InvalidMobile,
             "not an Italian mobile number (3xx with 9-10 digits, optional +39)",
         ))
     }

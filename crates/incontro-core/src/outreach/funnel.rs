@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::store::outreach as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The dimensions of the funnel.
 pub const DIMENSIONS: [&str; 5] = ["campaign", "operator", "sex", "age_band", "comune"];
@@ -155,7 +155,7 @@ impl Lang {
             "it" => Ok(Lang::It),
             "en" => Ok(Lang::En),
             other => Err(Error::invalid(
-                "invalid_lang",
+                ErrorCode::InvalidLang,
                 format!("language must be it or en, got {other:?}"),
             )),
         }
@@ -556,7 +556,7 @@ pub fn check_dimension(dimension: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(
-            "invalid_dimension",
+            ErrorCode::InvalidDimension,
             format!("dimension must be one of {}", DIMENSIONS.join(", ")),
         ))
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::calls::refusal_source;
 use crate::store::outreach as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// An undone refusal, as kept in the undo log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,20 +44,20 @@ impl Engine {
         let by = by.trim();
         if by.is_empty() || by.chars().count() > 64 {
             return Err(Error::invalid(
-                "invalid_undo",
+                ErrorCode::InvalidUndo,
                 "say who undoes the refusal (1-64 characters)",
             ));
         }
         let Some(reason) = crate::placements::clean_note(Some(reason))? else {
             return Err(Error::invalid(
-                "invalid_undo",
+                ErrorCode::InvalidUndo,
                 "say why the refusal is undone",
             ));
         };
         let stored = self.campaign(campaign)?;
         if stored.purged_on.is_some() {
             return Err(Error::conflict(
-                "campaign_purged",
+                ErrorCode::CampaignPurged,
                 "the campaign's call lists were purged",
             ));
         }
@@ -66,11 +66,15 @@ impl Engine {
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         self.store().write(|tx| {
             let (worker, _) = sql::entry_worker(tx, campaign, entry_no)?.ok_or_else(|| {
-                Error::not_found("entry_not_found", "call-list entry", entry_no.to_string())
+                Error::not_found(
+                    ErrorCode::EntryNotFound,
+                    "call-list entry",
+                    entry_no.to_string(),
+                )
             })?;
             if sql::undo_refusal(tx, campaign, entry_no, by, &undone_at, &reason)?.is_none() {
                 return Err(Error::conflict(
-                    "entry_not_refused",
+                    ErrorCode::EntryNotRefused,
                     format!("entry {entry_no} has no refusal to undo"),
                 ));
             }

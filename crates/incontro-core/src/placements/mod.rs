@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::fairness::oversight::PairRank;
 use crate::model::EntityId;
 use crate::store::placements as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// Longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -42,7 +42,7 @@ impl PlacementKind {
             "proposal" => Ok(PlacementKind::Proposal),
             "placement" => Ok(PlacementKind::Placement),
             _ => Err(Error::invalid(
-                "invalid_placement_kind",
+                ErrorCode::InvalidPlacementKind,
                 "kind must be proposal or placement",
             )),
         }
@@ -73,7 +73,7 @@ impl PlacementMode {
             "contract" => Ok(PlacementMode::Contract),
             "tirocinio" => Ok(PlacementMode::Tirocinio),
             _ => Err(Error::invalid(
-                "invalid_placement_type",
+                ErrorCode::InvalidPlacementType,
                 "placement type must be contract or tirocinio",
             )),
         }
@@ -137,7 +137,7 @@ pub fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     };
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(Error::invalid(
-            "note_too_long",
+            ErrorCode::NoteTooLong,
             format!("a note has at most {MAX_NOTE_CHARS} characters"),
         ));
     }
@@ -150,7 +150,7 @@ impl Engine {
         let note = clean_note(record.note.as_deref())?;
         if record.recorded_by.trim().is_empty() {
             return Err(Error::invalid(
-                "invalid_recorded_by",
+                ErrorCode::InvalidRecordedBy,
                 "say who records the placement",
             ));
         }
@@ -158,7 +158,7 @@ impl Engine {
         let vacancy = self.get_vacancy(&record.vacancy_id)?;
         if record.kind == PlacementKind::Placement && !vacancy.is_open_on(today) {
             return Err(Error::conflict(
-                "vacancy_not_open",
+                ErrorCode::VacancyNotOpen,
                 format!("vacancy {} is not open", record.vacancy_id.as_str()),
             ));
         }
@@ -181,7 +181,7 @@ impl Engine {
             for course in &stored.course_ids {
                 if !sql::course_exists(tx, course)? {
                     return Err(Error::not_found(
-                        "course_not_found",
+                        ErrorCode::CourseNotFound,
                         "course",
                         course.clone(),
                     ));
@@ -196,7 +196,7 @@ impl Engine {
                 )?
             {
                 return Err(Error::conflict(
-                    "proposal_exists",
+                    ErrorCode::ProposalExists,
                     "this proposal is already recorded",
                 ));
             }

@@ -10,7 +10,7 @@ use crate::model::{
     Course, JobSeeker, PlacementType, SkillUri, Vacancy, VacancySource, VacancyStatus,
 };
 use crate::taxonomy::Taxonomy;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// Every skill known to the taxonomy, once each (an empty taxonomy checks nothing, as the
 /// importer does before ESCO is imported).
@@ -23,13 +23,13 @@ pub(crate) fn check_skills<'a>(
     for skill in skills {
         if !seen.insert(skill.as_str()) {
             return Err(Error::invalid(
-                "duplicate_skill",
+                ErrorCode::DuplicateSkill,
                 format!("{what}: skill {skill} appears twice"),
             ));
         }
         if taxonomy.skill_count() > 0 && taxonomy.skill_idx(skill.as_str()).is_none() {
             return Err(Error::invalid(
-                "unknown_skill",
+                ErrorCode::UnknownSkill,
                 format!("{what}: skill {skill} is not in the imported taxonomy"),
             ));
         }
@@ -42,7 +42,7 @@ pub(crate) fn check_vacancy(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Result<()
     let what = format!("vacancy {}", vacancy.id);
     if vacancy.title.trim().is_empty() {
         return Err(Error::invalid(
-            "invalid_vacancy",
+            ErrorCode::InvalidVacancy,
             format!("{what}: title is empty"),
         ));
     }
@@ -51,7 +51,7 @@ pub(crate) fn check_vacancy(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Result<()
             let code = contract_type.as_bytes();
             if code.len() != 7 || code[1] != b'.' {
                 return Err(Error::invalid(
-                    "invalid_contract_type",
+                    ErrorCode::InvalidContractType,
                     format!("{what}: a contract needs a COB contract type like A.02.00"),
                 ));
             }
@@ -59,7 +59,7 @@ pub(crate) fn check_vacancy(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Result<()
         PlacementType::Tirocinio { months, .. } => {
             if !(1..=24).contains(months) {
                 return Err(Error::invalid(
-                    "invalid_tirocinio",
+                    ErrorCode::InvalidTirocinio,
                     format!("{what}: a tirocinio lasts 1 to 24 months, got {months}"),
                 ));
             }
@@ -67,20 +67,20 @@ pub(crate) fn check_vacancy(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Result<()
     }
     if vacancy.positions == 0 {
         return Err(Error::invalid(
-            "invalid_positions",
+            ErrorCode::InvalidPositions,
             format!("{what}: positions must be a positive number"),
         ));
     }
     if vacancy.closes.is_some_and(|closes| closes < vacancy.opens) {
         return Err(Error::invalid(
-            "invalid_dates",
+            ErrorCode::InvalidDates,
             format!("{what}: closes before it opens"),
         ));
     }
     if let VacancySource::Agency { name } = &vacancy.source {
         if name.trim().is_empty() {
             return Err(Error::invalid(
-                "invalid_source",
+                ErrorCode::InvalidSource,
                 format!("{what}: an agency vacancy needs the agency's name"),
             ));
         }
@@ -88,7 +88,7 @@ pub(crate) fn check_vacancy(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Result<()
     if let VacancyStatus::Validated { by, .. } = &vacancy.status {
         if by.trim().is_empty() {
             return Err(Error::invalid(
-                "invalid_status",
+                ErrorCode::InvalidStatus,
                 format!("{what}: a validated vacancy needs the validator's name"),
             ));
         }
@@ -120,13 +120,13 @@ pub(crate) fn check_course(taxonomy: &Taxonomy, course: &Course) -> Result<()> {
     let what = format!("course {}", course.id);
     if course.hours == 0 {
         return Err(Error::invalid(
-            "invalid_hours",
+            ErrorCode::InvalidHours,
             format!("{what}: hours must be a positive number"),
         ));
     }
     if course.end < course.start {
         return Err(Error::invalid(
-            "invalid_dates",
+            ErrorCode::InvalidDates,
             format!("{what}: ends before it starts"),
         ));
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The day the demo's desk story was written for.
 pub const DEMO_ANCHOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 12, 1) {
@@ -31,7 +31,10 @@ const FIXED_COLUMNS: [&str; 2] = ["DataNascita", "birth_date"];
 /// with every `YYYY-MM-DD` field moved by `days`.
 pub fn copy_shifted(source: &Path, target: &Path, days: i64) -> Result<()> {
     let unreadable = |path: &Path, error: &dyn std::fmt::Display| {
-        Error::invalid("unreadable_file", format!("{}: {error}", path.display()))
+        Error::invalid(
+            ErrorCode::UnreadableFile,
+            format!("{}: {error}", path.display()),
+        )
     };
     let entries = std::fs::read_dir(source).map_err(|error| unreadable(source, &error))?;
     for entry in entries {

@@ -24,7 +24,7 @@ use crate::model::{
     VacancyStatus,
 };
 use crate::store::entities as sql;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// Row counts per entity.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl Engine {
         self.store().write(|tx| {
             if must_be_new && sql::get_company(tx, company.id.as_str())?.is_some() {
                 return Err(Error::conflict(
-                    "company_exists",
+                    ErrorCode::CompanyExists,
                     format!("company {} already exists", company.id),
                 ));
             }
@@ -75,7 +75,7 @@ impl Engine {
     pub fn get_company(&self, id: &EntityId) -> Result<Company> {
         self.store()
             .read(|c| sql::get_company(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("company_not_found", "company", id.as_str()))
+            .ok_or_else(|| Error::not_found(ErrorCode::CompanyNotFound, "company", id.as_str()))
     }
 
     /// Companies by id, paged.
@@ -99,13 +99,13 @@ impl Engine {
         self.store().write(|tx| {
             if must_be_new && sql::get_vacancy(tx, vacancy.id.as_str())?.is_some() {
                 return Err(Error::conflict(
-                    "vacancy_exists",
+                    ErrorCode::VacancyExists,
                     format!("vacancy {} already exists", vacancy.id),
                 ));
             }
             if sql::get_company(tx, vacancy.company_id.as_str())?.is_none() {
                 return Err(Error::not_found(
-                    "company_not_found",
+                    ErrorCode::CompanyNotFound,
                     "company",
                     vacancy.company_id.as_str(),
                 ));
@@ -122,7 +122,7 @@ impl Engine {
     pub fn get_vacancy(&self, id: &EntityId) -> Result<Vacancy> {
         self.store()
             .read(|c| sql::get_vacancy(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))
+            .ok_or_else(|| Error::not_found(ErrorCode::VacancyNotFound, "vacancy", id.as_str()))
     }
 
     /// All vacancies (of one company, if given).
@@ -163,11 +163,12 @@ impl Engine {
         )?;
         self.store()
             .write(|tx| {
-                let mut vacancy = sql::get_vacancy(tx, id.as_str())?
-                    .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+                let mut vacancy = sql::get_vacancy(tx, id.as_str())?.ok_or_else(|| {
+                    Error::not_found(ErrorCode::VacancyNotFound, "vacancy", id.as_str())
+                })?;
                 if matches!(vacancy.status, VacancyStatus::Closed) {
                     return Err(Error::conflict(
-                        "vacancy_closed",
+                        ErrorCode::VacancyClosed,
                         "a closed vacancy cannot change",
                     ));
                 }
@@ -175,7 +176,7 @@ impl Engine {
                 for requirement in &requirements {
                     if !seen.insert(requirement.skill.clone()) {
                         return Err(Error::invalid(
-                            "duplicate_skill",
+                            ErrorCode::DuplicateSkill,
                             format!("skill {} appears twice", requirement.skill),
                         ));
                     }
@@ -202,29 +203,33 @@ impl Engine {
         let validator = validator.trim();
         if validator.is_empty() || validator.len() > 200 {
             return Err(Error::invalid(
-                "invalid_validator",
+                ErrorCode::InvalidValidator,
                 "validator name must be 1-200 characters",
             ));
         }
         self.store()
             .write(|tx| {
-                let mut vacancy = sql::get_vacancy(tx, id.as_str())?
-                    .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id.as_str()))?;
+                let mut vacancy = sql::get_vacancy(tx, id.as_str())?.ok_or_else(|| {
+                    Error::not_found(ErrorCode::VacancyNotFound, "vacancy", id.as_str())
+                })?;
                 match vacancy.status {
                     VacancyStatus::Draft => {}
                     VacancyStatus::Validated { .. } => {
                         return Err(Error::conflict(
-                            "vacancy_already_validated",
+                            ErrorCode::VacancyAlreadyValidated,
                             "vacancy is already validated",
                         ))
                     }
                     VacancyStatus::Closed => {
-                        return Err(Error::conflict("vacancy_closed", "vacancy is closed"))
+                        return Err(Error::conflict(
+                            ErrorCode::VacancyClosed,
+                            "vacancy is closed",
+                        ))
                     }
                 }
                 if vacancy.requirements.is_empty() {
                     return Err(Error::conflict(
-                        "vacancy_without_competences",
+                        ErrorCode::VacancyWithoutCompetences,
                         format!(
                             "vacancy {} has no competences: add at least one before validating it",
                             vacancy.id
@@ -257,7 +262,7 @@ impl Engine {
                 if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
                     if owner != seeker.id.as_str() {
                         return Err(Error::conflict(
-                            "duplicate_codice_fiscale",
+                            ErrorCode::DuplicateCodiceFiscale,
                             "codice fiscale belongs to another job seeker",
                         ));
                     }
@@ -294,7 +299,9 @@ impl Engine {
     pub fn get_job_seeker(&self, id: &EntityId) -> Result<JobSeeker> {
         self.store()
             .read(|c| sql::get_job_seeker(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
+            })
     }
 
     /// Every job seeker (analytical records).
@@ -306,7 +313,9 @@ impl Engine {
     pub fn get_personal_data(&self, id: &EntityId) -> Result<PersonalData> {
         self.store()
             .read(|c| sql::get_personal_data(c, id.as_str()))?
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id.as_str()))
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
+            })
     }
 
     /// The job seeker with this codice fiscale.
@@ -315,7 +324,11 @@ impl Engine {
             .store()
             .read(|c| sql::find_job_seeker_by_cf(c, cf))?
             .ok_or_else(|| {
-                Error::not_found("job_seeker_not_found", "job seeker", "(codice fiscale)")
+                Error::not_found(
+                    ErrorCode::JobSeekerNotFound,
+                    "job seeker",
+                    "(codice fiscale)",
+                )
             })?;
         EntityId::parse(&id)
     }
@@ -328,7 +341,7 @@ impl Engine {
     ) -> Result<Vec<(String, String, String)>> {
         if text.trim().len() < 2 {
             return Err(Error::invalid(
-                "query_too_short",
+                ErrorCode::QueryTooShort,
                 "type at least 2 characters",
             ));
         }

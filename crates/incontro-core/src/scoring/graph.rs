@@ -1,6 +1,6 @@
 //! [`SkillGraph`]: which skills count as related, and how specific each skill is.
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// How specific a skill is (mirrors the ESCO reuse level).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -171,13 +171,13 @@ impl SkillGraph {
             .find(|e| bad_edge(e))
         {
             return Err(Error::invalid(
-                "invalid_skill_graph",
+                ErrorCode::InvalidSkillGraph,
                 format!("edge {edge:?} refers to a skill outside 0..{skill_count}"),
             ));
         }
         if reuse_level.len() > skill_count {
             return Err(Error::invalid(
-                "invalid_skill_graph",
+                ErrorCode::InvalidSkillGraph,
                 format!(
                     "{} reuse levels for {skill_count} skills",
                     reuse_level.len()

@@ -8,7 +8,7 @@ use super::explain::{explain, Explanation};
 use super::kernel::score;
 use super::postings::{self, VacancyPostings, WorkerPostings};
 use super::{Requirement, ScoringConfig, SkillGraph};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// An in-memory set of vacancies and workers over interned skills.
 ///
@@ -74,13 +74,13 @@ impl MatchSet {
         requirements.sort_by_key(|r| r.skill);
         if requirements.is_empty() {
             return Err(Error::invalid(
-                "empty_requirements",
+                ErrorCode::EmptyRequirements,
                 format!("vacancy {id} has no requirements"),
             ));
         }
         if let Some(pair) = requirements.windows(2).find(|w| w[0].skill == w[1].skill) {
             return Err(Error::invalid(
-                "duplicate_requirement",
+                ErrorCode::DuplicateRequirement,
                 format!("vacancy {id} requires skill {} twice", pair[0].skill),
             ));
         }
@@ -93,13 +93,13 @@ impl MatchSet {
         profile.sort_unstable();
         if let Some(pair) = profile.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(Error::invalid(
-                "duplicate_competence",
+                ErrorCode::DuplicateCompetence,
                 format!("worker {id} holds skill {} twice", pair[0].0),
             ));
         }
         if let Some(&(skill, level)) = profile.iter().find(|(_, level)| !(1..=4).contains(level)) {
             return Err(Error::invalid(
-                "invalid_level",
+                ErrorCode::InvalidLevel,
                 format!("worker {id}: level {level} of skill {skill} is outside 1..=4"),
             ));
         }
@@ -383,7 +383,7 @@ impl MatchSet {
     ) -> Result<Explanation> {
         let Some(requirements) = self.vacancy_requirements.get(vacancy_position) else {
             return Err(Error::not_found(
-                "vacancy_not_found",
+                ErrorCode::VacancyNotFound,
                 "vacancy",
                 vacancy_position.to_string(),
             ));

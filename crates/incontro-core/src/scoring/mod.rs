@@ -34,7 +34,7 @@ pub use graph::{Closeness, Relation, SkillGraph, Specificity};
 pub use kernel::{requirement_credit, score, Credit};
 pub use matchset::MatchSet;
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// One competence required by a vacancy, over an interned skill.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -59,13 +59,13 @@ impl Requirement {
     pub fn with_weight(skill: u32, level: u8, essential: bool, extra_weight: f32) -> Result<Self> {
         if !(1..=4).contains(&level) {
             return Err(Error::invalid(
-                "invalid_level",
+                ErrorCode::InvalidLevel,
                 format!("level {level} is outside 1..=4"),
             ));
         }
         if !extra_weight.is_finite() || extra_weight <= 0.0 {
             return Err(Error::invalid(
-                "invalid_weight",
+                ErrorCode::InvalidWeight,
                 format!("extra weight {extra_weight} must be a positive number"),
             ));
         }
@@ -135,7 +135,7 @@ impl ScoringConfig {
     pub fn validated(self) -> Result<Self> {
         if !(0.0..=1.0).contains(&self.related_discount) {
             return Err(Error::invalid(
-                "invalid_related_discount",
+                ErrorCode::InvalidRelatedDiscount,
                 format!(
                     "related discount {} is outside [0, 1]",
                     self.related_discount
@@ -144,7 +144,7 @@ impl ScoringConfig {
         }
         if !(0.0..=1.0).contains(&self.min_score) {
             return Err(Error::invalid(
-                "invalid_min_score",
+                ErrorCode::InvalidMinScore,
                 format!("min score {} is outside [0, 1]", self.min_score),
             ));
         }

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::appointments::{Booking, Slot};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 const SLOT_COLUMNS: &str = "s.id, s.office, s.staff, s.starts_at, s.minutes, s.cancelled,
     (SELECT count(*) FROM appointment_booking b WHERE b.slot_id = s.id AND b.cancelled_at IS NULL)";
@@ -55,7 +55,7 @@ pub fn insert_slot(
     )?;
     if inserted == 0 {
         return Err(Error::conflict(
-            "slot_exists",
+            ErrorCode::SlotExists,
             format!("{staff} already has a slot at {starts_at}"),
         ));
     }
@@ -128,7 +128,7 @@ pub fn insert_booking(connection: &Connection, booking: &Booking) -> Result<i64>
             if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
             Err(Error::conflict(
-                "slot_already_booked",
+                ErrorCode::SlotAlreadyBooked,
                 "this slot has just been booked by someone else; choose another",
             ))
         }

@@ -229,7 +229,7 @@ mod tests {
                 "INSERT INTO taxonomy_meta(key, value) VALUES ('probe', 'x')",
                 [],
             )?;
-            Err(Error::invalid("test", "boom"))
+            Err(Error::invalid(crate::ErrorCode::InvalidId, "boom"))
         });
         assert!(result.is_err());
         let count: i64 = store

@@ -20,7 +20,7 @@ use super::baseline::TfIdfBaseline;
 use super::{Lang, Suggester};
 use crate::index::WordAnalyser;
 use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// The file names of the two sets, in the order reported.
 pub const DEV_SET_FILES: [(&str, &str); 2] = [
@@ -88,7 +88,7 @@ pub fn parse_dev_set(
         .from_reader(csv_text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|error| Error::invalid("invalid_dev_set", format!("{file}:1: {error}")))?
+        .map_err(|error| Error::invalid(ErrorCode::InvalidDevSet, format!("{file}:1: {error}")))?
         .clone();
     let column = |wanted: &str| {
         headers
@@ -96,7 +96,7 @@ pub fn parse_dev_set(
             .position(|header| header.trim() == wanted)
             .ok_or_else(|| {
                 Error::invalid(
-                    "invalid_dev_set",
+                    ErrorCode::InvalidDevSet,
                     format!("{file}:1: {wanted}: missing column (expected sentence, label)"),
                 )
             })
@@ -108,14 +108,14 @@ pub fn parse_dev_set(
     for record in reader.records() {
         let record = record.map_err(|error| {
             let line = error.position().map_or(0, |position| position.line());
-            Error::invalid("invalid_dev_set", format!("{file}:{line}: {error}"))
+            Error::invalid(ErrorCode::InvalidDevSet, format!("{file}:{line}: {error}"))
         })?;
         let line = record.position().map_or(0, |position| position.line());
         let sentence = record.get(sentence_column).unwrap_or_default().trim();
         let label = record.get(label_column).unwrap_or_default().trim();
         if sentence.is_empty() {
             return Err(Error::invalid(
-                "invalid_dev_set",
+                ErrorCode::InvalidDevSet,
                 format!("{file}:{line}: sentence: empty"),
             ));
         }
@@ -338,7 +338,7 @@ impl Engine {
             let path = dir.join(file);
             let text = std::fs::read_to_string(&path).map_err(|error| {
                 Error::invalid(
-                    "invalid_dev_set",
+                    ErrorCode::InvalidDevSet,
                     format!("{}: cannot read: {error}", path.display()),
                 )
             })?;

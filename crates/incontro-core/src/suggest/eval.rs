@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::{Lang, Suggester};
 use crate::index::WordAnalyser;
 use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// A held-out query set: its name and how a label becomes the query.
 type QueryVariant<'a> = (&'a str, &'a dyn Fn(&str) -> Option<String>);
@@ -313,7 +313,7 @@ impl Engine {
         }
         if sets.is_empty() {
             return Err(Error::invalid(
-                "nothing_to_evaluate",
+                ErrorCode::NothingToEvaluate,
                 format!(
                     "the taxonomy has no descriptions or alternative labels in {}",
                     lang.code()
@@ -342,7 +342,7 @@ impl Engine {
             }
             let Some((text, expected)) = line.split_once('\t') else {
                 return Err(Error::invalid(
-                    "invalid_fixture",
+                    ErrorCode::InvalidFixture,
                     format!("line {}: expected text<TAB>skill URIs", number + 1),
                 ));
             };
@@ -350,7 +350,7 @@ impl Engine {
                 expected.split_whitespace().map(str::to_string).collect();
             if let Some(unknown) = answers.iter().find(|uri| taxonomy.skill_idx(uri).is_none()) {
                 return Err(Error::invalid(
-                    "unknown_skill",
+                    ErrorCode::UnknownSkill,
                     format!("line {}: {unknown} is not an imported skill", number + 1),
                 ));
             }

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::store::entities as records_sql;
 use crate::store::suggest::{self as sql, FeedbackRow};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// At most this many decisions per call.
 const MAX_DECISIONS: usize = 500;
@@ -105,13 +105,13 @@ impl Engine {
         let decided_by = decided_by.trim();
         if decided_by.is_empty() || decided_by.chars().count() > 200 {
             return Err(Error::invalid(
-                "invalid_decided_by",
+                ErrorCode::InvalidDecidedBy,
                 "who decided must be 1-200 characters",
             ));
         }
         if decisions.is_empty() || decisions.len() > MAX_DECISIONS {
             return Err(Error::invalid(
-                "invalid_decisions",
+                ErrorCode::InvalidDecisions,
                 format!("give 1 to {MAX_DECISIONS} decisions"),
             ));
         }
@@ -124,20 +124,20 @@ impl Engine {
                 Some(skill) if !taxonomy.is_group(skill) => {}
                 _ => {
                     return Err(Error::invalid(
-                        "unknown_skill",
+                        ErrorCode::UnknownSkill,
                         format!("{uri} is not a skill of the imported taxonomy"),
                     ))
                 }
             }
             if !seen.insert(uri.clone()) {
                 return Err(Error::invalid(
-                    "duplicate_skill",
+                    ErrorCode::DuplicateSkill,
                     format!("skill {uri} appears twice"),
                 ));
             }
             if decision.accepted && decision.level.is_none() {
                 return Err(Error::invalid(
-                    "missing_level",
+                    ErrorCode::MissingLevel,
                     format!("accepting {uri} needs a level (1-4)"),
                 ));
             }
@@ -167,11 +167,12 @@ impl Engine {
             let accepted = checked.iter().filter(|(_, decision)| decision.accepted);
             match target {
                 FeedbackTarget::Vacancy(_) => {
-                    let mut vacancy = records_sql::get_vacancy(tx, id)?
-                        .ok_or_else(|| Error::not_found("vacancy_not_found", "vacancy", id))?;
+                    let mut vacancy = records_sql::get_vacancy(tx, id)?.ok_or_else(|| {
+                        Error::not_found(ErrorCode::VacancyNotFound, "vacancy", id)
+                    })?;
                     if matches!(vacancy.status, VacancyStatus::Closed) {
                         return Err(Error::conflict(
-                            "vacancy_closed",
+                            ErrorCode::VacancyClosed,
                             "a closed vacancy cannot change",
                         ));
                     }
@@ -207,7 +208,7 @@ impl Engine {
                 }
                 FeedbackTarget::JobSeeker(_) => {
                     let mut seeker = records_sql::get_job_seeker(tx, id)?.ok_or_else(|| {
-                        Error::not_found("job_seeker_not_found", "job seeker", id)
+                        Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id)
                     })?;
                     let mut changed = false;
                     for (uri, decision) in accepted {

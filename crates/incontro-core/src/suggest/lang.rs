@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// A language competence suggestions understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -26,7 +26,7 @@ impl Lang {
             "it" | "ita" | "italian" | "italiano" => Ok(Lang::Italian),
             "en" | "eng" | "english" | "inglese" => Ok(Lang::English),
             other => Err(Error::invalid(
-                "unknown_language",
+                ErrorCode::UnknownLanguage,
                 format!("unknown language {other:?}: suggestions support it and en"),
             )),
         }

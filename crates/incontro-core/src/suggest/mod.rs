@@ -46,7 +46,7 @@ pub use lang::Lang;
 use crate::index::{SkillDescriptionIndex, Word, WordAnalyser};
 use crate::progress::Progress;
 use crate::taxonomy::{LabelKind, SkillIdx, Taxonomy};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 use dictionary::{Dictionary, LabelInput};
 use matcher::Hit;
 
@@ -119,7 +119,7 @@ impl MatchKind {
             "description" => MatchKind::Description,
             other => {
                 return Err(Error::invalid(
-                    "invalid_match_kind",
+                    ErrorCode::InvalidMatchKind,
                     format!(
                         "unknown match kind {other:?}; expected exact, inflection, word_order, \
                          typo, partial or description"
@@ -240,13 +240,13 @@ pub fn check_text(bytes: &[u8], max_bytes: usize) -> Result<&str> {
     }
     if let Some(position) = memchr::memchr(0, bytes) {
         return Err(Error::invalid(
-            "binary_text",
+            ErrorCode::BinaryText,
             format!("text looks binary (NUL byte at offset {position})"),
         ));
     }
     let text = std::str::from_utf8(bytes).map_err(|error| {
         Error::invalid(
-            "invalid_utf8",
+            ErrorCode::InvalidUtf8,
             format!("text is not valid UTF-8 (at byte {})", error.valid_up_to()),
         )
     })?;
@@ -259,12 +259,12 @@ pub fn check_text(bytes: &[u8], max_bytes: usize) -> Result<&str> {
     }
     if controls > 8.max(characters / 100) {
         return Err(Error::invalid(
-            "binary_text",
+            ErrorCode::BinaryText,
             format!("text looks binary ({controls} control characters)"),
         ));
     }
     if !text.chars().any(char::is_alphanumeric) {
-        return Err(Error::invalid("empty_text", "text has no words"));
+        return Err(Error::invalid(ErrorCode::EmptyText, "text has no words"));
     }
     Ok(text)
 }
@@ -276,7 +276,7 @@ fn detect_language(text: &str) -> Result<Lang> {
         .filter(|word| !word.is_empty());
     lang::detect(words).ok_or_else(|| {
         Error::invalid(
-            "unknown_language",
+            ErrorCode::UnknownLanguage,
             "cannot tell the language of the text: give it (it or en)",
         )
     })
@@ -478,7 +478,7 @@ impl Suggester {
     ) -> Result<(Vec<SuggestedSkill>, Vec<OccupationHint>)> {
         let words = analyser.words(text);
         if words.is_empty() {
-            return Err(Error::invalid("empty_text", "text has no words"));
+            return Err(Error::invalid(ErrorCode::EmptyText, "text has no words"));
         }
         let info = matcher::annotate(self.lang, text, &words);
         let segments = matcher::segments(&info);
@@ -810,7 +810,7 @@ impl Engine {
         let suggester = Arc::new(Suggester::build(&taxonomy, lang, &|_, _| false)?);
         if suggester.native_labels == 0 {
             return Err(Error::invalid(
-                "language_not_imported",
+                ErrorCode::LanguageNotImported,
                 format!(
                     "no ESCO skill labels in {} are imported: import the ESCO release of that language first",
                     lang.code()
@@ -908,7 +908,7 @@ impl Engine {
                         suggesters.iter().find(|(lang, _)| *lang == language)
                     else {
                         return Err(Error::invalid(
-                            "language_not_imported",
+                            ErrorCode::LanguageNotImported,
                             format!("no ESCO skill labels in {} are imported", language.code()),
                         ));
                     };
@@ -936,7 +936,7 @@ impl Engine {
 fn check_top_k(top_k: usize) -> Result<()> {
     if top_k == 0 || top_k > MAX_TOP_K {
         return Err(Error::invalid(
-            "invalid_top_k",
+            ErrorCode::InvalidTopK,
             format!("top must be between 1 and {MAX_TOP_K}"),
         ));
     }

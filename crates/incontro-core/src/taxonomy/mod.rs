@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::error::InputProblem;
 use crate::progress::Progress;
-use crate::{Engine, Result};
+use crate::{Engine, ErrorCode, Result};
 
 pub(crate) mod graph;
 pub(crate) mod import;
@@ -278,7 +278,7 @@ impl Engine {
             Ok(())
         } else {
             Err(crate::Error::invalid(
-                "unknown_language",
+                ErrorCode::UnknownLanguage,
                 format!(
                     "no labels in language {language:?}: use it, en or an imported language ({})",
                     languages.join(", ")

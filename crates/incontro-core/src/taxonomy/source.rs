@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The kinds of ESCO CSV file the importer reads; other files of the release are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +98,7 @@ impl EscoFile {
 
 fn bad_zip(zip: &Path, error: zip::result::ZipError) -> Error {
     Error::invalid(
-        "esco_bad_zip",
+        ErrorCode::EscoBadZip,
         format!("{}: not a readable zip file: {error}", zip.display()),
     )
 }
@@ -107,7 +107,7 @@ fn bad_zip(zip: &Path, error: zip::result::ZipError) -> Error {
 pub(crate) fn discover(sources: &[PathBuf]) -> Result<Vec<EscoFile>> {
     if sources.is_empty() {
         return Err(Error::invalid(
-            "esco_no_source",
+            ErrorCode::EscoNoSource,
             "no esco zip file or folder given",
         ));
     }
@@ -115,7 +115,7 @@ pub(crate) fn discover(sources: &[PathBuf]) -> Result<Vec<EscoFile>> {
     for source in sources {
         if !source.exists() {
             return Err(Error::not_found(
-                "esco_source_not_found",
+                ErrorCode::EscoSourceNotFound,
                 "esco source",
                 source.display().to_string(),
             ));
@@ -128,7 +128,7 @@ pub(crate) fn discover(sources: &[PathBuf]) -> Result<Vec<EscoFile>> {
     }
     if files.is_empty() {
         return Err(Error::invalid(
-            "esco_files_not_found",
+            ErrorCode::EscoFilesNotFound,
             format!(
                 "no esco csv file (skills_xx.csv, occupations_xx.csv, occupationSkillRelations.csv…) in {}",
                 sources

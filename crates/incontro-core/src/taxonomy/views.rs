@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{LabelKind, ReuseLevel, SkillType, Taxonomy};
 use crate::model::{ESCO_OCCUPATION_PREFIX, ESCO_SKILL_PREFIX};
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, ErrorCode, Result};
 
 /// A skill or skill group by URI and label.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -115,7 +115,7 @@ impl Engine {
         let uri = full_uri(ESCO_SKILL_PREFIX, id);
         taxonomy
             .skill_idx(&uri)
-            .ok_or_else(|| Error::not_found("skill_not_found", "skill", id))
+            .ok_or_else(|| Error::not_found(ErrorCode::SkillNotFound, "skill", id))
     }
 
     /// The preferred label of each skill URI in `language` (`None` for a URI the taxonomy lacks).
@@ -220,7 +220,10 @@ impl Engine {
     ) -> Result<(Vec<OccupationHit>, usize)> {
         let words = crate::index::folded_words(text);
         if words.is_empty() {
-            return Err(Error::invalid("query_too_short", "type at least 1 letter"));
+            return Err(Error::invalid(
+                ErrorCode::QueryTooShort,
+                "type at least 1 letter",
+            ));
         }
         let taxonomy = self.taxonomy()?;
         let mut found: Vec<(u8, String, u32)> = Vec::new();
@@ -267,7 +270,7 @@ impl Engine {
         let uri = full_uri(ESCO_OCCUPATION_PREFIX, id);
         let occupation = taxonomy
             .occupation_idx(&uri)
-            .ok_or_else(|| Error::not_found("occupation_not_found", "occupation", id))?;
+            .ok_or_else(|| Error::not_found(ErrorCode::OccupationNotFound, "occupation", id))?;
         let mut essential_skills = Vec::new();
         let mut optional_skills = Vec::new();
         for &(skill, essential) in taxonomy.occupation_skills(occupation) {

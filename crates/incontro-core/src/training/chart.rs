@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// One competence of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -230,12 +230,12 @@ fn write_csv<T: Serialize>(path: &Path, rows: &[T], header: &[&str]) -> Result<(
     if rows.is_empty() {
         writer
             .write_record(header)
-            .map_err(|error| Error::invalid("csv_write", error.to_string()))?;
+            .map_err(|error| Error::invalid(ErrorCode::CsvWrite, error.to_string()))?;
     }
     for row in rows {
         writer
             .serialize(row)
-            .map_err(|error| Error::invalid("csv_write", error.to_string()))?;
+            .map_err(|error| Error::invalid(ErrorCode::CsvWrite, error.to_string()))?;
     }
     writer.flush().map_err(io)?;
     writer

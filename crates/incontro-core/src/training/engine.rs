@@ -15,7 +15,7 @@ use super::proposal::{
 use crate::matching::haversine_km;
 use crate::model::{ComuneCode, EntityId, Modality, VacancyStatus};
 use crate::scoring::Requirement;
-use crate::{Engine, Error, Progress, Result};
+use crate::{Engine, Error, ErrorCode, Progress, Result};
 
 /// The engine's cached [`TrainingState`], rebuilt with the matching state.
 #[derive(Debug, Default)]
@@ -42,11 +42,14 @@ pub struct DemandQuery {
 impl DemandQuery {
     fn check(&self) -> Result<()> {
         if self.comuni.is_empty() {
-            return Err(Error::invalid("invalid_area", "give at least one comune"));
+            return Err(Error::invalid(
+                ErrorCode::InvalidArea,
+                "give at least one comune",
+            ));
         }
         if self.to < self.from {
             return Err(Error::invalid(
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 format!("period ends ({}) before it starts ({})", self.to, self.from),
             ));
         }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::model::PlacementType;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The built-in table of regional tirocinio rules.
 pub const BUILTIN_RULES_CSV: &str = include_str!("../../../../data/tirocinio_rules.csv");
@@ -84,7 +84,7 @@ impl TirocinioRules {
         for (index, row) in reader.deserialize::<TirocinioRule>().enumerate() {
             let mut rule = row.map_err(|error| {
                 Error::invalid(
-                    "invalid_tirocinio_rules",
+                    ErrorCode::InvalidTirocinioRules,
                     format!("line {}: {error}", index + 2),
                 )
             })?;
@@ -94,7 +94,7 @@ impl TirocinioRules {
                 || rule.max_months > rule.max_months_disability
             {
                 return Err(Error::invalid(
-                    "invalid_tirocinio_rules",
+                    ErrorCode::InvalidTirocinioRules,
                     format!(
                         "line {}: durations must be 0 < min ≤ max ≤ max_disability",
                         index + 2
@@ -114,7 +114,7 @@ impl TirocinioRules {
             .find(|rule| rule.region == wanted)
             .ok_or_else(|| {
                 Error::invalid(
-                    "unknown_region",
+                    ErrorCode::UnknownRegion,
                     format!("no tirocinio rules for region {wanted:?}"),
                 )
             })

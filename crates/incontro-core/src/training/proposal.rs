@@ -13,7 +13,7 @@ use super::placement::{
 use crate::matching::MatchState;
 use crate::model::{Course, GolPath, Modality};
 use crate::scoring::{requirement_credit, score, Requirement, ScoringConfig, LEVEL_CREDIT};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 mod doors;
 
@@ -59,7 +59,7 @@ impl TrainingOptions {
         if let Some(km) = self.max_km {
             if !km.is_finite() || km <= 0.0 {
                 return Err(Error::invalid(
-                    "invalid_distance",
+                    ErrorCode::InvalidDistance,
                     "max_km must be a positive number",
                 ));
             }
@@ -314,13 +314,13 @@ impl TrainingState {
     fn worker(&self, id: &str) -> Result<usize> {
         self.match_state
             .worker_index(id)
-            .ok_or_else(|| Error::not_found("job_seeker_not_found", "job seeker", id))
+            .ok_or_else(|| Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id))
     }
 
     fn vacancy(&self, id: &str) -> Result<usize> {
         self.match_state
             .vacancy_index(id)
-            .ok_or_else(|| Error::not_found("vacancy_not_found", "open vacancy", id))
+            .ok_or_else(|| Error::not_found(ErrorCode::VacancyNotFound, "open vacancy", id))
     }
 
     /// Course availability for the person at `worker`: `(admitted, distance)` per course.

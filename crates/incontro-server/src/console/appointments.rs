@@ -9,11 +9,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate};
 use incontro_core::access::{AuditEntry, Outcome};
 use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
+use incontro_core::ErrorCode;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::layout::{self, csrf_field, form_token_field};
 use super::{now, sections, ConsoleState, Ctx, Fail};
+use crate::error::status_of_code;
 use crate::state::AppState;
 
 /// The default base address of the video-call rooms, shown in the publish form.
@@ -238,7 +240,7 @@ pub async fn cancel_slot(
                 let slot = engine.slot(id)?;
                 if !slot.office.eq_ignore_ascii_case(&office) {
                     return Err(incontro_core::Error::Forbidden {
-                        code: "other_office",
+                        code: ErrorCode::OtherOffice,
                         message: "the slot belongs to another office".into(),
                     });
                 }
@@ -362,8 +364,8 @@ pub async fn book(
             return booking_form_page(
                 &ctx,
                 &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(ctx.lang.error_message("too_many_requests", "")),
+                status_of_code(ErrorCode::TooManyRequests),
+                Some(ctx.lang.error_message(ErrorCode::TooManyRequests, "")),
                 &form,
             )
             .await;
@@ -398,11 +400,12 @@ pub async fn book(
             Ok((booking, slot)) => Ok(confirmation(&ctx, &booking, &slot)),
             Err(error) => {
                 let fail = Fail::from(error);
-                if fail.status.is_server_error() {
+                let status = fail.status();
+                if status.is_server_error() {
                     return Err(fail);
                 }
-                let message = ctx.lang.error_message(fail.code, &fail.message);
-                booking_form_page(&ctx, &state, fail.status, Some(message), &form).await
+                let message = fail.message_in(ctx.lang);
+                booking_form_page(&ctx, &state, status, Some(message), &form).await
             }
         }
     }
@@ -464,10 +467,10 @@ pub async fn cancel_booking(
         return ctx.finish(Err(fail));
     }
     if !within_limit(&console, &request) {
-        let message = ctx.lang.error_message("too_many_requests", "");
+        let message = ctx.lang.error_message(ErrorCode::TooManyRequests, "");
         return cancel_form(
             &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
+            status_of_code(ErrorCode::TooManyRequests),
             Some(("error", message)),
         );
     }
@@ -484,11 +487,12 @@ pub async fn cancel_booking(
         ),
         Err(error) => {
             let fail = Fail::from(error);
-            if fail.status.is_server_error() {
+            let status = fail.status();
+            if status.is_server_error() {
                 return ctx.finish(Err(fail));
             }
-            let message = ctx.lang.error_message(fail.code, &fail.message);
-            cancel_form(&ctx, fail.status, Some(("error", message)))
+            let message = fail.message_in(ctx.lang);
+            cancel_form(&ctx, status, Some(("error", message)))
         }
     }
 }

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome};
 use incontro_core::outreach::{AttemptDetails, CallResult, Milestone};
+use incontro_core::ErrorCode;
 use maud::html;
 use serde::Deserialize;
 
@@ -69,7 +70,7 @@ pub async fn calls_page(
                 let entries = match &chosen {
                     Some(campaign) => match engine.call_list(campaign, &principal.label, now(engine).date()) {
                         Ok(entries) => entries,
-                        Err(error) if error.code() == "operator_not_found" => Vec::new(),
+                        Err(error) if error.code() == ErrorCode::OperatorNotFound => Vec::new(),
                         Err(error) => return Err(error),
                     },
                     None => Vec::new(),
@@ -266,7 +267,7 @@ pub async fn taken_in_charge(
                 });
                 if !own {
                     return Err(incontro_core::Error::Forbidden {
-                        code: "not_your_entry",
+                        code: ErrorCode::NotYourEntry,
                         message: "this entry is not on your call list".into(),
                     });
                 }

@@ -1,6 +1,7 @@
 //! Interface languages: Italian (default) and English. One message table, looked up by key;
 //! `?lang=en` on any page switches and is remembered in a cookie.
 
+use incontro_core::ErrorCode;
 use serde::Deserialize;
 
 /// The interface language.
@@ -69,28 +70,28 @@ impl Lang {
     }
 
     /// A readable message for an engine error code; the engine's (English) message otherwise.
-    pub fn error_message(self, code: &str, message: &str) -> String {
+    pub fn error_message(self, code: ErrorCode, message: &str) -> String {
         let key = match code {
-            "slot_already_booked" => "errors.slot_already_booked",
-            "slot_not_bookable" => "errors.slot_not_bookable",
-            "privacy_not_accepted" => "errors.privacy_not_accepted",
-            "invalid_contact" => "errors.invalid_contact",
-            "missing_field" => "errors.missing_field",
-            "booking_not_found" => "errors.booking_not_found",
-            "booking_already_cancelled" => "errors.booking_already_cancelled",
-            "forbidden_role" => "errors.forbidden_role",
-            "other_office" => "errors.other_office",
-            "invalid_csrf_token" => "errors.invalid_csrf_token",
-            "job_seeker_not_found" => "errors.job_seeker_not_found",
-            "query_too_short" => "errors.query_too_short",
-            "unknown_skill" => "errors.unknown_skill",
-            "slot_in_past" => "errors.slot_in_past",
-            "invalid_time" => "errors.invalid_time",
-            "proposal_exists" => "errors.proposal_exists",
-            "vacancy_not_open" => "errors.vacancy_not_open",
-            "note_too_long" => "errors.note_too_long",
-            "invalid_next_call" => "errors.invalid_next_call",
-            "too_many_requests" => "errors.too_many_requests",
+            ErrorCode::SlotAlreadyBooked => "errors.slot_already_booked",
+            ErrorCode::SlotNotBookable => "errors.slot_not_bookable",
+            ErrorCode::PrivacyNotAccepted => "errors.privacy_not_accepted",
+            ErrorCode::InvalidContact => "errors.invalid_contact",
+            ErrorCode::MissingField => "errors.missing_field",
+            ErrorCode::BookingNotFound => "errors.booking_not_found",
+            ErrorCode::BookingAlreadyCancelled => "errors.booking_already_cancelled",
+            ErrorCode::ForbiddenRole => "errors.forbidden_role",
+            ErrorCode::OtherOffice => "errors.other_office",
+            ErrorCode::InvalidCsrfToken => "errors.invalid_csrf_token",
+            ErrorCode::JobSeekerNotFound => "errors.job_seeker_not_found",
+            ErrorCode::QueryTooShort => "errors.query_too_short",
+            ErrorCode::UnknownSkill => "errors.unknown_skill",
+            ErrorCode::SlotInPast => "errors.slot_in_past",
+            ErrorCode::InvalidTime => "errors.invalid_time",
+            ErrorCode::ProposalExists => "errors.proposal_exists",
+            ErrorCode::VacancyNotOpen => "errors.vacancy_not_open",
+            ErrorCode::NoteTooLong => "errors.note_too_long",
+            ErrorCode::InvalidNextCall => "errors.invalid_next_call",
+            ErrorCode::TooManyRequests => "errors.too_many_requests",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -477,11 +478,11 @@ mod tests {
         assert_eq!(Lang::En.t("signin.title"), "Sign in");
         assert_eq!(Lang::It.t("signin.title"), "Accedi");
         assert_eq!(
-            Lang::En.error_message("slot_already_booked", "x"),
+            Lang::En.error_message(ErrorCode::SlotAlreadyBooked, "x"),
             "This slot has just been booked by someone else: please choose another."
         );
         assert_eq!(
-            Lang::It.error_message("unmapped_code", "the engine says"),
+            Lang::It.error_message(ErrorCode::InvalidQuery, "the engine says"),
             "the engine says"
         );
     }

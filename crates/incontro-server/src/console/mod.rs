@@ -22,9 +22,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use incontro_core::access::{Principal, Role};
+use incontro_core::ErrorCode;
 use maud::Markup;
 
-use crate::error::ApiError;
+use crate::error::{status_of_code, ApiError};
 use crate::state::AppState;
 
 pub mod appointments;
@@ -78,8 +79,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 if let actix_web::error::UrlencodedError::Payload(payload) = &error {
                     if crate::limits::is_body_timeout(payload) {
                         return Fail::new(
-                            StatusCode::REQUEST_TIMEOUT,
-                            "body_timeout",
+                            ErrorCode::BodyTimeout,
                             "the form was not received in time",
                         )
                         .into();
@@ -114,11 +114,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 async fn not_found(ctx: Ctx) -> HttpResponse {
-    ctx.finish(Err(Fail::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "no such page",
-    )))
+    ctx.finish(Err(Fail::new(ErrorCode::NotFound, "no such page")))
 }
 
 /// The signed-in user of a request.
@@ -219,8 +215,7 @@ impl Ctx {
             Ok(user)
         } else {
             Err(Fail::new(
-                StatusCode::FORBIDDEN,
-                "forbidden_role",
+                ErrorCode::ForbiddenRole,
                 "your role may not open this page",
             ))
         }
@@ -271,26 +266,27 @@ impl Ctx {
     }
 
     fn fail_page(&self, fail: Fail) -> HttpResponse {
-        if fail.code == "sign_in" {
+        let Fail::Page { code, message } = &fail else {
             return self.see_other("/console/sign-in");
+        };
+        let status = fail.status();
+        if status.is_server_error() {
+            tracing::error!(code = code.as_str(), cause = %message, "console page failed");
         }
-        if fail.status.is_server_error() {
-            tracing::error!(code = fail.code, cause = %fail.message, "console page failed");
-        }
-        let title = match fail.status {
+        let title = match status {
             StatusCode::FORBIDDEN => self.t("error.forbidden"),
             StatusCode::NOT_FOUND => self.t("error.not_found"),
             StatusCode::CONFLICT => self.t("error.conflict"),
             status if status.is_server_error() => self.t("error.internal"),
             _ => self.t("error.invalid"),
         };
-        let message = if fail.status.is_server_error() {
+        let shown = if status.is_server_error() {
             self.t("error.internal_detail").to_string()
         } else {
-            self.lang.error_message(fail.code, &fail.message)
+            fail.message_in(self.lang)
         };
-        let body = layout::error_body(self, title, &message, fail.code);
-        self.page(fail.status, title, body)
+        let body = layout::error_body(self, title, &shown, code.as_str());
+        self.page(status, title, body)
     }
 
     fn respond(&self, status: StatusCode, html: String) -> HttpResponse {
@@ -366,19 +362,24 @@ async fn load_user(
     })
 }
 
-/// Why a console request failed: rendered as an error page (or the sign-in redirect).
+/// Why a console request failed: rendered as an error page, or the sign-in redirect.
 #[derive(Debug)]
-pub struct Fail {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
+pub enum Fail {
+    /// Not signed in: redirect to the sign-in page.
+    SignIn,
+    /// An error page with a stable code; its status comes from the code's kind.
+    Page {
+        /// The stable code (see [`ErrorCode`]).
+        code: ErrorCode,
+        /// The (English) message; pages show a translation for the codes they know.
+        message: String,
+    },
 }
 
 impl Fail {
-    /// A failure with a status and a stable code.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Fail {
-            status,
+    /// A failure with a stable code.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Fail::Page {
             code,
             message: message.into(),
         }
@@ -386,33 +387,50 @@ impl Fail {
 
     /// 400 `invalid_form`.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Fail::new(StatusCode::BAD_REQUEST, "invalid_form", message)
+        Fail::new(ErrorCode::InvalidForm, message)
     }
 
     /// Not signed in: redirect to the sign-in page.
     pub fn sign_in() -> Self {
-        Fail::new(StatusCode::SEE_OTHER, "sign_in", "sign in first")
+        Fail::SignIn
     }
 
     /// 403 `invalid_csrf_token`.
     pub fn csrf() -> Self {
         Fail::new(
-            StatusCode::FORBIDDEN,
-            "invalid_csrf_token",
+            ErrorCode::InvalidCsrfToken,
             "the form expired or did not come from this site; reload the page and try again",
         )
     }
 
-    /// The stable code.
-    pub fn code(&self) -> &'static str {
-        self.code
+    /// The status of the answer: 303 for the sign-in redirect, else the code's.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Fail::SignIn => StatusCode::SEE_OTHER,
+            Fail::Page { code, .. } => status_of_code(*code),
+        }
+    }
+
+    /// The stable code (`None` for the sign-in redirect).
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Fail::SignIn => None,
+            Fail::Page { code, .. } => Some(*code),
+        }
+    }
+
+    /// The page's message in the user's language.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match self {
+            Fail::SignIn => "sign in first".to_string(),
+            Fail::Page { code, message } => lang.error_message(*code, message),
+        }
     }
 }
 
 impl From<ApiError> for Fail {
     fn from(error: ApiError) -> Self {
-        let status = error.status_code();
-        Fail::new(status, error.code(), error.message().to_string())
+        Fail::new(error.code(), error.message().to_string())
     }
 }
 
@@ -424,24 +442,31 @@ impl From<incontro_core::Error> for Fail {
 
 impl std::fmt::Display for Fail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        match self {
+            Fail::SignIn => f.write_str("sign in first"),
+            Fail::Page { code, message } => write!(f, "{code}: {message}"),
+        }
     }
 }
 
 impl ResponseError for Fail {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
         // Used only where no page context exists (form extraction errors): a bare page.
-        HttpResponse::build(self.status)
+        let message = match self {
+            Fail::SignIn => "sign in first",
+            Fail::Page { message, .. } => message,
+        };
+        HttpResponse::build(self.status_code())
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .body(
                 maud::html! {
                     (maud::DOCTYPE)
                     html lang="it" { head { meta charset="utf-8"; title { "Incontro" } }
-                    body { main { h1 { "Errore / Error" } p { (self.message) } p { a href="/console" { "Incontro" } } } } }
+                    body { main { h1 { "Errore / Error" } p { (message) } p { a href="/console" { "Incontro" } } } } }
                 }
                 .into_string(),
             )

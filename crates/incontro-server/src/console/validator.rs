@@ -6,11 +6,12 @@
 //! `Engine::occupation_search`, like `/v1/skills/search`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpResponse, ResponseError};
 use chrono::NaiveDate;
 use incontro_core::access::{Action, StatusFilter, VacancyFilter};
 use incontro_core::model::{Company, EntityId, PlacementType, Vacancy, VacancyStatus};
 use incontro_core::taxonomy::ConceptRef;
+use incontro_core::ErrorCode;
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ use super::layout::csrf_field;
 use super::session::random_token;
 use super::{now, sections, Ctx, Fail};
 use crate::api::{self, PlacementBody, RequirementBody, SourceBody, VacancyBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Registers the validator pages and the type-ahead routes.
@@ -542,7 +544,7 @@ pub async fn add_requirement(
                     let hits = engine.skill_search(form.skill_text.trim(), &language, 1)?;
                     let Some(hit) = hits.into_iter().next() else {
                         return Err(incontro_core::Error::invalid(
-                            "unknown_skill",
+                            ErrorCode::UnknownSkill,
                             "no skill matches this text; pick one from the list",
                         ));
                     };
@@ -678,12 +680,10 @@ async fn typeahead(
     occupations: bool,
 ) -> HttpResponse {
     let Some(user) = &ctx.user else {
-        return HttpResponse::Unauthorized()
-            .json(serde_json::json!({"message": "sign in first", "code": "sign_in"}));
+        return ApiError::new(ErrorCode::SignIn, "sign in first").error_response();
     };
     if let Err(error) = user.principal.authorize(Action::ReadTaxonomy) {
-        return HttpResponse::Forbidden()
-            .json(serde_json::json!({"message": error.to_string(), "code": "forbidden_role"}));
+        return ApiError::from(error).error_response();
     }
     let language = match query.lang.as_deref() {
         Some("en") => "en",

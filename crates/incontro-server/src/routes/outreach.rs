@@ -4,6 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome, Role};
 use incontro_core::outreach::{AttemptDetails, CallResult};
+use incontro_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -79,10 +80,13 @@ pub struct CallListParams {
 fn operator_of(caller: &Caller, asked: Option<String>) -> ApiResult<String> {
     match (caller.0.role, asked) {
         (Role::Admin, Some(operator)) => Ok(operator),
-        (Role::Admin, None) => Err(ApiError::invalid("missing_operator", "give operator")),
+        (Role::Admin, None) => Err(ApiError::invalid(
+            ErrorCode::MissingOperator,
+            "give operator",
+        )),
         (_, Some(operator)) if operator != caller.0.label => {
             Err(ApiError::from(incontro_core::Error::Forbidden {
-                code: "not_your_entries",
+                code: ErrorCode::NotYourEntries,
                 message: "operators see only their own call-list entries".into(),
             }))
         }

@@ -7,6 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome};
 use incontro_core::model::{EntityId, Level};
 use incontro_core::suggest::{Decision, FeedbackTarget, MatchKind, SuggestOptions};
+use incontro_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -68,7 +69,7 @@ impl FeedbackBody {
                 if let Some(score) = decision.score {
                     if !(0.0..=1.0).contains(&score) {
                         return Err(ApiError::invalid(
-                            "invalid_score",
+                            ErrorCode::InvalidScore,
                             "score must be between 0 and 1",
                         ));
                     }

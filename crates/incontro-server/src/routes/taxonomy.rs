@@ -2,6 +2,7 @@
 
 use actix_web::{get, web, HttpResponse};
 use incontro_core::access::Action;
+use incontro_core::ErrorCode;
 
 use crate::api::{self, LangParams, OccupationSearchParams, Page, SkillSearchParams};
 use crate::auth::{Caller, Checked};
@@ -31,11 +32,14 @@ pub async fn search_skills(
     let language = api::language(params.lang.as_deref())?;
     let limit = params.limit.unwrap_or(10);
     if !(1..=50).contains(&limit) {
-        return Err(ApiError::invalid("invalid_limit", "limit must be 1 to 50"));
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidLimit,
+            "limit must be 1 to 50",
+        ));
     }
     if params.q.trim().is_empty() || params.q.chars().count() > 100 {
         return Err(ApiError::invalid(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "q must be 1-100 characters",
         ));
     }
@@ -127,7 +131,7 @@ pub async fn search_occupations(
     let (limit, offset) = api::page(params.limit, params.offset, state.config.max_page_size)?;
     if params.q.chars().count() > 100 {
         return Err(ApiError::invalid(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "q must be 1-100 characters",
         ));
     }

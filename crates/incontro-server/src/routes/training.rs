@@ -4,6 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome, Whose};
 use incontro_core::model::ComuneCode;
 use incontro_core::training::{DemandQuery, DoorsOptions, TrainingOptions};
+use incontro_core::ErrorCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -31,7 +32,7 @@ fn training_options(params: &CourseParams, today: chrono::NaiveDate) -> ApiResul
     if let Some(km) = params.max_km {
         if !km.is_finite() || km <= 0.0 || km > 1000.0 {
             return Err(ApiError::invalid(
-                "invalid_distance",
+                ErrorCode::InvalidDistance,
                 "max_km must be in (0, 1000]",
             ));
         }
@@ -125,7 +126,7 @@ pub async fn course_doors(
     let id = api::entity_id(&id)?;
     let k = params.k.unwrap_or(5);
     if !(1..=50).contains(&k) {
-        return Err(ApiError::invalid("invalid_k", "k must be 1 to 50"));
+        return Err(ApiError::invalid(ErrorCode::InvalidK, "k must be 1 to 50"));
     }
     let mut options = DoorsOptions::on(state.engine.today());
     options.k = k;

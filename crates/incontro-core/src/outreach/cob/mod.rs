@@ -30,7 +30,7 @@ use serde::Serialize;
 use super::codes::{CodeEffect, CodeScheme, CodeStatus, CodeTables};
 use crate::model::{CodiceFiscale, Sex};
 use crate::store::outreach as sql;
-use crate::{Engine, Error, InputProblem, Problems, Progress, Result};
+use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Progress, Result};
 
 mod columns;
 mod keys;
@@ -616,7 +616,7 @@ impl Engine {
         let shipped = crate::records::demo_dir().join("cob_codes.csv");
         if !shipped.is_file() {
             return Err(Error::invalid(
-                "no_code_tables",
+                ErrorCode::NoCodeTables,
                 "no COB code tables imported: run `incontro import cob-codes FILE`",
             ));
         }

@@ -22,7 +22,7 @@ use crate::model::{
     VacancyStatus, Weight, WorkConditions,
 };
 use crate::store::entities as sql;
-use crate::{Engine, Error, InputProblem, Problems, Result};
+use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Result};
 
 mod parse;
 
@@ -119,13 +119,13 @@ impl RecordFiles {
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let metadata = std::fs::metadata(dir).map_err(|_| {
             Error::invalid(
-                "no_such_folder",
+                ErrorCode::NoSuchFolder,
                 format!("{}: no such folder", dir.display()),
             )
         })?;
         if !metadata.is_dir() {
             return Err(Error::invalid(
-                "not_a_folder",
+                ErrorCode::NotAFolder,
                 format!(
                     "{} is a file: give the folder that holds the record files ({})",
                     dir.display(),
@@ -166,7 +166,7 @@ fn nothing_to_import(dir: Option<&Path>) -> Error {
         |dir| format!("{} holds no record file", dir.display()),
     );
     Error::invalid(
-        "nothing_to_import",
+        ErrorCode::NothingToImport,
         format!("{place}: expected any of {}", RECORD_FILE_NAMES.join(", ")),
     )
 }
@@ -224,7 +224,7 @@ fn read_rows_with<T: for<'de> Deserialize<'de>>(
     };
     let headers = reader
         .headers()
-        .map_err(|error| Error::invalid("malformed_csv", format!("{name}: {error}")))?
+        .map_err(|error| Error::invalid(ErrorCode::MalformedCsv, format!("{name}: {error}")))?
         .clone();
     let missing: Vec<&str> = expected
         .iter()
@@ -275,7 +275,7 @@ fn read_rows_with<T: for<'de> Deserialize<'de>>(
 fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         Error::invalid(
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("date must be YYYY-MM-DD, got {:?}", text.trim()),
         )
     })
@@ -292,7 +292,7 @@ fn parse_bool(text: &str) -> Result<bool> {
         "true" | "1" | "yes" | "si" | "sì" => Ok(true),
         "false" | "0" | "no" | "" => Ok(false),
         other => Err(Error::invalid(
-            "invalid_boolean",
+            ErrorCode::InvalidBoolean,
             format!("expected true/false, got {other:?}"),
         )),
     }
@@ -396,7 +396,7 @@ impl Engine {
                     if let Some(owner) = sql::find_job_seeker_by_cf(tx, &personal.codice_fiscale)? {
                         if owner != seeker.id.as_str() {
                             return Err(Error::conflict(
-                                "duplicate_codice_fiscale",
+                                ErrorCode::DuplicateCodiceFiscale,
                                 format!("job seeker {}: codice fiscale already belongs to job seeker {owner}", seeker.id),
                             ));
                         }

@@ -24,7 +24,7 @@ use super::kernel::related_factor;
 use super::parallel::{map_with_scratch, threads};
 use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
 use crate::progress::Progress;
-use crate::{Error, Problems, Result};
+use crate::{Error, ErrorCode, Problems, Result};
 
 mod lines;
 mod output;
@@ -86,7 +86,10 @@ pub fn run_csv(
     progress: &dyn Progress,
 ) -> Result<BatchReport> {
     if top_k == 0 {
-        return Err(Error::invalid("invalid_top", "top must be at least 1"));
+        return Err(Error::invalid(
+            ErrorCode::InvalidTop,
+            "top must be at least 1",
+        ));
     }
     let config = config.validated()?;
     let related = related.filter(|_| config.mode == super::Mode::Default);

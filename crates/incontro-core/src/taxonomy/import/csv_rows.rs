@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::input::{CheckedReader, TextOptions};
+use crate::ErrorCode;
 
 /// The column positions of a file, found by header name.
 pub(super) struct Columns {
@@ -21,7 +22,7 @@ impl Columns {
         for name in required {
             let Some(found) = position(name) else {
                 return Err(Error::invalid(
-                    "esco_bad_header",
+                    ErrorCode::EscoBadHeader,
                     format!(
                         "{}:1: missing column `{name}` (header: {})",
                         file.display,
@@ -83,7 +84,7 @@ impl<'a> CsvRows<'a> {
                 };
             }
             Error::invalid(
-                "esco_bad_header",
+                ErrorCode::EscoBadHeader,
                 format!("{}:1: cannot read the header: {error}", file.display),
             )
         })?;
@@ -137,7 +138,7 @@ impl<'a> CsvRows<'a> {
                     }
                     if let csv::ErrorKind::Io(io_error) = error.kind() {
                         return Err(Error::invalid(
-                            "esco_unreadable",
+                            ErrorCode::EscoUnreadable,
                             format!("{}: cannot read: {io_error}", self.display),
                         ));
                     }

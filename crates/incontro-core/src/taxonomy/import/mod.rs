@@ -13,7 +13,7 @@ use super::source::{EscoFile, FileKind};
 use super::{EscoImportOptions, EscoImportReport, LabelKind, ReuseLevel, SkillType};
 use crate::error::Problems;
 use crate::progress::Progress;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 mod csv_rows;
 
@@ -226,7 +226,7 @@ fn single_version(files: &[EscoFile]) -> Result<Option<String>> {
         [] => Ok(None),
         [version] => Ok(Some((*version).to_string())),
         several => Err(Error::invalid(
-            "esco_version_mismatch",
+            ErrorCode::EscoVersionMismatch,
             format!("sources of different esco versions: {}", several.join(", ")),
         )),
     }

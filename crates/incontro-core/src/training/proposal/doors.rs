@@ -2,6 +2,7 @@
 //! most vacancies (all essentials met, or a score threshold reached).
 
 use super::*;
+use crate::ErrorCode;
 
 /// Options of [`TrainingState::doors`].
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -68,14 +69,14 @@ impl TrainingState {
         options.training.check()?;
         if options.k == 0 || options.k > crate::matching::MAX_K {
             return Err(Error::invalid(
-                "invalid_k",
+                ErrorCode::InvalidK,
                 format!("k must be 1 to {}", crate::matching::MAX_K),
             ));
         }
         if let Some(threshold) = options.min_score {
             if !(0.0..=1.0).contains(&threshold) {
                 return Err(Error::invalid(
-                    "invalid_min_score",
+                    ErrorCode::InvalidMinScore,
                     "min_score must be in [0, 1]",
                 ));
             }
