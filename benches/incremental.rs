@@ -146,7 +146,7 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
         .filter_map(|line| line.split(',').next().map(str::to_string))
         .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(20);
-    let mut skewed = |rng: &mut rand::rngs::StdRng| -> usize {
+    let skewed = |rng: &mut rand::rngs::StdRng| -> usize {
         let x: f64 = rng.gen();
         ((x * x * x) * skills.len() as f64) as usize
     };

@@ -216,7 +216,7 @@ impl Engine {
         let guard = lock(&self.match_cache.update);
         if let Err(error) = self.bring_match_state_up_to_date(&guard) {
             tracing::warn!(
-                code = error.code(),
+                code = error.code().as_str(),
                 "matching state not updated after a write"
             );
         }
