@@ -123,8 +123,10 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
         .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
         .expect("esco import");
     let taxonomy = engine.taxonomy().expect("taxonomy");
+    // Skills only (the taxonomy also interns skill groups and ISCED-F fields).
     let skills: Vec<String> = (0..taxonomy.skill_count() as u32)
         .map(|skill| taxonomy.skill_uri(skill).to_string())
+        .filter(|uri| uri.starts_with("http://data.europa.eu/esco/skill/"))
         .collect();
     let occupations: Vec<String> = (0..taxonomy.occupation_count() as u32)
         .map(|occupation| taxonomy.occupation_uri(occupation).to_string())
@@ -301,7 +303,7 @@ fn main() {
     drop(state);
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let skills: Vec<SkillUri> = (0..taxonomy.skill_count() as u32)
-        .map(|skill| SkillUri::parse(taxonomy.skill_uri(skill)).expect("uri"))
+        .filter_map(|skill| SkillUri::parse(taxonomy.skill_uri(skill)).ok())
         .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(99);
     let vacancy_id = |index: usize| EntityId::parse(&format!("V{index:07}")).expect("id");
