@@ -73,8 +73,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
     (
-        "0016_data_change",
-        include_str!("migrations/0016_data_change.sql"),
+        "0016_outreach_protected",
+        include_str!("migrations/0016_outreach_protected.sql"),
+    ),
+    (
+        "0017_data_change",
+        include_str!("migrations/0017_data_change.sql"),
     ),
 ];
 
