@@ -601,7 +601,7 @@ fn operator_records_outcomes_through_the_call_list() {
         // No answer with a note: the person comes back on the retry day, not today.
         browser.fill("#note", "richiamare di sera").await;
         browser.click("#entry button[value=no_answer]").await;
-        browser.wait_text("p.notice.ok", "no_answer").await;
+        browser.wait_text("p.notice.ok", "Non risponde").await;
         if browser.count("#entry").await > 0 {
             assert_ne!(
                 browser.text("#entry h2").await,
@@ -612,11 +612,11 @@ fn operator_records_outcomes_through_the_call_list() {
         // Answered, then taken in charge.
         if browser.count("#entry").await > 0 {
             browser.click("#entry button[value=answered]").await;
-            browser.wait_text("p.notice.ok", "answered").await;
+            browser.wait_text("p.notice.ok", "Ha risposto").await;
             browser
                 .click("#answered form[action$='/taken'] button")
                 .await;
-            browser.wait_text("p.notice.ok", "taken_in_charge").await;
+            browser.wait_text("p.notice.ok", "Presa in carico").await;
         }
         assert!(!listed.is_empty());
         browser.close().await;
@@ -635,6 +635,30 @@ fn operator_records_outcomes_through_the_call_list() {
         let analyst = browser_for_funnel(&driver, &app).await;
         let funnel = analyst.text("#funnel-table").await;
         assert!(funnel.contains("cob23-console"), "{funnel}");
+        // In Italian, like the CLI funnel: the table, the definitions and the chart.
+        assert!(funnel.contains("campagna: cob23-console"), "{funnel}");
+        let definitions = analyst.text("#funnel-definitions").await;
+        assert!(
+            definitions.contains("risposto: ha risposto"),
+            "{definitions}"
+        );
+        let svg = analyst
+            .client
+            .execute(
+                "return fetch(document.querySelector('img.chart[src*=funnel]').src).then(r => r.text());",
+                vec![],
+            )
+            .await
+            .expect("funnel chart");
+        let svg = svg.as_str().unwrap_or_default();
+        assert!(
+            svg.contains("chiamati") && svg.contains("risposto"),
+            "{svg}"
+        );
+        assert!(
+            !svg.contains(">called<") && !svg.contains("answered"),
+            "{svg}"
+        );
         analyst.close().await;
     });
 }

@@ -246,11 +246,11 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 print_reach(&engine.campaign_reach(&summary.id, first)?);
             }
             println!(
-                "  {:<28} {:>8.2}s (load {:.2}s, selection {:.3}s)",
+                "  {:<28} {:>8.2}s (selection {:.2}s, priorities {:.2}s)",
                 "elapsed",
                 started.elapsed().as_secs_f64(),
-                summary.load_seconds,
-                summary.select_seconds
+                summary.select_seconds,
+                summary.priority_seconds
             );
             Ok(())
         }

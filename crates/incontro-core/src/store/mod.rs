@@ -77,8 +77,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_outreach_protected.sql"),
     ),
     (
-        "0017_data_change",
-        include_str!("migrations/0017_data_change.sql"),
+        "0017_cob_summary",
+        include_str!("migrations/0017_cob_summary.sql"),
+    ),
+    (
+        "0018_data_change",
+        include_str!("migrations/0018_data_change.sql"),
     ),
 ];
 

@@ -46,6 +46,17 @@ const RESULTS: [(&str, &str); 5] = [
     ("refused", "calls.refused"),
 ];
 
+/// The message key of what was just recorded (`done=` of the redirect), in the page's language.
+fn done_key(done: &str) -> &'static str {
+    if done == "taken_in_charge" {
+        return "calls.taken";
+    }
+    RESULTS
+        .iter()
+        .find(|(value, _)| *value == done)
+        .map_or("calls.recorded_other", |(_, key)| key)
+}
+
 /// `GET /console/calls?campaign=&n=`
 pub async fn calls_page(
     ctx: Ctx,
@@ -97,7 +108,7 @@ pub async fn calls_page(
         let today = now(&state.engine).date();
         let body = html! {
             h1 { (ctx.t("calls.title")) }
-            @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (done) } }
+            @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (ctx.t(done_key(done))) } }
             @if let (Some(campaign), Some(answered)) = (&chosen, query.answered) {
                 // Only an answered person can be taken in charge (issue 13, point 9).
                 div class="card" id="answered" {

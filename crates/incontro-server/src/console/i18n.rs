@@ -340,6 +340,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("home.calls", "La lista di chiamate di oggi, una persona alla volta, con l'esito di ogni chiamata.", "Today's call list, one person at a time, with the outcome of each call."),
     ("calls.title", "Chiamate di oggi", "Today's calls"),
     ("calls.recorded", "Registrato:", "Recorded:"),
+    ("calls.recorded_other", "esito", "outcome"),
+    ("reports.definitions", "Che cosa contano i passi", "What the steps count"),
     ("calls.person", "Persona", "Person"),
     ("calls.ended", "rapporto terminato il", "job ended on"),
     ("calls.attempts", "tentativi:", "attempts:"),

@@ -1,4 +1,4 @@
--- 0017_data_change: what each data revision changed (issue 20), so that the in-memory matching
+-- 0018_data_change: what each data revision changed (issue 20), so that the in-memory matching
 -- state catches up object by object instead of rebuilding. One row per changed object; a revision
 -- that changed nothing the matching state holds has one row of kind 'none', an import one of kind
 -- 'all' (the state is rebuilt). Rows older than 10,000 revisions are pruned: a state further behind
