@@ -96,6 +96,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_vocabulary",
         include_str!("migrations/0021_vocabulary.sql"),
     ),
+    (
+        "0022_data_change",
+        include_str!("migrations/0022_data_change.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -373,7 +373,10 @@ impl Engine {
             for comune in &read.comuni {
                 sql::upsert_comune_entry(tx, comune)?;
             }
-            crate::store::entities::bump_revision(tx)?;
+            crate::store::entities::bump_revision(
+                tx,
+                &[crate::store::entities::Change::Everything],
+            )?;
             Ok(())
         })?;
         Ok(ComuniImportReport {
