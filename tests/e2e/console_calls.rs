@@ -161,7 +161,7 @@ fn operator_works_the_day_and_the_admin_reassigns_and_undoes_a_refusal() {
         set_value(&anna, "next_call", &tomorrow.to_string()).await;
         set_value(&anna, "next_call_time", "15:30").await;
         anna.click("#entry button[value=no_answer]").await;
-        anna.wait_text("p.notice.ok", "no_answer").await;
+        anna.wait_text("p.notice.ok", "Non risponde").await;
         let row = anna
             .text(&format!("#day-table tr[data-entry='{first}']"))
             .await;
@@ -190,7 +190,7 @@ fn operator_works_the_day_and_the_admin_reassigns_and_undoes_a_refusal() {
         let before = engine.entry_attempts(CAMPAIGN, third).expect("attempts");
         assert!(before.is_empty(), "nothing recorded before confirming");
         anna.click("#confirm-refusal button[type=submit]").await;
-        anna.wait_text("p.notice.ok", "refused").await;
+        anna.wait_text("p.notice.ok", "Rifiuta").await;
         let row = anna
             .text(&format!("#day-table tr[data-entry='{third}']"))
             .await;

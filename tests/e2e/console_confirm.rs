@@ -25,7 +25,9 @@ fn removing_a_competence_asks_first_warns_about_draft_and_can_be_undone() {
             .expect("attr")
             .expect("skill");
         validator
-            .click(&format!("{first_row} button[type=submit]"))
+            .click(&format!(
+                "{first_row} form[action$='/requirements/remove'] button[type=submit]"
+            ))
             .await;
         let confirm = validator.text("#confirm-remove").await;
         assert!(confirm.contains("bozza"), "{confirm}");
