@@ -13,3 +13,4 @@ mod helpers;
 mod office_scoping;
 mod outreach_cli;
 mod snapshots;
+mod traceability;

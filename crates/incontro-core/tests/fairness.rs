@@ -498,8 +498,53 @@ fn citizenship_is_optional_and_checked_on_import() {
     assert_eq!(problems[0].field.as_deref(), Some("citizenship"));
 }
 
+/// The report's age band of an outreach band, written here from the issue's definitions.
+fn report_band(outreach_band: &str) -> Option<&'static str> {
+    match outreach_band {
+        "<30" => Some("meno di 30"),
+        "30-39" | "40-54" => Some("30-54"),
+        "55+" => Some("55 e oltre"),
+        _ => None,
+    }
+}
+
+/// The synthetic citizenship and disability of the demo's contact book, read from the file
+/// itself, by display name (`Persona N`).
+fn demo_contact_facts() -> HashMap<String, (Option<&'static str>, Option<&'static str>)> {
+    let text = std::fs::read_to_string(
+        incontro_core::records::demo_dir().join("demo/outreach_contacts.csv"),
+    )
+    .expect("contacts");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (name, citizenship, disability) = (
+        column("display_name"),
+        column("citizenship"),
+        column("disability"),
+    );
+    let mut facts = HashMap::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let citizenship = match fields[citizenship] {
+            "IT" => Some("italiana"),
+            "EU" => Some("UE"),
+            "non_EU" => Some("extra UE"),
+            _ => None,
+        };
+        let disability = match fields[disability] {
+            "true" => Some("con disabilità"),
+            "false" => Some("senza disabilità"),
+            _ => None,
+        };
+        facts.insert(fields[name].to_string(), (citizenship, disability));
+    }
+    facts
+}
+
 /// Point 2 on the demo's Milan COB extract: a campaign whose operator calls only the people
-/// under 30 shows the other age bands starved; the figures match the entries counted here.
+/// under 30 shows the other age bands starved; the figures by age band, citizenship and
+/// disability match the entries counted here from the call list and the contacts file.
 #[test]
 fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     use incontro_core::outreach::{CallResult, CampaignSpec, CohortRule, Operator};
@@ -534,31 +579,82 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
         .expect("assign");
     let entries = engine.campaign_entries("equita").expect("entries");
     assert!(entries.len() > 5, "the demo selects people");
-    let mut selected: BTreeMap<String, u64> = BTreeMap::new();
-    let mut called: BTreeMap<String, u64> = BTreeMap::new();
+    let names: HashMap<u32, String> = engine
+        .call_list("equita", "anna", day)
+        .expect("call list")
+        .into_iter()
+        .map(|entry| (entry.entry_no, entry.name.expect("the demo names everyone")))
+        .collect();
+    let contact_facts = demo_contact_facts();
+    // (dimension, group) → (selected, called)
+    let mut expected: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
     for entry in &entries {
-        *selected.entry(entry.age_band.clone()).or_default() += 1;
-        if entry.age_band == "<30" {
+        let is_called = entry.age_band == "<30";
+        if is_called {
             engine
                 .record_attempt("equita", entry.entry_no, "anna", CallResult::Answered, day)
                 .expect("call");
-            *called.entry(entry.age_band.clone()).or_default() += 1;
+        }
+        let (citizenship, disability) = contact_facts
+            .get(&names[&entry.entry_no])
+            .copied()
+            .unwrap_or((None, None));
+        let groups = [
+            ("età", report_band(&entry.age_band)),
+            ("cittadinanza", citizenship),
+            ("disabilità", disability),
+        ];
+        for (dimension, group) in groups {
+            if let Some(group) = group {
+                let counts = expected.entry((dimension, group)).or_default();
+                counts.0 += 1;
+                counts.1 += u64::from(is_called);
+            }
         }
     }
     assert!(
-        called.get("<30").copied().unwrap_or(0) > 0,
+        expected
+            .get(&("età", "meno di 30"))
+            .is_some_and(|c| c.1 > 0),
         "the demo has people under 30"
     );
+    for dimension in ["cittadinanza", "disabilità"] {
+        let groups = expected.keys().filter(|(d, _)| *d == dimension).count();
+        assert!(
+            groups >= 2,
+            "the demo records {dimension} for several groups"
+        );
+    }
     let coverage = engine.outreach_coverage("equita").expect("coverage");
-    for (band, count) in &selected {
+    for ((dimension, group), (selected, called)) in &expected {
         let row = coverage
             .rows
             .iter()
-            .find(|r| r.dimension == "età" && &r.group == band)
-            .unwrap_or_else(|| panic!("band {band}"));
-        let calls = called.get(band).copied().unwrap_or(0);
-        assert_eq!((row.selected, row.called), (*count, calls), "{band}");
-        assert_eq!(row.four_fifths_flag, band != "<30", "{band}");
+            .find(|r| r.dimension == *dimension && r.group == *group)
+            .unwrap_or_else(|| panic!("{dimension} {group}"));
+        assert_eq!(
+            (row.selected, row.called),
+            (*selected, *called),
+            "{dimension} {group}"
+        );
+        assert!(close(row.called_rate, *called as f64 / *selected as f64));
+        if *dimension == "età" {
+            assert_eq!(row.four_fifths_flag, *group != "meno di 30", "{group}");
+        }
+    }
+    let listed = |dimension: &str| {
+        coverage
+            .rows
+            .iter()
+            .filter(|r| r.dimension == dimension)
+            .count()
+    };
+    for dimension in ["età", "cittadinanza", "disabilità"] {
+        assert_eq!(
+            listed(dimension),
+            expected.keys().filter(|(d, _)| *d == dimension).count(),
+            "{dimension}: no group beyond those counted here"
+        );
     }
     let sexes: u64 = coverage
         .rows
@@ -571,4 +667,281 @@ fn outreach_coverage_shows_a_starved_group_on_the_demo() {
     coverage.write_to(dir.path()).expect("written");
     let csv = std::fs::read_to_string(dir.path().join("copertura_contatti.csv")).expect("csv");
     assert!(csv.starts_with("dimensione,gruppo,selezionate,chiamate,risposto"));
+    assert!(
+        csv.contains("\ncittadinanza,extra UE,") && csv.contains("\ndisabilità,con disabilità,")
+    );
+    let svg = std::fs::read_to_string(dir.path().join("copertura_contatti.svg")).expect("svg");
+    assert!(svg.contains("cittadinanza: extra UE") && svg.contains("Copertura dei contatti"));
+}
+
+/// Point 4 (traceability): an engine over a data directory, so the ranking log goes to the
+/// audit database file through the group commit, as in the service.
+fn demo_engine_on_disk(dir: &std::path::Path) -> Engine {
+    let engine = Engine::open(dir)
+        .expect("engine")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            DEMO_ANCHOR,
+        )));
+    engine.import_demo(&NoProgress).expect("demo imports");
+    engine
+}
+
+fn desk_of_lucca() -> incontro_core::access::Principal {
+    incontro_core::access::Principal {
+        key_id: "key_desk_lu".into(),
+        role: incontro_core::access::Role::Desk,
+        office: Some("LU".into()),
+        label: "Marta Lazzari, sportello Lucca".into(),
+    }
+}
+
+/// Serves `person`'s vacancies as the service does (scope of the desk's office, revision read
+/// first) and logs them; returns the list and the log id.
+fn serve_vacancies(
+    engine: &Engine,
+    person: &EntityId,
+    query: &MatchQuery,
+) -> (Vec<incontro_core::matching::VacancyMatch>, i64) {
+    use incontro_core::access::{Channel, RankedItem, RankingLogEntry, RankingRequest, Whose};
+    let desk = desk_of_lucca();
+    let mut query = query.clone();
+    let offices = engine.scope_offices(&desk, Whose::Vacancies);
+    query.scope = engine
+        .matching_scope(&desk, Whose::Vacancies)
+        .expect("scope");
+    let revision = engine.data_revision().expect("revision");
+    let list = engine
+        .vacancies_for_person(person, &query, "it")
+        .expect("list");
+    let entry = RankingLogEntry::new(
+        engine,
+        &desk,
+        Channel::Api,
+        revision,
+        RankingRequest::vacancies_for_person(person, &query, offices, "it"),
+        RankedItem::of_vacancies(&list),
+    );
+    let log_id = engine
+        .submit_audit_and_ranking(Vec::new(), entry)
+        .expect("submit")
+        .wait_for_log_id()
+        .expect("committed")
+        .expect("a log id");
+    (list, log_id)
+}
+
+#[test]
+fn a_ranking_served_is_logged_and_replayed_until_the_data_changes() {
+    use incontro_core::access::{Channel, ReplayOutcome, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = demo_engine_on_disk(dir.path());
+    let person = EntityId::parse("JS0001").expect("id");
+    let (list, log_id) = serve_vacancies(&engine, &person, &query(10, false));
+    assert!(list.len() >= 3, "the demo person has vacancies");
+    let (exact_list, exact_id) = serve_vacancies(&engine, &person, &query(5, true));
+    assert_eq!(exact_id, log_id + 1);
+
+    let record = engine.ranking_log_entry(log_id).expect("logged");
+    let entry = &record.entry;
+    assert_eq!(entry.day, DEMO_ANCHOR);
+    assert_eq!(entry.key_id, "key_desk_lu");
+    assert_eq!(entry.role, Role::Desk);
+    assert_eq!(entry.office.as_deref(), Some("LU"));
+    assert_eq!(entry.channel, Channel::Api);
+    assert_eq!(entry.data_revision, engine.data_revision().expect("rev"));
+    assert_eq!(entry.request.subject(), "JS0001");
+    assert_eq!(entry.request.mode_name(), "default");
+    let logged: Vec<(&str, f32)> = entry
+        .results
+        .iter()
+        .map(|item| (item.id.as_str(), item.score))
+        .collect();
+    let served: Vec<(&str, f32)> = list
+        .iter()
+        .map(|found| (found.vacancy_id.as_str(), found.score))
+        .collect();
+    assert_eq!(logged, served, "ids and scores as served");
+    // No personal data in the row: not the key's label, not the codice fiscale.
+    let raw = rusqlite::Connection::open(dir.path().join("audit.sqlite")).expect("audit file");
+    let row: String = raw
+        .query_row(
+            "SELECT at || day || key_id || role || coalesce(office, '') || channel || kind
+                    || subject || mode || parameters || results
+             FROM ranking_log WHERE id = ?1",
+            [log_id],
+            |row| row.get(0),
+        )
+        .expect("row");
+    assert!(
+        !row.contains("Lazzari") && !row.contains("BNCGLI94E52L833Q"),
+        "{row}"
+    );
+    assert!(raw
+        .execute("UPDATE ranking_log SET results = '[]'", [])
+        .is_err());
+
+    for id in [log_id, exact_id] {
+        let replay = engine.replay_ranking(id).expect("replay");
+        assert_eq!(replay.outcome, ReplayOutcome::Reproduced, "{id}");
+        assert!(replay.differences.is_empty());
+    }
+    assert_eq!(
+        engine
+            .ranking_log_entry(exact_id)
+            .expect("row")
+            .entry
+            .request
+            .mode_name(),
+        "exact"
+    );
+
+    // Another day: the clock must be on the logged day.
+    let later = Engine::open(dir.path())
+        .expect("engine")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            DEMO_ANCHOR + chrono::Days::new(1),
+        )));
+    assert_eq!(
+        later.replay_ranking(log_id).expect_err("other day").code(),
+        "replay_day"
+    );
+
+    // A write: the top vacancy closes. The ranking can no longer be reproduced, and the replay
+    // says which revision it was served on and what differs now.
+    let before = engine.data_revision().expect("rev");
+    let top = EntityId::parse(&list[0].vacancy_id).expect("id");
+    let mut vacancy = engine.get_vacancy(&top).expect("vacancy");
+    vacancy.status = incontro_core::model::VacancyStatus::Closed;
+    engine.put_vacancy(&vacancy).expect("close");
+    let replay = engine.replay_ranking(log_id).expect("replay");
+    assert_eq!(
+        replay.outcome,
+        ReplayOutcome::DataChanged {
+            logged_revision: before,
+            current_revision: engine.data_revision().expect("rev"),
+        }
+    );
+    assert!(
+        replay.differences.iter().any(|line| line
+            .starts_with(&format!("{}: rank 1", top.as_str()))
+            && line.ends_with("not in the list now")),
+        "{:?}",
+        replay.differences
+    );
+    assert_eq!(exact_list.len(), 5);
+}
+
+#[test]
+fn the_purge_deletes_rankings_older_than_the_retention() {
+    use incontro_core::access::{Channel, RankedItem, RankingLogEntry, RankingRequest, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = demo_engine_on_disk(dir.path());
+    let person = EntityId::parse("JS0001").expect("id");
+    let day = |months_back: u32, days_back: u64| {
+        DEMO_ANCHOR
+            .checked_sub_months(chrono::Months::new(months_back))
+            .expect("day")
+            - chrono::Days::new(days_back)
+    };
+    // Served 6 months and a day ago, exactly 6 months ago, 5 months ago and today.
+    let days = [day(6, 1), day(6, 0), day(5, 0), DEMO_ANCHOR];
+    let mut ids = Vec::new();
+    for served_on in days {
+        let entry = RankingLogEntry {
+            at: String::new(),
+            day: served_on,
+            key_id: "key_desk_lu".into(),
+            role: Role::Desk,
+            office: Some("LU".into()),
+            channel: Channel::Console,
+            data_revision: 1,
+            request: RankingRequest::vacancies_for_person(&person, &query(3, false), None, "it"),
+            results: vec![RankedItem {
+                id: "V001".into(),
+                score: 0.5,
+            }],
+        };
+        ids.push(
+            engine
+                .submit_audit_and_ranking(Vec::new(), entry)
+                .expect("submit")
+                .wait_for_log_id()
+                .expect("committed")
+                .expect("id"),
+        );
+    }
+    assert_eq!(
+        engine.purge_ranking_log(0).expect_err("zero").code(),
+        "invalid_retention"
+    );
+    let span = engine.purge_ranking_log(6).expect("purge");
+    assert_eq!(span.purged, 1, "only the ranking older than 6 months");
+    assert_eq!(span.first_kept_day, day(6, 0));
+    assert_eq!(span.rows, 3);
+    assert_eq!(span.oldest_day, Some(day(6, 0).to_string()));
+    assert_eq!(
+        engine.ranking_log_entry(ids[0]).expect_err("purged").code(),
+        "ranking_log_not_found"
+    );
+    assert_eq!(engine.ranking_log_entry(ids[1]).expect("kept").id, ids[1]);
+    // A shorter retention set by the office: 1 month keeps only today's.
+    let span = engine.purge_ranking_log(1).expect("purge");
+    assert_eq!((span.purged, span.rows), (2, 1));
+    assert_eq!(engine.purge_ranking_log(1).expect("again").purged, 0);
+}
+
+/// Point 2: the contacts file's optional `citizenship` and `disability` columns (the SAP
+/// record): empty means not recorded; a wrong value refuses the file with line and field.
+#[test]
+fn contacts_record_citizenship_and_disability_and_refuse_bad_values() {
+    use incontro_core::outreach::ContactImportOptions;
+    let engine = Engine::open_in_memory_on(DEMO_ANCHOR).expect("engine");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact,citizenship,disability\n";
+    let good = dir.path().join("contatti.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}AAAAAA78B47H264Y,mobile,3331234567,SAP,2026-01-10,Persona 0,false,non_EU,true\n\
+             BNCGLI94E52L833Q,,,,,,,,\n"
+        ),
+    )
+    .expect("write");
+    let report = engine
+        .import_contacts(&good, &ContactImportOptions::default())
+        .expect("a valid file imports");
+    assert_eq!(report.contacts, 1);
+    let bad = dir.path().join("contatti_errati.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}AAAAAA78B47H264Y,mobile,3331234567,SAP,2026-01-10,,,IT,false\n\
+             AAAAAB99P06A010D,mobile,3423907758,SAP,2026-01-10,,,apolide,\n\
+             AAAAAC86E57F205G,mobile,3492493315,SAP,2026-01-10,,,EU,forse\n"
+        ),
+    )
+    .expect("write");
+    let error = engine
+        .import_contacts(&bad, &ContactImportOptions::default())
+        .expect_err("wrong values");
+    let message = error.to_string();
+    assert!(
+        message.contains("2 problem(s) in input, nothing imported")
+            && message.contains("contatti_errati.csv:3: citizenship"),
+        "{message}"
+    );
+    let bad_flag = dir.path().join("contatti_flag.csv");
+    std::fs::write(
+        &bad_flag,
+        format!("{header}AAAAAC86E57F205G,mobile,3492493315,SAP,2026-01-10,,,EU,forse\n"),
+    )
+    .expect("write");
+    let message = engine
+        .import_contacts(&bad_flag, &ContactImportOptions::default())
+        .expect_err("wrong flag")
+        .to_string();
+    assert!(
+        message.contains("contatti_flag.csv:2: disability"),
+        "{message}"
+    );
 }

@@ -42,6 +42,9 @@ pub struct ServerConfig {
     pub max_k: usize,
     /// Load the demo dataset when the data directory is empty.
     pub load_demo_if_empty: bool,
+    /// Months the ranking log keeps each ranking served (the office's retention; `incontro
+    /// purge` deletes older rows). Default 6.
+    pub ranking_log_retention_months: u32,
     /// Run as if today were this day (the binary's global `--today` / `INCONTRO_TODAY`; see
     /// `incontro_core::clock`). `None`: the machine's clock.
     #[serde(default)]
@@ -65,6 +68,7 @@ impl Default for ServerConfig {
             max_page_size: 100,
             max_k: 100,
             load_demo_if_empty: true,
+            ranking_log_retention_months: 6,
             today: None,
         }
     }
@@ -100,6 +104,8 @@ pub struct ConfigLayer {
     pub max_k: Option<usize>,
     /// See [`ServerConfig::load_demo_if_empty`].
     pub load_demo_if_empty: Option<bool>,
+    /// See [`ServerConfig::ranking_log_retention_months`].
+    pub ranking_log_retention_months: Option<u32>,
 }
 
 /// A configuration problem (the service does not start).
@@ -135,7 +141,7 @@ pub enum ConfigError {
 }
 
 /// The environment variable of each setting.
-pub const ENV_VARS: [&str; 13] = [
+pub const ENV_VARS: [&str; 14] = [
     "INCONTRO_BIND",
     "INCONTRO_DATA_DIR",
     "INCONTRO_WORKERS",
@@ -149,6 +155,7 @@ pub const ENV_VARS: [&str; 13] = [
     "INCONTRO_MAX_PAGE_SIZE",
     "INCONTRO_MAX_K",
     "INCONTRO_LOAD_DEMO",
+    "INCONTRO_RANKING_LOG_RETENTION_MONTHS",
 ];
 
 fn parse_env<T: std::str::FromStr>(
@@ -212,6 +219,10 @@ impl ConfigLayer {
             max_page_size: parse_env(lookup, "INCONTRO_MAX_PAGE_SIZE")?,
             max_k: parse_env(lookup, "INCONTRO_MAX_K")?,
             load_demo_if_empty: parse_env(lookup, "INCONTRO_LOAD_DEMO")?,
+            ranking_log_retention_months: parse_env(
+                lookup,
+                "INCONTRO_RANKING_LOG_RETENTION_MONTHS",
+            )?,
         })
     }
 }
@@ -233,6 +244,7 @@ impl ServerConfig {
             max_page_size,
             max_k,
             load_demo_if_empty,
+            ranking_log_retention_months,
         } = layer;
         if let Some(value) = bind {
             self.bind = value;
@@ -272,6 +284,9 @@ impl ServerConfig {
         }
         if let Some(value) = load_demo_if_empty {
             self.load_demo_if_empty = value;
+        }
+        if let Some(value) = ranking_log_retention_months {
+            self.ranking_log_retention_months = value;
         }
         self
     }
@@ -338,6 +353,10 @@ impl ServerConfig {
             (
                 (1..=incontro_core::matching::MAX_K).contains(&self.max_k),
                 "max_k must be 1 to 500",
+            ),
+            (
+                (1..=120).contains(&self.ranking_log_retention_months),
+                "ranking_log_retention_months must be 1 to 120",
             ),
         ];
         for (ok, message) in checks {

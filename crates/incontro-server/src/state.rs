@@ -51,4 +51,24 @@ impl AppState {
         }
         Ok(value)
     }
+
+    /// Like [`AppState::call_audited`] for work that serves a ranking: `work` submits its audit
+    /// rows with the ranking log row ([`Engine::submit_audit_and_ranking`]); the value comes
+    /// back with the log id once both are durable.
+    pub async fn call_ranked<T, F>(&self, work: F) -> ApiResult<(T, Option<i64>)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> incontro_core::Result<(T, AuditReceipt)> + Send + 'static,
+    {
+        let (value, receipt) = self.call(work).await?;
+        let limit = std::time::Duration::from_millis(self.config.request_timeout_ms);
+        match tokio::time::timeout(limit, receipt.committed_log_id()).await {
+            Ok(committed) => Ok((value, committed.map_err(ApiError::from)?)),
+            Err(_elapsed) => Err(ApiError::timeout()),
+        }
+    }
 }
+
+/// The response header carrying the ranking log id of a ranking served (`incontro explain
+/// --log-id N` reproduces it).
+pub const RANKING_LOG_HEADER: &str = "x-ranking-log-id";

@@ -18,7 +18,7 @@ pub struct FairnessArgs {
     /// Output folder for the CSV tables and SVG charts.
     #[arg(long)]
     out: PathBuf,
-    /// Also the outreach coverage of this campaign by sex and age band
+    /// Also the outreach coverage of this campaign by sex, age band, citizenship and disability
     /// (`copertura_contatti.csv` and `.svg`).
     #[arg(long)]
     campaign: Option<String>,
@@ -38,12 +38,12 @@ pub fn run_fairness(args: FairnessArgs, data_dir: &Path) -> anyhow::Result<()> {
         let coverage = engine.outreach_coverage(campaign)?;
         println!("\nCopertura dei contatti — campagna {campaign}");
         println!(
-            "{:<8} {:<10} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
+            "{:<12} {:<16} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
             "dim.", "gruppo", "selezionate", "chiamate", "risposto", "in carico", "inserite", "4/5"
         );
         for row in &coverage.rows {
             println!(
-                "{:<8} {:<10} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
+                "{:<12} {:<16} {:>11} {:>8} {:>8} {:>10} {:>8} {:>5}",
                 row.dimension,
                 row.group,
                 row.selected,

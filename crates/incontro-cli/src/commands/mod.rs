@@ -15,6 +15,7 @@ mod serve;
 mod stats;
 mod suggest;
 mod tour;
+mod trace;
 mod training;
 
 /// The commands of `incontro`.
@@ -50,6 +51,11 @@ pub enum Command {
     /// API keys of the HTTP service: create (token shown once), list, revoke.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Reproduce a ranking served, from the ranking log (`--log-id N`), or say why it cannot.
+    Explain(trace::ExplainArgs),
+    /// Delete what is past its retention: ranking log rows older than the office's retention
+    /// (default 6 months) and outreach call lists past their campaign's retention date.
+    Purge(trace::PurgeArgs),
 }
 
 /// The day given by `--today` / `INCONTRO_TODAY`, if any (set once by `main`).
@@ -88,5 +94,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Report(command) => training::run_report(command, data_dir, quiet),
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Keys(command) => keys::run(command, data_dir),
+        Command::Explain(args) => trace::explain(args, data_dir),
+        Command::Purge(args) => trace::purge(args, data_dir),
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use super::{now_rfc3339, Principal, Role};
+use super::{now_rfc3339, Principal, RankingLogEntry, Role};
 use crate::store::access as sql;
 use crate::{Engine, Error, Result};
 
@@ -119,9 +119,13 @@ impl AuditQuery {
     pub const MAX_LIMIT: usize = 1000;
 }
 
+/// What a committed batch reports to its caller: the ids of its ranking log rows.
+type Committed = std::result::Result<Vec<i64>, String>;
+
 struct AuditBatch {
     entries: Vec<AuditEntry>,
-    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+    rankings: Vec<RankingLogEntry>,
+    done: tokio::sync::oneshot::Sender<Committed>,
 }
 
 /// A submitted audit batch: committed once [`AuditReceipt::wait`] (blocking) or
@@ -136,16 +140,14 @@ pub struct AuditReceipt(Receipt);
 
 #[derive(Debug)]
 enum Receipt {
-    Done(std::result::Result<(), String>),
-    Pending(tokio::sync::oneshot::Receiver<std::result::Result<(), String>>),
+    Done(Committed),
+    Pending(tokio::sync::oneshot::Receiver<Committed>),
 }
 
 impl AuditReceipt {
-    fn settle(
-        outcome: std::result::Result<std::result::Result<(), String>, impl Sized>,
-    ) -> Result<()> {
+    fn settle(outcome: std::result::Result<Committed, impl Sized>) -> Result<Vec<i64>> {
         match outcome {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(ids)) => Ok(ids),
             Ok(Err(message)) => Err(Error::Internal(format!("audit write failed: {message}"))),
             Err(_) => Err(Error::Internal("audit writer stopped".into())),
         }
@@ -154,18 +156,32 @@ impl AuditReceipt {
     /// Blocks until the rows are committed. Must not be called on an async runtime's thread
     /// (use [`AuditReceipt::committed`] there).
     pub fn wait(self) -> Result<()> {
-        match self.0 {
-            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
-            Receipt::Pending(receiver) => Self::settle(receiver.blocking_recv()),
-        }
+        self.wait_for_log_id().map(|_| ())
+    }
+
+    /// [`AuditReceipt::wait`], returning the id of the ranking logged with the rows, if any
+    /// ([`Engine::submit_audit_and_ranking`]).
+    pub fn wait_for_log_id(self) -> Result<Option<i64>> {
+        let ids = match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome))?,
+            Receipt::Pending(receiver) => Self::settle(receiver.blocking_recv())?,
+        };
+        Ok(ids.first().copied())
     }
 
     /// Resolves when the rows are committed (no thread is blocked meanwhile).
     pub async fn committed(self) -> Result<()> {
-        match self.0 {
-            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome)),
-            Receipt::Pending(receiver) => Self::settle(receiver.await),
-        }
+        self.committed_log_id().await.map(|_| ())
+    }
+
+    /// [`AuditReceipt::committed`], returning the id of the ranking logged with the rows, if
+    /// any ([`Engine::submit_audit_and_ranking`]).
+    pub async fn committed_log_id(self) -> Result<Option<i64>> {
+        let ids = match self.0 {
+            Receipt::Done(outcome) => Self::settle(Ok::<_, ()>(outcome))?,
+            Receipt::Pending(receiver) => Self::settle(receiver.await)?,
+        };
+        Ok(ids.first().copied())
     }
 }
 
@@ -196,19 +212,25 @@ fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiv
                 Err(_) => break,
             }
         }
-        let result = (|| -> Result<()> {
+        let result = (|| -> Result<Vec<Vec<i64>>> {
             let transaction =
                 connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut ids = Vec::with_capacity(batches.len());
             for batch in &batches {
                 sql::append_audit(&transaction, &batch.entries)?;
+                ids.push(sql::append_rankings(&transaction, &batch.rankings)?);
             }
             transaction.commit()?;
-            Ok(())
+            Ok(ids)
         })()
         .map_err(|error| error.to_string());
-        for batch in batches {
+        for (index, batch) in batches.into_iter().enumerate() {
+            let committed = match &result {
+                Ok(ids) => Ok(ids[index].clone()),
+                Err(message) => Err(message.clone()),
+            };
             // A caller that stopped waiting (request timed out) is not an error here.
-            let _ = batch.done.send(result.clone());
+            let _ = batch.done.send(committed);
         }
     }
 }
@@ -221,14 +243,36 @@ impl Engine {
 
     /// Queues `entries` for the next group commit and returns at once; the rows are durable when
     /// the receipt says so. See [`Engine::audit`] for the blocking form.
-    pub fn submit_audit(&self, mut entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
+    pub fn submit_audit(&self, entries: Vec<AuditEntry>) -> Result<AuditReceipt> {
+        self.submit_audit_batch(entries, Vec::new())
+    }
+
+    /// [`Engine::submit_audit`] together with the ranking log row of the ranking served (one
+    /// insert in the same group commit; see [`RankingLogEntry`]). The receipt gives the
+    /// row's id ([`AuditReceipt::committed_log_id`]).
+    pub fn submit_audit_and_ranking(
+        &self,
+        entries: Vec<AuditEntry>,
+        ranking: RankingLogEntry,
+    ) -> Result<AuditReceipt> {
+        self.submit_audit_batch(entries, vec![ranking])
+    }
+
+    fn submit_audit_batch(
+        &self,
+        mut entries: Vec<AuditEntry>,
+        mut rankings: Vec<RankingLogEntry>,
+    ) -> Result<AuditReceipt> {
         // Stamped by the engine's clock, whoever built the entries.
         let at = super::rfc3339(self.now());
         for entry in &mut entries {
             entry.at.clone_from(&at);
         }
-        if entries.is_empty() {
-            return Ok(AuditReceipt(Receipt::Done(Ok(()))));
+        for ranking in &mut rankings {
+            ranking.at.clone_from(&at);
+        }
+        if entries.is_empty() && rankings.is_empty() {
+            return Ok(AuditReceipt(Receipt::Done(Ok(Vec::new()))));
         }
         let (done, wait) = tokio::sync::oneshot::channel();
         let mut queue = self
@@ -240,8 +284,12 @@ impl Engine {
             let Some(connection) = sql::open_audit_connection(self.store())? else {
                 // In-memory store: no second connection; write through the store.
                 drop(queue);
-                self.store().write(|tx| sql::append_audit(tx, &entries))?;
-                return Ok(AuditReceipt(Receipt::Done(Ok(()))));
+                let ids = self.store().write(|tx| {
+                    sql::append_audit(tx, &entries)?;
+                    tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                    sql::append_rankings(tx, &rankings)
+                })?;
+                return Ok(AuditReceipt(Receipt::Done(Ok(ids))));
             };
             let (sender, receiver) = mpsc::channel();
             std::thread::Builder::new()
@@ -253,7 +301,14 @@ impl Engine {
         let Some(sender) = queue.as_ref() else {
             return Err(Error::Internal("audit writer missing".into()));
         };
-        if sender.send(AuditBatch { entries, done }).is_err() {
+        if sender
+            .send(AuditBatch {
+                entries,
+                rankings,
+                done,
+            })
+            .is_err()
+        {
             *queue = None;
             return Err(Error::Internal("audit writer stopped".into()));
         }
@@ -266,6 +321,14 @@ impl Engine {
             limit: query.limit.clamp(1, AuditQuery::MAX_LIMIT),
             ..query.clone()
         };
+        self.with_audit_reader(|connection| sql::query_audit(connection, &query))
+    }
+
+    /// Runs `read` on the audit database's reading connection (the store's, in memory).
+    pub(super) fn with_audit_reader<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
         let mut reader = self
             .audit
             .reader
@@ -276,14 +339,36 @@ impl Engine {
                 Some(connection) => *reader = Some(connection),
                 None => {
                     drop(reader);
-                    return self.store().read(|c| sql::query_audit(c, &query));
+                    return self.store().write(|tx| {
+                        tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                        read(tx)
+                    });
                 }
             }
         }
         match reader.as_ref() {
-            Some(connection) => sql::query_audit(connection, &query),
+            Some(connection) => read(connection),
             None => Err(Error::Internal("audit reader missing".into())),
         }
+    }
+
+    /// Runs `write` in one transaction on a connection of its own to the audit database (the
+    /// store's, in memory): maintenance such as the ranking log's purge, never the hot path.
+    pub(super) fn with_audit_writer<T>(
+        &self,
+        write: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
+        let Some(mut connection) = sql::open_audit_connection(self.store())? else {
+            return self.store().write(|tx| {
+                tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                write(tx)
+            });
+        };
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = write(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
     }
 }
 

@@ -26,9 +26,14 @@ use crate::{Engine, Error, ErrorCode, Result};
 
 mod audit;
 mod keys;
+mod ranking_log;
 
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
+pub use ranking_log::{
+    Channel, RankedItem, RankingKind, RankingLogEntry, RankingLogRecord, RankingLogSpan,
+    RankingRequest, Replay, ReplayOutcome,
+};
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -363,27 +368,44 @@ impl Engine {
         principal: &Principal,
         whose: Whose,
     ) -> Result<Option<crate::matching::ComuneScope>> {
-        let Some(office) = principal.office.as_deref() else {
-            return Ok(None);
-        };
-        if !principal.role.is_office_scoped() {
-            return Ok(None);
+        match self.scope_offices(principal, whose) {
+            None => Ok(None),
+            Some(offices) => self.scope_of_offices(&offices).map(Some),
         }
-        let shared = match whose {
-            Whose::Vacancies => self.vacancy_sharing(),
-            Whose::People => Vec::new(),
-        };
+    }
+
+    /// The offices (province codes) whose objects a caller sees in matching results: its own
+    /// office, plus the offices that share their vacancies for [`Whose::Vacancies`]; `None`
+    /// when it sees every office. What the ranking log records as a ranking's scope.
+    pub fn scope_offices(&self, principal: &Principal, whose: Whose) -> Option<Vec<String>> {
+        let office = principal.office.as_deref()?;
+        if !principal.role.is_office_scoped() {
+            return None;
+        }
+        let mut offices = vec![office.to_ascii_uppercase()];
+        if whose == Whose::Vacancies {
+            for shared in self.vacancy_sharing() {
+                let shared = shared.to_ascii_uppercase();
+                if !offices.contains(&shared) {
+                    offices.push(shared);
+                }
+            }
+        }
+        Some(offices)
+    }
+
+    /// The comuni of these offices (province codes, any case).
+    pub fn scope_of_offices(&self, offices: &[String]) -> Result<crate::matching::ComuneScope> {
         let provinces = self.store().read(sql::provinces)?;
         let comuni = provinces
             .into_iter()
             .filter(|(_, province)| {
-                province.eq_ignore_ascii_case(office)
-                    || shared
-                        .iter()
-                        .any(|other| province.eq_ignore_ascii_case(other))
+                offices
+                    .iter()
+                    .any(|office| province.eq_ignore_ascii_case(office))
             })
             .filter_map(|(code, _)| ComuneCode::parse(&code).ok());
-        Ok(Some(crate::matching::ComuneScope::new(comuni)))
+        Ok(crate::matching::ComuneScope::new(comuni))
     }
 
     /// The offices whose vacancies every office sees in matching (see

@@ -16,7 +16,8 @@ macro_rules! error_codes {
             $( $(#[doc = $doc:literal])+ $variant:ident = $code:literal, )+
         }
     )+) => {
-        /// A stable machine-readable error code. See the [module docs](self).
+        /// A stable machine-readable error code: the string clients read and the kind that decides
+        /// the HTTP status.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum ErrorCode {
@@ -297,6 +298,12 @@ error_codes! {
         EscoBadHeader = "esco_bad_header",
         /// ESCO sources of different versions.
         EscoVersionMismatch = "esco_version_mismatch",
+        /// A ranking log channel other than api or console.
+        InvalidChannel = "invalid_channel",
+        /// A logged ranking replayed with the clock on another day than it was served.
+        ReplayDay = "replay_day",
+        /// A ranking log retention of 0 months, or too long.
+        InvalidRetention = "invalid_retention",
     }
     Unauthenticated {
         /// No `Authorization: Bearer` header.
@@ -351,6 +358,8 @@ error_codes! {
         RouteNotFound = "route_not_found",
         /// No such console page.
         NotFound = "not_found",
+        /// No such ranking log entry (never written, or purged after the retention period).
+        RankingLogNotFound = "ranking_log_not_found",
     }
     Conflict {
         /// A company with this id exists.

@@ -316,7 +316,11 @@ any person or vacancy, ranked or not.\n\
 - Each proposal and placement keeps the rank of the vacancy in the person's list, the rank of \
 the person among the vacancy's candidates and the score at that moment, so that the office can \
 see how often staff go beyond the top of the list (`supervisione_umana.csv` of the bias report).\n\
-- Every read of a person's data is audited (who, when, what).\n\n";
+- Every read of a person's data is audited (who, when, what).\n\
+- Every ranking served (API and console) is logged with its time, caller (key, role, office), \
+data revision, scoring mode and parameters, and the ids and scores returned; `incontro explain \
+--log-id N` reproduces it while the data is unchanged, and `incontro purge` applies the office's \
+retention (6 months by default).\n\n";
 
 const LIMITATIONS: &str = "## Known limitations\n\n\
 - Scores measure coverage of recorded competences only: competences nobody recorded, soft skills \

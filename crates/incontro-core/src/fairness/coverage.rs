@@ -1,16 +1,21 @@
 //! Outreach coverage by group (issue 18, point 2): of the people a campaign selected, how many
 //! of each group were called, answered, taken in charge and placed, with rates, so that a
-//! manager sees a group the priority order starves. Built from the campaign's funnel
-//! ([`crate::outreach::funnel`]), by sex and by the outreach age bands (COB data carries
-//! neither citizenship nor disability).
+//! manager sees a group the priority order starves. By the groups of the bias report: sex and
+//! age band (under 30, 30–54, 55 and over) from the campaign's funnel
+//! ([`crate::outreach::funnel`], kept after the retention purge), citizenship (Italian / EU /
+//! non-EU) and disability where recorded, from each entry's contact-book (SAP) record or, for a
+//! registered job seeker, the register (COB notices carry neither).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::FOUR_FIFTHS;
+use super::{Dimension, FOUR_FIFTHS};
+use crate::model::Citizenship;
 use crate::outreach::funnel::FunnelRow;
+use crate::store::outreach as sql;
 use crate::training::chart::{horizontal_bar_chart, BarRow};
 use crate::{Engine, Error, Result};
 
@@ -34,7 +39,7 @@ pub const COVERAGE_CSV_HEADER: [&str; 13] = [
 /// One group's outreach figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverageRow {
-    /// `sesso` or `età`.
+    /// `sesso`, `età`, `cittadinanza` or `disabilità`.
     pub dimension: String,
     /// The group.
     pub group: String,
@@ -62,6 +67,62 @@ pub struct CoverageRow {
     pub four_fifths_flag: bool,
 }
 
+/// One person of a campaign's call list: the protected facts recorded for them (`None`: not
+/// recorded) and the funnel steps they reached.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProtectedEntry {
+    /// Citizenship, when recorded.
+    pub citizenship: Option<Citizenship>,
+    /// Recognised disability, when recorded.
+    pub disability: Option<bool>,
+    /// Called at least once.
+    pub called: bool,
+    /// Answered (or refused) at least once.
+    pub answered: bool,
+    /// Taken in charge.
+    pub taken_in_charge: bool,
+    /// Placed, as reported by the operator.
+    pub placed_reported: bool,
+    /// Placed, confirmed by a COB hiring notice.
+    pub placed_confirmed: bool,
+}
+
+/// The counts of one group, before rates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct GroupCounts {
+    selected: u64,
+    called: u64,
+    answered: u64,
+    taken_in_charge: u64,
+    placed_reported: u64,
+    placed_confirmed: u64,
+}
+
+impl GroupCounts {
+    fn add_funnel_row(&mut self, row: &FunnelRow) {
+        self.selected += row.people;
+        self.called += row.called;
+        self.answered += row.answered;
+        self.taken_in_charge += row.taken_in_charge;
+        self.placed_reported += row.placed_reported;
+        self.placed_confirmed += row.placed_confirmed;
+    }
+
+    fn add_entry(&mut self, entry: &ProtectedEntry) {
+        self.selected += 1;
+        self.called += u64::from(entry.called);
+        self.answered += u64::from(entry.answered);
+        self.taken_in_charge += u64::from(entry.taken_in_charge);
+        self.placed_reported += u64::from(entry.placed_reported);
+        self.placed_confirmed += u64::from(entry.placed_confirmed);
+    }
+
+    /// Placed: the larger of reported and confirmed, as the funnel's manager table counts it.
+    fn placed(&self) -> u64 {
+        self.placed_reported.max(self.placed_confirmed)
+    }
+}
+
 fn rate(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
@@ -70,38 +131,101 @@ fn rate(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// The coverage rows of a funnel: its `sex` and `age_band` rows, with rates and ratios.
-pub fn coverage_rows(funnel: &[FunnelRow]) -> Vec<CoverageRow> {
+/// The bias report's age band of an outreach band (the call list keeps only the outreach's
+/// finer bands, whose borders include 30 and 55); `None` for `unknown`.
+fn report_age_band(outreach_band: &str) -> Option<(u8, &'static str)> {
+    match outreach_band {
+        "<30" => Some((0, "meno di 30")),
+        "30-39" | "40-54" => Some((1, "30-54")),
+        "55+" => Some((2, "55 e oltre")),
+        _ => None,
+    }
+}
+
+fn citizenship_group(citizenship: Citizenship) -> (u8, &'static str) {
+    match citizenship {
+        Citizenship::Italian => (0, "italiana"),
+        Citizenship::Eu => (1, "UE"),
+        Citizenship::NonEu => (2, "extra UE"),
+    }
+}
+
+fn disability_group(disability: bool) -> (u8, &'static str) {
+    if disability {
+        (0, "con disabilità")
+    } else {
+        (1, "senza disabilità")
+    }
+}
+
+/// The coverage rows of a campaign: sex and age band from its funnel rows, citizenship and
+/// disability from its entries (people whose fact is not recorded are left out of that
+/// dimension only), each group with rates, the ratio of its called rate to the best group's of
+/// the dimension, and the four-fifths flag.
+pub fn coverage_rows(funnel: &[FunnelRow], entries: &[ProtectedEntry]) -> Vec<CoverageRow> {
+    let mut groups: BTreeMap<(Dimension, u8, &'static str), GroupCounts> = BTreeMap::new();
+    for row in funnel {
+        let group = match row.dimension.as_str() {
+            "sex" => match row.value.as_str() {
+                "F" => Some((Dimension::Sex, 0, "F")),
+                "M" => Some((Dimension::Sex, 1, "M")),
+                _ => None,
+            },
+            "age_band" => {
+                report_age_band(&row.value).map(|(order, label)| (Dimension::AgeBand, order, label))
+            }
+            _ => None,
+        };
+        if let Some(key) = group {
+            groups.entry(key).or_default().add_funnel_row(row);
+        }
+    }
+    for entry in entries {
+        if let Some(citizenship) = entry.citizenship {
+            let (order, label) = citizenship_group(citizenship);
+            groups
+                .entry((Dimension::Citizenship, order, label))
+                .or_default()
+                .add_entry(entry);
+        }
+        if let Some(disability) = entry.disability {
+            let (order, label) = disability_group(disability);
+            groups
+                .entry((Dimension::Disability, order, label))
+                .or_default()
+                .add_entry(entry);
+        }
+    }
     let mut out = Vec::new();
-    for (dimension, label) in [("sex", "sesso"), ("age_band", "età")] {
-        let rows: Vec<&FunnelRow> = funnel
+    for dimension in Dimension::ALL {
+        let members: Vec<(&'static str, &GroupCounts)> = groups
             .iter()
-            .filter(|row| row.dimension == dimension && row.people > 0)
+            .filter(|((of, _, _), counts)| *of == dimension && counts.selected > 0)
+            .map(|((_, _, label), counts)| (*label, counts))
             .collect();
-        let placed = |row: &FunnelRow| row.placed_reported.max(row.placed_confirmed);
-        let best_called = rows
+        let best_called = members
             .iter()
-            .map(|row| rate(row.called, row.people))
+            .map(|(_, counts)| rate(counts.called, counts.selected))
             .fold(0.0, f64::max);
-        let best_placed = rows
+        let best_placed = members
             .iter()
-            .map(|row| rate(placed(row), row.people))
+            .map(|(_, counts)| rate(counts.placed(), counts.selected))
             .fold(0.0, f64::max);
-        for row in rows {
-            let called_rate = rate(row.called, row.people);
-            let placed_rate = rate(placed(row), row.people);
+        for (label, counts) in members {
+            let called_rate = rate(counts.called, counts.selected);
+            let placed_rate = rate(counts.placed(), counts.selected);
             let below = |value: f64, best: f64| best > 0.0 && value / best < FOUR_FIFTHS;
             out.push(CoverageRow {
-                dimension: label.to_string(),
-                group: row.value.clone(),
-                selected: row.people,
-                called: row.called,
-                answered: row.answered,
-                taken_in_charge: row.taken_in_charge,
-                placed: placed(row),
+                dimension: dimension.label_it().to_string(),
+                group: label.to_string(),
+                selected: counts.selected,
+                called: counts.called,
+                answered: counts.answered,
+                taken_in_charge: counts.taken_in_charge,
+                placed: counts.placed(),
                 called_rate,
-                answer_rate: rate(row.answered, row.called),
-                taken_rate: rate(row.taken_in_charge, row.people),
+                answer_rate: rate(counts.answered, counts.called),
+                taken_rate: rate(counts.taken_in_charge, counts.selected),
                 placed_rate,
                 called_rate_ratio: (best_called > 0.0).then(|| called_rate / best_called),
                 four_fifths_flag: below(called_rate, best_called)
@@ -185,12 +309,20 @@ impl CoverageReport {
 }
 
 impl Engine {
-    /// Outreach coverage by sex and age band of one campaign.
+    /// Outreach coverage of one campaign by sex, age band, citizenship and disability. Once the
+    /// campaign's call lists are purged only sex and age band remain (kept in the funnel's
+    /// aggregates).
     pub fn outreach_coverage(&self, campaign: &str) -> Result<CoverageReport> {
         let funnel = self.funnel(campaign)?;
+        let entries = if self.campaign(campaign)?.purged_on.is_some() {
+            Vec::new()
+        } else {
+            self.store()
+                .read(|connection| sql::entry_protected_facts(connection, campaign))?
+        };
         Ok(CoverageReport {
             campaign: campaign.to_string(),
-            rows: coverage_rows(&funnel),
+            rows: coverage_rows(&funnel, &entries),
         })
     }
 }
@@ -214,34 +346,142 @@ mod tests {
         }
     }
 
-    /// A campaign whose priority order reached few people of 55 and over: flagged.
+    /// A campaign whose priority order reached few people of 55 and over: flagged. The
+    /// outreach's bands 30-39 and 40-54 count together as the report's 30-54.
     #[test]
     fn a_starved_group_is_flagged() {
         let funnel = vec![
             row("campaign", "c1", 100, 60, 6),
             row("sex", "F", 100, 60, 6),
             row("age_band", "<30", 40, 30, 3),
-            row("age_band", "30-39", 40, 26, 3),
+            row("age_band", "30-39", 20, 14, 1),
+            row("age_band", "40-54", 20, 12, 2),
             row("age_band", "55+", 20, 4, 0),
+            row("age_band", "unknown", 3, 0, 0),
         ];
-        let rows = coverage_rows(&funnel);
-        assert_eq!(rows.len(), 4, "campaign rows are not groups");
-        let over_50 = rows.iter().find(|r| r.group == "55+").expect("55+");
-        assert_eq!(over_50.called_rate, 0.2);
+        let rows = coverage_rows(&funnel, &[]);
+        assert_eq!(
+            rows.len(),
+            4,
+            "campaign rows are not groups; unknown left out"
+        );
+        let over_55 = rows.iter().find(|r| r.group == "55 e oltre").expect("55+");
+        assert_eq!(over_55.called_rate, 0.2);
         // 0.2 against 0.75: ratio 0.2667.
-        assert!((over_50.called_rate_ratio.expect("ratio") - 0.2 / 0.75).abs() < 1e-12);
-        assert!(over_50.four_fifths_flag);
-        let under_30 = rows.iter().find(|r| r.group == "<30").expect("<30");
+        assert!((over_55.called_rate_ratio.expect("ratio") - 0.2 / 0.75).abs() < 1e-12);
+        assert!(over_55.four_fifths_flag);
+        let under_30 = rows.iter().find(|r| r.group == "meno di 30").expect("<30");
         assert_eq!(under_30.called_rate_ratio, Some(1.0));
         assert!(!under_30.four_fifths_flag);
-        // 30-39: called 0.65 / 0.75 = 0.867, placed 0.075 = best: not flagged.
-        assert!(
-            !rows
-                .iter()
-                .find(|r| r.group == "30-39")
-                .expect("row")
-                .four_fifths_flag
-        );
+        // 30-54: 40 selected, 26 called (0.65 / 0.75 = 0.867), 3 placed (0.075 = best).
+        let middle = rows.iter().find(|r| r.group == "30-54").expect("30-54");
+        assert_eq!((middle.selected, middle.called, middle.placed), (40, 26, 3));
+        assert!(!middle.four_fifths_flag);
         assert_eq!(rows[0].dimension, "sesso");
+    }
+
+    fn entry(
+        citizenship: Option<Citizenship>,
+        disability: Option<bool>,
+        called: bool,
+    ) -> ProtectedEntry {
+        ProtectedEntry {
+            citizenship,
+            disability,
+            called,
+            answered: called,
+            ..ProtectedEntry::default()
+        }
+    }
+
+    /// Citizenship and disability from the entries; an unrecorded fact leaves the person out of
+    /// that dimension only.
+    #[test]
+    fn citizenship_and_disability_count_only_recorded_facts() {
+        let entries = vec![
+            entry(Some(Citizenship::Italian), Some(false), true),
+            entry(Some(Citizenship::Italian), Some(false), true),
+            entry(Some(Citizenship::NonEu), Some(true), false),
+            entry(Some(Citizenship::NonEu), None, true),
+            entry(None, Some(true), false),
+        ];
+        let rows = coverage_rows(&[], &entries);
+        let find = |group: &str| rows.iter().find(|r| r.group == group).expect(group);
+        assert_eq!((find("italiana").selected, find("italiana").called), (2, 2));
+        let non_eu = find("extra UE");
+        assert_eq!((non_eu.selected, non_eu.called), (2, 1));
+        assert_eq!(non_eu.called_rate_ratio, Some(0.5));
+        assert!(non_eu.four_fifths_flag);
+        assert!(
+            rows.iter().all(|r| r.group != "UE"),
+            "empty groups are not listed"
+        );
+        let with = find("con disabilità");
+        assert_eq!(
+            (with.dimension.as_str(), with.selected, with.called),
+            ("disabilità", 2, 0)
+        );
+        assert_eq!(find("senza disabilità").selected, 2);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.dimension.as_str())
+                .collect::<Vec<_>>(),
+            ["cittadinanza", "cittadinanza", "disabilità", "disabilità"]
+        );
+    }
+
+    /// Where the facts come from: the contact book's SAP record first, else the job-seeker
+    /// register by codice fiscale, else not recorded.
+    #[test]
+    fn protected_facts_come_from_the_contact_book_else_the_register() {
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
+        engine.import_demo(&crate::NoProgress).expect("demo");
+        // JS0002 (BRTHMD67L06G480U) is non-EU in the register, but the contact book says EU;
+        // JS0001 (BNCGLI94E52L833Q) is Italian, without a disability, in the register only;
+        // the third person is in neither.
+        let workers = ["BRTHMD67L06G480U", "BNCGLI94E52L833Q", "RSSMRA80A01H501U"];
+        engine
+            .store()
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO outreach_campaign(id, name, rule_json, created_on, retention_until,
+                         max_attempts, retry_days, report_json) VALUES ('c', 'c', '{}', 0, 0, 1, 1, '{}')",
+                    [],
+                )?;
+                for (number, worker) in workers.iter().enumerate() {
+                    tx.execute(
+                        "INSERT INTO outreach_entry(campaign_id, entry_no, worker_cf, priority,
+                             reasons_json, age_band, end_date) VALUES ('c', ?1, ?2, 1, '[]', '<30', 0)",
+                        rusqlite::params![number as i64 + 1, worker],
+                    )?;
+                }
+                sql::update_person(
+                    tx,
+                    &crate::outreach::contacts::PersonUpdate {
+                        worker: crate::model::CodiceFiscale::parse(workers[0]).expect("cf"),
+                        display_name: None,
+                        do_not_contact: None,
+                        citizenship: Some(Citizenship::Eu),
+                        disability: Some(true),
+                    },
+                )
+            })
+            .expect("entries");
+        let facts = engine
+            .store()
+            .read(|c| sql::entry_protected_facts(c, "c"))
+            .expect("facts");
+        let found: Vec<(Option<Citizenship>, Option<bool>)> = facts
+            .iter()
+            .map(|entry| (entry.citizenship, entry.disability))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(Citizenship::Eu), Some(true)),
+                (Some(Citizenship::Italian), Some(false)),
+                (None, None),
+            ]
+        );
     }
 }

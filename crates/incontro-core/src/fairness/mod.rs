@@ -37,7 +37,9 @@ pub mod oversight;
 mod table;
 
 pub use card::{OwnOccupationFigures, SystemCardOptions};
-pub use coverage::{coverage_rows, CoverageReport, CoverageRow, COVERAGE_CSV_HEADER};
+pub use coverage::{
+    coverage_rows, CoverageReport, CoverageRow, ProtectedEntry, COVERAGE_CSV_HEADER,
+};
 pub use engine::FairnessQuery;
 pub use oversight::{OversightFigures, PairRank, OVERSIGHT_TOP};
 pub use table::FAIRNESS_CSV_HEADER;

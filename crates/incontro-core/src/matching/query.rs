@@ -127,7 +127,8 @@ impl MatchQuery {
         Ok(())
     }
 
-    pub(super) fn scoring(&self) -> ScoringConfig {
+    /// The scoring this query asks for (mode and minimum score).
+    pub fn scoring(&self) -> ScoringConfig {
         let base = if self.exact {
             ScoringConfig::exact()
         } else {

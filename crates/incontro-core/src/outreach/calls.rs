@@ -740,6 +740,8 @@ impl Engine {
                         worker: cf,
                         display_name: None,
                         do_not_contact: Some((true, day, refusal_source(campaign))),
+                        citizenship: None,
+                        disability: None,
                     },
                 )?;
             }

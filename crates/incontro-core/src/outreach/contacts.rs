@@ -2,9 +2,11 @@
 //! (SAP, SIL, portal) with provenance and date. A do-not-contact flag (right to object, Art. 21
 //! GDPR) excludes a person from every cohort, call list and operator view.
 //!
-//! File columns: `codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]`
-//! with `kind` = `mobile` or `email`. A row may have only a name or only the flag (empty `kind`
-//! and `value`).
+//! File columns: `codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]
+//! [,citizenship][,disability]` with `kind` = `mobile` or `email`. A row may have only a name, only
+//! the flag or only the person's facts (empty `kind` and `value`). `citizenship` (`IT`, `EU`,
+//! `non_EU`) and `disability` (`true`/`false`) come from the SAP record; empty = not recorded. They
+//! are read only to count outreach coverage by group (issue 18), never to select or order people.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -90,6 +92,10 @@ struct ContactRow {
     display_name: Option<String>,
     #[serde(default)]
     do_not_contact: Option<String>,
+    #[serde(default)]
+    citizenship: Option<String>,
+    #[serde(default)]
+    disability: Option<String>,
 }
 
 /// Options of a contacts import.
@@ -120,6 +126,10 @@ pub(crate) struct PersonUpdate {
     pub worker: CodiceFiscale,
     pub display_name: Option<String>,
     pub do_not_contact: Option<(bool, NaiveDate, String)>,
+    /// Citizenship, when the row records it.
+    pub citizenship: Option<crate::model::Citizenship>,
+    /// Recognised disability, when the row records it.
+    pub disability: Option<bool>,
 }
 
 fn parse_flag(text: &str) -> Option<bool> {
@@ -133,7 +143,12 @@ fn parse_flag(text: &str) -> Option<bool> {
 /// The columns every contacts file has.
 pub const CONTACT_COLUMNS: [&str; 5] = ["codice_fiscale", "kind", "value", "source", "observed_on"];
 /// The columns a contacts file may add.
-pub const OPTIONAL_CONTACT_COLUMNS: [&str; 2] = ["display_name", "do_not_contact"];
+pub const OPTIONAL_CONTACT_COLUMNS: [&str; 4] = [
+    "display_name",
+    "do_not_contact",
+    "citizenship",
+    "disability",
+];
 /// The longest display name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 
@@ -257,6 +272,36 @@ fn read_contacts(
                 None
             }
         };
+        let citizenship = match row.citizenship.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => match crate::model::Citizenship::parse(raw) {
+                Ok(citizenship) => Some(citizenship),
+                Err(_) => {
+                    problems.push(
+                        &name,
+                        line,
+                        Some("citizenship"),
+                        "expected IT, EU or non_EU (or empty: not recorded)",
+                    );
+                    None
+                }
+            },
+        };
+        let disability = match row.disability.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => match parse_flag(raw) {
+                Some(flag) => Some(flag),
+                None => {
+                    problems.push(
+                        &name,
+                        line,
+                        Some("disability"),
+                        "expected true or false (or empty: not recorded)",
+                    );
+                    None
+                }
+            },
+        };
         let contact = match row.kind.as_str() {
             "" if row.value.is_empty() => None,
             "mobile" => match normalise_mobile(&row.value) {
@@ -317,10 +362,13 @@ fn read_contacts(
             });
         }
         let display_name = row.display_name.filter(|name| !name.is_empty());
-        if display_name.is_some() || dnc.is_some() {
+        if display_name.is_some() || dnc.is_some() || citizenship.is_some() || disability.is_some()
+        {
             people.push(PersonUpdate {
                 worker,
                 display_name,
+                citizenship,
+                disability,
                 do_not_contact: dnc.map(|flag| {
                     (
                         flag,
@@ -396,6 +444,8 @@ impl Engine {
             worker: worker.clone(),
             display_name: None,
             do_not_contact: Some((flag, on, source.to_string())),
+            citizenship: None,
+            disability: None,
         };
         self.store().write(|tx| sql::update_person(tx, &update))
     }

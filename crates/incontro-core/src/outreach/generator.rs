@@ -357,13 +357,36 @@ fn person_cf(index: usize, sex_female: bool, birth: NaiveDate, comune: &str) -> 
     Ok(CodiceFiscale::complete(&first15)?.as_str().to_string())
 }
 
+/// The synthetic citizenship and disability of generated person `index`, as its contacts row
+/// records them (issue 18: outreach coverage by group). Derived from the index alone, never from
+/// the random stream, so adding them left every generated notice as it was: about 14% non-EU,
+/// 6% EU, 4% not recorded, the rest Italian; about 5% with a disability, 4% not recorded.
+/// `data/generate_demo.py` applies the same rule to the demo's contacts file.
+pub fn synthetic_protected_facts(index: usize) -> (Option<&'static str>, Option<bool>) {
+    let citizenship = if index % 23 == 11 {
+        None
+    } else if index % 7 == 3 {
+        Some("non_EU")
+    } else if index % 17 == 5 {
+        Some("EU")
+    } else {
+        Some("IT")
+    };
+    let disability = if index % 29 == 13 {
+        None
+    } else {
+        Some(index % 19 == 7)
+    };
+    (citizenship, disability)
+}
+
 /// Writes a synthetic COB CSV file (header included) and returns what it wrote.
 pub fn generate_cob(config: &CobGeneratorConfig, out: impl Write) -> Result<CobGeneratorStats> {
     generate_cob_with_contacts(config, out, None::<std::io::Sink>)
 }
 
 /// Like [`generate_cob`], also writing a contacts file: a mobile for about 70% of the people
-/// (source `SAP`), and a do-not-contact flag for 1%.
+/// (source `SAP`), and a do-not-contact flag for 1%, with [`synthetic_protected_facts`].
 pub fn generate_cob_with_contacts<C: Write>(
     config: &CobGeneratorConfig,
     out: impl Write,
@@ -373,7 +396,7 @@ pub fn generate_cob_with_contacts<C: Write>(
     if let Some(contacts) = contacts.as_mut() {
         writeln!(
             contacts,
-            "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact"
+            "codice_fiscale,kind,value,source,observed_on,display_name,do_not_contact,citizenship,disability"
         )
         .map_err(|source| Error::io("generated contacts file", source))?;
     }
@@ -427,11 +450,14 @@ pub fn generate_cob_with_contacts<C: Write>(
                 } else {
                     ("", String::new())
                 };
+                let (citizenship, disability) = synthetic_protected_facts(index);
                 writeln!(
                     contacts,
-                    "{},{kind},{value},SAP,{},Persona {index},{objected}",
+                    "{},{kind},{value},SAP,{},Persona {index},{objected},{},{}",
                     person.cf,
-                    observed.format("%Y-%m-%d")
+                    observed.format("%Y-%m-%d"),
+                    citizenship.unwrap_or(""),
+                    disability.map_or(String::new(), |flag| flag.to_string())
                 )
                 .map_err(|source| Error::io("generated contacts file", source))?;
             }

@@ -2,7 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::access::{ApiKey, AuditEntry, AuditQuery, AuditRecord, Role};
+use crate::access::{
+    ApiKey, AuditEntry, AuditQuery, AuditRecord, RankingLogEntry, RankingLogRecord, Role,
+};
 use crate::{Error, Result};
 
 fn key_from_row(row: &Row<'_>) -> Result<ApiKey> {
@@ -192,6 +194,130 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 ";
 
+/// The audit database's current version: 1 is the audit log, 2 adds the ranking log.
+const AUDIT_VERSION: i64 = 2;
+
+/// The ranking log (version 2 of the audit database; issue 18, AI Act art. 12): one row per
+/// ranking served, written in the audit log's group commit. Rows are never updated; only the
+/// retention purge deletes them ([`purge_ranking_log`]).
+pub const RANKING_LOG_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS ranking_log (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    key_id         TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    office         TEXT,
+    channel        TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    data_revision  INTEGER NOT NULL,
+    mode           TEXT NOT NULL,
+    parameters     TEXT NOT NULL,
+    results        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ranking_log_day ON ranking_log(day);
+CREATE TRIGGER IF NOT EXISTS ranking_log_no_update BEFORE UPDATE ON ranking_log
+BEGIN SELECT RAISE(ABORT, 'ranking log rows are never changed'); END;
+";
+
+/// Appends ranking log rows (inside the caller's transaction); returns their ids, in order.
+pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> Result<Vec<i64>> {
+    let mut statement = connection.prepare_cached(
+        "INSERT INTO ranking_log (at, day, key_id, role, office, channel, kind, subject,
+                                  data_revision, mode, parameters, results)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut ids = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let parameters = serde_json::to_string(&entry.request)
+            .map_err(|error| Error::Internal(format!("ranking log parameters: {error}")))?;
+        let results = serde_json::to_string(&entry.results)
+            .map_err(|error| Error::Internal(format!("ranking log results: {error}")))?;
+        statement.execute(params![
+            entry.at,
+            entry.day.to_string(),
+            entry.key_id,
+            entry.role.as_str(),
+            entry.office,
+            entry.channel.as_str(),
+            entry.request.kind().as_str(),
+            entry.request.subject(),
+            entry.data_revision,
+            entry.request.mode_name(),
+            parameters,
+            results,
+        ])?;
+        ids.push(connection.last_insert_rowid());
+    }
+    Ok(ids)
+}
+
+/// One ranking log row, if it exists (not purged).
+pub fn ranking_log_entry(connection: &Connection, log_id: i64) -> Result<Option<RankingLogRecord>> {
+    let row = connection
+        .prepare_cached(
+            "SELECT id, at, day, key_id, role, office, channel, data_revision, parameters, results
+             FROM ranking_log WHERE id = ?1",
+        )?
+        .query_row([log_id], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, i64>(7)?,
+                row.get::<_, String>(8)?,
+                row.get::<_, String>(9)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, at, day, key_id, role, office, channel, data_revision, parameters, results)) =
+        row
+    else {
+        return Ok(None);
+    };
+    let corrupt = |what: &str, message: String| {
+        Error::Internal(format!("ranking log row {id}: {what}: {message}"))
+    };
+    Ok(Some(RankingLogRecord {
+        id,
+        entry: RankingLogEntry {
+            at,
+            day: day
+                .parse::<chrono::NaiveDate>()
+                .map_err(|error| corrupt("day", error.to_string()))?,
+            key_id,
+            role: Role::parse(&role).map_err(|error| corrupt("role", error.to_string()))?,
+            office,
+            channel: crate::access::Channel::parse(&channel)
+                .map_err(|error| corrupt("channel", error.to_string()))?,
+            data_revision,
+            request: serde_json::from_str(&parameters)
+                .map_err(|error| corrupt("parameters", error.to_string()))?,
+            results: serde_json::from_str(&results)
+                .map_err(|error| corrupt("results", error.to_string()))?,
+        },
+    }))
+}
+
+/// The number of ranking log rows and the first and last day they cover.
+pub fn ranking_log_span(connection: &Connection) -> Result<(i64, Option<String>, Option<String>)> {
+    Ok(connection.query_row(
+        "SELECT count(*), min(day), max(day) FROM ranking_log",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?)
+}
+
+/// Deletes the ranking log rows of days before `first_kept_day` (`YYYY-MM-DD`); returns how many.
+pub fn purge_ranking_log(connection: &Connection, first_kept_day: &str) -> Result<usize> {
+    Ok(connection.execute("DELETE FROM ranking_log WHERE day < ?1", [first_kept_day])?)
+}
+
 /// Opens (creating and migrating if needed) the audit database beside the store's file,
 /// configured like the main one (WAL, `synchronous=FULL`). `None` for an in-memory store, whose
 /// audit rows stay in its own `audit_log` table.
@@ -242,10 +368,19 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>>
         transaction.commit()?;
         connection.execute("DETACH DATABASE legacy", [])?;
     }
+    if version(&connection)? == 1 {
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if version(&transaction)? == 1 {
+            transaction.execute_batch(RANKING_LOG_SCHEMA)?;
+            transaction.pragma_update(None, "user_version", AUDIT_VERSION)?;
+        }
+        transaction.commit()?;
+    }
     let found = version(&connection)?;
-    if found > 1 {
+    if found > AUDIT_VERSION {
         return Err(Error::Internal(format!(
-            "audit database version {found} is newer than this build (1); upgrade incontro"
+            "audit database version {found} is newer than this build ({AUDIT_VERSION}); upgrade incontro"
         )));
     }
     Ok(Some(connection))

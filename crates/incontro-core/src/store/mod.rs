@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_refusal_undo",
         include_str!("migrations/0015_refusal_undo.sql"),
     ),
+    (
+        "0016_outreach_protected",
+        include_str!("migrations/0016_outreach_protected.sql"),
+    ),
 ];
 
 /// The database file name inside the data directory.

@@ -8,7 +8,10 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Principal, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, Channel, Outcome, Principal, RankedItem, RankingLogEntry, RankingRequest,
+    Whose,
+};
 use incontro_core::matching::VacancyMatch;
 use incontro_core::model::{
     CodiceFiscale, EntityId, Evidence, JobSeeker, OccupationCode, PersonalData, PlacementType,
@@ -207,6 +210,8 @@ struct PersonView {
     profile: Vec<(ProfileEntry, String)>,
     history: Vec<(String, String)>,
     matches: Vec<VacancyMatch>,
+    /// The ranking log id of `matches` (issue 18: every ranking served is logged).
+    ranking_log_id: Option<i64>,
     companies: HashMap<String, String>,
     comuni: HashMap<String, String>,
     placements: Vec<Placement>,
@@ -287,8 +292,18 @@ async fn person_inner(
             let mut query = params
                 .to_query(max_k, Some(&seeker.comune))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            let scope_offices = engine.scope_offices(&principal, Whose::Vacancies);
             query.scope = engine.matching_scope(&principal, Whose::Vacancies)?;
+            let revision = engine.data_revision()?;
             let matches = engine.vacancies_for_person(&id, &query, &language)?;
+            let ranking = RankingLogEntry::new(
+                engine,
+                &principal,
+                Channel::Console,
+                revision,
+                RankingRequest::vacancies_for_person(&id, &query, scope_offices, &language),
+                RankedItem::of_vacancies(&matches),
+            );
             let mut companies = HashMap::new();
             for found in &matches {
                 if companies.contains_key(&found.company_id) {
@@ -302,26 +317,30 @@ async fn person_inner(
             }
             let comuni = engine.comuni_names()?;
             let placements = engine.placements_for_person(&id)?;
-            engine.audit(
-                [
-                    "read_job_seeker",
-                    "read_personal_data",
-                    "read_competences",
-                    "vacancies_for_person",
-                    "read_placements",
-                ]
-                .into_iter()
-                .map(|action| {
-                    AuditEntry::now(&principal, action, Some(id.as_str()), None, Outcome::Ok)
-                })
-                .collect(),
-            )?;
+            let ranking_log_id = engine
+                .submit_audit_and_ranking(
+                    [
+                        "read_job_seeker",
+                        "read_personal_data",
+                        "read_competences",
+                        "vacancies_for_person",
+                        "read_placements",
+                    ]
+                    .into_iter()
+                    .map(|action| {
+                        AuditEntry::now(&principal, action, Some(id.as_str()), None, Outcome::Ok)
+                    })
+                    .collect(),
+                    ranking,
+                )?
+                .wait_for_log_id()?;
             Ok(PersonView {
                 seeker,
                 personal,
                 profile,
                 history,
                 matches,
+                ranking_log_id,
                 companies,
                 comuni,
                 placements,
@@ -448,7 +467,12 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             }
         }
         @if view.matches.is_empty() { p { (ctx.t("desk.no_vacancies")) } }
-        p class="notice ranking-suggestion" role="note" { (ctx.t("ranking.suggestion")) }
+        p class="notice ranking-suggestion" role="note" {
+            (ctx.t("ranking.suggestion"))
+            @if let Some(log_id) = view.ranking_log_id {
+                " " span class="ranking-log-id" data-log-id=(log_id) { (ctx.t("ranking.logged")) " " (log_id) "." }
+            }
+        }
         ol class="matches" {
             @for found in &view.matches {
                 li class="card" data-vacancy=(found.vacancy_id) {

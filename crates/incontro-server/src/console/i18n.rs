@@ -165,6 +165,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("desk.no_history", "Nessuna esperienza registrata.", "No past jobs recorded."),
     ("desk.vacancies", "Offerte compatibili", "Matching vacancies"),
     ("ranking.suggestion", "Questa classifica è un suggerimento del sistema: decide l'operatore, che valuta ogni caso e può scegliere anche oltre i primi posti. Ogni proposta registra la posizione che aveva.", "This ranking is the system's suggestion for staff to judge: staff decide, case by case, and may choose beyond the top of the list. Each proposal records the rank it had."),
+    ("ranking.logged", "Classifica registrata nel registro delle classifiche con il numero", "Ranking recorded in the ranking log as number"),
     ("desk.filters", "Filtri", "Filters"),
     ("desk.distance", "Distanza massima (km)", "Maximum distance (km)"),
     ("desk.placement", "Tipo di inserimento", "Placement"),

@@ -2,7 +2,10 @@
 //! matching in both directions. Every read of a person's data is audited before it is returned.
 
 use actix_web::{get, post, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, AuditReceipt, Outcome, Principal, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, AuditReceipt, Channel, Outcome, Principal, RankedItem, RankingLogEntry,
+    RankingRequest, Whose,
+};
 use incontro_core::model::{CodiceFiscale, EntityId};
 
 use crate::api::{self, ExplainParams, LookupBody, LookupResult, MatchParams, Page, PersonItems};
@@ -257,25 +260,38 @@ pub async fn vacancies_for_person(
     let language = api::language(params.lang.as_deref())?;
     let max_k = state.config.max_k;
     let principal = caller.0;
-    let (items, query) = state
-        .call_audited(move |engine| {
+    let ((items, query), log_id) = state
+        .call_ranked(move |engine| {
             let home = engine.check_job_seeker_access(&principal, Action::MatchForPerson, &id)?;
             let mut query = params
                 .to_query(max_k, Some(&home))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            let scope_offices = engine.scope_offices(&principal, Whose::Vacancies);
             query.scope = engine.matching_scope(&principal, Whose::Vacancies)?;
+            let revision = engine.data_revision()?;
             let items = engine.vacancies_for_person(&id, &query, &language)?;
-            let receipt = audit_one(
+            let ranking = RankingLogEntry::new(
                 engine,
                 &principal,
-                "vacancies_for_person",
-                id.as_str(),
-                None,
+                Channel::Api,
+                revision,
+                RankingRequest::vacancies_for_person(&id, &query, scope_offices, &language),
+                RankedItem::of_vacancies(&items),
+            );
+            let receipt = engine.submit_audit_and_ranking(
+                vec![AuditEntry::now(
+                    &principal,
+                    "vacancies_for_person",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )],
+                ranking,
             )?;
             Ok(((items, query), receipt))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page {
+    Ok(ranked_response(log_id).json(Page {
         items,
         total: None,
         limit: query.k,
@@ -357,14 +373,24 @@ pub async fn candidates_for_vacancy(
     let language = api::language(params.lang.as_deref())?;
     let max_k = state.config.max_k;
     let principal = caller.0;
-    let (items, query) = state
-        .call_audited(move |engine| {
+    let ((items, query), log_id) = state
+        .call_ranked(move |engine| {
             let vacancy = engine.vacancy_for(&principal, Action::MatchForVacancy, &id)?;
             let mut query = params
                 .to_query(max_k, Some(&vacancy.comune))
                 .map_err(|error| incontro_core::Error::invalid(error.code(), error.message()))?;
+            let scope_offices = engine.scope_offices(&principal, Whose::People);
             query.scope = engine.matching_scope(&principal, Whose::People)?;
+            let revision = engine.data_revision()?;
             let items = engine.candidates_for_vacancy(&id, &query, &language)?;
+            let ranking = RankingLogEntry::new(
+                engine,
+                &principal,
+                Channel::Api,
+                revision,
+                RankingRequest::candidates_for_vacancy(&id, &query, scope_offices, &language),
+                RankedItem::of_candidates(&items),
+            );
             let entries = items
                 .iter()
                 .map(|candidate| {
@@ -377,14 +403,23 @@ pub async fn candidates_for_vacancy(
                     )
                 })
                 .collect();
-            let receipt = engine.submit_audit(entries)?;
+            let receipt = engine.submit_audit_and_ranking(entries, ranking)?;
             Ok(((items, query), receipt))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page {
+    Ok(ranked_response(log_id).json(Page {
         items,
         total: None,
         limit: query.k,
         offset: query.offset,
     }))
+}
+
+/// A 200 response carrying the ranking log id of the ranking it serves.
+pub(crate) fn ranked_response(log_id: Option<i64>) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    if let Some(log_id) = log_id {
+        response.insert_header((crate::state::RANKING_LOG_HEADER, log_id.to_string()));
+    }
+    response
 }

@@ -1,7 +1,9 @@
 //! Gap and training proposals for a person, and the competence demand report (an aggregate).
 
 use actix_web::{get, web, HttpResponse};
-use incontro_core::access::{Action, AuditEntry, Outcome, Whose};
+use incontro_core::access::{
+    Action, AuditEntry, Channel, Outcome, RankedItem, RankingLogEntry, RankingRequest, Whose,
+};
 use incontro_core::model::ComuneCode;
 use incontro_core::training::{DemandQuery, DoorsOptions, TrainingOptions};
 use incontro_core::ErrorCode;
@@ -133,18 +135,31 @@ pub async fn course_doors(
     options.vacancy_max_km = params.vacancy_max_km;
     options.training.language = api::language(params.lang.as_deref())?;
     let principal = caller.0;
-    let doors = state
-        .call_audited(move |engine| {
+    let (doors, log_id) = state
+        .call_ranked(move |engine| {
             engine.check_job_seeker_access(&principal, Action::ReadTraining, &id)?;
+            let scope_offices = engine.scope_offices(&principal, Whose::Vacancies);
             options.vacancy_scope = engine.matching_scope(&principal, Whose::Vacancies)?;
+            let revision = engine.data_revision()?;
             let doors = engine.course_doors(&id, &options)?;
-            let receipt = engine.submit_audit(vec![AuditEntry::now(
+            let ranking = RankingLogEntry::new(
+                engine,
                 &principal,
-                "course_doors",
-                Some(id.as_str()),
-                None,
-                Outcome::Ok,
-            )])?;
+                Channel::Api,
+                revision,
+                RankingRequest::course_doors(&id, &options, scope_offices),
+                RankedItem::of_doors(&doors),
+            );
+            let receipt = engine.submit_audit_and_ranking(
+                vec![AuditEntry::now(
+                    &principal,
+                    "course_doors",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )],
+                ranking,
+            )?;
             Ok((
                 PersonItems {
                     job_seeker_id: id.as_str().to_string(),
@@ -154,7 +169,7 @@ pub async fn course_doors(
             ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(doors))
+    Ok(super::people::ranked_response(log_id).json(doors))
 }
 
 /// Demand report parameters.

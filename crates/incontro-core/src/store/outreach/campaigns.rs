@@ -455,6 +455,58 @@ pub(crate) fn entry_facts(connection: &Connection, campaign: &str) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The citizenship (`IT`, `EU`, `non_EU`) and disability of each entry of a campaign where
+/// recorded — on the contact book (the SAP record), else on the job seeker with the same codice
+/// fiscale — with the funnel steps it reached (issue 18, outreach coverage by group).
+pub(crate) fn entry_protected_facts(
+    connection: &Connection,
+    campaign: &str,
+) -> Result<Vec<crate::fairness::ProtectedEntry>> {
+    let mut statement = connection.prepare(
+        "SELECT coalesce(p.citizenship, js.citizenship), coalesce(p.disability, js.disability),
+                EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no),
+                EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.result IN ('answered', 'refused')),
+                o.taken_in_charge_on IS NOT NULL,
+                o.placed_reported_on IS NOT NULL, o.placed_confirmed_on IS NOT NULL
+         FROM outreach_entry e
+         LEFT JOIN outreach_person p ON p.worker_cf = e.worker_cf
+         LEFT JOIN person_pii pii ON pii.codice_fiscale = e.worker_cf
+         LEFT JOIN job_seeker js ON js.id = pii.job_seeker_id
+         LEFT JOIN outreach_outcome o ON o.campaign_id = e.campaign_id AND o.entry_no = e.entry_no
+         WHERE e.campaign_id = ?1
+         ORDER BY e.entry_no",
+    )?;
+    let rows = statement.query_map([campaign], |row| {
+        Ok((
+            row.get::<_, Option<String>>(0)?,
+            crate::fairness::ProtectedEntry {
+                citizenship: None,
+                disability: row.get(1)?,
+                called: row.get(2)?,
+                answered: row.get(3)?,
+                taken_in_charge: row.get(4)?,
+                placed_reported: row.get(5)?,
+                placed_confirmed: row.get(6)?,
+            },
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (citizenship, mut entry) = row?;
+        entry.citizenship = citizenship
+            .map(|raw| {
+                crate::model::Citizenship::parse(&raw).map_err(|_| {
+                    Error::Internal(format!(
+                        "stored citizenship {raw:?} is not IT, EU or non_EU"
+                    ))
+                })
+            })
+            .transpose()?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
 /// Keeps the funnel aggregates of a campaign.
 pub(crate) fn store_aggregates(
     tx: &Transaction<'_>,

@@ -255,6 +255,14 @@ pub(crate) fn update_person(tx: &Transaction<'_>, update: &PersonUpdate) -> Resu
         )?
         .execute(params![update.worker.as_str(), *flag, to_days(*on), source])?;
     }
+    if let Some(citizenship) = update.citizenship {
+        tx.prepare_cached("UPDATE outreach_person SET citizenship = ?2 WHERE worker_cf = ?1")?
+            .execute(params![update.worker.as_str(), citizenship.as_str()])?;
+    }
+    if let Some(disability) = update.disability {
+        tx.prepare_cached("UPDATE outreach_person SET disability = ?2 WHERE worker_cf = ?1")?
+            .execute(params![update.worker.as_str(), disability])?;
+    }
     Ok(())
 }
 
