@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rand::TryRng;
+use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{check_office_code, ApiKey, NewApiKey, Principal, Role};
@@ -98,13 +98,10 @@ impl Engine {
         }
         let office = office.map(check_office_code).transpose()?;
         let mut secret = [0u8; 32];
-        let mut id_bytes = [0u8; 6];
-        let mut system = rand::rngs::SysRng;
-        system
-            .try_fill_bytes(&mut secret)
-            .and_then(|()| system.try_fill_bytes(&mut id_bytes))
-            .map_err(|error| Error::Internal(format!("system random source: {error}")))?;
+        rand::rngs::OsRng.fill_bytes(&mut secret);
         let token = format!("inc_{}", hex::encode(secret));
+        let mut id_bytes = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut id_bytes);
         let key = ApiKey {
             id: format!("key_{}", hex::encode(id_bytes)),
             role,

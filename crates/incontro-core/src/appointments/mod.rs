@@ -42,7 +42,7 @@
 //! ```
 
 use chrono::{Duration, NaiveDateTime};
-use rand::RngExt;
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::store::appointments as sql;
@@ -178,9 +178,9 @@ fn format_time(time: NaiveDateTime) -> String {
 }
 
 fn random_token(bytes: usize) -> String {
-    let mut rng = rand::rng();
+    let mut rng = rand::thread_rng();
     (0..bytes)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .map(|_| format!("{:02x}", rng.gen::<u8>()))
         .collect()
 }
 

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use ahash::AHashMap;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::scoring::{MatchSet, Requirement, ScoringConfig, SkillGraph};
@@ -253,13 +253,13 @@ pub fn neighbour_eval(
             }
             let mut requirements: Vec<Requirement> = Vec::new();
             for &skill in &required {
-                let level = [2, 2, 3, 3, 4][rng.random_range(0..5)];
+                let level = [2, 2, 3, 3, 4][rng.gen_range(0..5)];
                 requirements.push(Requirement::new(skill, level, true)?);
             }
             let mut optional_count = 0;
             for skill in optionals(occupation) {
-                if optional_count < 8 && rng.random_bool(0.3) && !required.contains(&skill) {
-                    let level = [1, 2, 2, 3][rng.random_range(0..4)];
+                if optional_count < 8 && rng.gen_bool(0.3) && !required.contains(&skill) {
+                    let level = [1, 2, 2, 3][rng.gen_range(0..4)];
                     requirements.push(Requirement::new(skill, level, false)?);
                     optional_count += 1;
                 }
@@ -284,35 +284,35 @@ pub fn neighbour_eval(
     for &occupation in &eligible {
         for _ in 0..options.workers_per_occupation {
             let mut history = vec![occupation];
-            if rng.random_bool(0.5) {
+            if rng.gen_bool(0.5) {
                 let peers = &by_isco[taxonomy.occupation_isco_group(occupation)];
-                history.push(if rng.random_bool(0.5) {
-                    peers[rng.random_range(0..peers.len())]
+                history.push(if rng.gen_bool(0.5) {
+                    peers[rng.gen_range(0..peers.len())]
                 } else {
-                    eligible[rng.random_range(0..eligible.len())]
+                    eligible[rng.gen_range(0..eligible.len())]
                 });
             }
             let mut skills: AHashMap<u32, u8> = AHashMap::new();
             for (index, &job) in history.iter().enumerate() {
                 let keep = if index == 0 { 0.6 } else { 0.35 };
                 for skill in essentials(job) {
-                    if rng.random_bool(keep) {
-                        let level = [1, 2, 3, 3, 4][rng.random_range(0..5)];
+                    if rng.gen_bool(keep) {
+                        let level = [1, 2, 3, 3, 4][rng.gen_range(0..5)];
                         let entry = skills.entry(skill).or_insert(0);
                         *entry = (*entry).max(level);
                     }
                 }
                 for skill in optionals(job) {
-                    if rng.random_bool(0.1) {
-                        let level = [1, 2, 2, 3][rng.random_range(0..4)];
+                    if rng.gen_bool(0.1) {
+                        let level = [1, 2, 2, 3][rng.gen_range(0..4)];
                         let entry = skills.entry(skill).or_insert(0);
                         *entry = (*entry).max(level);
                     }
                 }
             }
-            for _ in 0..rng.random_range(1..=3) {
-                let skill = pool[rng.random_range(0..pool.len())];
-                skills.entry(skill).or_insert(rng.random_range(1..=2));
+            for _ in 0..rng.gen_range(1..=3) {
+                let skill = pool[rng.gen_range(0..pool.len())];
+                skills.entry(skill).or_insert(rng.gen_range(1..=2));
             }
             let mut clean: Vec<(u32, u8)> = skills.into_iter().collect();
             clean.sort_unstable();
@@ -327,7 +327,7 @@ pub fn neighbour_eval(
             for &index in &candidates {
                 let (skill, level) = clean[index];
                 let choices = &neighbours[skill as usize];
-                let neighbour = choices[rng.random_range(0..choices.len())];
+                let neighbour = choices[rng.gen_range(0..choices.len())];
                 let kind = relation_kind(taxonomy, &group_size, skill, neighbour);
                 perturbed_by[kind] += 1;
                 if graph

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rand::Rng;
+use rand::RngCore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "incontro_session";
@@ -28,7 +28,7 @@ const MAX_SESSIONS: usize = 10_000;
 /// A random token: 32 bytes as 64 hex digits.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
+    rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
