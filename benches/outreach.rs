@@ -5,7 +5,9 @@
 //!   `OUTREACH_IMPORT_PEOPLE` people, default 200,000 (about 1,000,000 notices). The 5,000,000
 //!   notice figure is measured with the CLI (`/usr/bin/time incontro import cob`).
 //! - `cohort_select`: the cohort rule over `OUTREACH_COHORT_PEOPLE` people (default 1,000,000,
-//!   about 5,000,000 notices imported and turned into spells once, outside the measurement).
+//!   about 5,000,000 notices imported and turned into spells once, outside the measurement);
+//! - `cohort_from_summaries`: the same rule as `Engine::select_cohort` runs it, from the
+//!   per-worker summaries kept at import (store reads included), checked against the above.
 //! - `assign`: fair assignment of 60,000 entries to 20 operators, pure and through the store.
 
 use std::path::Path;
@@ -97,7 +99,17 @@ fn bench_cohort_and_assignment(c: &mut Criterion) {
             assert_eq!(excluded + report.selected, report.people);
         })
     });
+    let (_, expected) = select(&data, &book, &rule).expect("select");
     drop(data);
+    drop(book);
+    // The whole selection as the command runs it: the per-worker summaries kept at import read
+    // from the store, the contact rules for those left.
+    group.bench_function(format!("cohort_from_summaries_{people}_people"), |b| {
+        b.iter(|| {
+            let (_, report) = engine.select_cohort(&rule).expect("select");
+            assert_eq!(report, expected);
+        })
+    });
 
     let capacities = [30u32; 20];
     group.bench_function("assign_fairly_60000_x_20", |b| {

@@ -246,11 +246,11 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 print_reach(&engine.campaign_reach(&summary.id, first)?);
             }
             println!(
-                "  {:<28} {:>8.2}s (load {:.2}s, selection {:.3}s)",
+                "  {:<28} {:>8.2}s (selection {:.2}s, priorities {:.2}s)",
                 "elapsed",
                 started.elapsed().as_secs_f64(),
-                summary.load_seconds,
-                summary.select_seconds
+                summary.select_seconds,
+                summary.priority_seconds
             );
             Ok(())
         }
@@ -338,7 +338,11 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 (Some(result), None) => {
                     let operator = operator.context("--result needs --operator")?;
                     let result = CallResult::parse(&result)?;
-                    let details = incontro_core::outreach::AttemptDetails { note, next_call };
+                    let details = incontro_core::outreach::AttemptDetails {
+                        note,
+                        next_call,
+                        ..Default::default()
+                    };
                     let attempt = engine
                         .record_attempt_with(&campaign, entry, &operator, result, day, &details)?;
                     println!(

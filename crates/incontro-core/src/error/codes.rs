@@ -252,6 +252,20 @@ error_codes! {
         InvalidOffice = "invalid_office",
         /// An api key label that is not 1-200 printable characters.
         InvalidLabel = "invalid_label",
+        /// A staff account name that is not 2-64 of a-z 0-9 . - _ (issue 15).
+        InvalidAccountName = "invalid_account_name",
+        /// A password shorter than 10 or longer than 200 characters, or holding the account name.
+        WeakPassword = "weak_password",
+        /// A desk, validator or operator account without an office.
+        OfficeRequired = "office_required",
+        /// A slot that overlaps another slot of the same staff member.
+        SlotOverlaps = "slot_overlaps",
+        /// Weekly availability repeated for fewer than 1 or more than 26 weeks.
+        InvalidWeeks = "invalid_weeks",
+        /// A booking marked as a no-show before its slot started (or once cancelled).
+        NoShowTooEarly = "no_show_too_early",
+        /// A booking moved to a slot of another office.
+        SlotOfOtherOffice = "slot_of_other_office",
         /// A related-skill discount outside [0, 1].
         InvalidRelatedDiscount = "invalid_related_discount",
         /// A skill graph edge outside the skills.
@@ -348,6 +362,8 @@ error_codes! {
         EntryNotFound = "entry_not_found",
         /// No such active api key.
         ApiKeyNotFound = "api_key_not_found",
+        /// No staff account has this name.
+        AccountNotFound = "account_not_found",
         /// No such appointment slot.
         SlotNotFound = "slot_not_found",
         /// No booking with this reference.
@@ -394,6 +410,8 @@ error_codes! {
         SlotExists = "slot_exists",
         /// The slot is already booked.
         SlotAlreadyBooked = "slot_already_booked",
+        /// A staff account with this name already exists.
+        AccountExists = "account_exists",
         /// The slot is no longer available.
         SlotNotBookable = "slot_not_bookable",
         /// The booking was already cancelled.

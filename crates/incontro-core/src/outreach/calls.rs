@@ -27,7 +27,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::cohort::{age_band, priority, select, CohortRule, PriorityReason, SelectionReport};
+use super::cohort::{age_band, priority, CohortRule, PriorityReason, SelectionReport};
 use crate::matching::MatchQuery;
 use crate::model::CodiceFiscale;
 use crate::store::outreach as sql;
@@ -237,6 +237,9 @@ pub struct AttemptDetails {
     /// The day to call again (after the attempt's day); used for `no_answer` and `busy`.
     #[serde(default)]
     pub next_call: Option<NaiveDate>,
+    /// The time of day to call back on `next_call` (issue 15, point 11); only with `next_call`.
+    #[serde(default)]
+    pub next_call_time: Option<chrono::NaiveTime>,
 }
 
 /// A later step of the funnel.
@@ -299,10 +302,10 @@ pub struct CampaignSummary {
     pub id: String,
     /// The selection report.
     pub report: SelectionReport,
-    /// Seconds spent loading notices and building spells.
-    pub load_seconds: f64,
-    /// Seconds spent on the selection itself.
+    /// Seconds spent on the selection (from the per-worker summaries).
     pub select_seconds: f64,
+    /// Seconds spent on the priorities (fitting vacancies of each selected person).
+    pub priority_seconds: f64,
 }
 
 /// The do-not-contact source a refusal in `campaign` writes (and its undo clears).
@@ -347,17 +350,6 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Applies a cohort rule to the stored notices and contacts (nothing is stored).
-    pub fn select_cohort(
-        &self,
-        rule: &CohortRule,
-    ) -> Result<(Vec<super::cohort::Candidate>, SelectionReport)> {
-        rule.check()?;
-        let data = self.cob_data(rule.as_of)?;
-        let contacts = self.contact_book()?;
-        select(&data, &contacts, rule)
-    }
-
     /// Selects the cohort, computes priorities and stores the campaign with its call list.
     pub fn create_campaign(
         &self,
@@ -378,15 +370,12 @@ impl Engine {
                 format!("campaign {} already exists", spec.id),
             ));
         }
-        progress.start("building spells", None);
+        progress.start("selecting", None);
         let started = std::time::Instant::now();
-        let data = self.cob_data(spec.rule.as_of)?;
-        let contacts = self.contact_book()?;
-        let load_seconds = started.elapsed().as_secs_f64();
+        let (candidates, report) = self.select_cohort(&spec.rule)?;
+        let select_seconds = started.elapsed().as_secs_f64();
         progress.finish();
         let started = std::time::Instant::now();
-        let (candidates, report) = select(&data, &contacts, &spec.rule)?;
-        let select_seconds = started.elapsed().as_secs_f64();
         progress.start("priorities", Some(candidates.len() as u64));
         let mut scored: Vec<(f32, Vec<PriorityReason>, &super::cohort::Candidate)> = candidates
             .iter()
@@ -412,6 +401,7 @@ impl Engine {
             })
             .collect();
         progress.finish();
+        let priority_seconds = started.elapsed().as_secs_f64();
         scored.sort_by(|a, b| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(Ordering::Equal)
@@ -455,8 +445,8 @@ impl Engine {
         Ok(CampaignSummary {
             id: spec.id.clone(),
             report,
-            load_seconds,
             select_seconds,
+            priority_seconds,
         })
     }
 
@@ -648,6 +638,12 @@ impl Engine {
         details: &AttemptDetails,
     ) -> Result<u32> {
         let note = crate::placements::clean_note(details.note.as_deref())?;
+        if details.next_call_time.is_some() && details.next_call.is_none() {
+            return Err(Error::invalid(
+                ErrorCode::InvalidNextCall,
+                "a call-back time needs a next-call day",
+            ));
+        }
         if let Some(next) = details.next_call {
             if !result.retry() {
                 return Err(Error::invalid(
@@ -731,6 +727,7 @@ impl Engine {
                 day,
                 note.as_deref(),
                 details.next_call,
+                details.next_call_time,
             )?;
             if result == CallResult::Refused {
                 let cf = CodiceFiscale::parse(&worker)?;

@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::contacts::ContactBook;
-use super::spells::{CobData, Person, Spell, Sym};
+use super::spells::{CobData, Interner, Person, Spell, Sym};
 use crate::model::Sex;
 use crate::{Error, ErrorCode, Result};
 
@@ -234,8 +234,6 @@ pub struct SelectionReport {
 /// One selected person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// Index into [`CobData::people`].
-    pub person: usize,
     /// The codice fiscale (text).
     pub worker: String,
     /// End of the reference job (the one that ended in the window).
@@ -268,64 +266,143 @@ pub fn age_band(age: Option<u32>) -> &'static str {
     }
 }
 
-struct Prepared {
+/// The rule's codes as symbols of the strings the spells refer to.
+pub(crate) struct Prepared {
     excluded_contracts: HashSet<Sym>,
     excluded_reasons: HashSet<Sym>,
     comuni: Option<HashSet<Sym>>,
 }
 
-/// Applies `rule` to every person; returns the selected people and the report.
+impl Prepared {
+    pub(crate) fn new(strings: &Interner, rule: &CohortRule) -> Self {
+        let syms = |codes: &[String]| -> HashSet<Sym> {
+            codes.iter().filter_map(|code| strings.get(code)).collect()
+        };
+        Prepared {
+            excluded_contracts: syms(&rule.exclude_contract_types),
+            excluded_reasons: syms(&rule.exclude_end_reasons),
+            comuni: (!rule.comuni.is_empty()).then(|| syms(&rule.comuni)),
+        }
+    }
+}
+
+/// Counts the exclusions of each rule and collects the selected people.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    counts: [u64; RULES.len()],
+    people: u64,
+    /// The people selected so far.
+    pub(crate) selected: Vec<Candidate>,
+}
+
+impl Tally {
+    /// One more person with at least one spell.
+    pub(crate) fn person(&mut self) {
+        self.people += 1;
+    }
+    /// One person excluded by the rule at `rule_index` in [`RULES`].
+    pub(crate) fn exclude(&mut self, rule_index: usize) {
+        self.counts[rule_index] += 1;
+    }
+    /// The candidates in codice fiscale order, and the report.
+    pub(crate) fn finish(mut self) -> (Vec<Candidate>, SelectionReport) {
+        self.selected
+            .sort_unstable_by(|a, b| a.worker.cmp(&b.worker));
+        let report = SelectionReport {
+            people: self.people,
+            excluded: RULES
+                .iter()
+                .zip(self.counts)
+                .map(|(rule, count)| (rule.to_string(), count))
+                .collect(),
+            selected: self.selected.len() as u64,
+        };
+        (self.selected, report)
+    }
+}
+
+/// Applies `rule` to every person; returns the selected people (in codice fiscale order) and
+/// the report. This is the reference computation over spells built from every notice;
+/// [`crate::Engine::select_cohort`] gives the same from the summaries kept at import
+/// ([`super::summary`]).
 pub fn select(
     data: &CobData,
     contacts: &ContactBook,
     rule: &CohortRule,
 ) -> Result<(Vec<Candidate>, SelectionReport)> {
     rule.check()?;
-    let syms = |codes: &[String]| -> HashSet<Sym> {
-        codes
-            .iter()
-            .filter_map(|code| data.strings.get(code))
-            .collect()
-    };
-    let prepared = Prepared {
-        excluded_contracts: syms(&rule.exclude_contract_types),
-        excluded_reasons: syms(&rule.exclude_end_reasons),
-        comuni: (!rule.comuni.is_empty()).then(|| syms(&rule.comuni)),
-    };
-    let mut counts = [0u64; RULES.len()];
-    let mut selected = Vec::new();
-    let mut people = 0u64;
-    for (index, person) in data.people.iter().enumerate() {
+    let prepared = Prepared::new(&data.strings, rule);
+    let mut tally = Tally::default();
+    for person in &data.people {
         if person.spells.is_empty() {
             continue;
         }
-        people += 1;
-        match check_person(data, contacts, rule, &prepared, index, person) {
-            Ok(candidate) => selected.push(candidate),
-            Err(rule_index) => counts[rule_index] += 1,
+        tally.person();
+        let outcome = check_person(&data.strings, rule, &prepared, person).and_then(|passed| {
+            let worker = data.text(person.worker).unwrap_or_default();
+            passed.contact(
+                rule,
+                worker,
+                contacts.do_not_contact.contains(worker),
+                contacts.mobiles.get(worker).cloned(),
+            )
+        });
+        match outcome {
+            Ok(candidate) => tally.selected.push(candidate),
+            Err(rule_index) => tally.exclude(rule_index),
         }
     }
-    let report = SelectionReport {
-        people,
-        excluded: RULES
-            .iter()
-            .zip(counts)
-            .map(|(rule, count)| (rule.to_string(), count))
-            .collect(),
-        selected: selected.len() as u64,
-    };
-    Ok((selected, report))
+    Ok(tally.finish())
 }
 
-/// The candidate, or the index in [`RULES`] of the first rule that excludes the person.
-fn check_person(
-    data: &CobData,
-    contacts: &ContactBook,
+/// A person who passed rules 1–9 (the contact rules are left).
+#[derive(Debug, Clone)]
+pub(crate) struct Passed {
+    end_date: NaiveDate,
+    last_job_end: NaiveDate,
+    age: Option<u32>,
+    last_sector: Option<String>,
+    comune: Option<String>,
+    sex: Option<Sex>,
+}
+
+impl Passed {
+    /// Rules 10–11 (do-not-contact, mobile): the candidate, or the index of the rule.
+    pub(crate) fn contact(
+        self,
+        rule: &CohortRule,
+        worker: &str,
+        do_not_contact: bool,
+        mobile: Option<String>,
+    ) -> std::result::Result<Candidate, usize> {
+        if do_not_contact {
+            return Err(9);
+        }
+        if rule.require_mobile && mobile.is_none() {
+            return Err(10);
+        }
+        Ok(Candidate {
+            worker: worker.to_string(),
+            end_date: self.end_date,
+            last_job_end: self.last_job_end,
+            days_since_end: (rule.as_of - self.last_job_end).num_days(),
+            age: self.age,
+            last_sector: self.last_sector,
+            comune: self.comune,
+            sex: self.sex,
+            mobile,
+        })
+    }
+}
+
+/// Rules 1–9 for one person: what the contact rules need, or the index in [`RULES`] of the
+/// first rule that excludes the person.
+pub(crate) fn check_person(
+    strings: &Interner,
     rule: &CohortRule,
     prepared: &Prepared,
-    index: usize,
     person: &Person,
-) -> std::result::Result<Candidate, usize> {
+) -> std::result::Result<Passed, usize> {
     // Jobs only: tirocini are not jobs unless the rule says so.
     let jobs: Vec<&Spell> = person
         .spells
@@ -412,26 +489,13 @@ fn check_person(
             return Err(8);
         }
     }
-    // 10–11. Do-not-contact and mobile.
-    let worker = data.text(person.worker).unwrap_or_default();
-    if contacts.do_not_contact.contains(worker) {
-        return Err(9);
-    }
-    let mobile = contacts.mobiles.get(worker).cloned();
-    if rule.require_mobile && mobile.is_none() {
-        return Err(10);
-    }
-    Ok(Candidate {
-        person: index,
-        worker: worker.to_string(),
+    Ok(Passed {
         end_date: end,
         last_job_end,
-        days_since_end: (rule.as_of - last_job_end).num_days(),
         age,
-        last_sector: data.text(reference.sector).map(str::to_string),
-        comune: data.text(person.domicile).map(str::to_string),
+        last_sector: strings.text(reference.sector).map(str::to_string),
+        comune: strings.text(person.domicile).map(str::to_string),
         sex: person.sex,
-        mobile,
     })
 }
 

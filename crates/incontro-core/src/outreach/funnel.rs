@@ -485,10 +485,14 @@ pub fn funnel_svg_in(rows: &[FunnelRow], dimension: &str, title: &str, lang: Lan
         let top = 64.0 + group as f64 * group_height;
         let _ = writeln!(
             svg,
-            r#"<text x="10" y="{}" font-weight="bold">{} ({} people)</text>"#,
+            r#"<text x="10" y="{}" font-weight="bold">{} ({} {})</text>"#,
             top + 12.0,
             escape(&value_label(row, lang)),
-            row.people
+            row.people,
+            match lang {
+                Lang::It => "persone",
+                Lang::En => "people",
+            }
         );
         for (step, (_, colour, value)) in steps.iter().enumerate() {
             let count = step_count(row, value);

@@ -5,6 +5,8 @@
 //!   idempotent by `CodiceComunicazione`, streaming);
 //! - [`codes`]: versioned code tables (contract types, termination reasons, transformations);
 //! - [`spells`]: rettifiche and annullamenti applied, spells per worker, work history for matching;
+//! - [`summary`]: each worker's spells and compact notices kept up to date at import, read by the
+//!   cohort instead of every notice;
 //! - [`contacts`]: mobiles and e-mails from a non-COB source, the do-not-contact flag;
 //! - [`cohort`]: the configurable selection rule, the per-rule exclusion report, priorities;
 //! - [`calls`]: campaigns, fair assignment to operators, retries, the operator view, outcomes,
@@ -20,10 +22,12 @@ pub mod cob;
 pub mod codes;
 pub mod cohort;
 pub mod contacts;
+pub mod day;
 pub mod funnel;
 pub mod generator;
 pub mod reach;
 pub mod spells;
+pub mod summary;
 pub mod undo;
 
 use std::collections::HashSet;

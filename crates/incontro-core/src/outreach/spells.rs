@@ -72,6 +72,38 @@ impl SpellRules {
         rules
     }
 
+    /// The symbols of the tirocinio contract codes in `strings` (those interned).
+    pub(crate) fn tirocini_in(&self, strings: &Interner) -> Vec<Sym> {
+        self.tirocini
+            .iter()
+            .filter_map(|code| strings.get(code))
+            .collect()
+    }
+
+    /// A stable text of what the codes mean: summaries built under other meanings are stale.
+    pub fn fingerprint(&self) -> String {
+        let mut kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(number, effect)| format!("{number}={}", effect.as_str()))
+            .collect();
+        kinds.sort();
+        let mut transformations: Vec<String> = self
+            .transformations
+            .iter()
+            .map(|(code, effect)| format!("{code}={}", effect.as_str()))
+            .collect();
+        transformations.sort();
+        let mut tirocini = self.tirocini.clone();
+        tirocini.sort();
+        format!(
+            "v1;kinds:{};transformations:{};tirocini:{}",
+            kinds.join(","),
+            transformations.join(","),
+            tirocini.join(",")
+        )
+    }
+
     fn kind_effect(&self, notice: &Notice) -> CodeEffect {
         self.kinds
             .get(&notice.kind.as_i64())
@@ -91,6 +123,14 @@ impl SpellRules {
 pub struct Sym(u32);
 
 impl Sym {
+    /// The symbol's number (the stored form).
+    pub(crate) fn id(self) -> u32 {
+        self.0
+    }
+    /// The symbol of a stored number.
+    pub(crate) fn from_id(id: u32) -> Sym {
+        Sym(id)
+    }
     /// No value.
     pub const NONE: Sym = Sym(0);
     /// True for [`Sym::NONE`].
@@ -129,6 +169,28 @@ impl Interner {
         self.map.insert(text.into(), id);
         Sym(id)
     }
+    /// An interner holding `strings` as symbols 1, 2, … in order (the stored dictionary).
+    pub(crate) fn from_strings(strings: impl IntoIterator<Item = String>) -> Self {
+        let mut interner = Interner::default();
+        for text in strings {
+            let id = interner.strings.len() as u32;
+            interner.map.insert(text.as_str().into(), id);
+            interner.strings.push(text.into());
+        }
+        interner
+    }
+    /// The number of symbols, [`Sym::NONE`] included.
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+    /// The texts of the symbols from `first` on, with their numbers.
+    pub(crate) fn texts_from(&self, first: usize) -> impl Iterator<Item = (u32, &str)> {
+        self.strings
+            .iter()
+            .enumerate()
+            .skip(first.max(1))
+            .map(|(id, text)| (id as u32, &**text))
+    }
     /// Interns an optional value.
     pub fn intern_opt(&mut self, text: Option<&str>) -> Sym {
         text.map_or(Sym::NONE, |text| self.intern(text))
@@ -147,38 +209,93 @@ impl Interner {
     }
 }
 
-/// One notice, compact.
-#[derive(Debug, Clone, Copy)]
-struct Compact {
-    code: u64,
-    previous: u64,
+/// One notice, compact (also the form kept per worker in the store, see [`super::summary`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Compact {
+    pub(crate) code: u64,
+    pub(crate) previous: u64,
     /// The `TipoComunicazione`'s effect.
-    kind: CodeEffect,
+    pub(crate) kind: CodeEffect,
     /// The `CodTrasformazione`'s effect (trasformazioni only).
-    transformation: CodeEffect,
-    event: EventType,
-    worker: Sym,
-    employer: Sym,
-    sent: NaiveDate,
-    start: NaiveDate,
-    planned_end: Option<NaiveDate>,
-    extension_end: Option<NaiveDate>,
-    transformation_date: Option<NaiveDate>,
-    termination_date: Option<NaiveDate>,
-    termination_reason: Sym,
-    contract_type: Sym,
-    qualifica: Sym,
-    sector: Sym,
-    workplace: Sym,
+    pub(crate) transformation: CodeEffect,
+    pub(crate) event: EventType,
+    pub(crate) worker: Sym,
+    pub(crate) employer: Sym,
+    pub(crate) sent: NaiveDate,
+    pub(crate) start: NaiveDate,
+    pub(crate) planned_end: Option<NaiveDate>,
+    pub(crate) extension_end: Option<NaiveDate>,
+    pub(crate) transformation_date: Option<NaiveDate>,
+    pub(crate) termination_date: Option<NaiveDate>,
+    pub(crate) termination_reason: Sym,
+    pub(crate) contract_type: Sym,
+    pub(crate) qualifica: Sym,
+    pub(crate) sector: Sym,
+    pub(crate) workplace: Sym,
     /// The notice code itself, interned only when details are kept.
-    code_text: Sym,
+    pub(crate) code_text: Sym,
     /// The worker's facts as this notice gives them.
-    sex: Option<Sex>,
-    birth: Option<NaiveDate>,
-    domicile: Sym,
+    pub(crate) sex: Option<Sex>,
+    pub(crate) birth: Option<NaiveDate>,
+    pub(crate) domicile: Sym,
 }
 
 impl Compact {
+    /// The compact form of a notice of `worker`, its other strings interned in `strings`
+    /// (the notice code only with `keep_code`, occupation and workplace only with `details`).
+    pub(crate) fn of(
+        notice: &Notice,
+        rules: &SpellRules,
+        strings: &mut Interner,
+        keep_code: bool,
+        details: bool,
+        worker: Sym,
+    ) -> Compact {
+        let mut detail = |text: Option<&str>| {
+            if details {
+                strings.intern_opt(text)
+            } else {
+                Sym::NONE
+            }
+        };
+        let qualifica = detail(notice.qualifica.as_deref());
+        let workplace = detail(notice.workplace.as_deref());
+        Compact {
+            code: code_hash(&notice.code),
+            previous: notice.previous.as_deref().map_or(0, code_hash),
+            kind: rules.kind_effect(notice),
+            transformation: rules.transformation_effect(notice.transformation.as_deref()),
+            event: notice.event,
+            worker,
+            employer: strings.intern(notice.employer.as_str()),
+            sent: notice.sent,
+            start: notice.start,
+            planned_end: notice.planned_end,
+            extension_end: notice.extension_end,
+            transformation_date: notice.transformation_date,
+            termination_date: notice.termination_date,
+            termination_reason: strings.intern_opt(notice.termination_reason.as_deref()),
+            contract_type: strings.intern_opt(notice.contract_type.as_deref()),
+            qualifica,
+            sector: strings.intern_opt(notice.sector.as_deref()),
+            workplace,
+            code_text: if keep_code {
+                strings.intern(&notice.code)
+            } else {
+                Sym::NONE
+            },
+            sex: notice.sex,
+            birth: notice.birth,
+            domicile: strings.intern_opt(notice.domicile.as_deref()),
+        }
+    }
+
+    /// The order a worker's notices are replayed in (a pointer always goes to an earlier
+    /// notice).
+    pub(crate) fn sending_order(&self) -> (NaiveDate, EventType, u64) {
+        (self.sent, self.event, self.code)
+    }
+
     fn effective_date(&self) -> NaiveDate {
         match self.event {
             EventType::Assunzione | EventType::Urgenza => self.start,
@@ -308,38 +425,15 @@ impl SpellBuilder {
 
     /// Adds one notice.
     pub fn push(&mut self, notice: &Notice) {
-        let strings = &mut self.strings;
-        let worker = strings.intern(notice.worker.as_str());
-        let compact = Compact {
-            code: code_hash(&notice.code),
-            previous: notice.previous.as_deref().map_or(0, code_hash),
-            kind: self.rules.kind_effect(notice),
-            transformation: self
-                .rules
-                .transformation_effect(notice.transformation.as_deref()),
-            event: notice.event,
+        let worker = self.strings.intern(notice.worker.as_str());
+        let compact = Compact::of(
+            notice,
+            &self.rules,
+            &mut self.strings,
+            self.keep_codes,
+            true,
             worker,
-            employer: strings.intern(notice.employer.as_str()),
-            sent: notice.sent,
-            start: notice.start,
-            planned_end: notice.planned_end,
-            extension_end: notice.extension_end,
-            transformation_date: notice.transformation_date,
-            termination_date: notice.termination_date,
-            termination_reason: strings.intern_opt(notice.termination_reason.as_deref()),
-            contract_type: strings.intern_opt(notice.contract_type.as_deref()),
-            qualifica: strings.intern_opt(notice.qualifica.as_deref()),
-            sector: strings.intern_opt(notice.sector.as_deref()),
-            workplace: strings.intern_opt(notice.workplace.as_deref()),
-            code_text: if self.keep_codes {
-                strings.intern(&notice.code)
-            } else {
-                Sym::NONE
-            },
-            sex: notice.sex,
-            birth: notice.birth,
-            domicile: strings.intern_opt(notice.domicile.as_deref()),
-        };
+        );
         self.notices.push(compact);
     }
 
@@ -356,13 +450,9 @@ impl SpellBuilder {
         let unsent = before - notices.len();
         // Per worker, in the order they were sent (a pointer always goes to an earlier notice).
         notices.sort_unstable_by(|a, b| {
-            (a.worker, a.sent, a.event, a.code).cmp(&(b.worker, b.sent, b.event, b.code))
+            (a.worker, a.sending_order()).cmp(&(b.worker, b.sending_order()))
         });
-        let tirocini: Vec<Sym> = rules
-            .tirocini
-            .iter()
-            .filter_map(|code| strings.get(code))
-            .collect();
+        let tirocini = rules.tirocini_in(&strings);
         let mut people = Vec::new();
         let mut valid = 0u64;
         let mut superseded = 0u64;
@@ -375,21 +465,10 @@ impl SpellBuilder {
                 end += 1;
             }
             let group = &notices[index..end];
-            let spells = scratch.spells_of(group, as_of, &tirocini);
+            let person = scratch.person_of(group, as_of, &tirocini);
             valid += scratch.live as u64;
             superseded += (group.len() - scratch.live) as u64;
-            // Sex, birth and domicile as the latest notice sent by `as_of` gives them.
-            let latest = |get: &dyn Fn(&Compact) -> bool| group.iter().rev().find(|n| get(n));
-            let sex = latest(&|n| n.sex.is_some()).and_then(|n| n.sex);
-            let birth = latest(&|n| n.birth.is_some()).and_then(|n| n.birth);
-            let domicile = latest(&|n| !n.domicile.is_none()).map_or(Sym::NONE, |n| n.domicile);
-            people.push(Person {
-                worker,
-                sex,
-                birth,
-                domicile,
-                spells,
-            });
+            people.push(person);
             index = end;
         }
         CobData {
@@ -404,7 +483,7 @@ impl SpellBuilder {
 
 /// Reused buffers for one worker's notices.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     /// Rapporto of each notice of the group.
     rapporto: Vec<u32>,
     /// Dead (replaced or cancelled) notices.
@@ -415,12 +494,32 @@ struct Scratch {
     terminated: Vec<bool>,
     members: Vec<Compact>,
     path: Vec<usize>,
-    live: usize,
+    /// Notices of the last worker still valid (neither replaced nor cancelled).
+    pub(crate) live: usize,
 }
 
 const UNSET: u32 = u32::MAX;
 
 impl Scratch {
+    /// One worker with their spells, from their notices sent by `as_of` in sending order
+    /// ([`Compact::sending_order`]); sex, birth and domicile as the latest of them gives them.
+    pub(crate) fn person_of(
+        &mut self,
+        group: &[Compact],
+        as_of: NaiveDate,
+        tirocini: &[Sym],
+    ) -> Person {
+        let spells = self.spells_of(group, as_of, tirocini);
+        let latest = |get: &dyn Fn(&Compact) -> bool| group.iter().rev().find(|n| get(n));
+        Person {
+            worker: group.first().map_or(Sym::NONE, |notice| notice.worker),
+            sex: latest(&|n| n.sex.is_some()).and_then(|n| n.sex),
+            birth: latest(&|n| n.birth.is_some()).and_then(|n| n.birth),
+            domicile: latest(&|n| !n.domicile.is_none()).map_or(Sym::NONE, |n| n.domicile),
+            spells,
+        }
+    }
+
     /// The spells of one worker's notices (sorted by sending date).
     fn spells_of(&mut self, group: &[Compact], as_of: NaiveDate, tirocini: &[Sym]) -> Vec<Spell> {
         let count = group.len();

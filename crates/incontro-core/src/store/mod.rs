@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod accounts;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
@@ -76,6 +77,19 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_outreach_protected",
         include_str!("migrations/0016_outreach_protected.sql"),
     ),
+    (
+        "0017_cob_summary",
+        include_str!("migrations/0017_cob_summary.sql"),
+    ),
+    (
+        "0018_accounts",
+        include_str!("migrations/0018_accounts.sql"),
+    ),
+    (
+        "0019_call_back",
+        include_str!("migrations/0019_call_back.sql"),
+    ),
+    ("0020_no_show", include_str!("migrations/0020_no_show.sql")),
 ];
 
 /// The database file name inside the data directory.

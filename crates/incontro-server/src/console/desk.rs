@@ -57,10 +57,17 @@ fn audit(
     )])
 }
 
+/// The search box: a GET form (issue 15, point 6: results are a page, Back works); the
+/// console's script sends a codice fiscale by POST instead (`data-cf-post`), so that it does not
+/// stay in the browser's history.
 fn search_form(ctx: &Ctx, value: &str) -> Markup {
+    let csrf = ctx
+        .user
+        .as_ref()
+        .map(|user| user.csrf.as_str())
+        .unwrap_or("");
     html! {
-        form method="post" action="/console/desk/search" role="search" {
-            (csrf_field(ctx))
+        form method="get" action="/console/desk" role="search" data-cf-post="/console/desk/search" data-csrf=(csrf) {
             label for="q" { (ctx.t("desk.search_label")) }
             input type="search" id="q" name="q" value=(value) required minlength="2" maxlength="100"
                 autocomplete="off" aria-describedby="q-help";
@@ -70,10 +77,25 @@ fn search_form(ctx: &Ctx, value: &str) -> Markup {
     }
 }
 
-/// `GET /console/desk`
-pub async fn search_page(ctx: Ctx) -> HttpResponse {
+/// `?q=` of the desk page.
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /console/desk[?q=]`: the search box, and with `q` the results (a codice fiscale goes
+/// straight to the person).
+pub async fn search_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> HttpResponse {
     if let Err(fail) = ctx.require(sections::DESK) {
         return ctx.finish(Err(fail));
+    }
+    if let Some(q) = query.into_inner().q.filter(|q| !q.trim().is_empty()) {
+        let result = find_people(&ctx, &state, q).await;
+        return ctx.finish(result);
     }
     let body = html! {
         h1 { (ctx.t("desk.title")) }
@@ -102,10 +124,15 @@ pub async fn search(
 
 async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<HttpResponse, Fail> {
     ctx.require(sections::DESK)?;
-    let user = ctx.check_csrf(&form.csrf)?;
+    ctx.check_csrf(&form.csrf)?;
+    find_people(ctx, state, form.q).await
+}
+
+async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpResponse, Fail> {
+    let user = ctx.require(sections::DESK)?;
     let principal = user.principal.clone();
     principal.authorize(Action::FindPerson)?;
-    let text = form.q.trim().to_string();
+    let text = q.trim().to_string();
     if let Ok(codice_fiscale) = CodiceFiscale::parse(&text) {
         let id = state
             .call(move |engine| {
@@ -163,9 +190,40 @@ pub struct PersonFilters {
     exact: Option<String>,
     all: Option<String>,
     recorded: Option<String>,
+    recorded_vacancy: Option<String>,
 }
 
 impl PersonFilters {
+    /// The filters as a query string (without the notices).
+    fn query(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("near_km", &self.near_km),
+            ("placement", &self.placement),
+            ("source", &self.source),
+            ("exact", &self.exact),
+            ("all", &self.all),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .filter(|value| !value.is_empty())
+                .map(|value| (name, value))
+        })
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    /// Filters from a query string sent back by a form; anything else in it is dropped.
+    fn from_query(raw: &str) -> PersonFilters {
+        let filters: PersonFilters = serde_urlencoded::from_str(raw).unwrap_or_default();
+        PersonFilters {
+            recorded: None,
+            recorded_vacancy: None,
+            ..filters
+        }
+    }
+
     fn to_params(&self, lang: Lang) -> Result<MatchParams, Fail> {
         let near_km = match self.near_km.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -380,6 +438,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
             @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
         }
+        // Long page: tabs to its parts (issue 15, point 6).
+        nav class="tabs" aria-label=(ctx.t("desk.sections")) {
+            ul {
+                li { a href="#competences" { (ctx.t("desk.competences")) } }
+                li { a href="#vacancies" { (ctx.t("desk.vacancies")) } }
+                li { a href="#placements" { (ctx.t("desk.placements")) } }
+            }
+        }
         h2 id="competences" { (ctx.t("desk.competences")) }
         div class="table-wrap" {
             table class="stack" {
@@ -425,7 +491,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             }
         }
         h2 id="vacancies" { (ctx.t("desk.vacancies")) }
-        form method="get" action={ "/console/desk/people/" (seeker.id) } class="filters" {
+        form method="get" action={ "/console/desk/people/" (seeker.id) "#vacancies" } class="filters" {
             fieldset {
                 legend { (ctx.t("desk.filters")) }
                 div class="row" {
@@ -475,15 +541,20 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         }
         ol class="matches" {
             @for found in &view.matches {
-                li class="card" data-vacancy=(found.vacancy_id) {
-                    (match_card(ctx, view, found))
+                li class="card" data-vacancy=(found.vacancy_id) id={ "vacancy-" (found.vacancy_id) } {
+                    @if filters.recorded_vacancy.as_deref() == Some(found.vacancy_id.as_str()) {
+                        p class="notice ok recorded-here" role="status" {
+                            (ctx.t(if filters.recorded.as_deref() == Some("placement") { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+                        }
+                    }
+                    (match_card(ctx, view, found, &filters.query()))
                 }
             }
         }
     }
 }
 
-fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
+fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
     let company = view
         .companies
         .get(&found.company_id)
@@ -536,7 +607,7 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
                 @for item in &found.explanation.items { (requirement_bar(ctx, item)) }
             }
         }
-        (placement_form(ctx, view, found))
+        (placement_form(ctx, view, found, back))
     }
 }
 
@@ -555,7 +626,7 @@ fn mode_key(mode: PlacementMode) -> &'static str {
 }
 
 /// The small "record a proposal or a placement" form of one ranked vacancy.
-fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
+fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
     let field = |name: &str| format!("{name}-{}", found.vacancy_id);
     let tirocinio = matches!(found.placement, PlacementType::Tirocinio { .. });
     html! {
@@ -564,6 +635,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup 
             form method="post" action={ "/console/desk/people/" (view.seeker.id) "/placements" } class="placement-form" {
                 (csrf_field(ctx))
                 input type="hidden" name="vacancy" value=(found.vacancy_id);
+                input type="hidden" name="back" value=(back);
                 div class="row" {
                     div {
                         label for=(field("kind")) { (ctx.t("desk.kind")) }
@@ -598,6 +670,9 @@ pub struct PlacementForm {
     placement_type: String,
     #[serde(default)]
     note: String,
+    /// The page's filters (a query string), kept on the way back.
+    #[serde(default)]
+    back: String,
 }
 
 /// `POST /console/desk/people/{id}/placements`: records a proposal or a placement for a person
@@ -615,6 +690,7 @@ pub async fn record_placement(
         principal.authorize(Action::RecordPlacement)?;
         let id = EntityId::parse(&path.into_inner())?;
         let form = form.into_inner();
+        let form_back = form.back.clone();
         let record = NewPlacement {
             job_seeker_id: id.clone(),
             vacancy_id: EntityId::parse(&form.vacancy)?,
@@ -626,6 +702,8 @@ pub async fn record_placement(
         };
         let kind = record.kind;
         let target = id.as_str().to_string();
+        let vacancy = record.vacancy_id.as_str().to_string();
+        let back = PersonFilters::from_query(&form_back);
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
@@ -640,8 +718,13 @@ pub async fn record_placement(
                 )])
             })
             .await?;
+        // Back to the same card, with the page's filters kept (issue 15, point 6).
+        let mut query = back.query();
+        if !query.is_empty() {
+            query.push('&');
+        }
         Ok(ctx.see_other(&format!(
-            "/console/desk/people/{target}?recorded={}#placements",
+            "/console/desk/people/{target}?{query}recorded={}&recorded_vacancy={vacancy}#vacancy-{vacancy}",
             kind.as_str()
         )))
     }

@@ -216,12 +216,16 @@ pub async fn reports_page(
                         tbody {
                             @for row in &reports.funnel {
                                 tr {
-                                    td { (row.dimension) ": " (row.value) } td { (row.people) } td { (row.called) } td { (row.answered) }
+                                    td { (funnel::dimension_label(&row.dimension, funnel_lang(ctx.lang))) ": " (funnel::value_label(row, funnel_lang(ctx.lang))) } td { (row.people) } td { (row.called) } td { (row.answered) }
                                     td { (row.taken_in_charge) } td { (row.enrolled) } td { (row.placed_reported) } td { (row.placed_confirmed) }
                                 }
                             }
                         }
                     }
+                }
+                h3 { (ctx.t("reports.definitions")) }
+                ul id="funnel-definitions" {
+                    @for definition in funnel::definitions(funnel_lang(ctx.lang)) { li { (definition) } }
                 }
             }
         };
@@ -303,7 +307,16 @@ pub async fn demand_csv(
     ctx.finish(result)
 }
 
-/// `GET /console/reports/funnel.svg`: the core's funnel chart, by operator.
+/// The core funnel's language for the console's (Italian unless the user switched).
+fn funnel_lang(lang: super::i18n::Lang) -> funnel::Lang {
+    match lang {
+        super::i18n::Lang::It => funnel::Lang::It,
+        super::i18n::Lang::En => funnel::Lang::En,
+    }
+}
+
+/// `GET /console/reports/funnel.svg`: the core's funnel chart, by operator, in the console's
+/// language (Italian by default).
 pub async fn funnel_svg(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -311,7 +324,12 @@ pub async fn funnel_svg(
 ) -> HttpResponse {
     let result = async {
         let reports = load(&ctx, &state, &query).await?;
-        let svg = funnel::funnel_svg(&reports.funnel, "operator", ctx.t("reports.funnel"));
+        let svg = funnel::funnel_svg_in(
+            &reports.funnel,
+            "operator",
+            ctx.t("reports.funnel"),
+            funnel_lang(ctx.lang),
+        );
         Ok(file("image/svg+xml", "funnel.svg", svg))
     }
     .await;

@@ -320,6 +320,7 @@ pub async fn vacancy_page(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    removed: web::Query<RemovedQuery>,
 ) -> HttpResponse {
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
@@ -366,7 +367,10 @@ pub async fn vacancy_page(
                 })
             })
             .await?;
-        let body = vacancy_body(&ctx, &view);
+        let body = html! {
+            (removed_notice(&ctx, &view, &removed))
+            (vacancy_body(&ctx, &view))
+        };
         Ok(ctx.page(StatusCode::OK, &view.vacancy.title, body))
     }
     .await;
@@ -387,6 +391,39 @@ fn level_key(level: u8) -> &'static str {
         2 => "level.2",
         3 => "level.3",
         _ => "level.4",
+    }
+}
+
+/// The competence just removed (issue 15, point 7), to offer its undo.
+#[derive(Debug, Default, Deserialize)]
+pub struct RemovedQuery {
+    removed: Option<String>,
+    label: Option<String>,
+    level: Option<u8>,
+    essential: Option<bool>,
+}
+
+/// "Removed: … — Annulla": puts the competence back as it was (audited).
+fn removed_notice(ctx: &Ctx, view: &VacancyView, removed: &RemovedQuery) -> Markup {
+    let (Some(skill), Some(level), Some(essential)) =
+        (&removed.removed, removed.level, removed.essential)
+    else {
+        return html! {};
+    };
+    let label = removed.label.clone().unwrap_or_else(|| skill.clone());
+    html! {
+        div class="notice ok" role="status" id="removed" {
+            (ctx.t("vacancy.removed")) " «" (label) "». "
+            form method="post" action={ "/console/vacancies/" (view.vacancy.id) "/requirements" } class="inline" {
+                (csrf_field(ctx))
+                input type="hidden" name="skill" value=(skill);
+                input type="hidden" name="skill_text" value=(label);
+                input type="hidden" name="level" value=(level);
+                input type="hidden" name="essential" value=(essential);
+                input type="hidden" name="restore" value="yes";
+                button type="submit" class="secondary" { (ctx.t("vacancy.undo_remove")) }
+            }
+        }
     }
 }
 
@@ -431,6 +468,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                                     form method="post" action={ (base) "/requirements/remove" } class="inline" {
                                         (csrf_field(ctx))
                                         input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        input type="hidden" name="label" value=(label);
                                         button type="submit" class="secondary" aria-label={ (ctx.t("vacancy.remove")) ": " (label) } { (ctx.t("vacancy.remove")) }
                                     }
                                 }
@@ -439,6 +477,9 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                     }
                 }
             }
+        }
+        @if matches!(vacancy.status, VacancyStatus::Validated { .. }) {
+            p class="notice info" id="draft-warning" role="note" { (ctx.t("vacancy.back_to_draft")) }
         }
         h3 { (ctx.t("vacancy.add")) }
         form method="post" action={ (base) "/requirements" } id="add-requirement" {
@@ -498,7 +539,11 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                     form method="post" action={ (base) "/validate" } {
                         (csrf_field(ctx))
                         p { (ctx.t("vacancy.validate_help")) }
-                        button type="submit" id="validate" disabled[vacancy.requirements.is_empty()] { (ctx.t("vacancy.validate")) }
+                        button type="submit" id="validate" disabled[vacancy.requirements.is_empty()]
+                            aria-describedby=[vacancy.requirements.is_empty().then_some("validate-why")] { (ctx.t("vacancy.validate")) }
+                        @if vacancy.requirements.is_empty() {
+                            " " span id="validate-why" class="muted" { (ctx.t("vacancy.validate_why")) }
+                        }
                     }
                 } @else {
                     p { (ctx.t("vacancy.validate_not_allowed")) }
@@ -518,6 +563,9 @@ pub struct RequirementForm {
     skill_text: String,
     level: u8,
     essential: String,
+    /// `yes` when this puts back a competence just removed (audited as its undo).
+    #[serde(default)]
+    restore: String,
 }
 
 /// `POST /console/vacancies/{id}/requirements`: adds (or replaces) one requirement through
@@ -538,6 +586,15 @@ pub async fn add_requirement(
         state
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                if form.restore == "yes" {
+                    engine.audit(vec![incontro_core::access::AuditEntry::now(
+                        &principal,
+                        "requirement_restored",
+                        None,
+                        Some(id.as_str()),
+                        incontro_core::access::Outcome::Ok,
+                    )])?;
+                }
                 let mut skill = form.skill.trim().to_string();
                 // Without the script the skill comes as text: take the best label match.
                 if skill.is_empty() {
@@ -576,6 +633,11 @@ pub async fn add_requirement(
 pub struct RemoveForm {
     csrf: String,
     skill: String,
+    #[serde(default)]
+    label: String,
+    /// `yes` once the validator confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /console/vacancies/{id}/requirements/remove`
@@ -591,18 +653,70 @@ pub async fn remove_requirement(
         let principal = user.principal.clone();
         let id = EntityId::parse(&path)?;
         let skill = form.skill.trim().to_string();
-        state
+        let label = form.label.trim().to_string();
+        if form.confirm != "yes" {
+            // Removing asks first, and says a validated vacancy goes back to draft.
+            let check = id.clone();
+            let vacancy = state
+                .call(move |engine| engine.vacancy_for(&principal, Action::WriteVacancy, &check))
+                .await?;
+            let validated = matches!(vacancy.status, VacancyStatus::Validated { .. });
+            let body = html! {
+                h1 { (ctx.t("vacancy.confirm_remove_title")) }
+                div class="card" id="confirm-remove" {
+                    p { (ctx.t("vacancy.confirm_remove_text")) " «" (label) "» (" (vacancy.title) ")." }
+                    @if validated { p class="notice info" { (ctx.t("vacancy.back_to_draft")) } }
+                    form method="post" action={ "/console/vacancies/" (id) "/requirements/remove" } {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="skill" value=(skill);
+                        input type="hidden" name="label" value=(label);
+                        input type="hidden" name="confirm" value="yes";
+                        button type="submit" class="danger" { (ctx.t("vacancy.confirm_remove")) }
+                    }
+                    p { a href={ "/console/vacancies/" (id) "#breakdown" } { (ctx.t("vacancy.confirm_back")) } }
+                }
+            };
+            return Ok(ctx.page(StatusCode::OK, ctx.t("vacancy.confirm_remove_title"), body));
+        }
+        let removed_skill = skill.clone();
+        let removed = state
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                let removed = vacancy
+                    .requirements
+                    .iter()
+                    .find(|existing| existing.skill.as_str() == skill)
+                    .cloned();
                 let requirements = vacancy
                     .requirements
                     .into_iter()
                     .filter(|existing| existing.skill.as_str() != skill)
                     .collect();
-                engine.set_requirements(&id, requirements)
+                engine.set_requirements(&id, requirements)?;
+                engine.audit(vec![incontro_core::access::AuditEntry::now(
+                    &principal,
+                    "requirement_removed",
+                    None,
+                    Some(id.as_str()),
+                    incontro_core::access::Outcome::Ok,
+                )])?;
+                Ok(removed)
             })
             .await?;
-        Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())))
+        let Some(removed) = removed else {
+            return Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())));
+        };
+        let query = serde_urlencoded::to_string([
+            ("removed", removed_skill.as_str()),
+            ("label", label.as_str()),
+            ("level", &removed.level.get().to_string()),
+            ("essential", if removed.essential { "true" } else { "false" }),
+        ])
+        .unwrap_or_default();
+        Ok(ctx.see_other(&format!(
+            "/console/vacancies/{}?{query}#removed",
+            path.as_str()
+        )))
     }
     .await;
     ctx.finish(result)

@@ -70,7 +70,14 @@ pub(crate) fn code_hash(code: &str) -> u64 {
 
 /// Hash of a rapporto key (worker, employer, start).
 pub(crate) fn rapporto_hash(worker: &str, employer: &str, start: NaiveDate) -> u64 {
-    hash_of(&[worker, employer, &to_days(start).to_string()])
+    let state = ahash::RandomState::with_seeds(0x1c0b, 0x2a3b, 0x5d4e, 0x7f60);
+    let mut hasher = state.build_hasher();
+    for part in [worker, employer] {
+        hasher.write(part.as_bytes());
+        hasher.write_u8(0xff);
+    }
+    hasher.write_i64(to_days(start));
+    hasher.finish()
 }
 
 /// A set of precomputed 64-bit hashes.

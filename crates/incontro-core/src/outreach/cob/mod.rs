@@ -68,8 +68,11 @@ impl RecordKind {
             .map(RecordKind)
     }
     /// The two-digit code (`"03"`), as in the code table.
-    pub fn code(self) -> String {
-        format!("{:02}", self.0)
+    pub fn code(self) -> &'static str {
+        // Every two-digit code, so that the check of millions of rows formats nothing.
+        const CODES: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+        let at = 2 * usize::from(self.0.min(99));
+        &CODES[at..at + 2]
     }
     fn parse(raw: &str) -> Option<Self> {
         if raw.is_empty() || raw.len() > 2 || !raw.bytes().all(|b| b.is_ascii_digit()) {
@@ -301,6 +304,8 @@ struct ParseOutcome {
     without_hiring: u64,
     unresolved_references: u64,
     ignored_columns: Vec<String>,
+    /// The new notices per worker, for the summaries (when they are current).
+    histories: Option<super::summary::Histories>,
 }
 
 const BATCH: usize = 4096;
@@ -323,6 +328,7 @@ struct Streamer<'a> {
     batch: Vec<Notice>,
     sender: mpsc::SyncSender<Vec<Notice>>,
     skip_invalid: bool,
+    histories: Option<super::summary::Histories>,
 }
 
 impl Streamer<'_> {
@@ -365,7 +371,7 @@ impl Streamer<'_> {
         let replaces = matches!(
             self.parser.codes.effect(
                 CodeScheme::TipoComunicazione,
-                &notice.kind.code(),
+                notice.kind.code(),
                 notice.sent
             ),
             Some(CodeEffect::Rettifica | CodeEffect::Annullamento | CodeEffect::Regularises)
@@ -379,6 +385,12 @@ impl Streamer<'_> {
         }
         // Without skip_invalid a file with problems writes nothing: stop feeding the writer.
         if self.skip_invalid || self.problems.is_empty() {
+            if let Some(histories) = &mut self.histories {
+                // Only notices new to the store change a worker's spells.
+                if !self.known.codes.contains(&hash) {
+                    histories.add(&notice);
+                }
+            }
             self.batch.push(notice);
             if self.batch.len() >= BATCH {
                 let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
@@ -414,6 +426,7 @@ impl Streamer<'_> {
             without_hiring,
             unresolved_references,
             ignored_columns,
+            histories: self.histories,
         }
     }
 }
@@ -662,9 +675,21 @@ impl Engine {
             .len();
         progress.start("checking stored notices", None);
         let (codes_known, mut hires_known) = self.store().read(sql::load_notice_keys)?;
+        // The per-worker summaries are updated with the new notices when they are current,
+        // else rebuilt from every notice at the end.
+        let rules = super::spells::SpellRules::from_codes(&codes);
+        let mut histories = self.store().read(|c| {
+            if !super::summary::current(c, &rules)? {
+                return Ok(None);
+            }
+            super::summary::Histories::load(c, rules.clone()).map(Some)
+        })?;
         // About 145 bytes per notice: reserving avoids rehashing millions of keys.
         let expected_rows = (size / 120) as usize;
         hires_known.reserve(expected_rows / 2);
+        if let Some(histories) = &mut histories {
+            histories.reserve(expected_rows / 5);
+        }
         progress.finish();
         let file = file_name(path);
         let skip_invalid = options.skip_invalid;
@@ -694,6 +719,7 @@ impl Engine {
                         batch: Vec::with_capacity(BATCH),
                         sender,
                         skip_invalid,
+                        histories,
                     };
                     progress.start("importing COB notices", Some(size));
                     let ignored = match format {
@@ -743,6 +769,19 @@ impl Engine {
                         problems: outcome.problems.list,
                     });
                 }
+                progress.start("updating the summaries", None);
+                // Checked again in the transaction: another import may have run meanwhile.
+                let still_current = super::summary::current(tx, &rules)?;
+                match outcome.histories {
+                    Some(histories) if histories.notices() == inserted && still_current => {
+                        let merge = crate::store::outreach::summary::has_summaries(tx)?;
+                        histories.write(tx, merge)?;
+                    }
+                    _ => {
+                        super::summary::rebuild(tx, &rules)?;
+                    }
+                }
+                progress.finish();
                 Ok(CobImportReport {
                     rows: outcome.rows,
                     inserted,

@@ -100,7 +100,7 @@ impl RowParser<'_> {
         }
         if let (Some(kind), Some(sent)) = (kind, sent) {
             let code = kind.code();
-            match self.codes.check(CodeScheme::TipoComunicazione, &code, sent) {
+            match self.codes.check(CodeScheme::TipoComunicazione, code, sent) {
                 CodeStatus::Valid => {}
                 CodeStatus::Unknown => check.fail(
                     Field::Kind,
@@ -111,9 +111,7 @@ impl RowParser<'_> {
                     format!("TipoComunicazione code {code:?} is not valid on {sent}"),
                 ),
             }
-            let effect = self
-                .codes
-                .effect(CodeScheme::TipoComunicazione, &code, sent);
+            let effect = self.codes.effect(CodeScheme::TipoComunicazione, code, sent);
             if matches!(
                 effect,
                 Some(CodeEffect::Rettifica | CodeEffect::Annullamento)

@@ -20,8 +20,11 @@ use crate::outreach::funnel::{EntryFacts, FunnelRow};
 use crate::{Error, Result};
 
 mod campaigns;
+pub(crate) mod summary;
+mod day;
 
 pub use campaigns::*;
+pub(crate) use day::*;
 
 fn days(day: Option<NaiveDate>) -> Option<i64> {
     day.map(to_days)
@@ -151,9 +154,14 @@ impl<'t> NoticeInserter<'t> {
     }
 }
 
-/// Deletes one notice; true when it existed.
+/// Deletes one notice; true when it existed. The per-worker summaries are then stale: the next
+/// cohort rebuilds them from the notices.
 pub fn delete_notice(tx: &Transaction<'_>, code: &str) -> Result<bool> {
-    Ok(tx.execute("DELETE FROM cob_notice WHERE code = ?1", [code])? == 1)
+    let deleted = tx.execute("DELETE FROM cob_notice WHERE code = ?1", [code])? == 1;
+    if deleted {
+        tx.execute("DELETE FROM cob_summary_state", [])?;
+    }
+    Ok(deleted)
 }
 
 /// Number of stored notices.
@@ -269,7 +277,7 @@ pub(crate) fn update_person(tx: &Transaction<'_>, update: &PersonUpdate) -> Resu
 /// The most recently observed mobile of each person.
 pub fn load_mobiles(connection: &Connection) -> Result<HashMap<String, String>> {
     let mut statement = connection.prepare(
-        "SELECT worker_cf, value FROM outreach_contact WHERE kind = 'mobile' ORDER BY observed_on",
+        "SELECT worker_cf, value FROM outreach_contact WHERE kind = 'mobile' ORDER BY observed_on, value",
     )?;
     let mut rows = statement.query([])?;
     let mut mobiles = HashMap::new();
@@ -292,7 +300,7 @@ pub fn mobile_of(connection: &Connection, worker: &str) -> Result<Option<String>
     Ok(connection
         .query_row(
             "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
-             ORDER BY observed_on DESC LIMIT 1",
+             ORDER BY observed_on DESC, value DESC LIMIT 1",
             [worker],
             |row| row.get(0),
         )

@@ -1,0 +1,165 @@
+//! SQL of the per-worker COB summaries (`cob_person`, `cob_dict`, `cob_summary_state`); the
+//! blobs are encoded and decoded by `outreach::summary`.
+
+use rusqlite::{params, Connection, OptionalExtension, Statement, Transaction};
+
+use crate::{Error, Result};
+
+/// The stored dictionary's strings, in number order (number 1 first).
+pub(crate) fn load_dict(connection: &Connection) -> Result<Vec<String>> {
+    let mut statement = connection.prepare("SELECT id, text FROM cob_dict ORDER BY id")?;
+    let mut rows = statement.query([])?;
+    let mut texts = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if id != texts.len() as i64 + 1 {
+            return Err(Error::Internal(format!(
+                "the COB dictionary skips from {} to {id}",
+                texts.len()
+            )));
+        }
+        texts.push(row.get(1)?);
+    }
+    Ok(texts)
+}
+
+/// Adds one dictionary entry.
+pub(crate) fn insert_dict(tx: &Transaction<'_>, id: u32, text: &str) -> Result<()> {
+    tx.prepare_cached("INSERT INTO cob_dict(id, text) VALUES (?1, ?2)")?
+        .execute(params![id, text])?;
+    Ok(())
+}
+
+/// The meaning of the codes the summaries were built with (None: not built).
+pub(crate) fn summary_state(connection: &Connection) -> Result<Option<String>> {
+    Ok(connection
+        .query_row(
+            "SELECT rules FROM cob_summary_state WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// Records the meaning of the codes the summaries are built with.
+pub(crate) fn set_summary_state(tx: &Transaction<'_>, rules: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO cob_summary_state(id, rules) VALUES (1, ?1)
+         ON CONFLICT(id) DO UPDATE SET rules = excluded.rules",
+        [rules],
+    )?;
+    Ok(())
+}
+
+/// Drops every summary and the dictionary (before a rebuild).
+pub(crate) fn clear_summaries(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM cob_person; DELETE FROM cob_dict; DELETE FROM cob_summary_state;",
+    )?;
+    Ok(())
+}
+
+/// True when at least one worker has a summary.
+pub(crate) fn has_summaries(connection: &Connection) -> Result<bool> {
+    Ok(
+        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_person)", [], |row| {
+            row.get(0)
+        })?,
+    )
+}
+
+/// A worker's stored compact notices.
+pub(crate) fn stored_history(tx: &Transaction<'_>, worker: &str) -> Result<Option<Vec<u8>>> {
+    Ok(tx
+        .prepare_cached("SELECT history FROM cob_person WHERE worker_cf = ?1")?
+        .query_row([worker], |row| row.get(0))
+        .optional()?)
+}
+
+/// One worker's row.
+pub(crate) struct PersonRow<'a> {
+    pub(crate) worker: &'a str,
+    pub(crate) first_sent: i64,
+    pub(crate) last_sent: i64,
+    pub(crate) summary: &'a [u8],
+    pub(crate) history: &'a [u8],
+}
+
+/// Writes worker rows through one prepared statement (a stored row is replaced).
+pub(crate) struct PersonWriter<'t> {
+    statement: Statement<'t>,
+}
+
+impl<'t> PersonWriter<'t> {
+    pub(crate) fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        Ok(PersonWriter {
+            statement: tx.prepare(
+                "INSERT OR REPLACE INTO cob_person(worker_cf, first_sent, last_sent, summary, history)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+        })
+    }
+
+    pub(crate) fn write(&mut self, row: &PersonRow<'_>) -> Result<()> {
+        self.statement.execute(params![
+            row.worker,
+            row.first_sent,
+            row.last_sent,
+            row.summary,
+            row.history
+        ])?;
+        Ok(())
+    }
+}
+
+/// Every worker's row with a first notice sent on or before `sent_by` (a day number), in
+/// codice fiscale order, passed to `visit` one by one.
+pub(crate) fn for_each_person(
+    connection: &Connection,
+    sent_by: i64,
+    mut visit: impl FnMut(PersonRow<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement = connection.prepare(
+        "SELECT worker_cf, first_sent, last_sent, summary, history FROM cob_person
+         WHERE first_sent <= ?1",
+    )?;
+    let mut rows = statement.query([sent_by])?;
+    while let Some(row) = rows.next()? {
+        let text = |index: usize| -> Result<&str> {
+            Ok(row
+                .get_ref(index)?
+                .as_str()
+                .map_err(rusqlite::Error::from)?)
+        };
+        let blob = |index: usize| -> Result<&[u8]> {
+            Ok(row
+                .get_ref(index)?
+                .as_blob()
+                .map_err(rusqlite::Error::from)?)
+        };
+        visit(PersonRow {
+            worker: text(0)?,
+            first_sent: row.get(1)?,
+            last_sent: row.get(2)?,
+            summary: blob(3)?,
+            history: blob(4)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// The most recently observed mobile of each of `workers` (one prepared query each).
+pub(crate) fn mobiles_of<'w>(
+    connection: &Connection,
+    workers: impl IntoIterator<Item = &'w str>,
+) -> Result<Vec<Option<String>>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
+         ORDER BY observed_on DESC, value DESC LIMIT 1",
+    )?;
+    let mut found = Vec::new();
+    for worker in workers {
+        found.push(statement.query_row([worker], |row| row.get(0)).optional()?);
+    }
+    Ok(found)
+}
