@@ -20,8 +20,8 @@ use crate::outreach::funnel::{EntryFacts, FunnelRow};
 use crate::{Error, Result};
 
 mod campaigns;
-pub(crate) mod summary;
 mod day;
+pub(crate) mod summary;
 
 pub use campaigns::*;
 pub(crate) use day::*;
