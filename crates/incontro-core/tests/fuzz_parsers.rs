@@ -290,7 +290,7 @@ proptest! {
     }
 
     #[test]
-    fn cohort_rule_json(bytes in mutated(include_bytes!("../../../data/demo/outreach_rule.json"))) {
+    fn cohort_rule_json(bytes in mutated(include_bytes!("../data/demo/outreach_rule.json"))) {
         if let Ok(rule) = serde_json::from_slice::<CohortRule>(&bytes) {
             let _ = rule.check();
             let again: CohortRule =

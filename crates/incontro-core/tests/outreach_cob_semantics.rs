@@ -409,7 +409,7 @@ fn employed_in_raw_notices(rows: &[Vec<String>], worker: &str, as_of: NaiveDate)
 fn the_demo_campaign_selects_nobody_with_a_job_on_as_of() {
     let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     engine.import_demo(&NoProgress).expect("demo");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
     let rule: CohortRule = serde_json::from_str(
         &std::fs::read_to_string(demo.join("outreach_rule.json")).expect("rule"),
     )

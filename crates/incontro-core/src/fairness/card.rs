@@ -15,7 +15,7 @@ use crate::scoring::ScoringConfig;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// The scoring documentation, shipped with the binary.
-const SCORING_DOC: &str = include_str!("../../../../docs/scoring.md");
+const SCORING_DOC: &str = include_str!("../../docs/scoring.md");
 
 /// What the card measures.
 #[derive(Debug, Clone, PartialEq, Serialize)]

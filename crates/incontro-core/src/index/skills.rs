@@ -139,7 +139,7 @@ impl SkillLabelIndex {
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &BoostQuery::new(Box::new(query), 1.0),
-            &TopDocs::with_limit(limit.clamp(1, 100) * 8),
+            &TopDocs::with_limit(limit.clamp(1, 100) * 8).order_by_score(),
         )?;
         let mut best: HashMap<u64, SkillHit> = HashMap::new();
         for (score, address) in top {

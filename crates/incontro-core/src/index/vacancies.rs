@@ -353,7 +353,10 @@ impl VacancyIndex {
         } else {
             (query.offset + limit).max(1)
         };
-        let top = searcher.search(&tantivy_query, &TopDocs::with_limit(wanted))?;
+        let top = searcher.search(
+            &tantivy_query,
+            &TopDocs::with_limit(wanted).order_by_score(),
+        )?;
         let mut hits = Vec::new();
         for (score, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;

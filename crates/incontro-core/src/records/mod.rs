@@ -31,11 +31,12 @@ use crate::{Engine, Error, ErrorCode, Result};
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct EntityCounts(pub std::collections::BTreeMap<String, i64>);
 
-/// The demo dataset's folder: `INCONTRO_DEMO_DIR`, else the repository's `data/` folder.
+/// The demo dataset's folder: `INCONTRO_DEMO_DIR`, else the crate's `data/` (in the repository a
+/// link to the top-level `data/`; in the published package the files themselves).
 pub fn demo_dir() -> PathBuf {
     match std::env::var_os("INCONTRO_DEMO_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
     }
 }
 

@@ -189,7 +189,10 @@ fn discover_zip(zip: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
         if entry.is_dir() {
             continue;
         }
-        let entry_path = entry.name().to_string();
+        let entry_path = entry
+            .name()
+            .map_err(|error| bad_zip(zip, error))?
+            .to_string();
         let name = entry_path
             .rsplit('/')
             .next()

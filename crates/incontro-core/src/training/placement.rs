@@ -12,7 +12,7 @@ use crate::model::PlacementType;
 use crate::{Error, ErrorCode, Result};
 
 /// The built-in table of regional tirocinio rules.
-pub const BUILTIN_RULES_CSV: &str = include_str!("../../../../data/tirocinio_rules.csv");
+pub const BUILTIN_RULES_CSV: &str = include_str!("../../data/tirocinio_rules.csv");
 
 /// The tirocinio rules of one region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

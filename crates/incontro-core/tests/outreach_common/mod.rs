@@ -158,7 +158,7 @@ impl Files {
 }
 
 pub fn codes_file() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/cob_codes.csv")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cob_codes.csv")
 }
 
 pub fn engine() -> Engine {
