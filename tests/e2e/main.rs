@@ -2,8 +2,14 @@
 //! directory with the demo data), real HTTP with ureq. One module per feature.
 
 mod auth_matrix;
+mod axe;
 mod bad_inputs;
 mod console;
+mod console_accounts;
+mod console_booking;
+mod console_calls;
+mod console_confirm;
+mod console_desk_nav;
 mod console_forms;
 mod dates;
 mod durability;
@@ -14,3 +20,4 @@ mod office_scoping;
 mod outreach_cli;
 mod snapshots;
 mod traceability;
+mod vocabulary_cli;

@@ -34,15 +34,18 @@ pub mod access;
 pub mod appointments;
 pub mod fairness;
 pub mod index;
+pub mod italian;
 pub mod matching;
 pub mod outreach;
 pub mod placements;
 pub mod profile;
 pub mod records;
 pub mod scoring;
+pub mod spreadsheet;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod vocabulary;
 
 mod engine;
 

@@ -402,6 +402,7 @@ fn a_chosen_next_call_day_brings_the_entry_back_on_that_day_and_not_before() {
     let on = |next: &str| AttemptDetails {
         note: Some("richiamare dopo le 17".into()),
         next_call: Some(day(next)),
+        ..Default::default()
     };
     let error = engine
         .record_attempt_with(
@@ -427,7 +428,7 @@ fn a_chosen_next_call_day_brings_the_entry_back_on_that_day_and_not_before() {
     assert_eq!(error.code(), "invalid_next_call");
     let long = AttemptDetails {
         note: Some("n".repeat(501)),
-        next_call: None,
+        ..Default::default()
     };
     let error = engine
         .record_attempt_with("c2", first, "anna", CallResult::Busy, today, &long)

@@ -82,6 +82,11 @@ impl Application {
             .set_vacancy_sharing(&config.shared_vacancy_offices)
             .map_err(std::io::Error::other)?;
         let console = web::Data::new(crate::console::ConsoleState::default());
+        // Sessions are kept in the store across restarts; the expired ones go now.
+        state
+            .engine
+            .purge_console_sessions(&console.session_policy)
+            .map_err(std::io::Error::other)?;
         let server = HttpServer::new(move || {
             let json = web::JsonConfig::default()
                 .limit(body_limit)

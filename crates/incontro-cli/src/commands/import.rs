@@ -40,6 +40,24 @@ pub enum ImportCommand {
         /// The file.
         file: PathBuf,
     },
+    /// Import a list of comuni: ISTAT's "Elenco comuni italiani" as downloaded (`;`, UTF-8 or
+    /// Windows-1252, its own headers) or `codice_catastale;codice_istat;denominazione;
+    /// sigla_provincia;lat;lon` (docs/formats.md). Coordinates the file lacks keep the stored ones.
+    Comuni {
+        /// The file.
+        file: PathBuf,
+        /// Character encoding: utf-8 or windows-1252 (default: detected).
+        #[arg(long)]
+        encoding: Option<Encoding>,
+    },
+    /// Import a label list shown in words by the console: `provincia` (sigla;nome), `ateco` or
+    /// `cp2011` (code;label, or ISTAT's tables with their headers).
+    Codes {
+        /// The list: provincia, ateco or cp2011.
+        list: String,
+        /// The file.
+        file: PathBuf,
+    },
     /// Import contacts (columns `codice_fiscale,kind,value,source,observed_on[,display_name][,do_not_contact]`).
     Contacts {
         /// The file.
@@ -150,6 +168,35 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             println!("  {:<28} {:>9}", "code entries", count);
             Ok(())
         }
+        ImportCommand::Comuni { file, encoding } => {
+            let engine = super::open_engine(data_dir)?;
+            let report = report_all_or_nothing(engine.import_comuni(&file, encoding))?;
+            println!("  {:<28} {:>9}", "comuni", report.comuni);
+            println!(
+                "  {:<28} {:>9}",
+                "with coordinates", report.with_coordinates
+            );
+            println!(
+                "  layout: {}, encoding: {}",
+                if report.istat_layout {
+                    "ISTAT"
+                } else {
+                    "incontro"
+                },
+                match report.encoding {
+                    Encoding::Utf8 => "utf-8",
+                    Encoding::Windows1252 => "windows-1252",
+                }
+            );
+            Ok(())
+        }
+        ImportCommand::Codes { list, file } => {
+            let engine = super::open_engine(data_dir)?;
+            let list = incontro_core::vocabulary::CodeList::parse(&list)?;
+            let count = report_all_or_nothing(engine.import_code_labels(list, &file))?;
+            println!("  {:<28} {:>9}", list.as_str(), count);
+            Ok(())
+        }
         ImportCommand::Contacts {
             file,
             skip_invalid,
@@ -184,6 +231,24 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             print_records_report(&report);
             Ok(())
         }
+    }
+}
+
+/// Like [`report_problems`], for the imports that have no `--skip-invalid` (lists of comuni and
+/// labels: a list is imported whole or not at all).
+fn report_all_or_nothing<T>(result: incontro_core::Result<T>) -> anyhow::Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(incontro_core::Error::InvalidInput { problems }) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in the input, nothing imported",
+                problems.len()
+            )
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use clap::Subcommand;
 
+mod accounts;
 mod fairness;
 mod generate;
 mod import;
@@ -51,6 +52,10 @@ pub enum Command {
     /// API keys of the HTTP service: create (token shown once), list, revoke.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Staff accounts of the console: create, list, reset-password, disable, enable (passwords
+    /// from standard input).
+    #[command(subcommand)]
+    Accounts(accounts::AccountsCommand),
     /// Reproduce a ranking served, from the ranking log (`--log-id N`), or say why it cannot.
     Explain(trace::ExplainArgs),
     /// Delete what is past its retention: ranking log rows older than the office's retention
@@ -94,6 +99,7 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Report(command) => training::run_report(command, data_dir, quiet),
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Keys(command) => keys::run(command, data_dir),
+        Command::Accounts(command) => accounts::run(command, data_dir),
         Command::Explain(args) => trace::explain(args, data_dir),
         Command::Purge(args) => trace::purge(args, data_dir),
     }

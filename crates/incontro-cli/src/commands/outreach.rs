@@ -338,7 +338,11 @@ pub fn run(command: OutreachCommand, data_dir: &Path, quiet: bool) -> anyhow::Re
                 (Some(result), None) => {
                     let operator = operator.context("--result needs --operator")?;
                     let result = CallResult::parse(&result)?;
-                    let details = incontro_core::outreach::AttemptDetails { note, next_call };
+                    let details = incontro_core::outreach::AttemptDetails {
+                        note,
+                        next_call,
+                        ..Default::default()
+                    };
                     let attempt = engine
                         .record_attempt_with(&campaign, entry, &operator, result, day, &details)?;
                     println!(

@@ -24,10 +24,15 @@ use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancySta
 use crate::store::access as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
+mod accounts;
 mod audit;
 mod keys;
 mod ranking_log;
+mod vacancy_life;
 
+pub use accounts::{
+    ConsoleSession, OpenedSession, PersonAccess, SessionPolicy, StaffAccount, MIN_PASSWORD_CHARS,
+};
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
 pub use ranking_log::{
@@ -180,6 +185,10 @@ pub enum Action {
     UndoRefusal,
     /// The audit log.
     ReadAudit,
+    /// Create staff accounts, reset their passwords, disable them (admins).
+    ManageAccounts,
+    /// Move a call-list entry to another operator (admins).
+    ReassignCalls,
 }
 
 /// A stored API key (never its token).

@@ -141,6 +141,9 @@ pub struct Booking {
     pub booked_at: String,
     /// When it was cancelled, if it was.
     pub cancelled_at: Option<String>,
+    /// When staff marked that the resident did not come.
+    #[serde(default)]
+    pub no_show_at: Option<String>,
 }
 
 impl std::fmt::Debug for Booking {
@@ -182,6 +185,108 @@ fn random_token(bytes: usize) -> String {
     (0..bytes)
         .map(|_| format!("{:02x}", rng.gen::<u8>()))
         .collect()
+}
+
+/// Weekly availability (issue 15, point 12): the start times `times` (`HH:MM`) on `day` and on
+/// the same weekday of the following `weeks - 1` weeks (1–26), as `YYYY-MM-DDTHH:MM`.
+pub fn weekly_starts(day: chrono::NaiveDate, times: &[String], weeks: u32) -> Result<Vec<String>> {
+    if !(1..=26).contains(&weeks) {
+        return Err(Error::invalid(
+            ErrorCode::InvalidWeeks,
+            "repeat for 1 to 26 weeks",
+        ));
+    }
+    let mut starts = Vec::with_capacity(times.len() * weeks as usize);
+    for week in 0..weeks {
+        let date = day + Duration::weeks(i64::from(week));
+        for time in times {
+            starts.push(format!("{date}T{}", time.trim()));
+        }
+    }
+    Ok(starts)
+}
+
+/// The letters of a booking reference: no 0/O, 1/I/L (issue 15, point 12).
+const REFERENCE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A booking reference: 8 characters of [`REFERENCE_ALPHABET`] (31^8 ≈ 8.5 × 10^11; the public
+/// cancellation form is rate-limited per address).
+fn short_reference() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..8)
+        .map(|_| REFERENCE_ALPHABET[rng.gen_range(0..REFERENCE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A reference as typed: case and spaces or hyphens do not matter.
+pub fn normalize_reference(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The stored booking for a typed reference: the short form (any case), or an older 24-digit
+/// reference as given.
+fn find_booking(connection: &rusqlite::Connection, typed: &str) -> Result<Option<Booking>> {
+    match sql::booking_by_reference(connection, &normalize_reference(typed))? {
+        Some(booking) => Ok(Some(booking)),
+        None => sql::booking_by_reference(connection, typed.trim()),
+    }
+}
+
+/// The booking as an iCalendar file (RFC 5545) for the resident's calendar: start, end, the
+/// office, the video link, and the reference to cancel with. `starts_at` is the office's local
+/// time, written as a floating time.
+pub fn booking_ics(booking: &Booking, slot: &Slot, office: &str, cancel_url: &str) -> String {
+    let start = NaiveDateTime::parse_from_str(&slot.starts_at, TIME_FORMAT).ok();
+    let format = |time: NaiveDateTime| time.format("%Y%m%dT%H%M%S").to_string();
+    let (start, end) = match start {
+        Some(start) => (
+            format(start),
+            format(start + Duration::minutes(i64::from(slot.minutes))),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let stamp = booking
+        .booked_at
+        .replace(['-', ':'], "")
+        .chars()
+        .take(13)
+        .collect::<String>();
+    let escape = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace(';', "\\;")
+            .replace(',', "\\,")
+            .replace('\n', "\\n")
+    };
+    [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//Incontro//Sportello online//IT".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:incontro-{}@incontro", booking.reference),
+        format!("DTSTAMP:{stamp}00"),
+        format!("DTSTART:{start}"),
+        format!("DTEND:{end}"),
+        format!("SUMMARY:{}", escape(&format!("Appuntamento: {office}"))),
+        format!("LOCATION:{}", escape(&booking.video_link)),
+        format!(
+            "DESCRIPTION:{}",
+            escape(&format!(
+                "Collegamento video: {}\nCodice di prenotazione: {}\nPer annullare: {}",
+                booking.video_link, booking.reference, cancel_url
+            ))
+        ),
+        format!("URL:{}", booking.video_link),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ]
+    .join("\r\n")
+        + "\r\n"
 }
 
 fn required_text(field: &'static str, value: &str, max: usize) -> Result<String> {
@@ -282,6 +387,48 @@ impl Engine {
         }
         let created_at = format_time(now);
         let ids = self.store().write(|tx| {
+            // No two slots of one staff member overlap (issue 15, point 12): against the stored
+            // ones (not cancelled) and among the new ones.
+            let minutes = Duration::minutes(i64::from(new.minutes));
+            let mut sorted: Vec<NaiveDateTime> = starts
+                .iter()
+                .filter_map(|start| parse_time(start).ok())
+                .collect();
+            sorted.sort();
+            for pair in sorted.windows(2) {
+                if pair[0] + minutes > pair[1] {
+                    return Err(Error::invalid(
+                        ErrorCode::SlotOverlaps,
+                        format!(
+                            "the slots at {} and {} overlap",
+                            format_time(pair[0]),
+                            format_time(pair[1])
+                        ),
+                    ));
+                }
+            }
+            for start in &sorted {
+                let from = *start - Duration::minutes(240);
+                let to = *start + minutes;
+                for other in
+                    sql::list_slots(tx, &format_time(from), &format_time(to), None, Some(&staff))?
+                {
+                    let Ok(other_start) = parse_time(&other.starts_at) else {
+                        continue;
+                    };
+                    let other_end = other_start + Duration::minutes(i64::from(other.minutes));
+                    if !other.cancelled && other_start < to && *start < other_end {
+                        return Err(Error::invalid(
+                            ErrorCode::SlotOverlaps,
+                            format!(
+                                "the slot at {} overlaps the published one at {}",
+                                format_time(*start),
+                                other.starts_at
+                            ),
+                        ));
+                    }
+                }
+            }
             let mut ids = Vec::with_capacity(starts.len());
             for start in &starts {
                 ids.push(sql::insert_slot(
@@ -366,7 +513,7 @@ impl Engine {
             let mut booking = Booking {
                 id: 0,
                 slot_id: slot.id,
-                reference: random_token(12),
+                reference: short_reference(),
                 name,
                 contact,
                 topic,
@@ -374,6 +521,7 @@ impl Engine {
                 video_link: format!("{room_url}/incontro-{}", random_token(8)),
                 booked_at: format_time(now),
                 cancelled_at: None,
+                no_show_at: None,
             };
             booking.id = sql::insert_booking(tx, &booking)?;
             Ok(booking)
@@ -383,28 +531,109 @@ impl Engine {
     /// The booking with this reference (for the resident's confirmation page).
     pub fn booking_by_reference(&self, reference: &str) -> Result<Booking> {
         self.store()
-            .read(|c| sql::booking_by_reference(c, reference.trim()))?
+            .read(|c| find_booking(c, reference))?
             .ok_or_else(|| Error::not_found(ErrorCode::BookingNotFound, "booking", "(reference)"))
     }
 
     /// Cancels a booking by its reference; the slot becomes bookable again.
     pub fn cancel_booking(&self, reference: &str, now: NaiveDateTime) -> Result<()> {
-        let reference = reference.trim();
         self.store().write(|tx| {
-            if sql::booking_by_reference(tx, reference)?.is_none() {
+            let Some(booking) = find_booking(tx, reference)? else {
                 return Err(Error::not_found(
                     ErrorCode::BookingNotFound,
                     "booking",
                     "(reference)",
                 ));
-            }
-            if !sql::cancel_booking(tx, reference, &format_time(now))? {
+            };
+            if !sql::cancel_booking(tx, &booking.reference, &format_time(now))? {
                 return Err(Error::conflict(
                     ErrorCode::BookingAlreadyCancelled,
                     "this booking was already cancelled",
                 ));
             }
             Ok(())
+        })
+    }
+
+    /// One booking by id (staff).
+    pub fn booking(&self, id: i64) -> Result<Booking> {
+        self.store()
+            .read(|c| sql::booking_by_id(c, id))?
+            .ok_or_else(|| Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string()))
+    }
+
+    /// Cancels a booking by id (staff; the resident cancels by reference).
+    pub fn cancel_booking_by_id(&self, id: i64, now: NaiveDateTime) -> Result<()> {
+        let booking = self.booking(id)?;
+        self.cancel_booking(&booking.reference, now)
+    }
+
+    /// Moves an active booking to another free slot of the same office, not yet started (staff);
+    /// the reference and the video link stay, the old slot is free again.
+    pub fn reschedule_booking(
+        &self,
+        id: i64,
+        new_slot_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<Booking> {
+        self.store().write(|tx| {
+            let booking = sql::booking_by_id(tx, id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string())
+            })?;
+            if booking.cancelled_at.is_some() {
+                return Err(Error::conflict(
+                    ErrorCode::BookingAlreadyCancelled,
+                    "this booking was already cancelled",
+                ));
+            }
+            let (old, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::SlotNotFound, "slot", booking.slot_id.to_string())
+            })?;
+            let (new, _) = sql::get_slot(tx, new_slot_id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::SlotNotFound, "slot", new_slot_id.to_string())
+            })?;
+            if !new.office.eq_ignore_ascii_case(&old.office) {
+                return Err(Error::invalid(
+                    ErrorCode::SlotOfOtherOffice,
+                    "a booking moves only to a slot of the same office",
+                ));
+            }
+            if new.booked {
+                return Err(Error::conflict(
+                    ErrorCode::SlotAlreadyBooked,
+                    "this slot has just been booked by someone else; choose another",
+                ));
+            }
+            if new.cancelled || !new.is_bookable(now) {
+                return Err(Error::conflict(
+                    ErrorCode::SlotNotBookable,
+                    "this slot is no longer available",
+                ));
+            }
+            sql::move_booking(tx, id, new_slot_id)?;
+            Ok(Booking {
+                slot_id: new_slot_id,
+                ..booking
+            })
+        })
+    }
+
+    /// Marks that the resident of a booking did not come (staff; only once the slot started).
+    pub fn mark_no_show(&self, id: i64, now: NaiveDateTime) -> Result<()> {
+        self.store().write(|tx| {
+            let booking = sql::booking_by_id(tx, id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::BookingNotFound, "booking", id.to_string())
+            })?;
+            let (slot, _) = sql::get_slot(tx, booking.slot_id)?.ok_or_else(|| {
+                Error::not_found(ErrorCode::SlotNotFound, "slot", booking.slot_id.to_string())
+            })?;
+            if booking.cancelled_at.is_some() || parse_time(&slot.starts_at)? > now {
+                return Err(Error::invalid(
+                    ErrorCode::NoShowTooEarly,
+                    "a booking is marked as a no-show only after its slot started",
+                ));
+            }
+            sql::set_no_show(tx, id, &format_time(now))
         })
     }
 
@@ -512,6 +741,79 @@ mod tests {
     }
 
     #[test]
+    fn references_are_short_unambiguous_and_read_in_any_case() {
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
+        let now = at("2026-11-25T09:00");
+        let slots = publish(&engine, &["2026-11-26T10:00"]);
+        let booking = engine.book_slot(&request(slots[0].id), now).expect("book");
+        assert_eq!(booking.reference.len(), 8);
+        assert!(booking
+            .reference
+            .bytes()
+            .all(|byte| REFERENCE_ALPHABET.contains(&byte)));
+        for ambiguous in ['0', 'O', '1', 'I', 'L'] {
+            assert!(!booking.reference.contains(ambiguous));
+        }
+        let typed = format!(
+            " {}-{} ",
+            booking.reference[..4].to_lowercase(),
+            &booking.reference[4..]
+        );
+        assert_eq!(
+            engine.booking_by_reference(&typed).expect("found").id,
+            booking.id
+        );
+        engine
+            .cancel_booking(&typed, now)
+            .expect("cancel in lower case");
+        let ics = booking_ics(
+            &booking,
+            &slots[0],
+            "sportello LU",
+            "https://x.example/prenota/annulla?ref=R",
+        );
+        assert!(
+            ics.contains("DTSTART:20261126T100000\r\nDTEND:20261126T103000\r\n"),
+            "{ics}"
+        );
+        assert!(ics.contains("SUMMARY:Appuntamento: sportello LU"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    }
+
+    #[test]
+    fn a_staff_member_cannot_publish_overlapping_slots() {
+        let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
+        let now = at("2026-11-25T09:00");
+        let slots = publish(&engine, &["2026-11-26T10:00", "2026-11-26T10:30"]);
+        let new = |starts: &[&str], staff: &str| NewSlots {
+            office: "lucca".into(),
+            staff: staff.into(),
+            starts: starts.iter().map(|s| s.to_string()).collect(),
+            minutes: 30,
+            room_url: "https://meet.example.org/".into(),
+        };
+        for starts in [
+            &["2026-11-26T10:15"][..],
+            &["2026-11-26T09:45"],
+            &["2026-11-26T12:00", "2026-11-26T12:20"],
+        ] {
+            let error = engine.publish_slots(&new(starts, "anna"), now).unwrap_err();
+            assert_eq!(error.code(), "slot_overlaps", "{starts:?}");
+        }
+        // A withdrawn slot frees its time; back to back is fine, another staff member too.
+        engine.cancel_slot(slots[1].id, now).expect("withdraw");
+        engine
+            .publish_slots(&new(&["2026-11-26T10:40"], "anna"), now)
+            .expect("the withdrawn time is free");
+        engine
+            .publish_slots(&new(&["2026-11-26T11:10", "2026-11-26T09:30"], "anna"), now)
+            .expect("back to back");
+        engine
+            .publish_slots(&new(&["2026-11-26T10:15"], "bruno"), now)
+            .expect("other staff");
+    }
+
+    #[test]
     fn bad_input_is_refused_and_nothing_is_stored() {
         let engine = Engine::open_in_memory_on(crate::records::DEMO_ANCHOR).expect("engine");
         let now = at("2026-11-25T09:00");
@@ -569,7 +871,8 @@ mod tests {
             },
             now,
         );
-        assert_eq!(duplicate.unwrap_err().code(), "slot_exists");
+        // A second slot at the same time overlaps the first (issue 15, point 12).
+        assert_eq!(duplicate.unwrap_err().code(), "slot_overlaps");
         assert_eq!(engine.bookable_slots(None, now, 7).expect("list").len(), 1);
     }
 

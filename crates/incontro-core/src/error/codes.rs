@@ -112,8 +112,17 @@ error_codes! {
         InvalidPartitaIva = "invalid_partita_iva",
         /// A comune that is not a codice catastale like E715.
         InvalidComune = "invalid_comune",
-        /// A distance filter whose centre has no coordinates (comuni not imported).
+        /// A distance filter whose centre has no coordinates (comuni not imported), or a comune
+        /// name that no comune has.
         UnknownComune = "unknown_comune",
+        /// A comune name shared by comuni of several provinces: the province is needed.
+        AmbiguousComune = "ambiguous_comune",
+        /// An unknown code list (provincia, ateco, cp2011).
+        InvalidCodeList = "invalid_code_list",
+        /// A person's weekly hours outside 1-80, or the fewest above the most.
+        InvalidWeeklyHours = "invalid_weekly_hours",
+        /// A contract type the COB code tables do not know.
+        UnknownContractType = "unknown_contract_type",
         /// A region without tirocinio rules.
         UnknownRegion = "unknown_region",
         /// A skill URI that is not an ESCO skill URI.
@@ -252,6 +261,20 @@ error_codes! {
         InvalidOffice = "invalid_office",
         /// An api key label that is not 1-200 printable characters.
         InvalidLabel = "invalid_label",
+        /// A staff account name that is not 2-64 of a-z 0-9 . - _ (issue 15).
+        InvalidAccountName = "invalid_account_name",
+        /// A password shorter than 10 or longer than 200 characters, or holding the account name.
+        WeakPassword = "weak_password",
+        /// A desk, validator or operator account without an office.
+        OfficeRequired = "office_required",
+        /// A slot that overlaps another slot of the same staff member.
+        SlotOverlaps = "slot_overlaps",
+        /// Weekly availability repeated for fewer than 1 or more than 26 weeks.
+        InvalidWeeks = "invalid_weeks",
+        /// A booking marked as a no-show before its slot started (or once cancelled).
+        NoShowTooEarly = "no_show_too_early",
+        /// A booking moved to a slot of another office.
+        SlotOfOtherOffice = "slot_of_other_office",
         /// A related-skill discount outside [0, 1].
         InvalidRelatedDiscount = "invalid_related_discount",
         /// A skill graph edge outside the skills.
@@ -340,6 +363,8 @@ error_codes! {
         JobSeekerNotFound = "job_seeker_not_found",
         /// No such course.
         CourseNotFound = "course_not_found",
+        /// No such proposal or placement of this person.
+        PlacementNotFound = "placement_not_found",
         /// No such campaign.
         CampaignNotFound = "campaign_not_found",
         /// No such operator in the campaign.
@@ -348,6 +373,8 @@ error_codes! {
         EntryNotFound = "entry_not_found",
         /// No such active api key.
         ApiKeyNotFound = "api_key_not_found",
+        /// No staff account has this name.
+        AccountNotFound = "account_not_found",
         /// No such appointment slot.
         SlotNotFound = "slot_not_found",
         /// No booking with this reference.
@@ -394,6 +421,8 @@ error_codes! {
         SlotExists = "slot_exists",
         /// The slot is already booked.
         SlotAlreadyBooked = "slot_already_booked",
+        /// A staff account with this name already exists.
+        AccountExists = "account_exists",
         /// The slot is no longer available.
         SlotNotBookable = "slot_not_bookable",
         /// The booking was already cancelled.

@@ -113,7 +113,7 @@ impl Engine {
             .collect();
         let mut workers = Vec::new();
         let mut people = Vec::new();
-        for worker in 0..set.worker_count() {
+        for worker in state.workers_by_id() {
             if !in_area(state.worker_comune(worker)) {
                 continue;
             }
@@ -123,7 +123,9 @@ impl Engine {
             workers.push(worker);
             people.push(facts.clone());
         }
-        let vacancies: Vec<usize> = (0..set.vacancy_count())
+        let vacancies: Vec<usize> = state
+            .vacancies_by_id()
+            .into_iter()
             .filter(|&vacancy| in_area(state.vacancy_comune(vacancy)))
             .collect();
         let served = rankings(

@@ -2,11 +2,13 @@
 //! and a distance filter answered once per comune for a query.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ahash::AHashMap;
 
 use super::haversine_km;
 use crate::model::ComuneCode;
+use crate::scoring::cow::CowVec;
 
 /// The filter facts of a vacancy, as small numbers (see [`FilterTables`]).
 #[derive(Debug, Clone, Copy)]
@@ -19,13 +21,17 @@ pub(super) struct VacancyFilterFacts {
 }
 
 /// Comuni and contract types interned, so that a query's filters are array look-ups.
-#[derive(Debug, Default)]
+///
+/// Shared like the rest of the matching state: the per-object arrays are copy-on-write, the
+/// interning tables are copied only when a write brings a comune or contract type not seen yet.
+/// The numbers depend on the order objects arrived in, and only ever serve equality look-ups.
+#[derive(Debug, Default, Clone)]
 pub(super) struct FilterTables {
-    pub(super) comuni: AHashMap<ComuneCode, u32>,
-    pub(super) comune_coordinates: Vec<Option<(f64, f64)>>,
-    pub(super) contract_types: AHashMap<String, u32>,
-    pub(super) vacancies: Vec<VacancyFilterFacts>,
-    pub(super) worker_comuni: Vec<u32>,
+    pub(super) comuni: Arc<AHashMap<ComuneCode, u32>>,
+    pub(super) comune_coordinates: Arc<Vec<Option<(f64, f64)>>>,
+    pub(super) contract_types: Arc<AHashMap<String, u32>>,
+    pub(super) vacancies: CowVec<VacancyFilterFacts>,
+    pub(super) worker_comuni: CowVec<u32>,
 }
 
 impl FilterTables {
@@ -38,17 +44,18 @@ impl FilterTables {
             return index;
         }
         let index = self.comune_coordinates.len() as u32;
-        self.comuni.insert(code.clone(), index);
-        self.comune_coordinates.push(coordinates.get(code).copied());
+        Arc::make_mut(&mut self.comuni).insert(code.clone(), index);
+        Arc::make_mut(&mut self.comune_coordinates).push(coordinates.get(code).copied());
         index
     }
 
     pub(super) fn contract_type(&mut self, contract_type: &str) -> u32 {
+        if let Some(&index) = self.contract_types.get(contract_type) {
+            return index;
+        }
         let next = self.contract_types.len() as u32;
-        *self
-            .contract_types
-            .entry(contract_type.to_string())
-            .or_insert(next)
+        Arc::make_mut(&mut self.contract_types).insert(contract_type.to_string(), next);
+        next
     }
 }
 

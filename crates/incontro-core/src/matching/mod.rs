@@ -17,16 +17,17 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use ahash::AHashMap;
 use chrono::NaiveDate;
 
 use crate::model::{
-    ComuneCode, EntityId, JobSeeker, OccupationCode, PlacementType, UnmetCondition, Vacancy,
-    VacancySource, WorkConditions,
+    ComuneCode, Course, EntityId, JobSeeker, OccupationCode, PlacementType, UnmetCondition,
+    Vacancy, VacancySource, WorkConditions,
 };
 use crate::profile::{build_profile, InferenceConfig, ProfileEntry};
+use crate::scoring::cow::{CowMap, CowVec};
 use crate::scoring::{Explanation, MatchOutcome, MatchSet, Mode, Requirement, ScoringConfig};
 use crate::taxonomy::Taxonomy;
 use crate::{Engine, Error, ErrorCode, Progress, Result};
@@ -34,10 +35,12 @@ use crate::{Engine, Error, ErrorCode, Progress, Result};
 use filters::{FilterTables, NearFilter, VacancyFilterFacts};
 
 mod filters;
+mod incremental;
 pub mod neighbours;
 mod query;
 mod sources;
 
+pub use incremental::MatchCache;
 pub use query::{CandidateMatch, ComuneScope, MatchQuery, VacancyMatch, MAX_K};
 pub use sources::{
     resolve_occupation, skill_graph, skill_graph_for, skill_graph_with, GraphOptions,
@@ -53,6 +56,8 @@ struct VacancyFacts {
     placement: PlacementType,
     source: VacancySource,
     weekly_hours: Option<u8>,
+    /// Its last open day: the day after, the state lets it go without a rebuild.
+    closes: Option<NaiveDate>,
 }
 
 /// Top-k of positions passing an extra filter: `(k, filter) → (position, score)` best first.
@@ -65,56 +70,58 @@ struct PersonConditions {
     conditions: WorkConditions,
 }
 
-/// The presumed competences of the workers (inferred from work history, not assessed):
-/// per worker `(skill, source)` sorted by skill, the sources interned once.
-#[derive(Debug, Default)]
-struct Presumed {
-    by_worker: Vec<Vec<(u32, u32)>>,
-    sources: Vec<String>,
-    source_ids: AHashMap<String, u32>,
-}
+/// The presumed competences of one worker (inferred from work history, not assessed):
+/// `(skill, source)` sorted by skill, each source string shared by the skills of one past job.
+type Presumed = Arc<[(u32, Arc<str>)]>;
 
-impl Presumed {
-    fn add_worker(&mut self, entries: Vec<(u32, String)>) {
-        let mut list: Vec<(u32, u32)> = Vec::with_capacity(entries.len());
-        for (skill, source) in entries {
-            let next = self.sources.len() as u32;
-            let id = *self.source_ids.entry(source.clone()).or_insert(next);
-            if id == next {
-                self.sources.push(source);
+fn presumed_list(entries: Vec<(u32, String)>) -> Presumed {
+    let mut sources: Vec<Arc<str>> = Vec::new();
+    let mut list: Vec<(u32, Arc<str>)> = Vec::with_capacity(entries.len());
+    for (skill, source) in entries {
+        let shared = match sources.iter().find(|known| ***known == *source) {
+            Some(known) => Arc::clone(known),
+            None => {
+                let fresh: Arc<str> = source.into();
+                sources.push(Arc::clone(&fresh));
+                fresh
             }
-            list.push((skill, id));
-        }
-        list.sort_unstable();
-        list.dedup_by_key(|entry| entry.0);
-        self.by_worker.push(list);
+        };
+        list.push((skill, shared));
     }
-
-    fn source(&self, worker: usize, skill: u32) -> Option<&str> {
-        let list = self.by_worker.get(worker)?;
-        let index = list.binary_search_by_key(&skill, |entry| entry.0).ok()?;
-        Some(&self.sources[list[index].1 as usize])
-    }
+    list.sort_by_key(|entry| entry.0);
+    list.dedup_by_key(|entry| entry.0);
+    list.into()
 }
 
-/// The in-memory matching state, built from the store.
+/// The in-memory matching state, built from the store and then kept up to date object by object
+/// (see `matching/incremental.rs` and docs/scoring.md, "Incremental matching state").
+///
+/// Cloning it is cheap: every part is shared (`Arc`) or copy-on-write ([`CowVec`], [`CowMap`]),
+/// so the next state is a clone with the changed objects replaced while queries read this one.
+#[derive(Clone)]
 pub struct MatchState {
     built_from: i64,
-    /// The day it was built for: open vacancies and months in past jobs depend on it.
+    /// The day it is for: open vacancies and months in past jobs depend on it.
     built_on: NaiveDate,
     taxonomy: Arc<Taxonomy>,
+    crosswalk: Arc<HashMap<String, String>>,
     set: MatchSet,
-    skill_uris: Vec<String>,
-    skill_ids: AHashMap<String, u32>,
-    vacancy_facts: Vec<VacancyFacts>,
-    vacancy_position: AHashMap<String, usize>,
-    worker_comuni: Vec<ComuneCode>,
-    worker_position: AHashMap<String, usize>,
-    coordinates: HashMap<ComuneCode, (f64, f64)>,
+    /// Every skill URI by id: the taxonomy's, then the unknown ones in URI order.
+    skill_uris: Arc<Vec<String>>,
+    skill_ids: Arc<AHashMap<String, u32>>,
+    vacancy_facts: CowVec<Arc<VacancyFacts>>,
+    vacancy_position: CowMap<usize>,
+    worker_comuni: CowVec<ComuneCode>,
+    worker_position: CowMap<usize>,
+    coordinates: Arc<HashMap<ComuneCode, (f64, f64)>>,
     unknown_skills: usize,
     filters: FilterTables,
-    worker_conditions: Vec<PersonConditions>,
-    presumed: Presumed,
+    worker_conditions: CowVec<Arc<PersonConditions>>,
+    presumed: CowVec<Presumed>,
+    /// Per worker, the first day its profile may change (`NaiveDate::MAX`: never).
+    worker_refresh: CowVec<NaiveDate>,
+    /// The course catalogue by id (the training area interns it).
+    courses: Arc<Vec<Course>>,
 }
 
 impl std::fmt::Debug for MatchState {
@@ -127,10 +134,6 @@ impl std::fmt::Debug for MatchState {
     }
 }
 
-/// The engine's cached [`MatchState`].
-#[derive(Debug, Default)]
-pub struct MatchCache(Mutex<Option<Arc<MatchState>>>);
-
 /// Great-circle distance in km.
 pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
@@ -140,29 +143,13 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
-struct Interner<'t> {
-    taxonomy: &'t Taxonomy,
-    extra: AHashMap<String, u32>,
-    extra_uris: Vec<String>,
-}
-
-impl Interner<'_> {
-    fn id(&mut self, uri: &str) -> u32 {
-        if let Some(index) = self.taxonomy.skill_idx(uri) {
-            return index;
-        }
-        if let Some(&index) = self.extra.get(uri) {
-            return index;
-        }
-        let index = (self.taxonomy.skill_count() + self.extra_uris.len()) as u32;
-        self.extra.insert(uri.to_string(), index);
-        self.extra_uris.push(uri.to_string());
-        index
-    }
-}
+/// A write the state cannot apply by itself: it needs a full rebuild.
+#[derive(Debug)]
+pub(crate) struct NeedsRebuild;
 
 impl MatchState {
-    /// Builds the state from vacancies, job seekers and reference tables.
+    /// Builds the state from vacancies, job seekers and reference tables. Every vacancy given
+    /// with competences enters (the engine gives those offerable on `today`).
     pub fn build(
         taxonomy: Arc<Taxonomy>,
         vacancies: &[Vacancy],
@@ -173,118 +160,218 @@ impl MatchState {
         built_from: i64,
     ) -> Result<Self> {
         let graph = Arc::new(skill_graph(&taxonomy)?);
-        let mut set = MatchSet::with_graph(graph);
-        let mut interner = Interner {
-            taxonomy: &taxonomy,
-            extra: AHashMap::new(),
-            extra_uris: Vec::new(),
+        let inference = InferenceConfig::new(today);
+        let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, crosswalk, code);
+        let profiles: Vec<Vec<ProfileEntry>> = job_seekers
+            .iter()
+            .map(|seeker| {
+                build_profile(
+                    &seeker.competences,
+                    &seeker.work_history,
+                    &resolve,
+                    &inference,
+                )
+            })
+            .collect();
+        // Skills the taxonomy does not know get ids after its own, in URI order: the order of
+        // a vacancy's requirements (and so of its sums) is then the same in every build.
+        let mut unknown: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let uris = vacancies
+            .iter()
+            .flat_map(|vacancy| vacancy.requirements.iter().map(|r| r.skill.as_str()))
+            .chain(profiles.iter().flatten().map(|entry| entry.skill.as_str()));
+        for uri in uris {
+            if taxonomy.skill_idx(uri).is_none() {
+                unknown.insert(uri);
+            }
+        }
+        let unknown_skills = unknown.len();
+        let mut skill_uris: Vec<String> = (0..taxonomy.skill_count() as u32)
+            .map(|skill| taxonomy.skill_uri(skill).to_string())
+            .collect();
+        skill_uris.extend(unknown.into_iter().map(str::to_string));
+        let skill_ids = skill_uris
+            .iter()
+            .enumerate()
+            .map(|(index, uri)| (uri.clone(), index as u32))
+            .collect();
+        let mut state = MatchState {
+            built_from,
+            built_on: today,
+            taxonomy: Arc::clone(&taxonomy),
+            crosswalk: Arc::new(crosswalk.clone()),
+            set: MatchSet::with_graph(graph),
+            skill_uris: Arc::new(skill_uris),
+            skill_ids: Arc::new(skill_ids),
+            vacancy_facts: CowVec::new(),
+            vacancy_position: CowMap::new(),
+            worker_comuni: CowVec::new(),
+            worker_position: CowMap::new(),
+            coordinates: Arc::new(coordinates),
+            unknown_skills,
+            filters: FilterTables::default(),
+            worker_conditions: CowVec::new(),
+            presumed: CowVec::new(),
+            worker_refresh: CowVec::new(),
+            courses: Arc::new(Vec::new()),
         };
-        let mut vacancy_facts = Vec::with_capacity(vacancies.len());
-        let mut vacancy_position = AHashMap::with_capacity(vacancies.len());
-        let mut filters = FilterTables::default();
         for vacancy in vacancies {
             // A vacancy with no competences is never offered and never breaks a query (a draft
             // being written, or one whose last competence was removed). See: issue 14
             if vacancy.requirements.is_empty() {
                 continue;
             }
-            let mut requirements = Vec::with_capacity(vacancy.requirements.len());
-            for requirement in &vacancy.requirements {
-                let skill = interner.id(requirement.skill.as_str());
-                requirements.push(Requirement::with_weight(
-                    skill,
-                    requirement.level.get(),
-                    requirement.essential,
-                    requirement.weight.get(),
-                )?);
+            if state.put_vacancy(vacancy).is_err() {
+                return Err(Error::Internal(format!(
+                    "vacancy {}: a skill was not interned",
+                    vacancy.id
+                )));
             }
-            let position = set.add_vacancy(vacancy.id.as_str(), requirements)?;
-            vacancy_position.insert(vacancy.id.as_str().to_string(), position);
-            let contract_type = match &vacancy.placement {
-                PlacementType::Contract { contract_type } => {
-                    Some(filters.contract_type(contract_type))
-                }
-                _ => None,
-            };
-            let facts = VacancyFilterFacts {
-                tirocinio: vacancy.placement.is_tirocinio(),
-                contract_type,
-                public: matches!(vacancy.source, VacancySource::Public),
-                comune: filters.comune(&vacancy.comune, &coordinates),
-            };
-            filters.vacancies.push(facts);
-            vacancy_facts.push(VacancyFacts {
-                title: vacancy.title.clone(),
-                company_id: vacancy.company_id.as_str().to_string(),
-                comune: vacancy.comune.clone(),
-                placement: vacancy.placement.clone(),
-                source: vacancy.source.clone(),
-                weekly_hours: vacancy.weekly_hours,
-            });
         }
-        let inference = InferenceConfig::new(today);
-        let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, crosswalk, code);
-        let mut worker_comuni = Vec::with_capacity(job_seekers.len());
-        let mut worker_position = AHashMap::with_capacity(job_seekers.len());
-        let mut worker_conditions = Vec::with_capacity(job_seekers.len());
-        let mut presumed = Presumed::default();
-        for seeker in job_seekers {
-            let profile = build_profile(
-                &seeker.competences,
-                &seeker.work_history,
-                &resolve,
-                &inference,
-            );
-            let mut interned: Vec<(u32, u8)> = profile
-                .iter()
-                .map(|entry| (interner.id(entry.skill.as_str()), entry.level.get()))
-                .collect();
-            interned.sort_unstable();
-            interned.dedup_by_key(|entry| entry.0);
-            presumed.add_worker(
-                profile
-                    .iter()
-                    .filter(|entry| entry.presumed)
-                    .map(|entry| (interner.id(entry.skill.as_str()), entry.source.clone()))
-                    .collect(),
-            );
-            worker_conditions.push(PersonConditions {
-                accepts_tirocinio: seeker.accepts_tirocinio,
-                conditions: seeker.conditions.clone(),
-            });
-            let position = set.add_worker(seeker.id.as_str(), interned)?;
-            worker_position.insert(seeker.id.as_str().to_string(), position);
-            let comune = filters.comune(&seeker.comune, &coordinates);
-            filters.worker_comuni.push(comune);
-            worker_comuni.push(seeker.comune.clone());
+        for (seeker, profile) in job_seekers.iter().zip(profiles) {
+            if state.put_worker(seeker, profile).is_err() {
+                return Err(Error::Internal(format!(
+                    "job seeker {}: a skill was not interned",
+                    seeker.id
+                )));
+            }
         }
-        let unknown_skills = interner.extra_uris.len();
-        let mut skill_uris: Vec<String> = (0..taxonomy.skill_count() as u32)
-            .map(|skill| taxonomy.skill_uri(skill).to_string())
-            .collect();
-        skill_uris.extend(interner.extra_uris);
-        let skill_ids = skill_uris
-            .iter()
-            .enumerate()
-            .map(|(index, uri)| (uri.clone(), index as u32))
-            .collect();
-        Ok(MatchState {
-            built_from,
-            built_on: today,
-            taxonomy,
-            set,
-            skill_uris,
-            skill_ids,
-            vacancy_facts,
-            vacancy_position,
-            worker_comuni,
-            worker_position,
-            coordinates,
-            unknown_skills,
-            filters,
-            worker_conditions,
-            presumed,
-        })
+        Ok(state)
+    }
+
+    /// The same state with the course catalogue `courses` (the engine's states hold the store's).
+    pub fn with_courses(mut self, mut courses: Vec<Course>) -> Self {
+        courses.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        self.courses = Arc::new(courses);
+        self
+    }
+
+    /// Adds or replaces `vacancy` (with competences) at its position; `Err` when one of its
+    /// skills has no id yet (nothing changed then).
+    fn put_vacancy(&mut self, vacancy: &Vacancy) -> std::result::Result<(), NeedsRebuild> {
+        let mut requirements = Vec::with_capacity(vacancy.requirements.len());
+        for requirement in &vacancy.requirements {
+            let skill = *self
+                .skill_ids
+                .get(requirement.skill.as_str())
+                .ok_or(NeedsRebuild)?;
+            let requirement = Requirement::with_weight(
+                skill,
+                requirement.level.get(),
+                requirement.essential,
+                requirement.weight.get(),
+            )
+            .map_err(|_| NeedsRebuild)?;
+            requirements.push(requirement);
+        }
+        let contract_type = match &vacancy.placement {
+            PlacementType::Contract { contract_type } => {
+                Some(self.filters.contract_type(contract_type))
+            }
+            _ => None,
+        };
+        let filter_facts = VacancyFilterFacts {
+            tirocinio: vacancy.placement.is_tirocinio(),
+            contract_type,
+            public: matches!(vacancy.source, VacancySource::Public),
+            comune: self.filters.comune(&vacancy.comune, &self.coordinates),
+        };
+        let facts = Arc::new(VacancyFacts {
+            title: vacancy.title.clone(),
+            company_id: vacancy.company_id.as_str().to_string(),
+            comune: vacancy.comune.clone(),
+            placement: vacancy.placement.clone(),
+            source: vacancy.source.clone(),
+            weekly_hours: vacancy.weekly_hours,
+            closes: vacancy.closes,
+        });
+        match self.vacancy_position.get(vacancy.id.as_str()) {
+            Some(&position) => {
+                self.set
+                    .replace_vacancy(position, requirements)
+                    .map_err(|_| NeedsRebuild)?;
+                self.filters.vacancies.set(position, filter_facts);
+                self.vacancy_facts.set(position, facts);
+            }
+            None => {
+                let position = self
+                    .set
+                    .add_vacancy(vacancy.id.as_str(), requirements)
+                    .map_err(|_| NeedsRebuild)?;
+                self.vacancy_position.insert(vacancy.id.as_str(), position);
+                self.filters.vacancies.push(filter_facts);
+                self.vacancy_facts.push(facts);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the vacancy `id` if held (the last vacancy takes its position).
+    fn remove_vacancy(&mut self, id: &str) {
+        let Some(position) = self.vacancy_position.remove(id) else {
+            return;
+        };
+        if self.set.remove_vacancy(position).is_some() {
+            let moved = self.set.vacancy_id(position).to_string();
+            self.vacancy_position.insert(&moved, position);
+        }
+        self.filters.vacancies.swap_remove(position);
+        self.vacancy_facts.swap_remove(position);
+    }
+
+    /// Adds or replaces the job seeker `seeker` with its `profile` (built for `built_on`);
+    /// `Err` when one of its skills has no id yet (nothing changed then).
+    fn put_worker(
+        &mut self,
+        seeker: &JobSeeker,
+        profile: Vec<ProfileEntry>,
+    ) -> std::result::Result<(), NeedsRebuild> {
+        let mut interned: Vec<(u32, u8)> = Vec::with_capacity(profile.len());
+        let mut presumed = Vec::new();
+        for entry in &profile {
+            let skill = *self
+                .skill_ids
+                .get(entry.skill.as_str())
+                .ok_or(NeedsRebuild)?;
+            interned.push((skill, entry.level.get()));
+            if entry.presumed {
+                presumed.push((skill, entry.source.clone()));
+            }
+        }
+        interned.sort_unstable();
+        interned.dedup_by_key(|entry| entry.0);
+        let conditions = Arc::new(PersonConditions {
+            accepts_tirocinio: seeker.accepts_tirocinio,
+            conditions: seeker.conditions.clone(),
+        });
+        let refresh = crate::profile::profile_changes_after(&seeker.work_history, self.built_on)
+            .unwrap_or(NaiveDate::MAX);
+        let comune = self.filters.comune(&seeker.comune, &self.coordinates);
+        match self.worker_position.get(seeker.id.as_str()) {
+            Some(&position) => {
+                self.set
+                    .replace_worker(position, interned)
+                    .map_err(|_| NeedsRebuild)?;
+                self.presumed.set(position, presumed_list(presumed));
+                self.worker_conditions.set(position, conditions);
+                self.filters.worker_comuni.set(position, comune);
+                self.worker_comuni.set(position, seeker.comune.clone());
+                self.worker_refresh.set(position, refresh);
+            }
+            None => {
+                let position = self
+                    .set
+                    .add_worker(seeker.id.as_str(), interned)
+                    .map_err(|_| NeedsRebuild)?;
+                self.worker_position.insert(seeker.id.as_str(), position);
+                self.presumed.push(presumed_list(presumed));
+                self.worker_conditions.push(conditions);
+                self.filters.worker_comuni.push(comune);
+                self.worker_comuni.push(seeker.comune.clone());
+                self.worker_refresh.push(refresh);
+            }
+        }
+        Ok(())
     }
 
     /// The conditions of worker `worker` that vacancy `vacancy` does not meet (empty: it suits).
@@ -318,7 +405,11 @@ impl MatchState {
                 MatchOutcome::Related { via_skill, .. } => *via_skill,
                 MatchOutcome::Missing => continue,
             };
-            item.presumed_from = self.presumed.source(worker, held).map(str::to_string);
+            let list = &self.presumed[worker];
+            item.presumed_from = list
+                .binary_search_by_key(&held, |entry| entry.0)
+                .ok()
+                .map(|index| list[index].1.to_string());
         }
     }
 
@@ -583,45 +674,6 @@ fn check_near(state: &MatchState, query: &MatchQuery) -> Result<()> {
 }
 
 impl Engine {
-    /// The in-memory matching state, rebuilt when the store has changed since it was built.
-    pub fn match_state(&self) -> Result<Arc<MatchState>> {
-        let revision = self.data_revision()?;
-        let today = self.today();
-        let mut cached = self
-            .match_cache
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(state) = cached.as_ref() {
-            // Rebuilt when the data changed or the day did (a vacancy closing at midnight).
-            if state.built_from == revision && state.built_on == today {
-                return Ok(Arc::clone(state));
-            }
-        }
-        let taxonomy = self.taxonomy()?;
-        let vacancies = self.list_offerable_vacancies(today)?;
-        let job_seekers = self.all_job_seekers()?;
-        let coordinates = self.comuni_coordinates()?;
-        let crosswalk = self.cp2011_crosswalk()?;
-        let state = Arc::new(MatchState::build(
-            taxonomy,
-            &vacancies,
-            &job_seekers,
-            coordinates,
-            &crosswalk,
-            today,
-            revision,
-        )?);
-        tracing::info!(
-            vacancies = vacancies.len(),
-            job_seekers = job_seekers.len(),
-            unknown_skills = state.unknown_skills,
-            "matching state rebuilt"
-        );
-        *cached = Some(Arc::clone(&state));
-        Ok(state)
-    }
-
     /// A job seeker's competence profile with evidence (explicit plus inferred from work history).
     pub fn person_profile(&self, id: &EntityId) -> Result<Vec<ProfileEntry>> {
         let seeker = self.get_job_seeker(id)?;
@@ -809,7 +861,8 @@ impl Engine {
         } else {
             ScoringConfig::default()
         };
-        let workers: Vec<usize> = (0..state.set.worker_count()).collect();
+        // In id order, as a fresh build holds them (positions move as the state follows writes).
+        let workers: Vec<usize> = state.workers_by_id();
         progress.start("matching", Some(workers.len() as u64));
         let results = crate::scoring::parallel::map_with_scratch(
             &workers,
@@ -851,6 +904,31 @@ impl Engine {
 
 /// Read access for the training area (`crate::training`), which builds on the same state.
 impl MatchState {
+    /// The course catalogue, by id.
+    pub(crate) fn courses(&self) -> &Arc<Vec<Course>> {
+        &self.courses
+    }
+
+    /// Worker positions in id order (a fresh build's order), for reports whose output or sums
+    /// follow the order of the people: positions move when the state follows writes.
+    pub(crate) fn workers_by_id(&self) -> Vec<usize> {
+        let mut positions: Vec<usize> = (0..self.set.worker_count()).collect();
+        positions.sort_by(|&a, &b| self.set.worker_id(a).cmp(self.set.worker_id(b)));
+        positions
+    }
+
+    /// Vacancy positions in id order (see [`MatchState::workers_by_id`]).
+    pub(crate) fn vacancies_by_id(&self) -> Vec<usize> {
+        let mut positions: Vec<usize> = (0..self.set.vacancy_count()).collect();
+        positions.sort_by(|&a, &b| self.set.vacancy_id(a).cmp(self.set.vacancy_id(b)));
+        positions
+    }
+
+    /// True when `other` has the same skill ids (the same interned skill table).
+    pub(crate) fn same_skill_table(&self, other: &MatchState) -> bool {
+        Arc::ptr_eq(&self.skill_ids, &other.skill_ids)
+    }
+
     pub(crate) fn match_set(&self) -> &MatchSet {
         &self.set
     }

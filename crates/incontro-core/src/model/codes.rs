@@ -180,6 +180,36 @@ fn decode_digits(bytes: &[u8]) -> Option<u32> {
     Some(value)
 }
 
+/// Codici fiscali as staff see them in lists (issue 15).
+impl CodiceFiscale {
+    /// The code with its middle hidden: the six letters of surname and name and the check
+    /// character stay, birth date and place do not (`BNCGLI*********Q`), so a list of
+    /// namesakes can be told apart without showing the whole code.
+    pub fn masked(&self) -> String {
+        let visible_head = if self.is_personal() { 6 } else { 2 };
+        self.0
+            .chars()
+            .enumerate()
+            .map(|(index, character)| {
+                if index < visible_head || index + 1 == self.0.len() {
+                    character
+                } else {
+                    '*'
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `text` was meant as a codice fiscale (16 letters and digits with a digit among
+    /// them, or 11 digits), so a search can say the code is wrong instead of finding no name.
+    pub fn looks_like_one(text: &str) -> bool {
+        let text = text.trim();
+        let alphanumeric = text.bytes().all(|b| b.is_ascii_alphanumeric());
+        (text.len() == 16 && alphanumeric && text.bytes().any(|b| b.is_ascii_digit()))
+            || (text.len() == 11 && text.bytes().all(|b| b.is_ascii_digit()))
+    }
+}
+
 impl fmt::Debug for CodiceFiscale {
     /// Never prints the code itself, so that it cannot leak into logs through `{:?}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -384,6 +414,18 @@ mod tests {
         assert_eq!(error.code(), "invalid_codice_fiscale");
         assert!(CodiceFiscale::parse("RSSMRA80A01H50").is_err());
         assert!(CodiceFiscale::parse("1SSMRA80A01H501U").is_err());
+    }
+
+    #[test]
+    fn lists_show_a_masked_code_and_a_wrong_code_is_recognised() {
+        let cf = CodiceFiscale::parse("RSSMRA80A01H501U").expect("valid");
+        assert_eq!(cf.masked(), "RSSMRA*********U");
+        let company = CodiceFiscale::parse("02100000468").expect("valid");
+        assert_eq!(company.masked(), "02********8");
+        assert!(CodiceFiscale::looks_like_one("RSSMRA80A01H501A"));
+        assert!(CodiceFiscale::looks_like_one("02100000469"));
+        assert!(!CodiceFiscale::looks_like_one("Bianchi"));
+        assert!(!CodiceFiscale::looks_like_one("Giulia Bianchi 1"));
     }
 
     #[test]

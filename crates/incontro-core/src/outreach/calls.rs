@@ -237,6 +237,9 @@ pub struct AttemptDetails {
     /// The day to call again (after the attempt's day); used for `no_answer` and `busy`.
     #[serde(default)]
     pub next_call: Option<NaiveDate>,
+    /// The time of day to call back on `next_call` (issue 15, point 11); only with `next_call`.
+    #[serde(default)]
+    pub next_call_time: Option<chrono::NaiveTime>,
 }
 
 /// A later step of the funnel.
@@ -635,6 +638,12 @@ impl Engine {
         details: &AttemptDetails,
     ) -> Result<u32> {
         let note = crate::placements::clean_note(details.note.as_deref())?;
+        if details.next_call_time.is_some() && details.next_call.is_none() {
+            return Err(Error::invalid(
+                ErrorCode::InvalidNextCall,
+                "a call-back time needs a next-call day",
+            ));
+        }
         if let Some(next) = details.next_call {
             if !result.retry() {
                 return Err(Error::invalid(
@@ -718,6 +727,7 @@ impl Engine {
                 day,
                 note.as_deref(),
                 details.next_call,
+                details.next_call_time,
             )?;
             if result == CallResult::Refused {
                 let cf = CodiceFiscale::parse(&worker)?;

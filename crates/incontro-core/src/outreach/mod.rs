@@ -22,6 +22,7 @@ pub mod cob;
 pub mod codes;
 pub mod cohort;
 pub mod contacts;
+pub mod day;
 pub mod funnel;
 pub mod generator;
 pub mod reach;

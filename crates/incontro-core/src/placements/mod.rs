@@ -15,6 +15,9 @@ use crate::model::EntityId;
 use crate::store::placements as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
+mod changes;
+pub use changes::PlacementCorrection;
+
 /// Longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 500;
 

@@ -103,7 +103,24 @@ impl ProfileEntry {
     /// competences (with the level before the cap, if any), the evidence otherwise.
     pub fn provenance_it(&self) -> String {
         if !self.presumed {
-            return self.source.clone();
+            // The stored source is `evidence` or `evidence: note` (machine words): in Italian.
+            let note = self
+                .source
+                .strip_prefix(self.evidence.as_str())
+                .map_or(self.source.as_str(), |rest| rest.trim_start_matches(':'))
+                .trim();
+            let word = match self.evidence {
+                Evidence::Declared => "dichiarata dalla persona",
+                Evidence::Assessed => "valutata al colloquio",
+                Evidence::Certified => "certificata",
+                Evidence::Course => "acquisita con un corso",
+                Evidence::WorkHistory => "da esperienza",
+            };
+            return if note.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word} — {note}")
+            };
         }
         match self.capped_from {
             Some(level) => format!(
@@ -141,6 +158,43 @@ pub fn inferred_level(months: u32, years_ago: u32, config: &InferenceConfig) -> 
         .count() as u8;
     level = level.saturating_sub(decay).max(1);
     Level::new(level).unwrap_or(Level::BASE)
+}
+
+/// The first day after `today` on which [`build_profile`] over `history` may give another profile
+/// than on `today` (`None`: never): the months in a job grow while it runs, and the whole years
+/// since it ended grow after. Explicit competences do not depend on the day. Conservative: the
+/// profile may also be the same on the day returned (the matching state then recomputes it for
+/// nothing), never different on a day before it.
+pub fn profile_changes_after(history: &[PastJob], today: NaiveDate) -> Option<NaiveDate> {
+    // The first day whose whole months since `from` exceed `months` (months_between's rounding,
+    // one day early so that a float rounding can only make it early).
+    let after_months = |from: NaiveDate, months: u32| -> NaiveDate {
+        let days = (f64::from(months + 1) * 30.4375).ceil() as u64;
+        from.checked_add_days(chrono::Days::new(days.saturating_sub(1)))
+            .unwrap_or(NaiveDate::MAX)
+    };
+    let mut first: Option<NaiveDate> = None;
+    for job in history {
+        let running = job.end.is_none_or(|end| end > today);
+        if running {
+            let months = months_between(job.start, today);
+            first = Some(
+                first.map_or(after_months(job.start, months), |day: NaiveDate| {
+                    day.min(after_months(job.start, months))
+                }),
+            );
+        }
+        if let Some(end) = job.end {
+            let years = if end < today {
+                months_between(end, today) / 12
+            } else {
+                0
+            };
+            let day = after_months(end, (years + 1) * 12 - 1);
+            first = Some(first.map_or(day, |first| first.min(day)));
+        }
+    }
+    first.map(|day| day.max(today.succ_opt().unwrap_or(NaiveDate::MAX)))
 }
 
 /// Builds a profile from explicit competences and work history.
@@ -281,6 +335,50 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// No profile changes between a day and the day `profile_changes_after` gives.
+        #[test]
+        fn profile_is_stable_until_the_day_given(
+            jobs in proptest::collection::vec((0i64..6000, proptest::option::of(0i64..4000), proptest::bool::ANY), 0..4),
+            today in 0i64..7000,
+        ) {
+            let base = day("2010-01-01");
+            let at = |offset: i64| base + chrono::Duration::days(offset);
+            let history: Vec<PastJob> = jobs
+                .iter()
+                .map(|&(start, length, exact)| PastJob {
+                    occupation: if exact {
+                        OccupationCode::Esco(crate::model::OccupationUri::parse("http://data.europa.eu/esco/occupation/x").expect("uri"))
+                    } else {
+                        OccupationCode::Isco08("7212".into())
+                    },
+                    start: at(start),
+                    end: length.map(|length| at(start + length)),
+                    employer: None,
+                })
+                .collect();
+            let today = at(today);
+            let profile_on = |day: NaiveDate| {
+                build_profile(&[], &history, &welder_resolver, &InferenceConfig::new(day))
+                    .into_iter()
+                    .map(|entry| (entry.skill, entry.level, entry.source, entry.capped_from))
+                    .collect::<Vec<_>>()
+            };
+            let now = profile_on(today);
+            let until = profile_changes_after(&history, today);
+            proptest::prop_assert!(until.is_none_or(|until| until > today));
+            let last = until.map_or(today + chrono::Duration::days(800), |until| until.pred_opt().expect("day"));
+            let mut day = today;
+            while day < last {
+                day = day.succ_opt().expect("day");
+                proptest::prop_assert_eq!(&profile_on(day), &now, "changed on {} before {:?}", day, until);
+            }
+            if history.is_empty() {
+                proptest::prop_assert!(until.is_none());
+            }
+        }
+    }
+
     #[test]
     fn level_grows_with_time_and_decays_with_age() {
         let config = InferenceConfig::new(day("2026-01-01"));
@@ -291,6 +389,27 @@ mod tests {
         assert_eq!(inferred_level(80, 6, &config).get(), 3);
         assert_eq!(inferred_level(80, 12, &config).get(), 2);
         assert_eq!(inferred_level(2, 12, &config).get(), 1);
+    }
+
+    #[test]
+    fn explicit_provenance_reads_in_italian() {
+        let entry = |evidence: Evidence, source: &str| ProfileEntry {
+            skill: skill(1),
+            level: Level::BASE,
+            evidence,
+            confidence: 1.0,
+            source: source.into(),
+            presumed: false,
+            capped_from: None,
+        };
+        assert_eq!(
+            entry(Evidence::Assessed, "assessed: colloquio allo sportello").provenance_it(),
+            "valutata al colloquio — colloquio allo sportello"
+        );
+        assert_eq!(
+            entry(Evidence::Declared, "declared").provenance_it(),
+            "dichiarata dalla persona"
+        );
     }
 
     #[test]

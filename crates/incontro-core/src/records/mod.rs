@@ -8,6 +8,7 @@
 
 mod checks;
 mod demo_dates;
+mod desk_edits;
 pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
@@ -64,9 +65,11 @@ impl Engine {
                 ));
             }
             sql::upsert_company(tx, company)?;
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &[])?;
             Ok(())
-        })
+        })?;
+        self.match_state_after_write();
+        Ok(())
     }
 
     /// One company.
@@ -109,9 +112,10 @@ impl Engine {
                 ));
             }
             sql::upsert_vacancy(tx, vacancy)?;
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &[sql::Change::Vacancy(vacancy.id.to_string())])?;
             Ok(())
         })?;
+        self.match_state_after_write();
         self.index_vacancy_after_commit(vacancy)
     }
 
@@ -181,10 +185,13 @@ impl Engine {
                 vacancy.requirements = requirements;
                 vacancy.status = VacancyStatus::Draft;
                 sql::upsert_vacancy(tx, &vacancy)?;
-                sql::bump_revision(tx)?;
+                sql::bump_revision(tx, &[sql::Change::Vacancy(vacancy.id.to_string())])?;
                 Ok(vacancy)
             })
-            .and_then(|vacancy| self.index_vacancy_after_commit(&vacancy).map(|()| vacancy))
+            .and_then(|vacancy| {
+                self.match_state_after_write();
+                self.index_vacancy_after_commit(&vacancy).map(|()| vacancy)
+            })
     }
 
     /// Draft → validated by a named validator on a date.
@@ -235,10 +242,13 @@ impl Engine {
                     on,
                 };
                 sql::upsert_vacancy(tx, &vacancy)?;
-                sql::bump_revision(tx)?;
+                sql::bump_revision(tx, &[sql::Change::Vacancy(vacancy.id.to_string())])?;
                 Ok(vacancy)
             })
-            .and_then(|vacancy| self.index_vacancy_after_commit(&vacancy).map(|()| vacancy))
+            .and_then(|vacancy| {
+                self.match_state_after_write();
+                self.index_vacancy_after_commit(&vacancy).map(|()| vacancy)
+            })
     }
 
     /// Creates or replaces a job seeker; personal data is written when given.
@@ -260,9 +270,11 @@ impl Engine {
                 }
             }
             sql::upsert_job_seeker(tx, seeker, personal)?;
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &[sql::Change::JobSeeker(seeker.id.to_string())])?;
             Ok(())
-        })
+        })?;
+        self.match_state_after_write();
+        Ok(())
     }
 
     /// Creates or replaces many job seekers (analytical records only) in one transaction.
@@ -272,12 +284,16 @@ impl Engine {
             checks::check_job_seeker(&taxonomy, seeker)?;
         }
         self.store().write(|tx| {
+            let mut changes = Vec::with_capacity(seekers.len());
             for seeker in seekers {
                 sql::upsert_job_seeker(tx, seeker, None)?;
+                changes.push(sql::Change::JobSeeker(seeker.id.to_string()));
             }
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &changes)?;
             Ok(())
-        })
+        })?;
+        self.match_state_after_write();
+        Ok(())
     }
 
     /// A job seeker's analytical record (no personal data).
@@ -339,9 +355,11 @@ impl Engine {
         checks::check_course(&*self.taxonomy()?, course)?;
         self.store().write(|tx| {
             sql::upsert_course(tx, course)?;
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &[sql::Change::Course(course.id.to_string())])?;
             Ok(())
-        })
+        })?;
+        self.match_state_after_write();
+        Ok(())
     }
 
     /// Every course.
@@ -398,6 +416,11 @@ impl Engine {
             &RecordFiles::in_dir(shifted.path()),
             &ImportOptions::default(),
         )?;
+        // The comuni's ISTAT codes (`data/comuni.csv`, the demo's subset of ISTAT's list).
+        let comuni = dir.join("comuni.csv");
+        if comuni.is_file() {
+            self.import_comuni(&comuni, None)?;
+        }
         // Outreach (Cob23, Milan): comuni, COB code tables, notices and contacts.
         if dir.join("demo").join("outreach_cob.csv").is_file() {
             self.import_outreach_demo(&dir.join("demo"), &mut report, progress)?;

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::cow::CowVec;
 use super::explain::{explain, Explanation};
 use super::kernel::score;
 use super::postings::{self, VacancyPostings, WorkerPostings};
@@ -17,13 +18,21 @@ use crate::{Error, ErrorCode, Result};
 /// candidate's sums in dense per-thread arrays (`scoring/postings.rs`); the scores are
 /// bit-identical to the reference kernel [`super::score`], which the `*_reference` twins use on
 /// every candidate. Results are ordered by score descending, then id ascending (then position).
+///
+/// A set changes in place object by object ([`MatchSet::replace_vacancy`],
+/// [`MatchSet::remove_vacancy`] and the worker twins) and is cheap to clone: its arrays and posting
+/// lists are copy-on-write (`scoring/cow.rs`), so the engine builds the next state as a clone with
+/// one object changed while queries read the current one. Positions stay dense: a removal moves
+/// the last object into the hole. The scores of a vacancy or worker do not depend on positions or
+/// on the order of the posting lists, so a set changed step by step ranks exactly as a set built
+/// afresh from the same objects (ties by id; positions break ties only between equal ids).
 #[derive(Debug, Default, Clone)]
 pub struct MatchSet {
     graph: Option<Arc<SkillGraph>>,
-    vacancy_ids: Vec<String>,
-    vacancy_requirements: Vec<Vec<Requirement>>,
-    worker_ids: Vec<String>,
-    worker_profiles: Vec<Vec<(u32, u8)>>,
+    vacancy_ids: CowVec<Arc<str>>,
+    vacancy_requirements: CowVec<Arc<[Requirement]>>,
+    worker_ids: CowVec<Arc<str>>,
+    worker_profiles: CowVec<Arc<[(u32, u8)]>>,
     vacancy_postings: VacancyPostings,
     worker_postings: WorkerPostings,
 }
@@ -31,7 +40,7 @@ pub struct MatchSet {
 /// Score descending, then id ascending, then position ascending (what a stable sort of the
 /// candidates in position order by score and id gives).
 fn by_score_then_id<'a>(
-    ids: &'a [String],
+    ids: &'a CowVec<Arc<str>>,
 ) -> impl Fn(&(usize, f32), &(usize, f32)) -> Ordering + 'a {
     move |a, b| {
         b.1.total_cmp(&a.1)
@@ -59,14 +68,8 @@ impl MatchSet {
         self.graph.as_deref()
     }
 
-    /// Adds a vacancy; its requirements are sorted by skill. Fails on a repeated skill or an
-    /// empty list. Returns its position.
-    pub fn add_vacancy(
-        &mut self,
-        id: impl Into<String>,
-        requirements: Vec<Requirement>,
-    ) -> Result<usize> {
-        let id = id.into();
+    /// Sorts `requirements` by skill and checks them: not empty, no repeated skill.
+    fn checked_requirements(id: &str, requirements: Vec<Requirement>) -> Result<Vec<Requirement>> {
         let mut requirements = requirements;
         requirements.sort_by_key(|r| r.skill);
         if requirements.is_empty() {
@@ -81,18 +84,11 @@ impl MatchSet {
                 format!("vacancy {id} requires skill {} twice", pair[0].skill),
             ));
         }
-        let position = self.vacancy_ids.len();
-        self.vacancy_postings
-            .add(position, &requirements, self.graph.as_deref());
-        self.vacancy_ids.push(id);
-        self.vacancy_requirements.push(requirements);
-        Ok(position)
+        Ok(requirements)
     }
 
-    /// Adds a worker; the profile is sorted by skill. Fails on a repeated skill or a level
-    /// outside 1..=4. Returns its position.
-    pub fn add_worker(&mut self, id: impl Into<String>, profile: Vec<(u32, u8)>) -> Result<usize> {
-        let id = id.into();
+    /// Sorts `profile` by skill and checks it: no repeated skill, levels 1..=4.
+    fn checked_profile(id: &str, profile: Vec<(u32, u8)>) -> Result<Vec<(u32, u8)>> {
         let mut profile = profile;
         profile.sort_unstable();
         if let Some(pair) = profile.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -107,11 +103,94 @@ impl MatchSet {
                 format!("worker {id}: level {level} of skill {skill} is outside 1..=4"),
             ));
         }
+        Ok(profile)
+    }
+
+    /// Adds a vacancy; its requirements are sorted by skill. Fails on a repeated skill or an
+    /// empty list. Returns its position.
+    pub fn add_vacancy(
+        &mut self,
+        id: impl Into<String>,
+        requirements: Vec<Requirement>,
+    ) -> Result<usize> {
+        let id: String = id.into();
+        let requirements = Self::checked_requirements(&id, requirements)?;
+        let position = self.vacancy_ids.len();
+        self.vacancy_postings
+            .add(position, &requirements, self.graph.as_deref());
+        self.vacancy_ids.push(id.into());
+        self.vacancy_requirements.push(requirements.into());
+        Ok(position)
+    }
+
+    /// Replaces the requirements of the vacancy at `position` (same checks as
+    /// [`MatchSet::add_vacancy`]; on error nothing changes).
+    pub fn replace_vacancy(
+        &mut self,
+        position: usize,
+        requirements: Vec<Requirement>,
+    ) -> Result<()> {
+        let id = self.vacancy_ids[position].clone();
+        let requirements = Self::checked_requirements(&id, requirements)?;
+        let old = self.vacancy_requirements[position].clone();
+        self.vacancy_postings.remove_postings(position, &old);
+        self.vacancy_postings
+            .add(position, &requirements, self.graph.as_deref());
+        self.vacancy_requirements.set(position, requirements.into());
+        Ok(())
+    }
+
+    /// Removes the vacancy at `position`; the last vacancy takes its place. Returns the
+    /// position the moved vacancy had (`None`: it was the last one).
+    pub fn remove_vacancy(&mut self, position: usize) -> Option<usize> {
+        let last = self.vacancy_ids.len() - 1;
+        let old = self.vacancy_requirements[position].clone();
+        self.vacancy_postings.remove_postings(position, &old);
+        let last_requirements = self.vacancy_requirements[last].clone();
+        self.vacancy_postings
+            .swap_remove(position, &last_requirements);
+        self.vacancy_ids.swap_remove(position);
+        self.vacancy_requirements.swap_remove(position);
+        (position != last).then_some(last)
+    }
+
+    /// Adds a worker; the profile is sorted by skill. Fails on a repeated skill or a level
+    /// outside 1..=4. Returns its position.
+    pub fn add_worker(&mut self, id: impl Into<String>, profile: Vec<(u32, u8)>) -> Result<usize> {
+        let id: String = id.into();
+        let profile = Self::checked_profile(&id, profile)?;
         let position = self.worker_ids.len();
         self.worker_postings.add(position, &profile);
-        self.worker_ids.push(id);
-        self.worker_profiles.push(profile);
+        self.worker_ids.push(id.into());
+        self.worker_profiles.push(profile.into());
         Ok(position)
+    }
+
+    /// Replaces the profile of the worker at `position` (same checks as
+    /// [`MatchSet::add_worker`]; on error nothing changes).
+    pub fn replace_worker(&mut self, position: usize, profile: Vec<(u32, u8)>) -> Result<()> {
+        let id = self.worker_ids[position].clone();
+        let profile = Self::checked_profile(&id, profile)?;
+        let old = self.worker_profiles[position].clone();
+        self.worker_postings.remove(position, &old);
+        self.worker_postings.add(position, &profile);
+        self.worker_profiles.set(position, profile.into());
+        Ok(())
+    }
+
+    /// Removes the worker at `position`; the last worker takes its place. Returns the position
+    /// the moved worker had (`None`: it was the last one).
+    pub fn remove_worker(&mut self, position: usize) -> Option<usize> {
+        let last = self.worker_ids.len() - 1;
+        let old = self.worker_profiles[position].clone();
+        self.worker_postings.remove(position, &old);
+        if position != last {
+            let moved = self.worker_profiles[last].clone();
+            self.worker_postings.renumber(last, position, &moved);
+        }
+        self.worker_ids.swap_remove(position);
+        self.worker_profiles.swap_remove(position);
+        (position != last).then_some(last)
     }
 
     /// Number of vacancies.
@@ -247,6 +326,7 @@ impl MatchSet {
         let Some(requirements) = self.vacancy_requirements.get(vacancy_position) else {
             return Vec::new();
         };
+        let requirements: &[Requirement] = requirements;
         let order = by_score_then_id(&self.worker_ids);
         postings::top_workers(
             &self.worker_postings,
@@ -272,6 +352,7 @@ impl MatchSet {
         let Some(requirements) = self.vacancy_requirements.get(vacancy_position) else {
             return Vec::new();
         };
+        let requirements: &[Requirement] = requirements;
         let skills = self.reachable_skills(requirements.iter().map(|r| r.skill), config);
         let candidates =
             Self::candidates(&skills, |skill| self.worker_postings.workers_holding(skill));
@@ -307,7 +388,7 @@ impl MatchSet {
                 vacancy_position.to_string(),
             ));
         };
-        Ok(explain(profile, requirements, config, graph, labels))
+        Ok(explain(profile, &requirements[..], config, graph, labels))
     }
 }
 
@@ -530,6 +611,131 @@ mod tests {
                     let reference = set.top_workers_for_vacancy_reference(vacancy, k, &config, filter);
                     prop_assert_eq!(bits(&fast), bits(&reference));
                 }
+            }
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum SetOp {
+        PutVacancy(u8, Vec<Requirement>),
+        RemoveVacancy(u8),
+        PutWorker(u8, Vec<(u32, u8)>),
+        RemoveWorker(u8),
+    }
+
+    fn arb_set_op() -> impl Strategy<Value = SetOp> {
+        prop_oneof![
+            4 => (0u8..30, arb_weighted_requirements()).prop_map(|(id, r)| SetOp::PutVacancy(id, r)),
+            2 => (0u8..30).prop_map(SetOp::RemoveVacancy),
+            3 => (0u8..20, proptest::collection::btree_map(0u32..44, 1u8..=4, 0..10))
+                .prop_map(|(id, p)| SetOp::PutWorker(id, p.into_iter().collect())),
+            1 => (0u8..20).prop_map(SetOp::RemoveWorker),
+        ]
+    }
+
+    /// `(id, score bits)` of a ranking.
+    fn named(ranked: &[(usize, f32)], id: impl Fn(usize) -> String) -> Vec<(String, u32)> {
+        ranked.iter().map(|&(p, s)| (id(p), s.to_bits())).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// A set changed object by object (add, replace, remove: the last object moves into the
+        /// hole) ranks exactly as a set built afresh from the surviving objects in another order:
+        /// same ids, same scores bit for bit, both directions, under a filter; and its accumulator
+        /// still equals its reference.
+        #[test]
+        fn incremental_set_equals_fresh_build(
+            ops in proptest::collection::vec(arb_set_op(), 1..80),
+            config in arb_config(),
+            k in prop_oneof![1usize..6, 70usize..80],
+            weighted in any::<bool>(),
+        ) {
+            let graph = Arc::new(wide_graph(weighted));
+            let mut set = MatchSet::with_graph(Arc::clone(&graph));
+            let mut vacancies: std::collections::BTreeMap<String, Vec<Requirement>> = Default::default();
+            let mut workers: std::collections::BTreeMap<String, Vec<(u32, u8)>> = Default::default();
+            let mut vacancy_at: std::collections::HashMap<String, usize> = Default::default();
+            let mut worker_at: std::collections::HashMap<String, usize> = Default::default();
+            for op in ops {
+                match op {
+                    SetOp::PutVacancy(id, requirements) => {
+                        let id = format!("v{id:02}");
+                        match vacancy_at.get(&id) {
+                            Some(&position) => set.replace_vacancy(position, requirements.clone()).unwrap(),
+                            None => {
+                                let position = set.add_vacancy(id.clone(), requirements.clone()).unwrap();
+                                vacancy_at.insert(id.clone(), position);
+                            }
+                        }
+                        vacancies.insert(id, requirements);
+                    }
+                    SetOp::RemoveVacancy(id) => {
+                        let id = format!("v{id:02}");
+                        if let Some(position) = vacancy_at.remove(&id) {
+                            if set.remove_vacancy(position).is_some() {
+                                vacancy_at.insert(set.vacancy_id(position).to_string(), position);
+                            }
+                            vacancies.remove(&id);
+                        }
+                    }
+                    SetOp::PutWorker(id, profile) => {
+                        let id = format!("w{id:02}");
+                        match worker_at.get(&id) {
+                            Some(&position) => set.replace_worker(position, profile.clone()).unwrap(),
+                            None => {
+                                let position = set.add_worker(id.clone(), profile.clone()).unwrap();
+                                worker_at.insert(id.clone(), position);
+                            }
+                        }
+                        workers.insert(id, profile);
+                    }
+                    SetOp::RemoveWorker(id) => {
+                        let id = format!("w{id:02}");
+                        if let Some(position) = worker_at.remove(&id) {
+                            if set.remove_worker(position).is_some() {
+                                worker_at.insert(set.worker_id(position).to_string(), position);
+                            }
+                            workers.remove(&id);
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(set.vacancy_count(), vacancies.len());
+            prop_assert_eq!(set.worker_count(), workers.len());
+            // Built afresh, in reverse id order (other positions, other posting-list order).
+            let mut fresh = MatchSet::with_graph(graph);
+            for (id, requirements) in vacancies.iter().rev() {
+                fresh.add_vacancy(id.clone(), requirements.clone()).unwrap();
+            }
+            for (id, profile) in workers.iter().rev() {
+                fresh.add_worker(id.clone(), profile.clone()).unwrap();
+            }
+            let keep = |id: &str| !id.ends_with('3') && !id.ends_with('7');
+            for (id, profile) in &workers {
+                let profile: Vec<(u32, u8)> = profile.iter().copied().collect::<std::collections::BTreeMap<_, _>>().into_iter().collect();
+                let changed = set.top_vacancies_for_worker(&profile, k, &config, &|p| keep(set.vacancy_id(p)));
+                let rebuilt = fresh.top_vacancies_for_worker(&profile, k, &config, &|p| keep(fresh.vacancy_id(p)));
+                let reference = set.top_vacancies_for_worker_reference(&profile, k, &config, &|p| keep(set.vacancy_id(p)));
+                prop_assert_eq!(bits(&changed), bits(&reference), "worker {}", id);
+                prop_assert_eq!(
+                    named(&changed, |p| set.vacancy_id(p).to_string()),
+                    named(&rebuilt, |p| fresh.vacancy_id(p).to_string())
+                );
+                let position = worker_at[id];
+                prop_assert_eq!(set.worker_profile(position), &profile[..]);
+            }
+            for id in vacancies.keys() {
+                let (mine, theirs) = (vacancy_at[id], (0..fresh.vacancy_count()).find(|&p| fresh.vacancy_id(p) == id).unwrap());
+                let changed = set.top_workers_for_vacancy(mine, k, &config, &|p| keep(set.worker_id(p)));
+                let rebuilt = fresh.top_workers_for_vacancy(theirs, k, &config, &|p| keep(fresh.worker_id(p)));
+                let reference = set.top_workers_for_vacancy_reference(mine, k, &config, &|p| keep(set.worker_id(p)));
+                prop_assert_eq!(bits(&changed), bits(&reference));
+                prop_assert_eq!(
+                    named(&changed, |p| set.worker_id(p).to_string()),
+                    named(&rebuilt, |p| fresh.worker_id(p).to_string())
+                );
             }
         }
     }

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod batch;
+pub mod cow;
 pub mod explain;
 mod graph;
 mod kernel;

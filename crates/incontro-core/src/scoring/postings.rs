@@ -19,6 +19,9 @@
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::cow::CowVec;
 
 use super::kernel::{finish_score, related_factor, requirement_weight};
 use super::{Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
@@ -35,26 +38,39 @@ struct VacancyPosting {
 }
 
 /// Posting lists skill → requirements, with per-vacancy totals.
+///
+/// Each list is shared behind an `Arc` and the totals are [`CowVec`]s, so a clone is cheap and
+/// a change to one vacancy copies only the lists of its skills (see `scoring/cow.rs`). The order
+/// of a list does not matter: each vacancy appears at most once in it, and its sums receive the
+/// terms in skill order whatever the order of the lists.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct VacancyPostings {
-    by_skill: Vec<Vec<VacancyPosting>>,
+    by_skill: Vec<Arc<Vec<VacancyPosting>>>,
     /// Σ weight in requirement order, without the specificity multiplier.
-    total_plain: Vec<f32>,
+    total_plain: CowVec<f32>,
     /// Σ weight in requirement order, with the specificity multiplier of the set's graph.
-    total_specific: Vec<f32>,
-    essential_count: Vec<u32>,
+    total_specific: CowVec<f32>,
+    essential_count: CowVec<u32>,
+}
+
+/// The list of `slot`, created (empty) when missing, to change.
+fn list_mut<P: Clone>(lists: &mut Vec<Arc<Vec<P>>>, slot: usize) -> &mut Vec<P> {
+    if lists.len() <= slot {
+        lists.resize_with(slot + 1, || Arc::new(Vec::new()));
+    }
+    Arc::make_mut(&mut lists[slot])
 }
 
 impl VacancyPostings {
-    /// Adds the vacancy at `position` (the next one); `requirements` sorted by skill; `graph` is
-    /// the set's graph (for the specificity totals).
+    /// Adds the vacancy at `position` (the next one, or one whose postings were just removed);
+    /// `requirements` sorted by skill; `graph` is the set's graph (for the specificity totals).
     pub(crate) fn add(
         &mut self,
         position: usize,
         requirements: &[Requirement],
         graph: Option<&SkillGraph>,
     ) {
-        debug_assert_eq!(position, self.total_plain.len());
+        debug_assert!(position <= self.total_plain.len());
         let plain = ScoringConfig::exact();
         let specific = ScoringConfig::default();
         let mut total_plain = 0.0f32;
@@ -66,63 +82,109 @@ impl VacancyPostings {
             if requirement.essential {
                 essential_count += 1;
             }
-            let slot = requirement.skill as usize;
-            if self.by_skill.len() <= slot {
-                self.by_skill.resize_with(slot + 1, Vec::new);
-            }
-            self.by_skill[slot].push(VacancyPosting {
+            list_mut(&mut self.by_skill, requirement.skill as usize).push(VacancyPosting {
                 vacancy: position as u32,
                 base_weight: requirement.base_weight(),
                 level_index: requirement.level.clamp(1, 4) - 1,
                 essential: requirement.essential,
             });
         }
-        self.total_plain.push(total_plain);
-        self.total_specific.push(total_specific);
-        self.essential_count.push(essential_count);
+        if position == self.total_plain.len() {
+            self.total_plain.push(total_plain);
+            self.total_specific.push(total_specific);
+            self.essential_count.push(essential_count);
+        } else {
+            self.total_plain.set(position, total_plain);
+            self.total_specific.set(position, total_specific);
+            self.essential_count.set(position, essential_count);
+        }
     }
 
-    /// The positions of the vacancies requiring `skill`, ascending.
+    /// Removes the postings of the vacancy at `position` (its `requirements`); its totals stay
+    /// until [`VacancyPostings::add`] replaces them or [`VacancyPostings::swap_remove`] drops them.
+    pub(crate) fn remove_postings(&mut self, position: usize, requirements: &[Requirement]) {
+        for requirement in requirements {
+            let list = list_mut(&mut self.by_skill, requirement.skill as usize);
+            if let Some(at) = list.iter().position(|p| p.vacancy as usize == position) {
+                list.remove(at);
+            }
+        }
+    }
+
+    /// Drops the totals at `position` (whose postings were removed), moving the last vacancy's
+    /// (with `last_requirements`) into its place, like `Vec::swap_remove`.
+    pub(crate) fn swap_remove(&mut self, position: usize, last_requirements: &[Requirement]) {
+        let last = self.total_plain.len() - 1;
+        if position != last {
+            for requirement in last_requirements {
+                let list = list_mut(&mut self.by_skill, requirement.skill as usize);
+                if let Some(posting) = list.iter_mut().find(|p| p.vacancy as usize == last) {
+                    posting.vacancy = position as u32;
+                }
+            }
+        }
+        self.total_plain.swap_remove(position);
+        self.total_specific.swap_remove(position);
+        self.essential_count.swap_remove(position);
+    }
+
+    /// The positions of the vacancies requiring `skill`, in no particular order.
     pub(crate) fn vacancies_requiring(&self, skill: u32) -> impl Iterator<Item = u32> + '_ {
         self.by_skill
             .get(skill as usize)
             .into_iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|posting| posting.vacancy)
     }
 }
 
-/// Posting lists skill → `(worker position, level held)`.
+/// Posting lists skill → `(worker position, level held)`, shared like [`VacancyPostings`]'.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct WorkerPostings {
-    by_skill: Vec<Vec<(u32, u8)>>,
+    by_skill: Vec<Arc<Vec<(u32, u8)>>>,
 }
 
 impl WorkerPostings {
     /// Adds the worker at `position` with its profile.
     pub(crate) fn add(&mut self, position: usize, profile: &[(u32, u8)]) {
         for &(skill, level) in profile {
-            let slot = skill as usize;
-            if self.by_skill.len() <= slot {
-                self.by_skill.resize_with(slot + 1, Vec::new);
-            }
-            self.by_skill[slot].push((position as u32, level));
+            list_mut(&mut self.by_skill, skill as usize).push((position as u32, level));
         }
     }
 
-    /// The positions of the workers holding `skill`, ascending.
+    /// Removes the postings of the worker at `position` (its `profile`).
+    pub(crate) fn remove(&mut self, position: usize, profile: &[(u32, u8)]) {
+        for &(skill, _) in profile {
+            let list = list_mut(&mut self.by_skill, skill as usize);
+            if let Some(at) = list.iter().position(|p| p.0 as usize == position) {
+                list.remove(at);
+            }
+        }
+    }
+
+    /// Renames the worker at position `from` (with `profile`) to position `to`.
+    pub(crate) fn renumber(&mut self, from: usize, to: usize, profile: &[(u32, u8)]) {
+        for &(skill, _) in profile {
+            let list = list_mut(&mut self.by_skill, skill as usize);
+            if let Some(posting) = list.iter_mut().find(|p| p.0 as usize == from) {
+                posting.0 = to as u32;
+            }
+        }
+    }
+
+    /// The positions of the workers holding `skill`, in no particular order.
     pub(crate) fn workers_holding(&self, skill: u32) -> impl Iterator<Item = u32> + '_ {
         self.by_skill
             .get(skill as usize)
             .into_iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|&(worker, _)| worker)
     }
 
     fn holding(&self, skill: u32) -> &[(u32, u8)] {
         self.by_skill
             .get(skill as usize)
-            .map(Vec::as_slice)
+            .map(|list| list.as_slice())
             .unwrap_or(&[])
     }
 }
@@ -377,7 +439,7 @@ pub(crate) fn top_vacancies(
                 Some(graph) => graph.specificity(skill).multiplier(),
                 None => 1.0,
             };
-            for posting in list {
+            for posting in list.iter() {
                 let credit = credits[usize::from(posting.level_index & 3)];
                 if credit > 0.0 {
                     let weight = posting.base_weight * multiplier;

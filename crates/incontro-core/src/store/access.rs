@@ -51,6 +51,17 @@ pub fn key_by_hash(connection: &Connection, token_hash: &str) -> Result<Option<A
     }
 }
 
+/// The key with id `id`, revoked or not.
+pub fn key_by_id(connection: &Connection, id: &str) -> Result<Option<ApiKey>> {
+    let mut statement =
+        connection.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_key WHERE id = ?1"))?;
+    let mut rows = statement.query([id])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(key_from_row(row)?)),
+        None => Ok(None),
+    }
+}
+
 /// Every key, oldest first.
 pub fn list_keys(connection: &Connection) -> Result<Vec<ApiKey>> {
     let mut statement = connection.prepare(&format!(

@@ -32,11 +32,54 @@ fn booking_from_row(row: &Row<'_>) -> rusqlite::Result<Booking> {
         video_link: row.get(7)?,
         booked_at: row.get(8)?,
         cancelled_at: row.get(9)?,
+        no_show_at: row.get(10)?,
     })
 }
 
 const BOOKING_COLUMNS: &str =
-    "id, slot_id, reference, name, contact, topic, language, video_link, booked_at, cancelled_at";
+    "id, slot_id, reference, name, contact, topic, language, video_link, booked_at, cancelled_at,
+     no_show_at";
+
+/// The booking with id `id`.
+pub fn booking_by_id(connection: &Connection, id: i64) -> Result<Option<Booking>> {
+    Ok(connection
+        .query_row(
+            &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE id = ?1"),
+            [id],
+            booking_from_row,
+        )
+        .optional()?)
+}
+
+/// Moves an active booking to another slot; `Conflict` when that slot has an active booking
+/// (the partial unique index decides).
+pub fn move_booking(connection: &Connection, id: i64, slot_id: i64) -> Result<()> {
+    let result = connection.execute(
+        "UPDATE appointment_booking SET slot_id = ?2 WHERE id = ?1 AND cancelled_at IS NULL",
+        params![id, slot_id],
+    );
+    match result {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(Error::conflict(
+                ErrorCode::SlotAlreadyBooked,
+                "this slot has just been booked by someone else; choose another",
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Marks a booking's resident as not come.
+pub fn set_no_show(connection: &Connection, id: i64, at: &str) -> Result<()> {
+    connection.execute(
+        "UPDATE appointment_booking SET no_show_at = ?2 WHERE id = ?1",
+        params![id, at],
+    )?;
+    Ok(())
+}
 
 /// Inserts one slot; `Conflict` when the same staff member already has a slot at that time.
 pub fn insert_slot(

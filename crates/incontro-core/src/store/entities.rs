@@ -24,13 +24,112 @@ fn optional_date(text: Option<String>) -> Result<Option<NaiveDate>> {
     text.as_deref().map(date).transpose()
 }
 
-/// Increments the data revision (call inside every write transaction that changes matching data).
-pub fn bump_revision(connection: &Connection) -> Result<i64> {
+/// What one write changed, as the matching state needs to know it (table `data_change`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// One vacancy, by id (created, replaced, validated, closed).
+    Vacancy(String),
+    /// One job seeker, by id.
+    JobSeeker(String),
+    /// One course, by id.
+    Course(String),
+    /// Anything else the state is built from (an import, comuni, the crosswalk): rebuild.
+    Everything,
+}
+
+/// Journal rows older than this many revisions are pruned (a state further behind rebuilds).
+pub const CHANGE_JOURNAL_REVISIONS: i64 = 10_000;
+
+/// Increments the data revision and records what changed (call inside every write transaction
+/// that changes matching data; `changes` empty: nothing the matching state holds).
+pub fn bump_revision(connection: &Connection, changes: &[Change]) -> Result<i64> {
     connection.execute(
         "UPDATE data_revision SET revision = revision + 1 WHERE id = 1",
         [],
     )?;
-    revision(connection)
+    let revision = revision(connection)?;
+    let mut insert = connection
+        .prepare_cached("INSERT INTO data_change (revision, kind, id) VALUES (?1, ?2, ?3)")?;
+    if changes.is_empty() {
+        insert.execute(params![revision, "none", ""])?;
+    }
+    for change in changes {
+        let (kind, id) = match change {
+            Change::Vacancy(id) => ("vacancy", id.as_str()),
+            Change::JobSeeker(id) => ("job_seeker", id.as_str()),
+            Change::Course(id) => ("course", id.as_str()),
+            Change::Everything => ("all", ""),
+        };
+        insert.execute(params![revision, kind, id])?;
+    }
+    connection.execute(
+        "DELETE FROM data_change WHERE revision <= ?1",
+        params![revision - CHANGE_JOURNAL_REVISIONS],
+    )?;
+    Ok(revision)
+}
+
+/// The changes after revision `from` up to the current revision: `(current, changes)`, the
+/// changes `None` when the journal cannot tell (a revision without rows: pruned, or written
+/// before the journal existed) or one of them was [`Change::Everything`].
+pub fn changes_since(connection: &Connection, from: i64) -> Result<(i64, Option<Vec<Change>>)> {
+    let current = revision(connection)?;
+    if current <= from {
+        return Ok((current, Some(Vec::new())));
+    }
+    let mut statement = connection.prepare_cached(
+        "SELECT revision, kind, id FROM data_change WHERE revision > ?1 AND revision <= ?2 \
+         ORDER BY revision, rowid",
+    )?;
+    let mut rows = statement.query(params![from, current])?;
+    let mut changes = Vec::new();
+    let mut revisions = 0i64;
+    let mut last = from;
+    while let Some(row) = rows.next()? {
+        let revision: i64 = row.get(0)?;
+        let kind: String = row.get(1)?;
+        let id: String = row.get(2)?;
+        if revision != last {
+            revisions += 1;
+            last = revision;
+        }
+        changes.push(match kind.as_str() {
+            "vacancy" => Change::Vacancy(id),
+            "job_seeker" => Change::JobSeeker(id),
+            "course" => Change::Course(id),
+            "none" => continue,
+            _ => return Ok((current, None)),
+        });
+    }
+    if revisions != current - from {
+        return Ok((current, None));
+    }
+    Ok((current, Some(changes)))
+}
+
+/// The ids of the vacancies whose first open day is after `after` and on or before `until`.
+pub fn vacancies_opening(
+    connection: &Connection,
+    after: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<String>> {
+    let mut statement = connection
+        .prepare_cached("SELECT id FROM vacancy WHERE opens > ?1 AND opens <= ?2 ORDER BY id")?;
+    let ids = statement
+        .query_map(
+            params![
+                after.format("%Y-%m-%d").to_string(),
+                until.format("%Y-%m-%d").to_string()
+            ],
+            |row| row.get(0),
+        )?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// One course.
+pub fn get_course(connection: &Connection, id: &str) -> Result<Option<Course>> {
+    Ok(load_courses_where(connection, Some(id))?.into_iter().next())
 }
 
 /// The current data revision.
@@ -611,11 +710,17 @@ pub fn upsert_course(connection: &Connection, course: &Course) -> Result<()> {
 
 /// Every course with what it teaches, ordered by id.
 pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
+    load_courses_where(connection, None)
+}
+
+/// Every course, or the one with id `only`, by id.
+fn load_courses_where(connection: &Connection, only: Option<&str>) -> Result<Vec<Course>> {
     let mut teaches: HashMap<String, Vec<(SkillUri, Level)>> = HashMap::new();
-    let mut statement = connection.prepare(
-        "SELECT course_id, skill_uri, level FROM course_skill ORDER BY course_id, skill_uri",
+    let mut statement = connection.prepare_cached(
+        "SELECT course_id, skill_uri, level FROM course_skill \
+         WHERE ?1 IS NULL OR course_id = ?1 ORDER BY course_id, skill_uri",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![only])?;
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         teaches.entry(id).or_default().push((
@@ -623,11 +728,11 @@ pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
             Level::new(row.get(2)?)?,
         ));
     }
-    let mut statement = connection.prepare(
+    let mut statement = connection.prepare_cached(
         "SELECT id, title, provider, hours, start, end, modality, comune, seats, cost_eur, certification, gol_path
-         FROM course ORDER BY id",
+         FROM course WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![only])?;
     let mut courses = Vec::new();
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
@@ -652,7 +757,7 @@ pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
     Ok(courses)
 }
 
-/// Inserts or replaces a comune.
+/// Inserts or updates a comune (its ISTAT code, if stored, stays).
 pub fn upsert_comune(
     connection: &Connection,
     code: &ComuneCode,
@@ -662,7 +767,9 @@ pub fn upsert_comune(
     lon: f64,
 ) -> Result<()> {
     connection.execute(
-        "INSERT OR REPLACE INTO comune (code, name, province, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO comune (code, name, province, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(code) DO UPDATE SET name = excluded.name, province = excluded.province,
+           lat = excluded.lat, lon = excluded.lon",
         params![code.as_str(), name, province, lat, lon],
     )?;
     Ok(())
@@ -670,7 +777,8 @@ pub fn upsert_comune(
 
 /// Coordinates of every comune.
 pub fn load_coordinates(connection: &Connection) -> Result<HashMap<ComuneCode, (f64, f64)>> {
-    let mut statement = connection.prepare("SELECT code, lat, lon FROM comune")?;
+    let mut statement = connection
+        .prepare("SELECT code, lat, lon FROM comune WHERE lat IS NOT NULL AND lon IS NOT NULL")?;
     let mut rows = statement.query([])?;
     let mut map = HashMap::new();
     while let Some(row) = rows.next()? {

@@ -14,13 +14,16 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::{Error, Result};
 
 pub mod access;
+pub mod accounts;
 pub mod appointments;
 pub mod entities;
 pub mod outreach;
+pub mod placement_changes;
 pub mod placements;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod vocabulary;
 
 /// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 /// Never edit a shipped migration: add a new one.
@@ -79,6 +82,23 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0017_cob_summary",
         include_str!("migrations/0017_cob_summary.sql"),
+    ),
+    (
+        "0018_accounts",
+        include_str!("migrations/0018_accounts.sql"),
+    ),
+    (
+        "0019_call_back",
+        include_str!("migrations/0019_call_back.sql"),
+    ),
+    ("0020_no_show", include_str!("migrations/0020_no_show.sql")),
+    (
+        "0021_vocabulary",
+        include_str!("migrations/0021_vocabulary.sql"),
+    ),
+    (
+        "0022_data_change",
+        include_str!("migrations/0022_data_change.sql"),
     ),
 ];
 

@@ -4,7 +4,8 @@
 //! space on each side), each block weighted by tf × idf (idf = ln((1 + n) / (1 + df)) + 1, as
 //! scikit-learn) and L2-normalised on its own, the two cosines averaged.
 //!
-//! It exists to be measured against; suggestions never use it.
+//! It exists to be measured against; suggestions use its cosine as one more signal (see
+//! `Suggester::resemble_sentences`).
 
 use ahash::AHashMap;
 
@@ -62,6 +63,15 @@ fn features(text: &str) -> [AHashMap<String, u32>; 2] {
 impl TfIdfBaseline {
     /// Indexes the preferred and alternative labels in `lang` of every skill (not groups).
     pub fn build(taxonomy: &Taxonomy, lang: Lang) -> Self {
+        Self::build_excluding(taxonomy, lang, &|_, _| false)
+    }
+
+    /// [`TfIdfBaseline::build`] leaving out the labels `exclude` names (held-out evaluation).
+    pub(crate) fn build_excluding(
+        taxonomy: &Taxonomy,
+        lang: Lang,
+        exclude: &dyn Fn(SkillIdx, &str) -> bool,
+    ) -> Self {
         let mut documents: Vec<(SkillIdx, [AHashMap<String, u32>; 2])> = Vec::new();
         for skill in 0..taxonomy.skill_count() as SkillIdx {
             if taxonomy.is_group(skill) {
@@ -69,8 +79,8 @@ impl TfIdfBaseline {
             }
             let text: Vec<&str> = taxonomy
                 .labels(skill)
-                .filter(|(language, kind, _)| {
-                    *language == lang.code() && *kind != LabelKind::Hidden
+                .filter(|(language, kind, label)| {
+                    *language == lang.code() && *kind != LabelKind::Hidden && !exclude(skill, label)
                 })
                 .map(|(_, _, label)| label)
                 .collect();
@@ -83,7 +93,10 @@ impl TfIdfBaseline {
         let mut df: Vec<u32> = Vec::new();
         for (_, blocks) in &documents {
             for block in blocks {
-                for feature in block.keys() {
+                // In sorted order, so that feature ids (and float sums) are the same every run.
+                let mut keys: Vec<&String> = block.keys().collect();
+                keys.sort_unstable();
+                for feature in keys {
                     let next = feature_ids.len() as u32;
                     let id = *feature_ids.entry(feature.as_str().into()).or_insert(next);
                     if id as usize == df.len() {
@@ -103,13 +116,14 @@ impl TfIdfBaseline {
         for (document, (skill, blocks)) in documents.iter().enumerate() {
             skills.push(*skill);
             for block in blocks {
-                let weights: Vec<(u32, f32)> = block
+                let mut weights: Vec<(u32, f32)> = block
                     .iter()
                     .map(|(feature, &count)| {
                         let id = feature_ids[feature.as_str()];
                         (id, count as f32 * idf[id as usize])
                     })
                     .collect();
+                weights.sort_unstable_by_key(|&(id, _)| id);
                 let norm = weights
                     .iter()
                     .map(|(_, weight)| weight * weight)
@@ -136,13 +150,15 @@ impl TfIdfBaseline {
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
         let mut scores = vec![0.0f32; self.skills.len()];
         for block in features(text) {
-            let weights: Vec<(u32, f32)> = block
+            let mut weights: Vec<(u32, f32)> = block
                 .iter()
                 .filter_map(|(feature, &count)| {
                     let id = *self.features.get(feature.as_str())?;
                     Some((id, count as f32 * self.idf[id as usize]))
                 })
                 .collect();
+            // Summed in feature order: the same text always gets the same scores, to the bit.
+            weights.sort_unstable_by_key(|&(id, _)| id);
             // As scikit-learn: features no document has are not part of the text's vector.
             let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm == 0.0 {
@@ -160,8 +176,13 @@ impl TfIdfBaseline {
             .filter(|(_, &score)| score > 0.0)
             .map(|(document, &score)| (self.skills[document], score))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
+        let order =
+            |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if limit < ranked.len() {
+            ranked.select_nth_unstable_by(limit, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
         ranked
     }
 }

@@ -198,7 +198,10 @@ impl Engine {
                     if changed {
                         vacancy.status = VacancyStatus::Draft;
                         records_sql::upsert_vacancy(tx, &vacancy)?;
-                        records_sql::bump_revision(tx)?;
+                        records_sql::bump_revision(
+                            tx,
+                            &[records_sql::Change::Vacancy(vacancy.id.to_string())],
+                        )?;
                         return Ok(Some(vacancy));
                     }
                     Ok(None)
@@ -226,12 +229,16 @@ impl Engine {
                     }
                     if changed {
                         records_sql::upsert_job_seeker(tx, &seeker, None)?;
-                        records_sql::bump_revision(tx)?;
+                        records_sql::bump_revision(
+                            tx,
+                            &[records_sql::Change::JobSeeker(seeker.id.to_string())],
+                        )?;
                     }
                     Ok(None)
                 }
             }
         })?;
+        self.match_state_after_write();
         if let Some(vacancy) = vacancy {
             self.index_vacancy_after_commit(&vacancy)?;
         }

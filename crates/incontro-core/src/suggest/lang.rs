@@ -266,42 +266,7 @@ impl Lang {
             return true;
         }
         match self {
-            Lang::English => {
-                let base = |word: &str| -> String {
-                    let word = if let Some(stem) = word.strip_suffix("ies") {
-                        format!("{stem}y")
-                    } else if word.ends_with("ss") {
-                        word.to_string()
-                    } else if let Some(stem) = word.strip_suffix("es").filter(|stem| {
-                        stem.ends_with(['s', 'x', 'z'])
-                            || stem.ends_with("ch")
-                            || stem.ends_with("sh")
-                    }) {
-                        stem.to_string()
-                    } else if let Some(stem) = word.strip_suffix('s') {
-                        stem.to_string()
-                    } else if let Some(stem) =
-                        word.strip_suffix("ing").filter(|stem| stem.len() >= 3)
-                    {
-                        stem.to_string()
-                    } else if let Some(stem) =
-                        word.strip_suffix("ed").filter(|stem| stem.len() >= 3)
-                    {
-                        stem.to_string()
-                    } else {
-                        word.to_string()
-                    };
-                    let word = word.strip_suffix('e').map_or(word.clone(), str::to_string);
-                    // "planning" → "plann" → "plan"
-                    let bytes = word.as_bytes();
-                    if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
-                        word[..word.len() - 1].to_string()
-                    } else {
-                        word
-                    }
-                };
-                base(a) == base(b)
-            }
+            Lang::English => english_base(a) == english_base(b),
             Lang::Italian => {
                 const ENDINGS: &[(&str, &str)] = &[
                     ("o", "i"),
@@ -332,6 +297,154 @@ impl Lang {
                 })
             }
         }
+    }
+
+    /// True when two folded words are forms of the same word ([`Lang::same_word`]) or of one
+    /// family of regular derivations: English "innovative"/"innovately", "numerate"/"numeracy",
+    /// "analytical"/"analytically", "organisation"/"organised", "independence"/"independently",
+    /// "management"/"manage"; Italian "comunicazione"/"comunicativo", "organizzato"/
+    /// "organizzazione", "preciso"/"precisione". Only whole suffixes of a closed list are
+    /// undone, so words that merely share letters stay apart ("organization" is not "organ",
+    /// "university" not "universe", "general" not "generate", "bilancio" not "bilancia").
+    pub fn same_family(self, a: &str, b: &str) -> bool {
+        if self.same_word(a, b) {
+            return true;
+        }
+        let (left, right) = (self.family_keys(a), self.family_keys(b));
+        left.iter().any(|key| right.contains(key))
+    }
+
+    /// The forms a folded word may come from by undoing at most two derivational suffixes,
+    /// normalised like [`Lang::same_word`] (see [`Lang::same_family`]).
+    fn family_keys(self, word: &str) -> Vec<String> {
+        let (rules, min_root): (&[(&str, &str)], usize) = match self {
+            Lang::English => (ENGLISH_DERIVATIONS, 4),
+            Lang::Italian => (ITALIAN_DERIVATIONS, 4),
+        };
+        let start = match self {
+            Lang::English => english_uninflected(word),
+            Lang::Italian => word.to_string(),
+        };
+        let mut forms = vec![start];
+        let mut frontier = 0;
+        for _ in 0..2 {
+            let end = forms.len();
+            for index in frontier..end {
+                for &(suffix, replacement) in rules {
+                    let Some(root) = forms[index].strip_suffix(suffix) else {
+                        continue;
+                    };
+                    if root.chars().count() < min_root {
+                        continue;
+                    }
+                    let derived = format!("{root}{replacement}");
+                    if !forms.contains(&derived) {
+                        forms.push(derived);
+                    }
+                }
+            }
+            frontier = end;
+        }
+        match self {
+            Lang::English => forms.into_iter().map(english_ending).collect(),
+            Lang::Italian => forms,
+        }
+    }
+}
+
+/// English derivational suffixes and what they come from (applied after the inflection is
+/// undone; several rules may apply, each gives one more form).
+const ENGLISH_DERIVATIONS: &[(&str, &str)] = &[
+    // adverbs
+    ("ically", "ic"),
+    ("ally", "al"),
+    ("ively", "ive"),
+    ("ently", "ent"),
+    ("antly", "ant"),
+    ("ately", "ate"),
+    ("fully", "ful"),
+    ("ously", "ous"),
+    ("ibly", "ible"),
+    ("ably", "able"),
+    ("ely", "e"),
+    // nouns of quality, state and action
+    ("ness", ""),
+    ("ence", "ent"),
+    ("ency", "ent"),
+    ("ance", "ant"),
+    ("ancy", "ant"),
+    ("acy", "ate"),
+    ("ility", "le"),
+    ("ivity", "ive"),
+    ("isation", "ise"),
+    ("ization", "ise"),
+    ("ize", "ise"),
+    ("iz", "is"),
+    ("ation", "ate"),
+    ("ation", ""),
+    ("ction", "ct"),
+    ("ssion", "ss"),
+    ("ment", ""),
+    // adjectives
+    ("ative", "ate"),
+    ("ive", ""),
+    ("ical", "ic"),
+];
+
+/// Italian derivational suffixes and what they come from (nouns of action, adjectives and
+/// adverbs to the verb or adjective).
+const ITALIAN_DERIVATIONS: &[(&str, &str)] = &[
+    ("azione", "are"),
+    ("azioni", "are"),
+    ("ativo", "are"),
+    ("ativa", "are"),
+    ("ativi", "are"),
+    ("ative", "are"),
+    ("ato", "are"),
+    ("ata", "are"),
+    ("ati", "are"),
+    ("ate", "are"),
+    ("mente", ""),
+    ("ione", "o"),
+    ("ioni", "o"),
+    ("ita", "e"),
+];
+
+/// An English word without its regular inflection (plural, -ed, -ing), as written otherwise.
+fn english_uninflected(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("ss") {
+        word.to_string()
+    } else if let Some(stem) = word.strip_suffix("es").filter(|stem| {
+        stem.ends_with(['s', 'x', 'z']) || stem.ends_with("ch") || stem.ends_with("sh")
+    }) {
+        stem.to_string()
+    } else if let Some(stem) = word.strip_suffix('s') {
+        stem.to_string()
+    } else if let Some(stem) = word.strip_suffix("ing").filter(|stem| stem.len() >= 3) {
+        stem.to_string()
+    } else if let Some(stem) = word.strip_suffix("ed").filter(|stem| stem.len() >= 3) {
+        stem.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// The base [`Lang::same_word`] compares in English: the word uninflected, without a final
+/// "e" or a doubled final consonant ("planning" → "plan", "manage" → "manag").
+fn english_base(word: &str) -> String {
+    english_ending(english_uninflected(word))
+}
+
+/// An uninflected English word without a final "e" or a doubled final consonant.
+fn english_ending(word: String) -> String {
+    let word = word.strip_suffix('e').map_or(word.clone(), str::to_string);
+    let bytes = word.as_bytes();
+    if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+        word[..word.len() - 1].to_string()
+    } else {
+        word
     }
 }
 
@@ -486,6 +599,44 @@ mod tests {
         assert!(!english.same_word("organization", "organ"));
         assert!(!english.same_word("university", "universe"));
         assert!(!english.same_word("general", "generate"));
+    }
+
+    #[test]
+    fn same_family_undoes_regular_derivations_only() {
+        let english = Lang::English;
+        for (a, b) in [
+            ("innovative", "innovately"),
+            ("numerate", "numeracy"),
+            ("analytical", "analytically"),
+            ("proactive", "proactively"),
+            ("independence", "independently"),
+            ("communicative", "communication"),
+            ("organised", "organisation"),
+            ("organized", "organise"),
+            ("management", "manage"),
+            ("collaborations", "collaborate"),
+            ("flexibility", "flexible"),
+            ("creativity", "creative"),
+            ("welding", "weld"),
+        ] {
+            assert!(english.same_family(a, b), "{a} {b}");
+            assert!(english.same_family(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("organization", "organ"),
+            ("university", "universe"),
+            ("general", "generate"),
+            ("generation", "general"),
+            ("active", "act"),
+        ] {
+            assert!(!english.same_family(a, b), "{a} {b}");
+        }
+        let italian = Lang::Italian;
+        assert!(italian.same_family("comunicazione", "comunicativo"));
+        assert!(italian.same_family("organizzata", "organizzazione"));
+        assert!(italian.same_family("precisione", "preciso"));
+        assert!(!italian.same_family("bilancio", "bilancia"));
+        assert!(!italian.same_family("cassa", "cassiere"));
     }
 
     #[test]

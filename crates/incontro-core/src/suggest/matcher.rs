@@ -184,8 +184,11 @@ fn kind_base(kind: MatchKind) -> f32 {
     }
 }
 
-/// Finds the labels of `dictionary` in the segments of a text. With `partial`, labels whose most
-/// distinctive word and a good share of the rest appear in a segment match too.
+/// Finds the labels of `dictionary` in the segments of a text. With `partial` (skills), labels
+/// whose most distinctive word and a good share of the rest appear in a segment match too, and a
+/// one-word match may be a regular derivation of the label's word ("innovative" for "think
+/// innovately", [`Lang::same_family`]); without it (occupations) only the word itself or an
+/// inflection of it.
 pub(crate) fn find_labels(
     lang: Lang,
     dictionary: &Dictionary,
@@ -197,6 +200,13 @@ pub(crate) fn find_labels(
     let mut visited: AHashSet<u32> = AHashSet::new();
     let mut key: Vec<u32> = Vec::with_capacity(MAX_PHRASE);
     let mut sorted: Vec<u32> = Vec::with_capacity(MAX_PHRASE);
+    let same = |a: &str, b: &str| {
+        if partial {
+            lang.same_family(a, b)
+        } else {
+            lang.same_word(a, b)
+        }
+    };
     for segment in segments {
         let terms: Vec<Option<(u32, Via)>> = segment
             .iter()
@@ -229,13 +239,12 @@ pub(crate) fn find_labels(
                     {
                         continue;
                     }
-                    // A one-word label: the word itself or an inflection of it, never a word
-                    // that merely shares its stem ("bilancio" is not "bilancia") or a typo of
-                    // a short word.
+                    // A one-word label: the word itself, an inflection of it or (skills) a
+                    // regular derivation, never a word that merely shares its stem ("bilancio"
+                    // is not "bilancia") or a typo of a short word.
                     if entry.terms.len() == 1
                         && !same_words
-                        && (typo
-                            || !lang.same_word(&words[segment[start]].folded, &entry.folded[0]))
+                        && (typo || !same(&words[segment[start]].folded, &entry.folded[0]))
                     {
                         continue;
                     }
@@ -315,7 +324,7 @@ pub(crate) fn find_labels(
                     if !by_stem
                         || lang.is_common_word(&word.folded)
                         || dictionary.df(term) > SINGLE_WORD_MAX_DF
-                        || !lang.same_word(&word.folded, &entry.folded[label_word])
+                        || !same(&word.folded, &entry.folded[label_word])
                     {
                         continue;
                     }

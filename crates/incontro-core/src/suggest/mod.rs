@@ -66,6 +66,11 @@ const DESCRIPTION_MIN_BM25: f32 = 4.0;
 /// word by word, and an absolute BM25 floor would shut out small taxonomies (the BM25 of a word
 /// grows with the number of skills).
 const DESCRIPTION_MIN_BM25_SHARED: f32 = 1.0;
+/// Label resemblance: the skills nearest to each sentence by the TF-IDF cosine of their labels
+/// (at most this many, from this cosine up) add this weight × the cosine to their scores.
+const RESEMBLANCE_TOP: usize = 20;
+const RESEMBLANCE_MIN: f32 = 0.1;
+const RESEMBLANCE_WEIGHT: f32 = 0.5;
 /// Occupation hints: at most this many.
 const OCCUPATION_HINTS: usize = 3;
 
@@ -291,6 +296,7 @@ pub(crate) struct Suggester {
     occupations: Dictionary,
     descriptions: SkillDescriptionIndex,
     skill_words: SkillWords,
+    similar: baseline::TfIdfBaseline,
 }
 
 /// The words of the labels and description of every skill in one language: what a description
@@ -458,6 +464,7 @@ impl Suggester {
         let occupations = Dictionary::build(lang, occupation_labels.into_iter());
         let descriptions = SkillDescriptionIndex::build(taxonomy, lang, exclude)?;
         let skill_words = SkillWords::build(taxonomy, lang, exclude);
+        let similar = baseline::TfIdfBaseline::build_excluding(taxonomy, lang, exclude);
         Ok(Suggester {
             lang,
             native_labels: native,
@@ -465,6 +472,7 @@ impl Suggester {
             occupations,
             descriptions,
             skill_words,
+            similar,
         })
     }
 
@@ -495,6 +503,7 @@ impl Suggester {
             .map(|hit| self.candidate(&self.skills, hit))
             .collect();
         self.describe_sentences(&words, &info, top_k, &mut candidates)?;
+        self.add_resemblance(&words, &info, &mut candidates);
         let skills = aggregate(candidates, top_k, 0.03)
             .into_iter()
             .map(|(best, mentions)| SuggestedSkill {
@@ -626,6 +635,54 @@ impl Suggester {
         Ok(())
     }
 
+    /// Label resemblance (issue 16): per sentence, the [`RESEMBLANCE_TOP`] skills whose labels
+    /// are nearest in word and character n-grams (the TF-IDF cosine of
+    /// [`baseline::TfIdfBaseline`], over the sentence's words outside negation scopes); every
+    /// candidate of such a skill gains [`RESEMBLANCE_WEIGHT`] × its best cosine. It only reorders
+    /// what the evidence above found (a skill is never suggested on resemblance alone), and a
+    /// single-word partial match stays under its cap. Chosen on half A of the labelled job-ad
+    /// sentences (top 5/10/20/30, weight 0.1–1.0); the figures are in the README.
+    fn add_resemblance(
+        &self,
+        words: &[Word],
+        info: &[matcher::WordInfo],
+        candidates: &mut [Candidate],
+    ) {
+        if candidates.is_empty() {
+            return;
+        }
+        let mut resemblance: AHashMap<u32, f32> = AHashMap::new();
+        let mut text = String::new();
+        let mut start = 0;
+        while start < words.len() {
+            let sentence = info[start].sentence;
+            let mut end = start;
+            while end + 1 < words.len() && info[end + 1].sentence == sentence {
+                end += 1;
+            }
+            text.clear();
+            for index in start..=end {
+                if !info[index].negated && !info[index].cue {
+                    text.push_str(&words[index].folded);
+                    text.push(' ');
+                }
+            }
+            for (skill, cosine) in self.similar.rank(&text, RESEMBLANCE_TOP) {
+                if cosine < RESEMBLANCE_MIN {
+                    break;
+                }
+                let best = resemblance.entry(skill).or_default();
+                *best = best.max(cosine);
+            }
+            start = end + 1;
+        }
+        for candidate in candidates.iter_mut() {
+            if let Some(cosine) = resemblance.get(&candidate.concept) {
+                candidate.score += RESEMBLANCE_WEIGHT * cosine;
+            }
+        }
+    }
+
     /// Description matches for the words `used` (content words of one sentence or clause): at
     /// most `limit`.
     fn describe(
@@ -675,7 +732,7 @@ impl Suggester {
                 let own_form = self
                     .skill_words
                     .forms_of(skill, &word.stem)
-                    .any(|form| self.lang.same_word(&word.folded, form));
+                    .any(|form| self.lang.same_family(&word.folded, form));
                 if !own_form {
                     continue;
                 }

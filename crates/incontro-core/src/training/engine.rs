@@ -58,8 +58,8 @@ impl DemandQuery {
 }
 
 impl Engine {
-    /// The course catalogue interned against the current matching state (cached until the data
-    /// revision changes).
+    /// The course catalogue interned against the current matching state (cached until the
+    /// matching state changes; the interned courses are reused until a course changes).
     pub fn training_state(&self) -> Result<Arc<TrainingState>> {
         let match_state = self.match_state()?;
         let mut cached = self
@@ -72,8 +72,7 @@ impl Engine {
                 return Ok(Arc::clone(state));
             }
         }
-        let courses = self.list_courses()?;
-        let state = Arc::new(TrainingState::build(match_state, courses));
+        let state = Arc::new(TrainingState::following(match_state, cached.as_deref()));
         *cached = Some(Arc::clone(&state));
         Ok(state)
     }
@@ -126,7 +125,9 @@ impl Engine {
         let names = self.comuni_names()?;
         let set = state.match_set();
         // Local job seekers: the matching state's profiles (explicit plus inferred).
-        let seekers: Vec<Vec<(u32, u8)>> = (0..set.worker_count())
+        let seekers: Vec<Vec<(u32, u8)>> = state
+            .workers_by_id()
+            .into_iter()
             .filter(|&worker| area.contains(state.worker_comune(worker).as_str()))
             .map(|worker| set.worker_profile(worker).to_vec())
             .collect();

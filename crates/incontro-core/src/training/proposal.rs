@@ -198,43 +198,30 @@ fn held(profile: &[(u32, u8)], skill: u32) -> u8 {
 // one notion of a gap, shared with the explanations (`scoring::essential_gaps`).
 use crate::scoring::essential_gaps;
 
-/// The course catalogue interned against a [`MatchState`], cached until the data changes.
-pub struct TrainingState {
-    match_state: Arc<MatchState>,
-    courses: Vec<Course>,
+/// The course catalogue interned against a matching state's skill table: shared by the training
+/// states of every matching state with the same courses and skill table (a write to a vacancy or
+/// a person does not intern the courses again; a write to a course rebuilds this from the
+/// courses in memory).
+pub(crate) struct Catalogue {
+    courses: Arc<Vec<Course>>,
     /// Per course, `(skill, level reached)` sorted by skill (skills no vacancy or person uses
     /// and the taxonomy does not know are dropped: they cannot close a gap).
     teaches: Vec<Vec<(u32, u8)>>,
     /// Per skill, `(course, level)`.
     course_postings: AHashMap<u32, Vec<(u32, u8)>>,
-    /// Per skill, the vacancies requiring it.
     max_taught: usize,
-    rules: TirocinioRules,
 }
 
-impl std::fmt::Debug for TrainingState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrainingState")
-            .field("courses", &self.courses.len())
-            .field("match_state", &self.match_state)
-            .finish()
-    }
-}
-
-impl TrainingState {
-    /// Interns `courses` against the matching state.
-    pub fn build(match_state: Arc<MatchState>, courses: Vec<Course>) -> Self {
+impl Catalogue {
+    /// Interns `courses` with `skill_id`.
+    fn build(courses: Arc<Vec<Course>>, skill_id: &dyn Fn(&str) -> Option<u32>) -> Self {
         let mut teaches = Vec::with_capacity(courses.len());
         let mut course_postings: AHashMap<u32, Vec<(u32, u8)>> = AHashMap::new();
         for (index, course) in courses.iter().enumerate() {
             let mut interned: Vec<(u32, u8)> = course
                 .teaches
                 .iter()
-                .filter_map(|(skill, level)| {
-                    match_state
-                        .skill_id(skill.as_str())
-                        .map(|id| (id, level.get()))
-                })
+                .filter_map(|(skill, level)| skill_id(skill.as_str()).map(|id| (id, level.get())))
                 .collect();
             interned.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
             interned.dedup_by_key(|entry| entry.0);
@@ -247,12 +234,63 @@ impl TrainingState {
             teaches.push(interned);
         }
         let max_taught = teaches.iter().map(Vec::len).max().unwrap_or(0);
-        TrainingState {
-            match_state,
+        Catalogue {
             courses,
             teaches,
             course_postings,
             max_taught,
+        }
+    }
+}
+
+/// The course catalogue interned against a [`MatchState`], cached until the data changes.
+pub struct TrainingState {
+    match_state: Arc<MatchState>,
+    catalogue: Arc<Catalogue>,
+    rules: TirocinioRules,
+}
+
+impl std::fmt::Debug for TrainingState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainingState")
+            .field("courses", &self.catalogue.courses.len())
+            .field("match_state", &self.match_state)
+            .finish()
+    }
+}
+
+impl TrainingState {
+    /// Interns `courses` against the matching state.
+    pub fn build(match_state: Arc<MatchState>, courses: Vec<Course>) -> Self {
+        let catalogue = Catalogue::build(Arc::new(courses), &|uri| match_state.skill_id(uri));
+        TrainingState {
+            match_state,
+            catalogue: Arc::new(catalogue),
+            rules: TirocinioRules::builtin(),
+        }
+    }
+
+    /// The training state of `match_state` with the courses it holds
+    /// ([`MatchState::courses`]), reusing `previous`'s interned catalogue when the courses and
+    /// the skill table are the same.
+    pub(crate) fn following(
+        match_state: Arc<MatchState>,
+        previous: Option<&TrainingState>,
+    ) -> Self {
+        let courses = match_state.courses();
+        let reusable = previous.filter(|previous| {
+            Arc::ptr_eq(&previous.catalogue.courses, courses)
+                && match_state.same_skill_table(&previous.match_state)
+        });
+        let catalogue = match reusable {
+            Some(previous) => Arc::clone(&previous.catalogue),
+            None => Arc::new(Catalogue::build(Arc::clone(courses), &|uri| {
+                match_state.skill_id(uri)
+            })),
+        };
+        TrainingState {
+            match_state,
+            catalogue,
             rules: TirocinioRules::builtin(),
         }
     }
@@ -270,7 +308,7 @@ impl TrainingState {
 
     /// The courses.
     pub fn courses(&self) -> &[Course] {
-        &self.courses
+        &self.catalogue.courses
     }
 
     fn worker(&self, id: &str) -> Result<usize> {
@@ -288,7 +326,8 @@ impl TrainingState {
     /// Course availability for the person at `worker`: `(admitted, distance)` per course.
     fn available(&self, worker: usize, options: &TrainingOptions) -> Vec<(bool, Option<f64>)> {
         let home = self.match_state.worker_comune(worker);
-        self.courses
+        self.catalogue
+            .courses
             .iter()
             .map(|course| {
                 let distance = course
@@ -301,7 +340,7 @@ impl TrainingState {
     }
 
     fn offer(&self, course: usize, distance_km: Option<f64>, closes: Vec<String>) -> CourseOffer {
-        let source = &self.courses[course];
+        let source = &self.catalogue.courses[course];
         CourseOffer {
             course_id: source.id.to_string(),
             title: source.title.clone(),
@@ -356,7 +395,13 @@ impl TrainingState {
         let availability = self.available(worker, options);
         let mut candidates: Vec<usize> = gap_pairs
             .iter()
-            .flat_map(|(skill, _)| self.course_postings.get(skill).into_iter().flatten())
+            .flat_map(|(skill, _)| {
+                self.catalogue
+                    .course_postings
+                    .get(skill)
+                    .into_iter()
+                    .flatten()
+            })
             .map(|&(course, _)| course as usize)
             .filter(|&course| availability[course].0)
             .collect();
@@ -365,16 +410,16 @@ impl TrainingState {
         let cover_courses: Vec<CoverCourse<'_>> = candidates
             .iter()
             .map(|&course| CoverCourse {
-                hours: u32::from(self.courses[course].hours),
-                cost_eur: self.courses[course].cost_eur,
-                teaches: &self.teaches[course],
+                hours: u32::from(self.catalogue.courses[course].hours),
+                cost_eur: self.catalogue.courses[course].cost_eur,
+                teaches: &self.catalogue.teaches[course],
             })
             .collect();
         let cover = min_hours_cover(&gap_pairs, &cover_courses);
         let chosen: Vec<usize> = cover.courses.iter().map(|&i| candidates[i]).collect();
         let mut after = profile.to_vec();
         for &course in &chosen {
-            after = merge_course(&after, &self.teaches[course]);
+            after = merge_course(&after, &self.catalogue.teaches[course]);
         }
         let score_after = score(&after, requirements, &config, graph);
         let language = options.language.as_str();
@@ -383,14 +428,19 @@ impl TrainingState {
             .map(|&course| {
                 let closes = gap_pairs
                     .iter()
-                    .filter(|&&(skill, level)| held(&self.teaches[course], skill) >= level)
+                    .filter(|&&(skill, level)| {
+                        held(&self.catalogue.teaches[course], skill) >= level
+                    })
                     .map(|&(skill, _)| self.match_state.skill_label(skill, language))
                     .collect();
                 self.offer(course, availability[course].1, closes)
             })
             .collect();
-        let total_cost_eur = chosen.iter().map(|&c| self.courses[c].cost_eur).sum();
-        let ready_on = chosen.iter().map(|&c| self.courses[c].end).max();
+        let total_cost_eur = chosen
+            .iter()
+            .map(|&c| self.catalogue.courses[c].cost_eur)
+            .sum();
+        let ready_on = chosen.iter().map(|&c| self.catalogue.courses[c].end).max();
         let placement = placement_path(
             &PlacementFacts {
                 vacancy: self.match_state.vacancy_placement(vacancy),
@@ -468,7 +518,7 @@ mod tests {
                             || score(p, requirements, &config, set.graph()) >= threshold
                     };
                     let mut expected = Vec::new();
-                    for (course, teaches) in state.teaches.iter().enumerate() {
+                    for (course, teaches) in state.catalogue.teaches.iter().enumerate() {
                         if !availability[course].0 {
                             continue;
                         }
@@ -480,7 +530,7 @@ mod tests {
                             }
                             if !open(profile, vacancy) && open(&merged, vacancy) {
                                 expected.push((
-                                    state.courses[course].id.to_string(),
+                                    state.catalogue.courses[course].id.to_string(),
                                     set.vacancy_id(vacancy).to_string(),
                                 ));
                             }

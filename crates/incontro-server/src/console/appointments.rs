@@ -32,6 +32,10 @@ pub fn configure_staff(config: &mut web::ServiceConfig) {
         .route(
             "/appointments/slots/{id}/cancel",
             web::post().to(cancel_slot),
+        )
+        .route(
+            "/appointments/bookings/{id}/{action}",
+            web::post().to(booking_action),
         );
 }
 
@@ -50,6 +54,10 @@ pub fn configure_public(config: &mut web::ServiceConfig, form_errors: web::FormC
             .app_data(form_errors)
             .route(web::get().to(cancel_page))
             .route(web::post().to(cancel_booking)),
+    );
+    config.route(
+        "/prenota/calendario/{reference}",
+        web::get().to(calendar_file),
     );
 }
 
@@ -78,9 +86,11 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         let from = now(&state.engine);
         let to = from + Duration::days(i64::from(DAYS_AHEAD));
         let agenda_office = office.clone();
+        // From the start of today: this morning's bookings can be marked as no-shows.
+        let since = from.date().and_time(chrono::NaiveTime::MIN);
         let agenda = state
             .call(move |engine| {
-                let agenda = engine.agenda(Some(&agenda_office), None, from, to)?;
+                let agenda = engine.agenda(Some(&agenda_office), None, since, to)?;
                 let target = format!("agenda:{agenda_office}");
                 engine.audit(vec![AuditEntry::now(
                     &principal,
@@ -92,15 +102,55 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
                 Ok(agenda)
             })
             .await?;
-        let body = agenda_body(&ctx, &office, &agenda, from.date());
+        let body = agenda_body(&ctx, &office, &agenda, from, None, None);
         Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
     }
     .await;
     ctx.finish(result)
 }
 
-fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate) -> Markup {
+async fn load_agenda(
+    ctx: &Ctx,
+    state: &AppState,
+) -> Result<(String, Vec<AgendaEntry>, chrono::NaiveDateTime), Fail> {
+    let office = office_of(ctx);
+    let from = now(&state.engine);
+    let to = from + Duration::days(i64::from(DAYS_AHEAD));
+    let agenda_office = office.clone();
+    let since = from.date().and_time(chrono::NaiveTime::MIN);
+    let agenda = state
+        .call(move |engine| engine.agenda(Some(&agenda_office), None, since, to))
+        .await?;
+    Ok((office, agenda, from))
+}
+
+fn agenda_body(
+    ctx: &Ctx,
+    office: &str,
+    agenda: &[AgendaEntry],
+    at: chrono::NaiveDateTime,
+    typed: Option<&PublishForm>,
+    error: Option<&str>,
+) -> Markup {
+    let today = at.date();
     let tomorrow = today + Duration::days(1);
+    let weeks_value = typed.and_then(|typed| typed.weeks).unwrap_or(1);
+    // Free slots still to come: where a booking can be moved.
+    let free: Vec<&Slot> = agenda
+        .iter()
+        .filter(|entry| entry.booking.is_none() && entry.slot.is_bookable(at))
+        .map(|entry| &entry.slot)
+        .collect();
+    let day_value = typed
+        .map(|typed| typed.day.clone())
+        .unwrap_or_else(|| tomorrow.to_string());
+    let times_value = typed
+        .map(|typed| typed.times.clone())
+        .unwrap_or_else(|| "09:00, 09:30, 10:00".to_string());
+    let minutes_value = typed.map(|typed| typed.minutes).unwrap_or(30);
+    let room_value = typed
+        .map(|typed| typed.room_url.clone())
+        .unwrap_or_else(|| DEFAULT_ROOM_URL.to_string());
     html! {
         h1 { (ctx.t("appointments.title")) }
         h2 { (ctx.t("appointments.publish")) }
@@ -109,21 +159,29 @@ fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate
             div class="row" {
                 div {
                     label for="day" { (ctx.t("appointments.day")) }
-                    input type="date" id="day" name="day" value=(tomorrow.to_string()) required;
+                    input type="date" id="day" name="day" value=(day_value) required;
                 }
                 div {
                     label for="times" { (ctx.t("appointments.times")) }
-                    input type="text" id="times" name="times" value="09:00, 09:30, 10:00" required
-                        aria-describedby="times-help" maxlength="2000";
+                    input type="text" id="times" name="times" value=(times_value) required
+                        aria-invalid=[error.map(|_| "true")]
+                        aria-describedby={ "times-help" @if error.is_some() { " times-error" } } maxlength="2000";
+                    @if let Some(error) = error { p class="field-error" id="times-error" { (error) } }
+                }
+                div {
+                    label for="weeks" { (ctx.t("appointments.weeks")) }
+                    input type="number" id="weeks" name="weeks" min="1" max="26" value=(weeks_value)
+                        aria-describedby="weeks-help";
+                    p id="weeks-help" class="muted" { (ctx.t("appointments.weeks_help")) }
                 }
                 div {
                     label for="minutes" { (ctx.t("appointments.minutes")) }
-                    input type="number" id="minutes" name="minutes" min="5" max="240" value="30" required;
+                    input type="number" id="minutes" name="minutes" min="5" max="240" value=(minutes_value) required;
                 }
             }
             p id="times-help" class="muted" { (ctx.t("appointments.times_help")) }
             label for="room_url" { (ctx.t("appointments.room_url")) }
-            input type="url" id="room_url" name="room_url" value=(DEFAULT_ROOM_URL) required;
+            input type="url" id="room_url" name="room_url" value=(room_value) required;
             p class="muted" { (ctx.t("appointments.office")) " " (office) }
             button type="submit" { (ctx.t("appointments.publish_button")) }
         }
@@ -152,9 +210,38 @@ fn agenda_body(ctx: &Ctx, office: &str, agenda: &[AgendaEntry], today: NaiveDate
                                         (booking.name) " · " (booking.contact) br;
                                         span class="muted" { (booking.topic) " (" (booking.language) ")" } br;
                                         a href=(booking.video_link) rel="noreferrer" { (ctx.t("appointments.video")) }
+                                        @if booking.no_show_at.is_some() { " " span class="tag closed no-show" { (ctx.t("appointments.no_show_tag")) } }
                                     }
                                 }
                                 td {
+                                    @if let Some(booking) = &entry.booking {
+                                        @let started = incontro_core::appointments::parse_time(&entry.slot.starts_at).is_ok_and(|start| start <= at);
+                                        @if started {
+                                            @if booking.no_show_at.is_none() {
+                                                form method="post" action={ "/console/appointments/bookings/" (booking.id) "/no-show" } class="inline no-show" {
+                                                    (csrf_field(ctx))
+                                                    button type="submit" class="secondary" { (ctx.t("appointments.no_show")) }
+                                                }
+                                            }
+                                        } @else {
+                                            form method="post" action={ "/console/appointments/bookings/" (booking.id) "/cancel" } class="inline cancel-booking" {
+                                                (csrf_field(ctx))
+                                                button type="submit" class="secondary" { (ctx.t("appointments.cancel_booking")) }
+                                            }
+                                            @if !free.is_empty() {
+                                                form method="post" action={ "/console/appointments/bookings/" (booking.id) "/move" } class="move" {
+                                                    (csrf_field(ctx))
+                                                    label for={ "move-" (booking.id) } { (ctx.t("appointments.move_to")) }
+                                                    select id={ "move-" (booking.id) } name="slot_id" {
+                                                        @for slot in &free {
+                                                            option value=(slot.id) { (slot.starts_at.replace('T', " ")) " · " (slot.staff) }
+                                                        }
+                                                    }
+                                                    button type="submit" class="secondary" { (ctx.t("appointments.move")) }
+                                                }
+                                            }
+                                        }
+                                    }
                                     @if !entry.slot.cancelled && entry.booking.is_none() {
                                         form method="post" action={ "/console/appointments/slots/" (entry.slot.id) "/cancel" } class="inline" {
                                             (csrf_field(ctx))
@@ -179,6 +266,9 @@ pub struct PublishForm {
     times: String,
     minutes: u32,
     room_url: String,
+    /// Repeat on the same weekday for this many weeks (1 = this day only).
+    #[serde(default)]
+    weeks: Option<u32>,
 }
 
 /// `POST /console/appointments/slots`: `Engine::publish_slots` for the signed-in staff member.
@@ -192,25 +282,47 @@ pub async fn publish(
         let user = ctx.check_csrf(&form.csrf)?;
         let form = form.into_inner();
         let day = form.day.trim().to_string();
-        let starts: Vec<String> = form
+        let times: Vec<String> = form
             .times
             .split([',', ' ', ';'])
             .map(str::trim)
             .filter(|time| !time.is_empty())
-            .map(|time| format!("{day}T{time}"))
+            .map(str::to_string)
             .collect();
+        // Weekly availability: the same times on the same weekday for `weeks` weeks.
+        let starts = match NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            Ok(first) => {
+                incontro_core::appointments::weekly_starts(first, &times, form.weeks.unwrap_or(1))
+                    .map_err(Fail::from)?
+            }
+            Err(_) => times.iter().map(|time| format!("{day}T{time}")).collect(),
+        };
         let new = NewSlots {
             office: office_of(&ctx),
             staff: user.principal.label.clone(),
             starts,
             minutes: form.minutes,
-            room_url: form.room_url,
+            room_url: form.room_url.clone(),
         };
         let at = now(&state.engine);
-        state
-            .call(move |engine| engine.publish_slots(&new, at))
+        let published = state
+            .call(move |engine| Ok(engine.publish_slots(&new, at)))
             .await?;
-        Ok(ctx.see_other("/console/appointments#agenda"))
+        match published {
+            Ok(_) => Ok(ctx.see_other("/console/appointments#agenda")),
+            // A refused time comes back next to the field, with everything typed kept.
+            Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
+                let message = ctx.lang.error_message(error.code(), &error.to_string());
+                let (office, agenda, from) = load_agenda(&ctx, &state).await?;
+                let body = agenda_body(&ctx, &office, &agenda, from, Some(&form), Some(&message));
+                Ok(ctx.page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.t("appointments.title"),
+                    body,
+                ))
+            }
+            Err(error) => Err(Fail::from(error)),
+        }
     }
     .await;
     ctx.finish(result)
@@ -245,6 +357,80 @@ pub async fn cancel_slot(
                     });
                 }
                 engine.cancel_slot(id, at)
+            })
+            .await?;
+        Ok(ctx.see_other("/console/appointments#agenda"))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// A staff action on a booking.
+#[derive(Debug, Deserialize)]
+pub struct BookingActionForm {
+    csrf: String,
+    slot_id: Option<i64>,
+}
+
+/// `POST /console/appointments/bookings/{id}/{cancel|move|no-show}` (issue 15, point 12): staff
+/// cancel a booking, move it to another free slot of the office, or mark a no-show; audited.
+pub async fn booking_action(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    form: web::Form<BookingActionForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::APPOINTMENTS)?;
+        let principal = ctx.check_csrf(&form.csrf)?.principal.clone();
+        let office = office_of(&ctx);
+        let (id, action) = path.into_inner();
+        let new_slot = form.slot_id;
+        let at = now(&state.engine);
+        state
+            .call(move |engine| {
+                let booking = engine.booking(id)?;
+                let slot = engine.slot(booking.slot_id)?;
+                if !slot.office.eq_ignore_ascii_case(&office) {
+                    return Err(incontro_core::Error::Forbidden {
+                        code: ErrorCode::OtherOffice,
+                        message: "the booking belongs to another office".into(),
+                    });
+                }
+                let audited = match action.as_str() {
+                    "cancel" => {
+                        engine.cancel_booking_by_id(id, at)?;
+                        "booking_cancelled_by_staff"
+                    }
+                    "move" => {
+                        let Some(new_slot) = new_slot else {
+                            return Err(incontro_core::Error::invalid(
+                                ErrorCode::MissingField,
+                                "choose the slot to move the booking to",
+                            ));
+                        };
+                        engine.reschedule_booking(id, new_slot, at)?;
+                        "booking_moved"
+                    }
+                    "no-show" => {
+                        engine.mark_no_show(id, at)?;
+                        "booking_no_show"
+                    }
+                    _ => {
+                        return Err(incontro_core::Error::not_found(
+                            ErrorCode::NotFound,
+                            "booking action",
+                            action.clone(),
+                        ))
+                    }
+                };
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    audited,
+                    None,
+                    Some(&format!("booking:{id}")),
+                    Outcome::Ok,
+                )])
             })
             .await?;
         Ok(ctx.see_other("/console/appointments#agenda"))
@@ -308,14 +494,18 @@ fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingF
                 (form_token_field(ctx))
                 fieldset {
                     legend { (ctx.t("booking.slot")) }
-                    ul class="slots" {
-                        @for slot in slots {
-                            li {
-                                label class="check" {
-                                    input type="radio" name="slot_id" value=(slot.id) required
-                                        checked[typed.slot_id == Some(slot.id)];
-                                    span { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min"
-                                        br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                    // Grouped by day, each day with its weekday (issue 15, point 12).
+                    @for (day, group) in by_day(slots) {
+                        h3 class="slot-day" { (super::i18n::day_in_words(ctx.lang, day)) }
+                        ul class="slots" {
+                            @for slot in group {
+                                li {
+                                    label class="check" {
+                                        input type="radio" name="slot_id" value=(slot.id) required
+                                            checked[typed.slot_id == Some(slot.id)];
+                                        span { (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min"
+                                            br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                                    }
                                 }
                             }
                         }
@@ -413,34 +603,124 @@ pub async fn book(
     ctx.finish(result)
 }
 
+/// The slots grouped by day, in order.
+fn by_day(slots: &[Slot]) -> Vec<(NaiveDate, Vec<&Slot>)> {
+    let mut days: Vec<(NaiveDate, Vec<&Slot>)> = Vec::new();
+    for slot in slots {
+        let Ok(start) = incontro_core::appointments::parse_time(&slot.starts_at) else {
+            continue;
+        };
+        match days.last_mut() {
+            Some((day, group)) if *day == start.date() => group.push(slot),
+            _ => days.push((start.date(), vec![slot])),
+        }
+    }
+    days
+}
+
 fn confirmation(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
+    let day = incontro_core::appointments::parse_time(&slot.starts_at)
+        .map(|start| super::i18n::day_in_words(ctx.lang, start.date()))
+        .unwrap_or_default();
     let body = html! {
         h1 { (ctx.t("booking.confirmed")) }
         (layout::notice("ok", ctx.t("booking.confirmed_text")))
         dl {
-            dt { (ctx.t("appointments.when")) } dd id="when" { (slot.starts_at.replace('T', " ")) " · " (slot.minutes) " min" }
+            dt { (ctx.t("appointments.when")) } dd id="when" { (day) " " (ctx.t("calls.at")) " " (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min" }
+            dt { (ctx.t("booking.desk")) } dd id="office" { (slot.office) }
             dt { (ctx.t("booking.video_link")) } dd { a id="video-link" class="big" href=(booking.video_link) rel="noreferrer" { (booking.video_link) } }
             dt { (ctx.t("booking.reference")) } dd { code id="reference" class="big" { (booking.reference) } }
         }
         p { (ctx.t("booking.keep_reference")) }
-        p { a href="/prenota/annulla" { (ctx.t("booking.cancel_link")) } }
+        p { a id="ics-link" href={ "/prenota/calendario/" (booking.reference) } download="appuntamento.ics" { (ctx.t("booking.ics")) } }
+        p { a id="cancel-link" href={ "/prenota/annulla?ref=" (booking.reference) } { (ctx.t("booking.cancel_link")) } }
     };
     ctx.page(StatusCode::CREATED, ctx.t("booking.confirmed"), body)
 }
 
-/// `GET /prenota/annulla`
-pub async fn cancel_page(ctx: Ctx) -> HttpResponse {
-    cancel_form(&ctx, StatusCode::OK, None)
+/// `?ref=` of the cancellation page (the confirmation's link fills the field).
+#[derive(Debug, Deserialize)]
+pub struct CancelQuery {
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+}
+
+/// `GET /prenota/annulla[?ref=]`
+pub async fn cancel_page(ctx: Ctx, query: web::Query<CancelQuery>) -> HttpResponse {
+    let typed = query.into_inner().reference.unwrap_or_default();
+    cancel_form_with(&ctx, StatusCode::OK, None, &typed)
+}
+
+/// `GET /prenota/calendario/{reference}`: the booking as an `.ics` file (rate-limited like the
+/// cancellation form, since the reference is the secret).
+pub async fn calendar_file(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    console: web::Data<ConsoleState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    if !within_limit(&console, &request) {
+        let message = ctx.lang.error_message(ErrorCode::TooManyRequests, "");
+        return cancel_form(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(("error", message)),
+        );
+    }
+    let reference = path.into_inner();
+    let host = request.connection_info().host().to_string();
+    let scheme = request.connection_info().scheme().to_string();
+    let found = state
+        .call(move |engine| {
+            let booking = engine.booking_by_reference(&reference)?;
+            let slot = engine.slot(booking.slot_id)?;
+            Ok((booking, slot))
+        })
+        .await;
+    match found {
+        Ok((booking, slot)) => {
+            let cancel_url = format!(
+                "{scheme}://{host}/prenota/annulla?ref={}",
+                booking.reference
+            );
+            let office = format!("sportello {}", slot.office);
+            let ics =
+                incontro_core::appointments::booking_ics(&booking, &slot, &office, &cancel_url);
+            HttpResponse::Ok()
+                .insert_header((
+                    actix_web::http::header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8",
+                ))
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"appuntamento.ics\"",
+                ))
+                .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+                .body(ics)
+        }
+        Err(error) => ctx.finish(Err(Fail::from(error))),
+    }
 }
 
 fn cancel_form(ctx: &Ctx, status: StatusCode, message: Option<(&str, String)>) -> HttpResponse {
+    cancel_form_with(ctx, status, message, "")
+}
+
+fn cancel_form_with(
+    ctx: &Ctx,
+    status: StatusCode,
+    message: Option<(&str, String)>,
+    typed: &str,
+) -> HttpResponse {
     let body = html! {
         h1 { (ctx.t("booking.cancel_title")) }
         @if let Some((kind, text)) = &message { (layout::notice(kind, text)) }
         form method="post" action="/prenota/annulla" {
             (form_token_field(ctx))
             label for="reference" { (ctx.t("booking.reference")) }
-            input type="text" id="reference" name="reference" required maxlength="64" autocomplete="off";
+            input type="text" id="reference" name="reference" required maxlength="64" autocomplete="off"
+                value=(typed) autocapitalize="characters" spellcheck="false";
             button type="submit" class="danger" { (ctx.t("booking.cancel_button")) }
         }
         p { a href="/prenota" { (ctx.t("booking.title")) } }

@@ -20,12 +20,14 @@ use incontro_core::model::{
 use incontro_core::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
 use incontro_core::profile::ProfileEntry;
 use incontro_core::scoring::{MatchOutcome, RequirementExplanation};
+use incontro_core::vocabulary::Vocabulary;
 use incontro_core::Engine;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::layout::csrf_field;
+use super::words;
 use super::{now, sections, Ctx, Fail};
 use crate::api::MatchParams;
 use crate::state::AppState;
@@ -57,23 +59,54 @@ fn audit(
     )])
 }
 
+/// The search box: a GET form (issue 15, point 6: results are a page, Back works); the
+/// console's script sends a codice fiscale by POST instead (`data-cf-post`), so that it does not
+/// stay in the browser's history.
 fn search_form(ctx: &Ctx, value: &str) -> Markup {
+    search_form_with(ctx, value, None)
+}
+
+/// The search form; `error` is shown next to the field (and the field says it is invalid).
+fn search_form_with(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
+    let csrf = ctx
+        .user
+        .as_ref()
+        .map(|user| user.csrf.as_str())
+        .unwrap_or("");
     html! {
-        form method="post" action="/console/desk/search" role="search" {
-            (csrf_field(ctx))
+        form method="get" action="/console/desk" role="search" data-cf-post="/console/desk/search" data-csrf=(csrf) {
             label for="q" { (ctx.t("desk.search_label")) }
+            @if let Some(error) = error {
+                p id="q-error" class="field-error" data-code="invalid_codice_fiscale" { (error) }
+            }
             input type="search" id="q" name="q" value=(value) required minlength="2" maxlength="100"
-                autocomplete="off" aria-describedby="q-help";
+                autocomplete="off" aria-invalid=[error.map(|_| "true")]
+                aria-describedby=(if error.is_some() { "q-error q-help" } else { "q-help" });
             p id="q-help" class="muted" { (ctx.t("desk.search_help")) }
             button type="submit" { (ctx.t("desk.search")) }
         }
     }
 }
 
-/// `GET /console/desk`
-pub async fn search_page(ctx: Ctx) -> HttpResponse {
+/// `?q=` of the desk page.
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /console/desk[?q=]`: the search box, and with `q` the results (a codice fiscale goes
+/// straight to the person).
+pub async fn search_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> HttpResponse {
     if let Err(fail) = ctx.require(sections::DESK) {
         return ctx.finish(Err(fail));
+    }
+    if let Some(q) = query.into_inner().q.filter(|q| !q.trim().is_empty()) {
+        let result = find_people(&ctx, &state, q).await;
+        return ctx.finish(result);
     }
     let body = html! {
         h1 { (ctx.t("desk.title")) }
@@ -102,10 +135,15 @@ pub async fn search(
 
 async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<HttpResponse, Fail> {
     ctx.require(sections::DESK)?;
-    let user = ctx.check_csrf(&form.csrf)?;
+    ctx.check_csrf(&form.csrf)?;
+    find_people(ctx, state, form.q).await
+}
+
+async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpResponse, Fail> {
+    let user = ctx.require(sections::DESK)?;
     let principal = user.principal.clone();
     principal.authorize(Action::FindPerson)?;
-    let text = form.q.trim().to_string();
+    let text = q.trim().to_string();
     if let Ok(codice_fiscale) = CodiceFiscale::parse(&text) {
         let id = state
             .call(move |engine| {
@@ -117,6 +155,14 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
             .await?;
         return Ok(ctx.see_other(&format!("/console/desk/people/{id}")));
     }
+    if CodiceFiscale::looks_like_one(&text) {
+        // Meant as a codice fiscale but its check fails: say so, keep what was typed.
+        let body = html! {
+            h1 { (ctx.t("desk.title")) }
+            (search_form_with(ctx, &text, Some(ctx.t("words.invalid_cf"))))
+        };
+        return Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("desk.title"), body));
+    }
     let query = text.clone();
     let found = state
         .call(move |engine| {
@@ -126,17 +172,28 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
                     continue;
                 };
                 // Only people of the caller's office; each one listed is audited.
-                if engine
-                    .job_seeker_for(&principal, Action::FindPerson, &entity)
-                    .is_ok()
-                {
-                    audit(engine, &principal, "find_by_name", &id)?;
-                    visible.push((id, first_name, last_name));
-                }
+                let Ok(seeker) = engine.job_seeker_for(&principal, Action::FindPerson, &entity)
+                else {
+                    continue;
+                };
+                audit(engine, &principal, "find_by_name", &id)?;
+                let masked = engine
+                    .get_personal_data(&entity)
+                    .map(|personal| personal.codice_fiscale.masked())
+                    .unwrap_or_default();
+                visible.push(FoundPerson {
+                    id,
+                    first_name,
+                    last_name,
+                    birth_year: seeker.birth_year,
+                    comune: seeker.comune.as_str().to_string(),
+                    masked_cf: masked,
+                });
             }
-            Ok(visible)
+            Ok((visible, engine.vocabulary()?))
         })
         .await?;
+    let (found, vocabulary) = found;
     let body = html! {
         h1 { (ctx.t("desk.title")) }
         (search_form(ctx, &text))
@@ -144,9 +201,26 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
         @if found.is_empty() {
             p { (ctx.t("desk.no_results")) }
         } @else {
-            ul class="people" {
-                @for (id, first_name, last_name) in &found {
-                    li { a href={ "/console/desk/people/" (id) } { (last_name) " " (first_name) } " " span class="muted" { "(" (id) ")" } }
+            div class="table-wrap" {
+                table class="stack people" {
+                    thead { tr {
+                        th scope="col" { (ctx.t("words.name")) }
+                        th scope="col" { (ctx.t("words.birth_year")) }
+                        th scope="col" { (ctx.t("words.comune")) }
+                        th scope="col" { (ctx.t("words.cf")) }
+                    } }
+                    tbody {
+                        @for person in &found {
+                            tr {
+                                th scope="row" data-label=(ctx.t("words.name")) {
+                                    a href={ "/console/desk/people/" (person.id) } { (person.last_name) " " (person.first_name) }
+                                }
+                                td data-label=(ctx.t("words.birth_year")) { (person.birth_year) }
+                                td data-label=(ctx.t("words.comune")) { (vocabulary.comune_label(&person.comune)) }
+                                td data-label=(ctx.t("words.cf")) class="cf" { (person.masked_cf) }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -154,19 +228,73 @@ async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<H
     Ok(ctx.page(StatusCode::OK, ctx.t("desk.results"), body))
 }
 
+/// One person of a name search, as the list shows them.
+struct FoundPerson {
+    id: String,
+    first_name: String,
+    last_name: String,
+    birth_year: u16,
+    comune: String,
+    masked_cf: String,
+}
+
 /// Filters of the person page (the API's matching parameters, as a GET form).
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonFilters {
     near_km: Option<String>,
+    near: Option<String>,
     placement: Option<String>,
     source: Option<String>,
     exact: Option<String>,
     all: Option<String>,
     recorded: Option<String>,
+    recorded_vacancy: Option<String>,
 }
 
 impl PersonFilters {
-    fn to_params(&self, lang: Lang) -> Result<MatchParams, Fail> {
+    /// The filters as a query string (without the notices).
+    fn query(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("near", &self.near),
+            ("near_km", &self.near_km),
+            ("placement", &self.placement),
+            ("source", &self.source),
+            ("exact", &self.exact),
+            ("all", &self.all),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .filter(|value| !value.is_empty())
+                .map(|value| (name, value))
+        })
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    /// Filters from a query string sent back by a form; anything else in it is dropped.
+    fn from_query(raw: &str) -> PersonFilters {
+        let filters: PersonFilters = serde_urlencoded::from_str(raw).unwrap_or_default();
+        PersonFilters {
+            recorded: None,
+            recorded_vacancy: None,
+            ..filters
+        }
+    }
+
+    fn to_params(&self, lang: Lang, words: &Vocabulary) -> Result<MatchParams, Fail> {
+        // The centre of the distance filter, typed as a name ("Capannori (LU)").
+        let near = match self.near.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                words
+                    .find_comune(text)
+                    .map_err(Fail::from)?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
         let near_km = match self.near_km.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(
@@ -183,8 +311,8 @@ impl PersonFilters {
             k: Some(10),
             offset: None,
             exact: Some(self.exact.as_deref() == Some("on")),
-            near_km,
-            near: None,
+            near_km: near_km.or(near.as_ref().map(|_| 30.0)),
+            near,
             tirocinio: match self.placement.as_deref() {
                 Some("tirocinio") => Some(true),
                 Some("contract") => Some(false),
@@ -213,8 +341,12 @@ struct PersonView {
     /// The ranking log id of `matches` (issue 18: every ranking served is logged).
     ranking_log_id: Option<i64>,
     companies: HashMap<String, String>,
-    comuni: HashMap<String, String>,
+    /// Vacancy id → company id, for the recorded proposals.
+    vacancy_companies: HashMap<String, String>,
+    words: Vocabulary,
     placements: Vec<Placement>,
+    /// Courses not yet ended, `(id, title)`, for a proposal that carries one.
+    courses: Vec<(String, String)>,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -238,7 +370,8 @@ async fn person_inner(
     let principal = user.principal.clone();
     principal.authorize(Action::ReadPerson)?;
     let id = EntityId::parse(&raw_id)?;
-    let params = filters.to_params(ctx.lang)?;
+    let vocabulary = state.call(|engine| engine.vocabulary()).await?;
+    let params = filters.to_params(ctx.lang, &vocabulary)?;
     let max_k = state.config.max_k;
     let language = ctx.lang.code().to_string();
     let view = state
@@ -271,13 +404,14 @@ async fn person_inner(
                             .map(str::to_string)
                             .unwrap_or_else(|| uri.as_str().to_string()),
                         OccupationCode::Isco08(code) => format!("ISCO-08 {code}"),
-                        OccupationCode::Cp2011(code) => format!("CP2011 {code}"),
+                        OccupationCode::Cp2011(code) => vocabulary
+                            .cp2011(code)
+                            .map_or_else(|| format!("CP2011 {code}"), str::to_string),
                     };
                     let period = format!(
                         "{} – {}",
-                        job.start,
-                        job.end
-                            .map_or_else(|| "…".to_string(), |end| end.to_string())
+                        words::date_short(job.start),
+                        job.end.map_or_else(|| "…".to_string(), words::date_short)
                     );
                     let employer = job.employer.clone().unwrap_or_default();
                     (
@@ -305,6 +439,7 @@ async fn person_inner(
                 RankedItem::of_vacancies(&matches),
             );
             let mut companies = HashMap::new();
+            let mut vacancy_companies = HashMap::new();
             for found in &matches {
                 if companies.contains_key(&found.company_id) {
                     continue;
@@ -315,8 +450,29 @@ async fn person_inner(
                     }
                 }
             }
-            let comuni = engine.comuni_names()?;
             let placements = engine.placements_for_person(&id)?;
+            let today = now(engine).date();
+            let mut courses: Vec<(String, String)> = engine
+                .list_courses()?
+                .into_iter()
+                .filter(|course| course.end >= today)
+                .map(|course| (course.id.as_str().to_string(), course.title))
+                .collect();
+            courses.sort_by(|a, b| a.1.cmp(&b.1));
+            // Proposals name the company.
+            for record in &placements {
+                if let Ok(vacancy_id) = EntityId::parse(&record.vacancy_id) {
+                    if let Ok(vacancy) = engine.get_vacancy(&vacancy_id) {
+                        let company_id = vacancy.company_id.as_str().to_string();
+                        if !companies.contains_key(&company_id) {
+                            if let Ok(company) = engine.get_company(&vacancy.company_id) {
+                                companies.insert(company_id.clone(), company.name);
+                            }
+                        }
+                        vacancy_companies.insert(record.vacancy_id.clone(), company_id);
+                    }
+                }
+            }
             let ranking_log_id = engine
                 .submit_audit_and_ranking(
                     [
@@ -342,8 +498,10 @@ async fn person_inner(
                 matches,
                 ranking_log_id,
                 companies,
-                comuni,
+                vacancy_companies,
+                words: vocabulary,
                 placements,
+                courses,
             })
         })
         .await?;
@@ -364,36 +522,75 @@ fn evidence_key(evidence: &Evidence) -> &'static str {
 
 fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup {
     let seeker = &view.seeker;
-    let comune = view
-        .comuni
-        .get(seeker.comune.as_str())
-        .cloned()
-        .unwrap_or_else(|| seeker.comune.as_str().to_string());
+    let comune = view.words.comune_label(seeker.comune.as_str());
+    // Sex is always recorded for a job seeker (the "nato/a" form is for records without it).
+    let born = match seeker.sex {
+        incontro_core::model::Sex::F => ctx.t("words.born_f"),
+        incontro_core::model::Sex::M => ctx.t("words.born_m"),
+    };
+    let contract_types: Vec<String> = seeker
+        .conditions
+        .contract_types
+        .iter()
+        .map(|code| {
+            view.words
+                .contract_type(code)
+                .map_or_else(|| code.clone(), str::to_string)
+        })
+        .collect();
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     html! {
         p { a href="/console/desk" { "← " (ctx.t("desk.title")) } }
         h1 { (view.personal.first_name) " " (view.personal.last_name) }
+        @match filters.recorded.as_deref() {
+            Some("assessed") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.assessed")) } }
+            Some("conditions") => { p class="notice ok" role="status" id="saved" { (ctx.t("words.conditions_saved")) } }
+            _ => {}
+        }
         p class="muted" {
-            (ctx.t("desk.id")) " " (seeker.id) " · " (ctx.t("desk.born")) " " (seeker.birth_year) " · " (comune)
+            (ctx.t("desk.id")) " " (seeker.id) " · " (born) " " (seeker.birth_year) " · " (comune)
             @if seeker.accepts_tirocinio { " · " (ctx.t("desk.accepts_tirocinio")) } @else { " · " (ctx.t("desk.no_tirocinio")) }
-            @if !seeker.conditions.contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (seeker.conditions.contract_types.join(", ")) }
+            @if !contract_types.is_empty() { " · " (ctx.t("desk.contract_types")) " " (contract_types.join(", ")) }
             @if let Some(max) = seeker.conditions.max_weekly_hours { " · " (ctx.t("desk.max_hours")) " " (max) }
             @if let Some(km) = seeker.conditions.max_distance_km { " · " (ctx.t("desk.max_km")) " " (km) " km" }
         }
-        h2 id="competences" { (ctx.t("desk.competences")) }
+        p { a id="edit-conditions" href={ "/console/desk/people/" (seeker.id) "/conditions" } { (ctx.t("words.edit_conditions")) } }
+        section aria-labelledby="contacts" {
+            h2 id="contacts" { (ctx.t("words.contacts")) }
+            dl class="contacts" {
+                dt { (ctx.t("words.mobile")) }
+                dd { @match &view.personal.mobile { Some(mobile) => { a href={ "tel:" (mobile) } { (mobile) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+                dt { (ctx.t("words.email")) }
+                dd { @match &view.personal.email { Some(email) => { a href={ "mailto:" (email) } { (email) } }, None => { span class="muted" { (ctx.t("words.no_contact")) } } } }
+            }
+            p class="muted" { (ctx.t("words.contacts_audited")) }
+        }
+        // Long page: tabs to its parts (issue 15, point 6).
+        nav class="tabs" aria-label=(ctx.t("desk.sections")) {
+            ul {
+                li { a href="#competences" { (ctx.t("desk.competences")) } }
+                li { a href="#vacancies" { (ctx.t("desk.vacancies")) } }
+                li { a href="#placements" { (ctx.t("desk.placements")) } }
+            }
+        }
+        h2 id="competences" { (ctx.t("desk.competences")) " " span class="muted" { "(" (words::count(ctx.lang, view.profile.len(), "words.competence", "words.competences")) ")" } }
         div class="table-wrap" {
             table class="stack" {
                 thead { tr { th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
-                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) } } }
+                    th scope="col" { (ctx.t("desk.evidence")) } th scope="col" { (ctx.t("desk.source")) }
+                    th scope="col" { (ctx.t("words.assess_column")) } } }
                 tbody {
-                    @for (entry, label) in &view.profile {
+                    @for (row, (entry, label)) in view.profile.iter().enumerate() {
                         tr {
                             td data-label=(ctx.t("desk.skill")) { (label) }
                             td data-label=(ctx.t("desk.level")) { (entry.level.get()) " / 4" }
                             td data-label=(ctx.t("desk.evidence")) { (ctx.t(evidence_key(&entry.evidence)))
                                 @if entry.confidence < 1.0 { " " span class="muted" { "(" (format!("{:.0}", entry.confidence * 100.0)) "%)" } } }
                             td data-label=(ctx.t("desk.source")) {
-                                @if entry.presumed { (entry.provenance_it()) } @else { (entry.source) }
+                                @match ctx.lang { Lang::It => { (view.words.name_codes(&entry.provenance_it())) }, Lang::En => { (entry.source) } }
+                            }
+                            td data-label=(ctx.t("words.assess_column")) {
+                                (super::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))
                             }
                         }
                     }
@@ -406,9 +603,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for (occupation, period) in &view.history { li { (occupation) " " span class="muted" { "(" (period) ")" } } }
         }
         h2 id="placements" { (ctx.t("desk.placements")) }
-        @if let Some(kind) = &filters.recorded {
+        @if let Some(kind) = filters.recorded.as_deref().filter(|kind| ["placement", "proposal", "corrected", "withdrawn"].contains(kind)) {
             p class="notice ok" role="status" {
-                (ctx.t(if kind == "placement" { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+                (ctx.t(match kind {
+                    "placement" => "desk.placement_recorded",
+                    "corrected" => "words.corrected",
+                    "withdrawn" => "words.withdrawn_done",
+                    _ => "desk.proposal_recorded",
+                }))
             }
         }
         @if view.placements.is_empty() { p { (ctx.t("desk.no_placements")) } }
@@ -416,16 +618,26 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
             @for record in &view.placements {
                 li data-kind=(record.kind.as_str()) {
                     strong { (ctx.t(kind_key(record.kind))) } " · "
-                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone())) " · "
-                    (ctx.t(mode_key(record.placement_type))) " "
-                    span class="muted" { "(" (record.recorded_on) ", " (record.recorded_by) ")" }
-                    @if !record.course_ids.is_empty() { " · " (ctx.t("desk.courses")) " " (record.course_ids.join(", ")) }
+                    (record.vacancy_title.clone().unwrap_or_else(|| record.vacancy_id.clone()))
+                    @if let Some(company) = view.vacancy_companies.get(&record.vacancy_id).and_then(|id| view.companies.get(id)) {
+                        " · " span class="company" { (company) }
+                    }
+                    " · " (ctx.t(mode_key(record.placement_type))) " "
+                    span class="muted" { "(" (words::date_short(record.recorded_on)) ", " (record.recorded_by) ")" }
+                    @if !record.course_ids.is_empty() {
+                        " · " (ctx.t("desk.courses")) " "
+                        span class="courses" {
+                            (record.course_ids.iter().map(|id| view.courses.iter().find(|(course, _)| course == id).map_or(id.as_str(), |(_, title)| title.as_str())).collect::<Vec<_>>().join(", "))
+                        }
+                    }
                     @if let Some(note) = &record.note { br; span class="note" { (note) } }
+                    (super::person_edits::placement_actions(ctx, seeker.id.as_str(), record, &view.courses))
                 }
             }
         }
         h2 id="vacancies" { (ctx.t("desk.vacancies")) }
-        form method="get" action={ "/console/desk/people/" (seeker.id) } class="filters" {
+        p { a class="doors" href={ "/console/desk/people/" (seeker.id) "/doors" } { (ctx.t("words.doors")) } }
+        form method="get" action={ "/console/desk/people/" (seeker.id) "#vacancies" } class="filters" {
             fieldset {
                 legend { (ctx.t("desk.filters")) }
                 div class="row" {
@@ -433,6 +645,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                         label for="near_km" { (ctx.t("desk.distance")) }
                         input type="number" id="near_km" name="near_km" min="1" max="1000" step="1"
                             value=(filters.near_km.clone().unwrap_or_default());
+                    }
+                    div {
+                        label for="near" { (ctx.t("words.near")) }
+                        input type="text" id="near" name="near" list="comuni-list" autocomplete="off"
+                            aria-describedby="near-help"
+                            value=(filters.near.clone().unwrap_or_default());
+                        (words::comuni_datalist("comuni-list", &view.words))
+                        p id="near-help" class="muted" { (ctx.t("words.near_help")) }
                     }
                     div {
                         label for="placement" { (ctx.t("desk.placement")) }
@@ -475,25 +695,27 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
         }
         ol class="matches" {
             @for found in &view.matches {
-                li class="card" data-vacancy=(found.vacancy_id) {
-                    (match_card(ctx, view, found))
+                li class="card" data-vacancy=(found.vacancy_id) id={ "vacancy-" (found.vacancy_id) } {
+                    @if filters.recorded_vacancy.as_deref() == Some(found.vacancy_id.as_str()) {
+                        p class="notice ok recorded-here" role="status" {
+                            (ctx.t(if filters.recorded.as_deref() == Some("placement") { "desk.placement_recorded" } else { "desk.proposal_recorded" }))
+                        }
+                    }
+                    (match_card(ctx, view, found, &filters.query()))
                 }
             }
         }
     }
 }
 
-fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
+fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
     let company = view
         .companies
         .get(&found.company_id)
         .cloned()
         .unwrap_or_else(|| found.company_id.clone());
-    let comune = view
-        .comuni
-        .get(&found.comune)
-        .cloned()
-        .unwrap_or_else(|| found.comune.clone());
+    let comune = view.words.comune_label(&found.comune);
+    let has_gap = found.explanation.items.iter().any(|item| item.gap);
     let percent = (found.score * 100.0).round();
     let summary = match ctx.lang {
         Lang::It => &found.explanation.summary_it,
@@ -505,10 +727,7 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
             (company) " · " (comune)
             @if let Some(km) = found.distance_km { " · " (format!("{km:.0}")) " km" }
             " · "
-            @match &found.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
-                PlacementType::Tirocinio { months, .. } => { (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) }
-            }
+            span class="contract" { (words::placement(ctx.lang, &view.words, &found.placement)) }
             " · "
             @match &found.source {
                 VacancySource::Public => { (ctx.t("desk.public")) }
@@ -529,14 +748,19 @@ fn match_card(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
             }
         }
         p { (summary) }
-        p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        // Courses only where there is a gap to close: a full match needs none.
+        @if has_gap {
+            p { a class="training" href={ "/console/desk/people/" (view.seeker.id) "/vacancies/" (found.vacancy_id) "/training" } { (ctx.t("training.link")) } }
+        } @else if percent >= 100.0 {
+            p class="full-match" { (ctx.t("words.full_match")) }
+        }
         details {
             summary { (ctx.t("desk.explanation")) }
             ul class="bars" {
                 @for item in &found.explanation.items { (requirement_bar(ctx, item)) }
             }
         }
-        (placement_form(ctx, view, found))
+        (placement_form(ctx, view, found, back))
     }
 }
 
@@ -555,7 +779,7 @@ fn mode_key(mode: PlacementMode) -> &'static str {
 }
 
 /// The small "record a proposal or a placement" form of one ranked vacancy.
-fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup {
+fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
     let field = |name: &str| format!("{name}-{}", found.vacancy_id);
     let tirocinio = matches!(found.placement, PlacementType::Tirocinio { .. });
     html! {
@@ -564,6 +788,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup 
             form method="post" action={ "/console/desk/people/" (view.seeker.id) "/placements" } class="placement-form" {
                 (csrf_field(ctx))
                 input type="hidden" name="vacancy" value=(found.vacancy_id);
+                input type="hidden" name="back" value=(back);
                 div class="row" {
                     div {
                         label for=(field("kind")) { (ctx.t("desk.kind")) }
@@ -580,6 +805,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch) -> Markup 
                         }
                     }
                 }
+                (super::person_edits::course_select(ctx, &field("course"), &view.courses, None))
                 label for=(field("note")) { (ctx.t("desk.note")) }
                 textarea id=(field("note")) name="note" maxlength="500" rows="2" aria-describedby=(field("note-help")) {}
                 p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
@@ -597,7 +823,12 @@ pub struct PlacementForm {
     kind: String,
     placement_type: String,
     #[serde(default)]
+    course: String,
+    #[serde(default)]
     note: String,
+    /// The page's filters (a query string), kept on the way back.
+    #[serde(default)]
+    back: String,
 }
 
 /// `POST /console/desk/people/{id}/placements`: records a proposal or a placement for a person
@@ -615,17 +846,23 @@ pub async fn record_placement(
         principal.authorize(Action::RecordPlacement)?;
         let id = EntityId::parse(&path.into_inner())?;
         let form = form.into_inner();
+        let form_back = form.back.clone();
         let record = NewPlacement {
             job_seeker_id: id.clone(),
             vacancy_id: EntityId::parse(&form.vacancy)?,
             kind: PlacementKind::parse(&form.kind)?,
             placement_type: PlacementMode::parse(&form.placement_type)?,
-            course_ids: Vec::new(),
+            course_ids: Some(form.course.trim().to_string())
+                .filter(|course| !course.is_empty())
+                .into_iter()
+                .collect(),
             note: Some(form.note),
             recorded_by: principal.label.clone(),
         };
         let kind = record.kind;
         let target = id.as_str().to_string();
+        let vacancy = record.vacancy_id.as_str().to_string();
+        let back = PersonFilters::from_query(&form_back);
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
@@ -640,8 +877,13 @@ pub async fn record_placement(
                 )])
             })
             .await?;
+        // Back to the same card, with the page's filters kept (issue 15, point 6).
+        let mut query = back.query();
+        if !query.is_empty() {
+            query.push('&');
+        }
         Ok(ctx.see_other(&format!(
-            "/console/desk/people/{target}?recorded={}#placements",
+            "/console/desk/people/{target}?{query}recorded={}&recorded_vacancy={vacancy}#vacancy-{vacancy}",
             kind.as_str()
         )))
     }
@@ -650,7 +892,7 @@ pub async fn record_placement(
 }
 
 /// One requirement as a bar: label, credit as a meter, met / related / missing with why.
-fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
+pub(crate) fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
     let (kind, mut why) = match &item.outcome {
         MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
             "met",

@@ -163,15 +163,6 @@ fn file(content_type: &str, name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// One CSV field, quoted when needed.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// `GET /console/reports/fairness.svg`: exposure ratios, served against competences only.
 pub async fn fairness_svg(
     ctx: Ctx,
@@ -195,13 +186,10 @@ pub async fn fairness_csv(
 ) -> HttpResponse {
     let result = async {
         let report = load(&ctx, &state, &params).await?;
-        let mut csv = String::new();
-        for record in report.csv_records() {
-            let fields: Vec<String> = record.iter().map(|field| csv_field(field)).collect();
-            csv.push_str(&fields.join(","));
-            csv.push('\n');
-        }
-        Ok(file("text/csv; charset=utf-8", "equita_ranking.csv", csv))
+        Ok(super::words::csv_download(
+            "equita_ranking.csv",
+            &incontro_core::spreadsheet::from_records(&report.csv_records()),
+        ))
     }
     .await;
     ctx.finish(result)

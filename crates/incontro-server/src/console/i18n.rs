@@ -57,7 +57,7 @@ impl Lang {
 
     /// The message `key`; the key itself when missing (a test checks none is).
     pub fn t(self, key: &str) -> &'static str {
-        for (name, italian, english) in MESSAGES {
+        for (name, italian, english) in MESSAGES.iter().chain(super::words::MESSAGES) {
             if *name == key {
                 return match self {
                     Lang::It => italian,
@@ -92,9 +92,69 @@ impl Lang {
             ErrorCode::NoteTooLong => "errors.note_too_long",
             ErrorCode::InvalidNextCall => "errors.invalid_next_call",
             ErrorCode::TooManyRequests => "errors.too_many_requests",
+            // Accounts, keys, slots (issue 15, points 5 and 12).
+            ErrorCode::InvalidAccountName => "errors.invalid_account_name",
+            ErrorCode::AccountExists => "errors.account_exists",
+            ErrorCode::WeakPassword => "errors.weak_password",
+            ErrorCode::InvalidLabel => "errors.invalid_label",
+            ErrorCode::OfficeRequired => "errors.office_required",
+            ErrorCode::InvalidOffice => "errors.invalid_office",
+            ErrorCode::AccountNotFound => "errors.account_not_found",
+            ErrorCode::ApiKeyNotFound => "errors.api_key_not_found",
+            ErrorCode::SlotOverlaps => "errors.slot_overlaps",
+            ErrorCode::InvalidWeeks => "errors.invalid_weeks",
+            ErrorCode::NoShowTooEarly => "errors.no_show_too_early",
+            // Issue 15 (words).
+            ErrorCode::UnknownComune => "words.unknown_comune",
+            ErrorCode::AmbiguousComune => "words.ambiguous_comune",
+            ErrorCode::InvalidCodiceFiscale => "words.invalid_cf",
+            ErrorCode::InvalidWeeklyHours => "words.invalid_weekly_hours",
+            ErrorCode::InvalidDistance => "words.invalid_distance",
+            ErrorCode::UnknownContractType => "words.unknown_contract_type",
+            ErrorCode::VacancyClosed => "words.vacancy_closed",
+            ErrorCode::InvalidDate => "words.invalid_date",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
+    }
+}
+
+/// A day as the office reads it: "mercoledì 2 dicembre 2026" (issue 15); in English
+/// "Wednesday 2 December 2026".
+pub fn day_in_words(lang: Lang, day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const WEEKDAYS: [&str; 7] = [
+        "lunedì",
+        "martedì",
+        "mercoledì",
+        "giovedì",
+        "venerdì",
+        "sabato",
+        "domenica",
+    ];
+    const MONTHS: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    match lang {
+        Lang::It => format!(
+            "{} {} {} {}",
+            WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+            day.day(),
+            MONTHS[day.month0() as usize],
+            day.year()
+        ),
+        Lang::En => day.format("%A %-d %B %Y").to_string(),
     }
 }
 
@@ -145,7 +205,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("signin.key", "Chiave di accesso", "Access key"),
     ("signin.key_help", "La chiave personale ricevuta dall'amministratore (inizia con inc_).", "The personal key you received from the administrator (starts with inc_)."),
     ("signin.submit", "Accedi", "Sign in"),
-    ("signin.invalid", "Chiave non valida o revocata.", "Unknown or revoked key."),
+    ("signin.invalid", "Nome o password errati, account disattivato o chiave non valida.", "Wrong name or password, disabled account or unknown key."),
     ("signin.public_booking", "Sei un cittadino? Prenota un appuntamento online", "Are you a resident? Book an online appointment"),
     ("desk.title", "Sportello: cerca una persona", "Desk: find a person"),
     ("desk.search_label", "Nome e cognome o codice fiscale", "Name or codice fiscale"),
@@ -311,8 +371,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("fairness.beyond_top", "oltre i primi 10 di entrambe:", "beyond the top 10 of both:"),
     ("fairness.unranked", "fuori classifica:", "not ranked:"),
     ("reports.area", "Territorio e periodo", "Area and period"),
-    ("reports.comuni", "Comuni (codici catastali)", "Comuni (cadastral codes)"),
-    ("reports.comuni_help", "Separati da virgole, per esempio E715, B648; vuoto = tutti.", "Comma-separated, for example E715, B648; empty = all."),
+    ("reports.comuni", "Comuni", "Comuni"),
+    ("reports.comuni_help", "Nomi separati da virgole, per esempio Lucca, Capannori; vuoto = tutti.", "Names separated by commas, for example Lucca, Capannori; empty = all."),
     ("reports.from", "Dal", "From"),
     ("reports.to", "Al", "To"),
     ("reports.campaign", "Campagna di outreach", "Outreach campaign"),
@@ -402,6 +462,141 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("calls.next_call", "Prossima chiamata (facoltativa)", "Next call (optional)"),
     ("calls.next_call_help", "Solo per «non risponde» o «occupato»: la persona torna in lista quel giorno.", "Only for no answer or busy: the person comes back on the list that day."),
     ("calls.last_note", "Ultima nota:", "Last note:"),
+    // Staff accounts, sessions, a lost session's form, admin pages (issue 15, points 4, 5, 13).
+    ("signin.name", "Nome utente", "User name"),
+    ("signin.password", "Password", "Password"),
+    ("signin.with_key", "Accedi con una chiave API (programmi e prove)", "Sign in with an API key (programs and tests)"),
+    ("signin.resume", "La sessione è scaduta. Accedi di nuovo: quello che stavi inviando è conservato e verrà inviato subito dopo.", "Your session expired. Sign in again: what you were sending is kept and will be sent right after."),
+    ("resume.title", "Invio in corso", "Sending"),
+    ("resume.text", "Hai eseguito di nuovo l'accesso. Il modulo che stavi inviando è stato conservato: viene inviato ora (se non parte da solo, premi il pulsante).", "You are signed in again. The form you were sending was kept: it is being sent now (if it does not go by itself, press the button)."),
+    ("resume.send", "Invia il modulo", "Send the form"),
+    ("resume.discard", "Lascia perdere e torna alla pagina iniziale", "Discard it and go to the home page"),
+    ("nav.admin", "Amministrazione", "Administration"),
+    ("home.admin", "Account del personale, chiavi API per i programmi, chi ha consultato i dati di una persona.", "Staff accounts, API keys for programs, who looked at a person's data."),
+    ("admin.title", "Amministrazione", "Administration"),
+    ("admin.accounts", "Account del personale", "Staff accounts"),
+    ("admin.keys", "Chiavi API", "API keys"),
+    ("admin.audit", "Chi ha consultato una persona", "Who looked at a person"),
+    ("admin.no_accounts", "Nessun account: creane uno qui sotto.", "No account yet: create one below."),
+    ("admin.name", "Nome utente", "User name"),
+    ("admin.name_help", "Da 2 a 64 caratteri: lettere minuscole, cifre, punto, trattino (es. marta.lazzari).", "2 to 64 characters: lower-case letters, digits, dot, hyphen (e.g. marta.lazzari)."),
+    ("admin.label", "Nome e ufficio", "Name and office"),
+    ("admin.role", "Ruolo", "Role"),
+    ("admin.office", "Ufficio (sigla provincia)", "Office (province code)"),
+    ("admin.office_help", "Obbligatorio per sportello, validatori e operatori (es. LU); vuoto per amministratori e analisti.", "Required for desk, validators and operators (e.g. LU); empty for administrators and analysts."),
+    ("admin.state", "Stato", "State"),
+    ("admin.actions", "Azioni", "Actions"),
+    ("admin.active", "attivo", "active"),
+    ("admin.disabled", "disattivato", "disabled"),
+    ("admin.revoked", "revocata", "revoked"),
+    ("admin.reset_password", "Reimposta la password", "Reset the password"),
+    ("admin.new_password", "Nuova password", "New password"),
+    ("admin.reset_submit", "Salva la nuova password", "Save the new password"),
+    ("admin.disable", "Disattiva", "Disable"),
+    ("admin.enable", "Riattiva", "Enable"),
+    ("admin.new_account", "Nuovo account", "New account"),
+    ("admin.password", "Password iniziale", "Initial password"),
+    ("admin.password_help", "Almeno 10 caratteri, senza il nome utente. Comunicala di persona; le sessioni aperte finiscono a ogni reimpostazione.", "At least 10 characters, without the user name. Hand it over in person; open sessions end at every reset."),
+    ("admin.create_account", "Crea l'account", "Create the account"),
+    ("admin.account_created", "Account creato.", "Account created."),
+    ("admin.password_reset", "Password reimpostata: le sessioni aperte dell'account sono terminate.", "Password reset: the account's open sessions ended."),
+    ("admin.account_disabled", "Account disattivato: le sue sessioni sono terminate.", "Account disabled: its sessions ended."),
+    ("admin.account_enabled", "Account riattivato.", "Account enabled."),
+    ("admin.key_revoked", "Chiave revocata.", "Key revoked."),
+    ("admin.keys_help", "Le chiavi servono ai programmi che usano l'API (/v1); il personale accede con il proprio account.", "Keys are for programs using the API (/v1); staff sign in with their own account."),
+    ("admin.key_once", "Copia ora la chiave: non verrà più mostrata.", "Copy the key now: it will not be shown again."),
+    ("admin.revoke", "Revoca", "Revoke"),
+    ("admin.new_key", "Nuova chiave", "New key"),
+    ("admin.create_key", "Crea la chiave", "Create the key"),
+    ("admin.person", "Codice della persona", "Person's id"),
+    ("admin.person_help", "Il codice interno (es. JS0001), non il codice fiscale.", "The internal id (e.g. JS0001), not the codice fiscale."),
+    ("admin.audit_submit", "Mostra gli accessi", "Show the accesses"),
+    ("admin.audit_of", "Accessi ai dati di", "Accesses to the data of"),
+    ("admin.audit_none", "Nessun accesso registrato.", "No access recorded."),
+    ("admin.when", "Quando", "When"),
+    ("admin.who", "Chi", "Who"),
+    ("admin.what", "Che cosa", "What"),
+    ("admin.outcome", "Esito", "Outcome"),
+    ("admin.outcome_ok", "consentito", "allowed"),
+    ("admin.outcome_denied", "rifiutato", "refused"),
+    ("audit.read_job_seeker", "scheda della persona", "person's record"),
+    ("audit.read_personal_data", "dati personali", "personal data"),
+    ("audit.read_competences", "competenze", "competences"),
+    ("audit.read_placements", "proposte e inserimenti", "proposals and placements"),
+    ("audit.vacancies_for_person", "offerte compatibili", "matching vacancies"),
+    ("audit.explain_match", "spiegazione del punteggio", "score explanation"),
+    ("audit.record_placement", "proposta o inserimento", "proposal or placement"),
+    ("audit.propose_courses", "corsi per colmare le lacune", "courses closing the gaps"),
+    ("audit.course_doors", "corsi che aprono più porte", "courses opening most doors"),
+    ("audit.candidates_for_vacancy", "tra i candidati di un'offerta", "among a vacancy's candidates"),
+    ("audit.record_competence_feedback", "competenze suggerite accettate o scartate", "suggested competences accepted or rejected"),
+    ("audit.read_call_list_entry", "lista chiamate", "call list"),
+    ("audit.record_call_attempt", "esito di una chiamata", "call outcome"),
+    ("audit.record_taken_in_charge", "presa in carico", "taken in charge"),
+    ("audit.undo_refusal", "annullamento di un rifiuto", "refusal undone"),
+    ("audit.office_refused", "rifiutato: altro ufficio", "refused: another office"),
+    ("audit.read_person_audit", "registro degli accessi", "access log"),
+    ("errors.invalid_account_name", "Nome utente non valido: da 2 a 64 lettere minuscole, cifre, punti o trattini.", "Invalid user name: 2 to 64 lower-case letters, digits, dots or hyphens."),
+    ("errors.account_exists", "Esiste già un account con questo nome.", "An account with this name already exists."),
+    ("errors.weak_password", "La password deve avere da 10 a 200 caratteri e non contenere il nome utente.", "The password must be 10 to 200 characters and not contain the user name."),
+    ("errors.invalid_label", "Scrivi nome e ufficio (al massimo 200 caratteri).", "Write a name and office (at most 200 characters)."),
+    ("errors.office_required", "Questo ruolo lavora per un ufficio: indica la sigla della provincia (es. LU).", "This role works for one office: give the province code (e.g. LU)."),
+    ("errors.invalid_office", "Ufficio non valido: la sigla della provincia, fino a 8 lettere o cifre (es. LU).", "Invalid office: the province code, up to 8 letters or digits (e.g. LU)."),
+    ("errors.account_not_found", "Nessun account con questo nome.", "No account has this name."),
+    // The operator's day, confirmations and undo (issue 15, points 7 and 11).
+    ("calls.refused_done", "Ha rifiutato", "Refused"),
+    ("calls.state_to_call", "da chiamare", "to call"),
+    ("calls.state_call_back", "da richiamare", "call back"),
+    ("calls.at", "alle", "at"),
+    ("calls.state_answered", "ha risposto", "answered"),
+    ("calls.state_refused", "ha rifiutato: non contattare", "refused: do not contact"),
+    ("calls.state_wrong_number", "numero errato", "wrong number"),
+    ("calls.state_max_attempts", "tentativi esauriti", "attempts used up"),
+    ("calls.state_do_not_contact", "non contattare", "do not contact"),
+    ("calls.called_today", "chiamata oggi", "called today"),
+    ("calls.manage", "Gestione della campagna", "Manage the campaign"),
+    ("calls.progress", "Avanzamento della giornata", "The day's progress"),
+    ("calls.progress_called", "Chiamate fatte oggi:", "Called today:"),
+    ("calls.progress_due", "ancora da fare:", "still to call:"),
+    ("calls.history", "Tutti i tentativi", "Every attempt"),
+    ("calls.next_call_time", "Ora della richiamata (facoltativa)", "Call-back time (optional)"),
+    ("calls.refused_help", "«Rifiuta» chiede conferma: la persona non verrà più contattata (l'amministratore può annullarlo).", "\"Refused\" asks for confirmation: the person will not be contacted again (an administrator can undo it)."),
+    ("calls.taken_why", "Possibile solo dopo una chiamata con risposta.", "Possible only after an answered call."),
+    ("calls.day_list", "La lista della giornata", "The day's list"),
+    ("calls.state", "Stato", "State"),
+    ("calls.attempts_column", "Tentativi", "Attempts"),
+    ("calls.operator", "Operatore", "Operator"),
+    ("calls.confirm_refusal_title", "Confermi il rifiuto?", "Confirm the refusal?"),
+    ("calls.confirm_refusal_text", "La persona verrà segnata come da non contattare e non comparirà più in nessuna lista. Solo un amministratore può annullarlo, indicando il motivo.", "The person will be marked do-not-contact and will not appear on any list again. Only an administrator can undo it, giving a reason."),
+    ("calls.confirm_refusal", "Sì, non vuole essere contattata", "Yes, they do not want to be contacted"),
+    ("calls.confirm_back", "No, torna alla chiamata", "No, back to the call"),
+    ("calls.reassign_to", "Assegna a", "Assign to"),
+    ("calls.reassign", "Riassegna", "Reassign"),
+    ("calls.undo_reason", "Motivo dell'annullamento", "Why it is undone"),
+    ("calls.undo_refusal", "Annulla il rifiuto", "Undo the refusal"),
+    ("calls.reassigned", "Chiamata riassegnata.", "Entry reassigned."),
+    ("calls.refusal_undone", "Rifiuto annullato: la persona torna in lista.", "Refusal undone: the person is back on the list."),
+    ("vacancy.validate_why", "Aggiungi almeno una competenza per poter validare.", "Add at least one competence to validate."),
+    ("vacancy.removed", "Competenza rimossa:", "Competence removed:"),
+    ("vacancy.undo_remove", "Annulla la rimozione", "Undo the removal"),
+    ("vacancy.back_to_draft", "Questa offerta è validata: ogni modifica delle competenze la riporta in bozza, e andrà validata di nuovo.", "This vacancy is validated: any change to its competences sends it back to draft, to be validated again."),
+    ("vacancy.confirm_remove_title", "Rimuovere la competenza?", "Remove the competence?"),
+    ("vacancy.confirm_remove_text", "Stai per rimuovere dalle competenze richieste", "You are about to remove from the required competences"),
+    ("vacancy.confirm_remove", "Sì, rimuovi", "Yes, remove it"),
+    ("vacancy.confirm_back", "No, torna all'offerta", "No, back to the vacancy"),
+    ("desk.sections", "Parti della pagina", "Parts of the page"),
+    ("appointments.weeks", "Ripeti per (settimane)", "Repeat for (weeks)"),
+    ("appointments.weeks_help", "Gli stessi orari, lo stesso giorno della settimana, per 1–26 settimane (1 = solo questo giorno).", "The same times on the same weekday for 1–26 weeks (1 = this day only)."),
+    ("appointments.no_show", "Non si è presentato", "Did not come"),
+    ("appointments.no_show_tag", "assente", "no-show"),
+    ("appointments.cancel_booking", "Annulla la prenotazione", "Cancel the booking"),
+    ("appointments.move_to", "Sposta a", "Move to"),
+    ("appointments.move", "Sposta", "Move"),
+    ("booking.ics", "Aggiungi al calendario (file .ics)", "Add to your calendar (.ics file)"),
+    ("errors.invalid_weeks", "Le settimane vanno da 1 a 26.", "Weeks go from 1 to 26."),
+    ("errors.no_show_too_early", "Si può segnare l'assenza solo dopo l'inizio dell'appuntamento.", "A no-show can be marked only after the appointment started."),
+    ("errors.slot_overlaps", "Un orario si sovrappone a un altro già pubblicato (o a uno dei nuovi): controlla gli orari e la durata.", "A time overlaps another slot already published (or one of the new ones): check the times and the length."),
+    ("errors.api_key_not_found", "Nessuna chiave attiva con questo codice.", "No active key has this id."),
 ];
 
 #[cfg(test)]
@@ -412,7 +607,7 @@ mod tests {
     #[test]
     fn every_message_used_exists_and_is_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (key, italian, english) in MESSAGES {
+        for (key, italian, english) in MESSAGES.iter().chain(super::super::words::MESSAGES) {
             assert!(seen.insert(*key), "duplicate message {key}");
             assert!(
                 !italian.is_empty() && !english.is_empty(),
@@ -431,6 +626,14 @@ mod tests {
             include_str!("calls.rs"),
             include_str!("fairness.rs"),
             include_str!("i18n.rs"),
+            include_str!("admin.rs"),
+            include_str!("resume.rs"),
+            // Issue 15 (words, vacancies, CSV).
+            include_str!("words.rs"),
+            include_str!("vacancies.rs"),
+            include_str!("doors.rs"),
+            include_str!("person_edits.rs"),
+            include_str!("from_text.rs"),
         ];
         let mut used = 0;
         for source in sources {
@@ -456,6 +659,12 @@ mod tests {
                             "fairness",
                             "ranking",
                             "reports",
+                            "admin",
+                            "resume",
+                            "audit",
+                            "calls",
+                            "words",
+                            "vacancies",
                         ]
                         .contains(&area)
                             && !rest.is_empty()

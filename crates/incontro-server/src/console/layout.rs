@@ -26,6 +26,17 @@ const NAV: &[NavItem] = &[
         key: "nav.companies",
         roles: sections::VALIDATOR,
     },
+    // Issue 15: the office's vacancies (desk) and the drafts waiting for validation.
+    NavItem {
+        path: "/console/offers",
+        key: "nav.offers",
+        roles: sections::DESK,
+    },
+    NavItem {
+        path: "/console/drafts",
+        key: "nav.drafts",
+        roles: sections::VALIDATOR,
+    },
     NavItem {
         path: "/console/appointments",
         key: "nav.appointments",
@@ -40,6 +51,11 @@ const NAV: &[NavItem] = &[
         path: "/console/reports",
         key: "nav.reports",
         roles: sections::REPORTS,
+    },
+    NavItem {
+        path: "/console/admin",
+        key: "nav.admin",
+        roles: sections::ADMIN,
     },
 ];
 
@@ -229,6 +245,17 @@ img.chart { max-width: 100%; height: auto; border: 1px solid var(--line); }
   table.stack td::before { content: attr(data-label) ": "; font-weight: 600; }
 }
 .chosen:empty { min-height: 0; margin: 0; }
+/* issue 15: field errors in place, tabs, disabled buttons, kept forms */
+.field-error { color: var(--bad); font-weight: 600; margin: .2rem 0 .5rem; }
+[aria-invalid=true] { border: 2px solid var(--bad); }
+.notice.info { border-color: var(--accent); }
+nav.tabs ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0 0 1rem;
+  border-bottom: 1px solid var(--line); }
+nav.tabs a { display: inline-block; padding: .4rem .2rem; }
+nav.tabs a[aria-current=page] { font-weight: 700; border-bottom: 3px solid var(--accent); }
+button:disabled, button[aria-disabled=true] { background: #eaeef2; border-color: #8c959f; color: #424a53; cursor: not-allowed; }
+dl.kept { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.kept dt { font-weight: 600; } dl.kept dd { margin: 0; word-break: break-word; }
 "#;
 
 const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; every form also works without it).
@@ -305,6 +332,24 @@ const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; 
   document.addEventListener('DOMContentLoaded', function () {
     var boxes = document.querySelectorAll('.typeahead[data-url]');
     for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
+    // The desk's search box is a GET form (Back works); a codice fiscale goes by POST instead, so
+    // that it does not stay in the browser's history.
+    var search = document.querySelector('form[data-cf-post]');
+    if (search) {
+      search.addEventListener('submit', function () {
+        var q = search.querySelector('input[name=q]');
+        if (q && /^[A-Za-z0-9]{16}$/.test(q.value.trim())) {
+          search.method = 'post';
+          search.action = search.getAttribute('data-cf-post');
+          var csrf = document.createElement('input');
+          csrf.type = 'hidden'; csrf.name = 'csrf'; csrf.value = search.getAttribute('data-csrf');
+          search.appendChild(csrf);
+        }
+      });
+    }
+    // A form kept through a lost session is sent again as soon as the user has signed in.
+    var kept = document.querySelector('form[data-autosubmit=true]');
+    if (kept) { kept.submit(); }
   });
 })();
 "#;

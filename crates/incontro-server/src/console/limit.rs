@@ -49,6 +49,40 @@ impl PublicLimit {
     }
 }
 
+/// Sign-in attempts (issue 15, point 5): keyed by the client's address and the name tried, so
+/// that passwords of one account cannot be guessed in bulk from one address, while colleagues
+/// behind one office address sign in undisturbed. Same allowance as the public pages.
+pub struct SignInLimit(DefaultKeyedRateLimiter<String>);
+
+impl Default for SignInLimit {
+    fn default() -> Self {
+        let per_minute = NonZeroU32::new(PER_MINUTE).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN);
+        SignInLimit(RateLimiter::keyed(
+            Quota::per_minute(per_minute).allow_burst(burst),
+        ))
+    }
+}
+
+impl std::fmt::Debug for SignInLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInLimit")
+            .field("keys", &self.0.len())
+            .finish()
+    }
+}
+
+impl SignInLimit {
+    /// Whether `address` may try to sign in as `name` now (and counts the attempt).
+    pub fn allow(&self, address: IpAddr, name: &str) -> bool {
+        if self.0.len() > PRUNE_ABOVE {
+            self.0.retain_recent();
+        }
+        let name: String = name.trim().to_lowercase().chars().take(64).collect();
+        self.0.check_key(&format!("{address}|{name}")).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +97,22 @@ mod tests {
         }
         assert!(!limit.allow(one), "over the burst");
         assert!(limit.allow(other), "another address has its own allowance");
+    }
+
+    #[test]
+    fn sign_in_attempts_are_limited_per_address_and_name() {
+        let limit = SignInLimit::default();
+        let office: IpAddr = [192, 0, 2, 1].into();
+        for n in 0..BURST {
+            assert!(limit.allow(office, "marta"), "attempt {n}");
+        }
+        assert!(
+            !limit.allow(office, " MARTA "),
+            "over the burst, whatever the case"
+        );
+        assert!(
+            limit.allow(office, "bruno"),
+            "a colleague behind the same address"
+        );
     }
 }

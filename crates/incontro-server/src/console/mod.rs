@@ -28,29 +28,40 @@ use maud::Markup;
 use crate::error::{status_of_code, ApiError};
 use crate::state::AppState;
 
+pub mod admin;
 pub mod appointments;
 pub mod calls;
 pub mod desk;
+pub mod doors;
 pub mod fairness;
 pub mod i18n;
 pub mod layout;
 pub mod limit;
 pub mod reports;
+pub mod resume;
 pub mod session;
 pub mod signin;
 pub mod training;
 pub mod validator;
+// Issue 15 (words, desk tasks, vacancies).
+pub mod from_text;
+pub mod person_edits;
+pub mod vacancies;
+pub mod words;
 
 use i18n::Lang;
-use session::{Sessions, FORM_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use session::{FORM_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
-/// State shared by every worker: the session table and the public pages' rate limit.
+/// State shared by every worker: how long sessions live (the sessions themselves are in the
+/// store) and the public pages' rate limit.
 #[derive(Debug, Default)]
 pub struct ConsoleState {
-    /// Live sessions.
-    pub sessions: Sessions,
+    /// Idle and maximum age of console sessions.
+    pub session_policy: incontro_core::access::SessionPolicy,
     /// The per-address limit on the public booking pages.
     pub public_limit: limit::PublicLimit,
+    /// The per-address-and-name limit on sign-in attempts.
+    pub sign_in_limit: limit::SignInLimit,
 }
 
 /// The console sections and the roles that may open them (admins open all).
@@ -67,6 +78,8 @@ pub mod sections {
     pub const OPERATOR: &[Role] = &[Role::Admin, Role::Operator];
     /// Managers and analysts: aggregate reports.
     pub const REPORTS: &[Role] = &[Role::Admin, Role::Analyst];
+    /// Staff accounts, API keys, the audit log of a person.
+    pub const ADMIN: &[Role] = &[Role::Admin];
 }
 
 /// Registers the console under `/console` and the public booking page under `/prenota` and
@@ -93,6 +106,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             });
     config.service(
         web::scope("/console")
+            .wrap(actix_web::middleware::from_fn(resume::guard))
             .app_data(form_errors.clone())
             .route("", web::get().to(signin::home))
             .route("/", web::get().to(signin::home))
@@ -108,6 +122,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(reports::configure)
             .configure(validator::configure)
             .configure(appointments::configure_staff)
+            .configure(admin::configure)
+            // Issue 15 (words, desk tasks, vacancies).
+            .configure(doors::configure)
+            .configure(person_edits::configure)
+            .configure(from_text::configure)
+            .configure(vacancies::configure)
             .default_service(web::to(not_found)),
     );
     appointments::configure_public(config, form_errors);
@@ -124,7 +144,8 @@ pub struct User {
     pub principal: Principal,
     /// The CSRF token of the session.
     pub csrf: String,
-    session_id: String,
+    /// The session cookie's value (to end it on sign-out).
+    session_token: String,
 }
 
 impl User {
@@ -143,6 +164,8 @@ pub struct Ctx {
     pub user: Option<User>,
     /// The request path (for the language switch).
     pub path: String,
+    /// The request's query string (to come back after sign-in).
+    pub query: String,
     /// The double-submit token of forms shown before sign-in.
     pub form_token: String,
     lang_from_query: bool,
@@ -193,6 +216,7 @@ impl Ctx {
             lang,
             user,
             path: request.path().to_string(),
+            query: request.query_string().to_string(),
             form_token,
             lang_from_query: query_lang.is_some(),
             form_token_is_new,
@@ -267,7 +291,17 @@ impl Ctx {
 
     fn fail_page(&self, fail: Fail) -> HttpResponse {
         let Fail::Page { code, message } = &fail else {
-            return self.see_other("/console/sign-in");
+            // Not signed in: to the sign-in page, which comes back here afterwards.
+            let mut back = self.path.clone();
+            if !self.query.is_empty() {
+                back.push('?');
+                back.push_str(&self.query);
+            }
+            if !resume::is_console_path(&back) {
+                return self.see_other("/console/sign-in");
+            }
+            let next = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
+            return self.see_other(&format!("/console/sign-in?{next}"));
         };
         let status = fail.status();
         if status.is_server_error() {
@@ -339,26 +373,21 @@ impl Ctx {
 }
 
 async fn load_user(
-    session_id: &str,
+    session_token: &str,
     console: &web::Data<ConsoleState>,
     state: &web::Data<AppState>,
 ) -> Option<User> {
-    let session = console.sessions.get(session_id)?;
-    let api_key = session.api_key.clone();
-    let principal = state
-        .call(move |engine| engine.authenticate(&api_key))
+    let token = session_token.to_string();
+    let policy = console.session_policy;
+    let session = state
+        .call(move |engine| engine.console_session(&token, &policy))
         .await
         .ok()
-        .flatten();
-    let Some(principal) = principal else {
-        // Revoked key: the session ends with it.
-        console.sessions.close(session_id);
-        return None;
-    };
+        .flatten()?;
     Some(User {
-        principal,
+        principal: session.principal,
         csrf: session.csrf,
-        session_id: session_id.to_string(),
+        session_token: session_token.to_string(),
     })
 }
 

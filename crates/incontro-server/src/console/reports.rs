@@ -16,8 +16,10 @@ use incontro_core::NoProgress;
 use maud::html;
 use serde::Deserialize;
 
+use super::words;
 use super::{sections, Ctx, Fail};
 use crate::state::AppState;
+use incontro_core::italian::decimal;
 
 /// Registers the report pages.
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -75,6 +77,7 @@ struct Reports {
     demand: DemandTables,
     campaigns: Vec<(String, String)>,
     funnel: Vec<FunnelRow>,
+    words: incontro_core::vocabulary::Vocabulary,
 }
 
 async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Reports, Fail> {
@@ -85,13 +88,14 @@ async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Report
     let wanted: Vec<String> = query
         .comuni
         .split(',')
-        .map(|code| code.trim().to_ascii_uppercase())
-        .filter(|code| !code.is_empty())
+        .map(|item| item.trim().to_string())
+        .filter(|item| !item.is_empty())
         .collect();
     let campaign = query.campaign.trim().to_string();
     let language = ctx.lang.code().to_string();
     let reports = state
         .call(move |engine| {
+            let words = engine.vocabulary()?;
             let mut comuni = Vec::new();
             if wanted.is_empty() {
                 let mut codes: Vec<String> = engine.comuni_names()?.into_keys().collect();
@@ -100,8 +104,9 @@ async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Report
                     comuni.push(ComuneCode::parse(&code)?);
                 }
             } else {
-                for code in &wanted {
-                    comuni.push(ComuneCode::parse(code)?);
+                // Names as staff type them ("Lucca, Capannori"), codes still accepted.
+                for item in &wanted {
+                    comuni.push(words.find_comune(item)?);
                 }
             }
             let demand = engine.demand_report(
@@ -133,6 +138,7 @@ async fn load(ctx: &Ctx, state: &AppState, query: &ReportQuery) -> Result<Report
                 demand,
                 campaigns,
                 funnel,
+                words,
             })
         })
         .await?;
@@ -159,7 +165,9 @@ pub async fn reports_page(
                     div class="row" {
                         div {
                             label for="comuni" { (ctx.t("reports.comuni")) }
-                            input type="text" id="comuni" name="comuni" value=(query.comuni) aria-describedby="comuni-help";
+                            input type="text" id="comuni" name="comuni" value=(query.comuni) aria-describedby="comuni-help"
+                                list="report-comuni" autocomplete="off";
+                            (words::comuni_datalist("report-comuni", &reports.words))
                         }
                         div { label for="from" { (ctx.t("reports.from")) } input type="date" id="from" name="from" value=(from.to_string()); }
                         div { label for="to" { (ctx.t("reports.to")) } input type="date" id="to" name="to" value=(to.to_string()); }
@@ -183,7 +191,8 @@ pub async fn reports_page(
             p class="muted" { (ctx.t("reports.validated_only")) }
             img class="chart" src={ "/console/reports/demand.svg?" (link) } alt=(ctx.t("reports.demand_chart"));
             p { a href={ "/console/reports/demand.csv?" (link) } download="competenze.csv" { (ctx.t("reports.download_csv")) } }
-            div class="table-wrap" {
+            // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+            div class="table-wrap" tabindex="0" role="region" aria-label=(ctx.t("reports.demand")) {
                 table id="demand-table" {
                     thead { tr {
                         th scope="col" { (ctx.t("desk.skill")) } th scope="col" { (ctx.t("desk.level")) }
@@ -193,8 +202,8 @@ pub async fn reports_page(
                     tbody {
                         @for row in demand.skills.iter().take(25) {
                             tr {
-                                td { (row.label) } td { (row.required_level) } td { (format!("{:.1}", row.demand)) }
-                                td { (row.seekers_at_level) } td { (format!("{:.1}", row.gap)) }
+                                td { (row.label) } td { (row.required_level) } td { (decimal(row.demand, 1)) }
+                                td { (row.seekers_at_level) } td { (decimal(row.gap, 1)) }
                             }
                         }
                     }
@@ -205,7 +214,7 @@ pub async fn reports_page(
             @else {
                 img class="chart" src={ "/console/reports/funnel.svg?" (link) } alt=(ctx.t("reports.funnel_chart"));
                 p { a href={ "/console/reports/funnel.csv?" (link) } download="funnel.csv" { (ctx.t("reports.download_csv")) } }
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(ctx.t("reports.funnel")) {
                     table id="funnel-table" {
                         thead { tr {
                             th scope="col" { (ctx.t("reports.dimension")) } th scope="col" { (ctx.t("reports.people")) }
@@ -251,15 +260,6 @@ fn file(content_type: &str, name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// One CSV field, quoted when needed.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// `GET /console/reports/demand.svg`
 pub async fn demand_svg(
     ctx: Ctx,
@@ -286,22 +286,10 @@ pub async fn demand_csv(
 ) -> HttpResponse {
     let result = async {
         let reports = load(&ctx, &state, &query).await?;
-        let mut csv = String::from("skill_uri,label,demand,vacancies,essential_in,positions,required_level,seekers_at_level,gap\n");
-        for row in &reports.demand.skills {
-            csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
-                csv_field(&row.skill_uri),
-                csv_field(&row.label),
-                row.demand,
-                row.vacancies,
-                row.essential_in,
-                row.positions,
-                row.required_level,
-                row.seekers_at_level,
-                row.gap
-            ));
-        }
-        Ok(file("text/csv; charset=utf-8", "competenze.csv", csv))
+        Ok(words::csv_download(
+            "competenze.csv",
+            &incontro_core::spreadsheet::demand(&reports.demand.skills),
+        ))
     }
     .await;
     ctx.finish(result)
@@ -336,7 +324,7 @@ pub async fn funnel_svg(
     ctx.finish(result)
 }
 
-/// `GET /console/reports/funnel.csv`: the core's funnel CSV.
+/// `GET /console/reports/funnel.csv`: the funnel for Italian Excel (the CLI keeps the machine CSV).
 pub async fn funnel_csv(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -344,10 +332,9 @@ pub async fn funnel_csv(
 ) -> HttpResponse {
     let result = async {
         let reports = load(&ctx, &state, &query).await?;
-        Ok(file(
-            "text/csv; charset=utf-8",
+        Ok(words::csv_download(
             "funnel.csv",
-            funnel::funnel_csv(&reports.funnel),
+            &incontro_core::spreadsheet::funnel(&reports.funnel),
         ))
     }
     .await;

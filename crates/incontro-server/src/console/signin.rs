@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::layout::{self, form_token_field};
 use super::session::{self, SESSION_COOKIE};
-use super::{ConsoleState, Ctx, Fail};
+use super::{Ctx, Fail};
 use crate::state::AppState;
 
 /// `GET /console`: the home page of the signed-in role (or the sign-in page).
@@ -48,6 +48,12 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
             "nav.appointments",
             "home.appointments",
         ),
+        (
+            super::sections::ADMIN,
+            "/console/admin",
+            "nav.admin",
+            "home.admin",
+        ),
     ]
     .into_iter()
     .filter(|(roles, ..)| roles.contains(&role))
@@ -73,82 +79,184 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
     ctx.page(StatusCode::OK, ctx.t("home.title"), body)
 }
 
-/// `GET /console/sign-in`
-pub async fn form(ctx: Ctx) -> HttpResponse {
-    if ctx.user.is_some() {
-        return ctx.see_other("/console");
-    }
-    sign_in_page(&ctx, StatusCode::OK, None)
+/// Where to go after sign-in.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
 }
 
-fn sign_in_page(ctx: &Ctx, status: StatusCode, error: Option<&str>) -> HttpResponse {
+/// `GET /console/sign-in[?next=/console/…]`
+pub async fn form(ctx: Ctx, query: web::Query<NextQuery>) -> HttpResponse {
+    let next = query
+        .into_inner()
+        .next
+        .filter(|path| super::resume::is_console_path(path));
+    if ctx.user.is_some() {
+        return ctx.see_other(next.as_deref().unwrap_or("/console"));
+    }
+    let typed = SignInForm {
+        resume_action: next,
+        ..SignInForm::default()
+    };
+    sign_in_page(&ctx, StatusCode::OK, None, &typed)
+}
+
+/// The sign-in page: name and password, or (for programs and tests) an API key; `resume` carries
+/// a form whose session was lost (see [`super::resume`]).
+pub(super) fn sign_in_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    error: Option<&str>,
+    typed: &SignInForm,
+) -> HttpResponse {
     let body = html! {
         h1 { (ctx.t("signin.title")) }
         @if let Some(error) = error { (layout::notice("error", error)) }
-        form method="post" action="/console/sign-in" class="signin" {
+        @if typed.resume_action.is_some() {
+            p class="notice info" id="resume-notice" role="status" { (ctx.t("signin.resume")) }
+        }
+        form method="post" action="/console/sign-in" class="signin" id="signin-account" {
             (form_token_field(ctx))
-            label for="key" { (ctx.t("signin.key")) }
-            input type="password" id="key" name="key" autocomplete="current-password" required
-                aria-describedby="key-help";
-            p id="key-help" class="muted" { (ctx.t("signin.key_help")) }
+            (super::resume::hidden_fields(typed))
+            label for="name" { (ctx.t("signin.name")) }
+            input type="text" id="name" name="name" autocomplete="username" required
+                value=(typed.name) autocapitalize="none" spellcheck="false";
+            label for="password" { (ctx.t("signin.password")) }
+            input type="password" id="password" name="password" autocomplete="current-password"
+                required;
             button type="submit" { (ctx.t("signin.submit")) }
+        }
+        details class="signin-key" {
+            summary { (ctx.t("signin.with_key")) }
+            form method="post" action="/console/sign-in" class="signin" id="signin-key" {
+                (form_token_field(ctx))
+                (super::resume::hidden_fields(typed))
+                label for="key" { (ctx.t("signin.key")) }
+                input type="password" id="key" name="key" autocomplete="off" required
+                    aria-describedby="key-help";
+                p id="key-help" class="muted" { (ctx.t("signin.key_help")) }
+                button type="submit" { (ctx.t("signin.submit")) }
+            }
         }
         p { a href="/prenota" { (ctx.t("signin.public_booking")) } }
     };
     ctx.page(status, ctx.t("signin.title"), body)
 }
 
-/// The sign-in form.
-#[derive(Debug, Deserialize)]
+/// The sign-in form: an account's name and password, or an API key; plus the form being
+/// resubmitted after a lost session, if any.
+#[derive(Debug, Default, Deserialize)]
 pub struct SignInForm {
-    key: String,
-    form_token: String,
+    #[serde(default)]
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) password: String,
+    #[serde(default)]
+    pub(super) key: String,
+    #[serde(default)]
+    pub(super) form_token: String,
+    /// Where the lost form was going (a console path).
+    #[serde(default)]
+    pub resume_action: Option<String>,
+    /// The lost form's fields, URL-encoded (without its CSRF token).
+    #[serde(default)]
+    pub resume_fields: Option<String>,
 }
 
-/// `POST /console/sign-in`: checks the key like the API does, opens a session.
+/// `POST /console/sign-in`: checks the name and password (or the key), opens a session kept in
+/// the store; then goes home, or shows the lost form again to send it (see [`super::resume`]).
 pub async fn submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    console: web::Data<ConsoleState>,
+    console: web::Data<super::ConsoleState>,
+    request: actix_web::HttpRequest,
     form: web::Form<SignInForm>,
 ) -> HttpResponse {
     if let Err(fail) = ctx.check_form_token(&form.form_token) {
         return ctx.finish(Err(fail));
     }
+    let form = form.into_inner();
+    let tried = if form.key.trim().is_empty() {
+        form.name.as_str()
+    } else {
+        "(key)"
+    };
+    let allowed = match request.peer_addr() {
+        Some(peer) => console.sign_in_limit.allow(peer.ip(), tried),
+        None => true,
+    };
+    if !allowed {
+        tracing::info!("console sign-in rate-limited");
+        let typed = SignInForm {
+            password: String::new(),
+            key: String::new(),
+            ..form
+        };
+        let message = ctx
+            .lang
+            .error_message(incontro_core::ErrorCode::TooManyRequests, "");
+        return sign_in_page(&ctx, StatusCode::TOO_MANY_REQUESTS, Some(&message), &typed);
+    }
     let key = form.key.trim().to_string();
-    if key.is_empty() || key.len() > 200 {
+    let name = form.name.trim().to_string();
+    let password = form.password.clone();
+    let too_long = key.len() > 200 || name.len() > 200 || password.len() > 1000;
+    if (key.is_empty() && (name.is_empty() || password.is_empty())) || too_long {
+        let typed = SignInForm {
+            password: String::new(),
+            key: String::new(),
+            ..form
+        };
         return sign_in_page(
             &ctx,
             StatusCode::UNAUTHORIZED,
             Some(ctx.t("signin.invalid")),
+            &typed,
         );
     }
-    let checked = key.clone();
-    let principal = match state
-        .call(move |engine| engine.authenticate(&checked))
-        .await
-    {
-        Ok(principal) => principal,
+    let opened = state
+        .call(move |engine| {
+            if key.is_empty() {
+                engine.sign_in_with_password(&name, &password)
+            } else {
+                engine.sign_in_with_key(&key)
+            }
+        })
+        .await;
+    let opened = match opened {
+        Ok(opened) => opened,
         Err(error) => return ctx.finish(Err(Fail::from(error))),
     };
-    let Some(principal) = principal else {
+    let Some(opened) = opened else {
         tracing::info!("console sign-in refused");
+        let typed = SignInForm {
+            password: String::new(),
+            key: String::new(),
+            ..form
+        };
         return sign_in_page(
             &ctx,
             StatusCode::UNAUTHORIZED,
             Some(ctx.t("signin.invalid")),
+            &typed,
         );
     };
-    // A fresh id on every sign-in (no session fixation); the old one, if any, ends.
+    // A fresh token on every sign-in (no session fixation); the old session, if any, ends.
     if let Some(old) = &ctx.user {
-        console.sessions.close(&old.session_id);
+        let old_token = old.session_token.clone();
+        let _ = state
+            .call(move |engine| engine.end_console_session(&old_token))
+            .await;
     }
-    let session_id = console.sessions.open(key);
-    tracing::info!(key_id = %principal.key_id, role = principal.role.as_str(), "console sign-in");
-    let mut response = ctx.see_other("/console");
+    let principal = &opened.session.principal;
+    tracing::info!(who = %principal.key_id, role = principal.role.as_str(), "console sign-in");
+    let mut response = match super::resume::after_sign_in(&ctx, &opened.session, &form) {
+        Some(page) => page,
+        None => ctx.see_other("/console"),
+    };
     ctx.set_cookie(
         &mut response,
-        session::set_cookie(SESSION_COOKIE, &session_id, None, ctx.secure),
+        session::set_cookie(SESSION_COOKIE, &opened.token, None, ctx.secure),
     );
     response
 }
@@ -162,14 +270,20 @@ pub struct CsrfOnly {
 /// `POST /console/sign-out`
 pub async fn sign_out(
     ctx: Ctx,
-    console: web::Data<ConsoleState>,
+    state: web::Data<AppState>,
     form: web::Form<CsrfOnly>,
 ) -> HttpResponse {
     let user = match ctx.check_csrf(&form.csrf) {
         Ok(user) => user,
         Err(fail) => return ctx.finish(Err(fail)),
     };
-    console.sessions.close(&user.session_id);
+    let token = user.session_token.clone();
+    if let Err(error) = state
+        .call(move |engine| engine.end_console_session(&token))
+        .await
+    {
+        return ctx.finish(Err(Fail::from(error)));
+    }
     let mut response = ctx.see_other("/console/sign-in");
     ctx.set_cookie(
         &mut response,

@@ -8,8 +8,10 @@ use incontro_core::model::EntityId;
 use incontro_core::training::{GapProposal, TrainingOptions};
 use maud::html;
 
+use super::words;
 use super::{now, sections, Ctx};
 use crate::state::AppState;
+use incontro_core::vocabulary::Vocabulary;
 
 /// Registers the training page.
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -46,13 +48,14 @@ pub async fn training_page(
                     Some(vacancy.as_str()),
                     Outcome::Ok,
                 )])?;
-                Ok(proposal)
+                Ok((proposal, engine.vocabulary()?))
             })
             .await?;
+        let (proposal, vocabulary) = proposal;
         Ok(ctx.page(
             StatusCode::OK,
             ctx.t("training.title"),
-            body(&ctx, &proposal),
+            body(&ctx, &proposal, &vocabulary),
         ))
     }
     .await;
@@ -63,7 +66,7 @@ fn percent(score: f32) -> String {
     format!("{:.0}%", score * 100.0)
 }
 
-fn body(ctx: &Ctx, proposal: &GapProposal) -> maud::Markup {
+fn body(ctx: &Ctx, proposal: &GapProposal, vocabulary: &Vocabulary) -> maud::Markup {
     html! {
         p { a href={ "/console/desk/people/" (proposal.job_seeker_id) } { "← " (ctx.t("desk.vacancies")) } }
         h1 { (ctx.t("training.title")) }
@@ -101,9 +104,12 @@ fn body(ctx: &Ctx, proposal: &GapProposal) -> maud::Markup {
                                 td data-label=(ctx.t("training.course")) { (course.title) }
                                 td data-label=(ctx.t("training.provider")) { (course.provider) }
                                 td data-label=(ctx.t("training.hours")) { (course.hours) }
-                                td data-label=(ctx.t("training.dates")) { (course.start) " – " (course.end) }
+                                td data-label=(ctx.t("training.dates")) { (words::date_short(course.start)) " – " (words::date_short(course.end)) }
                                 td data-label=(ctx.t("training.where")) {
-                                    (course.comune.clone().unwrap_or_else(|| "online".into()))
+                                    @match &course.comune {
+                                        Some(comune) => { (vocabulary.comune_label(comune)) }
+                                        None => { (ctx.t("words.online")) }
+                                    }
                                     @if let Some(km) = course.distance_km { " · " (format!("{km:.0}")) " km" }
                                 }
                             }

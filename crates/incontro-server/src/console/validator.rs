@@ -47,21 +47,31 @@ pub async fn companies_page(ctx: Ctx, state: web::Data<AppState>) -> HttpRespons
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
-        let (companies, total) = state
-            .call(move |engine| engine.companies_visible_to(&principal, 100, 0))
+        let ((companies, total), vocabulary) = state
+            .call(move |engine| {
+                Ok((
+                    engine.companies_visible_to(&principal, 100, 0)?,
+                    engine.vocabulary()?,
+                ))
+            })
             .await?;
         let body = html! {
             h1 { (ctx.t("companies.title")) }
             p class="muted" { (total) " " (ctx.t("companies.count")) }
             div class="table-wrap" {
                 table {
-                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { "ATECO" } th scope="col" { (ctx.t("companies.sites")) } } }
+                    thead { tr { th scope="col" { (ctx.t("companies.name")) } th scope="col" { (ctx.t("words.sector")) } th scope="col" { (ctx.t("companies.sites")) } } }
                     tbody {
                         @for company in &companies {
                             tr {
                                 td { a href={ "/console/companies/" (company.id) } { (company.name) } }
-                                td { (company.ateco.clone().unwrap_or_default()) }
-                                td { (company.sites.iter().map(|site| site.comune.as_str()).collect::<Vec<_>>().join(", ")) }
+                                // Words, not codes (issue 15): the ATECO description and the comuni's names.
+                                td class="sector" {
+                                    @if let Some(code) = &company.ateco {
+                                        (vocabulary.ateco(code).unwrap_or(code)) " " span class="muted" { "(" (code) ")" }
+                                    }
+                                }
+                                td { (company.sites.iter().map(|site| vocabulary.comune_name(site.comune.as_str())).collect::<Vec<_>>().join(", ")) }
                             }
                         }
                     }
@@ -78,7 +88,7 @@ fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
     match status {
         VacancyStatus::Draft => html! { span class="tag draft" { (ctx.t("vacancy.draft")) } },
         VacancyStatus::Validated { by, on } => html! {
-            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (on) }
+            span class="tag validated" { (ctx.t("vacancy.validated")) } " " span class="muted" { (by) ", " (super::words::date_short(*on)) }
         },
         VacancyStatus::Closed => html! { span class="tag closed" { (ctx.t("vacancy.closed")) } },
     }
@@ -103,7 +113,7 @@ pub async fn company_page(
                     status: None::<StatusFilter>,
                 };
                 let (vacancies, _) = engine.vacancies_visible_to(&principal, &filter, 100, 0)?;
-                let comuni = engine.comuni_names()?;
+                let comuni = engine.vocabulary()?;
                 Ok((company, vacancies, comuni))
             })
             .await?;
@@ -124,21 +134,16 @@ fn company_body(
     ctx: &Ctx,
     company: &Company,
     vacancies: &[Vacancy],
-    comuni: &std::collections::HashMap<String, String>,
+    comuni: &incontro_core::vocabulary::Vocabulary,
     today: chrono::NaiveDate,
 ) -> Markup {
-    let comune_name = |code: &str| {
-        comuni
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    };
+    let comune_name = |code: &str| comuni.comune_name(code);
     html! {
         p { a href="/console/companies" { "← " (ctx.t("companies.title")) } }
         h1 { (company.name) }
         p class="muted" {
             (ctx.t("companies.tax_code")) " " (company.codice_fiscale.as_str())
-            @if let Some(ateco) = &company.ateco { " · ATECO " (ateco) }
+            @if let Some(ateco) = &company.ateco { " · " (comuni.ateco(ateco).unwrap_or(ateco)) " (ATECO " (ateco) ")" }
             @if company.offers_tirocini { " · " (ctx.t("companies.offers_tirocini")) }
         }
         p { (ctx.t("companies.sites")) ": "
@@ -189,7 +194,12 @@ fn company_body(
                 div class="row" {
                     div {
                         label for="contract_type" { (ctx.t("vacancy.contract_type")) }
-                        input type="text" id="contract_type" name="contract_type" value="A.02.00" maxlength="20";
+                        // The COB list in words (issue 15), not a code to type.
+                        select id="contract_type" name="contract_type" {
+                            @for (code, label) in comuni.contract_types() {
+                                option value=(code) selected[code == "A.02.00"] { (label) }
+                            }
+                        }
                     }
                     div {
                         label for="months" { (ctx.t("vacancy.months")) }
@@ -308,6 +318,8 @@ pub async fn create_vacancy(
 
 /// What the vacancy page shows.
 struct VacancyView {
+    /// The contract in words (issue 15).
+    contract: String,
     vacancy: Vacancy,
     company: Company,
     labels: Vec<String>,
@@ -320,6 +332,7 @@ pub async fn vacancy_page(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    removed: web::Query<RemovedQuery>,
 ) -> HttpResponse {
     let result = async {
         let user = ctx.require(sections::VALIDATOR)?;
@@ -357,7 +370,15 @@ pub async fn vacancy_page(
                     },
                     None => (None, Vec::new()),
                 };
+                let words = engine.vocabulary()?;
+                let contract = match &vacancy.placement {
+                    PlacementType::Contract { contract_type } => words
+                        .contract_type(contract_type)
+                        .map_or_else(|| contract_type.clone(), str::to_string),
+                    PlacementType::Tirocinio { .. } => String::new(),
+                };
                 Ok(VacancyView {
+                    contract,
                     vacancy,
                     company,
                     labels,
@@ -366,7 +387,10 @@ pub async fn vacancy_page(
                 })
             })
             .await?;
-        let body = vacancy_body(&ctx, &view);
+        let body = html! {
+            (removed_notice(&ctx, &view, &removed))
+            (vacancy_body(&ctx, &view))
+        };
         Ok(ctx.page(StatusCode::OK, &view.vacancy.title, body))
     }
     .await;
@@ -390,6 +414,39 @@ fn level_key(level: u8) -> &'static str {
     }
 }
 
+/// The competence just removed (issue 15, point 7), to offer its undo.
+#[derive(Debug, Default, Deserialize)]
+pub struct RemovedQuery {
+    removed: Option<String>,
+    label: Option<String>,
+    level: Option<u8>,
+    essential: Option<bool>,
+}
+
+/// "Removed: … — Annulla": puts the competence back as it was (audited).
+fn removed_notice(ctx: &Ctx, view: &VacancyView, removed: &RemovedQuery) -> Markup {
+    let (Some(skill), Some(level), Some(essential)) =
+        (&removed.removed, removed.level, removed.essential)
+    else {
+        return html! {};
+    };
+    let label = removed.label.clone().unwrap_or_else(|| skill.clone());
+    html! {
+        div class="notice ok" role="status" id="removed" {
+            (ctx.t("vacancy.removed")) " «" (label) "». "
+            form method="post" action={ "/console/vacancies/" (view.vacancy.id) "/requirements" } class="inline" {
+                (csrf_field(ctx))
+                input type="hidden" name="skill" value=(skill);
+                input type="hidden" name="skill_text" value=(label);
+                input type="hidden" name="level" value=(level);
+                input type="hidden" name="essential" value=(essential);
+                input type="hidden" name="restore" value="yes";
+                button type="submit" class="secondary" { (ctx.t("vacancy.undo_remove")) }
+            }
+        }
+    }
+}
+
 fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
     let vacancy = &view.vacancy;
     let base = format!("/console/vacancies/{}", vacancy.id);
@@ -403,7 +460,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         p { (status_tag(ctx, &vacancy.status)) }
         p class="muted" {
             @match &vacancy.placement {
-                PlacementType::Contract { contract_type } => { (ctx.t("desk.contract")) " " (contract_type) }
+                PlacementType::Contract { .. } => { span id="contract" { (view.contract) } }
                 PlacementType::Tirocinio { months, monthly_indemnity_eur } => {
                     (ctx.t("desk.tirocinio")) " " (months) " " (ctx.t("desk.months")) ", " (monthly_indemnity_eur) " €"
                 }
@@ -425,12 +482,24 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                         @for (requirement, label) in vacancy.requirements.iter().zip(&view.labels) {
                             tr data-skill=(requirement.skill.as_str()) {
                                 td { (label) }
-                                td { (requirement.level.get()) " – " (ctx.t(level_key(requirement.level.get()))) }
+                                td {
+                                    // The level edited in place (issue 15).
+                                    form method="post" action={ (base) "/requirements" } class="inline level-edit" {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        input type="hidden" name="essential" value=(requirement.essential);
+                                        select name="level" aria-label={ (ctx.t("desk.level")) ": " (label) } {
+                                            (level_options(ctx, requirement.level.get()))
+                                        }
+                                        " " button type="submit" class="secondary" aria-label={ (ctx.t("vacancies.save_level")) ": " (label) } { (ctx.t("vacancies.save_level")) }
+                                    }
+                                }
                                 td { @if requirement.essential { (ctx.t("vacancy.essential")) } @else { (ctx.t("vacancy.optional")) } }
                                 td {
                                     form method="post" action={ (base) "/requirements/remove" } class="inline" {
                                         (csrf_field(ctx))
                                         input type="hidden" name="skill" value=(requirement.skill.as_str());
+                                        input type="hidden" name="label" value=(label);
                                         button type="submit" class="secondary" aria-label={ (ctx.t("vacancy.remove")) ": " (label) } { (ctx.t("vacancy.remove")) }
                                     }
                                 }
@@ -440,6 +509,10 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                 }
             }
         }
+        @if matches!(vacancy.status, VacancyStatus::Validated { .. }) {
+            p class="notice info" id="draft-warning" role="note" { (ctx.t("vacancy.back_to_draft")) }
+        }
+        p { a id="from-text" href={ (base) "/from-text" } { (ctx.t("vacancies.from_text")) } }
         h3 { (ctx.t("vacancy.add")) }
         form method="post" action={ (base) "/requirements" } id="add-requirement" {
             (csrf_field(ctx))
@@ -490,7 +563,7 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
         h2 id="validation" { (ctx.t("vacancy.validation")) }
         @match &vacancy.status {
             VacancyStatus::Validated { by, on } => {
-                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (on) }
+                p id="validated" { (ctx.t("vacancy.validated_by")) " " strong { (by) } " " (ctx.t("vacancy.on")) " " (super::words::date_long(ctx.lang, *on)) }
             }
             VacancyStatus::Closed => { p { (ctx.t("vacancy.closed")) } }
             VacancyStatus::Draft => {
@@ -498,7 +571,11 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                     form method="post" action={ (base) "/validate" } {
                         (csrf_field(ctx))
                         p { (ctx.t("vacancy.validate_help")) }
-                        button type="submit" id="validate" disabled[vacancy.requirements.is_empty()] { (ctx.t("vacancy.validate")) }
+                        button type="submit" id="validate" disabled[vacancy.requirements.is_empty()]
+                            aria-describedby=[vacancy.requirements.is_empty().then_some("validate-why")] { (ctx.t("vacancy.validate")) }
+                        @if vacancy.requirements.is_empty() {
+                            " " span id="validate-why" class="muted" { (ctx.t("vacancy.validate_why")) }
+                        }
                     }
                 } @else {
                     p { (ctx.t("vacancy.validate_not_allowed")) }
@@ -518,6 +595,9 @@ pub struct RequirementForm {
     skill_text: String,
     level: u8,
     essential: String,
+    /// `yes` when this puts back a competence just removed (audited as its undo).
+    #[serde(default)]
+    restore: String,
 }
 
 /// `POST /console/vacancies/{id}/requirements`: adds (or replaces) one requirement through
@@ -538,6 +618,15 @@ pub async fn add_requirement(
         state
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                if form.restore == "yes" {
+                    engine.audit(vec![incontro_core::access::AuditEntry::now(
+                        &principal,
+                        "requirement_restored",
+                        None,
+                        Some(id.as_str()),
+                        incontro_core::access::Outcome::Ok,
+                    )])?;
+                }
                 let mut skill = form.skill.trim().to_string();
                 // Without the script the skill comes as text: take the best label match.
                 if skill.is_empty() {
@@ -576,6 +665,11 @@ pub async fn add_requirement(
 pub struct RemoveForm {
     csrf: String,
     skill: String,
+    #[serde(default)]
+    label: String,
+    /// `yes` once the validator confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /console/vacancies/{id}/requirements/remove`
@@ -591,18 +685,70 @@ pub async fn remove_requirement(
         let principal = user.principal.clone();
         let id = EntityId::parse(&path)?;
         let skill = form.skill.trim().to_string();
-        state
+        let label = form.label.trim().to_string();
+        if form.confirm != "yes" {
+            // Removing asks first, and says a validated vacancy goes back to draft.
+            let check = id.clone();
+            let vacancy = state
+                .call(move |engine| engine.vacancy_for(&principal, Action::WriteVacancy, &check))
+                .await?;
+            let validated = matches!(vacancy.status, VacancyStatus::Validated { .. });
+            let body = html! {
+                h1 { (ctx.t("vacancy.confirm_remove_title")) }
+                div class="card" id="confirm-remove" {
+                    p { (ctx.t("vacancy.confirm_remove_text")) " «" (label) "» (" (vacancy.title) ")." }
+                    @if validated { p class="notice info" { (ctx.t("vacancy.back_to_draft")) } }
+                    form method="post" action={ "/console/vacancies/" (id) "/requirements/remove" } {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="skill" value=(skill);
+                        input type="hidden" name="label" value=(label);
+                        input type="hidden" name="confirm" value="yes";
+                        button type="submit" class="danger" { (ctx.t("vacancy.confirm_remove")) }
+                    }
+                    p { a href={ "/console/vacancies/" (id) "#breakdown" } { (ctx.t("vacancy.confirm_back")) } }
+                }
+            };
+            return Ok(ctx.page(StatusCode::OK, ctx.t("vacancy.confirm_remove_title"), body));
+        }
+        let removed_skill = skill.clone();
+        let removed = state
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
+                let removed = vacancy
+                    .requirements
+                    .iter()
+                    .find(|existing| existing.skill.as_str() == skill)
+                    .cloned();
                 let requirements = vacancy
                     .requirements
                     .into_iter()
                     .filter(|existing| existing.skill.as_str() != skill)
                     .collect();
-                engine.set_requirements(&id, requirements)
+                engine.set_requirements(&id, requirements)?;
+                engine.audit(vec![incontro_core::access::AuditEntry::now(
+                    &principal,
+                    "requirement_removed",
+                    None,
+                    Some(id.as_str()),
+                    incontro_core::access::Outcome::Ok,
+                )])?;
+                Ok(removed)
             })
             .await?;
-        Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())))
+        let Some(removed) = removed else {
+            return Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())));
+        };
+        let query = serde_urlencoded::to_string([
+            ("removed", removed_skill.as_str()),
+            ("label", label.as_str()),
+            ("level", &removed.level.get().to_string()),
+            ("essential", if removed.essential { "true" } else { "false" }),
+        ])
+        .unwrap_or_default();
+        Ok(ctx.see_other(&format!(
+            "/console/vacancies/{}?{query}#removed",
+            path.as_str()
+        )))
     }
     .await;
     ctx.finish(result)

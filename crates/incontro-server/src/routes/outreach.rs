@@ -199,6 +199,7 @@ pub async fn record_attempt(
     let details = AttemptDetails {
         note: body.note,
         next_call: body.next_call,
+        ..Default::default()
     };
     let operator = operator_of(&caller, body.operator)?;
     let principal = caller.0;

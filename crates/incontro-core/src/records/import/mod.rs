@@ -26,7 +26,7 @@ use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Result};
 
 mod parse;
 
-use parse::parse_all;
+use parse::{parse_all, Parsed};
 
 /// Options of a records import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -407,9 +407,10 @@ impl Engine {
             for course in &parsed.courses {
                 sql::upsert_course(tx, course)?;
             }
-            sql::bump_revision(tx)?;
+            sql::bump_revision(tx, &import_changes(&parsed))?;
             Ok(())
         })?;
+        self.match_state_after_write();
         for (kind, count) in [
             ("comuni", parsed.comuni.len()),
             ("crosswalk", parsed.crosswalk.len()),
@@ -422,6 +423,30 @@ impl Engine {
         }
         Ok(report)
     }
+}
+
+/// What an import changed for the matching state: each vacancy, person and course, or
+/// everything when comuni or the crosswalk changed (distances and inferred profiles of anyone)
+/// or the import is so large that a rebuild is cheaper than the journal.
+fn import_changes(parsed: &Parsed) -> Vec<sql::Change> {
+    const MAX_JOURNALLED: usize = 20_000;
+    let objects = parsed.vacancies.len() + parsed.seekers.len() + parsed.courses.len();
+    if !parsed.comuni.is_empty() || !parsed.crosswalk.is_empty() || objects > MAX_JOURNALLED {
+        return vec![sql::Change::Everything];
+    }
+    let vacancies = parsed
+        .vacancies
+        .iter()
+        .map(|vacancy| sql::Change::Vacancy(vacancy.id.to_string()));
+    let seekers = parsed
+        .seekers
+        .iter()
+        .map(|(seeker, _)| sql::Change::JobSeeker(seeker.id.to_string()));
+    let courses = parsed
+        .courses
+        .iter()
+        .map(|course| sql::Change::Course(course.id.to_string()));
+    vacancies.chain(seekers).chain(courses).collect()
 }
 
 fn check_skill(

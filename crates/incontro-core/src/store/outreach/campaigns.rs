@@ -337,6 +337,7 @@ pub(crate) fn insert_attempt(
     day: NaiveDate,
     note: Option<&str>,
     next_call: Option<NaiveDate>,
+    next_call_time: Option<chrono::NaiveTime>,
 ) -> Result<u32> {
     let attempt: u32 = tx.query_row(
         "SELECT coalesce(max(attempt_no), 0) + 1 FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2",
@@ -345,8 +346,8 @@ pub(crate) fn insert_attempt(
     )?;
     tx.execute(
         "INSERT INTO outreach_attempt(campaign_id, entry_no, attempt_no, called_on, operator_id, result,
-             note, next_call_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             note, next_call_on, next_call_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             campaign,
             entry_no,
@@ -355,7 +356,8 @@ pub(crate) fn insert_attempt(
             operator,
             result.as_str(),
             note,
-            next_call.map(to_days)
+            next_call.map(to_days),
+            next_call_time.map(|time| time.format("%H:%M").to_string())
         ],
     )?;
     Ok(attempt)

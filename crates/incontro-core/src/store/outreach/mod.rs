@@ -20,9 +20,11 @@ use crate::outreach::funnel::{EntryFacts, FunnelRow};
 use crate::{Error, Result};
 
 mod campaigns;
+mod day;
 pub(crate) mod summary;
 
 pub use campaigns::*;
+pub(crate) use day::*;
 
 fn days(day: Option<NaiveDate>) -> Option<i64> {
     day.map(to_days)

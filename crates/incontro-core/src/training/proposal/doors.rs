@@ -110,7 +110,7 @@ impl TrainingState {
         // Vacancies open to the person now are skipped; `closed_before[v]` marks the rest.
         let vacancy_count = set.vacancy_count();
         let mut closed_before = vec![false; vacancy_count];
-        let mut unlocked: Vec<Vec<u32>> = vec![Vec::new(); self.courses.len()];
+        let mut unlocked: Vec<Vec<u32>> = vec![Vec::new(); self.catalogue.courses.len()];
         for (vacancy, closed) in closed_before.iter_mut().enumerate() {
             if !vacancy_in_reach(vacancy) {
                 continue;
@@ -122,15 +122,21 @@ impl TrainingState {
             }
             // With a score threshold, vacancies already open by score are dropped below.
             *closed = true;
-            if gaps.len() > self.max_taught {
+            if gaps.len() > self.catalogue.max_taught {
                 continue;
             }
             let (first_skill, first_level, _) = gaps[0];
-            for &(course, level) in self.course_postings.get(&first_skill).into_iter().flatten() {
+            for &(course, level) in self
+                .catalogue
+                .course_postings
+                .get(&first_skill)
+                .into_iter()
+                .flatten()
+            {
                 if level < first_level || !availability[course as usize].0 {
                     continue;
                 }
-                let teaches = &self.teaches[course as usize];
+                let teaches = &self.catalogue.teaches[course as usize];
                 if gaps[1..]
                     .iter()
                     .all(|&(skill, required, _)| held(teaches, skill) >= required)
@@ -152,15 +158,23 @@ impl TrainingState {
                 list.retain(|&vacancy| !open_by_score[vacancy as usize]);
             }
         }
-        let mut ranked: Vec<usize> = (0..self.courses.len())
+        let mut ranked: Vec<usize> = (0..self.catalogue.courses.len())
             .filter(|&course| !unlocked[course].is_empty())
             .collect();
         ranked.sort_by(|&a, &b| {
             unlocked[b]
                 .len()
                 .cmp(&unlocked[a].len())
-                .then(self.courses[a].hours.cmp(&self.courses[b].hours))
-                .then(self.courses[a].id.cmp(&self.courses[b].id))
+                .then(
+                    self.catalogue.courses[a]
+                        .hours
+                        .cmp(&self.catalogue.courses[b].hours),
+                )
+                .then(
+                    self.catalogue.courses[a]
+                        .id
+                        .cmp(&self.catalogue.courses[b].id),
+                )
         });
         ranked.truncate(options.k);
         let language = options.training.language.as_str();
@@ -174,7 +188,7 @@ impl TrainingState {
             .collect();
         let mut doors = Vec::with_capacity(ranked.len());
         for course in ranked {
-            let merged = merge_course(profile, &self.teaches[course]);
+            let merged = merge_course(profile, &self.catalogue.teaches[course]);
             let mut unlocks: Vec<UnlockedVacancy> = unlocked[course]
                 .iter()
                 .map(|&vacancy| {
@@ -198,7 +212,7 @@ impl TrainingState {
                     .total_cmp(&a.score_after)
                     .then(a.vacancy_id.cmp(&b.vacancy_id))
             });
-            let teaches = self.teaches[course]
+            let teaches = self.catalogue.teaches[course]
                 .iter()
                 .map(|&(skill, level)| {
                     format!(
@@ -269,7 +283,7 @@ impl TrainingState {
             .enumerate()
             .flat_map(|(course, list)| list.iter().map(move |&v| (course as u32, v)))
             .collect();
-        let course_count = self.courses.len();
+        let course_count = self.catalogue.courses.len();
         // Per course: (weighted gain, essential gain) for the current vacancy, and the best
         // credit for the current requirement.
         let mut gains = vec![(0f32, 0f32); course_count];
@@ -322,7 +336,7 @@ impl TrainingState {
             }
             let top = |room: &mut Vec<f32>| -> f32 {
                 room.sort_unstable_by(|a, b| b.total_cmp(a));
-                room.iter().take(self.max_taught).sum()
+                room.iter().take(self.catalogue.max_taught).sum()
             };
             let weighted_bound = related_bound + top(&mut exact_room);
             let essential_bound = essential_related_bound + top(&mut essential_room);
@@ -346,6 +360,7 @@ impl TrainingState {
                     }
                 };
                 for &(course, level) in self
+                    .catalogue
                     .course_postings
                     .get(&requirement.skill)
                     .into_iter()
@@ -356,8 +371,12 @@ impl TrainingState {
                 if let Some(graph) = related_graph {
                     for &(neighbour, _, closeness) in graph.related_to(requirement.skill) {
                         let factor = discount * closeness;
-                        for &(course, level) in
-                            self.course_postings.get(&neighbour).into_iter().flatten()
+                        for &(course, level) in self
+                            .catalogue
+                            .course_postings
+                            .get(&neighbour)
+                            .into_iter()
+                            .flatten()
                         {
                             offer(
                                 course,
@@ -393,7 +412,7 @@ impl TrainingState {
                 if estimate + 1e-4 < threshold {
                     continue;
                 }
-                let merged = merge_course(profile, &self.teaches[course as usize]);
+                let merged = merge_course(profile, &self.catalogue.teaches[course as usize]);
                 if score(&merged, requirements, config, graph) >= threshold {
                     unlocked[course as usize].push(vacancy as u32);
                 }

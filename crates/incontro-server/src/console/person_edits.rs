@@ -1,0 +1,444 @@
+//! Desk: what staff change on a person after an interview (issue 15) — a competence assessed
+//! (level and note), and the person's conditions (tirocinio, contract types, weekly hours,
+//! maximum distance). Both audited; the engine checks everything (`Engine::assess_competence`,
+//! `Engine::set_conditions`).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use incontro_core::access::{Action, AuditEntry, Outcome};
+use incontro_core::model::{EntityId, JobSeeker, Level, SkillUri, WorkConditions};
+use incontro_core::placements::{Placement, PlacementCorrection, PlacementMode};
+use incontro_core::vocabulary::Vocabulary;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::layout::csrf_field;
+use super::{now, sections, Ctx, Fail};
+use crate::state::AppState;
+
+/// Registers the forms.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route(
+            "/desk/people/{id}/competences",
+            web::post().to(assess_competence),
+        )
+        .route(
+            "/desk/people/{id}/conditions",
+            web::get().to(conditions_page),
+        )
+        .route(
+            "/desk/people/{id}/conditions",
+            web::post().to(set_conditions),
+        )
+        .route(
+            "/desk/people/{id}/placements/{record}/correct",
+            web::post().to(correct_placement),
+        )
+        .route(
+            "/desk/people/{id}/placements/{record}/withdraw",
+            web::post().to(withdraw_placement),
+        );
+}
+
+/// The small "assess" form of one competence row of the person page.
+pub fn assess_form(ctx: &Ctx, person: &str, skill: &str, level: u8, row: usize) -> Markup {
+    let field = |name: &str| format!("{name}-{row}");
+    html! {
+        details class="assess" {
+            summary { (ctx.t("words.assess")) }
+            form method="post" action={ "/console/desk/people/" (person) "/competences" } class="assess-form" {
+                (csrf_field(ctx))
+                input type="hidden" name="skill" value=(skill);
+                label for=(field("level")) { (ctx.t("desk.level")) }
+                select id=(field("level")) name="level" {
+                    @for value in 1..=4u8 {
+                        option value=(value) selected[value == level] { (value) }
+                    }
+                }
+                label for=(field("note")) { (ctx.t("words.interview_note")) }
+                textarea id=(field("note")) name="note" maxlength="500" rows="2" {}
+                button type="submit" { (ctx.t("words.assess_submit")) }
+            }
+        }
+    }
+}
+
+/// The assess form.
+#[derive(Debug, Deserialize)]
+pub struct AssessForm {
+    csrf: String,
+    skill: String,
+    level: u8,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /console/desk/people/{id}/competences`: audited as `assess_competence`.
+pub async fn assess_competence(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<AssessForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::WritePersonCompetences)?;
+        let id = EntityId::parse(&path.into_inner())?;
+        let form = form.into_inner();
+        let skill = SkillUri::parse(&form.skill)?;
+        let level = Level::new(form.level)?;
+        let target = id.as_str().to_string();
+        state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::WritePersonCompetences, &id)?;
+                let day = now(engine).date();
+                engine.assess_competence(&id, &skill, level, Some(&form.note), day)?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "assess_competence",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{target}?recorded=assessed#competences"
+        )))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// `GET /console/desk/people/{id}/conditions`
+pub async fn conditions_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let user = ctx.require(sections::DESK)?;
+        let principal = user.principal.clone();
+        let id = EntityId::parse(&path.into_inner())?;
+        let (seeker, vocabulary) = state
+            .call(move |engine| {
+                let seeker = engine.job_seeker_for(&principal, Action::ReadPerson, &id)?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "read_job_seeker",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])?;
+                Ok((seeker, engine.vocabulary()?))
+            })
+            .await?;
+        let body = conditions_body(&ctx, &seeker, &vocabulary, None);
+        Ok(ctx.page(StatusCode::OK, ctx.t("words.conditions"), body))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn conditions_body(
+    ctx: &Ctx,
+    seeker: &JobSeeker,
+    vocabulary: &Vocabulary,
+    error: Option<&str>,
+) -> Markup {
+    let conditions = &seeker.conditions;
+    let number = |value: Option<u16>| value.map(|v| v.to_string()).unwrap_or_default();
+    html! {
+        p { a href={ "/console/desk/people/" (seeker.id) } { "← " (ctx.t("desk.title")) } }
+        h1 { (ctx.t("words.conditions")) }
+        @if let Some(error) = error { p class="notice error" role="alert" id="conditions-error" { (error) } }
+        form method="post" action={ "/console/desk/people/" (seeker.id) "/conditions" } class="conditions" {
+            (csrf_field(ctx))
+            label class="check" {
+                input type="checkbox" name="accepts_tirocinio" checked[seeker.accepts_tirocinio];
+                (ctx.t("desk.accepts_tirocinio"))
+            }
+            fieldset {
+                legend { (ctx.t("words.contract_types")) }
+                p class="muted" { (ctx.t("words.contract_types_help")) }
+                @for (code, label) in vocabulary.contract_types() {
+                    label class="check" {
+                        input type="checkbox" name="contract" value=(code) checked[conditions.contract_types.iter().any(|c| c == code)];
+                        (label)
+                    }
+                }
+            }
+            div class="row" {
+                div {
+                    label for="min_hours" { (ctx.t("words.min_hours")) }
+                    input type="number" id="min_hours" name="min_hours" min="1" max="80"
+                        value=(number(conditions.min_weekly_hours.map(u16::from)));
+                }
+                div {
+                    label for="max_hours" { (ctx.t("words.max_hours")) }
+                    input type="number" id="max_hours" name="max_hours" min="1" max="80"
+                        value=(number(conditions.max_weekly_hours.map(u16::from)));
+                }
+                div {
+                    label for="max_km" { (ctx.t("words.max_km")) }
+                    input type="number" id="max_km" name="max_km" min="1" max="1000"
+                        value=(number(conditions.max_distance_km));
+                }
+            }
+            button type="submit" { (ctx.t("vacancies.save")) }
+        }
+    }
+}
+
+/// `POST /console/desk/people/{id}/conditions`: audited as `set_conditions`; a refused value
+/// shows the form again with the reason.
+pub async fn set_conditions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: String,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        // Repeated `contract` fields: read the form by hand.
+        let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(&body)
+            .map_err(|_| Fail::bad_request("invalid form"))?
+            .into_inner();
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim().to_string())
+                .unwrap_or_default()
+        };
+        let user = ctx.check_csrf(&value("csrf"))?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::WritePersonCompetences)?;
+        let id = EntityId::parse(&path.into_inner())?;
+        let number = |name: &str| -> Result<Option<u16>, Fail> {
+            match value(name).as_str() {
+                "" => Ok(None),
+                text => text
+                    .parse::<u16>()
+                    .map(Some)
+                    .map_err(|_| Fail::bad_request(format!("{name} must be a whole number"))),
+            }
+        };
+        let hours = |name: &str| -> Result<Option<u8>, Fail> {
+            number(name)?
+                .map(|hours| {
+                    u8::try_from(hours).map_err(|_| Fail::bad_request("weekly hours are 1 to 80"))
+                })
+                .transpose()
+        };
+        let conditions = WorkConditions {
+            contract_types: pairs
+                .iter()
+                .filter(|(key, _)| key == "contract")
+                .map(|(_, code)| code.trim().to_string())
+                .collect(),
+            min_weekly_hours: hours("min_hours")?,
+            max_weekly_hours: hours("max_hours")?,
+            max_distance_km: number("max_km")?,
+        };
+        let accepts_tirocinio = !value("accepts_tirocinio").is_empty();
+        let target = id.as_str().to_string();
+        let typed = conditions.clone();
+        let outcome = state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::WritePersonCompetences, &id)?;
+                match engine.set_conditions(&id, accepts_tirocinio, conditions) {
+                    Ok(_) => {
+                        engine.audit(vec![AuditEntry::now(
+                            &principal,
+                            "set_conditions",
+                            Some(id.as_str()),
+                            None,
+                            Outcome::Ok,
+                        )])?;
+                        Ok(None)
+                    }
+                    Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
+                        // The form again with what was typed.
+                        let mut seeker = engine.get_job_seeker(&id)?;
+                        seeker.accepts_tirocinio = accepts_tirocinio;
+                        seeker.conditions = typed;
+                        Ok(Some((error, seeker, engine.vocabulary()?)))
+                    }
+                    Err(error) => Err(error),
+                }
+            })
+            .await?;
+        match outcome {
+            None => Ok(ctx.see_other(&format!(
+                "/console/desk/people/{target}?recorded=conditions"
+            ))),
+            Some((error, seeker, vocabulary)) => {
+                let message = ctx.lang.error_message(error.code(), &error.to_string());
+                let body = conditions_body(&ctx, &seeker, &vocabulary, Some(&message));
+                Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("words.conditions"), body))
+            }
+        }
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The "correct or withdraw" forms of one recorded proposal or placement.
+pub fn placement_actions(
+    ctx: &Ctx,
+    person: &str,
+    record: &Placement,
+    courses: &[(String, String)],
+) -> Markup {
+    let field = |name: &str| format!("{name}-r{}", record.id);
+    let tirocinio = record.placement_type == PlacementMode::Tirocinio;
+    let base = format!("/console/desk/people/{person}/placements/{}", record.id);
+    html! {
+        details class="change" {
+            summary { (ctx.t("words.correct_or_withdraw")) }
+            form method="post" action={ (base) "/correct" } class="correct-form" {
+                (csrf_field(ctx))
+                label for=(field("type")) { (ctx.t("desk.placement")) }
+                select id=(field("type")) name="placement_type" {
+                    option value="contract" selected[!tirocinio] { (ctx.t("desk.contract")) }
+                    option value="tirocinio" selected[tirocinio] { (ctx.t("desk.tirocinio")) }
+                }
+                (course_select(ctx, &field("course"), courses, record.course_ids.first().map(String::as_str)))
+                label for=(field("note")) { (ctx.t("desk.note")) }
+                textarea id=(field("note")) name="note" maxlength="500" rows="2" { (record.note.clone().unwrap_or_default()) }
+                button type="submit" { (ctx.t("words.correct")) }
+            }
+            form method="post" action={ (base) "/withdraw" } class="withdraw-form" {
+                (csrf_field(ctx))
+                label for=(field("reason")) { (ctx.t("words.withdraw_reason")) }
+                input type="text" id=(field("reason")) name="reason" maxlength="500" autocomplete="off";
+                button type="submit" class="danger" { (ctx.t("words.withdraw")) }
+            }
+        }
+    }
+}
+
+/// A select of the available courses ("none" first), for a proposal that carries a course.
+pub fn course_select(
+    ctx: &Ctx,
+    id: &str,
+    courses: &[(String, String)],
+    selected: Option<&str>,
+) -> Markup {
+    html! {
+        label for=(id) { (ctx.t("words.proposed_course")) }
+        select id=(id) name="course" {
+            option value="" { (ctx.t("words.no_course")) }
+            @for (course_id, title) in courses {
+                option value=(course_id) selected[selected == Some(course_id.as_str())] { (title) }
+            }
+        }
+    }
+}
+
+/// The correction form.
+#[derive(Debug, Deserialize)]
+pub struct CorrectForm {
+    csrf: String,
+    placement_type: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/correct`: audited as
+/// `correct_placement`.
+pub async fn correct_placement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+    form: web::Form<CorrectForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::RecordPlacement)?;
+        let (person, record_id) = path.into_inner();
+        let id = EntityId::parse(&person)?;
+        let form = form.into_inner();
+        let correction = PlacementCorrection {
+            placement_type: PlacementMode::parse(&form.placement_type)?,
+            course_ids: Some(form.course.trim().to_string())
+                .filter(|course| !course.is_empty())
+                .into_iter()
+                .collect(),
+            note: Some(form.note),
+        };
+        state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
+                let day = now(engine).date();
+                engine.correct_placement(&id, record_id, &correction, &principal.label, day)?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "correct_placement",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{person}?recorded=corrected#placements"
+        )))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// The withdraw form.
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: audited as
+/// `withdraw_placement`.
+pub async fn withdraw_placement(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+    form: web::Form<WithdrawForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::DESK)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::RecordPlacement)?;
+        let (person, record_id) = path.into_inner();
+        let id = EntityId::parse(&person)?;
+        let reason = form.into_inner().reason;
+        state
+            .call(move |engine| {
+                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
+                let day = now(engine).date();
+                engine.withdraw_placement(&id, record_id, &principal.label, day, Some(&reason))?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "withdraw_placement",
+                    Some(id.as_str()),
+                    None,
+                    Outcome::Ok,
+                )])
+            })
+            .await?;
+        Ok(ctx.see_other(&format!(
+            "/console/desk/people/{person}?recorded=withdrawn#placements"
+        )))
+    }
+    .await;
+    ctx.finish(result)
+}
