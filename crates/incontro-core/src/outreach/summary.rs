@@ -390,6 +390,18 @@ impl Histories {
         })
     }
 
+    /// Collects notices for a store without notices: an empty dictionary, whatever is stored
+    /// (write with `fresh` clears the stored summaries and dictionary first).
+    pub(crate) fn empty(rules: SpellRules) -> Self {
+        Histories {
+            strings: Interner::default(),
+            stored_strings: 0,
+            rules,
+            workers: HashMap::default(),
+            notices: 0,
+        }
+    }
+
     /// Room for about `workers` workers.
     pub(crate) fn reserve(&mut self, workers: usize) {
         self.workers.reserve(workers);

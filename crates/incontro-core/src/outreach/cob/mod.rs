@@ -696,6 +696,17 @@ impl Engine {
         let text = options.text;
         let today = options.today.unwrap_or_else(|| self.today());
         let report = self.store().write(|tx| {
+            // A store without notices (checked in the transaction): the summaries are built
+            // from this file's notices as they stream, the same as rebuilding them from the
+            // stored notices at the end, without reading millions of rows back.
+            let fresh = histories.is_none() && !sql::has_notices(tx)?;
+            let histories = if fresh {
+                let mut empty = super::summary::Histories::empty(rules.clone());
+                empty.reserve(expected_rows / 5);
+                Some(empty)
+            } else {
+                histories
+            };
             let (sender, receiver) = mpsc::sync_channel::<Vec<Notice>>(8);
             let codes = &codes;
             let file = &file;
@@ -745,15 +756,12 @@ impl Engine {
                     if write_error.is_some() {
                         continue;
                     }
-                    for notice in &batch {
-                        match inserter.insert(notice) {
-                            Ok(true) => inserted += 1,
-                            Ok(false) => already_present += 1,
-                            Err(error) => {
-                                write_error = Some(error);
-                                break;
-                            }
+                    match inserter.insert_all(&batch) {
+                        Ok(new) => {
+                            inserted += new;
+                            already_present += batch.len() as u64 - new;
                         }
+                        Err(error) => write_error = Some(error),
                     }
                 }
                 drop(inserter);
@@ -773,6 +781,10 @@ impl Engine {
                 // Checked again in the transaction: another import may have run meanwhile.
                 let still_current = super::summary::current(tx, &rules)?;
                 match outcome.histories {
+                    Some(histories) if fresh && histories.notices() == inserted => {
+                        crate::store::outreach::summary::clear_summaries(tx)?;
+                        histories.write(tx, false)?;
+                    }
                     Some(histories) if histories.notices() == inserted && still_current => {
                         let merge = crate::store::outreach::summary::has_summaries(tx)?;
                         histories.write(tx, merge)?;
