@@ -148,34 +148,75 @@ impl TfIdfBaseline {
     /// The `limit` skills most similar to `text`, best first (ties by skill index), with their
     /// cosine similarity; skills with no feature in common are left out.
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
-        let mut scores = vec![0.0f32; self.skills.len()];
-        for block in features(text) {
-            let mut weights: Vec<(u32, f32)> = block
-                .iter()
-                .filter_map(|(feature, &count)| {
-                    let id = *self.features.get(feature.as_str())?;
-                    Some((id, count as f32 * self.idf[id as usize]))
-                })
-                .collect();
-            // Summed in feature order: the same text always gets the same scores, to the bit.
-            weights.sort_unstable_by_key(|&(id, _)| id);
+        let mut ranked = Vec::new();
+        self.rank_with(text, limit, &mut RankScratch::default(), &mut ranked);
+        ranked
+    }
+
+    /// [`TfIdfBaseline::rank`] into `ranked`, reusing the buffers of `scratch` between calls:
+    /// the text's n-grams are built in one reused buffer and looked up without an allocation
+    /// each, and only the skills that share a feature with the text are ranked and reset. The
+    /// scores are summed in the same order as a fresh computation, so they are the same to the bit.
+    pub fn rank_with(
+        &self,
+        text: &str,
+        limit: usize,
+        scratch: &mut RankScratch,
+        ranked: &mut Vec<(SkillIdx, f32)>,
+    ) {
+        ranked.clear();
+        if scratch.scores.len() != self.skills.len() {
+            scratch.scores = vec![0.0; self.skills.len()];
+            scratch.touched_mark = vec![false; self.skills.len()];
+        }
+        self.feature_ids(text, scratch);
+        for block in 0..2 {
+            let ids = &mut scratch.ids[block];
+            ids.sort_unstable();
+            // Feature ids with their counts, in id order.
+            scratch.weights.clear();
+            for &id in ids.iter() {
+                match scratch.weights.last_mut() {
+                    Some((last, count)) if *last == id => *count += 1.0,
+                    _ => scratch.weights.push((id, 1.0)),
+                }
+            }
+            for (id, weight) in scratch.weights.iter_mut() {
+                *weight *= self.idf[*id as usize];
+            }
             // As scikit-learn: features no document has are not part of the text's vector.
-            let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            let norm = scratch
+                .weights
+                .iter()
+                .map(|(_, w)| w * w)
+                .sum::<f32>()
+                .sqrt();
             if norm == 0.0 {
                 continue;
             }
-            for (id, weight) in weights {
+            // Summed in feature order: the same text always gets the same scores, to the bit.
+            for &(id, weight) in &scratch.weights {
+                let factor = 0.5 * weight / norm;
                 for &(document, document_weight) in &self.postings[id as usize] {
-                    scores[document as usize] += 0.5 * weight / norm * document_weight;
+                    let document = document as usize;
+                    scratch.scores[document] += factor * document_weight;
+                    if !scratch.touched_mark[document] {
+                        scratch.touched_mark[document] = true;
+                        scratch.touched.push(document as u32);
+                    }
                 }
             }
         }
-        let mut ranked: Vec<(SkillIdx, f32)> = scores
-            .iter()
-            .enumerate()
-            .filter(|(_, &score)| score > 0.0)
-            .map(|(document, &score)| (self.skills[document], score))
-            .collect();
+        for &document in &scratch.touched {
+            let document = document as usize;
+            let score = scratch.scores[document];
+            if score > 0.0 {
+                ranked.push((self.skills[document], score));
+            }
+            scratch.scores[document] = 0.0;
+            scratch.touched_mark[document] = false;
+        }
+        scratch.touched.clear();
         let order =
             |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if limit < ranked.len() {
@@ -183,8 +224,67 @@ impl TfIdfBaseline {
             ranked.truncate(limit);
         }
         ranked.sort_by(order);
-        ranked
     }
+
+    /// The ids of the known features of `text` (as [`features`] makes them), one per
+    /// occurrence, by block, into `scratch.ids`.
+    fn feature_ids(&self, text: &str, scratch: &mut RankScratch) {
+        let RankScratch {
+            gram, padded, ids, ..
+        } = scratch;
+        let [word_ids, character_ids] = ids;
+        word_ids.clear();
+        character_ids.clear();
+        let lowered = text.to_lowercase();
+        let mut previous: Option<&str> = None;
+        let lookup = |gram: &str, into: &mut Vec<u32>| {
+            if let Some(&id) = self.features.get(gram) {
+                into.push(id);
+            }
+        };
+        for word in lowered
+            .split(|character: char| !character.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+        {
+            gram.clear();
+            gram.push_str("w ");
+            gram.push_str(word);
+            lookup(gram.as_str(), word_ids);
+            if let Some(previous) = previous {
+                gram.clear();
+                gram.push_str("w ");
+                gram.push_str(previous);
+                gram.push(' ');
+                gram.push_str(word);
+                lookup(gram.as_str(), word_ids);
+            }
+            previous = Some(word);
+            padded.clear();
+            padded.push(' ');
+            padded.extend(word.chars());
+            padded.push(' ');
+            for size in 3..=5 {
+                for window in padded.windows(size) {
+                    gram.clear();
+                    gram.push('c');
+                    gram.extend(window.iter());
+                    lookup(gram.as_str(), character_ids);
+                }
+            }
+        }
+    }
+}
+
+/// Buffers [`TfIdfBaseline::rank_with`] reuses from one text to the next.
+#[derive(Debug, Default)]
+pub struct RankScratch {
+    gram: String,
+    padded: Vec<char>,
+    ids: [Vec<u32>; 2],
+    weights: Vec<(u32, f32)>,
+    scores: Vec<f32>,
+    touched_mark: Vec<bool>,
+    touched: Vec<u32>,
 }
 
 #[cfg(test)]

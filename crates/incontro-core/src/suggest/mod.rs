@@ -653,6 +653,8 @@ impl Suggester {
         }
         let mut resemblance: AHashMap<u32, f32> = AHashMap::new();
         let mut text = String::new();
+        let mut scratch = baseline::RankScratch::default();
+        let mut ranked = Vec::with_capacity(RESEMBLANCE_TOP);
         let mut start = 0;
         while start < words.len() {
             let sentence = info[start].sentence;
@@ -667,7 +669,9 @@ impl Suggester {
                     text.push(' ');
                 }
             }
-            for (skill, cosine) in self.similar.rank(&text, RESEMBLANCE_TOP) {
+            self.similar
+                .rank_with(&text, RESEMBLANCE_TOP, &mut scratch, &mut ranked);
+            for &(skill, cosine) in &ranked {
                 if cosine < RESEMBLANCE_MIN {
                     break;
                 }
