@@ -18,11 +18,6 @@ pub struct TfIdfBaseline {
     idf: Vec<f32>,
     /// Per feature: (document, weight in the document's normalised vector).
     postings: Vec<Vec<(u32, f32)>>,
-    /// Per document: (feature, weight in the normalised vector), the word block then the
-    /// character block, each in feature order (the order `rank` sums them in).
-    vectors: Vec<Box<[(u32, f32)]>>,
-    /// Per skill: its document, or `u32::MAX`.
-    document_of: Vec<u32>,
     skills: Vec<SkillIdx>,
 }
 
@@ -118,12 +113,8 @@ impl TfIdfBaseline {
             .collect();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); feature_ids.len()];
         let mut skills = Vec::with_capacity(documents.len());
-        let mut vectors = Vec::with_capacity(documents.len());
-        let mut document_of = vec![u32::MAX; taxonomy.skill_count()];
         for (document, (skill, blocks)) in documents.iter().enumerate() {
             skills.push(*skill);
-            document_of[*skill as usize] = document as u32;
-            let mut vector = Vec::new();
             for block in blocks {
                 let mut weights: Vec<(u32, f32)> = block
                     .iter()
@@ -143,17 +134,13 @@ impl TfIdfBaseline {
                 }
                 for (id, weight) in weights {
                     postings[id as usize].push((document as u32, weight / norm));
-                    vector.push((id, weight / norm));
                 }
             }
-            vectors.push(vector.into_boxed_slice());
         }
         TfIdfBaseline {
             features: feature_ids,
             idf,
             postings,
-            vectors,
-            document_of,
             skills,
         }
     }
@@ -182,84 +169,7 @@ impl TfIdfBaseline {
             scratch.scores = vec![0.0; self.skills.len()];
             scratch.touched_mark = vec![false; self.skills.len()];
         }
-        self.query_factors(text, scratch);
-        // Summed in feature order: the same text always gets the same scores, to the bit.
-        for &(id, factor) in &scratch.factors {
-            for &(document, document_weight) in &self.postings[id as usize] {
-                let document = document as usize;
-                scratch.scores[document] += factor * document_weight;
-                if !scratch.touched_mark[document] {
-                    scratch.touched_mark[document] = true;
-                    scratch.touched.push(document as u32);
-                }
-            }
-        }
-        for &document in &scratch.touched {
-            let document = document as usize;
-            let score = scratch.scores[document];
-            if score > 0.0 {
-                ranked.push((self.skills[document], score));
-            }
-            scratch.scores[document] = 0.0;
-            scratch.touched_mark[document] = false;
-        }
-        scratch.touched.clear();
-        let order =
-            |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if limit < ranked.len() {
-            ranked.select_nth_unstable_by(limit, order);
-            ranked.truncate(limit);
-        }
-        ranked.sort_by(order);
-    }
-
-    /// The cosine of `text` with each of `skills` (in that order; 0 for a skill not indexed),
-    /// into `cosines`: the same value [`TfIdfBaseline::rank`] gives the skill, to the bit (the
-    /// same products summed in the same order), at the cost of the skills' own features rather
-    /// than of every skill sharing a feature with the text.
-    pub fn cosines_with(
-        &self,
-        text: &str,
-        skills: &[SkillIdx],
-        scratch: &mut RankScratch,
-        cosines: &mut Vec<f32>,
-    ) {
-        cosines.clear();
-        self.query_factors(text, scratch);
-        if scratch.dense.len() != self.idf.len() {
-            scratch.dense = vec![0.0; self.idf.len()];
-        }
-        for &(id, factor) in &scratch.factors {
-            scratch.dense[id as usize] = factor;
-        }
-        for &skill in skills {
-            let document = self
-                .document_of
-                .get(skill as usize)
-                .copied()
-                .unwrap_or(u32::MAX);
-            let mut score = 0.0f32;
-            if let Some(vector) = self.vectors.get(document as usize) {
-                for &(id, document_weight) in vector.iter() {
-                    let factor = scratch.dense[id as usize];
-                    if factor != 0.0 {
-                        score += factor * document_weight;
-                    }
-                }
-            }
-            cosines.push(score);
-        }
-        for &(id, _) in &scratch.factors {
-            scratch.dense[id as usize] = 0.0;
-        }
-    }
-
-    /// The text's known features with the factor each document weight is multiplied by
-    /// (half its normalised tf × idf weight: the two blocks' cosines are averaged), the word
-    /// block then the character block, each in feature order, into `scratch.factors`.
-    fn query_factors(&self, text: &str, scratch: &mut RankScratch) {
         self.feature_ids(text, scratch);
-        scratch.factors.clear();
         for block in 0..2 {
             let ids = &mut scratch.ids[block];
             ids.sort_unstable();
@@ -284,10 +194,36 @@ impl TfIdfBaseline {
             if norm == 0.0 {
                 continue;
             }
+            // Summed in feature order: the same text always gets the same scores, to the bit.
             for &(id, weight) in &scratch.weights {
-                scratch.factors.push((id, 0.5 * weight / norm));
+                let factor = 0.5 * weight / norm;
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    let document = document as usize;
+                    scratch.scores[document] += factor * document_weight;
+                    if !scratch.touched_mark[document] {
+                        scratch.touched_mark[document] = true;
+                        scratch.touched.push(document as u32);
+                    }
+                }
             }
         }
+        for &document in &scratch.touched {
+            let document = document as usize;
+            let score = scratch.scores[document];
+            if score > 0.0 {
+                ranked.push((self.skills[document], score));
+            }
+            scratch.scores[document] = 0.0;
+            scratch.touched_mark[document] = false;
+        }
+        scratch.touched.clear();
+        let order =
+            |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if limit < ranked.len() {
+            ranked.select_nth_unstable_by(limit, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
     }
 
     /// The ids of the known features of `text` (as [`features`] makes them), one per
@@ -346,8 +282,6 @@ pub struct RankScratch {
     padded: Vec<char>,
     ids: [Vec<u32>; 2],
     weights: Vec<(u32, f32)>,
-    factors: Vec<(u32, f32)>,
-    dense: Vec<f32>,
     scores: Vec<f32>,
     touched_mark: Vec<bool>,
     touched: Vec<u32>,

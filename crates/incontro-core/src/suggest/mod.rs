@@ -641,10 +641,7 @@ impl Suggester {
     /// candidate of such a skill gains [`RESEMBLANCE_WEIGHT`] × its best cosine. It only reorders
     /// what the evidence above found (a skill is never suggested on resemblance alone), and a
     /// single-word partial match stays under its cap. Chosen on half A of the labelled job-ad
-    /// sentences (top 5/10/20/30, weight 0.1–1.0); the figures are in the README. For speed the
-    /// candidates' cosines are computed first (from their own features), and the sentence is
-    /// ranked against all skills only when one of them could gain (cosine from
-    /// [`RESEMBLANCE_MIN`] up and above its best so far): the same bonuses, to the bit.
+    /// sentences (top 5/10/20/30, weight 0.1–1.0); the figures are in the README.
     fn add_resemblance(
         &self,
         words: &[Word],
@@ -654,17 +651,10 @@ impl Suggester {
         if candidates.is_empty() {
             return;
         }
-        let mut skills: Vec<SkillIdx> = candidates
-            .iter()
-            .map(|candidate| candidate.concept)
-            .collect();
-        skills.sort_unstable();
-        skills.dedup();
-        let mut best = vec![0.0f32; skills.len()];
-        let mut cosines = Vec::with_capacity(skills.len());
+        let mut resemblance: AHashMap<u32, f32> = AHashMap::new();
+        let mut text = String::new();
         let mut scratch = baseline::RankScratch::default();
         let mut ranked = Vec::with_capacity(RESEMBLANCE_TOP);
-        let mut text = String::new();
         let mut start = 0;
         while start < words.len() {
             let sentence = info[start].sentence;
@@ -680,32 +670,19 @@ impl Suggester {
                 }
             }
             self.similar
-                .cosines_with(&text, &skills, &mut scratch, &mut cosines);
-            // The ranking of all skills is only needed when it could raise a candidate's best
-            // cosine; a candidate's cosine is the same to the bit in both computations.
-            let needed = best
-                .iter()
-                .zip(&cosines)
-                .any(|(&best, &cosine)| cosine >= RESEMBLANCE_MIN && cosine > best);
-            if needed {
-                self.similar
-                    .rank_with(&text, RESEMBLANCE_TOP, &mut scratch, &mut ranked);
-                for &(skill, cosine) in &ranked {
-                    if cosine < RESEMBLANCE_MIN {
-                        break;
-                    }
-                    if let Ok(position) = skills.binary_search(&skill) {
-                        best[position] = best[position].max(cosine);
-                    }
+                .rank_with(&text, RESEMBLANCE_TOP, &mut scratch, &mut ranked);
+            for &(skill, cosine) in &ranked {
+                if cosine < RESEMBLANCE_MIN {
+                    break;
                 }
+                let best = resemblance.entry(skill).or_default();
+                *best = best.max(cosine);
             }
             start = end + 1;
         }
         for candidate in candidates.iter_mut() {
-            if let Ok(position) = skills.binary_search(&candidate.concept) {
-                if best[position] > 0.0 {
-                    candidate.score += RESEMBLANCE_WEIGHT * best[position];
-                }
+            if let Some(cosine) = resemblance.get(&candidate.concept) {
+                candidate.score += RESEMBLANCE_WEIGHT * cosine;
             }
         }
     }
