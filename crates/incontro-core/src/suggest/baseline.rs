@@ -167,7 +167,6 @@ impl TfIdfBaseline {
         ranked.clear();
         if scratch.scores.len() != self.skills.len() {
             scratch.scores = vec![0.0; self.skills.len()];
-            scratch.touched_mark = vec![false; self.skills.len()];
         }
         self.feature_ids(text, scratch);
         for block in 0..2 {
@@ -198,25 +197,18 @@ impl TfIdfBaseline {
             for &(id, weight) in &scratch.weights {
                 let factor = 0.5 * weight / norm;
                 for &(document, document_weight) in &self.postings[id as usize] {
-                    let document = document as usize;
-                    scratch.scores[document] += factor * document_weight;
-                    if !scratch.touched_mark[document] {
-                        scratch.touched_mark[document] = true;
-                        scratch.touched.push(document as u32);
-                    }
+                    scratch.scores[document as usize] += factor * document_weight;
                 }
             }
         }
-        for &document in &scratch.touched {
-            let document = document as usize;
-            let score = scratch.scores[document];
-            if score > 0.0 {
-                ranked.push((self.skills[document], score));
+        // Most skills share a character n-gram with a sentence: one pass over all of them
+        // (and its reset) costs less than tracking which ones were touched.
+        for (document, score) in scratch.scores.iter_mut().enumerate() {
+            if *score > 0.0 {
+                ranked.push((self.skills[document], *score));
             }
-            scratch.scores[document] = 0.0;
-            scratch.touched_mark[document] = false;
+            *score = 0.0;
         }
-        scratch.touched.clear();
         let order =
             |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if limit < ranked.len() {
@@ -283,8 +275,6 @@ pub struct RankScratch {
     ids: [Vec<u32>; 2],
     weights: Vec<(u32, f32)>,
     scores: Vec<f32>,
-    touched_mark: Vec<bool>,
-    touched: Vec<u32>,
 }
 
 #[cfg(test)]
