@@ -148,7 +148,7 @@ impl<T: Clone> FromIterator<T> for CowVec<T> {
 
 const SHARDS: usize = 256;
 
-/// A map from string keys in [`SHARDS`] shared shards: `clone` copies the shard pointers, an
+/// A map from string keys in `SHARDS` shared shards: `clone` copies the shard pointers, an
 /// insert or removal copies one shard if shared.
 #[derive(Debug, Clone)]
 pub struct CowMap<V> {
