@@ -411,3 +411,39 @@ fn italian_skill_described_rather_than_named() {
         "{balance:#?}"
     );
 }
+
+/// The label resemblance ranks sentence after sentence with reused buffers: each ranking is the
+/// one a fresh computation gives, to the bit (no score left over from the sentence before).
+#[test]
+fn tf_idf_ranking_with_reused_buffers_is_the_fresh_ranking() {
+    let engine = demo();
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let baseline = incontro_core::suggest::baseline::TfIdfBaseline::build(
+        &taxonomy,
+        incontro_core::suggest::Lang::Italian,
+    );
+    let texts = [
+        "gestione della cassa e del magazzino",
+        "saldatura di tubi in acciaio, lettura di disegni tecnici",
+        "contabilità e bilancio d'esercizio",
+        "gestione della cassa e del magazzino",
+    ];
+    let mut scratch = incontro_core::suggest::baseline::RankScratch::default();
+    let mut ranked = Vec::new();
+    let mut nonempty = 0;
+    for text in texts {
+        baseline.rank_with(text, 20, &mut scratch, &mut ranked);
+        let fresh = baseline.rank(text, 20);
+        let bits = |list: &[(u32, f32)]| -> Vec<(u32, u32)> {
+            list.iter()
+                .map(|&(skill, score)| (skill, score.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(&ranked), bits(&fresh), "{text}");
+        nonempty += usize::from(!fresh.is_empty());
+    }
+    assert!(
+        nonempty >= 3,
+        "the demo labels share n-grams with these texts"
+    );
+}
