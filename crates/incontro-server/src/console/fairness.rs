@@ -3,7 +3,6 @@
 //! (`Engine::fairness_report`), as a table, an SVG chart (served as an image) and a CSV download.
 //! Aggregates only: no person appears.
 
-use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::Action;
@@ -12,6 +11,7 @@ use incontro_core::model::ComuneCode;
 use maud::html;
 use serde::Deserialize;
 
+use super::reports::file;
 use super::{sections, Ctx, Fail};
 use crate::state::AppState;
 
@@ -145,22 +145,6 @@ pub async fn fairness_page(
     }
     .await;
     ctx.finish(result)
-}
-
-fn file(content_type: &str, name: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type.to_string()))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'",
-        ))
-        .body(body)
 }
 
 /// `GET /console/reports/fairness.svg`: exposure ratios, served against competences only.

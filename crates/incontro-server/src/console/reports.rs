@@ -244,7 +244,8 @@ pub async fn reports_page(
     ctx.finish(result)
 }
 
-fn file(content_type: &str, name: &str, body: String) -> HttpResponse {
+/// A generated file shown inline (charts), not cached, sandboxed by its own CSP.
+pub(super) fn file(content_type: &str, name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
