@@ -500,6 +500,8 @@ fn resident_books_a_slot_and_a_second_booking_of_it_is_refused() {
         staff.open("/console/appointments").await;
         staff.fill("#times", "09:00, 09:30").await;
         staff.click("#publish button[type=submit]").await;
+        // Wait for the redirect: an agenda table may already be on the form's page.
+        staff.wait_url("#agenda").await;
         staff.find("#agenda-table").await;
         assert_eq!(staff.count("#agenda-table tbody tr").await, 2);
 

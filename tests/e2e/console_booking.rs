@@ -29,6 +29,8 @@ fn resident_books_by_day_and_gets_a_short_reference_a_calendar_file_and_a_cancel
         staff.open("/console/appointments").await;
         staff.fill("#times", "09:00, 09:30").await;
         staff.click("#publish button[type=submit]").await;
+        // Wait for the redirect: an agenda table may already be on the form's page.
+        staff.wait_url("#agenda").await;
         staff.find("#agenda-table").await;
         // 09:15 for 30 minutes overlaps both: refused next to the field, what was typed kept.
         staff.fill("#times", "09:15").await;
@@ -144,6 +146,8 @@ fn staff_publish_weekly_availability_move_and_cancel_bookings_and_mark_no_shows(
         staff.fill("#times", "10:00").await;
         staff.fill("#weeks", "3").await;
         staff.click("#publish button[type=submit]").await;
+        // Wait for the redirect: an agenda table may already be on the form's page.
+        staff.wait_url("#agenda").await;
         staff.find("#agenda-table").await;
         let tomorrow = today + chrono::Duration::days(1);
         let weekly: Vec<String> = (0..3)
