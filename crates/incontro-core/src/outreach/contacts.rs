@@ -395,6 +395,7 @@ pub struct ContactBook {
     pub do_not_contact: HashSet<String>,
 }
 
+/// **Outreach (Cob23)**: importing contact details and do-not-contact flags.
 impl Engine {
     /// Imports a contacts file in one transaction (nothing on problems unless `skip_invalid`).
     pub fn import_contacts(

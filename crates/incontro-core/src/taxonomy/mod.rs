@@ -210,6 +210,7 @@ impl TaxonomyCache {
     }
 }
 
+/// **Taxonomy**: importing ESCO releases (English, Italian) and reading concepts.
 impl Engine {
     /// Imports ESCO CSV files from zip files or folders (see the module documentation).
     ///
