@@ -238,7 +238,7 @@ fn read_contacts(
             Ok(cf) if cf.is_personal() => Some(cf),
             Ok(_) => {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("codice_fiscale"),
                     "a person's codice fiscale has 16 characters",
@@ -264,7 +264,7 @@ fn read_contacts(
             Some(Some(flag)) => Some(flag),
             Some(None) => {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("do_not_contact"),
                     "expected true or false",
@@ -278,7 +278,7 @@ fn read_contacts(
                 Ok(citizenship) => Some(citizenship),
                 Err(_) => {
                     problems.push(
-                        &name,
+                        name,
                         line,
                         Some("citizenship"),
                         "expected IT, EU or non_EU (or empty: not recorded)",
@@ -293,7 +293,7 @@ fn read_contacts(
                 Some(flag) => Some(flag),
                 None => {
                     problems.push(
-                        &name,
+                        name,
                         line,
                         Some("disability"),
                         "expected true or false (or empty: not recorded)",
@@ -322,7 +322,7 @@ fn read_contacts(
             }
             other => {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("kind"),
                     format!("kind must be mobile or email, got {other:?}"),
@@ -332,7 +332,7 @@ fn read_contacts(
         };
         if contact.is_some() && (row.source.is_empty() || observed_on.is_none()) {
             problems.push(
-                &name,
+                name,
                 line,
                 Some("source"),
                 "a contact needs its source and observed_on date",
@@ -341,7 +341,7 @@ fn read_contacts(
         if let Some(display_name) = &row.display_name {
             if display_name.chars().count() > MAX_NAME_CHARS {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("display_name"),
                     format!("name longer than {MAX_NAME_CHARS} characters"),
