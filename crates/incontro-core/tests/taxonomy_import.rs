@@ -238,7 +238,11 @@ fn a_zip_read_from_any_reader_imports_like_the_file() {
     let zip = italian_zip(dir.path());
     let from_file = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
     from_file
-        .import_esco(&[zip.clone()], &EscoImportOptions::default(), &NoProgress)
+        .import_esco(
+            std::slice::from_ref(&zip),
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
         .expect("file");
     let from_reader =
         Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");

@@ -263,12 +263,7 @@ fn read_contacts(
             None => None,
             Some(Some(flag)) => Some(flag),
             Some(None) => {
-                problems.push(
-                    name,
-                    line,
-                    Some("do_not_contact"),
-                    "expected true or false",
-                );
+                problems.push(name, line, Some("do_not_contact"), "expected true or false");
                 None
             }
         };
