@@ -303,7 +303,13 @@ fn stored_summaries(dir: &Path) -> (Rows, Vec<(i64, String)>, String) {
         .expect("prepare");
     let people: Rows = rows
         .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })
         .expect("query")
         .collect::<rusqlite::Result<_>>()
@@ -377,9 +383,8 @@ fn a_bulk_import_on_disk_keeps_summaries_equal_to_a_rebuild() {
     // connection holds the database open: the same summaries and cohorts as the whole file.
     let parts = tempfile::tempdir().expect("tempdir");
     let engine = engine_on_disk(parts.path());
-    let reader =
-        rusqlite::Connection::open(parts.path().join(incontro_core::store::DATABASE_FILE))
-            .expect("reader");
+    let reader = rusqlite::Connection::open(parts.path().join(incontro_core::store::DATABASE_FILE))
+        .expect("reader");
     let codes: i64 = reader
         .query_row("SELECT count(*) FROM cob_code", [], |row| row.get(0))
         .expect("read");

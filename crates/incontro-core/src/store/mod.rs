@@ -139,7 +139,19 @@ fn leave_wal(connection: &Connection) -> bool {
         row.get::<_, String>(0)
     });
     let _ = connection.busy_timeout(waited);
-    matches!(mode, Ok(mode) if mode.eq_ignore_ascii_case("delete"))
+    let switched = matches!(mode, Ok(mode) if mode.eq_ignore_ascii_case("delete"));
+    // With a rollback journal the commit is the journal's deletion: EXTRA syncs the directory
+    // after it, so that a power loss right after the commit cannot bring the journal back and
+    // roll the committed load back on the next open.
+    if switched
+        && connection
+            .pragma_update(None, "synchronous", "EXTRA")
+            .is_err()
+    {
+        let _ = connection.pragma_update(None, "journal_mode", "WAL");
+        return false;
+    }
+    switched
 }
 
 impl Store {
@@ -237,7 +249,8 @@ impl Store {
     /// is written once into the database file instead of once into the WAL and again by the
     /// checkpoint (SQLite does not journal pages added past the old end of the file). The
     /// guarantees are those of [`Store::write`]: all or nothing (a failure or a crash rolls back
-    /// from the journal), durable once it returns (synchronous=FULL). The WAL is back on when it
+    /// from the journal), durable once it returns (synchronous=EXTRA while the journal is used:
+    /// the directory is synced after the journal's deletion, the commit). The WAL is back on when it
     /// returns. When another connection holds the database (a server, a replica), it is a plain
     /// [`Store::write`]; connections opened while the bulk load runs wait for its commit (busy
     /// timeout) instead of reading the state before it.
@@ -259,6 +272,9 @@ impl Store {
                 .map_err(Error::from);
             if let Err(error) = back {
                 tracing::warn!(%error, "could not switch the database back to WAL after a bulk load");
+            }
+            if let Err(error) = connection.pragma_update(None, "synchronous", "FULL") {
+                tracing::warn!(%error, "could not set synchronous=FULL again after a bulk load");
             }
         }
         result

@@ -14,8 +14,10 @@
 //! problems changes nothing unless `skip_invalid` is set.
 //!
 //! Streaming: one thread parses and checks while the caller's thread writes batches through one
-//! prepared statement in one transaction. Memory is bounded by the batch channel plus two sets of
-//! 64-bit hashes (notice codes, rapporto keys: 16 bytes per notice before set overhead).
+//! prepared statement in one transaction, and hands each written batch back to be freed and
+//! reused where its strings were allocated. Into a store without notices the transaction is a bulk
+//! load ([`crate::store::Store::write_bulk`]). Memory is bounded by the batch channel plus two sets
+//! of 64-bit hashes (notice codes, rapporto keys: 16 bytes per notice before set overhead).
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
