@@ -289,12 +289,14 @@ fn engine_on_disk(dir: &Path) -> Engine {
     engine
 }
 
+/// The database file in a data directory.
+const DATABASE_FILE: &str = "incontro.sqlite";
+
 type Rows = Vec<(String, i64, i64, Vec<u8>, Vec<u8>)>;
 
 /// The stored summaries and dictionary, read through a connection of their own.
 fn stored_summaries(dir: &Path) -> (Rows, Vec<(i64, String)>, String) {
-    let connection =
-        rusqlite::Connection::open(dir.join(incontro_core::store::DATABASE_FILE)).expect("open");
+    let connection = rusqlite::Connection::open(dir.join(DATABASE_FILE)).expect("open");
     let mut rows = connection
         .prepare(
             "SELECT worker_cf, first_sent, last_sent, summary, history FROM cob_person
@@ -383,8 +385,7 @@ fn a_bulk_import_on_disk_keeps_summaries_equal_to_a_rebuild() {
     // connection holds the database open: the same summaries and cohorts as the whole file.
     let parts = tempfile::tempdir().expect("tempdir");
     let engine = engine_on_disk(parts.path());
-    let reader = rusqlite::Connection::open(parts.path().join(incontro_core::store::DATABASE_FILE))
-        .expect("reader");
+    let reader = rusqlite::Connection::open(parts.path().join(DATABASE_FILE)).expect("reader");
     let codes: i64 = reader
         .query_row("SELECT count(*) FROM cob_code", [], |row| row.get(0))
         .expect("read");
