@@ -16,7 +16,7 @@
 //! Streaming: one thread parses and checks while the caller's thread writes batches through one
 //! prepared statement in one transaction, and hands each written batch back to be freed and
 //! reused where its strings were allocated. Into a store without notices the transaction is a bulk
-//! load ([`crate::store::Store::write_bulk`]). Memory is bounded by the batch channel plus two sets
+//! load (the store's `write_bulk`). Memory is bounded by the batch channel plus two sets
 //! of 64-bit hashes (notice codes, rapporto keys: 16 bytes per notice before set overhead).
 
 use std::collections::HashSet;
@@ -447,14 +447,14 @@ impl Streamer<'_> {
 const PROGRESS_STEP: u64 = 1 << 20;
 
 fn stream_csv(
+    input: impl std::io::Read,
     path: &Path,
     text_options: crate::input::TextOptions,
     streamer: &mut Streamer<'_>,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
-    let file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
     // Pick the delimiter from the header line (comma or semicolon, as regional exports use).
-    let mut head = BufReader::new(file);
+    let mut head = BufReader::with_capacity(1 << 20, input);
     let delimiter = {
         let buffer = head.fill_buf().map_err(|source| Error::io(path, source))?;
         let first_line = buffer.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -467,8 +467,7 @@ fn stream_csv(
         }
     };
     // Every line is checked (length, NUL bytes, encoding) before the csv parser sees it.
-    drop(head);
-    let checked = crate::input::open_text(path, text_options)?;
+    let checked = crate::input::CheckedReader::new(head, text_options);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -545,12 +544,15 @@ fn stream_csv(
 }
 
 fn stream_json_lines(
+    input: impl std::io::Read,
     path: &Path,
     text_options: crate::input::TextOptions,
     streamer: &mut Streamer<'_>,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
-    let reader = BufReader::with_capacity(1 << 16, crate::input::open_text(path, text_options)?);
+    let checked =
+        crate::input::CheckedReader::new(BufReader::with_capacity(1 << 20, input), text_options);
+    let reader = BufReader::with_capacity(1 << 16, checked);
     let mut ignored: Vec<String> = Vec::new();
     let mut mapping: std::collections::HashMap<String, Option<Field>> = Default::default();
     let mut pending_bytes = 0u64;
@@ -626,6 +628,15 @@ fn stream_json_lines(
     Ok(ignored)
 }
 
+/// Where a COB import reads from: a name for problems, a path for I/O errors, the size when
+/// known (for progress), and the bytes.
+struct CobInput<'p, R> {
+    name: String,
+    path: &'p Path,
+    size: Option<u64>,
+    reader: R,
+}
+
 /// **Outreach (Cob23)**: importing COB notices and their code tables.
 impl Engine {
     /// The COB code tables in the store; when none is imported yet, the tables shipped in
@@ -681,11 +692,61 @@ impl Engine {
         options: &CobImportOptions,
         progress: &dyn Progress,
     ) -> Result<CobImportReport> {
-        let started = Instant::now();
-        let codes = self.cob_code_tables()?;
         let size = std::fs::metadata(path)
             .map_err(|source| Error::io(path, source))?
             .len();
+        let input = crate::input::open_file(path)?;
+        self.import_cob_stream(
+            CobInput {
+                name: file_name(path),
+                path,
+                size: Some(size),
+                reader: input,
+            },
+            format,
+            options,
+            progress,
+        )
+    }
+
+    /// [`Engine::import_cob_as`] from any reader (a web upload, an entry of a regional zip),
+    /// named `name` in problems: the same checks, the same single transaction.
+    pub fn import_cob_from(
+        &self,
+        name: &str,
+        reader: impl std::io::Read + Send,
+        format: CobFormat,
+        options: &CobImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<CobImportReport> {
+        self.import_cob_stream(
+            CobInput {
+                name: name.to_string(),
+                path: Path::new(name),
+                size: None,
+                reader,
+            },
+            format,
+            options,
+            progress,
+        )
+    }
+
+    fn import_cob_stream<R: std::io::Read + Send>(
+        &self,
+        input: CobInput<'_, R>,
+        format: CobFormat,
+        options: &CobImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<CobImportReport> {
+        let started = Instant::now();
+        let codes = self.cob_code_tables()?;
+        let CobInput {
+            name: file,
+            path,
+            size,
+            reader: input,
+        } = input;
         progress.start("checking stored notices", None);
         let (codes_known, mut hires_known) = self.store().read(sql::load_notice_keys)?;
         // The per-worker summaries are updated with the new notices when they are current,
@@ -698,13 +759,12 @@ impl Engine {
             super::summary::Histories::load(c, rules.clone()).map(Some)
         })?;
         // About 145 bytes per notice: reserving avoids rehashing millions of keys.
-        let expected_rows = (size / 120) as usize;
+        let expected_rows = (size.unwrap_or(0) / 120) as usize;
         hires_known.reserve(expected_rows / 2);
         if let Some(histories) = &mut histories {
             histories.reserve(expected_rows / 5);
         }
         progress.finish();
-        let file = file_name(path);
         let skip_invalid = options.skip_invalid;
         let text = options.text;
         let today = options.today.unwrap_or_else(|| self.today());
@@ -751,11 +811,11 @@ impl Engine {
                         skip_invalid,
                         histories,
                     };
-                    progress.start("importing COB notices", Some(size));
+                    progress.start("importing COB notices", size);
                     let ignored = match format {
-                        CobFormat::Csv => stream_csv(path, text, &mut streamer, progress),
+                        CobFormat::Csv => stream_csv(input, path, text, &mut streamer, progress),
                         CobFormat::JsonLines => {
-                            stream_json_lines(path, text, &mut streamer, progress)
+                            stream_json_lines(input, path, text, &mut streamer, progress)
                         }
                     };
                     let ignored = match ignored {
