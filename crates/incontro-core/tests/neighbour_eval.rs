@@ -161,3 +161,91 @@ fn neighbour_grid() {
         }
     }
 }
+
+/// The credit rules of docs/scoring.md ("Credit rules tried"), each on the development and the
+/// held-out half: `cargo test -p incontro-core --test neighbour_eval -- --ignored neighbour_rules
+/// --nocapture`. `RULES=per,one,spare,notreq,gated,coherent`, `GRID_GROUPS`, `GRID_DISCOUNTS`.
+#[test]
+#[ignore = "prints the credit-rule experiments of docs/scoring.md"]
+fn neighbour_rules() {
+    use incontro_core::matching::neighbours::{
+        skill_occupations, CreditRule, EvalSplit, NeighbourEvalData,
+    };
+    let Some(engine) = release_engine() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let data = NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default())
+        .expect("data");
+    let occupations = Arc::new(skill_occupations(&taxonomy));
+    let rules: Vec<String> = std::env::var("RULES")
+        .unwrap_or_else(|_| "per,one,spare,notreq,gated,coherent".to_string())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
+        .unwrap_or_else(|| vec![40]);
+    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
+        .unwrap_or_else(|| vec![0.2, 0.5]);
+    let splits: Vec<EvalSplit> = if std::env::var("SPLITS").is_ok() {
+        vec![EvalSplit::Development, EvalSplit::HeldOut]
+    } else {
+        vec![EvalSplit::All]
+    };
+    for &group_siblings_up_to in &groups {
+        let graph = Arc::new(
+            skill_graph_for(
+                &taxonomy,
+                &GraphOptions {
+                    group_siblings_up_to,
+                    skill_relations: std::env::var("GRID_NO_RELATIONS").is_err(),
+                    closeness: Closeness {
+                        related: env_f32("GRID_RELATED", 1.0),
+                        parent_child: env_f32("GRID_PARENT", 1.0),
+                        siblings: env_f32("GRID_SIBLINGS", f32::INFINITY),
+                    },
+                },
+            )
+            .expect("graph"),
+        );
+        for rule_name in &rules {
+            let rule = match rule_name.as_str() {
+                "per" => CreditRule::PerRequirement,
+                "one" => CreditRule::OneUse { spare_only: false },
+                "spare" => CreditRule::OneUse { spare_only: true },
+                "notreq" => CreditRule::NotWhenRequired,
+                "gated" => CreditRule::ExactGated,
+                "oracle" => CreditRule::Oracle,
+                "coherent" => CreditRule::Coherent {
+                    skill_occupations: Arc::clone(&occupations),
+                    sharpness: env_f32("SHARPNESS", 0.0),
+                },
+                other => panic!("unknown rule {other}"),
+            };
+            for &discount in &discounts {
+                let config = ScoringConfig {
+                    related_discount: discount,
+                    ..ScoringConfig::default()
+                };
+                for &split in &splits {
+                    let started = std::time::Instant::now();
+                    let report = data.evaluate_rule(Arc::clone(&graph), &config, &rule, split);
+                    println!(
+                        "groups<={group_siblings_up_to} rule {rule_name} discount {discount} {split:?}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3} ({:.1}s)",
+                        report.exact_clean,
+                        report.exact_perturbed,
+                        report.default_clean,
+                        report.default_perturbed,
+                        report.recovered(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+        }
+    }
+}
