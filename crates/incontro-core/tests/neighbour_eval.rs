@@ -42,13 +42,15 @@ fn release_engine() -> Option<Engine> {
 
 /// The figures of docs/scoring.md. Issue 14 asks default mode to win back at least three
 /// quarters of what exact mode loses on neighbouring records, while staying at least as good as
-/// exact mode on clean ones. The second holds; the first does NOT with a related-credit graph and
-/// one discount (the best of the grid wins back about a third, and raising the discount makes
-/// things worse, see docs/scoring.md): this test pins what the defaults do achieve — better than
-/// exact on clean records, and more won back than the previous defaults (no skill-group
-/// siblings, discount 0.25).
+/// exact mode on clean ones. The second holds; the first does NOT, with the engine's rule or
+/// with any credit rule tried (docs/scoring.md, "Credit rules tried"): this test pins what the
+/// defaults achieve (exact 0.8777 → 0.8312; default 0.8824 → 0.8411, 21% won back), that they
+/// beat the previous defaults, that the experimental scorer reproduces the engine's figures, and
+/// the bound that shows the loss is a disambiguation problem: knowing what each record stands
+/// for, a 0.5 credit wins back over 90%.
 #[test]
 fn default_mode_on_neighbouring_records() {
+    use incontro_core::matching::neighbours::{CreditRule, EvalSplit, NeighbourEvalData};
     let Some(engine) = release_engine() else {
         println!("skipped: ../shared not found");
         return;
@@ -56,15 +58,29 @@ fn default_mode_on_neighbouring_records() {
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let graph = Arc::new(skill_graph(&taxonomy).expect("graph"));
     let options = NeighbourEvalOptions::default();
-    let report =
-        neighbour_eval(&taxonomy, graph, &ScoringConfig::default(), &options).expect("eval");
+    let data = NeighbourEvalData::generate(&taxonomy, &options).expect("data");
+    let report = data.evaluate(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        EvalSplit::All,
+    );
     println!("defaults: {report:?} recovered {:.3}", report.recovered());
     assert!(report.perturbed_share > 0.3, "{report:?}");
     assert!(
-        report.exact_clean - report.exact_perturbed > 0.01,
+        report.exact_clean - report.exact_perturbed > 0.04,
         "the perturbation costs exact mode something: {report:?}"
     );
     assert!(report.default_clean >= report.exact_clean, "{report:?}");
+    assert!(report.recovered() >= 0.21, "{report:?}");
+    // The one-call entry point gives the same figures.
+    let same = neighbour_eval(
+        &taxonomy,
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        &options,
+    )
+    .expect("eval");
+    assert_eq!(same, report);
     let previous_graph = Arc::new(
         skill_graph_for(
             &taxonomy,
@@ -79,8 +95,7 @@ fn default_mode_on_neighbouring_records() {
         related_discount: 0.25,
         ..ScoringConfig::default()
     };
-    let previous =
-        neighbour_eval(&taxonomy, previous_graph, &previous_config, &options).expect("eval");
+    let previous = data.evaluate(previous_graph, &previous_config, EvalSplit::All);
     println!(
         "previous: {previous:?} recovered {:.3}",
         previous.recovered()
@@ -93,6 +108,27 @@ fn default_mode_on_neighbouring_records() {
         report.default_clean >= previous.default_clean,
         "{report:?} {previous:?}"
     );
+    // The experimental scorer behind "Credit rules tried" is the engine's under its rule.
+    let held_out = data.evaluate(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        EvalSplit::HeldOut,
+    );
+    let rule = data.evaluate_rule(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        &CreditRule::PerRequirement,
+        EvalSplit::HeldOut,
+    );
+    assert_eq!(rule, held_out);
+    // The bound: perfect knowledge of what each record stands for.
+    let oracle_config = ScoringConfig {
+        related_discount: 0.5,
+        ..ScoringConfig::default()
+    };
+    let oracle = data.evaluate_rule(graph, &oracle_config, &CreditRule::Oracle, EvalSplit::All);
+    println!("oracle 0.5: {oracle:?} recovered {:.3}", oracle.recovered());
+    assert!(oracle.recovered() > 0.9, "{oracle:?}");
 }
 
 fn env_f32(name: &str, default: f32) -> f32 {
@@ -176,8 +212,8 @@ fn neighbour_rules() {
         return;
     };
     let taxonomy = engine.taxonomy().expect("taxonomy");
-    let data = NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default())
-        .expect("data");
+    let data =
+        NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default()).expect("data");
     let occupations = Arc::new(skill_occupations(&taxonomy));
     let rules: Vec<String> = std::env::var("RULES")
         .unwrap_or_else(|_| "per,one,spare,notreq,gated,coherent".to_string())

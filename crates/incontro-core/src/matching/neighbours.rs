@@ -666,12 +666,7 @@ impl NeighbourEvalData {
         candidate_vacancies.dedup();
         let mut scored: Vec<(usize, f32)> = Vec::new();
         for &vacancy in &candidate_vacancies {
-            let value = rule_score(
-                profile,
-                &self.vacancies[vacancy as usize],
-                context,
-                scratch,
-            );
+            let value = rule_score(profile, &self.vacancies[vacancy as usize], context, scratch);
             if value > 0.0 {
                 scored.push((vacancy as usize, value));
             }
@@ -680,7 +675,11 @@ impl NeighbourEvalData {
             b.1.total_cmp(&a.1)
                 .then_with(|| context.id_rank[a.0].cmp(&context.id_rank[b.0]))
         });
-        scored.into_iter().take(10).map(|(vacancy, _)| vacancy).collect()
+        scored
+            .into_iter()
+            .take(10)
+            .map(|(vacancy, _)| vacancy)
+            .collect()
     }
 }
 
@@ -788,10 +787,12 @@ impl RuleScratch {
         }
         let best = skill_occupations[required as usize]
             .iter()
-            .map(|&occupation| match self.occupation_count.get(occupation as usize) {
-                Some(&(stamp, count)) if stamp == generation => count,
-                _ => 0,
-            })
+            .map(
+                |&occupation| match self.occupation_count.get(occupation as usize) {
+                    Some(&(stamp, count)) if stamp == generation => count,
+                    _ => 0,
+                },
+            )
             .max()
             .unwrap_or(0);
         let value = if sharpness > 0.0 {
@@ -825,7 +826,8 @@ fn rule_score(
             .binary_search_by_key(&skill, |requirement| requirement.skill)
             .is_ok()
     };
-    let uses_related = config.mode == crate::scoring::Mode::Default && config.related_discount > 0.0;
+    let uses_related =
+        config.mode == crate::scoring::Mode::Default && config.related_discount > 0.0;
     let weights: Vec<f32> = requirements
         .iter()
         .map(|requirement| {
@@ -901,11 +903,7 @@ fn rule_score(
                     })
                     .map(|&(index, held, credit)| (weights[index] * credit, index, held, credit))
                     .collect();
-                ranked.sort_by(|a, b| {
-                    b.0.total_cmp(&a.0)
-                        .then(a.1.cmp(&b.1))
-                        .then(a.2.cmp(&b.2))
-                });
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
                 let mut used: Vec<u32> = Vec::new();
                 let mut served = vec![false; requirements.len()];
                 for (_, index, held, credit) in ranked {
@@ -950,6 +948,92 @@ fn rule_score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Scores `profile` against `requirements` under `rule` (discount 0.5, no specificity, no
+    /// essential factor, so the figures are plain means of the credits).
+    fn by_rule(
+        graph: &SkillGraph,
+        profile: &[(u32, u8)],
+        requirements: &[Requirement],
+        rule: &CreditRule,
+    ) -> f32 {
+        let config = ScoringConfig {
+            related_discount: 0.5,
+            specificity: false,
+            essential_factor: false,
+            ..ScoringConfig::default()
+        };
+        let context = RuleContext {
+            graph,
+            config: &config,
+            rule,
+            by_skill: &[],
+            id_rank: &[],
+        };
+        let mut scratch = RuleScratch::new(graph.skill_count());
+        scratch.begin();
+        for &(held, level) in profile {
+            for &(required, _, closeness) in graph.related_to(held) {
+                scratch.add_candidate(required, held, level, closeness);
+            }
+        }
+        if let CreditRule::Coherent {
+            skill_occupations, ..
+        } = rule
+        {
+            scratch.count_occupations(profile, skill_occupations);
+        }
+        rule_score(profile, requirements, &context, &mut scratch)
+    }
+
+    #[test]
+    fn credit_rules_by_hand() {
+        // 5 is a parent skill of 1, 2 and 3 (siblings). The person holds 3 at level 2.
+        let graph = SkillGraph::new(6, &[(1, 5), (2, 5), (3, 5)], &[], vec![]).unwrap();
+        let person = [(3, 2)];
+        let two = [
+            Requirement::new(1, 2, true).unwrap(),
+            Requirement::new(2, 2, true).unwrap(),
+        ];
+        let close = |value: f32, expected: f32| (value - expected).abs() < 1e-6;
+        // One competence credits both siblings at 0.5 under the engine's rule, one of them when
+        // it may stand in only once.
+        assert!(close(
+            by_rule(&graph, &person, &two, &CreditRule::PerRequirement),
+            0.5
+        ));
+        let one_use = CreditRule::OneUse { spare_only: false };
+        assert!(close(by_rule(&graph, &person, &two, &one_use), 0.25));
+        // The vacancy also requires 3 itself: exact credit 1 for it; a spare-only or
+        // not-when-required rule gives 1 and 2 nothing, one use gives one of them 0.5.
+        let three = [
+            Requirement::new(1, 2, true).unwrap(),
+            Requirement::new(2, 2, true).unwrap(),
+            Requirement::new(3, 2, true).unwrap(),
+        ];
+        assert!(close(
+            by_rule(&graph, &person, &three, &CreditRule::PerRequirement),
+            2.0 / 3.0
+        ));
+        assert!(close(by_rule(&graph, &person, &three, &one_use), 0.5));
+        let spare = CreditRule::OneUse { spare_only: true };
+        assert!(close(by_rule(&graph, &person, &three, &spare), 1.0 / 3.0));
+        assert!(close(
+            by_rule(&graph, &person, &three, &CreditRule::NotWhenRequired),
+            1.0 / 3.0
+        ));
+        // Gated by exact coverage 1/3: the siblings earn 0.5 / 3 each.
+        let gated = by_rule(&graph, &person, &three, &CreditRule::ExactGated);
+        assert!(close(gated, (1.0 + 2.0 * 0.5 / 3.0) / 3.0), "{gated}");
+        // Coherent: occupation 0 lists 1 and 3, occupation 1 lists 2. The person's one
+        // competence is all of occupation 0's share: 1 earns 0.5, 2 nothing.
+        let occupations = Arc::new(vec![vec![], vec![0], vec![1], vec![0], vec![], vec![]]);
+        let coherent = CreditRule::Coherent {
+            skill_occupations: occupations,
+            sharpness: 0.0,
+        };
+        assert!(close(by_rule(&graph, &person, &two, &coherent), 0.25));
+    }
 
     #[test]
     fn recovered_is_the_share_of_the_loss_won_back() {
