@@ -22,8 +22,14 @@
 //!    clean/perturbed, and `recovered` = (default perturbed − exact perturbed) / (exact clean −
 //!    exact perturbed), the share of what exact matching loses that default mode wins back.
 //!
+//! [`NeighbourEvalData`] draws the records once; [`NeighbourEvalData::evaluate`] scores them with
+//! the engine's [`MatchSet`], [`NeighbourEvalData::evaluate_rule`] with the evaluation's own
+//! scorer under an experimental [`CreditRule`] (rules the engine's per-skill scorers cannot
+//! compute, and the oracle bound), over every person or a development / held-out half
+//! ([`EvalSplit`]).
+//!
 //! Deterministic for a seed. What it does NOT do: read the store (the caller passes the taxonomy
-//! and the related-skill graph).
+//! and the related-skill graph), or change how the engine scores.
 
 use std::sync::Arc;
 
