@@ -11,6 +11,7 @@ mod console_calls;
 mod console_confirm;
 mod console_desk_nav;
 mod console_forms;
+mod console_places;
 mod dates;
 mod durability;
 mod faults;

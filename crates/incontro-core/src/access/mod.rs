@@ -27,6 +27,7 @@ use crate::{Engine, Error, ErrorCode, Result};
 mod accounts;
 mod audit;
 mod keys;
+mod offices;
 mod ranking_log;
 mod vacancy_life;
 
@@ -35,6 +36,7 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
+pub use offices::{read_offices_file, Office, OfficeDirectory};
 pub use ranking_log::{
     Channel, RankedItem, RankingKind, RankingLogEntry, RankingLogRecord, RankingLogSpan,
     RankingRequest, Replay, ReplayOutcome,

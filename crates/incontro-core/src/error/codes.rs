@@ -259,6 +259,10 @@ error_codes! {
         InvalidRole = "invalid_role",
         /// An office that is not a province code.
         InvalidOffice = "invalid_office",
+        /// An office name that is not 3-120 characters (issue 15).
+        InvalidOfficeName = "invalid_office_name",
+        /// An office address that is not 5-200 characters (issue 15).
+        InvalidOfficeAddress = "invalid_office_address",
         /// An api key label that is not 1-200 printable characters.
         InvalidLabel = "invalid_label",
         /// A staff account name that is not 2-64 of a-z 0-9 . - _ (issue 15).
@@ -407,6 +411,8 @@ error_codes! {
         MaxAttemptsReached = "max_attempts_reached",
         /// No milestone before an answered call.
         EntryNeverAnswered = "entry_never_answered",
+        /// No "taken in charge" to undo (issue 15, point 7).
+        EntryNotTakenInCharge = "entry_not_taken_in_charge",
         /// This proposal is already recorded.
         ProposalExists = "proposal_exists",
         /// The vacancy is not open.
