@@ -604,12 +604,47 @@ impl Engine {
                 crate::ErrorKind::Forbidden => other_office(),
                 _ => error,
             })?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()
         };
         self.insert_vacancy(&draft)?;
         Ok(draft)
+    }
+
+    /// The tirocinio rule where a comune is: its province's region's row of
+    /// `data/tirocinio_rules.csv`, or the national floor (issue 15, point 10).
+    pub fn tirocinio_rule_at(
+        &self,
+        comune: &ComuneCode,
+    ) -> Result<crate::training::placement::TirocinioRule> {
+        let province = self
+            .store()
+            .read(|c| sql::province_of(c, comune.as_str()))?;
+        let region = province
+            .as_deref()
+            .and_then(crate::vocabulary::province_region);
+        Ok(crate::training::placement::TirocinioRules::builtin()
+            .region_or_national(region)?
+            .clone())
+    }
+
+    /// A tirocinio vacancy must keep to its region's duration (the general maximum: a vacancy
+    /// does not know whether the person has a disability) and minimum indemnity.
+    fn check_tirocinio_rule(&self, vacancy: &Vacancy) -> Result<()> {
+        let crate::model::PlacementType::Tirocinio {
+            months,
+            monthly_indemnity_eur,
+        } = &vacancy.placement
+        else {
+            return Ok(());
+        };
+        let rule = self.tirocinio_rule_at(&vacancy.comune)?;
+        match rule.violation(*months, *monthly_indemnity_eur, false) {
+            Some(why) => Err(Error::invalid(ErrorCode::TirocinioOutsideRules, why)),
+            None => Ok(()),
+        }
     }
 
     /// Replaces an open vacancy's content; it goes back to draft (a validator checks it again).
@@ -623,6 +658,7 @@ impl Engine {
         }
         self.check_comune_office(principal, &vacancy.comune)?;
         self.company_for(principal, Action::ReadCompany, &vacancy.company_id)?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()

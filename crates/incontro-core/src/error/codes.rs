@@ -153,6 +153,8 @@ error_codes! {
         InvalidContractType = "invalid_contract_type",
         /// A tirocinio lasting other than 1 to 24 months.
         InvalidTirocinio = "invalid_tirocinio",
+        /// A tirocinio outside its region's duration or indemnity rule (issue 15, point 10).
+        TirocinioOutsideRules = "tirocinio_outside_rules",
         /// Positions that are not a positive number.
         InvalidPositions = "invalid_positions",
         /// A vacancy or course that ends before it starts.

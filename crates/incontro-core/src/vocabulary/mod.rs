@@ -104,6 +104,13 @@ fn province_regions() -> &'static HashMap<&'static str, &'static str> {
     })
 }
 
+/// The region of a province (`LU` → Toscana), from the shipped `data/province.csv`.
+pub fn province_region(sigla: &str) -> Option<&'static str> {
+    province_regions()
+        .get(sigla.trim().to_ascii_uppercase().as_str())
+        .copied()
+}
+
 /// Lowercase, without accents or apostrophes' variants, single spaces: how names are compared.
 fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
@@ -255,9 +262,7 @@ impl Vocabulary {
 
     /// The region of a province (`LU` → Toscana), from the shipped `data/province.csv`.
     pub fn province_region(&self, sigla: &str) -> Option<&'static str> {
-        province_regions()
-            .get(sigla.trim().to_ascii_uppercase().as_str())
-            .copied()
+        province_region(sigla)
     }
 
     /// The ATECO description of an activity code; a code the list lacks takes its group's
