@@ -12,6 +12,7 @@ mod console_confirm;
 mod console_desk_nav;
 mod console_forms;
 mod console_places;
+mod console_screenshots;
 mod console_tirocinio;
 mod dates;
 mod durability;

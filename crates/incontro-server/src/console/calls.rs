@@ -267,7 +267,7 @@ async fn render_calls(
                         }
                         // The last job in words, not codes (issue 15, point 11).
                         @if entry.last_sector.is_some() || entry.last_contract.is_some() {
-                            dl class="last-job" id="last-job" {
+                            dl class="kept" id="last-job" {
                                 @if let Some(sector) = &entry.last_sector {
                                     dt { (ctx.t("words.sector")) }
                                     dd id="last-sector" { (words.ateco(sector).map_or_else(|| sector.clone(), str::to_string)) }
