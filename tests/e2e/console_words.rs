@@ -396,8 +396,19 @@ fn the_desk_works_a_person_without_dead_ends() {
         browser.fill("#max_hours", "20").await;
         browser.fill("#max_km", "25").await;
         browser.click("form.conditions button[type=submit]").await;
-        let error = browser.text("#conditions-error").await;
+        // Next to the hour fields (issue 15, point 4), in Italian.
+        let error = browser.text("#hours-error").await;
         assert!(error.contains("ore settimanali"), "in Italian: {error}");
+        assert_eq!(
+            browser
+                .find("#min_hours")
+                .await
+                .attr("aria-invalid")
+                .await
+                .expect("attr")
+                .as_deref(),
+            Some("true")
+        );
         let kept = browser
             .find("#max_km")
             .await

@@ -11,6 +11,7 @@ mod console_calls;
 mod console_confirm;
 mod console_desk_nav;
 mod console_forms;
+mod console_forms_kept;
 mod console_places;
 mod console_screenshots;
 mod console_tirocinio;
