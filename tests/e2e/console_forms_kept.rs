@@ -97,3 +97,38 @@ fn desk_forms_keep_what_was_typed_through_an_error_and_a_lost_session() {
         desk.close().await;
     });
 }
+
+#[test]
+fn a_refused_proposal_comes_back_on_its_card_with_the_note_kept() {
+    run_in_browser(|app, driver| async move {
+        let desk = browser(&driver, &app).await;
+        desk.sign_in(&app.keys[&Role::Desk]).await;
+        desk.open(&format!("/console/desk/people/{PERSON}")).await;
+        let card = "ol.matches > li.card:first-child";
+        desk.click(&format!("{card} details.record summary")).await;
+        desk.fill(
+            &format!("{card} .placement-form textarea"),
+            "primo contatto",
+        )
+        .await;
+        desk.click(&format!("{card} .placement-form button[type=submit]"))
+            .await;
+        desk.wait_text("p.notice.ok", "Proposta").await;
+        // The same proposal again: refused on its card, in Italian, the new note kept.
+        desk.click(&format!("{card} details.record summary")).await;
+        desk.fill(
+            &format!("{card} .placement-form textarea"),
+            "secondo tentativo, da non perdere",
+        )
+        .await;
+        desk.click(&format!("{card} .placement-form button[type=submit]"))
+            .await;
+        desk.wait_text(".record-error", "già registrata").await;
+        assert_eq!(
+            value(&desk, "details.record[open] textarea").await,
+            "secondo tentativo, da non perdere"
+        );
+        desk.assert_accessible("a refused proposal").await;
+        desk.close().await;
+    });
+}
