@@ -325,6 +325,7 @@ impl RowCheck<'_> {
     }
 }
 
+/// **Records**: importing record files (CSV or JSON) in one checked transaction.
 impl Engine {
     /// Imports the given record files in one transaction (see the module documentation).
     pub fn import_records(
