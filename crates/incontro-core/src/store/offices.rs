@@ -1,6 +1,6 @@
 //! The offices table (issue 15, point 12).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::Result;
 
@@ -15,17 +15,6 @@ pub fn offices(connection: &Connection) -> Result<Vec<OfficeRow>> {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// One stored office.
-pub fn office(connection: &Connection, code: &str) -> Result<Option<OfficeRow>> {
-    Ok(connection
-        .query_row(
-            "SELECT code, name, address, comune FROM office WHERE code = ?1",
-            [code],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
-        .optional()?)
 }
 
 /// Adds or replaces an office.

@@ -360,6 +360,8 @@ struct KeptPlacement {
     course: String,
     note: String,
     error: String,
+    /// The engine's error code (`proposal_exists`…), on the message as `data-code`.
+    code: &'static str,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -851,7 +853,7 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str
                 }
                 p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
                 @if let Some(kept) = kept {
-                    p class="field-error record-error" id=(field("record-error")) role="alert" { (kept.error) }
+                    p class="field-error record-error" id=(field("record-error")) role="alert" data-code=(kept.code) { (kept.error) }
                 }
                 button type="submit" { (ctx.t("desk.record_submit")) }
             }
@@ -942,6 +944,7 @@ pub async fn record_placement(
                     course,
                     note,
                     error: Fail::from(error.clone()).message_in(ctx.lang),
+                    code: error.code().as_str(),
                 };
                 return person_inner_with(&ctx, &state, target, back, Some(kept)).await;
             }
