@@ -539,6 +539,11 @@ fn vacancies_are_worked_from_their_page() {
         // Close another one.
         browser.open("/console/offers/V002").await;
         browser.click("#close").await;
+        // Closing is final: it asks first (issue 15, point 7).
+        let confirm = browser.text("#confirm-close").await;
+        assert!(confirm.contains("non si può riaprire"), "{confirm}");
+        assert_accessible(&browser, "close confirmation").await;
+        browser.click("#confirm-close button[type=submit]").await;
         browser.wait_url("done=closed").await;
         assert!(browser.text("#status").await.contains("chiusa"));
         assert_eq!(browser.count("#close").await, 0);

@@ -589,6 +589,9 @@ pub async fn edit(
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
     csrf: String,
+    /// `yes` once the desk confirmed (closing is final: issue 15, point 7).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /console/offers/{id}/close`
@@ -604,6 +607,31 @@ pub async fn close(
         let principal = user.principal.clone();
         let id = EntityId::parse(&path.into_inner())?;
         let target = id.as_str().to_string();
+        if form.confirm != "yes" {
+            // Closing cannot be undone: say so and ask first.
+            let checked = principal.clone();
+            let lookup = id.clone();
+            let vacancy = state
+                .call(move |engine| engine.vacancy_for(&checked, Action::WriteVacancy, &lookup))
+                .await?;
+            let body = html! {
+                h1 { (ctx.t("vacancies.confirm_close_title")) }
+                div class="card" id="confirm-close" {
+                    p { (ctx.t("vacancies.confirm_close_text")) " «" (vacancy.title) "»." }
+                    form method="post" action={ "/console/offers/" (target) "/close" } {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="confirm" value="yes";
+                        button type="submit" class="danger" { (ctx.t("vacancies.confirm_close")) }
+                    }
+                    p { a href={ "/console/offers/" (target) } { (ctx.t("vacancies.confirm_back")) } }
+                }
+            };
+            return Ok(ctx.page(
+                StatusCode::OK,
+                ctx.t("vacancies.confirm_close_title"),
+                body,
+            ));
+        }
         state
             .call(move |engine| engine.close_vacancy(&principal, &id))
             .await?;
