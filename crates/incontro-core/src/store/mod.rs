@@ -17,6 +17,7 @@ pub mod access;
 pub mod accounts;
 pub mod appointments;
 pub mod entities;
+pub mod offices;
 pub mod outreach;
 pub mod placement_changes;
 pub mod placements;
@@ -100,6 +101,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0022_data_change",
         include_str!("migrations/0022_data_change.sql"),
     ),
+    ("0023_offices", include_str!("migrations/0023_offices.sql")),
 ];
 
 /// The database file name inside the data directory.
