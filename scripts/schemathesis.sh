@@ -49,8 +49,10 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/serve.err" >&2; echo "server did not start" >&2; exit 1; }
-cd "$here/scripts"
-SCHEMATHESIS_HOOKS=schemathesis_hooks "$venv/bin/st" --no-color --config-file schemathesis.toml run \
+# From the scratch directory: schemathesis keeps its cache (.schemathesis/) in the working one.
+cd "$work"
+PYTHONPATH="$here/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
+  "$venv/bin/st" --no-color --config-file "$here/scripts/schemathesis.toml" run \
   "http://127.0.0.1:$port/openapi.json" \
   --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $admin" \

@@ -16,7 +16,9 @@ sent, the way a correct client would, so that a request schemathesis calls valid
   which an operator's own key never needs to name;
 - references: a skill or occupation URI must name one of the imported taxonomy (400
   `unknown_skill`, `unknown_occupation`); a generated URI is replaced by one of the demo's
-  (data/demo/requirements.csv, vacancies.csv), picked by a hash of the generated one;
+  (data/demo/requirements.csv, vacancies.csv), picked by a hash of the generated one; so is
+  the centre `near` of a distance filter, which needs a comune with coordinates (400
+  `unknown_comune`; data/demo/comuni.csv);
 - the body of a replace (`PUT`) carries no id or the path's id (400 `id_mismatch`);
 - suggestions need the labels of their language imported (400 `language_not_imported`; the
   demo has Italian labels only) and a text whose language cannot be told needs `lang` (400
@@ -48,6 +50,7 @@ def demo_column(name, column):
 
 SKILLS = demo_column("requirements.csv", "skill_uri")
 OCCUPATIONS = demo_column("vacancies.csv", "occupation_uri")
+COMUNI = demo_column("comuni.csv", "code")
 
 
 def known(value, choices):
@@ -157,6 +160,8 @@ def before_call(context, case, kwargs):
                 body["operator"] = OPERATOR
     query = case.query if isinstance(case.query, dict) else None
     if query is not None:
+        if "near" in query:
+            query["near"] = known(query["near"], COMUNI)
         if path == "/v1/reports/demand" and "from" in query and "to" in query:
             query["from"], query["to"] = ordered(query["from"], query["to"])
         if path == "/v1/campaigns/{id}/call-list" and not query.get("operator"):

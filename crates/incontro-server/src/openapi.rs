@@ -121,7 +121,7 @@ pub fn document() -> &'static Value {
 }
 
 /// The statuses every operation may answer besides its own, and why.
-const COMMON_STATUSES: [(&str, &str); 3] = [
+const COMMON_STATUSES: [(&str, &str); 4] = [
     (
         "400",
         "invalid_query (an unknown or malformed query parameter) or another invalid input",
@@ -130,6 +130,10 @@ const COMMON_STATUSES: [(&str, &str); 3] = [
     (
         "503",
         "request_timeout (the engine call did not finish in time)",
+    ),
+    (
+        "507",
+        "storage_full (the disk of the store is full: nothing was written; audited reads write too)",
     ),
 ];
 
@@ -225,6 +229,8 @@ const COMUNE_PATTERN: &str = "^[A-Z][0-9]{3}$";
 /// character is a check character the pattern cannot state (`format: codice-fiscale`).
 pub const CODICE_FISCALE_PATTERN: &str =
     "^([A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[0-9]{11})$";
+/// Any character but a control character other than tab, line feed, form feed and return.
+const NOT_CONTROL: &str = "[^\\u0000-\\u0008\\u000b\\u000e-\\u001f\\u007f-\\u009f]";
 /// What the document says of the check characters (`format: codice-fiscale` / `partita-iva`).
 const CHECK_CHARACTER: &str = " The last character is a check character computed from the \
     others (codice fiscale of a person: DM 23/12/1976; 11 digits: the Luhn-like check digit of \
@@ -279,10 +285,16 @@ fn constrain_bodies(document: &mut Value) {
             "top",
             serde_json::json!({"minimum": 1, "maximum": 200}),
         ),
+        // Text, not binary: no control characters but tab and line ends (the service tolerates
+        // a few), a letter or digit somewhere; at most 64 KiB (16,384 characters of up to 4 bytes).
         (
             "SuggestBody",
             "text",
-            serde_json::json!({"minLength": 1, "pattern": "\\S"}),
+            serde_json::json!({
+                "minLength": 1,
+                "maxLength": 16_384,
+                "pattern": format!("^{NOT_CONTROL}*[0-9A-Za-z]{NOT_CONTROL}*$"),
+            }),
         ),
         // (0, 10] in the service; the document's lower bound keeps clear of what an f32
         // rounds to 0.
@@ -841,6 +853,38 @@ mod completion_tests {
         assert!(
             ids.contains("companies_get") && ids.contains("vacancies_get"),
             "{ids:?}"
+        );
+    }
+
+    /// Field combinations are `oneOf` branches, creates name their id, codes state their form.
+    #[test]
+    fn bodies_state_their_combinations_and_formats() {
+        let schemas = &document()["components"]["schemas"];
+        let attempt = schemas["AttemptBody"]["oneOf"].as_array().expect("oneOf");
+        assert_eq!(
+            attempt[0]["properties"]["result"]["enum"],
+            serde_json::json!(["no_answer", "busy"])
+        );
+        assert_eq!(attempt[1]["properties"]["next_call"]["type"], "null");
+        let decision = schemas["DecisionBody"]["oneOf"].as_array().expect("oneOf");
+        assert!(decision[0]["required"]
+            .as_array()
+            .expect("required")
+            .contains(&"level".into()));
+        assert_eq!(schemas["NewCompanyBody"]["required"][0], "id");
+        assert_eq!(
+            document()["paths"]["/v1/vacancies"]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"]["$ref"],
+            "#/components/schemas/NewVacancyBody"
+        );
+        let codice_fiscale = &schemas["CompanyBody"]["properties"]["codice_fiscale"];
+        assert_eq!(codice_fiscale["format"], "codice-fiscale");
+        let pattern = codice_fiscale["pattern"].as_str().expect("pattern");
+        assert_eq!(pattern, CODICE_FISCALE_PATTERN);
+        assert!(schemas["PlacementBody"]["oneOf"][0]["additionalProperties"] == false);
+        assert_eq!(
+            schemas["VacancyBody"]["properties"]["positions"]["minimum"],
+            1
         );
     }
 
