@@ -2,7 +2,9 @@
 # Mutation fuzzing of every parser for MINUTES minutes per run (default 10), in release mode:
 # COB rows (CSV, JSON lines), records CSV and JSON, ESCO CSV, contacts, codice fiscale and
 # partita IVA, the cohort rule JSON, suggestion text (crates/incontro-core/tests/fuzz_parsers.rs),
-# the text reader (input::tests) and the API's JSON bodies (incontro-server api::fuzz).
+# the text reader (input::tests) and the API's JSON bodies (incontro-server api::fuzz); and the
+# faithful-import properties (generated valid files stored field by field as written:
+# crates/incontro-core/tests/faithful_import.rs).
 # Rounds of many cases with a fresh seed each, until the time is up; the first failure stops the
 # run and prints the seed that reproduces it (INCONTRO_FUZZ_SEED=… INCONTRO_FUZZ_CASES=…).
 # Usage: scripts/fuzz.sh [MINUTES] [CASES_PER_ROUND]
@@ -12,6 +14,7 @@ minutes="${1:-10}"
 cases="${2:-2000}"
 cd "$here"
 cargo test --release -p incontro-core --test fuzz_parsers --no-run --quiet
+cargo test --release -p incontro-core --test faithful_import --no-run --quiet
 cargo test --release -p incontro-server --lib --no-run --quiet
 deadline=$(( $(date +%s) + minutes * 60 ))
 rounds=0
@@ -20,6 +23,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   seed=$(( (RANDOM << 16) ^ RANDOM ^ $(date +%s) ))
   export INCONTRO_FUZZ_SEED="$seed" INCONTRO_FUZZ_CASES="$cases" PROPTEST_CASES="$cases"
   if ! cargo test --release --quiet -p incontro-core --test fuzz_parsers >/tmp/incontro-fuzz.log 2>&1 \
+    || ! cargo test --release --quiet -p incontro-core --test faithful_import >>/tmp/incontro-fuzz.log 2>&1 \
     || ! cargo test --release --quiet -p incontro-core --lib input:: >>/tmp/incontro-fuzz.log 2>&1 \
     || ! cargo test --release --quiet -p incontro-server --lib api::fuzz >>/tmp/incontro-fuzz.log 2>&1; then
     cat /tmp/incontro-fuzz.log
