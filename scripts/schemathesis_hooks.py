@@ -14,9 +14,9 @@ sent, the way a correct client would, so that a request schemathesis calls valid
   with INCONTRO_TODAY by the script);
 - role-dependent: an admin recording or reading calls acts for a named operator (`operator`),
   which an operator's own key never needs to name;
-- references: a skill or occupation URI must name one of the imported taxonomy (400
-  `unknown_skill`, `unknown_occupation`); a generated URI is replaced by one of the demo's
-  (data/demo/requirements.csv, vacancies.csv), picked by a hash of the generated one; so is
+- references: a skill URI must name one of the imported taxonomy (400 `unknown_skill`); a
+  generated URI is replaced by one of the demo's (data/demo/requirements.csv), picked by a
+  hash of the generated one; so is
   the centre `near` of a distance filter, which needs a comune with coordinates (400
   `unknown_comune`; data/demo/comuni.csv);
 - the body of a replace (`PUT`) carries no id or the path's id (400 `id_mismatch`);
@@ -49,7 +49,6 @@ def demo_column(name, column):
 
 
 SKILLS = demo_column("requirements.csv", "skill_uri")
-OCCUPATIONS = demo_column("vacancies.csv", "occupation_uri")
 COMUNI = demo_column("comuni.csv", "code")
 
 
@@ -136,8 +135,6 @@ def before_call(context, case, kwargs):
         for field in ("codice_fiscale", "partita_iva"):
             if field in body:
                 body[field] = complete_code(body[field])
-        if "occupation" in body:
-            body["occupation"] = known(body["occupation"], OCCUPATIONS)
         known_skills(body.get("requirements"), "skill")
         known_skills(body.get("decisions"), "skill_uri")
         if case.method.upper() == "PUT" and body.get("id") is not None:
