@@ -28,7 +28,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod progress;
-pub mod store;
+pub(crate) mod store;
 
 pub mod access;
 pub mod appointments;
@@ -50,7 +50,7 @@ pub mod vocabulary;
 mod engine;
 
 pub use engine::Engine;
-pub use error::{Error, ErrorCode, ErrorKind, InputProblem, Problems};
+pub use error::{DatabaseError, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
 
 /// The result type of every fallible engine call.
