@@ -28,7 +28,11 @@ fn skill(id: &str) -> incontro_core::Result<SkillUri> {
 }
 
 fn competence(id: &str, level: u8) -> incontro_core::Result<Competence> {
-    Ok(Competence::new(skill(id)?, Level::new(level)?, Evidence::Assessed))
+    Ok(Competence::new(
+        skill(id)?,
+        Level::new(level)?,
+        Evidence::Assessed,
+    ))
 }
 
 fn person(id: &str, competences: Vec<Competence>) -> incontro_core::Result<JobSeeker> {
@@ -94,13 +98,7 @@ fn main() -> incontro_core::Result<()> {
                 requirement(QUALITY_STANDARDS, 2, true)?,
                 requirement(TROUBLESHOOTING, 2, false)?,
             ],
-            ..Vacancy::draft(
-                vacancy_id.clone(),
-                "C1".parse()?,
-                "Saldatore",
-                lucca,
-                today,
-            )
+            ..Vacancy::draft(vacancy_id.clone(), "C1".parse()?, "Saldatore", lucca, today)
         }
         .validated("Paolo Giusti", today),
     )?;

@@ -147,6 +147,8 @@ pub enum Error {
 #[derive(Debug)]
 pub struct DatabaseError {
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    /// The store said its disk is full (`SQLITE_FULL`).
+    disk_full: bool,
 }
 
 impl DatabaseError {
@@ -171,8 +173,13 @@ impl std::error::Error for DatabaseError {
 #[doc(hidden)]
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
+        let disk_full = matches!(
+            &error,
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == rusqlite::ErrorCode::DiskFull
+        );
         Error::Database(DatabaseError {
             source: Box::new(error),
+            disk_full,
         })
     }
 }
@@ -209,9 +216,7 @@ impl Error {
             error.kind() == std::io::ErrorKind::StorageFull || error.raw_os_error() == Some(ENOSPC)
         };
         match self {
-            Error::Database(rusqlite::Error::SqliteFailure(failure, _)) => {
-                failure.code == rusqlite::ErrorCode::DiskFull
-            }
+            Error::Database(database) => database.disk_full,
             Error::Io { source, .. } => io_full(source),
             Error::Index(message) | Error::Internal(message) => {
                 message.contains("os error 28") || message.contains("database or disk is full")
@@ -349,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_full_disk_is_storage_full_and_other_failures_stay_internal() {
-        let full = Error::Database(rusqlite::Error::SqliteFailure(
+        let full = Error::from(rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(13), // SQLITE_FULL
             Some("database or disk is full".into()),
         ));
@@ -359,7 +364,7 @@ mod tests {
         assert_eq!(enospc.code(), "storage_full");
         let index = Error::Index("IoError: No space left on device (os error 28)".into());
         assert_eq!(index.code(), "storage_full");
-        let busy = Error::Database(rusqlite::Error::SqliteFailure(
+        let busy = Error::from(rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(5), // SQLITE_BUSY
             None,
         ));

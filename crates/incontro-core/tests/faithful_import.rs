@@ -1,8 +1,8 @@
 //! Faithful import (issue 21): a generated valid file is imported and what the store holds is
 //! compared field by field with what the file says. Incontro has no exporter for the files it
 //! imports (records, COB, contacts), so the comparison is against the stored rows read back
-//! through the engine (`get_company`, `list_courses`, `contact_book`) and, for COB notices,
-//! through the store's own reader of the `cob_notice` table. Values are generated with the
+//! through the engine (`get_company`, `contact_book`) and, for COB notices, as the rows of the
+//! `cob_notice` table. Values are generated with the
 //! characters a regional export carries: accents, commas, quotes and apostrophes in names.
 //!
 //! `cargo test -p incontro-core --test faithful_import`; `INCONTRO_FUZZ_CASES` and
@@ -13,7 +13,7 @@ mod outreach_common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use incontro_core::model::{CodiceFiscale, EntityId, PartitaIva};
-use incontro_core::outreach::cob::Notice;
+use incontro_core::outreach::EventType;
 use incontro_core::records::{ImportOptions, RecordFiles};
 use outreach_common::{codes_file, CobImportOptions, ContactImportOptions, Engine, NoProgress};
 use proptest::prelude::*;
@@ -298,8 +298,8 @@ proptest! {
         prop_assert_eq!(book.mobiles.len(), latest.len());
     }
 
-    /// A COB file of hirings → the stored notices, every field of each (read back by the
-    /// store's own reader of `cob_notice`).
+    /// A COB file of hirings → the stored notices, every field of each (the rows of
+    /// `cob_notice`).
     #[test]
     fn cob_notices_are_stored_as_written(rows in prop::collection::vec(hire_row(), 1..10)) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -330,34 +330,84 @@ proptest! {
             .expect("a valid file is accepted");
         prop_assert_eq!(report.inserted, rows.len() as u64);
         drop(engine);
+        // The stored rows, as the `cob_notice` table holds them (days since 1970-01-01).
         let connection =
             rusqlite::Connection::open(data.path().join("incontro.sqlite")).expect("store");
-        let mut stored: BTreeMap<String, Notice> = BTreeMap::new();
-        incontro_core::store::outreach::for_each_notice(&connection, None, |notice| {
-            stored.insert(notice.code.clone(), notice);
-        })
-        .expect("notices");
+        let day = |days: Option<i64>| {
+            days.map(|days| {
+                chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+                    + chrono::Duration::days(days)
+            })
+        };
+        let mut statement = connection
+            .prepare(
+                "SELECT code, previous, event, sent, worker_cf, sex, birth, domicile, employer_cf,
+                        start, planned_end, extension_end, transformation_date, transformation,
+                        termination_date, termination_reason, contract_type, qualifica, sector,
+                        workplace
+                 FROM cob_notice",
+            )
+            .expect("select");
+        type Stored = (
+            Option<String>, Option<String>, Option<chrono::NaiveDate>, String, Option<String>,
+            Option<chrono::NaiveDate>, Option<String>, String, Option<chrono::NaiveDate>,
+            Vec<Option<chrono::NaiveDate>>, Vec<Option<String>>,
+        );
+        let mut stored: BTreeMap<String, Stored> = BTreeMap::new();
+        let mut rows_read = statement.query([]).expect("query");
+        while let Some(row) = rows_read.next().expect("row") {
+            let event: i64 = row.get(2).expect("event");
+            stored.insert(
+                row.get(0).expect("code"),
+                (
+                    row.get(1).expect("previous"),
+                    EventType::from_i64(event).map(|event| event.as_str().to_string()),
+                    day(row.get(3).expect("sent")),
+                    row.get(4).expect("worker"),
+                    row.get(5).expect("sex"),
+                    day(row.get(6).expect("birth")),
+                    row.get(7).expect("domicile"),
+                    row.get(8).expect("employer"),
+                    day(row.get(9).expect("start")),
+                    [10, 11, 12, 14]
+                        .iter()
+                        .map(|column| day(row.get(*column).expect("day")))
+                        .collect(),
+                    [13, 15, 16, 17, 18, 19]
+                        .iter()
+                        .map(|column| row.get(*column).expect("text"))
+                        .collect(),
+                ),
+            );
+        }
         prop_assert_eq!(stored.len(), rows.len());
         for (index, row) in rows.iter().enumerate() {
-            let notice = &stored[&format!("N{index}")];
-            prop_assert_eq!(notice.previous.as_deref(), None);
-            prop_assert_eq!(notice.event.as_str(), "ASS");
-            prop_assert_eq!(notice.sent, row.start);
-            prop_assert_eq!(notice.worker.as_str(), row.worker.as_str());
-            prop_assert_eq!(notice.sex.map(|sex| format!("{sex:?}")), Some(row.sex.to_string()));
-            prop_assert_eq!(notice.birth, Some(row.birth));
-            prop_assert_eq!(notice.domicile.as_deref(), Some("F205"));
-            prop_assert_eq!(notice.employer.as_str(), row.employer.as_str());
-            prop_assert_eq!(notice.start, row.start);
-            prop_assert_eq!(notice.planned_end, row.days.map(|days| row.start + chrono::Duration::days(days)));
-            prop_assert_eq!(notice.extension_end, None);
-            prop_assert_eq!(notice.transformation_date, None);
-            prop_assert_eq!(notice.termination_date, None);
-            prop_assert_eq!(notice.termination_reason.as_deref(), None);
-            prop_assert_eq!(notice.contract_type.as_deref(), Some(row.contract));
-            prop_assert_eq!(notice.qualifica.as_deref(), Some(row.qualifica));
-            prop_assert_eq!(notice.sector.as_deref(), Some(row.sector));
-            prop_assert_eq!(notice.workplace.as_deref(), Some(row.workplace));
+            let (previous, event, sent, worker, sex, birth, domicile, employer, start, days, texts) =
+                &stored[&format!("N{index}")];
+            prop_assert_eq!(previous, &None);
+            prop_assert_eq!(event.as_deref(), Some("ASS"));
+            prop_assert_eq!(*sent, Some(row.start));
+            prop_assert_eq!(worker, &row.worker);
+            prop_assert_eq!(sex.as_deref(), Some(row.sex));
+            prop_assert_eq!(*birth, Some(row.birth));
+            prop_assert_eq!(domicile.as_deref(), Some("F205"));
+            prop_assert_eq!(employer, &row.employer);
+            prop_assert_eq!(*start, Some(row.start));
+            // planned end, extension end, transformation date, termination date
+            let planned_end = row.days.map(|days| row.start + chrono::Duration::days(days));
+            prop_assert_eq!(days.clone(), vec![planned_end, None, None, None]);
+            // transformation, termination reason, contract, qualifica, sector, workplace
+            prop_assert_eq!(
+                texts.clone(),
+                vec![
+                    None,
+                    None,
+                    Some(row.contract.to_string()),
+                    Some(row.qualifica.to_string()),
+                    Some(row.sector.to_string()),
+                    Some(row.workplace.to_string()),
+                ]
+            );
         }
     }
 }

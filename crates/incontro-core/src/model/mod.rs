@@ -63,7 +63,9 @@ mod tests {
         let cf: CodiceFiscale = "RSSMRA80A01H501U".parse().expect("cf");
         assert_eq!(cf.as_str(), "RSSMRA80A01H501U");
         // A wrong check character is refused exactly as `CodiceFiscale::parse` refuses it.
-        let wrong = "RSSMRA80A01H501V".parse::<CodiceFiscale>().expect_err("checksum");
+        let wrong = "RSSMRA80A01H501V"
+            .parse::<CodiceFiscale>()
+            .expect_err("checksum");
         assert_eq!(
             wrong.code(),
             CodiceFiscale::parse("RSSMRA80A01H501V").unwrap_err().code()
@@ -89,9 +91,14 @@ mod tests {
         assert_eq!(vacancy.status, VacancyStatus::Draft);
         assert_eq!(vacancy.positions, 1);
         assert!(!vacancy.is_offerable_on(day));
-        let skill: SkillUri = "http://data.europa.eu/esco/skill/abc".parse().expect("skill");
+        let skill: SkillUri = "http://data.europa.eu/esco/skill/abc"
+            .parse()
+            .expect("skill");
         let vacancy = Vacancy {
-            requirements: vec![Requirement::optional(skill.clone(), Level::new(2).expect("level"))],
+            requirements: vec![Requirement::optional(
+                skill.clone(),
+                Level::new(2).expect("level"),
+            )],
             ..vacancy.validated("Paolo Giusti", day)
         };
         assert!(vacancy.is_offerable_on(day));

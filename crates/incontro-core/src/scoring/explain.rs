@@ -258,7 +258,10 @@ pub fn explain(
     let (basis_it, basis_en) = match (any_essential, gap_basis == 1) {
         (true, true) => ("requisito essenziale", "essential requirement"),
         (true, false) => ("requisiti essenziali", "essential requirements"),
-        (false, true) => ("requisito (nessuno essenziale)", "requirement (none essential)"),
+        (false, true) => (
+            "requisito (nessuno essenziale)",
+            "requirement (none essential)",
+        ),
         (false, false) => (
             "requisiti (nessuno essenziale)",
             "requirements (none essential)",

@@ -78,4 +78,3 @@ pub fn list_feedback(
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
-

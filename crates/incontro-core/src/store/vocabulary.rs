@@ -83,4 +83,3 @@ pub fn load_code_labels(connection: &Connection) -> Result<Vec<(String, String, 
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
-

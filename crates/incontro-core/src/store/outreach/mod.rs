@@ -167,7 +167,6 @@ impl<'t> NoticeInserter<'t> {
         }
         Ok(inserted)
     }
-
 }
 
 /// Binds one notice's 21 columns after the first `offset` parameters.
