@@ -219,7 +219,10 @@ impl Error {
             Error::Database(database) => database.disk_full,
             Error::Io { source, .. } => io_full(source),
             Error::Index(message) | Error::Internal(message) => {
-                message.contains("os error 28") || message.contains("database or disk is full")
+                message.contains("os error 28")
+                    || message.contains("No space left on device")
+                    || message.contains("StorageFull")
+                    || message.contains("database or disk is full")
             }
             _ => false,
         }
