@@ -1,6 +1,8 @@
 //! Durability: the real `incontro serve` binary as a child process, writes streamed at it,
 //! SIGKILL at random points, restart: every acknowledged write is there, nothing is duplicated,
-//! and every acknowledged read of a person left its audit row.
+//! and every acknowledged read of a person left its audit row. And a full disk (a small tmpfs,
+//! when the test runs as root): writes are acknowledged or refused with 507 `storage_full`,
+//! reads go on, the store passes SQLite's integrity check and keeps what it acknowledged.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -39,6 +41,14 @@ fn incontro(data_dir: &Path, args: &[&str]) -> String {
 struct Server {
     child: Child,
     address: String,
+}
+
+impl Drop for Server {
+    /// A failing test must not leave its server running (nor a tmpfs busy).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn start(data_dir: &Path) -> Server {
@@ -235,4 +245,179 @@ fn acknowledged_writes_survive_sigkill() {
         server.child.wait().expect("reap");
     }
     assert!(!acknowledged_vacancies.is_empty());
+}
+
+/// A tmpfs mounted for the test (unmounted on drop), or `None` with the reason when the test
+/// cannot mount one (not root, no permission in the container).
+struct Tmpfs {
+    path: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(megabytes: u32) -> Result<Tmpfs, String> {
+        // The effective user, from `id -u` (no libc in the test crate).
+        let uid = Command::new("id")
+            .arg("-u")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+            return Err("not running as root".into());
+        }
+        let path = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(path.path())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("mount -t tmpfs failed (no CAP_SYS_ADMIN?)".into());
+        }
+        Ok(Tmpfs { path })
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("--lazy")
+            .arg(self.path.path())
+            .status();
+    }
+}
+
+/// SQLite's own check of the store file.
+fn integrity(data_dir: &Path) -> String {
+    let connection = rusqlite::Connection::open(data_dir.join("incontro.sqlite")).expect("open");
+    connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get::<_, String>(0))
+        .expect("integrity_check")
+}
+
+#[test]
+fn a_full_disk_refuses_writes_and_keeps_the_store() {
+    let tmpfs = match Tmpfs::mount(8) {
+        Ok(tmpfs) => tmpfs,
+        Err(reason) => {
+            println!("skipped a_full_disk_refuses_writes_and_keeps_the_store: {reason}");
+            return;
+        }
+    };
+    let data_dir = tmpfs.path.path().join("data");
+    let key = incontro(
+        &data_dir,
+        &[
+            "keys", "create", "--role", "desk", "--office", "LU", "--label", "disk",
+        ],
+    );
+    let mut server = start(&data_dir);
+    // Vacancies with 10,000-character descriptions until the 8 MB are gone.
+    let filler: String = "Turni in cartiera, contratto a tempo determinato. "
+        .repeat(200)
+        .chars()
+        .take(10_000)
+        .collect();
+    let mut acknowledged = Vec::new();
+    let (mut refused, mut consecutive_refusals) = (0, 0);
+    for sequence in 0..5_000 {
+        let id = format!("FULL{sequence}");
+        let mut body = vacancy_body(&id);
+        body["description"] = serde_json::Value::String(filler.clone());
+        let reply = send_raw(
+            &server.address,
+            "POST",
+            "/v1/vacancies",
+            Some(&key),
+            Some((
+                "application/json",
+                &serde_json::to_vec(&body).expect("json"),
+            )),
+        )
+        .expect("the server answers every write");
+        match reply.status {
+            201 => {
+                acknowledged.push(id);
+                consecutive_refusals = 0;
+            }
+            507 => {
+                assert_eq!(reply.code(), "storage_full", "{:?}", reply.body);
+                refused += 1;
+                consecutive_refusals += 1;
+                if consecutive_refusals == 20 {
+                    break;
+                }
+            }
+            other => panic!("write {sequence}: unexpected {other} {:?}", reply.body),
+        }
+    }
+    assert!(
+        refused > 0,
+        "the disk never filled ({} acknowledged)",
+        acknowledged.len()
+    );
+    assert!(!acknowledged.is_empty());
+    // Reads go on while the disk is full (a vacancy read writes no audit row).
+    let health = send_raw(&server.address, "GET", "/health", None, None).expect("health");
+    assert_eq!(health.status, 200, "{:?}", health.body);
+    for id in [&acknowledged[0], &acknowledged[acknowledged.len() - 1]] {
+        let read = send_raw(
+            &server.address,
+            "GET",
+            &format!("/v1/vacancies/{id}"),
+            Some(&key),
+            None,
+        )
+        .expect("read");
+        assert_eq!(
+            read.status, 200,
+            "{id} while the disk is full: {:?}",
+            read.body
+        );
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reap");
+    assert_eq!(integrity(&data_dir), "ok");
+    // Restart with room again: everything acknowledged is there, once.
+    let grown = Command::new("mount")
+        .args(["-o", "remount,size=32m"])
+        .arg(tmpfs.path.path())
+        .status()
+        .expect("remount");
+    assert!(grown.success());
+    let mut server = start(&data_dir);
+    for id in &acknowledged {
+        let read = send_raw(
+            &server.address,
+            "GET",
+            &format!("/v1/vacancies/{id}"),
+            Some(&key),
+            None,
+        )
+        .expect("read");
+        assert_eq!(
+            read.status, 200,
+            "acknowledged {id} lost after the full disk"
+        );
+        assert_eq!(read.body["description"].as_str(), Some(filler.trim()));
+    }
+    let retry = vacancy_body("AFTER_FULL");
+    let created = send_raw(
+        &server.address,
+        "POST",
+        "/v1/vacancies",
+        Some(&key),
+        Some((
+            "application/json",
+            &serde_json::to_vec(&retry).expect("json"),
+        )),
+    )
+    .expect("write after space is freed");
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    server.child.kill().expect("kill");
+    server.child.wait().expect("reap");
+    assert_eq!(integrity(&data_dir), "ok");
+    println!(
+        "full disk: {} writes acknowledged, {refused} refused with 507 storage_full",
+        acknowledged.len()
+    );
 }

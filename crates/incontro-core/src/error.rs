@@ -39,6 +39,8 @@ pub enum ErrorKind {
     TooManyRequests,
     /// The request could not be served in time; try again (service only).
     Unavailable,
+    /// The disk holding the store is full: nothing was written.
+    StorageFull,
 }
 
 /// One problem found in an input file, with its place.
@@ -145,6 +147,8 @@ pub enum Error {
 #[derive(Debug)]
 pub struct DatabaseError {
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    /// The store said its disk is full (`SQLITE_FULL`).
+    disk_full: bool,
 }
 
 impl DatabaseError {
@@ -169,8 +173,13 @@ impl std::error::Error for DatabaseError {
 #[doc(hidden)]
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
+        let disk_full = matches!(
+            &error,
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == rusqlite::ErrorCode::DiskFull
+        );
         Error::Database(DatabaseError {
             source: Box::new(error),
+            disk_full,
         })
     }
 }
@@ -191,9 +200,31 @@ impl Error {
             | Error::Forbidden { code, .. } => *code,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+            _ if self.is_disk_full() => ErrorCode::StorageFull,
             Error::Database(_) | Error::Index(_) | Error::Io { .. } | Error::Internal(_) => {
                 ErrorCode::Internal
             }
+        }
+    }
+
+    /// True when the store's disk is full: SQLite's `SQLITE_FULL`, or `ENOSPC` from a file
+    /// write (also as the search index reports it). Such a write changed nothing (the
+    /// transaction rolled back), so it is a refusal (`storage_full`), not an internal error.
+    pub fn is_disk_full(&self) -> bool {
+        const ENOSPC: i32 = 28;
+        let io_full = |error: &std::io::Error| {
+            error.kind() == std::io::ErrorKind::StorageFull || error.raw_os_error() == Some(ENOSPC)
+        };
+        match self {
+            Error::Database(database) => database.disk_full,
+            Error::Io { source, .. } => io_full(source),
+            Error::Index(message) | Error::Internal(message) => {
+                message.contains("os error 28")
+                    || message.contains("No space left on device")
+                    || message.contains("StorageFull")
+                    || message.contains("database or disk is full")
+            }
+            _ => false,
         }
     }
 
@@ -317,5 +348,31 @@ impl Problems {
                 problems: self.list,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_storage_full_and_other_failures_stay_internal() {
+        let full = Error::from(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(13), // SQLITE_FULL
+            Some("database or disk is full".into()),
+        ));
+        assert_eq!(full.code(), ErrorCode::StorageFull);
+        assert_eq!(full.kind(), ErrorKind::StorageFull);
+        let enospc = Error::io("/data/index", std::io::Error::from_raw_os_error(28));
+        assert_eq!(enospc.code(), "storage_full");
+        let index = Error::Index("IoError: No space left on device (os error 28)".into());
+        assert_eq!(index.code(), "storage_full");
+        let busy = Error::from(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(5), // SQLITE_BUSY
+            None,
+        ));
+        assert_eq!(busy.code(), "internal");
+        let denied = Error::io("/data", std::io::Error::from_raw_os_error(13));
+        assert_eq!(denied.code(), "internal");
     }
 }

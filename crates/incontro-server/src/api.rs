@@ -134,7 +134,7 @@ pub struct MatchParams {
     pub exact: Option<bool>,
     /// Only within this many km (of the person's home, or of `near` when given).
     pub near_km: Option<f64>,
-    /// Centre of `near_km` (a comune code).
+    /// Centre of `near_km` (a comune code); alone, within 30 km of it, as on the console.
     pub near: Option<String>,
     /// Only tirocini (true) or only contracts (false).
     pub tirocinio: Option<bool>,
@@ -149,6 +149,9 @@ pub struct MatchParams {
     /// Label language of the explanations.
     pub lang: Option<String>,
 }
+
+/// The radius of `near` given without `near_km` (the console's default too).
+pub const NEAR_DEFAULT_KM: f64 = 30.0;
 
 impl MatchParams {
     /// The engine query; `home` is the default centre of `near_km`.
@@ -166,12 +169,7 @@ impl MatchParams {
         }
         let near = match (self.near_km, &self.near) {
             (None, None) => None,
-            (None, Some(_)) => {
-                return Err(ApiError::invalid(
-                    ErrorCode::InvalidDistance,
-                    "near needs near_km",
-                ))
-            }
+            (None, Some(code)) => Some((ComuneCode::parse(code)?, NEAR_DEFAULT_KM)),
             (Some(km), centre) => {
                 let centre = match centre {
                     Some(code) => ComuneCode::parse(code)?,
@@ -344,8 +342,10 @@ pub enum PlacementBody {
     /// A tirocinio extracurriculare.
     Tirocinio {
         /// Months (1-24).
+        #[serde(deserialize_with = "whole_number::deserialize")]
         months: u8,
         /// Monthly indemnity in euro.
+        #[serde(deserialize_with = "whole_number::deserialize")]
         monthly_indemnity_eur: u32,
     },
 }
@@ -370,6 +370,7 @@ pub struct RequirementBody {
     /// ESCO skill URI.
     pub skill: String,
     /// Minimum level 1-4 (base, intermedio, avanzato, esperto).
+    #[serde(deserialize_with = "whole_number::deserialize")]
     pub level: u8,
     /// Essential (default) or optional.
     #[serde(default = "yes")]
@@ -427,6 +428,7 @@ pub struct VacancyBody {
     /// Contract or tirocinio.
     pub placement: PlacementBody,
     /// How many people (1-1000).
+    #[serde(deserialize_with = "whole_number::deserialize")]
     pub positions: u16,
     /// Open from.
     #[schema(value_type = String, format = Date)]
@@ -437,7 +439,7 @@ pub struct VacancyBody {
     /// Who publishes it.
     pub source: SourceBody,
     /// Weekly hours (1-60), when stated; checked against people's declared hours.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub weekly_hours: Option<u8>,
     /// The competence breakdown.
     #[serde(default)]
@@ -745,6 +747,119 @@ mod fuzz {
                     // What converts is whole: an id and at least its company.
                     prop_assert!(!converted.id.as_str().is_empty());
                 }
+            }
+        }
+    }
+}
+
+/// Integer fields of the JSON bodies: `3` and `3.0` are the same integer, as JSON Schema's
+/// `integer` type (which the OpenAPI document states) says; a fraction, a negative number or a
+/// number out of the field's range is refused (`invalid_body`).
+pub mod whole_number {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+
+    struct Whole<T>(PhantomData<T>);
+
+    impl<'de, T: TryFrom<u64>> Visitor<'de> for Whole<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a whole number in the field's range")
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
+            T::try_from(value).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
+            match u64::try_from(value) {
+                Ok(value) => self.visit_u64(value),
+                Err(_) => Err(E::invalid_value(Unexpected::Signed(value), &self)),
+            }
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<T, E> {
+            // 2^64 is exactly representable; every whole f64 below it converts exactly.
+            if value.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&value) {
+                self.visit_u64(value as u64)
+            } else {
+                Err(E::invalid_value(Unexpected::Float(value), &self))
+            }
+        }
+    }
+
+    /// A whole number (`3` or `3.0`).
+    pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        deserializer.deserialize_any(Whole(PhantomData))
+    }
+
+    struct MaybeWhole<T>(PhantomData<T>);
+
+    impl<'de, T: TryFrom<u64>> Visitor<'de> for MaybeWhole<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("null or a whole number in the field's range")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+            deserialize(deserializer).map(Some)
+        }
+    }
+
+    /// `null` or a whole number (use with `#[serde(default)]` so that absence is `None`).
+    pub fn option<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(MaybeWhole(PhantomData))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(Debug, serde::Deserialize)]
+        struct Body {
+            #[serde(deserialize_with = "super::deserialize")]
+            level: u8,
+            #[serde(default, deserialize_with = "super::option")]
+            top: Option<usize>,
+        }
+
+        fn parse(text: &str) -> Result<Body, String> {
+            serde_json::from_str(text).map_err(|error| error.to_string())
+        }
+
+        #[test]
+        fn integral_floats_are_integers_and_fractions_are_not() {
+            let body = parse(r#"{"level": 3.0, "top": 48.0}"#).expect("whole floats");
+            assert_eq!((body.level, body.top), (3, Some(48)));
+            let body = parse(r#"{"level": 4}"#).expect("plain");
+            assert_eq!((body.level, body.top), (4, None));
+            assert_eq!(
+                parse(r#"{"level": 2, "top": null}"#).expect("null").top,
+                None
+            );
+            for bad in [
+                r#"{"level": 3.5}"#,
+                r#"{"level": -1}"#,
+                r#"{"level": 256}"#,
+                r#"{"level": 1e300}"#,
+                r#"{"level": "3"}"#,
+                r#"{"level": 1, "top": -2.0}"#,
+            ] {
+                assert!(parse(bad).is_err(), "{bad} accepted");
             }
         }
     }

@@ -36,6 +36,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
     }
 }
 
@@ -165,6 +166,14 @@ impl From<incontro_core::Error> for ApiError {
     fn from(error: incontro_core::Error) -> Self {
         if error.kind() == ErrorKind::Internal {
             return ApiError::internal(error.to_string());
+        }
+        if error.kind() == ErrorKind::StorageFull {
+            // The cause (a path, SQLite's words) is logged, never sent.
+            return ApiError {
+                code: error.code(),
+                message: "the server's disk is full: nothing was written; try again later".into(),
+                cause: Some(error.to_string()),
+            };
         }
         ApiError::new(error.code(), error.to_string())
     }

@@ -121,7 +121,7 @@ pub fn document() -> &'static Value {
 }
 
 /// The statuses every operation may answer besides its own, and why.
-const COMMON_STATUSES: [(&str, &str); 3] = [
+const COMMON_STATUSES: [(&str, &str); 4] = [
     (
         "400",
         "invalid_query (an unknown or malformed query parameter) or another invalid input",
@@ -130,6 +130,10 @@ const COMMON_STATUSES: [(&str, &str); 3] = [
     (
         "503",
         "request_timeout (the engine call did not finish in time)",
+    ),
+    (
+        "507",
+        "storage_full (the disk of the store is full: nothing was written; audited reads write too)",
     ),
 ];
 
@@ -220,7 +224,25 @@ const ID_PATTERN: &str = "^[A-Za-z0-9_.-]{1,64}$";
 /// The format of a comune (codice catastale).
 const COMUNE_PATTERN: &str = "^[A-Z][0-9]{3}$";
 
-/// States the checked formats and ranges of the request bodies' fields (component schemas).
+/// The format of a codice fiscale as stored (upper case): 16 characters of a natural person
+/// (digits or their omocodia letters where digits go) or 11 digits of a legal person. The last
+/// character is a check character the pattern cannot state (`format: codice-fiscale`).
+pub const CODICE_FISCALE_PATTERN: &str =
+    "^([A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[0-9]{11})$";
+/// Any character but a control character other than tab, line feed, form feed and return.
+const NOT_CONTROL: &str = "[^\\u0000-\\u0008\\u000b\\u000e-\\u001f\\u007f-\\u009f]";
+/// What the document says of the check characters (`format: codice-fiscale` / `partita-iva`).
+const CHECK_CHARACTER: &str = " The last character is a check character computed from the \
+    others (codice fiscale of a person: DM 23/12/1976; 11 digits: the Luhn-like check digit of \
+    the partita IVA); a wrong one is 400 invalid_codice_fiscale / invalid_partita_iva.";
+
+/// A text field the service trims and counts: 1 to `most` characters, not only spaces.
+fn text(most: usize) -> Value {
+    serde_json::json!({"minLength": 1, "maxLength": most, "pattern": "\\S"})
+}
+
+/// States the checked formats and ranges of the request bodies' fields (component schemas),
+/// and the field combinations the service requires as `oneOf` branches.
 fn constrain_bodies(document: &mut Value) {
     let Some(schemas) = document
         .pointer_mut("/components/schemas")
@@ -230,7 +252,9 @@ fn constrain_bodies(document: &mut Value) {
     };
     let skill =
         serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/skill/[0-9a-f-]{36}$"});
-    let rules: [(&str, &str, Value); 19] = [
+    let codice_fiscale =
+        serde_json::json!({"pattern": CODICE_FISCALE_PATTERN, "format": "codice-fiscale"});
+    let rules: Vec<(&str, &str, Value)> = vec![
         (
             "PlacementRecordBody",
             "kind",
@@ -247,6 +271,11 @@ fn constrain_bodies(document: &mut Value) {
             serde_json::json!({"enum": ["exact", "inflection", "word_order", "typo", "partial", "description", null]}),
         ),
         (
+            "DecisionBody",
+            "score",
+            serde_json::json!({"minimum": 0, "maximum": 1}),
+        ),
+        (
             "SuggestBody",
             "lang",
             serde_json::json!({"enum": ["it", "en", null]}),
@@ -256,28 +285,70 @@ fn constrain_bodies(document: &mut Value) {
             "top",
             serde_json::json!({"minimum": 1, "maximum": 200}),
         ),
+        // Text, not binary: no control characters but tab and line ends (the service tolerates
+        // a few), a letter or digit somewhere; at most 64 KiB (16,384 characters of up to 4 bytes).
+        (
+            "SuggestBody",
+            "text",
+            serde_json::json!({
+                "minLength": 1,
+                "maxLength": 16_384,
+                "pattern": format!("^{NOT_CONTROL}*[0-9A-Za-z]{NOT_CONTROL}*$"),
+            }),
+        ),
+        // (0, 10] in the service; the document's lower bound keeps clear of what an f32
+        // rounds to 0.
         (
             "RequirementBody",
             "weight",
-            serde_json::json!({"exclusiveMinimum": 0, "maximum": 10}),
+            serde_json::json!({"minimum": 0.000001, "maximum": 10}),
         ),
         (
-            "AttemptBody",
-            "operator",
-            serde_json::json!({"minLength": 1}),
+            "RequirementBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        ("RequirementBody", "skill", skill.clone()),
+        (
+            "RequirementsBody",
+            "requirements",
+            serde_json::json!({"maxItems": 200}),
+        ),
+        ("DecisionBody", "skill_uri", skill),
+        (
+            "DecisionBody",
+            "level",
+            serde_json::json!({"minimum": 1, "maximum": 4}),
+        ),
+        (
+            "FeedbackBody",
+            "decisions",
+            serde_json::json!({"minItems": 1, "maxItems": 500}),
         ),
         (
             "UndoRefusalBody",
             "reason",
             serde_json::json!({"minLength": 1, "maxLength": 500, "pattern": "\\S"}),
         ),
-        ("RequirementBody", "skill", skill.clone()),
-        ("DecisionBody", "skill_uri", skill),
         (
             "SiteBody",
             "comune",
             serde_json::json!({"pattern": COMUNE_PATTERN}),
         ),
+        (
+            "CompanyBody",
+            "id",
+            serde_json::json!({"pattern": ID_PATTERN}),
+        ),
+        ("CompanyBody", "name", text(200)),
+        ("CompanyBody", "codice_fiscale", codice_fiscale.clone()),
+        (
+            "CompanyBody",
+            "partita_iva",
+            serde_json::json!({"pattern": "^[0-9]{11}$", "format": "partita-iva"}),
+        ),
+        ("CompanyBody", "sites", serde_json::json!({"minItems": 1})),
+        ("LookupBody", "codice_fiscale", codice_fiscale),
         (
             "VacancyBody",
             "comune",
@@ -293,10 +364,31 @@ fn constrain_bodies(document: &mut Value) {
             "company_id",
             serde_json::json!({"pattern": ID_PATTERN}),
         ),
+        ("VacancyBody", "title", text(200)),
         (
-            "CompanyBody",
-            "id",
-            serde_json::json!({"pattern": ID_PATTERN}),
+            "VacancyBody",
+            "description",
+            serde_json::json!({"maxLength": 10_000}),
+        ),
+        (
+            "VacancyBody",
+            "occupation",
+            serde_json::json!({"pattern": "^http://data\\.europa\\.eu/esco/occupation/[0-9a-f-]{36}$"}),
+        ),
+        (
+            "VacancyBody",
+            "positions",
+            serde_json::json!({"minimum": 1, "maximum": 1000}),
+        ),
+        (
+            "VacancyBody",
+            "weekly_hours",
+            serde_json::json!({"minimum": 1, "maximum": 60}),
+        ),
+        (
+            "VacancyBody",
+            "requirements",
+            serde_json::json!({"maxItems": 200}),
         ),
         (
             "PlacementRecordBody",
@@ -304,19 +396,14 @@ fn constrain_bodies(document: &mut Value) {
             serde_json::json!({"pattern": ID_PATTERN}),
         ),
         (
-            "RequirementBody",
-            "level",
-            serde_json::json!({"minimum": 1, "maximum": 4}),
+            "AttemptBody",
+            "operator",
+            serde_json::json!({"minLength": 1}),
         ),
         (
-            "DecisionBody",
-            "level",
-            serde_json::json!({"minimum": 1, "maximum": 4}),
-        ),
-        (
-            "SuggestBody",
-            "text",
-            serde_json::json!({"minLength": 1, "pattern": "\\S"}),
+            "AttemptBody",
+            "result",
+            serde_json::json!({"enum": ["answered", "no_answer", "busy", "wrong_number", "refused"]}),
         ),
     ];
     for (schema, property, constraints) in rules {
@@ -327,22 +414,179 @@ fn constrain_bodies(document: &mut Value) {
         else {
             continue;
         };
+        if property == "weight" {
+            target.remove("exclusiveMinimum");
+        }
         if let Some(constraints) = constraints.as_object() {
             for (key, value) in constraints {
                 target.insert(key.clone(), value.clone());
             }
         }
+        if constraints.get("format").is_some() {
+            let description = target
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let description = format!("{description}{CHECK_CHARACTER}");
+            target.insert("description".into(), Value::String(description));
+        }
     }
-    if let Some(result) = schemas
-        .get_mut("AttemptBody")
-        .and_then(|schema| schema.pointer_mut("/properties/result"))
-        .and_then(Value::as_object_mut)
-    {
-        result.insert(
-            "enum".into(),
-            serde_json::json!(["answered", "no_answer", "busy", "wrong_number", "refused"]),
+    // The tagged bodies' branches: each names its fields only, as the service reads them.
+    for (schema, branch, property, constraints) in [
+        (
+            "PlacementBody",
+            0,
+            "contract_type",
+            serde_json::json!({"pattern": "^[A-Z]\\.[0-9]{2}\\.[0-9]{2}$"}),
+        ),
+        (
+            "PlacementBody",
+            1,
+            "months",
+            serde_json::json!({"minimum": 1, "maximum": 24}),
+        ),
+        ("SourceBody", 1, "name", text(200)),
+    ] {
+        if let Some(target) = schemas
+            .get_mut(schema)
+            .and_then(|schema| {
+                schema.pointer_mut(&format!("/oneOf/{branch}/properties/{property}"))
+            })
+            .and_then(Value::as_object_mut)
+        {
+            for (key, value) in constraints.as_object().into_iter().flatten() {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    for schema in ["PlacementBody", "SourceBody"] {
+        if let Some(branches) = schemas
+            .get_mut(schema)
+            .and_then(|schema| schema.get_mut("oneOf"))
+            .and_then(Value::as_array_mut)
+        {
+            for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                branch.insert("additionalProperties".into(), Value::Bool(false));
+            }
+        }
+    }
+    // A next-call day only with a result that is retried; a level with an accepted decision.
+    split(
+        schemas,
+        "AttemptBody",
+        "result",
+        [
+            (
+                "retried",
+                serde_json::json!({"type": "string", "enum": ["no_answer", "busy"]}),
+                None,
+                &[][..],
+            ),
+            (
+                "final",
+                serde_json::json!({"type": "string", "enum": ["answered", "wrong_number", "refused"]}),
+                Some((
+                    "next_call",
+                    serde_json::json!({"type": "null", "description": "Only with no_answer or busy."}),
+                )),
+                &[][..],
+            ),
+        ],
+    );
+    split(
+        schemas,
+        "DecisionBody",
+        "accepted",
+        [
+            (
+                "accepted",
+                serde_json::json!({"type": "boolean", "enum": [true]}),
+                Some((
+                    "level",
+                    serde_json::json!({"type": "integer", "minimum": 1, "maximum": 4,
+                        "description": "The level chosen, 1-4."}),
+                )),
+                &["level"][..],
+            ),
+            (
+                "rejected",
+                serde_json::json!({"type": "boolean", "enum": [false]}),
+                None,
+                &[][..],
+            ),
+        ],
+    );
+    // A create names its id; a replace takes it from the path (absent or equal in the body).
+    for (name, new_name) in [
+        ("CompanyBody", "NewCompanyBody"),
+        ("VacancyBody", "NewVacancyBody"),
+    ] {
+        let Some(mut create) = schemas.get(name).cloned() else {
+            continue;
+        };
+        if let Some(id) = create.pointer_mut("/properties/id") {
+            id["type"] = Value::from("string");
+        }
+        if let Some(required) = create.get_mut("required").and_then(Value::as_array_mut) {
+            required.insert(0, Value::from("id"));
+        }
+        schemas.insert(new_name.to_string(), create);
+    }
+    for (path, new_name) in [
+        ("/v1/companies", "NewCompanyBody"),
+        ("/v1/vacancies", "NewVacancyBody"),
+    ] {
+        let pointer = format!(
+            "/paths/{}/post/requestBody/content/application~1json/schema",
+            path.replace('/', "~1")
         );
+        if let Some(schema) = document.pointer_mut(&pointer) {
+            *schema = serde_json::json!({"$ref": format!("#/components/schemas/{new_name}")});
+        }
     }
+}
+
+/// One branch of [`split`]: its title, the schema of the deciding field, a field it replaces
+/// (or forbids, with `{"type": "null"}`) and the fields it adds to `required`.
+type Branch<'a> = (&'a str, Value, Option<(&'a str, Value)>, &'a [&'a str]);
+
+/// Rewrites the object schema `name` as a `oneOf` of branches told apart by `field`.
+fn split<const N: usize>(
+    schemas: &mut serde_json::Map<String, Value>,
+    name: &str,
+    field: &str,
+    branches: [Branch<'_>; N],
+) {
+    let Some(base) = schemas.get(name).cloned() else {
+        return;
+    };
+    let description = base.get("description").cloned().unwrap_or(Value::Null);
+    let mut one_of = Vec::new();
+    for (title, decider, replaced, required) in branches {
+        let mut branch = base.clone();
+        if let Some(branch) = branch.as_object_mut() {
+            branch.remove("description");
+        }
+        branch["title"] = Value::from(title);
+        if let Some(property) = branch.pointer_mut(&format!("/properties/{field}")) {
+            let field_description = property.get("description").cloned();
+            *property = decider;
+            if let Some(field_description) = field_description {
+                property["description"] = field_description;
+            }
+        }
+        if let Some((replaced, schema)) = replaced {
+            branch["properties"][replaced] = schema;
+        }
+        if let Some(list) = branch.get_mut("required").and_then(Value::as_array_mut) {
+            list.extend(required.iter().map(|field| Value::from(*field)));
+        }
+        one_of.push(branch);
+    }
+    schemas.insert(
+        name.to_string(),
+        serde_json::json!({"description": description, "oneOf": one_of}),
+    );
 }
 
 /// States the format or range the service checks on a parameter of the route `path`.
@@ -609,6 +853,38 @@ mod completion_tests {
         assert!(
             ids.contains("companies_get") && ids.contains("vacancies_get"),
             "{ids:?}"
+        );
+    }
+
+    /// Field combinations are `oneOf` branches, creates name their id, codes state their form.
+    #[test]
+    fn bodies_state_their_combinations_and_formats() {
+        let schemas = &document()["components"]["schemas"];
+        let attempt = schemas["AttemptBody"]["oneOf"].as_array().expect("oneOf");
+        assert_eq!(
+            attempt[0]["properties"]["result"]["enum"],
+            serde_json::json!(["no_answer", "busy"])
+        );
+        assert_eq!(attempt[1]["properties"]["next_call"]["type"], "null");
+        let decision = schemas["DecisionBody"]["oneOf"].as_array().expect("oneOf");
+        assert!(decision[0]["required"]
+            .as_array()
+            .expect("required")
+            .contains(&"level".into()));
+        assert_eq!(schemas["NewCompanyBody"]["required"][0], "id");
+        assert_eq!(
+            document()["paths"]["/v1/vacancies"]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"]["$ref"],
+            "#/components/schemas/NewVacancyBody"
+        );
+        let codice_fiscale = &schemas["CompanyBody"]["properties"]["codice_fiscale"];
+        assert_eq!(codice_fiscale["format"], "codice-fiscale");
+        let pattern = codice_fiscale["pattern"].as_str().expect("pattern");
+        assert_eq!(pattern, CODICE_FISCALE_PATTERN);
+        assert!(schemas["PlacementBody"]["oneOf"][0]["additionalProperties"] == false);
+        assert_eq!(
+            schemas["VacancyBody"]["properties"]["positions"]["minimum"],
+            1
         );
     }
 

@@ -466,6 +466,11 @@ error_codes! {
         /// The engine call did not finish within `request_timeout_ms`, queueing included.
         RequestTimeout = "request_timeout",
     }
+    StorageFull {
+        /// The disk of the store is full: the write was refused and nothing was written (reads
+        /// go on; free space and retry).
+        StorageFull = "storage_full",
+    }
 }
 
 impl ErrorCode {

@@ -486,7 +486,10 @@ impl Suggester {
     ) -> Result<(Vec<SuggestedSkill>, Vec<OccupationHint>)> {
         let words = analyser.words(text);
         if words.is_empty() {
-            return Err(Error::invalid(ErrorCode::EmptyText, "text has no words"));
+            // Letters or digits, but no word the analyser keeps (a number 16,000 digits long):
+            // nothing to suggest, like a text that names no competence. A text without any
+            // letter or digit was refused by `check_text` (`empty_text`).
+            return Ok((Vec::new(), Vec::new()));
         }
         let info = matcher::annotate(self.lang, text, &words);
         let segments = matcher::segments(&info);

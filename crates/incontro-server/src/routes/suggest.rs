@@ -26,7 +26,7 @@ pub struct SuggestBody {
     #[serde(default)]
     pub lang: Option<String>,
     /// How many competences (1-200, default 10).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::whole_number::option")]
     pub top: Option<usize>,
 }
 
@@ -39,7 +39,7 @@ pub struct DecisionBody {
     /// Accepted (true) or rejected.
     pub accepted: bool,
     /// The level chosen, 1-4 (required when accepted).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::whole_number::option")]
     pub level: Option<u8>,
     /// Essential (true) or optional, for a vacancy's requirement.
     #[serde(default)]
