@@ -137,7 +137,7 @@ pub fn run_csv_timed(
     related: Option<&RelatedSkills<'_>>,
     out: &Path,
     progress: &dyn Progress,
-    mut timings: Option<&mut BatchTimings>,
+    timings: Option<&mut BatchTimings>,
 ) -> Result<BatchReport> {
     let mut times = BatchTimings::default();
     let timed = timings.is_some();
@@ -208,7 +208,7 @@ pub fn run_csv_timed(
         times.top_k_cpu += scratch.top_k;
         times.format_cpu += scratch.format;
     }
-    if let Some(timings) = timings.as_deref_mut() {
+    if let Some(timings) = timings {
         *timings = times;
     }
     Ok(report)

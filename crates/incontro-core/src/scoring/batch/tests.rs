@@ -246,11 +246,13 @@ fn reference_exact(workers_csv: &str, vacancies_csv: &str, k: usize) -> String {
     out
 }
 
+/// A generated worker: id number, skill → level.
+type GeneratedWorker = (u32, std::collections::BTreeMap<u8, u8>);
+/// A generated vacancy: id number, skill → (required level, essential).
+type GeneratedVacancy = (u32, std::collections::BTreeMap<u8, (u8, bool)>);
+
 /// Workers CSV and vacancies CSV from generated records (skill `s:N`; 9 is unknown to vacancies).
-fn csv_of(
-    workers: &[(u32, std::collections::BTreeMap<u8, u8>)],
-    vacancies: &[(u32, std::collections::BTreeMap<u8, (u8, bool)>)],
-) -> (String, String) {
+fn csv_of(workers: &[GeneratedWorker], vacancies: &[GeneratedVacancy]) -> (String, String) {
     let mut w = String::from("worker_id,skill_uri,level\n");
     for (n, (id, held)) in workers.iter().enumerate() {
         for (skill, level) in held {
