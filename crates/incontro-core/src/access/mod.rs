@@ -10,13 +10,13 @@
 //! - **Audit**: every read or write of a person's data is appended to `audit_log` (who, role, when,
 //!   action, which person by pseudonymous id). The log is append-only (database triggers refuse
 //!   updates and deletes) and durable: [`Engine::audit`] returns only after the rows are committed.
-//!   It lives in its own file ([`crate::store::access::AUDIT_FILE`]) so that its commits leave the
+//!   It lives in its own file (`audit.sqlite` in the data directory) so that its commits leave the
 //!   main database's page cache warm.
 //!   Concurrent callers share one commit (group commit on a dedicated connection), so auditing
 //!   every read costs one fsync per batch, not per request.
 //!
 //! What it does NOT do: HTTP (the server maps [`crate::ErrorKind::Forbidden`] to 403 and a missing
-//! principal to 401) or SQL (see [`crate::store::access`]).
+//! principal to 401) or SQL (the store's `access` module).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,7 @@ use crate::{Engine, Error, ErrorCode, Result};
 mod accounts;
 mod audit;
 mod keys;
+mod offices;
 mod ranking_log;
 mod vacancy_life;
 
@@ -35,6 +36,7 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
+pub use offices::{read_offices_file, Office, OfficeDirectory};
 pub use ranking_log::{
     Channel, RankedItem, RankingKind, RankingLogEntry, RankingLogRecord, RankingLogSpan,
     RankingRequest, Replay, ReplayOutcome,
@@ -319,6 +321,7 @@ fn check_office_code(office: &str) -> Result<String> {
     }
 }
 
+/// **Access**: roles, offices and what a caller may read.
 impl Engine {
     /// The office (province) of a comune, if the comune is known.
     pub fn office_of_comune(&self, comune: &ComuneCode) -> Result<Option<String>> {
@@ -602,12 +605,47 @@ impl Engine {
                 crate::ErrorKind::Forbidden => other_office(),
                 _ => error,
             })?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()
         };
         self.insert_vacancy(&draft)?;
         Ok(draft)
+    }
+
+    /// The tirocinio rule where a comune is: its province's region's row of
+    /// `data/tirocinio_rules.csv`, or the national floor (issue 15, point 10).
+    pub fn tirocinio_rule_at(
+        &self,
+        comune: &ComuneCode,
+    ) -> Result<crate::training::placement::TirocinioRule> {
+        let province = self
+            .store()
+            .read(|c| sql::province_of(c, comune.as_str()))?;
+        let region = province
+            .as_deref()
+            .and_then(crate::vocabulary::province_region);
+        Ok(crate::training::placement::TirocinioRules::builtin()
+            .region_or_national(region)?
+            .clone())
+    }
+
+    /// A tirocinio vacancy must keep to its region's duration (the general maximum: a vacancy
+    /// does not know whether the person has a disability) and minimum indemnity.
+    fn check_tirocinio_rule(&self, vacancy: &Vacancy) -> Result<()> {
+        let crate::model::PlacementType::Tirocinio {
+            months,
+            monthly_indemnity_eur,
+        } = &vacancy.placement
+        else {
+            return Ok(());
+        };
+        let rule = self.tirocinio_rule_at(&vacancy.comune)?;
+        match rule.violation(*months, *monthly_indemnity_eur, false) {
+            Some(why) => Err(Error::invalid(ErrorCode::TirocinioOutsideRules, why)),
+            None => Ok(()),
+        }
     }
 
     /// Replaces an open vacancy's content; it goes back to draft (a validator checks it again).
@@ -621,6 +659,7 @@ impl Engine {
         }
         self.check_comune_office(principal, &vacancy.comune)?;
         self.company_for(principal, Action::ReadCompany, &vacancy.company_id)?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()

@@ -112,7 +112,7 @@ pub(crate) fn load_notice_keys(connection: &Connection) -> Result<(HashSet64, Ha
 const ROWS_PER_INSERT: usize = 64;
 const NOTICE_COLUMNS: usize = 21;
 
-fn notice_insert_sql(rows: usize) -> String {
+fn notice_insert_sql(rows: usize, skip_stored: bool) -> String {
     let mut sql = String::from(
         "INSERT INTO cob_notice(code, previous, kind, event, sent, worker_cf, sex, birth, domicile,
             employer_cf, start, planned_end, extension_end, transformation_date, transformation,
@@ -132,7 +132,9 @@ fn notice_insert_sql(rows: usize) -> String {
         }
         sql.push(')');
     }
-    sql.push_str(" ON CONFLICT(code) DO NOTHING");
+    if skip_stored {
+        sql.push_str(" ON CONFLICT(code) DO NOTHING");
+    }
     sql
 }
 
@@ -145,9 +147,20 @@ pub struct NoticeInserter<'t> {
 impl<'t> NoticeInserter<'t> {
     /// Prepares the statements.
     pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        Self::prepare(tx, true)
+    }
+
+    /// Prepares the statements for a table with none of the codes to insert (a store without
+    /// notices, codes checked unique by the caller): no conflict clause to evaluate per row, and
+    /// a duplicate code is an error instead of being skipped.
+    pub(crate) fn new_codes(tx: &'t Transaction<'_>) -> Result<Self> {
+        Self::prepare(tx, false)
+    }
+
+    fn prepare(tx: &'t Transaction<'_>, skip_stored: bool) -> Result<Self> {
         Ok(NoticeInserter {
-            many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT))?,
-            one: tx.prepare(&notice_insert_sql(1))?,
+            many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT, skip_stored))?,
+            one: tx.prepare(&notice_insert_sql(1, skip_stored))?,
         })
     }
 
@@ -166,11 +179,6 @@ impl<'t> NoticeInserter<'t> {
             inserted += self.one.raw_execute()? as u64;
         }
         Ok(inserted)
-    }
-
-    /// Inserts one notice; false when its code was already stored.
-    pub fn insert(&mut self, notice: &Notice) -> Result<bool> {
-        Ok(self.insert_all(std::slice::from_ref(notice))? == 1)
     }
 }
 
@@ -203,16 +211,6 @@ fn bind_notice(statement: &mut Statement<'_>, offset: usize, notice: &Notice) ->
         statement.raw_bind_parameter(offset + column + 1, value)?;
     }
     Ok(())
-}
-
-/// Deletes one notice; true when it existed. The per-worker summaries are then stale: the next
-/// cohort rebuilds them from the notices.
-pub fn delete_notice(tx: &Transaction<'_>, code: &str) -> Result<bool> {
-    let deleted = tx.execute("DELETE FROM cob_notice WHERE code = ?1", [code])? == 1;
-    if deleted {
-        tx.execute("DELETE FROM cob_summary_state", [])?;
-    }
-    Ok(deleted)
 }
 
 /// Number of stored notices.
