@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use incontro_core::scoring::batch::{run_csv, RelatedSkills};
+use incontro_core::scoring::batch::{run_csv_timed, BatchTimings, RelatedSkills};
 use incontro_core::scoring::{ScoringConfig, SkillGraph};
 
 use crate::progress::Bar;
@@ -43,6 +43,10 @@ pub struct MatchArgs {
     /// Output CSV: `worker_id,rank,vacancy_id,score`.
     #[arg(long)]
     out: PathBuf,
+    /// Print where the time went (reading, parsing, scoring kernel, top-k, formatting, writing)
+    /// to standard error. CSV files only.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// The taxonomy graph with a URI lookup.
@@ -106,7 +110,8 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     });
     let started = std::time::Instant::now();
     let bar = Bar::new(quiet);
-    let result = run_csv(
+    let mut timings = BatchTimings::default();
+    let result = run_csv_timed(
         &workers,
         &vacancies,
         args.top,
@@ -114,6 +119,7 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         related.as_ref(),
         &args.out,
         &bar,
+        args.timings.then_some(&mut timings),
     );
     if let Err(incontro_core::Error::InvalidInput { problems }) = &result {
         for problem in problems.iter().take(50) {
@@ -137,6 +143,9 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         report.rows_written,
         args.out.display()
     );
+    if args.timings {
+        print_timings(&timings);
+    }
     if report.related_credit {
         eprintln!(
             "{} skill uri(s) unknown to the taxonomy earned no related credit",
@@ -144,4 +153,24 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
         );
     }
     Ok(())
+}
+
+/// The `--timings` breakdown, one phase a line.
+fn print_timings(t: &BatchTimings) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    eprintln!("timings (wall ms unless marked cpu, summed over threads):");
+    for (name, value) in [
+        ("read vacancies", t.read_vacancies),
+        ("parse + index vacancies", t.index_vacancies),
+        ("read workers", t.read_workers),
+        ("parse workers + skill lookup", t.parse_workers),
+        ("group workers", t.group_workers),
+        ("score (kernel + top-k + format)", t.score),
+        ("  kernel, cpu", t.kernel_cpu),
+        ("  top-k, cpu", t.top_k_cpu),
+        ("  format, cpu", t.format_cpu),
+        ("write output", t.write_output),
+    ] {
+        eprintln!("  {name:<34} {:>9.1}", ms(value));
+    }
 }

@@ -58,3 +58,30 @@ pub fn top_vacancies_for_all_workers_sequential(
         })
         .collect()
 }
+
+/// Runs `work` on each `items[i]` with `outputs[i]` in parallel; each thread gets its own
+/// scratch from `init`. The outputs are reused by the caller from one call to the next.
+pub fn zip_with_scratch<T, O, S, I, F>(items: &[T], outputs: &mut [O], init: I, work: F)
+where
+    T: Sync,
+    O: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, &T, &mut O) + Sync + Send,
+{
+    items
+        .par_iter()
+        .zip(outputs.par_iter_mut())
+        .for_each_init(init, |scratch, (item, output)| work(scratch, item, output));
+}
+
+/// The sequential twin of [`zip_with_scratch`].
+pub fn zip_with_scratch_sequential<T, O, S, I, F>(items: &[T], outputs: &mut [O], init: I, work: F)
+where
+    I: Fn() -> S,
+    F: Fn(&mut S, &T, &mut O),
+{
+    let mut scratch = init();
+    for (item, output) in items.iter().zip(outputs.iter_mut()) {
+        work(&mut scratch, item, output);
+    }
+}

@@ -15,13 +15,15 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use ahash::{AHashMap, RandomState};
 
 use super::kernel::related_factor;
-use super::parallel::{map_with_scratch, threads};
+use super::parallel::{map_with_scratch, threads, zip_with_scratch};
 use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
 use crate::progress::Progress;
 use crate::{Error, ErrorCode, Problems, Result};
@@ -69,8 +71,43 @@ pub struct BatchReport {
     pub skills_unknown_to_taxonomy: u64,
 }
 
+/// Where the time of a batch run went (`incontro match --timings`). Phases run one after the
+/// other; within a phase the work is spread over the threads. `*_cpu` fields add up the time
+/// of every thread (measured per worker, so only when asked for); the others are wall time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchTimings {
+    /// Reading the vacancy file into memory.
+    pub read_vacancies: Duration,
+    /// Parsing vacancy rows (parallel), interning ids and skills, building the inverted index.
+    pub index_vacancies: Duration,
+    /// Reading the worker file (blocks).
+    pub read_workers: Duration,
+    /// Parsing worker rows and looking up their skills (parallel).
+    pub parse_workers: Duration,
+    /// Grouping rows into workers, duplicate checks (one thread).
+    pub group_workers: Duration,
+    /// Scoring and formatting the result rows (parallel), wall time.
+    pub score: Duration,
+    /// Within `score`, summed over threads: accumulating scores over the postings.
+    pub kernel_cpu: Duration,
+    /// Within `score`, summed over threads: selecting the top k.
+    pub top_k_cpu: Duration,
+    /// Within `score`, summed over threads: formatting result rows.
+    pub format_cpu: Duration,
+    /// Writing the result rows and committing the file.
+    pub write_output: Duration,
+}
+
 const NONE: u32 = u32::MAX;
-const BLOCK_BYTES: usize = 32 << 20;
+/// Worker file block: small enough that the per-block buffers are reused by the allocator
+/// instead of being returned to the OS and faulted in again (that cost ~20% of the CPU at 32 MB).
+const BLOCK_BYTES: usize = 8 << 20;
+
+#[cfg(test)]
+thread_local! {
+    /// The block size of runs started by this test thread (many blocks on small files).
+    static TEST_BLOCK_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(BLOCK_BYTES) };
+}
 const WORKERS_PER_TASK: usize = 256;
 const SCORE_SCALE: f32 = 1_000_000.0;
 
@@ -85,6 +122,25 @@ pub fn run_csv(
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<BatchReport> {
+    run_csv_timed(
+        workers, vacancies, top_k, config, related, out, progress, None,
+    )
+}
+
+/// [`run_csv`], also filling `timings` (phase by phase) when given.
+#[allow(clippy::too_many_arguments)]
+pub fn run_csv_timed(
+    workers: &Path,
+    vacancies: &Path,
+    top_k: usize,
+    config: &ScoringConfig,
+    related: Option<&RelatedSkills<'_>>,
+    out: &Path,
+    progress: &dyn Progress,
+    timings: Option<&mut BatchTimings>,
+) -> Result<BatchReport> {
+    let mut times = BatchTimings::default();
+    let timed = timings.is_some();
     if top_k == 0 {
         return Err(Error::invalid(
             ErrorCode::InvalidTop,
@@ -93,14 +149,18 @@ pub fn run_csv(
     }
     let config = config.validated()?;
     let related = related.filter(|_| config.mode == super::Mode::Default);
+    let started = Instant::now();
     let vacancy_bytes = std::fs::read(vacancies).map_err(|e| Error::io(vacancies, e))?;
+    times.read_vacancies = started.elapsed();
     progress.start("reading vacancies", Some(vacancy_bytes.len() as u64));
+    let started = Instant::now();
     let index = VacancyIndex::parse(
         &vacancy_bytes,
         &vacancies.display().to_string(),
         &config,
         related,
     )?;
+    times.index_vacancies = started.elapsed();
     progress.advance(vacancy_bytes.len() as u64);
     progress.finish();
 
@@ -112,18 +172,27 @@ pub fn run_csv(
         ..BatchReport::default()
     };
     let mut unknown = index.unknown_to_taxonomy.clone();
+    #[cfg(test)]
+    let block_bytes = TEST_BLOCK_BYTES.with(|b| b.get());
+    #[cfg(not(test))]
+    let block_bytes = BLOCK_BYTES;
     let matcher = Matcher {
         index: &index,
         config,
         related,
         top_k,
+        timed,
+        block_bytes,
     };
+    let pool = ScratchPool::default();
     stream_workers(
         workers,
         &matcher,
+        &pool,
         &mut output,
         &mut report,
         &mut unknown,
+        &mut times,
         progress,
     )?;
     report.skills_unknown_to_taxonomy = if related.is_some() {
@@ -131,8 +200,49 @@ pub fn run_csv(
     } else {
         0
     };
+    let started = Instant::now();
     output.commit()?;
+    times.write_output += started.elapsed();
+    for scratch in pool.free.into_inner().unwrap_or_default() {
+        times.kernel_cpu += scratch.kernel;
+        times.top_k_cpu += scratch.top_k;
+        times.format_cpu += scratch.format;
+    }
+    if let Some(timings) = timings {
+        *timings = times;
+    }
     Ok(report)
+}
+
+/// Scratch arrays kept for the whole run: a thread takes one (or makes one) for a parallel
+/// round and puts it back after, so the dense arrays are allocated about once per thread.
+#[derive(Default)]
+struct ScratchPool {
+    free: Mutex<Vec<Scratch>>,
+}
+
+/// A scratch taken from a [`ScratchPool`], put back when dropped.
+struct Pooled<'p> {
+    scratch: Option<Scratch>,
+    pool: &'p ScratchPool,
+}
+
+impl ScratchPool {
+    fn take<'p>(&'p self, matcher: &Matcher<'_, '_, '_>) -> Pooled<'p> {
+        let reused = self.free.lock().ok().and_then(|mut free| free.pop());
+        Pooled {
+            scratch: Some(reused.unwrap_or_else(|| matcher.scratch())),
+            pool: self,
+        }
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let (Some(scratch), Ok(mut free)) = (self.scratch.take(), self.pool.free.lock()) {
+            free.push(scratch);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,6 +275,10 @@ struct Matcher<'i, 'a, 'r> {
     config: ScoringConfig,
     related: Option<&'r RelatedSkills<'r>>,
     top_k: usize,
+    /// Measure kernel, top-k and formatting time per worker (`--timings`).
+    timed: bool,
+    /// Bytes of the worker file read per block ([`BLOCK_BYTES`]; smaller in tests).
+    block_bytes: usize,
 }
 
 #[derive(Default)]
@@ -180,6 +294,10 @@ struct Scratch {
     related_seen: Vec<bool>,
     touched_skills: Vec<u32>,
     top: Vec<(u32, u32)>,
+    /// Time spent by this scratch's thread, when the matcher is timed.
+    kernel: Duration,
+    top_k: Duration,
+    format: Duration,
 }
 
 impl Matcher<'_, '_, '_> {
@@ -196,6 +314,9 @@ impl Matcher<'_, '_, '_> {
             related_seen: vec![false; skills],
             touched_skills: Vec::new(),
             top: Vec::with_capacity(self.top_k + 1),
+            kernel: Duration::ZERO,
+            top_k: Duration::ZERO,
+            format: Duration::ZERO,
         }
     }
 
@@ -226,6 +347,41 @@ impl Matcher<'_, '_, '_> {
             }
         }
         *touched_len = count;
+    }
+
+    /// Exact mode: true when the worker's postings cover a good part of the vacancies, so that
+    /// scanning every score afterwards costs less than keeping the list of touched ones.
+    fn dense_pays(&self, worker: &WorkerJob<'_>) -> bool {
+        let offsets = &self.index.level_offsets;
+        let postings: usize = worker
+            .known
+            .iter()
+            .map(|&(skill, _)| {
+                let first = skill as usize * 4;
+                (offsets[first + 4] - offsets[first]) as usize
+            })
+            .sum();
+        postings * 8 >= self.index.vacancy_ids.len()
+    }
+
+    /// [`Self::accumulate_exact`] without the touched list: the same additions in the same
+    /// order (so the same sums to the bit); the top-k selection then scans every vacancy.
+    fn accumulate_exact_dense(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>) {
+        let accumulated = &mut scratch.accumulated;
+        let offsets = &self.index.level_offsets;
+        for &(skill, level) in &worker.known {
+            let credit = &LEVEL_CREDIT[usize::from(level)];
+            let first = skill as usize * 4;
+            for required in 1..=4usize {
+                let factor = credit[required];
+                let start = offsets[first + required - 1] as usize;
+                let end = offsets[first + required] as usize;
+                for &(vacancy, weight) in &self.index.level_postings[start..end] {
+                    accumulated[vacancy as usize] += weight * factor;
+                }
+            }
+        }
+        scratch.touched_len = 0;
     }
 
     /// Default mode: exact level and best related level per skill, then the postings.
@@ -298,11 +454,16 @@ impl Matcher<'_, '_, '_> {
         out: &mut Vec<u8>,
     ) -> u64 {
         let exact_mode = self.config.mode == super::Mode::Exact;
-        if exact_mode {
+        let started = self.timed.then(Instant::now);
+        let dense = exact_mode && self.dense_pays(worker);
+        if dense {
+            self.accumulate_exact_dense(scratch, worker);
+        } else if exact_mode {
             self.accumulate_exact(scratch, worker);
         } else {
             self.accumulate_default(scratch, worker);
         }
+        let accumulated_at = self.timed.then(Instant::now);
         let essential_factor = self.config.uses_essential_factor();
         let min_score = self.config.min_score;
         let k = self.top_k;
@@ -312,18 +473,48 @@ impl Matcher<'_, '_, '_> {
             touched,
             touched_len,
             top,
+            kernel,
+            top_k,
+            format,
             ..
         } = scratch;
         top.clear();
         // Below this raw score nothing can enter the top k (with slack for rounding).
         let mut threshold = min_score.max(0.25 / SCORE_SCALE);
+        if dense {
+            // Every vacancy, 16 at a time: a block is looked at only if one of its scores
+            // reaches the threshold (a comparison the compiler vectorizes), then cleared.
+            const LANES: usize = 16;
+            let first = accumulated.len() - accumulated.len() % LANES;
+            let mut blocks = accumulated.chunks_exact_mut(LANES);
+            for (block_index, block) in blocks.by_ref().enumerate() {
+                let reaches = block.iter().fold(false, |any, &x| any | (x >= threshold));
+                if reaches {
+                    for (lane, &value) in block.iter().enumerate() {
+                        if value >= threshold {
+                            let vacancy = (block_index * LANES + lane) as u32;
+                            offer(top, k, &mut threshold, min_score, value, vacancy);
+                        }
+                    }
+                }
+                block.fill(0.0);
+            }
+            for (lane, slot) in blocks.into_remainder().iter_mut().enumerate() {
+                offer(
+                    top,
+                    k,
+                    &mut threshold,
+                    min_score,
+                    *slot,
+                    (first + lane) as u32,
+                );
+                *slot = 0.0;
+            }
+        }
         for &vacancy in &touched[..*touched_len] {
             let v = vacancy as usize;
             let mut value = accumulated[v];
             accumulated[v] = 0.0;
-            if exact_mode && value < threshold {
-                continue;
-            }
             if !exact_mode {
                 if essential_factor {
                     let coverage = if self.index.has_essential[v] {
@@ -335,48 +526,108 @@ impl Matcher<'_, '_, '_> {
                 }
                 essential[v] = 0.0;
             }
-            if value < min_score {
-                continue;
-            }
-            if value < threshold {
-                continue;
-            }
-            // value > 0, so adding 0.5 and truncating rounds to nearest.
-            let quantized = (value.min(1.0) * SCORE_SCALE + 0.5) as u32;
-            if quantized == 0 {
-                continue;
-            }
-            let better = |a: (u32, u32), b: (u32, u32)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
-            let candidate = (quantized, vacancy);
-            if top.len() == k {
-                let Some(&last) = top.last() else { continue };
-                if !better(candidate, last) {
-                    continue;
-                }
-                top.pop();
-            }
-            let at = top.partition_point(|&entry| better(entry, candidate));
-            top.insert(at, candidate);
-            if top.len() == k {
-                if let Some(&(lowest, _)) = top.last() {
-                    threshold = threshold.max((lowest as f32 - 0.75) / SCORE_SCALE);
-                }
+            if value >= threshold {
+                offer(top, k, &mut threshold, min_score, value, vacancy);
             }
         }
         *touched_len = 0;
+        let selected_at = self.timed.then(Instant::now);
         for (rank, &(quantized, vacancy)) in top.iter().enumerate() {
             out.extend_from_slice(worker.id);
-            let _ = write!(out, ",{},", rank + 1);
+            out.push(b',');
+            push_decimal(out, rank as u32 + 1);
+            out.push(b',');
             out.extend_from_slice(self.index.vacancy_ids[vacancy as usize]);
-            let _ = writeln!(
-                out,
-                ",{}.{:06}",
-                quantized / 1_000_000,
-                quantized % 1_000_000
-            );
+            out.push(b',');
+            push_score(out, quantized);
+        }
+        if let (Some(started), Some(accumulated_at), Some(selected_at)) =
+            (started, accumulated_at, selected_at)
+        {
+            *kernel += accumulated_at - started;
+            *top_k += selected_at - accumulated_at;
+            *format += selected_at.elapsed();
         }
         top.len() as u64
     }
+}
+
+/// Offers a vacancy's raw score to the sorted `top` (at most `k`); once `top` is full, raises
+/// `threshold` to just under the lowest kept score, so that later lower scores are skipped.
+#[inline]
+fn offer(
+    top: &mut Vec<(u32, u32)>,
+    k: usize,
+    threshold: &mut f32,
+    min_score: f32,
+    value: f32,
+    vacancy: u32,
+) {
+    if value < min_score || value < *threshold {
+        return;
+    }
+    // value > 0, so adding 0.5 and truncating rounds to nearest.
+    let quantized = (value.min(1.0) * SCORE_SCALE + 0.5) as u32;
+    if quantized == 0 {
+        return;
+    }
+    let candidate = (quantized, vacancy);
+    if top.len() == k {
+        match top.last() {
+            Some(&last) if better(candidate, last) => {
+                top.pop();
+            }
+            _ => return,
+        }
+    }
+    // Insertion from the end (k is small; no memmove call).
+    top.push(candidate);
+    let mut at = top.len() - 1;
+    while at > 0 && better(top[at], top[at - 1]) {
+        top.swap(at, at - 1);
+        at -= 1;
+    }
+    if top.len() == k {
+        if let Some(&(lowest, _)) = top.last() {
+            *threshold = threshold.max((lowest as f32 - 0.75) / SCORE_SCALE);
+        }
+    }
+}
+
+/// Higher score first, then the lower vacancy position (ids sorted, so the lower id).
+fn better(a: (u32, u32), b: (u32, u32)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+/// Appends `value` in decimal (what `write!(out, "{value}")` writes).
+fn push_decimal(out: &mut Vec<u8>, value: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends a score quantized to millionths as `I.FFFFFF` and a newline (what
+/// `writeln!(out, "{}.{:06}", q / 1_000_000, q % 1_000_000)` writes).
+fn push_score(out: &mut Vec<u8>, quantized: u32) {
+    push_decimal(out, quantized / 1_000_000);
+    let mut fraction = [b'0'; 8];
+    fraction[0] = b'.';
+    fraction[7] = b'\n';
+    let mut rest = quantized % 1_000_000;
+    for at in (1..7).rev() {
+        fraction[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.extend_from_slice(&fraction);
 }
 
 fn parse_worker_piece<'a>(
@@ -432,7 +683,7 @@ fn parse_worker_piece<'a>(
             );
             continue;
         };
-        let interned = index.skills.get(skill).copied().unwrap_or(NONE);
+        let interned = index.skill_lookup.get(skill).copied().unwrap_or(NONE);
         let node = match related {
             Some(_) if interned != NONE => index.skill_graph_node[interned as usize],
             Some(related) => std::str::from_utf8(skill)
@@ -455,9 +706,13 @@ fn parse_worker_piece<'a>(
     (rows, problems)
 }
 
-struct StreamState {
+struct StreamState<'p> {
     seen: HashSet<Box<[u8]>, RandomState>,
     problems: Problems,
+    pool: &'p ScratchPool,
+    /// Result bytes and row count of each scoring task, reused from block to block.
+    outputs: Vec<(Vec<u8>, u64)>,
+    times: &'p mut BatchTimings,
 }
 
 /// Parses the complete lines of `region` (starting at line `first_line`), scores and writes every
@@ -471,11 +726,12 @@ fn process_region(
     columns: &[usize],
     matcher: &Matcher<'_, '_, '_>,
     file: &str,
-    state: &mut StreamState,
+    state: &mut StreamState<'_>,
     output: &mut PartialFile,
     report: &mut BatchReport,
     unknown: &mut HashSet<u64>,
 ) -> Result<(usize, u64)> {
+    let started = Instant::now();
     let pieces = split_at_lines(region, threads() * 4);
     let line_counts = map_with_scratch(
         &pieces,
@@ -507,7 +763,10 @@ fn process_region(
             )
         },
     );
-    let mut rows: Vec<&WorkerRow<'_>> = Vec::new();
+    state.times.parse_workers += started.elapsed();
+    let started = Instant::now();
+    let mut rows: Vec<&WorkerRow<'_>> =
+        Vec::with_capacity(parsed.iter().map(|(r, _)| r.len()).sum());
     for (piece_rows, piece_problems) in &parsed {
         rows.extend(piece_rows.iter());
         for problem in piece_problems {
@@ -586,34 +845,51 @@ fn process_region(
         workers.push(WorkerJob { id, known, nodes });
     }
     report.workers += groups.len() as u64;
+    state.times.group_workers += started.elapsed();
     if state.problems.is_empty() {
+        let started = Instant::now();
         let tasks: Vec<&[WorkerJob<'_>]> = workers.chunks(WORKERS_PER_TASK).collect();
-        let outputs = map_with_scratch(
+        // Output buffers kept from block to block (cleared, capacity reused).
+        if state.outputs.len() < tasks.len() {
+            state.outputs.resize_with(tasks.len(), Default::default);
+        }
+        let pool = state.pool;
+        let outputs = &mut state.outputs[..tasks.len()];
+        zip_with_scratch(
             &tasks,
-            || matcher.scratch(),
-            |scratch, task| {
-                let mut bytes = Vec::with_capacity(task.len() * matcher.top_k * 40);
-                let mut written = 0;
+            outputs,
+            || pool.take(matcher),
+            |pooled, task, (bytes, written)| {
+                let Some(scratch) = pooled.scratch.as_mut() else {
+                    return;
+                };
+                bytes.clear();
+                *written = 0;
                 for worker in task.iter() {
-                    written += matcher.score_worker(scratch, worker, &mut bytes);
+                    *written += matcher.score_worker(scratch, worker, bytes);
                 }
-                (bytes, written)
             },
         );
-        for (bytes, written) in outputs {
-            output.write(&bytes)?;
-            report.rows_written += written;
+        state.times.score += started.elapsed();
+        let started = Instant::now();
+        for (bytes, written) in outputs.iter() {
+            output.write(bytes)?;
+            report.rows_written += *written;
         }
+        state.times.write_output += started.elapsed();
     }
     Ok((cut, next_line))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn stream_workers(
     path: &Path,
     matcher: &Matcher<'_, '_, '_>,
+    pool: &ScratchPool,
     output: &mut PartialFile,
     report: &mut BatchReport,
     unknown: &mut HashSet<u64>,
+    times: &mut BatchTimings,
     progress: &dyn Progress,
 ) -> Result<()> {
     const COLUMNS: [&str; 3] = ["worker_id", "skill_uri", "level"];
@@ -621,21 +897,26 @@ fn stream_workers(
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let total = file.metadata().map(|m| m.len()).ok();
     progress.start("matching workers", total);
-    let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
+    let mut buffer: Vec<u8> = Vec::with_capacity(matcher.block_bytes + (1 << 20));
     let mut columns: Option<Vec<usize>> = None;
     let mut line = 1u64;
     let mut at_end = false;
     let mut state = StreamState {
         seen: HashSet::with_hasher(fixed_hasher()),
         problems: Problems::default(),
+        pool,
+        outputs: Vec::new(),
+        times,
     };
     let mut saw_rows = false;
     while !at_end {
         let before = buffer.len();
+        let started = Instant::now();
         let read = (&mut file)
-            .take(BLOCK_BYTES as u64)
+            .take(matcher.block_bytes as u64)
             .read_to_end(&mut buffer)
             .map_err(|e| Error::io(path, e))?;
+        state.times.read_workers += started.elapsed();
         at_end = read == 0;
         debug_assert!(buffer.len() == before + read);
         progress.advance(read as u64);

@@ -26,7 +26,10 @@ pub(super) struct VacancyIndex<'a> {
     /// Vacancy ids sorted ascending; positions index everything else.
     pub(super) vacancy_ids: Vec<&'a [u8]>,
     pub(super) has_essential: Vec<bool>,
-    pub(super) skills: AHashMap<&'a [u8], u32>,
+    /// Interned skill of each vacancy skill URI. The map owns copies of the URIs, close
+    /// together in memory: keys pointing into the vacancy file were scattered over it, and the
+    /// 1.4 M worker-row lookups compared against them missed the cache.
+    pub(super) skill_lookup: AHashMap<Box<[u8]>, u32>,
     /// Graph node of each interned skill (NONE when unknown or without taxonomy).
     pub(super) skill_graph_node: Vec<u32>,
     /// Interned skill of each graph node (NONE when no vacancy requires it).
@@ -128,9 +131,9 @@ impl<'a> VacancyIndex<'a> {
         let mut problems = into_problems(file, line_problems);
 
         // Intern ids and skills in file order, then renumber vacancies by id.
-        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::new();
-        let mut first_seen: Vec<&'a [u8]> = Vec::new();
-        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(rows.len() / 8);
+        let mut first_seen: Vec<&'a [u8]> = Vec::with_capacity(rows.len() / 8);
+        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(rows.len() / 16);
         let mut skill_uris: Vec<&'a [u8]> = Vec::new();
         let mut interned: Vec<(u32, u32, u8, bool, u64)> = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -270,7 +273,10 @@ impl<'a> VacancyIndex<'a> {
             level_postings,
             vacancy_ids,
             has_essential: essential_count.iter().map(|&c| c > 0).collect(),
-            skills,
+            skill_lookup: skills
+                .iter()
+                .map(|(uri, &skill)| (Box::<[u8]>::from(*uri), skill))
+                .collect(),
             skill_graph_node,
             graph_node_skill,
             posting_offsets,
