@@ -310,6 +310,26 @@ fn main() {
     let person_id = |index: usize| EntityId::parse(&format!("P{index:07}")).expect("id");
     let builds = engine.match_state_builds();
 
+    // 0. Ranked vacancies from one client, nobody writing (the query alone).
+    let query = MatchQuery {
+        k: 10,
+        ..MatchQuery::default()
+    };
+    let mut alone = Vec::new();
+    for _ in 0..400 {
+        let person = person_id(rng.gen_range(0..people));
+        let started = Instant::now();
+        let ranked = engine
+            .vacancies_for_person(&person, &query, "it")
+            .expect("ranked");
+        alone.push(started.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(ranked);
+    }
+    summary(
+        "ranked vacancies (top 10, explanations), 1 client, no writes",
+        alone,
+    );
+
     // 1. Writes of one vacancy's requirements.
     let mut put = Vec::new();
     let mut set = Vec::new();
@@ -340,10 +360,6 @@ fn main() {
         .expect("replica")
         .with_clock(Arc::new(FixedClock::on(DAY)));
     replica.match_state().expect("replica state");
-    let query = MatchQuery {
-        k: 10,
-        ..MatchQuery::default()
-    };
     let mut same = Vec::new();
     let mut other = Vec::new();
     for _ in 0..30 {

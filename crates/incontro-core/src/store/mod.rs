@@ -106,11 +106,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
 pub const DATABASE_FILE: &str = "incontro.sqlite";
 
 /// The embedded database. One writer connection behind a mutex; SQLite's WAL lets readers of
-/// other connections (see [`Store::reader`]) proceed while it writes.
+/// other connections (see [`Store::reader`], [`Store::read_only`]) proceed while it writes.
 pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
+    /// Idle read-only connections for [`Store::read_only`] (at most [`IDLE_READERS`] kept).
+    readers: Mutex<Vec<Connection>>,
 }
+
+/// How many idle read-only connections [`Store::read_only`] keeps for the next reads.
+const IDLE_READERS: usize = 16;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -138,6 +143,7 @@ impl Store {
         let store = Store {
             path,
             writer: Mutex::new(connection),
+            readers: Mutex::new(Vec::new()),
         };
         store.migrate()?;
         Ok(store)
@@ -150,6 +156,7 @@ impl Store {
         let store = Store {
             path: PathBuf::from(":memory:"),
             writer: Mutex::new(connection),
+            readers: Mutex::new(Vec::new()),
         };
         store.migrate()?;
         Ok(store)
@@ -215,6 +222,44 @@ impl Store {
         let value = work(&transaction)?;
         transaction.commit()?;
         Ok(value)
+    }
+
+    /// Runs `work` on a read-only connection of its own, never waiting for the writer: with WAL
+    /// it sees every write committed before it started (so a write acknowledged to a caller is
+    /// seen), and a transaction it opens reads one snapshot. The hot reads of a query go
+    /// through here (the data revision, a person's office, the matching state's journal), so
+    /// that queries do not queue behind a writer's commit and fsync on the writer's mutex
+    /// (issue 20). An in-memory store has only its one connection: `work` runs on it.
+    pub fn read_only<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.path == Path::new(":memory:") {
+            return self.read(work);
+        }
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => {
+                let connection = self.reader()?;
+                connection.pragma_update(None, "cache_size", -16384)?;
+                connection
+            }
+        };
+        let value = work(&connection);
+        // A connection left inside a transaction (it cannot be, but a panic-free early
+        // return of a closure that forgot to end one would) is not reused.
+        if connection.is_autocommit() {
+            let mut idle = self
+                .readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if idle.len() < IDLE_READERS {
+                idle.push(connection);
+            }
+        }
+        value
     }
 
     /// Runs `work` with the connection for reading.
