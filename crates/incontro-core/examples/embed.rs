@@ -10,9 +10,8 @@ use std::path::PathBuf;
 
 use incontro_core::matching::MatchQuery;
 use incontro_core::model::{
-    CodiceFiscale, Company, Competence, ComuneCode, EducationLevel, EntityId, Evidence, JobSeeker,
-    Level, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource, VacancyStatus,
-    Weight,
+    Company, Competence, ComuneCode, EducationLevel, EntityId, Evidence, JobSeeker, Level,
+    PlacementType, Requirement, Sex, SkillUri, Vacancy,
 };
 use incontro_core::taxonomy::EscoImportOptions;
 use incontro_core::{Engine, NoProgress};
@@ -29,29 +28,24 @@ fn skill(id: &str) -> incontro_core::Result<SkillUri> {
 }
 
 fn competence(id: &str, level: u8) -> incontro_core::Result<Competence> {
-    Ok(Competence {
-        skill: skill(id)?,
-        level: Level::new(level)?,
-        evidence: Evidence::Assessed,
-        since: None,
-        note: None,
-    })
+    Ok(Competence::new(
+        skill(id)?,
+        Level::new(level)?,
+        Evidence::Assessed,
+    ))
 }
 
 fn person(id: &str, competences: Vec<Competence>) -> incontro_core::Result<JobSeeker> {
     Ok(JobSeeker {
-        id: EntityId::parse(id)?,
-        birth_year: 1990,
-        sex: Sex::F,
-        comune: ComuneCode::parse("E715")?,
-        education: EducationLevel::UpperSecondary,
-        available_from: None,
         accepts_tirocinio: true,
-        disability: false,
-        citizenship: None,
         competences,
-        work_history: Vec::new(),
-        conditions: Default::default(),
+        ..JobSeeker::new(
+            id.parse()?,
+            1990,
+            Sex::F,
+            "E715".parse()?,
+            EducationLevel::UpperSecondary,
+        )
     })
 }
 
@@ -72,53 +66,42 @@ fn main() -> incontro_core::Result<()> {
 
     let lucca = ComuneCode::parse("E715")?;
     engine.put_company(&Company {
-        id: EntityId::parse("C1")?,
-        name: "Officine Serchio S.r.l.".into(),
-        codice_fiscale: CodiceFiscale::parse("02100000468")?,
-        partita_iva: None,
         ateco: Some("25.62.00".into()),
         offers_tirocini: true,
-        sites: vec![Site {
-            comune: lucca.clone(),
-            address: None,
-        }],
+        ..Company::new(
+            "C1".parse()?,
+            "Officine Serchio S.r.l.",
+            "02100000468".parse()?,
+        )
+        .with_site(lucca.clone())
     })?;
     let requirement =
         |id: &str, level: u8, essential: bool| -> incontro_core::Result<Requirement> {
-            Ok(Requirement {
-                skill: skill(id)?,
-                level: Level::new(level)?,
-                essential,
-                weight: Weight::NEUTRAL,
+            let (skill, level) = (skill(id)?, Level::new(level)?);
+            Ok(if essential {
+                Requirement::essential(skill, level)
+            } else {
+                Requirement::optional(skill, level)
             })
         };
     let vacancy_id = EntityId::parse("V1")?;
     let today = engine.today();
-    engine.put_vacancy(&Vacancy {
-        id: vacancy_id.clone(),
-        company_id: EntityId::parse("C1")?,
-        title: "Saldatore".into(),
-        description: "Saldatura a filo, controllo qualità e ricerca guasti.".into(),
-        occupation: None,
-        comune: lucca,
-        placement: PlacementType::Contract {
-            contract_type: "A.02.00".into(),
-        },
-        positions: 1,
-        opens: today,
-        closes: None,
-        source: VacancySource::Public,
-        weekly_hours: Some(40),
-        status: VacancyStatus::Validated {
-            by: "Paolo Giusti".into(),
-            on: today,
-        },
-        requirements: vec![
-            requirement(WELDING, 3, true)?,
-            requirement(QUALITY_STANDARDS, 2, true)?,
-            requirement(TROUBLESHOOTING, 2, false)?,
-        ],
-    })?;
+    engine.put_vacancy(
+        &Vacancy {
+            description: "Saldatura a filo, controllo qualità e ricerca guasti.".into(),
+            placement: PlacementType::Contract {
+                contract_type: "A.02.00".into(),
+            },
+            weekly_hours: Some(40),
+            requirements: vec![
+                requirement(WELDING, 3, true)?,
+                requirement(QUALITY_STANDARDS, 2, true)?,
+                requirement(TROUBLESHOOTING, 2, false)?,
+            ],
+            ..Vacancy::draft(vacancy_id.clone(), "C1".parse()?, "Saldatore", lucca, today)
+        }
+        .validated("Paolo Giusti", today),
+    )?;
     engine.put_job_seekers(&[
         person(
             "P1",

@@ -29,6 +29,7 @@ pub struct Engine {
     pub(crate) vacancy_sharing: std::sync::RwLock<Vec<String>>,
 }
 
+/// Opening an engine, its clock and its data revision.
 impl Engine {
     /// Opens the engine over a data directory (created if missing).
     pub fn open(data_dir: &Path) -> Result<Self> {
@@ -93,7 +94,7 @@ impl Engine {
     }
 
     /// The store (system of record).
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 

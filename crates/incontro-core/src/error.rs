@@ -68,7 +68,11 @@ impl fmt::Display for InputProblem {
 }
 
 /// The engine's error.
+///
+/// Match on [`Error::kind`] or [`Error::code`] rather than on the variants: new variants may be
+/// added, and the storage behind [`Error::Database`] is not part of the interface.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A value failed validation (a field of a request, a CLI argument).
     #[error("{message}")]
@@ -116,9 +120,10 @@ pub enum Error {
         /// Human-readable message.
         message: String,
     },
-    /// SQLite failed.
+    /// The store failed (the message says how; the storage library's own error is not part of
+    /// the interface).
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(DatabaseError),
     /// The search index failed.
     #[error("index error: {0}")]
     Index(String),
@@ -133,6 +138,41 @@ pub enum Error {
     /// Any other internal failure.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// What the store reported when it failed: a message, and the source error for
+/// [`std::error::Error::source`] chains (its type is the storage library's and may change).
+#[derive(Debug)]
+pub struct DatabaseError {
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl DatabaseError {
+    /// The store's message.
+    pub fn message(&self) -> String {
+        self.source.to_string()
+    }
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.source, f)
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+#[doc(hidden)]
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Error::Database(DatabaseError {
+            source: Box::new(error),
+        })
+    }
 }
 
 impl Error {

@@ -392,11 +392,8 @@ impl<R: BufRead> Read for CheckedReader<R> {
     }
 }
 
-/// Opens a text file for reading through a [`CheckedReader`]; a directory is an error.
-pub fn open_text(
-    path: &std::path::Path,
-    options: TextOptions,
-) -> crate::Result<CheckedReader<std::io::BufReader<std::fs::File>>> {
+/// Opens a file for buffered reading; a directory is an error.
+pub fn open_file(path: &std::path::Path) -> crate::Result<std::io::BufReader<std::fs::File>> {
     let file = std::fs::File::open(path).map_err(|source| crate::Error::io(path, source))?;
     let metadata = file
         .metadata()
@@ -407,10 +404,15 @@ pub fn open_text(
             format!("{} is a directory, not a file", path.display()),
         ));
     }
-    Ok(CheckedReader::new(
-        std::io::BufReader::with_capacity(1 << 20, file),
-        options,
-    ))
+    Ok(std::io::BufReader::with_capacity(1 << 20, file))
+}
+
+/// Opens a text file for reading through a [`CheckedReader`]; a directory is an error.
+pub fn open_text(
+    path: &std::path::Path,
+    options: TextOptions,
+) -> crate::Result<CheckedReader<std::io::BufReader<std::fs::File>>> {
+    Ok(CheckedReader::new(open_file(path)?, options))
 }
 
 /// Reads a whole text file through a [`CheckedReader`] into a string (for the importers that

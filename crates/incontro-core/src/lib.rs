@@ -13,6 +13,34 @@
 //! `cargo run -p incontro-core --example embed`. Time is an input ([`clock`]): pin it with
 //! [`Engine::open_in_memory_on`] or [`Engine::with_clock`].
 //!
+//! ## A tour
+//!
+//! Everything goes through [`Engine`]; its methods come in groups (each `impl` block of its page
+//! is headed by its group):
+//!
+//! - **Opening**: [`Engine::open`] (a data directory), [`Engine::open_in_memory_on`] (tests), the
+//!   clock ([`Engine::today`], [`Engine::with_clock`]).
+//! - **Taxonomy**: [`Engine::import_esco`] (the official release zips, English or Italian),
+//!   [`Engine::taxonomy`].
+//! - **Records**: [`Engine::put_company`], [`Engine::put_vacancy`], [`Engine::put_job_seekers`],
+//!   [`Engine::put_course`] — checked exactly as the importers check files —
+//!   [`Engine::import_records`], [`Engine::import_demo`]. The model types have constructors with
+//!   defaults ([`model::Vacancy::draft`], [`model::JobSeeker::new`], [`model::Company::new`],
+//!   [`model::Course::new`], [`model::Requirement::essential`]) and identifiers parse with
+//!   [`str::parse`] (`"V001".parse::<model::EntityId>()`).
+//! - **Matching**: [`Engine::vacancies_for_person`], [`Engine::candidates_for_vacancy`],
+//!   [`Engine::explain_match`], [`Engine::match_all`] (the nightly batch).
+//! - **Training**: [`Engine::propose_courses`], [`Engine::course_doors`],
+//!   [`Engine::demand_report`].
+//! - **Suggestions**: [`Engine::suggest_competences`] (competences from a job ad).
+//! - **Outreach (Cob23)**: [`Engine::import_cob`], [`Engine::create_campaign`],
+//!   [`Engine::call_list`], [`Engine::record_attempt`], [`Engine::funnel`].
+//! - **Access and oversight**: roles and offices ([`access`]), the audit log, the ranking log,
+//!   fairness figures ([`fairness`]).
+//!
+//! Errors are one [`Error`] type: match on [`Error::code`] (a stable [`ErrorCode`]) or
+//! [`Error::kind`]; the storage library behind it is not part of the interface.
+//!
 //! ```
 //! use incontro_core::{Engine, model::{CodiceFiscale, Level}};
 //!
@@ -28,7 +56,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod progress;
-pub mod store;
+pub(crate) mod store;
 
 pub mod access;
 pub mod appointments;
@@ -50,7 +78,7 @@ pub mod vocabulary;
 mod engine;
 
 pub use engine::Engine;
-pub use error::{Error, ErrorCode, ErrorKind, InputProblem, Problems};
+pub use error::{DatabaseError, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
 
 /// The result type of every fallible engine call.

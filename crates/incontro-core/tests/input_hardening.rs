@@ -240,4 +240,30 @@ fn contacts_headers_are_checked_and_names_bounded() {
         )
         .expect("windows-1252 contacts");
     assert_eq!((report.contacts, report.names), (1, 1));
+    // The same checks on a file that arrives as bytes (a web upload), named in problems.
+    let upload = format!(
+        "codice_fiscale,kind,value,source,observed_on,display_name\n\
+         {worker},mobile,3331234567,cpi,2024-01-01,Niccolò Verdi\n\
+         {worker},mobile,3331234567,cpi,2024-13-01,Niccolò Verdi\n"
+    );
+    assert_eq!(
+        problems(engine.import_contacts_from(
+            "upload.csv",
+            upload.as_bytes(),
+            &ContactImportOptions::default()
+        )),
+        vec![
+            "upload.csv:3: observed_on: date must be YYYY-MM-DD".to_string(),
+            "upload.csv:3: source: a contact needs its source and observed_on date".to_string()
+        ]
+    );
+    let good = upload.lines().take(2).collect::<Vec<_>>().join("\n");
+    let report = engine
+        .import_contacts_from(
+            "upload.csv",
+            good.as_bytes(),
+            &ContactImportOptions::default(),
+        )
+        .expect("upload");
+    assert_eq!((report.contacts, report.names), (1, 1));
 }

@@ -292,3 +292,106 @@ fn validation_workflow() {
         "vacancy_already_validated"
     );
 }
+
+/// The demo's record files as a zip archive (in a sub-folder, as an export tool writes them),
+/// with `replace` applied to one file's text.
+fn demo_zip(replace: Option<(&str, &str, &str)>) -> Vec<u8> {
+    use std::io::Write;
+    let (_dir, folder) = demo_copy();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("demo copy")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    names.sort();
+    zip.add_directory("export/", options).expect("dir");
+    for path in names {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        if let Some((file, from, to)) = replace {
+            if file == name {
+                assert!(text.contains(from), "{from:?} not in {name}");
+                text = text.replacen(from, to, 1);
+            }
+        }
+        zip.start_file(format!("export/{name}"), options)
+            .expect("start");
+        zip.write_all(text.as_bytes()).expect("write");
+    }
+    zip.finish().expect("finish").into_inner()
+}
+
+fn engine_with_demo_taxonomy() -> Engine {
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    engine
+        .import_esco(
+            &[demo_dir().join("esco-v1.1.1-it-demo")],
+            &incontro_core::taxonomy::EscoImportOptions::default(),
+            &NoProgress,
+        )
+        .expect("demo taxonomy");
+    engine
+}
+
+/// Record files uploaded as one zip import exactly as the same files from a folder, with the
+/// same checks: a bad row names its file and line and nothing is written.
+#[test]
+fn a_zip_of_record_files_read_from_any_reader_imports_like_the_folder() {
+    let (_dir, folder) = demo_copy();
+    let from_folder = engine_with_demo_taxonomy();
+    let folder_files = RecordFiles::from_dir(&folder).expect("folder");
+    from_folder
+        .import_records(&folder_files, &ImportOptions::default())
+        .expect("folder import");
+    let from_zip = engine_with_demo_taxonomy();
+    let bytes = demo_zip(None);
+    let files = RecordFiles::from_zip("upload.zip", bytes.as_slice()).expect("zip");
+    let report = from_zip
+        .import_records(&files, &ImportOptions::default())
+        .expect("zip import");
+    assert!(report.imported.get("vacancies").copied().unwrap_or(0) > 0);
+    assert_eq!(counts(&from_zip), counts(&from_folder));
+    let person = EntityId::parse("JS0001").expect("id");
+    let ranked = |engine: &Engine| -> Vec<(String, u32)> {
+        engine
+            .vacancies_for_person(&person, &MatchQuery::default(), "it")
+            .expect("ranked")
+            .into_iter()
+            .map(|m| (m.vacancy_id.to_string(), (m.score * 1e6) as u32))
+            .collect()
+    };
+    assert_eq!(ranked(&from_zip), ranked(&from_folder));
+
+    // A bad level in the archive: reported at its file and line, nothing written.
+    let fresh = engine_with_demo_taxonomy();
+    let bad = demo_zip(Some(("requirements.csv", ",3,", ",9,")));
+    let files = RecordFiles::from_zip("upload.zip", bad.as_slice()).expect("zip");
+    let problems = problems_of(fresh.import_records(&files, &ImportOptions::default()));
+    assert!(
+        problems.iter().any(|p| p.file == "requirements.csv"
+            && p.line > 1
+            && p.field.as_deref() == Some("level")),
+        "{problems:?}"
+    );
+    assert!(
+        counts(&fresh).iter().all(|(_, n)| *n == 0),
+        "{:?}",
+        counts(&fresh)
+    );
+
+    // Not a zip, or a zip without record files: clear errors.
+    let error = RecordFiles::from_zip("upload.zip", &b"companies.csv"[..]).expect_err("not a zip");
+    assert_eq!(error.code(), "bad_record_zip");
+    let mut empty = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    empty
+        .start_file("notes.txt", zip::write::SimpleFileOptions::default())
+        .expect("start");
+    let empty = empty.finish().expect("finish").into_inner();
+    let error = RecordFiles::from_zip("upload.zip", empty.as_slice()).expect_err("empty");
+    assert_eq!(error.code(), "nothing_to_import");
+}

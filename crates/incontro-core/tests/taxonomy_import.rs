@@ -231,6 +231,53 @@ fn italian_fixture_imports_alone_from_zip_and_folder() {
     );
 }
 
+/// A release uploaded over the web arrives as bytes, not a path: the same import from a reader.
+#[test]
+fn a_zip_read_from_any_reader_imports_like_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zip = italian_zip(dir.path());
+    let from_file = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    from_file
+        .import_esco(
+            std::slice::from_ref(&zip),
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
+        .expect("file");
+    let from_reader =
+        Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let bytes = std::fs::read(&zip).expect("read zip");
+    let name = "ESCO dataset - v1.1.1 - classification - it - csv.zip";
+    let report = from_reader
+        .import_esco_zip_from(
+            name,
+            std::io::Cursor::new(bytes),
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
+        .expect("reader");
+    assert_eq!(
+        report.version.as_deref(),
+        Some("v1.1.1"),
+        "version from the name"
+    );
+    assert_eq!(
+        from_reader.taxonomy_stats().expect("stats"),
+        from_file.taxonomy_stats().expect("stats")
+    );
+    // Not a zip: a clear error naming the upload, nothing imported.
+    let error = from_reader
+        .import_esco_zip_from(
+            "upload.zip",
+            &b"skills_it.csv,not a zip"[..],
+            &EscoImportOptions::default(),
+            &NoProgress,
+        )
+        .expect_err("not a zip");
+    assert_eq!(error.code(), "esco_bad_zip");
+    assert!(error.to_string().contains("upload.zip"), "{error}");
+}
+
 #[test]
 fn small_release_with_relations() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -69,11 +69,12 @@ pub enum ImportCommand {
         #[arg(long, default_value = "utf-8")]
         encoding: Encoding,
     },
-    /// Import records from a folder of CSV files (companies.csv, vacancies.csv, requirements.csv,
-    /// job_seekers.csv, competences.csv, work_history.csv, courses.csv, course_skills.csv,
-    /// courses.json, comuni.csv, cp2011_isco.csv: any subset; see docs/formats.md).
+    /// Import records from a folder of CSV files, or a zip archive of them (companies.csv,
+    /// vacancies.csv, requirements.csv, job_seekers.csv, competences.csv, work_history.csv,
+    /// courses.csv, course_skills.csv, courses.json, comuni.csv, cp2011_isco.csv: any subset;
+    /// see docs/formats.md).
     Records {
-        /// The folder.
+        /// The folder, or a `.zip` archive holding the files (in any of its folders).
         dir: PathBuf,
         /// Import the valid rows and list the invalid ones, instead of importing nothing.
         #[arg(long)]
@@ -221,9 +222,25 @@ pub fn run(command: ImportCommand, data_dir: &Path, quiet: bool) -> anyhow::Resu
             skip_invalid,
             encoding,
         } => {
+            // A folder of record files, or a zip archive of them (an export, an upload).
+            let is_zip = dir.is_file()
+                && dir
+                    .extension()
+                    .is_some_and(|extension| extension.eq_ignore_ascii_case("zip"));
+            let found = if is_zip {
+                let name = dir
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let file = std::fs::File::open(&dir)
+                    .map_err(|error| anyhow::anyhow!("{}: {error}", dir.display()))?;
+                RecordFiles::from_zip(&name, file)?
+            } else {
+                RecordFiles::from_dir(&dir)?
+            };
             let files = RecordFiles {
                 text: TextOptions::with_encoding(encoding),
-                ..RecordFiles::from_dir(&dir)?
+                ..found
             };
             let engine = super::open_engine(data_dir)?;
             let report =

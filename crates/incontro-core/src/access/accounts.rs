@@ -179,6 +179,7 @@ fn no_account(name: &str) -> Error {
     Error::not_found(ErrorCode::AccountNotFound, "staff account", name)
 }
 
+/// **Access**: staff accounts and console sessions.
 impl Engine {
     /// Creates a staff account (admins: [`Action::ManageAccounts`]); audited.
     pub fn create_account(
@@ -457,6 +458,7 @@ pub struct PersonAccess {
     pub outcome: String,
 }
 
+/// **Access**: staff accounts and console sessions.
 impl Engine {
     /// Who looked at person `person_id` ("chi ha consultato"), newest first, at most `limit`
     /// rows (admins: [`Action::ReadAudit`]). This reading is itself audited.

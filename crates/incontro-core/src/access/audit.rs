@@ -235,6 +235,7 @@ fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiv
     }
 }
 
+/// **Access**: the audit log of reads and writes of personal data.
 impl Engine {
     /// Appends audit entries and returns once they are committed (durable).
     pub fn audit(&self, entries: Vec<AuditEntry>) -> Result<()> {

@@ -81,6 +81,7 @@ impl KeyCache {
     }
 }
 
+/// **Access**: API keys.
 impl Engine {
     /// Creates an API key; the returned token is the only copy.
     pub fn create_api_key(

@@ -10,13 +10,13 @@
 //! - **Audit**: every read or write of a person's data is appended to `audit_log` (who, role, when,
 //!   action, which person by pseudonymous id). The log is append-only (database triggers refuse
 //!   updates and deletes) and durable: [`Engine::audit`] returns only after the rows are committed.
-//!   It lives in its own file ([`crate::store::access::AUDIT_FILE`]) so that its commits leave the
+//!   It lives in its own file (`audit.sqlite` in the data directory) so that its commits leave the
 //!   main database's page cache warm.
 //!   Concurrent callers share one commit (group commit on a dedicated connection), so auditing
 //!   every read costs one fsync per batch, not per request.
 //!
 //! What it does NOT do: HTTP (the server maps [`crate::ErrorKind::Forbidden`] to 403 and a missing
-//! principal to 401) or SQL (see [`crate::store::access`]).
+//! principal to 401) or SQL (the store's `access` module).
 
 use serde::{Deserialize, Serialize};
 
@@ -319,6 +319,7 @@ fn check_office_code(office: &str) -> Result<String> {
     }
 }
 
+/// **Access**: roles, offices and what a caller may read.
 impl Engine {
     /// The office (province) of a comune, if the comune is known.
     pub fn office_of_comune(&self, comune: &ComuneCode) -> Result<Option<String>> {

@@ -416,6 +416,7 @@ pub fn ranking_differences(logged: &[RankedItem], now: &[RankedItem]) -> Vec<Str
     lines
 }
 
+/// **Oversight**: every ranking served, logged and reproducible.
 impl Engine {
     /// One ranking log row; 404 `ranking_log_not_found` when there is none (never written, or
     /// purged after the retention period).

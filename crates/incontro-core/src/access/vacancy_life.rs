@@ -5,6 +5,7 @@ use super::{Action, Principal};
 use crate::model::{EntityId, Vacancy, VacancyStatus};
 use crate::{Engine, Error, Result};
 
+/// **Records**: the life of a vacancy (validation, closing) with its rules.
 impl Engine {
     /// Closes a vacancy of the caller's office: it is no longer offered, to anyone. Closing a
     /// closed vacancy is 409 `vacancy_closed`.

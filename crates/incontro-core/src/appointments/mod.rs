@@ -355,6 +355,7 @@ fn validate_room_url(url: &str) -> Result<String> {
     }
 }
 
+/// **Appointments**: slots, bookings and the agenda of the online desk.
 impl Engine {
     /// Publishes slots (all or none). Times must be in the future and free for that staff
     /// member.

@@ -299,6 +299,8 @@ error_codes! {
         NotAFolder = "not_a_folder",
         /// A folder where a file was expected.
         NotAFile = "not_a_file",
+        /// A record archive that is not a readable zip, or holds one file name twice.
+        BadRecordZip = "bad_record_zip",
         /// A file that cannot be read.
         UnreadableFile = "unreadable_file",
         /// An unknown text encoding (utf-8 or windows-1252).

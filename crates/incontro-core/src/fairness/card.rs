@@ -77,6 +77,7 @@ fn section<'a>(document: &'a str, title: &str) -> &'a str {
     rest[..end].trim_end()
 }
 
+/// **Fairness**: the model card.
 impl Engine {
     /// Own-occupation nDCG@k on the data in the store (see [`OwnOccupationFigures`]).
     pub fn own_occupation_figures(&self, k: usize) -> Result<OwnOccupationFigures> {

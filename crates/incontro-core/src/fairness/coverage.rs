@@ -308,6 +308,7 @@ impl CoverageReport {
     }
 }
 
+/// **Fairness**: coverage of groups in the data.
 impl Engine {
     /// Outreach coverage of one campaign by sex, age band, citizenship and disability. Once the
     /// campaign's call lists are purged only sex and age band remain (kept in the funnel's

@@ -78,6 +78,7 @@ fn rankings(
     }
 }
 
+/// **Fairness**: bias figures of rankings and outcomes.
 impl Engine {
     /// The bias report of an area (see [`crate::fairness`] and docs/fairness.md): exposure, top-k
     /// rates and mean scores by sex, age band, citizenship and disability, on the scores staff see

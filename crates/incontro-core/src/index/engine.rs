@@ -13,6 +13,7 @@ pub struct SearchCache {
     vacancies: Mutex<Option<VacancyIndex>>,
 }
 
+/// **Search**: full-text search over skills and vacancies (tantivy).
 impl Engine {
     /// Type-ahead over skill labels in every imported language, with typo tolerance.
     pub fn skill_search(&self, text: &str, language: &str, limit: usize) -> Result<Vec<SkillHit>> {

@@ -177,6 +177,7 @@ impl MatchState {
     }
 }
 
+/// **Matching**: the in-memory matching state (incremental updates, rebuilds).
 impl Engine {
     /// How many times this engine built its matching state from scratch (at start, after a
     /// taxonomy change or an import; never for a write of one object or a new day).

@@ -12,7 +12,7 @@
 //! - [`Engine::candidates_for_vacancy`]: the reverse, top-k job seekers for a vacancy;
 //! - [`Engine::match_all`]: the nightly batch over the whole pool, written as CSV.
 //!
-//! What it does NOT do: the scoring maths (see [`crate::scoring`]) or SQL (see [`crate::store`]).
+//! What it does NOT do: the scoring maths (see [`crate::scoring`]) or SQL (the private `store` module).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -673,6 +673,7 @@ fn check_near(state: &MatchState, query: &MatchQuery) -> Result<()> {
     }
 }
 
+/// **Matching**: vacancies for a person, candidates for a vacancy, explanations.
 impl Engine {
     /// A job seeker's competence profile with evidence (explicit plus inferred from work history).
     pub fn person_profile(&self, id: &EntityId) -> Result<Vec<ProfileEntry>> {

@@ -73,6 +73,26 @@ pub struct Requirement {
     pub weight: Weight,
 }
 
+impl Requirement {
+    /// An essential requirement of `skill` at `level`, with the neutral weight.
+    pub fn essential(skill: SkillUri, level: Level) -> Self {
+        Requirement {
+            skill,
+            level,
+            essential: true,
+            weight: Weight::NEUTRAL,
+        }
+    }
+
+    /// An optional requirement of `skill` at `level`, with the neutral weight.
+    pub fn optional(skill: SkillUri, level: Level) -> Self {
+        Requirement {
+            essential: false,
+            ..Requirement::essential(skill, level)
+        }
+    }
+}
+
 /// A company and its sites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Company {
@@ -90,6 +110,31 @@ pub struct Company {
     pub offers_tirocini: bool,
     /// The company's sites.
     pub sites: Vec<Site>,
+}
+
+impl Company {
+    /// A company with no partita IVA, ATECO code or sites, not offering tirocini; set the other
+    /// fields with struct update syntax or [`Company::with_site`].
+    pub fn new(id: EntityId, name: impl Into<String>, codice_fiscale: CodiceFiscale) -> Self {
+        Company {
+            id,
+            name: name.into(),
+            codice_fiscale,
+            partita_iva: None,
+            ateco: None,
+            offers_tirocini: false,
+            sites: Vec::new(),
+        }
+    }
+
+    /// The company with one more site in `comune` (no street address).
+    pub fn with_site(mut self, comune: ComuneCode) -> Self {
+        self.sites.push(Site {
+            comune,
+            address: None,
+        });
+        self
+    }
 }
 
 /// A site (sede operativa) of a company.
@@ -191,6 +236,63 @@ pub struct Vacancy {
 }
 
 impl Vacancy {
+    /// A draft vacancy for one position under an open-ended contract (COB `A.01.00`), published
+    /// by the public service, open from `opens` with no closing day, no description, occupation,
+    /// hours or requirements. Set the rest with struct update syntax:
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use incontro_core::model::{ComuneCode, EntityId, Level, Requirement, SkillUri, Vacancy};
+    ///
+    /// # fn main() -> incontro_core::Result<()> {
+    /// let welding = SkillUri::parse("http://data.europa.eu/esco/skill/2fcd95a4-1f9a-41cf-95a9-4701bde476b4")?;
+    /// let opens = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// let vacancy = Vacancy {
+    ///     positions: 2,
+    ///     requirements: vec![Requirement::essential(welding, Level::new(3)?)],
+    ///     ..Vacancy::draft("V1".parse()?, "C1".parse()?, "Saldatore", "E715".parse()?, opens)
+    /// };
+    /// assert!(!vacancy.is_offerable_on(opens)); // a draft is never offered
+    /// let vacancy = vacancy.validated("Paolo Giusti", opens);
+    /// assert!(vacancy.is_offerable_on(opens));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn draft(
+        id: EntityId,
+        company_id: EntityId,
+        title: impl Into<String>,
+        comune: ComuneCode,
+        opens: NaiveDate,
+    ) -> Self {
+        Vacancy {
+            id,
+            company_id,
+            title: title.into(),
+            description: String::new(),
+            occupation: None,
+            comune,
+            placement: PlacementType::Contract {
+                contract_type: "A.01.00".into(),
+            },
+            positions: 1,
+            opens,
+            closes: None,
+            source: VacancySource::Public,
+            status: VacancyStatus::Draft,
+            weekly_hours: None,
+            requirements: Vec::new(),
+        }
+    }
+
+    /// The vacancy validated by `by` on `on`.
+    pub fn validated(self, by: impl Into<String>, on: NaiveDate) -> Self {
+        Vacancy {
+            status: VacancyStatus::Validated { by: by.into(), on },
+            ..self
+        }
+    }
+
     /// True when the vacancy is open on `day` (validated or draft, within its dates).
     pub fn is_open_on(&self, day: NaiveDate) -> bool {
         !matches!(self.status, VacancyStatus::Closed)
@@ -339,6 +441,32 @@ impl UnmetCondition {
 }
 
 impl JobSeeker {
+    /// A person with no competences, work history, recorded conditions, citizenship or
+    /// availability date, not declared disabled and not (yet) accepting tirocini; set the rest
+    /// with struct update syntax.
+    pub fn new(
+        id: EntityId,
+        birth_year: u16,
+        sex: Sex,
+        comune: ComuneCode,
+        education: EducationLevel,
+    ) -> Self {
+        JobSeeker {
+            id,
+            birth_year,
+            sex,
+            comune,
+            education,
+            available_from: None,
+            accepts_tirocinio: false,
+            disability: false,
+            citizenship: None,
+            conditions: WorkConditions::default(),
+            competences: Vec::new(),
+            work_history: Vec::new(),
+        }
+    }
+
     /// The person's conditions that a vacancy does not meet (empty: it suits them), given the
     /// distance from home when known. A stated condition the vacancy says nothing about (no
     /// hours, unknown distance) is not counted as unmet: the desk checks it.
@@ -407,6 +535,19 @@ pub struct Competence {
     pub since: Option<NaiveDate>,
     /// Free-text note on the evidence (course id, assessor, spell…).
     pub note: Option<String>,
+}
+
+impl Competence {
+    /// A competence of `skill` at `level` from `evidence`, with no date or note.
+    pub fn new(skill: SkillUri, level: Level, evidence: Evidence) -> Self {
+        Competence {
+            skill,
+            level,
+            evidence,
+            since: None,
+            note: None,
+        }
+    }
 }
 
 /// How a past job's occupation is given.
@@ -537,4 +678,34 @@ pub struct Course {
     pub gol_path: Option<GolPath>,
     /// Competences taught, each with the level reached.
     pub teaches: Vec<(SkillUri, Level)>,
+}
+
+impl Course {
+    /// An online course of `hours` hours from `start` to `end` with `seats` seats, free of
+    /// charge, with no certification, GOL path or competences taught yet; set the rest (an
+    /// in-presence course's comune, what it teaches) with struct update syntax.
+    pub fn new(
+        id: EntityId,
+        title: impl Into<String>,
+        provider: impl Into<String>,
+        hours: u16,
+        (start, end): (NaiveDate, NaiveDate),
+        seats: u32,
+    ) -> Self {
+        Course {
+            id,
+            title: title.into(),
+            provider: provider.into(),
+            hours,
+            start,
+            end,
+            modality: Modality::Online,
+            comune: None,
+            seats,
+            cost_eur: 0,
+            certification: None,
+            gol_path: None,
+            teaches: Vec::new(),
+        }
+    }
 }

@@ -316,6 +316,7 @@ pub(super) fn refusal_source(campaign: &str) -> String {
 /// Score from which an open vacancy "fits" a person for priorities.
 pub const FIT_SCORE: f32 = 0.5;
 
+/// **Outreach (Cob23)**: call lists and call outcomes.
 impl Engine {
     /// Open vacancies that fit a person now (none when the person is not known to the matching
     /// engine), best first; with `near`, only those within that many km of the comune (none

@@ -191,21 +191,21 @@ fn check_contact_header(headers: &csv::StringRecord) -> std::result::Result<(), 
 }
 
 fn read_contacts(
-    path: &Path,
-    text: crate::input::TextOptions,
+    name: &str,
+    input: impl std::io::Read,
     today: chrono::NaiveDate,
     problems: &mut Problems,
 ) -> Result<(Vec<Contact>, Vec<PersonUpdate>)> {
-    let name = file_name(path);
+    let path = Path::new(name);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(crate::input::open_text(path, text)?);
+        .from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
-        Err(error) => return Err(crate::input::csv_error(&name, path, error)),
+        Err(error) => return Err(crate::input::csv_error(name, path, error)),
     };
     if let Err(message) = check_contact_header(&headers) {
-        problems.push(&name, 1, None, message);
+        problems.push(name, 1, None, message);
         return Ok((Vec::new(), Vec::new()));
     }
     let mut contacts = Vec::new();
@@ -216,11 +216,11 @@ fn read_contacts(
             Ok(true) => {}
             Ok(false) => break,
             Err(error) if crate::input::csv_text_error(&error).is_some() => {
-                return Err(crate::input::csv_error(&name, path, error));
+                return Err(crate::input::csv_error(name, path, error));
             }
             Err(error) => {
                 let line = error.position().map_or(0, |position| position.line());
-                problems.push(&name, line, None, format!("malformed row: {error}"));
+                problems.push(name, line, None, format!("malformed row: {error}"));
                 continue;
             }
         }
@@ -228,7 +228,7 @@ fn read_contacts(
         let row = match record.deserialize::<ContactRow>(Some(&headers)) {
             Ok(row) => row,
             Err(error) => {
-                problems.push(&name, line, None, format!("malformed row: {error}"));
+                problems.push(name, line, None, format!("malformed row: {error}"));
                 continue;
             }
         };
@@ -238,7 +238,7 @@ fn read_contacts(
             Ok(cf) if cf.is_personal() => Some(cf),
             Ok(_) => {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("codice_fiscale"),
                     "a person's codice fiscale has 16 characters",
@@ -246,7 +246,7 @@ fn read_contacts(
                 None
             }
             Err(error) => {
-                problems.push(&name, line, Some("codice_fiscale"), error.to_string());
+                problems.push(name, line, Some("codice_fiscale"), error.to_string());
                 None
             }
         };
@@ -255,7 +255,7 @@ fn read_contacts(
         } else {
             let day = parse_date(&row.observed_on);
             if day.is_none() {
-                problems.push(&name, line, Some("observed_on"), "date must be YYYY-MM-DD");
+                problems.push(name, line, Some("observed_on"), "date must be YYYY-MM-DD");
             }
             day
         };
@@ -263,12 +263,7 @@ fn read_contacts(
             None => None,
             Some(Some(flag)) => Some(flag),
             Some(None) => {
-                problems.push(
-                    &name,
-                    line,
-                    Some("do_not_contact"),
-                    "expected true or false",
-                );
+                problems.push(name, line, Some("do_not_contact"), "expected true or false");
                 None
             }
         };
@@ -278,7 +273,7 @@ fn read_contacts(
                 Ok(citizenship) => Some(citizenship),
                 Err(_) => {
                     problems.push(
-                        &name,
+                        name,
                         line,
                         Some("citizenship"),
                         "expected IT, EU or non_EU (or empty: not recorded)",
@@ -293,7 +288,7 @@ fn read_contacts(
                 Some(flag) => Some(flag),
                 None => {
                     problems.push(
-                        &name,
+                        name,
                         line,
                         Some("disability"),
                         "expected true or false (or empty: not recorded)",
@@ -307,7 +302,7 @@ fn read_contacts(
             "mobile" => match normalise_mobile(&row.value) {
                 Ok(value) => Some((ContactKind::Mobile, value)),
                 Err(error) => {
-                    problems.push(&name, line, Some("value"), error.to_string());
+                    problems.push(name, line, Some("value"), error.to_string());
                     None
                 }
             },
@@ -316,13 +311,13 @@ fn read_contacts(
                 if value.contains('@') && !value.contains(' ') && value.len() <= 254 {
                     Some((ContactKind::Email, value))
                 } else {
-                    problems.push(&name, line, Some("value"), "not an e-mail address");
+                    problems.push(name, line, Some("value"), "not an e-mail address");
                     None
                 }
             }
             other => {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("kind"),
                     format!("kind must be mobile or email, got {other:?}"),
@@ -332,7 +327,7 @@ fn read_contacts(
         };
         if contact.is_some() && (row.source.is_empty() || observed_on.is_none()) {
             problems.push(
-                &name,
+                name,
                 line,
                 Some("source"),
                 "a contact needs its source and observed_on date",
@@ -341,7 +336,7 @@ fn read_contacts(
         if let Some(display_name) = &row.display_name {
             if display_name.chars().count() > MAX_NAME_CHARS {
                 problems.push(
-                    &name,
+                    name,
                     line,
                     Some("display_name"),
                     format!("name longer than {MAX_NAME_CHARS} characters"),
@@ -395,6 +390,7 @@ pub struct ContactBook {
     pub do_not_contact: HashSet<String>,
 }
 
+/// **Outreach (Cob23)**: importing contact details and do-not-contact flags.
 impl Engine {
     /// Imports a contacts file in one transaction (nothing on problems unless `skip_invalid`).
     pub fn import_contacts(
@@ -402,8 +398,21 @@ impl Engine {
         path: &Path,
         options: &ContactImportOptions,
     ) -> Result<ContactImportReport> {
+        let file = crate::input::open_file(path)?;
+        self.import_contacts_from(&file_name(path), file, options)
+    }
+
+    /// [`Engine::import_contacts`] from any reader (a web upload, a zip entry), named `name`
+    /// in problems; read through the same text checks (encoding, longest line).
+    pub fn import_contacts_from(
+        &self,
+        name: &str,
+        reader: impl std::io::Read,
+        options: &ContactImportOptions,
+    ) -> Result<ContactImportReport> {
+        let input = crate::input::CheckedReader::new(std::io::BufReader::new(reader), options.text);
         let mut problems = Problems::default();
-        let (contacts, people) = read_contacts(path, options.text, self.today(), &mut problems)?;
+        let (contacts, people) = read_contacts(name, input, self.today(), &mut problems)?;
         if !problems.is_empty() && !options.skip_invalid {
             return problems
                 .into_result()

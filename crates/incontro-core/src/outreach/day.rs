@@ -82,6 +82,7 @@ pub struct AttemptRecord {
     pub next_call_time: Option<NaiveTime>,
 }
 
+/// **Outreach (Cob23)**: an operator's day.
 impl Engine {
     /// Every entry assigned to `operator` in `campaign` with its state on `day`, and the day's
     /// progress (called today, still due today within the operator's daily capacity).

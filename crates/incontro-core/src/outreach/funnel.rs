@@ -516,6 +516,7 @@ pub fn funnel_svg_in(rows: &[FunnelRow], dimension: &str, title: &str, lang: Lan
     svg
 }
 
+/// **Outreach (Cob23)**: the funnel report.
 impl Engine {
     /// The funnel of a campaign by every dimension (from the kept aggregates once purged).
     /// Placements are first confirmed against the stored COB notices.

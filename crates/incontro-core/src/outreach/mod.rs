@@ -14,7 +14,7 @@
 //! - [`funnel`]: the funnel by dimension, CSV and SVG, the retention purge;
 //! - [`generator`]: synthetic COB files for tests and benchmarks.
 //!
-//! What it does NOT do: SQL (see [`crate::store::outreach`]) or scoring (priorities ask the
+//! What it does NOT do: SQL (the store's `outreach` module) or scoring (priorities ask the
 //! matching engine).
 
 pub mod calls;
@@ -53,6 +53,7 @@ use crate::model::{CodiceFiscale, PastJob};
 use crate::store::outreach as sql;
 use crate::{Engine, Result};
 
+/// **Outreach (Cob23)**: campaigns over the COB notices.
 impl Engine {
     /// Every worker's spells from the stored notices, as known on `as_of`.
     pub fn cob_data(&self, as_of: NaiveDate) -> Result<CobData> {
@@ -106,6 +107,7 @@ impl Engine {
     }
 }
 
+/// **Outreach (Cob23)**: campaigns over the COB notices.
 impl Engine {
     /// The demo's outreach part (called by `import_demo`): Milan's comuni, the shipped code
     /// tables, a small COB file and its contacts (`outreach_*.csv` in `dir`).

@@ -56,6 +56,7 @@ pub fn reach(entries: &[EntryRecord], first: usize) -> Vec<ReachRow> {
     groups.into_values().collect()
 }
 
+/// **Outreach (Cob23)**: who the first N calls reach, by age band and sex.
 impl Engine {
     /// Who the first calls of a campaign reach, by age band and sex, so a manager sees a starved
     /// group before calling. The number of first calls is `first` when given, else the rule's

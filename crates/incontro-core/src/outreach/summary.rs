@@ -495,6 +495,7 @@ pub(crate) fn current(connection: &rusqlite::Connection, rules: &SpellRules) -> 
     Ok(sql::summary_state(connection)?.as_deref() == Some(rules.fingerprint().as_str()))
 }
 
+/// **Outreach (Cob23)**: per-person summaries kept up to date at import.
 impl Engine {
     /// Rebuilds every worker's summary from the stored notices (done by itself when the code
     /// tables change meaning or on a store from before the summaries); returns the number of

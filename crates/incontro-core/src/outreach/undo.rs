@@ -27,6 +27,7 @@ pub struct RefusalUndo {
     pub reason: String,
 }
 
+/// **Outreach (Cob23)**: audited undo of outcomes.
 impl Engine {
     /// Undoes the `refused` outcome of an entry, explicitly and audited: the refused attempt
     /// leaves the entry's attempts (so the entry is open again and its attempts count without it)

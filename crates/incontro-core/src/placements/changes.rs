@@ -34,6 +34,7 @@ fn before_json(record: &Placement) -> String {
     .to_string()
 }
 
+/// **Placements**: correcting and withdrawing proposals and placements (audited).
 impl Engine {
     fn person_record(&self, person: &EntityId, record_id: i64) -> Result<Placement> {
         self.placements_for_person(person)?

@@ -147,6 +147,7 @@ pub fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     Ok(Some(note.to_string()))
 }
 
+/// **Placements**: proposals and placements recorded by the desk.
 impl Engine {
     /// Records a proposal or a placement made on `today`; returns the stored record.
     pub fn record_placement(&self, record: &NewPlacement, today: NaiveDate) -> Result<Placement> {

@@ -9,6 +9,7 @@ use crate::outreach::codes::{CodeScheme, CodeStatus};
 use crate::placements::clean_note;
 use crate::{Engine, Error, Result};
 
+/// **Desk**: a person's assessed competences, interview notes and conditions as the desk edits them.
 impl Engine {
     /// Records `skill` at `level` as assessed on `day` with an optional interview note (at most
     /// 500 characters): it replaces the person's explicit competence of that skill, and, being

@@ -4,7 +4,7 @@
 //! search indexes know they are behind. Personal data is written and read only by the calls that
 //! name it ([`Engine::get_personal_data`], [`Engine::find_job_seeker_by_cf`]).
 //!
-//! What it does NOT do: scoring or SQL (see [`crate::store::entities`]).
+//! What it does NOT do: scoring or SQL (the store's `entities` module).
 
 mod checks;
 mod demo_dates;
@@ -40,6 +40,7 @@ pub fn demo_dir() -> PathBuf {
     }
 }
 
+/// **Records**: companies, vacancies, people and courses — checked writes and reads, the demo data.
 impl Engine {
     /// The current data revision (bumped by every write to matching data).
     pub fn data_revision(&self) -> Result<i64> {

@@ -253,19 +253,27 @@ pub fn explain(
     let essential_gaps = gaps.len();
     let gap_basis = count(&|i| i.essential || !any_essential);
     let percent = (score * 100.0).round();
-    let (basis_it, basis_en) = if any_essential {
-        ("requisiti essenziali", "essential requirements")
-    } else {
-        (
+    // Italian agreement: "1 requisito su 3", "0 su 1 requisito essenziale".
+    let noun_it = |n: usize| if n == 1 { "requisito" } else { "requisiti" };
+    let (basis_it, basis_en) = match (any_essential, gap_basis == 1) {
+        (true, true) => ("requisito essenziale", "essential requirement"),
+        (true, false) => ("requisiti essenziali", "essential requirements"),
+        (false, true) => (
+            "requisito (nessuno essenziale)",
+            "requirement (none essential)",
+        ),
+        (false, false) => (
             "requisiti (nessuno essenziale)",
             "requirements (none essential)",
-        )
+        ),
     };
+    let met_noun_it = noun_it(met);
     let summary_it = format!(
-        "Punteggio {percent}%: soddisfa pienamente {met} requisiti su {total}, in parte {partly} ({related} tramite competenze correlate); lacune essenziali (mancanti o sotto livello): {essential_gaps} su {gap_basis} {basis_it}."
+        "Punteggio {percent}%: soddisfa pienamente {met} {met_noun_it} su {total}, in parte {partly} ({related} tramite competenze correlate); lacune essenziali (mancanti o sotto livello): {essential_gaps} su {gap_basis} {basis_it}."
     );
     let summary_en = format!(
-        "Score {percent}%: fully meets {met} of {total} requirements, partly {partly} ({related} through related skills); essential gaps (missing or below level): {essential_gaps} of {gap_basis} {basis_en}."
+        "Score {percent}%: fully meets {met} of {total} {}, partly {partly} ({related} through related skills); essential gaps (missing or below level): {essential_gaps} of {gap_basis} {basis_en}.",
+        if total == 1 { "requirement" } else { "requirements" }
     );
     Explanation {
         score,

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, Transaction};
 
 use crate::{Error, Result};
 
@@ -197,21 +197,6 @@ impl Store {
         self.writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// A new read-only connection for long reads that must not block writers.
-    pub fn reader(&self) -> Result<Connection> {
-        if self.path == Path::new(":memory:") {
-            return Err(Error::Internal(
-                "in-memory stores have no separate readers".into(),
-            ));
-        }
-        let connection = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        connection.busy_timeout(std::time::Duration::from_secs(30))?;
-        Ok(connection)
     }
 
     /// Runs `work` in one IMMEDIATE transaction: all of it is committed, or nothing.

@@ -78,12 +78,3 @@ pub fn list_feedback(
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
-
-/// How many decisions are stored.
-pub fn count_feedback(connection: &Connection) -> Result<i64> {
-    Ok(
-        connection.query_row("SELECT count(*) FROM suggestion_feedback", [], |row| {
-            row.get(0)
-        })?,
-    )
-}

@@ -1,6 +1,6 @@
 //! Words for codes: comuni with their ISTAT code, and the code lists shown in words.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::Result;
 
@@ -82,16 +82,4 @@ pub fn load_code_labels(connection: &Connection) -> Result<Vec<(String, String, 
     let mut statement = connection.prepare("SELECT list, code, label FROM code_label")?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// Whether any label of `list` is stored.
-pub fn has_code_list(connection: &Connection, list: &str) -> Result<bool> {
-    Ok(connection
-        .query_row(
-            "SELECT 1 FROM code_label WHERE list = ?1 LIMIT 1",
-            [list],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
 }

@@ -327,6 +327,7 @@ pub fn dev_table(reports: &[DevSetReport]) -> String {
     out
 }
 
+/// **Suggestions**: evaluation on the public labelled development sets, beside a TF-IDF baseline.
 impl Engine {
     /// Evaluates English suggestions and the TF-IDF baseline on the labelled job-ad sentences
     /// of `dir` (the files of [`DEV_SET_FILES`]; see the module documentation of

@@ -207,6 +207,7 @@ fn words_with_offsets(text: &str) -> Vec<(usize, &str)> {
     words
 }
 
+/// **Suggestions**: evaluation on the project's own labelled sets.
 impl Engine {
     /// Evaluates suggestions in `language` on query sets built from the imported taxonomy (see
     /// the module documentation of `suggest::eval`), with at most `max_queries` per set chosen

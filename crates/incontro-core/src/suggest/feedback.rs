@@ -88,6 +88,7 @@ pub struct FeedbackRecord {
     pub decided_at: String,
 }
 
+/// **Suggestions**: validators' accept/reject decisions, kept for evaluation.
 impl Engine {
     /// Stores decisions on suggested competences for a vacancy or a job seeker, with who decided.
     /// Accepted skills become the vacancy's requirements (level, essential flag and the default

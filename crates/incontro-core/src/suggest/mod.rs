@@ -852,6 +852,7 @@ pub struct SuggestCache(Mutex<Vec<CachedSuggester>>);
 /// A suggester with the taxonomy it was built from.
 type CachedSuggester = (Arc<Taxonomy>, Lang, Arc<Suggester>);
 
+/// **Suggestions**: competences suggested from a job ad or visit notes.
 impl Engine {
     fn suggester(&self, lang: Lang) -> Result<(Arc<Taxonomy>, Arc<Suggester>)> {
         let taxonomy = self.taxonomy()?;

@@ -210,6 +210,7 @@ impl TaxonomyCache {
     }
 }
 
+/// **Taxonomy**: importing ESCO releases (English, Italian) and reading concepts.
 impl Engine {
     /// Imports ESCO CSV files from zip files or folders (see the module documentation).
     ///
@@ -223,6 +224,30 @@ impl Engine {
     ) -> Result<EscoImportReport> {
         let started = Instant::now();
         let files = source::discover(sources)?;
+        self.import_esco_files(files, started, options, progress)
+    }
+
+    /// [`Engine::import_esco`] from one release zip read from `reader` (a web upload, an entry
+    /// of another archive), named `name` in problems; the zip is held in memory (at most 1 GiB).
+    pub fn import_esco_zip_from(
+        &self,
+        name: &str,
+        reader: impl std::io::Read,
+        options: &EscoImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<EscoImportReport> {
+        let started = Instant::now();
+        let files = source::discover_zip_bytes(name, reader)?;
+        self.import_esco_files(files, started, options, progress)
+    }
+
+    fn import_esco_files(
+        &self,
+        files: Vec<source::EscoFile>,
+        started: Instant,
+        options: &EscoImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<EscoImportReport> {
         let known = self.store().read(crate::store::taxonomy::known_ids)?;
         let outcome = import::read_all(&files, known, options, progress)?;
         let mut report = outcome.report;

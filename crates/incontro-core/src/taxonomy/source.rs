@@ -1,8 +1,9 @@
 //! Finding the ESCO CSV files in zip files and folders, and telling what each one is.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::{Error, ErrorCode, Result};
 
@@ -53,7 +54,16 @@ impl FileKind {
 #[derive(Debug, Clone)]
 enum Location {
     Plain(PathBuf),
-    InZip { zip: PathBuf, index: usize },
+    InZip {
+        zip: PathBuf,
+        index: usize,
+    },
+    /// An entry of a zip held in memory (a web upload, a zip read from another archive).
+    InMemoryZip {
+        name: String,
+        bytes: Arc<[u8]>,
+        index: usize,
+    },
 }
 
 /// One ESCO CSV file found in the sources.
@@ -92,6 +102,14 @@ impl EscoFile {
                     .map_err(|error| bad_zip(zip, error))?;
                 work(&mut entry)
             }
+            Location::InMemoryZip { name, bytes, index } => {
+                let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..]))
+                    .map_err(|error| bad_zip(Path::new(name), error))?;
+                let mut entry = archive
+                    .by_index(*index)
+                    .map_err(|error| bad_zip(Path::new(name), error))?;
+                work(&mut entry)
+            }
         }
     }
 }
@@ -101,6 +119,43 @@ fn bad_zip(zip: &Path, error: zip::result::ZipError) -> Error {
         ErrorCode::EscoBadZip,
         format!("{}: not a readable zip file: {error}", zip.display()),
     )
+}
+
+/// The largest ESCO zip read into memory from a reader (the official v1.1.1 zips are 20–90 MB).
+pub(crate) const MAX_ZIP_BYTES: u64 = 1 << 30;
+
+/// Finds the ESCO files in a zip read from `reader` (named `name` in problems), held in memory.
+pub(crate) fn discover_zip_bytes(name: &str, mut reader: impl Read) -> Result<Vec<EscoFile>> {
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(MAX_ZIP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::io(Path::new(name), source))?;
+    if bytes.len() as u64 > MAX_ZIP_BYTES {
+        return Err(Error::TooLarge {
+            message: format!("{name}: an ESCO zip over {MAX_ZIP_BYTES} bytes"),
+        });
+    }
+    let bytes: Arc<[u8]> = bytes.into();
+    let mut files = Vec::new();
+    let shared = Arc::clone(&bytes);
+    discover_archive(name, Cursor::new(&bytes[..]), &mut files, |index| {
+        Location::InMemoryZip {
+            name: name.to_string(),
+            bytes: Arc::clone(&shared),
+            index,
+        }
+    })?;
+    if files.is_empty() {
+        return Err(Error::invalid(
+            ErrorCode::EscoFilesNotFound,
+            format!(
+                "no esco csv file (skills_xx.csv, occupations_xx.csv, occupationSkillRelations.csv…) in {name}"
+            ),
+        ));
+    }
+    files.sort_by_key(|file| file.kind);
+    Ok(files)
 }
 
 /// Finds the ESCO files in the given zip files and folders (a folder may also hold the zips).
@@ -177,22 +232,31 @@ fn discover_folder(folder: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
 }
 
 fn discover_zip(zip: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
-    let zip_name = file_name(zip);
-    let version = detect_version(&zip_name);
     let file = File::open(zip).map_err(|source| Error::io(zip, source))?;
-    let mut archive =
-        zip::ZipArchive::new(BufReader::new(file)).map_err(|error| bad_zip(zip, error))?;
+    discover_archive(&file_name(zip), BufReader::new(file), files, |index| {
+        Location::InZip {
+            zip: zip.to_path_buf(),
+            index,
+        }
+    })
+}
+
+/// Lists the ESCO files of one zip archive named `zip_name`, each located by `locate(index)`.
+fn discover_archive(
+    zip_name: &str,
+    reader: impl Read + Seek,
+    files: &mut Vec<EscoFile>,
+    locate: impl Fn(usize) -> Location,
+) -> Result<()> {
+    let version = detect_version(zip_name);
+    let bad = |error| bad_zip(Path::new(zip_name), error);
+    let mut archive = zip::ZipArchive::new(reader).map_err(bad)?;
     for index in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(index)
-            .map_err(|error| bad_zip(zip, error))?;
+        let entry = archive.by_index_raw(index).map_err(bad)?;
         if entry.is_dir() {
             continue;
         }
-        let entry_path = entry
-            .name()
-            .map_err(|error| bad_zip(zip, error))?
-            .to_string();
+        let entry_path = entry.name().map_err(bad)?.to_string();
         let name = entry_path
             .rsplit('/')
             .next()
@@ -207,10 +271,7 @@ fn discover_zip(zip: &Path, files: &mut Vec<EscoFile>) -> Result<()> {
             version: version.clone(),
             display: format!("{zip_name}/{entry_path}"),
             size: entry.size(),
-            location: Location::InZip {
-                zip: zip.to_path_buf(),
-                index,
-            },
+            location: locate(index),
         });
     }
     Ok(())

@@ -110,6 +110,7 @@ fn fold(text: &str) -> String {
     crate::index::folded_words(text).join(" ")
 }
 
+/// **Taxonomy**: skill and occupation pages, hierarchy and search.
 impl Engine {
     fn skill_index_of(&self, taxonomy: &Taxonomy, id: &str) -> Result<u32> {
         let uri = full_uri(ESCO_SKILL_PREFIX, id);

@@ -57,6 +57,7 @@ impl DemandQuery {
     }
 }
 
+/// **Training**: courses that close a person's gaps, courses that open most doors, demand.
 impl Engine {
     /// The course catalogue interned against the current matching state (cached until the
     /// matching state changes; the interned courses are reused until a course changes).

@@ -318,6 +318,7 @@ pub struct ComuniImportReport {
     pub encoding: Encoding,
 }
 
+/// **Vocabulary**: comuni, provinces and code labels shown in words.
 impl Engine {
     /// The words for every code the console shows: stored comuni and lists, a list never
     /// imported read from its shipped file, contract types from the COB code tables valid today.

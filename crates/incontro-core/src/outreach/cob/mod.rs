@@ -614,6 +614,7 @@ fn stream_json_lines(
     Ok(ignored)
 }
 
+/// **Outreach (Cob23)**: importing COB notices and their code tables.
 impl Engine {
     /// The COB code tables in the store; when none is imported yet, the tables shipped in
     /// `data/cob_codes.csv` are imported first.

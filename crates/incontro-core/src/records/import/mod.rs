@@ -76,7 +76,17 @@ pub struct RecordFiles {
     pub courses_json: Option<PathBuf>,
     /// How the files are read (encoding, longest line).
     pub text: TextOptions,
+    /// The contents of files that arrived as bytes ([`RecordFiles::from_zip`]), by the path
+    /// their field names; the others are read from disk.
+    pub uploaded: InMemoryFiles,
 }
+
+/// File contents held in memory, by path (see [`RecordFiles::from_zip`]).
+#[derive(Debug, Clone, Default)]
+pub struct InMemoryFiles(BTreeMap<PathBuf, Vec<u8>>);
+
+/// The largest record archive read into memory.
+pub const MAX_RECORD_ZIP_BYTES: u64 = 1 << 30;
 
 /// The standard names of the record files, in the order they are read.
 pub const RECORD_FILE_NAMES: [&str; 11] = [
@@ -110,6 +120,7 @@ impl RecordFiles {
             course_skills: pick("course_skills.csv"),
             courses_json: pick("courses.json"),
             text: TextOptions::default(),
+            uploaded: InMemoryFiles::default(),
         }
     }
 
@@ -138,6 +149,105 @@ impl RecordFiles {
             return Err(nothing_to_import(Some(dir)));
         }
         Ok(files)
+    }
+
+    /// The record files of a zip archive read from `reader` (a web upload, a zip entry), named
+    /// `name` in problems: entries with the standard names ([`RECORD_FILE_NAMES`]), in any
+    /// folder of the archive, are read into memory (at most 1 GiB in all); other entries are
+    /// ignored. An archive with two entries of one name, or none importable, is an error.
+    pub fn from_zip(name: &str, mut reader: impl std::io::Read) -> Result<Self> {
+        use std::io::Read as _;
+        let bad = |error: zip::result::ZipError| {
+            Error::invalid(
+                ErrorCode::BadRecordZip,
+                format!("{name}: not a readable zip file: {error}"),
+            )
+        };
+        let mut bytes = Vec::new();
+        (&mut reader)
+            .take(MAX_RECORD_ZIP_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::io(Path::new(name), source))?;
+        if bytes.len() as u64 > MAX_RECORD_ZIP_BYTES {
+            return Err(Error::TooLarge {
+                message: format!("{name}: a record archive over {MAX_RECORD_ZIP_BYTES} bytes"),
+            });
+        }
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
+        let mut files = RecordFiles::default();
+        let mut left = MAX_RECORD_ZIP_BYTES;
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).map_err(bad)?;
+            if entry.is_dir() {
+                continue;
+            }
+            let entry_path = entry.name().map_err(bad)?.to_string();
+            let base = entry_path.rsplit('/').next().unwrap_or(&entry_path);
+            let Some(slot) = files.slot(base) else {
+                continue;
+            };
+            let path = PathBuf::from(format!("{name}/{entry_path}"));
+            if let Some(earlier) = slot.replace(path.clone()) {
+                return Err(Error::invalid(
+                    ErrorCode::BadRecordZip,
+                    format!(
+                        "{name}: two record files named {base} ({} and {entry_path})",
+                        earlier.display()
+                    ),
+                ));
+            }
+            let mut content = Vec::new();
+            (&mut entry)
+                .take(left + 1)
+                .read_to_end(&mut content)
+                .map_err(|source| Error::io(&path, source))?;
+            if content.len() as u64 > left {
+                return Err(Error::TooLarge {
+                    message: format!("{name}: record files over {MAX_RECORD_ZIP_BYTES} bytes"),
+                });
+            }
+            left -= content.len() as u64;
+            files.uploaded.0.insert(path, content);
+        }
+        if files.is_empty() {
+            return Err(nothing_to_import(Some(Path::new(name))));
+        }
+        Ok(files)
+    }
+
+    /// The field of the standard file name `base`.
+    fn slot(&mut self, base: &str) -> Option<&mut Option<PathBuf>> {
+        Some(match base {
+            "comuni.csv" => &mut self.comuni,
+            "cp2011_isco.csv" => &mut self.crosswalk,
+            "companies.csv" => &mut self.companies,
+            "vacancies.csv" => &mut self.vacancies,
+            "requirements.csv" => &mut self.requirements,
+            "job_seekers.csv" => &mut self.job_seekers,
+            "competences.csv" => &mut self.competences,
+            "work_history.csv" => &mut self.work_history,
+            "courses.csv" => &mut self.courses,
+            "course_skills.csv" => &mut self.course_skills,
+            "courses.json" => &mut self.courses_json,
+            _ => return None,
+        })
+    }
+
+    /// The text of the file at `path` (named `name` in problems), from memory when it arrived
+    /// as bytes, else from disk, through the same text checks.
+    fn read_text(&self, path: &Path, name: &str) -> Result<String> {
+        use std::io::Read as _;
+        match self.uploaded.0.get(path) {
+            Some(bytes) => {
+                let mut reader = crate::input::CheckedReader::new(bytes.as_slice(), self.text);
+                let mut text = String::new();
+                reader
+                    .read_to_string(&mut text)
+                    .map_err(|error| crate::input::io_error(name, path, error))?;
+                Ok(text)
+            }
+            None => crate::input::read_text(path, name, self.text),
+        }
     }
 
     /// True when no file is given.
@@ -182,25 +292,25 @@ fn file_name(path: &Path) -> String {
 /// The file is read through [`crate::input::CheckedReader`] (longest line, NUL bytes, encoding):
 /// a problem there is an error naming the file and line, whatever `skip_invalid` says.
 fn read_rows<T: for<'de> Deserialize<'de>>(
-    text: TextOptions,
+    files: &RecordFiles,
     path: &Path,
     expected: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
-    read_rows_with(text, path, expected, &[], problems)
+    read_rows_with(files, path, expected, &[], problems)
 }
 
 /// [`read_rows`] with columns that may be left out (`optional_columns`; their fields are
 /// `Option`s in the row type).
 fn read_rows_with<T: for<'de> Deserialize<'de>>(
-    text: TextOptions,
+    files: &RecordFiles,
     path: &Path,
     expected: &[&str],
     optional_columns: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>> {
     let name = file_name(path);
-    let bytes = crate::input::read_text(path, &name, text)?.into_bytes();
+    let bytes = files.read_text(path, &name)?.into_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
@@ -325,6 +435,7 @@ impl RowCheck<'_> {
     }
 }
 
+/// **Records**: importing record files (CSV or JSON) in one checked transaction.
 impl Engine {
     /// Imports the given record files in one transaction (see the module documentation).
     pub fn import_records(

@@ -167,11 +167,6 @@ impl<'t> NoticeInserter<'t> {
         }
         Ok(inserted)
     }
-
-    /// Inserts one notice; false when its code was already stored.
-    pub fn insert(&mut self, notice: &Notice) -> Result<bool> {
-        Ok(self.insert_all(std::slice::from_ref(notice))? == 1)
-    }
 }
 
 /// Binds one notice's 21 columns after the first `offset` parameters.
@@ -203,16 +198,6 @@ fn bind_notice(statement: &mut Statement<'_>, offset: usize, notice: &Notice) ->
         statement.raw_bind_parameter(offset + column + 1, value)?;
     }
     Ok(())
-}
-
-/// Deletes one notice; true when it existed. The per-worker summaries are then stale: the next
-/// cohort rebuilds them from the notices.
-pub fn delete_notice(tx: &Transaction<'_>, code: &str) -> Result<bool> {
-    let deleted = tx.execute("DELETE FROM cob_notice WHERE code = ?1", [code])? == 1;
-    if deleted {
-        tx.execute("DELETE FROM cob_summary_state", [])?;
-    }
-    Ok(deleted)
 }
 
 /// Number of stored notices.

@@ -90,7 +90,7 @@ pub(super) fn parse_courses(
             "certification",
             "gol_path",
         ];
-        for (line, row) in read_rows::<CourseRow>(files.text, path, &columns, problems)? {
+        for (line, row) in read_rows::<CourseRow>(files, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -149,7 +149,7 @@ pub(super) fn parse_courses(
     if let Some(path) = &files.course_skills {
         let file = file_name(path);
         for (line, row) in read_rows::<CourseSkillRow>(
-            files.text,
+            files,
             path,
             &["course_id", "skill_uri", "level"],
             problems,
@@ -199,7 +199,7 @@ pub(super) fn parse_courses(
     }
     if let Some(path) = &files.courses_json {
         let file = file_name(path);
-        let text = crate::input::read_text(path, &file, files.text)?;
+        let text = files.read_text(path, &file)?;
         match serde_json::from_str::<Vec<CourseJson>>(&text) {
             Err(error) => problems.push(
                 &file,

@@ -69,7 +69,7 @@ pub(super) fn parse_employers(
             "offers_tirocini",
             "comuni",
         ];
-        for (line, row) in read_rows::<CompanyRow>(files.text, path, &columns, problems)? {
+        for (line, row) in read_rows::<CompanyRow>(files, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -143,7 +143,7 @@ pub(super) fn parse_employers(
             "validated_on",
         ];
         for (line, row) in
-            read_rows_with::<VacancyRow>(files.text, path, &columns, &["weekly_hours"], problems)?
+            read_rows_with::<VacancyRow>(files, path, &columns, &["weekly_hours"], problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
@@ -336,7 +336,7 @@ pub(super) fn parse_employers(
         let file = file_name(path);
         let mut seen = HashSet::new();
         for (line, row) in read_rows::<RequirementRow>(
-            files.text,
+            files,
             path,
             &["vacancy_id", "skill_uri", "level", "essential", "weight"],
             problems,

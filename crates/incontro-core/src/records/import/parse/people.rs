@@ -167,7 +167,7 @@ pub(super) fn parse_people(
             "disability",
         ];
         for (line, row) in
-            read_rows_with::<SeekerRow>(files.text, path, &columns, &OPTIONAL_COLUMNS, problems)?
+            read_rows_with::<SeekerRow>(files, path, &columns, &OPTIONAL_COLUMNS, problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
@@ -306,7 +306,7 @@ pub(super) fn parse_people(
             "since",
             "note",
         ];
-        for (line, row) in read_rows::<CompetenceRow>(files.text, path, &columns, problems)? {
+        for (line, row) in read_rows::<CompetenceRow>(files, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,
@@ -367,7 +367,7 @@ pub(super) fn parse_people(
             "end",
             "employer",
         ];
-        for (line, row) in read_rows::<PastJobRow>(files.text, path, &columns, problems)? {
+        for (line, row) in read_rows::<PastJobRow>(files, path, &columns, problems)? {
             let mut check = RowCheck {
                 file: file.clone(),
                 line,

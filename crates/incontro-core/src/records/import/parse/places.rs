@@ -28,7 +28,7 @@ pub(super) fn parse_places(
         let file = file_name(path);
         let mut seen = HashSet::new();
         for (line, row) in read_rows::<ComuneRow>(
-            files.text,
+            files,
             path,
             &["code", "name", "province", "lat", "lon"],
             problems,
@@ -56,8 +56,7 @@ pub(super) fn parse_places(
     }
     if let Some(path) = &files.crosswalk {
         let file = file_name(path);
-        for (line, row) in
-            read_rows::<CrosswalkRow>(files.text, path, &["cp2011", "isco08"], problems)?
+        for (line, row) in read_rows::<CrosswalkRow>(files, path, &["cp2011", "isco08"], problems)?
         {
             let mut check = RowCheck {
                 file: file.clone(),
