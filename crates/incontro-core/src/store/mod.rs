@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::{Error, Result};
 
@@ -106,7 +106,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
 pub const DATABASE_FILE: &str = "incontro.sqlite";
 
 /// The embedded database. One writer connection behind a mutex; SQLite's WAL lets readers of
-/// other connections (see [`Store::reader`], [`Store::read_only`]) proceed while it writes.
+/// other connections (see [`Store::read_only`]) proceed while it writes.
 pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
@@ -227,7 +227,11 @@ impl Store {
         let connection = match idle {
             Some(connection) => connection,
             None => {
-                let connection = self.reader()?;
+                let connection = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                connection.busy_timeout(std::time::Duration::from_secs(30))?;
                 connection.pragma_update(None, "cache_size", -16384)?;
                 connection
             }
