@@ -256,6 +256,9 @@ fn thread_usage() -> (f64, f64, i64) {
     (on_cpu, waiting, voluntary)
 }
 
+/// One query under load: (wall ms, ms on a CPU, ms waiting for a CPU, voluntary switches).
+type Sample = (f64, f64, f64, i64);
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -491,7 +494,7 @@ fn main() {
     // Where the slowest 1 % spent their time: on a CPU, asleep (a lock or I/O), preempted.
     latencies.sort_by(|a, b| b.0.total_cmp(&a.0));
     let slowest = &latencies[..(queries / 100).max(1)];
-    let mean = |value: &dyn Fn(&(f64, f64, f64, i64)) -> f64| {
+    let mean = |value: &dyn Fn(&Sample) -> f64| {
         slowest.iter().map(value).sum::<f64>() / slowest.len() as f64
     };
     println!(
