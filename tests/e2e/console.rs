@@ -443,7 +443,7 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
         browser
             .wait_text("ul.placements li[data-kind=proposal]", "colloquio fissato")
             .await;
-        // The same proposal twice is refused.
+        // The same proposal twice is refused, on its card (issue 15, point 4).
         browser
             .click("ol.matches > li.card:first-child details.record summary")
             .await;
@@ -451,7 +451,10 @@ fn desk_finds_a_person_and_sees_the_explained_matches() {
             .click("ol.matches > li.card:first-child .placement-form button[type=submit]")
             .await;
         browser
-            .wait_text("p.error[data-code=proposal_exists]", "già registrata")
+            .wait_text(
+                "p.record-error[data-code=proposal_exists]",
+                "già registrata",
+            )
             .await;
         browser
             .open(&format!("/console/desk/people/{PERSON}"))

@@ -242,7 +242,8 @@ fn admin_manages_accounts_and_a_lost_session_keeps_the_form() {
         admin.wait_text("p.notice.ok", "Account creato").await;
         let row = admin.text("tr[data-account='marta.lazzari']").await;
         assert!(
-            row.contains("operatore di sportello") && row.contains("LU"),
+            // The office by its name, not its code (issue 15, point 1).
+            row.contains("operatore di sportello") && row.contains("Centro per l'impiego di Lucca"),
             "{row}"
         );
 

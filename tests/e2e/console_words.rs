@@ -396,8 +396,19 @@ fn the_desk_works_a_person_without_dead_ends() {
         browser.fill("#max_hours", "20").await;
         browser.fill("#max_km", "25").await;
         browser.click("form.conditions button[type=submit]").await;
-        let error = browser.text("#conditions-error").await;
+        // Next to the hour fields (issue 15, point 4), in Italian.
+        let error = browser.text("#hours-error").await;
         assert!(error.contains("ore settimanali"), "in Italian: {error}");
+        assert_eq!(
+            browser
+                .find("#min_hours")
+                .await
+                .attr("aria-invalid")
+                .await
+                .expect("attr")
+                .as_deref(),
+            Some("true")
+        );
         let kept = browser
             .find("#max_km")
             .await
@@ -528,6 +539,11 @@ fn vacancies_are_worked_from_their_page() {
         // Close another one.
         browser.open("/console/offers/V002").await;
         browser.click("#close").await;
+        // Closing is final: it asks first (issue 15, point 7).
+        let confirm = browser.text("#confirm-close").await;
+        assert!(confirm.contains("non si può riaprire"), "{confirm}");
+        assert_accessible(&browser, "close confirmation").await;
+        browser.click("#confirm-close button[type=submit]").await;
         browser.wait_url("done=closed").await;
         assert!(browser.text("#status").await.contains("chiusa"));
         assert_eq!(browser.count("#close").await, 0);

@@ -140,3 +140,68 @@ fn an_unknown_language_and_a_centre_without_coordinates_are_errors() {
     };
     assert!(engine.vacancies_for_person(&person, &home, "it").is_ok());
 }
+
+/// A tirocinio vacancy keeps to its region's rule (data/tirocinio_rules.csv): in Lucca
+/// (Toscana) at least €500 a month and 2 to 12 months; the message says which bound (issue 15,
+/// point 10). Nothing is stored when it does not.
+#[test]
+fn a_tirocinio_vacancy_keeps_to_its_regions_rule() {
+    use incontro_core::access::{Principal, Role};
+    use incontro_core::model::PlacementType;
+    let engine = demo();
+    let admin = Principal {
+        key_id: "key_test".into(),
+        role: Role::Admin,
+        office: None,
+        label: "Test".into(),
+    };
+    let lucca = ComuneCode::parse("E715").expect("comune");
+    let rule = engine.tirocinio_rule_at(&lucca).expect("rule");
+    assert_eq!(
+        (
+            rule.region.as_str(),
+            rule.min_monthly_indemnity_eur,
+            rule.max_months
+        ),
+        ("toscana", 500, 12)
+    );
+    let original = engine
+        .get_vacancy(&EntityId::parse("V001").expect("id"))
+        .expect("V001");
+    let tirocinio = |id: &str, months: u8, indemnity: u32| {
+        let mut vacancy = original.clone();
+        vacancy.id = EntityId::parse(id).expect("id");
+        vacancy.comune = lucca.clone();
+        vacancy.placement = PlacementType::Tirocinio {
+            months,
+            monthly_indemnity_eur: indemnity,
+        };
+        vacancy
+    };
+    for (id, months, indemnity, why) in [
+        ("V951", 6, 400, "indennità 400"),
+        ("V952", 14, 600, "oltre il massimo di 12"),
+        ("V953", 1, 600, "sotto il minimo di 2"),
+    ] {
+        let error = engine
+            .create_vacancy(&admin, &tirocinio(id, months, indemnity))
+            .expect_err("outside the rule");
+        assert_eq!(error.code(), "tirocinio_outside_rules");
+        assert!(error.to_string().contains(why), "{error}");
+        assert!(engine
+            .get_vacancy(&EntityId::parse(id).expect("id"))
+            .is_err());
+    }
+    engine
+        .create_vacancy(&admin, &tirocinio("V954", 6, 500))
+        .expect("at the minimum indemnity");
+    // A comune the province list does not place in a region takes the national floor (€300).
+    let unknown = ComuneCode::parse("Z999").expect("comune");
+    assert_eq!(
+        engine
+            .tirocinio_rule_at(&unknown)
+            .expect("national")
+            .min_monthly_indemnity_eur,
+        300
+    );
+}

@@ -42,13 +42,15 @@ fn release_engine() -> Option<Engine> {
 
 /// The figures of docs/scoring.md. Issue 14 asks default mode to win back at least three
 /// quarters of what exact mode loses on neighbouring records, while staying at least as good as
-/// exact mode on clean ones. The second holds; the first does NOT with a related-credit graph and
-/// one discount (the best of the grid wins back about a third, and raising the discount makes
-/// things worse, see docs/scoring.md): this test pins what the defaults do achieve — better than
-/// exact on clean records, and more won back than the previous defaults (no skill-group
-/// siblings, discount 0.25).
+/// exact mode on clean ones. The second holds; the first does NOT, with the engine's rule or
+/// with any credit rule tried (docs/scoring.md, "Credit rules tried"): this test pins what the
+/// defaults achieve (exact 0.8777 → 0.8312; default 0.8824 → 0.8411, 21% won back), that they
+/// beat the previous defaults, that the experimental scorer reproduces the engine's figures, and
+/// the bound that shows the loss is a disambiguation problem: knowing what each record stands
+/// for, a 0.5 credit wins back over 90%.
 #[test]
 fn default_mode_on_neighbouring_records() {
+    use incontro_core::matching::neighbours::{CreditRule, EvalSplit, NeighbourEvalData};
     let Some(engine) = release_engine() else {
         println!("skipped: ../shared not found");
         return;
@@ -56,15 +58,29 @@ fn default_mode_on_neighbouring_records() {
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let graph = Arc::new(skill_graph(&taxonomy).expect("graph"));
     let options = NeighbourEvalOptions::default();
-    let report =
-        neighbour_eval(&taxonomy, graph, &ScoringConfig::default(), &options).expect("eval");
+    let data = NeighbourEvalData::generate(&taxonomy, &options).expect("data");
+    let report = data.evaluate(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        EvalSplit::All,
+    );
     println!("defaults: {report:?} recovered {:.3}", report.recovered());
     assert!(report.perturbed_share > 0.3, "{report:?}");
     assert!(
-        report.exact_clean - report.exact_perturbed > 0.01,
+        report.exact_clean - report.exact_perturbed > 0.04,
         "the perturbation costs exact mode something: {report:?}"
     );
     assert!(report.default_clean >= report.exact_clean, "{report:?}");
+    assert!(report.recovered() >= 0.21, "{report:?}");
+    // The one-call entry point gives the same figures.
+    let same = neighbour_eval(
+        &taxonomy,
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        &options,
+    )
+    .expect("eval");
+    assert_eq!(same, report);
     let previous_graph = Arc::new(
         skill_graph_for(
             &taxonomy,
@@ -79,8 +95,7 @@ fn default_mode_on_neighbouring_records() {
         related_discount: 0.25,
         ..ScoringConfig::default()
     };
-    let previous =
-        neighbour_eval(&taxonomy, previous_graph, &previous_config, &options).expect("eval");
+    let previous = data.evaluate(previous_graph, &previous_config, EvalSplit::All);
     println!(
         "previous: {previous:?} recovered {:.3}",
         previous.recovered()
@@ -93,6 +108,27 @@ fn default_mode_on_neighbouring_records() {
         report.default_clean >= previous.default_clean,
         "{report:?} {previous:?}"
     );
+    // The experimental scorer behind "Credit rules tried" is the engine's under its rule.
+    let held_out = data.evaluate(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        EvalSplit::HeldOut,
+    );
+    let rule = data.evaluate_rule(
+        Arc::clone(&graph),
+        &ScoringConfig::default(),
+        &CreditRule::PerRequirement,
+        EvalSplit::HeldOut,
+    );
+    assert_eq!(rule, held_out);
+    // The bound: perfect knowledge of what each record stands for.
+    let oracle_config = ScoringConfig {
+        related_discount: 0.5,
+        ..ScoringConfig::default()
+    };
+    let oracle = data.evaluate_rule(graph, &oracle_config, &CreditRule::Oracle, EvalSplit::All);
+    println!("oracle 0.5: {oracle:?} recovered {:.3}", oracle.recovered());
+    assert!(oracle.recovered() > 0.9, "{oracle:?}");
 }
 
 fn env_f32(name: &str, default: f32) -> f32 {
@@ -158,6 +194,94 @@ fn neighbour_grid() {
                 report.default_perturbed,
                 report.recovered()
             );
+        }
+    }
+}
+
+/// The credit rules of docs/scoring.md ("Credit rules tried"), each on the development and the
+/// held-out half: `cargo test -p incontro-core --test neighbour_eval -- --ignored neighbour_rules
+/// --nocapture`. `RULES=per,one,spare,notreq,gated,coherent`, `GRID_GROUPS`, `GRID_DISCOUNTS`.
+#[test]
+#[ignore = "prints the credit-rule experiments of docs/scoring.md"]
+fn neighbour_rules() {
+    use incontro_core::matching::neighbours::{
+        skill_occupations, CreditRule, EvalSplit, NeighbourEvalData,
+    };
+    let Some(engine) = release_engine() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let data =
+        NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default()).expect("data");
+    let occupations = Arc::new(skill_occupations(&taxonomy));
+    let rules: Vec<String> = std::env::var("RULES")
+        .unwrap_or_else(|_| "per,one,spare,notreq,gated,coherent".to_string())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
+        .unwrap_or_else(|| vec![40]);
+    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
+        .unwrap_or_else(|| vec![0.2, 0.5]);
+    let splits: Vec<EvalSplit> = if std::env::var("SPLITS").is_ok() {
+        vec![EvalSplit::Development, EvalSplit::HeldOut]
+    } else {
+        vec![EvalSplit::All]
+    };
+    for &group_siblings_up_to in &groups {
+        let graph = Arc::new(
+            skill_graph_for(
+                &taxonomy,
+                &GraphOptions {
+                    group_siblings_up_to,
+                    skill_relations: std::env::var("GRID_NO_RELATIONS").is_err(),
+                    closeness: Closeness {
+                        related: env_f32("GRID_RELATED", 1.0),
+                        parent_child: env_f32("GRID_PARENT", 1.0),
+                        siblings: env_f32("GRID_SIBLINGS", f32::INFINITY),
+                    },
+                },
+            )
+            .expect("graph"),
+        );
+        for rule_name in &rules {
+            let rule = match rule_name.as_str() {
+                "per" => CreditRule::PerRequirement,
+                "one" => CreditRule::OneUse { spare_only: false },
+                "spare" => CreditRule::OneUse { spare_only: true },
+                "notreq" => CreditRule::NotWhenRequired,
+                "gated" => CreditRule::ExactGated,
+                "oracle" => CreditRule::Oracle,
+                "coherent" => CreditRule::Coherent {
+                    skill_occupations: Arc::clone(&occupations),
+                    sharpness: env_f32("SHARPNESS", 0.0),
+                },
+                other => panic!("unknown rule {other}"),
+            };
+            for &discount in &discounts {
+                let config = ScoringConfig {
+                    related_discount: discount,
+                    ..ScoringConfig::default()
+                };
+                for &split in &splits {
+                    let started = std::time::Instant::now();
+                    let report = data.evaluate_rule(Arc::clone(&graph), &config, &rule, split);
+                    println!(
+                        "groups<={group_siblings_up_to} rule {rule_name} discount {discount} {split:?}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3} ({:.1}s)",
+                        report.exact_clean,
+                        report.exact_perturbed,
+                        report.default_clean,
+                        report.default_perturbed,
+                        report.recovered(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
         }
     }
 }

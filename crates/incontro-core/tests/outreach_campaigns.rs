@@ -216,6 +216,18 @@ fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
         assert!(!view.contains(cf.as_str()));
     }
     assert!(!view.contains("end_reason") && !view.contains("salary"));
+    // The card names the reference job's contract (issue 15, point 11).
+    let contracts: Vec<Option<&str>> = anna
+        .iter()
+        .chain(&bruno)
+        .map(|entry| entry.last_contract.as_deref())
+        .collect();
+    assert!(
+        contracts
+            .iter()
+            .all(|contract| matches!(contract, Some("A.01.00" | "A.02.00" | "A.06.01"))),
+        "{contracts:?}"
+    );
     // Bruno may not record an outcome on Anna's entry.
     let first = anna[0].entry_no;
     let error = engine
@@ -242,6 +254,26 @@ fn campaign_calls_outcomes_confirmation_funnel_and_purge() {
         .expect("m");
     engine
         .record_milestone("c1", first, Milestone::Placed, day("2024-10-01"))
+        .expect("m");
+    // "Taken in charge" recorded by mistake is undone (issue 15, point 7); twice is refused.
+    assert_eq!(
+        engine.taken_in_charge_on("c1", first).expect("day"),
+        Some(day("2024-09-10"))
+    );
+    assert_eq!(
+        engine.undo_taken_in_charge("c1", first).expect("undo"),
+        day("2024-09-10")
+    );
+    assert_eq!(engine.taken_in_charge_on("c1", first).expect("day"), None);
+    assert_eq!(
+        engine
+            .undo_taken_in_charge("c1", first)
+            .expect_err("nothing to undo")
+            .code(),
+        "entry_not_taken_in_charge"
+    );
+    engine
+        .record_milestone("c1", first, Milestone::TakenInCharge, day("2024-09-10"))
         .expect("m");
     // Refused → do-not-contact everywhere.
     let second = anna[1].entry_no;

@@ -278,6 +278,48 @@ fn period_extracts_import_and_their_people_are_found() {
     assert!(is_selected(&chosen, PROROGA_BEFORE_EXTRACT));
 }
 
+/// A regional extract that arrives as bytes (a web upload, an entry of a zip) imports as the
+/// same file from disk: same report, same people, problems named by the given name.
+#[test]
+fn an_extract_read_from_any_reader_imports_like_the_file() {
+    use incontro_core::outreach::cob::CobFormat;
+    let from_reader = engine();
+    let bytes = std::fs::read(fixture("period_extract.csv")).expect("fixture");
+    let report = from_reader
+        .import_cob_from(
+            "upload.csv",
+            bytes.as_slice(),
+            CobFormat::Csv,
+            &options(),
+            &NoProgress,
+        )
+        .expect("a period extract imports from a reader");
+    assert_eq!((report.inserted, report.without_hiring), (2, 2));
+    let from_file = engine_with(&["period_extract.csv"]);
+    let names = |engine: &Engine| -> Vec<String> {
+        selected(engine, &rule())
+            .into_iter()
+            .map(|candidate| candidate.worker)
+            .collect()
+    };
+    assert_eq!(names(&from_reader), names(&from_file));
+    let bad = std::fs::read(fixture("unknown_codes.csv")).expect("fixture");
+    let fresh = engine();
+    let found = problems(fresh.import_cob_from(
+        "upload.csv",
+        bad.as_slice(),
+        CobFormat::Csv,
+        &options(),
+        &NoProgress,
+    ));
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(
+        found[0].starts_with("upload.csv:2: TipoComunicazione"),
+        "{found:?}"
+    );
+    assert_eq!(fresh.cob_notice_count().expect("count"), 0);
+}
+
 /// Point 8: the codes real exports carry, each with its meaning in the spells.
 #[test]
 fn urgenza_regularisation_var_trd_and_inserimento_d_ufficio() {

@@ -277,3 +277,142 @@ proptest! {
         assert_agree(&engine, &rule, "property");
     }
 }
+
+/// An engine on a data directory (the bulk path of an import runs on disk only).
+fn engine_on_disk(dir: &Path) -> Engine {
+    let engine = Engine::open(dir)
+        .expect("open")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            incontro_core::records::DEMO_ANCHOR,
+        )));
+    engine.import_cob_codes(&codes_file()).expect("codes");
+    engine
+}
+
+/// The database file in a data directory.
+const DATABASE_FILE: &str = "incontro.sqlite";
+
+type Rows = Vec<(String, i64, i64, Vec<u8>, Vec<u8>)>;
+
+/// The stored summaries and dictionary, read through a connection of their own.
+fn stored_summaries(dir: &Path) -> (Rows, Vec<(i64, String)>, String) {
+    let connection = rusqlite::Connection::open(dir.join(DATABASE_FILE)).expect("open");
+    let mut rows = connection
+        .prepare(
+            "SELECT worker_cf, first_sent, last_sent, summary, history FROM cob_person
+             ORDER BY worker_cf",
+        )
+        .expect("prepare");
+    let people: Rows = rows
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let mut dict = connection
+        .prepare("SELECT id, text FROM cob_dict ORDER BY id")
+        .expect("prepare");
+    let dict: Vec<(i64, String)> = dict
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let mode: String = connection
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .expect("mode");
+    (people, dict, mode)
+}
+
+#[test]
+fn a_bulk_import_on_disk_keeps_summaries_equal_to_a_rebuild() {
+    let files = tempfile::tempdir().expect("tempdir");
+    let (path, notices) = generated(files.path(), 900, 31, None);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+
+    // Into a store without notices (the bulk path: rollback journal, then the WAL again).
+    let data = tempfile::tempdir().expect("tempdir");
+    let engine = engine_on_disk(data.path());
+    // A file with one bad row changes nothing and leaves the store as it was.
+    let mut bad = format!("{header}\n");
+    for row in &rows[..50] {
+        bad.push_str(row);
+        bad.push('\n');
+    }
+    // TipoEvento (the fourth column) unknown.
+    let mut fields: Vec<&str> = rows[50].split(',').collect();
+    fields[3] = "XXX";
+    bad.push_str(&fields.join(","));
+    bad.push('\n');
+    let bad_path = files.path().join("bad.csv");
+    std::fs::write(&bad_path, bad).expect("write");
+    assert!(import(&engine, &bad_path).is_err());
+    assert_eq!(engine.cob_notice_count().expect("count"), 0);
+    let (people, _, mode) = stored_summaries(data.path());
+    assert!(people.is_empty());
+    assert_eq!(mode.to_lowercase(), "wal");
+    assert!(!data.path().join("incontro.sqlite-journal").exists());
+
+    let report = import(&engine, &path).expect("bulk import");
+    assert_eq!(report.inserted, notices);
+    let (streamed, streamed_dict, mode) = stored_summaries(data.path());
+    assert_eq!(mode.to_lowercase(), "wal", "the WAL is back on");
+    assert!(streamed.len() > 800, "{} workers", streamed.len());
+    // The generator writes codes in ascending order, so the rebuild (which reads the notices
+    // in code order) numbers the dictionary as the streaming import did: byte for byte.
+    engine.rebuild_cob_summaries().expect("rebuild");
+    let (rebuilt, rebuilt_dict, _) = stored_summaries(data.path());
+    assert!(streamed == rebuilt, "summaries differ from a rebuild");
+    assert_eq!(streamed_dict, rebuilt_dict);
+    for as_of in DAYS {
+        assert_agree(&engine, &rule(day(as_of), 1), "bulk on disk");
+    }
+    // Durable: another engine on the same directory reads the same.
+    drop(engine);
+    let reopened = engine_on_disk(data.path());
+    assert_eq!(reopened.cob_notice_count().expect("count"), notices as i64);
+
+    // Into a store that already has notices (the WAL path), in two halves, while another
+    // connection holds the database open: the same summaries and cohorts as the whole file.
+    let parts = tempfile::tempdir().expect("tempdir");
+    let engine = engine_on_disk(parts.path());
+    let reader = rusqlite::Connection::open(parts.path().join(DATABASE_FILE)).expect("reader");
+    let codes: i64 = reader
+        .query_row("SELECT count(*) FROM cob_code", [], |row| row.get(0))
+        .expect("read");
+    assert!(codes > 0);
+    for half in 0..2 {
+        let mut file = format!("{header}\n");
+        for row in rows.iter().skip(half).step_by(2) {
+            file.push_str(row);
+            file.push('\n');
+        }
+        let half_path = files.path().join(format!("half{half}.csv"));
+        std::fs::write(&half_path, file).expect("write");
+        import(&engine, &half_path).expect("half imports");
+    }
+    drop(reader);
+    assert_eq!(engine.cob_notice_count().expect("count"), notices as i64);
+    let (merged, _, mode) = stored_summaries(parts.path());
+    assert_eq!(mode.to_lowercase(), "wal");
+    engine.rebuild_cob_summaries().expect("rebuild");
+    for as_of in DAYS {
+        let rule = rule(day(as_of), 2);
+        assert_agree(&engine, &rule, "in halves on disk");
+        assert_eq!(
+            engine.select_cohort(&rule).expect("halves"),
+            reopened.select_cohort(&rule).expect("whole"),
+            "halves vs whole, as_of {as_of}"
+        );
+    }
+    assert_eq!(merged.len(), streamed.len());
+}

@@ -27,6 +27,7 @@ use crate::{Engine, Error, ErrorCode, Result};
 mod accounts;
 mod audit;
 mod keys;
+mod offices;
 mod ranking_log;
 mod vacancy_life;
 
@@ -35,6 +36,7 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditReceipt, AuditRecord, Outcome};
 pub use keys::{KeyCache, KEY_CACHE_TTL};
+pub use offices::{read_offices_file, Office, OfficeDirectory};
 pub use ranking_log::{
     Channel, RankedItem, RankingKind, RankingLogEntry, RankingLogRecord, RankingLogSpan,
     RankingRequest, Replay, ReplayOutcome,
@@ -603,12 +605,47 @@ impl Engine {
                 crate::ErrorKind::Forbidden => other_office(),
                 _ => error,
             })?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()
         };
         self.insert_vacancy(&draft)?;
         Ok(draft)
+    }
+
+    /// The tirocinio rule where a comune is: its province's region's row of
+    /// `data/tirocinio_rules.csv`, or the national floor (issue 15, point 10).
+    pub fn tirocinio_rule_at(
+        &self,
+        comune: &ComuneCode,
+    ) -> Result<crate::training::placement::TirocinioRule> {
+        let province = self
+            .store()
+            .read(|c| sql::province_of(c, comune.as_str()))?;
+        let region = province
+            .as_deref()
+            .and_then(crate::vocabulary::province_region);
+        Ok(crate::training::placement::TirocinioRules::builtin()
+            .region_or_national(region)?
+            .clone())
+    }
+
+    /// A tirocinio vacancy must keep to its region's duration (the general maximum: a vacancy
+    /// does not know whether the person has a disability) and minimum indemnity.
+    fn check_tirocinio_rule(&self, vacancy: &Vacancy) -> Result<()> {
+        let crate::model::PlacementType::Tirocinio {
+            months,
+            monthly_indemnity_eur,
+        } = &vacancy.placement
+        else {
+            return Ok(());
+        };
+        let rule = self.tirocinio_rule_at(&vacancy.comune)?;
+        match rule.violation(*months, *monthly_indemnity_eur, false) {
+            Some(why) => Err(Error::invalid(ErrorCode::TirocinioOutsideRules, why)),
+            None => Ok(()),
+        }
     }
 
     /// Replaces an open vacancy's content; it goes back to draft (a validator checks it again).
@@ -622,6 +659,7 @@ impl Engine {
         }
         self.check_comune_office(principal, &vacancy.comune)?;
         self.company_for(principal, Action::ReadCompany, &vacancy.company_id)?;
+        self.check_tirocinio_rule(vacancy)?;
         let draft = Vacancy {
             status: VacancyStatus::Draft,
             ..vacancy.clone()

@@ -237,9 +237,15 @@ fn find_booking(connection: &rusqlite::Connection, typed: &str) -> Result<Option
 }
 
 /// The booking as an iCalendar file (RFC 5545) for the resident's calendar: start, end, the
-/// office, the video link, and the reference to cancel with. `starts_at` is the office's local
-/// time, written as a floating time.
-pub fn booking_ics(booking: &Booking, slot: &Slot, office: &str, cancel_url: &str) -> String {
+/// office by name (and its address, when known: issue 15, point 12), the video link, and the
+/// reference to cancel with. `starts_at` is the office's local time, written as a floating time.
+pub fn booking_ics(
+    booking: &Booking,
+    slot: &Slot,
+    office: &str,
+    office_address: Option<&str>,
+    cancel_url: &str,
+) -> String {
     let start = NaiveDateTime::parse_from_str(&slot.starts_at, TIME_FORMAT).ok();
     let format = |time: NaiveDateTime| time.format("%Y%m%dT%H%M%S").to_string();
     let (start, end) = match start {
@@ -277,8 +283,11 @@ pub fn booking_ics(booking: &Booking, slot: &Slot, office: &str, cancel_url: &st
         format!(
             "DESCRIPTION:{}",
             escape(&format!(
-                "Collegamento video: {}\nCodice di prenotazione: {}\nPer annullare: {}",
-                booking.video_link, booking.reference, cancel_url
+                "Ufficio: {office}{}\nCollegamento video: {}\nCodice di prenotazione: {}\nPer annullare: {}",
+                office_address.map(|address| format!(", {address}")).unwrap_or_default(),
+                booking.video_link,
+                booking.reference,
+                cancel_url
             ))
         ),
         format!("URL:{}", booking.video_link),
@@ -770,14 +779,21 @@ mod tests {
         let ics = booking_ics(
             &booking,
             &slots[0],
-            "sportello LU",
+            "Centro per l'impiego di Lucca",
+            Some("Via di Tiglio 2, 55100 Lucca"),
             "https://x.example/prenota/annulla?ref=R",
         );
         assert!(
             ics.contains("DTSTART:20261126T100000\r\nDTEND:20261126T103000\r\n"),
             "{ics}"
         );
-        assert!(ics.contains("SUMMARY:Appuntamento: sportello LU"));
+        assert!(ics.contains("SUMMARY:Appuntamento: Centro per l'impiego di Lucca\r\n"));
+        assert!(
+            ics.contains(
+                "Ufficio: Centro per l'impiego di Lucca\\, Via di Tiglio 2\\, 55100 Lucca"
+            ),
+            "{ics}"
+        );
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
     }
 

@@ -153,6 +153,8 @@ error_codes! {
         InvalidContractType = "invalid_contract_type",
         /// A tirocinio lasting other than 1 to 24 months.
         InvalidTirocinio = "invalid_tirocinio",
+        /// A tirocinio outside its region's duration or indemnity rule (issue 15, point 10).
+        TirocinioOutsideRules = "tirocinio_outside_rules",
         /// Positions that are not a positive number.
         InvalidPositions = "invalid_positions",
         /// A vacancy or course that ends before it starts.
@@ -259,6 +261,10 @@ error_codes! {
         InvalidRole = "invalid_role",
         /// An office that is not a province code.
         InvalidOffice = "invalid_office",
+        /// An office name that is not 3-120 characters (issue 15).
+        InvalidOfficeName = "invalid_office_name",
+        /// An office address that is not 5-200 characters (issue 15).
+        InvalidOfficeAddress = "invalid_office_address",
         /// An api key label that is not 1-200 printable characters.
         InvalidLabel = "invalid_label",
         /// A staff account name that is not 2-64 of a-z 0-9 . - _ (issue 15).
@@ -409,6 +415,8 @@ error_codes! {
         MaxAttemptsReached = "max_attempts_reached",
         /// No milestone before an answered call.
         EntryNeverAnswered = "entry_never_answered",
+        /// No "taken in charge" to undo (issue 15, point 7).
+        EntryNotTakenInCharge = "entry_not_taken_in_charge",
         /// This proposal is already recorded.
         ProposalExists = "proposal_exists",
         /// The vacancy is not open.

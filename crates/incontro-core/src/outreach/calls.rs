@@ -105,6 +105,8 @@ pub(crate) struct NewEntry {
     pub entry_no: u32,
     pub worker: String,
     pub record: EntryRecord,
+    /// The reference job's COB contract type (shown in words on the operator's card).
+    pub last_contract: Option<String>,
 }
 
 fn check_id(id: &str) -> Result<()> {
@@ -284,6 +286,8 @@ pub struct OperatorEntry {
     pub comune: Option<String>,
     /// Sector of the last job (ATECO).
     pub last_sector: Option<String>,
+    /// Contract type of the last job (COB TipologiaContrattuale, e.g. `A.02.00`).
+    pub last_contract: Option<String>,
     /// When the last job ended.
     pub end_date: NaiveDate,
     /// Attempts made so far.
@@ -426,6 +430,7 @@ impl Engine {
                     last_sector: candidate.last_sector.clone(),
                     end_date: candidate.end_date,
                 },
+                last_contract: candidate.last_contract.clone(),
             })
             .collect();
         let today = self.today();
@@ -584,6 +589,7 @@ impl Engine {
                     .comune
                     .map(|code| comuni.get(&code).cloned().unwrap_or(code)),
                 last_sector: row.last_sector,
+                last_contract: row.last_contract,
                 end_date: row.end_date,
                 attempts: row.attempts,
                 last_note: row.last_note,

@@ -184,7 +184,12 @@ pub enum CodeStatus {
 /// The code tables in memory.
 #[derive(Debug, Clone, Default)]
 pub struct CodeTables {
-    entries: HashMap<CodeScheme, HashMap<String, Vec<CodeEntry>>>,
+    // ahash: every row of a multi-million-row import looks several codes up.
+    entries: HashMap<
+        CodeScheme,
+        HashMap<String, Vec<CodeEntry>, ahash::RandomState>,
+        ahash::RandomState,
+    >,
 }
 
 impl CodeTables {
@@ -212,7 +217,7 @@ impl CodeTables {
     pub fn len(&self) -> usize {
         self.entries
             .values()
-            .flat_map(HashMap::values)
+            .flat_map(|codes| codes.values())
             .map(Vec::len)
             .sum()
     }
@@ -269,7 +274,7 @@ impl CodeTables {
         let mut all: Vec<CodeEntry> = self
             .entries
             .values()
-            .flat_map(HashMap::values)
+            .flat_map(|codes| codes.values())
             .flatten()
             .cloned()
             .collect();

@@ -246,6 +246,8 @@ pub struct Candidate {
     pub age: Option<u32>,
     /// ATECO sector of the reference spell.
     pub last_sector: Option<String>,
+    /// COB contract type (TipologiaContrattuale) of the reference spell at its end.
+    pub last_contract: Option<String>,
     /// Comune of domicile.
     pub comune: Option<String>,
     /// Sex.
@@ -362,6 +364,7 @@ pub(crate) struct Passed {
     last_job_end: NaiveDate,
     age: Option<u32>,
     last_sector: Option<String>,
+    last_contract: Option<String>,
     comune: Option<String>,
     sex: Option<Sex>,
 }
@@ -388,6 +391,7 @@ impl Passed {
             days_since_end: (rule.as_of - self.last_job_end).num_days(),
             age: self.age,
             last_sector: self.last_sector,
+            last_contract: self.last_contract,
             comune: self.comune,
             sex: self.sex,
             mobile,
@@ -494,6 +498,7 @@ pub(crate) fn check_person(
         last_job_end,
         age,
         last_sector: strings.text(reference.sector).map(str::to_string),
+        last_contract: strings.text(reference.contract_type()).map(str::to_string),
         comune: strings.text(person.domicile).map(str::to_string),
         sex: person.sex,
     })

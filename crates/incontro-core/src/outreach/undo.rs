@@ -95,6 +95,41 @@ impl Engine {
         })
     }
 
+    /// Undoes "taken in charge" recorded by mistake (issue 15, point 7): clears the entry's day
+    /// so the funnel no longer counts it, and returns the day it had. The caller audits who did
+    /// it. Errors: `entry_not_taken_in_charge` when there is nothing to undo, `campaign_purged`.
+    pub fn undo_taken_in_charge(&self, campaign: &str, entry_no: u32) -> Result<NaiveDate> {
+        let stored = self.campaign(campaign)?;
+        if stored.purged_on.is_some() {
+            return Err(Error::conflict(
+                ErrorCode::CampaignPurged,
+                "the campaign's call lists were purged",
+            ));
+        }
+        self.store().write(|tx| {
+            if sql::entry_worker(tx, campaign, entry_no)?.is_none() {
+                return Err(Error::not_found(
+                    ErrorCode::EntryNotFound,
+                    "call-list entry",
+                    entry_no.to_string(),
+                ));
+            }
+            sql::clear_taken_in_charge(tx, campaign, entry_no)?.ok_or_else(|| {
+                Error::conflict(
+                    ErrorCode::EntryNotTakenInCharge,
+                    format!("entry {entry_no} was not taken in charge: nothing to undo"),
+                )
+            })
+        })
+    }
+
+    /// The day an entry was taken in charge, when it was.
+    pub fn taken_in_charge_on(&self, campaign: &str, entry_no: u32) -> Result<Option<NaiveDate>> {
+        self.campaign(campaign)?;
+        self.store()
+            .read(|c| sql::taken_in_charge_on(c, campaign, entry_no))
+    }
+
     /// The undone refusals of an entry, oldest first.
     pub fn refusal_undos(&self, campaign: &str, entry_no: u32) -> Result<Vec<RefusalUndo>> {
         self.campaign(campaign)?;

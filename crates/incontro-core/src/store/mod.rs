@@ -17,6 +17,7 @@ pub mod access;
 pub mod accounts;
 pub mod appointments;
 pub mod entities;
+pub mod offices;
 pub mod outreach;
 pub mod placement_changes;
 pub mod placements;
@@ -100,6 +101,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0022_data_change",
         include_str!("migrations/0022_data_change.sql"),
     ),
+    ("0023_offices", include_str!("migrations/0023_offices.sql")),
 ];
 
 /// The database file name inside the data directory.
@@ -131,6 +133,32 @@ fn configure(connection: &Connection) -> Result<()> {
     connection.pragma_update(None, "cache_size", -65536)?;
     connection.busy_timeout(std::time::Duration::from_secs(30))?;
     Ok(())
+}
+
+/// Switches `connection` from the WAL to a rollback journal when no other connection has the
+/// database open (without waiting for one); true when switched.
+fn leave_wal(connection: &Connection) -> bool {
+    let waited = std::time::Duration::from_secs(30);
+    if connection.busy_timeout(std::time::Duration::ZERO).is_err() {
+        return false;
+    }
+    let mode = connection.pragma_update_and_check(None, "journal_mode", "DELETE", |row| {
+        row.get::<_, String>(0)
+    });
+    let _ = connection.busy_timeout(waited);
+    let switched = matches!(mode, Ok(mode) if mode.eq_ignore_ascii_case("delete"));
+    // With a rollback journal the commit is the journal's deletion: EXTRA syncs the directory
+    // after it, so that a power loss right after the commit cannot bring the journal back and
+    // roll the committed load back on the next open.
+    if switched
+        && connection
+            .pragma_update(None, "synchronous", "EXTRA")
+            .is_err()
+    {
+        let _ = connection.pragma_update(None, "journal_mode", "WAL");
+        return false;
+    }
+    switched
 }
 
 impl Store {
@@ -249,6 +277,49 @@ impl Store {
             }
         }
         value
+    }
+
+    /// [`Store::write`] for a bulk load that adds far more pages than it changes (the first
+    /// COB import into a store without notices): when no other connection has the database
+    /// open, the transaction runs with a rollback journal instead of the WAL, so each new page
+    /// is written once into the database file instead of once into the WAL and again by the
+    /// checkpoint (SQLite does not journal pages added past the old end of the file). The
+    /// guarantees are those of [`Store::write`]: all or nothing (a failure or a crash rolls back
+    /// from the journal), durable once it returns (synchronous=EXTRA while the journal is used:
+    /// the directory is synced after the journal's deletion, the commit). The WAL is back on when it
+    /// returns. When another connection holds the database (a server, a replica), it is a plain
+    /// [`Store::write`]; connections opened while the bulk load runs wait for its commit (busy
+    /// timeout) instead of reading the state before it.
+    pub fn write_bulk<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut connection = self.lock();
+        // The idle read-only connections of `read_only` would keep the WAL on: let them go
+        // (the next reads open new ones, which wait for this commit if they come during it).
+        self.readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+        let switched = self.path != Path::new(":memory:") && leave_wal(&connection);
+        let result = (|| {
+            let transaction =
+                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let value = work(&transaction)?;
+            transaction.commit()?;
+            Ok(value)
+        })();
+        if switched {
+            // A failure to go back does not undo a committed import: the next open sets the
+            // WAL again (`configure`).
+            let back = connection
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+                .map_err(Error::from);
+            if let Err(error) = back {
+                tracing::warn!(%error, "could not switch the database back to WAL after a bulk load");
+            }
+            if let Err(error) = connection.pragma_update(None, "synchronous", "FULL") {
+                tracing::warn!(%error, "could not set synchronous=FULL again after a bulk load");
+            }
+        }
+        result
     }
 
     /// Runs `work` with the connection for reading.

@@ -106,6 +106,14 @@ impl TirocinioRules {
         Ok(TirocinioRules(rules))
     }
 
+    /// The rule of a region, or the national floor (`nazionale`) when the table has none for it.
+    pub fn region_or_national(&self, region: Option<&str>) -> Result<&TirocinioRule> {
+        match region.map(|region| self.region(region)) {
+            Some(Ok(rule)) => Ok(rule),
+            _ => self.region("nazionale"),
+        }
+    }
+
     /// The rule of a region (case-insensitive).
     pub fn region(&self, region: &str) -> Result<&TirocinioRule> {
         let wanted = region.trim().to_lowercase();

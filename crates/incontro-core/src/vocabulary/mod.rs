@@ -83,6 +83,34 @@ pub struct Vocabulary {
     contract_types: HashMap<String, String>,
 }
 
+/// The shipped list of provinces (`sigla;nome;regione`), built in.
+const PROVINCE_CSV: &str = include_str!("../../data/province.csv");
+
+/// Sigla → region of every province of the shipped list (`LU` → Toscana).
+fn province_regions() -> &'static HashMap<&'static str, &'static str> {
+    static REGIONS: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    REGIONS.get_or_init(|| {
+        PROVINCE_CSV
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut fields = line.split(';');
+                let sigla = fields.next()?.trim();
+                let region = fields.nth(1)?.trim();
+                (!sigla.is_empty() && !region.is_empty()).then_some((sigla, region))
+            })
+            .collect()
+    })
+}
+
+/// The region of a province (`LU` → Toscana), from the shipped `data/province.csv`.
+pub fn province_region(sigla: &str) -> Option<&'static str> {
+    province_regions()
+        .get(sigla.trim().to_ascii_uppercase().as_str())
+        .copied()
+}
+
 /// Lowercase, without accents or apostrophes' variants, single spaces: how names are compared.
 fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
@@ -224,6 +252,17 @@ impl Vocabulary {
     /// The province's name (`LU` → Lucca).
     pub fn province_name(&self, sigla: &str) -> Option<&str> {
         self.label(CodeList::Provincia, &sigla.trim().to_ascii_uppercase())
+    }
+
+    /// What staff read for a province: its name ("Lucca"), or the sigla when the list lacks it.
+    pub fn province_words(&self, sigla: &str) -> String {
+        self.province_name(sigla)
+            .map_or_else(|| sigla.trim().to_string(), str::to_string)
+    }
+
+    /// The region of a province (`LU` → Toscana), from the shipped `data/province.csv`.
+    pub fn province_region(&self, sigla: &str) -> Option<&'static str> {
+        province_region(sigla)
     }
 
     /// The ATECO description of an activity code; a code the list lacks takes its group's
@@ -471,6 +510,17 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_provinces_are_italys_107_in_its_20_regions() {
+        let regions = province_regions();
+        assert_eq!(regions.len(), 107);
+        let distinct: std::collections::HashSet<&str> = regions.values().copied().collect();
+        assert_eq!(distinct.len(), 20, "{distinct:?}");
+        assert_eq!(regions["BT"], "Puglia");
+        assert_eq!(regions["SU"], "Sardegna");
+        assert_eq!(regions["AO"], "Valle d'Aosta");
+    }
+
+    #[test]
     fn codes_read_as_words_down_their_hierarchy() {
         let words = vocabulary();
         assert_eq!(
@@ -487,6 +537,10 @@ mod tests {
             Some("Commessi delle vendite al minuto")
         );
         assert_eq!(words.province_name("lu"), Some("Lucca"));
+        assert_eq!(words.province_words("LU"), "Lucca");
+        assert_eq!(words.province_words("ZZ"), "ZZ");
+        assert_eq!(words.province_region("lu"), Some("Toscana"));
+        assert_eq!(words.province_region("MI"), Some("Lombardia"));
         assert_eq!(
             words.name_codes("presunta da esperienza (CP2011 5.1.2.2.0 → ISCO 5223, 38 mesi)"),
             "presunta da esperienza (Commessi delle vendite al minuto, 38 mesi)"

@@ -5,7 +5,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use incontro_core::access::{ApiKey, PersonAccess, Principal, Role, StaffAccount};
+use incontro_core::access::{ApiKey, OfficeDirectory, PersonAccess, Principal, Role, StaffAccount};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -58,9 +58,9 @@ pub struct AccountForm {
 }
 
 /// A form error placed next to its field.
-struct FieldError {
-    field: &'static str,
-    message: String,
+pub(super) struct FieldError {
+    pub(super) field: &'static str,
+    pub(super) message: String,
 }
 
 /// The field an engine error code belongs to.
@@ -76,14 +76,14 @@ fn field_of(code: &str) -> &'static str {
 }
 
 /// `aria-describedby` / `aria-invalid` and the message of one field.
-fn error_for<'e>(error: &'e Option<FieldError>, field: &str) -> Option<&'e str> {
+pub(super) fn error_for<'e>(error: &'e Option<FieldError>, field: &str) -> Option<&'e str> {
     error
         .as_ref()
         .filter(|error| error.field == field)
         .map(|error| error.message.as_str())
 }
 
-fn field_error(id: &str, message: Option<&str>) -> Markup {
+pub(super) fn field_error(id: &str, message: Option<&str>) -> Markup {
     html! {
         @if let Some(message) = message {
             p class="field-error" id={ (id) "-error" } { (message) }
@@ -91,10 +91,11 @@ fn field_error(id: &str, message: Option<&str>) -> Markup {
     }
 }
 
-fn tabs(ctx: &Ctx, current: &str) -> Markup {
+pub(super) fn tabs(ctx: &Ctx, current: &str) -> Markup {
     let items = [
         ("/console/admin/accounts", "admin.accounts"),
         ("/console/admin/keys", "admin.keys"),
+        ("/console/admin/offices", "admin.offices"),
         ("/console/admin/audit", "admin.audit"),
     ];
     html! {
@@ -108,7 +109,15 @@ fn tabs(ctx: &Ctx, current: &str) -> Markup {
     }
 }
 
-fn admin_of(ctx: &Ctx) -> Result<Principal, Fail> {
+/// A list with the offices in words, for its office column (issue 15, point 1).
+fn with_offices<T>(
+    engine: &incontro_core::Engine,
+    items: Vec<T>,
+) -> incontro_core::Result<(Vec<T>, OfficeDirectory)> {
+    Ok((items, engine.office_directory()?))
+}
+
+pub(super) fn admin_of(ctx: &Ctx) -> Result<Principal, Fail> {
     Ok(ctx.require(sections::ADMIN)?.principal.clone())
 }
 
@@ -121,7 +130,7 @@ pub async fn accounts_page(
     let result = async {
         let admin = admin_of(&ctx)?;
         let accounts = state
-            .call(move |engine| engine.list_accounts(&admin))
+            .call(move |engine| with_offices(engine, engine.list_accounts(&admin)?))
             .await?;
         let done = query.done.as_deref().and_then(done_key);
         Ok(render_accounts(
@@ -157,7 +166,7 @@ fn done_key(done: &str) -> Option<&'static str> {
 fn render_accounts(
     ctx: &Ctx,
     status: StatusCode,
-    accounts: &[StaffAccount],
+    (accounts, offices): &(Vec<StaffAccount>, OfficeDirectory),
     typed: &AccountForm,
     error: Option<FieldError>,
     done: Option<&str>,
@@ -186,7 +195,7 @@ fn render_accounts(
                                 td data-label=(ctx.t("admin.name")) { (account.name) }
                                 td data-label=(ctx.t("admin.label")) { (account.label) }
                                 td data-label=(ctx.t("admin.role")) { (ctx.t(layout::role_key(account.role))) }
-                                td data-label=(ctx.t("admin.office")) { (account.office.as_deref().unwrap_or("—")) }
+                                td data-label=(ctx.t("admin.office")) { (account.office.as_deref().map_or_else(|| "—".to_string(), |code| offices.name(code))) }
                                 td data-label=(ctx.t("admin.state")) {
                                     @if account.disabled_at.is_some() { span class="tag closed" { (ctx.t("admin.disabled")) } }
                                     @else { span class="tag validated" { (ctx.t("admin.active")) } }
@@ -298,7 +307,10 @@ pub async fn create_account(
                     let office = Some(office.as_str()).filter(|office| !office.trim().is_empty());
                     engine.create_account(&admin, &name, &label, role, office, &password)
                 });
-                Ok((created, engine.list_accounts(&lister)?))
+                Ok((
+                    created,
+                    with_offices(engine, engine.list_accounts(&lister)?)?,
+                ))
             })
             .await?;
         match created {
@@ -354,7 +366,7 @@ pub async fn reset_password(
         let (reset, accounts) = state
             .call(move |engine| {
                 let reset = engine.reset_account_password(&admin, &name, &password);
-                Ok((reset, engine.list_accounts(&lister)?))
+                Ok((reset, with_offices(engine, engine.list_accounts(&lister)?)?))
             })
             .await?;
         match reset {
@@ -415,7 +427,9 @@ pub async fn keys_page(
 ) -> HttpResponse {
     let result = async {
         admin_of(&ctx)?;
-        let keys = state.call(|engine| engine.list_api_keys()).await?;
+        let keys = state
+            .call(|engine| with_offices(engine, engine.list_api_keys()?))
+            .await?;
         let done = query.done.as_deref().and_then(done_key);
         Ok(render_keys(
             &ctx,
@@ -432,7 +446,7 @@ pub async fn keys_page(
 
 fn render_keys(
     ctx: &Ctx,
-    keys: &[ApiKey],
+    (keys, offices): &(Vec<ApiKey>, OfficeDirectory),
     token: Option<&str>,
     done: Option<&str>,
     typed: &KeyForm,
@@ -465,7 +479,7 @@ fn render_keys(
                             td data-label="Id" { code { (key.id) } }
                             td data-label=(ctx.t("admin.label")) { (key.label) }
                             td data-label=(ctx.t("admin.role")) { (ctx.t(layout::role_key(key.role))) }
-                            td data-label=(ctx.t("admin.office")) { (key.office.as_deref().unwrap_or("—")) }
+                            td data-label=(ctx.t("admin.office")) { (key.office.as_deref().map_or_else(|| "—".to_string(), |code| offices.name(code))) }
                             td data-label=(ctx.t("admin.state")) {
                                 @if key.revoked_at.is_some() { span class="tag closed" { (ctx.t("admin.revoked")) } }
                                 @else { span class="tag validated" { (ctx.t("admin.active")) } }
@@ -555,7 +569,7 @@ pub async fn create_key(
                         incontro_core::access::Outcome::Ok,
                     )])?;
                 }
-                Ok((created, engine.list_api_keys()?))
+                Ok((created, with_offices(engine, engine.list_api_keys()?)?))
             })
             .await?;
         match created {

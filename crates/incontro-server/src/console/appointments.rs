@@ -7,7 +7,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate};
-use incontro_core::access::{AuditEntry, Outcome};
+use incontro_core::access::{AuditEntry, OfficeDirectory, Outcome};
 use incontro_core::appointments::{AgendaEntry, Booking, BookingRequest, NewSlots, Slot};
 use incontro_core::ErrorCode;
 use maud::{html, Markup};
@@ -88,7 +88,7 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         let agenda_office = office.clone();
         // From the start of today: this morning's bookings can be marked as no-shows.
         let since = from.date().and_time(chrono::NaiveTime::MIN);
-        let agenda = state
+        let (agenda, office_name) = state
             .call(move |engine| {
                 let agenda = engine.agenda(Some(&agenda_office), None, since, to)?;
                 let target = format!("agenda:{agenda_office}");
@@ -99,10 +99,10 @@ pub async fn agenda_page(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
                     Some(&target),
                     Outcome::Ok,
                 )])?;
-                Ok(agenda)
+                Ok((agenda, engine.office_directory()?.name(&agenda_office)))
             })
             .await?;
-        let body = agenda_body(&ctx, &office, &agenda, from, None, None);
+        let body = agenda_body(&ctx, &office_name, &agenda, from, None, None);
         Ok(ctx.page(StatusCode::OK, ctx.t("appointments.title"), body))
     }
     .await;
@@ -118,10 +118,13 @@ async fn load_agenda(
     let to = from + Duration::days(i64::from(DAYS_AHEAD));
     let agenda_office = office.clone();
     let since = from.date().and_time(chrono::NaiveTime::MIN);
-    let agenda = state
-        .call(move |engine| engine.agenda(Some(&agenda_office), None, since, to))
+    let (agenda, office_name) = state
+        .call(move |engine| {
+            let agenda = engine.agenda(Some(&agenda_office), None, since, to)?;
+            Ok((agenda, engine.office_directory()?.name(&agenda_office)))
+        })
         .await?;
-    Ok((office, agenda, from))
+    Ok((office_name, agenda, from))
 }
 
 fn agenda_body(
@@ -182,7 +185,7 @@ fn agenda_body(
             p id="times-help" class="muted" { (ctx.t("appointments.times_help")) }
             label for="room_url" { (ctx.t("appointments.room_url")) }
             input type="url" id="room_url" name="room_url" value=(room_value) required;
-            p class="muted" { (ctx.t("appointments.office")) " " (office) }
+            p class="muted" id="agenda-office" { (ctx.t("appointments.office")) " " (office) }
             button type="submit" { (ctx.t("appointments.publish_button")) }
         }
         h2 id="agenda" { (ctx.t("appointments.agenda")) }
@@ -470,14 +473,25 @@ async fn booking_form_page(
     typed: &BookingForm,
 ) -> Result<HttpResponse, Fail> {
     let at = now(&state.engine);
-    let slots = state
-        .call(move |engine| engine.bookable_slots(None, at, DAYS_AHEAD))
+    let (slots, offices) = state
+        .call(move |engine| {
+            Ok((
+                engine.bookable_slots(None, at, DAYS_AHEAD)?,
+                engine.office_directory()?,
+            ))
+        })
         .await?;
-    let body = booking_body(ctx, &slots, error.as_deref(), typed);
+    let body = booking_body(ctx, &slots, &offices, error.as_deref(), typed);
     Ok(ctx.page(status, ctx.t("booking.title"), body))
 }
 
-fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingForm) -> Markup {
+fn booking_body(
+    ctx: &Ctx,
+    slots: &[Slot],
+    offices: &OfficeDirectory,
+    error: Option<&str>,
+    typed: &BookingForm,
+) -> Markup {
     let language = if typed.language.is_empty() {
         ctx.lang.code()
     } else {
@@ -504,7 +518,7 @@ fn booking_body(ctx: &Ctx, slots: &[Slot], error: Option<&str>, typed: &BookingF
                                         input type="radio" name="slot_id" value=(slot.id) required
                                             checked[typed.slot_id == Some(slot.id)];
                                         span { (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min"
-                                            br; span class="muted" { (ctx.t("booking.desk")) " " (slot.office) } }
+                                            br; span class="muted" { (offices.place(&slot.office)) } }
                                     }
                                 }
                             }
@@ -583,11 +597,12 @@ pub async fn book(
             .call(move |engine| {
                 let booking = engine.book_slot(&request, at)?;
                 let slot = engine.slot(booking.slot_id)?;
-                Ok((booking, slot))
+                let offices = engine.office_directory()?;
+                Ok((booking, slot, offices))
             })
             .await;
         match booked {
-            Ok((booking, slot)) => Ok(confirmation(&ctx, &booking, &slot)),
+            Ok((booking, slot, offices)) => Ok(confirmation(&ctx, &booking, &slot, &offices)),
             Err(error) => {
                 let fail = Fail::from(error);
                 let status = fail.status();
@@ -618,7 +633,12 @@ fn by_day(slots: &[Slot]) -> Vec<(NaiveDate, Vec<&Slot>)> {
     days
 }
 
-fn confirmation(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
+fn confirmation(
+    ctx: &Ctx,
+    booking: &Booking,
+    slot: &Slot,
+    offices: &OfficeDirectory,
+) -> HttpResponse {
     let day = incontro_core::appointments::parse_time(&slot.starts_at)
         .map(|start| super::i18n::day_in_words(ctx.lang, start.date()))
         .unwrap_or_default();
@@ -627,7 +647,12 @@ fn confirmation(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
         (layout::notice("ok", ctx.t("booking.confirmed_text")))
         dl {
             dt { (ctx.t("appointments.when")) } dd id="when" { (day) " " (ctx.t("calls.at")) " " (slot.starts_at.get(11..16).unwrap_or(&slot.starts_at)) " · " (slot.minutes) " min" }
-            dt { (ctx.t("booking.desk")) } dd id="office" { (slot.office) }
+            dt { (ctx.t("booking.desk")) } dd id="office" {
+                (offices.name(&slot.office))
+                @if let Some(office) = offices.office(&slot.office) {
+                    br; span id="office-address" { (office.address) }
+                }
+            }
             dt { (ctx.t("booking.video_link")) } dd { a id="video-link" class="big" href=(booking.video_link) rel="noreferrer" { (booking.video_link) } }
             dt { (ctx.t("booking.reference")) } dd { code id="reference" class="big" { (booking.reference) } }
         }
@@ -675,18 +700,27 @@ pub async fn calendar_file(
         .call(move |engine| {
             let booking = engine.booking_by_reference(&reference)?;
             let slot = engine.slot(booking.slot_id)?;
-            Ok((booking, slot))
+            let offices = engine.office_directory()?;
+            let name = offices.name(&slot.office);
+            let address = offices
+                .office(&slot.office)
+                .map(|office| office.address.clone());
+            Ok((booking, slot, (name, address)))
         })
         .await;
     match found {
-        Ok((booking, slot)) => {
+        Ok((booking, slot, (office, address))) => {
             let cancel_url = format!(
                 "{scheme}://{host}/prenota/annulla?ref={}",
                 booking.reference
             );
-            let office = format!("sportello {}", slot.office);
-            let ics =
-                incontro_core::appointments::booking_ics(&booking, &slot, &office, &cancel_url);
+            let ics = incontro_core::appointments::booking_ics(
+                &booking,
+                &slot,
+                &office,
+                address.as_deref(),
+                &cancel_url,
+            );
             HttpResponse::Ok()
                 .insert_header((
                     actix_web::http::header::CONTENT_TYPE,

@@ -32,6 +32,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::post().to(taken_in_charge),
         )
         .route(
+            "/calls/{campaign}/{entry}/taken/undo",
+            web::post().to(undo_taken_in_charge),
+        )
+        .route(
             "/calls/{campaign}/{entry}/reassign",
             web::post().to(reassign),
         )
@@ -50,6 +54,20 @@ pub struct CallsQuery {
     done: Option<String>,
     /// The entry just answered: it leaves the list, and its "taken in charge" button shows.
     answered: Option<u32>,
+    /// The entry just taken in charge: its undo button shows (issue 15, point 7).
+    taken: Option<u32>,
+    /// Why "taken in charge" was refused: `never_answered` or `refused`.
+    problem: Option<String>,
+}
+
+/// The engine's refusal of "taken in charge" named by `problem=` of the redirect.
+fn problem_code(problem: &str) -> Option<ErrorCode> {
+    match problem {
+        "never_answered" => Some(ErrorCode::EntryNeverAnswered),
+        "refused" => Some(ErrorCode::EntryRefused),
+        "not_taken" => Some(ErrorCode::EntryNotTakenInCharge),
+        _ => None,
+    }
 }
 
 const RESULTS: [(&str, &str); 5] = [
@@ -64,6 +82,9 @@ const RESULTS: [(&str, &str); 5] = [
 fn done_key(done: &str) -> &'static str {
     if done == "taken_in_charge" {
         return "calls.taken";
+    }
+    if done == "taken_undone" {
+        return "calls.taken_undone";
     }
     RESULTS
         .iter()
@@ -136,7 +157,7 @@ async fn render_calls(
         principal.authorize(Action::ReadOwnCallList)?;
         let wanted = query.campaign.clone();
         let wanted_entry = query.entry;
-        let (campaigns, chosen, entries, day, history) = state
+        let (campaigns, chosen, entries, day, history, words) = state
             .call(move |engine| {
                 let campaigns: Vec<(String, String)> = engine
                     .campaigns()?
@@ -176,7 +197,7 @@ async fn render_calls(
                         .collect();
                     engine.audit(audit)?;
                 }
-                Ok((campaigns, chosen, entries, day, history))
+                Ok((campaigns, chosen, entries, day, history, engine.vocabulary()?))
             })
             .await?;
         let shown = query
@@ -188,7 +209,20 @@ async fn render_calls(
         let body = html! {
             h1 { (ctx.t("calls.title")) }
             p class="muted" { (day_words(&ctx, today)) }
-            @if let Some(done) = &query.done { p class="notice ok" role="status" { (ctx.t("calls.recorded")) " " (ctx.t(done_key(done))) } }
+            @if let Some(done) = &query.done { p class="notice ok" role="status" id="done" { (ctx.t("calls.recorded")) " " (ctx.t(done_key(done))) } }
+            @if let Some(code) = query.problem.as_deref().and_then(problem_code) {
+                p class="notice error" role="alert" id="problem" { (ctx.lang.error_message(code, "")) }
+            }
+            // "Taken in charge" by mistake is undone here, audited (issue 15, point 7).
+            @if let (Some(campaign), Some(taken), Some("taken_in_charge")) = (&chosen, query.taken, query.done.as_deref()) {
+                div class="card" id="taken" {
+                    p { (ctx.t("calls.taken_undo_help")) }
+                    form method="post" action={ "/console/calls/" (campaign) "/" (taken) "/taken/undo" } {
+                        (csrf_field(&ctx))
+                        button type="submit" class="secondary" { (ctx.t("calls.taken_undo")) " #" (taken) }
+                    }
+                }
+            }
             @if let (Some(campaign), Some(answered)) = (&chosen, query.answered) {
                 // Only an answered person can be taken in charge (issue 13, point 9).
                 div class="card" id="answered" {
@@ -229,8 +263,20 @@ async fn render_calls(
                         @if let Some(mobile) = &entry.mobile { p class="big" { a href={ "tel:" (mobile) } { (mobile) } } }
                         p class="muted" {
                             (entry.comune.clone().unwrap_or_default())
-                            @if let Some(sector) = &entry.last_sector { " · " (sector) }
                             " · " (ctx.t("calls.ended")) " " (entry.end_date.format("%d/%m/%Y")) " · " (ctx.t("calls.attempts")) " " (entry.attempts)
+                        }
+                        // The last job in words, not codes (issue 15, point 11).
+                        @if entry.last_sector.is_some() || entry.last_contract.is_some() {
+                            dl class="kept" id="last-job" {
+                                @if let Some(sector) = &entry.last_sector {
+                                    dt { (ctx.t("words.sector")) }
+                                    dd id="last-sector" { (words.ateco(sector).map_or_else(|| sector.clone(), str::to_string)) }
+                                }
+                                @if let Some(contract) = &entry.last_contract {
+                                    dt { (ctx.t("calls.contract")) }
+                                    dd id="last-contract" { (words.contract_type(contract).map_or_else(|| contract.clone(), str::to_string)) }
+                                }
+                            }
                         }
                         @if !entry.vacancies.is_empty() {
                             p { (ctx.t("calls.vacancies")) " " (entry.vacancies.join(", ")) }
@@ -490,19 +536,10 @@ pub async fn taken_in_charge(
         principal.authorize(Action::WriteOwnOutcome)?;
         let (campaign, entry_no) = path.into_inner();
         let target = campaign.clone();
-        state
+        let recorded = state
             .call(move |engine| {
                 let today = now(engine).date();
-                let own = engine.campaign_entries(&campaign)?.iter().any(|entry| {
-                    entry.entry_no == entry_no
-                        && entry.operator.as_deref() == Some(principal.label.as_str())
-                });
-                if !own {
-                    return Err(incontro_core::Error::Forbidden {
-                        code: ErrorCode::NotYourEntry,
-                        message: "this entry is not on your call list".into(),
-                    });
-                }
+                check_own_entry(engine, &campaign, entry_no, &principal.label)?;
                 engine.record_milestone(&campaign, entry_no, Milestone::TakenInCharge, today)?;
                 let person = engine.entry_person_ref(&campaign, entry_no)?;
                 engine.audit(vec![AuditEntry::now(
@@ -513,9 +550,87 @@ pub async fn taken_in_charge(
                     Outcome::Ok,
                 )])
             })
-            .await?;
+            .await;
+        // Before an answered call (or after a refusal) it is refused, and the card says why.
+        let problem = match &recorded {
+            Err(error) if error.code() == ErrorCode::EntryNeverAnswered => Some("never_answered"),
+            Err(error) if error.code() == ErrorCode::EntryRefused => Some("refused"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Ok(ctx.see_other(&format!(
+                "/console/calls?campaign={target}&entry={entry_no}&problem={problem}#problem"
+            )));
+        }
+        recorded?;
         Ok(ctx.see_other(&format!(
-            "/console/calls?campaign={target}&done=taken_in_charge"
+            "/console/calls?campaign={target}&done=taken_in_charge&taken={entry_no}#taken"
+        )))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// Refuses an entry that is not on `operator`'s list.
+fn check_own_entry(
+    engine: &incontro_core::Engine,
+    campaign: &str,
+    entry_no: u32,
+    operator: &str,
+) -> incontro_core::Result<()> {
+    let own = engine
+        .campaign_entries(campaign)?
+        .iter()
+        .any(|entry| entry.entry_no == entry_no && entry.operator.as_deref() == Some(operator));
+    if own {
+        Ok(())
+    } else {
+        Err(incontro_core::Error::Forbidden {
+            code: ErrorCode::NotYourEntry,
+            message: "this entry is not on your call list".into(),
+        })
+    }
+}
+
+/// `POST /console/calls/{campaign}/{entry}/taken/undo`: undoes "taken in charge" recorded by
+/// mistake on an entry of the caller's own list (`Engine::undo_taken_in_charge`), audited.
+pub async fn undo_taken_in_charge(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, u32)>,
+    form: web::Form<TakenForm>,
+) -> HttpResponse {
+    let result = async {
+        ctx.require(sections::OPERATOR)?;
+        let user = ctx.check_csrf(&form.csrf)?;
+        let principal = user.principal.clone();
+        principal.authorize(Action::WriteOwnOutcome)?;
+        let (campaign, entry_no) = path.into_inner();
+        let target = campaign.clone();
+        let undone = state
+            .call(move |engine| {
+                check_own_entry(engine, &campaign, entry_no, &principal.label)?;
+                engine.undo_taken_in_charge(&campaign, entry_no)?;
+                let person = engine.entry_person_ref(&campaign, entry_no)?;
+                engine.audit(vec![AuditEntry::now(
+                    &principal,
+                    "undo_taken_in_charge",
+                    Some(&person),
+                    Some(&campaign),
+                    Outcome::Ok,
+                )])
+            })
+            .await;
+        if let Err(error) = &undone {
+            if error.code() == ErrorCode::EntryNotTakenInCharge {
+                return Ok(ctx.see_other(&format!(
+                    "/console/calls?campaign={target}&problem=not_taken#problem"
+                )));
+            }
+        }
+        undone?;
+        Ok(ctx.see_other(&format!(
+            "/console/calls?campaign={target}&done=taken_undone"
         )))
     }
     .await;

@@ -347,6 +347,21 @@ struct PersonView {
     placements: Vec<Placement>,
     /// Courses not yet ended, `(id, title)`, for a proposal that carries one.
     courses: Vec<(String, String)>,
+    /// A proposal the engine refused, shown again on its card with the reason (issue 15, point 4).
+    kept: Option<KeptPlacement>,
+}
+
+/// What the desk typed in a refused proposal, and why it was refused.
+#[derive(Debug, Clone)]
+struct KeptPlacement {
+    vacancy: String,
+    kind: String,
+    placement_type: String,
+    course: String,
+    note: String,
+    error: String,
+    /// The engine's error code (`proposal_exists`…), on the message as `data-code`.
+    code: &'static str,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -366,6 +381,21 @@ async fn person_inner(
     raw_id: String,
     filters: PersonFilters,
 ) -> Result<HttpResponse, Fail> {
+    person_inner_with(ctx, state, raw_id, filters, None).await
+}
+
+async fn person_inner_with(
+    ctx: &Ctx,
+    state: &AppState,
+    raw_id: String,
+    filters: PersonFilters,
+    kept: Option<KeptPlacement>,
+) -> Result<HttpResponse, Fail> {
+    let status = if kept.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let user = ctx.require(sections::DESK)?;
     let principal = user.principal.clone();
     principal.authorize(Action::ReadPerson)?;
@@ -502,12 +532,13 @@ async fn person_inner(
                 words: vocabulary,
                 placements,
                 courses,
+                kept,
             })
         })
         .await?;
     let title = format!("{} {}", view.personal.first_name, view.personal.last_name);
     let body = person_body(ctx, &view, &filters);
-    Ok(ctx.page(StatusCode::OK, &title, body))
+    Ok(ctx.page(status, &title, body))
 }
 
 fn evidence_key(evidence: &Evidence) -> &'static str {
@@ -781,9 +812,17 @@ fn mode_key(mode: PlacementMode) -> &'static str {
 /// The small "record a proposal or a placement" form of one ranked vacancy.
 fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
     let field = |name: &str| format!("{name}-{}", found.vacancy_id);
-    let tirocinio = matches!(found.placement, PlacementType::Tirocinio { .. });
+    let kept = view
+        .kept
+        .as_ref()
+        .filter(|kept| kept.vacancy == found.vacancy_id);
+    let tirocinio = match kept {
+        Some(kept) => kept.placement_type == "tirocinio",
+        None => matches!(found.placement, PlacementType::Tirocinio { .. }),
+    };
+    let placement_kind = kept.map_or("proposal", |kept| kept.kind.as_str());
     html! {
-        details class="record" {
+        details class="record" open[kept.is_some()] {
             summary { (ctx.t("desk.record")) }
             form method="post" action={ "/console/desk/people/" (view.seeker.id) "/placements" } class="placement-form" {
                 (csrf_field(ctx))
@@ -793,8 +832,8 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str
                     div {
                         label for=(field("kind")) { (ctx.t("desk.kind")) }
                         select id=(field("kind")) name="kind" {
-                            option value="proposal" { (ctx.t("desk.proposal")) }
-                            option value="placement" { (ctx.t("desk.placement_kind")) }
+                            option value="proposal" selected[placement_kind == "proposal"] { (ctx.t("desk.proposal")) }
+                            option value="placement" selected[placement_kind == "placement"] { (ctx.t("desk.placement_kind")) }
                         }
                     }
                     div {
@@ -805,10 +844,17 @@ fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str
                         }
                     }
                 }
-                (super::person_edits::course_select(ctx, &field("course"), &view.courses, None))
+                (super::person_edits::course_select(ctx, &field("course"), &view.courses, kept.map(|kept| kept.course.as_str()).filter(|course| !course.is_empty())))
                 label for=(field("note")) { (ctx.t("desk.note")) }
-                textarea id=(field("note")) name="note" maxlength="500" rows="2" aria-describedby=(field("note-help")) {}
+                textarea id=(field("note")) name="note" maxlength="500" rows="2"
+                    aria-invalid=[kept.map(|_| "true")]
+                    aria-describedby={ (field("note-help")) @if kept.is_some() { " " (field("record-error")) } } {
+                    @if let Some(kept) = kept { (kept.note) }
+                }
                 p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
+                @if let Some(kept) = kept {
+                    p class="field-error record-error" id=(field("record-error")) role="alert" data-code=(kept.code) { (kept.error) }
+                }
                 button type="submit" { (ctx.t("desk.record_submit")) }
             }
         }
@@ -863,7 +909,13 @@ pub async fn record_placement(
         let target = id.as_str().to_string();
         let vacancy = record.vacancy_id.as_str().to_string();
         let back = PersonFilters::from_query(&form_back);
-        state
+        let typed = (
+            form.kind.clone(),
+            form.placement_type.clone(),
+            form.course.clone(),
+            record.note.clone().unwrap_or_default(),
+        );
+        let recorded = state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
                 engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
@@ -876,7 +928,28 @@ pub async fn record_placement(
                     Outcome::Ok,
                 )])
             })
-            .await?;
+            .await;
+        // Refused (already proposed, the vacancy closed meanwhile, a note too long): the page
+        // again with the form open on its card, the reason next to it, everything typed kept.
+        if let Err(error) = &recorded {
+            if matches!(
+                error.code().kind(),
+                incontro_core::ErrorKind::Invalid | incontro_core::ErrorKind::Conflict
+            ) {
+                let (kind, placement_type, course, note) = typed;
+                let kept = KeptPlacement {
+                    vacancy: vacancy.clone(),
+                    kind,
+                    placement_type,
+                    course,
+                    note,
+                    error: Fail::from(error.clone()).message_in(ctx.lang),
+                    code: error.code().as_str(),
+                };
+                return person_inner_with(&ctx, &state, target, back, Some(kept)).await;
+            }
+        }
+        recorded?;
         // Back to the same card, with the page's filters kept (issue 15, point 6).
         let mut query = back.query();
         if !query.is_empty() {

@@ -329,6 +329,53 @@ const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; 
     });
     input.addEventListener('blur', function () { setTimeout(close, 150); });
   }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values[name] !== undefined ? values[name] : whole;
+    });
+  }
+  function setupPlacement(form) {
+    var comune = form.querySelector('select[name=comune]');
+    var months = form.querySelector('input[name=months]');
+    var indemnity = form.querySelector('input[name=indemnity]');
+    var rule = form.querySelector('#tirocinio-rule');
+    var check = form.querySelector('#tirocinio-check');
+    function kind() {
+      var chosen = form.querySelector('input[name=placement]:checked');
+      return chosen ? chosen.value : 'contract';
+    }
+    function update() {
+      var current = kind();
+      var parts = form.querySelectorAll('[data-when]');
+      for (var i = 0; i < parts.length; i++) { parts[i].hidden = parts[i].getAttribute('data-when') !== current; }
+      var site = comune && comune.options[comune.selectedIndex];
+      if (!site || !site.hasAttribute('data-min-months')) { return; }
+      var values = {
+        region: site.getAttribute('data-region'),
+        min: site.getAttribute('data-min-months'),
+        max: site.getAttribute('data-max-months'),
+        eur: site.getAttribute('data-min-indemnity')
+      };
+      rule.textContent = fill(form.getAttribute('data-rule-text'), values);
+      var problem = '';
+      if (current === 'tirocinio') {
+        var m = parseInt(months.value, 10), e = parseInt(indemnity.value, 10);
+        if (!isNaN(m) && m < +values.min) { problem = fill(form.getAttribute('data-rule-short'), values); }
+        else if (!isNaN(m) && m > +values.max) { problem = fill(form.getAttribute('data-rule-long'), values); }
+        else if (!isNaN(e) && e < +values.eur) { problem = fill(form.getAttribute('data-rule-low'), values); }
+      }
+      check.textContent = problem;
+      var bad = problem ? 'true' : 'false';
+      months.setAttribute('aria-invalid', bad);
+      indemnity.setAttribute('aria-invalid', bad);
+    }
+    var radios = form.querySelectorAll('input[name=placement]');
+    for (var i = 0; i < radios.length; i++) { radios[i].addEventListener('change', update); }
+    if (comune) { comune.addEventListener('change', update); }
+    months.addEventListener('input', update);
+    indemnity.addEventListener('input', update);
+    update();
+  }
   document.addEventListener('DOMContentLoaded', function () {
     var boxes = document.querySelectorAll('.typeahead[data-url]');
     for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
@@ -347,6 +394,11 @@ const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; 
         }
       });
     }
+    // The new-vacancy form: tirocinio fields only for a tirocinio, contract fields only for a
+    // contract, and the region's tirocinio rule checked as the form is filled (the server checks
+    // again: this only says it earlier).
+    var placement = document.querySelector('form[data-placement-form]');
+    if (placement) { setupPlacement(placement); }
     // A form kept through a lost session is sent again as soon as the user has signed in.
     var kept = document.querySelector('form[data-autosubmit=true]');
     if (kept) { kept.submit(); }

@@ -37,6 +37,7 @@ pub mod fairness;
 pub mod i18n;
 pub mod layout;
 pub mod limit;
+pub mod offices;
 pub mod reports;
 pub mod resume;
 pub mod session;
@@ -123,6 +124,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .configure(validator::configure)
             .configure(appointments::configure_staff)
             .configure(admin::configure)
+            .configure(offices::configure)
             // Issue 15 (words, desk tasks, vacancies).
             .configure(doors::configure)
             .configure(person_edits::configure)

@@ -136,65 +136,121 @@ pub async fn conditions_page(
                 Ok((seeker, engine.vocabulary()?))
             })
             .await?;
-        let body = conditions_body(&ctx, &seeker, &vocabulary, None);
+        let typed = ConditionsTyped::of(&seeker);
+        let body = conditions_body(&ctx, &seeker, &vocabulary, &typed, None);
         Ok(ctx.page(StatusCode::OK, ctx.t("words.conditions"), body))
     }
     .await;
     ctx.finish(result)
 }
 
+/// The conditions form as typed (numbers kept as text, so a wrong one comes back as it was).
+#[derive(Debug, Clone, Default)]
+struct ConditionsTyped {
+    accepts_tirocinio: bool,
+    contracts: Vec<String>,
+    min_hours: String,
+    max_hours: String,
+    max_km: String,
+}
+
+impl ConditionsTyped {
+    fn of(seeker: &JobSeeker) -> Self {
+        let conditions = &seeker.conditions;
+        let number = |value: Option<u16>| value.map(|v| v.to_string()).unwrap_or_default();
+        ConditionsTyped {
+            accepts_tirocinio: seeker.accepts_tirocinio,
+            contracts: conditions.contract_types.clone(),
+            min_hours: number(conditions.min_weekly_hours.map(u16::from)),
+            max_hours: number(conditions.max_weekly_hours.map(u16::from)),
+            max_km: number(conditions.max_distance_km),
+        }
+    }
+}
+
+/// A form error next to its field: `(field, message)`; field `hours` marks both hour fields.
+type FieldError = (&'static str, String);
+
 fn conditions_body(
     ctx: &Ctx,
     seeker: &JobSeeker,
     vocabulary: &Vocabulary,
-    error: Option<&str>,
+    typed: &ConditionsTyped,
+    error: Option<FieldError>,
 ) -> Markup {
-    let conditions = &seeker.conditions;
-    let number = |value: Option<u16>| value.map(|v| v.to_string()).unwrap_or_default();
+    let message = |field: &str| {
+        error
+            .as_ref()
+            .filter(|(of, _)| *of == field)
+            .map(|(_, message)| message.clone())
+    };
+    let invalid = |field: &str| message(field).map(|_| "true");
+    let described = |field: &str| message(field).map(|_| format!("{field}-error"));
+    let field_error = |field: &str| {
+        html! {
+            @if let Some(text) = message(field) {
+                p class="field-error" id={ (field) "-error" } role="alert" { (text) }
+            }
+        }
+    };
     html! {
         p { a href={ "/console/desk/people/" (seeker.id) } { "← " (ctx.t("desk.title")) } }
         h1 { (ctx.t("words.conditions")) }
-        @if let Some(error) = error { p class="notice error" role="alert" id="conditions-error" { (error) } }
+        @if let Some(text) = message("") { p class="notice error" role="alert" id="conditions-error" { (text) } }
         form method="post" action={ "/console/desk/people/" (seeker.id) "/conditions" } class="conditions" {
             (csrf_field(ctx))
             label class="check" {
-                input type="checkbox" name="accepts_tirocinio" checked[seeker.accepts_tirocinio];
+                input type="checkbox" name="accepts_tirocinio" checked[typed.accepts_tirocinio];
                 (ctx.t("desk.accepts_tirocinio"))
             }
-            fieldset {
+            fieldset aria-invalid=[invalid("contract")] aria-describedby=[described("contract")] {
                 legend { (ctx.t("words.contract_types")) }
                 p class="muted" { (ctx.t("words.contract_types_help")) }
                 @for (code, label) in vocabulary.contract_types() {
                     label class="check" {
-                        input type="checkbox" name="contract" value=(code) checked[conditions.contract_types.iter().any(|c| c == code)];
+                        input type="checkbox" name="contract" value=(code) checked[typed.contracts.iter().any(|c| c == code)];
                         (label)
                     }
                 }
+                (field_error("contract"))
             }
             div class="row" {
                 div {
                     label for="min_hours" { (ctx.t("words.min_hours")) }
-                    input type="number" id="min_hours" name="min_hours" min="1" max="80"
-                        value=(number(conditions.min_weekly_hours.map(u16::from)));
+                    input type="number" id="min_hours" name="min_hours" min="1" max="80" value=(typed.min_hours)
+                        aria-invalid=[invalid("hours")] aria-describedby=[described("hours")];
                 }
                 div {
                     label for="max_hours" { (ctx.t("words.max_hours")) }
-                    input type="number" id="max_hours" name="max_hours" min="1" max="80"
-                        value=(number(conditions.max_weekly_hours.map(u16::from)));
+                    input type="number" id="max_hours" name="max_hours" min="1" max="80" value=(typed.max_hours)
+                        aria-invalid=[invalid("hours")] aria-describedby=[described("hours")];
                 }
                 div {
                     label for="max_km" { (ctx.t("words.max_km")) }
-                    input type="number" id="max_km" name="max_km" min="1" max="1000"
-                        value=(number(conditions.max_distance_km));
+                    input type="number" id="max_km" name="max_km" min="1" max="1000" value=(typed.max_km)
+                        aria-invalid=[invalid("max_km")] aria-describedby=[described("max_km")];
+                    (field_error("max_km"))
                 }
             }
+            (field_error("hours"))
             button type="submit" { (ctx.t("vacancies.save")) }
         }
     }
 }
 
+/// The field of the conditions form an engine error belongs to (`""`: the whole form).
+fn conditions_field(code: incontro_core::ErrorCode) -> &'static str {
+    use incontro_core::ErrorCode;
+    match code {
+        ErrorCode::InvalidWeeklyHours => "hours",
+        ErrorCode::InvalidDistance => "max_km",
+        ErrorCode::UnknownContractType => "contract",
+        _ => "",
+    }
+}
+
 /// `POST /console/desk/people/{id}/conditions`: audited as `set_conditions`; a refused value
-/// shows the form again with the reason.
+/// comes back next to its field, everything typed kept (issue 15, point 4).
 pub async fn set_conditions(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -218,39 +274,57 @@ pub async fn set_conditions(
         let principal = user.principal.clone();
         principal.authorize(Action::WritePersonCompetences)?;
         let id = EntityId::parse(&path.into_inner())?;
-        let number = |name: &str| -> Result<Option<u16>, Fail> {
-            match value(name).as_str() {
-                "" => Ok(None),
-                text => text
-                    .parse::<u16>()
-                    .map(Some)
-                    .map_err(|_| Fail::bad_request(format!("{name} must be a whole number"))),
-            }
-        };
-        let hours = |name: &str| -> Result<Option<u8>, Fail> {
-            number(name)?
-                .map(|hours| {
-                    u8::try_from(hours).map_err(|_| Fail::bad_request("weekly hours are 1 to 80"))
-                })
-                .transpose()
-        };
-        let conditions = WorkConditions {
-            contract_types: pairs
+        let typed = ConditionsTyped {
+            accepts_tirocinio: !value("accepts_tirocinio").is_empty(),
+            contracts: pairs
                 .iter()
                 .filter(|(key, _)| key == "contract")
                 .map(|(_, code)| code.trim().to_string())
                 .collect(),
-            min_weekly_hours: hours("min_hours")?,
-            max_weekly_hours: hours("max_hours")?,
-            max_distance_km: number("max_km")?,
+            min_hours: value("min_hours"),
+            max_hours: value("max_hours"),
+            max_km: value("max_km"),
         };
-        let accepts_tirocinio = !value("accepts_tirocinio").is_empty();
+        // A number that is not one: back to the form at once, next to its field.
+        let number = |text: &str| -> Result<Option<u16>, ()> {
+            match text {
+                "" => Ok(None),
+                text => text.parse::<u16>().map(Some).map_err(|_| ()),
+            }
+        };
+        let hours = |text: &str| -> Result<Option<u8>, ()> {
+            number(text)?
+                .map(|hours| u8::try_from(hours).map_err(|_| ()))
+                .transpose()
+        };
+        let parsed = match (
+            hours(&typed.min_hours),
+            hours(&typed.max_hours),
+            number(&typed.max_km),
+        ) {
+            (Ok(min), Ok(max), Ok(km)) => Ok((min, max, km)),
+            (Err(()), _, _) | (_, Err(()), _) => {
+                Err(("hours", ctx.t("words.hours_invalid").to_string()))
+            }
+            (_, _, Err(())) => Err(("max_km", ctx.t("words.km_invalid").to_string())),
+        };
         let target = id.as_str().to_string();
-        let typed = conditions.clone();
+        let kept = typed.clone();
         let outcome = state
             .call(move |engine| {
-                engine.check_job_seeker_access(&principal, Action::WritePersonCompetences, &id)?;
-                match engine.set_conditions(&id, accepts_tirocinio, conditions) {
+                let seeker =
+                    engine.job_seeker_for(&principal, Action::WritePersonCompetences, &id)?;
+                let (min, max, km) = match parsed {
+                    Ok(numbers) => numbers,
+                    Err(error) => return Ok(Some((Err(error), seeker, engine.vocabulary()?))),
+                };
+                let conditions = WorkConditions {
+                    contract_types: kept.contracts.clone(),
+                    min_weekly_hours: min,
+                    max_weekly_hours: max,
+                    max_distance_km: km,
+                };
+                match engine.set_conditions(&id, kept.accepts_tirocinio, conditions) {
                     Ok(_) => {
                         engine.audit(vec![AuditEntry::now(
                             &principal,
@@ -262,11 +336,7 @@ pub async fn set_conditions(
                         Ok(None)
                     }
                     Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
-                        // The form again with what was typed.
-                        let mut seeker = engine.get_job_seeker(&id)?;
-                        seeker.accepts_tirocinio = accepts_tirocinio;
-                        seeker.conditions = typed;
-                        Ok(Some((error, seeker, engine.vocabulary()?)))
+                        Ok(Some((Ok(error), seeker, engine.vocabulary()?)))
                     }
                     Err(error) => Err(error),
                 }
@@ -276,10 +346,20 @@ pub async fn set_conditions(
             None => Ok(ctx.see_other(&format!(
                 "/console/desk/people/{target}?recorded=conditions"
             ))),
-            Some((error, seeker, vocabulary)) => {
-                let message = ctx.lang.error_message(error.code(), &error.to_string());
-                let body = conditions_body(&ctx, &seeker, &vocabulary, Some(&message));
-                Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("words.conditions"), body))
+            Some((refused, seeker, vocabulary)) => {
+                let error = match refused {
+                    Err(error) => error,
+                    Ok(error) => (
+                        conditions_field(error.code()),
+                        ctx.lang.error_message(error.code(), &error.to_string()),
+                    ),
+                };
+                let body = conditions_body(&ctx, &seeker, &vocabulary, &typed, Some(error));
+                Ok(ctx.page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.t("words.conditions"),
+                    body,
+                ))
             }
         }
     }

@@ -12,9 +12,20 @@ use super::{Ctx, Fail};
 use crate::state::AppState;
 
 /// `GET /console`: the home page of the signed-in role (or the sign-in page).
-pub async fn home(ctx: Ctx) -> HttpResponse {
+pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
     let Some(user) = &ctx.user else {
         return ctx.see_other("/console/sign-in");
+    };
+    // The office by its name, not its code (issue 15, point 1).
+    let office = match user.principal.office.clone() {
+        Some(code) => match state
+            .call(move |engine| Ok(engine.office_directory()?.name(&code)))
+            .await
+        {
+            Ok(name) => Some(name),
+            Err(error) => return ctx.finish(Err(Fail::from(error))),
+        },
+        None => None,
     };
     let role = user.role();
     let links: Vec<(&str, &str, &str)> = [
@@ -62,7 +73,7 @@ pub async fn home(ctx: Ctx) -> HttpResponse {
     let body = html! {
         h1 { (ctx.t("home.title")) ", " (user.principal.label) }
         p class="muted" { (ctx.t(layout::role_key(role)))
-            @if let Some(office) = &user.principal.office { " · " (ctx.t("home.office")) " " (office) } }
+            @if let Some(office) = &office { " · " span id="home-office" { (office) } } }
         @if links.is_empty() {
             p { (ctx.t("home.nothing")) }
         }

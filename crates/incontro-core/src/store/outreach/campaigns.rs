@@ -52,7 +52,8 @@ pub(crate) fn insert_entry(tx: &Transaction<'_>, campaign: &str, entry: &NewEntr
     let record = &entry.record;
     tx.prepare_cached(
         "INSERT INTO outreach_entry(campaign_id, entry_no, worker_cf, priority, reasons_json, operator_id,
-             sex, age_band, comune, last_sector, end_date) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10)",
+             sex, age_band, comune, last_sector, end_date, last_contract)
+         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         campaign,
@@ -64,7 +65,8 @@ pub(crate) fn insert_entry(tx: &Transaction<'_>, campaign: &str, entry: &NewEntr
         record.age_band,
         record.comune,
         record.last_sector,
-        to_days(record.end_date)
+        to_days(record.end_date),
+        entry.last_contract
     ])?;
     Ok(())
 }
@@ -237,6 +239,7 @@ pub(crate) struct OperatorRow {
     pub worker: String,
     pub comune: Option<String>,
     pub last_sector: Option<String>,
+    pub last_contract: Option<String>,
     pub end_date: NaiveDate,
     pub attempts: u32,
     pub last_called_on: Option<NaiveDate>,
@@ -257,7 +260,8 @@ pub(crate) fn operator_entries(
                 (SELECT called_on FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
                 (SELECT result FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
                 (SELECT next_call_on FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no ORDER BY attempt_no DESC LIMIT 1),
-                (SELECT note FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.note IS NOT NULL ORDER BY attempt_no DESC LIMIT 1)
+                (SELECT note FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no AND a.note IS NOT NULL ORDER BY attempt_no DESC LIMIT 1),
+                e.last_contract
          FROM outreach_entry e WHERE e.campaign_id = ?1 AND e.operator_id = ?2 ORDER BY e.entry_no",
     )?;
     let mut rows = statement.query([campaign, operator])?;
@@ -269,6 +273,7 @@ pub(crate) fn operator_entries(
             worker: row.get(1)?,
             comune: row.get(2)?,
             last_sector: row.get(3)?,
+            last_contract: row.get(10)?,
             end_date: from_days(row.get(4)?),
             attempts: row.get(5)?,
             last_called_on: date(row.get(6)?),
@@ -666,4 +671,45 @@ pub(crate) fn purge_campaign(tx: &Transaction<'_>, campaign: &str, today: NaiveD
         params![campaign, to_days(today)],
     )?;
     Ok(())
+}
+
+/// Clears the "taken in charge" day of an entry; returns the day it had (none when unset).
+pub(crate) fn clear_taken_in_charge(
+    tx: &Transaction<'_>,
+    campaign: &str,
+    entry_no: u32,
+) -> Result<Option<NaiveDate>> {
+    let day: Option<i64> = tx
+        .query_row(
+            "SELECT taken_in_charge_on FROM outreach_outcome WHERE campaign_id = ?1 AND entry_no = ?2",
+            params![campaign, entry_no],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(day) = day else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE outreach_outcome SET taken_in_charge_on = NULL WHERE campaign_id = ?1 AND entry_no = ?2",
+        params![campaign, entry_no],
+    )?;
+    Ok(Some(from_days(day)))
+}
+
+/// The "taken in charge" day of an entry, when set.
+pub(crate) fn taken_in_charge_on(
+    connection: &Connection,
+    campaign: &str,
+    entry_no: u32,
+) -> Result<Option<NaiveDate>> {
+    let day: Option<i64> = connection
+        .query_row(
+            "SELECT taken_in_charge_on FROM outreach_outcome WHERE campaign_id = ?1 AND entry_no = ?2",
+            params![campaign, entry_no],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(day.map(from_days))
 }

@@ -112,7 +112,7 @@ pub(crate) fn load_notice_keys(connection: &Connection) -> Result<(HashSet64, Ha
 const ROWS_PER_INSERT: usize = 64;
 const NOTICE_COLUMNS: usize = 21;
 
-fn notice_insert_sql(rows: usize) -> String {
+fn notice_insert_sql(rows: usize, skip_stored: bool) -> String {
     let mut sql = String::from(
         "INSERT INTO cob_notice(code, previous, kind, event, sent, worker_cf, sex, birth, domicile,
             employer_cf, start, planned_end, extension_end, transformation_date, transformation,
@@ -132,7 +132,9 @@ fn notice_insert_sql(rows: usize) -> String {
         }
         sql.push(')');
     }
-    sql.push_str(" ON CONFLICT(code) DO NOTHING");
+    if skip_stored {
+        sql.push_str(" ON CONFLICT(code) DO NOTHING");
+    }
     sql
 }
 
@@ -145,9 +147,20 @@ pub struct NoticeInserter<'t> {
 impl<'t> NoticeInserter<'t> {
     /// Prepares the statements.
     pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        Self::prepare(tx, true)
+    }
+
+    /// Prepares the statements for a table with none of the codes to insert (a store without
+    /// notices, codes checked unique by the caller): no conflict clause to evaluate per row, and
+    /// a duplicate code is an error instead of being skipped.
+    pub(crate) fn new_codes(tx: &'t Transaction<'_>) -> Result<Self> {
+        Self::prepare(tx, false)
+    }
+
+    fn prepare(tx: &'t Transaction<'_>, skip_stored: bool) -> Result<Self> {
         Ok(NoticeInserter {
-            many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT))?,
-            one: tx.prepare(&notice_insert_sql(1))?,
+            many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT, skip_stored))?,
+            one: tx.prepare(&notice_insert_sql(1, skip_stored))?,
         })
     }
 
