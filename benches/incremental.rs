@@ -237,6 +237,28 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
     dir
 }
 
+/// This thread's (ms on a CPU, ms runnable but waiting for a CPU, voluntary switches) so far,
+/// from `/proc/thread-self` (Linux; zeros elsewhere): a query that waits for a lock or for I/O
+/// sleeps (a voluntary switch), one that waits for a CPU sits in the run queue.
+fn thread_usage() -> (f64, f64, i64) {
+    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let mut fields = schedstat
+        .split_whitespace()
+        .map(|field| field.parse::<f64>().unwrap_or(0.0));
+    let on_cpu = fields.next().unwrap_or(0.0) / 1e6;
+    let waiting = fields.next().unwrap_or(0.0) / 1e6;
+    let status = std::fs::read_to_string("/proc/thread-self/status").unwrap_or_default();
+    let voluntary = status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0);
+    (on_cpu, waiting, voluntary)
+}
+
+/// One query under load: (wall ms, ms on a CPU, ms waiting for a CPU, voluntary switches).
+type Sample = (f64, f64, f64, i64);
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -310,6 +332,26 @@ fn main() {
     let person_id = |index: usize| EntityId::parse(&format!("P{index:07}")).expect("id");
     let builds = engine.match_state_builds();
 
+    // 0. Ranked vacancies from one client, nobody writing (the query alone).
+    let query = MatchQuery {
+        k: 10,
+        ..MatchQuery::default()
+    };
+    let mut alone = Vec::new();
+    for _ in 0..400 {
+        let person = person_id(rng.gen_range(0..people));
+        let started = Instant::now();
+        let ranked = engine
+            .vacancies_for_person(&person, &query, "it")
+            .expect("ranked");
+        alone.push(started.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(ranked);
+    }
+    summary(
+        "ranked vacancies (top 10, explanations), 1 client, no writes",
+        alone,
+    );
+
     // 1. Writes of one vacancy's requirements.
     let mut put = Vec::new();
     let mut set = Vec::new();
@@ -340,10 +382,6 @@ fn main() {
         .expect("replica")
         .with_clock(Arc::new(FixedClock::on(DAY)));
     replica.match_state().expect("replica state");
-    let query = MatchQuery {
-        k: 10,
-        ..MatchQuery::default()
-    };
     let mut same = Vec::new();
     let mut other = Vec::new();
     for _ in 0..30 {
@@ -427,11 +465,18 @@ fn main() {
                 while !stop.load(Ordering::Relaxed) {
                     let person =
                         EntityId::parse(&format!("P{:07}", rng.gen_range(0..people))).expect("id");
+                    let before = thread_usage();
                     let started = Instant::now();
                     let ranked = engine
                         .vacancies_for_person(&person, &query, "it")
                         .expect("ranked");
-                    mine.push(started.elapsed().as_secs_f64() * 1e3);
+                    let after = thread_usage();
+                    mine.push((
+                        started.elapsed().as_secs_f64() * 1e3,
+                        after.0 - before.0,
+                        after.1 - before.1,
+                        after.2 - before.2,
+                    ));
                     std::hint::black_box(ranked);
                 }
                 latencies.lock().expect("latencies").extend(mine);
@@ -444,8 +489,22 @@ fn main() {
     for client in clients {
         client.join().expect("client");
     }
-    let latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
+    let mut latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
     let queries = latencies.len();
+    // Where the slowest 1 % spent their time: on a CPU, asleep (a lock or I/O), preempted.
+    latencies.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest = &latencies[..(queries / 100).max(1)];
+    let mean = |value: &dyn Fn(&Sample) -> f64| {
+        slowest.iter().map(value).sum::<f64>() / slowest.len() as f64
+    };
+    println!(
+        "slowest 1 % of the queries: mean {:.1} ms wall = {:.2} ms on a CPU + {:.1} ms waiting for a CPU + the rest asleep ({:.2} voluntary switches: lock or I/O waits)",
+        mean(&|q| q.0),
+        mean(&|q| q.1),
+        mean(&|q| q.2),
+        mean(&|q| q.3 as f64)
+    );
+    let latencies: Vec<f64> = latencies.iter().map(|q| q.0).collect();
     summary(
         &format!(
             "ranked vacancies (top 10, explanations), 8 clients, {writes} writes at 10/s over {seconds} s ({:.0} queries/s)",

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the HTTP service: "vacancies for a person" over 20,000 indexed vacancies.
 # Usage: scripts/bench-http.sh [WORKLOAD_DIR]   (default /tmp/wl-http; generated if absent)
+# Env: BENCH_DURATION (15s), BENCH_PEOPLE (2000), BENCH_CLIENTS ("1 8 32 128"), INCONTRO_BIN
+# (a binary to measure instead of building this tree's), PERF_OUT (record the server with
+# `perf record -g` during the 32-client level into this file).
 # Installs wrk (Debian package) if missing, builds release, imports the full ESCO release and a
 # 20,000-vacancy / 2,000-person dataset drawn from esco_workload.py, starts `incontro serve`,
 # runs wrk at 1, 8, 32 and 128 connections (15 s each, random person per request) and prints
@@ -21,8 +24,12 @@ if [ ! -f "$wl/vacancies.csv" ]; then
   python3 "$shared/bench/esco_workload.py" --esco "$shared/data/esco-v1.1.1" \
     --workers 60000 --vacancies 20000 --seed 7 --out "$wl"
 fi
-(cd "$here" && cargo build --release -p incontro-cli --quiet)
-bin="${CARGO_TARGET_DIR:-$here/target}/release/incontro"
+if [ -n "${INCONTRO_BIN:-}" ]; then
+  bin="$INCONTRO_BIN"   # another build to compare (e.g. a copy of main's), used as it is
+else
+  (cd "$here" && cargo build --release -p incontro-cli --quiet)
+  bin="${CARGO_TARGET_DIR:-$here/target}/release/incontro"
+fi
 work="$(mktemp -d)"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
@@ -63,8 +70,13 @@ end
 LUA
 
 printf "%-8s %10s %10s %10s %8s\n" clients p50_ms p99_ms req_s errors
-for clients in 1 8 32 128; do
+for clients in ${BENCH_CLIENTS:-1 8 32 128}; do
   threads=$(( clients < 2 ? 1 : 2 ))
+  perf_pid=""
+  if [ -n "${PERF_OUT:-}" ] && [ "$clients" = 32 ]; then
+    perf record -F 499 -g -p "$server_pid" -o "$PERF_OUT" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   wrk -t"$threads" -c"$clients" -d"$duration" --timeout 10s --latency -s "$work/person.lua" "$url" >"$work/wrk.$clients" 2>&1 || true
   python3 - "$work/wrk.$clients" "$clients" <<'PY'
 import re, sys
@@ -81,4 +93,6 @@ sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeou
 errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
 print(f"{sys.argv[2]:<8} {ms('50%'):10.2f} {ms('99%'):10.2f} {float(rps.group(1)) if rps else 0:10.1f} {errors:8d}")
 PY
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -353,7 +353,7 @@ impl Engine {
         principal.authorize(action)?;
         let (comune, office) = self
             .store()
-            .read(|c| sql::job_seeker_office(c, id.as_str()))?
+            .read_only(|c| sql::job_seeker_office(c, id.as_str()))?
             .ok_or_else(|| {
                 Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
             })?;
@@ -408,7 +408,7 @@ impl Engine {
 
     /// The comuni of these offices (province codes, any case).
     pub fn scope_of_offices(&self, offices: &[String]) -> Result<crate::matching::ComuneScope> {
-        let provinces = self.store().read(sql::provinces)?;
+        let provinces = self.store().read_only(sql::provinces)?;
         let comuni = provinces
             .into_iter()
             .filter(|(_, province)| {
@@ -518,7 +518,7 @@ impl Engine {
         offset: usize,
     ) -> Result<(Vec<Company>, usize)> {
         principal.authorize(Action::ReadCompany)?;
-        let provinces = self.store().read(sql::provinces)?;
+        let provinces = self.store().read_only(sql::provinces)?;
         let visible: Vec<Company> = self
             .list_companies(usize::MAX >> 1, 0)?
             .into_iter()
@@ -548,7 +548,7 @@ impl Engine {
         offset: usize,
     ) -> Result<(Vec<Vacancy>, usize)> {
         principal.authorize(Action::ReadVacancy)?;
-        let provinces = self.store().read(sql::provinces)?;
+        let provinces = self.store().read_only(sql::provinces)?;
         let mut visible: Vec<Vacancy> = self
             .list_vacancies(filter.company_id.as_ref())?
             .into_iter()

@@ -287,7 +287,9 @@ impl Engine {
         if !Arc::ptr_eq(&state.taxonomy, taxonomy) || today < state.built_on {
             return Ok(None);
         }
-        self.store().read(|connection| {
+        // On a read-only connection: the writer's mutex stays free for writes (and for the
+        // audit of queries) while the state is brought up to date.
+        self.store().read_only(|connection| {
             // One read transaction: the journal and the objects as of one revision.
             let snapshot = connection.unchecked_transaction()?;
             let (revision, changes) = sql::changes_since(&snapshot, state.built_from)?;

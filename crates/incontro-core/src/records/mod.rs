@@ -44,7 +44,7 @@ pub fn demo_dir() -> PathBuf {
 impl Engine {
     /// The current data revision (bumped by every write to matching data).
     pub fn data_revision(&self) -> Result<i64> {
-        self.store().read(sql::revision)
+        self.store().read_only(sql::revision)
     }
 
     /// Creates or replaces a company.

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use super::cow::CowVec;
 use super::explain::{explain, Explanation};
 use super::kernel::score;
+#[cfg(test)]
+use super::postings::PRUNED_LISTS;
 use super::postings::{self, VacancyPostings, WorkerPostings};
 use super::{Requirement, ScoringConfig, SkillGraph};
 use crate::{Error, ErrorCode, Result};
@@ -270,8 +272,69 @@ impl MatchSet {
             return self.top_vacancies_for_worker_reference(profile, k, config, filter);
         }
         let order = by_score_then_id(&self.vacancy_ids);
+        if k <= postings::PRUNED_MAX_K {
+            return postings::top_vacancies_pruned(
+                &self.vacancy_postings,
+                &self.vacancy_requirements,
+                self.graph(),
+                profile,
+                k,
+                config,
+                filter,
+                &order,
+            );
+        }
         postings::top_vacancies(
             &self.vacancy_postings,
+            self.graph(),
+            profile,
+            k,
+            config,
+            filter,
+            &order,
+        )
+    }
+
+    /// [`MatchSet::top_vacancies_for_worker`] always through the accumulator, every posting of
+    /// every reachable skill added up (what a large `k` uses; the tests compare the paths).
+    pub fn top_vacancies_for_worker_accumulated(
+        &self,
+        profile: &[(u32, u8)],
+        k: usize,
+        config: &ScoringConfig,
+        filter: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, f32)> {
+        if !profile.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            return self.top_vacancies_for_worker_reference(profile, k, config, filter);
+        }
+        let order = by_score_then_id(&self.vacancy_ids);
+        postings::top_vacancies(
+            &self.vacancy_postings,
+            self.graph(),
+            profile,
+            k,
+            config,
+            filter,
+            &order,
+        )
+    }
+
+    /// [`MatchSet::top_vacancies_for_worker`] always through the pruned path (MaxScore), whatever
+    /// `k` (the tests compare the paths).
+    pub fn top_vacancies_for_worker_pruned(
+        &self,
+        profile: &[(u32, u8)],
+        k: usize,
+        config: &ScoringConfig,
+        filter: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, f32)> {
+        if !profile.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            return self.top_vacancies_for_worker_reference(profile, k, config, filter);
+        }
+        let order = by_score_then_id(&self.vacancy_ids);
+        postings::top_vacancies_pruned(
+            &self.vacancy_postings,
+            &self.vacancy_requirements,
             self.graph(),
             profile,
             k,
@@ -603,6 +666,10 @@ mod tests {
                     let fast = set.top_vacancies_for_worker(profile, k, &config, filter);
                     let reference = set.top_vacancies_for_worker_reference(profile, k, &config, filter);
                     prop_assert_eq!(bits(&fast), bits(&reference));
+                    let pruned = set.top_vacancies_for_worker_pruned(profile, k, &config, filter);
+                    prop_assert_eq!(bits(&pruned), bits(&reference));
+                    let accumulated = set.top_vacancies_for_worker_accumulated(profile, k, &config, filter);
+                    prop_assert_eq!(bits(&accumulated), bits(&reference));
                 }
             }
             for vacancy in 0..set.vacancy_count() {
@@ -612,6 +679,87 @@ mod tests {
                     prop_assert_eq!(bits(&fast), bits(&reference));
                 }
             }
+        }
+    }
+
+    /// A larger set than the property test's, where the k-th score rises high enough for the
+    /// pruned path to skip posting lists: it still ranks exactly as the reference (positions,
+    /// score bits, ties by id), with and without graph, filter and `min_score`, and it does skip.
+    #[test]
+    fn pruned_path_skips_lists_and_equals_reference() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(20);
+        for with_graph in [false, true] {
+            let mut set = if with_graph {
+                MatchSet::with_graph(Arc::new(wide_graph(true)))
+            } else {
+                MatchSet::new()
+            };
+            for i in 0..600 {
+                let count = rng.gen_range(1..12);
+                let mut skills: Vec<u32> = (0..count).map(|_| rng.gen_range(0..44)).collect();
+                if i % 9 == 0 {
+                    // Repeated requirement sets under repeated ids: ties broken by id, then position.
+                    skills = vec![2, 3, 5];
+                }
+                skills.sort_unstable();
+                skills.dedup();
+                let requirements = skills
+                    .iter()
+                    .map(|&skill| {
+                        let weight = if i % 9 == 0 {
+                            1.0
+                        } else {
+                            rng.gen_range(0.2f32..3.0)
+                        };
+                        Requirement::with_weight(
+                            skill,
+                            1 + (skill % 4) as u8,
+                            skill % 3 != 0,
+                            weight,
+                        )
+                        .unwrap()
+                    })
+                    .collect();
+                set.add_vacancy(format!("v{:03}", (i * 7) % 450), requirements)
+                    .unwrap();
+            }
+            PRUNED_LISTS.with(|skipped| skipped.set(0));
+            for person in 0..40u32 {
+                let mut profile: Vec<(u32, u8)> = (0..rng.gen_range(1..15))
+                    .map(|_| (rng.gen_range(0..44), rng.gen_range(1..=4)))
+                    .collect();
+                if person % 5 == 0 {
+                    profile = vec![(2, 4), (3, 4), (5, 4)];
+                }
+                profile.sort_unstable();
+                profile.dedup_by_key(|entry| entry.0);
+                let with_minimum = ScoringConfig {
+                    min_score: 0.4,
+                    ..ScoringConfig::default()
+                };
+                for config in configs().into_iter().chain([with_minimum]) {
+                    for k in [1, 3, 10, 64] {
+                        let filter = |position: usize| position % 7 != 3;
+                        for filter in [&filter as &dyn Fn(usize) -> bool, &|_| true] {
+                            let pruned =
+                                set.top_vacancies_for_worker_pruned(&profile, k, &config, filter);
+                            let reference = set
+                                .top_vacancies_for_worker_reference(&profile, k, &config, filter);
+                            assert_eq!(
+                                bits(&pruned),
+                                bits(&reference),
+                                "{profile:?} {config:?} k={k}"
+                            );
+                        }
+                    }
+                }
+            }
+            let skipped = PRUNED_LISTS.with(|skipped| skipped.get());
+            assert!(
+                skipped > 200,
+                "the pruned path skipped only {skipped} lists"
+            );
         }
     }
 

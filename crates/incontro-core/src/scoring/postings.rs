@@ -37,6 +37,17 @@ struct VacancyPosting {
     essential: bool,
 }
 
+/// The requirements of one skill, with the largest share of its vacancy's total weight any of
+/// them has (the score upper bound of the pruned path, see [`top_vacancies_pruned`]).
+#[derive(Debug, Default, Clone)]
+struct VacancyList {
+    postings: Vec<VacancyPosting>,
+    /// max over the postings ever added of `weight / total weight of the vacancy`, without
+    /// (`[0]`) and with (`[1]`) the specificity multiplier. A removal leaves it as it was: it
+    /// stays an upper bound, which is all the pruning needs.
+    max_share: [f32; 2],
+}
+
 /// Posting lists skill → requirements, with per-vacancy totals.
 ///
 /// Each list is shared behind an `Arc` and the totals are [`CowVec`]s, so a clone is cheap and
@@ -45,7 +56,7 @@ struct VacancyPosting {
 /// terms in skill order whatever the order of the lists.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct VacancyPostings {
-    by_skill: Vec<Arc<Vec<VacancyPosting>>>,
+    by_skill: Vec<Arc<VacancyList>>,
     /// Σ weight in requirement order, without the specificity multiplier.
     total_plain: CowVec<f32>,
     /// Σ weight in requirement order, with the specificity multiplier of the set's graph.
@@ -54,11 +65,20 @@ pub(crate) struct VacancyPostings {
 }
 
 /// The list of `slot`, created (empty) when missing, to change.
-fn list_mut<P: Clone>(lists: &mut Vec<Arc<Vec<P>>>, slot: usize) -> &mut Vec<P> {
+fn list_mut<L: Clone + Default>(lists: &mut Vec<Arc<L>>, slot: usize) -> &mut L {
     if lists.len() <= slot {
-        lists.resize_with(slot + 1, || Arc::new(Vec::new()));
+        lists.resize_with(slot + 1, || Arc::new(L::default()));
     }
     Arc::make_mut(&mut lists[slot])
+}
+
+/// `part / whole`, or 0 when `whole` is not positive (such a vacancy scores 0).
+fn share(part: f32, whole: f32) -> f32 {
+    if whole > 0.0 {
+        (part / whole).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 impl VacancyPostings {
@@ -82,12 +102,25 @@ impl VacancyPostings {
             if requirement.essential {
                 essential_count += 1;
             }
-            list_mut(&mut self.by_skill, requirement.skill as usize).push(VacancyPosting {
+        }
+        for requirement in requirements {
+            let list = list_mut(&mut self.by_skill, requirement.skill as usize);
+            list.postings.push(VacancyPosting {
                 vacancy: position as u32,
                 base_weight: requirement.base_weight(),
                 level_index: requirement.level.clamp(1, 4) - 1,
                 essential: requirement.essential,
             });
+            let shares = [
+                share(requirement_weight(requirement, &plain, graph), total_plain),
+                share(
+                    requirement_weight(requirement, &specific, graph),
+                    total_specific,
+                ),
+            ];
+            for (max, share) in list.max_share.iter_mut().zip(shares) {
+                *max = max.max(share);
+            }
         }
         if position == self.total_plain.len() {
             self.total_plain.push(total_plain);
@@ -104,7 +137,7 @@ impl VacancyPostings {
     /// until [`VacancyPostings::add`] replaces them or [`VacancyPostings::swap_remove`] drops them.
     pub(crate) fn remove_postings(&mut self, position: usize, requirements: &[Requirement]) {
         for requirement in requirements {
-            let list = list_mut(&mut self.by_skill, requirement.skill as usize);
+            let list = &mut list_mut(&mut self.by_skill, requirement.skill as usize).postings;
             if let Some(at) = list.iter().position(|p| p.vacancy as usize == position) {
                 list.remove(at);
             }
@@ -117,7 +150,7 @@ impl VacancyPostings {
         let last = self.total_plain.len() - 1;
         if position != last {
             for requirement in last_requirements {
-                let list = list_mut(&mut self.by_skill, requirement.skill as usize);
+                let list = &mut list_mut(&mut self.by_skill, requirement.skill as usize).postings;
                 if let Some(posting) = list.iter_mut().find(|p| p.vacancy as usize == last) {
                     posting.vacancy = position as u32;
                 }
@@ -128,12 +161,21 @@ impl VacancyPostings {
         self.essential_count.swap_remove(position);
     }
 
+    /// The per-vacancy total weights a query under `config` divides by.
+    fn totals(&self, graph: Option<&SkillGraph>, config: &ScoringConfig) -> &CowVec<f32> {
+        if graph.is_some() && config.uses_specificity() {
+            &self.total_specific
+        } else {
+            &self.total_plain
+        }
+    }
+
     /// The positions of the vacancies requiring `skill`, in no particular order.
     pub(crate) fn vacancies_requiring(&self, skill: u32) -> impl Iterator<Item = u32> + '_ {
         self.by_skill
             .get(skill as usize)
             .into_iter()
-            .flat_map(|list| list.iter())
+            .flat_map(|list| list.postings.iter())
             .map(|posting| posting.vacancy)
     }
 }
@@ -236,6 +278,18 @@ impl Dense {
         slot.second += b;
     }
 
+    /// Marks `position` as met; false when it already was in this generation.
+    #[inline]
+    fn mark(&mut self, position: u32) -> bool {
+        let generation = self.generation;
+        let slot = &mut self.slots[position as usize];
+        if slot.stamp == generation {
+            return false;
+        }
+        slot.stamp = generation;
+        true
+    }
+
     /// `first = max(first, value)` at `position`, starting from `value`.
     #[inline]
     fn raise(&mut self, position: u32, value: f32) {
@@ -254,10 +308,48 @@ impl Dense {
     }
 }
 
+/// Skill → index of the query's term, reset by generation stamps like [`Dense`].
+#[derive(Debug, Default)]
+struct TermTable {
+    generation: u32,
+    slots: Vec<(u32, u32)>,
+}
+
+impl TermTable {
+    fn begin(&mut self, size: usize) {
+        if self.slots.len() < size {
+            self.slots.resize(size, (0, 0));
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill((0, 0));
+            self.generation = 1;
+        }
+    }
+
+    fn set(&mut self, skill: u32, term: u32) {
+        self.slots[skill as usize] = (self.generation, term);
+    }
+
+    #[inline]
+    fn get(&self, skill: u32) -> Option<u32> {
+        match self.slots.get(skill as usize) {
+            Some(&(stamp, term)) if stamp == self.generation => Some(term),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Scratch {
     sums: Dense,
     best: Dense,
+    terms: Vec<Term>,
+    table: TermTable,
+    /// `(bound, term index)` of the pruned path.
+    by_bound: Vec<(f32, u32)>,
+    /// `(estimate or bound, vacancy)` of the pruned path.
+    estimates: Vec<(f32, u32)>,
     /// `(skill, exact level held, related level held, related factor)` before merging.
     reachable: Vec<(u32, u8, u8, f32)>,
     selected: Vec<(usize, f32)>,
@@ -293,6 +385,10 @@ struct TopK<'a> {
 }
 
 const INSERTION_LIMIT: usize = 64;
+
+/// Up to this `k` the top vacancies go through the pruned path: beyond it the top `k` is
+/// collected whole, no k-th score rises to prune against, and the accumulator is cheaper.
+pub(crate) const PRUNED_MAX_K: usize = INSERTION_LIMIT;
 
 impl<'a> TopK<'a> {
     fn new(
@@ -362,8 +458,90 @@ impl<'a> TopK<'a> {
     }
 }
 
+/// One skill a query's profile can earn credit for: the credit per required level (exact or
+/// the best related, see [`requirement_credit`](super::requirement_credit)) and the weight
+/// multiplier of the skill.
+#[derive(Debug, Clone, Copy, Default)]
+struct Term {
+    skill: u32,
+    credits: [f32; 4],
+    multiplier: f32,
+}
+
+/// The terms of a query, in ascending skill order, for the skills some vacancy requires.
+fn query_terms(
+    postings: &VacancyPostings,
+    graph: Option<&SkillGraph>,
+    profile: &[(u32, u8)],
+    config: &ScoringConfig,
+    reachable: &mut Vec<(u32, u8, u8, f32)>,
+    terms: &mut Vec<Term>,
+) {
+    let related_graph = graph.filter(|_| config.uses_related());
+    let specificity_graph = graph.filter(|_| config.uses_specificity());
+    reachable.clear();
+    terms.clear();
+    for &(held, level) in profile {
+        reachable.push((held, level, 0, 0.0));
+        if let Some(graph) = related_graph {
+            reachable.extend(
+                graph
+                    .related_to(held)
+                    .iter()
+                    .map(|&(required, _, closeness)| {
+                        (required, 0, level, related_factor(config, closeness))
+                    }),
+            );
+        }
+    }
+    reachable.sort_unstable_by_key(|entry| entry.0);
+    let mut index = 0;
+    while index < reachable.len() {
+        let skill = reachable[index].0;
+        let mut exact = 0u8;
+        let mut credits = [0.0f32; 4];
+        let start = index;
+        while index < reachable.len() && reachable[index].0 == skill {
+            exact = exact.max(reachable[index].1);
+            index += 1;
+        }
+        let Some(list) = postings.by_skill.get(skill as usize) else {
+            continue;
+        };
+        if list.postings.is_empty() {
+            continue;
+        }
+        for (slot, credit) in credits.iter_mut().enumerate() {
+            *credit = LEVEL_CREDIT[usize::from(exact.min(4))][slot + 1];
+        }
+        if related_graph.is_some() {
+            for &(_, _, level, factor) in &reachable[start..index] {
+                if level == 0 {
+                    continue;
+                }
+                for (slot, credit) in credits.iter_mut().enumerate() {
+                    let related = factor * LEVEL_CREDIT[usize::from(level.min(4))][slot + 1];
+                    if related > *credit {
+                        *credit = related;
+                    }
+                }
+            }
+        }
+        let multiplier = match specificity_graph {
+            Some(graph) => graph.specificity(skill).multiplier(),
+            None => 1.0,
+        };
+        terms.push(Term {
+            skill,
+            credits,
+            multiplier,
+        });
+    }
+}
+
 /// The `k` best vacancies for `profile` (strictly sorted by skill, levels as in the reference):
-/// the accumulator twin of `MatchSet::top_vacancies_for_worker_reference`.
+/// the accumulator twin of `MatchSet::top_vacancies_for_worker_reference`, every posting of
+/// every term added up.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn top_vacancies(
     postings: &VacancyPostings,
@@ -378,81 +556,28 @@ pub(crate) fn top_vacancies(
     if k == 0 {
         return Vec::new();
     }
-    let related_graph = graph.filter(|_| config.uses_related());
-    let specificity_graph = graph.filter(|_| config.uses_specificity());
     with_scratch(|scratch| {
         let Scratch {
             sums,
             reachable,
             selected,
+            terms,
             ..
         } = scratch;
-        reachable.clear();
-        for &(held, level) in profile {
-            reachable.push((held, level, 0, 0.0));
-            if let Some(graph) = related_graph {
-                reachable.extend(
-                    graph
-                        .related_to(held)
-                        .iter()
-                        .map(|&(required, _, closeness)| {
-                            (required, 0, level, related_factor(config, closeness))
-                        }),
-                );
-            }
-        }
-        reachable.sort_unstable_by_key(|entry| entry.0);
+        query_terms(postings, graph, profile, config, reachable, terms);
         sums.begin(postings.total_plain.len());
-        let mut index = 0;
-        while index < reachable.len() {
-            let skill = reachable[index].0;
-            let mut exact = 0u8;
-            let mut credits = [0.0f32; 4];
-            let start = index;
-            while index < reachable.len() && reachable[index].0 == skill {
-                exact = exact.max(reachable[index].1);
-                index += 1;
-            }
-            let Some(list) = postings.by_skill.get(skill as usize) else {
-                continue;
-            };
-            if list.is_empty() {
-                continue;
-            }
-            for (slot, credit) in credits.iter_mut().enumerate() {
-                *credit = LEVEL_CREDIT[usize::from(exact.min(4))][slot + 1];
-            }
-            if related_graph.is_some() {
-                for &(_, _, level, factor) in &reachable[start..index] {
-                    if level == 0 {
-                        continue;
-                    }
-                    for (slot, credit) in credits.iter_mut().enumerate() {
-                        let related = factor * LEVEL_CREDIT[usize::from(level.min(4))][slot + 1];
-                        if related > *credit {
-                            *credit = related;
-                        }
-                    }
-                }
-            }
-            let multiplier = match specificity_graph {
-                Some(graph) => graph.specificity(skill).multiplier(),
-                None => 1.0,
-            };
-            for posting in list.iter() {
-                let credit = credits[usize::from(posting.level_index & 3)];
+        for term in terms.iter() {
+            let list = &postings.by_skill[term.skill as usize];
+            for posting in list.postings.iter() {
+                let credit = term.credits[usize::from(posting.level_index & 3)];
                 if credit > 0.0 {
-                    let weight = posting.base_weight * multiplier;
+                    let weight = posting.base_weight * term.multiplier;
                     let essential = if posting.essential { credit } else { 0.0 };
                     sums.add(posting.vacancy, weight * credit, essential);
                 }
             }
         }
-        let totals = if specificity_graph.is_some() {
-            &postings.total_specific
-        } else {
-            &postings.total_plain
-        };
+        let totals = postings.totals(graph, config);
         let mut top = TopK::new(k, selected, order, filter, config);
         for &vacancy in &sums.touched {
             let index = vacancy as usize;
@@ -465,6 +590,227 @@ pub(crate) fn top_vacancies(
                 config,
             );
             top.offer(index, value);
+        }
+        top.finish()
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Posting lists the pruned path skipped on this thread (the tests check it prunes).
+    pub(crate) static PRUNED_LISTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The smallest `f32` not below `value` (≥ 0).
+fn next_up(value: f64) -> f32 {
+    let rounded = value as f32;
+    if f64::from(rounded) >= value {
+        rounded
+    } else {
+        f32::from_bits(rounded.to_bits() + 1)
+    }
+}
+
+/// Relative and absolute slack added to a sum of upper bounds before it is compared with a
+/// score: covers the `f32` rounding of the shares, of the sums and of the closing arithmetic
+/// (a few ulps each, far below 1e-4), so the bound stays above every score it bounds.
+const BOUND_SLACK: f32 = 1e-4;
+
+/// The `k` best vacancies for `profile`, like [`top_vacancies`] and with the same scores to the
+/// bit, skipping the posting lists that cannot change the top `k` (MaxScore).
+///
+/// A vacancy's score is `Σ weight × credit / total weight`, times the essential factor (at most
+/// 1 while no credit exceeds 1), clamped to [0, 1]. What one term (a skill of the query) can add
+/// to any vacancy's score is at most its `bound = max share × max credit`, where the list's max
+/// share is the largest `weight / total weight` of its postings. The terms are taken in
+/// descending bound and added up in the accumulator (an estimate: not in skill order); once the
+/// bounds of the terms left sum to less than the score a vacancy needs to enter (the k-th best
+/// exact score found so far, or `min_score`), a vacancy none of the terms taken reached cannot
+/// enter, and the lists left are skipped. The vacancies reached are then scored exactly, best
+/// estimate first, while `estimate + bounds left` can still enter: requirement by requirement
+/// in skill order with the query's credit table — the same terms in the same order as the
+/// accumulator, hence the same bits. Halfway through the bound mass, the best `2k` estimates
+/// are scored exactly first, so that the k-th score is known early. Every comparison of a
+/// bound with a score adds [`BOUND_SLACK`]. See docs/scoring.md, "Pruning".
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn top_vacancies_pruned(
+    postings: &VacancyPostings,
+    requirements: &CowVec<Arc<[Requirement]>>,
+    graph: Option<&SkillGraph>,
+    profile: &[(u32, u8)],
+    k: usize,
+    config: &ScoringConfig,
+    filter: &dyn Fn(usize) -> bool,
+    order: &Order<'_>,
+) -> Vec<(usize, f32)> {
+    debug_assert!(profile.windows(2).all(|w| w[0].0 < w[1].0));
+    if k == 0 {
+        return Vec::new();
+    }
+    with_scratch(|scratch| {
+        let Scratch {
+            sums,
+            best: scored,
+            reachable,
+            selected,
+            terms,
+            table,
+            by_bound,
+            estimates,
+        } = scratch;
+        query_terms(postings, graph, profile, config, reachable, terms);
+        let specific = usize::from(graph.is_some() && config.uses_specificity());
+        // The query's credit table, skill → term, for the exact scoring of a vacancy.
+        table.begin(postings.by_skill.len());
+        let mut top_credit = 0.0f32;
+        by_bound.clear();
+        for (index, term) in terms.iter().enumerate() {
+            table.set(term.skill, index as u32);
+            let credit = term.credits.iter().copied().fold(0.0f32, f32::max);
+            top_credit = top_credit.max(credit);
+            let share = postings.by_skill[term.skill as usize].max_share[specific];
+            by_bound.push(((share * credit).max(0.0), index as u32));
+        }
+        // The essential factor is 0.5 + 0.5 × (Σ essential credit / essential count): at most
+        // 1 while credits are at most 1, as in every configuration the engine builds; a
+        // related discount or closeness above 1 raises it, and the bound with it.
+        let factor = if config.uses_essential_factor() {
+            (0.5 + 0.5 * top_credit).max(1.0)
+        } else {
+            1.0
+        };
+        let bound_of = |estimate: f32| estimate * factor * (1.0 + BOUND_SLACK) + BOUND_SLACK;
+        by_bound.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // remaining[i]: the sum of the bounds from the i-th term on (in f64: no rounding to
+        // speak of, whatever the number of terms).
+        let mut remaining = vec![0.0f64; by_bound.len() + 1];
+        for index in (0..by_bound.len()).rev() {
+            remaining[index] = remaining[index + 1] + f64::from(by_bound[index].0);
+        }
+        let total_bound = remaining[0];
+        let totals = postings.totals(graph, config);
+        let essential_counts = &postings.essential_count;
+        let exact = |vacancy: usize| {
+            let mut weighted = 0.0f32;
+            let mut essential = 0.0f32;
+            for requirement in requirements[vacancy].iter() {
+                let Some(at) = table.get(requirement.skill) else {
+                    continue;
+                };
+                let term = &terms[at as usize];
+                let credit = term.credits[usize::from((requirement.level.clamp(1, 4) - 1) & 3)];
+                if credit > 0.0 {
+                    let weight = requirement.base_weight() * term.multiplier;
+                    weighted += weight * credit;
+                    essential += if requirement.essential { credit } else { 0.0 };
+                }
+            }
+            finish_score(
+                weighted,
+                totals[vacancy],
+                essential,
+                essential_counts[vacancy],
+                config,
+            )
+            .0
+        };
+        // The estimate of a vacancy reached: its share of the terms taken so far.
+        let estimate = |slot: &Slot, vacancy: usize| {
+            let total = totals[vacancy];
+            if total > 0.0 {
+                slot.first / total
+            } else {
+                0.0
+            }
+        };
+        sums.begin(postings.total_plain.len());
+        scored.begin(postings.total_plain.len());
+        let mut top = TopK::new(k, selected, order, filter, config);
+        let add_list = |sums: &mut Dense, term: &Term| {
+            for posting in postings.by_skill[term.skill as usize].postings.iter() {
+                let credit = term.credits[usize::from(posting.level_index & 3)];
+                if credit > 0.0 {
+                    sums.add(
+                        posting.vacancy,
+                        posting.base_weight * term.multiplier * credit,
+                        0.0,
+                    );
+                }
+            }
+        };
+        let mut left = 0.0f32;
+        let mut taken = by_bound.len();
+        let mut seeded = false;
+        for (rank, &(_, term)) in by_bound.iter().enumerate() {
+            // Rounded up to the next f32: still at least the exact sum.
+            left = next_up(remaining[rank]);
+            if bound_of(left) < top.threshold || remaining[rank] <= 0.0 {
+                #[cfg(test)]
+                PRUNED_LISTS.with(|skipped| skipped.set(skipped.get() + by_bound.len() - rank));
+                taken = rank;
+                break;
+            }
+            add_list(sums, &terms[term as usize]);
+            left = next_up(remaining[rank + 1]);
+            if !seeded && remaining[rank + 1] <= total_bound / 2.0 {
+                // Score the best 2k estimates exactly: the k-th score they give prunes the rest.
+                seeded = true;
+                estimates.clear();
+                estimates.extend(sums.touched.iter().map(|&vacancy| {
+                    let slot = &sums.slots[vacancy as usize];
+                    (estimate(slot, vacancy as usize), vacancy)
+                }));
+                let seeds = (2 * k).min(estimates.len());
+                if seeds > 0 && seeds < estimates.len() {
+                    estimates.select_nth_unstable_by(seeds - 1, |a, b| b.0.total_cmp(&a.0));
+                }
+                for &(_, vacancy) in &estimates[..seeds] {
+                    scored.mark(vacancy);
+                    top.offer(vacancy as usize, exact(vacancy as usize));
+                }
+            }
+        }
+        // The terms left (`left`) were skipped: a vacancy reached scores at most its estimate
+        // plus `left`; one not reached at most `left`, which is below the threshold.
+        let candidates = |estimates: &mut Vec<(f32, u32)>, sums: &Dense, left: f32, at: f32| {
+            estimates.clear();
+            let mut cost = 0usize;
+            for &vacancy in &sums.touched {
+                let slot = &sums.slots[vacancy as usize];
+                let bound = bound_of(estimate(slot, vacancy as usize) + left);
+                if bound >= at {
+                    estimates.push((bound, vacancy));
+                    cost += requirements[vacancy as usize].len();
+                }
+            }
+            cost
+        };
+        let cost = candidates(estimates, sums, left, top.threshold);
+        let skipped: usize = by_bound[taken..]
+            .iter()
+            .map(|&(_, term)| {
+                postings.by_skill[terms[term as usize].skill as usize]
+                    .postings
+                    .len()
+            })
+            .sum();
+        if taken < by_bound.len() && cost > skipped {
+            // Scoring the candidates one by one would cost more than adding up the lists
+            // skipped: add them up, and only the vacancies that can enter remain candidates.
+            for &(_, term) in &by_bound[taken..] {
+                add_list(sums, &terms[term as usize]);
+            }
+            left = 0.0;
+            candidates(estimates, sums, left, top.threshold);
+        }
+        estimates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(bound, vacancy) in estimates.iter() {
+            if bound < top.threshold {
+                break;
+            }
+            if scored.mark(vacancy) {
+                top.offer(vacancy as usize, exact(vacancy as usize));
+            }
         }
         top.finish()
     })

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::{Error, Result};
 
@@ -108,11 +108,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
 pub const DATABASE_FILE: &str = "incontro.sqlite";
 
 /// The embedded database. One writer connection behind a mutex; SQLite's WAL lets readers of
-/// other connections (see [`Store::reader`]) proceed while it writes.
+/// other connections (see [`Store::read_only`]) proceed while it writes.
 pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
+    /// Idle read-only connections for [`Store::read_only`] (at most [`IDLE_READERS`] kept).
+    readers: Mutex<Vec<Connection>>,
 }
+
+/// How many idle read-only connections [`Store::read_only`] keeps for the next reads.
+const IDLE_READERS: usize = 16;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,6 +171,7 @@ impl Store {
         let store = Store {
             path,
             writer: Mutex::new(connection),
+            readers: Mutex::new(Vec::new()),
         };
         store.migrate()?;
         Ok(store)
@@ -178,6 +184,7 @@ impl Store {
         let store = Store {
             path: PathBuf::from(":memory:"),
             writer: Mutex::new(connection),
+            readers: Mutex::new(Vec::new()),
         };
         store.migrate()?;
         Ok(store)
@@ -230,6 +237,48 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `work` on a read-only connection of its own, never waiting for the writer: with WAL
+    /// it sees every write committed before it started (so a write acknowledged to a caller is
+    /// seen), and a transaction it opens reads one snapshot. The hot reads of a query go
+    /// through here (the data revision, a person's office, the matching state's journal), so
+    /// that queries do not queue behind a writer's commit and fsync on the writer's mutex
+    /// (issue 20). An in-memory store has only its one connection: `work` runs on it.
+    pub fn read_only<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.path == Path::new(":memory:") {
+            return self.read(work);
+        }
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => {
+                let connection = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                connection.busy_timeout(std::time::Duration::from_secs(30))?;
+                connection.pragma_update(None, "cache_size", -16384)?;
+                connection
+            }
+        };
+        let value = work(&connection);
+        // A connection left inside a transaction (it cannot be, but a panic-free early
+        // return of a closure that forgot to end one would) is not reused.
+        if connection.is_autocommit() {
+            let mut idle = self
+                .readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if idle.len() < IDLE_READERS {
+                idle.push(connection);
+            }
+        }
+        value
+    }
+
     /// [`Store::write`] for a bulk load that adds far more pages than it changes (the first
     /// COB import into a store without notices): when no other connection has the database
     /// open, the transaction runs with a rollback journal instead of the WAL, so each new page
@@ -243,6 +292,12 @@ impl Store {
     /// timeout) instead of reading the state before it.
     pub fn write_bulk<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut connection = self.lock();
+        // The idle read-only connections of `read_only` would keep the WAL on: let them go
+        // (the next reads open new ones, which wait for this commit if they come during it).
+        self.readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
         let switched = self.path != Path::new(":memory:") && leave_wal(&connection);
         let result = (|| {
             let transaction =
