@@ -20,6 +20,9 @@ sent, the way a correct client would, so that a request schemathesis calls valid
   the centre `near` of a distance filter, which needs a comune with coordinates (400
   `unknown_comune`; data/demo/comuni.csv);
 - the body of a replace (`PUT`) carries no id or the path's id (400 `id_mismatch`);
+- a tirocinio's duration and monthly indemnity follow the rules of the region of the vacancy's
+  comune (data/tirocinio_rules.csv; 400 `tirocinio_outside_rules`): a generated tirocinio gets
+  a duration and an indemnity that every region's rule accepts;
 - suggestions need the labels of their language imported (400 `language_not_imported`; the
   demo has Italian labels only) and a text whose language cannot be told needs `lang` (400
   `unknown_language`): generated suggestion requests get `lang: "it"`.
@@ -41,6 +44,32 @@ TODAY = datetime.date.fromisoformat(os.environ.get("INCONTRO_TODAY", "2026-12-01
 OPERATOR = os.environ.get("INCONTRO_ST_OPERATOR", "op.rossi")
 
 DEMO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "demo")
+
+
+def tirocinio_bounds():
+    """The duration (months) and least monthly indemnity every region's rule accepts."""
+    path = os.path.join(os.path.dirname(DEMO), "tirocinio_rules.csv")
+    with open(path, newline="", encoding="utf-8") as handle:
+        rules = list(csv.DictReader(handle))
+    low = max(int(rule["min_months"]) for rule in rules)
+    high = min(int(rule["max_months"]) for rule in rules)
+    indemnity = max(int(rule["min_monthly_indemnity_eur"]) for rule in rules)
+    return low, high, indemnity
+
+
+TIROCINIO_MONTHS_MIN, TIROCINIO_MONTHS_MAX, TIROCINIO_INDEMNITY_MIN = tirocinio_bounds()
+
+
+def within_rules(placement):
+    """A generated tirocinio placement moved inside every region's rule (others unchanged)."""
+    if not isinstance(placement, dict) or placement.get("kind") != "tirocinio":
+        return
+    months = placement.get("months")
+    if isinstance(months, (int, float)) and not isinstance(months, bool):
+        placement["months"] = min(max(int(months), TIROCINIO_MONTHS_MIN), TIROCINIO_MONTHS_MAX)
+    indemnity = placement.get("monthly_indemnity_eur")
+    if isinstance(indemnity, (int, float)) and not isinstance(indemnity, bool):
+        placement["monthly_indemnity_eur"] = max(int(indemnity), TIROCINIO_INDEMNITY_MIN)
 
 
 def demo_column(name, column):
@@ -141,6 +170,8 @@ def before_call(context, case, kwargs):
             body["id"] = (case.path_parameters or {}).get("id", body["id"])
         if path == "/v1/suggestions" and "text" in body:
             body["lang"] = "it"
+        if path in ("/v1/vacancies", "/v1/vacancies/{id}"):
+            within_rules(body.get("placement"))
         if path in ("/v1/vacancies", "/v1/vacancies/{id}") and body.get("closes") is not None:
             if "opens" in body:
                 body["opens"], body["closes"] = ordered(body["opens"], body["closes"])

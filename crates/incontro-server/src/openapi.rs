@@ -238,8 +238,12 @@ const CHECK_CHARACTER: &str = " The last character is a check character computed
 
 /// A text field the service trims and counts: 1 to `most` characters, not only spaces.
 fn text(most: usize) -> Value {
-    serde_json::json!({"minLength": 1, "maxLength": most, "pattern": "\\S"})
+    serde_json::json!({"minLength": 1, "maxLength": most, "pattern": NOT_BLANK})
 }
+
+/// At least one character that is not white space. The service trims Unicode white space,
+/// which also counts NEL (U+0085), a character JSON Schema's `\s` (ECMAScript's) does not.
+const NOT_BLANK: &str = "[^\\s\\u0085]";
 
 /// States the checked formats and ranges of the request bodies' fields (component schemas),
 /// and the field combinations the service requires as `oneOf` branches.
@@ -328,7 +332,7 @@ fn constrain_bodies(document: &mut Value) {
         (
             "UndoRefusalBody",
             "reason",
-            serde_json::json!({"minLength": 1, "maxLength": 500, "pattern": "\\S"}),
+            serde_json::json!({"minLength": 1, "maxLength": 500, "pattern": NOT_BLANK}),
         ),
         (
             "SiteBody",
