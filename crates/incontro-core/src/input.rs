@@ -392,6 +392,22 @@ impl<R: BufRead> Read for CheckedReader<R> {
     }
 }
 
+/// Reads all of `reader` (named `name` in errors) into memory, refusing more than `max` bytes
+/// (an upload or an archive held whole: a zip needs to seek).
+pub fn read_bounded(name: &str, reader: impl Read, max: u64, what: &str) -> crate::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| crate::Error::io(std::path::Path::new(name), source))?;
+    if bytes.len() as u64 > max {
+        return Err(crate::Error::TooLarge {
+            message: format!("{name}: {what} over {max} bytes"),
+        });
+    }
+    Ok(bytes)
+}
+
 /// Opens a file for buffered reading; a directory is an error.
 pub fn open_file(path: &std::path::Path) -> crate::Result<std::io::BufReader<std::fs::File>> {
     let file = std::fs::File::open(path).map_err(|source| crate::Error::io(path, source))?;

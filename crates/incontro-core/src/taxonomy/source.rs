@@ -125,17 +125,8 @@ fn bad_zip(zip: &Path, error: zip::result::ZipError) -> Error {
 pub(crate) const MAX_ZIP_BYTES: u64 = 1 << 30;
 
 /// Finds the ESCO files in a zip read from `reader` (named `name` in problems), held in memory.
-pub(crate) fn discover_zip_bytes(name: &str, mut reader: impl Read) -> Result<Vec<EscoFile>> {
-    let mut bytes = Vec::new();
-    (&mut reader)
-        .take(MAX_ZIP_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::io(Path::new(name), source))?;
-    if bytes.len() as u64 > MAX_ZIP_BYTES {
-        return Err(Error::TooLarge {
-            message: format!("{name}: an ESCO zip over {MAX_ZIP_BYTES} bytes"),
-        });
-    }
+pub(crate) fn discover_zip_bytes(name: &str, reader: impl Read) -> Result<Vec<EscoFile>> {
+    let bytes = crate::input::read_bounded(name, reader, MAX_ZIP_BYTES, "an ESCO zip")?;
     let bytes: Arc<[u8]> = bytes.into();
     let mut files = Vec::new();
     let shared = Arc::clone(&bytes);

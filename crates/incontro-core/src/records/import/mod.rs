@@ -155,7 +155,7 @@ impl RecordFiles {
     /// `name` in problems: entries with the standard names ([`RECORD_FILE_NAMES`]), in any
     /// folder of the archive, are read into memory (at most 1 GiB in all); other entries are
     /// ignored. An archive with two entries of one name, or none importable, is an error.
-    pub fn from_zip(name: &str, mut reader: impl std::io::Read) -> Result<Self> {
+    pub fn from_zip(name: &str, reader: impl std::io::Read) -> Result<Self> {
         use std::io::Read as _;
         let bad = |error: zip::result::ZipError| {
             Error::invalid(
@@ -163,16 +163,8 @@ impl RecordFiles {
                 format!("{name}: not a readable zip file: {error}"),
             )
         };
-        let mut bytes = Vec::new();
-        (&mut reader)
-            .take(MAX_RECORD_ZIP_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::io(Path::new(name), source))?;
-        if bytes.len() as u64 > MAX_RECORD_ZIP_BYTES {
-            return Err(Error::TooLarge {
-                message: format!("{name}: a record archive over {MAX_RECORD_ZIP_BYTES} bytes"),
-            });
-        }
+        let bytes =
+            crate::input::read_bounded(name, reader, MAX_RECORD_ZIP_BYTES, "a record archive")?;
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
         let mut files = RecordFiles::default();
         let mut left = MAX_RECORD_ZIP_BYTES;
