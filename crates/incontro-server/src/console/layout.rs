@@ -405,3 +405,36 @@ const SCRIPT: &str = r#"// Incontro console: skill type-ahead (the only script; 
   });
 })();
 "#;
+
+/// One form's error placed next to its field: `(field, message)`, the field `""` being the
+/// form's own. Gives each field its message, `aria-invalid`, `aria-describedby` and the message
+/// paragraph (`{field}-error`).
+pub struct FieldErrors<'e>(pub Option<&'e (&'static str, String)>);
+
+impl FieldErrors<'_> {
+    /// The message of `field`, when the error is its.
+    pub fn message(&self, field: &str) -> Option<String> {
+        self.0
+            .filter(|(of, _)| *of == field)
+            .map(|(_, message)| message.clone())
+    }
+
+    /// `aria-invalid` of `field`.
+    pub fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.message(field).map(|_| "true")
+    }
+
+    /// `aria-describedby` of `field`.
+    pub fn described(&self, field: &str) -> Option<String> {
+        self.message(field).map(|_| format!("{field}-error"))
+    }
+
+    /// The message paragraph of `field` (nothing when the error is another field's).
+    pub fn render(&self, field: &str) -> Markup {
+        html! {
+            @if let Some(text) = self.message(field) {
+                p class="field-error" id={ (field) "-error" } role="alert" { (text) }
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use incontro_core::vocabulary::Vocabulary;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::layout::csrf_field;
+use super::layout::{self, csrf_field};
 use super::{now, sections, Ctx, Fail};
 use crate::state::AppState;
 
@@ -178,21 +178,11 @@ fn conditions_body(
     typed: &ConditionsTyped,
     error: Option<FieldError>,
 ) -> Markup {
-    let message = |field: &str| {
-        error
-            .as_ref()
-            .filter(|(of, _)| *of == field)
-            .map(|(_, message)| message.clone())
-    };
-    let invalid = |field: &str| message(field).map(|_| "true");
-    let described = |field: &str| message(field).map(|_| format!("{field}-error"));
-    let field_error = |field: &str| {
-        html! {
-            @if let Some(text) = message(field) {
-                p class="field-error" id={ (field) "-error" } role="alert" { (text) }
-            }
-        }
-    };
+    let errors = layout::FieldErrors(error.as_ref());
+    let message = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    let described = |field: &str| errors.described(field);
+    let field_error = |field: &str| errors.render(field);
     html! {
         p { a href={ "/console/desk/people/" (seeker.id) } { "← " (ctx.t("desk.title")) } }
         h1 { (ctx.t("words.conditions")) }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::desk::requirement_bar;
 use super::i18n::Lang;
-use super::layout::csrf_field;
+use super::layout::{self, csrf_field};
 use super::session::random_token;
 use super::words;
 use super::{now, sections, Ctx, Fail};
@@ -412,21 +412,11 @@ fn edit_body(
     typed: &EditForm,
     error: Option<FieldError>,
 ) -> Markup {
-    let message = |field: &str| {
-        error
-            .as_ref()
-            .filter(|(of, _)| *of == field)
-            .map(|(_, message)| message.clone())
-    };
-    let invalid = |field: &str| message(field).map(|_| "true");
-    let described = |field: &str| message(field).map(|_| format!("{field}-error"));
-    let field_error = |field: &str| {
-        html! {
-            @if let Some(text) = message(field) {
-                p class="field-error" id={ (field) "-error" } role="alert" { (text) }
-            }
-        }
-    };
+    let errors = layout::FieldErrors(error.as_ref());
+    let message = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    let described = |field: &str| errors.described(field);
+    let field_error = |field: &str| errors.render(field);
     html! {
         p { a href={ "/console/offers/" (vacancy.id) } { "← " (vacancy.title) } }
         h1 { (ctx.t("vacancies.edit")) }
