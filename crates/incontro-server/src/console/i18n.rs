@@ -118,6 +118,8 @@ impl Lang {
             ErrorCode::UnknownContractType => "words.unknown_contract_type",
             ErrorCode::VacancyClosed => "words.vacancy_closed",
             ErrorCode::InvalidDate => "words.invalid_date",
+            ErrorCode::InvalidLevel => "words.invalid_level",
+            ErrorCode::InvalidSkillUri => "errors.unknown_skill",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
