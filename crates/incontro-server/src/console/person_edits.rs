@@ -589,9 +589,36 @@ pub struct WithdrawForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// `yes` once the desk confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: audited as
+/// The confirmation page of a withdrawal (issue 15, point 7): says what goes and what stays;
+/// the reason typed is carried to the confirming form.
+fn confirm_withdrawal(ctx: &Ctx, person: &str, record: &Placement, reason: &str) -> HttpResponse {
+    let what = record
+        .vacancy_title
+        .clone()
+        .unwrap_or_else(|| record.vacancy_id.clone());
+    let body = html! {
+        h1 { (ctx.t("words.confirm_withdraw_title")) }
+        div class="card" id="confirm-withdraw" {
+            p { (ctx.t("words.confirm_withdraw_text")) " «" (what) "»." }
+            p { (ctx.t("words.confirm_withdraw_stays")) }
+            form method="post" action={ "/console/desk/people/" (person) "/placements/" (record.id) "/withdraw" } {
+                (csrf_field(ctx))
+                input type="hidden" name="reason" value=(reason);
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" class="danger" { (ctx.t("words.confirm_withdraw")) }
+            }
+            p { a href={ "/console/desk/people/" (person) "#placements" } { (ctx.t("words.confirm_withdraw_back")) } }
+        }
+    };
+    ctx.page(StatusCode::OK, ctx.t("words.confirm_withdraw_title"), body)
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: asks first, then audited as
 /// `withdraw_placement`.
 pub async fn withdraw_placement(
     ctx: Ctx,
@@ -606,7 +633,28 @@ pub async fn withdraw_placement(
         principal.authorize(Action::RecordPlacement)?;
         let (person, record_id) = path.into_inner();
         let id = EntityId::parse(&person)?;
-        let reason = form.into_inner().reason;
+        let form = form.into_inner();
+        let reason = form.reason;
+        if form.confirm != "yes" {
+            let reader = principal.clone();
+            let record = state
+                .call(move |engine| {
+                    engine.check_job_seeker_access(&reader, Action::RecordPlacement, &id)?;
+                    engine
+                        .placements_for_person(&id)?
+                        .into_iter()
+                        .find(|record| record.id == record_id)
+                        .ok_or_else(|| {
+                            incontro_core::Error::not_found(
+                                incontro_core::ErrorCode::NotFound,
+                                "placement",
+                                record_id.to_string(),
+                            )
+                        })
+                })
+                .await?;
+            return Ok(confirm_withdrawal(&ctx, &person, &record, &reason));
+        }
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
