@@ -328,7 +328,9 @@ fn admin_manages_accounts_and_a_lost_session_keeps_the_form() {
         admin.find("#keys-table").await;
         let row = admin.text(key_row).await;
         assert!(
-            row.contains("Estrazione notturna") && row.contains("attivo") && !row.contains("revocata"),
+            row.contains("Estrazione notturna")
+                && row.contains("attivo")
+                && !row.contains("revocata"),
             "not revoked before confirming: {row}"
         );
         admin.click(&format!("{key_row} button[type=submit]")).await;

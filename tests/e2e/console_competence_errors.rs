@@ -23,12 +23,7 @@ async fn value(browser: &Browser, css: &str) -> String {
 }
 
 async fn attr(browser: &Browser, css: &str, name: &str) -> Option<String> {
-    browser
-        .find(css)
-        .await
-        .attr(name)
-        .await
-        .expect("attr")
+    browser.find(css).await.attr(name).await.expect("attr")
 }
 
 /// Puts `level` (no level of the list: only a hand-made request sends it) into the select `css`
@@ -108,7 +103,8 @@ fn the_desk_assessment_keeps_what_was_typed_next_to_the_error() {
             before,
             "nothing saved"
         );
-        desk.assert_accessible("assessment with a wrong level").await;
+        desk.assert_accessible("assessment with a wrong level")
+            .await;
 
         // Corrected on the same page: saved as assessed, with the note.
         desk.find("#assess-level")
@@ -178,8 +174,7 @@ fn a_refused_requirement_comes_back_next_to_its_field() {
 
         // A level edited in place that is not a level: the message on that row, the value kept.
         let row = "#requirements tbody tr:first-child";
-        choose_a_level_that_is_not_one(&validator, &format!("{row} .level-edit select"), "7")
-            .await;
+        choose_a_level_that_is_not_one(&validator, &format!("{row} .level-edit select"), "7").await;
         validator
             .click(&format!("{row} .level-edit button[type=submit]"))
             .await;
@@ -192,9 +187,13 @@ fn a_refused_requirement_comes_back_next_to_its_field() {
             "7"
         );
         assert_eq!(
-            attr(&validator, &format!("{row} .level-edit select"), "aria-describedby")
-                .await
-                .as_deref(),
+            attr(
+                &validator,
+                &format!("{row} .level-edit select"),
+                "aria-describedby"
+            )
+            .await
+            .as_deref(),
             Some("row-level-error")
         );
         assert_eq!(validator.count("#skill-error").await, 0);

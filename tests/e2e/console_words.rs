@@ -480,7 +480,10 @@ fn the_desk_works_a_person_without_dead_ends() {
         let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
         let person = incontro_core::model::EntityId::parse(PERSON).expect("id");
         assert_eq!(
-            engine.placements_for_person(&person).expect("placements").len(),
+            engine
+                .placements_for_person(&person)
+                .expect("placements")
+                .len(),
             1,
             "not withdrawn before confirming"
         );

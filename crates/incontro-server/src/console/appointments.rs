@@ -394,7 +394,11 @@ fn confirm_cancel(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
             p { a href="/console/appointments#agenda" { (ctx.t("appointments.confirm_cancel_back")) } }
         }
     };
-    ctx.page(StatusCode::OK, ctx.t("appointments.confirm_cancel_title"), body)
+    ctx.page(
+        StatusCode::OK,
+        ctx.t("appointments.confirm_cancel_title"),
+        body,
+    )
 }
 
 /// `POST /console/appointments/bookings/{id}/{cancel|move|no-show}` (issue 15, point 12): staff

@@ -168,16 +168,12 @@ pub async fn assess_competence(
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::WritePersonCompetences, &id)?;
                 let day = now(engine).date();
-                let assessed = super::validator::skill_of(
-                    engine,
-                    &form.skill,
-                    &form.skill_text,
-                    &language,
-                )
-                .and_then(|skill| {
-                    let level = super::validator::level_of(&form.level)?;
-                    engine.assess_competence(&id, &skill, level, Some(&form.note), day)
-                });
+                let assessed =
+                    super::validator::skill_of(engine, &form.skill, &form.skill_text, &language)
+                        .and_then(|skill| {
+                            let level = super::validator::level_of(&form.level)?;
+                            engine.assess_competence(&id, &skill, level, Some(&form.note), day)
+                        });
                 match assessed {
                     Ok(_) => {
                         engine.audit(vec![AuditEntry::now(

@@ -618,8 +618,7 @@ async fn load_view(
             let (occupation, suggestions) = match &vacancy.occupation {
                 Some(uri) => match engine.occupation_detail(uri.as_str(), &language) {
                     Ok(detail) => {
-                        let taken: std::collections::HashSet<&str> =
-                            uris.iter().copied().collect();
+                        let taken: std::collections::HashSet<&str> = uris.iter().copied().collect();
                         let suggestions = detail
                             .essential_skills
                             .into_iter()
@@ -992,8 +991,8 @@ pub async fn add_requirement(
                         incontro_core::access::Outcome::Ok,
                     )])?;
                 }
-                let added = skill_of(engine, &form.skill, &form.skill_text, &language)
-                    .and_then(|skill| {
+                let added =
+                    skill_of(engine, &form.skill, &form.skill_text, &language).and_then(|skill| {
                         let level = level_of(&form.level)?;
                         api::requirements(vec![RequirementBody {
                             skill: skill.as_str().to_string(),
@@ -1021,10 +1020,7 @@ pub async fn add_requirement(
             })
             .await?;
         let Some(error) = refused else {
-            return Ok(ctx.see_other(&format!(
-                "/console/vacancies/{}#breakdown",
-                path.as_str()
-            )));
+            return Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())));
         };
         let field = match (typed.edit.as_str(), competence_field(error.code())) {
             ("level", _) => "row-level",
@@ -1037,11 +1033,7 @@ pub async fn add_requirement(
         };
         let view = load_view(&ctx, &state, principal, id).await?;
         let body = vacancy_body(&ctx, &view, Some(&kept));
-        Ok(ctx.page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &view.vacancy.title,
-            body,
-        ))
+        Ok(ctx.page(StatusCode::UNPROCESSABLE_ENTITY, &view.vacancy.title, body))
     }
     .await;
     ctx.finish(result)
