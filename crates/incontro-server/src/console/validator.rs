@@ -982,15 +982,6 @@ pub async fn add_requirement(
         let refused = state
             .call(move |engine| {
                 let vacancy = engine.vacancy_for(&writer, Action::WriteVacancy, &vacancy_id)?;
-                if form.restore == "yes" {
-                    engine.audit(vec![incontro_core::access::AuditEntry::now(
-                        &writer,
-                        "requirement_restored",
-                        None,
-                        Some(vacancy_id.as_str()),
-                        incontro_core::access::Outcome::Ok,
-                    )])?;
-                }
                 let added =
                     skill_of(engine, &form.skill, &form.skill_text, &language).and_then(|skill| {
                         let level = level_of(&form.level)?;
@@ -1011,7 +1002,19 @@ pub async fn add_requirement(
                     engine.set_requirements(&vacancy_id, requirements)
                 });
                 match outcome {
-                    Ok(_) => Ok(None),
+                    Ok(_) => {
+                        // The undo of a removal is audited once it is done.
+                        if form.restore == "yes" {
+                            engine.audit(vec![incontro_core::access::AuditEntry::now(
+                                &writer,
+                                "requirement_restored",
+                                None,
+                                Some(vacancy_id.as_str()),
+                                incontro_core::access::Outcome::Ok,
+                            )])?;
+                        }
+                        Ok(None)
+                    }
                     Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
                         Ok(Some(error))
                     }
