@@ -72,15 +72,17 @@ pub mod scoring;
 pub mod spreadsheet;
 pub mod suggest;
 pub mod taxonomy;
+#[doc(hidden)]
+pub mod testing;
 pub mod training;
 pub mod vocabulary;
 
 mod engine;
 
 pub use engine::Engine;
-pub use store::DatabaseUrl;
 pub use error::{DatabaseError, DbErrorKind, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
+pub use store::DatabaseUrl;
 
 /// The result type of every fallible engine call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

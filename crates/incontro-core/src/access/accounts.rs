@@ -571,10 +571,10 @@ mod tests {
         let stored: String = engine
             .store()
             .read(|c| {
-                Ok(
-                    c.query_row("SELECT password_hash FROM staff_account", crate::store::db::params![], |row| {
-                        row.get(0)
-                    })?,
+                c.query_row(
+                    "SELECT password_hash FROM staff_account",
+                    crate::store::db::params![],
+                    |row| row.get(0),
                 )
             })
             .expect("hash");
@@ -598,10 +598,10 @@ mod tests {
         let session_hash: String = engine
             .store()
             .read(|c| {
-                Ok(
-                    c.query_row("SELECT token_hash FROM console_session", crate::store::db::params![], |row| {
-                        row.get(0)
-                    })?,
+                c.query_row(
+                    "SELECT token_hash FROM console_session",
+                    crate::store::db::params![],
+                    |row| row.get(0),
                 )
             })
             .expect("session row");

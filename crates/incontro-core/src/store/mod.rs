@@ -16,19 +16,19 @@ use crate::{Error, Result};
 pub use url::DatabaseUrl;
 
 pub mod access;
-pub mod db;
-pub mod postgres_store;
-pub mod url;
 pub mod accounts;
 pub mod appointments;
+pub mod db;
 pub mod entities;
 pub mod offices;
 pub mod outreach;
 pub mod placement_changes;
 pub mod placements;
+pub mod postgres_store;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod url;
 pub mod vocabulary;
 
 /// One schema migration, in the two dialects: the same history on both backends.
@@ -307,7 +307,8 @@ impl Store {
         }
     }
 
-    /// The SQLite writer connection (SQLite-only maintenance: tests, the audit file).
+    /// The SQLite writer connection (SQLite-only checks in tests).
+    #[cfg(test)]
     pub(crate) fn sqlite_connection(&self) -> Option<MutexGuard<'_, Connection>> {
         match &self.inner {
             Inner::Sqlite(sqlite) => Some(sqlite.lock()),
@@ -346,9 +347,11 @@ impl SqliteStore {
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let transaction = connection.transaction()?;
-            transaction.execute_batch(migration.sqlite).map_err(|error| {
-                Error::Internal(format!("migration {} failed: {error}", migration.name))
-            })?;
+            transaction
+                .execute_batch(migration.sqlite)
+                .map_err(|error| {
+                    Error::Internal(format!("migration {} failed: {error}", migration.name))
+                })?;
             transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
             transaction.commit()?;
             tracing::info!(migration = migration.name, "applied schema migration");
@@ -466,11 +469,11 @@ mod tests {
         assert!(result.is_err());
         let count: i64 = store
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT count(*) FROM taxonomy_meta WHERE key = 'probe'",
                     params![],
                     |r| r.get(0),
-                )?)
+                )
             })
             .expect("count");
         assert_eq!(count, 0);
