@@ -76,6 +76,7 @@ pub mod training;
 pub mod vocabulary;
 
 mod engine;
+mod seeded;
 
 pub use engine::Engine;
 pub use error::{DatabaseError, Error, ErrorCode, ErrorKind, InputProblem, Problems};

@@ -18,7 +18,7 @@ use std::time::Duration;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
+use rand::{Rng, TryRng};
 use serde::Serialize;
 
 use super::{check_office_code, keys::token_hash, rfc3339, Action, Principal, Role};
@@ -104,7 +104,8 @@ const MAX_PASSWORD_CHARS: usize = 200;
 
 fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    // The thread's generator: a CSPRNG seeded from the operating system.
+    rand::rng().fill_bytes(&mut buffer);
     hex::encode(buffer)
 }
 
@@ -117,7 +118,9 @@ fn decoy_hash() -> &'static str {
 
 fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut salt);
+    rand::rngs::SysRng
+        .try_fill_bytes(&mut salt)
+        .map_err(|error| Error::Internal(format!("system random source: {error}")))?;
     let salt = SaltString::encode_b64(&salt)
         .map_err(|error| Error::Internal(format!("password salt: {error}")))?;
     Argon2::default()
