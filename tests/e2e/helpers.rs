@@ -137,6 +137,7 @@ pub fn http_agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(60)))
         .http_status_as_error(false)
+        .allow_non_standard_methods(true)
         .max_redirects(0)
         .build()
         .into()
@@ -147,6 +148,8 @@ fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(60)))
         .http_status_as_error(false)
+        // The fault tests send made-up methods on purpose.
+        .allow_non_standard_methods(true)
         .build()
         .into()
 }
