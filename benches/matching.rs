@@ -238,7 +238,7 @@ fn bench_candidates(c: &mut Criterion) {
             .expect("vacancy");
     }
     let config = ScoringConfig::default();
-    let filter = |worker: usize| worker % 4 != 0;
+    let filter = |worker: usize| !worker.is_multiple_of(4);
     let mut latencies = Vec::with_capacity(set.vacancy_count());
     for vacancy in 0..set.vacancy_count() {
         let started = Instant::now();
