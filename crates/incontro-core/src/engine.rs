@@ -122,6 +122,13 @@ impl Engine {
         self.store.backend() == crate::store::Backend::Postgres
     }
 
+    /// Copies this engine's embedded store (its audit file included) into the empty PostgreSQL
+    /// database at `url`, in one transaction, and checks every table's row count (`incontro
+    /// migrate --to`). The embedded store is left as it was.
+    pub fn move_to_postgres(&self, url: &str) -> Result<crate::store::migrate::MoveReport> {
+        crate::store::migrate::move_to_postgres(&self.store, url)
+    }
+
     /// How many schema migrations the store has applied.
     pub fn schema_version(&self) -> Result<usize> {
         self.store.schema_version()

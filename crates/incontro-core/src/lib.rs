@@ -83,6 +83,7 @@ mod seeded;
 pub use engine::Engine;
 pub use error::{DatabaseError, DbErrorKind, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
+pub use store::migrate::MoveReport;
 pub use store::DatabaseUrl;
 
 /// The result type of every fallible engine call.

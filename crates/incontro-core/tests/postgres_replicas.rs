@@ -188,3 +188,93 @@ fn the_audit_log_refuses_changes_in_the_database() {
         .is_err());
     assert!(client.batch_execute("TRUNCATE audit_log").is_err());
 }
+
+/// `incontro migrate --to` (issue 17, point 4): an office's embedded store, audit log included,
+/// moves into an empty PostgreSQL database and answers there as it did; a second move into the
+/// same database is refused and changes nothing.
+#[test]
+fn an_embedded_store_moves_up_with_its_audit_log_and_answers_the_same() {
+    let Some(url) = incontro_core::testing::fresh_postgres_database() else {
+        eprintln!("skipped: no PostgreSQL (set INCONTRO_TEST_POSTGRES; scripts/postgres-test.sh)");
+        return;
+    };
+    let clock = || {
+        Arc::new(incontro_core::clock::FixedClock::on(
+            incontro_core::records::DEMO_ANCHOR,
+        ))
+    };
+    let office = tempfile::tempdir().expect("tempdir");
+    let embedded = Engine::open(office.path())
+        .expect("embedded")
+        .with_clock(clock());
+    embedded.import_demo(&NoProgress).expect("demo");
+    let desk = incontro_core::access::Principal {
+        key_id: "key_test".into(),
+        role: Role::Desk,
+        office: Some("LU".into()),
+        label: "test".into(),
+    };
+    for person in ["JS0001", "JS0002", "JS0003"] {
+        embedded
+            .audit(vec![incontro_core::access::AuditEntry::now(
+                &desk,
+                "read_job_seeker",
+                Some(person),
+                None,
+                incontro_core::access::Outcome::Ok,
+            )])
+            .expect("audit");
+    }
+    let person = EntityId::parse("JS0001").expect("id");
+    let query = incontro_core::matching::MatchQuery {
+        k: 10,
+        ..Default::default()
+    };
+    let ranked = |engine: &Engine| -> Vec<(String, String)> {
+        engine
+            .vacancies_for_person(&person, &query, "it")
+            .expect("ranked")
+            .into_iter()
+            .map(|m| (m.vacancy_id, format!("{:?}", m.score)))
+            .collect()
+    };
+    let before = ranked(&embedded);
+    let report = embedded.move_to_postgres(&url).expect("move");
+    assert!(report
+        .tables
+        .iter()
+        .any(|(table, rows)| table == "audit_log" && *rows == 3));
+    assert!(report
+        .tables
+        .iter()
+        .any(|(table, rows)| table == "job_seeker" && *rows == 200));
+
+    let replica_dir = tempfile::tempdir().expect("tempdir");
+    let moved = Engine::open_with(replica_dir.path(), &DatabaseUrl::Postgres(url.clone()))
+        .expect("on PostgreSQL")
+        .with_clock(clock());
+    assert_eq!(ranked(&moved), before, "the same ranking on PostgreSQL");
+    let audit = moved
+        .audit_log(&incontro_core::access::AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .expect("audit");
+    assert_eq!(audit.len(), 3);
+    // New rows continue after the copied ids.
+    moved
+        .audit(vec![incontro_core::access::AuditEntry::now(
+            &desk,
+            "read_job_seeker",
+            Some("JS0004"),
+            None,
+            incontro_core::access::Outcome::Ok,
+        )])
+        .expect("audit after the move");
+    let again = embedded.move_to_postgres(&url).unwrap_err();
+    assert!(again.to_string().contains("not empty"), "{again}");
+    assert_eq!(
+        moved.list_vacancies(None).expect("list").len(),
+        embedded.list_vacancies(None).expect("list").len()
+    );
+}

@@ -21,6 +21,10 @@ pub struct MatchArgs {
     /// Match every stored job seeker against every open stored vacancy instead of CSV files.
     #[arg(long, conflicts_with_all = ["workers", "vacancies"])]
     all: bool,
+    /// With `--all`: only shard I of N of the job seekers (`--shard 2/4`), so that N machines
+    /// share the nightly batch; the union of the N outputs is the unsharded output.
+    #[arg(long, requires = "all", value_name = "I/N")]
+    shard: Option<String>,
     /// How many vacancies per worker.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -74,10 +78,15 @@ pub fn run(args: MatchArgs, data_dir: &Path, quiet: bool) -> anyhow::Result<()> 
     let (Some(workers), Some(vacancies)) = (args.workers.clone(), args.vacancies.clone()) else {
         let engine = super::open_engine(data_dir)?;
         let started = std::time::Instant::now();
-        let rows = engine.match_all(args.top, args.exact, &args.out, &Bar::new(quiet))?;
+        let shard = match &args.shard {
+            Some(text) => incontro_core::matching::Shard::parse(text)?,
+            None => incontro_core::matching::Shard::WHOLE,
+        };
+        let rows =
+            engine.match_all_shard(args.top, args.exact, shard, &args.out, &Bar::new(quiet))?;
         let (vacancy_count, worker_count) = engine.match_state()?.counts();
         eprintln!(
-            "matched {worker_count} job seekers against {vacancy_count} open vacancies in {:.2}s: {rows} rows written to {}",
+            "matched shard {shard} of {worker_count} job seekers against {vacancy_count} open vacancies in {:.2}s: {rows} rows written to {}",
             started.elapsed().as_secs_f64(),
             args.out.display()
         );

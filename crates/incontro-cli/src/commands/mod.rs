@@ -11,6 +11,7 @@ mod generate;
 mod import;
 mod keys;
 mod matching;
+mod migrate;
 mod outreach;
 mod serve;
 mod stats;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Delete what is past its retention: ranking log rows older than the office's retention
     /// (default 6 months) and outreach call lists past their campaign's retention date.
     Purge(trace::PurgeArgs),
+    /// Copy the data directory's embedded store (audit log included) into an empty PostgreSQL
+    /// database, in one transaction, with every table's rows counted on both sides.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// The day given by `--today` / `INCONTRO_TODAY`, if any (set once by `main`).
@@ -123,5 +127,6 @@ pub fn run(command: Command, data_dir: &Path, quiet: bool) -> anyhow::Result<()>
         Command::Accounts(command) => accounts::run(command, data_dir),
         Command::Explain(args) => trace::explain(args, data_dir),
         Command::Purge(args) => trace::purge(args, data_dir),
+        Command::Migrate(args) => migrate::run(args, data_dir),
     }
 }

@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod db;
 pub mod entities;
+pub mod migrate;
 pub mod offices;
 pub mod outreach;
 pub mod placement_changes;
