@@ -431,3 +431,218 @@ fn a_full_disk_refuses_writes_and_keeps_the_store() {
         acknowledged.len()
     );
 }
+
+/// A private PostgreSQL cluster (Debian's binaries from `INCONTRO_PG_BIN`, which
+/// `scripts/postgres-test.sh start` exports) that this test may kill without disturbing the
+/// suites sharing the other one.
+struct PrivateCluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl PrivateCluster {
+    fn as_owner(&self, program: &str) -> Command {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+            .unwrap_or(false);
+        if root {
+            let mut command = Command::new("runuser");
+            command
+                .args(["-u", "postgres", "--"])
+                .arg(self.bin.join(program));
+            command
+        } else {
+            Command::new(self.bin.join(program))
+        }
+    }
+
+    fn create() -> Option<PrivateCluster> {
+        let bin = PathBuf::from(std::env::var_os("INCONTRO_PG_BIN")?);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let _ = Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(dir.path())
+            .status();
+        let port = 55000 + (std::process::id() % 2000) as u16;
+        let cluster = PrivateCluster { bin, dir, port };
+        let status = cluster
+            .as_owner("initdb")
+            .arg("-D")
+            .arg(cluster.data())
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("initdb");
+        assert!(status.success(), "initdb failed");
+        cluster.start();
+        Some(cluster)
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("cluster")
+    }
+
+    fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.path().display()
+        );
+        let status = self
+            .as_owner("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-w", "-l"])
+            .arg(self.dir.path().join("log"))
+            .args(["-o", &options, "start"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("pg_ctl start");
+        assert!(
+            status.success(),
+            "pg_ctl start failed: {}",
+            std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+        );
+    }
+
+    /// SIGKILL to the postmaster (and so, at once, to every backend): no shutdown checkpoint;
+    /// the next start recovers from the WAL.
+    fn kill(&self) {
+        let pid = std::fs::read_to_string(self.data().join("postmaster.pid")).expect("pid file");
+        let pid = pid.lines().next().expect("pid line").trim().to_string();
+        assert!(Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .expect("kill")
+            .success());
+        // Backends exit when the postmaster is gone; wait for the port to close.
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        // What the dead postmaster left (as after a power loss, where /tmp would be empty).
+        let _ = std::fs::remove_file(self.data().join("postmaster.pid"));
+        let socket = self.dir.path().join(format!(".s.PGSQL.{}", self.port));
+        let _ = std::fs::remove_file(socket.with_extension(format!("{}.lock", self.port)));
+        let _ = std::fs::remove_file(&socket);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let _ = self
+            .as_owner("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Issue 17, point 7: a replica on PostgreSQL, writes streamed at it, PostgreSQL itself killed
+/// (SIGKILL) and restarted once during the stream, then the replica SIGKILLed: every write it
+/// acknowledged is there once, and it wrote again after PostgreSQL came back.
+#[test]
+fn acknowledged_writes_survive_sigkill_of_postgresql_and_of_the_replica() {
+    let Some(cluster) = PrivateCluster::create() else {
+        assert!(
+            std::env::var("INCONTRO_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "INCONTRO_PG_BIN is not set (scripts/postgres-test.sh start)"
+        );
+        println!("skipped acknowledged_writes_survive_sigkill_of_postgresql_and_of_the_replica: no PostgreSQL binaries (scripts/postgres-test.sh start)");
+        return;
+    };
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    set_database_for(data_dir.path(), &cluster.url());
+    let key = incontro(
+        data_dir.path(),
+        &[
+            "keys", "create", "--role", "desk", "--office", "LU", "--label", "pg",
+        ],
+    );
+    let mut server = start(data_dir.path());
+    let stop = Arc::new(AtomicBool::new(false));
+    let restarted = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let acked_after_restart = Arc::new(Mutex::new(0usize));
+    let mut writers = Vec::new();
+    for writer in 0..2 {
+        let (stop, restarted, acked, after) = (
+            Arc::clone(&stop),
+            Arc::clone(&restarted),
+            Arc::clone(&acked),
+            Arc::clone(&acked_after_restart),
+        );
+        let (address, key) = (server.address.clone(), key.clone());
+        writers.push(std::thread::spawn(move || {
+            let mut sequence = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let id = format!("P{writer}_{sequence}");
+                sequence += 1;
+                let body = serde_json::to_vec(&vacancy_body(&id)).expect("json");
+                match send_raw(
+                    &address,
+                    "POST",
+                    "/v1/vacancies",
+                    Some(&key),
+                    Some(("application/json", &body)),
+                ) {
+                    Ok(reply) if reply.status == 201 => {
+                        acked.lock().expect("lock").push(id);
+                        if restarted.load(Ordering::SeqCst) {
+                            *after.lock().expect("lock") += 1;
+                        }
+                    }
+                    // PostgreSQL down: refused, not acknowledged.
+                    Ok(reply) => assert!(reply.status >= 500, "{} {:?}", reply.status, reply.body),
+                    Err(_) => break, // the replica killed mid-request
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    cluster.kill();
+    std::thread::sleep(Duration::from_millis(300));
+    cluster.start();
+    restarted.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(1500));
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reap");
+    stop.store(true, Ordering::SeqCst);
+    for writer in writers {
+        writer.join().expect("writer thread");
+    }
+    let acked = acked.lock().expect("lock").clone();
+    assert!(
+        *acked_after_restart.lock().expect("lock") > 0,
+        "the replica wrote again after PostgreSQL came back"
+    );
+    let server = start(data_dir.path());
+    for id in &acked {
+        let reply = send_raw(
+            &server.address,
+            "GET",
+            &format!("/v1/vacancies/{id}"),
+            Some(&key),
+            None,
+        )
+        .expect("transport");
+        assert_eq!(reply.status, 200, "acknowledged {id} lost");
+    }
+    println!(
+        "{} writes acknowledged across a PostgreSQL crash and a replica SIGKILL: all present",
+        acked.len()
+    );
+}

@@ -59,17 +59,29 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
 /// database of its own (created on first use, then the same for every server and command run
 /// over that directory); `None` (SQLite in the directory) otherwise.
 pub fn database_for(data_dir: &std::path::Path) -> Option<String> {
-    static DATABASES: OnceLock<std::sync::Mutex<BTreeMap<std::path::PathBuf, String>>> =
-        OnceLock::new();
+    let mut databases = databases();
+    if let Some(url) = databases.get(data_dir) {
+        return Some(url.clone());
+    }
     incontro_core::testing::postgres_server()?;
-    let mut databases = DATABASES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let url = databases.entry(data_dir.to_path_buf()).or_insert_with(|| {
         incontro_core::testing::fresh_postgres_database().expect("test PostgreSQL")
     });
     Some(url.clone())
+}
+
+fn databases() -> std::sync::MutexGuard<'static, BTreeMap<std::path::PathBuf, String>> {
+    static DATABASES: OnceLock<std::sync::Mutex<BTreeMap<std::path::PathBuf, String>>> =
+        OnceLock::new();
+    DATABASES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Makes the store of `data_dir` the database at `url` (a test's own server).
+pub fn set_database_for(data_dir: &std::path::Path, url: &str) {
+    databases().insert(data_dir.to_path_buf(), url.to_string());
 }
 
 /// `INCONTRO_DATABASE` for a command run over `data_dir` (see [`database_for`]).
