@@ -22,7 +22,7 @@ fn incontro_binary() -> PathBuf {
     }
 }
 
-fn incontro(data_dir: &Path, args: &[&str]) -> String {
+pub(crate) fn incontro(data_dir: &Path, args: &[&str]) -> String {
     let output = Command::new(incontro_binary())
         .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")
@@ -39,9 +39,9 @@ fn incontro(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-struct Server {
-    child: Child,
-    address: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) address: String,
 }
 
 impl Drop for Server {
@@ -52,7 +52,7 @@ impl Drop for Server {
     }
 }
 
-fn start(data_dir: &Path) -> Server {
+pub(crate) fn start(data_dir: &Path) -> Server {
     let mut child = Command::new(incontro_binary())
         .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")

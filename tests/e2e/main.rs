@@ -23,6 +23,7 @@ mod flows;
 mod helpers;
 mod office_scoping;
 mod outreach_cli;
+mod replicas;
 mod snapshots;
 mod traceability;
 mod vocabulary_cli;
