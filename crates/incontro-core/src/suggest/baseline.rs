@@ -18,12 +18,6 @@ pub struct TfIdfBaseline {
     idf: Vec<f32>,
     /// Per feature: (document, weight in the document's normalised vector).
     postings: Vec<Vec<(u32, f32)>>,
-    /// Per feature: the largest weight in its postings (what bounds its share of any cosine).
-    max_weight: Vec<f32>,
-    /// Per document and block (`2 × document + block`): where its (feature, weight) pairs, in
-    /// feature order, start in `forward`; one more entry at the end.
-    forward_start: Vec<u32>,
-    forward: Vec<(u32, f32)>,
     skills: Vec<SkillIdx>,
 }
 
@@ -123,14 +117,10 @@ impl TfIdfBaseline {
             .map(|&count| ((1.0 + total) / (1.0 + count as f32)).ln() + 1.0)
             .collect();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); feature_ids.len()];
-        let mut max_weight = vec![0.0f32; feature_ids.len()];
-        let mut forward_start = Vec::with_capacity(2 * documents.len() + 1);
-        let mut forward = Vec::new();
         let mut skills = Vec::with_capacity(documents.len());
         for (document, (skill, blocks)) in documents.iter().enumerate() {
             skills.push(*skill);
             for block in blocks {
-                forward_start.push(forward.len() as u32);
                 let mut weights: Vec<(u32, f32)> = block
                     .iter()
                     .map(|(feature, &count)| {
@@ -148,22 +138,14 @@ impl TfIdfBaseline {
                     continue;
                 }
                 for (id, weight) in weights {
-                    let weight = weight / norm;
-                    postings[id as usize].push((document as u32, weight));
-                    forward.push((id, weight));
-                    let max = &mut max_weight[id as usize];
-                    *max = max.max(weight);
+                    postings[id as usize].push((document as u32, weight / norm));
                 }
             }
         }
-        forward_start.push(forward.len() as u32);
         TfIdfBaseline {
             features: feature_ids,
             idf,
             postings,
-            max_weight,
-            forward_start,
-            forward,
             skills,
         }
     }
@@ -176,19 +158,11 @@ impl TfIdfBaseline {
         ranked
     }
 
-    /// [`TfIdfBaseline::rank`] into `ranked`, reusing the buffers of `scratch` between calls.
-    ///
-    /// The same list, to the bit, as scoring every skill (see [`TfIdfBaseline::rank_exhaustive`]),
-    /// found with less work ("max-score" pruning): the text's features are gone through from
-    /// the one that can add most to a cosine (its factor × the largest weight in its postings)
-    /// down, adding up partial scores; once the `limit`-th best exact cosine among the skills
-    /// seen so far is more than what the features not yet gone through could add together, no
-    /// skill not yet seen can enter the top `limit`, and only the skills seen whose partial
-    /// score plus that remainder could still reach it are scored exactly. An exact score is
-    /// summed from the skill's own features in the text's feature order, block by block, as the
-    /// exhaustive ranking sums it, so it is the same `f32`. Bounds are compared with a margin
-    /// (0.1 %) far above the rounding of a sum of a few hundred terms, so rounding can only make
-    /// more skills be scored exactly, never leave one out.
+    /// [`TfIdfBaseline::rank`] into `ranked`, reusing the buffers of `scratch` between calls:
+    /// the text's n-grams are built in one reused buffer and looked up without an allocation
+    /// each, the scores are summed into one reused array in the same order as a fresh
+    /// computation (so they are the same to the bit), and the best `limit` are kept in one pass
+    /// over that array instead of collecting and partitioning every skill with a score.
     pub fn rank_with(
         &self,
         text: &str,
@@ -197,122 +171,44 @@ impl TfIdfBaseline {
         ranked: &mut Vec<(SkillIdx, f32)>,
     ) {
         ranked.clear();
-        if limit == 0 {
-            return;
-        }
         if scratch.scores.len() != self.skills.len() {
             scratch.scores = vec![0.0; self.skills.len()];
-            scratch.seen = vec![false; self.skills.len()];
         }
         self.query(text, scratch);
-        let RankScratch {
-            query,
-            order,
-            scores,
-            seen,
-            touched,
-            exact,
-            ..
-        } = scratch;
-        // (block, index in the block's query, the most it adds to any cosine)
-        order.clear();
-        for (block, features) in query.iter().enumerate() {
-            for (index, &(id, factor)) in features.iter().enumerate() {
-                let bound = f64::from(factor) * f64::from(self.max_weight[id as usize]);
-                order.push((block, index, bound));
-            }
-        }
-        order.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-        let mut remaining: f64 = order.iter().map(|&(_, _, bound)| bound).sum();
-        let mut threshold: Option<f32> = None;
-        let mut next_check = limit.max(1);
-        touched.clear();
-        for &(block, index, bound) in order.iter() {
-            if threshold.is_some_and(|threshold| loose(remaining) < f64::from(threshold)) {
-                break;
-            }
-            let (id, factor) = query[block][index];
-            for &(document, document_weight) in &self.postings[id as usize] {
-                let document = document as usize;
-                if !seen[document] {
-                    seen[document] = true;
-                    touched.push(document as u32);
-                }
-                scores[document] += factor * document_weight;
-            }
-            remaining -= bound;
-            if touched.len() >= next_check {
-                // The `limit` best partial scores, scored exactly: a lower bound of the
-                // `limit`-th best cosine of all.
-                next_check = touched.len() * 2;
-                exact.clear();
-                exact.extend_from_slice(touched);
-                let by_partial = |a: &u32, b: &u32| {
-                    scores[*b as usize]
-                        .total_cmp(&scores[*a as usize])
-                        .then(a.cmp(b))
-                };
-                if limit < exact.len() {
-                    exact.select_nth_unstable_by(limit - 1, by_partial);
-                    exact.truncate(limit);
-                }
-                let lowest = exact
-                    .iter()
-                    .map(|&document| self.exact_score(document as usize, query))
-                    .min_by(f32::total_cmp);
-                if let Some(lowest) = lowest.filter(|_| exact.len() == limit) {
-                    threshold = Some(threshold.map_or(lowest, |known| known.max(lowest)));
+        let scores = &mut scratch.scores;
+        // Summed in feature order: the same text always gets the same scores, to the bit.
+        for features in &scratch.query {
+            for &(id, factor) in features {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[document as usize] += factor * document_weight;
                 }
             }
         }
-        let remaining = remaining.max(0.0);
-        for &document in touched.iter() {
-            let document = document as usize;
-            let partial = f64::from(scores[document]);
-            scores[document] = 0.0;
-            seen[document] = false;
-            if threshold.is_some_and(|threshold| loose(partial + remaining) < f64::from(threshold))
-            {
+        // Most skills share a character n-gram with a sentence: one pass over all of them
+        // (and its reset) costs less than tracking which ones were touched. The best `limit`
+        // so far are kept with the position of the worst of them, which a better one replaces.
+        let better = |a: (SkillIdx, f32), b: (SkillIdx, f32)| match a.1.total_cmp(&b.1) {
+            std::cmp::Ordering::Equal => a.0 < b.0,
+            order => order == std::cmp::Ordering::Greater,
+        };
+        let mut worst = 0;
+        for (document, score) in scores.iter_mut().enumerate() {
+            let value = std::mem::replace(score, 0.0);
+            if value <= 0.0 || limit == 0 {
                 continue;
             }
-            let score = self.exact_score(document, query);
-            if score > 0.0 {
-                ranked.push((self.skills[document], score));
-            }
-        }
-        let order =
-            |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if limit < ranked.len() {
-            ranked.select_nth_unstable_by(limit, order);
-            ranked.truncate(limit);
-        }
-        ranked.sort_by(order);
-    }
-
-    /// The cosine of `document` with the text of `query`, summed as
-    /// [`TfIdfBaseline::rank_exhaustive`] sums it: block by block, in feature order.
-    fn exact_score(&self, document: usize, query: &[Vec<(u32, f32)>; 2]) -> f32 {
-        let mut score = 0.0f32;
-        for (block, features) in query.iter().enumerate() {
-            let from = self.forward_start[2 * document + block] as usize;
-            let to = self.forward_start[2 * document + block + 1] as usize;
-            let own = &self.forward[from..to];
-            let (mut i, mut j) = (0, 0);
-            while i < own.len() && j < features.len() {
-                let (id, document_weight) = own[i];
-                let (wanted, factor) = features[j];
-                match id.cmp(&wanted) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        score += factor * document_weight;
-                        i += 1;
-                        j += 1;
-                    }
+            let item = (self.skills[document], value);
+            if ranked.len() < limit {
+                ranked.push(item);
+                if ranked.len() == limit {
+                    worst = worst_of(ranked, better);
                 }
+            } else if better(item, ranked[worst]) {
+                ranked[worst] = item;
+                worst = worst_of(ranked, better);
             }
         }
-        score
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
 
     /// The features of `text` by block, in feature order, each with the factor its postings'
@@ -347,8 +243,8 @@ impl TfIdfBaseline {
         }
     }
 
-    /// [`TfIdfBaseline::rank`] by scoring every skill that shares a feature with the text (the
-    /// reference [`TfIdfBaseline::rank_with`] is checked against).
+    /// [`TfIdfBaseline::rank`] the plain way, with fresh buffers, every skill with a score
+    /// collected and partitioned (the reference [`TfIdfBaseline::rank_with`] is checked against).
     pub fn rank_exhaustive(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
         let mut scratch = RankScratch::default();
         let mut scores = vec![0.0f32; self.skills.len()];
@@ -426,9 +322,18 @@ impl TfIdfBaseline {
     }
 }
 
-/// A bound with the margin that covers rounding (see [`TfIdfBaseline::rank_with`]).
-fn loose(bound: f64) -> f64 {
-    bound * 1.001 + 1e-6
+/// The position of the worst of `items` by `better`.
+fn worst_of(
+    items: &[(SkillIdx, f32)],
+    better: impl Fn((SkillIdx, f32), (SkillIdx, f32)) -> bool,
+) -> usize {
+    let mut worst = 0;
+    for (position, &item) in items.iter().enumerate().skip(1) {
+        if better(items[worst], item) {
+            worst = position;
+        }
+    }
+    worst
 }
 
 /// Buffers [`TfIdfBaseline::rank_with`] reuses from one text to the next.
@@ -439,13 +344,8 @@ pub struct RankScratch {
     ids: [Vec<u32>; 2],
     /// Per block: (feature, factor), in feature order.
     query: [Vec<(u32, f32)>; 2],
-    order: Vec<(usize, usize, f64)>,
-    /// Per document: its partial score (zero outside a ranking).
+    /// Per document: its score (zero outside a ranking).
     scores: Vec<f32>,
-    /// Per document: already in `touched` (false outside a ranking).
-    seen: Vec<bool>,
-    touched: Vec<u32>,
-    exact: Vec<u32>,
 }
 
 #[cfg(test)]
@@ -478,6 +378,9 @@ mod tests {
             "solve problems",
             "accounting",
             "accountancy",
+            "accounting",
+            "quality control",
+            "accounting",
             "gestione della cassa",
             "gestire il magazzino",
             "bilancio d'esercizio",
@@ -492,19 +395,55 @@ mod tests {
     }
 
     const WORDS: &[&str] = &[
-        "welding", "weld", "welder", "equipment", "arc", "gas", "metal", "forklift", "drive",
-        "driving", "maintain", "repairs", "quality", "control", "read", "blueprints", "drawings",
-        "technical", "plans", "power", "tools", "time", "shifts", "team", "work", "customers",
-        "solve", "problems", "accounting", "cassa", "magazzino", "bilancio", "bilancia", "the",
-        "and", "of", "with", "in", "à", "x", "zzz",
+        "welding",
+        "weld",
+        "welder",
+        "equipment",
+        "arc",
+        "gas",
+        "metal",
+        "forklift",
+        "drive",
+        "driving",
+        "maintain",
+        "repairs",
+        "quality",
+        "control",
+        "read",
+        "blueprints",
+        "drawings",
+        "technical",
+        "plans",
+        "power",
+        "tools",
+        "time",
+        "shifts",
+        "team",
+        "work",
+        "customers",
+        "solve",
+        "problems",
+        "accounting",
+        "cassa",
+        "magazzino",
+        "bilancio",
+        "bilancia",
+        "the",
+        "and",
+        "of",
+        "with",
+        "in",
+        "à",
+        "x",
+        "zzz",
     ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
-        /// The pruned ranking is the exhaustive one, skill for skill and bit for bit, for any
-        /// text and any limit, with the buffers reused from the text before.
+        /// The ranking with reused buffers and a one-pass top list is the plain one, skill for
+        /// skill and bit for bit, for any text and any limit, whatever the text before.
         #[test]
-        fn pruned_ranking_is_the_exhaustive_ranking(
+        fn ranking_with_reused_buffers_is_the_plain_ranking(
             texts in proptest::collection::vec(
                 proptest::collection::vec(0..WORDS.len(), 0..30), 1..4),
             limit in 0usize..30,
@@ -525,13 +464,19 @@ mod tests {
     }
 
     #[test]
-    fn pruning_keeps_ties_at_the_limit() {
-        // "forklift" alone: several skills tie, the limit cuts through them by skill index
+    fn ties_at_the_limit_are_cut_by_skill_index() {
+        // three skills labelled "accounting" score the same: the limit keeps the lowest indexes
         let index = index();
-        for limit in 1..6 {
-            let exhaustive = index.rank_exhaustive("forklift driving", limit);
-            assert_eq!(index.rank("forklift driving", limit), exhaustive);
-            assert_eq!(exhaustive.len(), limit);
+        let all = index.rank_exhaustive("accounting", 30);
+        let tied: Vec<SkillIdx> = all
+            .iter()
+            .filter(|&&(_, score)| score == all[0].1)
+            .map(|&(skill, _)| skill)
+            .collect();
+        assert_eq!(tied, [60, 66, 72]);
+        for limit in 1..4 {
+            let ranked = index.rank("accounting", limit);
+            assert_eq!(ranked, all[..limit]);
         }
     }
 
