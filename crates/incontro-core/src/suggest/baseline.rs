@@ -171,19 +171,24 @@ impl TfIdfBaseline {
         ranked: &mut Vec<(SkillIdx, f32)>,
     ) {
         ranked.clear();
-        if scratch.scores.len() != self.skills.len() {
-            scratch.scores = vec![0.0; self.skills.len()];
-        }
         self.query(text, scratch);
-        let scores = &mut scratch.scores;
-        // Summed in feature order: the same text always gets the same scores, to the bit.
-        for features in &scratch.query {
-            for &(id, factor) in features {
-                for &(document, document_weight) in &self.postings[id as usize] {
-                    scores[document as usize] += factor * document_weight;
-                }
+        let documents = self.skills.len();
+        let scores: &mut [f32] = if documents <= SMALL {
+            let scores = scratch.small.get_or_insert_with(|| {
+                vec![0.0; SMALL]
+                    .into_boxed_slice()
+                    .try_into()
+                    .unwrap_or_else(|_| unreachable!("SMALL floats"))
+            });
+            self.sum_small(&scratch.query, scores);
+            &mut scores[..documents]
+        } else {
+            if scratch.scores.len() != documents {
+                scratch.scores = vec![0.0; documents];
             }
-        }
+            self.sum(&scratch.query, &mut scratch.scores);
+            &mut scratch.scores
+        };
         // Most skills share a character n-gram with a sentence: one pass over all of them
         // (and its reset) costs less than tracking which ones were touched. The best `limit`
         // so far are kept with the position of the worst of them, which a better one replaces.
@@ -209,6 +214,31 @@ impl TfIdfBaseline {
             }
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// Adds the text's share of every document's cosine into `scores`, in feature order: the
+    /// same text always gets the same scores, to the bit.
+    fn sum(&self, query: &[Vec<(u32, f32)>; 2], scores: &mut [f32]) {
+        for features in query {
+            for &(id, factor) in features {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[document as usize] += factor * document_weight;
+                }
+            }
+        }
+    }
+
+    /// [`TfIdfBaseline::sum`] for at most [`SMALL`] documents (every ESCO release so far): an
+    /// array indexed by a `u16` needs no bounds check, a third of the work per posting.
+    fn sum_small(&self, query: &[Vec<(u32, f32)>; 2], scores: &mut [f32; SMALL]) {
+        debug_assert!(self.skills.len() <= SMALL);
+        for features in query {
+            for &(id, factor) in features {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[usize::from(document as u16)] += factor * document_weight;
+                }
+            }
+        }
     }
 
     /// The features of `text` by block, in feature order, each with the factor its postings'
@@ -249,14 +279,7 @@ impl TfIdfBaseline {
         let mut scratch = RankScratch::default();
         let mut scores = vec![0.0f32; self.skills.len()];
         self.query(text, &mut scratch);
-        // Summed in feature order: the same text always gets the same scores, to the bit.
-        for features in &scratch.query {
-            for &(id, factor) in features {
-                for &(document, document_weight) in &self.postings[id as usize] {
-                    scores[document as usize] += factor * document_weight;
-                }
-            }
-        }
+        self.sum(&scratch.query, &mut scores);
         let mut ranked: Vec<(SkillIdx, f32)> = scores
             .iter()
             .enumerate()
@@ -322,6 +345,9 @@ impl TfIdfBaseline {
     }
 }
 
+/// Up to this many documents, scores are summed into an array indexed by `u16`.
+const SMALL: usize = 1 << 16;
+
 /// The position of the worst of `items` by `better`.
 fn worst_of(
     items: &[(SkillIdx, f32)],
@@ -344,8 +370,10 @@ pub struct RankScratch {
     ids: [Vec<u32>; 2],
     /// Per block: (feature, factor), in feature order.
     query: [Vec<(u32, f32)>; 2],
-    /// Per document: its score (zero outside a ranking).
+    /// Per document: its score (zero outside a ranking), when there are more than [`SMALL`].
     scores: Vec<f32>,
+    /// The same for at most [`SMALL`] documents.
+    small: Option<Box<[f32; SMALL]>>,
 }
 
 #[cfg(test)]
@@ -461,6 +489,24 @@ mod tests {
                 prop_assert_eq!(bits(&ranked), bits(&index.rank_exhaustive(&text, limit)), "{}", text);
             }
         }
+    }
+
+    #[test]
+    fn sums_for_few_and_many_documents_agree() {
+        let index = index();
+        let mut scratch = RankScratch::default();
+        index.query(
+            "welding the forklift and gas metal arc quality control",
+            &mut scratch,
+        );
+        let mut any = vec![0.0f32; index.skills.len()];
+        index.sum(&scratch.query, &mut any);
+        let mut small: Box<[f32; SMALL]> = vec![0.0; SMALL].into_boxed_slice().try_into().unwrap();
+        index.sum_small(&scratch.query, &mut small);
+        let bits = |scores: &[f32]| scores.iter().map(|s| s.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&small[..any.len()]), bits(&any));
+        assert!(any.iter().filter(|&&score| score > 0.0).count() > 10);
+        assert!(small[any.len()..].iter().all(|&score| score == 0.0));
     }
 
     #[test]
