@@ -317,7 +317,25 @@ fn admin_manages_accounts_and_a_lost_session_keeps_the_form() {
         admin.assert_accessible("admin keys").await;
         let key_row = "#keys-table tbody tr:last-child";
         assert!(admin.text(key_row).await.contains("Estrazione notturna"));
+        // Revoking asks first (issue 15, point 7): going back leaves the key active.
         admin.click(&format!("{key_row} button[type=submit]")).await;
+        let confirm = admin
+            .wait_text("#confirm-revoke", "Estrazione notturna")
+            .await;
+        assert!(confirm.contains("non si può riattivare"), "{confirm}");
+        admin.assert_accessible("revoke confirmation").await;
+        admin.click("#confirm-revoke a").await;
+        admin.find("#keys-table").await;
+        let row = admin.text(key_row).await;
+        assert!(
+            row.contains("Estrazione notturna")
+                && row.contains("attivo")
+                && !row.contains("revocata"),
+            "not revoked before confirming: {row}"
+        );
+        admin.click(&format!("{key_row} button[type=submit]")).await;
+        admin.find("#confirm-revoke").await;
+        admin.click("#confirm-revoke button[type=submit]").await;
         admin.wait_text("p.notice.ok", "Chiave revocata").await;
         assert!(admin.text(key_row).await.contains("revocata"));
 

@@ -199,10 +199,22 @@ fn staff_publish_weekly_availability_move_and_cancel_bookings_and_mark_no_shows(
         assert_eq!(moved.slot_id, slot_of(&weekly[1]));
         staff.assert_accessible("agenda").await;
 
-        // Cancelled by staff: the slot is free.
+        // Cancelled by staff, after a confirmation (issue 15, point 7): the slot is free.
         staff
             .click(&format!("{moved_row} form.cancel-booking button"))
             .await;
+        let confirm = staff.wait_text("#confirm-cancel", "Maria Rossi").await;
+        assert!(confirm.contains("avvisala"), "{confirm}");
+        staff.assert_accessible("cancel confirmation").await;
+        assert!(
+            engine
+                .booking_by_reference(&booking.reference)
+                .expect("booking")
+                .cancelled_at
+                .is_none(),
+            "not cancelled before confirming"
+        );
+        staff.click("#confirm-cancel button[type=submit]").await;
         let started = std::time::Instant::now();
         while engine
             .booking_by_reference(&booking.reference)

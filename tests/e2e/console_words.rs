@@ -473,9 +473,28 @@ fn the_desk_works_a_person_without_dead_ends() {
         browser
             .click("ul.placements li[data-kind=proposal] .withdraw-form button[type=submit]")
             .await;
+        // Withdrawing asks first (issue 15, point 7); nothing is withdrawn before confirming.
+        let confirm = browser.wait_text("#confirm-withdraw", "ritirare").await;
+        assert!(confirm.contains("registro delle modifiche"), "{confirm}");
+        assert_accessible(&browser, "withdraw confirmation").await;
+        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let person = incontro_core::model::EntityId::parse(PERSON).expect("id");
+        assert_eq!(
+            engine
+                .placements_for_person(&person)
+                .expect("placements")
+                .len(),
+            1,
+            "not withdrawn before confirming"
+        );
+        browser.click("#confirm-withdraw button[type=submit]").await;
         browser
             .wait_text("p.notice.ok", "Registrazione ritirata")
             .await;
+        assert!(engine
+            .placements_for_person(&person)
+            .expect("placements")
+            .is_empty());
         assert_eq!(browser.count("ul.placements li").await, 0);
         // The courses that open most doors: one click.
         browser.click("a.doors").await;

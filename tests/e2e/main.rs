@@ -8,6 +8,7 @@ mod console;
 mod console_accounts;
 mod console_booking;
 mod console_calls;
+mod console_competence_errors;
 mod console_confirm;
 mod console_desk_nav;
 mod console_forms;

@@ -27,6 +27,11 @@ struct Cli {
     )]
     data_dir: PathBuf,
 
+    /// The database: `sqlite:///path/to/dir` or `postgres://user@host/db` (default: SQLite in
+    /// the data directory). Every command works on both; replicas share one PostgreSQL.
+    #[arg(long, global = true, env = "INCONTRO_DATABASE", value_name = "URL")]
+    database: Option<String>,
+
     /// Hide progress bars.
     #[arg(long, global = true)]
     quiet: bool,
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     incontro_cli_logging();
     commands::set_today(cli.today);
+    commands::set_database(cli.database.clone());
     match commands::run(cli.command, &cli.data_dir, cli.quiet) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

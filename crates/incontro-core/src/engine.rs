@@ -33,8 +33,17 @@ pub struct Engine {
 impl Engine {
     /// Opens the engine over a data directory (created if missing).
     pub fn open(data_dir: &Path) -> Result<Self> {
-        let store = Store::open(data_dir)?;
-        Ok(Engine {
+        Self::open_with(data_dir, &crate::DatabaseUrl::in_dir(data_dir))
+    }
+
+    /// Opens the engine over the database `database` names (SQLite in a directory, or a shared
+    /// PostgreSQL), keeping its local files (search indexes) in `data_dir`. Several engines
+    /// (replicas) may open one PostgreSQL database: each follows the others' writes through the
+    /// data revision (see `docs/deploy.md`).
+    pub fn open_with(data_dir: &Path, database: &crate::DatabaseUrl) -> Result<Self> {
+        let store = Store::open_url(database)?;
+        std::fs::create_dir_all(data_dir).map_err(|source| crate::Error::io(data_dir, source))?;
+        let engine = Engine {
             store,
             data_dir: Some(data_dir.to_path_buf()),
             clock: Arc::new(SystemClock),
@@ -46,7 +55,11 @@ impl Engine {
             audit: Default::default(),
             keys: Default::default(),
             vacancy_sharing: Default::default(),
-        })
+        };
+        if engine.is_shared_database() {
+            engine.keys.set_shared();
+        }
+        Ok(engine)
     }
 
     /// An engine over a private in-memory database (tests, examples).
@@ -96,6 +109,22 @@ impl Engine {
     /// The store (system of record).
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Which database the engine's store is (`sqlite://…` or the PostgreSQL URL without its
+    /// password).
+    pub fn database_location(&self) -> String {
+        self.store.location()
+    }
+
+    /// True when the store is a shared PostgreSQL database.
+    pub fn is_shared_database(&self) -> bool {
+        self.store.backend() == crate::store::Backend::Postgres
+    }
+
+    /// How many schema migrations the store has applied.
+    pub fn schema_version(&self) -> Result<usize> {
+        self.store.schema_version()
     }
 
     /// The data directory, if the engine is on disk.

@@ -147,14 +147,41 @@ pub enum Error {
 #[derive(Debug)]
 pub struct DatabaseError {
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
-    /// The store said its disk is full (`SQLITE_FULL`).
-    disk_full: bool,
+    kind: DbErrorKind,
+}
+
+/// What kind of failure a [`DatabaseError`] is, the same on both backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DbErrorKind {
+    /// The store said its disk is full (`SQLITE_FULL`, PostgreSQL's `53100 disk_full`).
+    DiskFull,
+    /// A unique, foreign-key or check constraint refused the write.
+    Constraint,
+    /// A query that reads one row found none.
+    NoRows,
+    /// The database could not be reached (connection refused or lost).
+    Unavailable,
+    /// Anything else.
+    Other,
 }
 
 impl DatabaseError {
+    pub(crate) fn new(kind: DbErrorKind, message: &str) -> Self {
+        DatabaseError {
+            source: message.to_owned().into(),
+            kind,
+        }
+    }
+
     /// The store's message.
     pub fn message(&self) -> String {
         self.source.to_string()
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> DbErrorKind {
+        self.kind
     }
 }
 
@@ -173,14 +200,81 @@ impl std::error::Error for DatabaseError {
 #[doc(hidden)]
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
-        let disk_full = matches!(
-            &error,
-            rusqlite::Error::SqliteFailure(failure, _) if failure.code == rusqlite::ErrorCode::DiskFull
-        );
+        let kind = match &error {
+            rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+                rusqlite::ErrorCode::DiskFull => DbErrorKind::DiskFull,
+                rusqlite::ErrorCode::ConstraintViolation => DbErrorKind::Constraint,
+                _ => DbErrorKind::Other,
+            },
+            rusqlite::Error::QueryReturnedNoRows => DbErrorKind::NoRows,
+            _ => DbErrorKind::Other,
+        };
         Error::Database(DatabaseError {
             source: Box::new(error),
-            disk_full,
+            kind,
         })
+    }
+}
+
+#[doc(hidden)]
+impl From<postgres::Error> for Error {
+    fn from(error: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        let kind = match error.code() {
+            Some(code) if *code == SqlState::DISK_FULL => DbErrorKind::DiskFull,
+            Some(code)
+                if *code == SqlState::UNIQUE_VIOLATION
+                    || *code == SqlState::FOREIGN_KEY_VIOLATION
+                    || *code == SqlState::CHECK_VIOLATION
+                    || *code == SqlState::NOT_NULL_VIOLATION =>
+            {
+                DbErrorKind::Constraint
+            }
+            Some(_) => DbErrorKind::Other,
+            None if error.is_closed() => DbErrorKind::Unavailable,
+            None => {
+                if std::error::Error::source(&error).is_some_and(|source| source.is::<std::io::Error>()) {
+                    DbErrorKind::Unavailable
+                } else {
+                    DbErrorKind::Other
+                }
+            }
+        };
+        // PostgreSQL's own message with its detail ("Key (id)=(V1) already exists.").
+        let message = match error.as_db_error() {
+            Some(db) => match db.detail() {
+                Some(detail) => format!("{}: {detail}", db.message()),
+                None => db.message().to_owned(),
+            },
+            None => error.to_string(),
+        };
+        Error::Database(DatabaseError {
+            source: message.into(),
+            kind,
+        })
+    }
+}
+
+impl Error {
+    /// The same error with `what` said before its message (database errors only).
+    pub(crate) fn context(self, what: &str) -> Self {
+        match self {
+            Error::Database(DatabaseError { source, kind }) => Error::Database(DatabaseError {
+                source: format!("{what}: {source}").into(),
+                kind,
+            }),
+            other => other,
+        }
+    }
+
+    /// True when a constraint of the store (unique key, foreign key, check) refused a write.
+    pub fn is_constraint_violation(&self) -> bool {
+        matches!(self, Error::Database(database) if database.kind == DbErrorKind::Constraint)
+    }
+
+    /// True when the database could not be reached.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Database(database) if database.kind == DbErrorKind::Unavailable)
     }
 }
 
@@ -216,7 +310,7 @@ impl Error {
             error.kind() == std::io::ErrorKind::StorageFull || error.raw_os_error() == Some(ENOSPC)
         };
         match self {
-            Error::Database(database) => database.disk_full,
+            Error::Database(database) => database.kind == DbErrorKind::DiskFull,
             Error::Io { source, .. } => io_full(source),
             Error::Index(message) | Error::Internal(message) => {
                 message.contains("os error 28")

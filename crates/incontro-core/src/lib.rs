@@ -78,7 +78,8 @@ pub mod vocabulary;
 mod engine;
 
 pub use engine::Engine;
-pub use error::{DatabaseError, Error, ErrorCode, ErrorKind, InputProblem, Problems};
+pub use store::DatabaseUrl;
+pub use error::{DatabaseError, DbErrorKind, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
 
 /// The result type of every fallible engine call.

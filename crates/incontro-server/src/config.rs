@@ -15,6 +15,10 @@ pub struct ServerConfig {
     pub bind: String,
     /// Data directory (SQLite database and search indexes).
     pub data_dir: PathBuf,
+    /// The database (`sqlite:///dir` or `postgres://user@host/db`); `None`: SQLite in the data
+    /// directory. Replicas share one PostgreSQL database (docs/deploy.md).
+    #[serde(default)]
+    pub database: Option<String>,
     /// actix-web worker threads (async I/O only; engine calls run on the pool).
     pub workers: usize,
     /// Engine calls running at once on the blocking pool (the bounded CPU pool). Default: twice
@@ -57,6 +61,7 @@ impl Default for ServerConfig {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./incontro-data"),
+            database: None,
             workers: cores.min(4),
             pool_size: cores * 2,
             body_limit_bytes: 256 * 1024,
@@ -82,6 +87,8 @@ pub struct ConfigLayer {
     pub bind: Option<String>,
     /// See [`ServerConfig::data_dir`].
     pub data_dir: Option<PathBuf>,
+    /// See [`ServerConfig::database`].
+    pub database: Option<String>,
     /// See [`ServerConfig::workers`].
     pub workers: Option<usize>,
     /// See [`ServerConfig::pool_size`].
@@ -141,9 +148,10 @@ pub enum ConfigError {
 }
 
 /// The environment variable of each setting.
-pub const ENV_VARS: [&str; 14] = [
+pub const ENV_VARS: [&str; 15] = [
     "INCONTRO_BIND",
     "INCONTRO_DATA_DIR",
+    "INCONTRO_DATABASE",
     "INCONTRO_WORKERS",
     "INCONTRO_POOL_SIZE",
     "INCONTRO_BODY_LIMIT_BYTES",
@@ -204,6 +212,7 @@ impl ConfigLayer {
         Ok(ConfigLayer {
             bind: lookup("INCONTRO_BIND"),
             data_dir: lookup("INCONTRO_DATA_DIR").map(PathBuf::from),
+            database: lookup("INCONTRO_DATABASE"),
             workers: parse_env(lookup, "INCONTRO_WORKERS")?,
             pool_size: parse_env(lookup, "INCONTRO_POOL_SIZE")?,
             body_limit_bytes: parse_env(lookup, "INCONTRO_BODY_LIMIT_BYTES")?,
@@ -233,6 +242,7 @@ impl ServerConfig {
         let ConfigLayer {
             bind,
             data_dir,
+            database,
             workers,
             pool_size,
             body_limit_bytes,
@@ -251,6 +261,9 @@ impl ServerConfig {
         }
         if let Some(value) = data_dir {
             self.data_dir = value;
+        }
+        if let Some(value) = database {
+            self.database = Some(value);
         }
         if let Some(value) = workers {
             self.workers = value;

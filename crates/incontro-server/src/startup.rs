@@ -36,7 +36,11 @@ impl std::fmt::Debug for Application {
 /// Opens the engine of `config` and prepares it: demo data into an empty data directory, the
 /// matching state and the vacancy index brought up to date.
 pub fn open_engine(config: &ServerConfig) -> incontro_core::Result<Engine> {
-    let mut engine = Engine::open(&config.data_dir)?;
+    let database = match &config.database {
+        Some(url) => incontro_core::DatabaseUrl::parse(url)?,
+        None => incontro_core::DatabaseUrl::in_dir(&config.data_dir),
+    };
+    let mut engine = Engine::open_with(&config.data_dir, &database)?;
     if let Some(day) = config.today {
         engine = engine.with_clock(std::sync::Arc::new(
             incontro_core::clock::ShiftedClock::to_day(day),

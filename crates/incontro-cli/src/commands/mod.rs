@@ -76,9 +76,30 @@ pub fn pinned_today() -> Option<chrono::NaiveDate> {
     TODAY.get().copied().flatten()
 }
 
-/// Opens the engine over `data_dir`, on the clock `--today` asked for.
+/// The database given by `--database` / `INCONTRO_DATABASE`, if any (set once by `main`).
+static DATABASE: OnceLock<Option<String>> = OnceLock::new();
+
+/// Records the global `--database` (called once, before any command runs).
+pub fn set_database(url: Option<String>) {
+    let _ = DATABASE.set(url);
+}
+
+/// The database given by `--database`, if any.
+pub fn database_url() -> Option<String> {
+    DATABASE.get().cloned().flatten()
+}
+
+/// The database the commands use: `--database`, or SQLite in `data_dir`.
+pub fn database(data_dir: &Path) -> incontro_core::Result<incontro_core::DatabaseUrl> {
+    match database_url() {
+        Some(url) => incontro_core::DatabaseUrl::parse(&url),
+        None => Ok(incontro_core::DatabaseUrl::in_dir(data_dir)),
+    }
+}
+
+/// Opens the engine over `data_dir` (or `--database`), on the clock `--today` asked for.
 pub fn open_engine(data_dir: &Path) -> incontro_core::Result<incontro_core::Engine> {
-    let engine = incontro_core::Engine::open(data_dir)?;
+    let engine = incontro_core::Engine::open_with(data_dir, &database(data_dir)?)?;
     Ok(match pinned_today() {
         Some(day) => engine.with_clock(Arc::new(incontro_core::clock::ShiftedClock::to_day(day))),
         None => engine,

@@ -62,6 +62,7 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
     let flags = ConfigLayer {
         bind: args.bind,
         data_dir: explicit_data_dir(data_dir),
+        database: super::database_url(),
         workers: args.workers,
         pool_size: args.pool_size,
         body_limit_bytes: args.body_limit_bytes,
@@ -84,7 +85,14 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
         flags,
     )?;
     config.today = super::pinned_today();
-    eprintln!("incontro: opening {}", config.data_dir.display());
+    match &config.database {
+        Some(url) => eprintln!(
+            "incontro: opening {} (data directory {})",
+            incontro_core::DatabaseUrl::parse(url)?,
+            config.data_dir.display()
+        ),
+        None => eprintln!("incontro: opening {}", config.data_dir.display()),
+    }
     incontro_server::serve(config, |port| {
         // Parsed by scripts and tests: keep the format.
         println!("incontro: listening on port {port}");

@@ -572,7 +572,7 @@ mod tests {
             .store()
             .read(|c| {
                 Ok(
-                    c.query_row("SELECT password_hash FROM staff_account", [], |row| {
+                    c.query_row("SELECT password_hash FROM staff_account", crate::store::db::params![], |row| {
                         row.get(0)
                     })?,
                 )
@@ -599,7 +599,7 @@ mod tests {
             .store()
             .read(|c| {
                 Ok(
-                    c.query_row("SELECT token_hash FROM console_session", [], |row| {
+                    c.query_row("SELECT token_hash FROM console_session", crate::store::db::params![], |row| {
                         row.get(0)
                     })?,
                 )

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use super::{now_rfc3339, Principal, RankingLogEntry, Role};
+use crate::store::db::Db;
 use crate::store::access as sql;
 use crate::{Engine, Error, Result};
 
@@ -191,7 +192,7 @@ impl AuditReceipt {
 pub struct AuditLog {
     queue: Mutex<Option<mpsc::Sender<AuditBatch>>>,
     /// The connection that answers audit queries (opened on first query).
-    reader: Mutex<Option<rusqlite::Connection>>,
+    reader: Mutex<Option<sql::AuditConn>>,
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -203,7 +204,7 @@ impl std::fmt::Debug for AuditLog {
 /// At most this many callers share one commit.
 const AUDIT_BATCH: usize = 256;
 
-fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiver<AuditBatch>) {
+fn run_audit_writer(mut connection: sql::AuditConn, receiver: mpsc::Receiver<AuditBatch>) {
     while let Ok(first) = receiver.recv() {
         let mut batches = vec![first];
         while batches.len() < AUDIT_BATCH {
@@ -212,17 +213,15 @@ fn run_audit_writer(mut connection: rusqlite::Connection, receiver: mpsc::Receiv
                 Err(_) => break,
             }
         }
-        let result = (|| -> Result<Vec<Vec<i64>>> {
-            let transaction =
-                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut ids = Vec::with_capacity(batches.len());
-            for batch in &batches {
-                sql::append_audit(&transaction, &batch.entries)?;
-                ids.push(sql::append_rankings(&transaction, &batch.rankings)?);
-            }
-            transaction.commit()?;
-            Ok(ids)
-        })()
+        let result = connection
+            .write(|transaction| -> Result<Vec<Vec<i64>>> {
+                let mut ids = Vec::with_capacity(batches.len());
+                for batch in &batches {
+                    sql::append_audit(transaction, &batch.entries)?;
+                    ids.push(sql::append_rankings(transaction, &batch.rankings)?);
+                }
+                Ok(ids)
+            })
         .map_err(|error| error.to_string());
         for (index, batch) in batches.into_iter().enumerate() {
             let committed = match &result {
@@ -328,7 +327,7 @@ impl Engine {
     /// Runs `read` on the audit database's reading connection (the store's, in memory).
     pub(super) fn with_audit_reader<T>(
         &self,
-        read: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+        read: impl FnOnce(&Db<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut reader = self
             .audit
@@ -348,7 +347,7 @@ impl Engine {
             }
         }
         match reader.as_ref() {
-            Some(connection) => read(connection),
+            Some(connection) => connection.read(read),
             None => Err(Error::Internal("audit reader missing".into())),
         }
     }
@@ -357,7 +356,7 @@ impl Engine {
     /// store's, in memory): maintenance such as the ranking log's purge, never the hot path.
     pub(super) fn with_audit_writer<T>(
         &self,
-        write: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+        write: impl FnOnce(&Db<'_>) -> Result<T>,
     ) -> Result<T> {
         let Some(mut connection) = sql::open_audit_connection(self.store())? else {
             return self.store().write(|tx| {
@@ -365,11 +364,7 @@ impl Engine {
                 write(tx)
             });
         };
-        let transaction =
-            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = write(&transaction)?;
-        transaction.commit()?;
-        Ok(value)
+        connection.write(write)
     }
 }
 
@@ -435,7 +430,7 @@ mod tests {
             .is_err());
         let in_main: i64 = engine
             .store()
-            .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))?))
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", crate::store::db::params![], |row| row.get(0))?))
             .expect("main table");
         assert_eq!(in_main, 0, "audit rows go to their own file");
         drop(raw);

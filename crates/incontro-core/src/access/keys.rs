@@ -27,6 +27,10 @@ fn well_formed_hash(token: &str) -> Option<String> {
 /// engine stops at once.
 pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
 
+/// The key cache's time to live when replicas share a PostgreSQL store: a key revoked on one
+/// replica is refused by every other within this time.
+pub const SHARED_KEY_CACHE_TTL: Duration = Duration::from_millis(500);
+
 /// At most this many keys are remembered (the cache starts over beyond it).
 const KEY_CACHE_CAPACITY: usize = 4096;
 
@@ -35,6 +39,7 @@ const KEY_CACHE_CAPACITY: usize = 4096;
 #[derive(Default)]
 pub struct KeyCache {
     entries: Mutex<HashMap<String, (Principal, Instant)>>,
+    shared: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for KeyCache {
@@ -44,6 +49,21 @@ impl std::fmt::Debug for KeyCache {
 }
 
 impl KeyCache {
+    /// [`KEY_CACHE_TTL`], or [`SHARED_KEY_CACHE_TTL`] when replicas share the database.
+    fn ttl(&self) -> Duration {
+        if self.shared.load(std::sync::atomic::Ordering::Relaxed) {
+            SHARED_KEY_CACHE_TTL
+        } else {
+            KEY_CACHE_TTL
+        }
+    }
+
+    /// Replicas share the store: a key revoked on another one must stop within a second.
+    pub(crate) fn set_shared(&self) {
+        self.shared
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn get(&self, hash: &str) -> Option<Principal> {
         let entries = self
             .entries
@@ -51,7 +71,7 @@ impl KeyCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         entries
             .get(hash)
-            .filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL)
+            .filter(|(_, at)| at.elapsed() < self.ttl())
             .map(|(principal, _)| principal.clone())
     }
 
@@ -178,7 +198,7 @@ mod tests {
         assert_eq!(created.token.len(), 68);
         let stored_hash: String = engine
             .store()
-            .read(|c| Ok(c.query_row("SELECT token_hash FROM api_key", [], |row| row.get(0))?))
+            .read(|c| Ok(c.query_row("SELECT token_hash FROM api_key", crate::store::db::params![], |row| row.get(0))?))
             .expect("hash");
         assert_ne!(stored_hash, created.token);
         assert_eq!(stored_hash, token_hash(&created.token));

@@ -45,6 +45,7 @@ use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::store::db::Db;
 use crate::store::appointments as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
@@ -229,7 +230,7 @@ pub fn normalize_reference(typed: &str) -> String {
 
 /// The stored booking for a typed reference: the short form (any case), or an older 24-digit
 /// reference as given.
-fn find_booking(connection: &rusqlite::Connection, typed: &str) -> Result<Option<Booking>> {
+fn find_booking(connection: &Db<'_>, typed: &str) -> Result<Option<Booking>> {
     match sql::booking_by_reference(connection, &normalize_reference(typed))? {
         Some(booking) => Ok(Some(booking)),
         None => sql::booking_by_reference(connection, typed.trim()),

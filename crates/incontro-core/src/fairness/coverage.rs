@@ -447,13 +447,13 @@ mod tests {
                 tx.execute(
                     "INSERT INTO outreach_campaign(id, name, rule_json, created_on, retention_until,
                          max_attempts, retry_days, report_json) VALUES ('c', 'c', '{}', 0, 0, 1, 1, '{}')",
-                    [],
+                    crate::store::db::params![],
                 )?;
                 for (number, worker) in workers.iter().enumerate() {
                     tx.execute(
                         "INSERT INTO outreach_entry(campaign_id, entry_no, worker_cf, priority,
                              reasons_json, age_band, end_date) VALUES ('c', ?1, ?2, 1, '[]', '<30', 0)",
-                        rusqlite::params![number as i64 + 1, worker],
+                        crate::store::db::params![number as i64 + 1, worker],
                     )?;
                 }
                 sql::update_person(

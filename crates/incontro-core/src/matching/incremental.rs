@@ -290,9 +290,10 @@ impl Engine {
         // On a read-only connection: the writer's mutex stays free for writes (and for the
         // audit of queries) while the state is brought up to date.
         self.store().read_only(|connection| {
-            // One read transaction: the journal and the objects as of one revision.
-            let snapshot = connection.unchecked_transaction()?;
-            let (revision, changes) = sql::changes_since(&snapshot, state.built_from)?;
+            // `read_only` is one read transaction: the journal and the objects as of one
+            // revision.
+            let snapshot = connection;
+            let (revision, changes) = sql::changes_since(snapshot, state.built_from)?;
             let Some(changes) = changes else {
                 return Ok(None);
             };
@@ -312,22 +313,22 @@ impl Engine {
             let mut next = state.clone();
             if today > state.built_on {
                 seekers.extend(next.move_to_day(today));
-                vacancies.extend(sql::vacancies_opening(&snapshot, state.built_on, today)?);
+                vacancies.extend(sql::vacancies_opening(snapshot, state.built_on, today)?);
             }
             for id in &vacancies {
-                let stored = sql::get_vacancy(&snapshot, id)?;
+                let stored = sql::get_vacancy(snapshot, id)?;
                 if next.apply_vacancy(id, stored.as_ref()).is_err() {
                     return Ok(None);
                 }
             }
             for id in &seekers {
-                let stored = sql::get_job_seeker(&snapshot, id)?;
+                let stored = sql::get_job_seeker(snapshot, id)?;
                 if next.apply_job_seeker(id, stored.as_ref()).is_err() {
                     return Ok(None);
                 }
             }
             for id in &courses {
-                next.apply_course(id, sql::get_course(&snapshot, id)?);
+                next.apply_course(id, sql::get_course(snapshot, id)?);
             }
             next.built_from = revision;
             Ok(Some(next))

@@ -34,6 +34,7 @@ use super::cob::{from_days, to_days, EventType, Notice};
 use super::codes::CodeEffect;
 use super::cohort::{check_person, Candidate, CohortRule, Prepared, SelectionReport, Tally};
 use super::spells::{Compact, Interner, Person, Scratch, Spell, SpellRules, Sym};
+use crate::store::db::Db;
 use crate::model::Sex;
 use crate::store::outreach as notice_sql;
 use crate::store::outreach::summary as sql;
@@ -379,7 +380,7 @@ pub(crate) struct Histories {
 
 impl Histories {
     /// Collects notices to add to the stored summaries (their dictionary is loaded).
-    pub(crate) fn load(connection: &rusqlite::Connection, rules: SpellRules) -> Result<Self> {
+    pub(crate) fn load(connection: &Db<'_>, rules: SpellRules) -> Result<Self> {
         let strings = Interner::from_strings(sql::load_dict(connection)?);
         Ok(Histories {
             stored_strings: strings.len(),
@@ -436,7 +437,7 @@ impl Histories {
 
     /// Writes the touched workers' rows (their stored history first when `merge`), the new
     /// dictionary entries and the state; returns the number of workers written.
-    pub(crate) fn write(self, tx: &rusqlite::Transaction<'_>, merge: bool) -> Result<u64> {
+    pub(crate) fn write(self, tx: &Db<'_>, merge: bool) -> Result<u64> {
         let Histories {
             strings,
             stored_strings,
@@ -483,7 +484,7 @@ impl Histories {
 }
 
 /// Rebuilds every worker's row from the stored notices, in `tx`.
-pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, rules: &SpellRules) -> Result<u64> {
+pub(crate) fn rebuild(tx: &Db<'_>, rules: &SpellRules) -> Result<u64> {
     sql::clear_summaries(tx)?;
     let mut histories = Histories::load(tx, rules.clone())?;
     notice_sql::for_each_notice(tx, None, |notice| histories.add(&notice))?;
@@ -491,7 +492,7 @@ pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, rules: &SpellRules) -> Res
 }
 
 /// True when the stored summaries were built with the meaning of the codes in `rules`.
-pub(crate) fn current(connection: &rusqlite::Connection, rules: &SpellRules) -> Result<bool> {
+pub(crate) fn current(connection: &Db<'_>, rules: &SpellRules) -> Result<bool> {
     Ok(sql::summary_state(connection)?.as_deref() == Some(rules.fingerprint().as_str()))
 }
 

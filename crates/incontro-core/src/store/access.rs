@@ -1,6 +1,8 @@
 //! SQL of the access area: API keys and the append-only audit log.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::Connection;
+
+use crate::store::db::{params, Db, OptionalExtension, Row};
 
 use crate::access::{
     ApiKey, AuditEntry, AuditQuery, AuditRecord, RankingLogEntry, RankingLogRecord, Role,
@@ -23,7 +25,7 @@ fn key_from_row(row: &Row<'_>) -> Result<ApiKey> {
 const KEY_COLUMNS: &str = "id, role, office, label, created_at, revoked_at";
 
 /// Inserts a new key (its token only as a hash).
-pub fn insert_key(connection: &Connection, key: &ApiKey, token_hash: &str) -> Result<()> {
+pub fn insert_key(connection: &Db<'_>, key: &ApiKey, token_hash: &str) -> Result<()> {
     connection.execute(
         "INSERT INTO api_key (id, token_hash, role, office, label, created_at, revoked_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
@@ -40,43 +42,43 @@ pub fn insert_key(connection: &Connection, key: &ApiKey, token_hash: &str) -> Re
 }
 
 /// The key whose token hashes to `token_hash`, revoked or not.
-pub fn key_by_hash(connection: &Connection, token_hash: &str) -> Result<Option<ApiKey>> {
+pub fn key_by_hash(connection: &Db<'_>, token_hash: &str) -> Result<Option<ApiKey>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {KEY_COLUMNS} FROM api_key WHERE token_hash = ?1"
     ))?;
     let mut rows = statement.query([token_hash])?;
     match rows.next()? {
-        Some(row) => Ok(Some(key_from_row(row)?)),
+        Some(row) => Ok(Some(key_from_row(&row)?)),
         None => Ok(None),
     }
 }
 
 /// The key with id `id`, revoked or not.
-pub fn key_by_id(connection: &Connection, id: &str) -> Result<Option<ApiKey>> {
+pub fn key_by_id(connection: &Db<'_>, id: &str) -> Result<Option<ApiKey>> {
     let mut statement =
         connection.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_key WHERE id = ?1"))?;
     let mut rows = statement.query([id])?;
     match rows.next()? {
-        Some(row) => Ok(Some(key_from_row(row)?)),
+        Some(row) => Ok(Some(key_from_row(&row)?)),
         None => Ok(None),
     }
 }
 
 /// Every key, oldest first.
-pub fn list_keys(connection: &Connection) -> Result<Vec<ApiKey>> {
+pub fn list_keys(connection: &Db<'_>) -> Result<Vec<ApiKey>> {
     let mut statement = connection.prepare(&format!(
         "SELECT {KEY_COLUMNS} FROM api_key ORDER BY created_at, id"
     ))?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut keys = Vec::new();
     while let Some(row) = rows.next()? {
-        keys.push(key_from_row(row)?);
+        keys.push(key_from_row(&row)?);
     }
     Ok(keys)
 }
 
 /// Marks a key revoked; false when no unrevoked key has this id.
-pub fn revoke_key(connection: &Connection, id: &str, at: &str) -> Result<bool> {
+pub fn revoke_key(connection: &Db<'_>, id: &str, at: &str) -> Result<bool> {
     let changed = connection.execute(
         "UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![id, at],
@@ -85,7 +87,7 @@ pub fn revoke_key(connection: &Connection, id: &str, at: &str) -> Result<bool> {
 }
 
 /// The province (the office) of a comune, if the comune is known.
-pub fn province_of(connection: &Connection, comune: &str) -> Result<Option<String>> {
+pub fn province_of(connection: &Db<'_>, comune: &str) -> Result<Option<String>> {
     Ok(connection
         .prepare_cached("SELECT province FROM comune WHERE code = ?1")?
         .query_row([comune], |row| row.get(0))
@@ -95,7 +97,7 @@ pub fn province_of(connection: &Connection, comune: &str) -> Result<Option<Strin
 /// A job seeker's comune and its province (`None` when the comune is unknown), or `None` when
 /// there is no such job seeker.
 pub fn job_seeker_office(
-    connection: &Connection,
+    connection: &Db<'_>,
     id: &str,
 ) -> Result<Option<(String, Option<String>)>> {
     Ok(connection
@@ -108,9 +110,9 @@ pub fn job_seeker_office(
 }
 
 /// Every comune's province: `code → province`.
-pub fn provinces(connection: &Connection) -> Result<std::collections::HashMap<String, String>> {
+pub fn provinces(connection: &Db<'_>) -> Result<std::collections::HashMap<String, String>> {
     let mut statement = connection.prepare_cached("SELECT code, province FROM comune")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let mut map = std::collections::HashMap::new();
     for row in rows {
         let (code, province) = row?;
@@ -120,7 +122,7 @@ pub fn provinces(connection: &Connection) -> Result<std::collections::HashMap<St
 }
 
 /// Appends audit entries (inside the caller's transaction).
-pub fn append_audit(connection: &Connection, entries: &[AuditEntry]) -> Result<()> {
+pub fn append_audit(connection: &Db<'_>, entries: &[AuditEntry]) -> Result<()> {
     let mut statement = connection.prepare_cached(
         "INSERT INTO audit_log (at, key_id, role, action, person_id, target, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -140,7 +142,7 @@ pub fn append_audit(connection: &Connection, entries: &[AuditEntry]) -> Result<(
 }
 
 /// Audit rows matching `query`, newest first.
-pub fn query_audit(connection: &Connection, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+pub fn query_audit(connection: &Db<'_>, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
     let mut statement = connection.prepare_cached(
         "SELECT id, at, key_id, role, action, person_id, target, outcome FROM audit_log
          WHERE (?1 IS NULL OR person_id = ?1)
@@ -233,11 +235,12 @@ BEGIN SELECT RAISE(ABORT, 'ranking log rows are never changed'); END;
 ";
 
 /// Appends ranking log rows (inside the caller's transaction); returns their ids, in order.
-pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> Result<Vec<i64>> {
+pub fn append_rankings(connection: &Db<'_>, entries: &[RankingLogEntry]) -> Result<Vec<i64>> {
     let mut statement = connection.prepare_cached(
         "INSERT INTO ranking_log (at, day, key_id, role, office, channel, kind, subject,
                                   data_revision, mode, parameters, results)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         RETURNING id",
     )?;
     let mut ids = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -245,7 +248,7 @@ pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> 
             .map_err(|error| Error::Internal(format!("ranking log parameters: {error}")))?;
         let results = serde_json::to_string(&entry.results)
             .map_err(|error| Error::Internal(format!("ranking log results: {error}")))?;
-        statement.execute(params![
+        let id = statement.query_row(params![
             entry.at,
             entry.day.to_string(),
             entry.key_id,
@@ -258,14 +261,14 @@ pub fn append_rankings(connection: &Connection, entries: &[RankingLogEntry]) -> 
             entry.request.mode_name(),
             parameters,
             results,
-        ])?;
-        ids.push(connection.last_insert_rowid());
+        ], |row| row.get(0))?;
+        ids.push(id);
     }
     Ok(ids)
 }
 
 /// One ranking log row, if it exists (not purged).
-pub fn ranking_log_entry(connection: &Connection, log_id: i64) -> Result<Option<RankingLogRecord>> {
+pub fn ranking_log_entry(connection: &Db<'_>, log_id: i64) -> Result<Option<RankingLogRecord>> {
     let row = connection
         .prepare_cached(
             "SELECT id, at, day, key_id, role, office, channel, data_revision, parameters, results
@@ -316,17 +319,48 @@ pub fn ranking_log_entry(connection: &Connection, log_id: i64) -> Result<Option<
 }
 
 /// The number of ranking log rows and the first and last day they cover.
-pub fn ranking_log_span(connection: &Connection) -> Result<(i64, Option<String>, Option<String>)> {
+pub fn ranking_log_span(connection: &Db<'_>) -> Result<(i64, Option<String>, Option<String>)> {
     Ok(connection.query_row(
         "SELECT count(*), min(day), max(day) FROM ranking_log",
-        [],
+        params![],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?)
 }
 
 /// Deletes the ranking log rows of days before `first_kept_day` (`YYYY-MM-DD`); returns how many.
-pub fn purge_ranking_log(connection: &Connection, first_kept_day: &str) -> Result<usize> {
+pub fn purge_ranking_log(connection: &Db<'_>, first_kept_day: &str) -> Result<usize> {
     Ok(connection.execute("DELETE FROM ranking_log WHERE day < ?1", [first_kept_day])?)
+}
+
+/// The audit log's own connection: the audit file beside the SQLite database, or the shared
+/// PostgreSQL database (connections of its own, not serialised with data writes).
+pub enum AuditConn {
+    Sqlite(Connection),
+    Postgres(crate::store::postgres_store::PgStore),
+}
+
+impl AuditConn {
+    /// Runs `work` in one write transaction.
+    pub fn write<T>(&mut self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            AuditConn::Sqlite(connection) => {
+                let transaction = connection
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let value = work(&Db::Sqlite(&transaction))?;
+                transaction.commit()?;
+                Ok(value)
+            }
+            AuditConn::Postgres(pg) => pg.write_unserialised(work),
+        }
+    }
+
+    /// Runs `work` on the connection for reading.
+    pub fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            AuditConn::Sqlite(connection) => work(&Db::Sqlite(connection)),
+            AuditConn::Postgres(pg) => pg.read(false, work),
+        }
+    }
 }
 
 /// Opens (creating and migrating if needed) the audit database beside the store's file,
@@ -336,12 +370,19 @@ pub fn purge_ranking_log(connection: &Connection, first_kept_day: &str) -> Resul
 /// On creation, rows a data directory from before the move holds in the main database's
 /// `audit_log` are copied over in the same transaction, so no audit row is lost; the old table
 /// is left as it was (its triggers refuse deletes) and is no longer written.
-pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>> {
-    if store.path() == std::path::Path::new(":memory:") {
+pub fn open_audit_connection(store: &super::Store) -> Result<Option<AuditConn>> {
+    if let Some(pg) = store.postgres() {
+        // On PostgreSQL the audit tables are the shared database's own (migrations 0008 and
+        // 0024); the writer gets connections of its own.
+        return Ok(Some(AuditConn::Postgres(pg.sibling())));
+    }
+    let Some(main_path) = store.sqlite_path() else {
+        return Ok(None);
+    };
+    if store.is_in_memory() {
         return Ok(None);
     }
-    let path = store
-        .path()
+    let path = main_path
         .parent()
         .map(|dir| dir.join(AUDIT_FILE))
         .unwrap_or_else(|| std::path::PathBuf::from(AUDIT_FILE));
@@ -353,7 +394,7 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>>
     if version(&connection)? == 0 {
         connection.execute(
             "ATTACH DATABASE ?1 AS legacy",
-            params![store.path().to_string_lossy()],
+            rusqlite::params![main_path.to_string_lossy()],
         )?;
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -362,7 +403,7 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>>
             transaction.execute_batch(AUDIT_SCHEMA)?;
             let legacy: bool = transaction.query_row(
                 "SELECT EXISTS (SELECT 1 FROM legacy.sqlite_master WHERE name = 'audit_log')",
-                [],
+                rusqlite::params![],
                 |row| row.get(0),
             )?;
             if legacy {
@@ -371,13 +412,13 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>>
                          (id, at, key_id, role, action, person_id, target, outcome)
                      SELECT id, at, key_id, role, action, person_id, target, outcome
                      FROM legacy.audit_log ORDER BY id",
-                    [],
+                    rusqlite::params![],
                 )?;
             }
             transaction.pragma_update(None, "user_version", 1)?;
         }
         transaction.commit()?;
-        connection.execute("DETACH DATABASE legacy", [])?;
+        connection.execute("DETACH DATABASE legacy", rusqlite::params![])?;
     }
     if version(&connection)? == 1 {
         let transaction =
@@ -394,5 +435,5 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<Connection>>
             "audit database version {found} is newer than this build ({AUDIT_VERSION}); upgrade incontro"
         )));
     }
-    Ok(Some(connection))
+    Ok(Some(AuditConn::Sqlite(connection)))
 }

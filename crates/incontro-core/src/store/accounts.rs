@@ -1,6 +1,6 @@
 //! SQL of staff accounts and console sessions (migration 0018).
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::db::{params, OptionalExtension, Row, Db};
 
 use crate::access::{Role, StaffAccount};
 use crate::{Error, Result};
@@ -25,7 +25,7 @@ fn account_from_row(row: &Row<'_>) -> Result<StaffAccount> {
 
 /// Inserts a new account; false when the name is taken (names compare without case).
 pub fn insert_account(
-    connection: &Connection,
+    connection: &Db<'_>,
     account: &StaffAccount,
     password_hash: &str,
 ) -> Result<bool> {
@@ -49,21 +49,21 @@ pub fn insert_account(
 }
 
 /// Every account, by name.
-pub fn list_accounts(connection: &Connection) -> Result<Vec<StaffAccount>> {
+pub fn list_accounts(connection: &Db<'_>) -> Result<Vec<StaffAccount>> {
     let mut statement = connection.prepare(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM staff_account ORDER BY name"
     ))?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut accounts = Vec::new();
     while let Some(row) = rows.next()? {
-        accounts.push(account_from_row(row)?);
+        accounts.push(account_from_row(&row)?);
     }
     Ok(accounts)
 }
 
 /// The account named `name` (without case) with its password hash.
 pub fn account_by_name(
-    connection: &Connection,
+    connection: &Db<'_>,
     name: &str,
 ) -> Result<Option<(StaffAccount, String)>> {
     let mut statement = connection.prepare_cached(&format!(
@@ -71,13 +71,13 @@ pub fn account_by_name(
     ))?;
     let mut rows = statement.query([name])?;
     match rows.next()? {
-        Some(row) => Ok(Some((account_from_row(row)?, row.get(8)?))),
+        Some(row) => Ok(Some((account_from_row(&row)?, row.get(8)?))),
         None => Ok(None),
     }
 }
 
 /// Replaces an account's password hash; false when there is no such account.
-pub fn set_password(connection: &Connection, name: &str, hash: &str, at: &str) -> Result<bool> {
+pub fn set_password(connection: &Db<'_>, name: &str, hash: &str, at: &str) -> Result<bool> {
     let changed = connection.execute(
         "UPDATE staff_account SET password_hash = ?2, password_set_at = ?3 WHERE name = ?1",
         params![name, hash, at],
@@ -86,7 +86,7 @@ pub fn set_password(connection: &Connection, name: &str, hash: &str, at: &str) -
 }
 
 /// Disables (`Some(at)`) or enables (`None`) an account; false when there is no such account.
-pub fn set_disabled(connection: &Connection, name: &str, at: Option<&str>) -> Result<bool> {
+pub fn set_disabled(connection: &Db<'_>, name: &str, at: Option<&str>) -> Result<bool> {
     let changed = connection.execute(
         "UPDATE staff_account SET disabled_at = ?2 WHERE name = ?1",
         params![name, at],
@@ -95,7 +95,7 @@ pub fn set_disabled(connection: &Connection, name: &str, at: Option<&str>) -> Re
 }
 
 /// Ends every session of the account named `name`.
-pub fn end_account_sessions(connection: &Connection, name: &str) -> Result<usize> {
+pub fn end_account_sessions(connection: &Db<'_>, name: &str) -> Result<usize> {
     Ok(connection.execute(
         "DELETE FROM console_session
          WHERE account_id = (SELECT id FROM staff_account WHERE name = ?1)",
@@ -126,7 +126,7 @@ pub struct SessionRow {
 }
 
 /// Stores a new session.
-pub fn insert_session(connection: &Connection, token_hash: &str, row: &SessionRow) -> Result<()> {
+pub fn insert_session(connection: &Db<'_>, token_hash: &str, row: &SessionRow) -> Result<()> {
     let (account, key) = match &row.owner {
         SessionOwner::Account(id) => (Some(id.as_str()), None),
         SessionOwner::Key(id) => (None, Some(id.as_str())),
@@ -147,7 +147,7 @@ pub fn insert_session(connection: &Connection, token_hash: &str, row: &SessionRo
 }
 
 /// The session of `token_hash`.
-pub fn session(connection: &Connection, token_hash: &str) -> Result<Option<SessionRow>> {
+pub fn session(connection: &Db<'_>, token_hash: &str) -> Result<Option<SessionRow>> {
     let row = connection
         .prepare_cached(
             "SELECT account_id, key_id, csrf, created_at, last_seen_at
@@ -176,7 +176,7 @@ pub fn session(connection: &Connection, token_hash: &str) -> Result<Option<Sessi
 }
 
 /// Marks a session seen at `at`.
-pub fn touch_session(connection: &Connection, token_hash: &str, at: &str) -> Result<()> {
+pub fn touch_session(connection: &Db<'_>, token_hash: &str, at: &str) -> Result<()> {
     connection.execute(
         "UPDATE console_session SET last_seen_at = ?2 WHERE token_hash = ?1",
         params![token_hash, at],
@@ -185,7 +185,7 @@ pub fn touch_session(connection: &Connection, token_hash: &str, at: &str) -> Res
 }
 
 /// Ends one session.
-pub fn delete_session(connection: &Connection, token_hash: &str) -> Result<()> {
+pub fn delete_session(connection: &Db<'_>, token_hash: &str) -> Result<()> {
     connection.execute(
         "DELETE FROM console_session WHERE token_hash = ?1",
         [token_hash],
@@ -195,7 +195,7 @@ pub fn delete_session(connection: &Connection, token_hash: &str) -> Result<()> {
 
 /// Ends every session last seen before `idle_before` or opened before `created_before`.
 pub fn delete_expired_sessions(
-    connection: &Connection,
+    connection: &Db<'_>,
     idle_before: &str,
     created_before: &str,
 ) -> Result<usize> {
@@ -206,13 +206,13 @@ pub fn delete_expired_sessions(
 }
 
 /// The account with id `id`.
-pub fn account_by_id(connection: &Connection, id: &str) -> Result<Option<StaffAccount>> {
+pub fn account_by_id(connection: &Db<'_>, id: &str) -> Result<Option<StaffAccount>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM staff_account WHERE id = ?1"
     ))?;
     let mut rows = statement.query([id])?;
     match rows.next()? {
-        Some(row) => Ok(Some(account_from_row(row)?)),
+        Some(row) => Ok(Some(account_from_row(&row)?)),
         None => Ok(None),
     }
 }

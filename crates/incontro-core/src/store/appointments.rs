@@ -1,6 +1,6 @@
 //! SQL of the online-desk appointments (slots and bookings).
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::db::{params, OptionalExtension, Row, Db};
 
 use crate::appointments::{Booking, Slot};
 use crate::{Error, ErrorCode, Result};
@@ -8,7 +8,7 @@ use crate::{Error, ErrorCode, Result};
 const SLOT_COLUMNS: &str = "s.id, s.office, s.staff, s.starts_at, s.minutes, s.cancelled,
     (SELECT count(*) FROM appointment_booking b WHERE b.slot_id = s.id AND b.cancelled_at IS NULL)";
 
-fn slot_from_row(row: &Row<'_>) -> rusqlite::Result<Slot> {
+fn slot_from_row(row: &Row<'_>) -> crate::Result<Slot> {
     Ok(Slot {
         id: row.get(0)?,
         office: row.get(1)?,
@@ -20,7 +20,7 @@ fn slot_from_row(row: &Row<'_>) -> rusqlite::Result<Slot> {
     })
 }
 
-fn booking_from_row(row: &Row<'_>) -> rusqlite::Result<Booking> {
+fn booking_from_row(row: &Row<'_>) -> crate::Result<Booking> {
     Ok(Booking {
         id: row.get(0)?,
         slot_id: row.get(1)?,
@@ -41,7 +41,7 @@ const BOOKING_COLUMNS: &str =
      no_show_at";
 
 /// The booking with id `id`.
-pub fn booking_by_id(connection: &Connection, id: i64) -> Result<Option<Booking>> {
+pub fn booking_by_id(connection: &Db<'_>, id: i64) -> Result<Option<Booking>> {
     Ok(connection
         .query_row(
             &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE id = ?1"),
@@ -53,27 +53,27 @@ pub fn booking_by_id(connection: &Connection, id: i64) -> Result<Option<Booking>
 
 /// Moves an active booking to another slot; `Conflict` when that slot has an active booking
 /// (the partial unique index decides).
-pub fn move_booking(connection: &Connection, id: i64, slot_id: i64) -> Result<()> {
-    let result = connection.execute(
-        "UPDATE appointment_booking SET slot_id = ?2 WHERE id = ?1 AND cancelled_at IS NULL",
-        params![id, slot_id],
-    );
+pub fn move_booking(connection: &Db<'_>, id: i64, slot_id: i64) -> Result<()> {
+    let result = connection.savepoint(|| {
+        connection.execute(
+            "UPDATE appointment_booking SET slot_id = ?2 WHERE id = ?1 AND cancelled_at IS NULL",
+            params![id, slot_id],
+        )
+    });
     match result {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        Err(error) if error.is_constraint_violation() => {
             Err(Error::conflict(
                 ErrorCode::SlotAlreadyBooked,
                 "this slot has just been booked by someone else; choose another",
             ))
         }
-        Err(error) => Err(error.into()),
+        Err(error) => Err(error),
     }
 }
 
 /// Marks a booking's resident as not come.
-pub fn set_no_show(connection: &Connection, id: i64, at: &str) -> Result<()> {
+pub fn set_no_show(connection: &Db<'_>, id: i64, at: &str) -> Result<()> {
     connection.execute(
         "UPDATE appointment_booking SET no_show_at = ?2 WHERE id = ?1",
         params![id, at],
@@ -83,7 +83,7 @@ pub fn set_no_show(connection: &Connection, id: i64, at: &str) -> Result<()> {
 
 /// Inserts one slot; `Conflict` when the same staff member already has a slot at that time.
 pub fn insert_slot(
-    connection: &Connection,
+    connection: &Db<'_>,
     office: &str,
     staff: &str,
     starts_at: &str,
@@ -91,22 +91,25 @@ pub fn insert_slot(
     room_url: &str,
     created_at: &str,
 ) -> Result<i64> {
-    let inserted = connection.execute(
-        "INSERT INTO appointment_slot (office, staff, starts_at, minutes, room_url, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(staff, starts_at) DO NOTHING",
-        params![office, staff, starts_at, minutes, room_url, created_at],
-    )?;
-    if inserted == 0 {
-        return Err(Error::conflict(
+    let inserted: Option<i64> = connection
+        .query_row(
+            "INSERT INTO appointment_slot (office, staff, starts_at, minutes, room_url, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(staff, starts_at) DO NOTHING
+             RETURNING id",
+            params![office, staff, starts_at, minutes, room_url, created_at],
+            |row| row.get(0),
+        )
+        .optional()?;
+    inserted.ok_or_else(|| {
+        Error::conflict(
             ErrorCode::SlotExists,
             format!("{staff} already has a slot at {starts_at}"),
-        ));
-    }
-    Ok(connection.last_insert_rowid())
+        )
+    })
 }
 
 /// One slot with its room base, if it exists.
-pub fn get_slot(connection: &Connection, id: i64) -> Result<Option<(Slot, String)>> {
+pub fn get_slot(connection: &Db<'_>, id: i64) -> Result<Option<(Slot, String)>> {
     Ok(connection
         .query_row(
             &format!("SELECT {SLOT_COLUMNS}, s.room_url FROM appointment_slot s WHERE s.id = ?1"),
@@ -118,7 +121,7 @@ pub fn get_slot(connection: &Connection, id: i64) -> Result<Option<(Slot, String
 
 /// Slots starting in `[from, to)`, optionally of one office or one staff member, by time.
 pub fn list_slots(
-    connection: &Connection,
+    connection: &Db<'_>,
     from: &str,
     to: &str,
     office: Option<&str>,
@@ -131,11 +134,11 @@ pub fn list_slots(
          ORDER BY s.starts_at, s.id"
     ))?;
     let rows = statement.query_map(params![from, to, office, staff], slot_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// Marks a slot cancelled (its active booking, if any, is cancelled too).
-pub fn cancel_slot(connection: &Connection, id: i64, now: &str) -> Result<bool> {
+pub fn cancel_slot(connection: &Db<'_>, id: i64, now: &str) -> Result<bool> {
     let changed = connection.execute(
         "UPDATE appointment_slot SET cancelled = 1 WHERE id = ?1 AND cancelled = 0",
         [id],
@@ -149,12 +152,14 @@ pub fn cancel_slot(connection: &Connection, id: i64, now: &str) -> Result<bool> 
 
 /// Inserts a booking; `Conflict` when the slot already has an active one (the partial unique
 /// index decides, so two concurrent bookings cannot both succeed).
-pub fn insert_booking(connection: &Connection, booking: &Booking) -> Result<i64> {
-    let result = connection.execute(
-        "INSERT INTO appointment_booking
-           (slot_id, reference, name, contact, topic, language, video_link, booked_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+pub fn insert_booking(connection: &Db<'_>, booking: &Booking) -> Result<i64> {
+    let result = connection.savepoint(|| {
+        connection.query_row(
+            "INSERT INTO appointment_booking
+               (slot_id, reference, name, contact, topic, language, video_link, booked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             RETURNING id",
+            params![
             booking.slot_id,
             booking.reference,
             booking.name,
@@ -164,23 +169,23 @@ pub fn insert_booking(connection: &Connection, booking: &Booking) -> Result<i64>
             booking.video_link,
             booking.booked_at,
         ],
-    );
+            |row| row.get::<_, i64>(0),
+        )
+    });
     match result {
-        Ok(_) => Ok(connection.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        Ok(id) => Ok(id),
+        Err(error) if error.is_constraint_violation() => {
             Err(Error::conflict(
                 ErrorCode::SlotAlreadyBooked,
                 "this slot has just been booked by someone else; choose another",
             ))
         }
-        Err(error) => Err(error.into()),
+        Err(error) => Err(error),
     }
 }
 
 /// The active or past booking with this reference.
-pub fn booking_by_reference(connection: &Connection, reference: &str) -> Result<Option<Booking>> {
+pub fn booking_by_reference(connection: &Db<'_>, reference: &str) -> Result<Option<Booking>> {
     Ok(connection
         .query_row(
             &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE reference = ?1"),
@@ -191,7 +196,7 @@ pub fn booking_by_reference(connection: &Connection, reference: &str) -> Result<
 }
 
 /// The active booking of a slot.
-pub fn active_booking(connection: &Connection, slot_id: i64) -> Result<Option<Booking>> {
+pub fn active_booking(connection: &Db<'_>, slot_id: i64) -> Result<Option<Booking>> {
     Ok(connection
         .query_row(
             &format!(
@@ -205,7 +210,7 @@ pub fn active_booking(connection: &Connection, slot_id: i64) -> Result<Option<Bo
 }
 
 /// Cancels a booking by reference; false when it was already cancelled.
-pub fn cancel_booking(connection: &Connection, reference: &str, now: &str) -> Result<bool> {
+pub fn cancel_booking(connection: &Db<'_>, reference: &str, now: &str) -> Result<bool> {
     let changed = connection.execute(
         "UPDATE appointment_booking SET cancelled_at = ?2
          WHERE reference = ?1 AND cancelled_at IS NULL",

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::db::{params, OptionalExtension, Row, Db};
 
 use crate::model::{
     Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
@@ -42,10 +42,10 @@ pub const CHANGE_JOURNAL_REVISIONS: i64 = 10_000;
 
 /// Increments the data revision and records what changed (call inside every write transaction
 /// that changes matching data; `changes` empty: nothing the matching state holds).
-pub fn bump_revision(connection: &Connection, changes: &[Change]) -> Result<i64> {
+pub fn bump_revision(connection: &Db<'_>, changes: &[Change]) -> Result<i64> {
     connection.execute(
         "UPDATE data_revision SET revision = revision + 1 WHERE id = 1",
-        [],
+        params![],
     )?;
     let revision = revision(connection)?;
     let mut insert = connection
@@ -72,7 +72,7 @@ pub fn bump_revision(connection: &Connection, changes: &[Change]) -> Result<i64>
 /// The changes after revision `from` up to the current revision: `(current, changes)`, the
 /// changes `None` when the journal cannot tell (a revision without rows: pruned, or written
 /// before the journal existed) or one of them was [`Change::Everything`].
-pub fn changes_since(connection: &Connection, from: i64) -> Result<(i64, Option<Vec<Change>>)> {
+pub fn changes_since(connection: &Db<'_>, from: i64) -> Result<(i64, Option<Vec<Change>>)> {
     let current = revision(connection)?;
     if current <= from {
         return Ok((current, Some(Vec::new())));
@@ -109,7 +109,7 @@ pub fn changes_since(connection: &Connection, from: i64) -> Result<(i64, Option<
 
 /// The ids of the vacancies whose first open day is after `after` and on or before `until`.
 pub fn vacancies_opening(
-    connection: &Connection,
+    connection: &Db<'_>,
     after: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<String>> {
@@ -123,26 +123,26 @@ pub fn vacancies_opening(
             ],
             |row| row.get(0),
         )?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<crate::Result<Vec<String>>>()?;
     Ok(ids)
 }
 
 /// One course.
-pub fn get_course(connection: &Connection, id: &str) -> Result<Option<Course>> {
+pub fn get_course(connection: &Db<'_>, id: &str) -> Result<Option<Course>> {
     Ok(load_courses_where(connection, Some(id))?.into_iter().next())
 }
 
 /// The current data revision.
-pub fn revision(connection: &Connection) -> Result<i64> {
+pub fn revision(connection: &Db<'_>) -> Result<i64> {
     Ok(connection.query_row(
         "SELECT revision FROM data_revision WHERE id = 1",
-        [],
+        params![],
         |row| row.get(0),
     )?)
 }
 
 /// Inserts or replaces a company and its sites.
-pub fn upsert_company(connection: &Connection, company: &Company) -> Result<()> {
+pub fn upsert_company(connection: &Db<'_>, company: &Company) -> Result<()> {
     connection.execute(
         "INSERT INTO company (id, name, codice_fiscale, partita_iva, ateco, offers_tirocini)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -170,7 +170,7 @@ pub fn upsert_company(connection: &Connection, company: &Company) -> Result<()> 
     Ok(())
 }
 
-fn company_from_row(connection: &Connection, row: &Row<'_>) -> Result<Company> {
+fn company_from_row(connection: &Db<'_>, row: &Row<'_>) -> Result<Company> {
     let id: String = row.get(0)?;
     let codice_fiscale: String = row.get(2)?;
     let partita_iva: Option<String> = row.get(3)?;
@@ -203,20 +203,20 @@ fn company_from_row(connection: &Connection, row: &Row<'_>) -> Result<Company> {
 const COMPANY_COLUMNS: &str = "id, name, codice_fiscale, partita_iva, ateco, offers_tirocini";
 
 /// One company.
-pub fn get_company(connection: &Connection, id: &str) -> Result<Option<Company>> {
+pub fn get_company(connection: &Db<'_>, id: &str) -> Result<Option<Company>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {COMPANY_COLUMNS} FROM company WHERE id = ?1"
     ))?;
     let mut rows = statement.query([id])?;
     match rows.next()? {
-        Some(row) => Ok(Some(company_from_row(connection, row)?)),
+        Some(row) => Ok(Some(company_from_row(connection, &row)?)),
         None => Ok(None),
     }
 }
 
 /// Companies ordered by id.
 pub fn list_companies(
-    connection: &Connection,
+    connection: &Db<'_>,
     limit: usize,
     offset: usize,
 ) -> Result<Vec<Company>> {
@@ -226,13 +226,13 @@ pub fn list_companies(
     let mut rows = statement.query(params![limit as i64, offset as i64])?;
     let mut companies = Vec::new();
     while let Some(row) = rows.next()? {
-        companies.push(company_from_row(connection, row)?);
+        companies.push(company_from_row(connection, &row)?);
     }
     Ok(companies)
 }
 
 /// Inserts or replaces a vacancy and its whole competence breakdown.
-pub fn upsert_vacancy(connection: &Connection, vacancy: &Vacancy) -> Result<()> {
+pub fn upsert_vacancy(connection: &Db<'_>, vacancy: &Vacancy) -> Result<()> {
     let json = |value: &dyn erased::Json| value.to_json();
     connection.execute(
         "INSERT INTO vacancy (id, company_id, title, description, occupation_uri, comune, placement, positions,
@@ -325,7 +325,7 @@ fn vacancy_from_row(row: &Row<'_>) -> Result<Vacancy> {
 }
 
 fn requirements_by_vacancy(
-    connection: &Connection,
+    connection: &Db<'_>,
     only: Option<&str>,
 ) -> Result<HashMap<String, Vec<Requirement>>> {
     let sql = match only {
@@ -335,7 +335,7 @@ fn requirements_by_vacancy(
     let mut statement = connection.prepare_cached(sql)?;
     let mut rows = match only {
         Some(id) => statement.query([id])?,
-        None => statement.query([])?,
+        None => statement.query(params![])?,
     };
     let mut map: HashMap<String, Vec<Requirement>> = HashMap::new();
     while let Some(row) = rows.next()? {
@@ -352,7 +352,7 @@ fn requirements_by_vacancy(
 }
 
 /// One vacancy with its requirements.
-pub fn get_vacancy(connection: &Connection, id: &str) -> Result<Option<Vacancy>> {
+pub fn get_vacancy(connection: &Db<'_>, id: &str) -> Result<Option<Vacancy>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {VACANCY_COLUMNS} FROM vacancy WHERE id = ?1"
     ))?;
@@ -370,7 +370,7 @@ pub fn get_vacancy(connection: &Connection, id: &str) -> Result<Option<Vacancy>>
 }
 
 /// Every vacancy (optionally of one company), with requirements, ordered by id.
-pub fn load_vacancies(connection: &Connection, company: Option<&str>) -> Result<Vec<Vacancy>> {
+pub fn load_vacancies(connection: &Db<'_>, company: Option<&str>) -> Result<Vec<Vacancy>> {
     let mut requirements = requirements_by_vacancy(connection, None)?;
     let sql = match company {
         Some(_) => {
@@ -381,11 +381,11 @@ pub fn load_vacancies(connection: &Connection, company: Option<&str>) -> Result<
     let mut statement = connection.prepare(&sql)?;
     let mut rows = match company {
         Some(id) => statement.query([id])?,
-        None => statement.query([])?,
+        None => statement.query(params![])?,
     };
     let mut vacancies = Vec::new();
     while let Some(row) = rows.next()? {
-        let mut vacancy = vacancy_from_row(row)?;
+        let mut vacancy = vacancy_from_row(&row)?;
         vacancy.requirements = requirements.remove(vacancy.id.as_str()).unwrap_or_default();
         vacancies.push(vacancy);
     }
@@ -395,7 +395,7 @@ pub fn load_vacancies(connection: &Connection, company: Option<&str>) -> Result<
 /// Inserts or replaces a job seeker (analytical record, competences, work history) and, when
 /// given, their personal data.
 pub fn upsert_job_seeker(
-    connection: &Connection,
+    connection: &Db<'_>,
     seeker: &JobSeeker,
     personal: Option<&PersonalData>,
 ) -> Result<()> {
@@ -551,7 +551,7 @@ fn job_from_row(row: &Row<'_>) -> Result<(String, PastJob)> {
 }
 
 /// One job seeker with competences and work history (no personal data).
-pub fn get_job_seeker(connection: &Connection, id: &str) -> Result<Option<JobSeeker>> {
+pub fn get_job_seeker(connection: &Db<'_>, id: &str) -> Result<Option<JobSeeker>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {SEEKER_COLUMNS} FROM job_seeker WHERE id = ?1"
     ))?;
@@ -567,43 +567,43 @@ pub fn get_job_seeker(connection: &Connection, id: &str) -> Result<Option<JobSee
     )?;
     let mut rows = statement.query([id])?;
     while let Some(row) = rows.next()? {
-        seeker.competences.push(competence_from_row(row)?.1);
+        seeker.competences.push(competence_from_row(&row)?.1);
     }
     let mut statement = connection.prepare_cached(
         "SELECT job_seeker_id, scheme, code, start, end, employer FROM work_history WHERE job_seeker_id = ?1 ORDER BY position",
     )?;
     let mut rows = statement.query([id])?;
     while let Some(row) = rows.next()? {
-        seeker.work_history.push(job_from_row(row)?.1);
+        seeker.work_history.push(job_from_row(&row)?.1);
     }
     Ok(Some(seeker))
 }
 
 /// Every job seeker with competences and work history, ordered by id.
-pub fn load_job_seekers(connection: &Connection) -> Result<Vec<JobSeeker>> {
+pub fn load_job_seekers(connection: &Db<'_>) -> Result<Vec<JobSeeker>> {
     let mut competences: HashMap<String, Vec<Competence>> = HashMap::new();
     let mut statement = connection
         .prepare("SELECT job_seeker_id, skill_uri, level, evidence, since, note FROM competence ORDER BY job_seeker_id, skill_uri")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
-        let (id, competence) = competence_from_row(row)?;
+        let (id, competence) = competence_from_row(&row)?;
         competences.entry(id).or_default().push(competence);
     }
     let mut history: HashMap<String, Vec<PastJob>> = HashMap::new();
     let mut statement = connection
         .prepare("SELECT job_seeker_id, scheme, code, start, end, employer FROM work_history ORDER BY job_seeker_id, position")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
-        let (id, job) = job_from_row(row)?;
+        let (id, job) = job_from_row(&row)?;
         history.entry(id).or_default().push(job);
     }
     let mut statement = connection.prepare(&format!(
         "SELECT {SEEKER_COLUMNS} FROM job_seeker ORDER BY id"
     ))?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut seekers = Vec::new();
     while let Some(row) = rows.next()? {
-        let mut seeker = seeker_from_row(row)?;
+        let mut seeker = seeker_from_row(&row)?;
         seeker.competences = competences.remove(seeker.id.as_str()).unwrap_or_default();
         seeker.work_history = history.remove(seeker.id.as_str()).unwrap_or_default();
         seekers.push(seeker);
@@ -612,7 +612,7 @@ pub fn load_job_seekers(connection: &Connection) -> Result<Vec<JobSeeker>> {
 }
 
 /// Personal data of a job seeker.
-pub fn get_personal_data(connection: &Connection, id: &str) -> Result<Option<PersonalData>> {
+pub fn get_personal_data(connection: &Db<'_>, id: &str) -> Result<Option<PersonalData>> {
     let mut statement = connection.prepare_cached(
         "SELECT codice_fiscale, first_name, last_name, mobile, email FROM person_pii WHERE job_seeker_id = ?1",
     )?;
@@ -641,7 +641,7 @@ pub fn get_personal_data(connection: &Connection, id: &str) -> Result<Option<Per
 
 /// The job seeker id of a codice fiscale.
 pub fn find_job_seeker_by_cf(
-    connection: &Connection,
+    connection: &Db<'_>,
     cf: &CodiceFiscale,
 ) -> Result<Option<String>> {
     Ok(connection
@@ -655,7 +655,7 @@ pub fn find_job_seeker_by_cf(
 
 /// Job seekers whose name contains `text` (case-insensitive), as `(id, first, last)`.
 pub fn find_job_seekers_by_name(
-    connection: &Connection,
+    connection: &Db<'_>,
     text: &str,
     limit: usize,
 ) -> Result<Vec<(String, String, String)>> {
@@ -668,11 +668,11 @@ pub fn find_job_seekers_by_name(
     let rows = statement.query_map(params![pattern, limit as i64], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
 }
 
 /// Inserts or replaces a course and the competences it teaches.
-pub fn upsert_course(connection: &Connection, course: &Course) -> Result<()> {
+pub fn upsert_course(connection: &Db<'_>, course: &Course) -> Result<()> {
     connection.execute(
         "INSERT INTO course (id, title, provider, hours, start, end, modality, comune, seats, cost_eur, certification, gol_path)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -709,12 +709,12 @@ pub fn upsert_course(connection: &Connection, course: &Course) -> Result<()> {
 }
 
 /// Every course with what it teaches, ordered by id.
-pub fn load_courses(connection: &Connection) -> Result<Vec<Course>> {
+pub fn load_courses(connection: &Db<'_>) -> Result<Vec<Course>> {
     load_courses_where(connection, None)
 }
 
 /// Every course, or the one with id `only`, by id.
-fn load_courses_where(connection: &Connection, only: Option<&str>) -> Result<Vec<Course>> {
+fn load_courses_where(connection: &Db<'_>, only: Option<&str>) -> Result<Vec<Course>> {
     let mut teaches: HashMap<String, Vec<(SkillUri, Level)>> = HashMap::new();
     let mut statement = connection.prepare_cached(
         "SELECT course_id, skill_uri, level FROM course_skill \
@@ -759,7 +759,7 @@ fn load_courses_where(connection: &Connection, only: Option<&str>) -> Result<Vec
 
 /// Inserts or updates a comune (its ISTAT code, if stored, stays).
 pub fn upsert_comune(
-    connection: &Connection,
+    connection: &Db<'_>,
     code: &ComuneCode,
     name: &str,
     province: &str,
@@ -776,10 +776,10 @@ pub fn upsert_comune(
 }
 
 /// Coordinates of every comune.
-pub fn load_coordinates(connection: &Connection) -> Result<HashMap<ComuneCode, (f64, f64)>> {
+pub fn load_coordinates(connection: &Db<'_>) -> Result<HashMap<ComuneCode, (f64, f64)>> {
     let mut statement = connection
         .prepare("SELECT code, lat, lon FROM comune WHERE lat IS NOT NULL AND lon IS NOT NULL")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut map = HashMap::new();
     while let Some(row) = rows.next()? {
         map.insert(
@@ -791,14 +791,14 @@ pub fn load_coordinates(connection: &Connection) -> Result<HashMap<ComuneCode, (
 }
 
 /// Names of every comune.
-pub fn load_comune_names(connection: &Connection) -> Result<HashMap<String, String>> {
+pub fn load_comune_names(connection: &Db<'_>) -> Result<HashMap<String, String>> {
     let mut statement = connection.prepare("SELECT code, name FROM comune")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<crate::Result<HashMap<_, _>>>()?)
 }
 
 /// Adds a CP2011 → ISCO-08 link.
-pub fn upsert_crosswalk(connection: &Connection, cp2011: &str, isco08: &str) -> Result<()> {
+pub fn upsert_crosswalk(connection: &Db<'_>, cp2011: &str, isco08: &str) -> Result<()> {
     connection.execute(
         "INSERT OR IGNORE INTO cp2011_isco (cp2011, isco08) VALUES (?1, ?2)",
         params![cp2011, isco08],
@@ -807,15 +807,15 @@ pub fn upsert_crosswalk(connection: &Connection, cp2011: &str, isco08: &str) -> 
 }
 
 /// The crosswalk as CP2011 → first ISCO-08 code.
-pub fn load_crosswalk(connection: &Connection) -> Result<HashMap<String, String>> {
+pub fn load_crosswalk(connection: &Db<'_>) -> Result<HashMap<String, String>> {
     let mut statement =
         connection.prepare("SELECT cp2011, min(isco08) FROM cp2011_isco GROUP BY cp2011")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<crate::Result<HashMap<_, _>>>()?)
 }
 
 /// Row counts of the entity tables.
-pub fn counts(connection: &Connection) -> Result<Vec<(&'static str, i64)>> {
+pub fn counts(connection: &Db<'_>) -> Result<Vec<(&'static str, i64)>> {
     let tables = [
         ("companies", "company"),
         ("vacancies", "vacancy"),
@@ -829,7 +829,7 @@ pub fn counts(connection: &Connection) -> Result<Vec<(&'static str, i64)>> {
     let mut result = Vec::new();
     for (name, table) in tables {
         let count: i64 =
-            connection.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            connection.query_row(&format!("SELECT count(*) FROM {table}"), params![], |row| {
                 row.get(0)
             })?;
         result.push((name, count));

@@ -9,11 +9,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::{Error, Result};
 
+pub use url::DatabaseUrl;
+
 pub mod access;
+pub mod db;
+pub mod postgres_store;
+pub mod url;
 pub mod accounts;
 pub mod appointments;
 pub mod entities;
@@ -26,90 +31,72 @@ pub mod taxonomy;
 pub mod training;
 pub mod vocabulary;
 
-/// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-/// Never edit a shipped migration: add a new one.
-const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_taxonomy",
-        include_str!("migrations/0001_taxonomy.sql"),
-    ),
-    (
-        "0002_entities",
-        include_str!("migrations/0002_entities.sql"),
-    ),
-    (
-        "0003_outreach",
-        include_str!("migrations/0003_outreach.sql"),
-    ),
-    (
-        "0004_training",
-        include_str!("migrations/0004_training.sql"),
-    ),
-    ("0005_access", include_str!("migrations/0005_access.sql")),
-    (
-        "0007_outreach",
-        include_str!("migrations/0007_outreach.sql"),
-    ),
-    ("0008_access", include_str!("migrations/0008_access.sql")),
-    ("0009_suggest", include_str!("migrations/0009_suggest.sql")),
-    (
-        "0010_appointments",
-        include_str!("migrations/0010_appointments.sql"),
-    ),
-    (
-        "0011_placements",
-        include_str!("migrations/0011_placements.sql"),
-    ),
-    (
-        "0012_cob_effects",
-        include_str!("migrations/0012_cob_effects.sql"),
-    ),
-    (
-        "0013_conditions",
-        include_str!("migrations/0013_conditions.sql"),
-    ),
-    (
-        "0014_fairness",
-        include_str!("migrations/0014_fairness.sql"),
-    ),
-    (
-        "0015_refusal_undo",
-        include_str!("migrations/0015_refusal_undo.sql"),
-    ),
-    (
-        "0016_outreach_protected",
-        include_str!("migrations/0016_outreach_protected.sql"),
-    ),
-    (
-        "0017_cob_summary",
-        include_str!("migrations/0017_cob_summary.sql"),
-    ),
-    (
-        "0018_accounts",
-        include_str!("migrations/0018_accounts.sql"),
-    ),
-    (
-        "0019_call_back",
-        include_str!("migrations/0019_call_back.sql"),
-    ),
-    ("0020_no_show", include_str!("migrations/0020_no_show.sql")),
-    (
-        "0021_vocabulary",
-        include_str!("migrations/0021_vocabulary.sql"),
-    ),
-    (
-        "0022_data_change",
-        include_str!("migrations/0022_data_change.sql"),
-    ),
-    ("0023_offices", include_str!("migrations/0023_offices.sql")),
+/// One schema migration, in the two dialects: the same history on both backends.
+pub(crate) struct Migration {
+    pub(crate) name: &'static str,
+    pub(crate) sqlite: &'static str,
+    pub(crate) postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($name:literal) => {
+        Migration {
+            name: $name,
+            sqlite: include_str!(concat!("migrations/", $name, ".sql")),
+            postgres: include_str!(concat!("migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+/// The schema migrations, applied in order; SQLite's `PRAGMA user_version` (PostgreSQL's
+/// `schema_migration` table) records how many ran. Never edit a shipped migration: add a new
+/// one, in both dialects.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    migration!("0001_taxonomy"),
+    migration!("0002_entities"),
+    migration!("0003_outreach"),
+    migration!("0004_training"),
+    migration!("0005_access"),
+    migration!("0007_outreach"),
+    migration!("0008_access"),
+    migration!("0009_suggest"),
+    migration!("0010_appointments"),
+    migration!("0011_placements"),
+    migration!("0012_cob_effects"),
+    migration!("0013_conditions"),
+    migration!("0014_fairness"),
+    migration!("0015_refusal_undo"),
+    migration!("0016_outreach_protected"),
+    migration!("0017_cob_summary"),
+    migration!("0018_accounts"),
+    migration!("0019_call_back"),
+    migration!("0020_no_show"),
+    migration!("0021_vocabulary"),
+    migration!("0022_data_change"),
+    migration!("0023_offices"),
+    migration!("0024_ranking_log"),
 ];
 
 /// The database file name inside the data directory.
 pub const DATABASE_FILE: &str = "incontro.sqlite";
 
-/// The embedded database. One writer connection behind a mutex; SQLite's WAL lets readers of
-/// other connections (see [`Store::read_only`]) proceed while it writes.
+pub use db::{Backend, Db};
+
+/// The system of record: the embedded SQLite database (default) or a shared PostgreSQL one.
+/// Every query runs inside one of its transactions ([`Store::write`], [`Store::read`],
+/// [`Store::read_only`]) on a [`Db`].
 pub struct Store {
+    inner: Inner,
+}
+
+enum Inner {
+    Sqlite(SqliteStore),
+    Postgres(postgres_store::PgStore),
+}
+
+/// One writer connection behind a mutex; SQLite's WAL lets readers of other connections (see
+/// [`Store::read_only`]) proceed while it writes.
+struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
     /// Idle read-only connections for [`Store::read_only`] (at most [`IDLE_READERS`] kept).
@@ -121,16 +108,19 @@ const IDLE_READERS: usize = 16;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("Store")
+            .field("location", &self.location())
+            .finish()
     }
 }
 
-fn configure(connection: &Connection) -> Result<()> {
+pub(crate) fn configure(connection: &Connection) -> Result<()> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     connection.pragma_update(None, "cache_size", -65536)?;
+    connection.set_prepared_statement_cache_capacity(128);
     connection.busy_timeout(std::time::Duration::from_secs(30))?;
     Ok(())
 }
@@ -162,32 +152,185 @@ fn leave_wal(connection: &Connection) -> bool {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(data_dir).map_err(|source| Error::io(data_dir, source))?;
         let path = data_dir.join(DATABASE_FILE);
         let connection = Connection::open(&path)?;
         configure(&connection)?;
         let store = Store {
-            path,
-            writer: Mutex::new(connection),
-            readers: Mutex::new(Vec::new()),
+            inner: Inner::Sqlite(SqliteStore {
+                path,
+                writer: Mutex::new(connection),
+                readers: Mutex::new(Vec::new()),
+            }),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens the store a [`DatabaseUrl`] names: SQLite in a file, or PostgreSQL (migrated to
+    /// this build's schema on open, under a lock, so that replicas starting together agree).
+    pub fn open_url(url: &DatabaseUrl) -> Result<Self> {
+        match url {
+            DatabaseUrl::Sqlite(dir) => Self::open(dir),
+            DatabaseUrl::Postgres(url) => {
+                let store = Store {
+                    inner: Inner::Postgres(postgres_store::PgStore::connect(url)?),
+                };
+                store.migrate()?;
+                Ok(store)
+            }
+        }
     }
 
     /// Opens a private in-memory database (tests, benchmarks).
     pub fn open_in_memory() -> Result<Self> {
         let connection = Connection::open_in_memory()?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.set_prepared_statement_cache_capacity(128);
         let store = Store {
-            path: PathBuf::from(":memory:"),
-            writer: Mutex::new(connection),
-            readers: Mutex::new(Vec::new()),
+            inner: Inner::Sqlite(SqliteStore {
+                path: PathBuf::from(":memory:"),
+                writer: Mutex::new(connection),
+                readers: Mutex::new(Vec::new()),
+            }),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Which database this store is.
+    pub fn backend(&self) -> Backend {
+        match &self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Where the store is, for messages: the SQLite file, or the PostgreSQL URL without its
+    /// password.
+    pub fn location(&self) -> String {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => sqlite.path.display().to_string(),
+            Inner::Postgres(pg) => pg.location(),
+        }
+    }
+
+    /// How many schema migrations have been applied.
+    pub fn schema_version(&self) -> Result<usize> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => {
+                let connection = sqlite.lock();
+                Ok(connection
+                    .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
+                    as usize)
+            }
+            Inner::Postgres(pg) => pg.schema_version(),
+        }
+    }
+
+    fn migrate(&self) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => sqlite.migrate(),
+            Inner::Postgres(pg) => pg.migrate(MIGRATIONS),
+        }
+    }
+
+    /// The SQLite file's path (`None` on PostgreSQL); `:memory:` for an in-memory store.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => Some(&sqlite.path),
+            Inner::Postgres(_) => None,
+        }
+    }
+
+    /// True for a private in-memory store.
+    pub fn is_in_memory(&self) -> bool {
+        self.sqlite_path() == Some(Path::new(":memory:"))
+    }
+
+    /// Runs `work` in one transaction that writes: all of it is committed, or nothing. Writers
+    /// are serialised (SQLite: IMMEDIATE; PostgreSQL: one advisory lock, shared by every
+    /// replica), so a check and the write it allows cannot interleave with another writer's.
+    pub fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => {
+                let mut connection = sqlite.lock();
+                let transaction = connection
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let value = work(&Db::Sqlite(&transaction))?;
+                transaction.commit()?;
+                Ok(value)
+            }
+            Inner::Postgres(pg) => pg.write(work),
+        }
+    }
+
+    /// Runs `work` on a read-only connection of its own, never waiting for the writer: it sees
+    /// every write committed before it started (so a write acknowledged to a caller is seen),
+    /// and reads one snapshot. The hot reads of a query go through here (the data revision, a
+    /// person's office, the matching state's journal), so that queries do not queue behind a
+    /// writer's commit (issue 20). An in-memory store has only its one connection: `work` runs
+    /// on it.
+    pub fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => sqlite.read_only(work),
+            Inner::Postgres(pg) => pg.read(true, work),
+        }
+    }
+
+    /// [`Store::write`] for a bulk load that adds far more pages than it changes (the first
+    /// COB import into a store without notices). On SQLite, when no other connection has the
+    /// database open, the transaction runs with a rollback journal instead of the WAL, so each
+    /// new page is written once into the database file instead of once into the WAL and again
+    /// by the checkpoint (SQLite does not journal pages added past the old end of the file).
+    /// The guarantees are those of [`Store::write`]: all or nothing, durable once it returns
+    /// (synchronous=EXTRA while the journal is used). The WAL is back on when it returns. When
+    /// another connection holds the database (a server), it is a plain [`Store::write`]. On
+    /// PostgreSQL it is a plain [`Store::write`].
+    pub fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => sqlite.write_bulk(work),
+            Inner::Postgres(pg) => pg.write(work),
+        }
+    }
+
+    /// Runs `work` with a connection for reading that sees the latest writes.
+    pub fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => {
+                let connection = sqlite.lock();
+                work(&Db::Sqlite(&connection))
+            }
+            Inner::Postgres(pg) => pg.read(false, work),
+        }
+    }
+
+    /// The SQLite writer connection (SQLite-only maintenance: tests, the audit file).
+    pub(crate) fn sqlite_connection(&self) -> Option<MutexGuard<'_, Connection>> {
+        match &self.inner {
+            Inner::Sqlite(sqlite) => Some(sqlite.lock()),
+            Inner::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL side, when this store is on PostgreSQL.
+    pub(crate) fn postgres(&self) -> Option<&postgres_store::PgStore> {
+        match &self.inner {
+            Inner::Postgres(pg) => Some(pg),
+            Inner::Sqlite(_) => None,
+        }
+    }
+}
+
+impl SqliteStore {
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A poisoned mutex only means another thread panicked while holding it; SQLite's own
+        // transaction rollback keeps the data consistent, so the connection stays usable.
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn migrate(&self) -> Result<()> {
@@ -201,51 +344,22 @@ impl Store {
                 MIGRATIONS.len()
             )));
         }
-        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied) {
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let transaction = connection.transaction()?;
-            transaction
-                .execute_batch(sql)
-                .map_err(|error| Error::Internal(format!("migration {name} failed: {error}")))?;
+            transaction.execute_batch(migration.sqlite).map_err(|error| {
+                Error::Internal(format!("migration {} failed: {error}", migration.name))
+            })?;
             transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
             transaction.commit()?;
-            tracing::info!(migration = name, "applied schema migration");
+            tracing::info!(migration = migration.name, "applied schema migration");
         }
         Ok(())
     }
 
-    /// The path of the database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Locks the writer connection (also usable for reads that must see the latest writes).
-    pub fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A poisoned mutex only means another thread panicked while holding it; SQLite's own
-        // transaction rollback keeps the data consistent, so the connection stays usable.
-        self.writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Runs `work` in one IMMEDIATE transaction: all of it is committed, or nothing.
-    pub fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut connection = self.lock();
-        let transaction =
-            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = work(&transaction)?;
-        transaction.commit()?;
-        Ok(value)
-    }
-
-    /// Runs `work` on a read-only connection of its own, never waiting for the writer: with WAL
-    /// it sees every write committed before it started (so a write acknowledged to a caller is
-    /// seen), and a transaction it opens reads one snapshot. The hot reads of a query go
-    /// through here (the data revision, a person's office, the matching state's journal), so
-    /// that queries do not queue behind a writer's commit and fsync on the writer's mutex
-    /// (issue 20). An in-memory store has only its one connection: `work` runs on it.
-    pub fn read_only<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         if self.path == Path::new(":memory:") {
-            return self.read(work);
+            let connection = self.lock();
+            return work(&Db::Sqlite(&connection));
         }
         let idle = self
             .readers
@@ -261,12 +375,17 @@ impl Store {
                 )?;
                 connection.busy_timeout(std::time::Duration::from_secs(30))?;
                 connection.pragma_update(None, "cache_size", -16384)?;
+                connection.set_prepared_statement_cache_capacity(128);
                 connection
             }
         };
-        let value = work(&connection);
-        // A connection left inside a transaction (it cannot be, but a panic-free early
-        // return of a closure that forgot to end one would) is not reused.
+        // One snapshot for everything `work` reads.
+        let value = (|| {
+            let transaction = connection.unchecked_transaction()?;
+            let value = work(&Db::Sqlite(&transaction))?;
+            transaction.commit()?;
+            Ok(value)
+        })();
         if connection.is_autocommit() {
             let mut idle = self
                 .readers
@@ -279,18 +398,7 @@ impl Store {
         value
     }
 
-    /// [`Store::write`] for a bulk load that adds far more pages than it changes (the first
-    /// COB import into a store without notices): when no other connection has the database
-    /// open, the transaction runs with a rollback journal instead of the WAL, so each new page
-    /// is written once into the database file instead of once into the WAL and again by the
-    /// checkpoint (SQLite does not journal pages added past the old end of the file). The
-    /// guarantees are those of [`Store::write`]: all or nothing (a failure or a crash rolls back
-    /// from the journal), durable once it returns (synchronous=EXTRA while the journal is used:
-    /// the directory is synced after the journal's deletion, the commit). The WAL is back on when it
-    /// returns. When another connection holds the database (a server, a replica), it is a plain
-    /// [`Store::write`]; connections opened while the bulk load runs wait for its commit (busy
-    /// timeout) instead of reading the state before it.
-    pub fn write_bulk<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         let mut connection = self.lock();
         // The idle read-only connections of `read_only` would keep the WAL on: let them go
         // (the next reads open new ones, which wait for this commit if they come during it).
@@ -302,7 +410,7 @@ impl Store {
         let result = (|| {
             let transaction =
                 connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let value = work(&transaction)?;
+            let value = work(&Db::Sqlite(&transaction))?;
             transaction.commit()?;
             Ok(value)
         })();
@@ -321,16 +429,11 @@ impl Store {
         }
         result
     }
-
-    /// Runs `work` with the connection for reading.
-    pub fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let connection = self.lock();
-        work(&connection)
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::db::params;
     use super::*;
 
     #[test]
@@ -338,14 +441,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         {
             let store = Store::open(dir.path()).expect("open");
-            let version: i64 = store
-                .read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
-                .expect("v");
-            assert_eq!(version as usize, MIGRATIONS.len());
+            let version = store.schema_version().expect("v");
+            assert_eq!(version, MIGRATIONS.len());
         }
         let store = Store::open(dir.path()).expect("reopen");
         let mode: String = store
-            .read(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
+            .sqlite_connection()
+            .expect("sqlite")
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .expect("mode");
         assert_eq!(mode.to_lowercase(), "wal");
     }
@@ -356,7 +459,7 @@ mod tests {
         let result: Result<()> = store.write(|tx| {
             tx.execute(
                 "INSERT INTO taxonomy_meta(key, value) VALUES ('probe', 'x')",
-                [],
+                params![],
             )?;
             Err(Error::invalid(crate::ErrorCode::InvalidId, "boom"))
         });
@@ -365,7 +468,7 @@ mod tests {
             .read(|c| {
                 Ok(c.query_row(
                     "SELECT count(*) FROM taxonomy_meta WHERE key = 'probe'",
-                    [],
+                    params![],
                     |r| r.get(0),
                 )?)
             })

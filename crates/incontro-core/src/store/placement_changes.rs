@@ -1,6 +1,6 @@
 //! SQL of corrected and withdrawn proposals and placements (issue 15).
 
-use rusqlite::{params, Connection};
+use crate::store::db::{params, Db};
 
 use crate::Result;
 
@@ -18,7 +18,7 @@ pub(crate) struct Change<'a> {
 }
 
 /// Keeps what a record was before a change.
-pub(crate) fn insert_change(connection: &Connection, change: &Change<'_>) -> Result<()> {
+pub(crate) fn insert_change(connection: &Db<'_>, change: &Change<'_>) -> Result<()> {
     connection.execute(
         "INSERT INTO placement_change (record_id, job_seeker_id, action, before, changed_by, changed_on, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -37,7 +37,7 @@ pub(crate) fn insert_change(connection: &Connection, change: &Change<'_>) -> Res
 
 /// Corrects the type, courses and note of a record.
 pub(crate) fn update_record(
-    connection: &Connection,
+    connection: &Db<'_>,
     record_id: i64,
     mode: &str,
     course_ids: &str,
@@ -50,7 +50,7 @@ pub(crate) fn update_record(
 }
 
 /// Removes a withdrawn record.
-pub(crate) fn delete_record(connection: &Connection, record_id: i64) -> Result<usize> {
+pub(crate) fn delete_record(connection: &Db<'_>, record_id: i64) -> Result<usize> {
     Ok(connection.execute(
         "DELETE FROM placement_record WHERE id = ?1",
         params![record_id],
@@ -58,7 +58,7 @@ pub(crate) fn delete_record(connection: &Connection, record_id: i64) -> Result<u
 }
 
 /// How many records of the person were withdrawn.
-pub(crate) fn withdrawn_count(connection: &Connection, person: &str) -> Result<u64> {
+pub(crate) fn withdrawn_count(connection: &Db<'_>, person: &str) -> Result<u64> {
     Ok(connection.query_row(
         "SELECT COUNT(*) FROM placement_change WHERE job_seeker_id = ?1 AND action = 'withdrawn'",
         [person],

@@ -1,6 +1,6 @@
 //! SQL of the desk's recorded proposals and placements.
 
-use rusqlite::{params, Connection, Transaction};
+use crate::store::db::{params, Db, Row};
 
 use crate::fairness::oversight::PairRank;
 use crate::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
@@ -8,7 +8,7 @@ use crate::{Error, Result};
 
 /// True when an identical proposal (person, vacancy, type) is already recorded.
 pub(crate) fn proposal_exists(
-    connection: &Connection,
+    connection: &Db<'_>,
     person: &str,
     vacancy: &str,
     mode: PlacementMode,
@@ -22,7 +22,7 @@ pub(crate) fn proposal_exists(
 }
 
 /// True when the course exists.
-pub(crate) fn course_exists(connection: &Connection, id: &str) -> Result<bool> {
+pub(crate) fn course_exists(connection: &Db<'_>, id: &str) -> Result<bool> {
     Ok(connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM course WHERE id = ?1)",
         [id],
@@ -32,17 +32,18 @@ pub(crate) fn course_exists(connection: &Connection, id: &str) -> Result<bool> {
 
 /// Stores a record; returns its id.
 pub(crate) fn insert(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     record: &NewPlacement,
     today: chrono::NaiveDate,
     rank: &PairRank,
 ) -> Result<i64> {
     let courses = serde_json::to_string(&record.course_ids)
         .map_err(|error| Error::Internal(format!("course ids: {error}")))?;
-    tx.execute(
+    tx.query_row(
         "INSERT INTO placement_record(job_seeker_id, vacancy_id, kind, placement_type, course_ids,
              note, recorded_by, recorded_on, vacancy_rank, candidate_rank, score)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             RETURNING id",
         params![
             record.job_seeker_id.as_str(),
             record.vacancy_id.as_str(),
@@ -56,12 +57,12 @@ pub(crate) fn insert(
             rank.candidate_rank,
             f64::from(rank.score),
         ],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |row| row.get(0),
+    )
 }
 
 /// A person's records, newest first, with the vacancy title when the vacancy still exists.
-pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Placement>> {
+pub(crate) fn for_person(connection: &Db<'_>, person: &str) -> Result<Vec<Placement>> {
     let mut statement = connection.prepare(
         "SELECT p.id, p.job_seeker_id, p.vacancy_id, v.title, p.kind, p.placement_type,
                 p.course_ids, p.note, p.recorded_by, p.recorded_on,
@@ -89,7 +90,7 @@ pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Pl
             recorded_by: row.get(8)?,
             recorded_on: chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .map_err(|error| Error::Internal(format!("stored day: {error}")))?,
-            rank_when_recorded: rank_from(row, 10)?,
+            rank_when_recorded: rank_from(&row, 10)?,
         });
     }
     Ok(list)
@@ -97,7 +98,7 @@ pub(crate) fn for_person(connection: &Connection, person: &str) -> Result<Vec<Pl
 
 /// The recorded rank from columns `first..first + 3` (vacancy rank, candidate rank, score);
 /// `None` when the score is NULL (records made before ranks were kept).
-fn rank_from(row: &rusqlite::Row<'_>, first: usize) -> Result<Option<PairRank>> {
+fn rank_from(row: &Row<'_>, first: usize) -> Result<Option<PairRank>> {
     let score: Option<f64> = row.get(first + 2)?;
     let Some(score) = score else {
         return Ok(None);
@@ -110,16 +111,16 @@ fn rank_from(row: &rusqlite::Row<'_>, first: usize) -> Result<Option<PairRank>> 
 }
 
 /// Every record whose rank was kept: `(job seeker id, is a placement, rank)`, oldest first.
-pub(crate) fn ranked_records(connection: &Connection) -> Result<Vec<(String, bool, PairRank)>> {
+pub(crate) fn ranked_records(connection: &Db<'_>) -> Result<Vec<(String, bool, PairRank)>> {
     let mut statement = connection.prepare(
         "SELECT job_seeker_id, kind, vacancy_rank, candidate_rank, score FROM placement_record
          WHERE score IS NOT NULL ORDER BY id",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut list = Vec::new();
     while let Some(row) = rows.next()? {
         let kind: String = row.get(1)?;
-        if let Some(rank) = rank_from(row, 2)? {
+        if let Some(rank) = rank_from(&row, 2)? {
             list.push((row.get(0)?, kind == "placement", rank));
         }
     }

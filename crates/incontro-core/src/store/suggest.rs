@@ -1,6 +1,6 @@
 //! Queries of competence-suggestion feedback.
 
-use rusqlite::{params, Connection};
+use crate::store::db::{params, Db};
 
 use crate::Result;
 
@@ -30,7 +30,7 @@ pub struct FeedbackRow {
 }
 
 /// Inserts one decision.
-pub fn insert_feedback(connection: &Connection, row: &FeedbackRow) -> Result<()> {
+pub fn insert_feedback(connection: &Db<'_>, row: &FeedbackRow) -> Result<()> {
     connection
         .prepare_cached(
             "INSERT INTO suggestion_feedback
@@ -54,7 +54,7 @@ pub fn insert_feedback(connection: &Connection, row: &FeedbackRow) -> Result<()>
 
 /// The decisions on one vacancy or job seeker, oldest first.
 pub fn list_feedback(
-    connection: &Connection,
+    connection: &Db<'_>,
     target_kind: &str,
     target_id: &str,
 ) -> Result<Vec<FeedbackRow>> {

@@ -1,7 +1,7 @@
 //! SQL of the taxonomy area: the ESCO concepts, their labels and relations.
 
 use ahash::AHashMap;
-use rusqlite::{params, Connection, Transaction};
+use crate::store::db::{params, Db};
 
 use crate::progress::Progress;
 use crate::taxonomy::graph::{LabelRecord, OccupationRecord, SkillRecord, TaxonomyRows};
@@ -11,10 +11,10 @@ use crate::Result;
 
 const VERSION_KEY: &str = "esco_version";
 
-fn uri_ids(connection: &Connection, sql: &str) -> Result<AHashMap<String, u32>> {
+fn uri_ids(connection: &Db<'_>, sql: &str) -> Result<AHashMap<String, u32>> {
     let mut statement = connection.prepare(sql)?;
     let mut ids = AHashMap::new();
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
         ids.insert(row.get::<_, String>(1)?, row.get::<_, u32>(0)?);
     }
@@ -22,7 +22,7 @@ fn uri_ids(connection: &Connection, sql: &str) -> Result<AHashMap<String, u32>> 
 }
 
 /// The URI → id maps of the concepts already stored.
-pub(crate) fn known_ids(connection: &Connection) -> Result<KnownIds> {
+pub(crate) fn known_ids(connection: &Db<'_>) -> Result<KnownIds> {
     Ok(KnownIds {
         skills: Interner::from_stored(uri_ids(connection, "SELECT id, uri FROM esco_skill")?),
         occupations: Interner::from_stored(uri_ids(
@@ -62,7 +62,7 @@ impl Ticker<'_> {
 /// With `merge`, nothing stored is replaced: relation rows are added to their tables, and
 /// labels and descriptions are written only for (concept, language) pairs that have none.
 pub(crate) fn write_batch(
-    transaction: &Transaction<'_>,
+    transaction: &Db<'_>,
     batch: &EscoBatch,
     merge: bool,
     progress: &dyn Progress,
@@ -207,7 +207,7 @@ pub(crate) fn write_batch(
     }
     if let Some(relations) = &batch.occupation_skills {
         if !merge {
-            transaction.execute("DELETE FROM esco_occupation_skill", [])?;
+            transaction.execute("DELETE FROM esco_occupation_skill", params![])?;
         }
         let mut insert = transaction.prepare(if merge {
             "INSERT OR IGNORE INTO esco_occupation_skill(occupation_id, skill_id, essential)
@@ -223,7 +223,7 @@ pub(crate) fn write_batch(
     }
     if let Some(relations) = &batch.broader {
         if !merge {
-            transaction.execute("DELETE FROM esco_broader", [])?;
+            transaction.execute("DELETE FROM esco_broader", params![])?;
         }
         let mut insert = transaction
             .prepare("INSERT OR IGNORE INTO esco_broader(skill_id, broader_id) VALUES (?1, ?2)")?;
@@ -234,7 +234,7 @@ pub(crate) fn write_batch(
     }
     if let Some(relations) = &batch.skill_relations {
         if !merge {
-            transaction.execute("DELETE FROM esco_skill_relation", [])?;
+            transaction.execute("DELETE FROM esco_skill_relation", params![])?;
         }
         let mut insert = transaction.prepare(if merge {
             "INSERT OR IGNORE INTO esco_skill_relation(skill_id, related_id, essential)
@@ -253,11 +253,11 @@ pub(crate) fn write_batch(
     Ok(())
 }
 
-fn count(connection: &Connection, sql: &str) -> Result<u64> {
-    Ok(connection.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64)
+fn count(connection: &Db<'_>, sql: &str) -> Result<u64> {
+    Ok(connection.query_row(sql, params![], |row| row.get::<_, i64>(0))? as u64)
 }
 
-fn version(connection: &Connection) -> Result<Option<String>> {
+fn version(connection: &Db<'_>) -> Result<Option<String>> {
     let mut statement = connection.prepare("SELECT value FROM taxonomy_meta WHERE key = ?1")?;
     let mut rows = statement.query([VERSION_KEY])?;
     match rows.next()? {
@@ -266,16 +266,16 @@ fn version(connection: &Connection) -> Result<Option<String>> {
     }
 }
 
-fn languages(connection: &Connection) -> Result<Vec<String>> {
+fn languages(connection: &Db<'_>) -> Result<Vec<String>> {
     let mut statement = connection.prepare("SELECT DISTINCT lang FROM esco_label ORDER BY lang")?;
     let languages = statement
-        .query_map([], |row| row.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(params![], |row| row.get::<_, String>(0))?
+        .collect::<crate::Result<Vec<_>>>()?;
     Ok(languages)
 }
 
 /// Counts of the stored taxonomy.
-pub(crate) fn stats(connection: &Connection) -> Result<TaxonomyStats> {
+pub(crate) fn stats(connection: &Db<'_>) -> Result<TaxonomyStats> {
     Ok(TaxonomyStats {
         version: version(connection)?,
         languages: languages(connection)?,
@@ -302,13 +302,13 @@ pub(crate) fn stats(connection: &Connection) -> Result<TaxonomyStats> {
 }
 
 /// Everything the in-memory graph needs.
-pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
+pub(crate) fn load_rows(connection: &Db<'_>) -> Result<TaxonomyRows> {
     let mut skills = Vec::new();
     {
         let mut statement = connection.prepare(
             "SELECT id, uri, is_group, skill_type, reuse_level FROM esco_skill ORDER BY id",
         )?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params![])?;
         while let Some(row) = rows.next()? {
             skills.push(SkillRecord {
                 id: row.get(0)?,
@@ -330,7 +330,7 @@ pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
     {
         let mut statement = connection
             .prepare("SELECT id, uri, isco_group, code FROM esco_occupation ORDER BY id")?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params![])?;
         while let Some(row) = rows.next()? {
             occupations.push(OccupationRecord {
                 id: row.get(0)?,
@@ -346,7 +346,7 @@ pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
             "SELECT concept_kind, concept_id, lang, label_kind, label FROM esco_label
              WHERE concept_kind IN (0, 1) ORDER BY rowid",
         )?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params![])?;
         while let Some(row) = rows.next()? {
             let Some(kind) = LabelKind::from_db(row.get(3)?) else {
                 continue;
@@ -366,7 +366,7 @@ pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
             "SELECT concept_kind, concept_id, lang, description FROM esco_description
              WHERE concept_kind IN (0, 1)",
         )?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params![])?;
         while let Some(row) = rows.next()? {
             descriptions.push(LabelRecord {
                 occupation: row.get::<_, i64>(0)? == 1,
@@ -380,8 +380,8 @@ pub(crate) fn load_rows(connection: &Connection) -> Result<TaxonomyRows> {
     let triples = |sql: &str| -> Result<Vec<(u32, u32, bool)>> {
         let mut statement = connection.prepare(sql)?;
         let triples = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map(params![], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<crate::Result<Vec<_>>>()?;
         Ok(triples)
     };
     let occupation_skills =

@@ -1,6 +1,6 @@
 //! Words for codes: comuni with their ISTAT code, and the code lists shown in words.
 
-use rusqlite::{params, Connection};
+use crate::store::db::{params, Db};
 
 use crate::Result;
 
@@ -21,7 +21,7 @@ pub struct StoredComune {
 
 /// Inserts or updates a comune from a list of comuni: coordinates the row does not give keep
 /// the stored ones.
-pub fn upsert_comune_entry(connection: &Connection, comune: &StoredComune) -> Result<()> {
+pub fn upsert_comune_entry(connection: &Db<'_>, comune: &StoredComune) -> Result<()> {
     let (lat, lon) = match comune.coordinates {
         Some((lat, lon)) => (Some(lat), Some(lon)),
         None => (None, None),
@@ -44,11 +44,11 @@ pub fn upsert_comune_entry(connection: &Connection, comune: &StoredComune) -> Re
 }
 
 /// Every stored comune, by name.
-pub fn load_comuni(connection: &Connection) -> Result<Vec<StoredComune>> {
+pub fn load_comuni(connection: &Db<'_>) -> Result<Vec<StoredComune>> {
     let mut statement = connection.prepare(
         "SELECT code, name, province, istat_code, lat, lon FROM comune ORDER BY name, code",
     )?;
-    let rows = statement.query_map([], |row| {
+    let rows = statement.query_map(params![], |row| {
         let lat: Option<f64> = row.get(4)?;
         let lon: Option<f64> = row.get(5)?;
         Ok(StoredComune {
@@ -59,12 +59,12 @@ pub fn load_comuni(connection: &Connection) -> Result<Vec<StoredComune>> {
             coordinates: lat.zip(lon),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
 }
 
 /// Inserts or replaces the label of a code.
 pub fn upsert_code_label(
-    connection: &Connection,
+    connection: &Db<'_>,
     list: &str,
     code: &str,
     label: &str,
@@ -78,8 +78,8 @@ pub fn upsert_code_label(
 }
 
 /// Every stored label: `(list, code, label)`.
-pub fn load_code_labels(connection: &Connection) -> Result<Vec<(String, String, String)>> {
+pub fn load_code_labels(connection: &Db<'_>) -> Result<Vec<(String, String, String)>> {
     let mut statement = connection.prepare("SELECT list, code, label FROM code_label")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
 }

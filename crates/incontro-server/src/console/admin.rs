@@ -602,23 +602,60 @@ pub async fn create_key(
     ctx.finish(result)
 }
 
-/// A form with only the CSRF token.
+/// The revoke form.
 #[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
+pub struct RevokeForm {
     csrf: String,
+    /// `yes` once the admin confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /console/admin/keys/{id}/revoke`
+/// `POST /console/admin/keys/{id}/revoke`: asks first (issue 15, point 7: the programs using the
+/// key stop at once, and a revoked key cannot be turned back on), then audited as
+/// `api_key_revoked`.
 pub async fn revoke_key(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<RevokeForm>,
 ) -> HttpResponse {
     let result = async {
         ctx.check_csrf(&form.csrf)?;
         let admin = admin_of(&ctx)?;
         let id = path.into_inner();
+        if form.confirm != "yes" {
+            let wanted = id.clone();
+            let key = state
+                .call(move |engine| {
+                    engine
+                        .list_api_keys()?
+                        .into_iter()
+                        .find(|key| key.id == wanted && key.revoked_at.is_none())
+                        .ok_or_else(|| {
+                            incontro_core::Error::not_found(
+                                incontro_core::ErrorCode::ApiKeyNotFound,
+                                "api key",
+                                wanted.clone(),
+                            )
+                        })
+                })
+                .await?;
+            let body = html! {
+                h1 { (ctx.t("admin.confirm_revoke_title")) }
+                div class="card" id="confirm-revoke" {
+                    p { (ctx.t("admin.confirm_revoke_text")) " «" (key.label) "» (" (ctx.t(layout::role_key(key.role))) ")." }
+                    p { (ctx.t("admin.confirm_revoke_final")) }
+                    form method="post" action={ "/console/admin/keys/" (key.id) "/revoke" } {
+                        (csrf_field(&ctx))
+                        input type="hidden" name="confirm" value="yes";
+                        button type="submit" class="danger" { (ctx.t("admin.confirm_revoke")) }
+                    }
+                    p { a href="/console/admin/keys" { (ctx.t("admin.confirm_revoke_back")) } }
+                }
+            };
+            return Ok(ctx.page(StatusCode::OK, ctx.t("admin.confirm_revoke_title"), body));
+        }
         state
             .call(move |engine| {
                 engine.revoke_api_key(&id)?;

@@ -373,6 +373,32 @@ pub async fn cancel_slot(
 pub struct BookingActionForm {
     csrf: String,
     slot_id: Option<i64>,
+    /// `yes` once staff confirmed a cancellation.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The confirmation page of a staff cancellation (issue 15, point 7): whose appointment, when,
+/// and that the resident is not told by the service.
+fn confirm_cancel(ctx: &Ctx, booking: &Booking, slot: &Slot) -> HttpResponse {
+    let body = html! {
+        h1 { (ctx.t("appointments.confirm_cancel_title")) }
+        div class="card" id="confirm-cancel" {
+            p { (ctx.t("appointments.confirm_cancel_text")) " " strong { (booking.name) } ", " (slot.starts_at.replace('T', " ")) "." }
+            p { (ctx.t("appointments.confirm_cancel_tell")) " " (booking.contact) "." }
+            form method="post" action={ "/console/appointments/bookings/" (booking.id) "/cancel" } {
+                (csrf_field(ctx))
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" class="danger" { (ctx.t("appointments.confirm_cancel")) }
+            }
+            p { a href="/console/appointments#agenda" { (ctx.t("appointments.confirm_cancel_back")) } }
+        }
+    };
+    ctx.page(
+        StatusCode::OK,
+        ctx.t("appointments.confirm_cancel_title"),
+        body,
+    )
 }
 
 /// `POST /console/appointments/bookings/{id}/{cancel|move|no-show}` (issue 15, point 12): staff
@@ -390,6 +416,23 @@ pub async fn booking_action(
         let (id, action) = path.into_inner();
         let new_slot = form.slot_id;
         let at = now(&state.engine);
+        if action == "cancel" && form.confirm != "yes" {
+            let office = office.clone();
+            let (booking, slot) = state
+                .call(move |engine| {
+                    let booking = engine.booking(id)?;
+                    let slot = engine.slot(booking.slot_id)?;
+                    if !slot.office.eq_ignore_ascii_case(&office) {
+                        return Err(incontro_core::Error::Forbidden {
+                            code: ErrorCode::OtherOffice,
+                            message: "the booking belongs to another office".into(),
+                        });
+                    }
+                    Ok((booking, slot))
+                })
+                .await?;
+            return Ok(confirm_cancel(&ctx, &booking, &slot));
+        }
         state
             .call(move |engine| {
                 let booking = engine.booking(id)?;

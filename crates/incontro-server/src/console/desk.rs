@@ -628,6 +628,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                 }
             }
         }
+        (super::person_edits::add_competence_form(ctx, seeker.id.as_str()))
         h2 id="history" { (ctx.t("desk.history")) }
         @if view.history.is_empty() { p { (ctx.t("desk.no_history")) } }
         ul {

@@ -118,6 +118,8 @@ impl Lang {
             ErrorCode::UnknownContractType => "words.unknown_contract_type",
             ErrorCode::VacancyClosed => "words.vacancy_closed",
             ErrorCode::InvalidDate => "words.invalid_date",
+            ErrorCode::InvalidLevel => "words.invalid_level",
+            ErrorCode::InvalidSkillUri => "errors.unknown_skill",
             _ => return message.to_string(),
         };
         self.t(key).to_string()
@@ -633,6 +635,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("errors.no_show_too_early", "Si può segnare l'assenza solo dopo l'inizio dell'appuntamento.", "A no-show can be marked only after the appointment started."),
     ("errors.slot_overlaps", "Un orario si sovrappone a un altro già pubblicato (o a uno dei nuovi): controlla gli orari e la durata.", "A time overlaps another slot already published (or one of the new ones): check the times and the length."),
     ("errors.api_key_not_found", "Nessuna chiave attiva con questo codice.", "No active key has this id."),
+    // Confirmations of point 7 (issue 15): withdrawing a proposal, revoking a key, cancelling a booking.
+    ("admin.confirm_revoke_title", "Revocare la chiave?", "Revoke the key?"),
+    ("admin.confirm_revoke_text", "Stai per revocare la chiave", "You are about to revoke the key"),
+    ("admin.confirm_revoke_final", "I programmi che la usano smettono subito di funzionare e una chiave revocata non si può riattivare: per ridare l'accesso andrà creata una chiave nuova. La revoca resta nel registro degli accessi.", "The programs using it stop working at once and a revoked key cannot be turned back on: to give access again, create a new key. The revocation stays in the audit log."),
+    ("admin.confirm_revoke", "Sì, revoca la chiave", "Yes, revoke the key"),
+    ("admin.confirm_revoke_back", "No, torna alle chiavi", "No, back to the keys"),
+    ("appointments.confirm_cancel_title", "Annullare la prenotazione?", "Cancel the booking?"),
+    ("appointments.confirm_cancel_text", "Stai per annullare l'appuntamento di", "You are about to cancel the appointment of"),
+    ("appointments.confirm_cancel_tell", "L'orario torna libero per altre prenotazioni. Il servizio non avvisa la persona: avvisala tu al recapito che ha lasciato:", "The time becomes free for other bookings. The service does not tell the person: tell them yourself at the contact they left:"),
+    ("appointments.confirm_cancel", "Sì, annulla la prenotazione", "Yes, cancel the booking"),
+    ("appointments.confirm_cancel_back", "No, torna all'agenda", "No, back to the agenda"),
 ];
 
 #[cfg(test)]

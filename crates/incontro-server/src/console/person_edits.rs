@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::{Action, AuditEntry, Outcome};
-use incontro_core::model::{EntityId, JobSeeker, Level, SkillUri, WorkConditions};
+use incontro_core::model::{EntityId, JobSeeker, SkillUri, WorkConditions};
 use incontro_core::placements::{Placement, PlacementCorrection, PlacementMode};
 use incontro_core::vocabulary::Vocabulary;
 use maud::{html, Markup};
@@ -64,17 +64,90 @@ pub fn assess_form(ctx: &Ctx, person: &str, skill: &str, level: u8, row: usize) 
     }
 }
 
-/// The assess form.
-#[derive(Debug, Deserialize)]
+/// The form that adds a competence assessed at the interview (one the person did not have), on
+/// the person page; a refused one comes back on its own page (`assess_body`).
+pub fn add_competence_form(ctx: &Ctx, person: &str) -> Markup {
+    html! {
+        details class="add-competence" id="add-competence" {
+            summary { (ctx.t("words.add_competence")) }
+            (assess_fields(ctx, person, &AssessForm::default(), &layout::FieldErrors(None)))
+        }
+    }
+}
+
+/// The fields of the assessment form: the skill (type-ahead, or text without the script), the
+/// level and the note, with `typed` values and the error next to its field.
+fn assess_fields(
+    ctx: &Ctx,
+    person: &str,
+    typed: &AssessForm,
+    errors: &layout::FieldErrors<'_>,
+) -> Markup {
+    let skill_described = match errors.described("skill") {
+        Some(error) => format!("assess-skill-help {error}"),
+        None => "assess-skill-help".to_string(),
+    };
+    html! {
+        form method="post" action={ "/console/desk/people/" (person) "/competences" } class="assess-new" {
+            (csrf_field(ctx))
+            @if let Some(text) = errors.message("") { p class="notice error" role="alert" id="assess-error" { (text) } }
+            div class="typeahead" id="assess-skill-box" data-url="/console/api/skills" data-lang=(ctx.lang.code()) {
+                label for="assess-skill-text" { (ctx.t("vacancy.skill_search")) }
+                input type="search" id="assess-skill-text" name="skill_text" autocomplete="off" role="combobox"
+                    aria-autocomplete="list" aria-expanded="false" aria-controls="assess-skill-list"
+                    aria-describedby=(skill_described) aria-invalid=[errors.invalid("skill")]
+                    required minlength="2" value=(typed.skill_text);
+                input type="hidden" name="skill" value=(typed.skill);
+                ul id="assess-skill-list" role="listbox" aria-label=(ctx.t("vacancy.skill_search")) {}
+                p class="chosen" aria-live="polite" {}
+                p id="assess-skill-help" class="muted" { (ctx.t("vacancy.skill_help")) }
+                (errors.render("skill"))
+            }
+            label for="assess-level" { (ctx.t("desk.level")) }
+            select id="assess-level" name="level" aria-invalid=[errors.invalid("level")] aria-describedby=[errors.described("level")] {
+                (super::validator::level_options_typed(ctx, if typed.level.is_empty() { "2" } else { &typed.level }))
+            }
+            (errors.render("level"))
+            label for="assess-note" { (ctx.t("words.interview_note")) }
+            textarea id="assess-note" name="note" maxlength="500" rows="2"
+                aria-invalid=[errors.invalid("note")] aria-describedby=[errors.described("note")] { (typed.note) }
+            (errors.render("note"))
+            button type="submit" { (ctx.t("words.assess_submit")) }
+        }
+    }
+}
+
+/// The assessment refused, on its own page: the error next to its field, everything typed kept
+/// (issue 15, point 4).
+fn assess_body(ctx: &Ctx, person: &str, typed: &AssessForm, error: &FieldError) -> Markup {
+    let errors = layout::FieldErrors(Some(error));
+    html! {
+        p { a href={ "/console/desk/people/" (person) "#competences" } { "← " (ctx.t("words.back_to_person")) } }
+        h1 { (ctx.t("words.assess_title")) }
+        (assess_fields(ctx, person, typed, &errors))
+    }
+}
+
+/// The assess form as typed (the level kept as text, so that a wrong one comes back as it was).
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct AssessForm {
+    #[serde(default)]
     csrf: String,
+    /// The skill's URI (the row's, or the type-ahead's choice).
+    #[serde(default)]
     skill: String,
-    level: u8,
+    /// The skill as typed (the add form, without the script).
+    #[serde(default)]
+    skill_text: String,
+    #[serde(default)]
+    level: String,
     #[serde(default)]
     note: String,
 }
 
-/// `POST /console/desk/people/{id}/competences`: audited as `assess_competence`.
+/// `POST /console/desk/people/{id}/competences`: adds or changes a competence assessed at the
+/// interview, audited as `assess_competence`; a refused one comes back next to its field,
+/// everything typed kept (issue 15, point 4).
 pub async fn assess_competence(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -87,27 +160,66 @@ pub async fn assess_competence(
         let principal = user.principal.clone();
         principal.authorize(Action::WritePersonCompetences)?;
         let id = EntityId::parse(&path.into_inner())?;
-        let form = form.into_inner();
-        let skill = SkillUri::parse(&form.skill)?;
-        let level = Level::new(form.level)?;
+        let typed = form.into_inner();
+        let form = typed.clone();
         let target = id.as_str().to_string();
-        state
+        let language = ctx.lang.code().to_string();
+        let refused = state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::WritePersonCompetences, &id)?;
                 let day = now(engine).date();
-                engine.assess_competence(&id, &skill, level, Some(&form.note), day)?;
-                engine.audit(vec![AuditEntry::now(
-                    &principal,
-                    "assess_competence",
-                    Some(id.as_str()),
-                    None,
-                    Outcome::Ok,
-                )])
+                let assessed =
+                    super::validator::skill_of(engine, &form.skill, &form.skill_text, &language)
+                        .and_then(|skill| {
+                            let level = super::validator::level_of(&form.level)?;
+                            engine.assess_competence(&id, &skill, level, Some(&form.note), day)
+                        });
+                match assessed {
+                    Ok(_) => {
+                        engine.audit(vec![AuditEntry::now(
+                            &principal,
+                            "assess_competence",
+                            Some(id.as_str()),
+                            None,
+                            Outcome::Ok,
+                        )])?;
+                        Ok(None)
+                    }
+                    Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
+                        // The row's skill is shown by its label, as on the person page.
+                        let label = match SkillUri::parse(form.skill.trim()) {
+                            Ok(uri) => engine
+                                .skill_labels(&[uri.as_str()], &language)?
+                                .into_iter()
+                                .next()
+                                .flatten(),
+                            Err(_) => None,
+                        };
+                        Ok(Some((error, label)))
+                    }
+                    Err(error) => Err(error),
+                }
             })
             .await?;
-        Ok(ctx.see_other(&format!(
-            "/console/desk/people/{target}?recorded=assessed#competences"
-        )))
+        let Some((error, label)) = refused else {
+            return Ok(ctx.see_other(&format!(
+                "/console/desk/people/{target}?recorded=assessed#competences"
+            )));
+        };
+        let mut typed = typed;
+        if typed.skill_text.trim().is_empty() {
+            typed.skill_text = label.unwrap_or_default();
+        }
+        let error = (
+            super::validator::competence_field(error.code()),
+            ctx.lang.error_message(error.code(), &error.to_string()),
+        );
+        let body = assess_body(&ctx, &target, &typed, &error);
+        Ok(ctx.page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.t("words.assess_title"),
+            body,
+        ))
     }
     .await;
     ctx.finish(result)
@@ -473,9 +585,36 @@ pub struct WithdrawForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// `yes` once the desk confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: audited as
+/// The confirmation page of a withdrawal (issue 15, point 7): says what goes and what stays;
+/// the reason typed is carried to the confirming form.
+fn confirm_withdrawal(ctx: &Ctx, person: &str, record: &Placement, reason: &str) -> HttpResponse {
+    let what = record
+        .vacancy_title
+        .clone()
+        .unwrap_or_else(|| record.vacancy_id.clone());
+    let body = html! {
+        h1 { (ctx.t("words.confirm_withdraw_title")) }
+        div class="card" id="confirm-withdraw" {
+            p { (ctx.t("words.confirm_withdraw_text")) " «" (what) "»." }
+            p { (ctx.t("words.confirm_withdraw_stays")) }
+            form method="post" action={ "/console/desk/people/" (person) "/placements/" (record.id) "/withdraw" } {
+                (csrf_field(ctx))
+                input type="hidden" name="reason" value=(reason);
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" class="danger" { (ctx.t("words.confirm_withdraw")) }
+            }
+            p { a href={ "/console/desk/people/" (person) "#placements" } { (ctx.t("words.confirm_withdraw_back")) } }
+        }
+    };
+    ctx.page(StatusCode::OK, ctx.t("words.confirm_withdraw_title"), body)
+}
+
+/// `POST /console/desk/people/{id}/placements/{record}/withdraw`: asks first, then audited as
 /// `withdraw_placement`.
 pub async fn withdraw_placement(
     ctx: Ctx,
@@ -490,7 +629,28 @@ pub async fn withdraw_placement(
         principal.authorize(Action::RecordPlacement)?;
         let (person, record_id) = path.into_inner();
         let id = EntityId::parse(&person)?;
-        let reason = form.into_inner().reason;
+        let form = form.into_inner();
+        let reason = form.reason;
+        if form.confirm != "yes" {
+            let reader = principal.clone();
+            let record = state
+                .call(move |engine| {
+                    engine.check_job_seeker_access(&reader, Action::RecordPlacement, &id)?;
+                    engine
+                        .placements_for_person(&id)?
+                        .into_iter()
+                        .find(|record| record.id == record_id)
+                        .ok_or_else(|| {
+                            incontro_core::Error::not_found(
+                                incontro_core::ErrorCode::NotFound,
+                                "placement",
+                                record_id.to_string(),
+                            )
+                        })
+                })
+                .await?;
+            return Ok(confirm_withdrawal(&ctx, &person, &record, &reason));
+        }
         state
             .call(move |engine| {
                 engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;

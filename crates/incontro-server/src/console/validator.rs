@@ -16,7 +16,7 @@ use incontro_core::ErrorCode;
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
-use super::layout::csrf_field;
+use super::layout::{self, csrf_field};
 use super::session::random_token;
 use super::{now, sections, Ctx, Fail};
 use crate::api::{self, PlacementBody, RequirementBody, SourceBody, VacancyBody};
@@ -581,58 +581,10 @@ pub async fn vacancy_page(
         let user = ctx.require(sections::VALIDATOR)?;
         let principal = user.principal.clone();
         let id = EntityId::parse(&path)?;
-        let language = ctx.lang.code().to_string();
-        let view = state
-            .call(move |engine| {
-                let vacancy = engine.vacancy_for(&principal, Action::ReadVacancy, &id)?;
-                let company = engine.get_company(&vacancy.company_id)?;
-                let uris: Vec<&str> = vacancy
-                    .requirements
-                    .iter()
-                    .map(|r| r.skill.as_str())
-                    .collect();
-                let labels = engine
-                    .skill_labels(&uris, &language)?
-                    .into_iter()
-                    .zip(&uris)
-                    .map(|(label, uri)| label.unwrap_or_else(|| uri.to_string()))
-                    .collect();
-                let (occupation, suggestions) = match &vacancy.occupation {
-                    Some(uri) => match engine.occupation_detail(uri.as_str(), &language) {
-                        Ok(detail) => {
-                            let taken: std::collections::HashSet<&str> =
-                                uris.iter().copied().collect();
-                            let suggestions = detail
-                                .essential_skills
-                                .into_iter()
-                                .filter(|skill| !taken.contains(skill.uri.as_str()))
-                                .collect();
-                            (Some(detail.occupation.label), suggestions)
-                        }
-                        Err(_) => (Some(uri.as_str().to_string()), Vec::new()),
-                    },
-                    None => (None, Vec::new()),
-                };
-                let words = engine.vocabulary()?;
-                let contract = match &vacancy.placement {
-                    PlacementType::Contract { contract_type } => words
-                        .contract_type(contract_type)
-                        .map_or_else(|| contract_type.clone(), str::to_string),
-                    PlacementType::Tirocinio { .. } => String::new(),
-                };
-                Ok(VacancyView {
-                    contract,
-                    vacancy,
-                    company,
-                    labels,
-                    occupation,
-                    suggestions,
-                })
-            })
-            .await?;
+        let view = load_view(&ctx, &state, principal, id).await?;
         let body = html! {
             (removed_notice(&ctx, &view, &removed))
-            (vacancy_body(&ctx, &view))
+            (vacancy_body(&ctx, &view, None))
         };
         Ok(ctx.page(StatusCode::OK, &view.vacancy.title, body))
     }
@@ -640,10 +592,79 @@ pub async fn vacancy_page(
     ctx.finish(result)
 }
 
+/// What the vacancy page shows, read for `principal`.
+async fn load_view(
+    ctx: &Ctx,
+    state: &AppState,
+    principal: incontro_core::access::Principal,
+    id: EntityId,
+) -> Result<VacancyView, Fail> {
+    let language = ctx.lang.code().to_string();
+    let view = state
+        .call(move |engine| {
+            let vacancy = engine.vacancy_for(&principal, Action::ReadVacancy, &id)?;
+            let company = engine.get_company(&vacancy.company_id)?;
+            let uris: Vec<&str> = vacancy
+                .requirements
+                .iter()
+                .map(|r| r.skill.as_str())
+                .collect();
+            let labels = engine
+                .skill_labels(&uris, &language)?
+                .into_iter()
+                .zip(&uris)
+                .map(|(label, uri)| label.unwrap_or_else(|| uri.to_string()))
+                .collect();
+            let (occupation, suggestions) = match &vacancy.occupation {
+                Some(uri) => match engine.occupation_detail(uri.as_str(), &language) {
+                    Ok(detail) => {
+                        let taken: std::collections::HashSet<&str> = uris.iter().copied().collect();
+                        let suggestions = detail
+                            .essential_skills
+                            .into_iter()
+                            .filter(|skill| !taken.contains(skill.uri.as_str()))
+                            .collect();
+                        (Some(detail.occupation.label), suggestions)
+                    }
+                    Err(_) => (Some(uri.as_str().to_string()), Vec::new()),
+                },
+                None => (None, Vec::new()),
+            };
+            let words = engine.vocabulary()?;
+            let contract = match &vacancy.placement {
+                PlacementType::Contract { contract_type } => words
+                    .contract_type(contract_type)
+                    .map_or_else(|| contract_type.clone(), str::to_string),
+                PlacementType::Tirocinio { .. } => String::new(),
+            };
+            Ok(VacancyView {
+                contract,
+                vacancy,
+                company,
+                labels,
+                occupation,
+                suggestions,
+            })
+        })
+        .await?;
+    Ok(view)
+}
+
 fn level_options(ctx: &Ctx, selected: u8) -> Markup {
+    level_options_typed(ctx, &selected.to_string())
+}
+
+/// The four levels, `typed` selected; a typed value that is no level is kept as one more option
+/// (so that a refused form shows what was sent).
+pub(super) fn level_options_typed(ctx: &Ctx, typed: &str) -> Markup {
+    let typed = typed.trim();
+    let known = (1..=4u8).any(|level| level.to_string() == typed);
     html! {
         @for level in 1..=4u8 {
-            option value=(level) selected[level == selected] { (level) " – " (ctx.t(level_key(level))) }
+            option value=(level) selected[level.to_string() == typed] { (level) " – " (ctx.t(level_key(level))) }
+        }
+        @if !known && !typed.is_empty() {
+            option value=(typed) selected { (typed) }
         }
     }
 }
@@ -690,13 +711,39 @@ fn removed_notice(ctx: &Ctx, view: &VacancyView, removed: &RemovedQuery) -> Mark
     }
 }
 
-fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
+/// A requirement form the engine refused, as typed, with its error next to its field (issue 15,
+/// point 4): `skill`, `level` or `""` (the add form's own) on the add form, `row-level` on the
+/// level edited in place of the row of `typed.skill`.
+pub struct KeptRequirement {
+    typed: RequirementForm,
+    error: (&'static str, String),
+}
+
+impl KeptRequirement {
+    /// Whether the error belongs to the level edited in place of the row of `skill`.
+    fn on_row(&self, skill: &str) -> bool {
+        self.typed.edit == "level" && self.typed.skill.trim() == skill
+    }
+}
+
+fn vacancy_body(ctx: &Ctx, view: &VacancyView, kept: Option<&KeptRequirement>) -> Markup {
     let vacancy = &view.vacancy;
     let base = format!("/console/vacancies/{}", vacancy.id);
     let may_validate = ctx
         .user
         .as_ref()
         .is_some_and(|user| user.role().allows(Action::ValidateVacancy));
+    // The add form's error and what was typed in it; the row's level when the error is its.
+    let add_kept = kept.filter(|kept| kept.typed.edit != "level");
+    let add_errors = layout::FieldErrors(add_kept.map(|kept| &kept.error));
+    let typed_text = add_kept.map_or("", |kept| kept.typed.skill_text.as_str());
+    let typed_skill = add_kept.map_or("", |kept| kept.typed.skill.as_str());
+    let typed_level = add_kept.map_or("2", |kept| kept.typed.level.as_str());
+    let typed_optional = add_kept.is_some_and(|kept| kept.typed.essential == "false");
+    let skill_described = match add_errors.described("skill") {
+        Some(error) => format!("skill-help {error}"),
+        None => "skill-help".to_string(),
+    };
     html! {
         p { a href={ "/console/companies/" (view.company.id) } { "← " (view.company.name) } }
         h1 { (vacancy.title) }
@@ -723,6 +770,8 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                     } }
                     tbody {
                         @for (requirement, label) in vacancy.requirements.iter().zip(&view.labels) {
+                            @let row_kept = kept.filter(|kept| kept.on_row(requirement.skill.as_str()));
+                            @let row_errors = layout::FieldErrors(row_kept.map(|kept| &kept.error));
                             tr data-skill=(requirement.skill.as_str()) {
                                 td { (label) }
                                 td {
@@ -731,10 +780,16 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
                                         (csrf_field(ctx))
                                         input type="hidden" name="skill" value=(requirement.skill.as_str());
                                         input type="hidden" name="essential" value=(requirement.essential);
-                                        select name="level" aria-label={ (ctx.t("desk.level")) ": " (label) } {
-                                            (level_options(ctx, requirement.level.get()))
+                                        input type="hidden" name="edit" value="level";
+                                        select name="level" aria-label={ (ctx.t("desk.level")) ": " (label) }
+                                            aria-invalid=[row_errors.invalid("row-level")] aria-describedby=[row_errors.described("row-level")] {
+                                            @match row_kept {
+                                                Some(kept) => { (level_options_typed(ctx, &kept.typed.level)) }
+                                                None => { (level_options(ctx, requirement.level.get())) }
+                                            }
                                         }
                                         " " button type="submit" class="secondary" aria-label={ (ctx.t("vacancies.save_level")) ": " (label) } { (ctx.t("vacancies.save_level")) }
+                                        (row_errors.render("row-level"))
                                     }
                                 }
                                 td { @if requirement.essential { (ctx.t("vacancy.essential")) } @else { (ctx.t("vacancy.optional")) } }
@@ -756,29 +811,35 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
             p class="notice info" id="draft-warning" role="note" { (ctx.t("vacancy.back_to_draft")) }
         }
         p { a id="from-text" href={ (base) "/from-text" } { (ctx.t("vacancies.from_text")) } }
-        h3 { (ctx.t("vacancy.add")) }
+        h3 id="add" { (ctx.t("vacancy.add")) }
         form method="post" action={ (base) "/requirements" } id="add-requirement" {
             (csrf_field(ctx))
+            @if let Some(text) = add_errors.message("") { p class="notice error" role="alert" id="add-requirement-error" { (text) } }
             div class="typeahead" id="skill-box" data-url="/console/api/skills" data-lang=(ctx.lang.code()) {
                 label for="skill-text" { (ctx.t("vacancy.skill_search")) }
                 input type="search" id="skill-text" name="skill_text" autocomplete="off" role="combobox"
                     aria-autocomplete="list" aria-expanded="false" aria-controls="skill-list"
-                    aria-describedby="skill-help" required minlength="2";
-                input type="hidden" name="skill" value="";
+                    aria-describedby=(skill_described) aria-invalid=[add_errors.invalid("skill")]
+                    required minlength="2" value=(typed_text);
+                input type="hidden" name="skill" value=(typed_skill);
                 ul id="skill-list" role="listbox" aria-label=(ctx.t("vacancy.skill_search")) {}
                 p class="chosen" aria-live="polite" {}
                 p id="skill-help" class="muted" { (ctx.t("vacancy.skill_help")) }
+                (add_errors.render("skill"))
             }
             div class="row" {
                 div {
                     label for="level" { (ctx.t("desk.level")) }
-                    select id="level" name="level" { (level_options(ctx, 2)) }
+                    select id="level" name="level" aria-invalid=[add_errors.invalid("level")] aria-describedby=[add_errors.described("level")] {
+                        (level_options_typed(ctx, typed_level))
+                    }
+                    (add_errors.render("level"))
                 }
                 div {
                     fieldset {
                         legend { (ctx.t("vacancy.kind")) }
-                        label class="check" { input type="radio" name="essential" value="true" checked; (ctx.t("vacancy.essential")) }
-                        label class="check" { input type="radio" name="essential" value="false"; (ctx.t("vacancy.optional")) }
+                        label class="check" { input type="radio" name="essential" value="true" checked[!typed_optional]; (ctx.t("vacancy.essential")) }
+                        label class="check" { input type="radio" name="essential" value="false" checked[typed_optional]; (ctx.t("vacancy.optional")) }
                     }
                 }
             }
@@ -828,23 +889,80 @@ fn vacancy_body(ctx: &Ctx, view: &VacancyView) -> Markup {
     }
 }
 
-/// Adding one requirement.
-#[derive(Debug, Deserialize)]
+/// Adding one requirement (or changing the level of one, `edit=level`), as typed: numbers are
+/// kept as text so that a refused one comes back as it was.
+#[derive(Debug, Clone, Deserialize)]
 pub struct RequirementForm {
     csrf: String,
     #[serde(default)]
     skill: String,
     #[serde(default)]
     skill_text: String,
-    level: u8,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
     essential: String,
+    /// `level` when the form is the level edited in place of a row.
+    #[serde(default)]
+    edit: String,
     /// `yes` when this puts back a competence just removed (audited as its undo).
     #[serde(default)]
     restore: String,
 }
 
+/// The skill of a form: its URI when the type-ahead chose one, else the best label match of the
+/// text typed (without the script); an error naming the `skill` field otherwise.
+pub(super) fn skill_of(
+    engine: &incontro_core::Engine,
+    uri: &str,
+    text: &str,
+    language: &str,
+) -> incontro_core::Result<incontro_core::model::SkillUri> {
+    let uri = uri.trim();
+    if !uri.is_empty() {
+        return incontro_core::model::SkillUri::parse(uri);
+    }
+    let text = text.trim();
+    if text.chars().count() < 2 {
+        return Err(incontro_core::Error::invalid(
+            ErrorCode::MissingField,
+            "choose a competence from the list",
+        ));
+    }
+    let hits = engine.skill_search(text, language, 1)?;
+    let Some(hit) = hits.into_iter().next() else {
+        return Err(incontro_core::Error::invalid(
+            ErrorCode::UnknownSkill,
+            "no skill matches this text; pick one from the list",
+        ));
+    };
+    incontro_core::model::SkillUri::parse(&hit.uri)
+}
+
+/// A level typed in a form, 1..=4.
+pub(super) fn level_of(typed: &str) -> incontro_core::Result<incontro_core::model::Level> {
+    let value = typed.trim().parse::<u8>().map_err(|_| {
+        incontro_core::Error::invalid(ErrorCode::InvalidLevel, "level must be 1 to 4")
+    })?;
+    incontro_core::model::Level::new(value)
+}
+
+/// The field of a competence form an engine error belongs to (`""`: the whole form).
+pub(super) fn competence_field(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::UnknownSkill
+        | ErrorCode::InvalidSkillUri
+        | ErrorCode::MissingField
+        | ErrorCode::QueryTooShort => "skill",
+        ErrorCode::InvalidLevel => "level",
+        ErrorCode::NoteTooLong => "note",
+        _ => "",
+    }
+}
+
 /// `POST /console/vacancies/{id}/requirements`: adds (or replaces) one requirement through
-/// `Engine::set_requirements`, like `PUT /v1/vacancies/{id}/requirements`.
+/// `Engine::set_requirements`, like `PUT /v1/vacancies/{id}/requirements`. A refused one comes
+/// back on the vacancy page next to its field, everything typed kept (issue 15, point 4).
 pub async fn add_requirement(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -856,48 +974,69 @@ pub async fn add_requirement(
         let user = ctx.check_csrf(&form.csrf)?;
         let principal = user.principal.clone();
         let id = EntityId::parse(&path)?;
-        let form = form.into_inner();
+        let typed = form.into_inner();
+        let form = typed.clone();
         let language = ctx.lang.code().to_string();
-        state
+        let writer = principal.clone();
+        let vacancy_id = id.clone();
+        let refused = state
             .call(move |engine| {
-                let vacancy = engine.vacancy_for(&principal, Action::WriteVacancy, &id)?;
-                if form.restore == "yes" {
-                    engine.audit(vec![incontro_core::access::AuditEntry::now(
-                        &principal,
-                        "requirement_restored",
-                        None,
-                        Some(id.as_str()),
-                        incontro_core::access::Outcome::Ok,
-                    )])?;
+                let vacancy = engine.vacancy_for(&writer, Action::WriteVacancy, &vacancy_id)?;
+                let added =
+                    skill_of(engine, &form.skill, &form.skill_text, &language).and_then(|skill| {
+                        let level = level_of(&form.level)?;
+                        api::requirements(vec![RequirementBody {
+                            skill: skill.as_str().to_string(),
+                            level: level.get(),
+                            essential: form.essential == "true",
+                            weight: None,
+                        }])
+                    });
+                let outcome = added.and_then(|added| {
+                    let mut requirements: Vec<_> = vacancy
+                        .requirements
+                        .into_iter()
+                        .filter(|existing| added.iter().all(|new| new.skill != existing.skill))
+                        .collect();
+                    requirements.extend(added);
+                    engine.set_requirements(&vacancy_id, requirements)
+                });
+                match outcome {
+                    Ok(_) => {
+                        // The undo of a removal is audited once it is done.
+                        if form.restore == "yes" {
+                            engine.audit(vec![incontro_core::access::AuditEntry::now(
+                                &writer,
+                                "requirement_restored",
+                                None,
+                                Some(vacancy_id.as_str()),
+                                incontro_core::access::Outcome::Ok,
+                            )])?;
+                        }
+                        Ok(None)
+                    }
+                    Err(error) if error.kind() == incontro_core::ErrorKind::Invalid => {
+                        Ok(Some(error))
+                    }
+                    Err(error) => Err(error),
                 }
-                let mut skill = form.skill.trim().to_string();
-                // Without the script the skill comes as text: take the best label match.
-                if skill.is_empty() {
-                    let hits = engine.skill_search(form.skill_text.trim(), &language, 1)?;
-                    let Some(hit) = hits.into_iter().next() else {
-                        return Err(incontro_core::Error::invalid(
-                            ErrorCode::UnknownSkill,
-                            "no skill matches this text; pick one from the list",
-                        ));
-                    };
-                    skill = hit.uri;
-                }
-                let added = api::requirements(vec![RequirementBody {
-                    skill,
-                    level: form.level,
-                    essential: form.essential == "true",
-                    weight: None,
-                }])?;
-                let mut requirements: Vec<_> = vacancy
-                    .requirements
-                    .into_iter()
-                    .filter(|existing| added.iter().all(|new| new.skill != existing.skill))
-                    .collect();
-                requirements.extend(added);
-                engine.set_requirements(&id, requirements)
             })
             .await?;
-        Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())))
+        let Some(error) = refused else {
+            return Ok(ctx.see_other(&format!("/console/vacancies/{}#breakdown", path.as_str())));
+        };
+        let field = match (typed.edit.as_str(), competence_field(error.code())) {
+            ("level", _) => "row-level",
+            (_, field) => field,
+        };
+        let message = ctx.lang.error_message(error.code(), &error.to_string());
+        let kept = KeptRequirement {
+            typed,
+            error: (field, message),
+        };
+        let view = load_view(&ctx, &state, principal, id).await?;
+        let body = vacancy_body(&ctx, &view, Some(&kept));
+        Ok(ctx.page(StatusCode::UNPROCESSABLE_ENTITY, &view.vacancy.title, body))
     }
     .await;
     ctx.finish(result)

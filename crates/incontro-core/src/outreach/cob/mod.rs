@@ -30,6 +30,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::codes::{CodeEffect, CodeScheme, CodeStatus, CodeTables};
+use crate::store::db::Db;
 use crate::model::{CodiceFiscale, Sex};
 use crate::store::outreach as sql;
 use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Progress, Result};
@@ -771,7 +772,7 @@ impl Engine {
         // A store without notices takes the bulk path (each new page written once); the check
         // that counts is the one in the transaction.
         let empty_before = !self.store().read(sql::has_notices)?;
-        let run = |tx: &rusqlite::Transaction<'_>| {
+        let run = |tx: &Db<'_>| {
             // A store without notices (checked in the transaction): the summaries are built
             // from this file's notices as they stream, the same as rebuilding them from the
             // stored notices at the end, without reading millions of rows back.

@@ -4,7 +4,7 @@
 use super::*;
 
 /// True when the campaign exists.
-pub fn campaign_exists(connection: &Connection, id: &str) -> Result<bool> {
+pub fn campaign_exists(connection: &Db<'_>, id: &str) -> Result<bool> {
     Ok(connection
         .query_row(
             "SELECT 1 FROM outreach_campaign WHERE id = ?1",
@@ -25,7 +25,7 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 
 /// Stores a new campaign.
 pub(crate) fn insert_campaign(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     spec: &CampaignSpec,
     report: &SelectionReport,
     today: NaiveDate,
@@ -48,7 +48,7 @@ pub(crate) fn insert_campaign(
 }
 
 /// Stores one call-list entry.
-pub(crate) fn insert_entry(tx: &Transaction<'_>, campaign: &str, entry: &NewEntry) -> Result<()> {
+pub(crate) fn insert_entry(tx: &Db<'_>, campaign: &str, entry: &NewEntry) -> Result<()> {
     let record = &entry.record;
     tx.prepare_cached(
         "INSERT INTO outreach_entry(campaign_id, entry_no, worker_cf, priority, reasons_json, operator_id,
@@ -83,7 +83,7 @@ type CampaignRow = (
     Option<i64>,
 );
 
-fn campaign_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CampaignRow> {
+fn campaign_row(row: &Row<'_>) -> crate::Result<CampaignRow> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -115,7 +115,7 @@ fn campaign_from(row: CampaignRow) -> Result<Campaign> {
 const CAMPAIGN_COLUMNS: &str = "id, name, rule_json, created_on, retention_until, max_attempts, retry_days, report_json, purged_on";
 
 /// One campaign.
-pub(crate) fn get_campaign(connection: &Connection, id: &str) -> Result<Option<Campaign>> {
+pub(crate) fn get_campaign(connection: &Db<'_>, id: &str) -> Result<Option<Campaign>> {
     let row = connection
         .query_row(
             &format!("SELECT {CAMPAIGN_COLUMNS} FROM outreach_campaign WHERE id = ?1"),
@@ -127,11 +127,11 @@ pub(crate) fn get_campaign(connection: &Connection, id: &str) -> Result<Option<C
 }
 
 /// Every campaign.
-pub(crate) fn list_campaigns(connection: &Connection) -> Result<Vec<Campaign>> {
+pub(crate) fn list_campaigns(connection: &Db<'_>) -> Result<Vec<Campaign>> {
     let mut statement = connection.prepare(&format!(
         "SELECT {CAMPAIGN_COLUMNS} FROM outreach_campaign ORDER BY created_on, id"
     ))?;
-    let rows = statement.query_map([], campaign_row)?;
+    let rows = statement.query_map(params![], campaign_row)?;
     let mut campaigns = Vec::new();
     for row in rows {
         campaigns.push(campaign_from(row?)?);
@@ -140,7 +140,7 @@ pub(crate) fn list_campaigns(connection: &Connection) -> Result<Vec<Campaign>> {
 }
 
 /// The campaign's entries by number.
-pub(crate) fn list_entries(connection: &Connection, campaign: &str) -> Result<Vec<EntryRecord>> {
+pub(crate) fn list_entries(connection: &Db<'_>, campaign: &str) -> Result<Vec<EntryRecord>> {
     let mut statement = connection.prepare(
         "SELECT entry_no, priority, reasons_json, operator_id, sex, age_band, comune, last_sector, end_date
          FROM outreach_entry WHERE campaign_id = ?1 ORDER BY entry_no",
@@ -166,18 +166,18 @@ pub(crate) fn list_entries(connection: &Connection, campaign: &str) -> Result<Ve
 
 /// Entry numbers in priority order (entry numbers are given by priority).
 pub(crate) fn entry_numbers_by_priority(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
 ) -> Result<Vec<u32>> {
     let mut statement = connection
         .prepare("SELECT entry_no FROM outreach_entry WHERE campaign_id = ?1 ORDER BY entry_no")?;
     let rows = statement.query_map([campaign], |row| row.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// Replaces the campaign's operators.
 pub(crate) fn replace_operators(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     operators: &[Operator],
 ) -> Result<()> {
@@ -196,7 +196,7 @@ pub(crate) fn replace_operators(
 
 /// Assigns one entry.
 pub(crate) fn set_entry_operator(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
     operator: &str,
@@ -209,7 +209,7 @@ pub(crate) fn set_entry_operator(
 }
 
 /// The total daily capacity of a campaign's operators (none before they are assigned).
-pub(crate) fn total_capacity(connection: &Connection, campaign: &str) -> Result<Option<u64>> {
+pub(crate) fn total_capacity(connection: &Db<'_>, campaign: &str) -> Result<Option<u64>> {
     Ok(connection.query_row(
         "SELECT sum(daily_capacity) FROM outreach_operator WHERE campaign_id = ?1",
         [campaign],
@@ -219,7 +219,7 @@ pub(crate) fn total_capacity(connection: &Connection, campaign: &str) -> Result<
 
 /// An operator's daily capacity in a campaign.
 pub(crate) fn operator_capacity(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     operator: &str,
 ) -> Result<Option<u32>> {
@@ -250,7 +250,7 @@ pub(crate) struct OperatorRow {
 
 /// The operator's entries by priority, with attempts so far.
 pub(crate) fn operator_entries(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     operator: &str,
 ) -> Result<Vec<OperatorRow>> {
@@ -287,7 +287,7 @@ pub(crate) fn operator_entries(
 
 /// The entry's worker and assigned operator.
 pub(crate) fn entry_worker(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<(String, Option<String>)>> {
@@ -311,7 +311,7 @@ pub(crate) struct AttemptSummary {
 }
 
 pub(crate) fn attempt_summary(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<AttemptSummary> {
@@ -334,7 +334,7 @@ pub(crate) fn attempt_summary(
 /// Stores a call attempt; returns its number.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_attempt(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
     operator: &str,
@@ -370,7 +370,7 @@ pub(crate) fn insert_attempt(
 
 /// Sets a milestone date of an entry.
 pub(crate) fn set_milestone(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
     milestone: Milestone,
@@ -396,7 +396,7 @@ pub(crate) fn set_milestone(
 
 /// Answered entries without a confirmed placement: `(entry, worker, first answered call day)`.
 pub(crate) fn unconfirmed_called(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
 ) -> Result<Vec<(u32, String, NaiveDate)>> {
     let mut statement = connection.prepare(
@@ -409,12 +409,12 @@ pub(crate) fn unconfirmed_called(
     let rows = statement.query_map([campaign], |row| {
         Ok((row.get(0)?, row.get(1)?, from_days(row.get(2)?)))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// Records a placement confirmed by a COB hiring notice.
 pub(crate) fn confirm_placement(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
     day: NaiveDate,
@@ -434,7 +434,7 @@ pub(crate) fn confirm_placement(
 }
 
 /// The funnel facts of every entry.
-pub(crate) fn entry_facts(connection: &Connection, campaign: &str) -> Result<Vec<EntryFacts>> {
+pub(crate) fn entry_facts(connection: &Db<'_>, campaign: &str) -> Result<Vec<EntryFacts>> {
     let mut statement = connection.prepare(
         "SELECT e.operator_id, e.sex, e.age_band, e.comune,
                 EXISTS (SELECT 1 FROM outreach_attempt a WHERE a.campaign_id = e.campaign_id AND a.entry_no = e.entry_no),
@@ -459,14 +459,14 @@ pub(crate) fn entry_facts(connection: &Connection, campaign: &str) -> Result<Vec
             placed_confirmed: row.get(9)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// The citizenship (`IT`, `EU`, `non_EU`) and disability of each entry of a campaign where
 /// recorded — on the contact book (the SAP record), else on the job seeker with the same codice
 /// fiscale — with the funnel steps it reached (issue 18, outreach coverage by group).
 pub(crate) fn entry_protected_facts(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
 ) -> Result<Vec<crate::fairness::ProtectedEntry>> {
     let mut statement = connection.prepare(
@@ -516,7 +516,7 @@ pub(crate) fn entry_protected_facts(
 
 /// Keeps the funnel aggregates of a campaign.
 pub(crate) fn store_aggregates(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     rows: &[FunnelRow],
 ) -> Result<()> {
@@ -547,7 +547,7 @@ pub(crate) fn store_aggregates(
 }
 
 /// The kept aggregates of a purged campaign, in dimension order.
-pub(crate) fn load_aggregates(connection: &Connection, campaign: &str) -> Result<Vec<FunnelRow>> {
+pub(crate) fn load_aggregates(connection: &Db<'_>, campaign: &str) -> Result<Vec<FunnelRow>> {
     let mut statement = connection.prepare(
         "SELECT dimension, value, people, called, answered, taken_in_charge, enrolled, placed_reported, placed_confirmed
          FROM outreach_funnel_aggregate WHERE campaign_id = ?1",
@@ -566,7 +566,7 @@ pub(crate) fn load_aggregates(connection: &Connection, campaign: &str) -> Result
             label: None,
         })
     })?;
-    let mut list: Vec<FunnelRow> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut list: Vec<FunnelRow> = rows.collect::<crate::Result<_>>()?;
     crate::outreach::funnel::sort_rows(&mut list);
     Ok(list)
 }
@@ -574,7 +574,7 @@ pub(crate) fn load_aggregates(connection: &Connection, campaign: &str) -> Result
 /// Undoes the entry's `refused` attempt: moves it out of the attempts into the undo log with who
 /// undid it, when and why. Returns the undone attempt's number (none when the entry has no refusal).
 pub(crate) fn undo_refusal(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
     undone_by: &str,
@@ -610,7 +610,7 @@ pub(crate) fn undo_refusal(
 /// The undone refusals of an entry: `(attempt, called on, operator, undone by, undone at, reason)`.
 #[allow(clippy::type_complexity)]
 pub(crate) fn refusal_undos(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Vec<(u32, NaiveDate, String, String, String, String)>> {
@@ -628,12 +628,12 @@ pub(crate) fn refusal_undos(
             row.get(5)?,
         ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// Clears the do-not-contact flag of a person when it came from `source`.
 pub(crate) fn clear_do_not_contact_from(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     worker: &str,
     source: &str,
 ) -> Result<bool> {
@@ -645,7 +645,7 @@ pub(crate) fn clear_do_not_contact_from(
 }
 
 /// Deletes a campaign's call list, attempts, outcomes and operators; marks it purged.
-pub(crate) fn purge_campaign(tx: &Transaction<'_>, campaign: &str, today: NaiveDate) -> Result<()> {
+pub(crate) fn purge_campaign(tx: &Db<'_>, campaign: &str, today: NaiveDate) -> Result<()> {
     tx.execute(
         "DELETE FROM outreach_refusal_undo WHERE campaign_id = ?1",
         [campaign],
@@ -675,7 +675,7 @@ pub(crate) fn purge_campaign(tx: &Transaction<'_>, campaign: &str, today: NaiveD
 
 /// Clears the "taken in charge" day of an entry; returns the day it had (none when unset).
 pub(crate) fn clear_taken_in_charge(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<NaiveDate>> {
@@ -699,7 +699,7 @@ pub(crate) fn clear_taken_in_charge(
 
 /// The "taken in charge" day of an entry, when set.
 pub(crate) fn taken_in_charge_on(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<NaiveDate>> {

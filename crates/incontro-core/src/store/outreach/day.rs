@@ -5,7 +5,7 @@ use crate::outreach::day::AttemptRecord;
 
 /// Every attempt of an entry, oldest first.
 pub(crate) fn entry_attempts(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Vec<AttemptRecord>> {
@@ -33,7 +33,7 @@ pub(crate) fn entry_attempts(
 
 /// The call-back time of an entry's latest attempt, if one was agreed.
 pub(crate) fn latest_call_back_time(
-    connection: &Connection,
+    connection: &Db<'_>,
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<chrono::NaiveTime>> {
@@ -50,7 +50,7 @@ pub(crate) fn latest_call_back_time(
 }
 
 /// The operator ids of a campaign.
-pub(crate) fn campaign_operators(connection: &Connection, campaign: &str) -> Result<Vec<String>> {
+pub(crate) fn campaign_operators(connection: &Db<'_>, campaign: &str) -> Result<Vec<String>> {
     let mut statement = connection.prepare_cached(
         "SELECT operator_id FROM outreach_operator WHERE campaign_id = ?1 ORDER BY operator_id",
     )?;

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Statement, Transaction};
+use crate::store::db::{params, Db, OptionalExtension, Param, Row, Statement};
 
 use crate::model::{CodiceFiscale, Sex};
 use crate::outreach::calls::{
@@ -35,7 +35,7 @@ fn date(value: Option<i64>) -> Option<NaiveDate> {
 }
 
 /// Adds or replaces one code-table entry.
-pub fn upsert_code(tx: &Transaction<'_>, entry: &CodeEntry) -> Result<()> {
+pub fn upsert_code(tx: &Db<'_>, entry: &CodeEntry) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO cob_code(scheme, code, label, valid_from, valid_to, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(scheme, code, valid_from) DO UPDATE SET label = excluded.label,
@@ -53,11 +53,11 @@ pub fn upsert_code(tx: &Transaction<'_>, entry: &CodeEntry) -> Result<()> {
 }
 
 /// Every code-table entry.
-pub fn load_codes(connection: &Connection) -> Result<Vec<CodeEntry>> {
+pub fn load_codes(connection: &Db<'_>) -> Result<Vec<CodeEntry>> {
     let mut statement = connection.prepare(
         "SELECT scheme, code, label, valid_from, valid_to, effect FROM cob_code ORDER BY 1, 2, 4",
     )?;
-    let rows = statement.query_map([], |row| {
+    let rows = statement.query_map(params![], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
@@ -88,12 +88,12 @@ pub fn load_codes(connection: &Connection) -> Result<Vec<CodeEntry>> {
 
 /// Hashes of the stored notice codes and of the rapporti (worker, employer, start) with a
 /// hiring notice.
-pub(crate) fn load_notice_keys(connection: &Connection) -> Result<(HashSet64, HashSet64)> {
+pub(crate) fn load_notice_keys(connection: &Db<'_>) -> Result<(HashSet64, HashSet64)> {
     let mut codes = HashSet64::default();
     let mut hires = HashSet64::default();
     let mut statement =
         connection.prepare("SELECT code, event, worker_cf, employer_cf, start FROM cob_notice")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
         let code: String = row.get(0)?;
         codes.insert(code_hash(&code));
@@ -146,18 +146,18 @@ pub struct NoticeInserter<'t> {
 
 impl<'t> NoticeInserter<'t> {
     /// Prepares the statements.
-    pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+    pub fn new(tx: &'t Db<'_>) -> Result<Self> {
         Self::prepare(tx, true)
     }
 
     /// Prepares the statements for a table with none of the codes to insert (a store without
     /// notices, codes checked unique by the caller): no conflict clause to evaluate per row, and
     /// a duplicate code is an error instead of being skipped.
-    pub(crate) fn new_codes(tx: &'t Transaction<'_>) -> Result<Self> {
+    pub(crate) fn new_codes(tx: &'t Db<'_>) -> Result<Self> {
         Self::prepare(tx, false)
     }
 
-    fn prepare(tx: &'t Transaction<'_>, skip_stored: bool) -> Result<Self> {
+    fn prepare(tx: &'t Db<'_>, skip_stored: bool) -> Result<Self> {
         Ok(NoticeInserter {
             many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT, skip_stored))?,
             one: tx.prepare(&notice_insert_sql(1, skip_stored))?,
@@ -168,60 +168,61 @@ impl<'t> NoticeInserter<'t> {
     pub fn insert_all(&mut self, notices: &[Notice]) -> Result<u64> {
         let mut inserted = 0;
         let mut chunks = notices.chunks_exact(ROWS_PER_INSERT);
+        let mut values = Vec::with_capacity(ROWS_PER_INSERT * NOTICE_COLUMNS);
         for chunk in &mut chunks {
-            for (row, notice) in chunk.iter().enumerate() {
-                bind_notice(&mut self.many, row * NOTICE_COLUMNS, notice)?;
+            values.clear();
+            for notice in chunk {
+                push_notice(&mut values, notice);
             }
-            inserted += self.many.raw_execute()? as u64;
+            inserted += self.many.execute_values(&values)? as u64;
         }
         for notice in chunks.remainder() {
-            bind_notice(&mut self.one, 0, notice)?;
-            inserted += self.one.raw_execute()? as u64;
+            values.clear();
+            push_notice(&mut values, notice);
+            inserted += self.one.execute_values(&values)? as u64;
         }
         Ok(inserted)
     }
 }
 
-/// Binds one notice's 21 columns after the first `offset` parameters.
-fn bind_notice(statement: &mut Statement<'_>, offset: usize, notice: &Notice) -> Result<()> {
-    let values: [&dyn rusqlite::ToSql; NOTICE_COLUMNS] = [
-        &notice.code,
-        &notice.previous,
-        &notice.kind.as_i64(),
-        &notice.event.as_i64(),
-        &to_days(notice.sent),
-        &notice.worker.as_str(),
-        &notice.sex.map(Sex::as_str),
-        &days(notice.birth),
-        &notice.domicile,
-        &notice.employer.as_str(),
-        &to_days(notice.start),
-        &days(notice.planned_end),
-        &days(notice.extension_end),
-        &days(notice.transformation_date),
-        &notice.transformation,
-        &days(notice.termination_date),
-        &notice.termination_reason,
-        &notice.contract_type,
-        &notice.qualifica,
-        &notice.sector,
-        &notice.workplace,
-    ];
-    for (column, value) in values.iter().enumerate() {
-        statement.raw_bind_parameter(offset + column + 1, value)?;
-    }
-    Ok(())
+/// Appends one notice's 21 column values.
+fn push_notice<'n>(values: &mut Vec<Param<'n>>, notice: &'n Notice) {
+    let text = |value: &'n Option<String>| value.as_deref().map_or(Param::Null, Param::Text);
+    let day = |value: Option<chrono::NaiveDate>| days(value).map_or(Param::Null, Param::Integer);
+    values.extend([
+        Param::Text(&notice.code),
+        text(&notice.previous),
+        Param::Integer(notice.kind.as_i64()),
+        Param::Integer(notice.event.as_i64()),
+        Param::Integer(to_days(notice.sent)),
+        Param::Text(notice.worker.as_str()),
+        notice.sex.map(Sex::as_str).map_or(Param::Null, Param::Text),
+        day(notice.birth),
+        text(&notice.domicile),
+        Param::Text(notice.employer.as_str()),
+        Param::Integer(to_days(notice.start)),
+        day(notice.planned_end),
+        day(notice.extension_end),
+        day(notice.transformation_date),
+        text(&notice.transformation),
+        day(notice.termination_date),
+        text(&notice.termination_reason),
+        text(&notice.contract_type),
+        text(&notice.qualifica),
+        text(&notice.sector),
+        text(&notice.workplace),
+    ]);
 }
 
 /// Number of stored notices.
-pub fn count_notices(connection: &Connection) -> Result<i64> {
-    Ok(connection.query_row("SELECT count(*) FROM cob_notice", [], |row| row.get(0))?)
+pub fn count_notices(connection: &Db<'_>) -> Result<i64> {
+    Ok(connection.query_row("SELECT count(*) FROM cob_notice", params![], |row| row.get(0))?)
 }
 
 /// True when at least one notice is stored.
-pub(crate) fn has_notices(connection: &Connection) -> Result<bool> {
+pub(crate) fn has_notices(connection: &Db<'_>) -> Result<bool> {
     Ok(
-        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_notice)", [], |row| {
+        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_notice)", params![], |row| {
             row.get(0)
         })?,
     )
@@ -229,7 +230,7 @@ pub(crate) fn has_notices(connection: &Connection) -> Result<bool> {
 
 /// Every stored notice (or those of the given workers), passed to `visit` one by one.
 pub fn for_each_notice(
-    connection: &Connection,
+    connection: &Db<'_>,
     only: Option<&std::collections::HashSet<String>>,
     mut visit: impl FnMut(Notice),
 ) -> Result<()> {
@@ -239,9 +240,9 @@ pub fn for_each_notice(
                 termination_reason, contract_type, qualifica, sector, workplace
          FROM cob_notice",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
-        let worker_text = row.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        let worker_text = row.get_ref(5)?.as_str()?;
         if let Some(only) = only {
             if !only.contains(worker_text) {
                 continue;
@@ -256,7 +257,7 @@ pub fn for_each_notice(
         let sex = match row
             .get_ref(6)?
             .as_str_or_null()
-            .map_err(rusqlite::Error::from)?
+            ?
         {
             Some("F") => Some(Sex::F),
             Some("M") => Some(Sex::M),
@@ -291,7 +292,7 @@ pub fn for_each_notice(
 }
 
 /// Adds or refreshes one contact.
-pub fn upsert_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<()> {
+pub fn upsert_contact(tx: &Db<'_>, contact: &Contact) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outreach_contact(worker_cf, kind, value, source, observed_on) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(worker_cf, kind, value) DO UPDATE SET source = excluded.source,
@@ -308,7 +309,7 @@ pub fn upsert_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<()> {
 }
 
 /// Sets a person's display name and/or do-not-contact flag.
-pub(crate) fn update_person(tx: &Transaction<'_>, update: &PersonUpdate) -> Result<()> {
+pub(crate) fn update_person(tx: &Db<'_>, update: &PersonUpdate) -> Result<()> {
     tx.prepare_cached("INSERT INTO outreach_person(worker_cf) VALUES (?1) ON CONFLICT DO NOTHING")?
         .execute([update.worker.as_str()])?;
     if let Some(name) = &update.display_name {
@@ -333,11 +334,11 @@ pub(crate) fn update_person(tx: &Transaction<'_>, update: &PersonUpdate) -> Resu
 }
 
 /// The most recently observed mobile of each person.
-pub fn load_mobiles(connection: &Connection) -> Result<HashMap<String, String>> {
+pub fn load_mobiles(connection: &Db<'_>) -> Result<HashMap<String, String>> {
     let mut statement = connection.prepare(
         "SELECT worker_cf, value FROM outreach_contact WHERE kind = 'mobile' ORDER BY observed_on, value",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut mobiles = HashMap::new();
     while let Some(row) = rows.next()? {
         mobiles.insert(row.get(0)?, row.get(1)?);
@@ -346,15 +347,15 @@ pub fn load_mobiles(connection: &Connection) -> Result<HashMap<String, String>> 
 }
 
 /// People who objected to being contacted.
-pub fn load_do_not_contact(connection: &Connection) -> Result<HashSet<String>> {
+pub fn load_do_not_contact(connection: &Db<'_>) -> Result<HashSet<String>> {
     let mut statement =
         connection.prepare("SELECT worker_cf FROM outreach_person WHERE do_not_contact = 1")?;
-    let rows = statement.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = statement.query_map(params![], |row| row.get(0))?;
+    Ok(rows.collect::<crate::Result<_>>()?)
 }
 
 /// The most recently observed mobile of one person.
-pub fn mobile_of(connection: &Connection, worker: &str) -> Result<Option<String>> {
+pub fn mobile_of(connection: &Db<'_>, worker: &str) -> Result<Option<String>> {
     Ok(connection
         .query_row(
             "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
@@ -366,7 +367,7 @@ pub fn mobile_of(connection: &Connection, worker: &str) -> Result<Option<String>
 }
 
 /// True when the person objected.
-pub fn is_do_not_contact(connection: &Connection, worker: &str) -> Result<bool> {
+pub fn is_do_not_contact(connection: &Db<'_>, worker: &str) -> Result<bool> {
     Ok(connection
         .query_row(
             "SELECT do_not_contact FROM outreach_person WHERE worker_cf = ?1",
@@ -378,7 +379,7 @@ pub fn is_do_not_contact(connection: &Connection, worker: &str) -> Result<bool> 
 }
 
 /// A person's display name.
-pub fn display_name(connection: &Connection, worker: &str) -> Result<Option<String>> {
+pub fn display_name(connection: &Db<'_>, worker: &str) -> Result<Option<String>> {
     Ok(connection
         .query_row(
             "SELECT display_name FROM outreach_person WHERE worker_cf = ?1",

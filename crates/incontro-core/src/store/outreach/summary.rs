@@ -1,14 +1,14 @@
 //! SQL of the per-worker COB summaries (`cob_person`, `cob_dict`, `cob_summary_state`); the
 //! blobs are encoded and decoded by `outreach::summary`.
 
-use rusqlite::{params, Connection, OptionalExtension, Statement, Transaction};
+use crate::store::db::{params, OptionalExtension, Statement, Db};
 
 use crate::{Error, Result};
 
 /// The stored dictionary's strings, in number order (number 1 first).
-pub(crate) fn load_dict(connection: &Connection) -> Result<Vec<String>> {
+pub(crate) fn load_dict(connection: &Db<'_>) -> Result<Vec<String>> {
     let mut statement = connection.prepare("SELECT id, text FROM cob_dict ORDER BY id")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut texts = Vec::new();
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
@@ -24,25 +24,25 @@ pub(crate) fn load_dict(connection: &Connection) -> Result<Vec<String>> {
 }
 
 /// Adds one dictionary entry.
-pub(crate) fn insert_dict(tx: &Transaction<'_>, id: u32, text: &str) -> Result<()> {
+pub(crate) fn insert_dict(tx: &Db<'_>, id: u32, text: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO cob_dict(id, text) VALUES (?1, ?2)")?
         .execute(params![id, text])?;
     Ok(())
 }
 
 /// The meaning of the codes the summaries were built with (None: not built).
-pub(crate) fn summary_state(connection: &Connection) -> Result<Option<String>> {
+pub(crate) fn summary_state(connection: &Db<'_>) -> Result<Option<String>> {
     Ok(connection
         .query_row(
             "SELECT rules FROM cob_summary_state WHERE id = 1",
-            [],
+            params![],
             |row| row.get(0),
         )
         .optional()?)
 }
 
 /// Records the meaning of the codes the summaries are built with.
-pub(crate) fn set_summary_state(tx: &Transaction<'_>, rules: &str) -> Result<()> {
+pub(crate) fn set_summary_state(tx: &Db<'_>, rules: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO cob_summary_state(id, rules) VALUES (1, ?1)
          ON CONFLICT(id) DO UPDATE SET rules = excluded.rules",
@@ -52,7 +52,7 @@ pub(crate) fn set_summary_state(tx: &Transaction<'_>, rules: &str) -> Result<()>
 }
 
 /// Drops every summary and the dictionary (before a rebuild).
-pub(crate) fn clear_summaries(tx: &Transaction<'_>) -> Result<()> {
+pub(crate) fn clear_summaries(tx: &Db<'_>) -> Result<()> {
     tx.execute_batch(
         "DELETE FROM cob_person; DELETE FROM cob_dict; DELETE FROM cob_summary_state;",
     )?;
@@ -60,16 +60,16 @@ pub(crate) fn clear_summaries(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// True when at least one worker has a summary.
-pub(crate) fn has_summaries(connection: &Connection) -> Result<bool> {
+pub(crate) fn has_summaries(connection: &Db<'_>) -> Result<bool> {
     Ok(
-        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_person)", [], |row| {
+        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_person)", params![], |row| {
             row.get(0)
         })?,
     )
 }
 
 /// A worker's stored compact notices.
-pub(crate) fn stored_history(tx: &Transaction<'_>, worker: &str) -> Result<Option<Vec<u8>>> {
+pub(crate) fn stored_history(tx: &Db<'_>, worker: &str) -> Result<Option<Vec<u8>>> {
     Ok(tx
         .prepare_cached("SELECT history FROM cob_person WHERE worker_cf = ?1")?
         .query_row([worker], |row| row.get(0))
@@ -91,7 +91,7 @@ pub(crate) struct PersonWriter<'t> {
 }
 
 impl<'t> PersonWriter<'t> {
-    pub(crate) fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+    pub(crate) fn new(tx: &'t Db<'_>) -> Result<Self> {
         Ok(PersonWriter {
             statement: tx.prepare(
                 "INSERT OR REPLACE INTO cob_person(worker_cf, first_sent, last_sent, summary, history)
@@ -115,7 +115,7 @@ impl<'t> PersonWriter<'t> {
 /// Every worker's row with a first notice sent on or before `sent_by` (a day number), in
 /// codice fiscale order, passed to `visit` one by one.
 pub(crate) fn for_each_person(
-    connection: &Connection,
+    connection: &Db<'_>,
     sent_by: i64,
     mut visit: impl FnMut(PersonRow<'_>) -> Result<()>,
 ) -> Result<()> {
@@ -129,13 +129,13 @@ pub(crate) fn for_each_person(
             Ok(row
                 .get_ref(index)?
                 .as_str()
-                .map_err(rusqlite::Error::from)?)
+                ?)
         };
         let blob = |index: usize| -> Result<&[u8]> {
             Ok(row
                 .get_ref(index)?
                 .as_blob()
-                .map_err(rusqlite::Error::from)?)
+                ?)
         };
         visit(PersonRow {
             worker: text(0)?,
@@ -150,7 +150,7 @@ pub(crate) fn for_each_person(
 
 /// The most recently observed mobile of each of `workers` (one prepared query each).
 pub(crate) fn mobiles_of<'w>(
-    connection: &Connection,
+    connection: &Db<'_>,
     workers: impl IntoIterator<Item = &'w str>,
 ) -> Result<Vec<Option<String>>> {
     let mut statement = connection.prepare_cached(
