@@ -233,7 +233,9 @@ impl From<postgres::Error> for Error {
             Some(_) => DbErrorKind::Other,
             None if error.is_closed() => DbErrorKind::Unavailable,
             None => {
-                if std::error::Error::source(&error).is_some_and(|source| source.is::<std::io::Error>()) {
+                if std::error::Error::source(&error)
+                    .is_some_and(|source| source.is::<std::io::Error>())
+                {
                     DbErrorKind::Unavailable
                 } else {
                     DbErrorKind::Other

@@ -78,9 +78,9 @@ pub mod vocabulary;
 mod engine;
 
 pub use engine::Engine;
-pub use store::DatabaseUrl;
 pub use error::{DatabaseError, DbErrorKind, Error, ErrorCode, ErrorKind, InputProblem, Problems};
 pub use progress::{NoProgress, Progress};
+pub use store::DatabaseUrl;
 
 /// The result type of every fallible engine call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

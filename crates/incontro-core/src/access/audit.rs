@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use super::{now_rfc3339, Principal, RankingLogEntry, Role};
-use crate::store::db::Db;
 use crate::store::access as sql;
+use crate::store::db::Db;
 use crate::{Engine, Error, Result};
 
 /// Whether an audited access succeeded.
@@ -222,7 +222,7 @@ fn run_audit_writer(mut connection: sql::AuditConn, receiver: mpsc::Receiver<Aud
                 }
                 Ok(ids)
             })
-        .map_err(|error| error.to_string());
+            .map_err(|error| error.to_string());
         for (index, batch) in batches.into_iter().enumerate() {
             let committed = match &result {
                 Ok(ids) => Ok(ids[index].clone()),
@@ -430,7 +430,13 @@ mod tests {
             .is_err());
         let in_main: i64 = engine
             .store()
-            .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", crate::store::db::params![], |row| row.get(0))?))
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM audit_log",
+                    crate::store::db::params![],
+                    |row| row.get(0),
+                )?)
+            })
             .expect("main table");
         assert_eq!(in_main, 0, "audit rows go to their own file");
         drop(raw);

@@ -198,7 +198,13 @@ mod tests {
         assert_eq!(created.token.len(), 68);
         let stored_hash: String = engine
             .store()
-            .read(|c| Ok(c.query_row("SELECT token_hash FROM api_key", crate::store::db::params![], |row| row.get(0))?))
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT token_hash FROM api_key",
+                    crate::store::db::params![],
+                    |row| row.get(0),
+                )?)
+            })
             .expect("hash");
         assert_ne!(stored_hash, created.token);
         assert_eq!(stored_hash, token_hash(&created.token));

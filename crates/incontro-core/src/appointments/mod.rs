@@ -45,8 +45,8 @@ use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::store::db::Db;
 use crate::store::appointments as sql;
+use crate::store::db::Db;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// The wire and storage format of slot times (local time of the office, minutes precision).

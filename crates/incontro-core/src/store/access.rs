@@ -248,20 +248,23 @@ pub fn append_rankings(connection: &Db<'_>, entries: &[RankingLogEntry]) -> Resu
             .map_err(|error| Error::Internal(format!("ranking log parameters: {error}")))?;
         let results = serde_json::to_string(&entry.results)
             .map_err(|error| Error::Internal(format!("ranking log results: {error}")))?;
-        let id = statement.query_row(params![
-            entry.at,
-            entry.day.to_string(),
-            entry.key_id,
-            entry.role.as_str(),
-            entry.office,
-            entry.channel.as_str(),
-            entry.request.kind().as_str(),
-            entry.request.subject(),
-            entry.data_revision,
-            entry.request.mode_name(),
-            parameters,
-            results,
-        ], |row| row.get(0))?;
+        let id = statement.query_row(
+            params![
+                entry.at,
+                entry.day.to_string(),
+                entry.key_id,
+                entry.role.as_str(),
+                entry.office,
+                entry.channel.as_str(),
+                entry.request.kind().as_str(),
+                entry.request.subject(),
+                entry.data_revision,
+                entry.request.mode_name(),
+                parameters,
+                results,
+            ],
+            |row| row.get(0),
+        )?;
         ids.push(id);
     }
     Ok(ids)

@@ -1,6 +1,6 @@
 //! SQL of staff accounts and console sessions (migration 0018).
 
-use crate::store::db::{params, OptionalExtension, Row, Db};
+use crate::store::db::{params, Db, OptionalExtension, Row};
 
 use crate::access::{Role, StaffAccount};
 use crate::{Error, Result};
@@ -62,10 +62,7 @@ pub fn list_accounts(connection: &Db<'_>) -> Result<Vec<StaffAccount>> {
 }
 
 /// The account named `name` (without case) with its password hash.
-pub fn account_by_name(
-    connection: &Db<'_>,
-    name: &str,
-) -> Result<Option<(StaffAccount, String)>> {
+pub fn account_by_name(connection: &Db<'_>, name: &str) -> Result<Option<(StaffAccount, String)>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {ACCOUNT_COLUMNS}, password_hash FROM staff_account WHERE name = ?1"
     ))?;

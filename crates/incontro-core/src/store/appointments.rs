@@ -1,6 +1,6 @@
 //! SQL of the online-desk appointments (slots and bookings).
 
-use crate::store::db::{params, OptionalExtension, Row, Db};
+use crate::store::db::{params, Db, OptionalExtension, Row};
 
 use crate::appointments::{Booking, Slot};
 use crate::{Error, ErrorCode, Result};
@@ -62,12 +62,10 @@ pub fn move_booking(connection: &Db<'_>, id: i64, slot_id: i64) -> Result<()> {
     });
     match result {
         Ok(_) => Ok(()),
-        Err(error) if error.is_constraint_violation() => {
-            Err(Error::conflict(
-                ErrorCode::SlotAlreadyBooked,
-                "this slot has just been booked by someone else; choose another",
-            ))
-        }
+        Err(error) if error.is_constraint_violation() => Err(Error::conflict(
+            ErrorCode::SlotAlreadyBooked,
+            "this slot has just been booked by someone else; choose another",
+        )),
         Err(error) => Err(error),
     }
 }
@@ -160,26 +158,24 @@ pub fn insert_booking(connection: &Db<'_>, booking: &Booking) -> Result<i64> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              RETURNING id",
             params![
-            booking.slot_id,
-            booking.reference,
-            booking.name,
-            booking.contact,
-            booking.topic,
-            booking.language,
-            booking.video_link,
-            booking.booked_at,
-        ],
+                booking.slot_id,
+                booking.reference,
+                booking.name,
+                booking.contact,
+                booking.topic,
+                booking.language,
+                booking.video_link,
+                booking.booked_at,
+            ],
             |row| row.get::<_, i64>(0),
         )
     });
     match result {
         Ok(id) => Ok(id),
-        Err(error) if error.is_constraint_violation() => {
-            Err(Error::conflict(
-                ErrorCode::SlotAlreadyBooked,
-                "this slot has just been booked by someone else; choose another",
-            ))
-        }
+        Err(error) if error.is_constraint_violation() => Err(Error::conflict(
+            ErrorCode::SlotAlreadyBooked,
+            "this slot has just been booked by someone else; choose another",
+        )),
         Err(error) => Err(error),
     }
 }

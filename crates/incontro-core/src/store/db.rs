@@ -459,7 +459,10 @@ impl Statement<'_> {
 }
 
 fn no_rows() -> Error {
-    Error::Database(DatabaseError::new(DbErrorKind::NoRows, "query returned no rows"))
+    Error::Database(DatabaseError::new(
+        DbErrorKind::NoRows,
+        "query returned no rows",
+    ))
 }
 
 /// `.optional()`: a query's "no rows" error as `None`.
@@ -822,9 +825,7 @@ pub mod pg {
 
     /// A `NUMERIC` (what `sum` and `avg` of integers give): an integer when it has no
     /// fractional digits and fits, a double otherwise.
-    fn numeric(
-        raw: &[u8],
-    ) -> std::result::Result<Value, Box<dyn std::error::Error + Sync + Send>> {
+    fn numeric(raw: &[u8]) -> std::result::Result<Value, Box<dyn std::error::Error + Sync + Send>> {
         if raw.len() < 8 {
             return Err("short numeric".into());
         }
@@ -856,7 +857,9 @@ pub mod pg {
                 } else {
                     0
                 };
-                integer = integer.saturating_mul(10000).saturating_add(i128::from(digit));
+                integer = integer
+                    .saturating_mul(10000)
+                    .saturating_add(i128::from(digit));
             }
         }
         let negative = sign == 0x4000;

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::{params, Db, OptionalExtension, Row};
 use chrono::NaiveDate;
-use crate::store::db::{params, OptionalExtension, Row, Db};
 
 use crate::model::{
     Citizenship, CodiceFiscale, Company, Competence, ComuneCode, Course, EducationLevel, EntityId,
@@ -215,11 +215,7 @@ pub fn get_company(connection: &Db<'_>, id: &str) -> Result<Option<Company>> {
 }
 
 /// Companies ordered by id.
-pub fn list_companies(
-    connection: &Db<'_>,
-    limit: usize,
-    offset: usize,
-) -> Result<Vec<Company>> {
+pub fn list_companies(connection: &Db<'_>, limit: usize, offset: usize) -> Result<Vec<Company>> {
     let mut statement = connection.prepare(&format!(
         "SELECT {COMPANY_COLUMNS} FROM company ORDER BY id LIMIT ?1 OFFSET ?2"
     ))?;
@@ -640,10 +636,7 @@ pub fn get_personal_data(connection: &Db<'_>, id: &str) -> Result<Option<Persona
 }
 
 /// The job seeker id of a codice fiscale.
-pub fn find_job_seeker_by_cf(
-    connection: &Db<'_>,
-    cf: &CodiceFiscale,
-) -> Result<Option<String>> {
+pub fn find_job_seeker_by_cf(connection: &Db<'_>, cf: &CodiceFiscale) -> Result<Option<String>> {
     Ok(connection
         .query_row(
             "SELECT job_seeker_id FROM person_pii WHERE codice_fiscale = ?1",

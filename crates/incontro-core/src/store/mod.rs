@@ -16,19 +16,19 @@ use crate::{Error, Result};
 pub use url::DatabaseUrl;
 
 pub mod access;
-pub mod db;
-pub mod postgres_store;
-pub mod url;
 pub mod accounts;
 pub mod appointments;
+pub mod db;
 pub mod entities;
 pub mod offices;
 pub mod outreach;
 pub mod placement_changes;
 pub mod placements;
+pub mod postgres_store;
 pub mod suggest;
 pub mod taxonomy;
 pub mod training;
+pub mod url;
 pub mod vocabulary;
 
 /// One schema migration, in the two dialects: the same history on both backends.
@@ -346,9 +346,11 @@ impl SqliteStore {
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let transaction = connection.transaction()?;
-            transaction.execute_batch(migration.sqlite).map_err(|error| {
-                Error::Internal(format!("migration {} failed: {error}", migration.name))
-            })?;
+            transaction
+                .execute_batch(migration.sqlite)
+                .map_err(|error| {
+                    Error::Internal(format!("migration {} failed: {error}", migration.name))
+                })?;
             transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
             transaction.commit()?;
             tracing::info!(migration = migration.name, "applied schema migration");

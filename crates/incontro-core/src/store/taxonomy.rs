@@ -1,7 +1,7 @@
 //! SQL of the taxonomy area: the ESCO concepts, their labels and relations.
 
-use ahash::AHashMap;
 use crate::store::db::{params, Db};
+use ahash::AHashMap;
 
 use crate::progress::Progress;
 use crate::taxonomy::graph::{LabelRecord, OccupationRecord, SkillRecord, TaxonomyRows};

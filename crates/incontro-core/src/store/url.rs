@@ -105,13 +105,17 @@ mod tests {
             DatabaseUrl::parse("sqlite:///var/lib/incontro").unwrap(),
             DatabaseUrl::Sqlite(PathBuf::from("/var/lib/incontro"))
         );
-        assert!(DatabaseUrl::parse("postgres://incontro@db.example/incontro")
-            .unwrap()
-            .is_postgres());
+        assert!(
+            DatabaseUrl::parse("postgres://incontro@db.example/incontro")
+                .unwrap()
+                .is_postgres()
+        );
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert_eq!(
-            DatabaseUrl::parse("postgres://u:secret@h/db").unwrap().to_string(),
+            DatabaseUrl::parse("postgres://u:secret@h/db")
+                .unwrap()
+                .to_string(),
             "postgres://u:***@h/db"
         );
     }

@@ -63,12 +63,7 @@ pub fn load_comuni(connection: &Db<'_>) -> Result<Vec<StoredComune>> {
 }
 
 /// Inserts or replaces the label of a code.
-pub fn upsert_code_label(
-    connection: &Db<'_>,
-    list: &str,
-    code: &str,
-    label: &str,
-) -> Result<()> {
+pub fn upsert_code_label(connection: &Db<'_>, list: &str, code: &str, label: &str) -> Result<()> {
     connection.execute(
         "INSERT INTO code_label (list, code, label) VALUES (?1, ?2, ?3)
          ON CONFLICT(list, code) DO UPDATE SET label = excluded.label",

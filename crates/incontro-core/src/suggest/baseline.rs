@@ -5,7 +5,7 @@
 //! scikit-learn) and L2-normalised on its own, the two cosines averaged.
 //!
 //! It exists to be measured against; suggestions use its cosine as one more signal (see
-//! `Suggester::resemble_sentences`).
+//! `Suggester::resemblance`).
 
 use ahash::AHashMap;
 

@@ -30,8 +30,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::codes::{CodeEffect, CodeScheme, CodeStatus, CodeTables};
-use crate::store::db::Db;
 use crate::model::{CodiceFiscale, Sex};
+use crate::store::db::Db;
 use crate::store::outreach as sql;
 use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Progress, Result};
 

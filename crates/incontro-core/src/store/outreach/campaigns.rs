@@ -165,10 +165,7 @@ pub(crate) fn list_entries(connection: &Db<'_>, campaign: &str) -> Result<Vec<En
 }
 
 /// Entry numbers in priority order (entry numbers are given by priority).
-pub(crate) fn entry_numbers_by_priority(
-    connection: &Db<'_>,
-    campaign: &str,
-) -> Result<Vec<u32>> {
+pub(crate) fn entry_numbers_by_priority(connection: &Db<'_>, campaign: &str) -> Result<Vec<u32>> {
     let mut statement = connection
         .prepare("SELECT entry_no FROM outreach_entry WHERE campaign_id = ?1 ORDER BY entry_no")?;
     let rows = statement.query_map([campaign], |row| row.get(0))?;
@@ -176,11 +173,7 @@ pub(crate) fn entry_numbers_by_priority(
 }
 
 /// Replaces the campaign's operators.
-pub(crate) fn replace_operators(
-    tx: &Db<'_>,
-    campaign: &str,
-    operators: &[Operator],
-) -> Result<()> {
+pub(crate) fn replace_operators(tx: &Db<'_>, campaign: &str, operators: &[Operator]) -> Result<()> {
     tx.execute(
         "DELETE FROM outreach_operator WHERE campaign_id = ?1",
         [campaign],
@@ -515,11 +508,7 @@ pub(crate) fn entry_protected_facts(
 }
 
 /// Keeps the funnel aggregates of a campaign.
-pub(crate) fn store_aggregates(
-    tx: &Db<'_>,
-    campaign: &str,
-    rows: &[FunnelRow],
-) -> Result<()> {
+pub(crate) fn store_aggregates(tx: &Db<'_>, campaign: &str, rows: &[FunnelRow]) -> Result<()> {
     tx.execute(
         "DELETE FROM outreach_funnel_aggregate WHERE campaign_id = ?1",
         [campaign],
@@ -632,11 +621,7 @@ pub(crate) fn refusal_undos(
 }
 
 /// Clears the do-not-contact flag of a person when it came from `source`.
-pub(crate) fn clear_do_not_contact_from(
-    tx: &Db<'_>,
-    worker: &str,
-    source: &str,
-) -> Result<bool> {
+pub(crate) fn clear_do_not_contact_from(tx: &Db<'_>, worker: &str, source: &str) -> Result<bool> {
     Ok(tx.execute(
         "UPDATE outreach_person SET do_not_contact = 0, dnc_since = NULL, dnc_source = NULL
          WHERE worker_cf = ?1 AND do_not_contact = 1 AND dnc_source = ?2",

@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use crate::store::db::{params, Db, OptionalExtension, Param, Row, Statement};
+use chrono::NaiveDate;
 
 use crate::model::{CodiceFiscale, Sex};
 use crate::outreach::calls::{
@@ -216,16 +216,20 @@ fn push_notice<'n>(values: &mut Vec<Param<'n>>, notice: &'n Notice) {
 
 /// Number of stored notices.
 pub fn count_notices(connection: &Db<'_>) -> Result<i64> {
-    Ok(connection.query_row("SELECT count(*) FROM cob_notice", params![], |row| row.get(0))?)
+    Ok(
+        connection.query_row("SELECT count(*) FROM cob_notice", params![], |row| {
+            row.get(0)
+        })?,
+    )
 }
 
 /// True when at least one notice is stored.
 pub(crate) fn has_notices(connection: &Db<'_>) -> Result<bool> {
-    Ok(
-        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_notice)", params![], |row| {
-            row.get(0)
-        })?,
-    )
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cob_notice)",
+        params![],
+        |row| row.get(0),
+    )?)
 }
 
 /// Every stored notice (or those of the given workers), passed to `visit` one by one.
@@ -254,11 +258,7 @@ pub fn for_each_notice(
             .ok_or_else(|| Error::Internal("stored notice has an unknown kind".into()))?;
         let event = EventType::from_i64(row.get(3)?)
             .ok_or_else(|| Error::Internal("stored notice has an unknown event".into()))?;
-        let sex = match row
-            .get_ref(6)?
-            .as_str_or_null()
-            ?
-        {
+        let sex = match row.get_ref(6)?.as_str_or_null()? {
             Some("F") => Some(Sex::F),
             Some("M") => Some(Sex::M),
             Some(_) => return Err(Error::Internal("stored notice has an unknown sex".into())),

@@ -1,7 +1,7 @@
 //! SQL of the per-worker COB summaries (`cob_person`, `cob_dict`, `cob_summary_state`); the
 //! blobs are encoded and decoded by `outreach::summary`.
 
-use crate::store::db::{params, OptionalExtension, Statement, Db};
+use crate::store::db::{params, Db, OptionalExtension, Statement};
 
 use crate::{Error, Result};
 
@@ -61,11 +61,11 @@ pub(crate) fn clear_summaries(tx: &Db<'_>) -> Result<()> {
 
 /// True when at least one worker has a summary.
 pub(crate) fn has_summaries(connection: &Db<'_>) -> Result<bool> {
-    Ok(
-        connection.query_row("SELECT EXISTS (SELECT 1 FROM cob_person)", params![], |row| {
-            row.get(0)
-        })?,
-    )
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cob_person)",
+        params![],
+        |row| row.get(0),
+    )?)
 }
 
 /// A worker's stored compact notices.
@@ -125,18 +125,8 @@ pub(crate) fn for_each_person(
     )?;
     let mut rows = statement.query([sent_by])?;
     while let Some(row) = rows.next()? {
-        let text = |index: usize| -> Result<&str> {
-            Ok(row
-                .get_ref(index)?
-                .as_str()
-                ?)
-        };
-        let blob = |index: usize| -> Result<&[u8]> {
-            Ok(row
-                .get_ref(index)?
-                .as_blob()
-                ?)
-        };
+        let text = |index: usize| -> Result<&str> { Ok(row.get_ref(index)?.as_str()?) };
+        let blob = |index: usize| -> Result<&[u8]> { Ok(row.get_ref(index)?.as_blob()?) };
         visit(PersonRow {
             worker: text(0)?,
             first_sent: row.get(1)?,
