@@ -641,7 +641,11 @@ fn operator_records_outcomes_through_the_call_list() {
         assert!(!listed.is_empty());
         browser.close().await;
         // On the retry day the first person is back with the note.
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let retry_day = super::helpers::test_today() + chrono::Duration::days(2);
         let back = engine
             .call_list("cob23-console", "op_anna", retry_day)

@@ -33,6 +33,7 @@ impl Served {
             .env("INCONTRO_TODAY", today.to_string())
             .arg("--data-dir")
             .arg(data_dir)
+            .envs(crate::helpers::database_env(data_dir))
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -74,6 +75,7 @@ fn accounts(data_dir: &Path, args: &[&str], stdin: &str) {
         .env("INCONTRO_TODAY", test_today().to_string())
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .arg("accounts")
         .args(args)
         .stdin(Stdio::piped())
@@ -367,17 +369,20 @@ fn sign_in_attempts_are_limited_per_address_and_name() {
         office: None,
         label: "test".into(),
     };
-    incontro_core::Engine::open(app.data_dir())
-        .expect("second engine")
-        .create_account(
-            &admin,
-            "marta",
-            "Marta",
-            Role::Desk,
-            Some("LU"),
-            "prima-luce-42",
-        )
-        .expect("account");
+    incontro_core::Engine::open_with(
+        app.data_dir(),
+        &crate::helpers::database_url(app.data_dir()),
+    )
+    .expect("second engine")
+    .create_account(
+        &admin,
+        "marta",
+        "Marta",
+        Role::Desk,
+        Some("LU"),
+        "prima-luce-42",
+    )
+    .expect("account");
     let agent = ureq::AgentBuilder::new().redirects(0).build();
     let page = agent
         .get(&format!("{}/console/sign-in", app.address))

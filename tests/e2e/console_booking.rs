@@ -114,7 +114,11 @@ fn staff_publish_weekly_availability_move_and_cancel_bookings_and_mark_no_shows(
         use incontro_core::appointments::{BookingRequest, NewSlots};
         let today = test_today();
         let midnight = today.and_time(chrono::NaiveTime::MIN);
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let request = |slot_id: i64, name: &str| BookingRequest {
             slot_id,
             name: name.into(),

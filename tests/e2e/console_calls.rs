@@ -13,7 +13,11 @@ const CAMPAIGN: &str = "cob23-giornata";
 
 /// A campaign over the demo's COB notices shared by two operators; returns anna's key.
 fn campaign_for_two(app: &TestApp) -> String {
-    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let engine = incontro_core::Engine::open_with(
+        app.data_dir(),
+        &crate::helpers::database_url(app.data_dir()),
+    )
+    .expect("second engine");
     let rule_file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
     let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
@@ -102,11 +106,14 @@ fn operator_works_the_day_and_the_admin_reassigns_and_undoes_a_refusal() {
 
         // An earlier unanswered call (three days ago, with a note) is on the card's history.
         // A second engine on the server's day (the suite may run on another day).
-        let engine = incontro_core::Engine::open(app.data_dir())
-            .expect("second engine")
-            .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
-                test_today(),
-            )));
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            test_today(),
+        )));
         let (first, second, third) = (due[0], due[1], due[2]);
         engine
             .record_attempt_with(

@@ -44,7 +44,11 @@ async fn choose_a_level_that_is_not_one(browser: &Browser, css: &str, level: &st
 #[test]
 fn the_desk_assessment_keeps_what_was_typed_next_to_the_error() {
     run_in_browser(|app, driver| async move {
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let person = EntityId::parse(PERSON).expect("id");
         let before = engine.get_job_seeker(&person).expect("person").competences;
         let desk = browser(&driver, &app).await;
@@ -129,7 +133,11 @@ fn the_desk_assessment_keeps_what_was_typed_next_to_the_error() {
 #[test]
 fn a_refused_requirement_comes_back_next_to_its_field() {
     run_in_browser(|app, driver| async move {
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let vacancy = EntityId::parse("V001").expect("id");
         let before = engine.get_vacancy(&vacancy).expect("V001").requirements;
         let validator = browser(&driver, &app).await;

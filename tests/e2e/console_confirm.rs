@@ -33,7 +33,11 @@ fn removing_a_competence_asks_first_warns_about_draft_and_can_be_undone() {
         assert!(confirm.contains("bozza"), "{confirm}");
         validator.assert_accessible("remove confirmation").await;
         // Nothing changed before confirming.
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let id = incontro_core::model::EntityId::parse("V001").expect("id");
         assert_eq!(
             engine.get_vacancy(&id).expect("vacancy").requirements.len(),

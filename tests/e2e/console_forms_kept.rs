@@ -59,7 +59,11 @@ fn desk_forms_keep_what_was_typed_through_an_error_and_a_lost_session() {
         desk.fill("#comune", "Capannori").await;
         send_after_a_lost_session(&desk, "form.edit-vacancy button[type=submit]", &key).await;
         desk.wait_url("done=edited").await;
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let vacancy = engine
             .get_vacancy(&EntityId::parse("V003").expect("id"))
             .expect("V003");

@@ -15,7 +15,11 @@ const LUCCA: &str = "Centro per l'impiego di Lucca";
 
 /// A campaign over the demo's COB notices for one operator of office LU; returns the key.
 fn campaign(app: &TestApp) -> String {
-    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let engine = incontro_core::Engine::open_with(
+        app.data_dir(),
+        &crate::helpers::database_url(app.data_dir()),
+    )
+    .expect("second engine");
     let rule_file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
     let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))
@@ -84,11 +88,14 @@ fn looks_like_a_code(text: &str) -> bool {
 fn the_operator_reads_the_last_job_in_words_and_undoes_a_wrong_taken_in_charge() {
     run_in_browser(|app, driver| async move {
         let key = campaign(&app);
-        let engine = incontro_core::Engine::open(app.data_dir())
-            .expect("second engine")
-            .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
-                test_today(),
-            )));
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine")
+        .with_clock(std::sync::Arc::new(incontro_core::clock::FixedClock::on(
+            test_today(),
+        )));
         let list = engine
             .call_list(CAMPAIGN, "op_carla", test_today())
             .expect("call list");
@@ -286,7 +293,11 @@ fn the_booking_names_the_office_and_its_address_which_the_admin_edits() {
             .as_str()
             .unwrap_or_default()
             .contains("Piazza San Michele 1\\, 55100 Lucca"));
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         assert_eq!(audited(&engine, "office_saved"), 1);
         for browser in [staff, resident, admin] {
             browser.close().await;

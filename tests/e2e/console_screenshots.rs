@@ -41,7 +41,11 @@ async fn shoot(browser: &Browser, path: &str, ready: &str, name: &str) {
 fn console_screenshots() {
     run_in_browser(|app, driver| async move {
         let (_, operator_key) = prepare_campaign(&app, "cob23-schermate");
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let tomorrow = test_today() + chrono::Duration::days(1);
         engine
             .publish_slots(

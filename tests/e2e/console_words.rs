@@ -477,7 +477,11 @@ fn the_desk_works_a_person_without_dead_ends() {
         let confirm = browser.wait_text("#confirm-withdraw", "ritirare").await;
         assert!(confirm.contains("registro delle modifiche"), "{confirm}");
         assert_accessible(&browser, "withdraw confirmation").await;
-        let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+        let engine = incontro_core::Engine::open_with(
+            app.data_dir(),
+            &crate::helpers::database_url(app.data_dir()),
+        )
+        .expect("second engine");
         let person = incontro_core::model::EntityId::parse(PERSON).expect("id");
         assert_eq!(
             engine

@@ -104,6 +104,7 @@ fn incontro_demo_tells_the_same_story_a_year_apart() {
             .arg("--quiet")
             .arg("--data-dir")
             .arg(data_dir.path())
+            .envs(crate::helpers::database_env(data_dir.path()))
             .arg("demo")
             .output()
             .expect("run incontro demo");

@@ -27,6 +27,7 @@ fn incontro(data_dir: &Path, args: &[&str]) -> String {
         .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args(args)
         .output()
         .expect("run incontro");
@@ -56,6 +57,7 @@ fn start(data_dir: &Path) -> Server {
         .env("INCONTRO_TODAY", crate::helpers::test_today().to_string())
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args([
             "serve",
             "--bind",

@@ -279,6 +279,7 @@ fn incontro(data_dir: &Path, args: &[&str]) -> (bool, String) {
     let output = Command::new(PathBuf::from(env!("CARGO_BIN_EXE_incontro")))
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args(args)
         .output()
         .expect("run incontro");

@@ -55,6 +55,39 @@ pub fn spawn_app_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
     spawn(test_today(), adjust)
 }
 
+/// The database of the store in `data_dir`: with `INCONTRO_TEST_POSTGRES` set, a PostgreSQL
+/// database of its own (created on first use, then the same for every server and command run
+/// over that directory); `None` (SQLite in the directory) otherwise.
+pub fn database_for(data_dir: &std::path::Path) -> Option<String> {
+    static DATABASES: OnceLock<std::sync::Mutex<BTreeMap<std::path::PathBuf, String>>> =
+        OnceLock::new();
+    incontro_core::testing::postgres_server()?;
+    let mut databases = DATABASES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let url = databases.entry(data_dir.to_path_buf()).or_insert_with(|| {
+        incontro_core::testing::fresh_postgres_database().expect("test PostgreSQL")
+    });
+    Some(url.clone())
+}
+
+/// `INCONTRO_DATABASE` for a command run over `data_dir` (see [`database_for`]).
+pub fn database_env(data_dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    database_for(data_dir)
+        .map(|url| ("INCONTRO_DATABASE", url))
+        .into_iter()
+        .collect()
+}
+
+/// The database URL of the store in `data_dir` (see [`database_for`]).
+pub fn database_url(data_dir: &std::path::Path) -> incontro_core::DatabaseUrl {
+    match database_for(data_dir) {
+        Some(url) => incontro_core::DatabaseUrl::Postgres(url),
+        None => incontro_core::DatabaseUrl::in_dir(data_dir),
+    }
+}
+
 fn spawn(today: chrono::NaiveDate, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let mut config = ServerConfig {
@@ -65,6 +98,8 @@ fn spawn(today: chrono::NaiveDate, adjust: impl FnOnce(&mut ServerConfig)) -> Te
         body_limit_bytes: BODY_LIMIT,
         request_timeout_ms: 60_000,
         today: Some(today),
+        // On PostgreSQL when INCONTRO_TEST_POSTGRES is set (a database of its own).
+        database: database_for(data_dir.path()),
         ..ServerConfig::default()
     };
     adjust(&mut config);
@@ -238,7 +273,11 @@ pub fn company_body(id: &str) -> Value {
 /// server's data directory; returns the entries assigned and the key.
 pub fn prepare_campaign(app: &TestApp, campaign: &str) -> (usize, String) {
     use incontro_core::outreach::{CampaignSpec, CohortRule, Operator};
-    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let engine = incontro_core::Engine::open_with(
+        app.data_dir(),
+        &crate::helpers::database_url(app.data_dir()),
+    )
+    .expect("second engine");
     let rule_file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/outreach_rule.json");
     let rule: CohortRule = serde_json::from_str(&std::fs::read_to_string(rule_file).expect("rule"))

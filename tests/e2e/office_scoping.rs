@@ -27,7 +27,11 @@ fn ids(reply: &Reply, field: &str) -> Vec<String> {
 /// Adds the Milan person and vacancy through a second engine over the server's data directory;
 /// returns the id of the Lucca vacancy the Milan one copies.
 fn add_milan(app: &TestApp) -> String {
-    let engine = incontro_core::Engine::open(app.data_dir()).expect("second engine");
+    let engine = incontro_core::Engine::open_with(
+        app.data_dir(),
+        &crate::helpers::database_url(app.data_dir()),
+    )
+    .expect("second engine");
     let best = app.get(
         &format!("/v1/job-seekers/{PERSON}/vacancies?k=1"),
         Role::Admin,

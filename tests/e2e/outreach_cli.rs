@@ -19,6 +19,7 @@ fn command(data_dir: &Path, args: &[&str]) -> Command {
         .arg("--quiet")
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args(args);
     command
 }

@@ -22,6 +22,7 @@ fn incontro(data_dir: &Path, today: chrono::NaiveDate, args: &[&str]) -> Output 
         .arg("--quiet")
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args(args)
         .output()
         .expect("run incontro")

@@ -17,6 +17,7 @@ fn incontro(data_dir: &Path, args: &[&str]) -> std::process::Output {
         .arg("--quiet")
         .arg("--data-dir")
         .arg(data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .args(args)
         .output()
         .expect("run incontro")
@@ -85,7 +86,8 @@ fn istats_list_of_comuni_and_label_lists_import_from_the_command_line() {
         "{stderr}"
     );
 
-    let engine = Engine::open(data.path()).expect("open the store");
+    let engine = Engine::open_with(data.path(), &crate::helpers::database_url(data.path()))
+        .expect("open the store");
     let words = engine.vocabulary().expect("vocabulary");
     // Capannori kept its coordinates and gained nothing wrong; Forlì arrived in Italian.
     let capannori = words.comune("B648").expect("Capannori");

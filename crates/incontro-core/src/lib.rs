@@ -72,6 +72,8 @@ pub mod scoring;
 pub mod spreadsheet;
 pub mod suggest;
 pub mod taxonomy;
+#[doc(hidden)]
+pub mod testing;
 pub mod training;
 pub mod vocabulary;
 

@@ -81,16 +81,26 @@ impl Application {
         let body_timeout = Duration::from_millis(config.body_timeout_ms);
         let public_cap = config.public_connections_per_address;
         let connections = Arc::new(ConnectionCounts::default());
-        state
-            .engine
-            .set_vacancy_sharing(&config.shared_vacancy_offices)
-            .map_err(std::io::Error::other)?;
         let console = web::Data::new(crate::console::ConsoleState::default());
-        // Sessions are kept in the store across restarts; the expired ones go now.
-        state
-            .engine
-            .purge_console_sessions(&console.session_policy)
-            .map_err(std::io::Error::other)?;
+        // Engine calls block: off the async runtime this may be called from (PostgreSQL's
+        // client cannot block inside it).
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    state
+                        .engine
+                        .set_vacancy_sharing(&config.shared_vacancy_offices)?;
+                    // Sessions are kept in the store across restarts; the expired ones go now.
+                    state.engine.purge_console_sessions(&console.session_policy)
+                })
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(incontro_core::Error::Internal(
+                        "startup task panicked".into(),
+                    ))
+                })
+        })
+        .map_err(std::io::Error::other)?;
         let server = HttpServer::new(move || {
             let json = web::JsonConfig::default()
                 .limit(body_limit)

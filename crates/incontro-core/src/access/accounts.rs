@@ -571,11 +571,11 @@ mod tests {
         let stored: String = engine
             .store()
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT password_hash FROM staff_account",
                     crate::store::db::params![],
                     |row| row.get(0),
-                )?)
+                )
             })
             .expect("hash");
         assert!(stored.starts_with("$argon2id$"), "{stored}");
@@ -598,11 +598,11 @@ mod tests {
         let session_hash: String = engine
             .store()
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT token_hash FROM console_session",
                     crate::store::db::params![],
                     |row| row.get(0),
-                )?)
+                )
             })
             .expect("session row");
         assert_eq!(session_hash, token_hash(&opened.token), "only the hash");

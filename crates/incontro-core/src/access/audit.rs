@@ -431,11 +431,11 @@ mod tests {
         let in_main: i64 = engine
             .store()
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT count(*) FROM audit_log",
                     crate::store::db::params![],
                     |row| row.get(0),
-                )?)
+                )
             })
             .expect("main table");
         assert_eq!(in_main, 0, "audit rows go to their own file");

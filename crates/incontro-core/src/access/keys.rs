@@ -199,11 +199,11 @@ mod tests {
         let stored_hash: String = engine
             .store()
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT token_hash FROM api_key",
                     crate::store::db::params![],
                     |row| row.get(0),
-                )?)
+                )
             })
             .expect("hash");
         assert_ne!(stored_hash, created.token);

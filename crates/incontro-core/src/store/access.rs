@@ -88,10 +88,10 @@ pub fn revoke_key(connection: &Db<'_>, id: &str, at: &str) -> Result<bool> {
 
 /// The province (the office) of a comune, if the comune is known.
 pub fn province_of(connection: &Db<'_>, comune: &str) -> Result<Option<String>> {
-    Ok(connection
+    connection
         .prepare_cached("SELECT province FROM comune WHERE code = ?1")?
         .query_row([comune], |row| row.get(0))
-        .optional()?)
+        .optional()
 }
 
 /// A job seeker's comune and its province (`None` when the comune is unknown), or `None` when
@@ -100,13 +100,13 @@ pub fn job_seeker_office(
     connection: &Db<'_>,
     id: &str,
 ) -> Result<Option<(String, Option<String>)>> {
-    Ok(connection
+    connection
         .prepare_cached(
             "SELECT s.comune, c.province FROM job_seeker s
              LEFT JOIN comune c ON c.code = s.comune WHERE s.id = ?1",
         )?
         .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?)
+        .optional()
 }
 
 /// Every comune's province: `code → province`.
@@ -145,11 +145,11 @@ pub fn append_audit(connection: &Db<'_>, entries: &[AuditEntry]) -> Result<()> {
 pub fn query_audit(connection: &Db<'_>, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
     let mut statement = connection.prepare_cached(
         "SELECT id, at, key_id, role, action, person_id, target, outcome FROM audit_log
-         WHERE (?1 IS NULL OR person_id = ?1)
-           AND (?2 IS NULL OR key_id = ?2)
-           AND (?3 IS NULL OR action = ?3)
-           AND (?4 IS NULL OR at >= ?4)
-           AND (?5 IS NULL OR at < ?5)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR person_id = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR key_id = ?2)
+           AND (CAST(?3 AS TEXT) IS NULL OR action = ?3)
+           AND (CAST(?4 AS TEXT) IS NULL OR at >= ?4)
+           AND (CAST(?5 AS TEXT) IS NULL OR at < ?5)
          ORDER BY id DESC LIMIT ?6 OFFSET ?7",
     )?;
     let mut rows = statement.query(params![
@@ -323,23 +323,23 @@ pub fn ranking_log_entry(connection: &Db<'_>, log_id: i64) -> Result<Option<Rank
 
 /// The number of ranking log rows and the first and last day they cover.
 pub fn ranking_log_span(connection: &Db<'_>) -> Result<(i64, Option<String>, Option<String>)> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT count(*), min(day), max(day) FROM ranking_log",
         params![],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-    )?)
+    )
 }
 
 /// Deletes the ranking log rows of days before `first_kept_day` (`YYYY-MM-DD`); returns how many.
 pub fn purge_ranking_log(connection: &Db<'_>, first_kept_day: &str) -> Result<usize> {
-    Ok(connection.execute("DELETE FROM ranking_log WHERE day < ?1", [first_kept_day])?)
+    connection.execute("DELETE FROM ranking_log WHERE day < ?1", [first_kept_day])
 }
 
 /// The audit log's own connection: the audit file beside the SQLite database, or the shared
 /// PostgreSQL database (connections of its own, not serialised with data writes).
 pub enum AuditConn {
     Sqlite(Connection),
-    Postgres(crate::store::postgres_store::PgStore),
+    Postgres(Box<crate::store::postgres_store::PgStore>),
 }
 
 impl AuditConn {
@@ -377,7 +377,7 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<AuditConn>> 
     if let Some(pg) = store.postgres() {
         // On PostgreSQL the audit tables are the shared database's own (migrations 0008 and
         // 0024); the writer gets connections of its own.
-        return Ok(Some(AuditConn::Postgres(pg.sibling())));
+        return Ok(Some(AuditConn::Postgres(Box::new(pg.sibling()))));
     }
     let Some(main_path) = store.sqlite_path() else {
         return Ok(None);

@@ -33,7 +33,7 @@ pub fn insert_account(
         "INSERT INTO staff_account
              (id, name, label, role, office, password_hash, created_at, password_set_at, disabled_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
-         ON CONFLICT(name) DO NOTHING",
+         ON CONFLICT DO NOTHING",
         params![
             account.id,
             account.name,
@@ -93,11 +93,11 @@ pub fn set_disabled(connection: &Db<'_>, name: &str, at: Option<&str>) -> Result
 
 /// Ends every session of the account named `name`.
 pub fn end_account_sessions(connection: &Db<'_>, name: &str) -> Result<usize> {
-    Ok(connection.execute(
+    connection.execute(
         "DELETE FROM console_session
          WHERE account_id = (SELECT id FROM staff_account WHERE name = ?1)",
         [name],
-    )?)
+    )
 }
 
 /// Who a stored session belongs to.
@@ -196,10 +196,10 @@ pub fn delete_expired_sessions(
     idle_before: &str,
     created_before: &str,
 ) -> Result<usize> {
-    Ok(connection.execute(
+    connection.execute(
         "DELETE FROM console_session WHERE last_seen_at < ?1 OR created_at < ?2",
         params![idle_before, created_before],
-    )?)
+    )
 }
 
 /// The account with id `id`.

@@ -42,13 +42,13 @@ const BOOKING_COLUMNS: &str =
 
 /// The booking with id `id`.
 pub fn booking_by_id(connection: &Db<'_>, id: i64) -> Result<Option<Booking>> {
-    Ok(connection
+    connection
         .query_row(
             &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE id = ?1"),
             [id],
             booking_from_row,
         )
-        .optional()?)
+        .optional()
 }
 
 /// Moves an active booking to another slot; `Conflict` when that slot has an active booking
@@ -108,13 +108,13 @@ pub fn insert_slot(
 
 /// One slot with its room base, if it exists.
 pub fn get_slot(connection: &Db<'_>, id: i64) -> Result<Option<(Slot, String)>> {
-    Ok(connection
+    connection
         .query_row(
             &format!("SELECT {SLOT_COLUMNS}, s.room_url FROM appointment_slot s WHERE s.id = ?1"),
             [id],
             |row| Ok((slot_from_row(row)?, row.get::<_, String>(7)?)),
         )
-        .optional()?)
+        .optional()
 }
 
 /// Slots starting in `[from, to)`, optionally of one office or one staff member, by time.
@@ -128,11 +128,11 @@ pub fn list_slots(
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {SLOT_COLUMNS} FROM appointment_slot s
          WHERE s.starts_at >= ?1 AND s.starts_at < ?2
-           AND (?3 IS NULL OR s.office = ?3) AND (?4 IS NULL OR s.staff = ?4)
+           AND (CAST(?3 AS TEXT) IS NULL OR s.office = ?3) AND (CAST(?4 AS TEXT) IS NULL OR s.staff = ?4)
          ORDER BY s.starts_at, s.id"
     ))?;
     let rows = statement.query_map(params![from, to, office, staff], slot_from_row)?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// Marks a slot cancelled (its active booking, if any, is cancelled too).
@@ -182,18 +182,18 @@ pub fn insert_booking(connection: &Db<'_>, booking: &Booking) -> Result<i64> {
 
 /// The active or past booking with this reference.
 pub fn booking_by_reference(connection: &Db<'_>, reference: &str) -> Result<Option<Booking>> {
-    Ok(connection
+    connection
         .query_row(
             &format!("SELECT {BOOKING_COLUMNS} FROM appointment_booking WHERE reference = ?1"),
             [reference],
             booking_from_row,
         )
-        .optional()?)
+        .optional()
 }
 
 /// The active booking of a slot.
 pub fn active_booking(connection: &Db<'_>, slot_id: i64) -> Result<Option<Booking>> {
-    Ok(connection
+    connection
         .query_row(
             &format!(
                 "SELECT {BOOKING_COLUMNS} FROM appointment_booking
@@ -202,7 +202,7 @@ pub fn active_booking(connection: &Db<'_>, slot_id: i64) -> Result<Option<Bookin
             [slot_id],
             booking_from_row,
         )
-        .optional()?)
+        .optional()
 }
 
 /// Cancels a booking by reference; false when it was already cancelled.

@@ -183,22 +183,6 @@ impl<'a> ValueRef<'a> {
             other => Err(Error::Internal(wrong(other, "bytes"))),
         }
     }
-
-    /// The integer (an error for any other kind).
-    pub fn as_i64(&self) -> Result<i64> {
-        match *self {
-            ValueRef::Integer(n) => Ok(n),
-            other => Err(Error::Internal(wrong(other, "an integer"))),
-        }
-    }
-
-    /// The integer or null.
-    pub fn as_i64_or_null(&self) -> Result<Option<i64>> {
-        match *self {
-            ValueRef::Null => Ok(None),
-            other => other.as_i64().map(Some),
-        }
-    }
 }
 
 /// A Rust value that can be read from a column.
@@ -450,12 +434,6 @@ impl Statement<'_> {
             None => Err(no_rows()),
         }
     }
-
-    /// True when the query returns at least one row.
-    pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
-        let mut rows = self.query(params)?;
-        Ok(rows.next()?.is_some())
-    }
 }
 
 fn no_rows() -> Error {
@@ -494,14 +472,6 @@ pub enum Db<'a> {
 }
 
 impl<'a> Db<'a> {
-    /// Which database this is.
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
-        }
-    }
-
     /// Runs one statement; the number of rows it changed.
     pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
         self.prepare_cached(sql)?.execute(params)
@@ -562,40 +532,136 @@ pub mod pg {
     use super::*;
     use postgres::types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 
-    /// One PostgreSQL connection with its prepared statements.
+    /// One PostgreSQL connection. The client lives on a thread of its own and the store's
+    /// threads hand it each statement: `postgres`' blocking client drives a runtime of its own,
+    /// which may not be entered from a thread that already runs an async runtime (an actix
+    /// worker, an async test, an application embedding the engine), so no caller ever blocks on
+    /// it directly; a caller only waits on a channel. Prepared statements are cached on that
+    /// thread.
     pub struct Conn {
-        pub(crate) client: postgres::Client,
-        statements: HashMap<String, postgres::Statement>,
+        jobs: std::sync::mpsc::Sender<Job>,
+        closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    enum Work {
+        Execute,
+        Query,
+        Batch,
+    }
+
+    enum Reply {
+        Count(u64),
+        Rows(Vec<postgres::Row>),
+    }
+
+    struct Job {
+        work: Work,
+        sql: String,
+        params: Vec<Owned>,
+        reply: std::sync::mpsc::SyncSender<Result<Reply>>,
+    }
+
+    /// A parameter value sent to the connection's thread.
+    #[derive(Debug)]
+    enum Owned {
+        Null,
+        Integer(i64),
+        Real(f64),
+        Text(String),
+        Blob(Vec<u8>),
+    }
+
+    impl Owned {
+        fn of(param: &Param<'_>) -> Self {
+            match *param {
+                Param::Null => Owned::Null,
+                Param::Integer(n) => Owned::Integer(n),
+                Param::Real(x) => Owned::Real(x),
+                Param::Text(text) => Owned::Text(text.to_owned()),
+                Param::Blob(bytes) => Owned::Blob(bytes.to_vec()),
+            }
+        }
+
+        fn as_param(&self) -> Param<'_> {
+            match self {
+                Owned::Null => Param::Null,
+                Owned::Integer(n) => Param::Integer(*n),
+                Owned::Real(x) => Param::Real(*x),
+                Owned::Text(text) => Param::Text(text),
+                Owned::Blob(bytes) => Param::Blob(bytes),
+            }
+        }
     }
 
     impl Conn {
-        pub(crate) fn new(client: postgres::Client) -> Self {
-            Conn {
-                client,
-                statements: HashMap::new(),
-            }
+        /// Connects (on the connection's own thread).
+        pub(crate) fn connect(config: &postgres::Config) -> Result<Self> {
+            let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+            let (ready, connected) = std::sync::mpsc::sync_channel::<Result<()>>(1);
+            let closed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let config = config.clone();
+            let flag = std::sync::Arc::clone(&closed);
+            std::thread::Builder::new()
+                .name("incontro-pg".into())
+                .spawn(move || {
+                    let mut client = match config.connect(postgres::NoTls) {
+                        Ok(client) => {
+                            let _ = ready.send(Ok(()));
+                            client
+                        }
+                        Err(error) => {
+                            let _ = ready.send(Err(Error::from(error)));
+                            return;
+                        }
+                    };
+                    let mut statements: HashMap<String, postgres::Statement> = HashMap::new();
+                    while let Ok(job) = queue.recv() {
+                        let result = run(&mut client, &mut statements, &job);
+                        if client.is_closed() {
+                            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        let _ = job.reply.send(result);
+                    }
+                })
+                .map_err(|error| {
+                    Error::Internal(format!("PostgreSQL connection thread: {error}"))
+                })?;
+            connected
+                .recv()
+                .map_err(|_| Error::Internal("PostgreSQL connection thread stopped".into()))??;
+            Ok(Conn { jobs, closed })
         }
 
-        fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-            if let Some(statement) = self.statements.get(sql) {
-                return Ok(statement.clone());
-            }
-            let translated = translate(sql);
-            let statement = self.client.prepare(&translated).map_err(|error| {
-                Error::from(error).context(&format!("preparing `{}`", translated.trim()))
-            })?;
-            if self.statements.len() > 512 {
-                self.statements.clear();
-            }
-            self.statements.insert(sql.to_owned(), statement.clone());
-            Ok(statement)
+        /// True when the server closed the connection.
+        pub(crate) fn is_closed(&self) -> bool {
+            self.closed.load(std::sync::atomic::Ordering::Relaxed)
+        }
+
+        fn send(&self, work: Work, sql: &str, values: &[Param<'_>]) -> Result<Reply> {
+            let (reply, answer) = std::sync::mpsc::sync_channel(1);
+            let job = Job {
+                work,
+                sql: sql.to_owned(),
+                params: values.iter().map(Owned::of).collect(),
+                reply,
+            };
+            let stopped = || {
+                self.closed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Error::Database(DatabaseError::new(
+                    DbErrorKind::Unavailable,
+                    "the PostgreSQL connection is closed",
+                ))
+            };
+            self.jobs.send(job).map_err(|_| stopped())?;
+            answer.recv().map_err(|_| stopped())?
         }
 
         pub(crate) fn execute(&mut self, sql: &str, values: &[Param<'_>]) -> Result<usize> {
-            let statement = self.statement(sql)?;
-            let refs: Vec<&(dyn ToSql + Sync)> =
-                values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-            Ok(self.client.execute(&statement, &refs)? as usize)
+            match self.send(Work::Execute, sql, values)? {
+                Reply::Count(count) => Ok(count as usize),
+                Reply::Rows(rows) => Ok(rows.len()),
+            }
         }
 
         pub(crate) fn query(
@@ -603,16 +669,49 @@ pub mod pg {
             sql: &str,
             values: &[Param<'_>],
         ) -> Result<Vec<postgres::Row>> {
-            let statement = self.statement(sql)?;
-            let refs: Vec<&(dyn ToSql + Sync)> =
-                values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-            Ok(self.client.query(&statement, &refs)?)
+            match self.send(Work::Query, sql, values)? {
+                Reply::Rows(rows) => Ok(rows),
+                Reply::Count(_) => Ok(Vec::new()),
+            }
         }
 
-        /// Runs several statements as they are (PostgreSQL's own dialect: schema, savepoints).
+        /// Runs several statements as they are (PostgreSQL's own dialect: schema, savepoints,
+        /// transaction control).
         pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
-            Ok(self.client.batch_execute(sql)?)
+            self.send(Work::Batch, sql, &[]).map(|_| ())
         }
+    }
+
+    fn run(
+        client: &mut postgres::Client,
+        statements: &mut HashMap<String, postgres::Statement>,
+        job: &Job,
+    ) -> Result<Reply> {
+        if let Work::Batch = job.work {
+            client.batch_execute(&job.sql)?;
+            return Ok(Reply::Count(0));
+        }
+        let statement = match statements.get(&job.sql) {
+            Some(statement) => statement.clone(),
+            None => {
+                let translated = translate(&job.sql);
+                let statement = client.prepare(&translated).map_err(|error| {
+                    Error::from(error).context(&format!("preparing `{}`", translated.trim()))
+                })?;
+                if statements.len() > 512 {
+                    statements.clear();
+                }
+                statements.insert(job.sql.clone(), statement.clone());
+                statement
+            }
+        };
+        let values: Vec<Param<'_>> = job.params.iter().map(Owned::as_param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        Ok(match job.work {
+            Work::Execute => Reply::Count(client.execute(&statement, &refs)?),
+            _ => Reply::Rows(client.query(&statement, &refs)?),
+        })
     }
 
     /// Translates the store's SQL (SQLite's `?N` parameters, `INSERT OR IGNORE`, `LIKE`,
@@ -682,6 +781,15 @@ pub mod pg {
                             chars.next();
                         }
                         ignore = true;
+                    } else if (word.eq_ignore_ascii_case("max") || word.eq_ignore_ascii_case("min"))
+                        && has_two_arguments(rest)
+                    {
+                        // SQLite's scalar max(a, b) / min(a, b).
+                        out.push_str(if word.eq_ignore_ascii_case("max") {
+                            "GREATEST"
+                        } else {
+                            "LEAST"
+                        });
                     } else if word.eq_ignore_ascii_case("LIKE") {
                         out.push_str("ILIKE");
                     } else if word.eq_ignore_ascii_case("REAL") {
@@ -705,6 +813,32 @@ pub mod pg {
             }
         }
         out
+    }
+
+    /// True when `text` starts with `(` and its parenthesis holds a top-level comma.
+    fn has_two_arguments(text: &str) -> bool {
+        let text = text.trim_start();
+        if !text.starts_with('(') {
+            return false;
+        }
+        let mut depth = 0;
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '\'' => quoted = !quoted,
+                _ if quoted => {}
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return false;
+                    }
+                }
+                ',' if depth == 1 => return true,
+                _ => {}
+            }
+        }
+        false
     }
 
     fn starts_with_words(text: &str, words: &[&str]) -> bool {
@@ -751,10 +885,10 @@ pub mod pg {
             Type::FLOAT4 => row
                 .try_get::<_, Option<f32>>(index)?
                 .map(|x| ValueRef::Real(f64::from(x))),
-            Type::NUMERIC => match row.try_get::<_, Value>(index)? {
-                Value::Integer(n) => Some(ValueRef::Integer(n)),
-                Value::Real(x) => Some(ValueRef::Real(x)),
-                _ => None,
+            Type::NUMERIC => match row.try_get::<_, Option<Value>>(index)? {
+                Some(Value::Integer(n)) => Some(ValueRef::Integer(n)),
+                Some(Value::Real(x)) => Some(ValueRef::Real(x)),
+                None => None,
             },
             Type::BYTEA => row.try_get::<_, Option<&[u8]>>(index)?.map(ValueRef::Blob),
             _ => row.try_get::<_, Option<&str>>(index)?.map(ValueRef::Text),
@@ -762,64 +896,23 @@ pub mod pg {
         Ok(value.unwrap_or(ValueRef::Null))
     }
 
-    /// One value read from PostgreSQL, of any column type the schema uses.
+    /// A `NUMERIC` value (what `sum` and `avg` of integers give), as the store reads it.
     #[derive(Debug)]
-    pub enum Value {
-        Null,
+    pub(super) enum Value {
         Integer(i64),
         Real(f64),
-        Text(String),
-        Blob(Vec<u8>),
-    }
-
-    impl Value {
-        pub fn as_ref(&self) -> ValueRef<'_> {
-            match self {
-                Value::Null => ValueRef::Null,
-                Value::Integer(n) => ValueRef::Integer(*n),
-                Value::Real(x) => ValueRef::Real(*x),
-                Value::Text(text) => ValueRef::Text(text),
-                Value::Blob(bytes) => ValueRef::Blob(bytes),
-            }
-        }
     }
 
     impl<'r> FromSql<'r> for Value {
         fn from_sql(
-            ty: &Type,
+            _: &Type,
             raw: &'r [u8],
         ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-            Ok(match *ty {
-                Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
-                Type::INT4 => Value::Integer(i64::from(i32::from_sql(ty, raw)?)),
-                Type::INT2 => Value::Integer(i64::from(i16::from_sql(ty, raw)?)),
-                Type::BOOL => Value::Integer(i64::from(bool::from_sql(ty, raw)?)),
-                Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
-                Type::FLOAT4 => Value::Real(f64::from(f32::from_sql(ty, raw)?)),
-                Type::NUMERIC => numeric(raw)?,
-                Type::BYTEA => Value::Blob(raw.to_vec()),
-                _ => Value::Text(String::from_sql(ty, raw)?),
-            })
-        }
-
-        fn from_sql_null(
-            _: &Type,
-        ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-            Ok(Value::Null)
+            numeric(raw)
         }
 
         fn accepts(ty: &Type) -> bool {
-            matches!(
-                *ty,
-                Type::INT8
-                    | Type::INT4
-                    | Type::INT2
-                    | Type::BOOL
-                    | Type::FLOAT8
-                    | Type::FLOAT4
-                    | Type::NUMERIC
-                    | Type::BYTEA
-            ) || <String as FromSql>::accepts(ty)
+            *ty == Type::NUMERIC
         }
     }
 
@@ -919,6 +1012,10 @@ pub mod pg {
             assert_eq!(
                 translate("INSERT OR IGNORE INTO t (a, b) VALUES (?, ?);"),
                 "INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            );
+            assert_eq!(
+                translate("SELECT max(a, b), max(c), min(f(d, e), 1) FROM t"),
+                "SELECT GREATEST(a, b), max(c), LEAST(f(d, e), 1) FROM t"
             );
             assert_eq!(
                 translate("SELECT CAST(x AS REAL), CAST(y AS INTEGER) FROM t"),

@@ -134,11 +134,11 @@ pub fn get_course(connection: &Db<'_>, id: &str) -> Result<Option<Course>> {
 
 /// The current data revision.
 pub fn revision(connection: &Db<'_>) -> Result<i64> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT revision FROM data_revision WHERE id = 1",
         params![],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// Inserts or replaces a company and its sites.
@@ -163,7 +163,7 @@ pub fn upsert_company(connection: &Db<'_>, company: &Company) -> Result<()> {
     )?;
     for site in &company.sites {
         connection.execute(
-            "INSERT OR REPLACE INTO company_site (company_id, comune, address) VALUES (?1, ?2, ?3)",
+            "INSERT INTO company_site (company_id, comune, address) VALUES (?1, ?2, ?3) ON CONFLICT (company_id, comune) DO UPDATE SET address = excluded.address",
             params![company.id.as_str(), site.comune.as_str(), site.address],
         )?;
     }
@@ -260,8 +260,8 @@ pub fn upsert_vacancy(connection: &Db<'_>, vacancy: &Vacancy) -> Result<()> {
         [vacancy.id.as_str()],
     )?;
     let mut statement = connection.prepare_cached(
-        "INSERT OR REPLACE INTO vacancy_requirement (vacancy_id, skill_uri, level, essential, weight)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO vacancy_requirement (vacancy_id, skill_uri, level, essential, weight)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (vacancy_id, skill_uri) DO UPDATE SET level = excluded.level, essential = excluded.essential, weight = excluded.weight",
     )?;
     for requirement in &vacancy.requirements {
         statement.execute(params![
@@ -431,8 +431,8 @@ pub fn upsert_job_seeker(
         [seeker.id.as_str()],
     )?;
     let mut competence = connection.prepare_cached(
-        "INSERT OR REPLACE INTO competence (job_seeker_id, skill_uri, level, evidence, since, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO competence (job_seeker_id, skill_uri, level, evidence, since, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (job_seeker_id, skill_uri, evidence) DO UPDATE SET level = excluded.level, since = excluded.since, note = excluded.note",
     )?;
     for item in &seeker.competences {
         competence.execute(params![
@@ -445,7 +445,7 @@ pub fn upsert_job_seeker(
         ])?;
     }
     let mut history = connection.prepare_cached(
-        "INSERT INTO work_history (job_seeker_id, position, scheme, code, start, end, employer)
+        "INSERT INTO work_history (job_seeker_id, position, scheme, code, start, \"end\", employer)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (position, job) in seeker.work_history.iter().enumerate() {
@@ -566,7 +566,7 @@ pub fn get_job_seeker(connection: &Db<'_>, id: &str) -> Result<Option<JobSeeker>
         seeker.competences.push(competence_from_row(&row)?.1);
     }
     let mut statement = connection.prepare_cached(
-        "SELECT job_seeker_id, scheme, code, start, end, employer FROM work_history WHERE job_seeker_id = ?1 ORDER BY position",
+        "SELECT job_seeker_id, scheme, code, start, \"end\", employer FROM work_history WHERE job_seeker_id = ?1 ORDER BY position",
     )?;
     let mut rows = statement.query([id])?;
     while let Some(row) = rows.next()? {
@@ -587,7 +587,7 @@ pub fn load_job_seekers(connection: &Db<'_>) -> Result<Vec<JobSeeker>> {
     }
     let mut history: HashMap<String, Vec<PastJob>> = HashMap::new();
     let mut statement = connection
-        .prepare("SELECT job_seeker_id, scheme, code, start, end, employer FROM work_history ORDER BY job_seeker_id, position")?;
+        .prepare("SELECT job_seeker_id, scheme, code, start, \"end\", employer FROM work_history ORDER BY job_seeker_id, position")?;
     let mut rows = statement.query(params![])?;
     while let Some(row) = rows.next()? {
         let (id, job) = job_from_row(&row)?;
@@ -637,13 +637,13 @@ pub fn get_personal_data(connection: &Db<'_>, id: &str) -> Result<Option<Persona
 
 /// The job seeker id of a codice fiscale.
 pub fn find_job_seeker_by_cf(connection: &Db<'_>, cf: &CodiceFiscale) -> Result<Option<String>> {
-    Ok(connection
+    connection
         .query_row(
             "SELECT job_seeker_id FROM person_pii WHERE codice_fiscale = ?1",
             [cf.as_str()],
             |row| row.get(0),
         )
-        .optional()?)
+        .optional()
 }
 
 /// Job seekers whose name contains `text` (case-insensitive), as `(id, first, last)`.
@@ -661,16 +661,16 @@ pub fn find_job_seekers_by_name(
     let rows = statement.query_map(params![pattern, limit as i64], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })?;
-    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
+    rows.collect::<crate::Result<Vec<_>>>()
 }
 
 /// Inserts or replaces a course and the competences it teaches.
 pub fn upsert_course(connection: &Db<'_>, course: &Course) -> Result<()> {
     connection.execute(
-        "INSERT INTO course (id, title, provider, hours, start, end, modality, comune, seats, cost_eur, certification, gol_path)
+        "INSERT INTO course (id, title, provider, hours, start, \"end\", modality, comune, seats, cost_eur, certification, gol_path)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, provider = excluded.provider, hours = excluded.hours,
-           start = excluded.start, end = excluded.end, modality = excluded.modality, comune = excluded.comune,
+           start = excluded.start, \"end\" = excluded.\"end\", modality = excluded.modality, comune = excluded.comune,
            seats = excluded.seats, cost_eur = excluded.cost_eur, certification = excluded.certification,
            gol_path = excluded.gol_path",
         params![
@@ -693,7 +693,7 @@ pub fn upsert_course(connection: &Db<'_>, course: &Course) -> Result<()> {
         [course.id.as_str()],
     )?;
     let mut statement = connection.prepare_cached(
-        "INSERT OR REPLACE INTO course_skill (course_id, skill_uri, level) VALUES (?1, ?2, ?3)",
+        "INSERT INTO course_skill (course_id, skill_uri, level) VALUES (?1, ?2, ?3) ON CONFLICT (course_id, skill_uri) DO UPDATE SET level = excluded.level",
     )?;
     for (skill, level) in &course.teaches {
         statement.execute(params![course.id.as_str(), skill.as_str(), level.get()])?;
@@ -711,7 +711,7 @@ fn load_courses_where(connection: &Db<'_>, only: Option<&str>) -> Result<Vec<Cou
     let mut teaches: HashMap<String, Vec<(SkillUri, Level)>> = HashMap::new();
     let mut statement = connection.prepare_cached(
         "SELECT course_id, skill_uri, level FROM course_skill \
-         WHERE ?1 IS NULL OR course_id = ?1 ORDER BY course_id, skill_uri",
+         WHERE CAST(?1 AS TEXT) IS NULL OR course_id = ?1 ORDER BY course_id, skill_uri",
     )?;
     let mut rows = statement.query(params![only])?;
     while let Some(row) = rows.next()? {
@@ -722,8 +722,8 @@ fn load_courses_where(connection: &Db<'_>, only: Option<&str>) -> Result<Vec<Cou
         ));
     }
     let mut statement = connection.prepare_cached(
-        "SELECT id, title, provider, hours, start, end, modality, comune, seats, cost_eur, certification, gol_path
-         FROM course WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+        "SELECT id, title, provider, hours, start, \"end\", modality, comune, seats, cost_eur, certification, gol_path
+         FROM course WHERE CAST(?1 AS TEXT) IS NULL OR id = ?1 ORDER BY id",
     )?;
     let mut rows = statement.query(params![only])?;
     let mut courses = Vec::new();
@@ -787,7 +787,7 @@ pub fn load_coordinates(connection: &Db<'_>) -> Result<HashMap<ComuneCode, (f64,
 pub fn load_comune_names(connection: &Db<'_>) -> Result<HashMap<String, String>> {
     let mut statement = connection.prepare("SELECT code, name FROM comune")?;
     let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<crate::Result<HashMap<_, _>>>()?)
+    rows.collect::<crate::Result<HashMap<_, _>>>()
 }
 
 /// Adds a CP2011 → ISCO-08 link.
@@ -804,7 +804,7 @@ pub fn load_crosswalk(connection: &Db<'_>) -> Result<HashMap<String, String>> {
     let mut statement =
         connection.prepare("SELECT cp2011, min(isco08) FROM cp2011_isco GROUP BY cp2011")?;
     let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<crate::Result<HashMap<_, _>>>()?)
+    rows.collect::<crate::Result<HashMap<_, _>>>()
 }
 
 /// Row counts of the entity tables.

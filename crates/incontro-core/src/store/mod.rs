@@ -307,7 +307,8 @@ impl Store {
         }
     }
 
-    /// The SQLite writer connection (SQLite-only maintenance: tests, the audit file).
+    /// The SQLite writer connection (SQLite-only checks in tests).
+    #[cfg(test)]
     pub(crate) fn sqlite_connection(&self) -> Option<MutexGuard<'_, Connection>> {
         match &self.inner {
             Inner::Sqlite(sqlite) => Some(sqlite.lock()),
@@ -468,11 +469,11 @@ mod tests {
         assert!(result.is_err());
         let count: i64 = store
             .read(|c| {
-                Ok(c.query_row(
+                c.query_row(
                     "SELECT count(*) FROM taxonomy_meta WHERE key = 'probe'",
                     params![],
                     |r| r.get(0),
-                )?)
+                )
             })
             .expect("count");
         assert_eq!(count, 0);

@@ -14,7 +14,7 @@ pub fn offices(connection: &Db<'_>) -> Result<Vec<OfficeRow>> {
     let rows = statement.query_map(params![], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
     })?;
-    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
+    rows.collect::<crate::Result<Vec<_>>>()
 }
 
 /// Adds or replaces an office.

@@ -43,18 +43,18 @@ pub(crate) fn update_record(
     course_ids: &str,
     note: Option<&str>,
 ) -> Result<usize> {
-    Ok(connection.execute(
+    connection.execute(
         "UPDATE placement_record SET placement_type = ?2, course_ids = ?3, note = ?4 WHERE id = ?1",
         params![record_id, mode, course_ids, note],
-    )?)
+    )
 }
 
 /// Removes a withdrawn record.
 pub(crate) fn delete_record(connection: &Db<'_>, record_id: i64) -> Result<usize> {
-    Ok(connection.execute(
+    connection.execute(
         "DELETE FROM placement_record WHERE id = ?1",
         params![record_id],
-    )?)
+    )
 }
 
 /// How many records of the person were withdrawn.

@@ -13,21 +13,21 @@ pub(crate) fn proposal_exists(
     vacancy: &str,
     mode: PlacementMode,
 ) -> Result<bool> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM placement_record WHERE job_seeker_id = ?1 AND vacancy_id = ?2
              AND kind = 'proposal' AND placement_type = ?3)",
         params![person, vacancy, mode.as_str()],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// True when the course exists.
 pub(crate) fn course_exists(connection: &Db<'_>, id: &str) -> Result<bool> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM course WHERE id = ?1)",
         [id],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// Stores a record; returns its id.

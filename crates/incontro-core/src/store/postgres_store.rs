@@ -42,7 +42,6 @@ impl PgStore {
             idle: Mutex::new(Vec::new()),
         };
         let conn = store.new_conn()?;
-        store.check_collation(&conn)?;
         store.give_back(conn);
         Ok(store)
     }
@@ -53,17 +52,8 @@ impl PgStore {
     }
 
     fn new_conn(&self) -> Result<pg::Conn> {
-        let client = self.config.connect(postgres::NoTls).map_err(|error| {
-            Error::from(error).context(&format!("cannot connect to {}", self.location))
-        })?;
-        Ok(pg::Conn::new(client))
-    }
-
-    /// Text is compared byte by byte, as SQLite does, only under the C collation: the store's
-    /// orderings (ids, dates as text, names) must not change with the server's locale.
-    fn check_collation(&self, conn: &pg::Conn) -> Result<()> {
-        let _ = conn;
-        Ok(())
+        pg::Conn::connect(&self.config)
+            .map_err(|error| error.context(&format!("cannot connect to {}", self.location)))
     }
 
     fn take(&self) -> Result<pg::Conn> {
@@ -73,13 +63,13 @@ impl PgStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .pop();
         match idle {
-            Some(conn) if !conn.client.is_closed() => Ok(conn),
+            Some(conn) if !conn.is_closed() => Ok(conn),
             _ => self.new_conn(),
         }
     }
 
     fn give_back(&self, conn: pg::Conn) {
-        if conn.client.is_closed() {
+        if conn.is_closed() {
             return;
         }
         let mut idle = self
@@ -95,9 +85,8 @@ impl PgStore {
     /// closed meanwhile (a restart) is replaced once by a new one.
     fn begin(&self, begin: &str) -> Result<pg::Conn> {
         let mut conn = self.take()?;
-        if let Err(error) = conn.client.batch_execute(begin) {
-            let error = Error::from(error);
-            if !conn.client.is_closed() && !error.is_unavailable() {
+        if let Err(error) = conn.batch(begin) {
+            if !conn.is_closed() && !error.is_unavailable() {
                 return Err(error);
             }
             self.idle
@@ -105,7 +94,7 @@ impl PgStore {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .clear();
             conn = self.new_conn()?;
-            conn.client.batch_execute(begin)?;
+            conn.batch(begin)?;
         }
         Ok(conn)
     }
@@ -113,12 +102,9 @@ impl PgStore {
     fn finish<T>(&self, conn: pg::Conn, result: Result<T>) -> Result<T> {
         let cell = RefCell::new(conn);
         let result = match result {
-            Ok(value) => match cell.borrow_mut().client.batch_execute("COMMIT") {
-                Ok(()) => Ok(value),
-                Err(error) => Err(Error::from(error)),
-            },
+            Ok(value) => cell.borrow_mut().batch("COMMIT").map(|()| value),
             Err(error) => {
-                let _ = cell.borrow_mut().client.batch_execute("ROLLBACK");
+                let _ = cell.borrow_mut().batch("ROLLBACK");
                 Err(error)
             }
         };
@@ -149,9 +135,10 @@ impl PgStore {
         let conn = self.begin("BEGIN ISOLATION LEVEL READ COMMITTED")?;
         let cell = RefCell::new(conn);
         let result = (|| {
-            cell.borrow_mut()
-                .client
-                .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+            cell.borrow_mut().execute(
+                "SELECT pg_advisory_xact_lock(?1)::text",
+                &[super::db::Param::Integer(WRITE_LOCK)],
+            )?;
             work(&Db::Postgres(&cell))
         })();
         self.finish(cell.into_inner(), result)

@@ -76,5 +76,5 @@ pub fn list_feedback(
             decided_at: row.get(9)?,
         })
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    rows.collect::<Result<Vec<_>, _>>()
 }

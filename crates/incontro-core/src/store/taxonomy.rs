@@ -90,10 +90,10 @@ pub(crate) fn write_batch(
             "INSERT INTO esco_skill(id, uri, is_group, skill_type, reuse_level, code)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(id) DO UPDATE SET
-                 is_group = max(is_group, excluded.is_group),
-                 skill_type = coalesce(excluded.skill_type, skill_type),
-                 reuse_level = coalesce(excluded.reuse_level, reuse_level),
-                 code = coalesce(excluded.code, code)",
+                 is_group = max(esco_skill.is_group, excluded.is_group),
+                 skill_type = coalesce(excluded.skill_type, esco_skill.skill_type),
+                 reuse_level = coalesce(excluded.reuse_level, esco_skill.reuse_level),
+                 code = coalesce(excluded.code, esco_skill.code)",
         )?;
         for skill in &batch.skills {
             upsert.execute(params![
@@ -112,10 +112,10 @@ pub(crate) fn write_batch(
             "INSERT INTO esco_occupation(id, uri, isco_group, code, listed)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(id) DO UPDATE SET
-                 isco_group = CASE WHEN excluded.isco_group = '' THEN isco_group
+                 isco_group = CASE WHEN excluded.isco_group = '' THEN esco_occupation.isco_group
                                    ELSE excluded.isco_group END,
-                 code = CASE WHEN excluded.code = '' THEN code ELSE excluded.code END,
-                 listed = max(listed, excluded.listed)",
+                 code = CASE WHEN excluded.code = '' THEN esco_occupation.code ELSE excluded.code END,
+                 listed = max(esco_occupation.listed, excluded.listed)",
         )?;
         for occupation in &batch.occupations {
             upsert.execute(params![
@@ -188,8 +188,8 @@ pub(crate) fn write_batch(
             ticker.tick();
         }
         let mut insert_description = transaction.prepare(
-            "INSERT OR REPLACE INTO esco_description(concept_kind, concept_id, lang, description)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO esco_description (concept_kind, concept_id, lang, description)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (concept_kind, concept_id, lang) DO UPDATE SET description = excluded.description",
         )?;
         for (concept, description) in &batch.descriptions {
             if kept.contains(concept) {
@@ -213,8 +213,8 @@ pub(crate) fn write_batch(
             "INSERT OR IGNORE INTO esco_occupation_skill(occupation_id, skill_id, essential)
              VALUES (?1, ?2, ?3)"
         } else {
-            "INSERT OR REPLACE INTO esco_occupation_skill(occupation_id, skill_id, essential)
-             VALUES (?1, ?2, ?3)"
+            "INSERT INTO esco_occupation_skill (occupation_id, skill_id, essential)
+             VALUES (?1, ?2, ?3) ON CONFLICT (occupation_id, skill_id) DO UPDATE SET essential = excluded.essential"
         })?;
         for (occupation, skill, essential) in relations {
             insert.execute(params![occupation, skill, essential])?;
@@ -240,8 +240,8 @@ pub(crate) fn write_batch(
             "INSERT OR IGNORE INTO esco_skill_relation(skill_id, related_id, essential)
              VALUES (?1, ?2, ?3)"
         } else {
-            "INSERT OR REPLACE INTO esco_skill_relation(skill_id, related_id, essential)
-             VALUES (?1, ?2, ?3)"
+            "INSERT INTO esco_skill_relation (skill_id, related_id, essential)
+             VALUES (?1, ?2, ?3) ON CONFLICT (skill_id, related_id) DO UPDATE SET essential = excluded.essential"
         })?;
         for (skill, related, essential) in relations {
             insert.execute(params![skill, related, essential])?;

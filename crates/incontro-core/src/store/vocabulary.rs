@@ -29,8 +29,8 @@ pub fn upsert_comune_entry(connection: &Db<'_>, comune: &StoredComune) -> Result
     connection.execute(
         "INSERT INTO comune (code, name, province, lat, lon, istat_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(code) DO UPDATE SET name = excluded.name, province = excluded.province,
-           lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon),
-           istat_code = coalesce(excluded.istat_code, istat_code)",
+           lat = coalesce(excluded.lat, comune.lat), lon = coalesce(excluded.lon, comune.lon),
+           istat_code = coalesce(excluded.istat_code, comune.istat_code)",
         params![
             comune.code,
             comune.name,
@@ -59,7 +59,7 @@ pub fn load_comuni(connection: &Db<'_>) -> Result<Vec<StoredComune>> {
             coordinates: lat.zip(lon),
         })
     })?;
-    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
+    rows.collect::<crate::Result<Vec<_>>>()
 }
 
 /// Inserts or replaces the label of a code.
@@ -76,5 +76,5 @@ pub fn upsert_code_label(connection: &Db<'_>, list: &str, code: &str, label: &st
 pub fn load_code_labels(connection: &Db<'_>) -> Result<Vec<(String, String, String)>> {
     let mut statement = connection.prepare("SELECT list, code, label FROM code_label")?;
     let rows = statement.query_map(params![], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-    Ok(rows.collect::<crate::Result<Vec<_>>>()?)
+    rows.collect::<crate::Result<Vec<_>>>()
 }

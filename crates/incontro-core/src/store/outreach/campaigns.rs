@@ -169,7 +169,7 @@ pub(crate) fn entry_numbers_by_priority(connection: &Db<'_>, campaign: &str) -> 
     let mut statement = connection
         .prepare("SELECT entry_no FROM outreach_entry WHERE campaign_id = ?1 ORDER BY entry_no")?;
     let rows = statement.query_map([campaign], |row| row.get(0))?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// Replaces the campaign's operators.
@@ -203,11 +203,11 @@ pub(crate) fn set_entry_operator(
 
 /// The total daily capacity of a campaign's operators (none before they are assigned).
 pub(crate) fn total_capacity(connection: &Db<'_>, campaign: &str) -> Result<Option<u64>> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT sum(daily_capacity) FROM outreach_operator WHERE campaign_id = ?1",
         [campaign],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// An operator's daily capacity in a campaign.
@@ -216,13 +216,13 @@ pub(crate) fn operator_capacity(
     campaign: &str,
     operator: &str,
 ) -> Result<Option<u32>> {
-    Ok(connection
+    connection
         .query_row(
             "SELECT daily_capacity FROM outreach_operator WHERE campaign_id = ?1 AND operator_id = ?2",
             [campaign, operator],
             |row| row.get(0),
         )
-        .optional()?)
+        .optional()
 }
 
 /// One of an operator's entries with its call state.
@@ -284,13 +284,13 @@ pub(crate) fn entry_worker(
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<(String, Option<String>)>> {
-    Ok(connection
+    connection
         .query_row(
             "SELECT worker_cf, operator_id FROM outreach_entry WHERE campaign_id = ?1 AND entry_no = ?2",
             params![campaign, entry_no],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
-        .optional()?)
+        .optional()
 }
 
 /// What the attempts of an entry so far say: how many, the first answered call, whether the
@@ -308,9 +308,9 @@ pub(crate) fn attempt_summary(
     campaign: &str,
     entry_no: u32,
 ) -> Result<AttemptSummary> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT count(*), min(CASE WHEN result = 'answered' THEN called_on END),
-                coalesce(max(result = 'refused'), 0), max(called_on)
+                coalesce(max(CASE WHEN result = 'refused' THEN 1 ELSE 0 END), 0), max(called_on)
          FROM outreach_attempt WHERE campaign_id = ?1 AND entry_no = ?2",
         params![campaign, entry_no],
         |row| {
@@ -321,7 +321,7 @@ pub(crate) fn attempt_summary(
                 latest: row.get::<_, Option<i64>>(3)?.map(from_days),
             })
         },
-    )?)
+    )
 }
 
 /// Stores a call attempt; returns its number.
@@ -402,7 +402,7 @@ pub(crate) fn unconfirmed_called(
     let rows = statement.query_map([campaign], |row| {
         Ok((row.get(0)?, row.get(1)?, from_days(row.get(2)?)))
     })?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// Records a placement confirmed by a COB hiring notice.
@@ -452,7 +452,7 @@ pub(crate) fn entry_facts(connection: &Db<'_>, campaign: &str) -> Result<Vec<Ent
             placed_confirmed: row.get(9)?,
         })
     })?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// The citizenship (`IT`, `EU`, `non_EU`) and disability of each entry of a campaign where
@@ -617,7 +617,7 @@ pub(crate) fn refusal_undos(
             row.get(5)?,
         ))
     })?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// Clears the do-not-contact flag of a person when it came from `source`.

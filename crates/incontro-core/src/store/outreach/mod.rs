@@ -216,20 +216,18 @@ fn push_notice<'n>(values: &mut Vec<Param<'n>>, notice: &'n Notice) {
 
 /// Number of stored notices.
 pub fn count_notices(connection: &Db<'_>) -> Result<i64> {
-    Ok(
-        connection.query_row("SELECT count(*) FROM cob_notice", params![], |row| {
-            row.get(0)
-        })?,
-    )
+    connection.query_row("SELECT count(*) FROM cob_notice", params![], |row| {
+        row.get(0)
+    })
 }
 
 /// True when at least one notice is stored.
 pub(crate) fn has_notices(connection: &Db<'_>) -> Result<bool> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM cob_notice)",
         params![],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// Every stored notice (or those of the given workers), passed to `visit` one by one.
@@ -296,7 +294,7 @@ pub fn upsert_contact(tx: &Db<'_>, contact: &Contact) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outreach_contact(worker_cf, kind, value, source, observed_on) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(worker_cf, kind, value) DO UPDATE SET source = excluded.source,
-             observed_on = max(observed_on, excluded.observed_on)",
+             observed_on = max(outreach_contact.observed_on, excluded.observed_on)",
     )?
     .execute(params![
         contact.worker.as_str(),
@@ -351,19 +349,19 @@ pub fn load_do_not_contact(connection: &Db<'_>) -> Result<HashSet<String>> {
     let mut statement =
         connection.prepare("SELECT worker_cf FROM outreach_person WHERE do_not_contact = 1")?;
     let rows = statement.query_map(params![], |row| row.get(0))?;
-    Ok(rows.collect::<crate::Result<_>>()?)
+    rows.collect::<crate::Result<_>>()
 }
 
 /// The most recently observed mobile of one person.
 pub fn mobile_of(connection: &Db<'_>, worker: &str) -> Result<Option<String>> {
-    Ok(connection
+    connection
         .query_row(
             "SELECT value FROM outreach_contact WHERE worker_cf = ?1 AND kind = 'mobile'
              ORDER BY observed_on DESC, value DESC LIMIT 1",
             [worker],
             |row| row.get(0),
         )
-        .optional()?)
+        .optional()
 }
 
 /// True when the person objected.

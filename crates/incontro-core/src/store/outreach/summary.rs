@@ -32,13 +32,13 @@ pub(crate) fn insert_dict(tx: &Db<'_>, id: u32, text: &str) -> Result<()> {
 
 /// The meaning of the codes the summaries were built with (None: not built).
 pub(crate) fn summary_state(connection: &Db<'_>) -> Result<Option<String>> {
-    Ok(connection
+    connection
         .query_row(
             "SELECT rules FROM cob_summary_state WHERE id = 1",
             params![],
             |row| row.get(0),
         )
-        .optional()?)
+        .optional()
 }
 
 /// Records the meaning of the codes the summaries are built with.
@@ -61,19 +61,18 @@ pub(crate) fn clear_summaries(tx: &Db<'_>) -> Result<()> {
 
 /// True when at least one worker has a summary.
 pub(crate) fn has_summaries(connection: &Db<'_>) -> Result<bool> {
-    Ok(connection.query_row(
+    connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM cob_person)",
         params![],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// A worker's stored compact notices.
 pub(crate) fn stored_history(tx: &Db<'_>, worker: &str) -> Result<Option<Vec<u8>>> {
-    Ok(tx
-        .prepare_cached("SELECT history FROM cob_person WHERE worker_cf = ?1")?
+    tx.prepare_cached("SELECT history FROM cob_person WHERE worker_cf = ?1")?
         .query_row([worker], |row| row.get(0))
-        .optional()?)
+        .optional()
 }
 
 /// One worker's row.
@@ -94,8 +93,8 @@ impl<'t> PersonWriter<'t> {
     pub(crate) fn new(tx: &'t Db<'_>) -> Result<Self> {
         Ok(PersonWriter {
             statement: tx.prepare(
-                "INSERT OR REPLACE INTO cob_person(worker_cf, first_sent, last_sent, summary, history)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO cob_person (worker_cf, first_sent, last_sent, summary, history)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (worker_cf) DO UPDATE SET first_sent = excluded.first_sent, last_sent = excluded.last_sent, summary = excluded.summary, history = excluded.history",
             )?,
         })
     }
@@ -125,8 +124,8 @@ pub(crate) fn for_each_person(
     )?;
     let mut rows = statement.query([sent_by])?;
     while let Some(row) = rows.next()? {
-        let text = |index: usize| -> Result<&str> { Ok(row.get_ref(index)?.as_str()?) };
-        let blob = |index: usize| -> Result<&[u8]> { Ok(row.get_ref(index)?.as_blob()?) };
+        let text = |index: usize| -> Result<&str> { row.get_ref(index)?.as_str() };
+        let blob = |index: usize| -> Result<&[u8]> { row.get_ref(index)?.as_blob() };
         visit(PersonRow {
             worker: text(0)?,
             first_sent: row.get(1)?,

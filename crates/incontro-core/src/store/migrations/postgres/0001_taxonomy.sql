@@ -34,6 +34,7 @@ CREATE TABLE esco_isco_group (
 -- Labels of every concept, per language. concept_kind: 0 skill or skill group, 1 occupation,
 -- 2 ISCO group. label_kind: 0 preferred, 1 alternative, 2 hidden.
 CREATE TABLE esco_label (
+    rowid        BIGINT GENERATED ALWAYS AS IDENTITY, -- SQLite's implicit rowid: insertion order
     concept_kind BIGINT NOT NULL,
     concept_id   BIGINT NOT NULL,
     lang         TEXT COLLATE "C" NOT NULL,

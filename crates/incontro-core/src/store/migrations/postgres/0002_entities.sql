@@ -74,7 +74,7 @@ CREATE TABLE work_history (
     scheme         TEXT COLLATE "C" NOT NULL,
     code           TEXT COLLATE "C" NOT NULL,
     start          TEXT COLLATE "C" NOT NULL,
-    end            TEXT COLLATE "C",
+    "end"          TEXT COLLATE "C",
     employer       TEXT COLLATE "C",
     PRIMARY KEY (job_seeker_id, position)
 );
@@ -84,7 +84,7 @@ CREATE TABLE course (
     provider       TEXT COLLATE "C" NOT NULL,
     hours          BIGINT NOT NULL,
     start          TEXT COLLATE "C" NOT NULL,
-    end            TEXT COLLATE "C" NOT NULL,
+    "end"          TEXT COLLATE "C" NOT NULL,
     modality       TEXT COLLATE "C" NOT NULL,
     comune         TEXT COLLATE "C",
     seats          BIGINT NOT NULL,

@@ -5,6 +5,7 @@
 -- 'all' (the state is rebuilt). Rows older than 10,000 revisions are pruned: a state further behind
 -- than that is rebuilt.
 CREATE TABLE data_change (
+    rowid    BIGINT GENERATED ALWAYS AS IDENTITY, -- SQLite's implicit rowid: insertion order
     revision BIGINT NOT NULL,
     kind     TEXT COLLATE "C" NOT NULL CHECK (kind IN ('vacancy', 'job_seeker', 'course', 'all', 'none')),
     id       TEXT COLLATE "C" NOT NULL DEFAULT ''
