@@ -32,7 +32,7 @@ use incontro_core::model::{EntityId, Level, Requirement, SkillUri, Weight};
 use incontro_core::records::{ImportOptions, RecordFiles};
 use incontro_core::taxonomy::EscoImportOptions;
 use incontro_core::{Engine, NoProgress};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 const DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 12, 1) {
     Some(day) => day,
@@ -149,7 +149,7 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
         .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(20);
     let skewed = |rng: &mut rand::rngs::StdRng| -> usize {
-        let x: f64 = rng.gen();
+        let x: f64 = rng.random();
         ((x * x * x) * skills.len() as f64) as usize
     };
     let file = |name: &str| {
@@ -180,8 +180,8 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
                 requirements_csv,
                 "{id},{},{},{},",
                 skills[skill],
-                rng.gen_range(1..=4),
-                rng.gen_bool(0.6)
+                rng.random_range(1..=4),
+                rng.random_bool(0.6)
             )
             .expect("write");
         }
@@ -215,12 +215,12 @@ fn data_dir(esco: &Path, vacancies: usize, people: usize) -> PathBuf {
                 competences_csv,
                 "{id},{},{},declared,2025-01-01,",
                 skills[skill],
-                rng.gen_range(1..=4)
+                rng.random_range(1..=4)
             )
             .expect("write");
         }
         if index % 10 == 0 {
-            let occupation = &occupations[rng.gen_range(0..occupations.len())];
+            let occupation = &occupations[rng.random_range(0..occupations.len())];
             writeln!(history_csv, "{id},esco,{occupation},2021-03-01,,").expect("write");
         }
     }
@@ -280,7 +280,7 @@ fn summary(name: &str, mut millis: Vec<f64>) {
 /// A new breakdown for vacancy `round`: five popular-ish skills at random levels.
 fn breakdown(skills: &[SkillUri], rng: &mut rand::rngs::StdRng) -> Vec<Requirement> {
     let mut chosen: Vec<usize> = (0..5)
-        .map(|_| rng.gen_range(0..skills.len().min(3000)))
+        .map(|_| rng.random_range(0..skills.len().min(3000)))
         .collect();
     chosen.sort_unstable();
     chosen.dedup();
@@ -288,7 +288,7 @@ fn breakdown(skills: &[SkillUri], rng: &mut rand::rngs::StdRng) -> Vec<Requireme
         .into_iter()
         .map(|skill| Requirement {
             skill: skills[skill].clone(),
-            level: Level::new(rng.gen_range(1..=4)).expect("level"),
+            level: Level::new(rng.random_range(1..=4)).expect("level"),
             essential: true,
             weight: Weight::NEUTRAL,
         })
@@ -339,7 +339,7 @@ fn main() {
     };
     let mut alone = Vec::new();
     for _ in 0..400 {
-        let person = person_id(rng.gen_range(0..people));
+        let person = person_id(rng.random_range(0..people));
         let started = Instant::now();
         let ranked = engine
             .vacancies_for_person(&person, &query, "it")
@@ -356,14 +356,14 @@ fn main() {
     let mut put = Vec::new();
     let mut set = Vec::new();
     for round in 0..100 {
-        let id = vacancy_id(rng.gen_range(0..vacancies));
+        let id = vacancy_id(rng.random_range(0..vacancies));
         let mut vacancy = engine.get_vacancy(&id).expect("vacancy");
         vacancy.requirements = breakdown(&skills, &mut rng);
         let started = Instant::now();
         engine.put_vacancy(&vacancy).expect("put");
         put.push(started.elapsed().as_secs_f64() * 1e3);
         if round % 2 == 0 {
-            let id = vacancy_id(rng.gen_range(0..vacancies));
+            let id = vacancy_id(rng.random_range(0..vacancies));
             let started = Instant::now();
             engine
                 .set_requirements(&id, breakdown(&skills, &mut rng))
@@ -386,9 +386,9 @@ fn main() {
     let mut other = Vec::new();
     for _ in 0..30 {
         // A vacancy that asks exactly what a person holds ranks first for that person.
-        let person = person_id(rng.gen_range(0..people));
+        let person = person_id(rng.random_range(0..people));
         let profile = engine.person_profile(&person).expect("profile");
-        let id = vacancy_id(rng.gen_range(0..vacancies));
+        let id = vacancy_id(rng.random_range(0..vacancies));
         let mut vacancy = engine.get_vacancy(&id).expect("vacancy");
         vacancy.requirements = profile
             .iter()
@@ -439,8 +439,8 @@ fn main() {
             let mut writes = 0usize;
             while !stop.load(Ordering::Relaxed) {
                 let next = Instant::now() + Duration::from_millis(100);
-                let id =
-                    EntityId::parse(&format!("V{:07}", rng.gen_range(0..vacancies))).expect("id");
+                let id = EntityId::parse(&format!("V{:07}", rng.random_range(0..vacancies)))
+                    .expect("id");
                 let mut vacancy = engine.get_vacancy(&id).expect("vacancy");
                 vacancy.requirements = breakdown(&skills, &mut rng);
                 engine.put_vacancy(&vacancy).expect("put");
@@ -463,8 +463,8 @@ fn main() {
                     ..MatchQuery::default()
                 };
                 while !stop.load(Ordering::Relaxed) {
-                    let person =
-                        EntityId::parse(&format!("P{:07}", rng.gen_range(0..people))).expect("id");
+                    let person = EntityId::parse(&format!("P{:07}", rng.random_range(0..people)))
+                        .expect("id");
                     let before = thread_usage();
                     let started = Instant::now();
                     let ranked = engine

@@ -25,7 +25,7 @@ use incontro_core::model::{
 };
 use incontro_core::scoring::{MatchSet, Requirement as ScoredRequirement, ScoringConfig};
 use incontro_core::taxonomy::Taxonomy;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 const VACANCIES: usize = 100_000;
 const SKILLS: usize = 13_000;
@@ -47,7 +47,7 @@ const COMUNI: [(&str, f64, f64); 13] = [
 
 fn skewed_skill(rng: &mut rand::rngs::StdRng) -> u32 {
     // Popularity ~ 1/rank (Zipf-like): squaring a uniform number concentrates mass on low ids.
-    let x: f64 = rng.gen();
+    let x: f64 = rng.random();
     ((x * x * x) * SKILLS as f64) as u32
 }
 
@@ -103,7 +103,7 @@ fn build() -> Workload {
                     .enumerate()
                     .map(|(k, &skill)| Requirement {
                         skill: uris[skill as usize].clone(),
-                        level: Level::new(rng.gen_range(1..=4)).expect("level"),
+                        level: Level::new(rng.random_range(1..=4)).expect("level"),
                         essential: k % 3 != 0,
                         weight: Weight::NEUTRAL,
                     })
@@ -128,7 +128,7 @@ fn build() -> Workload {
             let entries: Vec<incontro_core::profile::ProfileEntry> = (0..23)
                 .map(|_| incontro_core::profile::ProfileEntry {
                     skill: uris[skewed_skill(&mut rng) as usize].clone(),
-                    level: Level::new(rng.gen_range(1..=4)).expect("level"),
+                    level: Level::new(rng.random_range(1..=4)).expect("level"),
                     evidence: incontro_core::model::Evidence::Declared,
                     confidence: 1.0,
                     source: String::new(),
@@ -213,7 +213,7 @@ fn bench_candidates(c: &mut Criterion) {
     let mut set = MatchSet::new();
     for person in 0..PEOPLE {
         let profile: Vec<(u32, u8)> = (0..23)
-            .map(|_| (skewed_skill(&mut rng), rng.gen_range(1..=4u8)))
+            .map(|_| (skewed_skill(&mut rng), rng.random_range(1..=4u8)))
             .collect::<std::collections::BTreeMap<u32, u8>>()
             .into_iter()
             .collect();
@@ -222,7 +222,12 @@ fn bench_candidates(c: &mut Criterion) {
     }
     for vacancy in 0..1_000 {
         let requirements: Vec<ScoredRequirement> = (0..21)
-            .map(|k| (skewed_skill(&mut rng), (rng.gen_range(1..=4u8), k % 3 != 0)))
+            .map(|k| {
+                (
+                    skewed_skill(&mut rng),
+                    (rng.random_range(1..=4u8), k % 3 != 0),
+                )
+            })
             .collect::<std::collections::BTreeMap<u32, (u8, bool)>>()
             .into_iter()
             .map(|(skill, (level, essential))| {
@@ -233,7 +238,7 @@ fn bench_candidates(c: &mut Criterion) {
             .expect("vacancy");
     }
     let config = ScoringConfig::default();
-    let filter = |worker: usize| worker % 4 != 0;
+    let filter = |worker: usize| !worker.is_multiple_of(4);
     let mut latencies = Vec::with_capacity(set.vacancy_count());
     for vacancy in 0..set.vacancy_count() {
         let started = Instant::now();

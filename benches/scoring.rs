@@ -1,8 +1,9 @@
 #![allow(missing_docs)]
 //! Criterion bench of the scoring kernel and MatchSet top-k, asserting their results.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use incontro_core::scoring::{score, MatchSet, Requirement, ScoringConfig};
+use std::hint::black_box;
 
 fn requirements(seed: u32) -> Vec<Requirement> {
     (0..21u32)

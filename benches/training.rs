@@ -29,7 +29,7 @@ use incontro_core::scoring;
 use incontro_core::taxonomy::Taxonomy;
 use incontro_core::training::demand::{demand_report, DemandCourse, DemandInput, DemandVacancy};
 use incontro_core::training::{DoorsOptions, PersonContext, TrainingOptions, TrainingState};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 const VACANCIES: usize = 20_000;
 const COURSES: usize = 1_000;
@@ -44,7 +44,7 @@ const COMUNI: [(&str, f64, f64); 5] = [
 ];
 
 fn skewed_skill(rng: &mut rand::rngs::StdRng) -> u32 {
-    let x: f64 = rng.gen();
+    let x: f64 = rng.random();
     ((x * x * x) * SKILLS as f64) as u32
 }
 
@@ -92,7 +92,7 @@ fn build() -> TrainingState {
                 .enumerate()
                 .map(|(k, &skill)| Requirement {
                     skill: uri(skill),
-                    level: Level::new(rng.gen_range(1..=3)).expect("level"),
+                    level: Level::new(rng.random_range(1..=3)).expect("level"),
                     essential: k % 3 != 0,
                     weight: Weight::NEUTRAL,
                 })
@@ -115,7 +115,7 @@ fn build() -> TrainingState {
                 .into_iter()
                 .map(|skill| Competence {
                     skill: uri(skill),
-                    level: Level::new(rng.gen_range(1..=4)).expect("level"),
+                    level: Level::new(rng.random_range(1..=4)).expect("level"),
                     evidence: Evidence::Declared,
                     since: None,
                     note: None,
@@ -137,28 +137,33 @@ fn build() -> TrainingState {
     let courses: Vec<Course> = (0..COURSES)
         .map(|i| {
             let online = i % 4 == 0;
-            let start = day + chrono::Days::new(rng.gen_range(0..200));
-            let taught = rng.gen_range(2..=6);
+            let start = day + chrono::Days::new(rng.random_range(0..200));
+            let taught = rng.random_range(2..=6);
             Course {
                 id: EntityId::parse(&format!("K{i:05}")).expect("id"),
                 title: format!("Corso {i}"),
                 provider: "Ente".into(),
-                hours: rng.gen_range(16..=200),
+                hours: rng.random_range(16..=200),
                 start,
-                end: start + chrono::Days::new(rng.gen_range(10..90)),
+                end: start + chrono::Days::new(rng.random_range(10..90)),
                 modality: if online {
                     Modality::Online
                 } else {
                     Modality::InPresence
                 },
                 comune: (!online).then(|| comuni[i % comuni.len()].clone()),
-                seats: rng.gen_range(0..=20),
-                cost_eur: rng.gen_range(0..=5) * 100,
+                seats: rng.random_range(0..=20),
+                cost_eur: rng.random_range(0..=5) * 100,
                 certification: None,
                 gol_path: Some(GolPath::Upskilling),
                 teaches: distinct_skills(&mut rng, taught)
                     .into_iter()
-                    .map(|skill| (uri(skill), Level::new(rng.gen_range(2..=4)).expect("level")))
+                    .map(|skill| {
+                        (
+                            uri(skill),
+                            Level::new(rng.random_range(2..=4)).expect("level"),
+                        )
+                    })
                     .collect(),
             }
         })
@@ -293,23 +298,23 @@ fn workload_input(dir: &std::path::Path) -> DemandInput {
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
     let courses = (0..COURSES)
         .map(|i| {
-            let source = &vacancies[rng.gen_range(0..vacancies.len())];
+            let source = &vacancies[rng.random_range(0..vacancies.len())];
             let essentials: Vec<u32> = source
                 .requirements
                 .iter()
                 .filter(|r| r.essential)
                 .map(|r| r.skill)
                 .collect();
-            let take = rng.gen_range(3..=6).min(essentials.len());
-            let start = rng.gen_range(0..essentials.len().max(1));
+            let take = rng.random_range(3..=6).min(essentials.len());
+            let start = rng.random_range(0..essentials.len().max(1));
             DemandCourse {
                 id: format!("K{i:05}"),
-                seats: rng.gen_range(10..=25),
+                seats: rng.random_range(10..=25),
                 teaches: (0..take)
                     .map(|k| {
                         (
                             essentials[(start + k) % essentials.len()],
-                            rng.gen_range(3..=4),
+                            rng.random_range(3..=4),
                         )
                     })
                     .collect(),

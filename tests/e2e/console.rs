@@ -66,8 +66,10 @@ impl Driver {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         loop {
-            let ready = ureq::get(&format!("{url}/status"))
-                .timeout(Duration::from_secs(2))
+            let ready = ureq::get(format!("{url}/status"))
+                .config()
+                .timeout_global(Some(Duration::from_secs(2)))
+                .build()
                 .call()
                 .is_ok();
             if ready {

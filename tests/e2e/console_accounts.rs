@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use incontro_core::access::Role;
 
 use crate::console::{browser, browser_at, browser_available, run_in_browser, Driver, ONE_BROWSER};
-use crate::helpers::{test_today, PERSON};
+use crate::helpers::{http_agent, set_cookie, test_today, PERSON};
 
 /// The `incontro` binary cargo built for this test (or `INCONTRO_BIN`).
 fn incontro_binary() -> PathBuf {
@@ -383,32 +383,24 @@ fn sign_in_attempts_are_limited_per_address_and_name() {
         "prima-luce-42",
     )
     .expect("account");
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let agent = http_agent();
     let page = agent
-        .get(&format!("{}/console/sign-in", app.address))
+        .get(format!("{}/console/sign-in", app.address))
         .call()
         .expect("sign-in page");
-    let form = page
-        .all("set-cookie")
-        .into_iter()
-        .find_map(|cookie| cookie.strip_prefix("incontro_form="))
-        .and_then(|rest| rest.split(';').next())
-        .expect("form cookie")
-        .to_string();
+    let form = set_cookie(&page, "incontro_form").expect("form cookie");
     let attempt = |name: &str, password: &str| -> u16 {
-        let reply = agent
-            .post(&format!("{}/console/sign-in", app.address))
-            .set("Cookie", &format!("incontro_form={form}"))
-            .send_form(&[
+        agent
+            .post(format!("{}/console/sign-in", app.address))
+            .header("Cookie", format!("incontro_form={form}"))
+            .send_form([
                 ("name", name),
                 ("password", password),
-                ("form_token", &form),
-            ]);
-        match reply {
-            Ok(response) => response.status(),
-            Err(ureq::Error::Status(status, _)) => status,
-            Err(other) => panic!("transport: {other}"),
-        }
+                ("form_token", form.as_str()),
+            ])
+            .unwrap_or_else(|error| panic!("transport: {error}"))
+            .status()
+            .as_u16()
     };
     for n in 0..10 {
         assert_eq!(

@@ -3,41 +3,39 @@
 
 use incontro_core::access::Role;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{all_set_cookies, body_text, http_agent, set_cookie, spawn_app};
 
 /// Without a browser: a signed-in POST without the session's CSRF token is refused and changes
 /// nothing; the sign-in form refuses a missing double-submit token.
 #[test]
 fn console_forms_refuse_a_missing_csrf_token() {
     let app = spawn_app();
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let agent = http_agent();
     let sign_in_page = agent
-        .get(&format!("{}/console/sign-in", app.address))
+        .get(format!("{}/console/sign-in", app.address))
         .call()
         .expect("sign-in page");
     let form_cookie = set_cookie(&sign_in_page, "incontro_form").expect("form cookie");
     let refused = agent
-        .post(&format!("{}/console/sign-in", app.address))
-        .send_form(&[("key", &app.keys[&Role::Desk]), ("form_token", "forged")]);
-    assert!(
-        matches!(refused, Err(ureq::Error::Status(403, _))),
-        "{refused:?}"
-    );
+        .post(format!("{}/console/sign-in", app.address))
+        .send_form([
+            ("key", app.keys[&Role::Desk].as_str()),
+            ("form_token", "forged"),
+        ])
+        .expect("refusal");
+    assert_eq!(refused.status(), 403, "{refused:?}");
     let signed_in = agent
-        .post(&format!("{}/console/sign-in", app.address))
-        .set("Cookie", &format!("incontro_form={form_cookie}"))
-        .send_form(&[
-            ("key", &app.keys[&Role::Desk]),
-            ("form_token", &form_cookie),
+        .post(format!("{}/console/sign-in", app.address))
+        .header("Cookie", format!("incontro_form={form_cookie}"))
+        .send_form([
+            ("key", app.keys[&Role::Desk].as_str()),
+            ("form_token", form_cookie.as_str()),
         ])
         .expect("sign in");
     assert_eq!(signed_in.status(), 303);
     let session = set_cookie(&signed_in, "incontro_session").expect("session cookie");
-    let header = signed_in
-        .header("set-cookie")
-        .unwrap_or_default()
-        .to_string();
-    let all: Vec<&str> = signed_in.all("set-cookie");
+    let all = all_set_cookies(&signed_in);
+    let header = all.join(" | ");
     assert!(
         all.iter()
             .any(|cookie| cookie.starts_with("incontro_session=")
@@ -46,40 +44,26 @@ fn console_forms_refuse_a_missing_csrf_token() {
         "{header}"
     );
     let forged = agent
-        .post(&format!("{}/console/appointments/slots", app.address))
-        .set("Cookie", &format!("incontro_session={session}"))
-        .send_form(&[
+        .post(format!("{}/console/appointments/slots", app.address))
+        .header("Cookie", format!("incontro_session={session}"))
+        .send_form([
             ("csrf", "forged"),
             ("day", "2030-01-01"),
             ("times", "09:00"),
             ("minutes", "30"),
             ("room_url", "https://meet.example.org"),
-        ]);
-    match forged {
-        Err(ureq::Error::Status(403, response)) => {
-            assert!(response
-                .into_string()
-                .expect("body")
-                .contains("invalid_csrf_token"));
-        }
-        other => panic!("expected 403, got {other:?}"),
-    }
-    let agenda = agent
-        .get(&format!("{}/console/appointments", app.address))
-        .set("Cookie", &format!("incontro_session={session}"))
-        .call()
-        .expect("agenda")
-        .into_string()
-        .expect("body");
+        ])
+        .expect("a reply");
+    assert_eq!(forged.status(), 403, "{forged:?}");
+    assert!(body_text(forged).contains("invalid_csrf_token"));
+    let agenda = body_text(
+        agent
+            .get(format!("{}/console/appointments", app.address))
+            .header("Cookie", format!("incontro_session={session}"))
+            .call()
+            .expect("agenda"),
+    );
     assert!(!agenda.contains("agenda-table"), "no slot was published");
-}
-
-fn set_cookie(response: &ureq::Response, name: &str) -> Option<String> {
-    response.all("set-cookie").into_iter().find_map(|cookie| {
-        let (pair, _) = cookie.split_once(';').unwrap_or((cookie, ""));
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| value.to_string())
-    })
 }
 
 /// Without a browser: one address may post to the public cancellation form a burst of times,
@@ -87,28 +71,24 @@ fn set_cookie(response: &ureq::Response, name: &str) -> Option<String> {
 #[test]
 fn public_pages_limit_posts_per_address() {
     let app = spawn_app();
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let agent = http_agent();
     let page = agent
-        .get(&format!("{}/prenota/annulla", app.address))
+        .get(format!("{}/prenota/annulla", app.address))
         .call()
         .expect("cancel page");
     let form_cookie = set_cookie(&page, "incontro_form").expect("form cookie");
     let mut statuses = Vec::new();
     for _ in 0..(incontro_server::console::limit::BURST + 2) {
         let reply = agent
-            .post(&format!("{}/prenota/annulla", app.address))
-            .set("Cookie", &format!("incontro_form={form_cookie}"))
-            .send_form(&[("form_token", &form_cookie), ("reference", "NO-SUCH-REF")]);
-        let (status, body) = match reply {
-            Ok(response) => (
-                response.status(),
-                response.into_string().unwrap_or_default(),
-            ),
-            Err(ureq::Error::Status(status, response)) => {
-                (status, response.into_string().unwrap_or_default())
-            }
-            Err(other) => panic!("transport: {other}"),
-        };
+            .post(format!("{}/prenota/annulla", app.address))
+            .header("Cookie", format!("incontro_form={form_cookie}"))
+            .send_form([
+                ("form_token", form_cookie.as_str()),
+                ("reference", "NO-SUCH-REF"),
+            ])
+            .unwrap_or_else(|error| panic!("transport: {error}"));
+        let status = reply.status().as_u16();
+        let body = body_text(reply);
         statuses.push(status);
         if status == 429 {
             assert!(body.contains("Troppi tentativi"), "{body}");

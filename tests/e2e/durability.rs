@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::helpers::*;
-use rand::Rng;
+use rand::RngExt;
 
 /// The `incontro` binary cargo built for this test (or `INCONTRO_BIN`).
 fn incontro_binary() -> PathBuf {
@@ -108,7 +108,7 @@ fn acknowledged_writes_survive_sigkill() {
     );
     let mut acknowledged_vacancies: Vec<String> = Vec::new();
     let mut acknowledged_reads = 0usize;
-    let mut rng = rand::thread_rng();
+    let mut rng = rand::rng();
     for round in 0..4 {
         let mut server = start(data_dir.path());
         let stop = Arc::new(AtomicBool::new(false));
@@ -149,7 +149,7 @@ fn acknowledged_writes_survive_sigkill() {
                 }
             }));
         }
-        std::thread::sleep(Duration::from_millis(rng.gen_range(150..1200)));
+        std::thread::sleep(Duration::from_millis(rng.random_range(150..1200)));
         server.child.kill().expect("SIGKILL"); // SIGKILL on Unix: no shutdown, no flush
         server.child.wait().expect("reap");
         stop.store(true, Ordering::SeqCst);

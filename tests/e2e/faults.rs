@@ -230,7 +230,7 @@ fn unknown_query_parameters_are_refused_on_every_route() {
 #[test]
 fn every_response_carries_the_security_headers() {
     let app = shared_app();
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let agent = http_agent();
     for (method, path) in [
         ("GET", "/docs"),
         ("GET", "/openapi.json"),
@@ -243,26 +243,25 @@ fn every_response_carries_the_security_headers() {
         ("GET", "/console/no-such-page"),
         ("GET", "/prenota"),
     ] {
-        let response = match agent
-            .request(method, &format!("{}{path}", app.address))
-            .call()
-        {
-            Ok(response) => response,
-            Err(ureq::Error::Status(_, response)) => response,
-            Err(other) => panic!("{method} {path}: {other}"),
-        };
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", app.address))
+            .body(())
+            .expect("request");
+        let response = agent
+            .run(request)
+            .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
         assert_eq!(
-            response.header("x-content-type-options"),
+            header(&response, "x-content-type-options"),
             Some("nosniff"),
             "{method} {path}"
         );
         assert_eq!(
-            response.header("x-frame-options"),
+            header(&response, "x-frame-options"),
             Some("DENY"),
             "{method} {path}"
         );
-        let policy = response
-            .header("content-security-policy")
+        let policy = header(&response, "content-security-policy")
             .unwrap_or_else(|| panic!("{method} {path}: no CSP"));
         assert!(
             policy.contains("frame-ancestors 'none'"),

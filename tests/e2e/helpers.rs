@@ -163,10 +163,68 @@ impl Reply {
     }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(60))
+/// A ureq response (status, headers and a body to read).
+pub type HttpResponse = ureq::http::Response<ureq::Body>;
+
+/// An HTTP client that returns 4xx and 5xx answers as responses (not errors) and follows no
+/// redirects, so a test sees exactly what the server said.
+pub fn http_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .allow_non_standard_methods(true)
+        .max_redirects(0)
         .build()
+        .into()
+}
+
+/// Like [`http_agent`], but follows redirects (up to ureq's default of 10).
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        // The fault tests send made-up methods on purpose.
+        .allow_non_standard_methods(true)
+        .build()
+        .into()
+}
+
+/// The whole body of `response` as text (no size limit: exports can be large).
+pub fn body_text(mut response: HttpResponse) -> String {
+    response
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_string()
+        .expect("response body")
+}
+
+/// The value of header `name`, if present and text.
+pub fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+}
+
+/// The value of the cookie `name` among the response's `Set-Cookie` headers.
+pub fn set_cookie(response: &HttpResponse, name: &str) -> Option<String> {
+    all_set_cookies(response).into_iter().find_map(|cookie| {
+        let (pair, _) = cookie.split_once(';').unwrap_or((&cookie, ""));
+        let (found, value) = pair.split_once('=')?;
+        (found == name).then(|| value.to_string())
+    })
+}
+
+/// Every `Set-Cookie` header of the response, as sent.
+pub fn all_set_cookies(response: &HttpResponse) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Sends a request to `address` (raw body, any content type).
@@ -177,21 +235,29 @@ pub fn send_raw(
     key: Option<&str>,
     body: Option<(&str, &[u8])>,
 ) -> Result<Reply, String> {
-    let mut request = agent().request(method, &format!("{address}{path}"));
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{address}{path}"));
     if let Some(key) = key {
-        request = request.set("Authorization", &format!("Bearer {key}"));
+        request = request.header("Authorization", format!("Bearer {key}"));
     }
     let outcome = match body {
-        Some((content_type, bytes)) => request.set("Content-Type", content_type).send_bytes(bytes),
-        None => request.call(),
+        Some((content_type, bytes)) => agent().run(
+            request
+                .header("Content-Type", content_type)
+                .body(bytes.to_vec())
+                .map_err(|error| error.to_string())?,
+        ),
+        None => agent().run(request.body(()).map_err(|error| error.to_string())?),
     };
-    let response = match outcome {
-        Ok(response) => response,
-        Err(ureq::Error::Status(_, response)) => response,
-        Err(ureq::Error::Transport(transport)) => return Err(transport.to_string()),
-    };
-    let status = response.status();
-    let text = response.into_string().map_err(|error| error.to_string())?;
+    let mut response = outcome.map_err(|error| error.to_string())?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_string()
+        .map_err(|error| error.to_string())?;
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Ok(Reply { status, body })
 }
@@ -310,40 +376,26 @@ pub fn prepare_campaign(app: &TestApp, campaign: &str) -> (usize, String) {
 /// Signs in to the console with `key` (the double-submit form token included); returns the
 /// session cookie's value.
 pub fn console_session(app: &TestApp, key: &str) -> String {
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let agent = http_agent();
     let page = agent
-        .get(&format!("{}/console/sign-in", app.address))
+        .get(format!("{}/console/sign-in", app.address))
         .call()
         .expect("sign-in page");
-    let cookie = |response: &ureq::Response, name: &str| -> Option<String> {
-        response.all("set-cookie").into_iter().find_map(|cookie| {
-            let (pair, _) = cookie.split_once(';').unwrap_or((cookie, ""));
-            let (found, value) = pair.split_once('=')?;
-            (found == name).then(|| value.to_string())
-        })
-    };
-    let form = cookie(&page, "incontro_form").expect("form cookie");
+    let form = set_cookie(&page, "incontro_form").expect("form cookie");
     let signed_in = agent
-        .post(&format!("{}/console/sign-in", app.address))
-        .set("Cookie", &format!("incontro_form={form}"))
-        .send_form(&[("key", key), ("form_token", &form)])
+        .post(format!("{}/console/sign-in", app.address))
+        .header("Cookie", format!("incontro_form={form}"))
+        .send_form([("key", key), ("form_token", form.as_str())])
         .expect("sign in");
-    cookie(&signed_in, "incontro_session").expect("session cookie")
+    set_cookie(&signed_in, "incontro_session").expect("session cookie")
 }
 
 /// A console page's status and HTML with a session cookie.
 pub fn console_get(app: &TestApp, session: &str, path: &str) -> (u16, String) {
-    let reply = agent()
-        .get(&format!("{}{path}", app.address))
-        .set("Cookie", &format!("incontro_session={session}"))
-        .call();
-    let response = match reply {
-        Ok(response) => response,
-        Err(ureq::Error::Status(_, response)) => response,
-        Err(other) => panic!("transport: {other}"),
-    };
-    (
-        response.status(),
-        response.into_string().expect("console page"),
-    )
+    let response = agent()
+        .get(format!("{}{path}", app.address))
+        .header("Cookie", format!("incontro_session={session}"))
+        .call()
+        .unwrap_or_else(|error| panic!("transport: {error}"));
+    (response.status().as_u16(), body_text(response))
 }

@@ -8,7 +8,9 @@ use std::process::{Command, Output};
 use incontro_core::access::Role;
 use serde_json::Value;
 
-use crate::helpers::{console_get, console_session, spawn_app, test_today, vacancy_body, TestApp};
+use crate::helpers::{
+    body_text, console_get, console_session, header, spawn_app, test_today, vacancy_body, TestApp,
+};
 
 fn incontro(data_dir: &Path, today: chrono::NaiveDate, args: &[&str]) -> Output {
     let binary = match std::env::var_os("INCONTRO_BIN") {
@@ -37,19 +39,15 @@ fn text(output: &Output) -> (String, String) {
 
 /// A ranked list over the real socket: its body and its ranking log id.
 fn ranked(app: &TestApp, path: &str) -> (Value, i64) {
-    let response = ureq::get(&format!("{}{path}", app.address))
-        .set(
-            "Authorization",
-            &format!("Bearer {}", app.keys[&Role::Desk]),
-        )
+    let response = ureq::get(format!("{}{path}", app.address))
+        .header("Authorization", format!("Bearer {}", app.keys[&Role::Desk]))
         .call()
         .expect("ranked list");
-    let log_id = response
-        .header("x-ranking-log-id")
+    let log_id = header(&response, "x-ranking-log-id")
         .expect("a ranking log id header")
         .parse()
         .expect("a number");
-    let body = serde_json::from_str(&response.into_string().expect("body")).expect("json");
+    let body = serde_json::from_str(&body_text(response)).expect("json");
     (body, log_id)
 }
 

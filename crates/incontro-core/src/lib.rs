@@ -78,6 +78,7 @@ pub mod training;
 pub mod vocabulary;
 
 mod engine;
+mod seeded;
 
 pub use engine::Engine;
 pub use error::{DatabaseError, DbErrorKind, Error, ErrorCode, ErrorKind, InputProblem, Problems};

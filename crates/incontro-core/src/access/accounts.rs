@@ -15,10 +15,11 @@
 
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
+use rand::{Rng, TryRng};
 use serde::Serialize;
 
 use super::{check_office_code, keys::token_hash, rfc3339, Action, Principal, Role};
@@ -104,7 +105,8 @@ const MAX_PASSWORD_CHARS: usize = 200;
 
 fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    // The thread's generator: a CSPRNG seeded from the operating system.
+    rand::rng().fill_bytes(&mut buffer);
     hex::encode(buffer)
 }
 
@@ -117,11 +119,11 @@ fn decoy_hash() -> &'static str {
 
 fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|error| Error::Internal(format!("password salt: {error}")))?;
+    rand::rngs::SysRng
+        .try_fill_bytes(&mut salt)
+        .map_err(|error| Error::Internal(format!("system random source: {error}")))?;
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|error| Error::Internal(format!("password hash: {error}")))
 }
@@ -551,6 +553,24 @@ mod tests {
             .expect("engine")
             .with_clock(clock.clone());
         (engine, clock)
+    }
+
+    /// Passwords stored before argon2 0.6 still sign in: this PHC string was written by argon2
+    /// 0.5.3 (`SaltString::encode_b64(&[7; 16])`, default parameters) for "prima-luce-42".
+    #[test]
+    fn hashes_written_by_argon2_0_5_still_verify() {
+        let stored = "$argon2id$v=19$m=19456,t=2,p=1$BwcHBwcHBwcHBwcHBwcHBw$\
+                      SPziOjeo0bZWKpFOzD2+J6fsB5VgvEUj/kVm6um/h2g";
+        assert!(password_matches("prima-luce-42", stored));
+        assert!(!password_matches("prima-luce-43", stored));
+        // A new hash of the same password has the same PHC shape and parameters, a fresh salt.
+        let fresh = hash_password("prima-luce-42").expect("hash");
+        assert!(
+            fresh.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{fresh}"
+        );
+        assert_ne!(fresh, stored);
+        assert!(password_matches("prima-luce-42", &fresh));
     }
 
     #[test]

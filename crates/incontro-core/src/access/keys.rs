@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rand::RngCore;
+use rand::TryRng;
 use sha2::{Digest, Sha256};
 
 use super::{check_office_code, ApiKey, NewApiKey, Principal, Role};
@@ -119,10 +119,13 @@ impl Engine {
         }
         let office = office.map(check_office_code).transpose()?;
         let mut secret = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let token = format!("inc_{}", hex::encode(secret));
         let mut id_bytes = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut id_bytes);
+        let mut system = rand::rngs::SysRng;
+        system
+            .try_fill_bytes(&mut secret)
+            .and_then(|()| system.try_fill_bytes(&mut id_bytes))
+            .map_err(|error| Error::Internal(format!("system random source: {error}")))?;
+        let token = format!("inc_{}", hex::encode(secret));
         let key = ApiKey {
             id: format!("key_{}", hex::encode(id_bytes)),
             role,

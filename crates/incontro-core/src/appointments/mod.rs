@@ -42,7 +42,7 @@
 //! ```
 
 use chrono::{Duration, NaiveDateTime};
-use rand::Rng;
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::store::appointments as sql;
@@ -182,9 +182,9 @@ fn format_time(time: NaiveDateTime) -> String {
 }
 
 fn random_token(bytes: usize) -> String {
-    let mut rng = rand::thread_rng();
+    let mut rng = rand::rng();
     (0..bytes)
-        .map(|_| format!("{:02x}", rng.gen::<u8>()))
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
         .collect()
 }
 
@@ -213,9 +213,10 @@ const REFERENCE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// A booking reference: 8 characters of [`REFERENCE_ALPHABET`] (31^8 ≈ 8.5 × 10^11; the public
 /// cancellation form is rate-limited per address).
 fn short_reference() -> String {
-    let mut rng = rand::rngs::OsRng;
+    // The thread's generator: a CSPRNG seeded from the operating system.
+    let mut rng = rand::rng();
     (0..8)
-        .map(|_| REFERENCE_ALPHABET[rng.gen_range(0..REFERENCE_ALPHABET.len())] as char)
+        .map(|_| REFERENCE_ALPHABET[rng.random_range(0..REFERENCE_ALPHABET.len())] as char)
         .collect()
 }
 

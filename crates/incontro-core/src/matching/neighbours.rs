@@ -34,12 +34,10 @@
 use std::sync::Arc;
 
 use ahash::AHashMap;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::scoring::{MatchSet, Requirement, ScoringConfig, SkillGraph, LEVEL_CREDIT};
+use crate::seeded::SeededRng;
 use crate::taxonomy::Taxonomy;
 use crate::{Error, ErrorCode, Result};
 
@@ -288,7 +286,7 @@ impl NeighbourEvalData {
     /// Draws the vacancies and people of the evaluation (module docs), deterministically for
     /// `options.seed`.
     pub fn generate(taxonomy: &Taxonomy, options: &NeighbourEvalOptions) -> Result<Self> {
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = SeededRng::new(options.seed);
         let mut eligible: Vec<u32> = (0..taxonomy.occupation_count() as u32)
             .filter(|&occupation| {
                 taxonomy
@@ -305,7 +303,7 @@ impl NeighbourEvalData {
                 "the evaluation needs the ESCO occupations and their skills: import the release",
             ));
         }
-        eligible.shuffle(&mut rng);
+        rng.shuffle(&mut eligible);
         eligible.truncate(options.occupations.max(10));
         eligible.sort_unstable();
         let essentials = |occupation: u32| -> Vec<u32> {
@@ -350,18 +348,18 @@ impl NeighbourEvalData {
             for copy in 0..options.vacancies_per_occupation {
                 let mut required = essentials(occupation);
                 if required.len() > 20 {
-                    required.shuffle(&mut rng);
+                    rng.shuffle(&mut required);
                     required.truncate(20);
                 }
                 let mut requirements: Vec<Requirement> = Vec::new();
                 for &skill in &required {
-                    let level = [2, 2, 3, 3, 4][rng.gen_range(0..5)];
+                    let level = [2, 2, 3, 3, 4][rng.range(0..5)];
                     requirements.push(Requirement::new(skill, level, true)?);
                 }
                 let mut optional_count = 0;
                 for skill in optionals(occupation) {
-                    if optional_count < 8 && rng.gen_bool(0.3) && !required.contains(&skill) {
-                        let level = [1, 2, 2, 3][rng.gen_range(0..4)];
+                    if optional_count < 8 && rng.bool(0.3) && !required.contains(&skill) {
+                        let level = [1, 2, 2, 3][rng.range(0..4)];
                         requirements.push(Requirement::new(skill, level, false)?);
                         optional_count += 1;
                     }
@@ -388,35 +386,35 @@ impl NeighbourEvalData {
         for (occupation_index, &occupation) in eligible.iter().enumerate() {
             for _ in 0..options.workers_per_occupation {
                 let mut history = vec![occupation];
-                if rng.gen_bool(0.5) {
+                if rng.bool(0.5) {
                     let peers = &by_isco[taxonomy.occupation_isco_group(occupation)];
-                    history.push(if rng.gen_bool(0.5) {
-                        peers[rng.gen_range(0..peers.len())]
+                    history.push(if rng.bool(0.5) {
+                        peers[rng.range(0..peers.len())]
                     } else {
-                        eligible[rng.gen_range(0..eligible.len())]
+                        eligible[rng.range(0..eligible.len())]
                     });
                 }
                 let mut skills: AHashMap<u32, u8> = AHashMap::new();
                 for (index, &job) in history.iter().enumerate() {
                     let keep = if index == 0 { 0.6 } else { 0.35 };
                     for skill in essentials(job) {
-                        if rng.gen_bool(keep) {
-                            let level = [1, 2, 3, 3, 4][rng.gen_range(0..5)];
+                        if rng.bool(keep) {
+                            let level = [1, 2, 3, 3, 4][rng.range(0..5)];
                             let entry = skills.entry(skill).or_insert(0);
                             *entry = (*entry).max(level);
                         }
                     }
                     for skill in optionals(job) {
-                        if rng.gen_bool(0.1) {
-                            let level = [1, 2, 2, 3][rng.gen_range(0..4)];
+                        if rng.bool(0.1) {
+                            let level = [1, 2, 2, 3][rng.range(0..4)];
                             let entry = skills.entry(skill).or_insert(0);
                             *entry = (*entry).max(level);
                         }
                     }
                 }
-                for _ in 0..rng.gen_range(1..=3) {
-                    let skill = pool[rng.gen_range(0..pool.len())];
-                    skills.entry(skill).or_insert(rng.gen_range(1..=2));
+                for _ in 0..rng.range(1..=3) {
+                    let skill = pool[rng.range(0..pool.len())];
+                    skills.entry(skill).or_insert(rng.range(1..=2));
                 }
                 let mut clean: Vec<(u32, u8)> = skills.into_iter().collect();
                 clean.sort_unstable();
@@ -424,7 +422,7 @@ impl NeighbourEvalData {
                 let mut candidates: Vec<usize> = (0..clean.len())
                     .filter(|&index| !neighbours[clean[index].0 as usize].is_empty())
                     .collect();
-                candidates.shuffle(&mut rng);
+                rng.shuffle(&mut candidates);
                 let wanted = ((clean.len() as f64) * options.share).round() as usize;
                 candidates.truncate(wanted);
                 let mut perturbed: AHashMap<u32, u8> = clean.iter().copied().collect();
@@ -432,7 +430,7 @@ impl NeighbourEvalData {
                 for &index in &candidates {
                     let (skill, level) = clean[index];
                     let choices = &neighbours[skill as usize];
-                    let neighbour = choices[rng.gen_range(0..choices.len())];
+                    let neighbour = choices[rng.range(0..choices.len())];
                     let kind = relation_kind(taxonomy, &group_size, skill, neighbour);
                     their_replacements.push((skill, neighbour, kind));
                     perturbed.remove(&skill);

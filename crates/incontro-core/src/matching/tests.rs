@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{Level, Requirement as VacancyRequirement, SkillUri, VacancyStatus, Weight};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 fn comune(code: &str) -> ComuneCode {
     ComuneCode::parse(code).unwrap()
@@ -28,8 +28,8 @@ fn state(rng: &mut rand::rngs::StdRng) -> (MatchState, Vec<SkillUri>) {
     let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let vacancies: Vec<Vacancy> = (0..400)
         .map(|i| {
-            let mut skills: Vec<usize> = (0..rng.gen_range(1..8))
-                .map(|_| rng.gen_range(0..30))
+            let mut skills: Vec<usize> = (0..rng.random_range(1..8))
+                .map(|_| rng.random_range(0..30))
                 .collect();
             if i % 10 == 9 {
                 skills = vec![1, 2, 3];
@@ -70,14 +70,18 @@ fn state(rng: &mut rand::rngs::StdRng) -> (MatchState, Vec<SkillUri>) {
                     .iter()
                     .map(|&s| VacancyRequirement {
                         skill: uris[s].clone(),
-                        level: Level::new(if i % 10 == 9 { 2 } else { rng.gen_range(1..=4) })
-                            .unwrap(),
+                        level: Level::new(if i % 10 == 9 {
+                            2
+                        } else {
+                            rng.random_range(1..=4)
+                        })
+                        .unwrap(),
                         essential: s % 3 != 0,
                         // Weighted requirements give the vacancies different shares (bounds).
                         weight: if i % 10 == 9 || i % 2 == 0 {
                             Weight::NEUTRAL
                         } else {
-                            Weight::new(rng.gen_range(0.2f32..3.0)).unwrap()
+                            Weight::new(rng.random_range(0.2f32..3.0)).unwrap()
                         },
                     })
                     .collect(),
@@ -129,10 +133,10 @@ fn fast_query_path_equals_reference(
     let contract_types = [None, Some("A.02.00"), Some("X.99.99")];
     let mut non_empty = 0;
     for person in 0..30 {
-        let entries: Vec<ProfileEntry> = (0..rng.gen_range(1..10))
+        let entries: Vec<ProfileEntry> = (0..rng.random_range(1..10))
             .map(|_| ProfileEntry {
-                skill: uris[rng.gen_range(0..30)].clone(),
-                level: Level::new(rng.gen_range(1..=4)).unwrap(),
+                skill: uris[rng.random_range(0..30)].clone(),
+                level: Level::new(rng.random_range(1..=4)).unwrap(),
                 evidence: crate::model::Evidence::Declared,
                 confidence: 1.0,
                 source: String::new(),

@@ -18,10 +18,9 @@
 use std::io::Write;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 use crate::model::{CodiceFiscale, PartitaIva};
+use crate::seeded::SeededRng;
 use crate::{Error, Result};
 
 /// What to generate.
@@ -333,8 +332,8 @@ pub fn write_truth(entries: &[TruthEntry], out: impl Write) -> Result<()> {
     out.flush().map_err(fail)
 }
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
+fn pick<'a, T>(rng: &mut SeededRng, items: &'a [T]) -> &'a T {
+    &items[rng.range(0..items.len())]
 }
 
 fn person_cf(index: usize, sex_female: bool, birth: NaiveDate, comune: &str) -> Result<String> {
@@ -400,7 +399,7 @@ pub fn generate_cob_with_contacts<C: Write>(
         )
         .map_err(|source| Error::io("generated contacts file", source))?;
     }
-    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut rng = SeededRng::new(config.seed);
     let until = config.from + Duration::days(config.days - 1);
     let employer_count = (config.people / 8).clamp(20, 200_000);
     let mut employers = Vec::with_capacity(employer_count);
@@ -418,14 +417,11 @@ pub fn generate_cob_with_contacts<C: Write>(
     };
     writeln!(writer.out, "{HEADER}").map_err(|source| Error::io("generated COB file", source))?;
     for index in 0..config.people {
-        let female = rng.gen_bool(0.5);
-        let birth = NaiveDate::from_ymd_opt(
-            rng.gen_range(1960..=2004),
-            rng.gen_range(1..=12),
-            rng.gen_range(1..=28),
-        )
-        .unwrap_or_default();
-        let domicile = if rng.gen_bool(0.5) {
+        let female = rng.bool(0.5);
+        let birth =
+            NaiveDate::from_ymd_opt(rng.range(1960..=2004), rng.range(1..=12), rng.range(1..=28))
+                .unwrap_or_default();
+        let domicile = if rng.bool(0.5) {
             MILAN_COMUNI[0].0
         } else {
             pick(&mut rng, &MILAN_COMUNI).0
@@ -438,14 +434,14 @@ pub fn generate_cob_with_contacts<C: Write>(
         };
         writer.stats.people += 1;
         if let Some(contacts) = contacts.as_mut() {
-            let has_mobile = rng.gen_bool(0.7);
-            let objected = rng.gen_bool(0.01);
+            let has_mobile = rng.bool(0.7);
+            let objected = rng.bool(0.01);
             if has_mobile || objected {
-                let observed = config.from + Duration::days(rng.gen_range(0..config.days));
+                let observed = config.from + Duration::days(rng.range(0..config.days));
                 let (kind, value) = if has_mobile {
                     (
                         "mobile",
-                        format!("3{:09}", rng.gen_range(200_000_000u32..999_999_999)),
+                        format!("3{:09}", rng.range(200_000_000u32..999_999_999)),
                     )
                 } else {
                     ("", String::new())
@@ -464,25 +460,25 @@ pub fn generate_cob_with_contacts<C: Write>(
         }
         let mut true_jobs: Vec<TrueJob> = Vec::new();
         // Jobs one after another, starting somewhere in the first year (or before the period).
-        let mut start = config.from + Duration::days(rng.gen_range(-200..365));
+        let mut start = config.from + Duration::days(rng.range(-200..365));
         let qualifica = *pick(&mut rng, &QUALIFICHE);
         while start <= until {
             let employer = pick(&mut rng, &employers).clone();
             let sector = *pick(&mut rng, &SECTORS);
             let workplace = pick(&mut rng, &MILAN_COMUNI).0;
-            let roll: f64 = rng.gen();
+            let roll: f64 = rng.unit();
             let (contract, planned_days): (&str, Option<i64>) = if roll < 0.15 {
                 ("A.01.00", None)
             } else if roll < 0.22 {
-                ("C.01.00", Some(rng.gen_range(60..=365)))
+                ("C.01.00", Some(rng.range(60..=365)))
             } else if roll < 0.30 {
-                ("A.03.09", Some(rng.gen_range(365..=1095)))
+                ("A.03.09", Some(rng.range(365..=1095)))
             } else if roll < 0.40 {
-                ("A.06.01", Some(rng.gen_range(7..=180)))
+                ("A.06.01", Some(rng.range(7..=180)))
             } else if roll < 0.60 {
-                ("A.02.00", Some(rng.gen_range(1..=30)))
+                ("A.02.00", Some(rng.range(1..=30)))
             } else {
-                ("A.02.00", Some(rng.gen_range(31..=365)))
+                ("A.02.00", Some(rng.range(31..=365)))
             };
             if contract == "C.01.00" {
                 writer.stats.tirocini += 1;
@@ -519,9 +515,9 @@ pub fn generate_cob_with_contacts<C: Write>(
             let mut latest_hiring = hiring_code;
             let mut notices_of_rapporto = 1;
             // A rettifica of the hiring (e.g. a corrected end date).
-            if rng.gen_bool(0.03) {
+            if rng.bool(0.03) {
                 if let Some(end) = planned_end.as_mut() {
-                    *end += Duration::days(rng.gen_range(1..=10));
+                    *end += Duration::days(rng.range(1..=10));
                 }
                 job.planned.push((start, planned_end));
                 let rettifica = writer.write(
@@ -544,7 +540,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                 latest_hiring = rettifica.unwrap_or(latest_hiring);
             }
             // An annulled hiring: the job never started.
-            if rng.gen_bool(0.01) {
+            if rng.bool(0.01) {
                 job.annulled_on = Some(start);
                 writer.write(
                     &person,
@@ -565,7 +561,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                 )?;
                 job.in_file = !writer.job_notices.is_empty();
                 true_jobs.push(job);
-                start += Duration::days(rng.gen_range(1..=60));
+                start += Duration::days(rng.range(1..=60));
                 continue;
             }
             let mut current_contract = contract;
@@ -576,10 +572,10 @@ pub fn generate_cob_with_contacts<C: Write>(
                 if contract != "C.01.00" && (end - start).num_days() > 30 {
                     let mut end = end;
                     for _ in 0..2 {
-                        if !rng.gen_bool(0.3) {
+                        if !rng.bool(0.3) {
                             break;
                         }
-                        let new_end = end + Duration::days(rng.gen_range(30..=180));
+                        let new_end = end + Duration::days(rng.range(30..=180));
                         let proroga = writer.write(
                             &person,
                             &employer,
@@ -607,7 +603,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                     }
                     planned_end = Some(end);
                     // Transformation to open-ended.
-                    if contract == "A.02.00" && rng.gen_bool(0.12) {
+                    if contract == "A.02.00" && rng.bool(0.12) {
                         // After the last proroga: a proroga follows no trasformazione.
                         let day = last_event + Duration::days((end - last_event).num_days() / 2);
                         let transformed = writer.write(
@@ -641,9 +637,9 @@ pub fn generate_cob_with_contacts<C: Write>(
             // How it ends.
             let (end, reason) = match planned_end {
                 None => {
-                    if rng.gen_bool(0.5) {
+                    if rng.bool(0.5) {
                         let earliest = (last_event - start).num_days() + 1;
-                        let days = rng.gen_range(60.max(earliest)..=900.max(earliest + 60));
+                        let days = rng.range(60.max(earliest)..=900.max(earliest + 60));
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "GM", "RC", "PE"]),
@@ -653,11 +649,11 @@ pub fn generate_cob_with_contacts<C: Write>(
                     }
                 }
                 Some(planned) => {
-                    let roll: f64 = rng.gen();
+                    let roll: f64 = rng.unit();
                     // An early end comes after the latest proroga was sent.
                     let earliest = (last_event - start).num_days() + 1;
                     if roll < 0.15 && (planned - start).num_days() > earliest + 10 {
-                        let days = rng.gen_range(earliest..(planned - start).num_days());
+                        let days = rng.range(earliest..(planned - start).num_days());
                         (
                             Some(start + Duration::days(days)),
                             *pick(&mut rng, &["DV", "LI", "PR", "DP"]),
@@ -707,7 +703,7 @@ pub fn generate_cob_with_contacts<C: Write>(
                 }
                 // A cessazione sent by mistake and annulled: the job goes on until its term.
                 if let Some(ces) = ces {
-                    if notices_of_rapporto > 1 && rng.gen_bool(0.01) {
+                    if notices_of_rapporto > 1 && rng.bool(0.01) {
                         let annulled = writer.write(
                             &person,
                             &employer,
@@ -738,10 +734,10 @@ pub fn generate_cob_with_contacts<C: Write>(
             true_jobs.push(job);
             let Some(end) = end else { break };
             // The gap before the next job: short for most, long for some.
-            let gap = if rng.gen_bool(0.6) {
-                rng.gen_range(1..=90)
+            let gap = if rng.bool(0.6) {
+                rng.range(1..=90)
             } else {
-                rng.gen_range(91..=500)
+                rng.range(91..=500)
             };
             start = end + Duration::days(gap);
         }

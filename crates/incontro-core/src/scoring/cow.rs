@@ -62,7 +62,7 @@ impl<T: Clone> CowVec<T> {
 
     /// Appends an element.
     pub fn push(&mut self, value: T) {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
         }
         let last = self.chunks.last_mut().expect("a chunk was just ensured");
@@ -96,7 +96,7 @@ impl<T: Clone> CowVec<T> {
         let last = self.chunks.last_mut()?;
         let value = Arc::make_mut(last).pop();
         self.len -= 1;
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.pop();
         }
         value

@@ -687,7 +687,7 @@ mod tests {
     /// score bits, ties by id), with and without graph, filter and `min_score`, and it does skip.
     #[test]
     fn pruned_path_skips_lists_and_equals_reference() {
-        use rand::{Rng, SeedableRng};
+        use rand::{RngExt, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(20);
         for with_graph in [false, true] {
             let mut set = if with_graph {
@@ -696,8 +696,8 @@ mod tests {
                 MatchSet::new()
             };
             for i in 0..600 {
-                let count = rng.gen_range(1..12);
-                let mut skills: Vec<u32> = (0..count).map(|_| rng.gen_range(0..44)).collect();
+                let count = rng.random_range(1..12);
+                let mut skills: Vec<u32> = (0..count).map(|_| rng.random_range(0..44)).collect();
                 if i % 9 == 0 {
                     // Repeated requirement sets under repeated ids: ties broken by id, then position.
                     skills = vec![2, 3, 5];
@@ -710,7 +710,7 @@ mod tests {
                         let weight = if i % 9 == 0 {
                             1.0
                         } else {
-                            rng.gen_range(0.2f32..3.0)
+                            rng.random_range(0.2f32..3.0)
                         };
                         Requirement::with_weight(
                             skill,
@@ -726,8 +726,8 @@ mod tests {
             }
             PRUNED_LISTS.with(|skipped| skipped.set(0));
             for person in 0..40u32 {
-                let mut profile: Vec<(u32, u8)> = (0..rng.gen_range(1..15))
-                    .map(|_| (rng.gen_range(0..44), rng.gen_range(1..=4)))
+                let mut profile: Vec<(u32, u8)> = (0..rng.random_range(1..15))
+                    .map(|_| (rng.random_range(0..44), rng.random_range(1..=4)))
                     .collect();
                 if person % 5 == 0 {
                     profile = vec![(2, 4), (3, 4), (5, 4)];

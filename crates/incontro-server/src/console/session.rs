@@ -9,7 +9,7 @@
 //! form, the public booking page) use a double-submit token instead: a random value both in a
 //! `SameSite=Strict` cookie and in the form.
 
-use rand::RngCore;
+use rand::Rng;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "incontro_session";
@@ -21,7 +21,7 @@ pub const LANG_COOKIE: &str = "incontro_lang";
 /// A random token: 32 bytes as 64 hex digits.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
