@@ -5,7 +5,7 @@
 //! scikit-learn) and L2-normalised on its own, the two cosines averaged.
 //!
 //! It exists to be measured against; suggestions use its cosine as one more signal (see
-//! `Suggester::resemble_sentences`).
+//! `Suggester::resemblance`).
 
 use ahash::AHashMap;
 
@@ -89,6 +89,11 @@ impl TfIdfBaseline {
             }
             documents.push((skill, features(&text.join("\n"))));
         }
+        Self::from_documents(documents)
+    }
+
+    /// The index of `documents`: (skill, the features of its labels).
+    fn from_documents(documents: Vec<(SkillIdx, [AHashMap<String, u32>; 2])>) -> Self {
         let mut feature_ids: AHashMap<Box<str>, u32> = AHashMap::new();
         let mut df: Vec<u32> = Vec::new();
         for (_, blocks) in &documents {
@@ -155,8 +160,9 @@ impl TfIdfBaseline {
 
     /// [`TfIdfBaseline::rank`] into `ranked`, reusing the buffers of `scratch` between calls:
     /// the text's n-grams are built in one reused buffer and looked up without an allocation
-    /// each, and only the skills that share a feature with the text are ranked and reset. The
-    /// scores are summed in the same order as a fresh computation, so they are the same to the bit.
+    /// each, the scores are summed into one reused array in the same order as a fresh
+    /// computation (so they are the same to the bit), and the best `limit` are kept in one pass
+    /// over that array instead of collecting and partitioning every skill with a score.
     pub fn rank_with(
         &self,
         text: &str,
@@ -165,50 +171,121 @@ impl TfIdfBaseline {
         ranked: &mut Vec<(SkillIdx, f32)>,
     ) {
         ranked.clear();
-        if scratch.scores.len() != self.skills.len() {
-            scratch.scores = vec![0.0; self.skills.len()];
+        self.query(text, scratch);
+        let documents = self.skills.len();
+        let scores: &mut [f32] = if documents <= SMALL {
+            let scores = scratch.small.get_or_insert_with(|| {
+                vec![0.0; SMALL]
+                    .into_boxed_slice()
+                    .try_into()
+                    .unwrap_or_else(|_| unreachable!("SMALL floats"))
+            });
+            self.sum_small(&scratch.query, scores);
+            &mut scores[..documents]
+        } else {
+            if scratch.scores.len() != documents {
+                scratch.scores = vec![0.0; documents];
+            }
+            self.sum(&scratch.query, &mut scratch.scores);
+            &mut scratch.scores
+        };
+        // Most skills share a character n-gram with a sentence: one pass over all of them
+        // (and its reset) costs less than tracking which ones were touched. The best `limit`
+        // so far are kept with the position of the worst of them, which a better one replaces.
+        let better = |a: (SkillIdx, f32), b: (SkillIdx, f32)| match a.1.total_cmp(&b.1) {
+            std::cmp::Ordering::Equal => a.0 < b.0,
+            order => order == std::cmp::Ordering::Greater,
+        };
+        let mut worst = 0;
+        for (document, score) in scores.iter_mut().enumerate() {
+            let value = std::mem::replace(score, 0.0);
+            if value <= 0.0 || limit == 0 {
+                continue;
+            }
+            let item = (self.skills[document], value);
+            if ranked.len() < limit {
+                ranked.push(item);
+                if ranked.len() == limit {
+                    worst = worst_of(ranked, better);
+                }
+            } else if better(item, ranked[worst]) {
+                ranked[worst] = item;
+                worst = worst_of(ranked, better);
+            }
         }
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// Adds the text's share of every document's cosine into `scores`, in feature order: the
+    /// same text always gets the same scores, to the bit.
+    fn sum(&self, query: &[Vec<(u32, f32)>; 2], scores: &mut [f32]) {
+        for features in query {
+            for &(id, factor) in features {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[document as usize] += factor * document_weight;
+                }
+            }
+        }
+    }
+
+    /// [`TfIdfBaseline::sum`] for at most [`SMALL`] documents (every ESCO release so far): an
+    /// array indexed by a `u16` needs no bounds check, a third of the work per posting.
+    fn sum_small(&self, query: &[Vec<(u32, f32)>; 2], scores: &mut [f32; SMALL]) {
+        debug_assert!(self.skills.len() <= SMALL);
+        for features in query {
+            for &(id, factor) in features {
+                for &(document, document_weight) in &self.postings[id as usize] {
+                    scores[usize::from(document as u16)] += factor * document_weight;
+                }
+            }
+        }
+    }
+
+    /// The features of `text` by block, in feature order, each with the factor its postings'
+    /// weights are multiplied by: 0.5 × its tf-idf weight / the norm of the block, into
+    /// `scratch.query`.
+    fn query(&self, text: &str, scratch: &mut RankScratch) {
         self.feature_ids(text, scratch);
         for block in 0..2 {
             let ids = &mut scratch.ids[block];
             ids.sort_unstable();
             // Feature ids with their counts, in id order.
-            scratch.weights.clear();
+            let weights = &mut scratch.query[block];
+            weights.clear();
             for &id in ids.iter() {
-                match scratch.weights.last_mut() {
+                match weights.last_mut() {
                     Some((last, count)) if *last == id => *count += 1.0,
-                    _ => scratch.weights.push((id, 1.0)),
+                    _ => weights.push((id, 1.0)),
                 }
             }
-            for (id, weight) in scratch.weights.iter_mut() {
+            for (id, weight) in weights.iter_mut() {
                 *weight *= self.idf[*id as usize];
             }
             // As scikit-learn: features no document has are not part of the text's vector.
-            let norm = scratch
-                .weights
-                .iter()
-                .map(|(_, w)| w * w)
-                .sum::<f32>()
-                .sqrt();
+            let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm == 0.0 {
+                weights.clear();
                 continue;
             }
-            // Summed in feature order: the same text always gets the same scores, to the bit.
-            for &(id, weight) in &scratch.weights {
-                let factor = 0.5 * weight / norm;
-                for &(document, document_weight) in &self.postings[id as usize] {
-                    scratch.scores[document as usize] += factor * document_weight;
-                }
+            for (_, weight) in weights.iter_mut() {
+                *weight = 0.5 * *weight / norm;
             }
         }
-        // Most skills share a character n-gram with a sentence: one pass over all of them
-        // (and its reset) costs less than tracking which ones were touched.
-        for (document, score) in scratch.scores.iter_mut().enumerate() {
-            if *score > 0.0 {
-                ranked.push((self.skills[document], *score));
-            }
-            *score = 0.0;
-        }
+    }
+
+    /// [`TfIdfBaseline::rank`] the plain way, with fresh buffers, every skill with a score
+    /// collected and partitioned (the reference [`TfIdfBaseline::rank_with`] is checked against).
+    pub fn rank_exhaustive(&self, text: &str, limit: usize) -> Vec<(SkillIdx, f32)> {
+        let mut scratch = RankScratch::default();
+        let mut scores = vec![0.0f32; self.skills.len()];
+        self.query(text, &mut scratch);
+        self.sum(&scratch.query, &mut scores);
+        let mut ranked: Vec<(SkillIdx, f32)> = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, score)| **score > 0.0)
+            .map(|(document, &score)| (self.skills[document], score))
+            .collect();
         let order =
             |a: &(SkillIdx, f32), b: &(SkillIdx, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if limit < ranked.len() {
@@ -216,6 +293,7 @@ impl TfIdfBaseline {
             ranked.truncate(limit);
         }
         ranked.sort_by(order);
+        ranked
     }
 
     /// The ids of the known features of `text` (as [`features`] makes them), one per
@@ -267,19 +345,186 @@ impl TfIdfBaseline {
     }
 }
 
+/// Up to this many documents, scores are summed into an array indexed by `u16`.
+const SMALL: usize = 1 << 16;
+
+/// The position of the worst of `items` by `better`.
+fn worst_of(
+    items: &[(SkillIdx, f32)],
+    better: impl Fn((SkillIdx, f32), (SkillIdx, f32)) -> bool,
+) -> usize {
+    let mut worst = 0;
+    for (position, &item) in items.iter().enumerate().skip(1) {
+        if better(items[worst], item) {
+            worst = position;
+        }
+    }
+    worst
+}
+
 /// Buffers [`TfIdfBaseline::rank_with`] reuses from one text to the next.
 #[derive(Debug, Default)]
 pub struct RankScratch {
     gram: String,
     padded: Vec<char>,
     ids: [Vec<u32>; 2],
-    weights: Vec<(u32, f32)>,
+    /// Per block: (feature, factor), in feature order.
+    query: [Vec<(u32, f32)>; 2],
+    /// Per document: its score (zero outside a ranking), when there are more than [`SMALL`].
     scores: Vec<f32>,
+    /// The same for at most [`SMALL`] documents.
+    small: Option<Box<[f32; SMALL]>>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Skills whose labels share many word pieces, so that rankings have ties and near ties.
+    fn index() -> TfIdfBaseline {
+        let labels = [
+            "use welding equipment\noperate welding equipment",
+            "welding techniques",
+            "arc welding",
+            "gas metal arc welding\nMIG welding",
+            "tungsten inert gas welding",
+            "operate forklift\nforklift driving",
+            "drive forklift",
+            "maintain equipment",
+            "perform minor repairs to equipment",
+            "inspect quality of products",
+            "quality control",
+            "read standard blueprints\nread blueprints",
+            "technical drawings",
+            "interpret 2D plans",
+            "use power tools",
+            "manage time",
+            "work in shifts",
+            "work in a team",
+            "communicate with customers",
+            "solve problems",
+            "accounting",
+            "accountancy",
+            "accounting",
+            "quality control",
+            "accounting",
+            "gestione della cassa",
+            "gestire il magazzino",
+            "bilancio d'esercizio",
+            "usare la bilancia",
+        ];
+        let documents = labels
+            .iter()
+            .enumerate()
+            .map(|(skill, text)| (skill as SkillIdx * 3, features(text)))
+            .collect();
+        TfIdfBaseline::from_documents(documents)
+    }
+
+    const WORDS: &[&str] = &[
+        "welding",
+        "weld",
+        "welder",
+        "equipment",
+        "arc",
+        "gas",
+        "metal",
+        "forklift",
+        "drive",
+        "driving",
+        "maintain",
+        "repairs",
+        "quality",
+        "control",
+        "read",
+        "blueprints",
+        "drawings",
+        "technical",
+        "plans",
+        "power",
+        "tools",
+        "time",
+        "shifts",
+        "team",
+        "work",
+        "customers",
+        "solve",
+        "problems",
+        "accounting",
+        "cassa",
+        "magazzino",
+        "bilancio",
+        "bilancia",
+        "the",
+        "and",
+        "of",
+        "with",
+        "in",
+        "à",
+        "x",
+        "zzz",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// The ranking with reused buffers and a one-pass top list is the plain one, skill for
+        /// skill and bit for bit, for any text and any limit, whatever the text before.
+        #[test]
+        fn ranking_with_reused_buffers_is_the_plain_ranking(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(0..WORDS.len(), 0..30), 1..4),
+            limit in 0usize..30,
+        ) {
+            let index = index();
+            let mut scratch = RankScratch::default();
+            let mut ranked = Vec::new();
+            for words in texts {
+                let text: Vec<&str> = words.iter().map(|&word| WORDS[word]).collect();
+                let text = text.join(" ");
+                index.rank_with(&text, limit, &mut scratch, &mut ranked);
+                let bits = |list: &[(SkillIdx, f32)]| -> Vec<(SkillIdx, u32)> {
+                    list.iter().map(|&(skill, score)| (skill, score.to_bits())).collect()
+                };
+                prop_assert_eq!(bits(&ranked), bits(&index.rank_exhaustive(&text, limit)), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn sums_for_few_and_many_documents_agree() {
+        let index = index();
+        let mut scratch = RankScratch::default();
+        index.query(
+            "welding the forklift and gas metal arc quality control",
+            &mut scratch,
+        );
+        let mut any = vec![0.0f32; index.skills.len()];
+        index.sum(&scratch.query, &mut any);
+        let mut small: Box<[f32; SMALL]> = vec![0.0; SMALL].into_boxed_slice().try_into().unwrap();
+        index.sum_small(&scratch.query, &mut small);
+        let bits = |scores: &[f32]| scores.iter().map(|s| s.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&small[..any.len()]), bits(&any));
+        assert!(any.iter().filter(|&&score| score > 0.0).count() > 10);
+        assert!(small[any.len()..].iter().all(|&score| score == 0.0));
+    }
+
+    #[test]
+    fn ties_at_the_limit_are_cut_by_skill_index() {
+        // three skills labelled "accounting" score the same: the limit keeps the lowest indexes
+        let index = index();
+        let all = index.rank_exhaustive("accounting", 30);
+        let tied: Vec<SkillIdx> = all
+            .iter()
+            .filter(|&&(_, score)| score == all[0].1)
+            .map(|&(skill, _)| skill)
+            .collect();
+        assert_eq!(tied, [60, 66, 72]);
+        for limit in 1..4 {
+            let ranked = index.rank("accounting", limit);
+            assert_eq!(ranked, all[..limit]);
+        }
+    }
 
     #[test]
     fn features_are_word_grams_and_padded_character_grams() {

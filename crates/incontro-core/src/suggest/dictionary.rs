@@ -59,6 +59,10 @@ pub(crate) struct Dictionary {
     bag: AHashMap<Box<[u32]>, Vec<u32>>,
     /// Per term: the entries holding it.
     postings: Vec<Vec<u32>>,
+    /// Per entry: the term of its most distinctive word when it may match partially (two words
+    /// or more, not a fallback), else `u32::MAX`: what the partial matcher checks before looking
+    /// at the entry itself.
+    partial_heads: Vec<u32>,
 }
 
 /// A label analysed, before its idf is known.
@@ -188,6 +192,12 @@ impl Dictionary {
                         .push(position);
                 }
             }
+            let partial_head = if terms.len() >= 2 && !fallback {
+                terms[head]
+            } else {
+                u32::MAX
+            };
+            dictionary.partial_heads.push(partial_head);
             dictionary.entries.push(Entry {
                 concept,
                 kind,
@@ -267,6 +277,12 @@ impl Dictionary {
     /// The entries holding `term`.
     pub(crate) fn postings(&self, term: u32) -> &[u32] {
         &self.postings[term as usize]
+    }
+
+    /// The term of the most distinctive word of entry `entry` when it may match partially (two
+    /// words or more, not a fallback), else `u32::MAX` (no term).
+    pub(crate) fn partial_head(&self, entry: u32) -> u32 {
+        self.partial_heads[entry as usize]
     }
 
     /// How many entries hold `term`.

@@ -200,6 +200,7 @@ pub(crate) fn find_labels(
     let mut visited: AHashSet<u32> = AHashSet::new();
     let mut key: Vec<u32> = Vec::with_capacity(MAX_PHRASE);
     let mut sorted: Vec<u32> = Vec::with_capacity(MAX_PHRASE);
+    let mut present: Vec<u32> = Vec::new();
     let same = |a: &str, b: &str| {
         if partial {
             lang.same_family(a, b)
@@ -294,6 +295,13 @@ pub(crate) fn find_labels(
             continue;
         }
         visited.clear();
+        // The terms of the segment, sorted: a label whose most distinctive word is not among
+        // them cannot match partially (see `cover`), whatever the seed, so it is passed over
+        // before anything else is looked up (nor marked visited, which changes nothing for it).
+        present.clear();
+        present.extend(terms.iter().flatten().map(|&(term, _)| term));
+        present.sort_unstable();
+        present.dedup();
         for (seed_position, seed) in terms.iter().enumerate() {
             let Some((seed_term, _)) = *seed else {
                 continue;
@@ -302,6 +310,13 @@ pub(crate) fn find_labels(
                 continue;
             }
             for &entry_id in dictionary.postings(seed_term) {
+                // `u32::MAX` (one word, or a fallback) is never a term: skipped here too.
+                if present
+                    .binary_search(&dictionary.partial_head(entry_id))
+                    .is_err()
+                {
+                    continue;
+                }
                 if !visited.insert(entry_id) {
                     continue;
                 }
@@ -398,10 +413,19 @@ fn cover(
     terms: &[Option<(u32, Via)>],
     seed: usize,
 ) -> Option<Cover> {
+    let reach = entry.terms.len() + 1;
+    // Without the most distinctive word within reach there is no match: checked first, before
+    // the other words are looked for (the answer is the same, found sooner).
+    let head = entry.terms[entry.head];
+    let head_near = terms.iter().enumerate().any(|(position, candidate)| {
+        candidate.is_some_and(|(found, _)| found == head) && position.abs_diff(seed) <= reach
+    });
+    if !head_near {
+        return None;
+    }
     let (mut first, mut last, mut mass, mut complete) = (seed, seed, 0.0f32, true);
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (index, &term) in entry.terms.iter().enumerate() {
-        let reach = entry.terms.len() + 1;
         let nearest = terms
             .iter()
             .enumerate()

@@ -505,8 +505,22 @@ impl Suggester {
             .iter()
             .map(|hit| self.candidate(&self.skills, hit))
             .collect();
-        self.describe_sentences(&words, &info, top_k, &mut candidates)?;
-        self.add_resemblance(&words, &info, &mut candidates);
+        // The description search and the label resemblance of every sentence do not depend on
+        // each other: on two cores they run side by side (same candidates, in the same order).
+        let (described, resemblance) = rayon::join(
+            || {
+                let mut described = Vec::new();
+                self.describe_sentences(&words, &info, top_k, &mut described)
+                    .map(|()| described)
+            },
+            || self.resemblance(&words, &info),
+        );
+        candidates.extend(described?);
+        for candidate in candidates.iter_mut() {
+            if let Some(cosine) = resemblance.get(&candidate.concept) {
+                candidate.score += RESEMBLANCE_WEIGHT * cosine;
+            }
+        }
         let skills = aggregate(candidates, top_k, 0.03)
             .into_iter()
             .map(|(best, mentions)| SuggestedSkill {
@@ -640,20 +654,13 @@ impl Suggester {
 
     /// Label resemblance (issue 16): per sentence, the [`RESEMBLANCE_TOP`] skills whose labels
     /// are nearest in word and character n-grams (the TF-IDF cosine of
-    /// [`baseline::TfIdfBaseline`], over the sentence's words outside negation scopes); every
-    /// candidate of such a skill gains [`RESEMBLANCE_WEIGHT`] × its best cosine. It only reorders
+    /// [`baseline::TfIdfBaseline`], over the sentence's words outside negation scopes), each
+    /// with its best cosine over the sentences (from [`RESEMBLANCE_MIN`] up); `suggest` adds
+    /// [`RESEMBLANCE_WEIGHT`] × that cosine to every candidate of such a skill. It only reorders
     /// what the evidence above found (a skill is never suggested on resemblance alone), and a
     /// single-word partial match stays under its cap. Chosen on half A of the labelled job-ad
     /// sentences (top 5/10/20/30, weight 0.1–1.0); the figures are in the README.
-    fn add_resemblance(
-        &self,
-        words: &[Word],
-        info: &[matcher::WordInfo],
-        candidates: &mut [Candidate],
-    ) {
-        if candidates.is_empty() {
-            return;
-        }
+    fn resemblance(&self, words: &[Word], info: &[matcher::WordInfo]) -> AHashMap<u32, f32> {
         let mut resemblance: AHashMap<u32, f32> = AHashMap::new();
         let mut text = String::new();
         let mut scratch = baseline::RankScratch::default();
@@ -683,11 +690,7 @@ impl Suggester {
             }
             start = end + 1;
         }
-        for candidate in candidates.iter_mut() {
-            if let Some(cosine) = resemblance.get(&candidate.concept) {
-                candidate.score += RESEMBLANCE_WEIGHT * cosine;
-            }
-        }
+        resemblance
     }
 
     /// Description matches for the words `used` (content words of one sentence or clause): at
