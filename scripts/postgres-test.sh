@@ -9,9 +9,11 @@ set -euo pipefail
 DIR="${INCONTRO_PG_DIR:-/tmp/incontro-pg}"
 PORT="${INCONTRO_PG_PORT:-54329}"
 bin() {
+  # The newest installed server (a client-only install has psql but no initdb there).
   local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-  echo "$found"
+  found=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
+  [ -n "$found" ] && dirname "$found"
+  return 0
 }
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
