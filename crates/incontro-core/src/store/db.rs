@@ -103,6 +103,51 @@ impl ToParam for Param<'_> {
     }
 }
 
+/// A value owned (sent to a PostgreSQL connection's thread, or held while copying a table).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum OwnedValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl OwnedValue {
+    /// The value of a parameter.
+    pub(crate) fn of(param: &Param<'_>) -> Self {
+        Self::from_value(match *param {
+            Param::Null => ValueRef::Null,
+            Param::Integer(n) => ValueRef::Integer(n),
+            Param::Real(x) => ValueRef::Real(x),
+            Param::Text(text) => ValueRef::Text(text),
+            Param::Blob(bytes) => ValueRef::Blob(bytes),
+        })
+    }
+
+    /// The value read from a row.
+    pub(crate) fn from_value(value: ValueRef<'_>) -> Self {
+        match value {
+            ValueRef::Null => OwnedValue::Null,
+            ValueRef::Integer(n) => OwnedValue::Integer(n),
+            ValueRef::Real(x) => OwnedValue::Real(x),
+            ValueRef::Text(text) => OwnedValue::Text(text.to_owned()),
+            ValueRef::Blob(bytes) => OwnedValue::Blob(bytes.to_vec()),
+        }
+    }
+
+    /// As a parameter.
+    pub(crate) fn as_param(&self) -> Param<'_> {
+        match self {
+            OwnedValue::Null => Param::Null,
+            OwnedValue::Integer(n) => Param::Integer(*n),
+            OwnedValue::Real(x) => Param::Real(*x),
+            OwnedValue::Text(text) => Param::Text(text),
+            OwnedValue::Blob(bytes) => Param::Blob(bytes),
+        }
+    }
+}
+
 /// The parameters of one query: `params![a, b]`, an array of one type, or a slice.
 pub trait Params {
     fn bind<R>(&self, f: impl FnOnce(&[&dyn ToParam]) -> R) -> R;
@@ -557,40 +602,8 @@ pub mod pg {
     struct Job {
         work: Work,
         sql: String,
-        params: Vec<Owned>,
+        params: Vec<OwnedValue>,
         reply: std::sync::mpsc::SyncSender<Result<Reply>>,
-    }
-
-    /// A parameter value sent to the connection's thread.
-    #[derive(Debug)]
-    enum Owned {
-        Null,
-        Integer(i64),
-        Real(f64),
-        Text(String),
-        Blob(Vec<u8>),
-    }
-
-    impl Owned {
-        fn of(param: &Param<'_>) -> Self {
-            match *param {
-                Param::Null => Owned::Null,
-                Param::Integer(n) => Owned::Integer(n),
-                Param::Real(x) => Owned::Real(x),
-                Param::Text(text) => Owned::Text(text.to_owned()),
-                Param::Blob(bytes) => Owned::Blob(bytes.to_vec()),
-            }
-        }
-
-        fn as_param(&self) -> Param<'_> {
-            match self {
-                Owned::Null => Param::Null,
-                Owned::Integer(n) => Param::Integer(*n),
-                Owned::Real(x) => Param::Real(*x),
-                Owned::Text(text) => Param::Text(text),
-                Owned::Blob(bytes) => Param::Blob(bytes),
-            }
-        }
     }
 
     impl Conn {
@@ -642,7 +655,7 @@ pub mod pg {
             let job = Job {
                 work,
                 sql: sql.to_owned(),
-                params: values.iter().map(Owned::of).collect(),
+                params: values.iter().map(OwnedValue::of).collect(),
                 reply,
             };
             let stopped = || {
@@ -705,7 +718,7 @@ pub mod pg {
                 statement
             }
         };
-        let values: Vec<Param<'_>> = job.params.iter().map(Owned::as_param).collect();
+        let values: Vec<Param<'_>> = job.params.iter().map(OwnedValue::as_param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(match job.work {

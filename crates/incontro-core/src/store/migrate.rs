@@ -2,7 +2,7 @@
 //! into an empty PostgreSQL database in one transaction, every table's rows counted on both
 //! sides before the commit.
 
-use super::db::{params, Db, Param, ValueRef};
+use super::db::{params, Db, OwnedValue, Param};
 use super::postgres_store::PgStore;
 use super::{access, Store};
 use crate::{Error, Result};
@@ -101,30 +101,14 @@ fn copy_table(source: &Db<'_>, target: &Db<'_>, table: &Table) -> Result<u64> {
         sql
     };
     // Owned values of one batch (the source's rows are borrowed only while read).
-    enum Owned {
-        Null,
-        Integer(i64),
-        Real(f64),
-        Text(String),
-        Blob(Vec<u8>),
-    }
-    let mut batch: Vec<Owned> = Vec::with_capacity(per_insert * width);
+    let mut batch: Vec<OwnedValue> = Vec::with_capacity(per_insert * width);
     let mut copied = 0u64;
-    let flush = |batch: &mut Vec<Owned>| -> Result<u64> {
+    let flush = |batch: &mut Vec<OwnedValue>| -> Result<u64> {
         if batch.is_empty() {
             return Ok(0);
         }
         let rows = batch.len() / width;
-        let values: Vec<Param<'_>> = batch
-            .iter()
-            .map(|value| match value {
-                Owned::Null => Param::Null,
-                Owned::Integer(n) => Param::Integer(*n),
-                Owned::Real(x) => Param::Real(*x),
-                Owned::Text(text) => Param::Text(text),
-                Owned::Blob(bytes) => Param::Blob(bytes),
-            })
-            .collect();
+        let values: Vec<Param<'_>> = batch.iter().map(OwnedValue::as_param).collect();
         target.prepare(&insert_sql(rows))?.execute_values(&values)?;
         batch.clear();
         Ok(rows as u64)
@@ -132,13 +116,7 @@ fn copy_table(source: &Db<'_>, target: &Db<'_>, table: &Table) -> Result<u64> {
     let mut rows = select.query(params![])?;
     while let Some(row) = rows.next()? {
         for column in 0..width {
-            batch.push(match row.get_ref(column)? {
-                ValueRef::Null => Owned::Null,
-                ValueRef::Integer(n) => Owned::Integer(n),
-                ValueRef::Real(x) => Owned::Real(x),
-                ValueRef::Text(text) => Owned::Text(text.to_owned()),
-                ValueRef::Blob(bytes) => Owned::Blob(bytes.to_vec()),
-            });
+            batch.push(OwnedValue::from_value(row.get_ref(column)?));
         }
         if batch.len() >= per_insert * width {
             copied += flush(&mut batch)?;

@@ -99,16 +99,33 @@ impl PgStore {
         Ok(conn)
     }
 
-    fn finish<T>(&self, conn: pg::Conn, result: Result<T>) -> Result<T> {
-        let cell = RefCell::new(conn);
+    /// Runs `work` in one transaction begun with `begin`, holding the advisory lock `lock`
+    /// first when given: committed when `work` succeeds, rolled back otherwise.
+    fn transaction<T>(
+        &self,
+        begin: &str,
+        lock: Option<i64>,
+        work: impl FnOnce(&Db<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let cell = RefCell::new(self.begin(begin)?);
+        let result = (|| {
+            if let Some(key) = lock {
+                cell.borrow_mut().execute(
+                    "SELECT pg_advisory_xact_lock(?1)::text",
+                    &[super::db::Param::Integer(key)],
+                )?;
+            }
+            work(&Db::Postgres(&cell))
+        })();
+        let mut conn = cell.into_inner();
         let result = match result {
-            Ok(value) => cell.borrow_mut().batch("COMMIT").map(|()| value),
+            Ok(value) => conn.batch("COMMIT").map(|()| value),
             Err(error) => {
-                let _ = cell.borrow_mut().batch("ROLLBACK");
+                let _ = conn.batch("ROLLBACK");
                 Err(error)
             }
         };
-        self.give_back(cell.into_inner());
+        self.give_back(conn);
         result
     }
 
@@ -124,24 +141,16 @@ impl PgStore {
     /// One write transaction not serialised with the data writers (the audit log's appends:
     /// rows of their own, ordered by their identity column).
     pub fn write_unserialised<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        let conn = self.begin("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-        let cell = RefCell::new(conn);
-        let result = work(&Db::Postgres(&cell));
-        self.finish(cell.into_inner(), result)
+        self.transaction("BEGIN ISOLATION LEVEL READ COMMITTED", None, work)
     }
 
     /// One write transaction, serialised with every other writer of every replica.
     pub fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        let conn = self.begin("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-        let cell = RefCell::new(conn);
-        let result = (|| {
-            cell.borrow_mut().execute(
-                "SELECT pg_advisory_xact_lock(?1)::text",
-                &[super::db::Param::Integer(WRITE_LOCK)],
-            )?;
-            work(&Db::Postgres(&cell))
-        })();
-        self.finish(cell.into_inner(), result)
+        self.transaction(
+            "BEGIN ISOLATION LEVEL READ COMMITTED",
+            Some(WRITE_LOCK),
+            work,
+        )
     }
 
     /// One read transaction: a snapshot (`read_only`), or read committed.
@@ -151,10 +160,7 @@ impl PgStore {
         } else {
             "BEGIN ISOLATION LEVEL READ COMMITTED"
         };
-        let conn = self.begin(begin)?;
-        let cell = RefCell::new(conn);
-        let result = work(&Db::Postgres(&cell));
-        self.finish(cell.into_inner(), result)
+        self.transaction(begin, None, work)
     }
 
     /// How many migrations the database has.
@@ -181,15 +187,7 @@ impl PgStore {
     /// Applies the migrations this database lacks, in one transaction each, under a lock (two
     /// replicas starting together: one migrates, the other waits and finds it done).
     pub fn migrate(&self, migrations: &[Migration]) -> Result<()> {
-        let conn = self.begin("BEGIN")?;
-        let cell = RefCell::new(conn);
-        let result = (|| {
-            let db = Db::Postgres(&cell);
-            db.query_row(
-                "SELECT pg_advisory_xact_lock(?1)::text",
-                super::db::params![MIGRATE_LOCK],
-                |_| Ok(()),
-            )?;
+        self.transaction("BEGIN", Some(MIGRATE_LOCK), |db| {
             db.execute_batch(
                 "CREATE TABLE IF NOT EXISTS schema_migration (
                      version    BIGINT PRIMARY KEY,
@@ -220,7 +218,6 @@ impl PgStore {
                 tracing::info!(migration = migration.name, "applied schema migration");
             }
             Ok(())
-        })();
-        self.finish(cell.into_inner(), result)
+        })
     }
 }
