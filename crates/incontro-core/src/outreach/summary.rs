@@ -35,9 +35,9 @@ use super::codes::CodeEffect;
 use super::cohort::{check_person, Candidate, CohortRule, Prepared, SelectionReport, Tally};
 use super::spells::{Compact, Interner, Person, Scratch, Spell, SpellRules, Sym};
 use crate::model::Sex;
+use crate::outreach::sql as notice_sql;
+use crate::outreach::sql::summary as sql;
 use crate::store::db::Db;
-use crate::store::outreach as notice_sql;
-use crate::store::outreach::summary as sql;
 use crate::{Engine, Error, Result};
 
 /// The summary format written first in each summary blob.
