@@ -61,7 +61,17 @@ fn a_write_on_one_replica_is_seen_by_the_other() {
         .expect("a demo vacancy");
     vacancy.id = EntityId::parse("V900").expect("id");
     first.insert_vacancy(&vacancy).expect("create on the first");
-    assert!(second.data_revision().expect("revision") > revision);
+    // The writer sees its own write at once; the other replica within the time it reuses the
+    // revision it read (100 ms), well inside the 1 s the deployment promises.
+    assert!(first.data_revision().expect("revision") > revision);
+    let written = std::time::Instant::now();
+    while second.data_revision().expect("revision") <= revision {
+        assert!(
+            written.elapsed() < std::time::Duration::from_secs(1),
+            "the other replica did not see the write within 1 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let after = second.list_vacancies(None).expect("list");
     assert_eq!(after.len(), before + 1);
     assert!(after.iter().any(|v| v.id.as_str() == "V900"));
