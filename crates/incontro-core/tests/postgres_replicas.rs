@@ -288,3 +288,44 @@ fn an_embedded_store_moves_up_with_its_audit_log_and_answers_the_same() {
         embedded.list_vacancies(None).expect("list").len()
     );
 }
+
+/// An ESCO import through one replica is followed by the other without a restart: the import
+/// moves the data revision and the taxonomy's import generation, and the other replica loads
+/// the taxonomy again when it sees them.
+#[test]
+fn an_esco_import_on_one_replica_is_followed_by_the_other() {
+    let dirs = dirs();
+    let Some((_, first, second)) = replicas(&dirs) else {
+        return;
+    };
+    let group = "http://data.europa.eu/esco/isced-f/00";
+    assert!(second
+        .taxonomy()
+        .expect("taxonomy")
+        .skill_idx(group)
+        .is_none());
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/esco-it");
+    let options = incontro_core::taxonomy::EscoImportOptions {
+        merge: true,
+        ..Default::default()
+    };
+    first
+        .import_esco(&[fixture], &options, &NoProgress)
+        .expect("import on the first");
+    let imported = Instant::now();
+    loop {
+        if second
+            .taxonomy()
+            .expect("taxonomy")
+            .skill_idx(group)
+            .is_some()
+        {
+            break;
+        }
+        assert!(
+            imported.elapsed() < Duration::from_secs(1),
+            "the other replica still has the old taxonomy after 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
