@@ -424,15 +424,26 @@ fn demo_rows(relative: &str, delimiter: u8) -> Vec<std::collections::HashMap<Str
 // group that ESCO occupations of the demo release belong to.
 #[test]
 fn demo_cp2011_codes_have_titles_and_the_crosswalk_real_isco_groups() {
-    let titles: std::collections::HashMap<String, (String, String)> =
-        demo_rows("cp2011.csv", b';')
-            .into_iter()
-            .map(|row| (row["code"].clone(), (row["label"].clone(), row["source"].clone())))
-            .collect();
+    let titles: std::collections::HashMap<String, (String, String)> = demo_rows("cp2011.csv", b';')
+        .into_iter()
+        .map(|row| {
+            (
+                row["code"].clone(),
+                (row["label"].clone(), row["source"].clone()),
+            )
+        })
+        .collect();
     for (code, (label, source)) in &titles {
-        assert_eq!(code.split('.').count(), 5, "{code} is not a five-level unit");
+        assert_eq!(
+            code.split('.').count(),
+            5,
+            "{code} is not a five-level unit"
+        );
         assert!(!label.trim().is_empty(), "{code} has no title");
-        assert!(source.starts_with("https://"), "{code} has no source: {source:?}");
+        assert!(
+            source.starts_with("https://"),
+            "{code} has no source: {source:?}"
+        );
     }
 
     let mut used: Vec<(String, &str)> = Vec::new();
@@ -448,7 +459,11 @@ fn demo_cp2011_codes_have_titles_and_the_crosswalk_real_isco_groups() {
                 continue;
             }
             let segments: Vec<&str> = qualifica.split('.').collect();
-            assert_eq!(segments.len(), 6, "{file}: {qualifica} is not a COB qualifica");
+            assert_eq!(
+                segments.len(),
+                6,
+                "{file}: {qualifica} is not a COB qualifica"
+            );
             used.push((segments[..5].join("."), file));
         }
     }
@@ -458,7 +473,10 @@ fn demo_cp2011_codes_have_titles_and_the_crosswalk_real_isco_groups() {
     }
     assert!(used.len() > 100, "the demo uses CP2011 codes");
     for (code, file) in &used {
-        assert!(titles.contains_key(code), "{file}: CP2011 {code} has no title in data/cp2011.csv");
+        assert!(
+            titles.contains_key(code),
+            "{file}: CP2011 {code} has no title in data/cp2011.csv"
+        );
     }
     // The words the console shows are those titles, for a COB qualifica too.
     let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
@@ -488,7 +506,10 @@ fn demo_cp2011_codes_have_titles_and_the_crosswalk_real_isco_groups() {
             isco.len() == 4 && isco.bytes().all(|b| b.is_ascii_digit()),
             "{cp2011}: {isco} is not an ISCO-08 unit group"
         );
-        assert!(esco_groups.contains(*isco), "{cp2011}: no ESCO occupation in ISCO {isco}");
+        assert!(
+            esco_groups.contains(*isco),
+            "{cp2011}: no ESCO occupation in ISCO {isco}"
+        );
     }
     // The paper-mill operators read as pulp and papermaking plant operators, the machinery
     // mechanic as an industrial machinery mechanic.
