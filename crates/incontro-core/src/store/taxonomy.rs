@@ -1,11 +1,11 @@
 //! SQL of the taxonomy area: the ESCO concepts, their labels and relations.
 
-use crate::store::db::{params, Db};
+use crate::store::db::{params, Db, Param};
 use ahash::AHashMap;
 
 use crate::progress::Progress;
 use crate::taxonomy::graph::{LabelRecord, OccupationRecord, SkillRecord, TaxonomyRows};
-use crate::taxonomy::import::{EscoBatch, Interner, KnownIds};
+use crate::taxonomy::import::{EscoBatch, Interner, KnownIds, OccupationRow, SkillRow};
 use crate::taxonomy::{LabelKind, ReuseLevel, SkillType, TaxonomyStats};
 use crate::Result;
 
@@ -43,11 +43,10 @@ struct Ticker<'a> {
 }
 
 impl Ticker<'_> {
-    fn tick(&mut self) {
-        self.pending += 1;
-        if self.pending == 8192 {
-            self.progress.advance(self.pending);
-            self.pending = 0;
+    fn add(&mut self, rows: usize) {
+        self.pending += rows as u64;
+        if self.pending >= 8192 {
+            self.flush();
         }
     }
 
@@ -85,76 +84,93 @@ pub(crate) fn write_batch(
             params![VERSION_KEY, version],
         )?;
     }
-    {
-        let mut upsert = transaction.prepare(
-            "INSERT INTO esco_skill(id, uri, is_group, skill_type, reuse_level, code)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT(id) DO UPDATE SET
-                 is_group = max(esco_skill.is_group, excluded.is_group),
-                 skill_type = coalesce(excluded.skill_type, esco_skill.skill_type),
-                 reuse_level = coalesce(excluded.reuse_level, esco_skill.reuse_level),
-                 code = coalesce(excluded.code, esco_skill.code)",
-        )?;
-        for skill in &batch.skills {
-            upsert.execute(params![
-                skill.id,
-                skill.uri,
-                skill.is_group,
-                skill.skill_type.map(SkillType::as_str),
-                skill.reuse_level.map(ReuseLevel::as_str),
-                skill.code,
-            ])?;
-            ticker.tick();
+    let skills = merged_skills(&batch.skills);
+    let mut values = Vec::with_capacity(skills.len() * 6);
+    for skill in &skills {
+        values.extend([
+            Param::Integer(i64::from(skill.id)),
+            Param::Text(skill.uri),
+            Param::Integer(i64::from(skill.is_group)),
+            skill
+                .skill_type
+                .map_or(Param::Null, |t| Param::Text(t.as_str())),
+            skill
+                .reuse_level
+                .map_or(Param::Null, |r| Param::Text(r.as_str())),
+            skill.code.map_or(Param::Null, Param::Text),
+        ]);
+    }
+    transaction.insert_rows(
+        "esco_skill",
+        &["id", "uri", "is_group", "skill_type", "reuse_level", "code"],
+        "ON CONFLICT(id) DO UPDATE SET
+             is_group = max(esco_skill.is_group, excluded.is_group),
+             skill_type = coalesce(excluded.skill_type, esco_skill.skill_type),
+             reuse_level = coalesce(excluded.reuse_level, esco_skill.reuse_level),
+             code = coalesce(excluded.code, esco_skill.code)",
+        &values,
+    )?;
+    ticker.add(batch.skills.len());
+    let occupations = merged_occupations(&batch.occupations);
+    values.clear();
+    for occupation in &occupations {
+        values.extend([
+            Param::Integer(i64::from(occupation.id)),
+            Param::Text(occupation.uri),
+            Param::Text(occupation.isco_group),
+            Param::Text(occupation.code),
+            Param::Integer(i64::from(occupation.listed)),
+        ]);
+    }
+    transaction.insert_rows(
+        "esco_occupation",
+        &["id", "uri", "isco_group", "code", "listed"],
+        "ON CONFLICT(id) DO UPDATE SET
+             isco_group = CASE WHEN excluded.isco_group = '' THEN esco_occupation.isco_group
+                               ELSE excluded.isco_group END,
+             code = CASE WHEN excluded.code = '' THEN esco_occupation.code ELSE excluded.code END,
+             listed = max(esco_occupation.listed, excluded.listed)",
+        &values,
+    )?;
+    ticker.add(batch.occupations.len());
+    // Last one wins, as one upsert after the other would leave it.
+    let mut groups: Vec<(u32, &str, &str)> = Vec::with_capacity(batch.isco_groups.len());
+    let mut group_index: AHashMap<u32, usize> = AHashMap::new();
+    for group in &batch.isco_groups {
+        match group_index.get(&group.id) {
+            Some(&index) => groups[index].2 = &group.code,
+            None => {
+                group_index.insert(group.id, groups.len());
+                groups.push((group.id, &group.uri, &group.code));
+            }
         }
     }
-    {
-        let mut upsert = transaction.prepare(
-            "INSERT INTO esco_occupation(id, uri, isco_group, code, listed)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(id) DO UPDATE SET
-                 isco_group = CASE WHEN excluded.isco_group = '' THEN esco_occupation.isco_group
-                                   ELSE excluded.isco_group END,
-                 code = CASE WHEN excluded.code = '' THEN esco_occupation.code ELSE excluded.code END,
-                 listed = max(esco_occupation.listed, excluded.listed)",
-        )?;
-        for occupation in &batch.occupations {
-            upsert.execute(params![
-                occupation.id,
-                occupation.uri,
-                occupation.isco_group,
-                occupation.code,
-                occupation.listed,
-            ])?;
-            ticker.tick();
-        }
+    values.clear();
+    for (id, uri, code) in &groups {
+        values.extend([
+            Param::Integer(i64::from(*id)),
+            Param::Text(uri),
+            Param::Text(code),
+        ]);
     }
-    {
-        let mut upsert = transaction.prepare(
-            "INSERT INTO esco_isco_group(id, uri, code) VALUES (?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET code = excluded.code",
-        )?;
-        for group in &batch.isco_groups {
-            upsert.execute(params![group.id, group.uri, group.code])?;
-            ticker.tick();
-        }
-    }
+    transaction.insert_rows(
+        "esco_isco_group",
+        &["id", "uri", "code"],
+        "ON CONFLICT(id) DO UPDATE SET code = excluded.code",
+        &values,
+    )?;
+    ticker.add(batch.isco_groups.len());
     // With `merge`: the (concept, language) pairs that already had labels, left as they are.
     let mut kept: std::collections::HashSet<crate::taxonomy::import::ConceptLanguage> =
         std::collections::HashSet::new();
     {
-        let mut delete_labels = transaction.prepare(
-            "DELETE FROM esco_label WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3",
-        )?;
-        let mut delete_description = transaction.prepare(
-            "DELETE FROM esco_description
-             WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3",
-        )?;
         let mut has_labels = transaction.prepare(
             "SELECT EXISTS(SELECT 1 FROM esco_label
                            WHERE concept_kind = ?1 AND concept_id = ?2 AND lang = ?3)",
         )?;
+        values.clear();
         for concept in &batch.touched {
-            let language = &batch.languages[concept.language as usize];
+            let language = batch.languages[concept.language as usize].as_str();
             let kind = concept.kind.to_db();
             if merge
                 && has_labels.query_row(params![kind, concept.id, language], |row| {
@@ -162,95 +178,240 @@ pub(crate) fn write_batch(
                 })?
             {
                 kept.insert(*concept);
-                ticker.tick();
                 continue;
             }
-            delete_labels.execute(params![kind, concept.id, language])?;
-            delete_description.execute(params![kind, concept.id, language])?;
-            ticker.tick();
+            values.extend([
+                Param::Integer(kind),
+                Param::Integer(i64::from(concept.id)),
+                Param::Text(language),
+            ]);
         }
-        let mut insert_label = transaction.prepare(
-            "INSERT INTO esco_label(concept_kind, concept_id, lang, label_kind, label)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for label in &batch.labels {
-            if kept.contains(&label.concept) {
-                ticker.tick();
-                continue;
-            }
-            insert_label.execute(params![
-                label.concept.kind.to_db(),
-                label.concept.id,
-                batch.languages[label.concept.language as usize],
-                label.kind.to_db(),
-                label.text,
-            ])?;
-            ticker.tick();
+        let keys = ["concept_kind", "concept_id", "lang"];
+        transaction.delete_rows("esco_label", &keys, &values)?;
+        transaction.delete_rows("esco_description", &keys, &values)?;
+        ticker.add(batch.touched.len());
+    }
+    values.clear();
+    for label in &batch.labels {
+        if kept.contains(&label.concept) {
+            continue;
         }
-        let mut insert_description = transaction.prepare(
-            "INSERT INTO esco_description (concept_kind, concept_id, lang, description)
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (concept_kind, concept_id, lang) DO UPDATE SET description = excluded.description",
-        )?;
-        for (concept, description) in &batch.descriptions {
-            if kept.contains(concept) {
-                ticker.tick();
-                continue;
+        values.extend([
+            Param::Integer(label.concept.kind.to_db()),
+            Param::Integer(i64::from(label.concept.id)),
+            Param::Text(&batch.languages[label.concept.language as usize]),
+            Param::Integer(label.kind.to_db()),
+            Param::Text(&label.text),
+        ]);
+    }
+    transaction.insert_rows(
+        "esco_label",
+        &["concept_kind", "concept_id", "lang", "label_kind", "label"],
+        "",
+        &values,
+    )?;
+    ticker.add(batch.labels.len());
+    // Last description wins per (concept, language), as one upsert after the other.
+    let mut descriptions: Vec<(crate::taxonomy::import::ConceptLanguage, &str)> = Vec::new();
+    let mut description_index: AHashMap<crate::taxonomy::import::ConceptLanguage, usize> =
+        AHashMap::new();
+    for (concept, description) in &batch.descriptions {
+        if kept.contains(concept) {
+            continue;
+        }
+        match description_index.get(concept) {
+            Some(&index) => descriptions[index].1 = description,
+            None => {
+                description_index.insert(*concept, descriptions.len());
+                descriptions.push((*concept, description));
             }
-            insert_description.execute(params![
-                concept.kind.to_db(),
-                concept.id,
-                batch.languages[concept.language as usize],
-                description,
-            ])?;
-            ticker.tick();
         }
     }
+    values.clear();
+    for (concept, description) in &descriptions {
+        values.extend([
+            Param::Integer(concept.kind.to_db()),
+            Param::Integer(i64::from(concept.id)),
+            Param::Text(&batch.languages[concept.language as usize]),
+            Param::Text(description),
+        ]);
+    }
+    transaction.insert_rows(
+        "esco_description",
+        &["concept_kind", "concept_id", "lang", "description"],
+        "ON CONFLICT (concept_kind, concept_id, lang) DO UPDATE SET description = excluded.description",
+        &values,
+    )?;
+    ticker.add(batch.descriptions.len());
     if let Some(relations) = &batch.occupation_skills {
         if !merge {
             transaction.execute("DELETE FROM esco_occupation_skill", params![])?;
         }
-        let mut insert = transaction.prepare(if merge {
-            "INSERT OR IGNORE INTO esco_occupation_skill(occupation_id, skill_id, essential)
-             VALUES (?1, ?2, ?3)"
-        } else {
-            "INSERT INTO esco_occupation_skill (occupation_id, skill_id, essential)
-             VALUES (?1, ?2, ?3) ON CONFLICT (occupation_id, skill_id) DO UPDATE SET essential = excluded.essential"
-        })?;
-        for (occupation, skill, essential) in relations {
-            insert.execute(params![occupation, skill, essential])?;
-            ticker.tick();
-        }
+        write_weighted_pairs(
+            transaction,
+            "esco_occupation_skill",
+            ["occupation_id", "skill_id"],
+            relations,
+            merge,
+        )?;
+        ticker.add(relations.len());
     }
     if let Some(relations) = &batch.broader {
         if !merge {
             transaction.execute("DELETE FROM esco_broader", params![])?;
         }
-        let mut insert = transaction
-            .prepare("INSERT OR IGNORE INTO esco_broader(skill_id, broader_id) VALUES (?1, ?2)")?;
+        values.clear();
         for (skill, broader) in relations {
-            insert.execute(params![skill, broader])?;
-            ticker.tick();
+            values.extend([
+                Param::Integer(i64::from(*skill)),
+                Param::Integer(i64::from(*broader)),
+            ]);
         }
+        transaction.insert_rows(
+            "esco_broader",
+            &["skill_id", "broader_id"],
+            "ON CONFLICT DO NOTHING",
+            &values,
+        )?;
+        ticker.add(relations.len());
     }
     if let Some(relations) = &batch.skill_relations {
         if !merge {
             transaction.execute("DELETE FROM esco_skill_relation", params![])?;
         }
-        let mut insert = transaction.prepare(if merge {
-            "INSERT OR IGNORE INTO esco_skill_relation(skill_id, related_id, essential)
-             VALUES (?1, ?2, ?3)"
-        } else {
-            "INSERT INTO esco_skill_relation (skill_id, related_id, essential)
-             VALUES (?1, ?2, ?3) ON CONFLICT (skill_id, related_id) DO UPDATE SET essential = excluded.essential"
-        })?;
-        for (skill, related, essential) in relations {
-            insert.execute(params![skill, related, essential])?;
-            ticker.tick();
-        }
+        write_weighted_pairs(
+            transaction,
+            "esco_skill_relation",
+            ["skill_id", "related_id"],
+            relations,
+            merge,
+        )?;
+        ticker.add(relations.len());
     }
     ticker.flush();
     progress.finish();
     Ok(())
+}
+
+/// Writes (a, b, essential) relation rows. A merge keeps what is stored (the first row of a pair
+/// wins); a replacing import lets the last row of a pair set `essential`, as one upsert after
+/// the other would.
+fn write_weighted_pairs(
+    transaction: &Db<'_>,
+    table: &str,
+    [first, second]: [&str; 2],
+    relations: &[(u32, u32, bool)],
+    merge: bool,
+) -> Result<()> {
+    let rows: Vec<(u32, u32, bool)> = if merge {
+        relations.to_vec()
+    } else {
+        let mut index: AHashMap<(u32, u32), usize> = AHashMap::with_capacity(relations.len());
+        let mut rows: Vec<(u32, u32, bool)> = Vec::with_capacity(relations.len());
+        for &(a, b, essential) in relations {
+            match index.get(&(a, b)) {
+                Some(&at) => rows[at].2 = essential,
+                None => {
+                    index.insert((a, b), rows.len());
+                    rows.push((a, b, essential));
+                }
+            }
+        }
+        rows
+    };
+    let mut values = Vec::with_capacity(rows.len() * 3);
+    for (a, b, essential) in &rows {
+        values.extend([
+            Param::Integer(i64::from(*a)),
+            Param::Integer(i64::from(*b)),
+            Param::Integer(i64::from(*essential)),
+        ]);
+    }
+    let conflict = if merge {
+        "ON CONFLICT DO NOTHING".to_owned()
+    } else {
+        format!("ON CONFLICT ({first}, {second}) DO UPDATE SET essential = excluded.essential")
+    };
+    transaction.insert_rows(table, &[first, second, "essential"], &conflict, &values)?;
+    Ok(())
+}
+
+/// A skill row after merging every row of the batch with its id, as one upsert after the other
+/// would: a group once is a group, and a later value replaces an earlier one unless it is empty.
+struct MergedSkill<'a> {
+    id: u32,
+    uri: &'a str,
+    is_group: bool,
+    skill_type: Option<SkillType>,
+    reuse_level: Option<ReuseLevel>,
+    code: Option<&'a str>,
+}
+
+fn merged_skills(rows: &[SkillRow]) -> Vec<MergedSkill<'_>> {
+    let mut index: AHashMap<u32, usize> = AHashMap::with_capacity(rows.len());
+    let mut merged: Vec<MergedSkill<'_>> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match index.get(&row.id) {
+            Some(&at) => {
+                let skill = &mut merged[at];
+                skill.is_group |= row.is_group;
+                skill.skill_type = row.skill_type.or(skill.skill_type);
+                skill.reuse_level = row.reuse_level.or(skill.reuse_level);
+                skill.code = row.code.as_deref().or(skill.code);
+            }
+            None => {
+                index.insert(row.id, merged.len());
+                merged.push(MergedSkill {
+                    id: row.id,
+                    uri: &row.uri,
+                    is_group: row.is_group,
+                    skill_type: row.skill_type,
+                    reuse_level: row.reuse_level,
+                    code: row.code.as_deref(),
+                });
+            }
+        }
+    }
+    merged
+}
+
+/// An occupation row after merging every row of the batch with its id (see [`MergedSkill`]).
+struct MergedOccupation<'a> {
+    id: u32,
+    uri: &'a str,
+    isco_group: &'a str,
+    code: &'a str,
+    listed: bool,
+}
+
+fn merged_occupations(rows: &[OccupationRow]) -> Vec<MergedOccupation<'_>> {
+    let mut index: AHashMap<u32, usize> = AHashMap::with_capacity(rows.len());
+    let mut merged: Vec<MergedOccupation<'_>> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match index.get(&row.id) {
+            Some(&at) => {
+                let occupation = &mut merged[at];
+                if !row.isco_group.is_empty() {
+                    occupation.isco_group = &row.isco_group;
+                }
+                if !row.code.is_empty() {
+                    occupation.code = &row.code;
+                }
+                occupation.listed |= row.listed;
+            }
+            None => {
+                index.insert(row.id, merged.len());
+                merged.push(MergedOccupation {
+                    id: row.id,
+                    uri: &row.uri,
+                    isco_group: &row.isco_group,
+                    code: &row.code,
+                    listed: row.listed,
+                });
+            }
+        }
+    }
+    merged
 }
 
 fn count(connection: &Db<'_>, sql: &str) -> Result<u64> {
