@@ -434,7 +434,7 @@ use incontro_core::model::{
     Level, Modality, OccupationCode, OccupationUri, PastJob, PersonalData, PlacementType,
     Requirement, Sex, SkillUri, Vacancy, VacancySource, VacancyStatus, Weight, WorkConditions,
 };
-use incontro_core::taxonomy::{EscoImportOptions, LabelKind, ReuseLevel, SkillType};
+use incontro_core::taxonomy::{EscoImportOptions, LabelKind, ReuseLevel, SkillIdx, SkillType};
 
 /// The ESCO skills the generated records refer to (no taxonomy is imported: the URIs are checked
 /// for their shape only).
@@ -754,6 +754,9 @@ fn option_text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
+/// A requirement as written: (skill, level, essential, weight in halves).
+type RequirementCase = (usize, (u8, &'static str), (bool, &'static str), Option<u8>);
+
 #[derive(Debug, Clone)]
 struct VacancyCase {
     title: String,
@@ -771,8 +774,7 @@ struct VacancyCase {
     validator: String,
     validated_after: i64,
     weekly_hours: Option<u8>,
-    /// (skill, level, essential, weight in halves).
-    requirements: Vec<(usize, (u8, &'static str), (bool, &'static str), Option<u8>)>,
+    requirements: Vec<RequirementCase>,
 }
 
 fn vacancy_case() -> impl Strategy<Value = VacancyCase> {
@@ -1542,17 +1544,17 @@ proptest! {
             prop_assert_eq!(taxonomy.description(idx, "it"), skill.concept.description.as_deref());
             prop_assert_eq!(taxonomy.skill_type(idx), skill.skill_type.0);
             prop_assert_eq!(taxonomy.reuse_level(idx), skill.reuse_level.0);
-            let mut related: Vec<(u32, bool)> = taxonomy
+            let mut related: Vec<(SkillIdx, bool)> = taxonomy
                 .related(idx)
                 .iter()
-                .map(|(to, essential)| (*to as u32, *essential))
+                .map(|(to, essential)| (*to, *essential))
                 .collect();
             related.sort_unstable();
-            let mut expected: Vec<(u32, bool)> = release
+            let mut expected: Vec<(SkillIdx, bool)> = release
                 .skill_skills
                 .iter()
                 .filter(|(from, _, _)| *from == index)
-                .map(|(_, to, essential)| (skill_idx(*to) as u32, *essential))
+                .map(|(_, to, essential)| (skill_idx(*to), *essential))
                 .collect();
             expected.sort_unstable();
             prop_assert_eq!(related, expected);
@@ -1576,17 +1578,17 @@ proptest! {
             prop_assert_eq!(taxonomy.occupation_isco_group(idx), occupation.isco_group.as_str());
             let code = format!("{}.{}", occupation.isco_group, occupation.code_suffix);
             prop_assert_eq!(taxonomy.occupation_code(idx), code.as_str());
-            let mut skills: Vec<(u32, bool)> = taxonomy
+            let mut skills: Vec<(SkillIdx, bool)> = taxonomy
                 .occupation_skills(idx)
                 .iter()
-                .map(|(skill, essential)| (*skill as u32, *essential))
+                .map(|(skill, essential)| (*skill, *essential))
                 .collect();
             skills.sort_unstable();
-            let mut expected: Vec<(u32, bool)> = release
+            let mut expected: Vec<(SkillIdx, bool)> = release
                 .occupation_skills
                 .iter()
                 .filter(|(of, _, _)| *of == index)
-                .map(|(_, skill, essential)| (skill_idx(*skill) as u32, *essential))
+                .map(|(_, skill, essential)| (skill_idx(*skill), *essential))
                 .collect();
             expected.sort_unstable();
             prop_assert_eq!(skills, expected);
