@@ -59,11 +59,13 @@ fn default_mode_on_neighbouring_records() {
     let graph = Arc::new(skill_graph(&taxonomy).expect("graph"));
     let options = NeighbourEvalOptions::default();
     let data = NeighbourEvalData::generate(&taxonomy, &options).expect("data");
-    let report = data.evaluate(
-        Arc::clone(&graph),
-        &ScoringConfig::default(),
-        EvalSplit::All,
-    );
+    let report = data
+        .evaluate(
+            Arc::clone(&graph),
+            &ScoringConfig::default(),
+            EvalSplit::All,
+        )
+        .expect("evaluate");
     println!("defaults: {report:?} recovered {:.3}", report.recovered());
     assert!(report.perturbed_share > 0.3, "{report:?}");
     assert!(
@@ -95,7 +97,9 @@ fn default_mode_on_neighbouring_records() {
         related_discount: 0.25,
         ..ScoringConfig::default()
     };
-    let previous = data.evaluate(previous_graph, &previous_config, EvalSplit::All);
+    let previous = data
+        .evaluate(previous_graph, &previous_config, EvalSplit::All)
+        .expect("evaluate");
     println!(
         "previous: {previous:?} recovered {:.3}",
         previous.recovered()
@@ -109,24 +113,30 @@ fn default_mode_on_neighbouring_records() {
         "{report:?} {previous:?}"
     );
     // The experimental scorer behind "Credit rules tried" is the engine's under its rule.
-    let held_out = data.evaluate(
-        Arc::clone(&graph),
-        &ScoringConfig::default(),
-        EvalSplit::HeldOut,
-    );
-    let rule = data.evaluate_rule(
-        Arc::clone(&graph),
-        &ScoringConfig::default(),
-        &CreditRule::PerRequirement,
-        EvalSplit::HeldOut,
-    );
+    let held_out = data
+        .evaluate(
+            Arc::clone(&graph),
+            &ScoringConfig::default(),
+            EvalSplit::HeldOut,
+        )
+        .expect("evaluate");
+    let rule = data
+        .evaluate_rule(
+            Arc::clone(&graph),
+            &ScoringConfig::default(),
+            &CreditRule::PerRequirement,
+            EvalSplit::HeldOut,
+        )
+        .expect("evaluate");
     assert_eq!(rule, held_out);
     // The bound: perfect knowledge of what each record stands for.
     let oracle_config = ScoringConfig {
         related_discount: 0.5,
         ..ScoringConfig::default()
     };
-    let oracle = data.evaluate_rule(graph, &oracle_config, &CreditRule::Oracle, EvalSplit::All);
+    let oracle = data
+        .evaluate_rule(graph, &oracle_config, &CreditRule::Oracle, EvalSplit::All)
+        .expect("evaluate");
     println!("oracle 0.5: {oracle:?} recovered {:.3}", oracle.recovered());
     assert!(oracle.recovered() > 0.9, "{oracle:?}");
 }
@@ -270,7 +280,9 @@ fn neighbour_rules() {
                 };
                 for &split in &splits {
                     let started = std::time::Instant::now();
-                    let report = data.evaluate_rule(Arc::clone(&graph), &config, &rule, split);
+                    let report = data
+                        .evaluate_rule(Arc::clone(&graph), &config, &rule, split)
+                        .expect("evaluate");
                     println!(
                         "groups<={group_siblings_up_to} rule {rule_name} discount {discount} {split:?}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3} ({:.1}s)",
                         report.exact_clean,
