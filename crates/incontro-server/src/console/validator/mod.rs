@@ -88,7 +88,7 @@ pub async fn companies_page(ctx: Ctx, state: web::Data<AppState>) -> HttpRespons
     ctx.finish(result)
 }
 
-pub(super) fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
+fn status_tag(ctx: &Ctx, status: &VacancyStatus) -> Markup {
     match status {
         VacancyStatus::Draft => html! { span class="tag draft" { (ctx.t("vacancy.draft")) } },
         VacancyStatus::Validated { by, on } => html! {

@@ -1,242 +1,28 @@
-//! Desk (sportello) pages: find a person (by name or codice fiscale, audited), their
-//! competences with evidence and work history, and the ranked vacancies with the explanation of
-//! each score as bars (met / related / missing per requirement) and the API's filters; per
-//! ranked vacancy a form records a proposal or a placement (`Engine::record_placement`), and the
-//! person's recorded ones are listed.
+//! The person page: competences with evidence, work history, and the ranked vacancies (with
+//! the API's filters) with the explanation of each score.
 
-use std::collections::HashMap;
-
+use super::proposals::placement_form;
+use super::requirement_bar;
+use crate::api::MatchParams;
+use crate::console::i18n::Lang;
+use crate::console::words;
+use crate::console::{now, sections, Ctx, Fail};
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use incontro_core::access::{
-    Action, AuditEntry, Channel, Outcome, Principal, RankedItem, RankingLogEntry, RankingRequest,
-    Whose,
+    Action, AuditEntry, Channel, Outcome, RankedItem, RankingLogEntry, RankingRequest, Whose,
 };
 use incontro_core::matching::VacancyMatch;
 use incontro_core::model::{
-    CodiceFiscale, EntityId, Evidence, JobSeeker, OccupationCode, PersonalData, PlacementType,
-    VacancySource,
+    EntityId, Evidence, JobSeeker, OccupationCode, PersonalData, VacancySource,
 };
-use incontro_core::placements::{NewPlacement, Placement, PlacementKind, PlacementMode};
+use incontro_core::placements::{Placement, PlacementKind, PlacementMode};
 use incontro_core::profile::ProfileEntry;
-use incontro_core::scoring::{MatchOutcome, RequirementExplanation};
 use incontro_core::vocabulary::Vocabulary;
-use incontro_core::Engine;
 use maud::{html, Markup};
 use serde::Deserialize;
-
-use super::i18n::Lang;
-use super::layout::csrf_field;
-use super::words;
-use super::{now, sections, Ctx, Fail};
-use crate::api::MatchParams;
-use crate::state::AppState;
-
-/// Registers the desk pages.
-pub fn configure(config: &mut web::ServiceConfig) {
-    config
-        .route("/desk", web::get().to(search_page))
-        .route("/desk/search", web::post().to(search))
-        .route("/desk/people/{id}", web::get().to(person_page))
-        .route(
-            "/desk/people/{id}/placements",
-            web::post().to(record_placement),
-        );
-}
-
-fn audit(
-    engine: &Engine,
-    principal: &Principal,
-    action: &str,
-    person: &str,
-) -> incontro_core::Result<()> {
-    engine.audit(vec![AuditEntry::now(
-        principal,
-        action,
-        Some(person),
-        None,
-        Outcome::Ok,
-    )])
-}
-
-/// The search box: a GET form (issue 15, point 6: results are a page, Back works); the
-/// console's script sends a codice fiscale by POST instead (`data-cf-post`), so that it does not
-/// stay in the browser's history.
-fn search_form(ctx: &Ctx, value: &str) -> Markup {
-    search_form_with(ctx, value, None)
-}
-
-/// The search form; `error` is shown next to the field (and the field says it is invalid).
-fn search_form_with(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
-    let csrf = ctx
-        .user
-        .as_ref()
-        .map(|user| user.csrf.as_str())
-        .unwrap_or("");
-    html! {
-        form method="get" action="/console/desk" role="search" data-cf-post="/console/desk/search" data-csrf=(csrf) {
-            label for="q" { (ctx.t("desk.search_label")) }
-            @if let Some(error) = error {
-                p id="q-error" class="field-error" data-code="invalid_codice_fiscale" { (error) }
-            }
-            input type="search" id="q" name="q" value=(value) required minlength="2" maxlength="100"
-                autocomplete="off" aria-invalid=[error.map(|_| "true")]
-                aria-describedby=(if error.is_some() { "q-error q-help" } else { "q-help" });
-            p id="q-help" class="muted" { (ctx.t("desk.search_help")) }
-            button type="submit" { (ctx.t("desk.search")) }
-        }
-    }
-}
-
-/// `?q=` of the desk page.
-#[derive(Debug, Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-}
-
-/// `GET /console/desk[?q=]`: the search box, and with `q` the results (a codice fiscale goes
-/// straight to the person).
-pub async fn search_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<SearchQuery>,
-) -> HttpResponse {
-    if let Err(fail) = ctx.require(sections::DESK) {
-        return ctx.finish(Err(fail));
-    }
-    if let Some(q) = query.into_inner().q.filter(|q| !q.trim().is_empty()) {
-        let result = find_people(&ctx, &state, q).await;
-        return ctx.finish(result);
-    }
-    let body = html! {
-        h1 { (ctx.t("desk.title")) }
-        (search_form(&ctx, ""))
-    };
-    ctx.page(StatusCode::OK, ctx.t("desk.title"), body)
-}
-
-/// The search form (POST, so a codice fiscale never lands in a URL or a log).
-#[derive(Debug, Deserialize)]
-pub struct SearchForm {
-    csrf: String,
-    q: String,
-}
-
-/// `POST /console/desk/search`: a codice fiscale goes straight to the person; a name lists the
-/// people of the caller's office whose name contains it. Every person found is audited.
-pub async fn search(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    form: web::Form<SearchForm>,
-) -> HttpResponse {
-    let result = search_inner(&ctx, &state, form.into_inner()).await;
-    ctx.finish(result)
-}
-
-async fn search_inner(ctx: &Ctx, state: &AppState, form: SearchForm) -> Result<HttpResponse, Fail> {
-    ctx.require(sections::DESK)?;
-    ctx.check_csrf(&form.csrf)?;
-    find_people(ctx, state, form.q).await
-}
-
-async fn find_people(ctx: &Ctx, state: &AppState, q: String) -> Result<HttpResponse, Fail> {
-    let user = ctx.require(sections::DESK)?;
-    let principal = user.principal.clone();
-    principal.authorize(Action::FindPerson)?;
-    let text = q.trim().to_string();
-    if let Ok(codice_fiscale) = CodiceFiscale::parse(&text) {
-        let id = state
-            .call(move |engine| {
-                let id = engine.find_job_seeker_by_cf(&codice_fiscale)?;
-                engine.job_seeker_for(&principal, Action::FindPerson, &id)?;
-                audit(engine, &principal, "find_by_codice_fiscale", id.as_str())?;
-                Ok(id)
-            })
-            .await?;
-        return Ok(ctx.see_other(&format!("/console/desk/people/{id}")));
-    }
-    if CodiceFiscale::looks_like_one(&text) {
-        // Meant as a codice fiscale but its check fails: say so, keep what was typed.
-        let body = html! {
-            h1 { (ctx.t("desk.title")) }
-            (search_form_with(ctx, &text, Some(ctx.t("words.invalid_cf"))))
-        };
-        return Ok(ctx.page(StatusCode::BAD_REQUEST, ctx.t("desk.title"), body));
-    }
-    let query = text.clone();
-    let found = state
-        .call(move |engine| {
-            let mut visible = Vec::new();
-            for (id, first_name, last_name) in engine.find_job_seekers_by_name(&query, 50)? {
-                let Ok(entity) = EntityId::parse(&id) else {
-                    continue;
-                };
-                // Only people of the caller's office; each one listed is audited.
-                let Ok(seeker) = engine.job_seeker_for(&principal, Action::FindPerson, &entity)
-                else {
-                    continue;
-                };
-                audit(engine, &principal, "find_by_name", &id)?;
-                let masked = engine
-                    .get_personal_data(&entity)
-                    .map(|personal| personal.codice_fiscale.masked())
-                    .unwrap_or_default();
-                visible.push(FoundPerson {
-                    id,
-                    first_name,
-                    last_name,
-                    birth_year: seeker.birth_year,
-                    comune: seeker.comune.as_str().to_string(),
-                    masked_cf: masked,
-                });
-            }
-            Ok((visible, engine.vocabulary()?))
-        })
-        .await?;
-    let (found, vocabulary) = found;
-    let body = html! {
-        h1 { (ctx.t("desk.title")) }
-        (search_form(ctx, &text))
-        h2 { (ctx.t("desk.results")) }
-        @if found.is_empty() {
-            p { (ctx.t("desk.no_results")) }
-        } @else {
-            div class="table-wrap" {
-                table class="stack people" {
-                    thead { tr {
-                        th scope="col" { (ctx.t("words.name")) }
-                        th scope="col" { (ctx.t("words.birth_year")) }
-                        th scope="col" { (ctx.t("words.comune")) }
-                        th scope="col" { (ctx.t("words.cf")) }
-                    } }
-                    tbody {
-                        @for person in &found {
-                            tr {
-                                th scope="row" data-label=(ctx.t("words.name")) {
-                                    a href={ "/console/desk/people/" (person.id) } { (person.last_name) " " (person.first_name) }
-                                }
-                                td data-label=(ctx.t("words.birth_year")) { (person.birth_year) }
-                                td data-label=(ctx.t("words.comune")) { (vocabulary.comune_label(&person.comune)) }
-                                td data-label=(ctx.t("words.cf")) class="cf" { (person.masked_cf) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    Ok(ctx.page(StatusCode::OK, ctx.t("desk.results"), body))
-}
-
-/// One person of a name search, as the list shows them.
-struct FoundPerson {
-    id: String,
-    first_name: String,
-    last_name: String,
-    birth_year: u16,
-    comune: String,
-    masked_cf: String,
-}
+use std::collections::HashMap;
 
 /// Filters of the person page (the API's matching parameters, as a GET form).
 #[derive(Debug, Default, Deserialize)]
@@ -253,7 +39,7 @@ pub struct PersonFilters {
 
 impl PersonFilters {
     /// The filters as a query string (without the notices).
-    fn query(&self) -> String {
+    pub(super) fn query(&self) -> String {
         let pairs: Vec<(&str, &str)> = [
             ("near", &self.near),
             ("near_km", &self.near_km),
@@ -274,7 +60,7 @@ impl PersonFilters {
     }
 
     /// Filters from a query string sent back by a form; anything else in it is dropped.
-    fn from_query(raw: &str) -> PersonFilters {
+    pub(super) fn from_query(raw: &str) -> PersonFilters {
         let filters: PersonFilters = serde_urlencoded::from_str(raw).unwrap_or_default();
         PersonFilters {
             recorded: None,
@@ -330,10 +116,9 @@ impl PersonFilters {
         })
     }
 }
-
 /// Everything the person page shows, gathered in one pool call.
-struct PersonView {
-    seeker: JobSeeker,
+pub(super) struct PersonView {
+    pub(super) seeker: JobSeeker,
     personal: PersonalData,
     profile: Vec<(ProfileEntry, String)>,
     history: Vec<(String, String)>,
@@ -346,22 +131,22 @@ struct PersonView {
     words: Vocabulary,
     placements: Vec<Placement>,
     /// Courses not yet ended, `(id, title)`, for a proposal that carries one.
-    courses: Vec<(String, String)>,
+    pub(super) courses: Vec<(String, String)>,
     /// A proposal the engine refused, shown again on its card with the reason (issue 15, point 4).
-    kept: Option<KeptPlacement>,
+    pub(super) kept: Option<KeptPlacement>,
 }
 
 /// What the desk typed in a refused proposal, and why it was refused.
 #[derive(Debug, Clone)]
-struct KeptPlacement {
-    vacancy: String,
-    kind: String,
-    placement_type: String,
-    course: String,
-    note: String,
-    error: String,
+pub(super) struct KeptPlacement {
+    pub(super) vacancy: String,
+    pub(super) kind: String,
+    pub(super) placement_type: String,
+    pub(super) course: String,
+    pub(super) note: String,
+    pub(super) error: String,
     /// The engine's error code (`proposal_exists`…), on the message as `data-code`.
-    code: &'static str,
+    pub(super) code: &'static str,
 }
 
 /// `GET /console/desk/people/{id}`
@@ -384,7 +169,7 @@ async fn person_inner(
     person_inner_with(ctx, state, raw_id, filters, None).await
 }
 
-async fn person_inner_with(
+pub(super) async fn person_inner_with(
     ctx: &Ctx,
     state: &AppState,
     raw_id: String,
@@ -621,14 +406,14 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                                 @match ctx.lang { Lang::It => { (view.words.name_codes(&entry.provenance_it())) }, Lang::En => { (entry.source) } }
                             }
                             td data-label=(ctx.t("words.assess_column")) {
-                                (super::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))
+                                (crate::console::person_edits::assess_form(ctx, seeker.id.as_str(), entry.skill.as_str(), entry.level.get(), row))
                             }
                         }
                     }
                 }
             }
         }
-        (super::person_edits::add_competence_form(ctx, seeker.id.as_str()))
+        (crate::console::person_edits::add_competence_form(ctx, seeker.id.as_str()))
         h2 id="history" { (ctx.t("desk.history")) }
         @if view.history.is_empty() { p { (ctx.t("desk.no_history")) } }
         ul {
@@ -663,7 +448,7 @@ fn person_body(ctx: &Ctx, view: &PersonView, filters: &PersonFilters) -> Markup 
                         }
                     }
                     @if let Some(note) = &record.note { br; span class="note" { (note) } }
-                    (super::person_edits::placement_actions(ctx, seeker.id.as_str(), record, &view.courses))
+                    (crate::console::person_edits::placement_actions(ctx, seeker.id.as_str(), record, &view.courses))
                 }
             }
         }
@@ -807,228 +592,5 @@ fn mode_key(mode: PlacementMode) -> &'static str {
     match mode {
         PlacementMode::Contract => "desk.contract",
         PlacementMode::Tirocinio => "desk.tirocinio",
-    }
-}
-
-/// The small "record a proposal or a placement" form of one ranked vacancy.
-fn placement_form(ctx: &Ctx, view: &PersonView, found: &VacancyMatch, back: &str) -> Markup {
-    let field = |name: &str| format!("{name}-{}", found.vacancy_id);
-    let kept = view
-        .kept
-        .as_ref()
-        .filter(|kept| kept.vacancy == found.vacancy_id);
-    let tirocinio = match kept {
-        Some(kept) => kept.placement_type == "tirocinio",
-        None => matches!(found.placement, PlacementType::Tirocinio { .. }),
-    };
-    let placement_kind = kept.map_or("proposal", |kept| kept.kind.as_str());
-    html! {
-        details class="record" open[kept.is_some()] {
-            summary { (ctx.t("desk.record")) }
-            form method="post" action={ "/console/desk/people/" (view.seeker.id) "/placements" } class="placement-form" {
-                (csrf_field(ctx))
-                input type="hidden" name="vacancy" value=(found.vacancy_id);
-                input type="hidden" name="back" value=(back);
-                div class="row" {
-                    div {
-                        label for=(field("kind")) { (ctx.t("desk.kind")) }
-                        select id=(field("kind")) name="kind" {
-                            option value="proposal" selected[placement_kind == "proposal"] { (ctx.t("desk.proposal")) }
-                            option value="placement" selected[placement_kind == "placement"] { (ctx.t("desk.placement_kind")) }
-                        }
-                    }
-                    div {
-                        label for=(field("type")) { (ctx.t("desk.placement")) }
-                        select id=(field("type")) name="placement_type" {
-                            option value="contract" selected[!tirocinio] { (ctx.t("desk.contract")) }
-                            option value="tirocinio" selected[tirocinio] { (ctx.t("desk.tirocinio")) }
-                        }
-                    }
-                }
-                (super::person_edits::course_select(ctx, &field("course"), &view.courses, kept.map(|kept| kept.course.as_str()).filter(|course| !course.is_empty())))
-                label for=(field("note")) { (ctx.t("desk.note")) }
-                textarea id=(field("note")) name="note" maxlength="500" rows="2"
-                    aria-invalid=[kept.map(|_| "true")]
-                    aria-describedby={ (field("note-help")) @if kept.is_some() { " " (field("record-error")) } } {
-                    @if let Some(kept) = kept { (kept.note) }
-                }
-                p id=(field("note-help")) class="muted" { (ctx.t("desk.note_help")) }
-                @if let Some(kept) = kept {
-                    p class="field-error record-error" id=(field("record-error")) role="alert" data-code=(kept.code) { (kept.error) }
-                }
-                button type="submit" { (ctx.t("desk.record_submit")) }
-            }
-        }
-    }
-}
-
-/// The "record a proposal or a placement" form.
-#[derive(Debug, Deserialize)]
-pub struct PlacementForm {
-    csrf: String,
-    vacancy: String,
-    kind: String,
-    placement_type: String,
-    #[serde(default)]
-    course: String,
-    #[serde(default)]
-    note: String,
-    /// The page's filters (a query string), kept on the way back.
-    #[serde(default)]
-    back: String,
-}
-
-/// `POST /console/desk/people/{id}/placements`: records a proposal or a placement for a person
-/// of the caller's office (`Engine::record_placement`), audited as `record_placement`.
-pub async fn record_placement(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<PlacementForm>,
-) -> HttpResponse {
-    let result = async {
-        ctx.require(sections::DESK)?;
-        let user = ctx.check_csrf(&form.csrf)?;
-        let principal = user.principal.clone();
-        principal.authorize(Action::RecordPlacement)?;
-        let id = EntityId::parse(&path.into_inner())?;
-        let form = form.into_inner();
-        let form_back = form.back.clone();
-        let record = NewPlacement {
-            job_seeker_id: id.clone(),
-            vacancy_id: EntityId::parse(&form.vacancy)?,
-            kind: PlacementKind::parse(&form.kind)?,
-            placement_type: PlacementMode::parse(&form.placement_type)?,
-            course_ids: Some(form.course.trim().to_string())
-                .filter(|course| !course.is_empty())
-                .into_iter()
-                .collect(),
-            note: Some(form.note),
-            recorded_by: principal.label.clone(),
-        };
-        let kind = record.kind;
-        let target = id.as_str().to_string();
-        let vacancy = record.vacancy_id.as_str().to_string();
-        let back = PersonFilters::from_query(&form_back);
-        let typed = (
-            form.kind.clone(),
-            form.placement_type.clone(),
-            form.course.clone(),
-            record.note.clone().unwrap_or_default(),
-        );
-        let recorded = state
-            .call(move |engine| {
-                engine.check_job_seeker_access(&principal, Action::RecordPlacement, &id)?;
-                engine.check_vacancy_in_scope(&principal, &record.vacancy_id)?;
-                let stored = engine.record_placement(&record, now(engine).date())?;
-                engine.audit(vec![AuditEntry::now(
-                    &principal,
-                    "record_placement",
-                    Some(id.as_str()),
-                    Some(&stored.vacancy_id),
-                    Outcome::Ok,
-                )])
-            })
-            .await;
-        // Refused (already proposed, the vacancy closed meanwhile, a note too long): the page
-        // again with the form open on its card, the reason next to it, everything typed kept.
-        if let Err(error) = &recorded {
-            if matches!(
-                error.code().kind(),
-                incontro_core::ErrorKind::Invalid | incontro_core::ErrorKind::Conflict
-            ) {
-                let (kind, placement_type, course, note) = typed;
-                let kept = KeptPlacement {
-                    vacancy: vacancy.clone(),
-                    kind,
-                    placement_type,
-                    course,
-                    note,
-                    error: Fail::from(error.clone()).message_in(ctx.lang),
-                    code: error.code().as_str(),
-                };
-                return person_inner_with(&ctx, &state, target, back, Some(kept)).await;
-            }
-        }
-        recorded?;
-        // Back to the same card, with the page's filters kept (issue 15, point 6).
-        let mut query = back.query();
-        if !query.is_empty() {
-            query.push('&');
-        }
-        Ok(ctx.see_other(&format!(
-            "/console/desk/people/{target}?{query}recorded={}&recorded_vacancy={vacancy}#vacancy-{vacancy}",
-            kind.as_str()
-        )))
-    }
-    .await;
-    ctx.finish(result)
-}
-
-/// One requirement as a bar: label, credit as a meter, met / related / missing with why.
-pub(crate) fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Markup {
-    let (kind, mut why) = match &item.outcome {
-        MatchOutcome::Exact { level, deficit } if *deficit == 0 => (
-            "met",
-            format!(
-                "{} {level}/{}",
-                ctx.t("explain.level_held"),
-                item.required_level
-            ),
-        ),
-        MatchOutcome::Exact { level, .. } => (
-            "related",
-            format!(
-                "{} {level}/{}",
-                ctx.t("explain.level_low"),
-                item.required_level
-            ),
-        ),
-        MatchOutcome::Related {
-            via_label,
-            relation,
-            parent_label,
-            level,
-            ..
-        } => {
-            let relation = match (ctx.lang, parent_label) {
-                (Lang::It, Some(parent)) => format!("{} «{parent}»", relation.describe_it()),
-                (Lang::En, Some(parent)) => format!("{} \"{parent}\"", relation.describe_en()),
-                (Lang::It, None) => relation.describe_it().to_string(),
-                (Lang::En, None) => relation.describe_en().to_string(),
-            };
-            (
-                "related",
-                format!(
-                    "{} {via_label} ({relation}, {} {level})",
-                    ctx.t("explain.via"),
-                    ctx.t("explain.level")
-                ),
-            )
-        }
-        MatchOutcome::Missing => ("missing", ctx.t("explain.missing_detail").to_string()),
-    };
-    // The same notes as the core's requirement lines (`RequirementExplanation::line_it`).
-    if let Some(source) = &item.presumed_from {
-        why.push_str(&format!(" — {} ({source})", ctx.t("explain.presumed")));
-    }
-    let tag = match kind {
-        "met" => ctx.t("explain.met"),
-        "related" => ctx.t("explain.related"),
-        _ => ctx.t("explain.missing"),
-    };
-    html! {
-        li data-outcome=(kind) {
-            span {
-                (item.label)
-                @if item.essential { " " abbr title=(ctx.t("explain.essential")) { "*" } }
-            }
-            meter min="0" max="1" low="0.34" high="0.99" optimum="1" value=(item.credit)
-                aria-label={ (item.label) ": " (format!("{:.0}", item.credit * 100.0)) "%" } {}
-            span class="why" {
-                span class={ "tag " (kind) } { (tag) } " " (why)
-                @if item.gap { " " span class="tag gap" { (ctx.t("explain.gap")) } }
-            }
-        }
     }
 }
