@@ -263,17 +263,22 @@ pub(crate) fn write_batch(
             transaction.execute("DELETE FROM esco_broader", params![])?;
         }
         values.clear();
+        let mut seen = ahash::AHashSet::with_capacity(relations.len());
         for (skill, broader) in relations {
+            if !seen.insert((*skill, *broader)) {
+                continue;
+            }
             values.extend([
                 Param::Integer(i64::from(*skill)),
                 Param::Integer(i64::from(*broader)),
             ]);
         }
         transaction.with_foreign_keys_checked_at_end("esco_broader", || {
+            // Pairs are unique (above); a replacing import emptied the table.
             transaction.insert_rows(
                 "esco_broader",
                 &["skill_id", "broader_id"],
-                "ON CONFLICT DO NOTHING",
+                if merge { "ON CONFLICT DO NOTHING" } else { "" },
                 &values,
             )
         })?;
@@ -333,12 +338,10 @@ fn write_weighted_pairs(
             Param::Integer(i64::from(*essential)),
         ]);
     }
-    let conflict = if merge {
-        "ON CONFLICT DO NOTHING".to_owned()
-    } else {
-        format!("ON CONFLICT ({first}, {second}) DO UPDATE SET essential = excluded.essential")
-    };
-    transaction.insert_rows(table, &[first, second, "essential"], &conflict, &values)?;
+    // A replacing import emptied the table and merged its rows by pair: plain rows (COPY
+    // straight into the table on PostgreSQL); a merge keeps what is stored.
+    let conflict = if merge { "ON CONFLICT DO NOTHING" } else { "" };
+    transaction.insert_rows(table, &[first, second, "essential"], conflict, &values)?;
     Ok(())
 }
 
