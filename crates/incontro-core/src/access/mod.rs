@@ -18,10 +18,10 @@
 //! What it does NOT do: HTTP (the server maps [`crate::ErrorKind::Forbidden`] to 403 and a missing
 //! principal to 401) or SQL (the store's `access` module).
 
+pub(crate) mod sql;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancyStatus};
-use crate::store::access as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 mod accounts;

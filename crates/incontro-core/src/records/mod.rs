@@ -9,6 +9,7 @@
 mod checks;
 mod demo_dates;
 mod desk_edits;
+pub(crate) mod sql;
 pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
@@ -24,7 +25,6 @@ use crate::model::{
     CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy,
     VacancyStatus,
 };
-use crate::store::entities as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// Row counts per entity.

@@ -12,6 +12,7 @@
 //! concepts are keyed by URI, the labels and descriptions of each imported (concept, language)
 //! pair are replaced, and each relations file present replaces its relation set.
 
+pub(crate) mod sql;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -248,16 +249,11 @@ impl Engine {
         options: &EscoImportOptions,
         progress: &dyn Progress,
     ) -> Result<EscoImportReport> {
-        let known = self.store().read(crate::store::taxonomy::known_ids)?;
+        let known = self.store().read(crate::taxonomy::sql::known_ids)?;
         let outcome = import::read_all(&files, known, options, progress)?;
         let mut report = outcome.report;
         self.store().write(|transaction| {
-            crate::store::taxonomy::write_batch(
-                transaction,
-                &outcome.batch,
-                options.merge,
-                progress,
-            )
+            crate::taxonomy::sql::write_batch(transaction, &outcome.batch, options.merge, progress)
         })?;
         self.taxonomy.clear();
         report.elapsed = started.elapsed();
@@ -281,7 +277,7 @@ impl Engine {
         if let Some(taxonomy) = cached.as_ref() {
             return Ok(Arc::clone(taxonomy));
         }
-        let rows = self.store().read(crate::store::taxonomy::load_rows)?;
+        let rows = self.store().read(crate::taxonomy::sql::load_rows)?;
         let taxonomy = Arc::new(Taxonomy::from_rows(rows));
         *cached = Some(Arc::clone(&taxonomy));
         Ok(taxonomy)
@@ -289,7 +285,7 @@ impl Engine {
 
     /// Counts of the taxonomy in the store.
     pub fn taxonomy_stats(&self) -> Result<TaxonomyStats> {
-        self.store().read(crate::store::taxonomy::stats)
+        self.store().read(crate::taxonomy::sql::stats)
     }
 
     /// A label language is one the explanations are written in (`it`, `en`) or one whose
