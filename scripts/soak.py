@@ -14,8 +14,9 @@ are theirs alone), a quarter of the rest validators, the others desk staff.
 - operator: today's call list (every entry shown is audited); a call on the first entry, `busy` with a next call tomorrow (the entry leaves today's list, so
   the list drains and the operator goes on reading).
 An error is a refused connection, a timeout, or any status other than the 2xx the request
-expects. Exit status 1 on any error or when the server's RSS at the end of a later minute is
-more than 10 % above its RSS at the end of the warm-up (the first 2 minutes). RSS is printed
+expects. Exit status 1 on any error or when the server's RSS at the end of the last minute is
+more than 10 % above its RSS at the end of the warm-up (the first 2 minutes; the highest RSS in
+between is printed too). RSS is printed
 with its anonymous part (the heap: allocations, SQLite page caches); the rest is file-backed.
 Usage: soak.py PORT SERVER_PID MINUTES KEYS_JSON [CLIENTS]
 """
@@ -75,9 +76,11 @@ class Client:
         return 0, None, time.perf_counter() - started
 
 
-# RSS growth is judged from the end of the warm-up: the first minutes fill bounded caches (the
-# SQLite page caches of the pooled readers, each up to its database's size, the match state,
-# the allocator's pages); growth after them is what would not stop.
+# RSS growth is the last minute's RSS against the RSS at the end of the warm-up: the first
+# minutes fill bounded caches (the SQLite page caches of the pooled readers, each up to its
+# database's size, the match state, the allocator's pages), and growth is what is still there
+# at the end. A peak in between (the allocator holding freed pages for a while after a burst of
+# load on a shared machine) is printed but does not fail the run.
 WARMUP_MINUTES = 2
 MAX_GROWTH_PERCENT = 10.0
 
@@ -233,10 +236,13 @@ def main():
     growth = None
     if len(rss) > WARMUP_MINUTES:
         base = rss[WARMUP_MINUTES - 1]
+        last = rss[max(rss)]
         peak = max(value for minute, value in rss.items() if minute >= WARMUP_MINUTES)
-        growth = (peak - base) / base * 100
-        print(f"soak: RSS after the {WARMUP_MINUTES}-minute warm-up {base / 1024:.1f} MiB, highest "
-              f"later {peak / 1024:.1f} MiB ({growth:+.1f} %; after minute 1: {rss[0] / 1024:.1f} MiB)")
+        growth = (last - base) / base * 100
+        print(f"soak: RSS after the {WARMUP_MINUTES}-minute warm-up {base / 1024:.1f} MiB, after the "
+              f"last minute {last / 1024:.1f} MiB ({growth:+.1f} %); highest in between "
+              f"{peak / 1024:.1f} MiB ({(peak - base) / base * 100:+.1f} %), after minute 1 "
+              f"{rss[0] / 1024:.1f} MiB")
     else:
         print(f"soak: RSS growth not judged (a run needs more than {WARMUP_MINUTES} minutes)")
     for sample in error_samples:
