@@ -437,6 +437,19 @@ impl Statement<'_> {
         }
     }
 
+    /// Runs the query with values already converted and reads its rows one at a time.
+    pub fn query_values(&mut self, values: &[Param<'_>]) -> Result<Rows<'_>> {
+        match self {
+            Statement::Sqlite(statement) => Ok(Rows::Sqlite(
+                statement.query(rusqlite::params_from_iter(values.iter()))?,
+            )),
+            Statement::Postgres(conn, sql) => {
+                let rows = conn.borrow_mut().query(sql, values)?;
+                Ok(Rows::Postgres(rows.into_iter(), None))
+            }
+        }
+    }
+
     /// Runs the query and reads its rows one at a time.
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
         match self {
@@ -578,32 +591,10 @@ impl<'a> Db<'a> {
         debug_assert_eq!(values.len() % width, 0);
         let column_list = columns.join(", ");
         match self {
-            Db::Sqlite(_) => {
-                // SQLite binds at most 32,766 parameters per statement.
-                let rows_per = (32_766 / width).clamp(1, 64);
-                let sql = |rows: usize| {
-                    let row = format!("({})", vec!["?"; width].join(","));
-                    format!(
-                        "INSERT INTO {table} ({column_list}) VALUES {} {conflict}",
-                        vec![row; rows].join(",")
-                    )
-                };
-                let mut total = 0u64;
-                let mut chunks = values.chunks_exact(rows_per * width);
-                if chunks.len() > 0 {
-                    let mut many = self.prepare_cached(&sql(rows_per))?;
-                    for chunk in &mut chunks {
-                        total += many.execute_values(chunk)? as u64;
-                    }
-                }
-                let rest = chunks.remainder();
-                if !rest.is_empty() {
-                    let mut one = self.prepare_cached(&sql(1))?;
-                    for row in rest.chunks_exact(width) {
-                        total += one.execute_values(row)? as u64;
-                    }
-                }
-                Ok(total)
+            Db::Sqlite(_) => self.insert_values(table, columns, conflict, values),
+            // A few rows: one multi-row INSERT, one round trip (COPY takes two).
+            Db::Postgres(_) if values.len() / width < 16 => {
+                self.insert_values(table, columns, conflict, values)
             }
             Db::Postgres(conn) => {
                 let data = pg::copy_text(width, values);
@@ -627,6 +618,36 @@ impl<'a> Db<'a> {
                 Ok(inserted as u64)
             }
         }
+    }
+
+    /// [`Db::insert_rows`] through multi-row `INSERT … VALUES` statements of up to 64 rows.
+    fn insert_values(
+        &self,
+        table: &str,
+        columns: &[&str],
+        conflict: &str,
+        values: &[Param<'_>],
+    ) -> Result<u64> {
+        let width = columns.len();
+        // SQLite binds at most 32,766 parameters per statement.
+        let rows_per = (32_766 / width).clamp(1, 64);
+        let mut total = 0u64;
+        let mut chunks = values.chunks_exact(rows_per * width);
+        if chunks.len() > 0 {
+            let mut many =
+                self.prepare_cached(&multi_row_insert(table, columns, rows_per, conflict))?;
+            for chunk in &mut chunks {
+                total += many.execute_values(chunk)? as u64;
+            }
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let rows = rest.len() / width;
+            let mut last =
+                self.prepare_cached(&multi_row_insert(table, columns, rows, conflict))?;
+            total += last.execute_values(rest)? as u64;
+        }
+        Ok(total)
     }
 
     /// Deletes the rows of `table` whose `keys` columns equal those of one of the given key
@@ -700,6 +721,17 @@ impl<'a> Db<'a> {
 }
 
 pub mod pg;
+
+/// `INSERT INTO table (columns) VALUES (?,…),… tail` for `rows` rows (`tail`: a conflict clause,
+/// `RETURNING …`, or nothing).
+pub fn multi_row_insert(table: &str, columns: &[&str], rows: usize, tail: &str) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(","));
+    format!(
+        "INSERT INTO {table} ({}) VALUES {} {tail}",
+        columns.join(", "),
+        vec![row; rows].join(",")
+    )
+}
 
 /// The name of the temporary table that stages rows of `table` with these columns (one per
 /// table and column set, dropped at commit).

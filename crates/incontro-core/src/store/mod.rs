@@ -77,6 +77,9 @@ pub use db::{Backend, Db};
 /// [`Store::read_only`]) on a [`Db`].
 pub struct Store {
     inner: Inner,
+    /// Write transactions this process committed (lets caches of what the database holds know
+    /// that this process changed it).
+    writes: std::sync::atomic::AtomicU64,
 }
 
 enum Inner {
@@ -186,6 +189,7 @@ impl Store {
                 writer: Mutex::new(connection),
                 readers: Mutex::new(Vec::new()),
             }),
+            writes: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -199,6 +203,7 @@ impl Store {
             DatabaseUrl::Postgres(url) => {
                 let store = Store {
                     inner: Inner::Postgres(postgres_store::PgStore::connect(url)?),
+                    writes: Default::default(),
                 };
                 store.migrate()?;
                 Ok(store)
@@ -217,6 +222,7 @@ impl Store {
                 writer: Mutex::new(connection),
                 readers: Mutex::new(Vec::new()),
             }),
+            writes: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -262,7 +268,20 @@ impl Store {
     /// are serialised (SQLite: IMMEDIATE; PostgreSQL: one advisory lock, shared by every
     /// replica), so a check and the write it allows cannot interleave with another writer's.
     pub fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        on_backend!(self, backend => StorageBackend::write(backend, work))
+        let value = on_backend!(self, backend => StorageBackend::write(backend, work))?;
+        self.count_write();
+        Ok(value)
+    }
+
+    fn count_write(&self) {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// How many write transactions this process has committed (any change by this process moves
+    /// it; others' changes do not).
+    pub fn local_writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Runs `work` on a read-only connection of its own, never waiting for the writer: it sees
@@ -285,7 +304,9 @@ impl Store {
     /// another connection holds the database (a server), it is a plain [`Store::write`]. On
     /// PostgreSQL it is a plain [`Store::write`].
     pub fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        on_backend!(self, backend => StorageBackend::write_bulk(backend, work))
+        let value = on_backend!(self, backend => StorageBackend::write_bulk(backend, work))?;
+        self.count_write();
+        Ok(value)
     }
 
     /// Runs `work` with a connection for reading that sees the latest writes.

@@ -414,6 +414,29 @@ fn merged_occupations(rows: &[OccupationRow]) -> Vec<MergedOccupation<'_>> {
     merged
 }
 
+const GENERATION_KEY: &str = "import_generation";
+
+/// The taxonomy's import generation (0 before the first import that recorded one).
+pub(crate) fn generation(connection: &Db<'_>) -> Result<i64> {
+    let mut statement = connection.prepare("SELECT value FROM taxonomy_meta WHERE key = ?1")?;
+    let mut rows = statement.query(params![GENERATION_KEY])?;
+    match rows.next()? {
+        Some(row) => Ok(row.get::<_, String>(0)?.parse().unwrap_or(0)),
+        None => Ok(0),
+    }
+}
+
+/// Moves the import generation on (inside an import's transaction).
+pub(crate) fn bump_generation(connection: &Db<'_>) -> Result<()> {
+    let next = generation(connection)? + 1;
+    connection.execute(
+        "INSERT INTO taxonomy_meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![GENERATION_KEY, next.to_string()],
+    )?;
+    Ok(())
+}
+
 fn count(connection: &Db<'_>, sql: &str) -> Result<u64> {
     Ok(connection.query_row(sql, params![], |row| row.get::<_, i64>(0))? as u64)
 }

@@ -301,8 +301,8 @@ impl Vocabulary {
         types
     }
 
-    /// A provenance written with codes ("CP2011 6.2.3.3.0 → ISCO 7233, 70 mesi") with the
-    /// CP2011 unit's title in their place ("Meccanici e montatori …, 70 mesi"); a code without a
+    /// A provenance written with codes ("CP2011 6.2.3.3.1 → ISCO 7233, 70 mesi") with the
+    /// CP2011 unit's title in their place ("Riparatori e manutentori …, 70 mesi"); a code without a
     /// title stays as it is.
     pub fn name_codes(&self, text: &str) -> String {
         const MARK: &str = "CP2011 ";

@@ -3,7 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod offices;
 
-use crate::store::db::{params, Db, OptionalExtension, Row};
+use crate::store::db::{params, Db, OptionalExtension, Param, Row};
 
 use crate::access::{
     ApiKey, AuditEntry, AuditQuery, AuditRecord, RankingLogEntry, RankingLogRecord, Role,
@@ -124,21 +124,32 @@ pub fn provinces(connection: &Db<'_>) -> Result<std::collections::HashMap<String
 
 /// Appends audit entries (inside the caller's transaction).
 pub fn append_audit(connection: &Db<'_>, entries: &[AuditEntry]) -> Result<()> {
-    let mut statement = connection.prepare_cached(
-        "INSERT INTO audit_log (at, key_id, role, action, person_id, target, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+    let mut values = Vec::with_capacity(entries.len() * 7);
     for entry in entries {
-        statement.execute(params![
-            entry.at,
-            entry.key_id,
-            entry.role.as_str(),
-            entry.action,
-            entry.person_id,
-            entry.target,
-            entry.outcome.as_str(),
-        ])?;
+        values.extend([
+            Param::Text(&entry.at),
+            Param::Text(&entry.key_id),
+            Param::Text(entry.role.as_str()),
+            Param::Text(&entry.action),
+            entry.person_id.as_deref().map_or(Param::Null, Param::Text),
+            entry.target.as_deref().map_or(Param::Null, Param::Text),
+            Param::Text(entry.outcome.as_str()),
+        ]);
     }
+    connection.insert_rows(
+        "audit_log",
+        &[
+            "at",
+            "key_id",
+            "role",
+            "action",
+            "person_id",
+            "target",
+            "outcome",
+        ],
+        "",
+        &values,
+    )?;
     Ok(())
 }
 
@@ -182,36 +193,68 @@ pub fn query_audit(connection: &Db<'_>, query: &AuditQuery) -> Result<Vec<AuditR
 
 /// Appends ranking log rows (inside the caller's transaction); returns their ids, in order.
 pub fn append_rankings(connection: &Db<'_>, entries: &[RankingLogEntry]) -> Result<Vec<i64>> {
-    let mut statement = connection.prepare_cached(
-        "INSERT INTO ranking_log (at, day, key_id, role, office, channel, kind, subject,
-                                  data_revision, mode, parameters, results)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         RETURNING id",
-    )?;
-    let mut ids = Vec::with_capacity(entries.len());
+    const COLUMNS: [&str; 12] = [
+        "at",
+        "day",
+        "key_id",
+        "role",
+        "office",
+        "channel",
+        "kind",
+        "subject",
+        "data_revision",
+        "mode",
+        "parameters",
+        "results",
+    ];
+    let mut owned = Vec::with_capacity(entries.len());
     for entry in entries {
         let parameters = serde_json::to_string(&entry.request)
             .map_err(|error| Error::Internal(format!("ranking log parameters: {error}")))?;
         let results = serde_json::to_string(&entry.results)
             .map_err(|error| Error::Internal(format!("ranking log results: {error}")))?;
-        let id = statement.query_row(
-            params![
-                entry.at,
-                entry.day.to_string(),
-                entry.key_id,
-                entry.role.as_str(),
-                entry.office,
-                entry.channel.as_str(),
-                entry.request.kind().as_str(),
-                entry.request.subject(),
-                entry.data_revision,
-                entry.request.mode_name(),
-                parameters,
-                results,
-            ],
-            |row| row.get(0),
-        )?;
-        ids.push(id);
+        owned.push((
+            entry.day.to_string(),
+            entry.request.subject(),
+            parameters,
+            results,
+        ));
+    }
+    let mut ids = Vec::with_capacity(entries.len());
+    // 64 rows per statement, one round trip each; the ids of one statement's rows are assigned
+    // in the order of its VALUES (one after the other), so sorted they follow `entries`.
+    for (chunk, owned) in entries.chunks(64).zip(owned.chunks(64)) {
+        let mut values = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        for (entry, (day, subject, parameters, results)) in chunk.iter().zip(owned) {
+            values.extend([
+                Param::Text(&entry.at),
+                Param::Text(day),
+                Param::Text(&entry.key_id),
+                Param::Text(entry.role.as_str()),
+                entry.office.as_deref().map_or(Param::Null, Param::Text),
+                Param::Text(entry.channel.as_str()),
+                Param::Text(entry.request.kind().as_str()),
+                Param::Text(subject),
+                Param::Integer(entry.data_revision),
+                Param::Text(entry.request.mode_name()),
+                Param::Text(parameters),
+                Param::Text(results),
+            ]);
+        }
+        let sql = crate::store::db::multi_row_insert(
+            "ranking_log",
+            &COLUMNS,
+            chunk.len(),
+            "RETURNING id",
+        );
+        let mut statement = connection.prepare_cached(&sql)?;
+        let mut rows = statement.query_values(&values)?;
+        let mut these = Vec::with_capacity(chunk.len());
+        while let Some(row) = rows.next()? {
+            these.push(row.get::<_, i64>(0)?);
+        }
+        these.sort_unstable();
+        ids.extend(these);
     }
     Ok(ids)
 }
