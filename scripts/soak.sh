@@ -3,7 +3,7 @@
 # clients for MINUTES minutes (default 30) against the release `incontro serve` on the demo data
 # plus a Cob23 campaign (scripts/soak.py describes the mix). Prints per minute req/s, writes/s,
 # p50/p99 latency, errors, the server's RSS and the load average; fails on any error or when the
-# RSS grows more than 10 % after the first minute.
+# RSS at the end is more than 10 % above the RSS after the 2-minute warm-up.
 # Usage: scripts/soak.sh [MINUTES] [CLIENTS]
 # Builds `incontro` (release), starts it on a free port over a fresh data directory and stops it.
 set -euo pipefail

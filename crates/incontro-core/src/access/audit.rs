@@ -456,6 +456,38 @@ mod tests {
         assert_eq!(all.len(), 40);
     }
 
+    /// See: issue 21 (the soak's RSS grew with the audit log). The audit connections keep a
+    /// small page cache whatever the main database's is, so the server's memory does not grow
+    /// with the log.
+    #[test]
+    fn audit_connections_keep_a_small_page_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open(dir.path()).expect("engine");
+        let cache_size = |db: &Db<'_>| -> Result<i64> {
+            db.query_row("PRAGMA cache_size", crate::store::db::params![], |row| {
+                row.get(0)
+            })
+        };
+        let Some(audit) = crate::store::audit_db::open_audit_connection(engine.store())
+            .expect("audit connection")
+        else {
+            panic!("an on-disk store has an audit file");
+        };
+        assert_eq!(
+            audit.read(cache_size).expect("pragma"),
+            -crate::store::audit_db::AUDIT_CACHE_KIB
+        );
+        assert_eq!(
+            engine.with_audit_reader(cache_size).expect("reader pragma"),
+            -crate::store::audit_db::AUDIT_CACHE_KIB
+        );
+        let main = engine.store().read(cache_size).expect("main pragma");
+        assert!(
+            main < -crate::store::audit_db::AUDIT_CACHE_KIB,
+            "the main database keeps its larger cache ({main})"
+        );
+    }
+
     #[test]
     fn audit_rows_of_an_older_data_directory_move_to_the_audit_file() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -93,8 +93,17 @@ impl AuditConn {
     }
 }
 
+/// The page cache of an audit connection, in KiB (SQLite's own default size). The writer only
+/// appends: with the main database's 64 MiB it kept every page it had ever written, so the
+/// server's memory grew with the log until the cap (issue 21's soak: +64 MiB in the first
+/// minutes). The pages it touches again (the right edge of each table, the index leaves of
+/// the people and keys being audited) fit in this, and a page that does not is read back from
+/// the operating system's file cache.
+pub(crate) const AUDIT_CACHE_KIB: i64 = 4096;
+
 /// Opens (creating and migrating if needed) the audit database beside the store's file,
-/// configured like the main one (WAL, `synchronous=FULL`). `None` for an in-memory store, whose
+/// configured like the main one (WAL, `synchronous=FULL`) but with a small page cache
+/// ([`AUDIT_CACHE_KIB`]). `None` for an in-memory store, whose
 /// audit rows stay in its own `audit_log` table.
 ///
 /// On creation, rows a data directory from before the move holds in the main database's
@@ -118,6 +127,7 @@ pub fn open_audit_connection(store: &super::Store) -> Result<Option<AuditConn>> 
         .unwrap_or_else(|| std::path::PathBuf::from(AUDIT_FILE));
     let mut connection = Connection::open(&path)?;
     super::configure(&connection)?;
+    connection.pragma_update(None, "cache_size", -AUDIT_CACHE_KIB)?;
     let version = |connection: &Connection| -> Result<i64> {
         Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
     };
