@@ -60,10 +60,14 @@ COMUNI = [
     ("G480", "Pescaglia", 43.9667, 10.4167),
 ]
 
-# A few real CP2011 unit groups with their ISCO-08 counterparts (demo excerpt of the ISTAT raccordo).
+# A few real CP2011 units with their ISCO-08 counterparts (demo excerpt of the ISTAT raccordo).
+# Every code is a five-level unit of ISTAT's list; data/cp2011.csv gives its official title and
+# where it was checked. 7.1.4.3.0 "Operatori di impianti per la fabbricazione della carta" is the
+# paper-mill operator (ISCO 8171); 6.2.3.3.1 "Riparatori e manutentori di macchinari e impianti
+# industriali" the industrial machinery mechanic (ISCO 7233).
 CP2011_ISCO = [
-    ("6.2.1.2.0", "7212"), ("7.2.7.2.0", "8171"), ("5.2.2.1.0", "5120"), ("5.2.2.3.2", "5131"),
-    ("8.1.3.1.0", "9333"), ("5.3.1.1.0", "5322"), ("5.1.2.2.0", "5223"), ("6.2.3.3.0", "7233"),
+    ("6.2.1.2.0", "7212"), ("7.1.4.3.0", "8171"), ("5.2.2.1.0", "5120"), ("5.2.2.3.2", "5131"),
+    ("8.1.3.1.0", "9333"), ("5.3.1.1.0", "5322"), ("5.1.2.2.0", "5223"), ("6.2.3.3.1", "7233"),
 ]
 
 COMPANIES = [
@@ -267,7 +271,7 @@ def main():
             continue
         competences.append(["JS0001", r[1], max(int(r[2]), 2), "assessed", "2026-10-02", "colloquio allo sportello"])
     history[:] = [h for h in history if h[0] != "JS0001"]
-    history.append(["JS0001", "cp2011", "6.2.3.3.0", "2019-04-01", "2025-09-30", "Carpenteria Metallica Massarosa"])
+    history.append(["JS0001", "cp2011", "6.2.3.3.1", "2019-04-01", "2025-09-30", "Carpenteria Metallica Massarosa"])
     competences.sort()
     write(os.path.join(out, "job_seekers.csv"), ["id", "codice_fiscale", "first_name", "last_name", "mobile", "email", "birth_year", "sex", "comune", "education", "available_from", "accepts_tirocinio", "disability", "citizenship"], seekers)
     write(os.path.join(out, "competences.csv"), ["job_seeker_id", "skill_uri", "level", "evidence", "since", "note"], competences)

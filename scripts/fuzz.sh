@@ -3,8 +3,9 @@
 # COB rows (CSV, JSON lines), records CSV and JSON, ESCO CSV, contacts, codice fiscale and
 # partita IVA, the cohort rule JSON, suggestion text (crates/incontro-core/tests/fuzz_parsers.rs),
 # the text reader (input::tests) and the API's JSON bodies (incontro-server api::fuzz); and the
-# faithful-import properties (generated valid files stored field by field as written:
-# crates/incontro-core/tests/faithful_import.rs).
+# faithful-import properties (generated valid files — companies, job seekers with competences
+# and work history, vacancies with requirements, courses with skills, contacts, COB notices, an
+# ESCO release — stored field by field as written: crates/incontro-core/tests/faithful_import.rs).
 # Rounds of many cases with a fresh seed each, until the time is up; the first failure stops the
 # run and prints the seed that reproduces it (INCONTRO_FUZZ_SEED=… INCONTRO_FUZZ_CASES=…).
 # Usage: scripts/fuzz.sh [MINUTES] [CASES_PER_ROUND]

@@ -154,11 +154,14 @@ fn the_desk_reads_words_not_codes_in_italian() {
         assert!(facts.contains("nata nel 1994"), "{facts}");
         assert!(!facts.contains("L833"), "{facts}");
         let main = browser.text("main").await;
-        // Her CP2011 job (6.2.3.3.0) by its title, the dates as an office writes them.
-        assert!(main.contains("Meccanici e montatori"), "the CP2011 title");
+        // Her CP2011 job (6.2.3.3.1) by its title, the dates as an office writes them.
+        assert!(
+            main.contains("Riparatori e manutentori di macchinari"),
+            "the CP2011 title"
+        );
         // Not even in the provenance of a competence presumed from that job.
         assert!(
-            !main.contains("CP2011 6.2.3.3.0"),
+            !main.contains("CP2011 6.2.3.3.1"),
             "a CP2011 code on the page"
         );
         let history = browser.text("#history + ul li").await;

@@ -27,6 +27,10 @@ pub struct Engine {
     pub(crate) keys: crate::access::KeyCache,
     /// Offices whose vacancies every office sees in matching (off by default).
     pub(crate) vacancy_sharing: std::sync::RwLock<Vec<String>>,
+    /// The data revision last read (reused for a moment on a shared database).
+    pub(crate) revision: crate::records::RevisionCache,
+    /// Per data revision: comune → province, and people's offices (see `access`).
+    pub(crate) offices: crate::access::OfficeCache,
 }
 
 /// Opening an engine, its clock and its data revision.
@@ -55,6 +59,8 @@ impl Engine {
             audit: Default::default(),
             keys: Default::default(),
             vacancy_sharing: Default::default(),
+            revision: Default::default(),
+            offices: Default::default(),
         };
         if engine.is_shared_database() {
             engine.keys.set_shared();
@@ -76,6 +82,8 @@ impl Engine {
             audit: Default::default(),
             keys: Default::default(),
             vacancy_sharing: Default::default(),
+            revision: Default::default(),
+            offices: Default::default(),
         })
     }
 

@@ -53,3 +53,36 @@ pub fn test_database(data_dir: &std::path::Path) -> crate::DatabaseUrl {
         None => crate::DatabaseUrl::in_dir(data_dir),
     }
 }
+
+/// An engine for a suite's test, its clock frozen on `day`: on a fresh PostgreSQL database when
+/// `INCONTRO_TEST_POSTGRES` is set (its local files in `data_dir`), else in memory (SQLite). A
+/// suite that opens its engines through this runs on both backends in CI.
+pub fn engine_on(data_dir: &std::path::Path, day: chrono::NaiveDate) -> crate::Engine {
+    let clock = std::sync::Arc::new(crate::clock::FixedClock::on(day));
+    match fresh_postgres_database() {
+        Some(url) => crate::Engine::open_with(data_dir, &crate::DatabaseUrl::Postgres(url))
+            .unwrap_or_else(|error| panic!("test engine on PostgreSQL: {error}"))
+            .with_clock(clock),
+        None => crate::Engine::open_in_memory()
+            .unwrap_or_else(|error| panic!("test engine in memory: {error}"))
+            .with_clock(clock),
+    }
+}
+
+/// [`engine_on`] with its local files (PostgreSQL only) in a directory of the system's
+/// temporary folder named after the test database, left there (in memory on SQLite: no files).
+pub fn engine_on_day(day: chrono::NaiveDate) -> crate::Engine {
+    let clock = std::sync::Arc::new(crate::clock::FixedClock::on(day));
+    match fresh_postgres_database() {
+        Some(url) => {
+            let name = url.rsplit('/').next().unwrap_or("incontro_test").to_owned();
+            let dir = std::env::temp_dir().join(name);
+            crate::Engine::open_with(&dir, &crate::DatabaseUrl::Postgres(url))
+                .unwrap_or_else(|error| panic!("test engine on PostgreSQL: {error}"))
+                .with_clock(clock)
+        }
+        None => crate::Engine::open_in_memory()
+            .unwrap_or_else(|error| panic!("test engine in memory: {error}"))
+            .with_clock(clock),
+    }
+}

@@ -202,7 +202,7 @@ fn presumed_competences_are_capped_and_labelled() {
     assert_eq!(welding.capped_from.map(|level| level.get()), Some(4));
     assert!(welding
         .provenance_it()
-        .starts_with("presunta da esperienza (CP2011 6.2.3.3.0 → ISCO 7233"));
+        .starts_with("presunta da esperienza (CP2011 6.2.3.3.1 → ISCO 7233"));
     let explanation = engine
         .explain_match(&id("P001"), &id("V101"), false, "it")
         .expect("explain");
@@ -214,7 +214,7 @@ fn presumed_competences_are_capped_and_labelled() {
     assert!(line.gap);
     assert!(line
         .line_it()
-        .contains("presunta da esperienza (CP2011 6.2.3.3.0"));
+        .contains("presunta da esperienza (CP2011 6.2.3.3.1"));
     assert!(
         line.line_it().ends_with("lacuna essenziale"),
         "{}",

@@ -282,7 +282,7 @@ fn apply(engine: &Engine, clock: &TestClock, write: &Write) {
                         occupation: if welder {
                             OccupationCode::Isco08("7212".into())
                         } else {
-                            OccupationCode::Cp2011("6.2.3.3.0".into())
+                            OccupationCode::Cp2011("6.2.3.3.1".into())
                         },
                         start,
                         end: length.map(|length| shift(start, i64::from(length))),

@@ -61,7 +61,17 @@ fn a_write_on_one_replica_is_seen_by_the_other() {
         .expect("a demo vacancy");
     vacancy.id = EntityId::parse("V900").expect("id");
     first.insert_vacancy(&vacancy).expect("create on the first");
-    assert!(second.data_revision().expect("revision") > revision);
+    // The writer sees its own write at once; the other replica within the time it reuses the
+    // revision it read (100 ms), well inside the 1 s the deployment promises.
+    assert!(first.data_revision().expect("revision") > revision);
+    let written = std::time::Instant::now();
+    while second.data_revision().expect("revision") <= revision {
+        assert!(
+            written.elapsed() < std::time::Duration::from_secs(1),
+            "the other replica did not see the write within 1 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let after = second.list_vacancies(None).expect("list");
     assert_eq!(after.len(), before + 1);
     assert!(after.iter().any(|v| v.id.as_str() == "V900"));
@@ -277,4 +287,45 @@ fn an_embedded_store_moves_up_with_its_audit_log_and_answers_the_same() {
         moved.list_vacancies(None).expect("list").len(),
         embedded.list_vacancies(None).expect("list").len()
     );
+}
+
+/// An ESCO import through one replica is followed by the other without a restart: the import
+/// moves the data revision and the taxonomy's import generation, and the other replica loads
+/// the taxonomy again when it sees them.
+#[test]
+fn an_esco_import_on_one_replica_is_followed_by_the_other() {
+    let dirs = dirs();
+    let Some((_, first, second)) = replicas(&dirs) else {
+        return;
+    };
+    let group = "http://data.europa.eu/esco/isced-f/00";
+    assert!(second
+        .taxonomy()
+        .expect("taxonomy")
+        .skill_idx(group)
+        .is_none());
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/esco-it");
+    let options = incontro_core::taxonomy::EscoImportOptions {
+        merge: true,
+        ..Default::default()
+    };
+    first
+        .import_esco(&[fixture], &options, &NoProgress)
+        .expect("import on the first");
+    let imported = Instant::now();
+    loop {
+        if second
+            .taxonomy()
+            .expect("taxonomy")
+            .skill_idx(group)
+            .is_some()
+        {
+            break;
+        }
+        assert!(
+            imported.elapsed() < Duration::from_secs(1),
+            "the other replica still has the old taxonomy after 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

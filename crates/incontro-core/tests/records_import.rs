@@ -395,3 +395,124 @@ fn a_zip_of_record_files_read_from_any_reader_imports_like_the_folder() {
     let error = RecordFiles::from_zip("upload.zip", empty.as_slice()).expect_err("empty");
     assert_eq!(error.code(), "nothing_to_import");
 }
+
+/// Reads a `;` or `,` separated file of the demo as header → value maps.
+fn demo_rows(relative: &str, delimiter: u8) -> Vec<std::collections::HashMap<String, String>> {
+    let path = demo_dir().join(relative);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_path(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let headers = reader.headers().expect("headers").clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("record");
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(header, value)| (header.to_owned(), value.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+// See: issue 15 (CP2011 titles must be the official ones). Every CP2011 code the demo uses —
+// in the work history, the COB files (their qualifica's five-level unit) and the crosswalk — has
+// its official title and the source it was checked against in `data/cp2011.csv`, is a five-level
+// unit (no category code such as 5.2.2.3.0), and every crosswalk row leads to an ISCO-08 unit
+// group that ESCO occupations of the demo release belong to.
+#[test]
+fn demo_cp2011_codes_have_titles_and_the_crosswalk_real_isco_groups() {
+    let titles: std::collections::HashMap<String, (String, String)> = demo_rows("cp2011.csv", b';')
+        .into_iter()
+        .map(|row| {
+            (
+                row["code"].clone(),
+                (row["label"].clone(), row["source"].clone()),
+            )
+        })
+        .collect();
+    for (code, (label, source)) in &titles {
+        assert_eq!(
+            code.split('.').count(),
+            5,
+            "{code} is not a five-level unit"
+        );
+        assert!(!label.trim().is_empty(), "{code} has no title");
+        assert!(
+            source.starts_with("https://"),
+            "{code} has no source: {source:?}"
+        );
+    }
+
+    let mut used: Vec<(String, &str)> = Vec::new();
+    for row in demo_rows("demo/work_history.csv", b',') {
+        if row["scheme"] == "cp2011" {
+            used.push((row["code"].clone(), "work_history.csv"));
+        }
+    }
+    for file in ["demo/outreach_cob.csv", "demo/outreach_cob_2025.csv"] {
+        for row in demo_rows(file, b',') {
+            let qualifica = &row["QualificaProfessionaleIstat"];
+            if qualifica.is_empty() {
+                continue;
+            }
+            let segments: Vec<&str> = qualifica.split('.').collect();
+            assert_eq!(
+                segments.len(),
+                6,
+                "{file}: {qualifica} is not a COB qualifica"
+            );
+            used.push((segments[..5].join("."), file));
+        }
+    }
+    let crosswalk = demo_rows("demo/cp2011_isco.csv", b',');
+    for row in &crosswalk {
+        used.push((row["cp2011"].clone(), "cp2011_isco.csv"));
+    }
+    assert!(used.len() > 100, "the demo uses CP2011 codes");
+    for (code, file) in &used {
+        assert!(
+            titles.contains_key(code),
+            "{file}: CP2011 {code} has no title in data/cp2011.csv"
+        );
+    }
+    // The words the console shows are those titles, for a COB qualifica too.
+    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let words = engine.vocabulary().expect("vocabulary");
+    assert_eq!(
+        words.cp2011("7.1.4.3.0"),
+        Some("Operatori di impianti per la fabbricazione della carta")
+    );
+    assert_eq!(
+        words.cp2011("8.1.3.1.0.1"),
+        Some("Facchini, addetti allo spostamento merci ed assimilati")
+    );
+    assert_eq!(words.cp2011("5.2.2.3.0"), None, "a category is no unit");
+
+    let esco_groups: std::collections::HashSet<String> =
+        demo_rows("esco-v1.1.1-it-demo/occupations_it.csv", b',')
+            .into_iter()
+            .map(|row| row["iscoGroup"].clone())
+            .collect();
+    let pairs: std::collections::HashMap<&str, &str> = crosswalk
+        .iter()
+        .map(|row| (row["cp2011"].as_str(), row["isco08"].as_str()))
+        .collect();
+    assert_eq!(pairs.len(), crosswalk.len(), "one row per CP2011 unit");
+    for (cp2011, isco) in &pairs {
+        assert!(
+            isco.len() == 4 && isco.bytes().all(|b| b.is_ascii_digit()),
+            "{cp2011}: {isco} is not an ISCO-08 unit group"
+        );
+        assert!(
+            esco_groups.contains(*isco),
+            "{cp2011}: no ESCO occupation in ISCO {isco}"
+        );
+    }
+    // The paper-mill operators read as pulp and papermaking plant operators, the machinery
+    // mechanic as an industrial machinery mechanic.
+    assert_eq!(pairs.get("7.1.4.3.0"), Some(&"8171"));
+    assert_eq!(pairs.get("6.2.3.3.1"), Some(&"7233"));
+}

@@ -7,6 +7,12 @@ use incontro_core::taxonomy::EscoImportOptions;
 use incontro_core::{Engine, Error, NoProgress};
 
 /// `../shared` next to the repository root (or `INCONTRO_SHARED`), if present.
+/// The suite's engine: on a fresh PostgreSQL database when `INCONTRO_TEST_POSTGRES` is set (CI
+/// runs the suite on both backends), in memory otherwise.
+fn engine() -> Engine {
+    incontro_core::testing::engine_on_day(incontro_core::records::DEMO_ANCHOR)
+}
+
 fn shared_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("INCONTRO_SHARED") {
         let dir = PathBuf::from(dir);
@@ -104,7 +110,7 @@ fn shared_release_imports_whole_and_reimports_in_place() {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open(dir.path()).expect("engine");
+    let engine = incontro_core::testing::engine_on(dir.path(), incontro_core::records::DEMO_ANCHOR);
     let report = engine
         .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
         .expect("import");
@@ -199,7 +205,7 @@ fn shared_release_imports_whole_and_reimports_in_place() {
 #[test]
 fn italian_fixture_imports_alone_from_zip_and_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let zip = italian_zip(dir.path());
     let report = engine
         .import_esco(&[zip], &EscoImportOptions::default(), &NoProgress)
@@ -236,7 +242,7 @@ fn italian_fixture_imports_alone_from_zip_and_folder() {
 fn a_zip_read_from_any_reader_imports_like_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let zip = italian_zip(dir.path());
-    let from_file = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let from_file = engine();
     from_file
         .import_esco(
             std::slice::from_ref(&zip),
@@ -244,8 +250,7 @@ fn a_zip_read_from_any_reader_imports_like_the_file() {
             &NoProgress,
         )
         .expect("file");
-    let from_reader =
-        Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let from_reader = engine();
     let bytes = std::fs::read(&zip).expect("read zip");
     let name = "ESCO dataset - v1.1.1 - classification - it - csv.zip";
     let report = from_reader
@@ -281,7 +286,7 @@ fn a_zip_read_from_any_reader_imports_like_the_file() {
 #[test]
 fn small_release_with_relations() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let folder = small_release(dir.path(), GOOD_RELATIONS);
     let report = engine
         .import_esco(&[folder], &EscoImportOptions::default(), &NoProgress)
@@ -305,7 +310,7 @@ fn small_release_with_relations() {
 #[test]
 fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let relations = format!(
         "{GOOD_RELATIONS}http://data.europa.eu/esco/occupation/o1,essential,knowledge,http://data.europa.eu/esco/skill/missing\n"
     );
@@ -358,7 +363,7 @@ fn unknown_uri_in_relations_is_reported_and_changes_nothing() {
 #[test]
 fn wrong_header_names_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let folder = csv_folder(
         dir.path(),
         "esco-v1.1.1",
@@ -385,7 +390,7 @@ fn wrong_header_names_the_file() {
 #[test]
 fn malformed_csv_is_reported_with_its_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let skills = format!(
         "{SKILLS_HEADER}KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/s1,knowledge,transversal,welding,,,released,,,,,\nKnowledgeSkillCompetence,http://data.europa.eu/esco/skill/s2,too,few,fields\n"
     );
@@ -419,7 +424,7 @@ fn malformed_csv_is_reported_with_its_line() {
 
 #[test]
 fn missing_source_is_an_error() {
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let error = engine
         .import_esco(
             &[PathBuf::from("/nonexistent/esco-v1.1.1.zip")],
@@ -445,10 +450,10 @@ fn missing_source_is_an_error() {
 #[test]
 fn demo_after_a_release_keeps_the_release() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let alone = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let alone = engine();
     alone.import_demo(&NoProgress).expect("demo");
     let demo = alone.taxonomy_stats().expect("stats");
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     let folder = small_release(dir.path(), GOOD_RELATIONS);
     engine
         .import_esco(&[folder], &EscoImportOptions::default(), &NoProgress)
@@ -486,7 +491,7 @@ fn demo_after_the_shared_release_keeps_its_relations() {
         println!("skipped: ../shared not found");
         return;
     };
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = engine();
     engine
         .import_esco(&zips, &EscoImportOptions::default(), &NoProgress)
         .expect("import");

@@ -24,8 +24,8 @@ use serde::Serialize;
 
 use super::{check_office_code, keys::token_hash, rfc3339, Action, Principal, Role};
 use super::{AuditEntry, Outcome};
-use crate::store::access as key_sql;
-use crate::store::accounts::{self as sql, SessionOwner, SessionRow};
+use crate::access::sql as key_sql;
+use crate::access::sql::accounts::{self as sql, SessionOwner, SessionRow};
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// A staff account of the console (never its password).

@@ -1,6 +1,6 @@
 //! The audit log: every read or write of a person's data, append-only and durable.
 //!
-//! Rows go to their own SQLite file ([`crate::store::access::AUDIT_FILE`]) through a dedicated
+//! Rows go to their own SQLite file ([`crate::store::audit_db::AUDIT_FILE`]) through a dedicated
 //! writer thread that commits whatever is queued in one transaction (group commit): concurrent
 //! callers share one fsync. [`Engine::submit_audit`] queues and returns an [`AuditReceipt`];
 //! [`Engine::audit`] also waits for the commit.
@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use super::{now_rfc3339, Principal, RankingLogEntry, Role};
-use crate::store::access as sql;
+use crate::access::sql;
 use crate::store::db::Db;
 use crate::{Engine, Error, Result};
 
@@ -192,7 +192,7 @@ impl AuditReceipt {
 pub struct AuditLog {
     queue: Mutex<Option<mpsc::Sender<AuditBatch>>>,
     /// The connection that answers audit queries (opened on first query).
-    reader: Mutex<Option<sql::AuditConn>>,
+    reader: Mutex<Option<crate::store::audit_db::AuditConn>>,
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -204,7 +204,10 @@ impl std::fmt::Debug for AuditLog {
 /// At most this many callers share one commit.
 const AUDIT_BATCH: usize = 256;
 
-fn run_audit_writer(mut connection: sql::AuditConn, receiver: mpsc::Receiver<AuditBatch>) {
+fn run_audit_writer(
+    mut connection: crate::store::audit_db::AuditConn,
+    receiver: mpsc::Receiver<AuditBatch>,
+) {
     while let Ok(first) = receiver.recv() {
         let mut batches = vec![first];
         while batches.len() < AUDIT_BATCH {
@@ -281,12 +284,13 @@ impl Engine {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if queue.is_none() {
-            let Some(connection) = sql::open_audit_connection(self.store())? else {
+            let Some(connection) = crate::store::audit_db::open_audit_connection(self.store())?
+            else {
                 // In-memory store: no second connection; write through the store.
                 drop(queue);
                 let ids = self.store().write(|tx| {
                     sql::append_audit(tx, &entries)?;
-                    tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                    tx.execute_batch(crate::store::audit_db::RANKING_LOG_SCHEMA)?;
                     sql::append_rankings(tx, &rankings)
                 })?;
                 return Ok(AuditReceipt(Receipt::Done(Ok(ids))));
@@ -335,12 +339,12 @@ impl Engine {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if reader.is_none() {
-            match sql::open_audit_connection(self.store())? {
+            match crate::store::audit_db::open_audit_connection(self.store())? {
                 Some(connection) => *reader = Some(connection),
                 None => {
                     drop(reader);
                     return self.store().write(|tx| {
-                        tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                        tx.execute_batch(crate::store::audit_db::RANKING_LOG_SCHEMA)?;
                         read(tx)
                     });
                 }
@@ -358,9 +362,10 @@ impl Engine {
         &self,
         write: impl FnOnce(&Db<'_>) -> Result<T>,
     ) -> Result<T> {
-        let Some(mut connection) = sql::open_audit_connection(self.store())? else {
+        let Some(mut connection) = crate::store::audit_db::open_audit_connection(self.store())?
+        else {
             return self.store().write(|tx| {
-                tx.execute_batch(sql::RANKING_LOG_SCHEMA)?;
+                tx.execute_batch(crate::store::audit_db::RANKING_LOG_SCHEMA)?;
                 write(tx)
             });
         };
@@ -422,7 +427,7 @@ mod tests {
             .expect("query");
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].key_id, "key_test");
-        let audit_file = dir.path().join(crate::store::access::AUDIT_FILE);
+        let audit_file = dir.path().join(crate::store::audit_db::AUDIT_FILE);
         let raw = rusqlite::Connection::open(&audit_file).expect("audit file");
         assert!(raw.execute("DELETE FROM audit_log", []).is_err());
         assert!(raw

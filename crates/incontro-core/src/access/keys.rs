@@ -9,7 +9,7 @@ use rand::TryRng;
 use sha2::{Digest, Sha256};
 
 use super::{check_office_code, ApiKey, NewApiKey, Principal, Role};
-use crate::store::access as sql;
+use crate::access::sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 pub(super) fn token_hash(token: &str) -> String {

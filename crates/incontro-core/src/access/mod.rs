@@ -18,10 +18,10 @@
 //! What it does NOT do: HTTP (the server maps [`crate::ErrorKind::Forbidden`] to 403 and a missing
 //! principal to 401) or SQL (the store's `access` module).
 
+pub(crate) mod sql;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Company, ComuneCode, EntityId, JobSeeker, Vacancy, VacancyStatus};
-use crate::store::access as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 mod accounts;
@@ -321,6 +321,71 @@ fn check_office_code(office: &str) -> Result<String> {
     }
 }
 
+/// What the office checks read, kept for one data revision (every write that changes a
+/// person's comune or a comune's province moves the revision): comune → province, and the
+/// (comune, office) of the people looked up. On a shared database the revision itself is reused
+/// for a moment ([`crate::records::REVISION_REUSE`]), so a query makes no database round trip for
+/// these.
+#[derive(Debug, Default)]
+pub(crate) struct OfficeCache {
+    inner: std::sync::Mutex<OfficeCacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct OfficeCacheInner {
+    revision: Option<i64>,
+    provinces: Option<std::sync::Arc<std::collections::HashMap<String, String>>>,
+    people: std::collections::HashMap<String, Option<(String, Option<String>)>>,
+}
+
+/// People whose offices are kept per revision, at most (the map is emptied when full).
+const OFFICE_CACHE_PEOPLE: usize = 200_000;
+
+impl OfficeCache {
+    /// The cache for `revision` (emptied when the revision moved).
+    fn at(&self, revision: i64) -> std::sync::MutexGuard<'_, OfficeCacheInner> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.revision != Some(revision) {
+            *inner = OfficeCacheInner {
+                revision: Some(revision),
+                ..Default::default()
+            };
+        }
+        inner
+    }
+}
+
+impl Engine {
+    /// Comune code → province code, for the current data revision.
+    pub(crate) fn provinces(
+        &self,
+    ) -> Result<std::sync::Arc<std::collections::HashMap<String, String>>> {
+        let revision = self.data_revision()?;
+        if let Some(provinces) = &self.offices.at(revision).provinces {
+            return Ok(provinces.clone());
+        }
+        let provinces = std::sync::Arc::new(self.store().read_only(sql::provinces)?);
+        self.offices.at(revision).provinces = Some(provinces.clone());
+        Ok(provinces)
+    }
+
+    /// A person's comune and office (province), `None` when there is no such person, for the
+    /// current data revision.
+    fn job_seeker_office(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
+        let revision = self.data_revision()?;
+        if let Some(known) = self.offices.at(revision).people.get(id) {
+            return Ok(known.clone());
+        }
+        let found = self.store().read_only(|c| sql::job_seeker_office(c, id))?;
+        let mut cache = self.offices.at(revision);
+        if cache.people.len() >= OFFICE_CACHE_PEOPLE {
+            cache.people.clear();
+        }
+        cache.people.insert(id.to_owned(), found.clone());
+        Ok(found)
+    }
+}
+
 /// **Access**: roles, offices and what a caller may read.
 impl Engine {
     /// The office (province) of a comune, if the comune is known.
@@ -351,12 +416,9 @@ impl Engine {
         id: &EntityId,
     ) -> Result<ComuneCode> {
         principal.authorize(action)?;
-        let (comune, office) = self
-            .store()
-            .read_only(|c| sql::job_seeker_office(c, id.as_str()))?
-            .ok_or_else(|| {
-                Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
-            })?;
+        let (comune, office) = self.job_seeker_office(id.as_str())?.ok_or_else(|| {
+            Error::not_found(ErrorCode::JobSeekerNotFound, "job seeker", id.as_str())
+        })?;
         if !principal.may_see_office(office.as_deref()) {
             self.audit(vec![AuditEntry::now(
                 principal,
@@ -408,15 +470,15 @@ impl Engine {
 
     /// The comuni of these offices (province codes, any case).
     pub fn scope_of_offices(&self, offices: &[String]) -> Result<crate::matching::ComuneScope> {
-        let provinces = self.store().read_only(sql::provinces)?;
+        let provinces = self.provinces()?;
         let comuni = provinces
-            .into_iter()
+            .iter()
             .filter(|(_, province)| {
                 offices
                     .iter()
                     .any(|office| province.eq_ignore_ascii_case(office))
             })
-            .filter_map(|(code, _)| ComuneCode::parse(&code).ok());
+            .filter_map(|(code, _)| ComuneCode::parse(code).ok());
         Ok(crate::matching::ComuneScope::new(comuni))
     }
 
@@ -518,7 +580,7 @@ impl Engine {
         offset: usize,
     ) -> Result<(Vec<Company>, usize)> {
         principal.authorize(Action::ReadCompany)?;
-        let provinces = self.store().read_only(sql::provinces)?;
+        let provinces = self.provinces()?;
         let visible: Vec<Company> = self
             .list_companies(usize::MAX >> 1, 0)?
             .into_iter()
@@ -548,7 +610,7 @@ impl Engine {
         offset: usize,
     ) -> Result<(Vec<Vacancy>, usize)> {
         principal.authorize(Action::ReadVacancy)?;
-        let provinces = self.store().read_only(sql::provinces)?;
+        let provinces = self.provinces()?;
         let mut visible: Vec<Vacancy> = self
             .list_vacancies(filter.company_id.as_ref())?
             .into_iter()

@@ -13,8 +13,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::access::sql::offices as sql;
 use crate::model::ComuneCode;
-use crate::store::offices as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// An office as the public reads it.

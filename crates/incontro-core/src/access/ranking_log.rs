@@ -19,10 +19,10 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Principal, Role};
+use crate::access::sql;
 use crate::matching::{CandidateMatch, MatchQuery, VacancyMatch};
 use crate::model::EntityId;
 use crate::scoring::{Mode, ScoringConfig};
-use crate::store::access as sql;
 use crate::training::{Door, DoorsOptions};
 use crate::{Engine, Error, ErrorCode, Result};
 

@@ -41,11 +41,11 @@
 //! assert_eq!(engine.book_slot(&request, now).unwrap_err().code(), "slot_already_booked");
 //! ```
 
+pub(crate) mod sql;
 use chrono::{Duration, NaiveDateTime};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::store::appointments as sql;
 use crate::store::db::Db;
 use crate::{Engine, Error, ErrorCode, Result};
 

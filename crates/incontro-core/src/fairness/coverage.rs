@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::{Dimension, FOUR_FIFTHS};
 use crate::model::Citizenship;
 use crate::outreach::funnel::FunnelRow;
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::training::chart::{horizontal_bar_chart, BarRow};
 use crate::{Engine, Error, Result};
 

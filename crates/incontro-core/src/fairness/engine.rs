@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::{fairness_rows, FairnessReport, GroupFacts, OversightFigures, Rankings};
 use crate::matching::{MatchState, MAX_K};
 use crate::model::ComuneCode;
+use crate::placements::sql;
 use crate::scoring::ScoringConfig;
-use crate::store::placements as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// The area and list length of a bias report.

@@ -1,7 +1,7 @@
 //! Keeping the matching state up to date object by object (issue 20).
 //!
 //! Every write to matching data records what it changed in the store's journal (`data_change`,
-//! see [`crate::store::entities::bump_revision`]). When the state is behind the data revision,
+//! see [`crate::records::sql::bump_revision`]). When the state is behind the data revision,
 //! the journal tells which vacancies, people and courses changed since it was built; the next
 //! state is a cheap clone of the current one (its parts are copy-on-write) with just those
 //! objects read again from the store and replaced, and it is published by swapping one `Arc`.
@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use super::{resolve_occupation, MatchState, NeedsRebuild};
 use crate::model::{Course, JobSeeker, OccupationCode, Vacancy};
 use crate::profile::{build_profile, InferenceConfig, ProfileEntry};
-use crate::store::entities::{self as sql, Change};
+use crate::records::sql::{self as sql, Change};
 use crate::taxonomy::Taxonomy;
 use crate::{Engine, Result};
 

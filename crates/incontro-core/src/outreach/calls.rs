@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use super::cohort::{age_band, priority, CohortRule, PriorityReason, SelectionReport};
 use crate::matching::MatchQuery;
 use crate::model::CodiceFiscale;
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Error, ErrorCode, Progress, Result};
 
 pub use super::reach::{reach, Reach, ReachRow};

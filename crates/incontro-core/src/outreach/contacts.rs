@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cob::{file_name, parse_date};
 use crate::model::CodiceFiscale;
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Result};
 
 /// Kind of contact.

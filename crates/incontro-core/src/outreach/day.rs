@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::calls::CallResult;
 use crate::access::{Action, AuditEntry, Outcome, Principal};
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// Where an entry stands.

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// The dimensions of the funnel.

@@ -113,9 +113,11 @@ pub const MILAN_COMUNI: [(&str, &str); 10] = [
     ("D045", "Corsico"),
 ];
 
+/// COB qualifiche: a CP2011 unit of ISTAT's list (its title and source in `data/cp2011.csv`) and
+/// the Ministry's sixth segment.
 const QUALIFICHE: [&str; 12] = [
     "5.1.2.2.0.1",
-    "5.2.2.3.0.2",
+    "5.2.2.3.2.2",
     "4.1.1.1.0.1",
     "4.1.2.3.0.2",
     "8.1.4.1.0.1",

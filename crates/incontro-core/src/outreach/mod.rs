@@ -27,6 +27,7 @@ pub mod funnel;
 pub mod generator;
 pub mod reach;
 pub mod spells;
+pub(crate) mod sql;
 pub mod summary;
 pub mod undo;
 
@@ -50,7 +51,6 @@ pub use generator::{
 pub use spells::{CobData, Person, Spell, SpellBuilder, SpellRules, Sym};
 
 use crate::model::{CodiceFiscale, PastJob};
-use crate::store::outreach as sql;
 use crate::{Engine, Result};
 
 /// **Outreach (Cob23)**: campaigns over the COB notices.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::calls::EntryRecord;
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Result};
 
 /// How many people of one age band and sex the first calls reach.

@@ -35,9 +35,9 @@ use super::codes::CodeEffect;
 use super::cohort::{check_person, Candidate, CohortRule, Prepared, SelectionReport, Tally};
 use super::spells::{Compact, Interner, Person, Scratch, Spell, SpellRules, Sym};
 use crate::model::Sex;
+use crate::outreach::sql as notice_sql;
+use crate::outreach::sql::summary as sql;
 use crate::store::db::Db;
-use crate::store::outreach as notice_sql;
-use crate::store::outreach::summary as sql;
 use crate::{Engine, Error, Result};
 
 /// The summary format written first in each summary blob.
@@ -445,9 +445,7 @@ impl Histories {
             workers,
             ..
         } = self;
-        for (id, text) in strings.texts_from(stored_strings) {
-            sql::insert_dict(tx, id, text)?;
-        }
+        sql::insert_dict(tx, strings.texts_from(stored_strings))?;
         let mut rows: Vec<(Box<str>, Vec<u8>)> = workers.into_iter().collect();
         rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if merge {
@@ -459,25 +457,29 @@ impl Histories {
             }
         }
         let tirocini = rules.tirocini_in(&strings);
-        let summaries: Vec<Result<(i64, i64, Vec<u8>)>> = rows
+        let summaries: Vec<(i64, i64, Vec<u8>)> = rows
             .par_iter()
             .map_init(
                 || (Scratch::default(), Vec::new()),
                 |(scratch, notices), (_, history)| summarise(history, &tirocini, scratch, notices),
             )
-            .collect();
-        let mut writer = sql::PersonWriter::new(tx)?;
-        for ((worker, history), summary) in rows.iter().zip(summaries) {
-            let (first_sent, last_sent, summary) = summary?;
-            writer.write(&sql::PersonRow {
-                worker,
-                first_sent,
-                last_sent,
-                summary: &summary,
-                history,
-            })?;
+            .collect::<Result<_>>()?;
+        // Written in chunks: one bulk statement (or COPY) per chunk, memory bounded by it.
+        const CHUNK: usize = 8192;
+        for (rows, summaries) in rows.chunks(CHUNK).zip(summaries.chunks(CHUNK)) {
+            let mut chunk = Vec::with_capacity(rows.len());
+            for ((worker, history), summary) in rows.iter().zip(summaries) {
+                let (first_sent, last_sent, summary) = summary;
+                chunk.push(sql::PersonRow {
+                    worker,
+                    first_sent: *first_sent,
+                    last_sent: *last_sent,
+                    summary,
+                    history,
+                });
+            }
+            sql::write_persons(tx, &chunk)?;
         }
-        drop(writer);
         sql::set_summary_state(tx, &rules.fingerprint())?;
         Ok(rows.len() as u64)
     }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::calls::refusal_source;
-use crate::store::outreach as sql;
+use crate::outreach::sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// An undone refusal, as kept in the undo log.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::{clean_note, Placement, PlacementMode};
 use crate::model::EntityId;
-use crate::store::placement_changes as sql;
+use crate::placements::sql::changes as sql;
 use crate::{Engine, Error, Result};
 
 /// A correction of a record.

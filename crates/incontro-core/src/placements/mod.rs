@@ -7,12 +7,12 @@
 //! free-text note (at most [`MAX_NOTE_CHARS`] characters) is personal data: it is stored, never
 //! logged nor put in error messages.
 
+pub(crate) mod sql;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::fairness::oversight::PairRank;
 use crate::model::EntityId;
-use crate::store::placements as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 mod changes;

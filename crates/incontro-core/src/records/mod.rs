@@ -9,6 +9,7 @@
 mod checks;
 mod demo_dates;
 mod desk_edits;
+pub(crate) mod sql;
 pub use demo_dates::DEMO_ANCHOR;
 mod import;
 
@@ -24,7 +25,6 @@ use crate::model::{
     CodiceFiscale, Company, ComuneCode, Course, EntityId, JobSeeker, PersonalData, Vacancy,
     VacancyStatus,
 };
-use crate::store::entities as sql;
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// Row counts per entity.
@@ -40,11 +40,54 @@ pub fn demo_dir() -> PathBuf {
     }
 }
 
+/// How long a replica on a shared database reuses the data revision it read (unless it wrote
+/// meanwhile): the most another replica's write waits to be seen by this one's queries.
+pub const REVISION_REUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The data revision last read on a shared database: when, and this process's write count then.
+#[derive(Debug, Default)]
+pub(crate) struct RevisionCache {
+    last: std::sync::Mutex<Option<(std::time::Instant, u64, i64)>>,
+}
+
+impl RevisionCache {
+    fn fresh(&self, writes: u64) -> Option<i64> {
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        match *last {
+            Some((at, seen_writes, revision))
+                if seen_writes == writes && at.elapsed() < REVISION_REUSE =>
+            {
+                Some(revision)
+            }
+            _ => None,
+        }
+    }
+
+    fn keep(&self, writes: u64, revision: i64) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), writes, revision));
+    }
+}
+
 /// **Records**: companies, vacancies, people and courses — checked writes and reads, the demo data.
 impl Engine {
     /// The current data revision (bumped by every write to matching data).
+    ///
+    /// On a shared database (PostgreSQL) the revision read is reused for
+    /// [`REVISION_REUSE`] unless this process wrote since: a write of this replica is seen by its
+    /// next query, another replica's within that time (docs/deploy.md). On SQLite it is read
+    /// every time (a local read).
     pub fn data_revision(&self) -> Result<i64> {
-        self.store().read_only(sql::revision)
+        if !self.is_shared_database() {
+            return self.store().read_only(sql::revision);
+        }
+        let writes = self.store().local_writes();
+        if let Some(revision) = self.revision.fresh(writes) {
+            return Ok(revision);
+        }
+        let revision = self.store().read_only(sql::revision)?;
+        self.revision.keep(writes, revision);
+        Ok(revision)
     }
 
     /// Creates or replaces a company.

@@ -4,7 +4,7 @@
 
 use super::db::{params, Db, OwnedValue, Param};
 use super::postgres_store::PgStore;
-use super::{access, Store};
+use super::{audit_db, Store};
 use crate::{Error, Result};
 
 /// What a move copied: each table with its rows.
@@ -147,11 +147,15 @@ pub fn move_to_postgres(source: &Store, target_url: &str) -> Result<MoveReport> 
     let Some(pg) = target.postgres() else {
         return Err(Error::Internal("the target of a move is PostgreSQL".into()));
     };
-    let audit = access::open_audit_connection(source)?;
+    let audit = audit_db::open_audit_connection(source)?;
     copy_all(source, pg, audit.as_ref())
 }
 
-fn copy_all(source: &Store, pg: &PgStore, audit: Option<&access::AuditConn>) -> Result<MoveReport> {
+fn copy_all(
+    source: &Store,
+    pg: &PgStore,
+    audit: Option<&audit_db::AuditConn>,
+) -> Result<MoveReport> {
     source.read(|main| {
         let main_tables = tables(main)?;
         let audit_tables = match audit {

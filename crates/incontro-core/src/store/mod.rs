@@ -15,22 +15,11 @@ use crate::{Error, Result};
 
 pub use url::DatabaseUrl;
 
-pub mod access;
-pub mod accounts;
-pub mod appointments;
+pub mod audit_db;
 pub mod db;
-pub mod entities;
 pub mod migrate;
-pub mod offices;
-pub mod outreach;
-pub mod placement_changes;
-pub mod placements;
 pub mod postgres_store;
-pub mod suggest;
-pub mod taxonomy;
-pub mod training;
 pub mod url;
-pub mod vocabulary;
 
 /// One schema migration, in the two dialects: the same history on both backends.
 pub(crate) struct Migration {
@@ -88,11 +77,46 @@ pub use db::{Backend, Db};
 /// [`Store::read_only`]) on a [`Db`].
 pub struct Store {
     inner: Inner,
+    /// Write transactions this process committed (lets caches of what the database holds know
+    /// that this process changed it).
+    writes: std::sync::atomic::AtomicU64,
 }
 
 enum Inner {
     Sqlite(SqliteStore),
     Postgres(postgres_store::PgStore),
+}
+
+/// What a database behind the [`Store`] provides: its place, its schema's migrations, and the
+/// transactions that hand the work a [`Db`]. Two implementations: `SqliteStore` (embedded, the
+/// default) and [`postgres_store::PgStore`] (shared by replicas). Everything above the store
+/// reaches storage through this and [`Db`]; the SQL of each area lives with its area
+/// (`access::sql`, `outreach::sql`, …) and is written once for both.
+pub(crate) trait StorageBackend {
+    /// Where the database is, for messages (a PostgreSQL URL without its password).
+    fn location(&self) -> String;
+    /// How many schema migrations have been applied.
+    fn schema_version(&self) -> Result<usize>;
+    /// Applies the migrations this build has and the database lacks.
+    fn migrate(&self, migrations: &[Migration]) -> Result<()>;
+    /// One transaction that writes, serialised with every other writer: all or nothing.
+    fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T>;
+    /// [`StorageBackend::write`] for a load that adds far more rows than it changes.
+    fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T>;
+    /// Reads that see the latest writes.
+    fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T>;
+    /// Reads on a connection of their own, one snapshot, never waiting for the writer.
+    fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T>;
+}
+
+/// Runs one [`StorageBackend`] method on whichever backend the store has.
+macro_rules! on_backend {
+    ($store:expr, $backend:ident => $call:expr) => {
+        match &$store.inner {
+            Inner::Sqlite($backend) => $call,
+            Inner::Postgres($backend) => $call,
+        }
+    };
 }
 
 /// One writer connection behind a mutex; SQLite's WAL lets readers of other connections (see
@@ -165,6 +189,7 @@ impl Store {
                 writer: Mutex::new(connection),
                 readers: Mutex::new(Vec::new()),
             }),
+            writes: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -178,6 +203,7 @@ impl Store {
             DatabaseUrl::Postgres(url) => {
                 let store = Store {
                     inner: Inner::Postgres(postgres_store::PgStore::connect(url)?),
+                    writes: Default::default(),
                 };
                 store.migrate()?;
                 Ok(store)
@@ -196,6 +222,7 @@ impl Store {
                 writer: Mutex::new(connection),
                 readers: Mutex::new(Vec::new()),
             }),
+            writes: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -212,30 +239,16 @@ impl Store {
     /// Where the store is, for messages: the SQLite file, or the PostgreSQL URL without its
     /// password.
     pub fn location(&self) -> String {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => sqlite.path.display().to_string(),
-            Inner::Postgres(pg) => pg.location(),
-        }
+        on_backend!(self, backend => StorageBackend::location(backend))
     }
 
     /// How many schema migrations have been applied.
     pub fn schema_version(&self) -> Result<usize> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => {
-                let connection = sqlite.lock();
-                Ok(connection
-                    .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
-                    as usize)
-            }
-            Inner::Postgres(pg) => pg.schema_version(),
-        }
+        on_backend!(self, backend => StorageBackend::schema_version(backend))
     }
 
     fn migrate(&self) -> Result<()> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => sqlite.migrate(),
-            Inner::Postgres(pg) => pg.migrate(MIGRATIONS),
-        }
+        on_backend!(self, backend => StorageBackend::migrate(backend, MIGRATIONS))
     }
 
     /// The SQLite file's path (`None` on PostgreSQL); `:memory:` for an in-memory store.
@@ -255,17 +268,20 @@ impl Store {
     /// are serialised (SQLite: IMMEDIATE; PostgreSQL: one advisory lock, shared by every
     /// replica), so a check and the write it allows cannot interleave with another writer's.
     pub fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => {
-                let mut connection = sqlite.lock();
-                let transaction = connection
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let value = work(&Db::Sqlite(&transaction))?;
-                transaction.commit()?;
-                Ok(value)
-            }
-            Inner::Postgres(pg) => pg.write(work),
-        }
+        let value = on_backend!(self, backend => StorageBackend::write(backend, work))?;
+        self.count_write();
+        Ok(value)
+    }
+
+    fn count_write(&self) {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// How many write transactions this process has committed (any change by this process moves
+    /// it; others' changes do not).
+    pub fn local_writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Runs `work` on a read-only connection of its own, never waiting for the writer: it sees
@@ -275,10 +291,7 @@ impl Store {
     /// writer's commit (issue 20). An in-memory store has only its one connection: `work` runs
     /// on it.
     pub fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => sqlite.read_only(work),
-            Inner::Postgres(pg) => pg.read(true, work),
-        }
+        on_backend!(self, backend => StorageBackend::read_only(backend, work))
     }
 
     /// [`Store::write`] for a bulk load that adds far more pages than it changes (the first
@@ -291,21 +304,14 @@ impl Store {
     /// another connection holds the database (a server), it is a plain [`Store::write`]. On
     /// PostgreSQL it is a plain [`Store::write`].
     pub fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => sqlite.write_bulk(work),
-            Inner::Postgres(pg) => pg.write(work),
-        }
+        let value = on_backend!(self, backend => StorageBackend::write_bulk(backend, work))?;
+        self.count_write();
+        Ok(value)
     }
 
     /// Runs `work` with a connection for reading that sees the latest writes.
     pub fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        match &self.inner {
-            Inner::Sqlite(sqlite) => {
-                let connection = sqlite.lock();
-                work(&Db::Sqlite(&connection))
-            }
-            Inner::Postgres(pg) => pg.read(false, work),
-        }
+        on_backend!(self, backend => StorageBackend::read(backend, work))
     }
 
     /// The SQLite writer connection (SQLite-only checks in tests).
@@ -326,6 +332,46 @@ impl Store {
     }
 }
 
+impl StorageBackend for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn schema_version(&self) -> Result<usize> {
+        let connection = self.lock();
+        Ok(
+            connection.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
+                as usize,
+        )
+    }
+
+    fn migrate(&self, migrations: &[Migration]) -> Result<()> {
+        self.migrate_sqlite(migrations)
+    }
+
+    fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = work(&Db::Sqlite(&transaction))?;
+        transaction.commit()?;
+        Ok(value)
+    }
+
+    fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        self.write_bulk_sqlite(work)
+    }
+
+    fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        let connection = self.lock();
+        work(&Db::Sqlite(&connection))
+    }
+
+    fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        self.read_only_sqlite(work)
+    }
+}
+
 impl SqliteStore {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A poisoned mutex only means another thread panicked while holding it; SQLite's own
@@ -335,18 +381,18 @@ impl SqliteStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn migrate(&self) -> Result<()> {
+    fn migrate_sqlite(&self, migrations: &[Migration]) -> Result<()> {
         let mut connection = self.lock();
         let applied: usize = connection
             .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
             as usize;
-        if applied > MIGRATIONS.len() {
+        if applied > migrations.len() {
             return Err(Error::Internal(format!(
                 "database schema version {applied} is newer than this build ({}); upgrade incontro",
-                MIGRATIONS.len()
+                migrations.len()
             )));
         }
-        for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        for (index, migration) in migrations.iter().enumerate().skip(applied) {
             let transaction = connection.transaction()?;
             transaction
                 .execute_batch(migration.sqlite)
@@ -360,7 +406,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+    fn read_only_sqlite<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         if self.path == Path::new(":memory:") {
             let connection = self.lock();
             return work(&Db::Sqlite(&connection));
@@ -402,7 +448,7 @@ impl SqliteStore {
         value
     }
 
-    fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+    fn write_bulk_sqlite<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         let mut connection = self.lock();
         // The idle read-only connections of `read_only` would keep the WAL on: let them go
         // (the next reads open new ones, which wait for this commit if they come during it).

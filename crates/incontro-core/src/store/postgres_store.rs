@@ -221,3 +221,34 @@ impl PgStore {
         })
     }
 }
+
+impl super::StorageBackend for PgStore {
+    fn location(&self) -> String {
+        PgStore::location(self)
+    }
+
+    fn schema_version(&self) -> Result<usize> {
+        PgStore::schema_version(self)
+    }
+
+    fn migrate(&self, migrations: &[Migration]) -> Result<()> {
+        PgStore::migrate(self, migrations)
+    }
+
+    fn write<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        PgStore::write(self, work)
+    }
+
+    /// A plain write: PostgreSQL's bulk rows already stream through `COPY` ([`Db::insert_rows`]).
+    fn write_bulk<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        PgStore::write(self, work)
+    }
+
+    fn read<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        PgStore::read(self, false, work)
+    }
+
+    fn read_only<T>(&self, work: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
+        PgStore::read(self, true, work)
+    }
+}

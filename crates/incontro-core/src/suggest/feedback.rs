@@ -7,8 +7,8 @@ use super::MatchKind;
 use crate::model::{
     Competence, EntityId, Evidence, Level, Requirement, SkillUri, VacancyStatus, Weight,
 };
-use crate::store::entities as records_sql;
-use crate::store::suggest::{self as sql, FeedbackRow};
+use crate::records::sql as records_sql;
+use crate::suggest::sql::{self as sql, FeedbackRow};
 use crate::{Engine, Error, ErrorCode, Result};
 
 /// At most this many decisions per call.

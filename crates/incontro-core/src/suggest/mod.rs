@@ -29,6 +29,7 @@ mod eval;
 mod feedback;
 mod lang;
 mod matcher;
+pub(crate) mod sql;
 
 use std::sync::{Arc, Mutex};
 

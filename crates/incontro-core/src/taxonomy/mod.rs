@@ -12,6 +12,7 @@
 //! concepts are keyed by URI, the labels and descriptions of each imported (concept, language)
 //! pair are replaced, and each relations file present replaces its relation set.
 
+pub(crate) mod sql;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -199,7 +200,16 @@ pub struct TaxonomyStats {
 
 /// The engine's in-memory copy of the taxonomy, loaded on first use and dropped after an import.
 #[derive(Debug, Default)]
-pub struct TaxonomyCache(Mutex<Option<Arc<Taxonomy>>>);
+pub struct TaxonomyCache(Mutex<Option<CachedTaxonomy>>);
+
+/// The loaded taxonomy, with the import generation it was loaded at and the data revision at
+/// which that was last checked (replicas on a shared database).
+#[derive(Debug)]
+struct CachedTaxonomy {
+    taxonomy: Arc<Taxonomy>,
+    generation: i64,
+    checked_at_revision: i64,
+}
 
 impl TaxonomyCache {
     fn clear(&self) {
@@ -248,16 +258,24 @@ impl Engine {
         options: &EscoImportOptions,
         progress: &dyn Progress,
     ) -> Result<EscoImportReport> {
-        let known = self.store().read(crate::store::taxonomy::known_ids)?;
+        let known = self.store().read(crate::taxonomy::sql::known_ids)?;
         let outcome = import::read_all(&files, known, options, progress)?;
         let mut report = outcome.report;
         self.store().write(|transaction| {
-            crate::store::taxonomy::write_batch(
+            crate::taxonomy::sql::write_batch(
                 transaction,
                 &outcome.batch,
                 options.merge,
                 progress,
-            )
+            )?;
+            // Other replicas of a shared database see the new generation with the revision and
+            // load the taxonomy again (docs/deploy.md).
+            crate::taxonomy::sql::bump_generation(transaction)?;
+            crate::records::sql::bump_revision(
+                transaction,
+                &[crate::records::sql::Change::Everything],
+            )?;
+            Ok(())
         })?;
         self.taxonomy.clear();
         report.elapsed = started.elapsed();
@@ -272,24 +290,49 @@ impl Engine {
     }
 
     /// The in-memory taxonomy graph, loaded from the store on first use and after each import.
+    /// On a shared database, when the data revision moved, the import generation is read again:
+    /// an ESCO import through another replica is followed without a restart.
     pub fn taxonomy(&self) -> Result<Arc<Taxonomy>> {
+        let revision = if self.is_shared_database() {
+            Some(self.data_revision()?)
+        } else {
+            None
+        };
         let mut cached = self
             .taxonomy
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(taxonomy) = cached.as_ref() {
-            return Ok(Arc::clone(taxonomy));
+        if let Some(entry) = cached.as_mut() {
+            match revision {
+                Some(revision) if revision != entry.checked_at_revision => {
+                    let generation = self.store().read_only(crate::taxonomy::sql::generation)?;
+                    if generation == entry.generation {
+                        entry.checked_at_revision = revision;
+                        return Ok(Arc::clone(&entry.taxonomy));
+                    }
+                }
+                _ => return Ok(Arc::clone(&entry.taxonomy)),
+            }
         }
-        let rows = self.store().read(crate::store::taxonomy::load_rows)?;
+        let (generation, rows) = self.store().read_only(|db| {
+            Ok((
+                crate::taxonomy::sql::generation(db)?,
+                crate::taxonomy::sql::load_rows(db)?,
+            ))
+        })?;
         let taxonomy = Arc::new(Taxonomy::from_rows(rows));
-        *cached = Some(Arc::clone(&taxonomy));
+        *cached = Some(CachedTaxonomy {
+            taxonomy: Arc::clone(&taxonomy),
+            generation,
+            checked_at_revision: revision.unwrap_or(0),
+        });
         Ok(taxonomy)
     }
 
     /// Counts of the taxonomy in the store.
     pub fn taxonomy_stats(&self) -> Result<TaxonomyStats> {
-        self.store().read(crate::store::taxonomy::stats)
+        self.store().read(crate::taxonomy::sql::stats)
     }
 
     /// A label language is one the explanations are written in (`it`, `en`) or one whose

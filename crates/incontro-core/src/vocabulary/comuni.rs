@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::input::{self, Encoding, TextOptions};
 use crate::model::ComuneCode;
-use crate::store::vocabulary::StoredComune;
+use crate::vocabulary::sql::StoredComune;
 use crate::{Error, Problems, Result};
 
 /// A list of comuni as read.

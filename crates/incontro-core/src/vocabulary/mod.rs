@@ -11,14 +11,14 @@
 //!
 //! What it does NOT do: decide anything. A code without a word is shown as the code.
 
+pub(crate) mod sql;
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::input::Encoding;
 use crate::model::ComuneCode;
 use crate::outreach::codes::CodeScheme;
-use crate::store::vocabulary as sql;
-pub use crate::store::vocabulary::StoredComune;
+pub use crate::vocabulary::sql::StoredComune;
 use crate::{Engine, Error, ErrorCode, Result};
 
 pub mod comuni;
@@ -301,8 +301,8 @@ impl Vocabulary {
         types
     }
 
-    /// A provenance written with codes ("CP2011 6.2.3.3.0 → ISCO 7233, 70 mesi") with the
-    /// CP2011 unit's title in their place ("Meccanici e montatori …, 70 mesi"); a code without a
+    /// A provenance written with codes ("CP2011 6.2.3.3.1 → ISCO 7233, 70 mesi") with the
+    /// CP2011 unit's title in their place ("Riparatori e manutentori …, 70 mesi"); a code without a
     /// title stays as it is.
     pub fn name_codes(&self, text: &str) -> String {
         const MARK: &str = "CP2011 ";
@@ -413,10 +413,7 @@ impl Engine {
             for comune in &read.comuni {
                 sql::upsert_comune_entry(tx, comune)?;
             }
-            crate::store::entities::bump_revision(
-                tx,
-                &[crate::store::entities::Change::Everything],
-            )?;
+            crate::records::sql::bump_revision(tx, &[crate::records::sql::Change::Everything])?;
             Ok(())
         })?;
         Ok(ComuniImportReport {

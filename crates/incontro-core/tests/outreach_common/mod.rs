@@ -161,8 +161,10 @@ pub fn codes_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cob_codes.csv")
 }
 
+/// The suites' engine with the COB code tables: on a fresh PostgreSQL database when
+/// `INCONTRO_TEST_POSTGRES` is set (CI runs these suites on both backends), in memory otherwise.
 pub fn engine() -> Engine {
-    let engine = Engine::open_in_memory_on(incontro_core::records::DEMO_ANCHOR).expect("engine");
+    let engine = incontro_core::testing::engine_on_day(incontro_core::records::DEMO_ANCHOR);
     engine.import_cob_codes(&codes_file()).expect("codes");
     engine
 }

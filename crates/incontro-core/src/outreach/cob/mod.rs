@@ -31,8 +31,8 @@ use serde::Serialize;
 
 use super::codes::{CodeEffect, CodeScheme, CodeStatus, CodeTables};
 use crate::model::{CodiceFiscale, Sex};
+use crate::outreach::sql;
 use crate::store::db::Db;
-use crate::store::outreach as sql;
 use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Progress, Result};
 
 mod columns;
@@ -850,7 +850,6 @@ impl Engine {
                     }
                     let _ = done_sender.send(batch);
                 }
-                drop(inserter);
                 let outcome = parser
                     .join()
                     .map_err(|_| Error::Internal("the COB parser thread panicked".into()))??;
@@ -868,11 +867,11 @@ impl Engine {
                 let still_current = super::summary::current(tx, &rules)?;
                 match outcome.histories {
                     Some(histories) if fresh && histories.notices() == inserted => {
-                        crate::store::outreach::summary::clear_summaries(tx)?;
+                        crate::outreach::sql::summary::clear_summaries(tx)?;
                         histories.write(tx, false)?;
                     }
                     Some(histories) if histories.notices() == inserted && still_current => {
-                        let merge = crate::store::outreach::summary::has_summaries(tx)?;
+                        let merge = crate::outreach::sql::summary::has_summaries(tx)?;
                         histories.write(tx, merge)?;
                     }
                     _ => {

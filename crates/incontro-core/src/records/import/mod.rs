@@ -21,7 +21,7 @@ use crate::model::{
     PastJob, PersonalData, PlacementType, Requirement, Sex, Site, SkillUri, Vacancy, VacancySource,
     VacancyStatus, Weight, WorkConditions,
 };
-use crate::store::entities as sql;
+use crate::records::sql;
 use crate::{Engine, Error, ErrorCode, InputProblem, Problems, Result};
 
 mod parse;

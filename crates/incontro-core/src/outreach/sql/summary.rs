@@ -1,7 +1,7 @@
 //! SQL of the per-worker COB summaries (`cob_person`, `cob_dict`, `cob_summary_state`); the
 //! blobs are encoded and decoded by `outreach::summary`.
 
-use crate::store::db::{params, Db, OptionalExtension, Statement};
+use crate::store::db::{params, Db, OptionalExtension, Param};
 
 use crate::{Error, Result};
 
@@ -24,9 +24,15 @@ pub(crate) fn load_dict(connection: &Db<'_>) -> Result<Vec<String>> {
 }
 
 /// Adds one dictionary entry.
-pub(crate) fn insert_dict(tx: &Db<'_>, id: u32, text: &str) -> Result<()> {
-    tx.prepare_cached("INSERT INTO cob_dict(id, text) VALUES (?1, ?2)")?
-        .execute(params![id, text])?;
+pub(crate) fn insert_dict<'a>(
+    tx: &Db<'_>,
+    entries: impl IntoIterator<Item = (u32, &'a str)>,
+) -> Result<()> {
+    let mut values = Vec::new();
+    for (id, text) in entries {
+        values.extend([Param::Integer(i64::from(id)), Param::Text(text)]);
+    }
+    tx.insert_rows("cob_dict", &["id", "text"], "", &values)?;
     Ok(())
 }
 
@@ -84,31 +90,26 @@ pub(crate) struct PersonRow<'a> {
     pub(crate) history: &'a [u8],
 }
 
-/// Writes worker rows through one prepared statement (a stored row is replaced).
-pub(crate) struct PersonWriter<'t> {
-    statement: Statement<'t>,
-}
-
-impl<'t> PersonWriter<'t> {
-    pub(crate) fn new(tx: &'t Db<'_>) -> Result<Self> {
-        Ok(PersonWriter {
-            statement: tx.prepare(
-                "INSERT INTO cob_person (worker_cf, first_sent, last_sent, summary, history)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (worker_cf) DO UPDATE SET first_sent = excluded.first_sent, last_sent = excluded.last_sent, summary = excluded.summary, history = excluded.history",
-            )?,
-        })
+/// Writes worker rows in bulk (a stored row is replaced); no two rows may share a worker.
+pub(crate) fn write_persons(tx: &Db<'_>, rows: &[PersonRow<'_>]) -> Result<()> {
+    let mut values = Vec::with_capacity(rows.len() * 5);
+    for row in rows {
+        values.extend([
+            Param::Text(row.worker),
+            Param::Integer(row.first_sent),
+            Param::Integer(row.last_sent),
+            Param::Blob(row.summary),
+            Param::Blob(row.history),
+        ]);
     }
-
-    pub(crate) fn write(&mut self, row: &PersonRow<'_>) -> Result<()> {
-        self.statement.execute(params![
-            row.worker,
-            row.first_sent,
-            row.last_sent,
-            row.summary,
-            row.history
-        ])?;
-        Ok(())
-    }
+    tx.insert_rows(
+        "cob_person",
+        &["worker_cf", "first_sent", "last_sent", "summary", "history"],
+        "ON CONFLICT (worker_cf) DO UPDATE SET first_sent = excluded.first_sent, \
+         last_sent = excluded.last_sent, summary = excluded.summary, history = excluded.history",
+        &values,
+    )?;
+    Ok(())
 }
 
 /// Every worker's row with a first notice sent on or before `sent_by` (a day number), in

@@ -1,5 +1,7 @@
 //! SQL of the desk's recorded proposals and placements.
 
+pub(crate) mod changes;
+
 use crate::store::db::{params, Db, Row};
 
 use crate::fairness::oversight::PairRank;

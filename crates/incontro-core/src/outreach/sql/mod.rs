@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::store::db::{params, Db, OptionalExtension, Param, Row, Statement};
+use crate::store::db::{params, Db, OptionalExtension, Param, Row};
 use chrono::NaiveDate;
 
 use crate::model::{CodiceFiscale, Sex};
@@ -107,81 +107,62 @@ pub(crate) fn load_notice_keys(connection: &Db<'_>) -> Result<(HashSet64, HashSe
     Ok((codes, hires))
 }
 
-/// Notices per multi-row INSERT: one statement step for many rows saves most of the
-/// per-statement work of a 5-million-row import.
-const ROWS_PER_INSERT: usize = 64;
-const NOTICE_COLUMNS: usize = 21;
+const NOTICE_COLUMNS: [&str; 21] = [
+    "code",
+    "previous",
+    "kind",
+    "event",
+    "sent",
+    "worker_cf",
+    "sex",
+    "birth",
+    "domicile",
+    "employer_cf",
+    "start",
+    "planned_end",
+    "extension_end",
+    "transformation_date",
+    "transformation",
+    "termination_date",
+    "termination_reason",
+    "contract_type",
+    "qualifica",
+    "sector",
+    "workplace",
+];
 
-fn notice_insert_sql(rows: usize, skip_stored: bool) -> String {
-    let mut sql = String::from(
-        "INSERT INTO cob_notice(code, previous, kind, event, sent, worker_cf, sex, birth, domicile,
-            employer_cf, start, planned_end, extension_end, transformation_date, transformation,
-            termination_date, termination_reason, contract_type, qualifica, sector, workplace)
-         VALUES ",
-    );
-    for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for column in 0..NOTICE_COLUMNS {
-            if column > 0 {
-                sql.push(',');
-            }
-            sql.push('?');
-        }
-        sql.push(')');
-    }
-    if skip_stored {
-        sql.push_str(" ON CONFLICT(code) DO NOTHING");
-    }
-    sql
+/// Inserts notices in bulk ([`Db::insert_rows`]: multi-row statements on SQLite, `COPY` on
+/// PostgreSQL); a stored code is left as it is.
+pub struct NoticeInserter<'t, 'c> {
+    tx: &'t Db<'c>,
+    conflict: &'static str,
 }
 
-/// Inserts notices through prepared multi-row statements; a stored code is left as it is.
-pub struct NoticeInserter<'t> {
-    many: Statement<'t>,
-    one: Statement<'t>,
-}
-
-impl<'t> NoticeInserter<'t> {
-    /// Prepares the statements.
-    pub fn new(tx: &'t Db<'_>) -> Result<Self> {
-        Self::prepare(tx, true)
+impl<'t, 'c> NoticeInserter<'t, 'c> {
+    /// An inserter that skips the codes already stored.
+    pub fn new(tx: &'t Db<'c>) -> Result<Self> {
+        Ok(Self::with_conflict(tx, "ON CONFLICT(code) DO NOTHING"))
     }
 
-    /// Prepares the statements for a table with none of the codes to insert (a store without
-    /// notices, codes checked unique by the caller): no conflict clause to evaluate per row, and
-    /// a duplicate code is an error instead of being skipped.
-    pub(crate) fn new_codes(tx: &'t Db<'_>) -> Result<Self> {
-        Self::prepare(tx, false)
+    /// An inserter for a table with none of the codes to insert (a store without notices, codes
+    /// checked unique by the caller): no conflict clause to evaluate per row, and a duplicate
+    /// code is an error instead of being skipped.
+    pub(crate) fn new_codes(tx: &'t Db<'c>) -> Result<Self> {
+        Ok(Self::with_conflict(tx, ""))
     }
 
-    fn prepare(tx: &'t Db<'_>, skip_stored: bool) -> Result<Self> {
-        Ok(NoticeInserter {
-            many: tx.prepare(&notice_insert_sql(ROWS_PER_INSERT, skip_stored))?,
-            one: tx.prepare(&notice_insert_sql(1, skip_stored))?,
-        })
+    fn with_conflict(tx: &'t Db<'c>, conflict: &'static str) -> Self {
+        NoticeInserter { tx, conflict }
     }
 
     /// Inserts notices; returns how many were new (the others' codes were already stored).
     pub fn insert_all(&mut self, notices: &[Notice]) -> Result<u64> {
-        let mut inserted = 0;
-        let mut chunks = notices.chunks_exact(ROWS_PER_INSERT);
-        let mut values = Vec::with_capacity(ROWS_PER_INSERT * NOTICE_COLUMNS);
-        for chunk in &mut chunks {
-            values.clear();
-            for notice in chunk {
-                push_notice(&mut values, notice);
-            }
-            inserted += self.many.execute_values(&values)? as u64;
-        }
-        for notice in chunks.remainder() {
-            values.clear();
+        let mut values = Vec::with_capacity(notices.len() * NOTICE_COLUMNS.len());
+        for notice in notices {
             push_notice(&mut values, notice);
-            inserted += self.one.execute_values(&values)? as u64;
         }
-        Ok(inserted)
+        self.tx
+            .insert_rows("cob_notice", &NOTICE_COLUMNS, self.conflict, &values)
     }
 }
 
