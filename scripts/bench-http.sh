@@ -8,6 +8,9 @@
 # 20,000-vacancy / 2,000-person dataset drawn from esco_workload.py, starts `incontro serve`,
 # runs wrk at 1, 8, 32 and 128 connections (15 s each, random person per request) and prints
 # p50, p99, requests/s and errors. Targets: p99 <= 20 ms at 32 clients, 0 errors at 128.
+# On PostgreSQL (INCONTRO_DATABASE=postgres://…/EMPTY_DB), BENCH_REPLICAS=2 starts a second
+# `incontro serve` on the same database (its own data directory) and puts nginx (Debian package,
+# installed if missing) in front of both, round robin with keepalive; wrk then goes to nginx.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${INCONTRO_SHARED:-$here/../shared}"
@@ -32,7 +35,13 @@ else
 fi
 work="$(mktemp -d)"
 server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+second_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 python3 "$here/scripts/workload_to_records.py" --workload "$wl" --demo "$here/data/demo" \
@@ -51,6 +60,38 @@ done
 port="$(sed -n 's/^incontro: listening on port //p' "$work/serve.out")"
 [ -n "$port" ] || { cat "$work/serve.err" >&2; exit 1; }
 url="http://127.0.0.1:$port"
+
+if [ "${BENCH_REPLICAS:-1}" = 2 ]; then
+  case "${INCONTRO_DATABASE:-}" in
+    postgres://*) ;;
+    *) echo "BENCH_REPLICAS=2 needs INCONTRO_DATABASE=postgres://…" >&2; exit 2 ;;
+  esac
+  command -v nginx >/dev/null || (apt-get install -y nginx-light >/dev/null 2>&1 || apt-get install -y nginx >/dev/null)
+  "$bin" --data-dir "$work/data2" serve --bind 127.0.0.1:0 --no-demo --max-page-size 100 >"$work/serve2.out" 2>"$work/serve2.err" &
+  second_pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "listening on port" "$work/serve2.out" 2>/dev/null && break
+    sleep 0.2
+  done
+  port2="$(sed -n 's/^incontro: listening on port //p' "$work/serve2.out")"
+  [ -n "$port2" ] || { cat "$work/serve2.err" >&2; exit 1; }
+  front=$(( 20000 + RANDOM % 20000 ))
+  cat >"$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream incontro { server 127.0.0.1:$port; server 127.0.0.1:$port2; keepalive 64; }
+  server { listen 127.0.0.1:$front; location / { proxy_pass http://incontro; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+NGINX
+  nginx -c "$work/nginx.conf" -p "$work"
+  sleep 0.5
+  url="http://127.0.0.1:$front"
+  echo "two replicas (ports $port, $port2) behind nginx at $url"
+fi
 
 # Check the route answers correctly before timing it.
 first="$(head -1 "$work/records/people.txt")"

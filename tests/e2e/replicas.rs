@@ -56,44 +56,57 @@ fn two_replicas_on_one_postgresql_follow_each_other() {
             .expect("transport")
         };
 
-    // A vacancy created and validated on the first is ranked on the second within a second.
-    let created = call(
-        &first.address,
-        "POST",
-        "/v1/vacancies",
-        &desk,
-        Some(&vacancy_body("VR1")),
-    );
-    assert_eq!(created.status, 201, "{:?}", created.body);
-    let validated = call(
-        &first.address,
-        "POST",
-        "/v1/vacancies/VR1/validate",
-        &validator,
-        None,
-    );
-    assert_eq!(validated.status, 200, "{:?}", validated.body);
-    let written = Instant::now();
-    loop {
-        let ranked = call(
-            &second.address,
-            "GET",
-            "/v1/vacancies/VR1/candidates?k=3",
+    // Vacancies created and validated on the first are ranked on the second within a second;
+    // the time from the acknowledged validation to the first ranking on the other replica that
+    // includes it is measured over 30 writes (README Performance).
+    let mut seen_after = Vec::new();
+    for n in 1..=30 {
+        let id = format!("VR{n}");
+        let created = call(
+            &first.address,
+            "POST",
+            "/v1/vacancies",
             &desk,
+            Some(&vacancy_body(&id)),
+        );
+        assert_eq!(created.status, 201, "{:?}", created.body);
+        let validated = call(
+            &first.address,
+            "POST",
+            &format!("/v1/vacancies/{id}/validate"),
+            &validator,
             None,
         );
-        if ranked.status == 200 && !ranked.body["items"].as_array().is_none_or(Vec::is_empty) {
-            break;
+        assert_eq!(validated.status, 200, "{:?}", validated.body);
+        let written = Instant::now();
+        loop {
+            let ranked = call(
+                &second.address,
+                "GET",
+                &format!("/v1/vacancies/{id}/candidates?k=3"),
+                &desk,
+                None,
+            );
+            if ranked.status == 200 && !ranked.body["items"].as_array().is_none_or(Vec::is_empty) {
+                break;
+            }
+            assert!(
+                written.elapsed() < Duration::from_secs(1),
+                "the second replica does not rank {id}: {} {:?}",
+                ranked.status,
+                ranked.body
+            );
+            std::thread::sleep(Duration::from_millis(2));
         }
-        assert!(
-            written.elapsed() < Duration::from_secs(1),
-            "the second replica does not rank VR1: {} {:?}",
-            ranked.status,
-            ranked.body
-        );
-        std::thread::sleep(Duration::from_millis(20));
+        seen_after.push(written.elapsed());
     }
-    println!("seen on the other replica after {:?}", written.elapsed());
+    seen_after.sort();
+    println!(
+        "write on one replica -> ranked on the other, 30 writes: p50 {:?}, p99 {:?}, max {:?}",
+        seen_after[seen_after.len() / 2],
+        seen_after[(seen_after.len() * 99).div_ceil(100) - 1],
+        seen_after[seen_after.len() - 1]
+    );
 
     // 64 concurrent creates of one id, half on each replica: exactly one 201.
     let statuses: Vec<u16> = std::thread::scope(|scope| {

@@ -247,13 +247,15 @@ pub(crate) fn write_batch(
         if !merge {
             transaction.execute("DELETE FROM esco_occupation_skill", params![])?;
         }
-        write_weighted_pairs(
-            transaction,
-            "esco_occupation_skill",
-            ["occupation_id", "skill_id"],
-            relations,
-            merge,
-        )?;
+        transaction.with_foreign_keys_checked_at_end("esco_occupation_skill", || {
+            write_weighted_pairs(
+                transaction,
+                "esco_occupation_skill",
+                ["occupation_id", "skill_id"],
+                relations,
+                merge,
+            )
+        })?;
         ticker.add(relations.len());
     }
     if let Some(relations) = &batch.broader {
@@ -267,25 +269,29 @@ pub(crate) fn write_batch(
                 Param::Integer(i64::from(*broader)),
             ]);
         }
-        transaction.insert_rows(
-            "esco_broader",
-            &["skill_id", "broader_id"],
-            "ON CONFLICT DO NOTHING",
-            &values,
-        )?;
+        transaction.with_foreign_keys_checked_at_end("esco_broader", || {
+            transaction.insert_rows(
+                "esco_broader",
+                &["skill_id", "broader_id"],
+                "ON CONFLICT DO NOTHING",
+                &values,
+            )
+        })?;
         ticker.add(relations.len());
     }
     if let Some(relations) = &batch.skill_relations {
         if !merge {
             transaction.execute("DELETE FROM esco_skill_relation", params![])?;
         }
-        write_weighted_pairs(
-            transaction,
-            "esco_skill_relation",
-            ["skill_id", "related_id"],
-            relations,
-            merge,
-        )?;
+        transaction.with_foreign_keys_checked_at_end("esco_skill_relation", || {
+            write_weighted_pairs(
+                transaction,
+                "esco_skill_relation",
+                ["skill_id", "related_id"],
+                relations,
+                merge,
+            )
+        })?;
         ticker.add(relations.len());
     }
     ticker.flush();
