@@ -172,12 +172,13 @@ fn print_timings(t: &BatchTimings) {
         ("read vacancies", t.read_vacancies),
         ("parse + index vacancies", t.index_vacancies),
         ("read workers", t.read_workers),
-        ("parse workers + skill lookup", t.parse_workers),
-        ("group workers", t.group_workers),
-        ("score (kernel + top-k + format)", t.score),
+        ("workers: parse, group, score, format", t.score),
+        ("  parse + skill lookup, cpu", t.parse_cpu),
+        ("  group + duplicate rows, cpu", t.group_cpu),
         ("  kernel, cpu", t.kernel_cpu),
         ("  top-k, cpu", t.top_k_cpu),
         ("  format, cpu", t.format_cpu),
+        ("check repeated workers", t.check_workers),
         ("write output", t.write_output),
     ] {
         eprintln!("  {name:<34} {:>9.1}", ms(value));

@@ -194,3 +194,96 @@ pub(super) fn into_problems(file: &str, list: Vec<LineProblem>) -> Problems {
     }
     problems
 }
+
+/// The cleaned field at `column` of a line without its line end (None when the line has fewer
+/// fields). Only the bytes up to that field are looked at.
+pub(super) fn field_of_line(line: &[u8], column: usize) -> Option<&[u8]> {
+    let mut start = 0usize;
+    for _ in 0..column {
+        start += memchr::memchr(b',', &line[start..])? + 1;
+    }
+    let end = memchr::memchr(b',', &line[start..]).map_or(line.len(), |o| start + o);
+    Some(clean(&line[start..end]))
+}
+
+/// The line that ends just before `end` (at a line start) without its line end, and where it starts.
+fn line_before(bytes: &[u8], end: usize) -> (usize, &[u8]) {
+    let body_end = if end > 0 && bytes[end - 1] == b'\n' {
+        end - 1
+    } else {
+        end
+    };
+    let start = memchr::memrchr(b'\n', &bytes[..body_end]).map_or(0, |p| p + 1);
+    let line = &bytes[start..body_end];
+    (start, line.strip_suffix(b"\r").unwrap_or(line))
+}
+
+/// Where the rows of the last worker of `region` (complete lines) start: the start of the run
+/// of lines at the end whose `column` field is the same id, blank lines included. 0 when the
+/// whole region is that one worker.
+pub(super) fn last_worker_start(region: &[u8], column: usize) -> usize {
+    let mut end = region.len();
+    let mut id: Option<Option<&[u8]>> = None;
+    while end > 0 {
+        let (start, line) = line_before(region, end);
+        if !line.trim_ascii().is_empty() {
+            let field = field_of_line(line, column);
+            match id {
+                None => id = Some(field),
+                Some(last) if last == field => {}
+                Some(_) => return end,
+            }
+        }
+        end = start;
+    }
+    0
+}
+
+/// Splits `body` (complete lines) into about `parts` pieces of at least about `min_piece` bytes,
+/// ending at line ends, never between two rows of one worker (rows with the same `column`
+/// field, blank lines between them included), so that each piece holds whole workers.
+pub(super) fn split_at_workers(
+    body: &[u8],
+    parts: usize,
+    min_piece: usize,
+    column: usize,
+) -> Vec<&[u8]> {
+    let target = (body.len() / parts.max(1)).max(min_piece.max(1));
+    let mut pieces = Vec::with_capacity(parts + 1);
+    let mut rest = body;
+    while !rest.is_empty() {
+        if rest.len() <= target {
+            pieces.push(rest);
+            break;
+        }
+        let mut cut = match memchr::memchr(b'\n', &rest[target..]) {
+            Some(offset) => target + offset + 1,
+            None => rest.len(),
+        };
+        // The id of the last non-blank line before the cut.
+        let mut back = cut;
+        let mut id = None;
+        while back > 0 {
+            let (start, line) = line_before(rest, back);
+            if !line.trim_ascii().is_empty() {
+                id = Some(field_of_line(line, column));
+                break;
+            }
+            back = start;
+        }
+        if let Some(id) = id {
+            while cut < rest.len() {
+                let next_end =
+                    memchr::memchr(b'\n', &rest[cut..]).map_or(rest.len(), |o| cut + o + 1);
+                let (_, line) = line_before(rest, next_end);
+                if !line.trim_ascii().is_empty() && field_of_line(line, column) != id {
+                    break;
+                }
+                cut = next_end;
+            }
+        }
+        pieces.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    pieces
+}

@@ -7,11 +7,13 @@
 //!
 //! How it runs: the vacancy file is read whole and parsed in parallel chunks; skills are interned
 //! to `u32`; an inverted index skill → `(vacancy, required level, weight / total weight)` is built.
-//! The worker file is streamed in blocks; within a block, workers are scored in parallel, each by
-//! accumulating into a dense per-thread array over vacancies (reset through the touched list),
-//! followed by a top-k selection. Blocks are written in order to a temporary file renamed at the
-//! end, so a failed run leaves nothing behind. Scores are compared after rounding to 6 decimals,
-//! so equal scores tie exactly and the lowest vacancy id wins.
+//! The worker file is streamed in blocks; a block is cut into pieces of whole workers, and each
+//! piece is parsed, grouped into workers and scored on one thread of the pool (one parallel pass,
+//! buffers reused from piece to piece): each worker accumulates into a dense per-thread array
+//! over vacancies, followed by a top-k selection and its result rows. Then, on one thread and in
+//! file order, workers repeated across pieces are reported and the pieces' rows written to a
+//! temporary file renamed at the end, so a failed run leaves nothing behind. Scores are compared
+//! after rounding to 6 decimals, so equal scores tie exactly and the lowest vacancy id wins.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -23,7 +25,7 @@ use std::time::{Duration, Instant};
 use ahash::{AHashMap, RandomState};
 
 use super::kernel::related_factor;
-use super::parallel::{map_with_scratch, threads, zip_with_scratch};
+use super::parallel::{threads, zip_with_scratch};
 use super::{ScoringConfig, SkillGraph, Specificity, LEVEL_CREDIT};
 use crate::progress::Progress;
 use crate::{Error, ErrorCode, Problems, Result};
@@ -82,18 +84,21 @@ pub struct BatchTimings {
     pub index_vacancies: Duration,
     /// Reading the worker file (blocks).
     pub read_workers: Duration,
-    /// Parsing worker rows and looking up their skills (parallel).
-    pub parse_workers: Duration,
-    /// Grouping rows into workers, duplicate checks (one thread).
-    pub group_workers: Duration,
-    /// Scoring and formatting the result rows (parallel), wall time.
+    /// Parsing worker rows, grouping them into workers, scoring and formatting the result rows
+    /// (one parallel pass over pieces of whole workers), wall time.
     pub score: Duration,
+    /// Within `score`, summed over threads: parsing worker rows and looking up their skills.
+    pub parse_cpu: Duration,
+    /// Within `score`, summed over threads: grouping rows into workers, duplicate rows.
+    pub group_cpu: Duration,
     /// Within `score`, summed over threads: accumulating scores over the postings.
     pub kernel_cpu: Duration,
     /// Within `score`, summed over threads: selecting the top k.
     pub top_k_cpu: Duration,
     /// Within `score`, summed over threads: formatting result rows.
     pub format_cpu: Duration,
+    /// Checks across pieces (a worker whose rows are not consecutive) and problems, one thread.
+    pub check_workers: Duration,
     /// Writing the result rows and committing the file.
     pub write_output: Duration,
 }
@@ -103,12 +108,17 @@ const NONE: u32 = u32::MAX;
 /// instead of being returned to the OS and faulted in again (that cost ~20% of the CPU at 32 MB).
 const BLOCK_BYTES: usize = 8 << 20;
 
+/// The smallest piece of a block given to one thread (about 550 workers of the benchmark).
+const MIN_PIECE_BYTES: usize = 1 << 16;
+
 #[cfg(test)]
 thread_local! {
     /// The block size of runs started by this test thread (many blocks on small files).
     static TEST_BLOCK_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(BLOCK_BYTES) };
+    /// The smallest piece of runs started by this test thread (many pieces on small files).
+    static TEST_PIECE_BYTES: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(MIN_PIECE_BYTES) };
 }
-const WORKERS_PER_TASK: usize = 256;
 const SCORE_SCALE: f32 = 1_000_000.0;
 
 /// Runs the batch: for each worker the `top_k` best vacancies under `config`, written to `out`.
@@ -176,6 +186,10 @@ pub fn run_csv_timed(
     let block_bytes = TEST_BLOCK_BYTES.with(|b| b.get());
     #[cfg(not(test))]
     let block_bytes = BLOCK_BYTES;
+    #[cfg(test)]
+    let min_piece = TEST_PIECE_BYTES.with(|b| b.get());
+    #[cfg(not(test))]
+    let min_piece = MIN_PIECE_BYTES;
     let matcher = Matcher {
         index: &index,
         config,
@@ -183,6 +197,7 @@ pub fn run_csv_timed(
         top_k,
         timed,
         block_bytes,
+        min_piece,
     };
     let pool = ScratchPool::default();
     stream_workers(
@@ -248,26 +263,84 @@ impl Drop for Pooled<'_> {
 // ---------------------------------------------------------------------------------------------
 // Workers
 
-struct WorkerRow<'a> {
-    id: &'a [u8],
+/// A parsed worker row. The id is a byte range of its piece and the line is counted from the
+/// piece's first line, so a thread's row buffer is reused from piece to piece.
+struct WorkerRow {
+    id_start: u32,
+    id_end: u32,
     /// Interned skill (vacancy skills) or NONE.
     skill: u32,
     /// Graph node or NONE.
     node: u32,
-    /// Hash of the URI (duplicate detection, unknown-skill count).
+    /// Hash of the URI, computed only when needed: a skill no vacancy requires (duplicate
+    /// detection) or, with related credit, a skill unknown to the taxonomy (their count).
     uri_hash: u64,
     level: u8,
-    line: u64,
-    offset: usize,
+    line: u32,
+}
+
+impl WorkerRow {
+    fn id<'p>(&self, piece: &'p [u8]) -> &'p [u8] {
+        &piece[self.id_start as usize..self.id_end as usize]
+    }
+
+    /// What makes two rows of one worker the same skill: the interned skill when vacancies
+    /// require it, else the URI hash.
+    fn duplicate_key(&self) -> (bool, u64) {
+        if self.skill != NONE {
+            (false, u64::from(self.skill))
+        } else {
+            (true, self.uri_hash)
+        }
+    }
 }
 
 /// One worker, ready to score.
 struct WorkerJob<'a> {
     id: &'a [u8],
     /// (interned skill, level), sorted, vacancy skills only.
-    known: Vec<(u32, u8)>,
+    known: &'a [(u32, u8)],
     /// (graph node, level) of every skill found in the taxonomy.
+    nodes: &'a [(u32, u8)],
+}
+
+/// A thread's buffers for one piece of the worker file, reused from piece to piece.
+#[derive(Default)]
+struct PieceBuffers {
+    rows: Vec<WorkerRow>,
+    keys: Vec<(bool, u64, u32)>,
+    known: Vec<(u32, u8)>,
     nodes: Vec<(u32, u8)>,
+}
+
+/// A worker found in a piece, for the checks made across pieces (one thread, in file order).
+struct PieceWorker {
+    /// Byte range of the id within the piece.
+    id: (u32, u32),
+    /// First row's line, counted from the piece's first line.
+    line: u32,
+    /// Its duplicate rows: `duplicates[start..end]` of the piece.
+    duplicates: (u32, u32),
+}
+
+/// What the parallel pass found and wrote for one piece of the worker file (reused per slot).
+#[derive(Default)]
+struct PieceOutput {
+    /// Result rows, in the piece's worker order.
+    bytes: Vec<u8>,
+    rows_written: u64,
+    /// Lines in the piece.
+    lines: u64,
+    /// Row problems, lines counted from the piece's first line.
+    problems: Vec<LineProblem>,
+    workers: Vec<PieceWorker>,
+    /// (line of the duplicate row, line of the earlier row), from the piece's first line.
+    duplicates: Vec<(u32, u32)>,
+    /// URI hashes of skills unknown to the taxonomy (related credit only).
+    unknown: Vec<u64>,
+    /// Time spent parsing rows and grouping them (when timed).
+    parse: Duration,
+    group: Duration,
 }
 
 struct Matcher<'i, 'a, 'r> {
@@ -279,6 +352,8 @@ struct Matcher<'i, 'a, 'r> {
     timed: bool,
     /// Bytes of the worker file read per block ([`BLOCK_BYTES`]; smaller in tests).
     block_bytes: usize,
+    /// The smallest piece of a block ([`MIN_PIECE_BYTES`]; smaller in tests).
+    min_piece: usize,
 }
 
 #[derive(Default)]
@@ -294,6 +369,8 @@ struct Scratch {
     related_seen: Vec<bool>,
     touched_skills: Vec<u32>,
     top: Vec<(u32, u32)>,
+    /// Per-piece buffers (taken out while a piece is processed).
+    piece: PieceBuffers,
     /// Time spent by this scratch's thread, when the matcher is timed.
     kernel: Duration,
     top_k: Duration,
@@ -314,6 +391,7 @@ impl Matcher<'_, '_, '_> {
             related_seen: vec![false; skills],
             touched_skills: Vec::new(),
             top: Vec::with_capacity(self.top_k + 1),
+            piece: PieceBuffers::default(),
             kernel: Duration::ZERO,
             top_k: Duration::ZERO,
             format: Duration::ZERO,
@@ -331,7 +409,7 @@ impl Matcher<'_, '_, '_> {
         // `touched` has room for every vacancy: store without a branch, keep it when new.
         let mut count = 0usize;
         let offsets = &self.index.level_offsets;
-        for &(skill, level) in &worker.known {
+        for &(skill, level) in worker.known {
             let credit = &LEVEL_CREDIT[usize::from(level)];
             let first = skill as usize * 4;
             for required in 1..=4usize {
@@ -369,7 +447,7 @@ impl Matcher<'_, '_, '_> {
     fn accumulate_exact_dense(&self, scratch: &mut Scratch, worker: &WorkerJob<'_>) {
         let accumulated = &mut scratch.accumulated;
         let offsets = &self.index.level_offsets;
-        for &(skill, level) in &worker.known {
+        for &(skill, level) in worker.known {
             let credit = &LEVEL_CREDIT[usize::from(level)];
             let first = skill as usize * 4;
             for required in 1..=4usize {
@@ -398,14 +476,14 @@ impl Matcher<'_, '_, '_> {
             ..
         } = scratch;
         let mut count = 0usize;
-        for &(skill, level) in &worker.known {
+        for &(skill, level) in worker.known {
             if exact_level[skill as usize] == 0 && !related_seen[skill as usize] {
                 touched_skills.push(skill);
             }
             exact_level[skill as usize] = level;
         }
         if let Some(related) = self.related.filter(|_| self.config.uses_related()) {
-            for &(node, level) in &worker.nodes {
+            for &(node, level) in worker.nodes {
                 let held = &LEVEL_CREDIT[usize::from(level.min(4))];
                 for &(neighbour, _, closeness) in related.graph.related_to(node) {
                     let skill = self.index.graph_node_skill[neighbour as usize];
@@ -536,9 +614,7 @@ impl Matcher<'_, '_, '_> {
             out.extend_from_slice(worker.id);
             out.push(b',');
             push_decimal(out, rank as u32 + 1);
-            out.push(b',');
-            out.extend_from_slice(self.index.vacancy_ids[vacancy as usize]);
-            out.push(b',');
+            out.extend_from_slice(self.index.label(vacancy));
             push_score(out, quantized);
         }
         if let (Some(started), Some(accumulated_at), Some(selected_at)) =
@@ -630,94 +706,199 @@ fn push_score(out: &mut Vec<u8>, quantized: u32) {
     out.extend_from_slice(&fraction);
 }
 
-fn parse_worker_piece<'a>(
-    piece: &'a [u8],
-    first_line: u64,
-    piece_offset: usize,
-    columns: &[usize],
-    index: &VacancyIndex<'_>,
-    related: Option<&RelatedSkills<'_>>,
-) -> (Vec<WorkerRow<'a>>, Vec<LineProblem>) {
-    let hasher = fixed_hasher();
-    let mut rows = Vec::with_capacity(piece.len() / 80);
-    let mut problems = Vec::new();
-    let needed = columns.iter().copied().max().unwrap_or(0) + 1;
-    let mut fields = [&b""[..]; MAX_FIELDS];
-    for (line_index, offset, line) in lines_of(piece) {
-        let line_number = first_line + line_index;
-        if line.trim_ascii().is_empty() {
-            continue;
-        }
-        let count = split_line(line, &mut fields);
-        if count < needed {
-            problems.push(LineProblem {
-                line: line_number,
-                field: None,
-                message: format!("expected at least {needed} columns, found {count}"),
+impl Matcher<'_, '_, '_> {
+    /// Parses the rows of `piece` into `rows`; problems go to `out` (lines from the piece's first).
+    fn parse_piece(
+        &self,
+        piece: &[u8],
+        columns: &[usize],
+        rows: &mut Vec<WorkerRow>,
+        out: &mut PieceOutput,
+    ) {
+        let hasher = fixed_hasher();
+        let needed = columns.iter().copied().max().unwrap_or(0) + 1;
+        let mut fields = [&b""[..]; MAX_FIELDS];
+        let base = piece.as_ptr() as usize;
+        let mut line_count = 0u64;
+        for (line_index, _, line) in lines_of(piece) {
+            line_count = line_index + 1;
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            let count = split_line(line, &mut fields);
+            if count < needed {
+                out.problems.push(LineProblem {
+                    line: line_index,
+                    field: None,
+                    message: format!("expected at least {needed} columns, found {count}"),
+                });
+                continue;
+            }
+            let (id, skill, level) = (fields[columns[0]], fields[columns[1]], fields[columns[2]]);
+            let mut bad = |field: &'static str, message: String| {
+                out.problems.push(LineProblem {
+                    line: line_index,
+                    field: Some(field),
+                    message,
+                })
+            };
+            if !is_valid_token(id) {
+                bad("worker_id", format!("malformed id {:?}", lossy(id)));
+                continue;
+            }
+            if !is_valid_token(skill) {
+                bad(
+                    "skill_uri",
+                    format!("malformed skill uri {:?}", lossy(skill)),
+                );
+                continue;
+            }
+            let Some(level) = parse_level(level) else {
+                bad(
+                    "level",
+                    format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
+                );
+                continue;
+            };
+            let interned = self.index.skill_lookup.get(skill).copied().unwrap_or(NONE);
+            let node = match self.related {
+                Some(_) if interned != NONE => self.index.skill_graph_node[interned as usize],
+                Some(related) => std::str::from_utf8(skill)
+                    .ok()
+                    .and_then(|text| (related.lookup)(text))
+                    .filter(|&node| (node as usize) < related.graph.skill_count())
+                    .unwrap_or(NONE),
+                None => NONE,
+            };
+            let hash_needed = interned == NONE || (self.related.is_some() && node == NONE);
+            let id_start = id.as_ptr() as usize - base;
+            rows.push(WorkerRow {
+                id_start: id_start as u32,
+                id_end: (id_start + id.len()) as u32,
+                skill: interned,
+                node,
+                uri_hash: if hash_needed {
+                    hash_uri(&hasher, skill)
+                } else {
+                    0
+                },
+                level,
+                line: line_index as u32,
             });
-            continue;
         }
-        let (id, skill, level) = (fields[columns[0]], fields[columns[1]], fields[columns[2]]);
-        let mut bad = |field: &'static str, message: String| {
-            problems.push(LineProblem {
-                line: line_number,
-                field: Some(field),
-                message,
-            })
-        };
-        if !is_valid_token(id) {
-            bad("worker_id", format!("malformed id {:?}", lossy(id)));
-            continue;
-        }
-        if !is_valid_token(skill) {
-            bad(
-                "skill_uri",
-                format!("malformed skill uri {:?}", lossy(skill)),
-            );
-            continue;
-        }
-        let Some(level) = parse_level(level) else {
-            bad(
-                "level",
-                format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
-            );
-            continue;
-        };
-        let interned = index.skill_lookup.get(skill).copied().unwrap_or(NONE);
-        let node = match related {
-            Some(_) if interned != NONE => index.skill_graph_node[interned as usize],
-            Some(related) => std::str::from_utf8(skill)
-                .ok()
-                .and_then(|text| (related.lookup)(text))
-                .filter(|&node| (node as usize) < related.graph.skill_count())
-                .unwrap_or(NONE),
-            None => NONE,
-        };
-        rows.push(WorkerRow {
-            id,
-            skill: interned,
-            node,
-            uri_hash: hash_uri(&hasher, skill),
-            level,
-            line: line_number,
-            offset: piece_offset + offset,
-        });
+        out.lines = line_count;
     }
-    (rows, problems)
+
+    /// The parallel pass over one piece of whole workers: parses its rows, groups them into
+    /// workers, finds duplicate rows, and (when `score` and the piece has no problem) scores
+    /// each worker, appending its result rows to `out.bytes`.
+    fn process_piece(
+        &self,
+        scratch: &mut Scratch,
+        piece: &[u8],
+        columns: &[usize],
+        score: bool,
+        out: &mut PieceOutput,
+    ) {
+        out.bytes.clear();
+        out.rows_written = 0;
+        out.problems.clear();
+        out.workers.clear();
+        out.duplicates.clear();
+        out.unknown.clear();
+        let mut buffers = std::mem::take(&mut scratch.piece);
+        let started = self.timed.then(Instant::now);
+        buffers.rows.clear();
+        self.parse_piece(piece, columns, &mut buffers.rows, out);
+        out.parse = started.map_or(Duration::ZERO, |at| at.elapsed());
+        out.group = Duration::ZERO;
+        let score = score && out.problems.is_empty();
+        let PieceBuffers {
+            rows,
+            keys,
+            known,
+            nodes,
+        } = &mut buffers;
+        let mut start = 0;
+        while start < rows.len() {
+            let grouping = self.timed.then(Instant::now);
+            let id = rows[start].id(piece);
+            let mut end = start + 1;
+            while end < rows.len() && rows[end].id(piece) == id {
+                end += 1;
+            }
+            let group = &rows[start..end];
+            keys.clear();
+            keys.extend(group.iter().map(|row| {
+                let (unknown, key) = row.duplicate_key();
+                (unknown, key, row.line)
+            }));
+            keys.sort_unstable();
+            let first_duplicate = out.duplicates.len() as u32;
+            for pair in keys.windows(2) {
+                if (pair[0].0, pair[0].1) == (pair[1].0, pair[1].1) {
+                    out.duplicates.push((pair[1].2, pair[0].2));
+                }
+            }
+            if self.related.is_some() {
+                out.unknown.extend(
+                    group
+                        .iter()
+                        .filter(|row| row.node == NONE)
+                        .map(|row| row.uri_hash),
+                );
+            }
+            let duplicates = (first_duplicate, out.duplicates.len() as u32);
+            out.workers.push(PieceWorker {
+                id: (group[0].id_start, group[0].id_end),
+                line: group[0].line,
+                duplicates,
+            });
+            if score && duplicates.0 == duplicates.1 {
+                known.clear();
+                known.extend(
+                    group
+                        .iter()
+                        .filter(|row| row.skill != NONE)
+                        .map(|row| (row.skill, row.level)),
+                );
+                known.sort_unstable();
+                nodes.clear();
+                nodes.extend(
+                    group
+                        .iter()
+                        .filter(|row| row.node != NONE)
+                        .map(|row| (row.node, row.level)),
+                );
+                if let Some(at) = grouping {
+                    out.group += at.elapsed();
+                }
+                let worker = WorkerJob { id, known, nodes };
+                out.rows_written += self.score_worker(scratch, &worker, &mut out.bytes);
+            } else if let Some(at) = grouping {
+                out.group += at.elapsed();
+            }
+            start = end;
+        }
+        scratch.piece = buffers;
+    }
 }
 
 struct StreamState<'p> {
     seen: HashSet<Box<[u8]>, RandomState>,
     problems: Problems,
     pool: &'p ScratchPool,
-    /// Result bytes and row count of each scoring task, reused from block to block.
-    outputs: Vec<(Vec<u8>, u64)>,
+    /// What the parallel pass found in each piece, reused from block to block.
+    outputs: Vec<PieceOutput>,
     times: &'p mut BatchTimings,
 }
 
-/// Parses the complete lines of `region` (starting at line `first_line`), scores and writes every
-/// worker except, unless `at_end`, the last one (whose rows may continue in the next block).
-/// Returns the byte offset where unprocessed input starts and its line number.
+/// Processes the complete lines of `region` (starting at line `first_line`): every worker
+/// except, unless `at_end`, the last one (whose rows may continue in the next block). The
+/// region is split into pieces of whole workers, each parsed, grouped and scored in parallel;
+/// then, on one thread and in file order, repeated workers and duplicate rows are reported
+/// and the result rows written. Returns the byte offset where unprocessed input starts and
+/// its line number.
 #[allow(clippy::too_many_arguments)]
 fn process_region(
     region: &[u8],
@@ -731,154 +912,95 @@ fn process_region(
     report: &mut BatchReport,
     unknown: &mut HashSet<u64>,
 ) -> Result<(usize, u64)> {
-    let started = Instant::now();
-    let pieces = split_at_lines(region, threads() * 4);
-    let line_counts = map_with_scratch(
-        &pieces,
-        || (),
-        |_, piece| {
-            memchr::memchr_iter(b'\n', piece).count() as u64 + u64::from(!piece.ends_with(b"\n"))
-        },
-    );
-    let mut jobs = Vec::with_capacity(pieces.len());
-    let mut line = first_line;
-    let mut offset = 0usize;
-    for (piece, count) in pieces.iter().zip(&line_counts) {
-        jobs.push((*piece, line, offset));
-        line += count;
-        offset += piece.len();
+    if u32::try_from(region.len()).is_err() {
+        // Row positions within a piece are 32-bit; only one worker with 4 GiB of rows gets here.
+        state.problems.push(
+            file,
+            first_line,
+            Some("worker_id"),
+            "one worker's rows exceed 4 GiB",
+        );
+        return Ok((region.len(), first_line));
     }
-    let region_end_line = line;
-    let parsed = map_with_scratch(
-        &jobs,
-        || (),
-        |_, &(piece, first, piece_offset)| {
-            parse_worker_piece(
-                piece,
-                first,
-                piece_offset,
-                columns,
-                matcher.index,
-                matcher.related,
-            )
-        },
-    );
-    state.times.parse_workers += started.elapsed();
-    let started = Instant::now();
-    let mut rows: Vec<&WorkerRow<'_>> =
-        Vec::with_capacity(parsed.iter().map(|(r, _)| r.len()).sum());
-    for (piece_rows, piece_problems) in &parsed {
-        rows.extend(piece_rows.iter());
-        for problem in piece_problems {
-            state
-                .problems
-                .push(file, problem.line, problem.field, problem.message.clone());
-        }
-    }
-    // Group consecutive rows of one worker.
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    for i in 1..=rows.len() {
-        if i == rows.len() || rows[i].id != rows[start].id {
-            groups.push((start, i));
-            start = i;
-        }
-    }
-    let (cut, next_line) = match (at_end, groups.last()) {
-        (false, Some(&(last_start, _))) => {
-            groups.pop();
-            (rows[last_start].offset, rows[last_start].line)
-        }
-        _ => (region.len(), region_end_line),
+    let cut = if at_end {
+        region.len()
+    } else {
+        last_worker_start(region, columns[0])
     };
-    let mut workers = Vec::with_capacity(groups.len());
-    for &(start, end) in &groups {
-        let group = &rows[start..end];
-        let id = group[0].id;
-        if !state.seen.insert(id.into()) {
+    let started = Instant::now();
+    let pieces = split_at_workers(&region[..cut], threads() * 4, matcher.min_piece, columns[0]);
+    if state.outputs.len() < pieces.len() {
+        state.outputs.resize_with(pieces.len(), Default::default);
+    }
+    let score = state.problems.is_empty();
+    let pool = state.pool;
+    let outputs = &mut state.outputs[..pieces.len()];
+    zip_with_scratch(
+        &pieces,
+        outputs,
+        || pool.take(matcher),
+        |pooled, piece, out| {
+            if let Some(scratch) = pooled.scratch.as_mut() {
+                matcher.process_piece(scratch, piece, columns, score, out);
+            }
+        },
+    );
+    state.times.score += started.elapsed();
+    let started = Instant::now();
+    let mut line = first_line;
+    for (piece, out) in pieces.iter().zip(outputs.iter()) {
+        for problem in &out.problems {
             state.problems.push(
                 file,
-                group[0].line,
-                Some("worker_id"),
-                format!(
-                    "rows of worker {} are not consecutive (the worker appeared earlier)",
-                    lossy(id)
-                ),
+                line + problem.line,
+                problem.field,
+                problem.message.clone(),
             );
-            continue;
         }
-        let mut keys: Vec<(u64, u64)> = group.iter().map(|r| (r.uri_hash, r.line)).collect();
-        keys.sort_unstable();
-        for pair in keys.windows(2) {
-            if pair[0].0 == pair[1].0 {
+        for worker in &out.workers {
+            let id = &piece[worker.id.0 as usize..worker.id.1 as usize];
+            if !state.seen.insert(id.into()) {
                 state.problems.push(
                     file,
-                    pair[1].1,
+                    line + u64::from(worker.line),
+                    Some("worker_id"),
+                    format!(
+                        "rows of worker {} are not consecutive (the worker appeared earlier)",
+                        lossy(id)
+                    ),
+                );
+                continue;
+            }
+            let (first, end) = worker.duplicates;
+            for &(duplicate, earlier) in &out.duplicates[first as usize..end as usize] {
+                state.problems.push(
+                    file,
+                    line + u64::from(duplicate),
                     Some("skill_uri"),
                     format!(
                         "duplicate row: worker {} already holds this skill (line {})",
                         lossy(id),
-                        pair[0].1
+                        line + u64::from(earlier)
                     ),
                 );
             }
         }
-        if !state.problems.is_empty() {
-            continue;
-        }
-        if matcher.related.is_some() {
-            for row in group.iter().filter(|r| r.node == NONE) {
-                unknown.insert(row.uri_hash);
-            }
-        }
-        let mut known: Vec<(u32, u8)> = group
-            .iter()
-            .filter(|r| r.skill != NONE)
-            .map(|r| (r.skill, r.level))
-            .collect();
-        known.sort_unstable();
-        let nodes = group
-            .iter()
-            .filter(|r| r.node != NONE)
-            .map(|r| (r.node, r.level))
-            .collect();
-        workers.push(WorkerJob { id, known, nodes });
+        report.workers += out.workers.len() as u64;
+        unknown.extend(out.unknown.iter().copied());
+        state.times.parse_cpu += out.parse;
+        state.times.group_cpu += out.group;
+        line += out.lines;
     }
-    report.workers += groups.len() as u64;
-    state.times.group_workers += started.elapsed();
+    state.times.check_workers += started.elapsed();
     if state.problems.is_empty() {
         let started = Instant::now();
-        let tasks: Vec<&[WorkerJob<'_>]> = workers.chunks(WORKERS_PER_TASK).collect();
-        // Output buffers kept from block to block (cleared, capacity reused).
-        if state.outputs.len() < tasks.len() {
-            state.outputs.resize_with(tasks.len(), Default::default);
-        }
-        let pool = state.pool;
-        let outputs = &mut state.outputs[..tasks.len()];
-        zip_with_scratch(
-            &tasks,
-            outputs,
-            || pool.take(matcher),
-            |pooled, task, (bytes, written)| {
-                let Some(scratch) = pooled.scratch.as_mut() else {
-                    return;
-                };
-                bytes.clear();
-                *written = 0;
-                for worker in task.iter() {
-                    *written += matcher.score_worker(scratch, worker, bytes);
-                }
-            },
-        );
-        state.times.score += started.elapsed();
-        let started = Instant::now();
-        for (bytes, written) in outputs.iter() {
-            output.write(bytes)?;
-            report.rows_written += *written;
+        for out in outputs.iter() {
+            output.write(&out.bytes)?;
+            report.rows_written += out.rows_written;
         }
         state.times.write_output += started.elapsed();
     }
-    Ok((cut, next_line))
+    Ok((cut, line))
 }
 
 #[allow(clippy::too_many_arguments)]

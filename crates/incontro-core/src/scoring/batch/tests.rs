@@ -276,7 +276,7 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
 
     /// The batch (posting lists, touched list, pruned top-k, hand-written formatting, blocks of
-    /// the worker file, reused scratch and output buffers) writes byte for byte what the
+    /// the worker file cut into pieces of whole workers, reused scratch and output buffers) writes byte for byte what the
     /// brute-force reference writes.
     #[test]
     fn exact_batch_equals_the_brute_force_reference(
@@ -290,12 +290,15 @@ proptest::proptest! {
         ),
         k in 1usize..6,
         block in proptest::prop_oneof![proptest::strategy::Just(BLOCK_BYTES), 16usize..400],
+        piece in proptest::prop_oneof![proptest::strategy::Just(MIN_PIECE_BYTES), 1usize..120],
     ) {
         let (w, v) = csv_of(&workers, &vacancies);
         let files = Files::new(&w, &v);
         TEST_BLOCK_BYTES.with(|b| b.set(block));
+        TEST_PIECE_BYTES.with(|b| b.set(piece));
         let result = files.run(k, &ScoringConfig::exact(), None);
         TEST_BLOCK_BYTES.with(|b| b.set(BLOCK_BYTES));
+        TEST_PIECE_BYTES.with(|b| b.set(MIN_PIECE_BYTES));
         let (report, out) = result.unwrap();
         proptest::prop_assert_eq!(&out, &reference_exact(&w, &v, k));
         proptest::prop_assert_eq!(report.workers, workers.len() as u64);
@@ -351,4 +354,98 @@ fn timings_are_filled_when_asked() {
     assert!(timings.score > Duration::ZERO);
     assert!(timings.kernel_cpu > Duration::ZERO);
     assert!(timings.score >= timings.kernel_cpu / 64);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pieces of whole workers.
+
+#[test]
+fn the_last_worker_of_a_block_starts_after_the_last_other_id() {
+    // worker_id is the second column here; blank lines inside a worker's rows stay with it.
+    let region = b"s:a,W1,1\ns:b,W1,2\ns:a,W2,1\n\ns:b,W2,3\n";
+    assert_eq!(lines::last_worker_start(region, 1), 18);
+    assert_eq!(&region[18..], b"s:a,W2,1\n\ns:b,W2,3\n");
+    // One worker only: nothing can be processed before more of the file is read.
+    assert_eq!(lines::last_worker_start(b"W1,s:a,1\nW1,s:b,1\n", 0), 0);
+    // A short line is an id of its own (the line is reported when parsed).
+    assert_eq!(lines::last_worker_start(b"W1,s:a,1\nW1\nW2,s:a,1\n", 0), 12);
+    assert_eq!(lines::field_of_line(b"a, \"W7\" ,1", 1), Some(&b"W7"[..]));
+    assert_eq!(lines::field_of_line(b"a", 1), None);
+}
+
+#[test]
+fn pieces_never_cut_a_worker() {
+    let mut body = String::new();
+    for worker in 0..300 {
+        for skill in 0..(worker % 7 + 1) {
+            body.push_str(&format!("W{worker},s:{skill},2\n"));
+            if worker % 11 == 0 {
+                body.push_str("\r\n"); // blank lines inside a worker's rows
+            }
+        }
+    }
+    for (parts, min_piece) in [(1, 1), (4, 1), (64, 1), (1000, 1), (4, 1 << 16)] {
+        let pieces = lines::split_at_workers(body.as_bytes(), parts, min_piece, 0);
+        assert_eq!(pieces.concat(), body.as_bytes());
+        let mut owners = HashSet::new();
+        for piece in &pieces {
+            let ids: HashSet<&[u8]> = lines::lines_of(piece)
+                .filter(|(_, _, line)| !line.trim_ascii().is_empty())
+                .filter_map(|(_, _, line)| lines::field_of_line(line, 0))
+                .collect();
+            for id in ids {
+                assert!(owners.insert(id), "worker {} in two pieces", lossy(id));
+            }
+        }
+        if min_piece == 1 {
+            assert!(
+                pieces.len() >= parts.min(300) / 2,
+                "{parts}: {}",
+                pieces.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn problems_are_found_in_every_piece_with_their_lines() {
+    // Many small pieces: the repeated worker is in another piece than its first rows, the
+    // duplicate row and the bad level in pieces of their own.
+    let mut workers = String::from("worker_id,skill_uri,level\n");
+    for n in 0..40 {
+        workers.push_str(&format!("W{n},s:a,1\nW{n},s:b,2\n"));
+    }
+    workers.push_str("W3,s:c,1\n"); // line 82: W3 appeared at line 8
+    workers.push_str("W50,s:a,1\nW50,s:a,3\n"); // line 84 repeats line 83
+    workers.push_str("W51,s:a,7\n"); // line 85
+    let files = Files::new(&workers, VACANCIES);
+    TEST_PIECE_BYTES.with(|b| b.set(1));
+    let result = files.run(3, &ScoringConfig::exact(), None);
+    TEST_PIECE_BYTES.with(|b| b.set(MIN_PIECE_BYTES));
+    let Err(Error::InvalidInput { problems }) = result else {
+        panic!("expected problems")
+    };
+    let found: Vec<(u64, Option<&str>)> = problems
+        .iter()
+        .map(|p| (p.line, p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (82, Some("worker_id")),
+            (84, Some("skill_uri")),
+            (85, Some("level"))
+        ]
+    );
+    assert!(
+        problems[0].message.contains("W3"),
+        "{}",
+        problems[0].message
+    );
+    assert!(
+        problems[1].message.ends_with("(line 83)"),
+        "{}",
+        problems[1].message
+    );
+    assert!(!files.path("out.csv").exists());
 }

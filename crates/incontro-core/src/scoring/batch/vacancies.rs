@@ -25,6 +25,11 @@ pub(super) struct Posting {
 pub(super) struct VacancyIndex<'a> {
     /// Vacancy ids sorted ascending; positions index everything else.
     pub(super) vacancy_ids: Vec<&'a [u8]>,
+    /// `,id,` of each vacancy, as written in a result row, one after the other: vacancy `v` is
+    /// `labels[label_offsets[v]..label_offsets[v + 1]]`. Copied together (160 KB for 20,000
+    /// vacancies) so that writing 600,000 rows does not fetch ids scattered over the file.
+    pub(super) labels: Vec<u8>,
+    pub(super) label_offsets: Vec<u32>,
     pub(super) has_essential: Vec<bool>,
     /// Interned skill of each vacancy skill URI. The map owns copies of the URIs, close
     /// together in memory: keys pointing into the vacancy file were scattered over it, and the
@@ -268,7 +273,18 @@ impl<'a> VacancyIndex<'a> {
                 *slot += 1;
             }
         }
+        let mut labels = Vec::with_capacity(vacancy_ids.iter().map(|id| id.len() + 2).sum());
+        let mut label_offsets = Vec::with_capacity(vacancy_ids.len() + 1);
+        label_offsets.push(0u32);
+        for id in &vacancy_ids {
+            labels.push(b',');
+            labels.extend_from_slice(id);
+            labels.push(b',');
+            label_offsets.push(labels.len() as u32);
+        }
         Ok(VacancyIndex {
+            labels,
+            label_offsets,
             level_offsets,
             level_postings,
             vacancy_ids,
@@ -287,6 +303,13 @@ impl<'a> VacancyIndex<'a> {
 
     pub(super) fn skill_count(&self) -> usize {
         self.posting_offsets.len() - 1
+    }
+
+    /// `,id,` of vacancy `vacancy`.
+    pub(super) fn label(&self, vacancy: u32) -> &[u8] {
+        let start = self.label_offsets[vacancy as usize] as usize;
+        let end = self.label_offsets[vacancy as usize + 1] as usize;
+        &self.labels[start..end]
     }
 
     pub(super) fn postings(&self, skill: u32) -> &[Posting] {
