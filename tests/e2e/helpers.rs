@@ -112,6 +112,10 @@ fn spawn(today: chrono::NaiveDate, adjust: impl FnOnce(&mut ServerConfig)) -> Te
         today: Some(today),
         // On PostgreSQL when INCONTRO_TEST_POSTGRES is set (a database of its own).
         database: database_for(data_dir.path()),
+        // Tests write through second engines and commands beside this server and query it at
+        // once: it reads the data revision for every query. The default reuse (100 ms) is what
+        // the two-replica test (`replicas.rs`, real `incontro serve` processes) runs with.
+        revision_reuse_ms: 0,
         ..ServerConfig::default()
     };
     adjust(&mut config);

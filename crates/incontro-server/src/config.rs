@@ -49,6 +49,11 @@ pub struct ServerConfig {
     /// Months the ranking log keeps each ranking served (the office's retention; `incontro
     /// purge` deletes older rows). Default 6.
     pub ranking_log_retention_months: u32,
+    /// On a shared database (PostgreSQL), how long the service reuses the data revision it read
+    /// before reading it again, unless it wrote meanwhile: the most another replica's write (or a
+    /// command run beside the service) waits to be seen here. Default 100; 0 reads it for every
+    /// query. Ignored on SQLite, where it is read every time.
+    pub revision_reuse_ms: u64,
     /// Run as if today were this day (the binary's global `--today` / `INCONTRO_TODAY`; see
     /// `incontro_core::clock`). `None`: the machine's clock.
     #[serde(default)]
@@ -74,6 +79,7 @@ impl Default for ServerConfig {
             max_k: 100,
             load_demo_if_empty: true,
             ranking_log_retention_months: 6,
+            revision_reuse_ms: 100,
             today: None,
         }
     }
@@ -113,6 +119,8 @@ pub struct ConfigLayer {
     pub load_demo_if_empty: Option<bool>,
     /// See [`ServerConfig::ranking_log_retention_months`].
     pub ranking_log_retention_months: Option<u32>,
+    /// See [`ServerConfig::revision_reuse_ms`].
+    pub revision_reuse_ms: Option<u64>,
 }
 
 /// A configuration problem (the service does not start).
@@ -232,6 +240,7 @@ impl ConfigLayer {
                 lookup,
                 "INCONTRO_RANKING_LOG_RETENTION_MONTHS",
             )?,
+            revision_reuse_ms: parse_env(lookup, "INCONTRO_REVISION_REUSE_MS")?,
         })
     }
 }
@@ -255,6 +264,7 @@ impl ServerConfig {
             max_k,
             load_demo_if_empty,
             ranking_log_retention_months,
+            revision_reuse_ms,
         } = layer;
         if let Some(value) = bind {
             self.bind = value;
@@ -300,6 +310,9 @@ impl ServerConfig {
         }
         if let Some(value) = ranking_log_retention_months {
             self.ranking_log_retention_months = value;
+        }
+        if let Some(value) = revision_reuse_ms {
+            self.revision_reuse_ms = value;
         }
         self
     }
@@ -370,6 +383,10 @@ impl ServerConfig {
             (
                 (1..=120).contains(&self.ranking_log_retention_months),
                 "ranking_log_retention_months must be 1 to 120",
+            ),
+            (
+                self.revision_reuse_ms <= 1000,
+                "revision_reuse_ms must be 0 to 1000 (replicas promise to follow within a second)",
             ),
         ];
         for (ok, message) in checks {

@@ -41,6 +41,7 @@ pub fn open_engine(config: &ServerConfig) -> incontro_core::Result<Engine> {
         None => incontro_core::DatabaseUrl::in_dir(&config.data_dir),
     };
     let mut engine = Engine::open_with(&config.data_dir, &database)?;
+    engine.set_revision_reuse(std::time::Duration::from_millis(config.revision_reuse_ms));
     if let Some(day) = config.today {
         engine = engine.with_clock(std::sync::Arc::new(
             incontro_core::clock::ShiftedClock::to_day(day),

@@ -78,6 +78,7 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
         max_k: args.max_k,
         load_demo_if_empty: args.no_demo.then_some(false),
         ranking_log_retention_months: None,
+        revision_reuse_ms: None,
     };
     let mut config = ServerConfig::load(
         args.config.as_deref(),

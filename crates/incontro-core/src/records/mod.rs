@@ -45,18 +45,27 @@ pub fn demo_dir() -> PathBuf {
 pub const REVISION_REUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The data revision last read on a shared database: when, and this process's write count then.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct RevisionCache {
     last: std::sync::Mutex<Option<(std::time::Instant, u64, i64)>>,
+    reuse: std::sync::Mutex<std::time::Duration>,
+}
+
+impl Default for RevisionCache {
+    fn default() -> Self {
+        RevisionCache {
+            last: Default::default(),
+            reuse: std::sync::Mutex::new(REVISION_REUSE),
+        }
+    }
 }
 
 impl RevisionCache {
     fn fresh(&self, writes: u64) -> Option<i64> {
+        let reuse = *self.reuse.lock().unwrap_or_else(|p| p.into_inner());
         let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         match *last {
-            Some((at, seen_writes, revision))
-                if seen_writes == writes && at.elapsed() < REVISION_REUSE =>
-            {
+            Some((at, seen_writes, revision)) if seen_writes == writes && at.elapsed() < reuse => {
                 Some(revision)
             }
             _ => None,
@@ -71,6 +80,16 @@ impl RevisionCache {
 
 /// **Records**: companies, vacancies, people and courses — checked writes and reads, the demo data.
 impl Engine {
+    /// How long, on a shared database, the data revision read is reused (default
+    /// [`REVISION_REUSE`]; zero reads it for every query). The service's `revision_reuse_ms`.
+    pub fn set_revision_reuse(&self, reuse: std::time::Duration) {
+        *self
+            .revision
+            .reuse
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = reuse;
+    }
+
     /// The current data revision (bumped by every write to matching data).
     ///
     /// On a shared database (PostgreSQL) the revision read is reused for
