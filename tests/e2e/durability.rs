@@ -491,21 +491,30 @@ impl PrivateCluster {
             self.port,
             self.dir.path().display()
         );
-        let status = self
-            .as_owner("pg_ctl")
-            .arg("-D")
-            .arg(self.data())
-            .args(["-w", "-l"])
-            .arg(self.dir.path().join("log"))
-            .args(["-o", &options, "start"])
-            .stdout(Stdio::null())
-            .status()
-            .expect("pg_ctl start");
-        assert!(
-            status.success(),
-            "pg_ctl start failed: {}",
-            std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
-        );
+        // After a SIGKILL of the postmaster its backends may hold the port for a moment while
+        // they notice and exit ("Address already in use"): a restart is tried for up to 20 s.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let status = self
+                .as_owner("pg_ctl")
+                .arg("-D")
+                .arg(self.data())
+                .args(["-w", "-l"])
+                .arg(self.dir.path().join("log"))
+                .args(["-o", &options, "start"])
+                .stdout(Stdio::null())
+                .status()
+                .expect("pg_ctl start");
+            if status.success() {
+                return;
+            }
+            let log = std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default();
+            assert!(
+                log.contains("Address already in use") && std::time::Instant::now() < deadline,
+                "pg_ctl start failed: {log}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
     }
 
     /// SIGKILL to the postmaster (and so, at once, to every backend): no shutdown checkpoint;
