@@ -118,6 +118,31 @@ pub(super) fn parse_level(value: &[u8]) -> Option<u8> {
     }
 }
 
+/// The checks every batch row shares: the id (named `id_field` in problems), the skill URI and
+/// the level; the level, or the field and message of the first problem.
+pub(super) fn check_id_skill_level(
+    id_field: &'static str,
+    id: &[u8],
+    skill: &[u8],
+    level: &[u8],
+) -> Result<u8, (&'static str, String)> {
+    if !is_valid_token(id) {
+        return Err((id_field, format!("malformed id {:?}", lossy(id))));
+    }
+    if !is_valid_token(skill) {
+        return Err((
+            "skill_uri",
+            format!("malformed skill uri {:?}", lossy(skill)),
+        ));
+    }
+    parse_level(level).ok_or_else(|| {
+        (
+            "level",
+            format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
+        )
+    })
+}
+
 pub(super) fn parse_essential(value: &[u8]) -> Option<bool> {
     const TRUE: [&[u8]; 3] = [b"true", b"1", b"yes"];
     const FALSE: [&[u8]; 3] = [b"false", b"0", b"no"];

@@ -742,23 +742,12 @@ impl Matcher<'_, '_, '_> {
                     message,
                 })
             };
-            if !is_valid_token(id) {
-                bad("worker_id", format!("malformed id {:?}", lossy(id)));
-                continue;
-            }
-            if !is_valid_token(skill) {
-                bad(
-                    "skill_uri",
-                    format!("malformed skill uri {:?}", lossy(skill)),
-                );
-                continue;
-            }
-            let Some(level) = parse_level(level) else {
-                bad(
-                    "level",
-                    format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
-                );
-                continue;
+            let level = match check_id_skill_level("worker_id", id, skill, level) {
+                Ok(level) => level,
+                Err((field, message)) => {
+                    bad(field, message);
+                    continue;
+                }
             };
             let interned = self.index.skill_lookup.get(skill).copied().unwrap_or(NONE);
             let node = match self.related {

@@ -84,23 +84,12 @@ pub(super) fn parse_vacancy_piece<'a>(
                 message,
             })
         };
-        if !is_valid_token(id) {
-            bad("vacancy_id", format!("malformed id {:?}", lossy(id)));
-            continue;
-        }
-        if !is_valid_token(skill) {
-            bad(
-                "skill_uri",
-                format!("malformed skill uri {:?}", lossy(skill)),
-            );
-            continue;
-        }
-        let Some(level) = parse_level(level) else {
-            bad(
-                "level",
-                format!("level {:?} is not 1, 2, 3 or 4", lossy(level)),
-            );
-            continue;
+        let level = match check_id_skill_level("vacancy_id", id, skill, level) {
+            Ok(level) => level,
+            Err((field, message)) => {
+                bad(field, message);
+                continue;
+            }
         };
         let Some(essential) = parse_essential(essential) else {
             bad(
