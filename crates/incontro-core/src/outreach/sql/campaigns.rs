@@ -664,22 +664,14 @@ pub(crate) fn clear_taken_in_charge(
     campaign: &str,
     entry_no: u32,
 ) -> Result<Option<NaiveDate>> {
-    let day: Option<i64> = tx
-        .query_row(
-            "SELECT taken_in_charge_on FROM outreach_outcome WHERE campaign_id = ?1 AND entry_no = ?2",
-            params![campaign, entry_no],
-            |row| row.get(0),
-        )
-        .optional()?
-        .flatten();
-    let Some(day) = day else {
+    let Some(day) = taken_in_charge_on(tx, campaign, entry_no)? else {
         return Ok(None);
     };
     tx.execute(
         "UPDATE outreach_outcome SET taken_in_charge_on = NULL WHERE campaign_id = ?1 AND entry_no = ?2",
         params![campaign, entry_no],
     )?;
-    Ok(Some(from_days(day)))
+    Ok(Some(day))
 }
 
 /// The "taken in charge" day of an entry, when set.
