@@ -602,12 +602,7 @@ impl<'a> Db<'a> {
                 if conflict.trim().is_empty() {
                     return conn.copy_in(&format!("COPY {table} ({column_list}) FROM STDIN"), data);
                 }
-                let stage = stage_table(table, columns);
-                conn.batch(&format!(
-                    "CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS \
-                     SELECT {column_list} FROM {table} WITH NO DATA; TRUNCATE {stage}"
-                ))?;
-                conn.copy_in(&format!("COPY {stage} ({column_list}) FROM STDIN"), data)?;
+                let stage = stage_rows(&mut conn, table, columns, data)?;
                 let inserted = conn.execute(
                     &format!(
                         "INSERT INTO {table} ({column_list}) \
@@ -712,22 +707,13 @@ impl<'a> Db<'a> {
                 Ok(total)
             }
             Db::Postgres(conn) => {
-                let column_list = keys.join(", ");
                 let condition = keys
                     .iter()
                     .map(|key| format!("target.{key} = stage.{key}"))
                     .collect::<Vec<_>>()
                     .join(" AND ");
-                let stage = stage_table(table, keys);
                 let mut conn = conn.borrow_mut();
-                conn.batch(&format!(
-                    "CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS \
-                     SELECT {column_list} FROM {table} WITH NO DATA; TRUNCATE {stage}"
-                ))?;
-                conn.copy_in(
-                    &format!("COPY {stage} ({column_list}) FROM STDIN"),
-                    pg::copy_text(width, values),
-                )?;
+                let stage = stage_rows(&mut conn, table, keys, pg::copy_text(width, values))?;
                 let deleted = conn.execute(
                     &format!(
                         "DELETE FROM {table} AS target USING {stage} AS stage WHERE {condition}"
@@ -768,6 +754,19 @@ pub fn multi_row_insert(table: &str, columns: &[&str], rows: usize, tail: &str) 
         columns.join(", "),
         vec![row; rows].join(",")
     )
+}
+
+/// Copies rows (`data`, COPY text) of `table`'s `columns` into the transaction's temporary stage
+/// table for them (created on first use, emptied before each use); returns its name.
+fn stage_rows(conn: &mut pg::Conn, table: &str, columns: &[&str], data: Vec<u8>) -> Result<String> {
+    let stage = stage_table(table, columns);
+    let column_list = columns.join(", ");
+    conn.batch(&format!(
+        "CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS \
+         SELECT {column_list} FROM {table} WITH NO DATA; TRUNCATE {stage}"
+    ))?;
+    conn.copy_in(&format!("COPY {stage} ({column_list}) FROM STDIN"), data)?;
+    Ok(stage)
 }
 
 /// The name of the temporary table that stages rows of `table` with these columns (one per
