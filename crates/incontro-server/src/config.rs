@@ -21,9 +21,10 @@ pub struct ServerConfig {
     pub database: Option<String>,
     /// actix-web worker threads (async I/O only; engine calls run on the pool).
     pub workers: usize,
-    /// Engine calls running at once on the blocking pool (the bounded CPU pool). Default: twice
-    /// the cores, because a call also waits (SQLite page reads, the store's mutex) and the handoff
-    /// between calls leaves a core idle; measured in the README's Performance section.
+    /// Engine calls running at once, on as many long-lived engine threads (the bounded CPU pool,
+    /// `pool::CpuPool`). Default: twice the cores, because a call also waits (SQLite page reads,
+    /// the store's mutex) and the handoff between calls leaves a core idle; measured in the
+    /// README's Performance section.
     pub pool_size: usize,
     /// Largest accepted JSON body, in bytes (larger ones get 413 `payload_too_large`).
     pub body_limit_bytes: usize,
