@@ -7,6 +7,10 @@ use clap::Parser;
 
 /// mimalloc instead of glibc's allocator: the service allocates many short-lived buffers per
 /// request (explanations, JSON bodies) from several threads; see the README's Performance section.
+/// Built with `no_thp` (workspace Cargo.toml): mimalloc otherwise asks for transparent huge pages
+/// on its segments, and the kernel then grows the resident set 2 MiB at a time (khugepaged fills
+/// a huge page around a few used pages), which made the soak's RSS swing by tens of MiB (README,
+/// "Why RSS grew").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
