@@ -1,6 +1,6 @@
 //! Explanations: requirement by requirement, what met it and what is missing.
 
-use super::kernel::{requirement_credit, requirement_weight, score_parts};
+use super::kernel::{credit_of, requirement_weight, score_of_credits, Held};
 use super::{Credit, Relation, Requirement, ScoringConfig, SkillGraph};
 
 /// How one requirement was met.
@@ -199,12 +199,21 @@ pub fn explain(
     graph: Option<&SkillGraph>,
     labels: &dyn Fn(u32) -> String,
 ) -> Explanation {
-    let (score, essential_coverage) = score_parts(profile, requirements, config, graph);
+    let held = Held::new(profile);
+    let credits: Vec<Credit> = requirements
+        .iter()
+        .map(|requirement| credit_of(&held, requirement, config, graph))
+        .collect();
+    let (score, essential_coverage) = score_of_credits(
+        requirements,
+        credits.iter().map(Credit::value),
+        config,
+        graph,
+    );
     let gaps = essential_gaps(profile, requirements);
     let any_essential = requirements.iter().any(|r| r.essential);
     let mut items = Vec::with_capacity(requirements.len());
-    for requirement in requirements {
-        let credit = requirement_credit(profile, requirement, config, graph);
+    for (requirement, &credit) in requirements.iter().zip(&credits) {
         let deficit = |level: u8| requirement.level.saturating_sub(level);
         let outcome = match credit {
             Credit::Exact { level, .. } => MatchOutcome::Exact {

@@ -48,6 +48,42 @@ fn held_level(profile: &[(u32, u8)], skill: u32) -> Option<u8> {
         .map(|index| profile[index].1)
 }
 
+/// A profile's skills behind a 4,096-bit filter: most skills a credit asks about (the
+/// neighbours of a required skill) are not held, and the filter says so with one load instead
+/// of a binary search. A set bit only means "maybe held": the binary search decides.
+pub(crate) struct Held<'a> {
+    profile: &'a [(u32, u8)],
+    bits: [u64; 64],
+}
+
+impl<'a> Held<'a> {
+    /// The filter of `profile` (sorted by skill).
+    pub(crate) fn new(profile: &'a [(u32, u8)]) -> Self {
+        let mut bits = [0u64; 64];
+        for &(skill, _) in profile {
+            let (word, bit) = Self::slot(skill);
+            bits[word] |= bit;
+        }
+        Held { profile, bits }
+    }
+
+    #[inline]
+    fn slot(skill: u32) -> (usize, u64) {
+        let hash = skill.wrapping_mul(0x9E37_79B9) >> 20;
+        ((hash >> 6) as usize, 1u64 << (hash & 63))
+    }
+
+    /// The level held of `skill`, if any.
+    #[inline]
+    fn level(&self, skill: u32) -> Option<u8> {
+        let (word, bit) = Self::slot(skill);
+        if self.bits[word] & bit == 0 {
+            return None;
+        }
+        held_level(self.profile, skill)
+    }
+}
+
 /// The credit a profile earns for one requirement: the exact skill, or (default mode, with a
 /// graph) the best related skill, whichever is higher. Ties between related skills go to the
 /// lowest skill id.
@@ -57,8 +93,18 @@ pub fn requirement_credit(
     config: &ScoringConfig,
     graph: Option<&SkillGraph>,
 ) -> Credit {
+    credit_of(&Held::new(profile), requirement, config, graph)
+}
+
+/// [`requirement_credit`] for a profile already behind its filter.
+pub(crate) fn credit_of(
+    held: &Held<'_>,
+    requirement: &Requirement,
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> Credit {
     let required = usize::from(requirement.level.clamp(1, 4));
-    let mut best = match held_level(profile, requirement.skill) {
+    let mut best = match held.level(requirement.skill) {
         Some(level) => Credit::Exact {
             level,
             credit: LEVEL_CREDIT[usize::from(level.min(4))][required],
@@ -69,7 +115,7 @@ pub fn requirement_credit(
         return best;
     };
     for &(held_skill, relation, closeness) in graph.related_to(requirement.skill) {
-        let Some(level) = held_level(profile, held_skill) else {
+        let Some(level) = held.level(held_skill) else {
             continue;
         };
         let credit =
@@ -130,12 +176,25 @@ pub(crate) fn score_parts(
     config: &ScoringConfig,
     graph: Option<&SkillGraph>,
 ) -> (f32, f32) {
+    let held = Held::new(profile);
+    let credits = requirements
+        .iter()
+        .map(|requirement| credit_of(&held, requirement, config, graph).value());
+    score_of_credits(requirements, credits, config, graph)
+}
+
+/// [`score_parts`] from the credit of each requirement, in requirement order.
+pub(crate) fn score_of_credits(
+    requirements: &[Requirement],
+    credits: impl Iterator<Item = f32>,
+    config: &ScoringConfig,
+    graph: Option<&SkillGraph>,
+) -> (f32, f32) {
     let mut weighted_credit = 0.0f32;
     let mut total_weight = 0.0f32;
     let mut essential_credit = 0.0f32;
     let mut essential_count = 0u32;
-    for requirement in requirements {
-        let credit = requirement_credit(profile, requirement, config, graph).value();
+    for (requirement, credit) in requirements.iter().zip(credits) {
         let weight = requirement_weight(requirement, config, graph);
         weighted_credit += weight * credit;
         total_weight += weight;

@@ -261,6 +261,33 @@ impl Dense {
         self.touched.clear();
     }
 
+    /// `first += base_weight × multiplier × credit` for each posting whose required level earns
+    /// a credit (`credits` by required level), starting from zero: the accumulator of the
+    /// pruned path, with the slots, the generation and the touched list held in locals.
+    #[inline]
+    fn add_postings(&mut self, postings: &[VacancyPosting], credits: &[f32; 4], multiplier: f32) {
+        let generation = self.generation;
+        let slots = &mut self.slots[..];
+        let touched = &mut self.touched;
+        for posting in postings {
+            let credit = credits[usize::from(posting.level_index & 3)];
+            if credit > 0.0 {
+                let value = posting.base_weight * multiplier * credit;
+                let slot = &mut slots[posting.vacancy as usize];
+                if slot.stamp == generation {
+                    slot.first += value;
+                } else {
+                    *slot = Slot {
+                        stamp: generation,
+                        first: value,
+                        second: 0.0,
+                    };
+                    touched.push(posting.vacancy);
+                }
+            }
+        }
+    }
+
     /// `first += a; second += b` at `position`, starting from zero.
     #[inline]
     fn add(&mut self, position: u32, a: f32, b: f32) {
@@ -601,6 +628,20 @@ thread_local! {
     pub(crate) static PRUNED_LISTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// The lowest estimate in `estimates` (not empty) and where it is.
+fn lowest_of(estimates: &[(f32, u32)]) -> (f32, usize) {
+    estimates
+        .iter()
+        .enumerate()
+        .fold((f32::INFINITY, 0), |lowest, (at, &(value, _))| {
+            if value < lowest.0 {
+                (value, at)
+            } else {
+                lowest
+            }
+        })
+}
+
 /// The smallest `f32` not below `value` (≥ 0).
 fn next_up(value: f64) -> f32 {
     let rounded = value as f32;
@@ -727,16 +768,11 @@ pub(crate) fn top_vacancies_pruned(
         scored.begin(postings.total_plain.len());
         let mut top = TopK::new(k, selected, order, filter, config);
         let add_list = |sums: &mut Dense, term: &Term| {
-            for posting in postings.by_skill[term.skill as usize].postings.iter() {
-                let credit = term.credits[usize::from(posting.level_index & 3)];
-                if credit > 0.0 {
-                    sums.add(
-                        posting.vacancy,
-                        posting.base_weight * term.multiplier * credit,
-                        0.0,
-                    );
-                }
-            }
+            sums.add_postings(
+                &postings.by_skill[term.skill as usize].postings,
+                &term.credits,
+                term.multiplier,
+            );
         };
         let mut left = 0.0f32;
         let mut taken = by_bound.len();
@@ -754,17 +790,25 @@ pub(crate) fn top_vacancies_pruned(
             left = next_up(remaining[rank + 1]);
             if !seeded && remaining[rank + 1] <= total_bound / 2.0 {
                 // Score the best 2k estimates exactly: the k-th score they give prunes the rest.
+                // One pass keeps the best 2k estimates (which ones among equals does not
+                // matter: seeds only raise the threshold early).
                 seeded = true;
                 estimates.clear();
-                estimates.extend(sums.touched.iter().map(|&vacancy| {
-                    let slot = &sums.slots[vacancy as usize];
-                    (estimate(slot, vacancy as usize), vacancy)
-                }));
-                let seeds = (2 * k).min(estimates.len());
-                if seeds > 0 && seeds < estimates.len() {
-                    estimates.select_nth_unstable_by(seeds - 1, |a, b| b.0.total_cmp(&a.0));
+                let seeds = 2 * k;
+                let mut lowest = (f32::NEG_INFINITY, 0usize);
+                for &vacancy in &sums.touched {
+                    let value = estimate(&sums.slots[vacancy as usize], vacancy as usize);
+                    if estimates.len() < seeds {
+                        estimates.push((value, vacancy));
+                        if estimates.len() == seeds {
+                            lowest = lowest_of(estimates);
+                        }
+                    } else if value > lowest.0 {
+                        estimates[lowest.1] = (value, vacancy);
+                        lowest = lowest_of(estimates);
+                    }
                 }
-                for &(_, vacancy) in &estimates[..seeds] {
+                for &(_, vacancy) in estimates.iter() {
                     scored.mark(vacancy);
                     top.offer(vacancy as usize, exact(vacancy as usize));
                 }
@@ -785,7 +829,6 @@ pub(crate) fn top_vacancies_pruned(
             }
             cost
         };
-        let cost = candidates(estimates, sums, left, top.threshold);
         let skipped: usize = by_bound[taken..]
             .iter()
             .map(|&(_, term)| {
@@ -794,6 +837,29 @@ pub(crate) fn top_vacancies_pruned(
                     .len()
             })
             .sum();
+        if taken < by_bound.len() && skipped < sums.touched.len() {
+            // Adding up the few postings skipped costs less than one more pass over the
+            // vacancies reached: add them, and every estimate is its vacancy's whole sum.
+            for &(_, term) in &by_bound[taken..] {
+                add_list(sums, &terms[term as usize]);
+            }
+            left = 0.0;
+        }
+        if left == 0.0 {
+            // Every term is in the sums, and the best estimates were scored when seeding: one
+            // pass scores exactly each vacancy whose bound still reaches the k-th score (the
+            // top k does not depend on the order of the offers).
+            for &vacancy in &sums.touched {
+                let slot = &sums.slots[vacancy as usize];
+                if bound_of(estimate(slot, vacancy as usize)) >= top.threshold
+                    && scored.mark(vacancy)
+                {
+                    top.offer(vacancy as usize, exact(vacancy as usize));
+                }
+            }
+            return top.finish();
+        }
+        let cost = candidates(estimates, sums, left, top.threshold);
         if taken < by_bound.len() && cost > skipped {
             // Scoring the candidates one by one would cost more than adding up the lists
             // skipped: add them up, and only the vacancies that can enter remain candidates.
