@@ -182,10 +182,12 @@ pub(super) fn header_and_body<'a>(bytes: &'a [u8], file: &str) -> Result<(&'a [u
     Ok((header.strip_suffix(b"\r").unwrap_or(header), body))
 }
 
-pub(super) fn parse_pieces<'a, R: Send>(
+/// Cuts `body` (the lines after the header) into pieces of whole lines and parses them in
+/// parallel, `parse` getting each piece and the number of its first line; results in file order.
+pub(super) fn parse_each_piece<'a, R: Send>(
     body: &'a [u8],
-    parse: impl Fn(&'a [u8], u64) -> (Vec<R>, Vec<LineProblem>) + Sync + Send,
-) -> (Vec<R>, Vec<LineProblem>) {
+    parse: impl Fn(&'a [u8], u64) -> R + Sync + Send,
+) -> Vec<R> {
     let pieces = split_at_lines(body, threads() * 4);
     let line_counts = map_with_scratch(
         &pieces,
@@ -202,22 +204,7 @@ pub(super) fn parse_pieces<'a, R: Send>(
         next += count;
     }
     let jobs: Vec<(&'a [u8], u64)> = pieces.into_iter().zip(first_lines).collect();
-    let parsed = map_with_scratch(&jobs, || (), |_, &(piece, first)| parse(piece, first));
-    let mut rows = Vec::with_capacity(parsed.iter().map(|(r, _)| r.len()).sum());
-    let mut problems = Vec::new();
-    for (piece_rows, piece_problems) in parsed {
-        rows.extend(piece_rows);
-        problems.extend(piece_problems);
-    }
-    (rows, problems)
-}
-
-pub(super) fn into_problems(file: &str, list: Vec<LineProblem>) -> Problems {
-    let mut problems = Problems::default();
-    for problem in list {
-        problems.push(file, problem.line, problem.field, problem.message);
-    }
-    problems
+    map_with_scratch(&jobs, || (), |_, &(piece, first)| parse(piece, first))
 }
 
 /// The cleaned field at `column` of a line without its line end (None when the line has fewer

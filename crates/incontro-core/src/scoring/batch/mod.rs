@@ -5,9 +5,11 @@
 //! `worker_id,rank,vacancy_id,score`, rank from 1, only scores > 0, score rounded to 6 decimals,
 //! ties by vacancy id, workers in input order.
 //!
-//! How it runs: the vacancy file is read whole and parsed in parallel chunks; skills are interned
-//! to `u32`; an inverted index skill → `(vacancy, required level, weight / total weight)` is built.
-//! The worker file is streamed in blocks; a block is cut into pieces of whole workers, and each
+//! How it runs: the vacancy file is read whole and parsed in parallel chunks, each interning its
+//! ids and skills, merged in file order; skills are interned to `u32`; an inverted index skill → `(vacancy, required level, weight / total weight)` is built.
+//! The worker file is streamed in blocks, read ahead on a thread of their own (while the
+//! vacancy index is built and while the previous block is scored); a block is cut into pieces
+//! of whole workers, and each
 //! piece is parsed, grouped into workers and scored on one thread of the pool (one parallel pass,
 //! buffers reused from piece to piece): each worker accumulates into a dense per-thread array
 //! over vacancies, followed by a top-k selection and its result rows. Then, on one thread and in
@@ -16,8 +18,6 @@
 //! after rounding to 6 decimals, so equal scores tie exactly and the lowest vacancy id wins.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -32,6 +32,7 @@ use crate::{Error, ErrorCode, Problems, Result};
 
 mod lines;
 mod output;
+mod reader;
 mod vacancies;
 
 use lines::*;
@@ -159,29 +160,6 @@ pub fn run_csv_timed(
     }
     let config = config.validated()?;
     let related = related.filter(|_| config.mode == super::Mode::Default);
-    let started = Instant::now();
-    let vacancy_bytes = std::fs::read(vacancies).map_err(|e| Error::io(vacancies, e))?;
-    times.read_vacancies = started.elapsed();
-    progress.start("reading vacancies", Some(vacancy_bytes.len() as u64));
-    let started = Instant::now();
-    let index = VacancyIndex::parse(
-        &vacancy_bytes,
-        &vacancies.display().to_string(),
-        &config,
-        related,
-    )?;
-    times.index_vacancies = started.elapsed();
-    progress.advance(vacancy_bytes.len() as u64);
-    progress.finish();
-
-    let mut output = PartialFile::create(out)?;
-    let mut report = BatchReport {
-        vacancies: index.vacancy_ids.len() as u64,
-        vacancy_skills: index.skill_count() as u64,
-        related_credit: related.is_some(),
-        ..BatchReport::default()
-    };
-    let mut unknown = index.unknown_to_taxonomy.clone();
     #[cfg(test)]
     let block_bytes = TEST_BLOCK_BYTES.with(|b| b.get());
     #[cfg(not(test))]
@@ -190,31 +168,71 @@ pub fn run_csv_timed(
     let min_piece = TEST_PIECE_BYTES.with(|b| b.get());
     #[cfg(not(test))]
     let min_piece = MIN_PIECE_BYTES;
-    let matcher = Matcher {
-        index: &index,
-        config,
-        related,
-        top_k,
-        timed,
-        block_bytes,
-        min_piece,
-    };
-    let pool = ScratchPool::default();
-    stream_workers(
-        workers,
-        &matcher,
-        &pool,
-        &mut output,
-        &mut report,
-        &mut unknown,
-        &mut times,
-        progress,
-    )?;
-    report.skills_unknown_to_taxonomy = if related.is_some() {
-        unknown.len() as u64
-    } else {
-        0
-    };
+    let report = std::thread::scope(|scope| {
+        // The worker file is read ahead while the vacancy index is built (one core is idle
+        // while ids and skills are interned) and while each block is scored.
+        let mut blocks = reader::BlockReader::start(scope, workers, block_bytes);
+        let started = Instant::now();
+        let vacancy_bytes = std::fs::read(vacancies).map_err(|e| Error::io(vacancies, e))?;
+        times.read_vacancies = started.elapsed();
+        progress.start("reading vacancies", Some(vacancy_bytes.len() as u64));
+        let started = Instant::now();
+        let index = VacancyIndex::parse(
+            &vacancy_bytes,
+            &vacancies.display().to_string(),
+            &config,
+            related,
+        )?;
+        times.index_vacancies = started.elapsed();
+        progress.advance(vacancy_bytes.len() as u64);
+        progress.finish();
+
+        let mut output = PartialFile::create(out)?;
+        let mut report = BatchReport {
+            vacancies: index.vacancy_ids.len() as u64,
+            vacancy_skills: index.skill_count() as u64,
+            related_credit: related.is_some(),
+            ..BatchReport::default()
+        };
+        let mut unknown = index.unknown_to_taxonomy.clone();
+        let matcher = Matcher {
+            index: &index,
+            config,
+            related,
+            top_k,
+            timed,
+            min_piece,
+        };
+        let pool = ScratchPool::default();
+        stream_workers(
+            workers,
+            &mut blocks,
+            &matcher,
+            &pool,
+            &mut output,
+            &mut report,
+            &mut unknown,
+            &mut times,
+            progress,
+        )?;
+        finish(report, related.is_some(), unknown, output, pool, &mut times)
+    })?;
+    if let Some(timings) = timings {
+        *timings = times;
+    }
+    Ok(report)
+}
+
+/// Counts what the run found, commits the output and adds up the threads' timings.
+fn finish(
+    mut report: BatchReport,
+    related: bool,
+    unknown: HashSet<u64>,
+    output: PartialFile,
+    pool: ScratchPool,
+    times: &mut BatchTimings,
+) -> Result<BatchReport> {
+    report.skills_unknown_to_taxonomy = if related { unknown.len() as u64 } else { 0 };
     let started = Instant::now();
     output.commit()?;
     times.write_output += started.elapsed();
@@ -222,9 +240,6 @@ pub fn run_csv_timed(
         times.kernel_cpu += scratch.kernel;
         times.top_k_cpu += scratch.top_k;
         times.format_cpu += scratch.format;
-    }
-    if let Some(timings) = timings {
-        *timings = times;
     }
     Ok(report)
 }
@@ -350,8 +365,6 @@ struct Matcher<'i, 'a, 'r> {
     top_k: usize,
     /// Measure kernel, top-k and formatting time per worker (`--timings`).
     timed: bool,
-    /// Bytes of the worker file read per block ([`BLOCK_BYTES`]; smaller in tests).
-    block_bytes: usize,
     /// The smallest piece of a block ([`MIN_PIECE_BYTES`]; smaller in tests).
     min_piece: usize,
 }
@@ -992,9 +1005,14 @@ fn process_region(
     Ok((cut, line))
 }
 
+/// The longest line of the worker file: a file without line breaks is an error, not a buffer
+/// that grows with the file.
+const MAX_LINE_BYTES: usize = 1 << 20;
+
 #[allow(clippy::too_many_arguments)]
 fn stream_workers(
     path: &Path,
+    blocks: &mut reader::BlockReader<'_>,
     matcher: &Matcher<'_, '_, '_>,
     pool: &ScratchPool,
     output: &mut PartialFile,
@@ -1005,13 +1023,12 @@ fn stream_workers(
 ) -> Result<()> {
     const COLUMNS: [&str; 3] = ["worker_id", "skill_uri", "level"];
     let file_name = path.display().to_string();
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let total = file.metadata().map(|m| m.len()).ok();
+    let total = std::fs::metadata(path).map(|m| m.len()).ok();
     progress.start("matching workers", total);
-    let mut buffer: Vec<u8> = Vec::with_capacity(matcher.block_bytes + (1 << 20));
+    // The unprocessed end of the previous block: the rows of a worker the block cut.
+    let mut carry: Vec<u8> = Vec::new();
     let mut columns: Option<Vec<usize>> = None;
     let mut line = 1u64;
-    let mut at_end = false;
     let mut state = StreamState {
         seen: HashSet::with_hasher(fixed_hasher()),
         problems: Problems::default(),
@@ -1020,49 +1037,69 @@ fn stream_workers(
         times,
     };
     let mut saw_rows = false;
-    while !at_end {
-        let before = buffer.len();
+    loop {
         let started = Instant::now();
-        let read = (&mut file)
-            .take(matcher.block_bytes as u64)
-            .read_to_end(&mut buffer)
-            .map_err(|e| Error::io(path, e))?;
+        let Some(mut block) = blocks.next(path)? else {
+            break;
+        };
         state.times.read_workers += started.elapsed();
-        at_end = read == 0;
-        debug_assert!(buffer.len() == before + read);
+        let read = block.data_len();
+        let at_end = read == 0;
         progress.advance(read as u64);
+        // The carried rows go in front of the block's data, in its headroom when they fit.
+        let mut joined = Vec::new();
+        let buffer: &[u8] = if carry.len() <= reader::HEADROOM {
+            let from = reader::HEADROOM - carry.len();
+            block.bytes[from..reader::HEADROOM].copy_from_slice(&carry);
+            &block.bytes[from..]
+        } else {
+            joined.reserve(carry.len() + read);
+            joined.extend_from_slice(&carry);
+            joined.extend_from_slice(&block.bytes[reader::HEADROOM..]);
+            &joined
+        };
+        carry.clear();
+        let mut body = buffer;
         if columns.is_none() {
-            let Some(end) = memchr::memchr(b'\n', &buffer).or(at_end.then_some(buffer.len()))
-            else {
+            let Some(end) = memchr::memchr(b'\n', body).or(at_end.then_some(body.len())) else {
+                check_line_length(body, 0, &file_name, line)?;
+                carry.extend_from_slice(body);
+                blocks.recycle(block);
                 continue;
             };
-            let (header, _) = header_and_body(&buffer, &file_name).or_else(|error| {
+            let (header, _) = header_and_body(body, &file_name).or_else(|error| {
                 // A header without rows is reported below as "no data rows".
-                if buffer[..end].trim_ascii().is_empty() {
+                if body[..end].trim_ascii().is_empty() {
                     Err(error)
                 } else {
-                    Ok((&buffer[..end], &[][..]))
+                    Ok((&body[..end], &[][..]))
                 }
             })?;
             let header = header.strip_suffix(b"\r").unwrap_or(header);
             columns = Some(parse_header(header, &COLUMNS, &file_name)?);
-            buffer.drain(..(end + 1).min(buffer.len()));
+            body = &body[(end + 1).min(body.len())..];
             line = 2;
         }
         let complete = if at_end {
-            buffer.len()
+            body.len()
         } else {
-            match memchr::memrchr(b'\n', &buffer) {
+            match memchr::memrchr(b'\n', body) {
                 Some(last) => last + 1,
-                None => continue,
+                None => {
+                    check_line_length(body, 0, &file_name, line)?;
+                    carry.extend_from_slice(body);
+                    blocks.recycle(block);
+                    continue;
+                }
             }
         };
+        check_line_length(body, complete, &file_name, line)?;
         let Some(columns) = columns.as_deref() else {
             continue;
         };
-        saw_rows |= buffer[..complete].iter().any(|b| !b.is_ascii_whitespace());
+        saw_rows |= body[..complete].iter().any(|b| !b.is_ascii_whitespace());
         let (cut, next_line) = process_region(
-            &buffer[..complete],
+            &body[..complete],
             line,
             at_end,
             columns,
@@ -1073,8 +1110,12 @@ fn stream_workers(
             report,
             unknown,
         )?;
-        buffer.drain(..cut);
+        carry.extend_from_slice(&body[cut..]);
         line = next_line;
+        blocks.recycle(block);
+        if at_end {
+            break;
+        }
     }
     progress.finish();
     if !saw_rows && state.problems.is_empty() {
@@ -1083,6 +1124,30 @@ fn stream_workers(
             .push(&file_name, 0, None, "no data rows after the header");
     }
     state.problems.into_result()
+}
+
+/// An unfinished line (no line break yet) longer than [`MAX_LINE_BYTES`] is an error: `text`
+/// starts at line `line`, and its unfinished part at `unfinished` (past its last line break).
+fn check_line_length(text: &[u8], unfinished: usize, file: &str, line: u64) -> Result<()> {
+    let start = match memchr::memrchr(b'\n', &text[unfinished..]) {
+        Some(last) => unfinished + last + 1,
+        None => unfinished,
+    };
+    if text.len() - start <= MAX_LINE_BYTES {
+        return Ok(());
+    }
+    let line = line + memchr::memchr_iter(b'\n', &text[..start]).count() as u64;
+    let mut problems = Problems::default();
+    problems.push(
+        file,
+        line,
+        None,
+        format!(
+            "line longer than {} MiB (is this a CSV file?)",
+            MAX_LINE_BYTES >> 20
+        ),
+    );
+    problems.into_result()
 }
 
 #[cfg(test)]

@@ -449,3 +449,39 @@ fn problems_are_found_in_every_piece_with_their_lines() {
     );
     assert!(!files.path("out.csv").exists());
 }
+
+#[test]
+fn a_line_longer_than_the_limit_is_an_error_with_its_line_not_a_growing_buffer() {
+    // A worker file whose third line never ends (say a binary file given by mistake).
+    let mut workers = String::from("worker_id,skill_uri,level\nW1,s:a,3\nW2,");
+    workers.push_str(&"x".repeat(MAX_LINE_BYTES + 10));
+    for block in [BLOCK_BYTES, 4096] {
+        TEST_BLOCK_BYTES.with(|b| b.set(block));
+        let files = Files::new(&workers, VACANCIES);
+        let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+        TEST_BLOCK_BYTES.with(|b| b.set(BLOCK_BYTES));
+        let Error::InvalidInput { problems } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(problems[0].line, 3, "block {block}: {error}");
+        assert!(problems[0].message.contains("longer than 1 MiB"), "{error}");
+        assert!(!files.path("out.csv").exists());
+    }
+    // A header that never ends.
+    let files = Files::new(&"h".repeat(MAX_LINE_BYTES + 1), VACANCIES);
+    TEST_BLOCK_BYTES.with(|b| b.set(4096));
+    let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+    TEST_BLOCK_BYTES.with(|b| b.set(BLOCK_BYTES));
+    assert!(error.to_string().contains("longer than 1 MiB"), "{error}");
+}
+
+#[test]
+fn the_vacancy_files_errors_come_before_a_missing_worker_file() {
+    let files = Files::new("", "vacancy_id,skill_uri,level,essential\nV,s:a,9,true\n");
+    std::fs::remove_file(files.path("w.csv")).unwrap();
+    let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+    assert!(error.to_string().contains("v.csv"), "{error}");
+    std::fs::write(files.path("v.csv"), VACANCIES).unwrap();
+    let error = files.run(3, &ScoringConfig::exact(), None).unwrap_err();
+    assert!(error.to_string().contains("w.csv"), "{error}");
+}

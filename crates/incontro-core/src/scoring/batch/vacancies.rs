@@ -3,12 +3,16 @@
 
 use super::*;
 
-pub(super) struct VacancyRow<'a> {
-    pub(super) id: &'a [u8],
-    pub(super) skill: &'a [u8],
-    pub(super) level: u8,
-    pub(super) essential: bool,
-    pub(super) line: u64,
+/// A piece of the vacancy file, parsed, its ids and skills interned within the piece (in
+/// order of first appearance, so that merging the pieces in file order numbers them as one pass
+/// over the whole file would).
+#[derive(Default)]
+pub(super) struct VacancyPiece<'a> {
+    pub(super) ids: Vec<&'a [u8]>,
+    pub(super) skills: Vec<&'a [u8]>,
+    /// (vacancy, skill) numbered within the piece, level, essential, line.
+    pub(super) rows: Vec<(u32, u32, u8, bool, u64)>,
+    pub(super) problems: Vec<LineProblem>,
 }
 
 /// One entry of the inverted index.
@@ -52,9 +56,13 @@ pub(super) fn parse_vacancy_piece<'a>(
     piece: &'a [u8],
     first_line: u64,
     columns: &[usize],
-) -> (Vec<VacancyRow<'a>>, Vec<LineProblem>) {
-    let mut rows = Vec::with_capacity(piece.len() / 80);
-    let mut problems = Vec::new();
+) -> VacancyPiece<'a> {
+    let mut out = VacancyPiece {
+        rows: Vec::with_capacity(piece.len() / 80),
+        ..VacancyPiece::default()
+    };
+    let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::new();
+    let mut skill_of: AHashMap<&'a [u8], u32> = AHashMap::new();
     let needed = columns.iter().copied().max().unwrap_or(0) + 1;
     let mut fields = [&b""[..]; MAX_FIELDS];
     for (index, _, line) in lines_of(piece) {
@@ -64,7 +72,7 @@ pub(super) fn parse_vacancy_piece<'a>(
         }
         let count = split_line(line, &mut fields);
         if count < needed {
-            problems.push(LineProblem {
+            out.problems.push(LineProblem {
                 line: line_number,
                 field: None,
                 message: format!("expected at least {needed} columns, found {count}"),
@@ -78,7 +86,7 @@ pub(super) fn parse_vacancy_piece<'a>(
             fields[columns[3]],
         );
         let mut bad = |field: &'static str, message: String| {
-            problems.push(LineProblem {
+            out.problems.push(LineProblem {
                 line: line_number,
                 field: Some(field),
                 message,
@@ -98,15 +106,18 @@ pub(super) fn parse_vacancy_piece<'a>(
             );
             continue;
         };
-        rows.push(VacancyRow {
-            id,
-            skill,
-            level,
-            essential,
-            line: line_number,
+        let vacancy = *vacancy_of.entry(id).or_insert_with(|| {
+            out.ids.push(id);
+            (out.ids.len() - 1) as u32
         });
+        let skill = *skill_of.entry(skill).or_insert_with(|| {
+            out.skills.push(skill);
+            (out.skills.len() - 1) as u32
+        });
+        out.rows
+            .push((vacancy, skill, level, essential, line_number));
     }
-    (rows, problems)
+    out
 }
 
 impl<'a> VacancyIndex<'a> {
@@ -119,29 +130,56 @@ impl<'a> VacancyIndex<'a> {
         const COLUMNS: [&str; 4] = ["vacancy_id", "skill_uri", "level", "essential"];
         let (header, body) = header_and_body(bytes, file)?;
         let columns = parse_header(header, &COLUMNS, file)?;
-        let (rows, line_problems) = parse_pieces(body, |piece, first| {
+        let pieces = parse_each_piece(body, |piece, first| {
             parse_vacancy_piece(piece, first, &columns)
         });
-        let mut problems = into_problems(file, line_problems);
-
-        // Intern ids and skills in file order, then renumber vacancies by id.
-        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(rows.len() / 8);
-        let mut first_seen: Vec<&'a [u8]> = Vec::with_capacity(rows.len() / 8);
-        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(rows.len() / 16);
-        let mut skill_uris: Vec<&'a [u8]> = Vec::new();
-        let mut interned: Vec<(u32, u32, u8, bool, u64)> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let vacancy = *vacancy_of.entry(row.id).or_insert_with(|| {
-                first_seen.push(row.id);
-                (first_seen.len() - 1) as u32
-            });
-            let skill = *skills.entry(row.skill).or_insert_with(|| {
-                skill_uris.push(row.skill);
-                (skill_uris.len() - 1) as u32
-            });
-            interned.push((vacancy, skill, row.level, row.essential, row.line));
+        let mut problems = Problems::default();
+        for piece in &pieces {
+            for problem in &piece.problems {
+                problems.push(file, problem.line, problem.field, problem.message.clone());
+            }
         }
-        drop(rows);
+
+        // Ids and skills numbered in file order: the pieces' own numbers, merged in order.
+        let vacancy_guess = pieces.iter().map(|p| p.ids.len()).sum::<usize>();
+        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(vacancy_guess);
+        let mut first_seen: Vec<&'a [u8]> = Vec::with_capacity(vacancy_guess);
+        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::new();
+        let mut skill_uris: Vec<&'a [u8]> = Vec::new();
+        let mut interned: Vec<(u32, u32, u8, bool, u64)> =
+            Vec::with_capacity(pieces.iter().map(|p| p.rows.len()).sum());
+        for piece in &pieces {
+            let vacancy_numbers: Vec<u32> = piece
+                .ids
+                .iter()
+                .map(|&id| {
+                    *vacancy_of.entry(id).or_insert_with(|| {
+                        first_seen.push(id);
+                        (first_seen.len() - 1) as u32
+                    })
+                })
+                .collect();
+            let skill_numbers: Vec<u32> = piece
+                .skills
+                .iter()
+                .map(|&uri| {
+                    *skills.entry(uri).or_insert_with(|| {
+                        skill_uris.push(uri);
+                        (skill_uris.len() - 1) as u32
+                    })
+                })
+                .collect();
+            interned.extend(piece.rows.iter().map(|&(v, s, level, essential, line)| {
+                (
+                    vacancy_numbers[v as usize],
+                    skill_numbers[s as usize],
+                    level,
+                    essential,
+                    line,
+                )
+            }));
+        }
+        drop(pieces);
         let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
         order.sort_unstable_by_key(|&v| first_seen[v as usize]);
         let mut position_of = vec![0u32; first_seen.len()];
@@ -152,7 +190,7 @@ impl<'a> VacancyIndex<'a> {
         for entry in &mut interned {
             entry.0 = position_of[entry.0 as usize];
         }
-        interned.sort_unstable_by_key(|&(vacancy, skill, _, _, line)| (vacancy, skill, line));
+        let interned = sort_by_vacancy_skill_line(interned, vacancy_ids.len());
         for pair in interned.windows(2) {
             if pair[0].0 == pair[1].0 && pair[0].1 == pair[1].1 {
                 problems.push(
@@ -306,4 +344,31 @@ impl<'a> VacancyIndex<'a> {
         let end = self.posting_offsets[skill as usize + 1] as usize;
         &self.postings[start..end]
     }
+}
+
+/// `rows` sorted by (vacancy, skill, line): a counting sort by vacancy (stable: lines stay in
+/// file order), then each vacancy's few rows by skill. The same order as a sort of the whole
+/// list by that key (lines are unique), in two passes instead of a sort of every row.
+fn sort_by_vacancy_skill_line(
+    rows: Vec<(u32, u32, u8, bool, u64)>,
+    vacancies: usize,
+) -> Vec<(u32, u32, u8, bool, u64)> {
+    let mut offsets = vec![0usize; vacancies + 1];
+    for row in &rows {
+        offsets[row.0 as usize + 1] += 1;
+    }
+    for i in 0..vacancies {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut sorted = vec![(0u32, 0u32, 0u8, false, 0u64); rows.len()];
+    for row in rows {
+        let slot = &mut fill[row.0 as usize];
+        sorted[*slot] = row;
+        *slot += 1;
+    }
+    for group in offsets.windows(2) {
+        sorted[group[0]..group[1]].sort_unstable_by_key(|&(_, skill, _, _, line)| (skill, line));
+    }
+    sorted
 }
