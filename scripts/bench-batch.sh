@@ -19,6 +19,9 @@ trap 'rm -rf "$out"' EXIT
 
 measure() { # name, command... → prints "name seconds rss_kb"
   local name="$1"; shift
+  # Earlier writes (the other command's output, a previous run's) are flushed first: the batch
+  # commits its output with fsync, which on ext4 also waits for other files' dirty pages.
+  sync
   /usr/bin/time -v "$@" 2>"$out/$name.time" >/dev/null
   local wall rss
   wall=$(grep "Elapsed (wall clock)" "$out/$name.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
