@@ -303,6 +303,33 @@ fn importers_end_with_an_error_on_what_is_not_text() {
         assert!(!ok, "{output}");
         assert!(output.contains("zero:1: NUL byte"), "{output}");
         assert!(started.elapsed() < Duration::from_secs(20));
+        // The batch matcher has its own fast reader: the same bound, no output file.
+        let vacancies = files.path().join("v.csv");
+        std::fs::write(
+            &vacancies,
+            "vacancy_id,skill_uri,level,essential\nV1,s:a,1,true\n",
+        )
+        .expect("write");
+        let out = files.path().join("out.csv");
+        let (ok, output) = incontro(
+            data.path(),
+            &[
+                "match",
+                "--workers",
+                "/dev/zero",
+                "--vacancies",
+                &vacancies.display().to_string(),
+                "--exact",
+                "--out",
+                &out.display().to_string(),
+            ],
+        );
+        assert!(!ok, "{output}");
+        assert!(
+            output.contains("zero:1: line longer than 1 MiB"),
+            "{output}"
+        );
+        assert!(!out.exists());
     }
     // A 2 MiB line: refused at its line, and the message quotes none of it.
     let long = files.path().join("long.csv");
