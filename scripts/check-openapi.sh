@@ -19,6 +19,10 @@ work="$(mktemp -d)"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+# The log files exist before the server starts: the loop below reads them at once, and under
+# load the background process may not have opened them yet (sed would fail, and set -e exit).
+: >"$work/serve.out"
+: >"$work/serve.err"
 "$bin" --data-dir "$work/data" serve --bind 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 port=""

@@ -38,6 +38,10 @@ trap cleanup EXIT
 # The demo's anchor day, so that the demo's dates (vacancies open, campaigns running) hold.
 export INCONTRO_TODAY="${INCONTRO_TODAY:-2026-12-01}"
 admin="$("$bin" --data-dir "$work/data" keys create --role admin --label schemathesis)"
+# The log files exist before the server starts: the loop below reads them at once, and under
+# load the background process may not have opened them yet (sed would fail, and set -e exit).
+: >"$work/serve.out"
+: >"$work/serve.err"
 "$bin" --data-dir "$work/data" serve --bind 127.0.0.1:0 --workers 2 \
   >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!

@@ -44,6 +44,10 @@ cat >"$work/keys.json" <<EOF
  "operators": {"giulia": "$giulia", "marco": "$marco", "sara": "$sara"},
  "people": [$people]}
 EOF
+# The log files exist before the server starts: the loop below reads them at once, and under
+# load the background process may not have opened them yet (sed would fail, and set -e exit).
+: >"$work/serve.out"
+: >"$work/serve.err"
 "$bin" --data-dir "$work/data" serve --bind 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 port=""
