@@ -61,8 +61,8 @@ pub(super) fn parse_vacancy_piece<'a>(
         rows: Vec::with_capacity(piece.len() / 80),
         ..VacancyPiece::default()
     };
-    let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::new();
-    let mut skill_of: AHashMap<&'a [u8], u32> = AHashMap::new();
+    let mut vacancy_of = Interner::default();
+    let mut skill_of = Interner::default();
     let needed = columns.iter().copied().max().unwrap_or(0) + 1;
     let mut fields = [&b""[..]; MAX_FIELDS];
     for (index, _, line) in lines_of(piece) {
@@ -106,18 +106,32 @@ pub(super) fn parse_vacancy_piece<'a>(
             );
             continue;
         };
-        let vacancy = *vacancy_of.entry(id).or_insert_with(|| {
-            out.ids.push(id);
-            (out.ids.len() - 1) as u32
-        });
-        let skill = *skill_of.entry(skill).or_insert_with(|| {
-            out.skills.push(skill);
-            (out.skills.len() - 1) as u32
-        });
+        let vacancy = vacancy_of.number(id);
+        let skill = skill_of.number(skill);
         out.rows
             .push((vacancy, skill, level, essential, line_number));
     }
+    out.ids = vacancy_of.keys;
+    out.skills = skill_of.keys;
     out
+}
+
+/// Numbers byte strings in order of first appearance.
+#[derive(Default)]
+struct Interner<'a> {
+    numbers: AHashMap<&'a [u8], u32>,
+    /// The strings, by number.
+    keys: Vec<&'a [u8]>,
+}
+
+impl<'a> Interner<'a> {
+    fn number(&mut self, key: &'a [u8]) -> u32 {
+        let keys = &mut self.keys;
+        *self.numbers.entry(key).or_insert_with(|| {
+            keys.push(key);
+            (keys.len() - 1) as u32
+        })
+    }
 }
 
 impl<'a> VacancyIndex<'a> {
@@ -141,34 +155,15 @@ impl<'a> VacancyIndex<'a> {
         }
 
         // Ids and skills numbered in file order: the pieces' own numbers, merged in order.
-        let vacancy_guess = pieces.iter().map(|p| p.ids.len()).sum::<usize>();
-        let mut vacancy_of: AHashMap<&'a [u8], u32> = AHashMap::with_capacity(vacancy_guess);
-        let mut first_seen: Vec<&'a [u8]> = Vec::with_capacity(vacancy_guess);
-        let mut skills: AHashMap<&'a [u8], u32> = AHashMap::new();
-        let mut skill_uris: Vec<&'a [u8]> = Vec::new();
+        let mut vacancy_of = Interner::default();
+        let mut skills = Interner::default();
         let mut interned: Vec<(u32, u32, u8, bool, u64)> =
             Vec::with_capacity(pieces.iter().map(|p| p.rows.len()).sum());
         for piece in &pieces {
-            let vacancy_numbers: Vec<u32> = piece
-                .ids
-                .iter()
-                .map(|&id| {
-                    *vacancy_of.entry(id).or_insert_with(|| {
-                        first_seen.push(id);
-                        (first_seen.len() - 1) as u32
-                    })
-                })
-                .collect();
-            let skill_numbers: Vec<u32> = piece
-                .skills
-                .iter()
-                .map(|&uri| {
-                    *skills.entry(uri).or_insert_with(|| {
-                        skill_uris.push(uri);
-                        (skill_uris.len() - 1) as u32
-                    })
-                })
-                .collect();
+            let vacancy_numbers: Vec<u32> =
+                piece.ids.iter().map(|&id| vacancy_of.number(id)).collect();
+            let skill_numbers: Vec<u32> =
+                piece.skills.iter().map(|&uri| skills.number(uri)).collect();
             interned.extend(piece.rows.iter().map(|&(v, s, level, essential, line)| {
                 (
                     vacancy_numbers[v as usize],
@@ -180,6 +175,8 @@ impl<'a> VacancyIndex<'a> {
             }));
         }
         drop(pieces);
+        let first_seen = vacancy_of.keys;
+        let (skills, skill_uris) = (skills.numbers, skills.keys);
         let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
         order.sort_unstable_by_key(|&v| first_seen[v as usize]);
         let mut position_of = vec![0u32; first_seen.len()];
