@@ -317,29 +317,38 @@ fn a_neighbouring_concept_is_named_with_its_parent() {
         .iter()
         .find(|item| item.label == "usare attrezzature per la saldatura")
         .expect("welding");
-    match &item.outcome {
-        MatchOutcome::Related {
-            via_label,
-            relation,
-            parent_label,
-            ..
-        } => {
-            assert_eq!(via_label, "utilizzare apparecchiature per saldatura");
-            assert_eq!(*relation, Relation::SameBroader);
-            assert_eq!(parent_label.as_deref(), Some("saldatura"));
-        }
-        other => panic!("expected related credit, got {other:?}"),
-    }
-    assert!(item.credit > 0.0);
+    // P003's record says "utilizzare apparecchiature per saldatura"; the rest of the profile
+    // is a welder's, which lists "usare attrezzature per la saldatura": the record is read as
+    // it (point 7, `matching::reading`), at the recorded level (within the cap of 3), and the
+    // line says so, naming the record, the shared parent and the probability.
     assert!(
-        item.line_it().contains(
-            "correlata: stessa competenza madre «saldatura»: «utilizzare apparecchiature per saldatura»"
-        ),
-        "{}",
-        item.line_it()
+        matches!(item.outcome, MatchOutcome::Exact { level: 3, .. }),
+        "{:?}",
+        item.outcome
     );
-    // Related credit does not close a gap.
-    assert!(item.gap);
+    let read = item.read_from.as_deref().expect("presumed from the record");
+    assert!(
+        read.starts_with(
+            "registrata come «utilizzare apparecchiature per saldatura», stessa competenza madre «saldatura»"
+        ),
+        "{read}"
+    );
+    let line = item.line_it();
+    assert!(
+        line.contains(" — presunta dalla registrazione (registrata come «"),
+        "{line}"
+    );
+    assert!(line.contains("probabilità "), "{line}");
+    assert!(
+        item.line_en()
+            .contains(" — presumed from the record (registrata come «"),
+        "{}",
+        item.line_en()
+    );
+    // A presumed competence counts as held, as one presumed from work history does: the gap is
+    // closed until someone assesses it otherwise.
+    assert!(!item.gap);
+    assert!(item.presumed_from.is_none());
 }
 
 /// Point 3: `import records` accepts any subset of files for records already stored.
@@ -543,4 +552,50 @@ fn paging_over_unsuitable_results_is_consistent() {
         .flat_map(|offset| ids_for(&engine, "P001", &query(1, offset)))
         .collect();
     assert_eq!(paged, whole);
+}
+
+/// Point 7: a record is read as a neighbouring concept only when the rest of the profile points
+/// to it (hand-made taxonomy: the welder lists "usare attrezzature per la saldatura", which
+/// shares its parent with "utilizzare apparecchiature per saldatura"; the mechanic lists
+/// "eseguire la manutenzione di macchinari", which ESCO relates to "leggere disegni tecnici").
+#[test]
+fn a_record_is_read_as_its_neighbour_only_when_the_profile_points_to_it() {
+    use incontro_core::matching::reading::RecordReader;
+    let engine = desk_engine();
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let reader = RecordReader::new(&taxonomy).expect("reader");
+    let idx = |name: &str| {
+        taxonomy
+            .skill_idx(&skill(name))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let sorted = |mut profile: Vec<(u32, u8)>| {
+        profile.sort_unstable();
+        profile
+    };
+    // A welder's profile with the neighbouring record: read as the welder's skill, level capped.
+    let welder = sorted(vec![
+        (idx("utilizzare-saldatrice"), 4),
+        (idx("disegni"), 2),
+        (idx("sicurezza"), 2),
+    ]);
+    let read = reader.read(&welder, &|_| true);
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert_eq!(read[0].skill, idx("usare-saldatrice"));
+    assert_eq!(read[0].via, idx("utilizzare-saldatrice"));
+    assert_eq!(read[0].level, 3);
+    assert_eq!(read[0].parent, Some(idx("saldatura")));
+    assert_eq!(read[0].relation, Relation::SameBroader);
+    assert!(read[0].probability >= 0.05, "{read:?}");
+    // The record is not read when it is not a record (a presumption of its own).
+    assert!(reader
+        .read(&welder, &|skill| skill != idx("utilizzare-saldatrice"))
+        .is_empty());
+    // Drawings and safety alone: the welder fits far better than the mechanic, so "leggere
+    // disegni tecnici" is not read as the mechanic's related maintenance skill.
+    let drawings = sorted(vec![(idx("disegni"), 2), (idx("sicurezza"), 3)]);
+    assert!(reader.read(&drawings, &|_| true).is_empty());
+    // Someone who holds the welder's skill itself presumes nothing from it.
+    let exact = sorted(vec![(idx("usare-saldatrice"), 3), (idx("sicurezza"), 2)]);
+    assert!(reader.read(&exact, &|_| true).is_empty());
 }

@@ -42,30 +42,36 @@ fn release_engine() -> Option<Engine> {
 
 /// The figures of docs/scoring.md. Issue 14 asks default mode to win back at least three
 /// quarters of what exact mode loses on neighbouring records, while staying at least as good as
-/// exact mode on clean ones. The second holds; the first does NOT, with the engine's rule or
-/// with any credit rule tried (docs/scoring.md, "Credit rules tried"): this test pins what the
-/// defaults achieve (exact 0.8777 → 0.8312; default 0.8824 → 0.8411, 21% won back), that they
-/// beat the previous defaults, that the experimental scorer reproduces the engine's figures, and
-/// the bound that shows the loss is a disambiguation problem: knowing what each record stands
-/// for, a 0.5 credit wins back over 90%.
+/// exact mode on clean ones. Default mode as the engine's matching state runs it — the records
+/// read against the ESCO occupations (`matching::reading`), then the default scoring — does both
+/// (exact 0.8777 → 0.8312; default 0.8833 → 0.8703, 84% won back; 80% on the held-out half the
+/// reading's constants were not chosen on). The test also pins what the scoring alone achieves
+/// (21%), that it beats the previous defaults, that the experimental scorer reproduces the
+/// engine's figures, and the bound: knowing what each record stands for, a 0.5 credit wins
+/// back over 90%.
 #[test]
 fn default_mode_on_neighbouring_records() {
     use incontro_core::matching::neighbours::{CreditRule, EvalSplit, NeighbourEvalData};
+    use incontro_core::matching::reading::RecordReader;
     let Some(engine) = release_engine() else {
         println!("skipped: ../shared not found");
         return;
     };
     let taxonomy = engine.taxonomy().expect("taxonomy");
     let graph = Arc::new(skill_graph(&taxonomy).expect("graph"));
+    let reader = RecordReader::new(&taxonomy).expect("reader");
     let options = NeighbourEvalOptions::default();
     let data = NeighbourEvalData::generate(&taxonomy, &options).expect("data");
-    let report = data
-        .evaluate(
+    let evaluate = |split: EvalSplit| {
+        data.evaluate_with_reading(
             Arc::clone(&graph),
             &ScoringConfig::default(),
-            EvalSplit::All,
+            Some(&reader),
+            split,
         )
-        .expect("evaluate");
+        .expect("evaluate")
+    };
+    let report = evaluate(EvalSplit::All);
     println!("defaults: {report:?} recovered {:.3}", report.recovered());
     assert!(report.perturbed_share > 0.3, "{report:?}");
     assert!(
@@ -73,7 +79,17 @@ fn default_mode_on_neighbouring_records() {
         "the perturbation costs exact mode something: {report:?}"
     );
     assert!(report.default_clean >= report.exact_clean, "{report:?}");
-    assert!(report.recovered() >= 0.21, "{report:?}");
+    assert!(report.recovered() >= 0.75, "{report:?}");
+    let held_out = evaluate(EvalSplit::HeldOut);
+    println!(
+        "held out: {held_out:?} recovered {:.3}",
+        held_out.recovered()
+    );
+    assert!(held_out.recovered() >= 0.75, "{held_out:?}");
+    assert!(
+        held_out.default_clean >= held_out.exact_clean,
+        "{held_out:?}"
+    );
     // The one-call entry point gives the same figures.
     let same = neighbour_eval(
         &taxonomy,
@@ -83,6 +99,24 @@ fn default_mode_on_neighbouring_records() {
     )
     .expect("eval");
     assert_eq!(same, report);
+    // The scoring alone, on the records as written: related credit wins back a fifth.
+    let scoring_alone = data
+        .evaluate(
+            Arc::clone(&graph),
+            &ScoringConfig::default(),
+            EvalSplit::All,
+        )
+        .expect("evaluate");
+    println!(
+        "scoring alone: {scoring_alone:?} recovered {:.3}",
+        scoring_alone.recovered()
+    );
+    assert!(scoring_alone.recovered() >= 0.21, "{scoring_alone:?}");
+    assert!(
+        report.recovered() > scoring_alone.recovered() + 0.5,
+        "{report:?} {scoring_alone:?}"
+    );
+    let report = scoring_alone;
     let previous_graph = Arc::new(
         skill_graph_for(
             &taxonomy,
@@ -146,6 +180,88 @@ fn env_f32(name: &str, default: f32) -> f32 {
         .ok()
         .map(|text| text.parse().expect("number"))
         .unwrap_or(default)
+}
+
+/// The reading's constants (docs/scoring.md, "Reading the records"), on the two halves and on
+/// other seeds: `READ_AS_IS`, `READ_OPTIONAL`, `READ_FLOOR`, `READ_PRIOR`, `READ_HELD`,
+/// `READ_FROM`, `READ_CAP`, `SEEDS=14,15,16`, `GRID_GROUPS`, `GRID_DISCOUNTS`.
+#[test]
+#[ignore = "prints the reading grid of docs/scoring.md"]
+fn reading_grid() {
+    use incontro_core::matching::neighbours::{EvalSplit, NeighbourEvalData};
+    use incontro_core::matching::reading::{ReadingConfig, RecordReader};
+    let Some(engine) = release_engine() else {
+        println!("skipped: ../shared not found");
+        return;
+    };
+    let taxonomy = engine.taxonomy().expect("taxonomy");
+    let defaults = ReadingConfig::default();
+    let config = ReadingConfig {
+        as_is: env_f32("READ_AS_IS", defaults.as_is),
+        optional: env_f32("READ_OPTIONAL", defaults.optional),
+        floor: env_f32("READ_FLOOR", defaults.floor),
+        prior_floor: env_f32("READ_PRIOR", defaults.prior_floor),
+        held: env_f32("READ_HELD", defaults.held),
+        presume_from: env_f32("READ_FROM", defaults.presume_from),
+        cap: env_f32("READ_CAP", f32::from(defaults.cap)) as u8,
+    };
+    let reader = RecordReader::with_config(&taxonomy, config).expect("reader");
+    let seeds: Vec<u64> = std::env::var("SEEDS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("seed")).collect())
+        .unwrap_or_else(|| vec![14]);
+    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
+        .unwrap_or_else(|| vec![40]);
+    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
+        .unwrap_or_else(|| vec![0.2]);
+    for seed in seeds {
+        let options = NeighbourEvalOptions {
+            seed,
+            ..NeighbourEvalOptions::default()
+        };
+        let data = NeighbourEvalData::generate(&taxonomy, &options).expect("data");
+        let started = std::time::Instant::now();
+        let (clean, perturbed) = data.mean_presumed(&reader);
+        println!(
+            "seed {seed}: presumed per person {clean:.2} (clean), {perturbed:.2} (neighbouring); {:.0} µs per reading",
+            started.elapsed().as_secs_f64() * 1e6 / 2400.0
+        );
+        for &group_siblings_up_to in &groups {
+            let graph = Arc::new(
+                skill_graph_for(
+                    &taxonomy,
+                    &GraphOptions {
+                        group_siblings_up_to,
+                        ..GraphOptions::default()
+                    },
+                )
+                .expect("graph"),
+            );
+            for &discount in &discounts {
+                let scoring = ScoringConfig {
+                    related_discount: discount,
+                    ..ScoringConfig::default()
+                };
+                for split in [EvalSplit::All, EvalSplit::Development, EvalSplit::HeldOut] {
+                    let report = data
+                        .evaluate_with_reading(Arc::clone(&graph), &scoring, Some(&reader), split)
+                        .expect("evaluate");
+                    println!(
+                        "seed {seed} groups<={group_siblings_up_to} discount {discount} {split:?} {config:?}: exact {:.4} → {:.4}, default {:.4} → {:.4}, recovered {:.3}",
+                        report.exact_clean,
+                        report.exact_perturbed,
+                        report.default_clean,
+                        report.default_perturbed,
+                        report.recovered()
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The grid behind the defaults (docs/scoring.md): `cargo test --release -p incontro-core --test

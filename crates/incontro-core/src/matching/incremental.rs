@@ -147,6 +147,7 @@ impl MatchState {
             self.worker_position.insert(&moved, position);
         }
         self.presumed.swap_remove(position);
+        self.read.swap_remove(position);
         self.worker_conditions.swap_remove(position);
         self.filters.worker_comuni.swap_remove(position);
         self.worker_comuni.swap_remove(position);

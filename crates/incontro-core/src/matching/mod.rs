@@ -38,6 +38,7 @@ mod filters;
 mod incremental;
 pub mod neighbours;
 mod query;
+pub mod reading;
 mod sources;
 
 pub use incremental::MatchCache;
@@ -118,6 +119,10 @@ pub struct MatchState {
     filters: FilterTables,
     worker_conditions: CowVec<Arc<PersonConditions>>,
     presumed: CowVec<Presumed>,
+    /// Per worker, the competences presumed from their records (`reading`), with their sources.
+    read: CowVec<Presumed>,
+    /// Reads people's records against the ESCO occupations (built with the taxonomy).
+    reader: Arc<reading::RecordReader>,
     /// Per worker, the first day its profile may change (`NaiveDate::MAX`: never).
     worker_refresh: CowVec<NaiveDate>,
     /// The course catalogue by id (the training area interns it).
@@ -143,6 +148,14 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+/// A worker's profile as the state holds it, prepared apart from the state (in parallel when
+/// the state is built).
+struct PreparedWorker {
+    interned: Vec<(u32, u8)>,
+    presumed: Presumed,
+    read: Presumed,
+}
+
 /// A write the state cannot apply by itself: it needs a full rebuild.
 #[derive(Debug)]
 pub(crate) struct NeedsRebuild;
@@ -160,6 +173,7 @@ impl MatchState {
         built_from: i64,
     ) -> Result<Self> {
         let graph = Arc::new(skill_graph(&taxonomy)?);
+        let reader = Arc::new(reading::RecordReader::new(&taxonomy)?);
         let inference = InferenceConfig::new(today);
         let resolve = |code: &OccupationCode| resolve_occupation(&taxonomy, crosswalk, code);
         let profiles: Vec<Vec<ProfileEntry>> = job_seekers
@@ -212,6 +226,8 @@ impl MatchState {
             filters: FilterTables::default(),
             worker_conditions: CowVec::new(),
             presumed: CowVec::new(),
+            read: CowVec::new(),
+            reader,
             worker_refresh: CowVec::new(),
             courses: Arc::new(Vec::new()),
         };
@@ -228,8 +244,19 @@ impl MatchState {
                 )));
             }
         }
-        for (seeker, profile) in job_seekers.iter().zip(profiles) {
-            if state.put_worker(seeker, profile).is_err() {
+        // Reading the records costs ~50 µs a person on the full ESCO release: in parallel.
+        let prepared: Vec<std::result::Result<PreparedWorker, NeedsRebuild>> = {
+            use rayon::prelude::*;
+            profiles
+                .par_iter()
+                .map(|profile| state.prepare_worker(profile))
+                .collect()
+        };
+        for (seeker, prepared) in job_seekers.iter().zip(prepared) {
+            if prepared
+                .and_then(|prepared| state.apply_worker(seeker, prepared))
+                .is_err()
+            {
                 return Err(Error::Internal(format!(
                     "job seeker {}: a skill was not interned",
                     seeker.id
@@ -326,9 +353,19 @@ impl MatchState {
         seeker: &JobSeeker,
         profile: Vec<ProfileEntry>,
     ) -> std::result::Result<(), NeedsRebuild> {
+        let prepared = self.prepare_worker(&profile)?;
+        self.apply_worker(seeker, prepared)
+    }
+
+    /// A worker's interned profile (records, presumptions from work history and from reading the
+    /// records) and the sources of its presumptions; `Err` when a skill has no id yet.
+    fn prepare_worker(
+        &self,
+        profile: &[ProfileEntry],
+    ) -> std::result::Result<PreparedWorker, NeedsRebuild> {
         let mut interned: Vec<(u32, u8)> = Vec::with_capacity(profile.len());
         let mut presumed = Vec::new();
-        for entry in &profile {
+        for entry in profile {
             let skill = *self
                 .skill_ids
                 .get(entry.skill.as_str())
@@ -340,6 +377,25 @@ impl MatchState {
         }
         interned.sort_unstable();
         interned.dedup_by_key(|entry| entry.0);
+        let read = self.read_records(&mut interned, &presumed);
+        Ok(PreparedWorker {
+            interned,
+            presumed: presumed_list(presumed),
+            read,
+        })
+    }
+
+    /// Adds or replaces `seeker` with its prepared profile.
+    fn apply_worker(
+        &mut self,
+        seeker: &JobSeeker,
+        prepared: PreparedWorker,
+    ) -> std::result::Result<(), NeedsRebuild> {
+        let PreparedWorker {
+            interned,
+            presumed,
+            read,
+        } = prepared;
         let conditions = Arc::new(PersonConditions {
             accepts_tirocinio: seeker.accepts_tirocinio,
             conditions: seeker.conditions.clone(),
@@ -352,7 +408,8 @@ impl MatchState {
                 self.set
                     .replace_worker(position, interned)
                     .map_err(|_| NeedsRebuild)?;
-                self.presumed.set(position, presumed_list(presumed));
+                self.presumed.set(position, presumed);
+                self.read.set(position, read);
                 self.worker_conditions.set(position, conditions);
                 self.filters.worker_comuni.set(position, comune);
                 self.worker_comuni.set(position, seeker.comune.clone());
@@ -364,7 +421,8 @@ impl MatchState {
                     .add_worker(seeker.id.as_str(), interned)
                     .map_err(|_| NeedsRebuild)?;
                 self.worker_position.insert(seeker.id.as_str(), position);
-                self.presumed.push(presumed_list(presumed));
+                self.presumed.push(presumed);
+                self.read.push(read);
                 self.worker_conditions.push(conditions);
                 self.filters.worker_comuni.push(comune);
                 self.worker_comuni.push(seeker.comune.clone());
@@ -372,6 +430,48 @@ impl MatchState {
             }
         }
         Ok(())
+    }
+
+    /// Adds to `interned` (sorted by skill) the competences presumed from its records (every
+    /// entry not in `presumed`, the work-history presumptions), and returns them with the
+    /// sources the explanation lines name. See: issue 14, point 7.
+    fn read_records(&self, interned: &mut Vec<(u32, u8)>, presumed: &[(u32, String)]) -> Presumed {
+        let from_history = |skill: u32| presumed.iter().any(|entry| entry.0 == skill);
+        let readings = self.reader.read(interned, &|skill| !from_history(skill));
+        if readings.is_empty() {
+            return presumed_list(Vec::new());
+        }
+        let mut sources = Vec::with_capacity(readings.len());
+        for reading in &readings {
+            interned.push((reading.skill, reading.level));
+            let why = match reading.parent {
+                Some(parent) => format!(
+                    "{} «{}»",
+                    reading.relation.describe_it(),
+                    self.label(parent, "it")
+                ),
+                None => reading.relation.describe_it().to_string(),
+            };
+            let occupation = reading
+                .occupation
+                .and_then(|occupation| {
+                    self.taxonomy
+                        .occupation_label(occupation, "it")
+                        .map(|label| format!(", profilo vicino a «{label}»"))
+                })
+                .unwrap_or_default();
+            sources.push((
+                reading.skill,
+                format!(
+                    "registrata come «{}», {why}{occupation}; probabilità {:.0}%, livello al più {}",
+                    self.label(reading.via, "it"),
+                    reading.probability * 100.0,
+                    self.reader.config().cap
+                ),
+            ));
+        }
+        interned.sort_unstable();
+        presumed_list(sources)
     }
 
     /// The conditions of worker `worker` that vacancy `vacancy` does not meet (empty: it suits).
@@ -410,6 +510,11 @@ impl MatchState {
                 .binary_search_by_key(&held, |entry| entry.0)
                 .ok()
                 .map(|index| list[index].1.to_string());
+            let read = &self.read[worker];
+            item.read_from = read
+                .binary_search_by_key(&held, |entry| entry.0)
+                .ok()
+                .map(|index| read[index].1.to_string());
         }
     }
 

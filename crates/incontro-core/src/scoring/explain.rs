@@ -61,6 +61,11 @@ pub struct RequirementExplanation {
     /// knows the evidence; `None` from [`explain`] alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub presumed_from: Option<String>,
+    /// When the competence that earned the credit was presumed from one of the person's records
+    /// (a neighbouring ESCO concept the rest of the profile points to, `matching::reading`) and
+    /// not yet assessed: how ("registrata come «…», stessa competenza madre «…», …").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_from: Option<String>,
 }
 
 impl RequirementExplanation {
@@ -103,6 +108,9 @@ impl RequirementExplanation {
         if let Some(source) = &self.presumed_from {
             line.push_str(&format!(" — presunta da esperienza ({source})"));
         }
+        if let Some(source) = &self.read_from {
+            line.push_str(&format!(" — presunta dalla registrazione ({source})"));
+        }
         if self.gap {
             line.push_str(" — lacuna essenziale");
         }
@@ -144,6 +152,9 @@ impl RequirementExplanation {
         }
         if let Some(source) = &self.presumed_from {
             line.push_str(&format!(" — presumed from experience ({source})"));
+        }
+        if let Some(source) = &self.read_from {
+            line.push_str(&format!(" — presumed from the record ({source})"));
         }
         if self.gap {
             line.push_str(" — essential gap");
@@ -250,6 +261,7 @@ pub fn explain(
             outcome,
             gap: gaps.iter().any(|&(skill, _, _)| skill == requirement.skill),
             presumed_from: None,
+            read_from: None,
         });
     }
     let count =

@@ -77,7 +77,8 @@ impl Relation {
         }
     }
 
-    fn reversed(self) -> Self {
+    /// The relation seen from the other skill's side.
+    pub fn reversed(self) -> Self {
         match self {
             Relation::Narrower => Relation::Broader,
             Relation::Broader => Relation::Narrower,

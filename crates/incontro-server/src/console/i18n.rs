@@ -260,6 +260,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("desk.max_km", "distanza massima:", "maximum distance:"),
     ("explain.gap", "lacuna essenziale", "essential gap"),
     ("explain.presumed", "presunta da esperienza", "presumed from experience"),
+    ("explain.read", "presunta dalla registrazione", "presumed from the record"),
     ("desk.all_conditions", "Mostra anche le offerte escluse dalle condizioni della persona (in fondo)", "Also show vacancies the person's conditions rule out (last)"),
     ("desk.unsuitable", "Non rispetta le condizioni della persona:", "Does not meet the person's conditions:"),
     ("explain.met", "posseduta", "met"),

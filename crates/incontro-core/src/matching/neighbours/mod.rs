@@ -40,6 +40,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::matching::reading::RecordReader;
 use crate::scoring::{MatchSet, Requirement, ScoringConfig, SkillGraph};
 use crate::taxonomy::Taxonomy;
 use crate::Result;
@@ -203,7 +204,8 @@ pub fn neighbour_eval(
     options: &NeighbourEvalOptions,
 ) -> Result<NeighbourEvalReport> {
     let data = NeighbourEvalData::generate(taxonomy, options)?;
-    data.evaluate(graph, default, EvalSplit::All)
+    let reader = RecordReader::new(taxonomy)?;
+    data.evaluate_with_reading(graph, default, Some(&reader), EvalSplit::All)
 }
 
 impl NeighbourEvalData {
@@ -259,7 +261,8 @@ impl NeighbourEvalData {
         counts
     }
 
-    /// Exact and default mode (`graph`, `default`) with the engine's scorer, over `split`.
+    /// Exact and default mode (`graph`, `default`) with the engine's scorer, over `split`, on the
+    /// records as written (no reading: the scoring alone).
     ///
     /// Errs (`empty_requirements`, `duplicate_requirement`) only if a drawn vacancy is not a valid
     /// requirement list, which [`NeighbourEvalData::generate`] never draws.
@@ -269,12 +272,39 @@ impl NeighbourEvalData {
         default: &ScoringConfig,
         split: EvalSplit,
     ) -> Result<NeighbourEvalReport> {
+        self.evaluate_with_reading(graph, default, None, split)
+    }
+
+    /// [`NeighbourEvalData::evaluate`], with default mode scoring each profile as the engine's
+    /// matching state holds it: the records plus the competences `reader` presumes from them
+    /// (`matching::reading`). Exact mode always scores the records as written: the loss to win
+    /// back is what exact matching of the records loses.
+    pub fn evaluate_with_reading(
+        &self,
+        graph: Arc<SkillGraph>,
+        default: &ScoringConfig,
+        reader: Option<&RecordReader>,
+        split: EvalSplit,
+    ) -> Result<NeighbourEvalReport> {
         let counts = self.neighbour_counts(&graph, split);
         let set = self.match_set(graph)?;
         let exact = ScoringConfig::exact();
         let rank = |profile: &[(u32, u8)], occupation: u32, config: &ScoringConfig| -> f64 {
             let ranked = set.top_vacancies_for_worker(profile, 10, config, &|_| true);
             self.ndcg(ranked.iter().map(|&(vacancy, _)| vacancy), occupation)
+        };
+        let read = |profile: &[(u32, u8)]| -> Vec<(u32, u8)> {
+            let mut read = profile.to_vec();
+            if let Some(reader) = reader {
+                read.extend(
+                    reader
+                        .read(profile, &|_| true)
+                        .into_iter()
+                        .map(|presumed| (presumed.skill, presumed.level)),
+                );
+                read.sort_unstable();
+            }
+            read
         };
         let chosen: Vec<&EvalPerson> = self.chosen(split);
         let scores: Vec<[f64; 4]> = crate::scoring::parallel::map_with_scratch(
@@ -284,12 +314,21 @@ impl NeighbourEvalData {
                 [
                     rank(clean, *occupation, &exact),
                     rank(perturbed, *occupation, &exact),
-                    rank(clean, *occupation, default),
-                    rank(perturbed, *occupation, default),
+                    rank(&read(clean), *occupation, default),
+                    rank(&read(perturbed), *occupation, default),
                 ]
             },
         );
         Ok(self.report(&scores, counts))
+    }
+
+    /// The mean number of competences `reader` presumes per person: clean, neighbouring records.
+    pub fn mean_presumed(&self, reader: &RecordReader) -> (f64, f64) {
+        let count = |profile: &[(u32, u8)]| reader.read(profile, &|_| true).len() as f64;
+        let people = self.people.len().max(1) as f64;
+        let clean: f64 = self.people.iter().map(|person| count(&person.1)).sum();
+        let perturbed: f64 = self.people.iter().map(|person| count(&person.2)).sum();
+        (clean / people, perturbed / people)
     }
 
     fn chosen(&self, split: EvalSplit) -> Vec<&EvalPerson> {

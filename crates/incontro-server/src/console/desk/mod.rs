@@ -93,6 +93,9 @@ pub(crate) fn requirement_bar(ctx: &Ctx, item: &RequirementExplanation) -> Marku
     if let Some(source) = &item.presumed_from {
         why.push_str(&format!(" — {} ({source})", ctx.t("explain.presumed")));
     }
+    if let Some(source) = &item.read_from {
+        why.push_str(&format!(" — {} ({source})", ctx.t("explain.read")));
+    }
     let tag = match kind {
         "met" => ctx.t("explain.met"),
         "related" => ctx.t("explain.related"),
