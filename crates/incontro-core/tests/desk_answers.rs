@@ -334,6 +334,7 @@ fn a_neighbouring_concept_is_named_with_its_parent() {
         "{read}"
     );
     let line = item.line_it();
+    println!("{line}");
     assert!(
         line.contains(" — presunta dalla registrazione (registrata come «"),
         "{line}"

@@ -274,6 +274,9 @@ fn neighbour_grid() {
         return;
     };
     let taxonomy = engine.taxonomy().expect("taxonomy");
+    use incontro_core::matching::neighbours::{EvalSplit, NeighbourEvalData};
+    let data =
+        NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default()).expect("data");
     let groups: Vec<usize> = std::env::var("GRID_GROUPS")
         .ok()
         .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
@@ -303,13 +306,10 @@ fn neighbour_grid() {
                 related_discount: discount,
                 ..ScoringConfig::default()
             };
-            let report = neighbour_eval(
-                &taxonomy,
-                Arc::clone(&graph),
-                &config,
-                &NeighbourEvalOptions::default(),
-            )
-            .expect("eval");
+            // The scoring alone, on the records as written (the table of docs/scoring.md).
+            let report = data
+                .evaluate(Arc::clone(&graph), &config, EvalSplit::All)
+                .expect("eval");
             let credited: usize = report.credited_by.iter().sum();
             let perturbed: usize = report.perturbed_by.iter().sum();
             println!(
