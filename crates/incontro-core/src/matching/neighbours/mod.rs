@@ -25,7 +25,8 @@
 //! [`NeighbourEvalData`] draws the records once; [`NeighbourEvalData::evaluate`] scores them with
 //! the engine's [`MatchSet`] as written, [`NeighbourEvalData::evaluate_with_reading`] as the
 //! matching state holds them (default mode on the records read by
-//! [`RecordReader`](crate::matching::reading::RecordReader) first: the engine's figure), [`NeighbourEvalData::evaluate_rule`] with the evaluation's own
+//! `matching::reading::RecordReader` first: the engine's figure),
+//! [`NeighbourEvalData::evaluate_rule`] with the evaluation's own
 //! scorer under an experimental [`CreditRule`] (rules the engine's per-skill scorers cannot
 //! compute, and the oracle bound), over every person or a development / held-out half
 //! ([`EvalSplit`]).
