@@ -205,7 +205,12 @@ fn reading_grid() {
         presume_from: env_f32("READ_FROM", defaults.presume_from),
         cap: env_f32("READ_CAP", f32::from(defaults.cap)) as u8,
     };
+    let started = std::time::Instant::now();
     let reader = RecordReader::with_config(&taxonomy, config).expect("reader");
+    println!(
+        "reader built in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
     let seeds: Vec<u64> = std::env::var("SEEDS")
         .ok()
         .map(|text| text.split(',').map(|n| n.parse().expect("seed")).collect())

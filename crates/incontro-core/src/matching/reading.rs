@@ -112,6 +112,49 @@ pub struct RecordReader {
     absence: Vec<f32>,
     /// Per skill: its number of neighbours (at least 1).
     degree: Vec<f32>,
+    /// `ln(1 + as_is × listed / floor)` for an essential and an optional skill.
+    evidence: (f32, f32),
+}
+
+/// One thread's scratch for [`RecordReader::read`], reset after each reading.
+#[derive(Default)]
+struct Scratch {
+    /// Per occupation: the score (NaN: not met yet).
+    score: Vec<f32>,
+    touched: Vec<u32>,
+    /// Per skill: (prior, occupation listing it with the most weight, that weight); the
+    /// occupation is `u32::MAX` when no likely occupation lists the skill.
+    prior: Vec<(f32, u32, f32)>,
+    reached: Vec<u32>,
+}
+
+impl Scratch {
+    /// Clears what the last reading touched, sized for `occupations` and `skills`.
+    fn reset(&mut self, occupations: usize, skills: usize) {
+        for &occupation in &self.touched {
+            self.score[occupation as usize] = f32::NAN;
+        }
+        self.touched.clear();
+        for &skill in &self.reached {
+            self.prior[skill as usize] = (0.0, u32::MAX, 0.0);
+        }
+        self.reached.clear();
+        if self.score.len() != occupations {
+            self.score = vec![f32::NAN; occupations];
+        }
+        if self.prior.len() != skills {
+            self.prior = vec![(0.0, u32::MAX, 0.0); skills];
+        }
+    }
+}
+
+/// The most occupations whose skills a reading weighs (the likeliest; see `read_with`). 64 gives
+/// the same figures as no cap on the neighbouring-records evaluation (seeds 14 and 15; 16 does
+/// not), and bounds the work for profiles that fit hundreds of occupations alike.
+const MAX_FITTING: usize = 64;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 impl RecordReader {
@@ -157,8 +200,13 @@ impl RecordReader {
         let degree = (0..skills as u32)
             .map(|skill| graph.related_to(skill).len().max(1) as f32)
             .collect();
+        let evidence = (
+            (1.0 + config.as_is / config.floor).ln(),
+            (1.0 + config.as_is * config.optional / config.floor).ln(),
+        );
         Ok(RecordReader {
             config,
+            evidence,
             graph,
             skill_occupations,
             occupation_skills,
@@ -185,26 +233,55 @@ impl RecordReader {
     /// their own); skills outside the taxonomy are ignored. Sorted by presumed skill; one
     /// presumption per skill (the most probable reading, then the lowest recorded skill id).
     pub fn read(&self, profile: &[(u32, u8)], recorded: &dyn Fn(u32) -> bool) -> Vec<Presumption> {
+        // Dense per-thread scratch (occupations and skills are small integers): a reading is
+        // done for every person at a full build.
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let scratch = &mut *scratch;
+            scratch.reset(self.occupation_skills.len(), self.skill_occupations.len());
+            self.read_with(profile, recorded, scratch)
+        })
+    }
+
+    fn read_with(
+        &self,
+        profile: &[(u32, u8)],
+        recorded: &dyn Fn(u32) -> bool,
+        scratch: &mut Scratch,
+    ) -> Vec<Presumption> {
         let config = &self.config;
         let skills = self.skill_occupations.len() as u32;
         let known = |skill: u32| skill < skills;
         // 1. The occupations that fit the profile.
-        let mut score: ahash::AHashMap<u32, f32> = ahash::AHashMap::new();
         for &(held, _) in profile.iter().filter(|&&(held, _)| known(held)) {
             for &(occupation, essential) in &self.skill_occupations[held as usize] {
-                *score.entry(occupation).or_insert(0.0) +=
-                    (1.0 + config.as_is * self.listed(essential) / config.floor).ln();
+                let slot = &mut scratch.score[occupation as usize];
+                if slot.is_nan() {
+                    *slot = 0.0;
+                    scratch.touched.push(occupation);
+                }
+                *slot += if essential {
+                    self.evidence.0
+                } else {
+                    self.evidence.1
+                };
             }
         }
-        if score.is_empty() {
+        if scratch.touched.is_empty() {
             return Vec::new();
         }
-        let mut fitting: Vec<(u32, f32)> = score
-            .into_iter()
-            .map(|(occupation, value)| (occupation, value + self.absence[occupation as usize]))
+        let mut fitting: Vec<(u32, f32)> = scratch
+            .touched
+            .iter()
+            .map(|&occupation| {
+                (
+                    occupation,
+                    scratch.score[occupation as usize] + self.absence[occupation as usize],
+                )
+            })
             .collect();
-        // In occupation order: the sums below do not depend on the hash map's order, so the
-        // same profile always reads the same (a probability at the threshold included).
+        // In occupation order: the sums below do not depend on the order the occupations were
+        // met, so the same profile always reads the same (a probability at the threshold too).
         fitting.sort_unstable_by_key(|entry| entry.0);
         let best = fitting
             .iter()
@@ -215,17 +292,23 @@ impl RecordReader {
             entry.1 = (entry.1 - best).exp();
             total += entry.1;
         }
-        // Occupations below 1e-4 of the posterior change no prior measurably.
+        // Occupations below 1e-4 of the posterior change no prior measurably, nor do those after
+        // the [`MAX_FITTING`] most likely (a profile that fits hundreds of occupations alike says
+        // little about any; the cap bounds the work of a reading).
         fitting.retain(|&(_, weight)| weight >= 1e-4 * total);
         fitting.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        fitting.truncate(MAX_FITTING);
         // 2. The prior of each skill the likely occupations list, and the occupation that lists
         //    it with the most weight.
-        let mut prior: ahash::AHashMap<u32, (f32, u32, f32)> = ahash::AHashMap::new();
         for &(occupation, weight) in &fitting {
             let share = weight / total;
             for &(skill, essential) in &self.occupation_skills[occupation as usize] {
                 let part = share * self.listed(essential);
-                let entry = prior.entry(skill).or_insert((0.0, occupation, 0.0));
+                let entry = &mut scratch.prior[skill as usize];
+                if entry.1 == u32::MAX {
+                    *entry = (0.0, occupation, 0.0);
+                    scratch.reached.push(skill);
+                }
                 entry.0 += part;
                 if part > entry.2 {
                     entry.1 = occupation;
@@ -233,8 +316,13 @@ impl RecordReader {
                 }
             }
         }
+        let prior = &scratch.prior;
         let prior_of = |skill: u32| -> f32 {
-            config.prior_floor + prior.get(&skill).map_or(0.0, |entry| entry.0)
+            config.prior_floor
+                + prior
+                    .get(skill as usize)
+                    .filter(|entry| entry.1 != u32::MAX)
+                    .map_or(0.0, |entry| entry.0)
         };
         // 3–4. What each record stands for.
         let holds = |skill: u32| {
@@ -270,7 +358,10 @@ impl RecordReader {
                     parent: (relation == Relation::SameBroader)
                         .then(|| self.graph.common_broader(source, held))
                         .flatten(),
-                    occupation: prior.get(&source).map(|entry| entry.1),
+                    occupation: prior
+                        .get(source as usize)
+                        .filter(|entry| entry.1 != u32::MAX)
+                        .map(|entry| entry.1),
                     probability,
                 });
             }
