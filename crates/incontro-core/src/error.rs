@@ -334,7 +334,7 @@ impl Error {
         );
         Error::Invalid {
             code,
-            message: crate::input::truncate_chars(&message.into(), Problems::MESSAGE_CHARS),
+            message: crate::input::cap_chars(&message.into(), Problems::MESSAGE_CHARS),
         }
     }
 
@@ -417,15 +417,16 @@ impl Problems {
     /// than a short excerpt of it.
     pub const MESSAGE_CHARS: usize = 300;
 
-    /// Records one problem (message cut to [`Problems::MESSAGE_CHARS`], field name to 64).
+    /// Records one problem (message cut to [`Problems::MESSAGE_CHARS`] characters, field name to
+    /// 64, the `…` of a cut included).
     pub fn push(&mut self, file: &str, line: u64, field: Option<&str>, message: impl Into<String>) {
         self.total += 1;
         if self.list.len() < Self::CAP {
             self.list.push(InputProblem {
                 file: file.to_string(),
                 line,
-                field: field.map(|field| crate::input::truncate_chars(field, 64)),
-                message: crate::input::truncate_chars(&message.into(), Self::MESSAGE_CHARS),
+                field: field.map(|field| crate::input::cap_chars(field, 64)),
+                message: crate::input::cap_chars(&message.into(), Self::MESSAGE_CHARS),
             });
         }
     }

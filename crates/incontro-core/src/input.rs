@@ -159,7 +159,10 @@ pub fn csv_error(file: &str, path: &std::path::Path, error: csv::Error) -> crate
                 file: file.to_string(),
                 line,
                 field: None,
-                message: truncate_chars(&format!("malformed CSV: {message}"), 300),
+                message: cap_chars(
+                    &format!("malformed CSV: {message}"),
+                    crate::error::Problems::MESSAGE_CHARS,
+                ),
             }],
         },
     }
@@ -175,6 +178,15 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         None => text.to_string(),
         Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+/// `text` in at most `max` characters in all, the `…` of a cut included (a message's length
+/// limit, where [`truncate_chars`] limits the characters kept from the input).
+pub fn cap_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some(_) => truncate_chars(text, max.saturating_sub(1)),
     }
 }
 
@@ -520,6 +532,18 @@ mod tests {
         // Control bytes: not text in any encoding, so no Windows-1252 hint.
         let error = read_all(b"a\x01\xff\n", TextOptions::default()).unwrap_err();
         assert!(!error.message.contains("Windows-1252"), "{error}");
+    }
+
+    /// Found by `scripts/fuzz.sh` (stop 19: a COB row whose open quote swallowed the rest of the
+    /// file into its DataInvio field): a message cut to 300 characters came out as 301.
+    #[test]
+    fn capped_messages_keep_their_limit_with_the_ellipsis() {
+        let long = "é".repeat(1_000);
+        let capped = cap_chars(&long, 300);
+        assert_eq!(capped.chars().count(), 300);
+        assert!(capped.ends_with('…'));
+        assert_eq!(cap_chars(&"x".repeat(300), 300), "x".repeat(300));
+        assert_eq!(cap_chars("", 300), "");
     }
 
     #[test]

@@ -267,3 +267,50 @@ fn contacts_headers_are_checked_and_names_bounded() {
         .expect("upload");
     assert_eq!((report.contacts, report.names), (1, 1));
 }
+
+/// Found by `scripts/fuzz.sh` in stop 19: an opening quote before a COB row's DataInvio makes the
+/// CSV reader take the rest of the file as that one field. The row is refused at its line with
+/// the field named, and the message quotes only a short excerpt: at most 300 characters in all.
+#[test]
+fn an_open_quote_that_swallows_the_file_gives_a_short_message_at_its_line() {
+    let engine = engine();
+    let files = Files::new();
+    let worker = person("BNCMRA", true);
+    let first = hire("C1", &worker, &employer(1), "2024-01-10", "2024-06-30").csv();
+    let opened = first.replacen(",ASS,", ",ASS,\"", 1);
+    assert_ne!(opened, first);
+    let mut text = format!("{HEADER}\n{opened}\n");
+    for index in 2..40 {
+        let letters: String = [index / 26, index % 26]
+            .iter()
+            .map(|&n| char::from(b'A' + n as u8))
+            .collect();
+        let other = person(&format!("VRDL{letters}"), index % 2 == 0);
+        text.push_str(&hire(&format!("C{index}"), &other, &employer(2), "2024-02-01", "").csv());
+        text.push('\n');
+    }
+    let path = files.write("open-quote.csv", &text);
+    let result = import(&engine, &path);
+    let Err(incontro_core::Error::InvalidInput { problems }) = &result else {
+        panic!("expected input problems, got {result:?}");
+    };
+    let date = problems
+        .iter()
+        .find(|problem| problem.line == 2 && problem.field.as_deref() == Some("DataInvio"))
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    // The value is quoted as an excerpt of 80 characters, not the 300 of the whole message.
+    assert!(date.message.chars().count() < 160, "{date}");
+    assert!(date.message.contains('…'), "{date}");
+    for problem in problems {
+        assert!(
+            problem.message.chars().count() <= 300,
+            "{} characters: {problem}",
+            problem.message.chars().count()
+        );
+    }
+    assert_eq!(
+        engine.cob_notice_count().expect("count"),
+        0,
+        "a failed import writes nothing"
+    );
+}

@@ -54,7 +54,10 @@ impl RowParser<'_> {
             if parsed.is_none() {
                 check.fail(
                     field,
-                    format!("date must be YYYY-MM-DD or DD/MM/YYYY, got {text:?}"),
+                    format!(
+                        "date must be YYYY-MM-DD or DD/MM/YYYY, got {:?}",
+                        crate::input::excerpt(text)
+                    ),
                 );
             }
             parsed
@@ -73,7 +76,10 @@ impl RowParser<'_> {
             if kind.is_none() {
                 check.fail(
                     Field::Kind,
-                    format!("TipoComunicazione must be a two-digit code (01-09), got {raw:?}"),
+                    format!(
+                        "TipoComunicazione must be a two-digit code (01-09), got {:?}",
+                        crate::input::excerpt(raw)
+                    ),
                 );
             }
             kind
