@@ -149,8 +149,8 @@ impl Scratch {
 }
 
 /// The most occupations whose skills a reading weighs (the likeliest; see `read_with`). 64 gives
-/// the same figures as no cap on the neighbouring-records evaluation (seeds 14 and 15; 16 does
-/// not), and bounds the work for profiles that fit hundreds of occupations alike.
+/// the same figures as no cap on the neighbouring-records evaluation (seeds 14 and 15, the two
+/// measured), and bounds the work for profiles that fit hundreds of occupations alike.
 const MAX_FITTING: usize = 64;
 
 thread_local! {
