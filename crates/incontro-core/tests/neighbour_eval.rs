@@ -182,6 +182,17 @@ fn env_f32(name: &str, default: f32) -> f32 {
         .unwrap_or(default)
 }
 
+/// A comma-separated list from the environment variable `name`, else `default`.
+fn env_list<T: std::str::FromStr>(name: &str, default: Vec<T>) -> Vec<T>
+where
+    T::Err: std::fmt::Debug,
+{
+    std::env::var(name)
+        .ok()
+        .map(|text| text.split(',').map(|n| n.parse().expect(name)).collect())
+        .unwrap_or(default)
+}
+
 /// The reading's constants (docs/scoring.md, "Reading the records"), on the two halves and on
 /// other seeds: `READ_AS_IS`, `READ_OPTIONAL`, `READ_FLOOR`, `READ_PRIOR`, `READ_HELD`,
 /// `READ_FROM`, `READ_CAP`, `SEEDS=14,15,16`, `GRID_GROUPS`, `GRID_DISCOUNTS`.
@@ -211,18 +222,9 @@ fn reading_grid() {
         "reader built in {:.0} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    let seeds: Vec<u64> = std::env::var("SEEDS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("seed")).collect())
-        .unwrap_or_else(|| vec![14]);
-    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
-        .unwrap_or_else(|| vec![40]);
-    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
-        .unwrap_or_else(|| vec![0.2]);
+    let seeds: Vec<u64> = env_list("SEEDS", vec![14]);
+    let groups: Vec<usize> = env_list("GRID_GROUPS", vec![40]);
+    let discounts: Vec<f32> = env_list("GRID_DISCOUNTS", vec![0.2]);
     for seed in seeds {
         let options = NeighbourEvalOptions {
             seed,
@@ -297,14 +299,8 @@ fn neighbour_grid() {
     use incontro_core::matching::neighbours::{EvalSplit, NeighbourEvalData};
     let data =
         NeighbourEvalData::generate(&taxonomy, &NeighbourEvalOptions::default()).expect("data");
-    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
-        .unwrap_or_else(|| vec![0, 10, 20, 40, usize::MAX]);
-    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
-        .unwrap_or_else(|| vec![0.25, 0.5, 0.75]);
+    let groups: Vec<usize> = env_list("GRID_GROUPS", vec![0, 10, 20, 40, usize::MAX]);
+    let discounts: Vec<f32> = env_list("GRID_DISCOUNTS", vec![0.25, 0.5, 0.75]);
     for &group_siblings_up_to in &groups {
         let graph = Arc::new(
             skill_graph_for(
@@ -366,14 +362,8 @@ fn neighbour_rules() {
         .split(',')
         .map(str::to_string)
         .collect();
-    let groups: Vec<usize> = std::env::var("GRID_GROUPS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("n")).collect())
-        .unwrap_or_else(|| vec![40]);
-    let discounts: Vec<f32> = std::env::var("GRID_DISCOUNTS")
-        .ok()
-        .map(|text| text.split(',').map(|n| n.parse().expect("d")).collect())
-        .unwrap_or_else(|| vec![0.2, 0.5]);
+    let groups: Vec<usize> = env_list("GRID_GROUPS", vec![40]);
+    let discounts: Vec<f32> = env_list("GRID_DISCOUNTS", vec![0.2, 0.5]);
     let splits: Vec<EvalSplit> = if std::env::var("SPLITS").is_ok() {
         vec![EvalSplit::Development, EvalSplit::HeldOut]
     } else {
